@@ -1,0 +1,77 @@
+"""The ``moodc`` command line: a thin click group whose commands load lazily.
+
+Each command lives in ``moodc/commands/<name>.py`` as a click command called ``command``;
+the group imports it only when that command runs, so ``moodc --help`` stays fast and
+imports none of numpy, scipy or mlx. Commands whose module is not present are not listed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import click
+
+from moodc import __version__
+
+#: Command name → (module, one-line help). One table; ``--help`` reads only this.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("moodc.commands.validate", "Check configs and scores against the V2 schema."),
+    "schema": ("moodc.commands.schema", "Print the JSON Schema of a config or a score."),
+    "render": ("moodc.commands.render", "Render a config or score to a mastered WAV/FLAC."),
+    "gen": ("moodc.commands.gen", "Turn a text prompt (or an activity log) into a config."),
+    "tween": ("moodc.commands.tween", "Merge N configs by weight into one valid config."),
+    "record": ("moodc.commands.record", "Record a day's activity privately (counts only)."),
+    "golden": ("moodc.commands.golden", "Compare renders with golden/ or re-record them."),
+    "concepts": ("moodc.commands.concepts", "List and search the concept library."),
+    "train": ("moodc.commands.train", "Rebuild the shipped model artifact from committed data."),
+    "eval": ("moodc.commands.eval", "Score the generation engines on the held-out split."),
+    "bench": ("moodc.commands.bench", "Measure render and gen speed and memory here."),
+    "doctor": ("moodc.commands.doctor", "Report what works here and how to fix the rest."),
+}
+
+
+def _available(name: str) -> bool:
+    """Whether the module behind command ``name`` exists (found without importing it)."""
+    try:
+        return importlib.util.find_spec(COMMANDS[name][0]) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when it is invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not _available(cmd_name):
+            return None
+        module = importlib.import_module(COMMANDS[cmd_name][0])
+        return module.command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="moodc")
+def cli() -> None:
+    """moodc — the mood-music compiler.
+
+    A vibe in (a YAML config, a text prompt, or a day's activity log), deterministic
+    mastered audio out. Run `moodc COMMAND --help` for each command.
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="moodc")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""The moodc exception hierarchy; each class carries the process exit code it maps to.
+
+The CLI turns any :class:`MoodcError` into a one-line message and exits with
+``exit_code`` at a single boundary, so users never see a traceback.
+"""
+
+from __future__ import annotations
+
+
+class MoodcError(Exception):
+    """Root of every error moodc raises on purpose. Exit code 2 (usage/internal)."""
+
+    exit_code: int = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(MoodcError):
+    """Bad arguments or a missing input file (exit 2)."""
+
+    exit_code = 2
+
+
+class DocumentError(MoodcError):
+    """A document failed validation (exit 1). Carries its diagnostics."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, diagnostics: list | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.diagnostics = list(diagnostics or [])
+
+
+class OutputExistsError(UsageError):
+    """Refusing to overwrite an existing output without ``--force`` (exit 2)."""

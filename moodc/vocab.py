@@ -1,0 +1,344 @@
+"""The V2 vocabulary: every allowed label, and every label → number map, in one place.
+
+This module is the bottom layer of moodc: it imports nothing from the package, so the
+document model (``moodc.config``) builds its enums from it and the synth (``moodc.synth``)
+reads its physical controls from it without either importing the other.
+
+Every ordinal field has exactly five labels, ordered from least to most, so that tweening,
+relative edits and evaluation can rank them. Each ``*_TABLE`` maps a label to the number the
+synth uses; a test walks every key of every table.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --------------------------------------------------------------------------------------
+# Ordinal fields: five labels each, least → most.
+# --------------------------------------------------------------------------------------
+
+ORDINAL_LABELS: Final[dict[str, tuple[str, ...]]] = {
+    "tempo": ("very_slow", "slow", "medium", "fast", "very_fast"),
+    "brightness": ("very_dark", "dark", "medium", "bright", "very_bright"),
+    "space": ("dry", "small", "medium", "large", "vast"),
+    "echo": ("none", "subtle", "medium", "heavy", "infinite"),
+    "motion": ("static", "slow", "medium", "fast", "chaotic"),
+    "stereo": ("mono", "narrow", "medium", "wide", "ultra_wide"),
+    "human": ("robotic", "tight", "natural", "loose", "drunk"),
+    # composition.* ordinals
+    "melody_density": ("very_sparse", "sparse", "medium", "busy", "very_busy"),
+    "syncopation": ("none", "light", "medium", "heavy", "extreme"),
+    "swing": ("none", "light", "medium", "heavy", "shuffle"),
+    "leaps": ("stepwise", "mostly_steps", "balanced", "leapy", "very_leapy"),
+    "chord_rate": ("very_slow", "slow", "medium", "fast", "very_fast"),
+    "ornament": ("none", "light", "medium", "heavy", "florid"),
+    "motif_repeat": ("never", "rare", "sometimes", "often", "always"),
+    "cadence": ("very_weak", "weak", "medium", "strong", "very_strong"),
+}
+
+#: Fields of ``composition`` that are ordinal (the rest of ORDINAL_LABELS are top-level).
+COMPOSITION_ORDINALS: Final[tuple[str, ...]] = (
+    "melody_density",
+    "syncopation",
+    "swing",
+    "leaps",
+    "chord_rate",
+    "ornament",
+    "motif_repeat",
+    "cadence",
+)
+
+# --------------------------------------------------------------------------------------
+# Label → number tables read by the synth. One table per mapping.
+# --------------------------------------------------------------------------------------
+
+#: Beats per minute for each tempo label (a ``bpm`` field overrides it).
+TEMPO_BPM: Final[dict[str, float]] = {
+    "very_slow": 56.0,
+    "slow": 76.0,
+    "medium": 100.0,
+    "fast": 128.0,
+    "very_fast": 160.0,
+}
+
+#: Low-pass cutoff multiplier on every voice's base cutoff (≈ one octave per step) and
+#: the tilt of the master shelf in dB; together they move the spectral centroid.
+BRIGHTNESS_CUTOFF_SCALE: Final[dict[str, float]] = {
+    "very_dark": 0.25,
+    "dark": 0.5,
+    "medium": 1.0,
+    "bright": 2.0,
+    "very_bright": 4.0,
+}
+BRIGHTNESS_TILT_DB: Final[dict[str, float]] = {
+    "very_dark": -9.0,
+    "dark": -4.5,
+    "medium": 0.0,
+    "bright": 3.0,
+    "very_bright": 6.0,
+}
+
+#: Reverb decay time RT60 in seconds and wet mix (linear) per space label.
+SPACE_RT60_S: Final[dict[str, float]] = {
+    "dry": 0.0,
+    "small": 0.5,
+    "medium": 1.4,
+    "large": 3.0,
+    "vast": 7.0,
+}
+SPACE_WET: Final[dict[str, float]] = {
+    "dry": 0.0,
+    "small": 0.15,
+    "medium": 0.25,
+    "large": 0.35,
+    "vast": 0.5,
+}
+
+#: Feedback-delay feedback gain and wet mix per echo label; ``infinite`` is a ~20 s tail.
+ECHO_FEEDBACK: Final[dict[str, float]] = {
+    "none": 0.0,
+    "subtle": 0.25,
+    "medium": 0.45,
+    "heavy": 0.65,
+    "infinite": 0.88,
+}
+ECHO_WET: Final[dict[str, float]] = {
+    "none": 0.0,
+    "subtle": 0.12,
+    "medium": 0.2,
+    "heavy": 0.28,
+    "infinite": 0.32,
+}
+
+#: Modulation (LFO) rate in Hz per motion label: higher label = faster modulation.
+MOTION_LFO_HZ: Final[dict[str, float]] = {
+    "static": 0.0,
+    "slow": 0.07,
+    "medium": 0.2,
+    "fast": 0.6,
+    "chaotic": 1.8,
+}
+#: Modulation depth (0..1 of each modulated parameter's range) per motion label.
+MOTION_DEPTH: Final[dict[str, float]] = {
+    "static": 0.0,
+    "slow": 0.25,
+    "medium": 0.4,
+    "fast": 0.55,
+    "chaotic": 0.8,
+}
+
+#: Stereo width: 0 = mono (both channels identical), 1 = normal, >1 = widened (M/S gain).
+STEREO_WIDTH: Final[dict[str, float]] = {
+    "mono": 0.0,
+    "narrow": 0.35,
+    "medium": 0.7,
+    "wide": 1.0,
+    "ultra_wide": 1.6,
+}
+
+#: Timing jitter (standard deviation, ms) and velocity jitter (std, fraction) per human label.
+HUMAN_TIMING_MS: Final[dict[str, float]] = {
+    "robotic": 0.0,
+    "tight": 4.0,
+    "natural": 10.0,
+    "loose": 22.0,
+    "drunk": 45.0,
+}
+HUMAN_VELOCITY: Final[dict[str, float]] = {
+    "robotic": 0.0,
+    "tight": 0.05,
+    "natural": 0.1,
+    "loose": 0.18,
+    "drunk": 0.3,
+}
+
+#: Probability that a melody grid slot holds a note onset.
+MELODY_DENSITY_PROB: Final[dict[str, float]] = {
+    "very_sparse": 0.15,
+    "sparse": 0.3,
+    "medium": 0.5,
+    "busy": 0.7,
+    "very_busy": 0.9,
+}
+#: Probability that a note is moved off the beat (anticipated by half a grid step).
+SYNCOPATION_PROB: Final[dict[str, float]] = {
+    "none": 0.0,
+    "light": 0.15,
+    "medium": 0.3,
+    "heavy": 0.5,
+    "extreme": 0.75,
+}
+#: Swing ratio: the fraction of a beat pair taken by the first eighth (0.5 = straight).
+SWING_RATIO: Final[dict[str, float]] = {
+    "none": 0.5,
+    "light": 0.56,
+    "medium": 0.62,
+    "heavy": 0.67,
+    "shuffle": 0.72,
+}
+#: Probability that a melodic interval is a step (≤ 1 scale degree) rather than a leap.
+LEAPS_STEP_PROB: Final[dict[str, float]] = {
+    "stepwise": 0.95,
+    "mostly_steps": 0.8,
+    "balanced": 0.6,
+    "leapy": 0.4,
+    "very_leapy": 0.2,
+}
+#: Bars per chord for each chord-change rate.
+CHORD_RATE_BARS: Final[dict[str, float]] = {
+    "very_slow": 8.0,
+    "slow": 4.0,
+    "medium": 2.0,
+    "fast": 1.0,
+    "very_fast": 0.5,
+}
+#: Probability that a melody note carries an ornament (grace note, mordent, trill, slide).
+ORNAMENT_PROB: Final[dict[str, float]] = {
+    "none": 0.0,
+    "light": 0.12,
+    "medium": 0.25,
+    "heavy": 0.45,
+    "florid": 0.7,
+}
+#: Probability that a phrase repeats (a variant of) the opening motif.
+MOTIF_REPEAT_PROB: Final[dict[str, float]] = {
+    "never": 0.0,
+    "rare": 0.2,
+    "sometimes": 0.45,
+    "often": 0.7,
+    "always": 1.0,
+}
+#: Probability that a phrase ends on the tonic (and its last note is lengthened).
+CADENCE_TONIC_PROB: Final[dict[str, float]] = {
+    "very_weak": 0.05,
+    "weak": 0.3,
+    "medium": 0.55,
+    "strong": 0.8,
+    "very_strong": 1.0,
+}
+
+#: Every ordinal table keyed by field, so tests (and tween) can walk them together.
+ORDINAL_TABLES: Final[dict[str, tuple[dict[str, float], ...]]] = {
+    "tempo": (TEMPO_BPM,),
+    "brightness": (BRIGHTNESS_CUTOFF_SCALE, BRIGHTNESS_TILT_DB),
+    "space": (SPACE_RT60_S, SPACE_WET),
+    "echo": (ECHO_FEEDBACK, ECHO_WET),
+    "motion": (MOTION_LFO_HZ, MOTION_DEPTH),
+    "stereo": (STEREO_WIDTH,),
+    "human": (HUMAN_TIMING_MS, HUMAN_VELOCITY),
+    "melody_density": (MELODY_DENSITY_PROB,),
+    "syncopation": (SYNCOPATION_PROB,),
+    "swing": (SWING_RATIO,),
+    "leaps": (LEAPS_STEP_PROB,),
+    "chord_rate": (CHORD_RATE_BARS,),
+    "ornament": (ORNAMENT_PROB,),
+    "motif_repeat": (MOTIF_REPEAT_PROB,),
+    "cadence": (CADENCE_TONIC_PROB,),
+}
+
+# --------------------------------------------------------------------------------------
+# Pitch: roots and modes.
+# --------------------------------------------------------------------------------------
+
+#: Semitones above C for each root.
+ROOT_SEMITONE: Final[dict[str, int]] = {
+    "c": 0, "c#": 1, "d": 2, "d#": 3, "e": 4, "f": 5,
+    "f#": 6, "g": 7, "g#": 8, "a": 9, "a#": 10, "b": 11,
+}
+
+#: Scale intervals in semitones above the root, per mode.
+MODE_INTERVALS: Final[dict[str, tuple[int, ...]]] = {
+    "major": (0, 2, 4, 5, 7, 9, 11),
+    "minor": (0, 2, 3, 5, 7, 8, 10),
+    "dorian": (0, 2, 3, 5, 7, 9, 10),
+    "phrygian": (0, 1, 3, 5, 7, 8, 10),
+    "lydian": (0, 2, 4, 6, 7, 9, 11),
+    "mixolydian": (0, 2, 4, 5, 7, 9, 10),
+    "locrian": (0, 1, 3, 5, 6, 8, 10),
+    "harmonic_minor": (0, 2, 3, 5, 7, 8, 11),
+    "melodic_minor": (0, 2, 3, 5, 7, 9, 11),
+    "phrygian_dominant": (0, 1, 4, 5, 7, 8, 10),
+    "double_harmonic": (0, 1, 4, 5, 7, 8, 11),
+    "major_pentatonic": (0, 2, 4, 7, 9),
+    "minor_pentatonic": (0, 3, 5, 7, 10),
+    "blues": (0, 3, 5, 6, 7, 10),
+    "hirajoshi": (0, 2, 3, 7, 8),
+    "in_sen": (0, 1, 5, 7, 10),
+    "whole_tone": (0, 2, 4, 6, 8, 10),
+}
+
+#: Beats per bar and the beat unit for each meter; 6/8 counts two dotted-quarter beats
+#: subdivided in three.
+METER_BEATS: Final[dict[str, tuple[int, int]]] = {
+    "4/4": (4, 2),
+    "3/4": (3, 2),
+    "6/8": (2, 3),
+    "2/4": (2, 2),
+    "5/4": (5, 2),
+    "7/8": (7, 2),
+}
+METERS: Final[tuple[str, ...]] = tuple(METER_BEATS)
+
+# --------------------------------------------------------------------------------------
+# Nominal fields.
+# --------------------------------------------------------------------------------------
+
+HARMONY_STYLES: Final[tuple[str, ...]] = (
+    "pop", "jazz", "cinematic", "ambient", "modal", "drone", "folk", "blues",
+)
+EXTENSIONS: Final[tuple[str, ...]] = ("triads", "sevenths", "ninths", "sus", "power")
+TENSION_CURVES: Final[tuple[str, ...]] = ("flat", "arc", "ramp", "waves", "release")
+PHRASE_BARS: Final[tuple[int, ...]] = (1, 2, 4, 8)
+
+#: Timbres for the lead, pad and bass voices.
+INSTRUMENTS: Final[tuple[str, ...]] = (
+    "sine", "triangle", "saw", "square_8bit", "pluck", "bell", "electric_piano",
+    "organ", "strings", "brass", "flute", "choir", "marimba", "celesta", "koto",
+    "oud", "sitar", "shehnai", "ney", "bansuri", "tuba", "calliope",
+)
+
+#: Layer styles. ``none`` silences a layer.
+LAYER_STYLES: Final[dict[str, tuple[str, ...]]] = {
+    "bass": ("none", "drone", "sustained", "pulsing", "walking", "octave", "fifths",
+             "arpeggio", "sub", "syncopated"),
+    "pad": ("none", "warm", "dark", "cinematic", "thin_high", "drift", "fifths",
+            "tanpura", "swell"),
+    "melody": ("none", "lyrical", "contemplative", "rising", "falling", "arpeggio",
+               "ornamental", "call_response", "heroic", "minimal"),
+    "rhythm": ("none", "minimal", "heartbeat", "soft_four", "hats_only", "electronic",
+               "rock", "brush", "four_on_floor", "chiptune", "waltz", "march", "bossa",
+               "maqsum", "baladi", "saidi", "teental", "dhol", "taiko"),
+    "texture": ("none", "shimmer", "vinyl", "breath", "rain", "wind", "stars",
+                "noise_wash", "glitch", "ocean"),
+    "accent": ("none", "bells", "chime", "pluck", "blip", "brass_hit", "gong",
+               "sleigh_bells", "glockenspiel", "wood_block"),
+}
+LAYERS: Final[tuple[str, ...]] = tuple(LAYER_STYLES)
+
+#: Density gate: which layers sound at each density (1–6). Layers whose style is ``none``
+#: stay silent whatever the density.
+DENSITY_LAYERS: Final[dict[int, tuple[str, ...]]] = {
+    1: ("pad",),
+    2: ("bass", "pad"),
+    3: ("bass", "pad", "melody"),
+    4: ("bass", "pad", "melody", "rhythm"),
+    5: ("bass", "pad", "melody", "rhythm", "texture"),
+    6: ("bass", "pad", "melody", "rhythm", "texture", "accent"),
+}
+
+TRANSITIONS: Final[tuple[str, ...]] = ("crossfade", "morph", "cut")
+
+#: Numeric ranges (inclusive) for numeric fields: (min, max).
+NUMERIC_RANGES: Final[dict[str, tuple[float, float]]] = {
+    "bpm": (30.0, 240.0),
+    "density": (1, 6),
+    "register_low": (1, 7),
+    "register_high": (1, 7),
+    "duration": (0.5, 3600.0),
+    "section_duration": (0.5, 3600.0),
+    "fade": (0.0, 60.0),
+    "transition_length": (0.0, 60.0),
+    "seed": (0, 2**63 - 1),
+}
+MAX_JUSTIFICATION_CHARS: Final[int] = 600
+MAX_TITLE_CHARS: Final[int] = 120
