@@ -1,0 +1,281 @@
+"""Reading and writing V2 documents: safe YAML/JSON parsing with positions, atomic writes.
+
+Parsing keeps ruamel.yaml's round-trip nodes so every key and value knows its line and
+column; ``validate`` uses them to point at the offending key or value. Inputs are checked at
+the door: size, binary bytes, UTF-8, empty documents, YAML syntax, duplicate keys and alias
+bombs each become one :class:`~moodc.config.diagnostics.Diagnostic`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from moodc.config.diagnostics import Diagnostic
+from moodc.errors import DocumentError, OutputExistsError, UsageError
+
+#: Documents larger than this are refused before parsing: a config is a few kB, a long
+#: score a few hundred; anything bigger is a mistake or an attack.
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+#: Refuse documents whose alias-expanded tree would exceed this many nodes ("billion
+#: laughs"). The expanded size is computed with memoisation, so the check itself is cheap.
+MAX_EXPANDED_NODES = 200_000
+
+DocumentKind = Literal["config", "score"]
+
+
+@dataclass
+class ParsedDocument:
+    """A parsed document: its path as given, its kind, and its positioned data tree."""
+
+    path: Path
+    display: str
+    data: Any
+    kind: DocumentKind
+
+
+def _diag(display: str, code: str, message: str, *, line: int = 1, column: int = 1,
+          hint: str | None = None) -> Diagnostic:
+    return Diagnostic(display, line, column, code, message, hint)
+
+
+def read_document_bytes(path: Path, *, display: str) -> bytes:
+    """Read at most MAX_DOCUMENT_BYTES + 1 bytes; raise UsageError for a missing path."""
+    if not path.exists():
+        raise UsageError(f"{display}: no such file", hint="check the path and try again")
+    if path.is_dir():
+        raise UsageError(f"{display}: is a directory, not a document")
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"{display}: cannot read ({exc.strerror})") from exc
+
+
+def decode_document(raw: bytes, *, display: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes → text, or a diagnostic for an oversized, binary, non-UTF-8 or empty file."""
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return None, [_diag(display, "too-large",
+                            f"file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB",
+                            hint="configs and scores are small text files; check the path")]
+    if b"\x00" in raw:
+        return None, [_diag(display, "binary", "file is binary, not YAML or JSON text",
+                            hint="pass a .yaml or .json document")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [_diag(display, "encoding",
+                            f"invalid UTF-8 byte 0x{raw[exc.start]:02x}", line=line,
+                            column=column, hint="save the file as UTF-8")]
+    if not text.strip() or all(
+            not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return None, [_diag(display, "empty", "document is empty",
+                            hint="a config starts with `version: 2`; see `moodc schema`")]
+    return text, []
+
+
+def _yaml_loader() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _mark_position(exc: Any) -> tuple[int, int]:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return 1, 1
+    return mark.line + 1, mark.column + 1
+
+
+def parse_text(text: str, *, display: str, json_syntax: bool) -> tuple[Any, list[Diagnostic]]:
+    """Parse YAML (or JSON) text into a positioned tree, or return syntax diagnostics."""
+    if json_syntax:
+        import json
+
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            return None, [_diag(display, "syntax", f"invalid JSON: {exc.msg}",
+                                line=exc.lineno, column=exc.colno)]
+        except RecursionError:
+            return None, [_diag(display, "too-deep", "document is nested too deeply")]
+    from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        data = _yaml_loader().load(io.StringIO(text))
+    except DuplicateKeyError as exc:
+        line, column = _mark_position(exc)
+        key = str(exc.problem).split('"')[1] if '"' in str(exc.problem) else "a key"
+        return None, [_diag(display, "duplicate-key", f"duplicate key {key!r}", line=line,
+                            column=column, hint="each key may appear once; remove one")]
+    except MarkedYAMLError as exc:
+        line, column = _mark_position(exc)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        return None, [_diag(display, "syntax", f"YAML syntax error: {problem}", line=line,
+                            column=column)]
+    except (YAMLError, RecursionError, ValueError) as exc:
+        return None, [_diag(display, "syntax", f"YAML error: {str(exc).splitlines()[0]}")]
+    return data, []
+
+
+def expanded_size(node: Any, *, limit: int = MAX_EXPANDED_NODES) -> int:
+    """Number of nodes with aliases expanded, memoised by identity (stops past ``limit``)."""
+    memo: dict[int, int] = {}
+
+    def size(item: Any, depth: int) -> int:
+        if depth > 200:
+            return limit + 1
+        key = id(item)
+        if key in memo:
+            return memo[key]
+        if isinstance(item, dict):
+            total = 1 + sum(size(v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            total = 1 + sum(size(v, depth + 1) for v in item)
+        else:
+            total = 1
+        memo[key] = min(total, limit + 1)
+        return memo[key]
+
+    return size(node, 0)
+
+
+def detect_kind(data: dict) -> DocumentKind:
+    """A document with ``sections`` is a score; anything else is a config."""
+    return "score" if "sections" in data else "config"
+
+
+def parse_document(path: Path, *, display: str | None = None
+                   ) -> tuple[ParsedDocument | None, list[Diagnostic]]:
+    """Read, decode and parse ``path``; returns the document or the diagnostics that stop it.
+
+    Raises
+    ------
+    UsageError
+        When the file does not exist or cannot be read (exit code 2).
+    """
+    shown = display or str(path)
+    text, problems = decode_document(read_document_bytes(path, display=shown), display=shown)
+    if text is None:
+        return None, problems
+    data, problems = parse_text(text, display=shown, json_syntax=path.suffix.lower() == ".json")
+    if problems:
+        return None, problems
+    if expanded_size(data) > MAX_EXPANDED_NODES:
+        return None, [_diag(shown, "alias-bomb",
+                            "document expands to too many nodes through YAML aliases",
+                            hint="remove the recursive &anchor/*alias references")]
+    if data is None:
+        return None, [_diag(shown, "empty", "document is empty")]
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__} scalar"
+        return None, [_diag(shown, "not-mapping", f"top level is {kind}, not a mapping",
+                            hint="a document is a mapping that starts with `version: 2`")]
+    return ParsedDocument(path, shown, data, detect_kind(data)), []
+
+
+def load_document(path: Path) -> Any:
+    """Load, validate and build the model of a config or score file.
+
+    Returns
+    -------
+    Config | Score
+        The validated pydantic model.
+
+    Raises
+    ------
+    UsageError
+        Missing or unreadable file (exit 2).
+    DocumentError
+        The document has findings; ``.diagnostics`` holds them all (exit 1).
+    """
+    from moodc.config.model import Config, Score
+    from moodc.config.validate import validate_paths
+
+    diagnostics = validate_paths([Path(path)])
+    if diagnostics:
+        raise DocumentError(f"{path}: invalid document ({len(diagnostics)} finding"
+                            f"{'s' if len(diagnostics) != 1 else ''})", diagnostics=diagnostics,
+                            hint=f"run `moodc validate {path}` for details")
+    parsed, _ = parse_document(Path(path))
+    assert parsed is not None
+    model = Score if parsed.kind == "score" else Config
+    return model.model_validate(to_plain(parsed.data))
+
+
+def to_plain(node: Any) -> Any:
+    """ruamel round-trip nodes → plain dicts, lists and scalars."""
+    if isinstance(node, dict):
+        return {str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def dump_yaml(data: dict[str, Any], *, comment: str | None = None) -> str:
+    """YAML text of ``data`` in block style, key order kept, ``comment`` as leading ``#`` lines."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    def convert(node: Any) -> Any:
+        if isinstance(node, dict):
+            mapping = CommentedMap()
+            for key, value in node.items():
+                mapping[key] = convert(value)
+            return mapping
+        if isinstance(node, (list, tuple)):
+            return [convert(v) for v in node]
+        return node
+
+    root = convert(data)
+    if comment:
+        root.yaml_set_start_comment(comment)
+    yaml = YAML(typ="rt", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    stream = io.StringIO()
+    yaml.dump(root, stream)
+    return stream.getvalue()
+
+
+def write_text_atomic(path: Path, text: str, *, force: bool) -> None:
+    """Write ``text`` to ``path`` via a temp file and rename; never clobber without ``force``.
+
+    Raises
+    ------
+    OutputExistsError
+        ``path`` exists and ``force`` is False (nothing is written).
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} already exists", hint="pass --force to overwrite it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
