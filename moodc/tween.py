@@ -1,0 +1,452 @@
+"""N-way weighted merge of configs ("tween"), and the morph paths score transitions glide along.
+
+One merge implementation serves the ``tween`` command, score morph transitions in the
+renderer, activity mapping, the concept engine and generation. Given N configs and N weights
+it returns one config that is valid by construction and reproducible from a seed:
+
+* **ordinal** label fields (every field in :data:`moodc.vocab.ORDINAL_LABELS`, top-level and
+  ``composition.*``) take the weighted mean of their positions on the five-step scale, then
+  *stochastic rounding*: the fractional part is the probability of rounding up. The result
+  never leaves ``[min, max]`` of the sources and its expectation is the weighted mean;
+* **integer** fields (``density``, ``composition.register_low/high``) are rounded the same way;
+  the two register bounds share one draw, so ``register_low <= register_high`` survives;
+* **optional floats**: ``bpm`` is set when any weighted source sets it, as the weighted mean
+  of every source's *effective* BPM (its ``bpm``, else the tempo label's BPM from
+  :data:`moodc.vocab.TEMPO_BPM`), because a source without ``bpm`` still has a definite speed.
+  ``duration`` is set when any weighted source sets it, as the weighted mean over the sources
+  that set it (an unset duration means "the renderer's default", not a known number);
+* **nominal** fields (root, mode, meter, ``layers.*``, ``instruments.*``, harmony, extensions,
+  tension, phrase_bars, and any field added to the model later) are drawn from one source with
+  probability equal to its weight. Fields that belong together musically are drawn as a group
+  from one source (see :data:`NOMINAL_GROUPS`): ``root`` + ``mode`` (a key), and ``meter`` +
+  ``layers.rhythm`` (a waltz keeps its 3/4).
+
+Reproducibility. Every field (or group) draws one uniform number ``u`` from its own
+``numpy.random.default_rng(SeedSequence([seed, *hash(field_path)]))``, so adding a field never
+reshuffles the others. Before drawing, the (config, weight) pairs are sorted canonically by
+content, so the output does not depend on the order the sources were given in. Because ``u``
+depends on the field and the seed but not on the weights, moving the weights smoothly moves
+each field monotonically: :func:`morph_path` exploits this, so each nominal field switches once,
+at its own point, and each ordinal label steps monotonically from A's value to B's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from numbers import Real
+from typing import Any, Final
+
+import numpy as np
+from pydantic import BaseModel, ValidationError
+
+from moodc import vocab
+from moodc.config.model import Config
+from moodc.errors import DocumentError, UsageError
+
+#: Fields that describe a document rather than its music; merge sets them itself.
+METADATA_FIELDS: Final[frozenset[str]] = frozenset(
+    {"version", "title", "seed", "justification", "provenance"})
+
+#: Ordinal field path → its labels, least → most.
+ORDINAL_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    ("composition." + name if name in vocab.COMPOSITION_ORDINALS else name): labels
+    for name, labels in vocab.ORDINAL_LABELS.items()
+}
+
+#: Integer field path → (min, max); merged as a weighted mean, then rounded.
+INTEGER_FIELDS: Final[dict[str, tuple[int, int]]] = {
+    "density": (1, 6),
+    "composition.register_low": (1, 7),
+    "composition.register_high": (1, 7),
+}
+
+#: Optional float fields (None = unset), merged by the rules in the module docstring.
+OPTIONAL_FLOAT_FIELDS: Final[tuple[str, ...]] = ("bpm", "duration")
+
+#: Field paths that share one random draw. Nominal groups take every value from one source
+#: (a key is a root *and* a mode; a rhythm pattern is written in its meter); the register
+#: bounds share one rounding draw so that low <= high is kept.
+NOMINAL_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "key": ("root", "mode"),
+    "groove": ("meter", "layers.rhythm"),
+}
+SHARED_ROUNDING: Final[dict[str, str]] = {
+    "composition.register_low": "composition.register",
+    "composition.register_high": "composition.register",
+}
+
+#: Floats (bpm, duration) are written with this many decimals, then clamped to the sources'
+#: range, so output stays readable and inside [min, max].
+FLOAT_DECIMALS: Final[int] = 2
+#: Positions this close to an integer are treated as that integer (float summation noise).
+_SNAP: Final[float] = 1e-9
+
+
+# --------------------------------------------------------------------------------------
+# Field paths
+# --------------------------------------------------------------------------------------
+
+def _leaf_paths(model: type[BaseModel], *, prefix: str = "") -> list[str]:
+    """Every leaf field path of ``model`` (``composition.swing``), in declaration order."""
+    paths: list[str] = []
+    for name, info in model.model_fields.items():
+        sub = info.annotation
+        if isinstance(sub, type) and issubclass(sub, BaseModel):
+            paths += _leaf_paths(sub, prefix=f"{prefix}{name}.")
+        else:
+            paths.append(prefix + name)
+    return paths
+
+
+def musical_paths() -> list[str]:
+    """Every musical leaf path of a config (all fields but :data:`METADATA_FIELDS`)."""
+    return [p for p in _leaf_paths(Config) if p not in METADATA_FIELDS]
+
+
+def nominal_paths() -> list[str]:
+    """Musical paths that are neither ordinal, integer nor optional float: drawn by weight."""
+    numeric = set(ORDINAL_FIELDS) | set(INTEGER_FIELDS) | set(OPTIONAL_FLOAT_FIELDS)
+    return [p for p in musical_paths() if p not in numeric]
+
+
+def get_path(data: Mapping[str, Any], path: str) -> Any:
+    """The value at dotted ``path`` in a nested dict."""
+    node: Any = data
+    for key in path.split("."):
+        node = node[key]
+    return node
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    node = data
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[leaf] = value
+
+
+def musical_fields(config: Config) -> dict[str, Any]:
+    """``{path: value}`` of every musical field of ``config`` (what merge reads and writes)."""
+    dump = config.model_dump()
+    return {path: get_path(dump, path) for path in musical_paths()}
+
+
+# --------------------------------------------------------------------------------------
+# Seeded draws
+# --------------------------------------------------------------------------------------
+
+def field_uniform(key: str, *, seed: int) -> float:
+    """One uniform number in [0, 1) for ``key``, from ``SeedSequence([seed, *hash(key)])``.
+
+    The hash (blake2b, stable across processes, unlike ``hash()``) keys the draw by the
+    field path, so adding or removing a field never changes the draws of the others.
+    """
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
+    words = [int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4)]
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), *words]))
+    return float(rng.random())
+
+
+def round_stochastic(position: float, *, u: float, low: int, high: int) -> int:
+    """Round ``position`` up with probability equal to its fractional part, using ``u``.
+
+    For a fixed ``u`` the result is non-decreasing in ``position`` (that is what makes morph
+    paths monotonic), and it is clamped to ``[low, high]`` (the sources' range) so float
+    noise can never step outside it.
+    """
+    nearest = round(position)
+    if abs(position - nearest) < _SNAP:
+        value = int(nearest)
+    else:
+        base = math.floor(position)
+        value = base + (1 if u < position - base else 0)
+    return min(max(value, low), high)
+
+
+def _pick_source(weights: Sequence[float], *, u: float) -> int:
+    """Index of the source whose cumulative-weight interval contains ``u`` (weights sum to 1)."""
+    cumulative = 0.0
+    for index, weight in enumerate(weights):
+        cumulative += weight
+        if u < cumulative:
+            return index
+    return len(weights) - 1  # u within float noise of 1.0
+
+
+# --------------------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------------------
+
+def normalise_weights(weights: Sequence[Any], *, n_sources: int) -> list[float]:
+    """Check ``weights`` (count, type, finite, >= 0, sum > 0) and scale them to sum to 1.
+
+    Raises
+    ------
+    UsageError
+        With the offending value and the fix.
+    """
+    if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
+        raise UsageError(f"weights={weights!r} is not a list of numbers",
+                         hint="give one number per source, e.g. 0.2,0.3,0.5")
+    if len(weights) != n_sources:
+        raise UsageError(f"got {len(weights)} weights for {n_sources} sources",
+                         hint="give exactly one weight per source")
+    values: list[float] = []
+    for weight in weights:
+        if isinstance(weight, bool) or not isinstance(weight, Real):
+            raise UsageError(f"weight {weight!r} is not a number",
+                             hint="weights are non-negative numbers such as 0.25")
+        value = float(weight)
+        if not math.isfinite(value):
+            raise UsageError(f"weight {weight!r} is not finite",
+                             hint="weights are finite non-negative numbers")
+        if value < 0:
+            raise UsageError(f"weight {weight!r} is negative",
+                             hint="weights are non-negative numbers such as 0.25")
+        values.append(value)
+    total = math.fsum(values)
+    if total <= 0:
+        raise UsageError("weights sum to zero", hint="give at least one source a positive weight")
+    return [v / total for v in values]
+
+
+def as_config(source: Config | Mapping[str, Any], *, label: str) -> Config:
+    """A validated :class:`Config` from a model or a mapping (``version`` defaults to 2).
+
+    Raises
+    ------
+    DocumentError
+        When the mapping is not a valid config; the message names ``label``.
+    """
+    if isinstance(source, Config):
+        return source
+    if isinstance(source, BaseModel):  # e.g. an InlineConfig from a score section
+        source = source.model_dump()
+    if not isinstance(source, Mapping):
+        raise UsageError(f"{label}: expected a config or a mapping, got {type(source).__name__}")
+    data = dict(source)
+    if data.get("version") is None:
+        data["version"] = 2
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "config"
+        raise DocumentError(f"{label}: invalid config at {where}: {first['msg']}",
+                            hint="run `moodc validate` on the source for all findings") from exc
+
+
+# --------------------------------------------------------------------------------------
+# Merge
+# --------------------------------------------------------------------------------------
+
+def _canonical_order(fields: list[dict[str, Any]], weights: list[float]) -> list[int]:
+    """Source indices sorted by content (then weight): drawing order independent of input."""
+    keys = [json.dumps(f, sort_keys=True, default=str) for f in fields]
+    return sorted(range(len(fields)), key=lambda i: (keys[i], weights[i]))
+
+
+def _merge_ordinal(path: str, values: list[str], weights: list[float], *, seed: int) -> str:
+    labels = ORDINAL_FIELDS[path]
+    positions = [labels.index(v) for v in values]
+    mean = math.fsum(w * p for w, p in zip(weights, positions))
+    index = round_stochastic(mean, u=field_uniform(path, seed=seed),
+                             low=min(positions), high=max(positions))
+    return labels[index]
+
+
+def _merge_integer(path: str, values: list[int], weights: list[float], *, seed: int) -> int:
+    mean = math.fsum(w * v for w, v in zip(weights, values))
+    key = SHARED_ROUNDING.get(path, path)
+    return round_stochastic(mean, u=field_uniform(key, seed=seed), low=min(values), high=max(values))
+
+
+def _weighted_float(values: list[float], weights: list[float]) -> float:
+    """Weighted mean (weights renormalised), rounded to FLOAT_DECIMALS, clamped to the range."""
+    total = math.fsum(weights)
+    mean = math.fsum(w * v for w, v in zip(weights, values)) / total
+    return min(max(round(mean, FLOAT_DECIMALS), min(values)), max(values))
+
+
+def _merge_bpm(fields: list[dict[str, Any]], weights: list[float]) -> float | None:
+    if all(f["bpm"] is None for f in fields):
+        return None
+    effective = [f["bpm"] if f["bpm"] is not None else vocab.TEMPO_BPM[f["tempo"]] for f in fields]
+    return _weighted_float(effective, weights)
+
+
+def _merge_duration(fields: list[dict[str, Any]], weights: list[float]) -> float | None:
+    pairs = [(f["duration"], w) for f, w in zip(fields, weights) if f["duration"] is not None]
+    if not pairs:
+        return None
+    if math.fsum(w for _, w in pairs) <= 0:
+        return None
+    return _weighted_float([v for v, _ in pairs], [w for _, w in pairs])
+
+
+def _merge_fields(fields: list[dict[str, Any]], weights: list[float], *,
+                  seed: int) -> dict[str, Any]:
+    """Merge musical ``{path: value}`` dicts (already canonical, zero weights removed)."""
+    merged: dict[str, Any] = {}
+    for path in ORDINAL_FIELDS:
+        merged[path] = _merge_ordinal(path, [f[path] for f in fields], weights, seed=seed)
+    for path in INTEGER_FIELDS:
+        merged[path] = _merge_integer(path, [f[path] for f in fields], weights, seed=seed)
+    merged["bpm"] = _merge_bpm(fields, weights)
+    merged["duration"] = _merge_duration(fields, weights)
+    grouped = {p: name for name, paths in NOMINAL_GROUPS.items() for p in paths}
+    for path in nominal_paths():
+        if path in merged:
+            continue
+        key = grouped.get(path, path)
+        members = NOMINAL_GROUPS.get(key, (path,))
+        chosen = fields[_pick_source(weights, u=field_uniform(key, seed=seed))]
+        for member in members:
+            merged[member] = chosen[member]
+    _repair_register(merged)
+    return merged
+
+
+def _repair_register(merged: dict[str, Any]) -> None:
+    """Re-check register_low <= register_high (the shared draw keeps it; this is a guard)."""
+    low, high = merged["composition.register_low"], merged["composition.register_high"]
+    if low > high:
+        merged["composition.register_high"] = low
+
+
+def _source_label(config: Config, *, index: int, names: Sequence[str] | None) -> str:
+    if names is not None:
+        return str(names[index])
+    return config.title or f"source {index + 1}"
+
+
+def _title(labels: Sequence[str]) -> str:
+    """``"A × B × C"``, shortened with an ellipsis to fit the title limit."""
+    title = " × ".join(labels)
+    limit = vocab.MAX_TITLE_CHARS
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def merge(configs: Sequence[Config | Mapping[str, Any]], weights: Sequence[float], *,
+          seed: int, names: Sequence[str] | None = None) -> Config:
+    """Merge N configs by weight into one valid config, reproducibly from ``seed``.
+
+    Parameters
+    ----------
+    configs : sequence of Config or mapping, length N >= 1
+        The sources. Mappings are validated (``version`` may be omitted).
+    weights : sequence of float, length N
+        Non-negative, finite, not all zero; normalised to sum to 1. A zero weight removes
+        its source from every draw.
+    seed : int >= 0
+        Seeds every draw (one child seed per field path). Same inputs + seed ⇒ same output.
+    names : sequence of str, optional
+        How to call the sources in ``title`` and ``provenance`` (default: their titles).
+
+    Returns
+    -------
+    Config
+        Musical fields merged as described in the module docstring; ``title`` "A × B",
+        ``provenance`` ``{"tool": "tween", "sources", "weights", "seed"}``, ``seed`` and
+        ``justification`` None. Weights ``(1, 0, ...)`` return the first source's musical
+        fields unchanged. The result does not depend on the order of the (config, weight)
+        pairs.
+
+    Raises
+    ------
+    UsageError
+        Bad weights, no sources, or a seed that is not a non-negative integer.
+    DocumentError
+        A mapping source is not a valid config.
+
+    Examples
+    --------
+    >>> calm = Config(version=2, tempo="slow", mode="major")
+    >>> tense = Config(version=2, tempo="fast", mode="phrygian")
+    >>> merge([calm, tense], [0.5, 0.5], seed=1).title
+    'source 1 × source 2'
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UsageError(f"seed={seed!r} is not a non-negative integer", hint="use e.g. --seed 0")
+    if len(configs) == 0:
+        raise UsageError("no configs to merge", hint="give at least one source config")
+    if names is not None and len(names) != len(configs):
+        raise UsageError(f"got {len(names)} names for {len(configs)} sources")
+    normalised = normalise_weights(weights, n_sources=len(configs))
+    models = [as_config(c, label=_source_label_raw(c, i, names)) for i, c in enumerate(configs)]
+    fields = [musical_fields(m) for m in models]
+    kept = [i for i in _canonical_order(fields, normalised) if normalised[i] > 0]
+    merged = _merge_fields([fields[i] for i in kept], [normalised[i] for i in kept], seed=seed)
+    labels = [_source_label(m, index=i, names=names) for i, m in enumerate(models)]
+    return build_config(merged, title=_title(labels), provenance={
+        "tool": "tween", "sources": labels,
+        "weights": [round(w, 6) for w in normalised], "seed": seed})
+
+
+def _source_label_raw(source: Any, index: int, names: Sequence[str] | None) -> str:
+    """A label for error messages, before the source is validated."""
+    if names is not None:
+        return str(names[index])
+    return f"source {index + 1}"
+
+
+def build_config(fields: Mapping[str, Any], *, title: str | None = None,
+                 provenance: dict[str, Any] | None = None, seed: int | None = None) -> Config:
+    """A validated :class:`Config` from ``{path: value}`` musical fields plus metadata."""
+    data: dict[str, Any] = {"version": 2, "title": title, "seed": seed}
+    for path, value in fields.items():
+        _set_path(data, path, value)
+    data["provenance"] = provenance
+    return Config.model_validate(data)
+
+
+# --------------------------------------------------------------------------------------
+# Morph paths
+# --------------------------------------------------------------------------------------
+
+def morph_path(a: Config | Mapping[str, Any], b: Config | Mapping[str, Any], *, n_steps: int,
+               seed: int) -> list[Config]:
+    """``n_steps`` configs gliding from ``a`` to ``b`` (both ends included), via :func:`merge`.
+
+    Step ``k`` is ``merge([a, b], [1 - t, t], seed=seed)`` with ``t = k / (n_steps - 1)``. As
+    every field's random draw depends on the field and the seed but not on ``t``:
+
+    * ordinal and integer fields move monotonically from A's value to B's (a parameter glide);
+    * each nominal field (or group, e.g. root + mode) switches from A's value to B's exactly
+      once, at ``t`` drawn per field, so the layers crossfade at different times;
+    * ``bpm`` and ``duration`` glide linearly.
+
+    The first config has A's musical fields, the last B's.
+
+    Parameters
+    ----------
+    a, b : Config or mapping
+        The start and end configs.
+    n_steps : int >= 2
+        Number of configs returned.
+    seed : int >= 0
+        Seeds the per-field switch points.
+
+    Raises
+    ------
+    UsageError
+        ``n_steps`` below 2, or a bad seed.
+    """
+    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 2:
+        raise UsageError(f"n_steps={n_steps!r} must be an integer >= 2",
+                         hint="a morph path includes both ends, so it needs at least 2 steps")
+    names = [_morph_name(a, "A"), _morph_name(b, "B")]
+    path: list[Config] = []
+    for k in range(n_steps):
+        t = k / (n_steps - 1)
+        path.append(merge([a, b], [1.0 - t, t], seed=seed, names=names))
+    return path
+
+
+def _morph_name(source: Any, fallback: str) -> str:
+    title = source.title if isinstance(source, BaseModel) else (
+        source.get("title") if isinstance(source, Mapping) else None)
+    return str(title) if title else fallback
