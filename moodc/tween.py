@@ -331,7 +331,7 @@ def _title(labels: Sequence[str]) -> str:
 
 
 def merge(configs: Sequence[Config | Mapping[str, Any]], weights: Sequence[float], *,
-          seed: int, names: Sequence[str] | None = None) -> Config:
+          seed: int, names: Sequence[str] | None = None, title: str | None = None) -> Config:
     """Merge N configs by weight into one valid config, reproducibly from ``seed``.
 
     Parameters
@@ -345,6 +345,8 @@ def merge(configs: Sequence[Config | Mapping[str, Any]], weights: Sequence[float
         Seeds every draw (one child seed per field path). Same inputs + seed ⇒ same output.
     names : sequence of str, optional
         How to call the sources in ``title`` and ``provenance`` (default: their titles).
+    title : str, optional
+        The output title (default: the source names joined by " × ").
 
     Returns
     -------
@@ -381,7 +383,7 @@ def merge(configs: Sequence[Config | Mapping[str, Any]], weights: Sequence[float
     kept = [i for i in _canonical_order(fields, normalised) if normalised[i] > 0]
     merged = _merge_fields([fields[i] for i in kept], [normalised[i] for i in kept], seed=seed)
     labels = [_source_label(m, index=i, names=names) for i, m in enumerate(models)]
-    return build_config(merged, title=_title(labels), provenance={
+    return build_config(merged, title=_title([title] if title else labels), provenance={
         "tool": "tween", "sources": labels,
         "weights": [round(w, 6) for w in normalised], "seed": seed})
 
@@ -450,3 +452,110 @@ def _morph_name(source: Any, fallback: str) -> str:
     title = source.title if isinstance(source, BaseModel) else (
         source.get("title") if isinstance(source, Mapping) else None)
     return str(title) if title else fallback
+
+
+# --------------------------------------------------------------------------------------
+# Morph scores (``moodc tween --steps``)
+# --------------------------------------------------------------------------------------
+
+#: Default length of each section of a morph score, in seconds.
+DEFAULT_SECTION_DURATION_S: Final[float] = 20.0
+#: Longest transition the score model allows, in seconds.
+_MAX_TRANSITION_S: Final[float] = 60.0
+
+
+def inline_fields(config: Config) -> dict[str, Any]:
+    """A config's musical fields as a nested dict for a score section (Nones left out)."""
+    data: dict[str, Any] = {}
+    for path, value in musical_fields(config).items():
+        if value is not None:
+            _set_path(data, path, value)
+    return data
+
+
+def morph_score(configs: Sequence[Config | Mapping[str, Any]], *, n_sections: int,
+                section_duration_s: float = DEFAULT_SECTION_DURATION_S, seed: int,
+                names: Sequence[str] | None = None, render_seed: int | None = None
+                ) -> dict[str, Any]:
+    """A V2 score (plain dict) that morphs through ``configs`` in order in ``n_sections``.
+
+    Section ``k`` sits at position ``s = k (N - 1) / (n_sections - 1)`` along the chain
+    A → B → C ...; it is ``merge([src[j], src[j + 1]], [1 - f, f])`` with ``j = floor(s)`` and
+    ``f = s - j`` (the same draws as :func:`morph_path`, so a field that has switched stays
+    switched). Each section after the first is entered with a ``morph`` transition half a
+    section long (capped at 60 s): it glides for half the section and holds for the rest.
+
+    Parameters
+    ----------
+    configs : sequence of Config or mapping, N >= 2
+    n_sections : int >= 2
+        Sections in the score; the first is the first source, the last the last source.
+    section_duration_s : float in [0.5, 3600]
+        Length of every section in seconds.
+    seed : int >= 0
+        Seeds the merge draws.
+    names : sequence of str, optional
+        Source names for section names and provenance.
+    render_seed : int, optional
+        Written as the score's ``seed`` (None leaves the renderer's default).
+
+    Raises
+    ------
+    UsageError
+        Fewer than 2 sources or sections, or a section duration out of range.
+    """
+    low_s, high_s = vocab.NUMERIC_RANGES["section_duration"]
+    if len(configs) < 2:
+        raise UsageError("a morph needs at least 2 sources")
+    if isinstance(n_sections, bool) or not isinstance(n_sections, int) or n_sections < 2:
+        raise UsageError(f"steps={n_sections!r} must be an integer >= 2",
+                         hint="a morph score has at least a first and a last section")
+    if not (math.isfinite(section_duration_s) and low_s <= section_duration_s <= high_s):
+        raise UsageError(f"section duration {section_duration_s!r} s is out of range",
+                         hint=f"use {low_s:g} to {high_s:g} seconds")
+    models = [as_config(c, label=_source_label_raw(c, i, names)) for i, c in enumerate(configs)]
+    labels = [_source_label(m, index=i, names=names) for i, m in enumerate(models)]
+    sections = [_morph_section(models, labels, k=k, n_sections=n_sections,
+                               section_duration_s=section_duration_s, seed=seed)
+                for k in range(n_sections)]
+    total_s = n_sections * section_duration_s
+    return {
+        "version": 2,
+        "title": _title(labels),
+        "seed": render_seed,
+        "fade_in": min(0.5, total_s / 4),
+        "fade_out": min(2.0, total_s / 4),
+        "sections": sections,
+        "provenance": {"tool": "tween", "sources": labels, "steps": n_sections,
+                       "section_duration": section_duration_s, "seed": seed},
+    }
+
+
+def _morph_section(models: list[Config], labels: list[str], *, k: int, n_sections: int,
+                   section_duration_s: float, seed: int) -> dict[str, Any]:
+    """Section ``k`` of a morph score: its place on the chain, config and transition."""
+    position = k * (len(models) - 1) / (n_sections - 1)
+    j = min(int(math.floor(position)), len(models) - 2)
+    frac = position - j
+    pair = [models[j], models[j + 1]]
+    config = merge(pair, [1.0 - frac, frac], seed=seed, names=labels[j:j + 2])
+    section: dict[str, Any] = {"name": _section_name(labels[j:j + 2], frac),
+                               "duration": section_duration_s,
+                               "config": inline_fields(config)}
+    if k > 0:
+        section["transition"] = {"kind": "morph",
+                                 "length": min(section_duration_s / 2, _MAX_TRANSITION_S)}
+    return section
+
+
+def _section_name(pair: list[str], frac: float) -> str:
+    """``"A"``, ``"B"`` or ``"70% A / 30% B"``, shortened to the title limit."""
+    if frac < _SNAP:
+        name = pair[0]
+    elif frac > 1 - _SNAP:
+        name = pair[1]
+    else:
+        share = round(100 * frac)
+        name = f"{100 - share}% {pair[0]} / {share}% {pair[1]}"
+    limit = vocab.MAX_TITLE_CHARS
+    return name if len(name) <= limit else name[: limit - 1] + "…"

@@ -1,0 +1,158 @@
+"""``moodc tween A B [C ...]``: merge N configs by weight into one valid config (or a morph score)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+
+from moodc.commands._common import errors_to_exit
+from moodc.errors import UsageError
+
+
+def parse_weights(text: str | None, *, n_sources: int) -> list[float]:
+    """``"0.2,0.3,0.5"`` → floats (equal weights when ``text`` is None); checked, not normalised.
+
+    Raises
+    ------
+    UsageError
+        A weight that is not a number, or a count that does not match the sources.
+    """
+    if text is None:
+        return [1.0] * n_sources
+    parts = [p.strip() for p in text.split(",")]
+    weights: list[float] = []
+    for part in parts:
+        try:
+            weights.append(float(part))
+        except ValueError:
+            raise UsageError(f"--weights: {part!r} is not a number",
+                             hint="write weights as comma-separated numbers, e.g. 0.2,0.3,0.5"
+                             ) from None
+    if len(weights) != n_sources:
+        raise UsageError(f"--weights has {len(weights)} values for {n_sources} sources",
+                         hint="give exactly one weight per source, in the same order")
+    for part, weight in zip(parts, weights):
+        if not math.isfinite(weight):
+            raise UsageError(f"--weights: {part!r} is not a finite number",
+                             hint="weights are finite non-negative numbers")
+        if weight < 0:
+            raise UsageError(f"--weights: {part!r} is negative",
+                             hint="weights are non-negative numbers such as 0.25")
+    return weights
+
+
+def load_sources(paths: tuple[Path, ...]) -> list[Any]:
+    """Load and validate each source config; print a bad one's diagnostics, then raise."""
+    from moodc.config.diagnostics import render_text
+    from moodc.config.io import load_document
+    from moodc.config.model import Score
+    from moodc.errors import DocumentError
+
+    configs = []
+    for path in paths:
+        try:
+            document = load_document(path)
+        except DocumentError as exc:
+            if exc.diagnostics:
+                click.echo(render_text(exc.diagnostics), err=True)
+            raise
+        if isinstance(document, Score):
+            raise UsageError(f"{path}: is a score; tween merges configs",
+                             hint="pass config files (a score's sections can be saved as configs)")
+        configs.append(document)
+    return configs
+
+
+def format_output(data: dict[str, Any], *, fmt: str, comment: str) -> str:
+    """The document as YAML (with ``comment`` on top) or as JSON."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from moodc.config.io import dump_yaml
+
+    return dump_yaml(data, comment=comment)
+
+
+def _config_document(config: Any) -> dict[str, Any]:
+    """A merged config as a dict with ``version`` first and unset fields left out."""
+    data = config.model_dump(exclude_none=True)
+    return {"version": data.pop("version"), **data}
+
+
+@click.command("tween")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--weights", metavar="W1,W2,...",
+              help="One non-negative weight per source (normalised). Default: equal.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+              help="Seed of the merge draws (default 0); also written as the output's seed.")
+@click.option("--steps", type=click.IntRange(min=2), default=None,
+              help="Write a score that morphs A → B (→ C ...) in this many sections.")
+@click.option("--section-duration", "section_duration_s", type=float, default=20.0,
+              show_default=True, help="With --steps: length of each section in seconds.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="Write here (atomically) instead of printing to stdout.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
+              help="Output format (default: json for a .json output, else yaml).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@errors_to_exit
+def command(sources: tuple[Path, ...], weights: str | None, seed: int | None,
+            steps: int | None, section_duration_s: float, out: Path | None,
+            fmt: str | None, force: bool) -> None:
+    """Merge configs A B [C ...] by weight into one valid config.
+
+    Ordinal labels take the weighted mean position on their scale (rounded from the seed),
+    numbers the weighted mean, and nominal fields (root+mode, meter+rhythm, layers,
+    instruments, harmony ...) are drawn in proportion to the weights. Same inputs and seed
+    give the same output, whatever order the sources are given in.
+
+    \b
+    Examples:
+      moodc tween calm.yaml arabian.yaml --weights 0.3,0.7 -o blend.yaml
+      moodc tween a.yaml b.yaml c.yaml --steps 6 --section-duration 30 -o morph.yaml
+    """
+    from moodc import tween
+
+    if len(sources) < 2:
+        raise UsageError("tween needs at least 2 source configs",
+                         hint="usage: moodc tween A B [C ...] [--weights 0.5,0.5]")
+    if steps is not None and weights is not None:
+        raise UsageError("--weights does not apply with --steps",
+                         hint="--steps morphs evenly from the first source to the last")
+    weight_values = parse_weights(weights, n_sources=len(sources))
+    tween.normalise_weights(weight_values, n_sources=len(sources))  # check before loading
+    configs = load_sources(sources)
+    names = [str(p) for p in sources]
+    labels = [c.title or p.stem for c, p in zip(configs, sources)]
+    merge_seed = 0 if seed is None else seed
+    if steps is None:
+        merged = tween.merge(configs, weight_values, seed=merge_seed, names=names,
+                             title=" × ".join(labels))
+        if seed is not None:
+            merged = merged.model_copy(update={"seed": seed})
+        data = _config_document(merged)
+        shares = merged.provenance["weights"]  # type: ignore[index]
+        comment = "moodc tween: " + " + ".join(f"{w:g} × {n}" for w, n in zip(shares, names))
+    else:
+        data = tween.morph_score(configs, n_sections=steps, section_duration_s=section_duration_s,
+                                 seed=merge_seed, names=labels, render_seed=seed)
+        data["provenance"]["sources"] = names  # paths, as given
+        data = {k: v for k, v in data.items() if v is not None}
+        comment = f"moodc tween --steps {steps}: " + " → ".join(names)
+    comment += f" (seed {merge_seed})"
+    text = format_output(data, fmt=fmt or _format_for(out), comment=comment)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from moodc.config.io import write_text_atomic
+
+    write_text_atomic(out, text, force=force)
+    click.echo(f"wrote {out}", err=True)
+
+
+def _format_for(out: Path | None) -> str:
+    """``json`` for a ``.json`` output path, ``yaml`` otherwise."""
+    return "json" if out is not None and out.suffix.lower() == ".json" else "yaml"
