@@ -103,6 +103,10 @@ def _leaf_errors(error: Any) -> Iterable[Any]:
     yield error
 
 
+#: JSON Schema type names in the words a YAML author uses.
+_YAML_TYPE_NAMES = {"object": "mapping", "array": "list"}
+
+
 def _describe(value: Any) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -170,7 +174,8 @@ def _schema_diag(error: Any, doc: ParsedDocument) -> list[Diagnostic]:
                            f"{where}: {_describe(value)} is not an allowed value", hint)]
     if kind == "type":
         expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        names = expected if isinstance(expected, list) else [expected]
+        expected = " or ".join(_YAML_TYPE_NAMES.get(n, n) for n in names)
         return [Diagnostic(doc.display, line, column, "type",
                            f"{where}: expected {expected}, got {_json_type(value)} "
                            f"{_describe(value)}")]
@@ -235,7 +240,7 @@ def _reference_diagnostics(doc: ParsedDocument, session: "_Session") -> list[Dia
         elif not target.is_file():
             diags.append(Diagnostic(doc.display, line, column, "missing-file",
                                     f"section {index} config file {ref!r} does not exist",
-                                    f"paths are relative to {doc.path.parent or '.'}/"))
+                                    f"paths are relative to the score's folder ({doc.path.parent}/)"))
         else:
             diags.extend(session.check_referenced(target, doc, line=line, column=column))
     return diags

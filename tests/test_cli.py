@@ -1,0 +1,68 @@
+"""The CLI shell: every command has help, --version works, start-up stays light."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLES
+from moodc import __version__
+from moodc.cli import COMMANDS, cli, _available
+
+HEAVY = ("numpy", "scipy", "mlx", "pydantic", "soundfile", "Xlib")
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_help_lists_every_available_command_with_one_line_help() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        if _available(name):
+            assert name in result.output
+    assert "validate" in result.output and "schema" in result.output
+
+
+@pytest.mark.parametrize("name", [n for n in COMMANDS if _available(n)])
+def test_every_subcommand_has_help(name: str) -> None:
+    # Lazy loading hides import errors until a command runs; --help on each one finds them.
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["rendr"])
+    assert result.exit_code == 2
+
+
+def _imported_after(*args: str) -> set[str]:
+    code = ("import sys, runpy\n"
+            f"sys.argv = ['moodc', {', '.join(repr(a) for a in args)}]\n"
+            "try:\n    runpy.run_module('moodc.cli', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "import json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("args", [("--help",), ("validate", str(EXAMPLES / "podcast-intro.yaml"))])
+def test_help_and_validate_do_not_import_heavy_modules(args: tuple[str, ...]) -> None:
+    modules = _imported_after(*args)
+    loaded = [m for m in HEAVY if m in modules]
+    assert loaded == [], f"`moodc {' '.join(args)}` imported {loaded}"
+
+
+def test_schema_command_prints_json() -> None:
+    result = CliRunner().invoke(cli, ["schema", "score"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["title"] == "Score"

@@ -1,0 +1,87 @@
+"""The V2 model: schema files in sync, cross-field rules, defaults and the vocabulary tables."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from moodc import vocab
+from moodc.config.model import Config, Score
+from moodc.config.schema import generate_schema, load_schema, schema_text, schema_path
+
+
+@pytest.mark.parametrize("kind", ["config", "score"])
+def test_checked_in_schema_matches_the_model(kind: str) -> None:
+    expected = schema_text(generate_schema(kind))
+    actual = schema_path(kind).read_text(encoding="utf-8")
+    assert actual == expected, (
+        f"moodc/schemas/{kind}.schema.json is stale: regenerate it with "
+        "python -c 'from moodc.config.schema import write_schemas; write_schemas()'")
+
+
+def test_version_is_required() -> None:
+    with pytest.raises(ValidationError, match="version"):
+        Config.model_validate({"tempo": "slow"})
+    with pytest.raises(ValidationError):
+        Config.model_validate({"version": 1})
+
+
+def test_unknown_keys_are_rejected() -> None:
+    with pytest.raises(ValidationError, match="tempoo"):
+        Config.model_validate({"version": 2, "tempoo": "slow"})
+
+
+def test_register_rule_has_a_clear_message() -> None:
+    with pytest.raises(ValidationError, match="register_low=6 is above register_high=3"):
+        Config.model_validate({"version": 2,
+                               "composition": {"register_low": 6, "register_high": 3}})
+
+
+def test_score_transition_must_fit() -> None:
+    doc = {"version": 2, "sections": [
+        {"duration": 4, "config": {"tempo": "slow"}},
+        {"duration": 2, "config": {"tempo": "fast"}, "transition": {"length": 3}}]}
+    with pytest.raises(ValidationError, match="transition length 3 s"):
+        Score.model_validate(doc)
+
+
+def test_defaults_fill_a_full_config() -> None:
+    config = Config.model_validate({"version": 2}).model_dump()
+    for field in ("tempo", "brightness", "space", "echo", "motion", "stereo", "human"):
+        assert config[field] in vocab.ORDINAL_LABELS[field]
+    assert set(config["layers"]) == set(vocab.LAYERS)
+    for field in vocab.COMPOSITION_ORDINALS:
+        assert config["composition"][field] in vocab.ORDINAL_LABELS[field]
+
+
+def test_every_ordinal_field_has_five_labels_and_a_full_table() -> None:
+    assert set(vocab.ORDINAL_TABLES) == set(vocab.ORDINAL_LABELS)
+    for field, labels in vocab.ORDINAL_LABELS.items():
+        assert len(labels) == 5 and len(set(labels)) == 5, field
+        for table in vocab.ORDINAL_TABLES[field]:
+            assert list(table) == list(labels), f"{field}: table keys must follow label order"
+
+
+@pytest.mark.parametrize("table", [vocab.TEMPO_BPM, vocab.BRIGHTNESS_CUTOFF_SCALE,
+                                   vocab.SPACE_RT60_S, vocab.ECHO_FEEDBACK,
+                                   vocab.MOTION_LFO_HZ, vocab.STEREO_WIDTH,
+                                   vocab.HUMAN_TIMING_MS, vocab.MELODY_DENSITY_PROB])
+def test_ordinal_tables_increase_with_the_label(table: dict[str, float]) -> None:
+    values = list(table.values())
+    assert values == sorted(values) and len(set(values)) == len(values)
+
+
+def test_modes_are_scales_from_the_root() -> None:
+    assert len(vocab.MODE_INTERVALS) == 17
+    for mode, intervals in vocab.MODE_INTERVALS.items():
+        assert intervals[0] == 0 and list(intervals) == sorted(set(intervals)), mode
+        assert all(0 <= i < 12 for i in intervals), mode
+
+
+def test_schema_enums_come_from_the_vocabulary() -> None:
+    schema = load_schema("config")
+    assert schema["properties"]["mode"]["enum"] == list(vocab.MODE_INTERVALS)
+    rhythm = schema["$defs"]["Layers"]["properties"]["rhythm"]["enum"]
+    for style in ("chiptune", "four_on_floor", "waltz", "march", "bossa", "maqsum",
+                  "baladi", "teental", "dhol", "taiko"):
+        assert style in rhythm
