@@ -1,0 +1,137 @@
+"""Reading and writing activity logs: moodc JSONL (and, via :mod:`aw_import`, ActivityWatch).
+
+Writing is append-only, one JSON line per bucket, flushed and fsynced, in a file created
+owner-only (0600), so a recorder killed at any moment keeps every finished bucket.
+Reading tolerates a torn last line (a crash mid-write) but names any other bad line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal
+
+from moodc.activity.bucket import Bucket, bucket_from_json, bucket_to_json
+from moodc.errors import MoodcError
+
+log = logging.getLogger("moodc.activity")
+
+#: Permission bits of a new log file: owner read/write only.
+LOG_FILE_MODE: Final[int] = 0o600
+LogFormat = Literal["moodc-jsonl", "activitywatch"]
+
+
+class ActivityLogError(MoodcError):
+    """An activity log that cannot be read: missing, empty, or with a corrupt line (exit 1)."""
+
+    exit_code = 1
+
+
+@dataclass
+class LoadedLog:
+    """Buckets read from a log (sorted by start), the format found and any warnings."""
+
+    buckets: list[Bucket]
+    log_format: LogFormat
+    warnings: list[str] = field(default_factory=list)
+
+
+class LogWriter:
+    """Append buckets to ``path`` as JSON lines, each flushed and fsynced.
+
+    The file is opened with ``O_APPEND | O_CREAT`` and mode 0600, so a new log is private
+    from the first byte (no chmod race) and an existing log is continued, not replaced.
+    """
+
+    def __init__(self, path: Path, *, backend: str) -> None:
+        self.path = path
+        self.backend = backend
+        self.warning: str | None = None
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, LOG_FILE_MODE)
+        mode = stat.S_IMODE(os.fstat(fd).st_mode)
+        if mode & 0o077:
+            self.warning = (f"{path} is readable by others (mode {mode:o}); "
+                            f"run `chmod 600 {path}` to keep it private")
+        self._handle = os.fdopen(fd, "a", encoding="utf-8")
+
+    def write(self, bucket: Bucket) -> None:
+        """Append one bucket line and force it to disk."""
+        self._handle.write(bucket_to_json(bucket, backend=self.backend) + "\n")
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        """Close the file (buckets are already on disk)."""
+        self._handle.close()
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ActivityLogError(f"activity log {path} does not exist",
+                               hint="record one with `moodc record -o LOG`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ActivityLogError(f"cannot read activity log {path}: {exc}") from None
+
+
+def _is_activitywatch(text: str) -> bool:
+    head = text.lstrip()[:4096]
+    return head.startswith("{") and '"buckets"' in head and "\n{" not in text.strip()
+
+
+def _parse_jsonl(path: Path, text: str) -> LoadedLog:
+    lines = text.split("\n")
+    numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
+    buckets: list[Bucket] = []
+    warnings: list[str] = []
+    for position, (lineno, line) in enumerate(numbered):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if position == len(numbered) - 1:
+                warnings.append(f"{path}:{lineno}: skipped a torn last line "
+                                f"(the recorder was stopped mid-write)")
+                continue
+            raise ActivityLogError(f"{path}:{lineno}: corrupt line, not JSON ({exc.msg})",
+                                   hint="delete or fix that line; other lines are fine") from None
+        try:
+            buckets.append(bucket_from_json(record))
+        except ValueError as exc:
+            raise ActivityLogError(f"{path}:{lineno}: not a moodc activity bucket: {exc}",
+                                   hint="see docs/activity.md for the line format") from None
+    return LoadedLog(buckets=buckets, log_format="moodc-jsonl", warnings=warnings)
+
+
+def load_log(path: Path) -> LoadedLog:
+    """Load a moodc JSONL log or an ActivityWatch export into buckets.
+
+    Warnings (a torn last line) are logged on the ``moodc.activity`` logger and returned.
+
+    Raises
+    ------
+    ActivityLogError
+        When the file is missing, unreadable, empty, or has a corrupt line (named with its
+        line number).
+    """
+    text = _read_text(path)
+    if not text.strip():
+        raise ActivityLogError(f"activity log {path} is empty",
+                               hint="record for at least one bucket (default 60 s) first")
+    if _is_activitywatch(text):
+        from moodc.activity.aw_import import parse_aw_export
+
+        loaded = parse_aw_export(text, source=str(path))
+    else:
+        loaded = _parse_jsonl(path, text)
+    if not loaded.buckets:
+        raise ActivityLogError(f"activity log {path} holds no activity buckets",
+                               hint="record for at least one bucket (default 60 s) first")
+    loaded.buckets.sort(key=lambda b: b.start)
+    for message in loaded.warnings:
+        log.warning("moodc: warning: %s", message)
+    return loaded
