@@ -1,0 +1,207 @@
+"""PCM quantisation with seeded TPDF dither, and atomic WAV/FLAC writing with tags.
+
+Float → integer conversion happens here, in numpy, with our own seeded dither, and the integer
+samples are handed to libsndfile unchanged (``PCM_16`` from int16, ``PCM_24`` from int32 whose
+low byte is zero). So a WAV and a FLAC of one render hold identical samples, and the same
+document + seed gives the same PCM in any process. Golden checks compare this PCM, never file
+bytes (libsndfile writes its version into headers).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import numpy as np
+
+from moodc.errors import MoodcError, OutputExistsError, UsageError
+
+BitDepth = Literal[16, 24]
+AudioFormat = Literal["wav", "flac"]
+
+#: One table: format name → (libsndfile major format, file suffix).
+FORMATS: Final[dict[str, tuple[str, str]]] = {"wav": ("WAV", ".wav"), "flac": ("FLAC", ".flac")}
+#: One table: bit depth → (libsndfile subtype, numpy dtype, left shift into that dtype).
+#: 24-bit samples travel in int32 shifted left by 8 so libsndfile keeps them bit-exact.
+SUBTYPES: Final[dict[int, tuple[str, type, int]]] = {
+    16: ("PCM_16", np.int16, 0),
+    24: ("PCM_24", np.int32, 8),
+}
+#: Domain tag mixed into the render seed for the dither stream (keeps it independent of the
+#: synth's streams, which are spawned from the same seed).
+DITHER_SEED_TAG: Final[int] = 0x0D17E5
+
+
+def dither_rng(seed: int) -> np.random.Generator:
+    """The dither generator of a render: a child of the render seed, tagged for dither."""
+    return np.random.default_rng(np.random.SeedSequence([DITHER_SEED_TAG, int(seed)]))
+
+
+def tpdf_dither(n_samples: int, n_channels: int, *, rng: np.random.Generator) -> np.ndarray:
+    """Triangular (TPDF) dither in LSB, range (-1, 1), shape ``(n_samples, n_channels)``.
+
+    One uint32 draw per sample: the difference of its two 16-bit halves is the sum of two
+    independent uniforms, i.e. triangular, at a third of the cost of two float draws.
+    """
+    bits = rng.integers(0, 2**32, size=(n_samples, n_channels), dtype=np.uint32)
+    high = (bits >> 16).astype(np.float32)
+    low = (bits & 0xFFFF).astype(np.float32)
+    high -= low
+    high *= np.float32(1.0 / 65536.0)
+    return high
+
+
+def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator) -> np.ndarray:
+    """Float audio in [-1, 1) → integer PCM with TPDF dither, ready for :class:`PcmWriter`.
+
+    Parameters
+    ----------
+    audio : np.ndarray [shape=(n, channels)], float
+    bit_depth : 16 or 24
+    rng : np.random.Generator
+        The dither stream (see :func:`dither_rng`); blocks must be quantised in order.
+
+    Returns
+    -------
+    np.ndarray
+        int16 for 16-bit, int32 (value << 8) for 24-bit.
+    """
+    subtype, dtype, shift = SUBTYPES[bit_depth]
+    full_scale = float(2 ** (bit_depth - 1))
+    scaled = np.multiply(audio, np.float32(full_scale), dtype=np.float32)
+    scaled += tpdf_dither(audio.shape[0], audio.shape[1], rng=rng)
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, -full_scale, full_scale - 1.0, out=scaled)
+    pcm = scaled.astype(dtype)
+    if shift:
+        pcm <<= shift
+    return pcm
+
+
+def pcm_to_float(pcm: np.ndarray, *, bit_depth: BitDepth) -> np.ndarray:
+    """Integer PCM (as produced by :func:`quantise`) → float64 in [-1, 1)."""
+    _, _, shift = SUBTYPES[bit_depth]
+    return (pcm.astype(np.float64) / 2 ** shift) / 2 ** (bit_depth - 1)
+
+
+@dataclass(frozen=True)
+class Tags:
+    """Metadata written into the file: title, software, seed and document hash."""
+
+    title: str
+    software: str
+    seed: int
+    document_sha256: str
+
+    def comment(self) -> str:
+        return f"moodc seed={self.seed} document_sha256={self.document_sha256}"
+
+
+class PcmWriter:
+    """Write integer PCM blocks to ``path`` atomically (temp file in the same folder + rename).
+
+    Use as a context manager; the file appears only when the block exits without error, and
+    a half-written temp file is removed on any error or interrupt.
+    """
+
+    def __init__(self, path: Path, *, sample_rate: int, n_channels: int, fmt: AudioFormat,
+                 bit_depth: BitDepth, tags: Tags | None, force: bool) -> None:
+        self.path = Path(path)
+        self.force = force
+        check_writable(self.path, force=force)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part",
+                                   dir=self.path.parent)
+        os.close(fd)
+        self._tmp = Path(tmp)
+        import soundfile as sf
+
+        try:
+            self._file = sf.SoundFile(str(self._tmp), mode="w", samplerate=sample_rate,
+                                      channels=n_channels, format=FORMATS[fmt][0],
+                                      subtype=SUBTYPES[bit_depth][0])
+        except Exception as exc:
+            self._tmp.unlink(missing_ok=True)
+            raise MoodcError(f"cannot open {self.path} for writing: {exc}") from exc
+        if tags is not None:
+            _set_tags(self._file, tags)
+        self._dtype = SUBTYPES[bit_depth][1]
+
+    def write(self, pcm: np.ndarray) -> None:
+        """Append a block of integer PCM (dtype from :data:`SUBTYPES`)."""
+        if pcm.dtype != self._dtype:
+            raise TypeError(f"PcmWriter expects {self._dtype}, got {pcm.dtype}")
+        self._file.write(pcm)
+
+    def __enter__(self) -> "PcmWriter":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            self._file.close()
+        finally:
+            if exc_type is not None:
+                self._tmp.unlink(missing_ok=True)
+                return
+        try:
+            if not self.force and self.path.exists():
+                raise OutputExistsError(f"{self.path} already exists",
+                                        hint="pass --force to overwrite it")
+            os.replace(self._tmp, self.path)
+        finally:
+            self._tmp.unlink(missing_ok=True)
+
+
+def _set_tags(handle: Any, tags: Tags) -> None:
+    """Title, software and a comment with seed + document hash (WAV INFO / FLAC Vorbis)."""
+    handle.title = tags.title
+    handle.software = tags.software
+    handle.comment = tags.comment()
+
+
+def check_writable(path: Path, *, force: bool) -> None:
+    """Refuse an existing output without ``force`` and an output that is a directory.
+
+    Raises
+    ------
+    OutputExistsError
+        ``path`` exists and ``force`` is False (exit 2).
+    UsageError
+        ``path`` is a directory.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory", hint="give a file name such as out.flac")
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} already exists", hint="pass --force to overwrite it")
+
+
+def format_for_path(path: Path) -> AudioFormat | None:
+    """The format a suffix implies (``.wav`` / ``.flac``), or None for anything else."""
+    for name, (_, suffix) in FORMATS.items():
+        if path.suffix.lower() == suffix:
+            return name  # type: ignore[return-value]
+    return None
+
+
+def read_pcm(path: Path) -> tuple[np.ndarray, int, int]:
+    """Read a WAV/FLAC written by moodc back as integer PCM.
+
+    Returns
+    -------
+    (pcm, sample_rate, bit_depth)
+        ``pcm`` in the :data:`SUBTYPES` layout of its bit depth, so it compares equal to what
+        :func:`quantise` produced.
+    """
+    import soundfile as sf
+
+    info = sf.info(str(path))
+    bit_depth = {"PCM_16": 16, "PCM_24": 24}.get(info.subtype)
+    if bit_depth is None:
+        raise UsageError(f"{path}: subtype {info.subtype} is not moodc PCM (16 or 24 bit)")
+    dtype = "int16" if bit_depth == 16 else "int32"
+    pcm, sample_rate = sf.read(str(path), dtype=dtype, always_2d=True)
+    return pcm, int(sample_rate), bit_depth

@@ -1,0 +1,448 @@
+"""Render a config or score to a mastered, dithered WAV/FLAC — in blocks, with flat memory.
+
+Pipeline (documents → timeline → synth → master → file):
+
+1. :mod:`moodc.score` turns the document into a :class:`~moodc.score.Timeline` of voices.
+2. **Pass 1** mixes the voices block by block (each voice is a ``moodc.synth.stream_config``
+   stream), removes DC, applies the raised-cosine fades, measures BS.1770 loudness as it goes
+   and spills the float32 mix to a scratch file (plain reads and writes, not a memmap, so the
+   page cache does not count against this process's memory).
+3. **Pass 2** reads the scratch back block by block (with a small context margin so the result
+   is independent of the block size), applies the loudness gain and the true-peak limiter,
+   quantises with seeded TPDF dither and writes the file atomically. If the limiter pulled the
+   loudness more than :data:`LOUDNESS_TOLERANCE_LU` below target, pass 2 runs once more with the
+   gain corrected.
+
+At most a few blocks of audio are in memory at any time, whatever the duration.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Final
+
+import numpy as np
+
+from moodc import __version__
+from moodc.audio_io import (AudioFormat, BitDepth, PcmWriter, Tags, check_writable, dither_rng,
+                            format_for_path, quantise)
+from moodc.errors import MoodcError, UsageError
+from moodc.score import Timeline, Voice, config_timeline, resolve_score, voice_gain
+from moodc.synth import master
+
+#: Samples per processing block (~3 s at 44.1 kHz: 1 MiB of float32 stereo).
+BLOCK_N: Final[int] = 2**17
+N_CHANNELS: Final[int] = 2
+SAMPLE_RATES: Final[tuple[int, ...]] = (44100, 48000)
+#: Pass 2 is repeated with a corrected gain when the limited loudness misses the target by
+#: more than this (the spec allows +-0.5 LU).
+LOUDNESS_TOLERANCE_LU: Final[float] = 0.25
+DEFAULT_OUTPUT_DIR: Final[str] = "renders"
+
+#: ``stream_fn(fields, *, duration_s, sample_rate, seed, block_s)`` → float32 (n, 2) blocks.
+StreamFn = Callable[..., Iterator[np.ndarray]]
+#: ``progress(stage, done_n, total_n)``; stage is "synth" (pass 1) or "master" (pass 2).
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render produced and measured."""
+
+    path: Path | None
+    n_samples: int
+    sample_rate: int
+    loudness_lufs: float
+    true_peak_dbtp: float
+    seed: int
+    wall_s: float
+    fmt: str | None
+    bit_depth: int
+    title: str
+    document_sha256: str
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_samples / self.sample_rate
+
+    @property
+    def realtime_factor(self) -> float:
+        """Audio seconds rendered per wall-clock second."""
+        return self.duration_s / self.wall_s if self.wall_s > 0 else math.inf
+
+    def summary(self) -> str:
+        """The one-line summary ``moodc render`` prints."""
+        return (f"{self.path}: {self.duration_s:.2f} s, {self.loudness_lufs:.1f} LUFS, "
+                f"{self.true_peak_dbtp:.1f} dBTP, seed {self.seed}, "
+                f"{self.realtime_factor:.0f}x realtime")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path) if self.path else None, "duration_s": self.duration_s,
+                "n_samples": self.n_samples, "sample_rate": self.sample_rate,
+                "loudness_lufs": self.loudness_lufs, "true_peak_dbtp": self.true_peak_dbtp,
+                "seed": self.seed, "wall_s": self.wall_s,
+                "realtime_factor": self.realtime_factor, "format": self.fmt,
+                "bit_depth": self.bit_depth, "document_sha256": self.document_sha256}
+
+
+# ------------------------------------------------------------------------------------------
+# Public entry points
+# ------------------------------------------------------------------------------------------
+
+def default_output(path: Path, *, fmt: AudioFormat) -> Path:
+    """``renders/<stem>.<fmt>`` relative to the current directory."""
+    return Path(DEFAULT_OUTPUT_DIR) / f"{Path(path).stem}.{fmt}"
+
+
+def resolve_format(out: Path | None, fmt: str | None) -> AudioFormat:
+    """The output format from ``--format`` and/or the output suffix (default flac)."""
+    implied = format_for_path(out) if out is not None else None
+    if fmt is not None and implied is not None and fmt != implied:
+        raise UsageError(f"--format {fmt} does not match the output name {out}",
+                         hint=f"name the file *.{fmt} or drop --format")
+    if out is not None and implied is None and out.suffix and fmt is None:
+        raise UsageError(f"cannot tell the format of {out} from its suffix {out.suffix!r}",
+                         hint="name it .wav or .flac, or pass --format wav|flac")
+    return (fmt or implied or "flac")  # type: ignore[return-value]
+
+
+def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: int | None,
+                   sample_rate: int, title: str) -> Timeline:
+    """Check the render options and resolve ``doc`` (Config or Score) into a timeline."""
+    from moodc.config.io import load_document
+    from moodc.config.model import Score
+
+    if sample_rate not in SAMPLE_RATES:
+        raise UsageError(f"--sample-rate={sample_rate} is not supported",
+                         hint="use 44100 or 48000")
+    if seed is not None and (isinstance(seed, bool) or not 0 <= int(seed) < 2**63):
+        raise UsageError(f"--seed={seed} is out of range", hint="use 0 <= seed < 2**63")
+    if isinstance(doc, Score):
+        return resolve_score(doc, base_dir=base_dir, sample_rate=sample_rate, seed=seed,
+                             duration_s=duration_s, title=title, loader=load_document)
+    return config_timeline(doc, sample_rate=sample_rate, seed=seed, duration_s=duration_s,
+                           title=title)
+
+
+def render_file(path: Path, *, out: Path | None = None, duration_s: float | None = None,
+                seed: int | None = None, sample_rate: int = 44100, fmt: str | None = None,
+                bit_depth: BitDepth = 16, target_lufs: float = master.DEFAULT_TARGET_LUFS,
+                force: bool = False, progress: ProgressFn | None = None,
+                stream_fn: StreamFn | None = None) -> RenderResult:
+    """Render the config or score at ``path`` to a mastered WAV/FLAC file.
+
+    Parameters
+    ----------
+    path : Path
+        A V2 config or score (YAML or JSON).
+    out : Path, optional
+        Output file; default ``renders/<stem>.<fmt>`` under the current directory.
+    duration_s : float, optional
+        Length for a config (default: the document's ``duration``, else 30 s); for a score,
+        cut it short at this length.
+    seed : int, optional
+        Default: the document's ``seed``, else a hash of its resolved content.
+    sample_rate : 44100 or 48000
+    fmt : "wav" or "flac", optional
+        Default: from the suffix of ``out``, else flac.
+    bit_depth : 16 or 24
+    target_lufs : float
+        Integrated loudness target (-14 LUFS by default).
+    force : bool
+        Overwrite an existing output.
+
+    Raises
+    ------
+    UsageError, OutputExistsError
+        Bad options, missing file, existing output (exit 2); nothing is written.
+    DocumentError
+        Invalid document (exit 1); nothing is written.
+    """
+    from moodc.config.io import load_document
+
+    started = time.perf_counter()
+    _check_target(target_lufs)
+    if bit_depth not in (16, 24):
+        raise UsageError(f"--bit-depth={bit_depth} is not supported", hint="use 16 or 24")
+    audio_fmt = resolve_format(Path(out) if out is not None else None, fmt)
+    out_path = Path(out) if out is not None else default_output(path, fmt=audio_fmt)
+    check_writable(out_path, force=force)
+    doc = load_document(Path(path))
+    timeline = build_timeline(doc, base_dir=Path(path).parent, duration_s=duration_s, seed=seed,
+                              sample_rate=sample_rate, title=Path(path).stem)
+    tags = Tags(timeline.title, f"moodc {__version__}", timeline.seed, timeline.document_sha256)
+
+    def open_sink() -> PcmWriter:
+        return PcmWriter(out_path, sample_rate=sample_rate, n_channels=N_CHANNELS,
+                         fmt=audio_fmt, bit_depth=bit_depth, tags=tags, force=force)
+
+    stats = master_timeline(timeline, open_sink=open_sink, bit_depth=bit_depth,
+                            target_lufs=target_lufs, progress=progress, stream_fn=stream_fn)
+    return RenderResult(out_path, timeline.n_samples, sample_rate, stats.loudness_lufs,
+                        stats.true_peak_dbtp, timeline.seed, time.perf_counter() - started,
+                        audio_fmt, bit_depth, timeline.title, timeline.document_sha256)
+
+
+def render_pcm(doc: Any, *, base_dir: Path, duration_s: float | None = None,
+               seed: int | None = None, sample_rate: int = 44100, bit_depth: BitDepth = 16,
+               target_lufs: float = master.DEFAULT_TARGET_LUFS,
+               stream_fn: StreamFn | None = None) -> tuple[np.ndarray, Timeline, "MasterStats"]:
+    """Render a document to the integer PCM a file would hold (for golden checks and tests)."""
+    timeline = build_timeline(doc, base_dir=base_dir, duration_s=duration_s, seed=seed,
+                              sample_rate=sample_rate, title="untitled")
+    sink = _ArraySink()
+    stats = master_timeline(timeline, open_sink=lambda: sink.reset(), bit_depth=bit_depth,
+                            target_lufs=target_lufs, stream_fn=stream_fn)
+    return sink.result(), timeline, stats
+
+
+def render_document(doc: Any, *, base_dir: Path, duration_s: float | None = None,
+                    seed: int | None = None, sample_rate: int = 44100,
+                    target_lufs: float = master.DEFAULT_TARGET_LUFS,
+                    stream_fn: StreamFn | None = None) -> np.ndarray:
+    """Render a document to mastered float audio (16-bit dithered values, as floats)."""
+    from moodc.audio_io import pcm_to_float
+
+    pcm, _, _ = render_pcm(doc, base_dir=base_dir, duration_s=duration_s, seed=seed,
+                           sample_rate=sample_rate, bit_depth=16, target_lufs=target_lufs,
+                           stream_fn=stream_fn)
+    return pcm_to_float(pcm, bit_depth=16)
+
+
+def _check_target(target_lufs: float) -> None:
+    if not (math.isfinite(target_lufs) and -40.0 <= target_lufs <= -5.0):
+        raise UsageError(f"--loudness={target_lufs!r} is out of range",
+                         hint="give an integrated loudness between -40 and -5 LUFS, e.g. -14")
+
+
+# ------------------------------------------------------------------------------------------
+# Mixing voices (pass 1 source)
+# ------------------------------------------------------------------------------------------
+
+class _VoiceReader:
+    """Pulls exact sample counts out of one voice's synth stream (which yields any sizes)."""
+
+    def __init__(self, voice: Voice, *, sample_rate: int, stream_fn: StreamFn) -> None:
+        total_n = voice.preroll_n + voice.n_samples
+        self._stream = stream_fn(voice.fields, duration_s=total_n / sample_rate,
+                                 sample_rate=sample_rate, seed=voice.seed)
+        self._buffer: list[np.ndarray] = []
+        self._buffered_n = 0
+        if voice.preroll_n:
+            self.take(voice.preroll_n)
+
+    def take(self, n_samples: int) -> np.ndarray:
+        while self._buffered_n < n_samples:
+            try:
+                block = next(self._stream)
+            except StopIteration:
+                raise RuntimeError("synth stream ended early") from None
+            self._buffer.append(np.asarray(block, dtype=np.float32))
+            self._buffered_n += block.shape[0]
+        joined = self._buffer[0] if len(self._buffer) == 1 else np.concatenate(self._buffer)
+        head, rest = joined[:n_samples], joined[n_samples:]
+        self._buffer = [rest] if rest.shape[0] else []
+        self._buffered_n = rest.shape[0]
+        return head
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+def mix_timeline(timeline: Timeline, *, stream_fn: StreamFn,
+                 block_n: int = BLOCK_N) -> Iterator[np.ndarray]:
+    """The timeline's mix as float32 ``(n, 2)`` blocks; voices open and close lazily."""
+    open_voices: dict[int, _VoiceReader] = {}
+    for start in range(0, timeline.n_samples, block_n):
+        stop = min(start + block_n, timeline.n_samples)
+        mix = np.zeros((stop - start, N_CHANNELS), dtype=np.float32)
+        for index, voice in enumerate(timeline.voices):
+            lo, hi = max(start, voice.start_n), min(stop, voice.stop_n)
+            if lo >= hi:
+                continue
+            if index not in open_voices:
+                open_voices[index] = _VoiceReader(voice, sample_rate=timeline.sample_rate,
+                                                  stream_fn=stream_fn)
+            part = open_voices[index].take(hi - lo)
+            gain = voice_gain(voice, lo, hi - lo)
+            if gain is None:
+                mix[lo - start:hi - start] += part
+            else:
+                mix[lo - start:hi - start] += part * gain[:, None].astype(np.float32)
+            if hi == voice.stop_n:
+                open_voices.pop(index).close()
+        yield mix
+    for reader in open_voices.values():
+        reader.close()
+
+
+# ------------------------------------------------------------------------------------------
+# Mastering passes
+# ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MasterStats:
+    """Measured by the mastering passes."""
+
+    input_lufs: float
+    gain_db: float
+    loudness_lufs: float
+    true_peak_dbtp: float
+    n_passes: int
+
+
+def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_depth: BitDepth,
+                    target_lufs: float, progress: ProgressFn | None = None,
+                    stream_fn: StreamFn | None = None) -> MasterStats:
+    """Run pass 1 (mix, DC, fades, loudness → scratch) and pass 2 (gain, limit, dither → sink).
+
+    ``open_sink()`` returns a context manager with ``write(pcm)``; it is opened once per
+    pass-2 attempt and a failed attempt is discarded by raising inside it.
+    """
+    if stream_fn is None:
+        stream_fn = _default_stream_fn()
+    with tempfile.TemporaryFile(prefix="moodc-scratch-") as scratch:
+        powers = _pass1(timeline, scratch=scratch, stream_fn=stream_fn, progress=progress)
+        input_lufs = master.integrated_loudness_lufs(powers)
+        gain_db = 0.0 if not math.isfinite(input_lufs) else target_lufs - input_lufs
+        for attempt in range(1, 4):
+            try:
+                with open_sink() as sink:
+                    out = _pass2(timeline, scratch=scratch, sink=sink, powers=powers,
+                                 gain_db=gain_db, bit_depth=bit_depth, progress=progress)
+                    miss = target_lufs - out.loudness_lufs
+                    if (attempt < 3 and math.isfinite(out.loudness_lufs)
+                            and abs(miss) > LOUDNESS_TOLERANCE_LU):
+                        raise _Retry()
+            except _Retry:
+                gain_db += miss
+                continue
+            return MasterStats(input_lufs, gain_db, out.loudness_lufs, out.true_peak_dbtp,
+                               attempt)
+    raise AssertionError("unreachable")
+
+
+def _default_stream_fn() -> StreamFn:
+    """``moodc.synth.stream_config``, or a clear error if this install lacks the synth."""
+    try:
+        from moodc.synth import stream_config
+    except ImportError as exc:
+        raise MoodcError(f"the synth is not available in this install ({exc})",
+                         hint="reinstall moodc: pip install -e .") from exc
+    return stream_config
+
+
+class _Retry(Exception):
+    """Internal: discard this pass-2 output and run again with a corrected gain."""
+
+
+def _pass1(timeline: Timeline, *, scratch: BinaryIO, stream_fn: StreamFn,
+           progress: ProgressFn | None) -> np.ndarray:
+    """Mix, remove DC, fade, measure and spill to ``scratch``; returns 100 ms powers."""
+    sample_rate = timeline.sample_rate
+    dc_sos = master.dc_blocker_sos(sample_rate=sample_rate).astype(np.float32)
+    dc_state = master.sos_state(dc_sos, n_channels=N_CHANNELS).astype(np.float32)
+    meter = master.LoudnessMeter(sample_rate, N_CHANNELS)
+    done = 0
+    for block in mix_timeline(timeline, stream_fn=stream_fn):
+        from scipy.signal import sosfilt
+
+        block, dc_state = sosfilt(dc_sos, block, axis=0, zi=dc_state)
+        fade = master.fade_gain(done, block.shape[0], total_n=timeline.n_samples,
+                                fade_in_n=timeline.fade_in_n, fade_out_n=timeline.fade_out_n)
+        if fade is not None:
+            block *= fade[:, None].astype(np.float32)
+        block = np.ascontiguousarray(block, dtype=np.float32)
+        meter.add(block)
+        scratch.write(block.tobytes())
+        done += block.shape[0]
+        if progress is not None:
+            progress("synth", done, timeline.n_samples)
+    if done != timeline.n_samples:
+        raise RuntimeError(f"mixed {done} samples, expected {timeline.n_samples}")
+    return meter.subblock_powers()
+
+
+def _read_frames(scratch: BinaryIO, start: int, stop: int) -> np.ndarray:
+    """Frames ``start .. stop`` of the float32 stereo scratch file."""
+    frame_bytes = 4 * N_CHANNELS
+    scratch.seek(start * frame_bytes)
+    raw = scratch.read((stop - start) * frame_bytes)
+    return np.frombuffer(raw, dtype=np.float32).reshape(-1, N_CHANNELS)
+
+
+@dataclass(frozen=True)
+class _Pass2Out:
+    loudness_lufs: float
+    true_peak_dbtp: float
+
+
+def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarray,
+           gain_db: float, bit_depth: BitDepth, progress: ProgressFn | None) -> _Pass2Out:
+    """Gain + true-peak limiter + dither → sink; estimates the output loudness as it goes.
+
+    Output loudness is estimated from the pass-1 powers scaled by the mean squared gain of
+    each 100 ms hop (the limiter's gain moves slowly compared with the K-weighting filters).
+    """
+    n_total = timeline.n_samples
+    shape = master.limiter_shape(sample_rate=timeline.sample_rate)
+    ceiling = master.db_to_amplitude(master.TRUE_PEAK_LIMIT_DBTP - master.LIMITER_MARGIN_DB)
+    threshold = ceiling / master.db_to_amplitude(master.INTERSAMPLE_HEADROOM_DB)
+    gain = np.float32(master.db_to_amplitude(gain_db))
+    rng = dither_rng(timeline.seed)
+    hop_n = int(round(master.SUBBLOCK_S * timeline.sample_rate))
+    gain_loss = np.zeros(powers.shape[0] + 1)
+    peak = 0.0
+    for start in range(0, n_total, BLOCK_N):
+        stop = min(start + BLOCK_N, n_total)
+        lo, hi = max(0, start - shape.context_n), min(n_total, stop + shape.context_n)
+        context = _read_frames(scratch, lo, hi) * gain
+        envelope = master.peak_envelope(context, threshold=threshold)
+        core = slice(start - lo, stop - lo)
+        if envelope.max() > ceiling:
+            limit = master.limiter_gain(envelope, ceiling=ceiling, shape=shape)[core]
+            block = context[core] * limit[:, None].astype(np.float32)
+            peak = max(peak, float((envelope[core] * limit).max()))
+            hops = np.arange(start, stop) // hop_n
+            keep = hops < gain_loss.shape[0]
+            gain_loss += np.bincount(hops[keep], weights=1.0 - limit[keep] ** 2,
+                                     minlength=gain_loss.shape[0])[: gain_loss.shape[0]]
+        else:
+            block = context[core]
+            peak = max(peak, float(envelope[core].max()))
+        sink.write(quantise(block, bit_depth=bit_depth, rng=rng))
+        if progress is not None:
+            progress("master", stop, n_total)
+    mean_gain_sq = 1.0 - gain_loss[: powers.shape[0]] / hop_n
+    out_powers = powers * (float(gain) ** 2) * mean_gain_sq[:, None]
+    return _Pass2Out(master.integrated_loudness_lufs(out_powers), master.amplitude_to_db(peak))
+
+
+class _ArraySink:
+    """A pass-2 sink that keeps the PCM in memory (tests, golden checks; short renders)."""
+
+    def __init__(self) -> None:
+        self._blocks: list[np.ndarray] = []
+
+    def reset(self) -> "_ArraySink":
+        self._blocks = []
+        return self
+
+    def write(self, pcm: np.ndarray) -> None:
+        self._blocks.append(pcm)
+
+    def result(self) -> np.ndarray:
+        return np.concatenate(self._blocks) if self._blocks else np.zeros((0, N_CHANNELS))
+
+    def __enter__(self) -> "_ArraySink":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
