@@ -35,8 +35,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping, Sequence
-from numbers import Real
+from collections.abc import Iterable, Mapping, Sequence
+from numbers import Integral, Real
 from typing import Any, Final
 
 import numpy as np
@@ -188,9 +188,10 @@ def normalise_weights(weights: Sequence[Any], *, n_sources: int) -> list[float]:
     UsageError
         With the offending value and the fix.
     """
-    if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
+    if isinstance(weights, (str, bytes, Mapping)) or not isinstance(weights, Iterable):
         raise UsageError(f"weights={weights!r} is not a list of numbers",
                          hint="give one number per source, e.g. 0.2,0.3,0.5")
+    weights = list(weights)  # also accepts tuples, numpy arrays and generators
     if len(weights) != n_sources:
         raise UsageError(f"got {len(weights)} weights for {n_sources} sources",
                          hint="give exactly one weight per source")
@@ -207,10 +208,27 @@ def normalise_weights(weights: Sequence[Any], *, n_sources: int) -> list[float]:
             raise UsageError(f"weight {weight!r} is negative",
                              hint="weights are non-negative numbers such as 0.25")
         values.append(value)
-    total = math.fsum(values)
-    if total <= 0:
+    largest = max(values, default=0.0)
+    if largest <= 0:
         raise UsageError("weights sum to zero", hint="give at least one source a positive weight")
-    return [v / total for v in values]
+    scaled = [v / largest for v in values]  # first scale to <= 1, so huge weights cannot overflow
+    total = math.fsum(scaled)
+    return [v / total for v in scaled]
+
+
+def check_seed(seed: Any) -> int:
+    """``seed`` as a Python int in [0, 2**63 - 1] (numpy integers accepted).
+
+    Raises
+    ------
+    UsageError
+        For a bool, a non-integer or an out-of-range value.
+    """
+    low, high = vocab.NUMERIC_RANGES["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or not low <= seed <= high:
+        raise UsageError(f"seed={seed!r} is not an integer in [0, 2**63 - 1]",
+                         hint="use e.g. --seed 0")
+    return int(seed)
 
 
 def as_config(source: Config | Mapping[str, Any], *, label: str) -> Config:
@@ -371,8 +389,8 @@ def merge(configs: Sequence[Config | Mapping[str, Any]], weights: Sequence[float
     >>> merge([calm, tense], [0.5, 0.5], seed=1).title
     'source 1 × source 2'
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise UsageError(f"seed={seed!r} is not a non-negative integer", hint="use e.g. --seed 0")
+    seed = check_seed(seed)
+    configs = list(configs)
     if len(configs) == 0:
         raise UsageError("no configs to merge", hint="give at least one source config")
     if names is not None and len(names) != len(configs):

@@ -179,6 +179,17 @@ def test_mapping_sources_may_omit_version_and_titles_name_the_sources() -> None:
                                  "weights": [0.5, 0.5], "seed": 0}
 
 
+def test_accepts_inline_configs_numpy_weights_and_numpy_seeds() -> None:
+    import numpy as np
+
+    from moodc.config.model import InlineConfig
+
+    merged = merge([InlineConfig(tempo="fast"), {"tempo": "slow"}],
+                   np.array([1e308, 1e308]), seed=np.int64(5))  # huge weights do not overflow
+    assert merged.provenance["weights"] == [0.5, 0.5] and merged.provenance["seed"] == 5
+    assert merged.tempo == "medium"  # positions 1 and 3 average to exactly 2
+
+
 # --------------------------------------------------------------------------------------
 # Distribution: weights are probabilities; a dominant weight wins most fields
 # --------------------------------------------------------------------------------------
