@@ -74,8 +74,8 @@ NOMINAL_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "groove": ("meter", "layers.rhythm"),
 }
 SHARED_ROUNDING: Final[dict[str, str]] = {
-    "composition.register_low": "composition.register",
-    "composition.register_high": "composition.register",
+    "composition.register_low": "group:register",
+    "composition.register_high": "group:register",
 }
 
 #: Floats (bpm, duration) are written with this many decimals, then clamped to the sources'
@@ -300,8 +300,6 @@ def _merge_duration(fields: list[dict[str, Any]], weights: list[float]) -> float
     pairs = [(f["duration"], w) for f, w in zip(fields, weights) if f["duration"] is not None]
     if not pairs:
         return None
-    if math.fsum(w for _, w in pairs) <= 0:
-        return None
     return _weighted_float([v for v, _ in pairs], [w for _, w in pairs])
 
 
@@ -319,8 +317,9 @@ def _merge_fields(fields: list[dict[str, Any]], weights: list[float], *,
     for path in nominal_paths():
         if path in merged:
             continue
-        key = grouped.get(path, path)
-        members = NOMINAL_GROUPS.get(key, (path,))
+        group = grouped.get(path)
+        members = NOMINAL_GROUPS[group] if group else (path,)
+        key = f"group:{group}" if group else path  # group keys cannot collide with paths
         chosen = fields[_pick_source(weights, u=field_uniform(key, seed=seed))]
         for member in members:
             merged[member] = chosen[member]
@@ -458,12 +457,26 @@ def morph_path(a: Config | Mapping[str, Any], b: Config | Mapping[str, Any], *, 
     if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 2:
         raise UsageError(f"n_steps={n_steps!r} must be an integer >= 2",
                          hint="a morph path includes both ends, so it needs at least 2 steps")
+    return [morph_at(a, b, t=k / (n_steps - 1), seed=seed) for k in range(n_steps)]
+
+
+def morph_at(a: Config | Mapping[str, Any], b: Config | Mapping[str, Any], *, t: float,
+             seed: int) -> Config:
+    """The config a fraction ``t`` of the way from ``a`` to ``b``: ``merge([a, b], [1-t, t])``.
+
+    For a fixed seed, sampling ``t`` anywhere in [0, 1] lies on the same path as
+    :func:`morph_path` (each field's switch point does not depend on the sampling).
+
+    Raises
+    ------
+    UsageError
+        ``t`` outside [0, 1] or not finite.
+    """
+    if isinstance(t, bool) or not isinstance(t, Real) or not 0.0 <= float(t) <= 1.0:
+        raise UsageError(f"t={t!r} must be a number in [0, 1]",
+                         hint="0 gives the first config, 1 the second")
     names = [_morph_name(a, "A"), _morph_name(b, "B")]
-    path: list[Config] = []
-    for k in range(n_steps):
-        t = k / (n_steps - 1)
-        path.append(merge([a, b], [1.0 - t, t], seed=seed, names=names))
-    return path
+    return merge([a, b], [1.0 - float(t), float(t)], seed=seed, names=names)
 
 
 def _morph_name(source: Any, fallback: str) -> str:

@@ -18,6 +18,7 @@ from moodc.tween import (
     ORDINAL_FIELDS,
     field_uniform,
     merge,
+    morph_at,
     morph_path,
     morph_score,
     musical_fields,
@@ -332,6 +333,15 @@ def test_nominal_fields_switch_at_different_points() -> None:
     switch_steps = {next(i for i, step in enumerate(path) if step[f] != path[0][f])
                     for f in nominal_paths()}
     assert len(switch_steps) >= 5  # layers crossfade at different times, not all at once
+
+
+def test_morph_at_samples_the_same_path() -> None:
+    a, b = _opposites()
+    path = morph_path(a, b, n_steps=5, seed=11)
+    assert [morph_at(a, b, t=k / 4, seed=11) for k in range(5)] == path
+    for bad in (-0.1, 1.5, math.nan, "half"):
+        with pytest.raises(UsageError, match="t="):
+            morph_at(a, b, t=bad, seed=0)  # type: ignore[arg-type]
 
 
 def test_morph_path_needs_two_steps() -> None:
