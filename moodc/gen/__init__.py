@@ -1,0 +1,133 @@
+"""Text prompt → V2 config with a small local language model (SmolLM2-135M on MLX).
+
+``generate("arabian nights")`` returns a :class:`moodc.config.model.Config` in which every
+decoded field was chosen among its allowed values by constrained decoding
+(:mod:`moodc.gen.decode`), then re-validated with pydantic and the JSON Schema. The engine is
+pluggable (:data:`moodc.gen.engines.ENGINES`). Heavy imports (mlx, tokenizers) happen only
+when a model engine runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from moodc.errors import MoodcError, UsageError
+
+#: Longest prompt text kept in a config's provenance (the decoder reads at most 256 tokens).
+MAX_PROVENANCE_PROMPT_CHARS = 1000
+
+
+def check_prompt(prompt: str) -> str:
+    """The cleaned prompt, or a UsageError when nothing is left to read."""
+    from moodc.gen.prompt import clean_prompt
+
+    if not isinstance(prompt, str):
+        raise UsageError(f"the prompt must be text, got {type(prompt).__name__}")
+    cleaned = clean_prompt(prompt)
+    if not cleaned:
+        raise UsageError("the prompt is empty",
+                         hint='describe a mood, e.g. moodc gen "rainy night in tokyo"')
+    return cleaned
+
+
+def _check_knobs(*, seed: int, temperature: float) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise UsageError(f"seed={seed!r} must be an integer in 0..2^63-1")
+    if not isinstance(temperature, (int, float)) or not math.isfinite(temperature) \
+            or temperature < 0:
+        raise UsageError(f"temperature={temperature!r} must be a number >= 0",
+                         hint="0 is greedy (the default); try 0.7 for variety")
+
+
+@functools.lru_cache(maxsize=1)
+def _config_schema() -> dict[str, Any]:
+    import importlib.resources
+
+    return json.loads((importlib.resources.files("moodc") / "schemas" / "config.schema.json")
+                      .read_text(encoding="utf-8"))
+
+
+def validate_generated(data: dict[str, Any]) -> Any:
+    """``data`` as a Config, checked by pydantic *and* the JSON Schema (belt and braces).
+
+    Raises
+    ------
+    MoodcError
+        If either check fails (a decoder bug: nothing invalid is ever returned or written).
+    """
+    import jsonschema
+    from pydantic import ValidationError
+
+    from moodc.config.model import Config
+
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise MoodcError(f"internal error: the generated config is invalid: {exc.errors()[0]['msg']}",
+                         hint="please report this prompt; try --engine concepts meanwhile") from None
+    errors = list(jsonschema.Draft202012Validator(_config_schema()).iter_errors(
+        config.model_dump(mode="json", exclude_none=True)))
+    if errors:
+        raise MoodcError(f"internal error: the generated config breaks the schema: {errors[0].message}",
+                         hint="please report this prompt; try --engine concepts meanwhile")
+    return config
+
+
+def generate(prompt: str, *, seed: int = 0, temperature: float = 0.0, explain: bool = False,
+             engine: str = "default") -> Any:
+    """Turn a mood description into a valid V2 :class:`~moodc.config.model.Config`.
+
+    Parameters
+    ----------
+    prompt : str
+        Any text; control tokens are neutralised and it is cut to 256 tokens.
+    seed : int
+        Seeds sampling (``temperature > 0``); recorded in provenance.
+    temperature : float ≥ 0
+        0 (default) picks each field's most likely value; higher values sample.
+    explain : bool
+        Also write a short free-text ``justification`` (decoded before the fields).
+    engine : {"default", "base", "tuned", "concepts"}
+
+    Raises
+    ------
+    UsageError
+        Empty prompt, bad seed or temperature, unknown engine.
+    MoodcError
+        Missing model package or runtime (with the install line).
+
+    Examples
+    --------
+    >>> generate("arabian nights", seed=1).mode  # doctest: +SKIP
+    'phrygian_dominant'
+    """
+    return next(iter(generate_many([prompt], seed=seed, temperature=temperature,
+                                   explain=explain, engine=engine)))
+
+
+def generate_many(prompts: Iterable[str], *, seed: int = 0, temperature: float = 0.0,
+                  explain: bool = False, engine: str = "default") -> Iterator[Any]:
+    """:func:`generate` for many prompts with one model load (lazily, in order)."""
+    from moodc.gen.engines import ENGINES, GenRequest, resolve_engine
+
+    _check_knobs(seed=seed, temperature=temperature)
+    name = resolve_engine(engine)
+    run = None
+    for prompt in prompts:
+        cleaned = check_prompt(prompt)
+        if run is None:
+            run = ENGINES[name]()
+        result = run(GenRequest(cleaned, seed=seed, temperature=float(temperature),
+                                explain=explain))
+        data = dict(result.config)
+        data["provenance"] = {"tool": "moodc gen", "prompt": cleaned[:MAX_PROVENANCE_PROMPT_CHARS],
+                              "seed": seed, "temperature": float(temperature),
+                              **result.provenance}
+        yield validate_generated(data)
+
+
+__all__ = ["generate", "generate_many", "check_prompt", "validate_generated"]

@@ -1,0 +1,386 @@
+"""Constrained decoding of a config: every field is chosen among its allowed values only.
+
+How it works (measured choices, see ``benchmarks/bench_gen.py``):
+
+- **Value scoring on a token trie.** For each field the allowed values, written as text, are
+  tokenized into a trie. A value's score is the sum, over the trie nodes where the path
+  branches, of the log-softmax of the model's logits *restricted to that node's children*
+  (the probability a token-trie constrained sampler would give it). Nodes with one child are
+  forced and cost nothing; a value that is a prefix of another (``minor`` /
+  ``minor pentatonic``, ``c`` / ``c#``) competes through the newline that ends it.
+- **One forward per field, tree attention.** The tokens still to be read (the rest of the
+  previous value, the newline and the next field's name) and every trie node that must be
+  evaluated (the ancestors of branching nodes) go through the model in one pass, with a mask
+  that lets each trie node see only the context and its own ancestors, and positions equal to
+  its depth. The chosen path's keys and values are then *sliced out* of that pass into the
+  cache, so nothing is run twice. Only 21 trie nodes exist over all 34 fields.
+- **Chain or parallel schedule.** ``chain`` decodes fields in order, each conditioned on the
+  values chosen before it (34 small forwards). ``parallel`` reads every field's name after the
+  prompt in one pass, each segment seeing only the prompt (2 forwards in all), which is faster
+  when the CPU is contended but ignores earlier choices.
+- **Valid by construction.** Values come only from the candidate sets, and cross-field rules
+  (:data:`moodc.gen.fields.VALUE_FILTERS`) shrink a field's candidates given earlier choices;
+  the caller re-validates with pydantic and the JSON Schema anyway.
+- **Greedy or sampled.** ``temperature == 0`` takes the argmax; otherwise each field is drawn
+  from ``softmax(score / temperature)`` with a ``numpy.random.Generator`` seeded from
+  ``(seed, field key)``, so one field's draw does not shift another's.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from moodc.gen import prompt as fmt
+from moodc.gen.blas import import_mlx_core
+from moodc.gen.fields import FieldSpec, allowed_values, config_fields, value_to_text
+from moodc.gen.model import KVCache, Llama, extend_cache, forward, load_llama
+from moodc.vocab import MAX_JUSTIFICATION_CHARS
+
+Schedule = Literal["chain", "parallel"]
+
+#: Longest free-text justification, in tokens (each costs one ~50-100 ms forward on CPU).
+MAX_JUSTIFICATION_TOKENS = 48
+
+
+@dataclass(frozen=True)
+class Trie:
+    """One field's candidate values as token paths, and the nodes the decoder must evaluate."""
+
+    values: tuple[Any, ...]
+    paths: tuple[tuple[int, ...], ...]  # per value: its tokens (+ newline when it is a prefix)
+    children: dict[tuple[int, ...], tuple[int, ...]]  # branching prefix → child tokens
+    nodes: tuple[tuple[int, ...], ...]  # non-empty prefixes to run, parents before children
+
+
+def build_trie(values: Sequence[Any], token_paths: Sequence[tuple[int, ...]], *,
+               newline_id: int) -> Trie:
+    """The :class:`Trie` of ``values`` whose texts tokenize to ``token_paths``."""
+    if len(set(token_paths)) != len(token_paths):
+        raise ValueError(f"two values tokenize identically: {list(values)}")
+    proper_prefixes = {p[:i] for p in token_paths for i in range(len(p))}
+    paths = tuple(p + (newline_id,) if p in proper_prefixes else p for p in token_paths)
+    kids: dict[tuple[int, ...], set[int]] = {}
+    for path in paths:
+        for i in range(len(path)):
+            kids.setdefault(path[:i], set()).add(path[i])
+    children = {k: tuple(sorted(v)) for k, v in kids.items() if len(v) > 1}
+    nodes = sorted({b[:i] for b in children for i in range(1, len(b) + 1)},
+                   key=lambda p: (len(p), p))
+    return Trie(tuple(values), paths, children, tuple(nodes))
+
+
+def path_scores(trie: Trie, logits: Mapping[tuple[int, ...], dict[int, float]],
+                allowed: Sequence[Any]) -> np.ndarray:
+    """Log-probability of each allowed value under restricted-softmax trie decoding.
+
+    ``logits[prefix][token]`` are the model's logits at each branching prefix. Children that
+    lead only to disallowed values are dropped before the softmax.
+    """
+    index = {v: i for i, v in enumerate(trie.values)}
+    live = [trie.paths[index[v]] for v in allowed]
+    live_kids: dict[tuple[int, ...], set[int]] = {}
+    for path in live:
+        for i in range(len(path)):
+            live_kids.setdefault(path[:i], set()).add(path[i])
+    scores = np.zeros(len(live))
+    for j, path in enumerate(live):
+        for i in range(len(path)):
+            kids = live_kids[path[:i]]
+            if len(kids) < 2:
+                continue
+            row = logits[path[:i]]
+            values = np.array([row[k] for k in sorted(kids)])
+            top = values.max()
+            log_z = top + np.log(np.exp(values - top).sum())
+            scores[j] += row[path[i]] - log_z
+    return scores
+
+
+def choose(scores: np.ndarray, *, temperature: float, rng: np.random.Generator | None) -> int:
+    """Index of the chosen value: argmax at temperature 0, else a softmax draw."""
+    if temperature <= 0.0 or rng is None:
+        return int(np.argmax(scores))
+    z = scores / temperature
+    p = np.exp(z - z.max())
+    return int(rng.choice(len(p), p=p / p.sum()))
+
+
+def field_rng(*, seed: int, key: str) -> np.random.Generator:
+    """A generator for one field, from (seed, crc32(key)): independent across fields."""
+    return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key.encode())]))
+
+
+@dataclass
+class Segment:
+    """Tokens of one forward: a linear run, then per field an optional name and its trie nodes."""
+
+    linear: list[int]
+    fields: list[tuple[list[int], Trie]]
+
+
+@dataclass
+class StepResult:
+    """What one forward produced: logits per field at branching prefixes, and the new KV."""
+
+    logits: list[dict[tuple[int, ...], dict[int, float]]]
+    new_kv: KVCache
+    node_index: list[dict[tuple[int, ...], int]]  # per field: prefix → row in new_kv
+
+
+@dataclass
+class Timings:
+    """Wall time of each phase of one :meth:`Decoder.decode`, in seconds."""
+
+    prefill_s: float = 0.0
+    justification_s: float = 0.0
+    fields_s: float = 0.0
+    n_forwards: int = 0
+    n_tokens: int = 0
+
+
+@dataclass
+class Decoded:
+    """A decode's result: values by dotted key, the justification, timings and scores."""
+
+    values: dict[str, Any]
+    justification: str | None
+    timings: Timings
+    scores: dict[str, dict[Any, float]] = field(default_factory=dict)
+
+
+class Decoder:
+    """A loaded model, tokenizer and per-field tries; :meth:`decode` turns a prompt into values.
+
+    Build once and reuse (``moodc gen --batch`` does): loading costs ~0.5-1.5 s, the cached
+    system-prompt prefix saves its prefill on every later prompt.
+    """
+
+    def __init__(self, model_dir: Path, *, fields: Sequence[FieldSpec] | None = None,
+                 extra_weights: dict[str, Any] | None = None,
+                 max_prompt_tokens: int = fmt.MAX_PROMPT_TOKENS,
+                 schedule: Schedule = "parallel") -> None:
+        from tokenizers import Tokenizer
+
+        self.schedule: Schedule = schedule
+        self.mx = import_mlx_core()
+        self.model: Llama = load_llama(model_dir, extra_weights=extra_weights)
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.fields = tuple(config_fields() if fields is None else fields)
+        self.max_prompt_tokens = max_prompt_tokens
+        self.newline_id = self._single_id("\n")
+        self.eos_ids = {self._single_id("<|im_end|>"), self._single_id("<|endoftext|>")}
+        self.name_ids = {f.key: self.encode(f"{f.display}:") for f in self.fields}
+        self.value_ids = {f.key: [self.encode(" " + value_to_text(v)) for v in f.values]
+                          for f in self.fields}
+        self.full_tries = {f.key: self._trie(f, f.values) for f in self.fields}
+        self._prefix_ids = self.encode(fmt.CHAT_PREFIX)
+        self._prefix_cache: KVCache | None = None
+
+    # -- tokens ---------------------------------------------------------------------------
+    def encode(self, text: str) -> list[int]:
+        """Token ids of ``text`` (special tokens in it are recognised: only for our own text)."""
+        return self.tokenizer.encode(text, add_special_tokens=False).ids
+
+    def _single_id(self, text: str) -> int:
+        ids = self.encode(text)
+        if len(ids) != 1:
+            raise ValueError(f"expected {text!r} to be one token, got {ids}")
+        return ids[0]
+
+    def prompt_ids(self, prompt: str) -> list[int]:
+        """The user's prompt as tokens: cleaned, and cut to ``max_prompt_tokens``."""
+        ids = self.encode(fmt.clean_prompt(prompt))
+        return ids[: self.max_prompt_tokens]
+
+    def _trie(self, spec: FieldSpec, values: Sequence[Any]) -> Trie:
+        index = {v: i for i, v in enumerate(spec.values)}
+        paths = [tuple(self.value_ids[spec.key][index[v]]) for v in values]
+        return build_trie(values, paths, newline_id=self.newline_id)
+
+    # -- forward of one segment -----------------------------------------------------------
+    def _run(self, segment: Segment, cache: KVCache | None, timings: Timings) -> StepResult:
+        """Run a segment with tree attention; gather logits at every branching prefix."""
+        mx = self.mx
+        past = cache[0][0].shape[2] if cache else 0
+        tokens: list[int] = list(segment.linear)
+        positions = list(range(past, past + len(tokens)))
+        parents: list[int] = [i - 1 for i in range(len(tokens))]  # -1: context only
+        owner: list[int] = [-1] * len(tokens)  # -1 linear, else field index
+        root_rows: list[int] = []
+        node_index: list[dict[tuple[int, ...], int]] = []
+        for f_index, (name, trie) in enumerate(segment.fields):
+            prev = len(segment.linear) - 1
+            for token in name:
+                tokens.append(token)
+                positions.append(positions[prev] + 1 if prev >= 0 else past)
+                parents.append(prev)
+                owner.append(f_index)
+                prev = len(tokens) - 1
+            root_rows.append(prev)
+            rows: dict[tuple[int, ...], int] = {(): prev}
+            for node in trie.nodes:
+                parent_row = rows[node[:-1]]
+                tokens.append(node[-1])
+                positions.append(positions[parent_row] + 1)
+                parents.append(parent_row)
+                owner.append(f_index)
+                rows[node] = len(tokens) - 1
+            node_index.append(rows)
+        n = len(tokens)
+        mask = np.zeros((n, past + n), dtype=bool)
+        mask[:, :past] = True
+        for i in range(n):  # each token sees itself and its ancestor chain
+            j = i
+            while j >= 0:
+                mask[i, past + j] = True
+                j = parents[j]
+        hidden, new_kv = forward(self.model, mx.array(tokens, dtype=mx.int32),
+                                 positions=mx.array(positions, dtype=mx.int32), cache=cache,
+                                 mask=mx.array(mask))
+        timings.n_forwards += 1
+        timings.n_tokens += n
+        # logits at branching prefixes, over their children only
+        wanted_rows, wanted_ids, keys = [], set(), []
+        for f_index, (_, trie) in enumerate(segment.fields):
+            for prefix, kids in trie.children.items():
+                wanted_rows.append(node_index[f_index][prefix])
+                wanted_ids.update(kids)
+                keys.append((f_index, prefix))
+        ids = sorted(wanted_ids)
+        col = {t: c for c, t in enumerate(ids)}
+        if wanted_rows:
+            head = self.model.lm_head[mx.array(ids, dtype=mx.int32)]
+            small = hidden[mx.array(wanted_rows, dtype=mx.int32)] @ head.T
+            table = np.array(small.astype(mx.float32))
+        else:
+            mx.eval(new_kv)
+            table = np.zeros((0, 0))
+        logits: list[dict[tuple[int, ...], dict[int, float]]] = [{} for _ in segment.fields]
+        for r, (f_index, prefix) in enumerate(keys):
+            trie = segment.fields[f_index][1]
+            logits[f_index][prefix] = {t: float(table[r, col[t]]) for t in trie.children[prefix]}
+        return StepResult(logits, new_kv, node_index)
+
+    # -- prompt prefix ----------------------------------------------------------------------
+    def _system_cache(self, timings: Timings) -> KVCache:
+        """KV of the constant system-prompt prefix, computed once per Decoder."""
+        if self._prefix_cache is None:
+            step = self._run(Segment(self._prefix_ids, []), None, timings)
+            self._prefix_cache = extend_cache(None, step.new_kv)
+            self.mx.eval(self._prefix_cache)
+        return self._prefix_cache
+
+    def _justify(self, cache: KVCache, pending: list[int], timings: Timings
+                 ) -> tuple[str | None, KVCache, list[int]]:
+        """Greedy free text after ``reason:`` until a newline (≤ MAX_JUSTIFICATION_TOKENS)."""
+        mx = self.mx
+        tokens = pending + self.encode(fmt.REASON_PREFIX)
+        out: list[int] = []
+        unread: list[int] = []  # a generated token not yet fed (when the cap is hit)
+        for _ in range(MAX_JUSTIFICATION_TOKENS):
+            past = cache[0][0].shape[2]
+            hidden, new_kv = forward(self.model, mx.array(tokens, dtype=mx.int32),
+                                     positions=mx.arange(past, past + len(tokens)),
+                                     cache=cache, mask=None)
+            cache = extend_cache(cache, new_kv)
+            timings.n_forwards += 1
+            timings.n_tokens += len(tokens)
+            token = int(mx.argmax(hidden[-1] @ self.model.lm_head.T).item())
+            if token in self.eos_ids or "\n" in self.tokenizer.decode([token]):
+                unread = []
+                break
+            out.append(token)
+            tokens = unread = [token]
+        text = " ".join(self.tokenizer.decode(out).split())[:MAX_JUSTIFICATION_CHARS]
+        return (text or None), cache, unread + [self.newline_id]
+
+    # -- the decode loop ------------------------------------------------------------------
+    def decode(self, prompt: str, *, seed: int = 0, temperature: float = 0.0,
+               explain: bool = False, schedule: Schedule | None = None) -> Decoded:
+        """Choose every field's value for ``prompt``.
+
+        Parameters
+        ----------
+        prompt : str
+            The mood description (already checked non-empty by the caller).
+        seed : int
+            Seeds the per-field draws when ``temperature > 0``.
+        temperature : float ≥ 0
+            0 is greedy (argmax of each field's score).
+        explain : bool
+            Generate a short ``reason:`` line first; the fields are then conditioned on it.
+        schedule : "chain" or "parallel", optional
+            Default: the decoder's ``schedule``.
+        """
+        schedule = self.schedule if schedule is None else schedule
+        timings = Timings()
+        start = time.perf_counter()
+        cache = self._system_cache(timings)
+        pending = self.prompt_ids(prompt) + self.encode(fmt.CHAT_SUFFIX)
+        justification = None
+        if explain:
+            step = self._run(Segment(pending, []), cache, timings)
+            cache = extend_cache(cache, step.new_kv)
+            timings.prefill_s = time.perf_counter() - start
+            justification, cache, pending = self._justify(cache, [], timings)
+            timings.justification_s = time.perf_counter() - start - timings.prefill_s
+        run = self._chain if schedule == "chain" else self._parallel
+        t_fields = time.perf_counter()
+        values, scores = run(cache, pending, seed=seed, temperature=temperature, timings=timings)
+        timings.fields_s = time.perf_counter() - t_fields
+        return Decoded(values, justification, timings, scores)
+
+    def _pick(self, spec: FieldSpec, trie_logits: Mapping[tuple[int, ...], dict[int, float]],
+              trie: Trie, chosen: Mapping[str, Any], *, seed: int, temperature: float
+              ) -> tuple[Any, dict[Any, float]]:
+        allowed = allowed_values(spec, chosen)
+        scores = path_scores(trie, trie_logits, allowed)
+        rng = field_rng(seed=seed, key=spec.key) if temperature > 0 else None
+        pick = allowed[choose(scores, temperature=temperature, rng=rng)]
+        return pick, {v: float(s) for v, s in zip(allowed, scores)}
+
+    def _chain(self, cache: KVCache, pending: list[int], *, seed: int, temperature: float,
+               timings: Timings) -> tuple[dict[str, Any], dict[str, dict[Any, float]]]:
+        """Fields in order, each seeing the values chosen before it."""
+        chosen: dict[str, Any] = {}
+        all_scores: dict[str, dict[Any, float]] = {}
+        for spec in self.fields:
+            allowed = allowed_values(spec, chosen)
+            trie = (self.full_tries[spec.key] if allowed == spec.values
+                    else self._trie(spec, allowed))
+            linear = pending + self.name_ids[spec.key]
+            step = self._run(Segment(linear, [([], trie)]), cache, timings)
+            value, all_scores[spec.key] = self._pick(spec, step.logits[0], trie, chosen,
+                                                     seed=seed, temperature=temperature)
+            chosen[spec.key] = value
+            path = trie.paths[trie.values.index(value)]
+            rows = step.node_index[0]
+            done = [p for p in (path[:i] for i in range(1, len(path) + 1)) if p in rows]
+            keep = list(range(len(linear))) + [rows[p] for p in done]
+            cache = extend_cache(cache, step.new_kv, keep=self.mx.array(keep, dtype=self.mx.int32))
+            rest = list(path[len(done):])
+            pending = rest + ([self.newline_id] if not rest or rest[-1] != self.newline_id else [])
+        return chosen, all_scores
+
+    def _parallel(self, cache: KVCache, pending: list[int], *, seed: int, temperature: float,
+                  timings: Timings) -> tuple[dict[str, Any], dict[str, dict[Any, float]]]:
+        """Every field after the prompt in one pass; choices apply the rules in field order."""
+        step = self._run(Segment(pending, []), cache, timings)
+        cache = extend_cache(cache, step.new_kv)
+        segment = Segment([], [(self.name_ids[f.key], self.full_tries[f.key])
+                               for f in self.fields])
+        step = self._run(segment, cache, timings)
+        chosen: dict[str, Any] = {}
+        all_scores: dict[str, dict[Any, float]] = {}
+        for f_index, spec in enumerate(self.fields):
+            chosen[spec.key], all_scores[spec.key] = self._pick(
+                spec, step.logits[f_index], self.full_tries[spec.key], chosen,
+                seed=seed, temperature=temperature)
+        return chosen, all_scores

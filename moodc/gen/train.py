@@ -1,0 +1,374 @@
+"""``moodc train``: rebuild the tuned head (``moodc/data/model/``) from the committed data.
+
+Steps, each deterministic:
+
+1. read ``moodc/data/train/{train,valid}.jsonl`` and turn each row's config into one label per
+   decoded field (:func:`load_split`);
+2. compute the base model's features of every prompt once, cached in the user cache directory
+   by (model sha256, recipe, prompt) so re-training costs seconds (:func:`cached_features`);
+3. for every field, fit a multinomial logistic regression (L-BFGS, L2) on the train split for
+   each strength in :data:`L2_GRID`, keep the one with the best validation log-loss, and refit
+   on train + valid (:func:`fit_field`);
+4. round the weights to float16, measure the rounded head on the validation split, and write
+   ``head.npz`` + ``head.json`` (:func:`train_head`).
+
+Randomness: L-BFGS from zero weights is deterministic; ``seed`` only picks the subset when a
+``limit`` is given. Two runs on the same data write identical files (the float16 rounding
+absorbs the last-bit noise of multi-threaded BLAS in the features).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from moodc.errors import MoodcError, UsageError
+from moodc.gen.head import (DEFAULT_MODEL_DIR, Encoder, FeatureRecipe, FieldHead, Head,
+                            extract_features, rounded, save_head)
+
+#: The committed training data.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "train"
+SPLITS: tuple[str, ...] = ("train", "valid", "test")
+#: L2 strengths tried per field (penalty = l2 / 2 * ||W||^2 added to the mean log-loss).
+#: Chosen on the validation split; the range spans "almost free" to "strongly shrunk".
+L2_GRID: tuple[float, ...] = (1e-4, 1e-3, 1e-2, 1e-1)
+#: Features with a spread below this are treated as constant (no division blow-up).
+MIN_SCALE = 1e-6
+MAX_ITER = 500
+
+Progress = Callable[[str, int, int], None]  # (stage, n_done, n_total)
+
+
+@dataclass(frozen=True)
+class Split:
+    """One data split: prompts, their field labels (by dotted key) and the raw rows."""
+
+    name: str
+    prompts: tuple[str, ...]
+    labels: tuple[dict[str, Any], ...]
+    rows: tuple[dict[str, Any], ...]
+
+
+# --------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------
+
+def config_labels(config: Any) -> dict[str, Any]:
+    """Every decoded field's value in ``config`` (a Config or a plain dict), by dotted key.
+
+    Raises
+    ------
+    pydantic.ValidationError
+        When a dict is not a valid config.
+    """
+    from moodc.config.model import Config
+    from moodc.gen.fields import config_fields
+
+    if not isinstance(config, Config):
+        config = Config.model_validate({"version": 2, **dict(config)})
+    dump = config.model_dump()
+    labels = {}
+    for spec in config_fields():
+        node: Any = dump
+        for part in spec.path:
+            node = node[part]
+        labels[spec.key] = node
+    return labels
+
+
+def load_split(name: str, *, data_dir: Path = DATA_DIR, limit: int | None = None,
+               seed: int = 0) -> Split:
+    """Read ``data_dir/<name>.jsonl``; with ``limit``, a seeded subset of that many rows.
+
+    Raises
+    ------
+    UsageError
+        When the file is missing, a line is not JSON, or a row's config is invalid.
+    """
+    path = data_dir / f"{name}.jsonl"
+    if not path.is_file():
+        raise UsageError(f"no data split {name!r} at {path}",
+                         hint=f"splits are {', '.join(SPLITS)}; the data ships in moodc/data/train/")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except ValueError as exc:
+            raise UsageError(f"{path}:{number}: not JSON ({exc})", hint="fix or regenerate the data") from None
+    if limit is not None and limit < len(rows):
+        rng = np.random.default_rng(np.random.SeedSequence(seed))
+        keep = np.sort(rng.choice(len(rows), size=limit, replace=False))
+        rows = [rows[i] for i in keep]
+    labels = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            labels.append(config_labels(row["config"]))
+        except Exception as exc:  # pydantic.ValidationError, KeyError, TypeError
+            raise UsageError(f"{path}: row {number} ({row.get('prompt', '?')!r}) has no valid "
+                             f"config: {str(exc).splitlines()[0]}",
+                             hint="fix or regenerate the data") from None
+    return Split(name, tuple(str(r["prompt"]) for r in rows), tuple(labels), tuple(rows))
+
+
+def data_sha256(paths: Sequence[Path]) -> str:
+    """sha256 over the given files' bytes (in order): identifies the data a head was trained on."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------------------
+# Feature cache
+# --------------------------------------------------------------------------------------
+
+def _prompt_key(prompt: str) -> str:
+    return hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:24]
+
+
+def feature_cache_path(*, encoder_sha256: str, recipe: FeatureRecipe,
+                       root: Path | None = None) -> Path:
+    """Cache file of features for one (model, recipe) pair, in the user cache directory."""
+    from moodc.gen.convert import cache_root
+
+    base = cache_root() if root is None else root
+    return base / "features" / f"{encoder_sha256[:16]}-{recipe.digest()}.npz"
+
+
+def cached_features(prompts: Sequence[str], *, encoder: Encoder, recipe: FeatureRecipe,
+                    cache_path: Path | None = None,
+                    progress: Progress | None = None) -> np.ndarray:
+    """Features of ``prompts``, computing (and caching) only the ones not cached yet.
+
+    The cache maps a prompt's sha256 to its feature row, so adding data re-uses the rest.
+    """
+    path = cache_path or feature_cache_path(encoder_sha256=encoder.model_sha256, recipe=recipe)
+    cache: dict[str, np.ndarray] = {}
+    if path.is_file():
+        try:
+            with np.load(path) as saved:
+                cache = dict(zip(saved["keys"].tolist(), saved["features"]))
+        except (OSError, ValueError, KeyError):
+            cache = {}
+    keys = [_prompt_key(p) for p in prompts]
+    missing = sorted({k: p for k, p in zip(keys, prompts) if k not in cache}.items())
+    if missing:
+        total = len(missing)
+        report = (lambda done: progress("features", done, total)) if progress else None
+        fresh = extract_features([p for _, p in missing], encoder=encoder, recipe=recipe,
+                                 progress=report)
+        cache.update({k: row for (k, _), row in zip(missing, fresh)})
+        _save_cache(path, cache)
+    return np.stack([cache[k] for k in keys]).astype(np.float32)
+
+
+def _save_cache(path: Path, cache: dict[str, np.ndarray]) -> None:
+    """Write the cache atomically; a read-only cache directory only costs recomputation."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
+        keys = sorted(cache)
+        np.savez(tmp, keys=np.array(keys), features=np.stack([cache[k] for k in keys]))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+# --------------------------------------------------------------------------------------
+# Fitting
+# --------------------------------------------------------------------------------------
+
+def standardiser(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-feature mean and spread (floored at :data:`MIN_SCALE`) of a (n, d) array."""
+    x = np.asarray(features, dtype=np.float64)
+    return x.mean(axis=0), np.maximum(x.std(axis=0), MIN_SCALE)
+
+
+def fit_softmax(z: np.ndarray, y: np.ndarray, *, n_classes: int, l2: float,
+                max_iter: int = MAX_ITER) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by L-BFGS from zero weights (deterministic).
+
+    Minimises ``mean(-log p(y | z)) + l2 / 2 * ||W||^2`` (the bias is not penalised).
+
+    Parameters
+    ----------
+    z : ndarray, shape (n, d)
+        Standardised features.
+    y : ndarray of int, shape (n,)
+        Class indices in ``[0, n_classes)``; classes absent from ``y`` get low scores.
+
+    Returns
+    -------
+    weight : ndarray (d, n_classes), bias : ndarray (n_classes,)
+    """
+    from scipy.optimize import minimize
+
+    z = np.asarray(z, dtype=np.float64)
+    n, d = z.shape
+    onehot = np.zeros((n, n_classes))
+    onehot[np.arange(n), y] = 1.0
+
+    def loss_and_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        weight, bias = theta[:d * n_classes].reshape(d, n_classes), theta[d * n_classes:]
+        logits = z @ weight + bias
+        logits -= logits.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        log_p = logits - log_norm
+        loss = -(onehot * log_p).sum() / n + 0.5 * l2 * (weight ** 2).sum()
+        delta = (np.exp(log_p) - onehot) / n
+        grad_w = z.T @ delta + l2 * weight
+        return loss, np.concatenate([grad_w.ravel(), delta.sum(axis=0)])
+
+    theta0 = np.zeros(d * n_classes + n_classes)
+    result = minimize(loss_and_grad, theta0, jac=True, method="L-BFGS-B",
+                      options={"maxiter": max_iter})
+    theta = result.x
+    return theta[:d * n_classes].reshape(d, n_classes), theta[d * n_classes:]
+
+
+def log_loss(z: np.ndarray, y: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> float:
+    """Mean negative log-likelihood of classes ``y`` under the softmax ``z @ weight + bias``."""
+    logits = np.asarray(z, dtype=np.float64) @ weight + bias
+    logits -= logits.max(axis=1, keepdims=True)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return float(-log_p[np.arange(len(y)), y].mean())
+
+
+def class_indices(labels: Sequence[dict[str, Any]], *, key: str,
+                  values: tuple[Any, ...]) -> np.ndarray:
+    """Each row's value of field ``key`` as an index into ``values``."""
+    index = {v: i for i, v in enumerate(values)}
+    return np.array([index[row[key]] for row in labels], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class FieldFit:
+    """The outcome of fitting one field: the chosen L2, its validation scores, the weights."""
+
+    key: str
+    l2: float
+    valid_log_loss: float
+    valid_accuracy: float
+    head: FieldHead
+
+
+def fit_field(key: str, values: tuple[Any, ...], *, z_train: np.ndarray, y_train: np.ndarray,
+              z_valid: np.ndarray, y_valid: np.ndarray,
+              l2_grid: Sequence[float] = L2_GRID) -> FieldFit:
+    """Pick the L2 with the best validation log-loss, then refit on train + valid."""
+    best: tuple[float, float, float] | None = None  # (loss, l2, accuracy)
+    for l2 in l2_grid:
+        weight, bias = fit_softmax(z_train, y_train, n_classes=len(values), l2=l2)
+        loss = log_loss(z_valid, y_valid, weight, bias)
+        accuracy = float((np.argmax(z_valid @ weight + bias, axis=1) == y_valid).mean())
+        if best is None or loss < best[0] - 1e-9:
+            best = (loss, l2, accuracy)
+    assert best is not None
+    loss, l2, accuracy = best
+    weight, bias = fit_softmax(np.concatenate([z_train, z_valid]),
+                               np.concatenate([y_train, y_valid]), n_classes=len(values), l2=l2)
+    return FieldFit(key, l2, loss, accuracy, FieldHead(key, values, weight, bias))
+
+
+# --------------------------------------------------------------------------------------
+# The whole run
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What ``moodc train`` made and measured."""
+
+    head: Head
+    fits: tuple[FieldFit, ...]
+    n_train: int
+    n_valid: int
+    features_s: float
+    fit_s: float
+    files: tuple[Path, ...]
+
+
+def train_head(*, data_dir: Path = DATA_DIR, out_dir: Path | None = DEFAULT_MODEL_DIR,
+               recipe: FeatureRecipe | None = None, seed: int = 0, limit: int | None = None,
+               encoder: Encoder | None = None, cache_path: Path | None = None,
+               l2_grid: Sequence[float] = L2_GRID,
+               progress: Progress | None = None) -> TrainResult:
+    """Train the per-field heads on ``data_dir`` and (unless ``out_dir`` is None) save them.
+
+    Parameters
+    ----------
+    limit : int, optional
+        Use a seeded subset of this many train rows (and as many valid rows, at most) —
+        for quick checks; the shipped artifact uses all rows.
+    encoder : Encoder, optional
+        The loaded base model; default :func:`moodc.gen.head.load_encoder`.
+    progress : callable(stage, n_done, n_total), optional
+        Called as features are computed ("features") and fields fitted ("fit").
+
+    Raises
+    ------
+    UsageError, MoodcError
+        Missing or invalid data; missing model package.
+    """
+    from moodc.gen.fields import config_fields
+    from moodc.gen.head import load_encoder
+
+    recipe = recipe or FeatureRecipe()
+    train = load_split("train", data_dir=data_dir, limit=limit, seed=seed)
+    valid = load_split("valid", data_dir=data_dir, limit=limit, seed=seed)
+    if not train.prompts or not valid.prompts:
+        raise UsageError(f"{data_dir}: the train and valid splits must not be empty")
+    encoder = encoder or load_encoder()
+    start = time.perf_counter()
+    x_all = cached_features(train.prompts + valid.prompts, encoder=encoder, recipe=recipe,
+                            cache_path=cache_path, progress=progress)
+    features_s = time.perf_counter() - start
+    start = time.perf_counter()
+    mean, scale = standardiser(x_all[:len(train.prompts)])
+    z_train = (x_all[:len(train.prompts)] - mean) / scale
+    z_valid = (x_all[len(train.prompts):] - mean) / scale
+    specs = config_fields()
+    fits = []
+    for number, spec in enumerate(specs):
+        fits.append(fit_field(spec.key, spec.values, l2_grid=l2_grid,
+                              z_train=z_train, y_train=class_indices(train.labels, key=spec.key, values=spec.values),
+                              z_valid=z_valid, y_valid=class_indices(valid.labels, key=spec.key, values=spec.values)))
+        if progress:
+            progress("fit", number + 1, len(specs))
+    fit_s = time.perf_counter() - start
+    head = rounded(Head(recipe, mean, scale, tuple(f.head for f in fits)))
+    meta = _meta(head, fits, data_dir=data_dir, seed=seed, limit=limit,
+                 n_train=len(train.prompts), n_valid=len(valid.prompts))
+    head = Head(head.recipe, head.mean, head.scale, head.fields, meta)
+    files: tuple[Path, ...] = ()
+    if out_dir is not None:
+        files = save_head(head, out_dir)
+    return TrainResult(head, tuple(fits), len(train.prompts), len(valid.prompts),
+                       features_s, fit_s, files)
+
+
+def _meta(head: Head, fits: Sequence[FieldFit], *, data_dir: Path, seed: int,
+          limit: int | None, n_train: int, n_valid: int) -> dict[str, Any]:
+    """The provenance and validation metrics written into ``head.json``."""
+    data_files = [data_dir / f"{name}.jsonl" for name in ("train", "valid")]
+    weights = b"".join(f.weight.astype(np.float16).tobytes() + f.bias.astype(np.float16).tobytes()
+                       for f in head.fields)
+    return {
+        "data_sha256": data_sha256(data_files),
+        "artifact_sha256": hashlib.sha256(weights + head.mean.tobytes()).hexdigest()[:16],
+        "seed": seed, "limit": limit, "n_train": n_train, "n_valid": n_valid,
+        "fit": "multinomial logistic regression per field, L-BFGS, L2 chosen on valid "
+               "(lowest log-loss), refit on train+valid, weights float16",
+        "l2": {f.key: f.l2 for f in fits},
+        "valid_accuracy": {f.key: round(f.valid_accuracy, 4) for f in fits},
+        "valid_log_loss": {f.key: round(f.valid_log_loss, 4) for f in fits},
+    }
