@@ -1,0 +1,53 @@
+"""A synthetic working day as moodc JSONL buckets, for the activity tests (no randomness)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from moodc.activity.bucket import Bucket, bucket_to_json
+
+#: (local start "HH:MM", minutes, phase-shaped bucket template)
+DAY_PLAN: list[tuple[str, int, dict]] = [
+    ("09:00", 90, {"keys": 180, "corrections": 12, "clicks": 3, "scrolls": 4, "mouse_px": 900.0,
+                   "active_s": 60.0, "app_switches": 0, "window_switches": 0,
+                   "apps": {"Code": 55.0, "firefox": 5.0}}),
+    ("10:30", 60, {"keys": 40, "corrections": 4, "clicks": 20, "scrolls": 10, "mouse_px": 9000.0,
+                   "active_s": 60.0, "app_switches": 2, "window_switches": 3,
+                   "apps": {"Slack": 25.0, "firefox": 20.0, "Code": 15.0}}),
+    ("11:30", 60, {"keys": 30, "corrections": 2, "clicks": 4, "scrolls": 1, "mouse_px": 500.0,
+                   "active_s": 60.0, "app_switches": 0, "window_switches": 0,
+                   "apps": {"Slack": 50.0, "Thunderbird": 10.0}}),
+    ("12:30", 60, {"keys": 0, "corrections": 0, "clicks": 0, "scrolls": 0, "mouse_px": 0.0,
+                   "active_s": 0.0, "app_switches": 0, "window_switches": 0, "apps": {}}),
+    ("13:30", 60, {"keys": 3, "corrections": 0, "clicks": 1, "scrolls": 12, "mouse_px": 300.0,
+                   "active_s": 60.0, "app_switches": 0, "window_switches": 0,
+                   "apps": {"Evince": 60.0}}),
+    ("23:30", 30, {"keys": 60, "corrections": 8, "clicks": 2, "scrolls": 2, "mouse_px": 200.0,
+                   "active_s": 60.0, "app_switches": 0, "window_switches": 0,
+                   "apps": {"Code": 60.0}}),
+]
+EXPECTED_PHASES = ["deep_focus", "frantic", "communication", "away", "reading", "late_night"]
+UTC_OFFSET_S = 3600.0
+
+
+def synthetic_buckets(*, day: str = "2026-03-02") -> list[Bucket]:
+    """Minute buckets following DAY_PLAN, in local time UTC+01:00."""
+    buckets: list[Bucket] = []
+    for clock, minutes, template in DAY_PLAN:
+        local = datetime.fromisoformat(f"{day}T{clock}:00")
+        start = (local - timedelta(seconds=UTC_OFFSET_S)).replace(tzinfo=timezone.utc)
+        for minute in range(minutes):
+            t0 = start + timedelta(minutes=minute)
+            fields = dict(template, apps=dict(template["apps"]))
+            fields["idle_s"] = 60.0 - fields["active_s"]
+            buckets.append(Bucket(start=t0, end=t0 + timedelta(minutes=1), titles={},
+                                  titles_mode="hashed", utc_offset_s=UTC_OFFSET_S, **fields))
+    return buckets
+
+
+def write_synthetic_log(path: Path) -> Path:
+    """Write the synthetic day as a moodc JSONL log and return its path."""
+    lines = [bucket_to_json(b, backend="replay") for b in synthetic_buckets()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
