@@ -43,7 +43,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from moodc import vocab
-from moodc.config.model import Config
+from moodc.config.model import Config, Score
 from moodc.errors import DocumentError, UsageError
 
 #: Fields that describe a document rather than its music; merge sets them itself.
@@ -493,6 +493,8 @@ def _morph_name(source: Any, fallback: str) -> str:
 DEFAULT_SECTION_DURATION_S: Final[float] = 20.0
 #: Longest transition the score model allows, in seconds.
 _MAX_TRANSITION_S: Final[float] = 60.0
+#: Most sections a score may have (the score model's limit).
+MAX_SECTIONS: Final[int] = 500
 
 
 def inline_fields(config: Config) -> dict[str, Any]:
@@ -538,9 +540,11 @@ def morph_score(configs: Sequence[Config | Mapping[str, Any]], *, n_sections: in
     low_s, high_s = vocab.NUMERIC_RANGES["section_duration"]
     if len(configs) < 2:
         raise UsageError("a morph needs at least 2 sources")
-    if isinstance(n_sections, bool) or not isinstance(n_sections, int) or n_sections < 2:
-        raise UsageError(f"steps={n_sections!r} must be an integer >= 2",
-                         hint="a morph score has at least a first and a last section")
+    if (isinstance(n_sections, bool) or not isinstance(n_sections, int)
+            or not 2 <= n_sections <= MAX_SECTIONS):
+        raise UsageError(f"steps={n_sections!r} must be an integer from 2 to {MAX_SECTIONS}",
+                         hint="a morph score has a first and a last section, at most "
+                              f"{MAX_SECTIONS} in all")
     if not (math.isfinite(section_duration_s) and low_s <= section_duration_s <= high_s):
         raise UsageError(f"section duration {section_duration_s!r} s is out of range",
                          hint=f"use {low_s:g} to {high_s:g} seconds")
@@ -550,7 +554,7 @@ def morph_score(configs: Sequence[Config | Mapping[str, Any]], *, n_sections: in
                                section_duration_s=section_duration_s, seed=seed)
                 for k in range(n_sections)]
     total_s = n_sections * section_duration_s
-    return {
+    score = {
         "version": 2,
         "title": _title(labels),
         "seed": render_seed,
@@ -560,6 +564,8 @@ def morph_score(configs: Sequence[Config | Mapping[str, Any]], *, n_sections: in
         "provenance": {"tool": "tween", "sources": labels, "steps": n_sections,
                        "section_duration": section_duration_s, "seed": seed},
     }
+    Score.model_validate(score)  # valid by construction; this guards the construction
+    return score
 
 
 def _morph_section(models: list[Config], labels: list[str], *, k: int, n_sections: int,

@@ -111,6 +111,14 @@ def test_output_file_is_written_once_and_force_overwrites(files: dict[str, Path]
     assert load_document(out).seed == 9
 
 
+def test_json_sources_are_accepted(files: dict[str, Path], tmp_path: Path) -> None:
+    source = tmp_path / "storm.json"
+    source.write_text(json.dumps(_yaml(STORM)), encoding="utf-8")
+    result = _run(files["calm"], source, "--weights", "0,1")
+    assert result.exit_code == 0, result.output
+    assert Config.model_validate(_yaml(result.stdout)).mode == "locrian"
+
+
 def test_json_output_by_suffix_or_flag(files: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "blend.json"
     assert _run(files["calm"], files["storm"], "-o", out).exit_code == 0
@@ -149,6 +157,8 @@ def test_steps_writes_a_valid_morph_score(files: dict[str, Path], tmp_path: Path
     (["calm", "score"], [], "is a score"),
     (["calm", "storm"], ["--steps", "3", "--weights", "1,1"], "--weights does not apply"),
     (["calm", "storm"], ["--steps", "3", "--section-duration", "0.1"], "section duration"),
+    (["calm", "storm"], ["--steps", "3", "--section-duration", "nan"], "section duration"),
+    (["calm", "storm"], ["--steps", "501"], "from 2 to 500"),
 ])
 def test_usage_errors_exit_2_and_write_nothing(files: dict[str, Path], tmp_path: Path,
                                                names: list[str], extra: list[str],
