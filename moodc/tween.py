@@ -493,6 +493,9 @@ def _morph_name(source: Any, fallback: str) -> str:
 DEFAULT_SECTION_DURATION_S: Final[float] = 20.0
 #: Longest transition the score model allows, in seconds.
 _MAX_TRANSITION_S: Final[float] = 60.0
+#: A morph score's transitions last this share of a section: long enough to glide through
+#: the renderer's intermediate configs (one per second), short enough that each step holds.
+MORPH_TRANSITION_SHARE: Final[float] = 0.25
 #: Most sections a score may have (the score model's limit).
 MAX_SECTIONS: Final[int] = 500
 
@@ -515,8 +518,11 @@ def morph_score(configs: Sequence[Config | Mapping[str, Any]], *, n_sections: in
     Section ``k`` sits at position ``s = k (N - 1) / (n_sections - 1)`` along the chain
     A → B → C ...; it is ``merge([src[j], src[j + 1]], [1 - f, f])`` with ``j = floor(s)`` and
     ``f = s - j`` (the same draws as :func:`morph_path`, so a field that has switched stays
-    switched). Each section after the first is entered with a ``morph`` transition half a
-    section long (capped at 60 s): it glides for half the section and holds for the rest.
+    switched). Each section after the first is entered with a ``morph`` transition a quarter
+    of a section long (:data:`MORPH_TRANSITION_SHARE`, capped at 60 s). Transitions overlap
+    the sections they join, so a middle section glides in for a quarter, holds for half and
+    glides out for a quarter: every step is heard on its own, and the score lasts
+    ``n_sections * S - (n_sections - 1) * S / 4`` seconds.
 
     Parameters
     ----------
@@ -581,7 +587,8 @@ def _morph_section(models: list[Config], labels: list[str], *, k: int, n_section
                                "config": inline_fields(config)}
     if k > 0:
         section["transition"] = {"kind": "morph",
-                                 "length": min(section_duration_s / 2, _MAX_TRANSITION_S)}
+                                 "length": min(section_duration_s * MORPH_TRANSITION_SHARE,
+                                               _MAX_TRANSITION_S)}
     return section
 
 

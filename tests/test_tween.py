@@ -358,6 +358,7 @@ def test_morph_score_is_a_valid_score_through_every_source() -> None:
     assert [s.name for s in model.sections] == ["A", "50% A / 50% B", "B", "50% B / 50% C", "C"]
     assert all(s.duration == 12.0 for s in model.sections)
     assert all(s.transition.kind == "morph" for s in model.sections[1:])
+    assert all(s.transition.length == 3.0 for s in model.sections[1:])  # a quarter section
     assert _fields(Config.model_validate({"version": 2, **score["sections"][2]["config"]})) \
         == _fields(b)
     assert score["provenance"]["seed"] == 3
