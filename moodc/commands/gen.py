@@ -1,0 +1,201 @@
+"""``moodc gen``: a text prompt (or a batch of prompts, or an activity log) → a config (or score).
+
+The body only parses flags and prints: generation lives in :mod:`moodc.gen`, the activity
+log → score mapping in :mod:`moodc.activity`. mlx and numpy are imported inside the command.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from moodc.commands._common import errors_to_exit
+from moodc.errors import MoodcError, UsageError
+
+#: Engines offered on the command line (resolved by moodc.gen.engines).
+ENGINE_NAMES = ("default", "base", "tuned", "concepts")
+
+
+def config_document(config: Any) -> dict[str, Any]:
+    """A config as a plain dict with ``version`` first and unset fields left out."""
+    data = config.model_dump(mode="json", exclude_none=True)
+    return {"version": data.pop("version"), **data}
+
+
+def format_document(data: dict[str, Any], *, fmt: str, comment: str) -> str:
+    """YAML (with ``comment`` on top) or JSON text of a document."""
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from moodc.config.io import dump_yaml
+
+    return dump_yaml(data, comment=comment)
+
+
+def _format_for(out: Path | None, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    return "json" if out is not None and out.suffix.lower() == ".json" else "yaml"
+
+
+def _emit(text: str, *, out: Path | None, force: bool) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from moodc.config.io import write_text_atomic
+
+    write_text_atomic(out, text, force=force)
+    click.echo(f"wrote {out}", err=True)
+
+
+def slug(text: str, *, max_chars: int = 40) -> str:
+    """A file-name-safe slug of a prompt: ``Arabian nights!`` → ``arabian-nights``."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words)[:max_chars].strip("-") or "prompt"
+
+
+def read_batch(path: Path) -> list[str]:
+    """Prompts of a batch file: one per line; blank lines and ``#`` comments skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file", hint="--batch takes a text file, one prompt per line") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read it as UTF-8 text ({exc.__class__.__name__})") from None
+    prompts = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not prompts:
+        raise UsageError(f"{path}: holds no prompts", hint="write one prompt per line")
+    return prompts
+
+
+def _comment(prompt: str, *, engine: str, seed: int) -> str:
+    shown = prompt if len(prompt) <= 70 else prompt[:67] + "..."
+    return f"moodc gen {json.dumps(shown, ensure_ascii=False)} (engine {engine}, seed {seed})"
+
+
+def run_prompt(prompt: str, *, out: Path | None, fmt: str | None, seed: int,
+               temperature: float, explain: bool, engine: str, force: bool) -> None:
+    """One prompt → one config, printed or written."""
+    from moodc.config.io import write_text_atomic  # noqa: F401  (fail early if io is missing)
+    from moodc.gen import generate
+
+    if out is not None and out.exists() and not force:
+        from moodc.errors import OutputExistsError
+
+        raise OutputExistsError(f"{out} already exists", hint="pass --force to overwrite it")
+    config = generate(prompt, seed=seed, temperature=temperature, explain=explain, engine=engine)
+    used = (config.provenance or {}).get("engine", engine)
+    text = format_document(config_document(config), fmt=_format_for(out, fmt),
+                           comment=_comment(config.provenance["prompt"], engine=used, seed=seed))
+    _emit(text, out=out, force=force)
+
+
+def run_batch(batch: Path, *, out_dir: Path | None, fmt: str | None, seed: int,
+              temperature: float, explain: bool, engine: str, force: bool) -> None:
+    """Every prompt of a file → ``DIR/NNN-slug.yaml``, with one model load."""
+    from moodc.config.io import write_text_atomic
+    from moodc.gen import generate_many
+
+    if out_dir is None:
+        raise UsageError("--batch needs -o DIR", hint="e.g. moodc gen --batch prompts.txt -o configs/")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} is a file; --batch writes one file per prompt into a directory")
+    prompts = read_batch(batch)
+    suffix = "json" if fmt == "json" else "yaml"
+    targets = [out_dir / f"{i:03d}-{slug(p)}.{suffix}" for i, p in enumerate(prompts, 1)]
+    clashes = [t for t in targets if t.exists()]
+    if clashes and not force:
+        raise UsageError(f"{clashes[0]} already exists ({len(clashes)} outputs would be overwritten)",
+                         hint="pass --force to overwrite them, or choose another -o DIR")
+    configs = generate_many(prompts, seed=seed, temperature=temperature, explain=explain,
+                            engine=engine)
+    for target, config in zip(targets, configs):
+        used = (config.provenance or {}).get("engine", engine)
+        text = format_document(config_document(config), fmt=suffix,
+                               comment=_comment(config.provenance["prompt"], engine=used, seed=seed))
+        write_text_atomic(target, text, force=force)
+        click.echo(f"wrote {target}", err=True)
+
+
+def run_from_log(log: Path, *, out: Path | None, fmt: str | None, seed: int,
+                 minutes_per_section: float, compress: str | None, force: bool) -> None:
+    """An activity log → a score, printed or written."""
+    try:
+        from moodc.activity import log_to_score
+    except ImportError as exc:
+        raise MoodcError(f"--from-log needs the activity module, which failed to import ({exc})",
+                         hint="reinstall moodc; the activity helper provides moodc.activity") from None
+    if out is not None and out.exists() and not force:
+        from moodc.errors import OutputExistsError
+
+        raise OutputExistsError(f"{out} already exists", hint="pass --force to overwrite it")
+    score = log_to_score(log, minutes_per_section=minutes_per_section, compress=compress, seed=seed)
+    from pydantic import ValidationError
+
+    from moodc.config.model import Score
+
+    try:
+        Score.model_validate(score)
+    except ValidationError as exc:
+        raise MoodcError(f"internal error: the score built from {log} is invalid: "
+                         f"{exc.errors()[0]['msg']}", hint="please report this log") from None
+    comment = f"moodc gen --from-log {log}"
+    _emit(format_document(score, fmt=_format_for(out, fmt), comment=comment), out=out, force=force)
+
+
+@click.command("gen")
+@click.argument("prompt", nargs=-1)
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="Write here (atomically) instead of printing; a DIR with --batch.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+              help="Seed for sampling (--temperature > 0) and for --from-log.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
+              help="Output format (default: json for a .json output, else yaml).")
+@click.option("--explain", is_flag=True,
+              help="Also write a short 'justification' (slower: ~48 more model steps).")
+@click.option("--temperature", type=click.FloatRange(min=0.0), default=0.0, show_default=True,
+              help="0 = most likely value per field; > 0 samples (seeded by --seed).")
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="default", show_default=True,
+              help="default = tuned model if shipped, else base; concepts = concept library.")
+@click.option("--batch", type=click.Path(path_type=Path), default=None,
+              help="A file with one prompt per line; writes one config per prompt into -o DIR.")
+@click.option("--from-log", "from_log", type=click.Path(path_type=Path), default=None,
+              help="An activity log (moodc record / ActivityWatch export) → a score.")
+@click.option("--minutes-per-section", type=float, default=30.0, show_default=True,
+              help="With --from-log: minutes of activity per score section.")
+@click.option("--compress", default=None, metavar="1h=30s",
+              help="With --from-log: time compression, e.g. 1h=30s (an hour → 30 s of music).")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@errors_to_exit
+def command(prompt: tuple[str, ...], out: Path | None, seed: int, fmt: str | None,
+            explain: bool, temperature: float, engine: str, batch: Path | None,
+            from_log: Path | None, minutes_per_section: float, compress: str | None,
+            force: bool) -> None:
+    """Turn a text PROMPT into a V2 config with the local model (prints YAML without -o).
+
+    Every field is chosen among its allowed values (constrained decoding), so the output is
+    always valid. Same prompt + seed give the same config.
+
+    \b
+    Examples:
+      moodc gen "arabian nights" -o arabian.yaml
+      moodc gen "rainy night in tokyo" --explain --temperature 0.7 --seed 3
+      moodc gen --batch prompts.txt -o configs/
+      moodc gen --from-log day.jsonl --compress 1h=30s -o day.yaml
+    """
+    modes = [bool(prompt), batch is not None, from_log is not None]
+    if sum(modes) != 1:
+        raise UsageError("give exactly one of: a PROMPT, --batch FILE or --from-log LOG",
+                         hint='e.g. moodc gen "arabian nights" -o arabian.yaml')
+    if from_log is not None:
+        run_from_log(from_log, out=out, fmt=fmt, seed=seed,
+                     minutes_per_section=minutes_per_section, compress=compress, force=force)
+    elif batch is not None:
+        run_batch(batch, out_dir=out, fmt=fmt, seed=seed, temperature=temperature,
+                  explain=explain, engine=engine, force=force)
+    else:
+        run_prompt(" ".join(prompt), out=out, fmt=fmt, seed=seed, temperature=temperature,
+                   explain=explain, engine=engine, force=force)
