@@ -47,11 +47,11 @@ def tpdf_dither(n_samples: int, n_channels: int, *, rng: np.random.Generator) ->
     independent uniforms, i.e. triangular, at a third of the cost of two float draws.
     """
     bits = rng.integers(0, 2**32, size=(n_samples, n_channels), dtype=np.uint32)
-    high = (bits >> 16).astype(np.float32)
-    low = (bits & 0xFFFF).astype(np.float32)
-    high -= low
-    high *= np.float32(1.0 / 65536.0)
-    return high
+    halves = bits.view(np.uint16).reshape(n_samples, n_channels, 2)
+    dither = halves[..., 0].astype(np.float32)
+    dither -= halves[..., 1]
+    dither *= np.float32(1.0 / 65536.0)
+    return dither
 
 
 def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator) -> np.ndarray:

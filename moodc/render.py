@@ -37,6 +37,8 @@ from moodc.synth import master
 
 #: Samples per processing block (~3 s at 44.1 kHz: 1 MiB of float32 stereo).
 BLOCK_N: Final[int] = 2**17
+#: Chunk size of the sample-peak map pass 1 keeps for pass 2 (divides BLOCK_N).
+PEAK_CHUNK_N: Final[int] = 1024
 N_CHANNELS: Final[int] = 2
 SAMPLE_RATES: Final[tuple[int, ...]] = (44100, 48000)
 #: Pass 2 is repeated with a corrected gain when the limited loudness misses the target by
@@ -309,14 +311,17 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
     if stream_fn is None:
         stream_fn = _default_stream_fn()
     with tempfile.TemporaryFile(prefix="moodc-scratch-") as scratch:
-        powers = _pass1(timeline, scratch=scratch, stream_fn=stream_fn, progress=progress)
+        powers, peaks = _pass1(timeline, scratch=scratch, stream_fn=stream_fn,
+                               progress=progress)
         input_lufs = master.integrated_loudness_lufs(powers)
         gain_db = 0.0 if not math.isfinite(input_lufs) else target_lufs - input_lufs
         for attempt in range(1, 4):
             try:
                 with open_sink() as sink:
-                    out = _pass2(timeline, scratch=scratch, sink=sink, powers=powers,
-                                 gain_db=gain_db, bit_depth=bit_depth, progress=progress)
+                    with _BackgroundWriter(sink) as writer:
+                        out = _pass2(timeline, scratch=scratch, sink=writer, powers=powers,
+                                     peaks=peaks, gain_db=gain_db, bit_depth=bit_depth,
+                                     progress=progress)
                     miss = target_lufs - out.loudness_lufs
                     if (attempt < 3 and math.isfinite(out.loudness_lufs)
                             and abs(miss) > LOUDNESS_TOLERANCE_LU):
@@ -344,12 +349,16 @@ class _Retry(Exception):
 
 
 def _pass1(timeline: Timeline, *, scratch: BinaryIO, stream_fn: StreamFn,
-           progress: ProgressFn | None) -> np.ndarray:
-    """Mix, remove DC, fade, measure and spill to ``scratch``; returns 100 ms powers."""
+           progress: ProgressFn | None) -> tuple[np.ndarray, np.ndarray]:
+    """Mix, remove DC, fade, measure and spill to ``scratch``.
+
+    Returns the 100 ms K-weighted powers and the per-chunk sample peaks.
+    """
     sample_rate = timeline.sample_rate
     dc_sos = master.dc_blocker_sos(sample_rate=sample_rate).astype(np.float32)
     dc_state = master.sos_state(dc_sos, n_channels=N_CHANNELS).astype(np.float32)
     meter = master.LoudnessMeter(sample_rate, N_CHANNELS)
+    chunk_peaks: list[np.ndarray] = []
     done = 0
     for block in mix_timeline(timeline, stream_fn=stream_fn):
         from scipy.signal import sosfilt
@@ -361,13 +370,29 @@ def _pass1(timeline: Timeline, *, scratch: BinaryIO, stream_fn: StreamFn,
             block *= fade[:, None].astype(np.float32)
         block = np.ascontiguousarray(block, dtype=np.float32)
         meter.add(block)
+        chunk_peaks.append(_chunk_peaks(block))
         scratch.write(block.tobytes())
         done += block.shape[0]
         if progress is not None:
             progress("synth", done, timeline.n_samples)
     if done != timeline.n_samples:
         raise RuntimeError(f"mixed {done} samples, expected {timeline.n_samples}")
-    return meter.subblock_powers()
+    return meter.subblock_powers(), np.concatenate(chunk_peaks)
+
+
+def _chunk_peaks(block: np.ndarray) -> np.ndarray:
+    """Sample peak (both channels) of each :data:`PEAK_CHUNK_N`-sample chunk of ``block``.
+
+    Pass 2 uses them to skip the true-peak interpolator wherever the signal is far below
+    the ceiling (most of the time), which keeps mastering cheap.
+    """
+    n_chunks = -(-block.shape[0] // PEAK_CHUNK_N)
+    padded = block
+    if n_chunks * PEAK_CHUNK_N != block.shape[0]:
+        padded = np.zeros((n_chunks * PEAK_CHUNK_N, N_CHANNELS), dtype=block.dtype)
+        padded[: block.shape[0]] = block
+    flat = padded.reshape(n_chunks, PEAK_CHUNK_N * N_CHANNELS)
+    return np.maximum(flat.max(axis=1), -flat.min(axis=1))
 
 
 def _read_frames(scratch: BinaryIO, start: int, stop: int) -> np.ndarray:
@@ -385,7 +410,8 @@ class _Pass2Out:
 
 
 def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarray,
-           gain_db: float, bit_depth: BitDepth, progress: ProgressFn | None) -> _Pass2Out:
+           peaks: np.ndarray, gain_db: float, bit_depth: BitDepth,
+           progress: ProgressFn | None) -> _Pass2Out:
     """Gain + true-peak limiter + dither → sink; estimates the output loudness as it goes.
 
     Output loudness is estimated from the pass-1 powers scaled by the mean squared gain of
@@ -404,8 +430,16 @@ def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarr
         stop = min(start + BLOCK_N, n_total)
         lo, hi = max(0, start - shape.context_n), min(n_total, stop + shape.context_n)
         context = _read_frames(scratch, lo, hi) * gain
-        envelope = master.peak_envelope(context, threshold=threshold)
         core = slice(start - lo, stop - lo)
+        near = peaks[lo // PEAK_CHUNK_N: -(-hi // PEAK_CHUNK_N)]
+        if float(near.max()) * float(gain) < threshold:  # far below the ceiling: no limiting
+            peak = max(peak, float(peaks[start // PEAK_CHUNK_N: -(-stop // PEAK_CHUNK_N)].max())
+                       * float(gain))
+            sink.write(quantise(context[core], bit_depth=bit_depth, rng=rng))
+            if progress is not None:
+                progress("master", stop, n_total)
+            continue
+        envelope = master.peak_envelope(context, threshold=threshold)
         if envelope.max() > ceiling:
             limit = master.limiter_gain(envelope, ceiling=ceiling, shape=shape)[core]
             block = context[core] * limit[:, None].astype(np.float32)
@@ -423,6 +457,47 @@ def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarr
     mean_gain_sq = 1.0 - gain_loss[: powers.shape[0]] / hop_n
     out_powers = powers * (float(gain) ** 2) * mean_gain_sq[:, None]
     return _Pass2Out(master.integrated_loudness_lufs(out_powers), master.amplitude_to_db(peak))
+
+
+class _BackgroundWriter:
+    """Hands PCM blocks to ``sink.write`` on a worker thread (libsndfile's FLAC encoder runs
+    without the GIL, so encoding overlaps the next block's mastering). Errors re-raise on exit.
+    """
+
+    def __init__(self, sink: Any, *, depth: int = 3) -> None:
+        import queue
+        import threading
+
+        self._sink = sink
+        self._queue: "queue.Queue[np.ndarray | None]" = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="moodc-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is None:
+                try:
+                    self._sink.write(item)
+                except BaseException as exc:  # re-raised in the caller's thread on exit
+                    self._error = exc
+
+    def write(self, pcm: np.ndarray) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(pcm)
+
+    def __enter__(self) -> "_BackgroundWriter":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if exc_type is None and self._error is not None:
+            raise self._error
 
 
 class _ArraySink:

@@ -1,0 +1,101 @@
+"""PCM quantisation with seeded dither, and atomic WAV/FLAC writing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from moodc.audio_io import (PcmWriter, Tags, dither_rng, pcm_to_float, quantise, read_pcm,
+                            tpdf_dither)
+from moodc.errors import OutputExistsError
+
+TAGS = Tags("Test Title", "moodc test", 42, "ab" * 32)
+
+
+def _audio(n: int = 20000) -> np.ndarray:
+    t = np.arange(n) / 44100
+    return (0.5 * np.stack([np.sin(2 * np.pi * 220 * t), np.cos(2 * np.pi * 330 * t)], 1)
+            ).astype(np.float32)
+
+
+def test_tpdf_dither_is_triangular_in_one_lsb() -> None:
+    dither = tpdf_dither(200000, 2, rng=dither_rng(1)).astype(np.float64)
+    assert dither.min() > -1.0 and dither.max() < 1.0
+    assert abs(dither.mean()) < 0.01
+    assert dither.var() == pytest.approx(1 / 6, rel=0.02)  # two uniforms of variance 1/12
+    histogram, _ = np.histogram(dither, bins=4, range=(-1, 1))
+    assert histogram[1] > 2.5 * histogram[0] and histogram[2] > 2.5 * histogram[3]
+
+
+def test_quantise_is_seeded_and_deterministic() -> None:
+    audio = _audio()
+    first = quantise(audio, bit_depth=16, rng=dither_rng(7))
+    again = quantise(audio, bit_depth=16, rng=dither_rng(7))
+    other = quantise(audio, bit_depth=16, rng=dither_rng(8))
+    assert first.dtype == np.int16
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)
+    assert np.abs(first.astype(int) - np.rint(audio * 32768)).max() <= 1
+
+
+def test_quantise_clips_instead_of_wrapping() -> None:
+    loud = np.array([[1.5, -1.5], [0.99999, -1.0]], dtype=np.float32)
+    pcm = quantise(loud, bit_depth=16, rng=dither_rng(0))
+    assert pcm[0, 0] == 32767 and pcm[0, 1] == -32768
+    assert pcm[1, 0] > 32700 and pcm[1, 1] < -32700
+
+
+def test_wav_and_flac_hold_identical_pcm(tmp_path: Path) -> None:
+    for bit_depth in (16, 24):
+        pcm = quantise(_audio(), bit_depth=bit_depth, rng=dither_rng(3))
+        read_back = []
+        for fmt in ("wav", "flac"):
+            path = tmp_path / f"x{bit_depth}.{fmt}"
+            with PcmWriter(path, sample_rate=44100, n_channels=2, fmt=fmt,
+                           bit_depth=bit_depth, tags=TAGS, force=False) as writer:
+                writer.write(pcm[:5000])
+                writer.write(pcm[5000:])
+            data, sample_rate, depth = read_pcm(path)
+            assert (sample_rate, depth) == (44100, bit_depth)
+            read_back.append(data)
+        assert np.array_equal(read_back[0], pcm)
+        assert np.array_equal(read_back[1], pcm)
+        np.testing.assert_allclose(pcm_to_float(pcm, bit_depth=bit_depth), _audio(),
+                                   atol=2.0 / 2 ** (bit_depth - 1))
+
+
+def test_tags_are_written(tmp_path: Path) -> None:
+    path = tmp_path / "tagged.flac"
+    with PcmWriter(path, sample_rate=48000, n_channels=2, fmt="flac", bit_depth=16, tags=TAGS,
+                   force=False) as writer:
+        writer.write(np.zeros((100, 2), np.int16))
+    with sf.SoundFile(str(path)) as handle:
+        assert handle.title == "Test Title"
+        assert "seed=42" in handle.comment and "ab" * 32 in handle.comment
+        assert handle.software.startswith("moodc test")
+
+
+def test_writer_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "exists.wav"
+    path.write_bytes(b"keep me")
+    with pytest.raises(OutputExistsError):
+        PcmWriter(path, sample_rate=44100, n_channels=2, fmt="wav", bit_depth=16, tags=None,
+                  force=False)
+    assert path.read_bytes() == b"keep me"
+    with PcmWriter(path, sample_rate=44100, n_channels=2, fmt="wav", bit_depth=16, tags=None,
+                   force=True) as writer:
+        writer.write(np.zeros((10, 2), np.int16))
+    assert read_pcm(path)[0].shape == (10, 2)
+
+
+def test_writer_leaves_nothing_behind_on_error(tmp_path: Path) -> None:
+    path = tmp_path / "half.flac"
+    with pytest.raises(RuntimeError):
+        with PcmWriter(path, sample_rate=44100, n_channels=2, fmt="flac", bit_depth=16,
+                       tags=None, force=False) as writer:
+            writer.write(np.zeros((1000, 2), np.int16))
+            raise RuntimeError("synth failed half-way")
+    assert list(tmp_path.iterdir()) == []
