@@ -279,7 +279,8 @@ def _merge_ordinal(path: str, values: list[str], weights: list[float], *, seed: 
 def _merge_integer(path: str, values: list[int], weights: list[float], *, seed: int) -> int:
     mean = math.fsum(w * v for w, v in zip(weights, values))
     key = SHARED_ROUNDING.get(path, path)
-    return round_stochastic(mean, u=field_uniform(key, seed=seed), low=min(values), high=max(values))
+    return round_stochastic(mean, u=field_uniform(key, seed=seed),
+                            low=min(values), high=max(values))
 
 
 def _weighted_float(values: list[float], weights: list[float]) -> float:

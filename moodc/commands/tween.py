@@ -1,4 +1,4 @@
-"""``moodc tween A B [C ...]``: merge N configs by weight into one valid config (or a morph score)."""
+"""``moodc tween A B [C ...]``: merge N configs by weight into one config, or a morph score."""
 
 from __future__ import annotations
 
