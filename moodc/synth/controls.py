@@ -1,0 +1,183 @@
+"""Document fields → physical controls, in one step.
+
+Every label is turned into a number here, by reading the tables in :mod:`moodc.vocab` (and
+only those), so the rest of the synth works in physical units (seconds, Hz, MIDI pitches,
+probabilities) and never looks at a label again. ``fields`` is a plain dict, e.g.
+``Config.model_dump()``; missing keys fall back to the model's defaults so the synth can also
+be driven by partial dicts in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from moodc import vocab
+
+#: Defaults of the V2 model, duplicated here only so the synth accepts partial dicts
+#: (synth must not import moodc.config). Keys mirror ``Config.model_dump()``.
+DEFAULT_FIELDS: dict[str, Any] = {
+    "tempo": "medium", "bpm": None, "root": "c", "mode": "minor", "meter": "4/4",
+    "brightness": "medium", "space": "medium", "echo": "none", "motion": "slow",
+    "stereo": "medium", "human": "natural", "density": 4,
+    "layers": {"bass": "sustained", "pad": "warm", "melody": "lyrical", "rhythm": "minimal",
+               "texture": "none", "accent": "none"},
+    "instruments": {"lead": "triangle", "pad": "strings", "bass": "sine"},
+    "composition": {
+        "melody_density": "medium", "syncopation": "light", "swing": "none", "phrase_bars": 4,
+        "leaps": "mostly_steps", "register_low": 4, "register_high": 5, "harmony": "pop",
+        "chord_rate": "medium", "extensions": "triads", "ornament": "light",
+        "motif_repeat": "sometimes", "cadence": "medium", "tension": "arc",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Composition:
+    """How melody and harmony are written, in probabilities, bars and octaves."""
+
+    note_prob: float
+    syncopation_prob: float
+    swing_ratio: float
+    phrase_bars: int
+    step_prob: float
+    register_low: int
+    register_high: int
+    harmony: str
+    chord_bars: float
+    extensions: str
+    ornament_prob: float
+    motif_prob: float
+    cadence_prob: float
+    tension: str
+    # the labels themselves, kept for seeding sub-streams only
+    labels: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Everything the renderer needs, in physical units.
+
+    Attributes are grouped: time (``bpm``, ``beat_s``, ``beats_per_bar``, ``beat_division``),
+    pitch (``root_pc``, ``scale``), tone (``cutoff_scale``, ``tilt_db``), space
+    (``rt60_s``, ``reverb_wet``, ``echo_feedback``, ``echo_wet``), movement (``lfo_hz``,
+    ``lfo_depth``, ``width``), feel (``timing_sd_s``, ``velocity_sd``) and arrangement
+    (``styles``: the style of each layer after the density gate, ``"none"`` when silent).
+    """
+
+    bpm: float
+    beat_s: float
+    beats_per_bar: int
+    beat_division: int
+    root_pc: int
+    mode: str
+    scale: tuple[int, ...]
+    cutoff_scale: float
+    tilt_db: float
+    rt60_s: float
+    reverb_wet: float
+    echo_feedback: float
+    echo_wet: float
+    lfo_hz: float
+    lfo_depth: float
+    chaotic: bool
+    width: float
+    timing_sd_s: float
+    velocity_sd: float
+    density: int
+    styles: dict[str, str]
+    instruments: dict[str, str]
+    comp: Composition
+
+    @property
+    def bar_s(self) -> float:
+        """Length of one bar in seconds."""
+        return self.beat_s * self.beats_per_bar
+
+
+def _merged(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """``fields`` over the defaults, one level deep for the nested groups."""
+    out = dict(DEFAULT_FIELDS)
+    for key, value in fields.items():
+        if key in ("layers", "instruments", "composition") and isinstance(value, Mapping):
+            out[key] = {**DEFAULT_FIELDS[key], **value}
+        elif value is not None or key not in DEFAULT_FIELDS:
+            out[key] = value
+    return out
+
+
+def _composition(comp: Mapping[str, Any]) -> Composition:
+    """Composition labels → probabilities and bar counts (vocab tables)."""
+    low, high = int(comp["register_low"]), int(comp["register_high"])
+    return Composition(
+        note_prob=vocab.MELODY_DENSITY_PROB[comp["melody_density"]],
+        syncopation_prob=vocab.SYNCOPATION_PROB[comp["syncopation"]],
+        swing_ratio=vocab.SWING_RATIO[comp["swing"]],
+        phrase_bars=int(comp["phrase_bars"]),
+        step_prob=vocab.LEAPS_STEP_PROB[comp["leaps"]],
+        register_low=min(low, high),
+        register_high=max(low, high),
+        harmony=str(comp["harmony"]),
+        chord_bars=vocab.CHORD_RATE_BARS[comp["chord_rate"]],
+        extensions=str(comp["extensions"]),
+        ornament_prob=vocab.ORNAMENT_PROB[comp["ornament"]],
+        motif_prob=vocab.MOTIF_REPEAT_PROB[comp["motif_repeat"]],
+        cadence_prob=vocab.CADENCE_TONIC_PROB[comp["cadence"]],
+        tension=str(comp["tension"]),
+        labels=tuple(sorted((k, comp[k]) for k in comp)),
+    )
+
+
+def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
+    """Map a config dict (``Config.model_dump()``) to :class:`Controls`.
+
+    Parameters
+    ----------
+    fields : Mapping
+        The document fields; unknown keys are ignored, missing ones take the model default.
+
+    Returns
+    -------
+    Controls
+        Physical controls. The density gate is applied here: a layer not listed in
+        ``vocab.DENSITY_LAYERS[density]`` gets style ``"none"``.
+
+    Raises
+    ------
+    KeyError
+        When a label is not in the vocabulary (the document model rejects those first).
+    """
+    f = _merged(fields)
+    bpm = float(f["bpm"]) if f.get("bpm") else vocab.TEMPO_BPM[f["tempo"]]
+    beats_per_bar, division = vocab.METER_BEATS[f["meter"]]
+    # a 6/8 "beat" is a dotted quarter: three eighths at the eighth-note tempo ``bpm``
+    beat_s = 60.0 / bpm * (1.5 if division == 3 else 1.0)
+    density = int(f["density"])
+    gate = vocab.DENSITY_LAYERS[density]
+    styles = {layer: (f["layers"][layer] if layer in gate else "none")
+              for layer in vocab.LAYERS}
+    return Controls(
+        bpm=bpm,
+        beat_s=beat_s,
+        beats_per_bar=beats_per_bar,
+        beat_division=division,
+        root_pc=vocab.ROOT_SEMITONE[f["root"]],
+        mode=str(f["mode"]),
+        scale=tuple(vocab.MODE_INTERVALS[f["mode"]]),
+        cutoff_scale=vocab.BRIGHTNESS_CUTOFF_SCALE[f["brightness"]],
+        tilt_db=vocab.BRIGHTNESS_TILT_DB[f["brightness"]],
+        rt60_s=vocab.SPACE_RT60_S[f["space"]],
+        reverb_wet=vocab.SPACE_WET[f["space"]],
+        echo_feedback=vocab.ECHO_FEEDBACK[f["echo"]],
+        echo_wet=vocab.ECHO_WET[f["echo"]],
+        lfo_hz=vocab.MOTION_LFO_HZ[f["motion"]],
+        lfo_depth=vocab.MOTION_DEPTH[f["motion"]],
+        chaotic=f["motion"] == vocab.ORDINAL_LABELS["motion"][-1],
+        width=vocab.STEREO_WIDTH[f["stereo"]],
+        timing_sd_s=vocab.HUMAN_TIMING_MS[f["human"]] / 1000.0,
+        velocity_sd=vocab.HUMAN_VELOCITY[f["human"]],
+        density=density,
+        styles=styles,
+        instruments=dict(f["instruments"]),
+        comp=_composition(f["composition"]),
+    )

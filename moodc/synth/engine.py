@@ -1,0 +1,243 @@
+"""The block renderer: plan every layer's events once, then synthesize block by block.
+
+Planning (events for the whole piece) is cheap; synthesis writes each note that overlaps a
+block into that block's buffer, slicing a cached finished note, so a note spilling over a
+block boundary continues exactly in the next block. Effects keep their state across blocks.
+Memory is bounded by the block size, the note cache and the events, not by the duration.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from moodc import vocab
+from moodc.synth import effects
+from moodc.synth.controls import Controls
+from moodc.synth.drums import drum_sound
+from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes
+from moodc.synth.melody import melody_notes
+from moodc.synth.patterns import accent_events, bass_notes, pad_notes, rhythm_hits
+from moodc.synth.texture import Texture, texture_events
+from moodc.synth.theory import chord_timeline
+from moodc.synth.voices import NoteCache, note_length, render_note
+
+#: Mix level of each layer (linear) before effects; chosen so the default config lands
+#: around -18 LUFS un-mastered with peaks well under 1.
+LAYER_GAIN: dict[str, float] = {
+    "bass": 0.42, "pad": 0.30, "melody": 0.30, "rhythm": 0.45, "texture": 0.09, "accent": 0.2,
+}
+#: How much of each layer goes to the echo and reverb sends.
+ECHO_SEND: dict[str, float] = {
+    "bass": 0.0, "pad": 0.35, "melody": 1.0, "rhythm": 0.15, "texture": 0.2, "accent": 1.0}
+REVERB_SEND: dict[str, float] = {
+    "bass": 0.15, "pad": 1.0, "melody": 0.8, "rhythm": 0.35, "texture": 0.6, "accent": 1.0}
+#: Reverb size (delay-length scale) per space label order; small rooms have short paths.
+REVERB_SIZE: dict[str, float] = {"small": 0.55, "medium": 0.8, "large": 1.0, "vast": 1.25}
+MASTER_GAIN = 0.7
+
+
+def layer_rng(seed: int, key: str) -> np.random.Generator:
+    """The Generator of one independent part, derived from the seed and a stable key.
+
+    Keyed by name (not spawn order), so adding, removing or changing one layer never
+    reshuffles another layer's random choices.
+    """
+    return np.random.default_rng(np.random.SeedSequence(
+        entropy=int(seed), spawn_key=(zlib.crc32(key.encode()),)))
+
+
+@dataclass
+class LayerPlan:
+    """One layer's events as arrays sorted by onset sample."""
+
+    notes: list[Note] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+
+
+def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, LayerPlan]:
+    """Events of every sounding layer for ``duration_s`` seconds."""
+    n_beats = duration_s / ctl.beat_s + 1e-9
+    chords = chord_timeline(n_beats=n_beats, beats_per_bar=ctl.beats_per_bar,
+                            chord_bars=ctl.comp.chord_bars, harmony=ctl.comp.harmony,
+                            extensions=ctl.comp.extensions, root_pc=ctl.root_pc,
+                            scale=ctl.scale, rng=layer_rng(seed, "harmony"))
+    plans: dict[str, LayerPlan] = {}
+    styles, inst = ctl.styles, ctl.instruments
+    for layer in vocab.LAYERS:
+        style = styles[layer]
+        if style == "none":
+            continue
+        rng = layer_rng(seed, layer)
+        plan = LayerPlan()
+        if layer == "bass":
+            plan.notes = bass_notes(ctl, style=style, chords=chords, n_beats=n_beats,
+                                    instrument=inst["bass"])
+        elif layer == "pad":
+            plan.notes = pad_notes(ctl, style=style, chords=chords, n_beats=n_beats,
+                                   instrument=inst["pad"])
+        elif layer == "melody":
+            plan.notes = melody_notes(ctl, style_name=style, chords=chords, n_beats=n_beats,
+                                      instrument=inst["lead"], rng=rng)
+        elif layer == "rhythm":
+            plan.hits = rhythm_hits(ctl, style=style, n_beats=n_beats)
+        elif layer == "texture":
+            plan.notes, plan.hits = texture_events(ctl, style=style, n_beats=n_beats, rng=rng)
+        elif layer == "accent":
+            plan.notes, plan.hits = accent_events(ctl, style=style, chords=chords,
+                                                  n_beats=n_beats, rng=rng)
+        human = layer_rng(seed, f"human/{layer}")
+        plan.notes = humanize_notes(plan.notes, timing_sd_s=ctl.timing_sd_s,
+                                    velocity_sd=ctl.velocity_sd, rng=human)
+        plan.hits = humanize_hits(plan.hits, timing_sd_s=ctl.timing_sd_s,
+                                  velocity_sd=ctl.velocity_sd, rng=human)
+        plans[layer] = plan
+    return plans
+
+
+class _Sounds:
+    """Events of one layer as sample-indexed arrays, with their waveforms from the cache."""
+
+    def __init__(self, plan: LayerPlan, *, ctl: Controls, sample_rate: int,
+                 cache: NoteCache) -> None:
+        self.sample_rate = sample_rate
+        self.cache = cache
+        self.ctl = ctl
+        items: list[tuple[int, tuple, float, float]] = []
+        for n in plan.notes:
+            key = ("note", n.instrument, round(n.midi, 3), int(round(n.dur_s * sample_rate)),
+                   round(n.glide_st, 3), round(n.cutoff_mul, 3))
+            items.append((int(round(n.start_s * sample_rate)), key, n.velocity, n.pan))
+        for h in plan.hits:
+            items.append((int(round(h.start_s * sample_rate)), ("hit", h.sound), h.velocity,
+                          h.pan))
+        items.sort(key=lambda it: (it[0], it[1]))
+        self.starts = np.array([it[0] for it in items], dtype=np.int64)
+        self.keys = [it[1] for it in items]
+        angle = (np.clip([it[3] for it in items], -1, 1) + 1.0) * np.pi / 4.0
+        vel = np.array([it[2] for it in items], dtype=np.float64)
+        self.gain_l = (np.cos(angle) * vel * np.sqrt(2)).astype(np.float32)
+        self.gain_r = (np.sin(angle) * vel * np.sqrt(2)).astype(np.float32)
+        self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
+        self.max_len = int(self.lengths.max()) if len(items) else 0
+
+    def length(self, key: tuple) -> int:
+        """Length in samples of an event's waveform, without rendering a note."""
+        if key[0] == "hit":
+            return len(self.wave(key))
+        return note_length(key[1], n_gate=key[3], sample_rate=self.sample_rate)
+
+    def wave(self, key: tuple) -> np.ndarray:
+        """The finished mono waveform of an event key (cached)."""
+        ctl, sr = self.ctl, self.sample_rate
+        if key[0] == "hit":
+            return self.cache.get((key, sr, ctl.cutoff_scale),
+                                  lambda: drum_sound(key[1], sample_rate=sr,
+                                                     cutoff_scale=ctl.cutoff_scale))
+        _, instrument, midi, n_gate, glide, cut = key
+        return self.cache.get((key, sr, ctl.cutoff_scale), lambda: render_note(
+            instrument, midi=midi, n_gate=n_gate, sample_rate=sr,
+            cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide))
+
+    def render(self, out: np.ndarray, start: int) -> None:
+        """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n)."""
+        n = out.shape[1]
+        if not len(self.starts):
+            return
+        lo = int(np.searchsorted(self.starts, start - self.max_len, side="left"))
+        hi = int(np.searchsorted(self.starts, start + n, side="left"))
+        for i in range(lo, hi):
+            s, length = int(self.starts[i]), int(self.lengths[i])
+            if s + length <= start:
+                continue
+            w = self.wave(self.keys[i])
+            a, b = max(start - s, 0), min(start + n - s, length)
+            seg = w[a:b]
+            o = s + a - start
+            out[0, o: o + len(seg)] += self.gain_l[i] * seg
+            out[1, o: o + len(seg)] += self.gain_r[i] * seg
+
+
+class BlockRenderer:
+    """Renders a planned piece block by block (blocks must be requested in order)."""
+
+    def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int, seed: int,
+                 space: str) -> None:
+        self.ctl = ctl
+        self.sample_rate = sample_rate
+        self.cache = NoteCache()
+        plans = plan_piece(ctl, duration_s=duration_s, seed=seed)
+        self.layers = {name: _Sounds(p, ctl=ctl, sample_rate=sample_rate, cache=self.cache)
+                       for name, p in plans.items()}
+        self.texture = None
+        if ctl.styles["texture"] != "none":
+            self.texture = Texture(ctl.styles["texture"], ctl=ctl, sample_rate=sample_rate,
+                                   rng=layer_rng(seed, "texture/noise"))
+        self.reverb = None
+        if ctl.reverb_wet > 0.0:
+            self.reverb = effects.Reverb(rt60_s=ctl.rt60_s, sample_rate=sample_rate,
+                                         size=REVERB_SIZE.get(space, 1.0))
+        self.echo = None
+        if ctl.echo_wet > 0.0:
+            self.echo = effects.Echo(delay_s=0.75 * ctl.beat_s / (1.5 if ctl.beat_division == 3
+                                                                  else 1.0),
+                                     feedback=ctl.echo_feedback, sample_rate=sample_rate)
+        self.tilt = effects.Tilt(tilt_db=ctl.tilt_db, sample_rate=sample_rate)
+
+    def stems(self, start: int, n: int) -> dict[str, np.ndarray]:
+        """Dry stereo (2, n) of every sounding layer for ``[start, start + n)``."""
+        t = (start + np.arange(n)) / self.sample_rate
+        out = {}
+        for name in vocab.LAYERS:
+            if name not in self.layers:
+                continue
+            buf = np.zeros((2, n), dtype=np.float32)
+            self.layers[name].render(buf, start)
+            if name == "texture" and self.texture is not None:
+                buf += self.texture.process(start, n)
+            buf *= np.float32(LAYER_GAIN[name])
+            out[name] = self._motion(name, buf, t)
+        return out
+
+    def _motion(self, name: str, buf: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Motion LFOs: the pad breathes (tremolo) and the lead drifts across the field."""
+        ctl = self.ctl
+        if name == "pad":
+            gain = 1.0 - 0.6 * ctl.lfo_depth * (0.5 - 0.5 * effects.lfo(
+                t, rate_hz=ctl.lfo_hz, chaotic=ctl.chaotic))
+            if ctl.styles["pad"] == "swell":  # one crescendo per bar
+                gain = gain * (0.25 + 0.75 * np.sin(np.pi * t / ctl.bar_s) ** 2)
+            return buf * gain.astype(np.float32)
+        if name == "melody" and ctl.lfo_hz > 0:
+            pan = 0.5 * ctl.lfo_depth * effects.lfo(t, rate_hz=ctl.lfo_hz * 0.7,
+                                                    chaotic=ctl.chaotic, phase=1.0)
+            return np.stack([buf[0] * (1.0 - pan), buf[1] * (1.0 + pan)])
+        return buf
+
+    def block(self, start: int, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Mixed, effected stereo (n, 2) float32 and the dry stems for one block."""
+        ctl = self.ctl
+        stems = self.stems(start, n)
+        mix = np.zeros((2, n), dtype=np.float32)
+        echo_send = np.zeros(n, dtype=np.float32)
+        verb_send = np.zeros(n, dtype=np.float32)
+        for name, buf in stems.items():
+            mix += buf
+            mono = buf[0] + buf[1]
+            if self.echo is not None and ECHO_SEND[name]:
+                echo_send += np.float32(ECHO_SEND[name] * 0.5) * mono
+            if self.reverb is not None and REVERB_SEND[name]:
+                verb_send += np.float32(REVERB_SEND[name] * 0.5) * mono
+        if self.echo is not None:
+            wet = self.echo.process(echo_send)
+            mix += np.float32(ctl.echo_wet * 1.6) * wet
+            verb_send += np.float32(0.5) * (wet[0] + wet[1]) * np.float32(ctl.echo_wet)
+        if self.reverb is not None:
+            wet = self.reverb.process(verb_send)
+            mix = mix * np.float32(1.0 - 0.5 * ctl.reverb_wet) \
+                + np.float32(ctl.reverb_wet * 1.2) * wet
+        mix = self.tilt.process(mix)
+        mix = effects.apply_width(mix, width=ctl.width) * np.float32(MASTER_GAIN)
+        return np.ascontiguousarray(mix.T, dtype=np.float32), stems

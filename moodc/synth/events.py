@@ -1,0 +1,68 @@
+"""Note and hit events: the score the renderer plays, in seconds, for the whole piece.
+
+Layers produce events (cheap: a few thousand per ten minutes); the engine turns them into
+audio block by block. Pitched notes are :class:`Note`; unpitched percussion hits are
+:class:`Hit`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Note:
+    """A pitched note: onset and gate length in seconds, MIDI pitch, velocity 0..1, pan -1..1.
+
+    ``glide_st`` starts the note that many semitones away (slides, scoops); ``cutoff_mul``
+    darkens or brightens this note's timbre relative to the document's brightness.
+    """
+
+    start_s: float
+    dur_s: float
+    midi: float
+    velocity: float
+    instrument: str
+    pan: float = 0.0
+    glide_st: float = 0.0
+    cutoff_mul: float = 1.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An unpitched percussion hit of drum sound ``sound`` (a key of ``drums.DRUM_SOUNDS``)."""
+
+    start_s: float
+    sound: str
+    velocity: float
+    pan: float = 0.0
+
+
+def humanize_notes(notes: list[Note], *, timing_sd_s: float, velocity_sd: float,
+                   rng: np.random.Generator) -> list[Note]:
+    """Jitter onsets (normal, ``timing_sd_s``) and velocities (multiplicative ``velocity_sd``).
+
+    Draws exactly two numbers per note, so the stream of a layer depends only on its notes.
+    """
+    if not notes:
+        return notes
+    dt = rng.standard_normal(len(notes)) * timing_sd_s
+    dv = rng.standard_normal(len(notes)) * velocity_sd
+    return [Note(max(n.start_s + float(a), 0.0), n.dur_s, n.midi,
+                 float(np.clip(n.velocity * (1.0 + b), 0.05, 1.0)), n.instrument, n.pan,
+                 n.glide_st, n.cutoff_mul)
+            for n, a, b in zip(notes, dt, dv)]
+
+
+def humanize_hits(hits: list[Hit], *, timing_sd_s: float, velocity_sd: float,
+                  rng: np.random.Generator) -> list[Hit]:
+    """Like :func:`humanize_notes` for percussion (drummers are tighter: half the jitter)."""
+    if not hits:
+        return hits
+    dt = rng.standard_normal(len(hits)) * timing_sd_s * 0.5
+    dv = rng.standard_normal(len(hits)) * velocity_sd
+    return [Hit(max(h.start_s + float(a), 0.0), h.sound,
+                float(np.clip(h.velocity * (1.0 + b), 0.05, 1.0)), h.pan)
+            for h, a, b in zip(hits, dt, dv)]

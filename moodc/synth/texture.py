@@ -1,0 +1,149 @@
+"""Texture layer: noise-based and sparkling backgrounds, rendered block by block.
+
+Continuous textures draw their noise from the texture layer's own Generator, in order, and
+run their filters with carried state, so the stream of samples does not depend on the block
+size. Sparkle textures (stars, glitch) are events, like other layers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import signal
+
+from moodc.synth.controls import Controls
+from moodc.synth.events import Hit, Note
+from moodc.synth.voices import midi_to_hz
+
+
+def _bp(low_hz: float, high_hz: float, sample_rate: int) -> np.ndarray:
+    high = min(high_hz, 0.45 * sample_rate)
+    return signal.butter(2, [min(low_hz, high * 0.5), high], btype="bandpass",
+                         fs=sample_rate, output="sos")
+
+
+def _lp(cut_hz: float, sample_rate: int) -> np.ndarray:
+    return signal.butter(2, min(cut_hz, 0.45 * sample_rate), fs=sample_rate, output="sos")
+
+
+#: style → list of (filter kind, low Hz, high Hz) noise bands; one filter state each.
+TEXTURE_BANDS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    "shimmer": (),
+    "vinyl": (("bp", 400.0, 7000.0),),
+    "breath": (("bp", 250.0, 1800.0),),
+    "rain": (("bp", 1500.0, 9000.0), ("lp", 0.0, 300.0)),
+    "wind": (("bp", 250.0, 800.0), ("bp", 700.0, 2200.0)),
+    "stars": (),
+    "noise_wash": (("lp", 0.0, 1500.0),),
+    "glitch": (),
+    "ocean": (("lp", 0.0, 700.0), ("bp", 2000.0, 7000.0)),
+}
+
+
+class Texture:
+    """A continuous texture of one style; ``process(start, n)`` returns (2, n) float32."""
+
+    def __init__(self, style: str, *, ctl: Controls, sample_rate: int,
+                 rng: np.random.Generator) -> None:
+        self.style = style
+        self.ctl = ctl
+        self.sample_rate = sample_rate
+        self.rng = rng
+        scale = ctl.cutoff_scale ** 0.5
+        self.filters = []
+        for kind, low, high in TEXTURE_BANDS[style]:
+            sos = _bp(low * scale, high * scale, sample_rate) if kind == "bp" \
+                else _lp(high * scale, sample_rate)
+            self.filters.append([sos, np.zeros((sos.shape[0], 2, 2))])
+
+    def _band(self, i: int, x: np.ndarray) -> np.ndarray:
+        """Stereo noise ``x`` (2, n) through band ``i``, carrying the filter state."""
+        sos, zi = self.filters[i]
+        y, self.filters[i][1] = signal.sosfilt(sos, x, axis=-1, zi=zi)
+        return y.astype(np.float32)
+
+    def _noise(self, n: int) -> np.ndarray:
+        return self.rng.standard_normal((2, n), dtype=np.float32)
+
+    def _impulses(self, n: int, rate_hz: float, amp: float) -> np.ndarray:
+        k = int(self.rng.poisson(rate_hz * n / self.sample_rate))
+        x = np.zeros((2, n), dtype=np.float32)
+        pos = self.rng.integers(0, n, size=k)
+        ch = self.rng.integers(0, 2, size=k)
+        x[ch, pos] = (self.rng.standard_normal(k) * amp).astype(np.float32)
+        return x
+
+    def process(self, start: int, n: int) -> np.ndarray:
+        """The texture for samples ``[start, start + n)`` of the piece."""
+        t = (start + np.arange(n)) / self.sample_rate
+        s = self.style
+        if s in ("stars", "glitch"):
+            return np.zeros((2, n), dtype=np.float32)
+        if s == "shimmer":
+            out = np.zeros((2, n), dtype=np.float32)
+            for k, (iv, rate) in enumerate(((0, 0.13), (7, 0.21), (12, 0.29), (19, 0.17))):
+                f = midi_to_hz(84 + self.ctl.root_pc + iv)
+                if f > 0.45 * self.sample_rate:
+                    continue
+                trem = (0.5 + 0.5 * np.sin(2 * np.pi * rate * t + k)) ** 2
+                tone = (np.sin(2 * np.pi * f * t) * trem).astype(np.float32)
+                out[k % 2] += tone * 0.25
+                out[1 - k % 2] += tone * 0.1
+            return out
+        if s == "vinyl":
+            x = self._noise(n) * 0.04 + self._impulses(n, 9.0, 6.0)
+            return self._band(0, x)
+        if s == "breath":
+            env = (0.1 + 0.9 * np.sin(np.pi * 0.2 * t) ** 2) ** 1.5
+            return self._band(0, self._noise(n)) * env.astype(np.float32) * 0.6
+        if s == "rain":
+            drops = self._impulses(n, 60.0, 4.0)
+            hiss = self._band(0, self._noise(n) * 0.35 + drops)
+            return hiss + self._band(1, self._noise(n)) * 0.5
+        if s == "wind":
+            gust = 0.5 + 0.5 * np.sin(2 * np.pi * 0.061 * t) * np.sin(2 * np.pi * 0.023 * t + 1)
+            low = self._band(0, self._noise(n))
+            high = self._band(1, self._noise(n))
+            g = gust.astype(np.float32)
+            return (low * (1.0 - 0.6 * g) + high * g) * (0.3 + 0.9 * g)
+        if s == "noise_wash":
+            swell = (0.35 + 0.65 * np.sin(np.pi * 0.04 * t) ** 2).astype(np.float32)
+            return self._band(0, self._noise(n)) * swell
+        if s == "ocean":
+            wave = (0.5 - 0.5 * np.cos(2 * np.pi * t / 8.5)) ** 2
+            body = self._band(0, self._noise(n)) * (0.15 + 0.85 * wave).astype(np.float32)
+            foam = self._band(1, self._noise(n)) * (wave**3).astype(np.float32) * 0.5
+            return body + foam
+        raise KeyError(f"texture style={s!r} has no renderer")
+
+
+def texture_events(ctl: Controls, *, style: str, n_beats: float,
+                   rng: np.random.Generator) -> tuple[list[Note], list[Hit]]:
+    """Events of the sparkle textures: ``stars`` (random high scale pings) and ``glitch``
+    (stuttered blips and bit-crushed bursts on the sixteenth grid)."""
+    notes: list[Note] = []
+    hits: list[Hit] = []
+    total_s = n_beats * ctl.beat_s
+    if style == "stars":
+        n = int(rng.poisson(1.2 * total_s))
+        times = np.sort(rng.uniform(0.0, total_s, n))
+        for t in times:
+            octave = int(rng.integers(0, 2))
+            degree = ctl.scale[int(rng.integers(len(ctl.scale)))]
+            notes.append(Note(float(t), 0.05, float(84 + 12 * octave + ctl.root_pc + degree),
+                              float(rng.uniform(0.25, 0.6)), "_star",
+                              pan=float(rng.uniform(-0.9, 0.9))))
+    elif style == "glitch":
+        sixteenth = ctl.beat_s / 4.0
+        for bar_start in np.arange(0.0, total_s, ctl.bar_s):
+            if rng.random() < 0.6:
+                at = bar_start + sixteenth * int(rng.integers(0, 4 * ctl.beats_per_bar))
+                repeats = int(rng.integers(3, 7))
+                midi = float(84 + ctl.root_pc + ctl.scale[int(rng.integers(len(ctl.scale)))])
+                pan = float(rng.uniform(-0.8, 0.8))
+                for r in range(repeats):
+                    notes.append(Note(at + r * sixteenth / 2, sixteenth * 0.3, midi, 0.4,
+                                      "square_8bit", pan=pan))
+            if rng.random() < 0.4:
+                hits.append(Hit(bar_start + sixteenth * int(rng.integers(0, 4 * ctl.beats_per_bar)),
+                                "chip_snare", 0.5, pan=float(rng.uniform(-0.8, 0.8))))
+    return [n for n in notes if n.start_s < total_s], [h for h in hits if h.start_s < total_s]

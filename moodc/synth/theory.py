@@ -1,0 +1,177 @@
+"""Music theory: scales, chords per mode, progressions per harmony style, a chord timeline.
+
+Everything here is pitch bookkeeping in MIDI numbers and scale degrees; nothing makes sound.
+"Harmonious by construction": every pitch returned comes from the scale of the document's
+root and mode, and chords are built from scale tones only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Progressions per harmony style, as 0-based degrees of a 7-note scale. Several variants per
+#: style; one is chosen per piece from the harmony seed. For 5/6-note scales a 7-note degree
+#: ``d`` maps to scale index ``round(d * n / 7)`` (see :func:`degree_for_scale`).
+PROGRESSIONS: dict[str, tuple[tuple[int, ...], ...]] = {
+    "pop": ((0, 4, 5, 3), (0, 5, 3, 4), (5, 3, 0, 4)),
+    "jazz": ((1, 4, 0, 5), (0, 5, 1, 4), (2, 5, 1, 4)),
+    "cinematic": ((0, 5, 2, 6), (0, 3, 5, 4), (5, 6, 0, 0)),
+    "ambient": ((0, 3), (0, 5, 3, 5), (0, 2)),
+    "modal": ((0, 6, 0, 1), (0, 1, 0, 6), (0, 0, 6, 0)),
+    "drone": ((0,), (0, 0, 0, 4)),
+    "folk": ((0, 3, 0, 4), (0, 4, 3, 0), (0, 3, 4, 0)),
+    "blues": ((0, 0, 0, 0, 3, 3, 0, 0, 4, 3, 0, 4),),
+}
+
+#: Chord tones per extension, as 7-note scale steps above the chord root (0 = root, 2 = third,
+#: 4 = fifth, 6 = seventh, 8 = ninth). ``sus`` and ``power`` are built by interval below.
+EXTENSION_STEPS: dict[str, tuple[int, ...]] = {
+    "triads": (0, 2, 4),
+    "sevenths": (0, 2, 4, 6),
+    "ninths": (0, 2, 4, 6, 8),
+    "sus": (0, 3, 4),
+    "power": (0, 4, 7),
+}
+
+#: For 5/6-note scales, preferred semitone intervals above the chord root for each role,
+#: most consonant first; the first one present in the scale is used.
+ROLE_INTERVALS: dict[str, tuple[int, ...]] = {
+    "third": (4, 3, 5, 2),
+    "fifth": (7, 8, 6, 5),
+    "seventh": (10, 11, 9),
+    "ninth": (14, 13, 15),
+    "sus": (5, 2, 7),
+    "octave": (12,),
+}
+EXTENSION_ROLES: dict[str, tuple[str, ...]] = {
+    "triads": ("third", "fifth"),
+    "sevenths": ("third", "fifth", "seventh"),
+    "ninths": ("third", "fifth", "seventh", "ninth"),
+    "sus": ("sus", "fifth"),
+    "power": ("fifth", "octave"),
+}
+
+
+def degree_for_scale(degree: int, *, n_notes: int) -> int:
+    """Map a 7-note scale degree to the nearest degree of an ``n_notes``-note scale."""
+    return int(round(degree * n_notes / 7.0)) % n_notes
+
+
+def scale_pitch(index: int, *, root_pc: int, scale: tuple[int, ...], base_midi: int = 60) -> int:
+    """MIDI pitch of scale index ``index`` (may be negative or beyond one octave).
+
+    Index 0 is the root in the octave starting at ``base_midi`` (rounded down to the root).
+    """
+    n = len(scale)
+    octave, step = divmod(index, n)
+    return base_midi - (base_midi % 12) + root_pc + 12 * octave + scale[step]
+
+
+def scale_pitches(*, root_pc: int, scale: tuple[int, ...], low_midi: int,
+                  high_midi: int) -> np.ndarray:
+    """All scale pitches in ``[low_midi, high_midi]`` ascending (int array)."""
+    pcs = {(root_pc + s) % 12 for s in scale}
+    return np.array([m for m in range(low_midi, high_midi + 1) if m % 12 in pcs], dtype=int)
+
+
+def chord_intervals(degree: int, *, scale: tuple[int, ...], extensions: str) -> tuple[int, ...]:
+    """Semitone intervals above the chord root of the chord on scale ``degree``.
+
+    Seven-note scales stack scale thirds (so ``minor`` gives minor/major/diminished chords
+    exactly where the mode puts them). Five- and six-note scales have no stacked thirds, so
+    each chord role (third, fifth, ...) takes the most consonant interval that the scale has
+    above the root (:data:`ROLE_INTERVALS`). Every returned pitch class is in the scale.
+    """
+    n = len(scale)
+    root = scale[degree % n]
+    pcs = {s % 12 for s in scale}
+    if n == 7 and extensions not in ("sus", "power"):
+        out = []
+        for step in EXTENSION_STEPS[extensions]:
+            octave, idx = divmod(degree + step, n)
+            out.append(scale[idx] + 12 * octave - root)
+        return tuple(out)
+    out = [0]
+    for role in EXTENSION_ROLES[extensions]:
+        for interval in ROLE_INTERVALS[role]:
+            if (root + interval) % 12 in pcs and interval not in out:
+                out.append(interval)
+                break
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Chord:
+    """One chord of the timeline: its start and length in beats, root degree and intervals."""
+
+    start_beats: float
+    length_beats: float
+    degree: int
+    root_pc: int
+    intervals: tuple[int, ...]
+
+    def pitch_classes(self) -> tuple[int, ...]:
+        """The chord's pitch classes, root first."""
+        return tuple((self.root_pc + i) % 12 for i in self.intervals)
+
+
+def chord_timeline(*, n_beats: float, beats_per_bar: int, chord_bars: float, harmony: str,
+                   extensions: str, root_pc: int, scale: tuple[int, ...],
+                   rng: np.random.Generator) -> list[Chord]:
+    """The chords covering ``n_beats`` beats, changing every ``chord_bars`` bars.
+
+    The progression variant is drawn once from ``rng``; it then cycles. ``drone`` harmony
+    keeps the tonic under every other chord (a pedal) by cycling mostly degree 0.
+    """
+    variants = PROGRESSIONS[harmony]
+    progression = variants[int(rng.integers(len(variants)))]
+    length_beats = max(chord_bars * beats_per_bar, 1.0)
+    n_chords = int(np.ceil(n_beats / length_beats)) + 1
+    chords = []
+    for i in range(n_chords):
+        degree = degree_for_scale(progression[i % len(progression)], n_notes=len(scale))
+        chords.append(Chord(
+            start_beats=i * length_beats,
+            length_beats=length_beats,
+            degree=degree,
+            root_pc=(root_pc + scale[degree]) % 12,
+            intervals=chord_intervals(degree, scale=scale, extensions=extensions),
+        ))
+    return chords
+
+
+def voice_chord(chord: Chord, *, low_midi: int, high_midi: int,
+                previous: tuple[int, ...] | None) -> tuple[int, ...]:
+    """MIDI pitches for ``chord`` within a register, close to the ``previous`` voicing.
+
+    Smooth voice leading: every inversion whose notes fit in ``[low_midi, high_midi]`` is
+    scored by total movement from the previous voicing, and the smallest wins.
+    """
+    base = chord.intervals
+    candidates = []
+    for octave_root in range(low_midi - 12, high_midi + 1):
+        if octave_root % 12 != chord.root_pc:
+            continue
+        notes = [octave_root + i for i in base]
+        for inversion in range(len(notes)):
+            inv = sorted(n + (12 if k < inversion else 0) for k, n in enumerate(notes))
+            if inv[0] >= low_midi and inv[-1] <= high_midi:
+                candidates.append(tuple(inv))
+    if not candidates:
+        root = low_midi + (chord.root_pc - low_midi) % 12
+        return tuple(root + i for i in base)
+    if previous is None:
+        centre = (low_midi + high_midi) / 2.0
+        return min(candidates, key=lambda c: (abs(np.mean(c) - centre), c))
+    prev_centre = float(np.mean(previous))
+    return min(candidates, key=lambda c: (abs(np.mean(c) - prev_centre)
+                                          + 0.1 * sum(min(abs(n - p) for p in previous)
+                                                      for n in c), c))
+
+
+def chord_at(chords: list[Chord], beat: float) -> Chord:
+    """The chord sounding at ``beat``."""
+    length = chords[0].length_beats
+    return chords[min(int(beat // length), len(chords) - 1)]

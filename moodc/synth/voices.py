@@ -1,0 +1,630 @@
+"""Band-limited oscillators, click-free envelopes and one voice per instrument.
+
+Each instrument is a function ``(freq_hz, *, n_samples, sample_rate, cutoff_hz, glide_st)
+-> float32 array`` that returns its *raw* tone (intrinsic decay included, no gate envelope);
+:func:`render_note` multiplies it by an ADSR that starts at zero and releases to exactly zero,
+so no note can click at its start, its end or a chord change.
+
+Aliasing: every periodic tone is read from a single-cycle table built additively from
+harmonics below 0.45 × sample rate (and weighted by a 2nd-order low-pass response at
+``cutoff_hz``, which is how ``brightness`` reaches the timbre at no filtering cost). FM voices
+limit their index so the sidebands stay below Nyquist; Karplus-Strong voices are excited by
+band-limited noise and low-pass filtered in the loop.
+
+Raw tones are *prefix-consistent* (the first k samples do not depend on how many were asked
+for), so a cache can extend them and streaming in blocks gives identical audio.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy import signal
+
+TABLE_SIZE = 2048  # single-cycle table length; linear interpolation error < -90 dB at 2048
+MAX_HARMONIC_FRACTION = 0.45  # highest partial as a fraction of the sample rate
+
+
+def midi_to_hz(midi: float) -> float:
+    """Equal-tempered frequency of a (fractional) MIDI pitch, A4 = 69 = 440 Hz."""
+    return 440.0 * 2.0 ** ((midi - 69.0) / 12.0)
+
+
+def _lowpass_weight(freqs_hz: np.ndarray, cutoff_hz: float) -> np.ndarray:
+    """Magnitude of a 2nd-order Butterworth low-pass at ``freqs_hz``."""
+    return 1.0 / np.sqrt(1.0 + (freqs_hz / max(cutoff_hz, 20.0)) ** 4)
+
+
+def _noise(name: str, n_samples: int) -> np.ndarray:
+    """A fixed white-noise sequence for ``name`` (prefix-consistent, seed-independent).
+
+    Instrument noise (breath, excitation) is part of the *timbre*, not of the performance, so
+    it is the same every time; the performance randomness comes from the seeded layers.
+    """
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    return rng.standard_normal(n_samples).astype(np.float32)
+
+
+def harmonic_table(amps: np.ndarray, *, phases: np.ndarray | None = None) -> np.ndarray:
+    """A single-cycle table (length ``TABLE_SIZE + 1``, wrap guard) from harmonic amplitudes.
+
+    ``amps[k-1]`` is the amplitude of harmonic k (sine phase unless ``phases`` given).
+    """
+    spectrum = np.zeros(TABLE_SIZE // 2 + 1, dtype=np.complex128)
+    k = np.arange(1, len(amps) + 1)
+    ph = np.zeros(len(amps)) if phases is None else phases
+    spectrum[k] = amps * np.exp(1j * (ph - np.pi / 2)) * (TABLE_SIZE / 2)
+    table = np.fft.irfft(spectrum, n=TABLE_SIZE)
+    return np.append(table, table[0]).astype(np.float32)
+
+
+def read_table(table: np.ndarray, phase_cycles: np.ndarray) -> np.ndarray:
+    """Read ``table`` at ``phase_cycles`` (float64, any range) with linear interpolation."""
+    pos = (phase_cycles % 1.0) * TABLE_SIZE
+    idx = pos.astype(np.int32)
+    frac = (pos - idx).astype(np.float32)
+    lo = table[idx]
+    return lo + (table[idx + 1] - lo) * frac
+
+
+def phase_track(freq_hz: float, *, n_samples: int, sample_rate: int, vibrato_hz: float = 0.0,
+                vibrato_cents: float = 0.0, vibrato_delay_s: float = 0.0,
+                glide_st: float = 0.0, glide_s: float = 0.06) -> np.ndarray:
+    """Accumulated phase in cycles (float64) of a tone with vibrato and an initial glide.
+
+    The glide starts ``glide_st`` semitones away and reaches the pitch after ``glide_s``;
+    vibrato fades in after ``vibrato_delay_s``. Built with ``cumsum`` so it is exact
+    sample-by-sample whatever ``n_samples`` is (prefix-consistent).
+    """
+    t = np.arange(n_samples) / sample_rate
+    cents = np.zeros(n_samples)
+    if glide_st:
+        cents += 100.0 * glide_st * np.clip(1.0 - t / glide_s, 0.0, 1.0) ** 2
+    if vibrato_hz and vibrato_cents:
+        fade = np.clip((t - vibrato_delay_s) / 0.3, 0.0, 1.0)
+        cents += vibrato_cents * fade * np.sin(2 * np.pi * vibrato_hz * t)
+    inst = freq_hz * np.exp2(cents / 1200.0)
+    return np.cumsum(inst) / sample_rate
+
+
+def _n_harmonics(freq_hz: float, sample_rate: int, *, headroom: float = 1.06) -> int:
+    """How many harmonics of ``freq_hz`` (with pitch-bend headroom) fit below the limit."""
+    return max(1, int(MAX_HARMONIC_FRACTION * sample_rate / (freq_hz * headroom)))
+
+
+def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_hz: float, *,
+                  n_samples: int, sample_rate: int, cutoff_hz: float,
+                  detune_cents: tuple[float, ...] = (0.0,), vibrato_hz: float = 0.0,
+                  vibrato_cents: float = 0.0, vibrato_delay_s: float = 0.0,
+                  glide_st: float = 0.0) -> np.ndarray:
+    """A band-limited periodic tone (or an ensemble of detuned copies) from a harmonic recipe.
+
+    ``amps_fn(k, freqs_hz)`` gives the amplitude of harmonic numbers ``k`` at ``freqs_hz``.
+    Each detuned copy uses a slightly different vibrato phase so the ensemble breathes.
+    """
+    out = np.zeros(n_samples, dtype=np.float32)
+    for i, cents in enumerate(detune_cents):
+        f = freq_hz * 2.0 ** (cents / 1200.0)
+        k = np.arange(1, _n_harmonics(f, sample_rate) + 1)
+        amps = amps_fn(k, k * f) * _lowpass_weight(k * f, cutoff_hz)
+        table = harmonic_table(amps)
+        ph = phase_track(f, n_samples=n_samples, sample_rate=sample_rate,
+                         vibrato_hz=vibrato_hz * (1.0 + 0.07 * i), vibrato_cents=vibrato_cents,
+                         vibrato_delay_s=vibrato_delay_s, glide_st=glide_st)
+        out += read_table(table, ph + 0.37 * i)
+    return out / np.sqrt(len(detune_cents))
+
+
+def modal_tone(partials: tuple[tuple[float, float, float], ...], freq_hz: float, *,
+               n_samples: int, sample_rate: int, cutoff_hz: float) -> np.ndarray:
+    """Struck-bar/bell tone: partials ``(ratio, amplitude, decay_s)`` each decaying exponentially.
+
+    Each partial is computed only while it is louder than -80 dB, which keeps long bells cheap.
+    Partials at or above the harmonic limit are dropped (no aliasing).
+    """
+    out = np.zeros(n_samples, dtype=np.float32)
+    for ratio, amp, decay_s in partials:
+        f = freq_hz * ratio
+        if f >= MAX_HARMONIC_FRACTION * sample_rate:
+            continue
+        n = min(n_samples, int(decay_s * 9.2 * sample_rate) + 1)  # exp(-9.2) = -80 dB
+        t = np.arange(n, dtype=np.float32) / np.float32(sample_rate)
+        gain = amp * float(_lowpass_weight(np.array([f]), cutoff_hz)[0])
+        out[:n] += gain * np.exp(-t / np.float32(decay_s)) * np.sin(np.float32(2 * np.pi * f) * t)
+    return out
+
+
+def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                   decay_s: float, pluck_position: float, name: str) -> np.ndarray:
+    """Plucked string: a noise burst circulating in a delay loop with a low-pass.
+
+    The loop is ``y[i] = g·(c0·y[i-M] + c1·y[i-M-1] + c2·y[i-M-2])``, a 3-tap low-pass whose
+    group delay (0.5..1.5 samples) tunes the period exactly to ``sample_rate / freq_hz``. It
+    is vectorised one period at a time (every read is at least one period back). The
+    excitation is comb-filtered at ``pluck_position`` (near the bridge = brighter, thinner).
+    """
+    period = sample_rate / freq_hz
+    m = max(int(np.floor(period - 0.5)), 2)
+    e = period - 0.5 - m
+    taps = np.array([0.5 * (1.0 - e), 0.5, 0.5 * e], dtype=np.float32)
+    g = np.float32(10.0 ** (-3.0 * period / (decay_s * sample_rate)))
+    n_live = min(n_samples, int(decay_s * 1.6 * sample_rate) + m + 3)  # beyond: < -80 dB
+    y = np.zeros(max(n_live, m + 3), dtype=np.float32)
+    burst = _noise(name, m + 3)
+    sos = signal.butter(2, min(cutoff_hz, 0.45 * sample_rate), fs=sample_rate, output="sos")
+    burst = signal.sosfilt(sos, burst).astype(np.float32)
+    shift = max(1, int(pluck_position * m))
+    burst[shift:] -= burst[:-shift] * 0.9  # pick position comb: removes harmonics ~ 1/position
+    y[: m + 3] = burst * np.hanning(m + 3).astype(np.float32) ** 0.25
+    start = m + 2
+    c0, c1, c2 = taps * g
+    while start < n_live:
+        stop = min(start + m, n_live)
+        y[start:stop] = (c0 * y[start - m: stop - m] + c1 * y[start - m - 1: stop - m - 1]
+                         + c2 * y[start - m - 2: stop - m - 2])
+        start = stop
+    out = np.zeros(n_samples, dtype=np.float32)
+    out[: min(n_samples, len(y))] = y[:n_samples]
+    return out
+
+
+def fm_tone(freq_hz: float, *, n_samples: int, sample_rate: int, ratio: float,
+            index_start: float, index_end: float, index_decay_s: float,
+            amp_decay_s: float) -> np.ndarray:
+    """Two-operator FM: ``sin(2πf t + I(t)·sin(2π·ratio·f t))`` with a decaying index.
+
+    The index is capped so the significant sidebands (Carson: (I+1)·fm) stay below Nyquist.
+    """
+    fm = freq_hz * ratio
+    limit = (MAX_HARMONIC_FRACTION * sample_rate - freq_hz) / fm - 1.0
+    i0, i1 = min(index_start, max(limit, 0.0)), min(index_end, max(limit, 0.0))
+    t = np.arange(n_samples) / sample_rate
+    index = i1 + (i0 - i1) * np.exp(-t / index_decay_s)
+    tone = np.sin(2 * np.pi * freq_hz * t + index * np.sin(2 * np.pi * fm * t))
+    return (tone * np.exp(-t / amp_decay_s)).astype(np.float32)
+
+
+def breath_noise(name: str, freq_hz: float, *, n_samples: int, sample_rate: int,
+                 bandwidth: float) -> np.ndarray:
+    """Band-pass noise centred on ``freq_hz`` (the air of a flute), unit RMS."""
+    low = max(freq_hz / bandwidth, 30.0)
+    high = min(freq_hz * bandwidth * 2.0, 0.45 * sample_rate)
+    sos = signal.butter(2, [low, high], btype="bandpass", fs=sample_rate, output="sos")
+    noise = signal.sosfilt(sos, _noise(name, n_samples)).astype(np.float32)
+    return noise / np.float32(np.sqrt(np.mean(noise[: min(n_samples, 4096)] ** 2)) + 1e-9)
+
+
+# ------------------------------------------------------------------------------------------
+# Harmonic recipes: amplitude of harmonic k (1-based) at frequency f_k.
+# ------------------------------------------------------------------------------------------
+
+def _saw(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+    return 1.0 / k
+
+
+def _triangle(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+    return np.where(k % 2 == 1, ((-1.0) ** ((k - 1) // 2)) / k**2, 0.0)
+
+
+def _pulse(duty: float) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    def amps(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return np.sin(np.pi * k * duty) / k
+    return amps
+
+
+def _formants(peaks: tuple[tuple[float, float, float], ...], tilt: float
+              ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Harmonic weights shaped by resonances ``(centre_hz, bandwidth_hz, gain)``."""
+    def amps(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        env = np.full(k.shape, 0.02)
+        for centre, bw, gain in peaks:
+            env = env + gain / (1.0 + ((f - centre) / (bw / 2.0)) ** 2)
+        return env / k**tilt
+    return amps
+
+
+# ------------------------------------------------------------------------------------------
+# Instruments. Each says what makes it sound like itself.
+# ------------------------------------------------------------------------------------------
+
+def sine(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """Pure sine with a second harmonic whisper: the plainest, roundest tone."""
+    return additive_tone(lambda k, f: np.where(k == 1, 1.0, np.where(k == 2, 0.04, 0.0)),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=max(cutoff_hz, freq_hz * 2.5), glide_st=glide_st)
+
+
+def triangle(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+             glide_st: float) -> np.ndarray:
+    """Odd harmonics falling 12 dB/octave: soft, hollow, flute-like but electronic."""
+    return additive_tone(_triangle, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz, glide_st=glide_st)
+
+
+def saw(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+        glide_st: float) -> np.ndarray:
+    """All harmonics at 1/k, two voices 9 cents apart: the buzzy analogue-synth lead."""
+    return additive_tone(_saw, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz, detune_cents=(-4.5, 4.5), glide_st=glide_st)
+
+
+def square_8bit(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                glide_st: float) -> np.ndarray:
+    """Chiptune pulse: duty steps 12.5 % → 25 % → 50 % like a game console's pulse channel.
+
+    Hard-edged (no brightness low-pass below 6 kHz) and vibrato-free, the duty sweep over the
+    first 120 ms gives the nasal-to-hollow "bleep" of 8-bit leads. Each duty change is a 4 ms
+    crossfade, so it never clicks.
+    """
+    cut = max(cutoff_hz, 6000.0)
+    tones = [additive_tone(_pulse(d), freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                           cutoff_hz=cut, glide_st=glide_st) for d in (0.125, 0.25, 0.5)]
+    t = np.arange(n_samples) / sample_rate
+    w1 = np.clip((t - 0.05) / 0.004, 0, 1).astype(np.float32)
+    w2 = np.clip((t - 0.12) / 0.004, 0, 1).astype(np.float32)
+    return tones[0] * (1 - w1) + tones[1] * (w1 - w2) + tones[2] * w2
+
+
+def pluck(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Karplus-Strong string plucked mid-way: a bright attack that mellows as it decays."""
+    return karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                          cutoff_hz=cutoff_hz * 2, decay_s=1.2 * (220 / freq_hz) ** 0.3,
+                          pluck_position=0.3, name="pluck")
+
+
+def bell(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """Church-bell partials (hum 0.5, prime 1, minor-third tierce 1.19, quint 1.5, nominal 2,
+    2.5, 3 ...): the inharmonic minor-third tierce is what makes a bell sound like a bell;
+    high partials die first, the hum rings longest."""
+    partials = ((0.5, 0.35, 4.0), (1.0, 1.0, 3.0), (1.19, 0.45, 2.2), (1.5, 0.3, 1.6),
+                (2.0, 0.5, 1.3), (2.51, 0.25, 0.8), (3.01, 0.2, 0.5), (4.1, 0.12, 0.3))
+    return modal_tone(partials, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                      cutoff_hz=cutoff_hz * 3)
+
+
+def electric_piano(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                   glide_st: float) -> np.ndarray:
+    """Tine piano: 1:1 FM whose index decays (bark → round) plus a short 14:1 tine ping."""
+    body = fm_tone(freq_hz, n_samples=n_samples, sample_rate=sample_rate, ratio=1.0,
+                   index_start=1.6 * min(1.0, cutoff_hz / 2500), index_end=0.25,
+                   index_decay_s=0.35, amp_decay_s=2.5)
+    tine = fm_tone(freq_hz * 14, n_samples=n_samples, sample_rate=sample_rate, ratio=1.0,
+                   index_start=0.0, index_end=0.0, index_decay_s=1.0, amp_decay_s=0.03) \
+        if freq_hz * 14 < MAX_HARMONIC_FRACTION * sample_rate else 0.0
+    return body + 0.15 * tine
+
+
+def organ(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Tonewheel drawbars 16' 8' 4' 2⅔' 2' (harmonics 0.5, 1, 2, 3, 4 of the key) with a
+    6.7 Hz Leslie-like vibrato: steady, never decays, instantly on and off."""
+    drawbars = {1: 0.5, 2: 1.0, 4: 0.7, 6: 0.5, 8: 0.45, 12: 0.2, 16: 0.15}
+
+    def amps(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return np.array([drawbars.get(int(x), 0.0) for x in k])
+    return additive_tone(amps, freq_hz / 2, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, vibrato_hz=6.7, vibrato_cents=6.0,
+                         glide_st=glide_st)
+
+
+def strings(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """String section: three saws detuned ±8 cents, each with its own 5.5 Hz vibrato, and a
+    bowed-body resonance around 2.5 kHz; the ensemble shimmer is the chorus of players."""
+    def amps(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return (1.0 / k) * (0.6 + 0.8 / (1.0 + ((f - 2500.0) / 1500.0) ** 2))
+    return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz, detune_cents=(-8.0, 0.0, 8.0),
+                         vibrato_hz=5.5, vibrato_cents=9.0, vibrato_delay_s=0.25,
+                         glide_st=glide_st)
+
+
+def brass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Brass: brightness grows with breath pressure — a dull table blooms into a bright one
+    over 90 ms, with a lip scoop from a third of a semitone flat."""
+    kw = dict(n_samples=n_samples, sample_rate=sample_rate, glide_st=glide_st - 0.3,
+              vibrato_hz=5.0, vibrato_cents=7.0, vibrato_delay_s=0.4)
+    dull = additive_tone(lambda k, f: 1.0 / k**2, freq_hz, cutoff_hz=cutoff_hz * 0.5, **kw)
+    bright = additive_tone(lambda k, f: 1.0 / k**0.9, freq_hz, cutoff_hz=cutoff_hz * 1.2, **kw)
+    w = np.clip(np.arange(n_samples) / (0.09 * sample_rate), 0, 1).astype(np.float32)
+    return dull * (1 - w) + 0.8 * bright * w
+
+
+def flute(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Concert flute: nearly sine (weak 2nd/3rd harmonics) plus band-passed breath noise and
+    a gentle 5 Hz vibrato that arrives after the note speaks."""
+    tone = additive_tone(lambda k, f: np.array([1.0, 0.25, 0.12, 0.05, 0.03][: len(k)]
+                                               + [0.0] * max(0, len(k) - 5)),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, vibrato_hz=5.0, vibrato_cents=10.0,
+                         vibrato_delay_s=0.2, glide_st=glide_st)
+    air = breath_noise("flute", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                       bandwidth=1.6)
+    return tone + 0.08 * air
+
+
+def choir(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Voices singing "ah": harmonics shaped by vowel formants (800, 1150, 2900 Hz), three
+    singers slightly out of tune with independent vibrato."""
+    amps = _formants(((800.0, 160.0, 1.0), (1150.0, 220.0, 0.6), (2900.0, 400.0, 0.25)), 0.6)
+    return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, detune_cents=(-10.0, 2.0, 11.0),
+                         vibrato_hz=5.2, vibrato_cents=14.0, vibrato_delay_s=0.3,
+                         glide_st=glide_st)
+
+
+def marimba(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Tuned wooden bar: fundamental plus the 4th and ~10th partials that a marimba bar is
+    cut to produce, all dying fast — a warm "tok" with a short woody ring."""
+    partials = ((1.0, 1.0, 0.5), (3.99, 0.35, 0.12), (9.9, 0.12, 0.03))
+    return modal_tone(partials, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                      cutoff_hz=cutoff_hz * 3)
+
+
+def celesta(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Hammered steel plates over wooden resonators: a sweet pure fundamental with a glassy
+    bright strike partial (×4 and ×6.8) that vanishes in a tenth of a second."""
+    partials = ((1.0, 1.0, 1.1), (2.0, 0.15, 0.5), (4.0, 0.3, 0.1), (6.8, 0.15, 0.05))
+    return modal_tone(partials, freq_hz * 2, n_samples=n_samples, sample_rate=sample_rate,
+                      cutoff_hz=cutoff_hz * 4)
+
+
+def koto(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """Silk string plucked near the bridge with a plectrum (bright, thin) and pressed behind
+    the bridge for an upward bend at the start (oshide)."""
+    tone = karplus_strong(freq_hz * 2 ** (-0.4 / 12), n_samples=n_samples,
+                          sample_rate=sample_rate, cutoff_hz=cutoff_hz * 3, decay_s=1.6,
+                          pluck_position=0.12, name="koto")
+    return tone
+
+
+def oud(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+        glide_st: float) -> np.ndarray:
+    """Fretless short-necked lute: paired gut courses (two strings 6 cents apart) plucked
+    with a risha mid-string — dark, woody, quickly decaying, gently chorused."""
+    kw = dict(n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 1.2,
+              decay_s=0.9, pluck_position=0.22)
+    a = karplus_strong(freq_hz, name="oud_a", **kw)
+    b = karplus_strong(freq_hz * 2 ** (6 / 1200), name="oud_b", **kw)
+    return 0.7 * (a + b)
+
+
+def sitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Sitar: the jawari (flat bridge) makes the string buzz — a nonlinearity that keeps
+    regenerating high partials — over sympathetic strings that ring at the octave and fifth."""
+    string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                            cutoff_hz=cutoff_hz * 3, decay_s=2.2, pluck_position=0.08,
+                            name="sitar")
+    peak = float(np.max(np.abs(string[: min(n_samples, 4096)]))) + 1e-9
+    x = string / peak
+    buzz = x + 0.6 * x * np.abs(x) - 0.25 * x**3  # jawari: level-dependent brightness
+    sympathetic = modal_tone(((2.0, 0.12, 2.5), (3.0, 0.08, 2.0), (4.0, 0.05, 1.5)),
+                             freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                             cutoff_hz=cutoff_hz * 3)
+    fade = np.clip(np.arange(n_samples) / (0.25 * sample_rate), 0, 1).astype(np.float32)
+    return buzz.astype(np.float32) + sympathetic * fade
+
+
+def shehnai(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Nasal double reed: a weak fundamental under a strong formant around 1.4 kHz and rich
+    upper harmonics, with a wide, fast 6 Hz vibrato and meend-like scoops into notes."""
+    amps = _formants(((1400.0, 700.0, 1.0), (2800.0, 900.0, 0.35)), 0.3)
+    return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2.5, vibrato_hz=6.2, vibrato_cents=22.0,
+                         vibrato_delay_s=0.1, glide_st=glide_st - 0.7)
+
+
+def ney(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+        glide_st: float) -> np.ndarray:
+    """End-blown reed flute: a soft hollow tone buried in a lot of breath, slow wavering
+    vibrato and a breathy scoop into each note."""
+    tone = additive_tone(lambda k, f: np.where(k % 2 == 1, 1.0 / k**2.2, 0.08 / k**2),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 1.5, vibrato_hz=4.3, vibrato_cents=16.0,
+                         vibrato_delay_s=0.25, glide_st=glide_st - 0.5)
+    air = breath_noise("ney", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                       bandwidth=2.5)
+    return tone + 0.3 * air
+
+
+def bansuri(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Bamboo transverse flute: sweeter and brighter than the ney (2nd and 3rd harmonics
+    present), a little breath, and a quick expressive vibrato."""
+    tone = additive_tone(lambda k, f: 1.0 / k**2.5 * np.where(k <= 4, 1.0, 0.2),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, vibrato_hz=5.8, vibrato_cents=12.0,
+                         vibrato_delay_s=0.15, glide_st=glide_st)
+    air = breath_noise("bansuri", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                       bandwidth=1.8)
+    return tone + 0.12 * air
+
+
+def tuba(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """Tuba: a huge bore means strong low harmonics rolling off above ~700 Hz, a soft tongued
+    attack that blooms, and no vibrato — round, heavy, buttery."""
+    cut = min(cutoff_hz, 700.0 * max(cutoff_hz / 4000.0, 0.4))
+    kw = dict(n_samples=n_samples, sample_rate=sample_rate, glide_st=glide_st - 0.2)
+    dull = additive_tone(lambda k, f: 1.0 / k**2.2, freq_hz, cutoff_hz=cut * 0.6, **kw)
+    full = additive_tone(lambda k, f: 1.0 / k**1.3, freq_hz, cutoff_hz=cut, **kw)
+    w = np.clip(np.arange(n_samples) / (0.12 * sample_rate), 0, 1).astype(np.float32)
+    return dull * (1 - w) + full * w
+
+
+def calliope(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+             glide_st: float) -> np.ndarray:
+    """Steam calliope: two whistle pipes beating against each other (~12 cents apart), a
+    shrill odd-harmonic whistle with a fast wide vibrato and a hiss of steam."""
+    tone = additive_tone(lambda k, f: np.where(k % 2 == 1, 1.0 / k**1.5, 0.1 / k),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, detune_cents=(-6.0, 6.0),
+                         vibrato_hz=7.5, vibrato_cents=25.0, glide_st=glide_st)
+    hiss = breath_noise("calliope", freq_hz * 3, n_samples=n_samples, sample_rate=sample_rate,
+                        bandwidth=2.0)
+    return tone + 0.06 * hiss
+
+
+def star_ping(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+              glide_st: float) -> np.ndarray:
+    """A faint high sine ping with a soft octave: one twinkling star (texture only)."""
+    return modal_tone(((1.0, 1.0, 0.35), (2.0, 0.15, 0.15)), freq_hz, n_samples=n_samples,
+                      sample_rate=sample_rate, cutoff_hz=cutoff_hz * 4)
+
+
+def wind_chime(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+               glide_st: float) -> np.ndarray:
+    """Aluminium tube chime: free-free bar partials 1, 2.76, 5.40, long shimmering decay."""
+    return modal_tone(((1.0, 1.0, 2.0), (2.76, 0.5, 1.2), (5.40, 0.25, 0.6)), freq_hz,
+                      n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 4)
+
+
+def glockenspiel(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                 glide_st: float) -> np.ndarray:
+    """Steel bars struck with hard mallets: bright partials 1, 2.71, 5.15 ringing ~1.5 s."""
+    return modal_tone(((1.0, 1.0, 1.4), (2.71, 0.45, 0.5), (5.15, 0.25, 0.2)), freq_hz,
+                      n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 5)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """An instrument: its raw-tone function, envelope (seconds / level), base cutoff and gain.
+
+    ``percussive`` voices decay by themselves (sustain 1 means "let the raw tone decay").
+    """
+
+    tone: Callable[..., np.ndarray]
+    attack_s: float
+    decay_s: float
+    sustain: float
+    release_s: float
+    cutoff_hz: float
+    gain: float
+    percussive: bool = False
+
+
+#: Instrument name → voice. Gains roughly level-match the voices by ear/RMS.
+INSTRUMENT_VOICES: dict[str, Instrument] = {
+    "sine": Instrument(sine, 0.01, 0.1, 0.9, 0.08, 4000.0, 0.9),
+    "triangle": Instrument(triangle, 0.008, 0.1, 0.85, 0.08, 6000.0, 0.9),
+    "saw": Instrument(saw, 0.01, 0.2, 0.75, 0.1, 2500.0, 0.55),
+    "square_8bit": Instrument(square_8bit, 0.003, 0.05, 0.8, 0.02, 8000.0, 0.42),
+    "pluck": Instrument(pluck, 0.002, 0.0, 1.0, 0.08, 3500.0, 1.4, True),
+    "bell": Instrument(bell, 0.002, 0.0, 1.0, 0.4, 5000.0, 0.8, True),
+    "electric_piano": Instrument(electric_piano, 0.003, 0.0, 1.0, 0.12, 3000.0, 0.8, True),
+    "organ": Instrument(organ, 0.006, 0.0, 1.0, 0.04, 5000.0, 0.5),
+    "strings": Instrument(strings, 0.25, 0.3, 0.85, 0.5, 3500.0, 0.55),
+    "brass": Instrument(brass, 0.04, 0.2, 0.8, 0.12, 3000.0, 0.5),
+    "flute": Instrument(flute, 0.06, 0.1, 0.9, 0.12, 5000.0, 0.8),
+    "choir": Instrument(choir, 0.3, 0.3, 0.9, 0.6, 4000.0, 0.6),
+    "marimba": Instrument(marimba, 0.002, 0.0, 1.0, 0.1, 4000.0, 1.0, True),
+    "celesta": Instrument(celesta, 0.002, 0.0, 1.0, 0.25, 6000.0, 0.8, True),
+    "koto": Instrument(koto, 0.002, 0.0, 1.0, 0.15, 4500.0, 1.3, True),
+    "oud": Instrument(oud, 0.002, 0.0, 1.0, 0.1, 2500.0, 1.3, True),
+    "sitar": Instrument(sitar, 0.002, 0.0, 1.0, 0.2, 4500.0, 0.9, True),
+    "shehnai": Instrument(shehnai, 0.03, 0.1, 0.85, 0.08, 4500.0, 0.5),
+    "ney": Instrument(ney, 0.09, 0.1, 0.9, 0.15, 3500.0, 0.75),
+    "bansuri": Instrument(bansuri, 0.05, 0.1, 0.9, 0.12, 4500.0, 0.8),
+    "tuba": Instrument(tuba, 0.05, 0.2, 0.85, 0.1, 1500.0, 0.7),
+    "calliope": Instrument(calliope, 0.01, 0.05, 0.9, 0.05, 5000.0, 0.5),
+    # private voices of the accent and texture layers (not user-selectable instruments)
+    "_star": Instrument(star_ping, 0.002, 0.0, 1.0, 0.5, 8000.0, 0.6, True),
+    "_chime": Instrument(wind_chime, 0.002, 0.0, 1.0, 1.5, 8000.0, 0.6, True),
+    "_glock": Instrument(glockenspiel, 0.002, 0.0, 1.0, 1.0, 8000.0, 0.7, True),
+}
+
+
+def adsr(*, n_gate: int, n_release: int, attack_n: int, decay_n: int,
+         sustain: float) -> np.ndarray:
+    """Piecewise-linear ADSR (float32, length ``n_gate + n_release``) from 0 back to exactly 0.
+
+    The release starts from whatever level the envelope has reached at the gate end (a note
+    shorter than its attack releases from part-way up), so there is never a jump.
+    """
+    n_total = n_gate + n_release
+    attack_n = max(attack_n, 1)
+    xs = [0.0, float(attack_n), float(attack_n + max(decay_n, 0))]
+    ys = [0.0, 1.0, sustain]
+    level = float(np.interp(n_gate, xs, ys))
+    xs_full = [x for x in xs if x < n_gate] + [float(n_gate), float(n_total - 1)]
+    ys_full = ys[: len(xs_full) - 2] + [level, 0.0]
+    return np.interp(np.arange(n_total), xs_full, ys_full).astype(np.float32)
+
+
+class NoteCache:
+    """Bounded LRU cache of finished notes, keyed exactly by everything that shapes them.
+
+    A hit returns the identical array a miss would compute, so caching never changes audio.
+    """
+
+    def __init__(self, *, max_samples: int = 12_000_000) -> None:
+        self._notes: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._size = 0
+        self._max = max_samples
+
+    def get(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """The note for ``key``, computing it with ``make`` on a miss."""
+        if key in self._notes:
+            self._notes.move_to_end(key)
+            return self._notes[key]
+        value = make()
+        self._notes[key] = value
+        self._size += value.size
+        while self._size > self._max and len(self._notes) > 1:
+            _, old = self._notes.popitem(last=False)
+            self._size -= old.size
+        return value
+
+
+def note_length(instrument: str, *, n_gate: int, sample_rate: int) -> int:
+    """Samples :func:`render_note` returns for this instrument and gate (gate + release)."""
+    voice = INSTRUMENT_VOICES[instrument]
+    n_release = max(int(voice.release_s * sample_rate), int(0.01 * sample_rate))
+    return max(n_gate, int(0.005 * sample_rate)) + n_release
+
+
+def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
+                cutoff_scale: float, glide_st: float = 0.0) -> np.ndarray:
+    """One finished note: raw tone × ADSR, float32 of length ``n_gate + release``.
+
+    Parameters
+    ----------
+    instrument : str
+        A key of :data:`INSTRUMENT_VOICES`.
+    midi : float
+        Pitch (MIDI number).
+    n_gate : int
+        Samples from note-on to note-off; the release follows.
+    sample_rate : int
+        Output rate in Hz.
+    cutoff_scale : float
+        Brightness multiplier on the instrument's base cutoff.
+    glide_st : float
+        Start this many semitones away and glide to the pitch (slides).
+    """
+    voice = INSTRUMENT_VOICES[instrument]
+    n_release = max(int(voice.release_s * sample_rate), int(0.01 * sample_rate))
+    n_gate = max(n_gate, int(0.005 * sample_rate))
+    n_total = n_gate + n_release
+    freq_hz = midi_to_hz(midi)
+    raw = voice.tone(freq_hz, n_samples=n_total, sample_rate=sample_rate,
+                     cutoff_hz=voice.cutoff_hz * cutoff_scale, glide_st=glide_st)
+    env = adsr(n_gate=n_gate, n_release=n_release,
+               attack_n=int(voice.attack_s * sample_rate),
+               decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain)
+    return (raw * env * np.float32(voice.gain)).astype(np.float32)
