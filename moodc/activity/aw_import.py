@@ -19,7 +19,6 @@ records (corrections) and watchers missing from the export are marked unavailabl
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -208,14 +207,10 @@ def buckets_from_aw(export: Any) -> list[Bucket]:
     return [grid.cells[i] for i in sorted(grid.cells)]
 
 
-def parse_aw_export(text: str, *, source: str) -> LoadedLog:
-    """Parse the text of an ActivityWatch export into a :class:`LoadedLog`."""
+def loaded_from_aw(export: Any, *, source: str) -> LoadedLog:
+    """Turn a decoded ActivityWatch export into a :class:`LoadedLog` (errors name ``source``)."""
     try:
-        export = json.loads(text)
         buckets = buckets_from_aw(export)
-    except json.JSONDecodeError as exc:
-        raise ActivityLogError(f"{source}:{exc.lineno}: corrupt ActivityWatch export, "
-                               f"not JSON ({exc.msg})") from None
     except ValueError as exc:
         raise ActivityLogError(f"{source}: not an ActivityWatch export: {exc}",
                                hint="export with ActivityWatch → Raw Data → Export all "

@@ -13,7 +13,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from moodc.activity.bucket import Bucket, bucket_from_json, bucket_to_json
 from moodc.errors import MoodcError
@@ -79,9 +79,19 @@ def _read_text(path: Path) -> str:
         raise ActivityLogError(f"cannot read activity log {path}: {exc}") from None
 
 
-def _is_activitywatch(text: str) -> bool:
-    head = text.lstrip()[:4096]
-    return head.startswith("{") and '"buckets"' in head and "\n{" not in text.strip()
+def _as_activitywatch(text: str) -> Any:
+    """The decoded export when ``text`` is one JSON object with ``buckets``, else None.
+
+    A JSONL log fails to decode as a whole at its second line ("Extra data"), which is
+    cheap; a one-line log decodes to a bucket without ``buckets``.
+    """
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) and "buckets" in data else None
 
 
 def _parse_jsonl(path: Path, text: str) -> LoadedLog:
@@ -122,10 +132,11 @@ def load_log(path: Path) -> LoadedLog:
     if not text.strip():
         raise ActivityLogError(f"activity log {path} is empty",
                                hint="record for at least one bucket (default 60 s) first")
-    if _is_activitywatch(text):
-        from moodc.activity.aw_import import parse_aw_export
+    export = _as_activitywatch(text)
+    if export is not None:
+        from moodc.activity.aw_import import loaded_from_aw
 
-        loaded = parse_aw_export(text, source=str(path))
+        loaded = loaded_from_aw(export, source=str(path))
     else:
         loaded = _parse_jsonl(path, text)
     if not loaded.buckets:

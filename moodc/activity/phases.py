@@ -194,12 +194,15 @@ PHASE_RULES: Final[tuple[PhaseRule, ...]] = (
      lambda f: _ge(f.app_switches_per_h, 40.0) or _ge(f.window_switches_per_h, 90.0)),
     ("communication", "chat, mail or meeting apps hold ≥ 40% of active time",
      lambda f: f.share("communication") >= 0.4),
-    ("deep_focus", "code/writing/design ≥ 50%, ≥ 25 keys/min, < 20 app switches/h",
-     lambda f: f.share(*MAKING) >= 0.5 and _ge(f.keys_per_min, 25.0)
-     and not _ge(f.app_switches_per_h, 20.0)),
-    ("reading", "< 15 keys/min while reading, browsing or scrolling",
-     lambda f: not _ge(f.keys_per_min, 15.0)
-     and (f.share("reading", "browser") >= 0.4 or _ge(f.scrolls_per_min, 3.0))),
+    ("deep_focus", "code/writing/design ≥ 50% with ≥ 25 keys/min (≥ 70% when keys are "
+                   "unavailable), < 20 app switches/h",
+     lambda f: f.share(*MAKING) >= 0.5 and not _ge(f.app_switches_per_h, 20.0)
+     and (_ge(f.keys_per_min, 25.0) or (f.keys_per_min is None and f.share(*MAKING) >= 0.7))),
+    ("reading", "< 15 keys/min while reading, browsing or scrolling (reader/browser ≥ 50% "
+                "when keys are unavailable)",
+     lambda f: (_lt(f.keys_per_min, 15.0)
+                and (f.share("reading", "browser") >= 0.4 or _ge(f.scrolls_per_min, 3.0)))
+     or (f.keys_per_min is None and f.share("reading", "browser") >= 0.5)),
     ("leisure", "media or games hold ≥ 40% of active time",
      lambda f: f.share("media", "games") >= 0.4),
     ("steady", "anything else: ordinary mixed work",

@@ -203,7 +203,7 @@ def _mean(values: list[float | None], weights: list[float]) -> float | None:
 
 
 def _fmt(value: float | None, unit: str, *, digits: int = 0) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f} {unit}"
+    return f"n/a {unit}" if value is None else f"{value:.{digits}f} {unit}"
 
 
 def _clock(moment: datetime, offset_s: float) -> str:
