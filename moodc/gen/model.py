@@ -39,12 +39,16 @@ class LlamaShape:
 
 @dataclass
 class Llama:
-    """Loaded weights, fused for fewer, larger matmuls, plus the RoPE frequency table."""
+    """Loaded weights (lazily memory-mapped by MLX, not copied) and the RoPE frequency table.
+
+    Fusing q/k/v and gate/up into single matrices saves a few matmul calls but copies ~450 MB
+    at load (about 1 s on a busy 2-core machine), more than it saves per prompt.
+    """
 
     shape: LlamaShape
     embed: Any  # (vocab, hidden); tied with the output head
     norm: Any  # (hidden,)
-    layers: list[dict[str, Any]]  # per layer: attn_norm, qkv (H+2K)*D x hidden, o, mlp_norm, gate_up, down
+    layers: list[dict[str, Any]]  # per layer: attn_norm, q, k, v, o, mlp_norm, gate, up, down
     inv_freq: Any  # (D/2,)
     lm_head: Any  # (vocab, hidden): embed when tied
 
@@ -81,11 +85,13 @@ def load_llama(model_dir: Path, *, extra_weights: dict[str, Any] | None = None) 
         p = f"model.layers.{i}."
         layers.append({
             "attn_norm": weights[p + "input_layernorm.weight"],
-            "qkv": mx.concatenate([weights[p + f"self_attn.{n}_proj.weight"] for n in "qkv"]),
+            "q": weights[p + "self_attn.q_proj.weight"],
+            "k": weights[p + "self_attn.k_proj.weight"],
+            "v": weights[p + "self_attn.v_proj.weight"],
             "o": weights[p + "self_attn.o_proj.weight"],
             "mlp_norm": weights[p + "post_attention_layernorm.weight"],
-            "gate_up": mx.concatenate([weights[p + "mlp.gate_proj.weight"],
-                                       weights[p + "mlp.up_proj.weight"]]),
+            "gate": weights[p + "mlp.gate_proj.weight"],
+            "up": weights[p + "mlp.up_proj.weight"],
             "down": weights[p + "mlp.down_proj.weight"],
         })
     embed = weights["model.embed_tokens.weight"]
@@ -134,15 +140,14 @@ def forward(model: Llama, tokens: Any, *, positions: Any, cache: KVCache | None,
         if mask is None:
             past = cache[0][0].shape[2]
             mask = mx.arange(past + n)[None, :] <= (mx.arange(n)[:, None] + past)
-    q_dim, kv_dim = s.n_heads * s.head_dim, s.n_kv_heads * s.head_dim
+    q_dim = s.n_heads * s.head_dim
     x = model.embed[tokens]
     new_kv: KVCache = []
     for index, layer in enumerate(model.layers):
         h = mx.fast.rms_norm(x, layer["attn_norm"], s.rms_norm_eps)
-        qkv = h @ layer["qkv"].T
-        q = qkv[:, :q_dim].reshape(n, s.n_heads, s.head_dim).transpose(1, 0, 2)[None]
-        k = qkv[:, q_dim:q_dim + kv_dim].reshape(n, s.n_kv_heads, s.head_dim).transpose(1, 0, 2)[None]
-        v = qkv[:, q_dim + kv_dim:].reshape(n, s.n_kv_heads, s.head_dim).transpose(1, 0, 2)[None]
+        q = (h @ layer["q"].T).reshape(n, s.n_heads, s.head_dim).transpose(1, 0, 2)[None]
+        k = (h @ layer["k"].T).reshape(n, s.n_kv_heads, s.head_dim).transpose(1, 0, 2)[None]
+        v = (h @ layer["v"].T).reshape(n, s.n_kv_heads, s.head_dim).transpose(1, 0, 2)[None]
         q, k = _rope(mx, q, cos, sin), _rope(mx, k, cos, sin)
         new_kv.append((k, v))
         if cache:
@@ -151,8 +156,7 @@ def forward(model: Llama, tokens: Any, *, positions: Any, cache: KVCache | None,
         att = mx.fast.scaled_dot_product_attention(q, k, v, scale=s.head_dim ** -0.5, mask=mask)
         x = x + att[0].transpose(1, 0, 2).reshape(n, q_dim) @ layer["o"].T
         h = mx.fast.rms_norm(x, layer["mlp_norm"], s.rms_norm_eps)
-        gate_up = h @ layer["gate_up"].T
-        gate, up = gate_up[:, :s.intermediate_size], gate_up[:, s.intermediate_size:]
+        gate, up = h @ layer["gate"].T, h @ layer["up"].T
         x = x + (mx.sigmoid(gate) * gate * up) @ layer["down"].T
     return mx.fast.rms_norm(x, model.norm, s.rms_norm_eps), new_kv
 

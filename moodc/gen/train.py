@@ -194,46 +194,59 @@ def standardiser(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x.mean(axis=0), np.maximum(x.std(axis=0), MIN_SCALE)
 
 
-def fit_softmax(z: np.ndarray, y: np.ndarray, *, n_classes: int, l2: float,
-                max_iter: int = MAX_ITER) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression by L-BFGS from zero weights (deterministic).
+def fit_softmaxes(z: np.ndarray, targets: Sequence[np.ndarray], *, n_classes: Sequence[int],
+                  l2: Sequence[float], max_iter: int = MAX_ITER) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Multinomial logistic regressions of several fields on the same features, jointly.
 
-    Minimises ``mean(-log p(y | z)) + l2 / 2 * ||W||^2`` (the bias is not penalised).
+    Field ``f`` minimises ``mean(-log p(y_f | z)) + l2[f] / 2 * ||W_f||^2`` (biases are not
+    penalised). The fields do not interact, so one L-BFGS run over all of them (from zero
+    weights: deterministic) gives the same optimum as separate runs, but each iteration is
+    a single (n, d) x (d, sum of classes) matrix product instead of one small one per field.
 
     Parameters
     ----------
     z : ndarray, shape (n, d)
         Standardised features.
-    y : ndarray of int, shape (n,)
-        Class indices in ``[0, n_classes)``; classes absent from ``y`` get low scores.
+    targets : sequence of int ndarrays, shape (n,) each
+        Class indices per field, in ``[0, n_classes[f])``; absent classes get low scores.
 
     Returns
     -------
-    weight : ndarray (d, n_classes), bias : ndarray (n_classes,)
+    list of (weight (d, n_classes[f]), bias (n_classes[f],)) per field
     """
     from scipy.optimize import minimize
 
     z = np.asarray(z, dtype=np.float64)
     n, d = z.shape
-    onehot = np.zeros((n, n_classes))
-    onehot[np.arange(n), y] = 1.0
+    bounds = np.concatenate([[0], np.cumsum(n_classes)])
+    width = int(bounds[-1])
+    onehot = np.zeros((n, width))
+    penalty = np.zeros(width)
+    for f, y in enumerate(targets):
+        onehot[np.arange(n), bounds[f] + np.asarray(y)] = 1.0
+        penalty[bounds[f]:bounds[f + 1]] = l2[f]
 
     def loss_and_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        weight, bias = theta[:d * n_classes].reshape(d, n_classes), theta[d * n_classes:]
+        weight, bias = theta[:d * width].reshape(d, width), theta[d * width:]
         logits = z @ weight + bias
-        logits -= logits.max(axis=1, keepdims=True)
-        log_norm = np.log(np.exp(logits).sum(axis=1, keepdims=True))
-        log_p = logits - log_norm
-        loss = -(onehot * log_p).sum() / n + 0.5 * l2 * (weight ** 2).sum()
-        delta = (np.exp(log_p) - onehot) / n
-        grad_w = z.T @ delta + l2 * weight
+        probs = np.empty_like(logits)
+        loss = 0.5 * float((penalty * weight ** 2).sum())
+        for f in range(len(targets)):
+            block = logits[:, bounds[f]:bounds[f + 1]]
+            block = block - block.max(axis=1, keepdims=True)
+            log_p = block - np.log(np.exp(block).sum(axis=1, keepdims=True))
+            loss -= float((onehot[:, bounds[f]:bounds[f + 1]] * log_p).sum()) / n
+            probs[:, bounds[f]:bounds[f + 1]] = np.exp(log_p)
+        delta = (probs - onehot) / n
+        grad_w = z.T @ delta + penalty * weight
         return loss, np.concatenate([grad_w.ravel(), delta.sum(axis=0)])
 
-    theta0 = np.zeros(d * n_classes + n_classes)
+    theta0 = np.zeros(d * width + width)
     result = minimize(loss_and_grad, theta0, jac=True, method="L-BFGS-B",
-                      options={"maxiter": max_iter})
-    theta = result.x
-    return theta[:d * n_classes].reshape(d, n_classes), theta[d * n_classes:]
+                      options={"maxiter": max_iter, "maxcor": 20, "gtol": 1e-6})
+    weight, bias = result.x[:d * width].reshape(d, width), result.x[d * width:]
+    return [(weight[:, bounds[f]:bounds[f + 1]].copy(), bias[bounds[f]:bounds[f + 1]].copy())
+            for f in range(len(targets))]
 
 
 def log_loss(z: np.ndarray, y: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> float:
@@ -262,22 +275,35 @@ class FieldFit:
     head: FieldHead
 
 
-def fit_field(key: str, values: tuple[Any, ...], *, z_train: np.ndarray, y_train: np.ndarray,
-              z_valid: np.ndarray, y_valid: np.ndarray,
-              l2_grid: Sequence[float] = L2_GRID) -> FieldFit:
-    """Pick the L2 with the best validation log-loss, then refit on train + valid."""
-    best: tuple[float, float, float] | None = None  # (loss, l2, accuracy)
-    for l2 in l2_grid:
-        weight, bias = fit_softmax(z_train, y_train, n_classes=len(values), l2=l2)
-        loss = log_loss(z_valid, y_valid, weight, bias)
-        accuracy = float((np.argmax(z_valid @ weight + bias, axis=1) == y_valid).mean())
-        if best is None or loss < best[0] - 1e-9:
-            best = (loss, l2, accuracy)
-    assert best is not None
-    loss, l2, accuracy = best
-    weight, bias = fit_softmax(np.concatenate([z_train, z_valid]),
-                               np.concatenate([y_train, y_valid]), n_classes=len(values), l2=l2)
-    return FieldFit(key, l2, loss, accuracy, FieldHead(key, values, weight, bias))
+def fit_fields(specs: Sequence[Any], *, z_train: np.ndarray, train_labels: Sequence[dict[str, Any]],
+               z_valid: np.ndarray, valid_labels: Sequence[dict[str, Any]],
+               l2_grid: Sequence[float] = L2_GRID,
+               progress: Progress | None = None) -> list[FieldFit]:
+    """Per field, pick the L2 with the best validation log-loss, then refit on train + valid.
+
+    ``specs`` are :class:`moodc.gen.fields.FieldSpec` values (``key`` and ``values``).
+    """
+    n_classes = [len(s.values) for s in specs]
+    y_train = [class_indices(train_labels, key=s.key, values=s.values) for s in specs]
+    y_valid = [class_indices(valid_labels, key=s.key, values=s.values) for s in specs]
+    best: list[tuple[float, float, float]] = [(np.inf, 0.0, 0.0)] * len(specs)
+    n_steps = len(l2_grid) + 1
+    for step, l2 in enumerate(l2_grid):
+        fits = fit_softmaxes(z_train, y_train, n_classes=n_classes, l2=[l2] * len(specs))
+        for f, (weight, bias) in enumerate(fits):
+            loss = log_loss(z_valid, y_valid[f], weight, bias)
+            if loss < best[f][0] - 1e-9:
+                accuracy = float((np.argmax(z_valid @ weight + bias, axis=1) == y_valid[f]).mean())
+                best[f] = (loss, l2, accuracy)
+        if progress:
+            progress("fit", step + 1, n_steps)
+    final = fit_softmaxes(np.concatenate([z_train, z_valid]),
+                          [np.concatenate([a, b]) for a, b in zip(y_train, y_valid)],
+                          n_classes=n_classes, l2=[b[1] for b in best])
+    if progress:
+        progress("fit", n_steps, n_steps)
+    return [FieldFit(s.key, b[1], b[0], b[2], FieldHead(s.key, s.values, w, c))
+            for s, b, (w, c) in zip(specs, best, final)]
 
 
 # --------------------------------------------------------------------------------------
@@ -336,14 +362,9 @@ def train_head(*, data_dir: Path = DATA_DIR, out_dir: Path | None = DEFAULT_MODE
     mean, scale = standardiser(x_all[:len(train.prompts)])
     z_train = (x_all[:len(train.prompts)] - mean) / scale
     z_valid = (x_all[len(train.prompts):] - mean) / scale
-    specs = config_fields()
-    fits = []
-    for number, spec in enumerate(specs):
-        fits.append(fit_field(spec.key, spec.values, l2_grid=l2_grid,
-                              z_train=z_train, y_train=class_indices(train.labels, key=spec.key, values=spec.values),
-                              z_valid=z_valid, y_valid=class_indices(valid.labels, key=spec.key, values=spec.values)))
-        if progress:
-            progress("fit", number + 1, len(specs))
+    fits = fit_fields(config_fields(), z_train=z_train, train_labels=train.labels,
+                      z_valid=z_valid, valid_labels=valid.labels, l2_grid=l2_grid,
+                      progress=progress)
     fit_s = time.perf_counter() - start
     head = rounded(Head(recipe, mean, scale, tuple(f.head for f in fits)))
     meta = _meta(head, fits, data_dir=data_dir, seed=seed, limit=limit,
