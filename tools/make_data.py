@@ -1,0 +1,552 @@
+"""Generate moodc's concept library and training splits from hand-authored tables.
+
+Usage::
+
+    python tools/make_data.py            # writes moodc/data/concepts/concepts.jsonl
+                                         # and moodc/data/train/{train,valid,test}.jsonl
+
+Everything is deterministic (fixed seeds, sorted inputs): re-running it reproduces the
+committed files byte for byte. The musical content lives in ``tools/concept_specs.py`` (one
+line per concept) and in the prompt templates below; this script only expands them.
+See ``moodc/data/README.md`` for the rules, the splits and the held-out policy.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import zlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import concept_specs  # noqa: E402
+from moodc import vocab  # noqa: E402
+from moodc.concepts import describe_config, keep_identity, stems, STOPWORDS  # noqa: E402
+from moodc.config.model import Config  # noqa: E402
+from moodc.data.expect import MODE_FAMILY, SCALE_FAMILIES, check_expectations  # noqa: E402
+
+CONCEPTS_PATH = ROOT / "moodc" / "data" / "concepts" / "concepts.jsonl"
+TRAIN_DIR = ROOT / "moodc" / "data" / "train"
+
+# --------------------------------------------------------------------------------------
+# Spec language → config
+# --------------------------------------------------------------------------------------
+
+#: Short spec key → config field path.
+SPEC_KEYS: dict[str, str] = {
+    "t": "tempo", "b": "brightness", "sp": "space", "e": "echo", "mo": "motion",
+    "st": "stereo", "h": "human", "d": "density", "root": "root", "m": "mode",
+    "meter": "meter", "bpm": "bpm",
+    "bass": "layers.bass", "pad": "layers.pad", "mel": "layers.melody",
+    "rh": "layers.rhythm", "tex": "layers.texture", "acc": "layers.accent",
+    "lead": "instruments.lead", "padi": "instruments.pad", "bassi": "instruments.bass",
+    "md": "composition.melody_density", "sy": "composition.syncopation",
+    "sw": "composition.swing", "pb": "composition.phrase_bars", "lp": "composition.leaps",
+    "harm": "composition.harmony", "cr": "composition.chord_rate",
+    "ext": "composition.extensions", "orn": "composition.ornament",
+    "mr": "composition.motif_repeat", "cad": "composition.cadence",
+    "ten": "composition.tension",
+}
+_BARE: dict[str, str] = {
+    **{label: "tempo" for label in ("very_slow", "slow", "medium", "fast", "very_fast")},
+    **{label: "brightness" for label in ("very_dark", "dark", "bright", "very_bright")},
+    **{mode: "mode" for mode in vocab.MODE_INTERVALS},
+    **{meter: "meter" for meter in vocab.METERS},
+}
+#: Keys pleasant for a generated root when a spec does not name one.
+_ROOTS = ("c", "d", "e", "f", "g", "a")
+
+
+def parse_spec(spec: str, *, known: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """``{field path: value}`` from spec tokens (``slow dorian tex=rain reg=3-5 @rain``)."""
+    out: dict[str, Any] = {}
+    for token in spec.split():
+        if token.startswith("@"):
+            out.update(known[token[1:].replace("_", " ")])
+        elif "=" in token:
+            key, value = token.split("=", 1)
+            if key == "reg":
+                low, high = value.split("-")
+                out["composition.register_low"] = int(low)
+                out["composition.register_high"] = int(high)
+            elif key not in SPEC_KEYS:
+                raise ValueError(f"unknown spec key {key!r} in {spec!r}")
+            else:
+                path = SPEC_KEYS[key]
+                out[path] = int(value) if path in ("density", "composition.phrase_bars") \
+                    else float(value) if path == "bpm" else value
+        elif token in _BARE:
+            out[_BARE[token]] = token
+        else:
+            raise ValueError(f"unknown bare token {token!r} in {spec!r}")
+    return out
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """A nested config dict from ``{dotted path: value}``."""
+    data: dict[str, Any] = {"version": 2}
+    for path, value in flat.items():
+        *parents, leaf = path.split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return data
+
+
+def full_config(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The validated config with every field filled, None-valued metadata dropped."""
+    dumped = Config.model_validate(dict(data)).model_dump()
+    return {k: v for k, v in dumped.items() if v is not None}
+
+
+# --------------------------------------------------------------------------------------
+# Concepts
+# --------------------------------------------------------------------------------------
+
+def concept_rows() -> list[dict[str, Any]]:
+    """Every concept of ``concept_specs`` as a library row (name, category, aliases, ...)."""
+    base = parse_spec(concept_specs.GLOBAL_DEFAULT, known={})
+    known: dict[str, dict[str, Any]] = {}
+    rows, seen = [], set()
+    for category, block in concept_specs.CATEGORY_BLOCKS.items():
+        category_default = parse_spec(concept_specs.CATEGORY_DEFAULTS[category], known={})
+        for line in block.strip().splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            name, aliases, spec = parts[0], parts[1], parts[2]
+            why = parts[3] if len(parts) > 3 else ""
+            if name in seen:
+                raise ValueError(f"duplicate concept {name!r}")
+            seen.add(name)
+            own = parse_spec(spec, known=known)
+            known[name] = own
+            rows.append(_concept_row(name, category, aliases, own, why,
+                                     {**base, **category_default}))
+    return rows
+
+
+def _concept_row(name: str, category: str, aliases: str, own: dict[str, Any], why: str,
+                 defaults: dict[str, Any]) -> dict[str, Any]:
+    flat = {**defaults, **own}
+    # a texture or accent a concept names must be audible unless it set density itself
+    if "density" not in own:
+        if own.get("layers.accent", "none") != "none":
+            flat["density"] = 6
+        elif own.get("layers.texture", "none") != "none":
+            flat["density"] = max(flat["density"], 5)
+    if "root" not in own:
+        flat["root"] = _ROOTS[zlib.crc32(name.encode()) % len(_ROOTS)]
+    flat["title"] = name
+    config = nest(flat)
+    cues = describe_config(config)
+    justification = f"{name}: {why + '. ' if why else ''}{cues}."
+    config["justification"] = justification
+    alias_list = [a.strip() for a in aliases.split(",") if a.strip() and a.strip() != name]
+    return {"name": name, "category": category, "aliases": alias_list,
+            "justification": justification, "config": full_config(config)}
+
+
+# --------------------------------------------------------------------------------------
+# Expectations a musician would insist on
+# --------------------------------------------------------------------------------------
+
+#: Instrument families: a lead in one family satisfies "instrument_any" with any member.
+INSTRUMENT_FAMILY: dict[str, list[str]] = {
+    "oud": ["oud", "ney"], "ney": ["oud", "ney"],
+    "sitar": ["sitar", "bansuri", "shehnai"], "bansuri": ["sitar", "bansuri", "shehnai"],
+    "shehnai": ["sitar", "bansuri", "shehnai"], "koto": ["koto"],
+    "square_8bit": ["square_8bit"], "celesta": ["celesta", "bell"], "organ": ["organ"],
+    "choir": ["choir"], "calliope": ["calliope"], "tuba": ["tuba", "brass"],
+    "brass": ["brass", "tuba"], "marimba": ["marimba"], "flute": ["flute"],
+}
+RHYTHM_FAMILY: dict[str, list[str]] = {
+    "maqsum": ["maqsum", "baladi", "saidi"], "baladi": ["maqsum", "baladi", "saidi"],
+    "saidi": ["maqsum", "baladi", "saidi"], "teental": ["teental", "dhol"],
+    "dhol": ["teental", "dhol"], "chiptune": ["chiptune"], "waltz": ["waltz"],
+    "march": ["march"], "bossa": ["bossa"], "taiko": ["taiko"],
+    "four_on_floor": ["four_on_floor", "electronic"],
+}
+SIGNATURE_TEXTURES = ("rain", "ocean", "wind", "stars", "vinyl", "glitch")
+SIGNATURE_ACCENTS = ("sleigh_bells", "glockenspiel", "gong", "bells")
+#: Categories whose major/minor choice a musician insists on.
+MODE_CATEGORIES = ("emotion", "season", "time_of_day", "weather", "character")
+
+
+def candidate_expectations(config: Mapping[str, Any], category: str) -> dict[str, Any]:
+    """The directional constraints one concept's config implies, most telling first."""
+    exp: dict[str, Any] = {}
+    mode = config["mode"]
+    for family, modes in SCALE_FAMILIES.items():
+        if mode in modes and family in ("middle_eastern", "japanese"):
+            exp["scale_family"] = family
+    lead = config["instruments"]["lead"]
+    if lead in INSTRUMENT_FAMILY:
+        exp["instrument_any"] = INSTRUMENT_FAMILY[lead]
+    rhythm, density = config["layers"]["rhythm"], config["density"]
+    if rhythm in RHYTHM_FAMILY and density >= 4:
+        exp["rhythm_any"] = RHYTHM_FAMILY[rhythm]
+    tempo = config["tempo"]
+    if tempo in ("very_slow", "slow"):
+        exp["tempo"] = "<=slow"
+    elif tempo in ("fast", "very_fast"):
+        exp["tempo"] = ">=fast"
+    if category in MODE_CATEGORIES and "scale_family" not in exp:
+        exp["mode_family"] = MODE_FAMILY[mode]
+    brightness = config["brightness"]
+    if brightness in ("very_dark", "dark"):
+        exp["brightness"] = "<=dark"
+    elif brightness in ("bright", "very_bright"):
+        exp["brightness"] = ">=bright"
+    texture = config["layers"]["texture"]
+    if texture in SIGNATURE_TEXTURES and density >= 5:
+        exp["texture_any"] = [texture]
+    if config["meter"] in ("3/4", "6/8"):
+        exp["meter"] = config["meter"]
+    accent = config["layers"]["accent"]
+    if accent in SIGNATURE_ACCENTS and density >= 6:
+        exp["accent_any"] = [accent]
+    return exp
+
+
+def expectations_for(sources: list[dict[str, Any]], final: Mapping[str, Any],
+                     *, limit: int = 4) -> dict[str, Any]:
+    """Constraints for a (possibly merged) example, never contradicting ``final``.
+
+    Ordinal constraints are kept only when every source satisfies them (a merge of a fast
+    and a slow concept has no tempo constraint); nominal ones come from the primary source
+    (its identity is restored by :func:`keep_identity`) and from others when ``final`` holds
+    them. At most ``limit`` constraints, primary first.
+    """
+    out: dict[str, Any] = {}
+    for rank, row in enumerate(sources):
+        for key, spec in candidate_expectations(row["config"], row["category"]).items():
+            if key in out or len(out) >= limit:
+                continue
+            agree = all(check_expectations(s["config"], {key: spec})[0] for s in sources)
+            ordinal = key in vocab.ORDINAL_LABELS or key == "mode_family"
+            if ordinal and not agree:
+                continue
+            if check_expectations(final, {key: spec})[0]:
+                out[key] = spec
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Prompt templates
+# --------------------------------------------------------------------------------------
+
+TRAIN_SINGLE = [
+    "{a}", "{a} music", "{a} vibes", "music for {a}", "a {a} mood", "something {a}",
+    "soundtrack for {a}", "{a} ambience", "sounds like {a}", "give me {a}",
+    "the feeling of {a}", "{a} atmosphere", "background music for {a}", "{a} theme",
+    "play something that feels like {a}", "a track about {a}", "{a} feels",
+    "an instrumental for {a}", "mood: {a}", "i want {a} music",
+]
+TRAIN_PAIR = [
+    "{a} {b}", "{a} in {b}", "{a} with {b}", "{a} and {b}", "{b} with a touch of {a}",
+    "{a} during {b}", "{a} meets {b}", "{a}, {b}", "a {a} {b} soundtrack", "{a} but {b}",
+    "music for {a} and {b}", "{a} at {b}", "{b} feeling, {a} style", "mix of {a} and {b}",
+]
+TRAIN_TRIPLE = [
+    "{a} {b} {c}", "{a} in {b} with {c}", "{a}, {b} and {c}",
+    "i need music for {a} on a {b} day, something {c}",
+    "a {a} piece for {b}, with hints of {c}", "{a} and {b} at {c}",
+    "imagine {a}: {b}, {c}", "background for {a} — {b}, a little {c}",
+]
+#: Templates used only in the test split (held out from training and validation).
+TEST_SINGLE = [
+    "compose {a}", "an evocative piece about {a}", "{a} please", "score for a scene of {a}",
+    "write me a {a} cue", "{a}!!", "tune evoking {a}", "craft a {a} loop",
+]
+TEST_PAIR = [
+    "{a} paired with {b}", "compose {a} crossed with {b}", "score {a} alongside {b}",
+    "{a} blended into {b}", "evoke {a} amid {b}",
+]
+TEST_TRIPLE = [
+    "score a scene: {a}, {b}, {c}", "compose {a} amid {b} plus {c}",
+    "evoke {a} alongside {b} and {c}",
+]
+
+#: Hand-picked contradictions and their primary side (first): musically the first word sets
+#: the identity, the second bends it.
+CONTRADICTIONS = [
+    ("happy", "funeral"), ("calm", "battle"), ("sad", "partying"), ("peaceful", "war"),
+    ("cheerful", "graveyard"), ("relaxing", "thunderstorm"), ("scary", "lullaby"),
+    ("slow", "rave"), ("dark", "christmas"), ("joyful", "rain"), ("lonely", "carnival"),
+    ("angry", "meditation"), ("sleepy", "workout"), ("euphoric", "funeral"),
+    ("cozy", "blizzard"), ("tense", "picnic"), ("silly", "cathedral"), ("gentle", "metal"),
+    ("melancholy", "beach"), ("triumphant", "sad"), ("quiet", "concert"), ("epic", "lullaby"),
+    ("hopeful", "post-apocalyptic"), ("playful", "horror"), ("serene", "chase"),
+    ("nostalgic", "futuristic"), ("bright", "midnight"), ("fast", "funeral"),
+    ("calm", "storm"), ("cheerful", "heartbreak"),
+]
+
+
+# --------------------------------------------------------------------------------------
+# Held-out policy
+# --------------------------------------------------------------------------------------
+
+def content_words(text: str) -> frozenset[str]:
+    """Stemmed content words of ``text`` (what the disjointness rule compares)."""
+    return frozenset(w for w in stems(text) if w not in STOPWORDS)
+
+
+def choose_heldout(rows: list[dict[str, Any]]) -> tuple[set[str], dict[str, list[str]]]:
+    """Held-out concepts (every phrase test-only) and held-out aliases of other concepts.
+
+    A phrase is eligible when none of its content words occurs in any phrase of another
+    concept, so holding it out removes its words from training without side effects. About
+    a fifth of the eligible concepts are held out whole, and one alias of about a quarter
+    of the rest (an alias whose words appear in no other phrase at all).
+    """
+    owners: dict[str, set[tuple[str, str]]] = {}
+    for row in rows:
+        for phrase in [row["name"], *row["aliases"]]:
+            for word in content_words(phrase):
+                owners.setdefault(word, set()).add((row["name"], phrase))
+
+    def unique(row: dict[str, Any], phrase: str, *, whole: bool) -> bool:
+        """Whether ``phrase``'s words occur nowhere else (whole: nowhere outside ``row``)."""
+        words = content_words(phrase)
+        if whole:
+            return bool(words) and all({n for n, _ in owners[w]} == {row["name"]} for w in words)
+        return bool(words) and all(owners[w] == {(row["name"], phrase)} for w in words)
+
+    held_concepts: set[str] = set()
+    held_aliases: dict[str, list[str]] = {}
+    for row in rows:
+        name = row["name"]
+        if name == "neutral":
+            continue
+        h = zlib.crc32(("heldout:" + name).encode()) % 100
+        phrases = [name, *row["aliases"]]
+        if h < 20 and all(unique(row, p, whole=True) for p in phrases):
+            held_concepts.add(name)
+        elif h < 45:
+            eligible = [a for a in row["aliases"] if unique(row, a, whole=False)]
+            if eligible and len(row["aliases"]) >= 2:
+                pick = eligible[zlib.crc32(name.encode()) % len(eligible)]
+                held_aliases[name] = [pick]
+    return held_concepts, held_aliases
+
+
+# --------------------------------------------------------------------------------------
+# Example builders
+# --------------------------------------------------------------------------------------
+
+def _typo(text: str, rng: random.Random) -> str:
+    """One slip (swap, drop or double a letter) in a random word of 5+ letters."""
+    words = text.split(" ")
+    long_words = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    if not long_words:
+        return text
+    i = rng.choice(long_words)
+    w = words[i]
+    k = rng.randrange(1, len(w) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:
+        w = w[:k] + w[k + 1] + w[k] + w[k + 2:]
+    elif kind == 1:
+        w = w[:k] + w[k + 1:]
+    else:
+        w = w[:k] + w[k] + w[k:]
+    words[i] = w
+    return " ".join(words)
+
+
+def _clean(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A training config: every musical field, no title/justification/provenance/seed."""
+    full = full_config(config)
+    for key in ("title", "justification", "provenance", "seed"):
+        full.pop(key, None)
+    return full
+
+
+def build_example(parts: list[tuple[str, dict[str, Any]]], template: str, *, seed: int,
+                  weights: list[float] | None = None) -> dict[str, Any]:
+    """One example: prompt from ``template`` and phrases, config from the concepts' merge."""
+    from moodc.tween import merge
+
+    keys = "abc"
+    prompt = template.format(**{keys[i]: phrase for i, (phrase, _) in enumerate(parts)})
+    rows = [row for _, row in parts]
+    if len(rows) == 1:
+        final = _clean(rows[0]["config"])
+        justification = f"'{parts[0][0]}' → {rows[0]['name']}. {describe_config(final)}."
+    else:
+        weights = weights or [1.0 / len(rows)] * len(rows)
+        merged = merge([r["config"] for r in rows], weights, seed=seed,
+                       names=[r["name"] for r in rows]).model_dump()
+        final = _clean(keep_identity(merged, [r["config"] for r in rows]))
+        said = "; ".join(f"'{p}' → {r['name']} ({w:.0%})" for (p, r), w in zip(parts, weights))
+        justification = (f"{said}. {rows[0]['name']} sets the identity, the rest bend it: "
+                         f"{describe_config(final)}.")
+    return {"prompt": " ".join(prompt.split()), "justification": justification[:600],
+            "config": final, "_rows": rows}
+
+
+def _phrases(row: dict[str, Any], *, banned: set[str]) -> list[str]:
+    return [p for p in [row["name"], *row["aliases"]] if p not in banned]
+
+
+#: Category pairs that read naturally as "A in/with B".
+PAIR_CATEGORIES = [
+    ("weather", "place"), ("time_of_day", "place"), ("emotion", "place"),
+    ("emotion", "activity"), ("culture", "time_of_day"), ("genre", "emotion"),
+    ("instrument", "place"), ("activity", "weather"), ("season", "place"),
+    ("emotion", "time_of_day"), ("genre", "activity"), ("culture", "place"),
+    ("colour", "emotion"), ("texture", "genre"), ("era", "place"), ("character", "place"),
+    ("nature", "time_of_day"), ("abstract", "activity"), ("culture", "emotion"),
+    ("instrument", "emotion"), ("weather", "time_of_day"), ("genre", "place"),
+    ("era", "genre"), ("culture", "activity"), ("abstract", "place"),
+]
+
+
+def generate_split(rows: list[dict[str, Any]], *, phrase_pool: dict[str, list[str]],
+                   singles: list[str], pairs: list[str], triples: list[str], n_single: int,
+                   n_pair: int, n_triple: int, n_contra: int, typo_rate: float, seed: int,
+                   must_include: set[str] | None = None) -> list[dict[str, Any]]:
+    """Examples from single concepts, pairs, triples and contradictions.
+
+    ``phrase_pool`` maps a concept name to the phrases this split may use; with
+    ``must_include`` (the test split) every example uses at least one phrase of a concept in
+    that set (its held-out phrases).
+    """
+    rng = random.Random(seed)
+    by_name = {r["name"]: r for r in rows}
+    usable = [r for r in rows if phrase_pool.get(r["name"])]
+    by_cat: dict[str, list[dict[str, Any]]] = {}
+    for r in usable:
+        by_cat.setdefault(r["category"], []).append(r)
+    anchors = [r for r in usable if must_include is None or r["name"] in must_include]
+    out: list[dict[str, Any]] = []
+
+    def phrase(row: dict[str, Any]) -> str:
+        return rng.choice(phrase_pool[row["name"]])
+
+    def add(parts: list[tuple[str, dict[str, Any]]], template: str,
+            weights: list[float] | None = None) -> None:
+        example = build_example(parts, template, seed=rng.randrange(2**31), weights=weights)
+        if rng.random() < typo_rate:
+            example["prompt"] = _typo(example["prompt"], rng)
+        out.append(example)
+
+    # single concepts: every anchor cycles through its phrases
+    order = list(anchors)
+    rng.shuffle(order)
+    for i in range(n_single):
+        row = order[i % len(order)]
+        add([(phrase(row), row)], rng.choice(singles))
+    for _ in range(n_pair):
+        cat_a, cat_b = rng.choice(PAIR_CATEGORIES)
+        first = rng.choice(anchors) if must_include else rng.choice(by_cat[cat_a])
+        second = rng.choice(by_cat[cat_b if first["category"] != cat_b else cat_a])
+        if first["name"] == second["name"]:
+            continue
+        parts = [(phrase(first), first), (phrase(second), second)]
+        if rng.random() < 0.5:
+            parts.reverse()
+        w = rng.choice([0.5, 0.6, 0.7])
+        add(parts, rng.choice(pairs), [w, 1 - w])
+    for _ in range(n_triple):
+        chosen = [rng.choice(anchors) if must_include else rng.choice(usable)]
+        while len(chosen) < 3:
+            row = rng.choice(usable)
+            if row["name"] not in {c["name"] for c in chosen}:
+                chosen.append(row)
+        rng.shuffle(chosen)
+        add([(phrase(r), r) for r in chosen], rng.choice(triples), [0.5, 0.3, 0.2])
+    contra = [(a, b) for a, b in CONTRADICTIONS
+              if _find(by_name, a, phrase_pool) and _find(by_name, b, phrase_pool)]
+    for i in range(n_contra if contra else 0):
+        a, b = contra[i % len(contra)]
+        ra, rb = _find(by_name, a, phrase_pool), _find(by_name, b, phrase_pool)
+        add([(a, ra), (b, rb)], "{a} {b}" if i < len(contra) else rng.choice(pairs), [0.55, 0.45])
+    return out
+
+
+def _find(by_name: dict[str, dict[str, Any]], word: str,
+          pool: dict[str, list[str]]) -> dict[str, Any] | None:
+    """The concept whose pool holds ``word`` as a phrase (name or alias)."""
+    for name, row in by_name.items():
+        if word in pool.get(name, ()):
+            return row
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------
+
+def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+def _dedupe(examples: list[dict[str, Any]], seen: set[str]) -> list[dict[str, Any]]:
+    out = []
+    for ex in examples:
+        key = " ".join(ex["prompt"].lower().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(ex)
+    return out
+
+
+def main() -> None:
+    rows = concept_rows()
+    n = write_jsonl(CONCEPTS_PATH, rows)
+    print(f"concepts: {n} -> {CONCEPTS_PATH.relative_to(ROOT)}")
+
+    held_concepts, held_aliases = choose_heldout(rows)
+    heldout_phrases = {r["name"]: ([r["name"], *r["aliases"]] if r["name"] in held_concepts
+                                   else held_aliases.get(r["name"], [])) for r in rows}
+    banned_words = set().union(*(content_words(p) for ps in heldout_phrases.values()
+                                 for p in ps))
+    train_pool = {r["name"]: [p for p in _phrases(r, banned=set(heldout_phrases[r["name"]]))
+                              if not content_words(p) & banned_words]
+                  for r in rows}
+    test_pool = {r["name"]: list(heldout_phrases[r["name"]]) or train_pool[r["name"]]
+                 for r in rows}
+    anchors = {name for name, ps in heldout_phrases.items() if ps}
+
+    seen: set[str] = set()
+    common = dict(singles=TRAIN_SINGLE, pairs=TRAIN_PAIR, triples=TRAIN_TRIPLE)
+    train = generate_split(rows, phrase_pool=train_pool, n_single=1700, n_pair=1150,
+                           n_triple=380, n_contra=90, typo_rate=0.06, seed=1, **common)
+    train = _dedupe([e for e in train if not content_words(e["prompt"]) & banned_words], seen)
+    valid = generate_split(rows, phrase_pool=train_pool, n_single=140, n_pair=130,
+                           n_triple=40, n_contra=10, typo_rate=0.06, seed=2, **common)
+    valid = _dedupe([e for e in valid if not content_words(e["prompt"]) & banned_words], seen)
+    test = generate_split(rows, phrase_pool=test_pool, singles=TEST_SINGLE, pairs=TEST_PAIR,
+                          triples=TEST_TRIPLE, n_single=170, n_pair=150, n_triple=60,
+                          n_contra=0, typo_rate=0.0, seed=3, must_include=anchors)
+    train_sets = {content_words(e["prompt"]) for e in train + valid}
+    test = _dedupe([e for e in test if content_words(e["prompt"]) & banned_words
+                    and content_words(e["prompt"]) not in train_sets], seen)
+    for ex in test:
+        ex["expect"] = expectations_for(ex["_rows"], ex["config"])
+    test = [e for e in test if e["expect"]]
+    for split, examples in (("train", train), ("valid", valid), ("test", test)):
+        for ex in examples:
+            ex.pop("_rows")
+        n = write_jsonl(TRAIN_DIR / f"{split}.jsonl", examples)
+        print(f"{split}: {n}")
+    heldout = {"concepts": sorted(held_concepts),
+               "aliases": {k: v for k, v in sorted(held_aliases.items())},
+               "words": sorted(banned_words),
+               "test_templates": TEST_SINGLE + TEST_PAIR + TEST_TRIPLE}
+    (TRAIN_DIR / "heldout.json").write_text(json.dumps(heldout, indent=1) + "\n",
+                                            encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
