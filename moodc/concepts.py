@@ -304,9 +304,9 @@ def search(query: str = "", *, category: str | None = None,
            concepts: Sequence[Concept] | None = None) -> list[Concept]:
     """Concepts relevant to ``query`` (all of them when it is empty), best first.
 
-    A concept is relevant when the matcher finds it, or when the query occurs inside its
-    name, an alias or its justification (``rain`` finds ``rainforest`` and concepts with a
-    rain texture). ``category`` keeps one category.
+    A concept is relevant when the matcher finds it, or when a word of its name, an alias
+    or its justification starts with the query (``rain`` finds ``rainforest``, ``rainbow``
+    and concepts with a rain texture, but not ``brainstorming``). ``category`` keeps one category.
 
     Raises
     ------
@@ -328,10 +328,11 @@ def search(query: str = "", *, category: str | None = None,
     scores: dict[str, float] = defaultdict(float)
     for m in match_prompt(text, concepts=library):
         scores[m.concept.name] += 10.0 + m.score
+    word_start = re.compile(r"(^|\s)" + re.escape(text))
     for c in library:
-        if any(text in normalise(p) for p in c.phrases()):
+        if any(word_start.search(normalise(p)) for p in c.phrases()):
             scores[c.name] += 5.0
-        if text in normalise(c.justification):
+        if word_start.search(normalise(c.justification)):
             scores[c.name] += 1.0
     by_name = {c.name: c for c in library}
     return [by_name[n] for n in sorted(scores, key=lambda n: (-scores[n], n))]
