@@ -285,6 +285,18 @@ def test_replay_backend_satisfies_the_protocol() -> None:
     assert set(BACKENDS) == {"x11", "macos", "windows", "replay"}
 
 
+@pytest.mark.parametrize(("name", "reason"), [("macos", "only on macOS"),
+                                              ("windows", "only on Windows")])
+def test_other_os_backends_load_anywhere_and_explain_themselves(name: str, reason: str) -> None:
+    if sys.platform in ("darwin", "win32"):
+        pytest.skip("this test checks the message shown on other platforms")
+    backend = load_backend(name)
+    assert isinstance(backend, Backend)
+    capabilities = backend.probe()
+    assert not capabilities.any_ok
+    assert all(reason in s.detail for s in capabilities.signals.values())
+
+
 def test_lost_backend_still_writes_the_partial_bucket(tmp_path: Path) -> None:
     clock = FakeClock(T0)
 

@@ -23,6 +23,9 @@ SIGNAL_LABELS: Final[dict[str, str]] = {
 def check_lines(capabilities: Capabilities) -> list[str]:
     """Human-readable lines: one per signal (ok/missing + detail), then notes and a verdict."""
     lines = [f"backend: {capabilities.backend}"]
+    details = {s.detail for s in capabilities.signals.values()}
+    if not capabilities.any_ok and len(details) == 1:
+        return lines + [f"  --  nothing can be recorded: {details.pop()}", "can record: no"]
     width = max(len(label) for label in SIGNAL_LABELS.values())
     for name, label in SIGNAL_LABELS.items():
         signal = capabilities.signals.get(name)

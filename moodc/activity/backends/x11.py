@@ -72,7 +72,9 @@ class X11Backend:
     def _connect(self) -> Any:
         name = self.display_name or os.environ.get("DISPLAY")
         if not name:
-            raise BackendUnavailable(NO_DISPLAY)
+            wayland = " (this is a Wayland session: run under XWayland or an X11 session)" \
+                if os.environ.get("WAYLAND_DISPLAY") else ""
+            raise BackendUnavailable(NO_DISPLAY + wayland)
         try:
             return display.Display(name)
         except (error.DisplayError, OSError, Exception) as exc:  # DisplayConnectionError etc.
