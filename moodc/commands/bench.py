@@ -1,0 +1,179 @@
+"""``moodc bench``: render speed and memory on this machine, next to the targets.
+
+Every figure is measured the way a user meets it: whole processes where start-up counts
+(``moodc --help``, a 60 s render), in-process render time where it does not (realtime factor),
+and a separate process's own peak RSS for the long render.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from moodc.commands._common import errors_to_exit
+
+#: Targets from the issue: (label, unit, target, True when higher is better).
+TARGETS: dict[str, tuple[str, str, float, bool]] = {
+    "realtime_factor": ("render throughput (median over examples, 44.1 kHz stereo)", "x",
+                        300.0, True),
+    "mastering_factor": ("mastering + FLAC alone (zero-cost stand-in synth)", "x", 1500.0, True),
+    "render_60s_s": ("whole process: render 60 s", "s", 1.5, False),
+    "rss_long_mib": ("peak RSS of a long render", "MiB", 250.0, False),
+    "help_s": ("whole process: moodc --help", "s", 0.3, False),
+}
+
+_RSS_CHILD = """
+import resource, sys
+from moodc.cli import cli
+try:
+    cli(sys.argv[1:], prog_name="moodc", standalone_mode=False)
+finally:
+    sys.stderr.write("\\nMAXRSS_KB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@click.command("bench")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--quick", is_flag=True,
+              help="Short version for CI smoke runs (10 s renders, 2-minute RSS render).")
+@click.option("--runs", type=int, default=3, show_default=True,
+              help="Repetitions for whole-process timings (median reported).")
+@click.option("--examples", "examples_dir", type=click.Path(path_type=Path),
+              default=Path("examples"), show_default=True,
+              help="Folder of example configs to time.")
+@errors_to_exit
+def command(fmt: str, quick: bool, runs: int, examples_dir: Path) -> None:
+    """Measure render throughput, start-up time and memory here, next to the targets.
+
+    Takes a few minutes (the long render dominates); --quick takes well under one.
+    """
+    from moodc.errors import UsageError
+
+    configs = _example_configs(examples_dir)
+    if not configs:
+        raise UsageError(f"no example configs in {examples_dir}",
+                         hint="run from the repository root or pass --examples DIR")
+    duration_s = 10.0 if quick else 60.0
+    long_s = 120.0 if quick else 1200.0
+    results = _measure(configs, duration_s=duration_s, long_s=long_s, runs=max(1, runs))
+    if fmt == "json":
+        click.echo(json.dumps(results, indent=2))
+    else:
+        _print_table(results)
+
+
+def _example_configs(folder: Path) -> list[Path]:
+    """The example files that are configs (not scores)."""
+    from moodc.config.io import detect_kind, parse_document
+
+    found = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        parsed, _ = parse_document(path)
+        if parsed is not None and detect_kind(parsed.data) == "config":
+            found.append(path)
+    return found
+
+
+def _measure(configs: list[Path], *, duration_s: float, long_s: float,
+             runs: int) -> dict[str, Any]:
+    """Every figure of the table, as plain numbers."""
+    with tempfile.TemporaryDirectory(prefix="moodc-bench-") as tmp:
+        folder = Path(tmp)
+        per_example = {p.stem: _inprocess_factor(p, folder=folder, duration_s=duration_s)
+                       for p in configs}
+        return {
+            "duration_s": duration_s,
+            "per_example_factor": per_example,
+            "realtime_factor": statistics.median(per_example.values()),
+            "mastering_factor": _mastering_factor(configs[0], folder=folder,
+                                                  duration_s=duration_s),
+            "render_60s_s": _median_process_s(
+                ["render", str(configs[0]), "--duration", str(duration_s), "-o",
+                 str(folder / "whole.flac"), "--force"], runs=runs),
+            "render_60s_duration_s": duration_s,
+            "help_s": _median_process_s(["--help"], runs=max(runs, 5)),
+            "rss_long_mib": _child_rss_mib(configs[0], folder=folder, duration_s=long_s),
+            "rss_long_duration_s": long_s,
+        }
+
+
+def _inprocess_factor(path: Path, *, folder: Path, duration_s: float) -> float:
+    """Audio seconds per wall second for one render, imports already warm."""
+    from moodc.render import render_file
+
+    out = folder / f"{path.stem}.flac"
+    result = render_file(path, out=out, duration_s=duration_s, force=True)
+    return result.realtime_factor
+
+
+def _mastering_factor(path: Path, *, folder: Path, duration_s: float) -> float:
+    """Throughput of everything but the synth: a stream that costs nothing to produce."""
+    import numpy as np
+
+    from moodc.render import render_file
+
+    rng = np.random.default_rng(0)
+    noise = (rng.standard_normal((2**17, 2)) * 0.1).astype(np.float32)
+
+    def free_stream(fields: Any, *, duration_s: float, sample_rate: int, seed: int,
+                    block_s: float = 8.0) -> Any:
+        remaining = int(round(duration_s * sample_rate))
+        while remaining > 0:
+            yield noise[: min(remaining, noise.shape[0])]
+            remaining -= noise.shape[0]
+
+    result = render_file(path, out=folder / "mastering.flac", duration_s=duration_s,
+                         force=True, stream_fn=free_stream)
+    return result.realtime_factor
+
+
+def _median_process_s(args: list[str], *, runs: int) -> float:
+    """Median wall time of ``python -m moodc.cli ARGS`` over ``runs`` processes."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "moodc.cli", *args], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _child_rss_mib(path: Path, *, folder: Path, duration_s: float) -> float:
+    """Peak resident memory of a separate process rendering ``duration_s`` seconds."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RSS_CHILD, "render", str(path), "--duration", str(duration_s),
+         "-o", str(folder / "long.flac"), "--force"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    marker = [ln for ln in done.stderr.splitlines() if ln.startswith("MAXRSS_KB=")]
+    return int(marker[-1].split("=")[1]) / 1024.0
+
+
+def _print_table(results: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"moodc bench ({results['duration_s']:g} s renders)")
+    for column in ("measure", "measured", "target", "ok"):
+        table.add_column(column)
+    for key, (label, unit, target, higher) in TARGETS.items():
+        value = results[key]
+        if key == "render_60s_s":
+            label = f"whole process: render {results['render_60s_duration_s']:g} s"
+        if key == "rss_long_mib":
+            label = f"peak RSS of a {results['rss_long_duration_s'] / 60:g}-minute render"
+        ok = value >= target if higher else value <= target
+        sign = ">=" if higher else "<="
+        table.add_row(label, f"{value:,.2f} {unit}", f"{sign} {target:g} {unit}",
+                      "[green]yes[/]" if ok else "[red]no[/]")
+    for name, factor in results["per_example_factor"].items():
+        table.add_row(f"  {name}", f"{factor:,.1f} x", "", "")
+    Console().print(table)
