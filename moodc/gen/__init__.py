@@ -110,24 +110,42 @@ def generate(prompt: str, *, seed: int = 0, temperature: float = 0.0, explain: b
 
 
 def generate_many(prompts: Iterable[str], *, seed: int = 0, temperature: float = 0.0,
-                  explain: bool = False, engine: str = "default") -> Iterator[Any]:
-    """:func:`generate` for many prompts with one model load (lazily, in order)."""
+                  explain: bool = False, engine: str = "default",
+                  group_size: int = 8) -> Iterator[Any]:
+    """:func:`generate` for many prompts with one model load, in order.
+
+    Prompts are checked as they are read and decoded ``group_size`` at a time (several
+    prompts share one forward pass); an empty prompt raises before its group is decoded.
+    """
     from moodc.gen.engines import ENGINES, GenRequest, resolve_engine
 
     _check_knobs(seed=seed, temperature=temperature)
     name = resolve_engine(engine)
     run = None
-    for prompt in prompts:
-        cleaned = check_prompt(prompt)
-        if run is None:
-            run = ENGINES[name]()
-        result = run(GenRequest(cleaned, seed=seed, temperature=float(temperature),
-                                explain=explain))
-        data = dict(result.config)
-        data["provenance"] = {"tool": "moodc gen", "prompt": cleaned[:MAX_PROVENANCE_PROMPT_CHARS],
-                              "seed": seed, "temperature": float(temperature),
-                              **result.provenance}
-        yield validate_generated(data)
+    pending: list[str] = []
+    iterator = iter(prompts)
+    while True:
+        prompt = next(iterator, None)
+        if prompt is not None:
+            pending.append(check_prompt(prompt))
+        if pending and (prompt is None or len(pending) >= group_size):
+            if run is None:
+                run = ENGINES[name]()
+            requests = [GenRequest(p, seed=seed, temperature=float(temperature), explain=explain)
+                        for p in pending]
+            for cleaned, result in zip(pending, run(requests)):
+                yield _finish(cleaned, result, seed=seed, temperature=temperature)
+            pending = []
+        if prompt is None:
+            return
+
+
+def _finish(cleaned: str, result: Any, *, seed: int, temperature: float) -> Any:
+    """An engine result with its provenance filled in, validated twice."""
+    data = dict(result.config)
+    data["provenance"] = {"tool": "moodc gen", "prompt": cleaned[:MAX_PROVENANCE_PROMPT_CHARS],
+                          "seed": seed, "temperature": float(temperature), **result.provenance}
+    return validate_generated(data)
 
 
 __all__ = ["generate", "generate_many", "check_prompt", "validate_generated"]

@@ -118,20 +118,33 @@ def field_rng(*, seed: int, key: str) -> np.random.Generator:
 
 
 @dataclass
-class Segment:
-    """Tokens of one forward: a linear run, then per field an optional name and its trie nodes."""
+class Layout:
+    """Tokens of one forward pass as a forest: each token's parent row (-1: the cache only).
 
-    linear: list[int]
-    fields: list[tuple[list[int], Trie]]
+    A token attends to the cached context, its ancestors and itself; its RoPE position is
+    one more than its parent's (the cache length for a root). This one structure expresses a
+    linear run, a field's candidate trie, and several prompts side by side in one batch.
+    """
 
+    tokens: list[int] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
 
-@dataclass
-class StepResult:
-    """What one forward produced: logits per field at branching prefixes, and the new KV."""
+    def add_chain(self, ids: Sequence[int], *, parent: int) -> int:
+        """Append ``ids`` as a chain under ``parent``; return the last row (``parent`` if none)."""
+        for token in ids:
+            self.tokens.append(int(token))
+            self.parents.append(parent)
+            parent = len(self.tokens) - 1
+        return parent
 
-    logits: list[dict[tuple[int, ...], dict[int, float]]]
-    new_kv: KVCache
-    node_index: list[dict[tuple[int, ...], int]]  # per field: prefix → row in new_kv
+    def add_trie(self, trie: Trie, *, root: int) -> dict[tuple[int, ...], int]:
+        """Append a trie's nodes under ``root``; return prefix → row (``()`` → ``root``)."""
+        rows: dict[tuple[int, ...], int] = {(): root}
+        for node in trie.nodes:
+            self.tokens.append(node[-1])
+            self.parents.append(rows[node[:-1]])
+            rows[node] = len(self.tokens) - 1
+        return rows
 
 
 @dataclass
@@ -204,76 +217,63 @@ class Decoder:
         paths = [tuple(self.value_ids[spec.key][index[v]]) for v in values]
         return build_trie(values, paths, newline_id=self.newline_id)
 
-    # -- forward of one segment -----------------------------------------------------------
-    def _run(self, segment: Segment, cache: KVCache | None, timings: Timings) -> StepResult:
-        """Run a segment with tree attention; gather logits at every branching prefix."""
+    # -- one forward over a layout -------------------------------------------------------
+    def _forward(self, layout: Layout, cache: KVCache | None, timings: Timings
+                 ) -> tuple[Any, KVCache]:
+        """Hidden states and new keys/values of every token of ``layout`` (tree attention)."""
         mx = self.mx
         past = cache[0][0].shape[2] if cache else 0
-        tokens: list[int] = list(segment.linear)
-        positions = list(range(past, past + len(tokens)))
-        parents: list[int] = [i - 1 for i in range(len(tokens))]  # -1: context only
-        owner: list[int] = [-1] * len(tokens)  # -1 linear, else field index
-        root_rows: list[int] = []
-        node_index: list[dict[tuple[int, ...], int]] = []
-        for f_index, (name, trie) in enumerate(segment.fields):
-            prev = len(segment.linear) - 1
-            for token in name:
-                tokens.append(token)
-                positions.append(positions[prev] + 1 if prev >= 0 else past)
-                parents.append(prev)
-                owner.append(f_index)
-                prev = len(tokens) - 1
-            root_rows.append(prev)
-            rows: dict[tuple[int, ...], int] = {(): prev}
-            for node in trie.nodes:
-                parent_row = rows[node[:-1]]
-                tokens.append(node[-1])
-                positions.append(positions[parent_row] + 1)
-                parents.append(parent_row)
-                owner.append(f_index)
-                rows[node] = len(tokens) - 1
-            node_index.append(rows)
-        n = len(tokens)
+        n = len(layout.tokens)
+        positions = np.empty(n, dtype=np.int32)
         mask = np.zeros((n, past + n), dtype=bool)
         mask[:, :past] = True
-        for i in range(n):  # each token sees itself and its ancestor chain
-            j = i
-            while j >= 0:
-                mask[i, past + j] = True
-                j = parents[j]
-        hidden, new_kv = forward(self.model, mx.array(tokens, dtype=mx.int32),
-                                 positions=mx.array(positions, dtype=mx.int32), cache=cache,
-                                 mask=mx.array(mask))
+        for i, parent in enumerate(layout.parents):  # parents precede children
+            if parent >= 0:
+                positions[i] = positions[parent] + 1
+                mask[i, past:past + i] = mask[parent, past:past + i]
+            else:
+                positions[i] = past
+            mask[i, past + i] = True
+        hidden, new_kv = forward(self.model, mx.array(layout.tokens, dtype=mx.int32),
+                                 positions=mx.array(positions), cache=cache, mask=mx.array(mask))
         timings.n_forwards += 1
         timings.n_tokens += n
-        # logits at branching prefixes, over their children only
-        wanted_rows, wanted_ids, keys = [], set(), []
-        for f_index, (_, trie) in enumerate(segment.fields):
+        return hidden, new_kv
+
+    def _trie_logits(self, hidden: Any, tries: Sequence[tuple[Trie, dict[tuple[int, ...], int]]]
+                     ) -> list[dict[tuple[int, ...], dict[int, float]]]:
+        """Logits at every branching prefix of every trie, over its children only.
+
+        One small matmul against the needed rows of the output head replaces the full
+        49,152-word projection.
+        """
+        mx = self.mx
+        rows, ids, keys = [], set(), []
+        for t_index, (trie, node_rows) in enumerate(tries):
             for prefix, kids in trie.children.items():
-                wanted_rows.append(node_index[f_index][prefix])
-                wanted_ids.update(kids)
-                keys.append((f_index, prefix))
-        ids = sorted(wanted_ids)
-        col = {t: c for c, t in enumerate(ids)}
-        if wanted_rows:
-            head = self.model.lm_head[mx.array(ids, dtype=mx.int32)]
-            small = hidden[mx.array(wanted_rows, dtype=mx.int32)] @ head.T
-            table = np.array(small.astype(mx.float32))
-        else:
-            mx.eval(new_kv)
-            table = np.zeros((0, 0))
-        logits: list[dict[tuple[int, ...], dict[int, float]]] = [{} for _ in segment.fields]
-        for r, (f_index, prefix) in enumerate(keys):
-            trie = segment.fields[f_index][1]
-            logits[f_index][prefix] = {t: float(table[r, col[t]]) for t in trie.children[prefix]}
-        return StepResult(logits, new_kv, node_index)
+                rows.append(node_rows[prefix])
+                ids.update(kids)
+                keys.append((t_index, prefix))
+        out: list[dict[tuple[int, ...], dict[int, float]]] = [{} for _ in tries]
+        if not rows:
+            return out
+        id_list = sorted(ids)
+        col = {t: c for c, t in enumerate(id_list)}
+        head = self.model.lm_head[mx.array(id_list, dtype=mx.int32)]
+        table = np.array(hidden[mx.array(rows, dtype=mx.int32)] @ head.T)
+        for r, (t_index, prefix) in enumerate(keys):
+            kids = tries[t_index][0].children[prefix]
+            out[t_index][prefix] = {t: float(table[r, col[t]]) for t in kids}
+        return out
 
     # -- prompt prefix ----------------------------------------------------------------------
     def _system_cache(self, timings: Timings) -> KVCache:
         """KV of the constant system-prompt prefix, computed once per Decoder."""
         if self._prefix_cache is None:
-            step = self._run(Segment(self._prefix_ids, []), None, timings)
-            self._prefix_cache = extend_cache(None, step.new_kv)
+            layout = Layout()
+            layout.add_chain(self._prefix_ids, parent=-1)
+            _, new_kv = self._forward(layout, None, timings)
+            self._prefix_cache = extend_cache(None, new_kv)
             self.mx.eval(self._prefix_cache)
         return self._prefix_cache
 
@@ -326,8 +326,9 @@ class Decoder:
         pending = self.prompt_ids(prompt) + self.encode(fmt.CHAT_SUFFIX)
         justification = None
         if explain:
-            step = self._run(Segment(pending, []), cache, timings)
-            cache = extend_cache(cache, step.new_kv)
+            layout = Layout()
+            layout.add_chain(pending, parent=-1)
+            cache = extend_cache(cache, self._forward(layout, cache, timings)[1])
             timings.prefill_s = time.perf_counter() - start
             justification, cache, pending = self._justify(cache, [], timings)
             timings.justification_s = time.perf_counter() - start - timings.prefill_s
@@ -356,15 +357,17 @@ class Decoder:
             trie = (self.full_tries[spec.key] if allowed == spec.values
                     else self._trie(spec, allowed))
             linear = pending + self.name_ids[spec.key]
-            step = self._run(Segment(linear, [([], trie)]), cache, timings)
-            value, all_scores[spec.key] = self._pick(spec, step.logits[0], trie, chosen,
+            layout = Layout()
+            rows = layout.add_trie(trie, root=layout.add_chain(linear, parent=-1))
+            hidden, new_kv = self._forward(layout, cache, timings)
+            logits = self._trie_logits(hidden, [(trie, rows)])[0]
+            value, all_scores[spec.key] = self._pick(spec, logits, trie, chosen,
                                                      seed=seed, temperature=temperature)
             chosen[spec.key] = value
             path = trie.paths[trie.values.index(value)]
-            rows = step.node_index[0]
             done = [p for p in (path[:i] for i in range(1, len(path) + 1)) if p in rows]
             keep = list(range(len(linear))) + [rows[p] for p in done]
-            cache = extend_cache(cache, step.new_kv, keep=self.mx.array(keep, dtype=self.mx.int32))
+            cache = extend_cache(cache, new_kv, keep=self.mx.array(keep, dtype=self.mx.int32))
             rest = list(path[len(done):])
             pending = rest + ([self.newline_id] if not rest or rest[-1] != self.newline_id else [])
         return chosen, all_scores
@@ -372,15 +375,52 @@ class Decoder:
     def _parallel(self, cache: KVCache, pending: list[int], *, seed: int, temperature: float,
                   timings: Timings) -> tuple[dict[str, Any], dict[str, dict[Any, float]]]:
         """Every field after the prompt in one pass; choices apply the rules in field order."""
-        step = self._run(Segment(pending, []), cache, timings)
-        cache = extend_cache(cache, step.new_kv)
-        segment = Segment([], [(self.name_ids[f.key], self.full_tries[f.key])
-                               for f in self.fields])
-        step = self._run(segment, cache, timings)
-        chosen: dict[str, Any] = {}
-        all_scores: dict[str, dict[Any, float]] = {}
-        for f_index, spec in enumerate(self.fields):
-            chosen[spec.key], all_scores[spec.key] = self._pick(
-                spec, step.logits[f_index], self.full_tries[spec.key], chosen,
-                seed=seed, temperature=temperature)
-        return chosen, all_scores
+        return self._parallel_many(cache, [pending], seed=seed, temperature=temperature,
+                                   timings=timings)[0]
+
+    def _parallel_many(self, cache: KVCache, pendings: Sequence[list[int]], *, seed: int,
+                       temperature: float, timings: Timings
+                       ) -> list[tuple[dict[str, Any], dict[str, dict[Any, float]]]]:
+        """Several prompts side by side in one forward, each with every field's segment."""
+        layout = Layout()
+        placed: list[list[tuple[Trie, dict[tuple[int, ...], int]]]] = []
+        for pending in pendings:
+            end = layout.add_chain(pending, parent=-1)
+            placed.append([
+                (self.full_tries[f.key],
+                 layout.add_trie(self.full_tries[f.key],
+                                 root=layout.add_chain(self.name_ids[f.key], parent=end)))
+                for f in self.fields])
+        hidden, _ = self._forward(layout, cache, timings)
+        flat = self._trie_logits(hidden, [t for group in placed for t in group])
+        results = []
+        for p_index in range(len(pendings)):
+            chosen: dict[str, Any] = {}
+            all_scores: dict[str, dict[Any, float]] = {}
+            for f_index, spec in enumerate(self.fields):
+                logits = flat[p_index * len(self.fields) + f_index]
+                chosen[spec.key], all_scores[spec.key] = self._pick(
+                    spec, logits, self.full_tries[spec.key], chosen, seed=seed,
+                    temperature=temperature)
+            results.append((chosen, all_scores))
+        return results
+
+    def decode_many(self, prompts: Sequence[str], *, seed: int = 0, temperature: float = 0.0,
+                    group_size: int = 8) -> list[Decoded]:
+        """:meth:`decode` (parallel schedule, no justification) for many prompts at once.
+
+        ``group_size`` prompts share each forward pass, which amortises reading the weights;
+        the result equals decoding each prompt alone (each attends only to its own tokens).
+        """
+        out: list[Decoded] = []
+        for first in range(0, len(prompts), group_size):
+            group = prompts[first:first + group_size]
+            timings = Timings()
+            start = time.perf_counter()
+            cache = self._system_cache(timings)
+            pendings = [self.prompt_ids(p) + self.encode(fmt.CHAT_SUFFIX) for p in group]
+            results = self._parallel_many(cache, pendings, seed=seed, temperature=temperature,
+                                          timings=timings)
+            timings.fields_s = time.perf_counter() - start
+            out += [Decoded(values, None, timings, scores) for values, scores in results]
+        return out

@@ -9,15 +9,16 @@
   model needed.
 - ``default``: ``tuned`` when its artifact is present, else ``base``.
 
-An engine is a callable ``(request) -> EngineResult``; :data:`ENGINES` maps each name to a
-zero-argument factory that builds it (loading the model once).
+An engine is a callable ``(requests) -> results`` over a list (so the model engine can put
+several prompts in one forward pass); :data:`ENGINES` maps each name to a zero-argument
+factory that builds it (loading the model once).
 """
 
 from __future__ import annotations
 
 import importlib.resources
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ class EngineResult:
     provenance: dict[str, Any]
 
 
-Engine = Callable[[GenRequest], EngineResult]
+Engine = Callable[[Sequence[GenRequest]], list[EngineResult]]
 
 #: Files of a tuned artifact under moodc/data/model/ (an mlx-lm LoRA adapter).
 ADAPTER_FILES: tuple[str, ...] = ("adapters.safetensors", "adapter_config.json")
@@ -88,17 +89,28 @@ def _model_engine(*, tuned: bool) -> Engine:
     decoder, files = load_decoder(adapter_dir=adapter_dir)
     name = "tuned" if tuned else "base"
 
-    def run(request: GenRequest) -> EngineResult:
+    provenance = {"engine": name, "model": f"SmolLM2-135M-Instruct@{files.gguf_sha256[:12]}",
+                  "schedule": decoder.schedule}
+
+    def result(decoded: Any) -> EngineResult:
         from moodc.gen.fields import nest
 
-        decoded = decoder.decode(request.prompt, seed=request.seed,
-                                 temperature=request.temperature, explain=request.explain)
         config = {"version": 2, **nest(decoded.values)}
         if decoded.justification:
             config["justification"] = decoded.justification
-        provenance = {"engine": name, "model": f"SmolLM2-135M-Instruct@{files.gguf_sha256[:12]}",
-                      "schedule": decoder.schedule}
-        return EngineResult(config, provenance)
+        return EngineResult(config, dict(provenance))
+
+    def run(requests: Sequence[GenRequest]) -> list[EngineResult]:
+        first = requests[0]
+        together = (decoder.schedule == "parallel" and not any(r.explain for r in requests)
+                    and all((r.seed, r.temperature) == (first.seed, first.temperature)
+                            for r in requests))
+        if together:
+            decoded = decoder.decode_many([r.prompt for r in requests], seed=first.seed,
+                                          temperature=first.temperature)
+            return [result(d) for d in decoded]
+        return [result(decoder.decode(r.prompt, seed=r.seed, temperature=r.temperature,
+                                      explain=r.explain)) for r in requests]
 
     return run
 
@@ -110,11 +122,15 @@ def _concepts_engine() -> Engine:
         raise MoodcError(f"the concepts engine is not available ({exc})",
                          hint="use --engine base") from None
 
-    def run(request: GenRequest) -> EngineResult:
-        config = concepts_engine(request.prompt, seed=request.seed)
-        data = config.model_dump(exclude_none=True) if hasattr(config, "model_dump") else dict(config)
-        data.pop("provenance", None)
-        return EngineResult(data, {"engine": "concepts"})
+    def run(requests: Sequence[GenRequest]) -> list[EngineResult]:
+        results = []
+        for request in requests:
+            config = concepts_engine(request.prompt, seed=request.seed)
+            data = (config.model_dump(exclude_none=True) if hasattr(config, "model_dump")
+                    else dict(config))
+            sources = data.pop("provenance", None)
+            results.append(EngineResult(data, {"engine": "concepts", "concepts": sources}))
+        return results
 
     return run
 
