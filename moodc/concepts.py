@@ -200,6 +200,14 @@ def stems(text: str) -> list[str]:
     return [stem(word) for word in normalise(text).split()]
 
 
+def content_words_of(text: str) -> frozenset[str]:
+    """The stemmed words of ``text`` that are not :data:`STOPWORDS` (what carries meaning).
+
+    The data's held-out rule compares prompts by this set.
+    """
+    return frozenset(w for w in stems(text) if w not in STOPWORDS)
+
+
 # --------------------------------------------------------------------------------------
 # Index
 # --------------------------------------------------------------------------------------

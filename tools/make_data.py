@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import concept_specs  # noqa: E402
 from moodc import vocab  # noqa: E402
-from moodc.concepts import describe_config, keep_identity, stems, STOPWORDS  # noqa: E402
+from moodc.concepts import content_words_of, describe_config, keep_identity  # noqa: E402
 from moodc.config.model import Config  # noqa: E402
 from moodc.data.expect import MODE_FAMILY, SCALE_FAMILIES, check_expectations  # noqa: E402
 
@@ -247,10 +247,15 @@ TRAIN_SINGLE = [
     "the feeling of {a}", "{a} atmosphere", "background music for {a}", "{a} theme",
     "play something that feels like {a}", "a track about {a}", "{a} feels",
     "an instrumental for {a}", "mood: {a}", "i want {a} music",
+    "i would love some instrumental music that reminds me of {a}",
+    "create an instrumental track inspired by {a} for my video",
+    "can you write a piece that captures the essence of {a} for me",
 ]
 TRAIN_PAIR = [
     "{a} {b}", "{a} in {b}", "{a} with {b}", "{a} and {b}", "{b} with a touch of {a}",
     "{a} during {b}", "{a} meets {b}", "{a}, {b}", "a {a} {b} soundtrack", "{a} but {b}",
+    "i'm looking for music that captures {a}, with a feeling of {b} underneath",
+    "please write an instrumental piece inspired by {a} and {b} for my project",
     "music for {a} and {b}", "{a} at {b}", "{b} feeling, {a} style", "mix of {a} and {b}",
 ]
 TRAIN_TRIPLE = [
@@ -258,11 +263,13 @@ TRAIN_TRIPLE = [
     "i need music for {a} on a {b} day, something {c}",
     "a {a} piece for {b}, with hints of {c}", "{a} and {b} at {c}",
     "imagine {a}: {b}, {c}", "background for {a} — {b}, a little {c}",
+    "for my podcast intro i want {a} mixed with {b} and just a hint of {c}",
 ]
 #: Templates used only in the test split (held out from training and validation).
 TEST_SINGLE = [
     "compose {a}", "an evocative piece about {a}", "{a} please", "score for a scene of {a}",
     "write me a {a} cue", "{a}!!", "tune evoking {a}", "craft a {a} loop",
+    "for a short film i need a cue that evokes {a} from start to finish",
 ]
 TEST_PAIR = [
     "{a} paired with {b}", "compose {a} crossed with {b}", "score {a} alongside {b}",
@@ -294,7 +301,7 @@ CONTRADICTIONS = [
 
 def content_words(text: str) -> frozenset[str]:
     """Stemmed content words of ``text`` (what the disjointness rule compares)."""
-    return frozenset(w for w in stems(text) if w not in STOPWORDS)
+    return content_words_of(text)
 
 
 def choose_heldout(rows: list[dict[str, Any]]) -> tuple[set[str], dict[str, list[str]]]:
@@ -442,7 +449,9 @@ def generate_split(rows: list[dict[str, Any]], *, phrase_pool: dict[str, list[st
     rng.shuffle(order)
     for i in range(n_single):
         row = order[i % len(order)]
-        add([(phrase(row), row)], rng.choice(singles))
+        pool = phrase_pool[row["name"]]
+        first_round = i < len(order) and row["name"] in pool
+        add([(row["name"] if first_round else phrase(row), row)], rng.choice(singles))
     for _ in range(n_pair):
         cat_a, cat_b = rng.choice(PAIR_CATEGORIES)
         first = rng.choice(anchors) if must_include else rng.choice(by_cat[cat_a])

@@ -1,0 +1,254 @@
+"""The shipped data: concept library, training splits, held-out rule and expectation language."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from moodc.concepts import LIBRARY_PATH, content_words_of, load_concepts
+from moodc.config.model import Config
+from moodc.data.expect import check_expectations
+from moodc.errors import MoodcError
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN_DIR = ROOT / "moodc" / "data" / "train"
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def splits() -> dict[str, list[dict]]:
+    return {name: _jsonl(TRAIN_DIR / f"{name}.jsonl") for name in ("train", "valid", "test")}
+
+
+@pytest.fixture(scope="module")
+def heldout() -> dict:
+    return json.loads((TRAIN_DIR / "heldout.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def by_name() -> dict:
+    return {c.name: c for c in load_concepts()}
+
+
+# --------------------------------------------------------------------------------------
+# Concept library
+# --------------------------------------------------------------------------------------
+
+def test_library_is_broad_and_every_concept_is_a_full_valid_config() -> None:
+    concepts = load_concepts()
+    assert len(concepts) >= 600
+    assert len({c.name for c in concepts}) == len(concepts), "names must be unique"
+    categories = Counter(c.category for c in concepts)
+    for category in ("place", "time_of_day", "weather", "season", "emotion", "activity",
+                     "culture", "era", "genre", "instrument", "texture", "colour", "abstract"):
+        assert categories[category] >= 15, category
+    full_keys = set(Config(version=2).model_dump()) - {"bpm", "seed", "duration", "provenance"}
+    for concept in concepts:
+        Config.model_validate(concept.config)
+        assert full_keys <= set(concept.config), concept.name
+        assert concept.config["version"] == 2
+        assert 0 < len(concept.justification) <= 600 and "\n" not in concept.justification
+        assert isinstance(concept.aliases, tuple)
+
+
+def test_library_matches_its_generator() -> None:
+    """The committed .jsonl is exactly what tools/make_data.py builds from the tables."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_data
+    finally:
+        sys.path.pop(0)
+    rows = make_data.concept_rows()
+    committed = _jsonl(LIBRARY_PATH)
+    assert rows == committed
+
+
+@pytest.mark.parametrize(("name", "checks"), [
+    ("arabian", {"mode": {"phrygian_dominant", "double_harmonic"}, "lead": {"oud", "ney"},
+                 "rhythm": {"maqsum", "baladi", "saidi"}}),
+    ("egyptian", {"mode": {"phrygian_dominant", "double_harmonic"}, "lead": {"oud", "ney"},
+                  "rhythm": {"maqsum", "baladi", "saidi"}}),
+    ("indian", {"pad": {"tanpura"}, "lead": {"sitar", "bansuri", "shehnai"},
+                "rhythm": {"teental", "dhol"}}),
+    ("japanese", {"mode": {"hirajoshi", "in_sen"}, "lead": {"koto"}}),
+    ("chiptune", {"lead": {"square_8bit"}, "rhythm": {"chiptune"},
+                  "tempo": {"fast", "very_fast"}, "brightness": {"bright", "very_bright"}}),
+    ("christmas", {"mode": {"major"}, "lead": {"celesta"}, "accent": {"sleigh_bells"}}),
+    ("funeral", {"tempo": {"very_slow"}, "mode": {"minor"},
+                 "brightness": {"dark", "very_dark"}, "lead": {"organ"}}),
+    ("waltz", {"meter": {"3/4"}, "rhythm": {"waltz"}}),
+    ("bossa nova", {"rhythm": {"bossa"}, "harmony": {"jazz"}, "extensions": {"sevenths"}}),
+    ("night", {"brightness": {"dark", "very_dark"}, "tempo": {"slow", "very_slow"},
+               "space": {"large", "vast"}}),
+])
+def test_signature_concepts_are_musically_right(by_name: dict, name: str, checks: dict) -> None:
+    config = by_name[name].config
+    actual = {"mode": config["mode"], "lead": config["instruments"]["lead"],
+              "rhythm": config["layers"]["rhythm"], "pad": config["layers"]["pad"],
+              "tempo": config["tempo"], "brightness": config["brightness"],
+              "accent": config["layers"]["accent"], "meter": config["meter"],
+              "space": config["space"], "harmony": config["composition"]["harmony"],
+              "extensions": config["composition"]["extensions"]}
+    for key, allowed in checks.items():
+        assert actual[key] in allowed, f"{name}: {key}={actual[key]} not in {allowed}"
+
+
+def test_named_textures_and_accents_are_audible(by_name: dict) -> None:
+    """A concept that names a rain/ocean texture has the density to play it (>= 5)."""
+    for concept in by_name.values():
+        texture = concept.config["layers"]["texture"]
+        if texture in ("rain", "ocean", "vinyl"):
+            assert concept.config["density"] >= 5, concept.name
+
+
+# --------------------------------------------------------------------------------------
+# Training splits
+# --------------------------------------------------------------------------------------
+
+def test_split_sizes_and_every_example_validates(splits: dict) -> None:
+    assert len(splits["train"]) >= 3000
+    assert len(splits["valid"]) >= 250
+    assert len(splits["test"]) >= 300
+    for name, rows in splits.items():
+        for row in rows:
+            assert row["prompt"].strip() and row["justification"].strip()
+            assert len(row["justification"]) <= 600
+            Config.model_validate(row["config"])
+            assert row["config"]["version"] == 2
+
+
+def test_prompts_are_unique_across_splits(splits: dict) -> None:
+    seen: set[str] = set()
+    for rows in splits.values():
+        for row in rows:
+            key = " ".join(row["prompt"].lower().split())
+            assert key not in seen, key
+            seen.add(key)
+
+
+def test_heldout_words_never_appear_in_training_prompts(splits: dict, heldout: dict) -> None:
+    banned = set(heldout["words"])
+    assert len(banned) >= 100 and len(heldout["concepts"]) >= 10
+    for row in splits["train"] + splits["valid"]:
+        overlap = content_words_of(row["prompt"]) & banned
+        assert not overlap, (row["prompt"], overlap)
+
+
+def test_every_test_prompt_is_new_wording(splits: dict, heldout: dict) -> None:
+    banned = set(heldout["words"])
+    train_sets = {content_words_of(r["prompt"]) for r in splits["train"] + splits["valid"]}
+    for row in splits["test"]:
+        words = content_words_of(row["prompt"])
+        assert words & banned, f"test prompt without a held-out word: {row['prompt']!r}"
+        assert words not in train_sets, row["prompt"]
+
+
+def test_heldout_concepts_only_in_test(splits: dict, heldout: dict, by_name: dict) -> None:
+    """Whole held-out concepts (e.g. their name and every alias) never reach training."""
+    for name in heldout["concepts"]:
+        phrases = [name, *by_name[name].aliases]
+        for row in splits["train"]:
+            text = f" {row['prompt'].lower()} "
+            assert not any(f" {p} " in text for p in phrases), (name, row["prompt"])
+
+
+def test_training_data_covers_the_variety_the_model_needs(splits: dict) -> None:
+    prompts = [r["prompt"] for r in splits["train"]]
+    lengths = [len(p.split()) for p in prompts]
+    assert sum(n <= 2 for n in lengths) >= 300, "short prompts"
+    assert sum(n >= 8 for n in lengths) >= 200, "long prompts"
+    assert "happy funeral" in prompts and "calm battle" in prompts, "contradictions"
+    text = " ".join(prompts).lower()
+    for word in ("arabian", "indian", "japanese", "chiptune", "bossa", "christmas", "rain",
+                 "study", "workout", "jazz", "celtic", "medieval"):
+        assert word in text, word
+    merged = [r for r in splits["train"] if " → " in r["justification"]
+              and r["justification"].count("→") >= 2]
+    assert len(merged) >= 1000, "examples composed from concept merges"
+
+
+def test_typos_are_present_in_training(splits: dict) -> None:
+    from moodc.concepts import STOPWORDS, _index_for, stems
+
+    index = _index_for(load_concepts())
+    template_words = set()
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_data
+    finally:
+        sys.path.pop(0)
+    for template in make_data.TRAIN_SINGLE + make_data.TRAIN_PAIR + make_data.TRAIN_TRIPLE:
+        template_words |= set(stems(template.replace("{a}", "").replace("{b}", "")
+                                    .replace("{c}", "")))
+    unknown = [r["prompt"] for r in splits["train"]
+               if any(len(w) >= 5 and w.isalpha() and w not in index.bag
+                      and w not in template_words and w not in STOPWORDS
+                      for w in stems(r["prompt"]))]
+    assert len(unknown) >= 100, "typo'd prompts teach robustness"
+
+
+# --------------------------------------------------------------------------------------
+# Expectations
+# --------------------------------------------------------------------------------------
+
+def test_every_test_example_has_expectations_its_reference_meets(splits: dict) -> None:
+    keys = Counter()
+    for row in splits["test"]:
+        assert 1 <= len(row["expect"]) <= 4
+        assert all(check_expectations(row["config"], row["expect"])), row["prompt"]
+        keys.update(row["expect"].keys())
+    for key in ("tempo", "scale_family", "instrument_any", "rhythm_any", "mode_family"):
+        assert keys[key] >= 10, key
+
+
+@pytest.mark.parametrize(("config", "expect", "result"), [
+    ({"tempo": "fast"}, {"tempo": ">=fast"}, [True]),
+    ({"tempo": "medium"}, {"tempo": ">=fast"}, [False]),
+    ({"tempo": "very_slow"}, {"tempo": "<=slow"}, [True]),
+    ({"brightness": "dark"}, {"brightness": "dark"}, [True]),
+    ({"brightness": "dark"}, {"brightness": "!=dark"}, [False]),
+    ({"composition": {"swing": "heavy"}}, {"swing": ">medium"}, [True]),
+    ({"density": 5}, {"density": ">=5"}, [True]),
+    ({"mode": "dorian"}, {"mode_family": "minor"}, [True]),
+    ({"mode": "phrygian_dominant"}, {"mode_family": "major"}, [True]),
+    ({"mode": "double_harmonic"}, {"scale_family": "middle_eastern"}, [True]),
+    ({"mode": "minor"}, {"scale_family": "japanese"}, [False]),
+    ({"meter": "3/4"}, {"meter": ["3/4", "6/8"]}, [True]),
+    ({"instruments": {"lead": "sine", "pad": "strings", "bass": "oud"}},
+     {"instrument_any": ["oud", "ney"]}, [True]),
+    ({"instruments": {"lead": "sine", "pad": "strings", "bass": "oud"}},
+     {"lead_any": ["oud"]}, [False]),
+    ({"density": 5, "layers": {"texture": "rain"}}, {"texture_any": ["rain"]}, [True]),
+    ({"density": 4, "layers": {"texture": "rain"}}, {"texture_any": ["rain"]}, [False]),
+    ({"density": 2, "layers": {"rhythm": "none"}}, {"rhythm_any": ["none"]}, [True]),
+    ({"composition": {"harmony": "jazz", "extensions": "sevenths"}},
+     {"harmony_any": ["jazz"], "extensions_any": ["sevenths", "ninths"]}, [True, True]),
+])
+def test_check_expectations_language(config: dict, expect: dict, result: list) -> None:
+    assert check_expectations(config, expect) == result
+
+
+def test_check_expectations_accepts_a_model_and_keeps_order() -> None:
+    config = Config(version=2, tempo="fast", mode="major")
+    assert check_expectations(config, {"mode_family": "minor", "tempo": ">=fast"}) == [False,
+                                                                                        True]
+
+
+@pytest.mark.parametrize("expect", [{"tempo": ">=speedy"}, {"colour": "red"},
+                                    {"scale_family": "klingon"}, {"mode_family": "both"},
+                                    {"tempo": "faster than light"}])
+def test_bad_expectations_are_errors_not_false(expect: dict) -> None:
+    with pytest.raises(MoodcError):
+        check_expectations({"tempo": "fast"}, expect)
+
+
+def test_data_files_stay_small() -> None:
+    total = sum(p.stat().st_size for p in (ROOT / "moodc" / "data").rglob("*.jsonl"))
+    assert total < 6_000_000
