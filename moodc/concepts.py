@@ -504,7 +504,7 @@ def concepts_engine(prompt: str, *, seed: int = 0, top_k: int = 4) -> Any:
     from moodc.config.model import Config  # pydantic: only when generating
     from moodc.tween import merge  # numpy: only when generating
 
-    if not normalise(prompt or ""):
+    if not (prompt or "").strip():
         raise MoodcError("the prompt is empty",
                          hint='describe a mood, e.g. moodc gen "rainy night in tokyo"')
     if top_k < 1:

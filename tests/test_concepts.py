@@ -1,0 +1,228 @@
+"""The concept engine, search and the ``moodc concepts`` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from moodc.concepts import (FALLBACK_CONCEPT, concepts_engine, find_concept, load_concepts,
+                            match_prompt, search, stem)
+from moodc.config.model import Config
+from moodc.data.expect import SCALE_FAMILIES, check_expectations
+from moodc.errors import MoodcError, UsageError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _dump(prompt: str, *, seed: int = 0) -> dict:
+    return concepts_engine(prompt, seed=seed).model_dump()
+
+
+# --------------------------------------------------------------------------------------
+# Engine: recognisable results
+# --------------------------------------------------------------------------------------
+
+def test_arabian_nights_gets_a_middle_eastern_scale_and_oud_or_ney() -> None:
+    config = _dump("arabian nights")
+    assert config["mode"] in SCALE_FAMILIES["middle_eastern"]
+    assert config["instruments"]["lead"] in ("oud", "ney")
+    assert config["layers"]["rhythm"] in ("maqsum", "baladi", "saidi")
+
+
+def test_8_bit_adventure_is_chiptune() -> None:
+    for prompt in ("8-bit adventure", "8bit adventure", "an 8 bit boss fight"):
+        config = _dump(prompt)
+        assert "square_8bit" in config["instruments"].values(), prompt
+
+
+def test_rainy_night_in_tokyo_has_rain_or_a_japanese_scale() -> None:
+    config = _dump("rainy night in tokyo")
+    assert config["layers"]["texture"] == "rain" or config["mode"] in SCALE_FAMILIES["japanese"]
+    assert "tokyo" in config["provenance"]["concepts"]
+    assert "rain" in config["provenance"]["concepts"]
+
+
+@pytest.mark.parametrize(("prompt", "expect"), [
+    ("funeral", {"tempo": "<=slow", "mode_family": "minor", "brightness": "<=dark"}),
+    ("christmas morning", {"mode_family": "major", "instrument_any": ["celesta"]}),
+    ("a waltz in vienna", {"meter": "3/4", "rhythm_any": ["waltz"]}),
+    ("bossa nova on the beach", {"rhythm_any": ["bossa"], "harmony_any": ["jazz"]}),
+    ("indian wedding", {"instrument_any": ["sitar", "bansuri", "shehnai"],
+                        "rhythm_any": ["teental", "dhol"]}),
+    ("japanese temple", {"scale_family": "japanese"}),
+    ("workout at the gym", {"tempo": ">=fast"}),
+    ("deep sleep", {"tempo": "<=slow", "brightness": "<=dark"}),
+    ("lofi beats to study to", {"texture_any": ["vinyl"], "tempo": "<=slow"}),
+])
+def test_engine_meets_a_musicians_expectations(prompt: str, expect: dict) -> None:
+    config = concepts_engine(prompt, seed=0)
+    assert all(check_expectations(config, expect)), (prompt, config.provenance)
+
+
+def test_typos_still_match() -> None:
+    assert match_prompt("thundrstorm")[0].concept.name == "thunderstorm"
+    assert match_prompt("melancholly piano")[0].concept.name in ("melancholy", "piano")
+
+
+def test_longest_phrase_wins_over_its_words() -> None:
+    names = [m.concept.name for m in match_prompt("a walk in new york")]
+    assert "new york" in names
+
+
+def test_negation_drops_a_match() -> None:
+    assert "sad" not in [m.concept.name for m in match_prompt("not sad")]
+
+
+def test_stemming_maps_inflections_together() -> None:
+    assert stem("nights") == stem("night")
+    assert stem("rainy") == stem("rain")
+    assert stem("running") == stem("run")
+
+
+# --------------------------------------------------------------------------------------
+# Engine: contract
+# --------------------------------------------------------------------------------------
+
+def test_engine_is_deterministic_per_seed_and_records_provenance() -> None:
+    prompt = "calm battle at sunset in the desert"
+    a, b = concepts_engine(prompt, seed=7), concepts_engine(prompt, seed=7)
+    assert a.model_dump() == b.model_dump()
+    provenance = a.provenance
+    assert provenance["engine"] == "concepts" and provenance["seed"] == 7
+    assert provenance["prompt"] == prompt
+    assert 2 <= len(provenance["concepts"]) <= 4
+    assert len(provenance["weights"]) == len(provenance["concepts"])
+    assert abs(sum(provenance["weights"]) - 1.0) < 1e-3
+    assert provenance["weights"] == sorted(provenance["weights"], reverse=True)
+    assert a.justification and len(a.justification) <= 600
+
+
+def test_seed_changes_a_merged_config_somewhere() -> None:
+    prompt = "happy funeral in the rain with bells"
+    dumps = {json.dumps(_dump(prompt, seed=s), sort_keys=True) for s in range(6)}
+    assert len(dumps) > 1
+
+
+def test_top_k_limits_the_concepts() -> None:
+    config = concepts_engine("rain night tokyo jazz cafe autumn", seed=0, top_k=2)
+    assert len(config.provenance["concepts"]) == 2
+    with pytest.raises(UsageError):
+        concepts_engine("rain", top_k=0)
+
+
+@pytest.mark.parametrize("prompt", ["xyzzy plugh", "qwrtzp", "???", "the of and"])
+def test_unknown_words_fall_back_to_neutral(prompt: str) -> None:
+    config = concepts_engine(prompt, seed=0)
+    assert isinstance(config, Config)
+    if config.provenance["fallback"]:
+        assert config.provenance["concepts"] == [FALLBACK_CONCEPT]
+
+
+def test_punctuation_only_is_a_fallback_not_an_error() -> None:
+    assert concepts_engine("?!", seed=0).provenance["fallback"] is True
+
+
+@pytest.mark.parametrize("prompt", ["", "   ", "\n\t"])
+def test_empty_prompt_is_an_error(prompt: str) -> None:
+    with pytest.raises(MoodcError, match="empty"):
+        concepts_engine(prompt, seed=0)
+
+
+def test_every_concept_name_finds_itself() -> None:
+    misses = [c.name for c in load_concepts()
+              if not match_prompt(c.name) or match_prompt(c.name)[0].concept.name != c.name]
+    assert len(misses) <= 10, misses
+
+
+def test_controllability_on_the_test_split() -> None:
+    """The engine satisfies most directional constraints of the held-out split."""
+    rows = [json.loads(line) for line in
+            (ROOT / "moodc" / "data" / "train" / "test.jsonl").read_text().splitlines()]
+    results = [ok for row in rows
+               for ok in check_expectations(concepts_engine(row["prompt"], seed=0),
+                                            row["expect"])]
+    assert sum(results) / len(results) >= 0.85
+
+
+# --------------------------------------------------------------------------------------
+# Search and lookup
+# --------------------------------------------------------------------------------------
+
+def test_search_rain_finds_rain_concepts_only() -> None:
+    names = [c.name for c in search("rain")]
+    assert names[0] == "rain"
+    for wanted in ("drizzle", "monsoon", "rainforest", "thunderstorm"):
+        assert wanted in names
+    assert "brainstorming" not in names and "grainy" not in names
+
+
+def test_empty_search_lists_everything_and_category_filters() -> None:
+    assert len(search("")) == len(load_concepts())
+    weather = search("", category="weather")
+    assert weather and all(c.category == "weather" for c in weather)
+    with pytest.raises(UsageError, match="weathr"):
+        search("", category="weathr")
+
+
+def test_find_concept_by_alias_and_did_you_mean() -> None:
+    assert find_concept("8-bit").name == "chiptune"
+    with pytest.raises(UsageError) as info:
+        find_concept("arabain")
+    assert "arabian" in (info.value.hint or "")
+
+
+# --------------------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------------------
+
+def _run(*args: str):
+    from moodc.cli import cli
+
+    return CliRunner().invoke(cli, ["concepts", *args], catch_exceptions=False)
+
+
+def test_cli_search_lists_rain_concepts() -> None:
+    result = _run("rain", "--format", "json")
+    assert result.exit_code == 0
+    names = [row["name"] for row in json.loads(result.output)]
+    assert "rain" in names and "drizzle" in names
+    table = _run("rain")
+    assert table.exit_code == 0 and "drizzle" in table.output
+
+
+def test_cli_lists_all_without_search() -> None:
+    result = _run("--format", "json")
+    assert len(json.loads(result.output)) == len(load_concepts())
+
+
+def test_cli_show_prints_a_valid_config() -> None:
+    result = _run("--show", "arabian", "--format", "json")
+    assert result.exit_code == 0
+    Config.model_validate(json.loads(result.output)["config"])
+    yaml_result = _run("--show", "arabian")
+    assert yaml_result.exit_code == 0 and "phrygian_dominant" in yaml_result.output
+
+
+def test_cli_unknown_show_name_exits_2_with_did_you_mean() -> None:
+    result = _run("--show", "arabain")
+    assert result.exit_code == 2
+    assert "did you mean" in result.output and "arabian" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_bad_category_exits_2() -> None:
+    result = _run("--category", "nope")
+    assert result.exit_code == 2 and "no category" in result.output
+
+
+def test_command_module_does_not_import_numpy() -> None:
+    code = ("import sys, moodc.commands.concepts, moodc.concepts; "
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
