@@ -8,7 +8,9 @@ Spec tokens are ``key=value`` pairs over the V2 fields (short keys, see ``SPEC_K
 ``make_data.py``), bare labels that are unambiguous (``slow``, ``very_fast``, ``dark``,
 ``bright``, a mode name such as ``dorian``, a meter such as ``3/4``), and ``@other`` to start
 from an earlier concept's spec. Anything not given comes from the category default, then the
-global default. The musical choices are the product: tempo, mode, brightness, rhythm, the
+global default; voices a spec leaves open (the bass and pad timbre, the melody style) follow
+the style through ``DERIVED_DEFAULTS`` in ``make_data.py`` (rock → saw bass, walking bass →
+plucked upright, jazz → electric-piano pad...). The musical choices are the product: tempo, mode, brightness, rhythm, the
 instruments and the space are chosen the way a working musician would score the word.
 
 Short keys: t tempo, b brightness, sp space, e echo, mo motion, st stereo, h human, d density,
@@ -767,7 +769,7 @@ insects | crickets, cicadas, bugs, fireflies | slow major tex=noise_wash acc=bli
 flowers | flower, blossoms, petals, bouquet | medium major bright lead=celesta padi=strings acc=chime harm=folk d=6
 tree | trees, oak, ancient tree, willow | slow dorian lead=flute padi=strings bass=drone harm=folk tex=wind d=5
 leaves | rustling leaves, foliage | slow major tex=wind lead=pluck md=sparse d=5
-thunder | rumble, rumbling, distant thunder | slow phrygian very_dark rh=taiko bass=sub acc=gong tex=rain d=6
+thunder | rumble, rumbling, distant thunder | slow phrygian very_dark lead=strings rh=taiko bass=sub acc=gong tex=rain d=6
 sand | sandy dunes, grains of sand | slow phrygian_dominant tex=wind lead=ney pad=drift d=5
 snowflake | snowflakes falling, flurries | slow lydian very_bright lead=celesta acc=glockenspiel tex=shimmer md=sparse d=6
 waves | crashing waves, surf break, tide, tides | slow major tex=ocean pad=swell bass=pulsing lead=sine d=5 mo=medium

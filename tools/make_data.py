@@ -131,9 +131,49 @@ def concept_rows() -> list[dict[str, Any]]:
     return rows
 
 
+#: Derived voice choices for concepts whose spec leaves them open: (field, rule) where each
+#: rule is a list of (condition on the concept's fields, value), first match wins. A bass
+#: line is a sine only when nothing in the style asks for another timbre.
+DERIVED_DEFAULTS: dict[str, list[tuple[dict[str, tuple[str, ...]], str]]] = {
+    "instruments.bass": [
+        ({"instruments.lead": ("square_8bit",)}, "square_8bit"),
+        ({"layers.rhythm": ("chiptune",)}, "square_8bit"),
+        ({"layers.rhythm": ("rock",)}, "saw"),
+        ({"composition.extensions": ("power",)}, "saw"),
+        ({"layers.rhythm": ("march",), "layers.bass": ("octave", "fifths")}, "tuba"),
+        ({"layers.bass": ("walking",)}, "pluck"),
+        ({"composition.harmony": ("cinematic",), "instruments.pad": ("strings",)}, "strings"),
+        ({"instruments.pad": ("organ",), "layers.bass": ("drone", "sustained")}, "organ"),
+    ],
+    "instruments.pad": [
+        ({"instruments.lead": ("square_8bit",)}, "square_8bit"),
+        ({"layers.rhythm": ("electronic", "four_on_floor")}, "saw"),
+        ({"composition.harmony": ("jazz",)}, "electric_piano"),
+        ({"instruments.lead": ("choir",)}, "choir"),
+    ],
+    "layers.melody": [
+        ({"composition.ornament": ("heavy", "florid")}, "ornamental"),
+        ({"composition.leaps": ("very_leapy",)}, "arpeggio"),
+        ({"composition.tension": ("ramp",), "instruments.lead": ("brass", "strings")}, "rising"),
+    ],
+}
+
+
+def _derive(flat: dict[str, Any], own: dict[str, Any]) -> None:
+    """Fill the voice choices a spec left open from :data:`DERIVED_DEFAULTS` (in place)."""
+    for path, rules in DERIVED_DEFAULTS.items():
+        if path in own:
+            continue
+        for condition, value in rules:
+            if all(flat.get(key) in allowed for key, allowed in condition.items()):
+                flat[path] = value
+                break
+
+
 def _concept_row(name: str, category: str, aliases: str, own: dict[str, Any], why: str,
                  defaults: dict[str, Any]) -> dict[str, Any]:
     flat = {**defaults, **own}
+    _derive(flat, own)
     # a texture or accent a concept names must be audible unless it set density itself
     if "density" not in own:
         if own.get("layers.accent", "none") != "none":
