@@ -418,7 +418,7 @@ ethiopian | ethiopia, addis ababa, ethio-jazz | medium minor_pentatonic lead=bra
 south african | south africa, township, soweto | medium major lead=brass padi=choir bass=walking rh=soft_four harm=folk sy=medium
 hawaiian | hawaii, aloha, ukulele beach | slow major lead=pluck padi=strings bass=fifths tex=ocean e=subtle harm=folk sw=light d=5
 polynesian | polynesia, tahiti, samoa, maori | medium major_pentatonic lead=pluck rh=taiko bass=fifths harm=folk tex=ocean d=5
-aboriginal | didgeridoo, outback, dreamtime, australian outback | slow minor_pentatonic bass=drone pad=drift lead=ney rh=minimal acc=wood_block tex=wind harm=drone d=6
+aboriginal | didgeridoo, outback, dreamtime, australian outback | slow minor_pentatonic bass=drone bassi=saw pad=drift lead=sine mel=minimal rh=minimal acc=wood_block tex=wind harm=drone d=6
 klezmer | jewish, yiddish, shtetl | fast phrygian_dominant 2/4 rh=march lead=flute padi=strings bass=octave orn=florid harm=folk
 romani | gypsy, gypsy jazz, manouche, romany | fast harmonic_minor rh=brush lead=pluck bass=octave sw=medium orn=heavy harm=jazz ext=sevenths
 hungarian | hungary, budapest, csardas | fast harmonic_minor 2/4 lead=strings bass=octave rh=march orn=heavy ten=ramp
@@ -454,7 +454,7 @@ ancient | antiquity, ancient times, ancient world | slow dorian lead=ney pad=fif
 ancient rome | roman, rome empire, gladiator, colosseum | medium mixolydian rh=march lead=brass pad=cinematic bass=octave harm=cinematic cad=strong
 ancient greece | olympus, greek myth, odyssey, spartan | medium dorian lead=pluck bass=drone pad=fifths harm=modal orn=medium
 ancient egypt | old kingdom, sphinx, tutankhamun | slow double_harmonic lead=ney pad=drift bass=drone rh=baladi orn=heavy
-prehistoric | stone age, cavemen, primeval, tribal drums | slow minor_pentatonic rh=taiko bass=drone lead=ney pad=none h=loose harm=drone d=4
+prehistoric | stone age, cavemen, primeval, tribal drums | slow minor_pentatonic rh=taiko bass=drone lead=flute pad=none h=loose harm=drone d=4
 steampunk | clockwork, brass gears, airship | medium dorian rh=march lead=calliope padi=brass bass=octave acc=wood_block h=robotic d=6
 cyberpunk | cyber, blade runner, dystopian city, high tech low life | medium phrygian dark rh=electronic lead=saw padi=saw bass=sub e=heavy tex=rain sp=large d=5 | dark saw pads and rain
 post-apocalyptic | apocalypse, wasteland survivor, fallout, ruins of civilization | slow locrian very_dark tex=wind lead=pluck pad=dark bass=drone e=heavy d=5 sp=vast
@@ -615,7 +615,7 @@ accordion | squeezebox, concertina, bandoneon | medium major 3/4 lead=calliope p
 banjo | banjos, clawhammer | fast major lead=pluck bass=fifths rh=soft_four harm=folk md=busy
 mandolin | bouzouki, mandola | fast major lead=pluck padi=pluck bass=fifths harm=folk md=busy
 ukulele | uke, ukulele strum | medium major bright lead=pluck bass=fifths rh=soft_four harm=folk sw=light
-didgeridoo | didjeridu, yidaki | slow minor_pentatonic bass=drone pad=drift lead=ney rh=minimal harm=drone
+didgeridoo | didjeridu, yidaki | slow minor_pentatonic bass=drone bassi=saw pad=drift lead=sine mel=minimal rh=minimal harm=drone
 taiko | taiko drums, japanese drums, war drums | fast in_sen rh=taiko bass=pulsing lead=flute acc=gong ten=ramp d=6
 djembe | hand drums, bongos, congas, drum circle | fast minor_pentatonic rh=minimal acc=wood_block sy=heavy h=loose lead=marimba d=6
 gong | gongs, tam-tam, singing bowl, singing bowls | very_slow major acc=gong pad=drift bass=drone md=very_sparse lead=bell d=6 sp=vast
@@ -746,7 +746,7 @@ rural | country life, pastoral, bucolic | slow major lead=flute bass=fifths harm
 epicness | grandeur, legendary, legend, mythic, mythical | slow minor lead=brass padi=choir pad=cinematic rh=taiko harm=cinematic sp=vast ten=ramp
 military | army, soldiers, troops, regiment | medium minor 2/4 rh=march lead=brass bass=octave h=tight cad=strong
 royal court | nobility, aristocracy, aristocratic | medium major lead=pluck padi=strings bass=walking orn=heavy cad=very_strong
-tribal | tribe, primal, ritual, ritual drums | medium minor_pentatonic rh=taiko bass=drone h=loose lead=ney harm=drone
+tribal | tribe, primal, ritual, ritual drums | medium minor_pentatonic rh=taiko bass=drone h=loose lead=flute harm=drone
 cheap | cheesy, tacky, kitsch | fast major lead=square_8bit padi=organ rh=electronic h=robotic
 energy | energetic, high energy, lively, vibrant, dynamic | fast major bright rh=four_on_floor bass=octave md=busy d=5
 lazy | laziness, idle, slacker, lounging | slow major rh=brush sw=heavy h=loose md=sparse lead=electric_piano harm=jazz

@@ -202,7 +202,7 @@ INSTRUMENT_FAMILY: dict[str, list[str]] = {
     "sitar": ["sitar", "bansuri", "shehnai"], "bansuri": ["sitar", "bansuri", "shehnai"],
     "shehnai": ["sitar", "bansuri", "shehnai"], "koto": ["koto"],
     "square_8bit": ["square_8bit"], "celesta": ["celesta", "bell"], "organ": ["organ"],
-    "choir": ["choir"], "calliope": ["calliope"], "tuba": ["tuba", "brass"],
+    "choir": ["choir"], "calliope": ["calliope", "organ"], "tuba": ["tuba", "brass"],
     "brass": ["brass", "tuba"], "marimba": ["marimba"], "flute": ["flute"],
 }
 RHYTHM_FAMILY: dict[str, list[str]] = {
@@ -212,6 +212,28 @@ RHYTHM_FAMILY: dict[str, list[str]] = {
     "march": ["march"], "bossa": ["bossa"], "taiko": ["taiko"],
     "four_on_floor": ["four_on_floor", "electronic"],
 }
+#: A regional lead is only *insisted on* in its own musical context: a shehnai standing in for
+#: bagpipes (scottish) or a ney for an ancient aulos is a timbre choice, not an expectation.
+IDIOMATIC_CONTEXT: dict[str, dict[str, tuple[str, ...]]] = {
+    "oud": {"mode": ("phrygian_dominant", "double_harmonic", "harmonic_minor")},
+    "ney": {"mode": ("phrygian_dominant", "double_harmonic", "harmonic_minor")},
+    "sitar": {"layers.pad": ("tanpura",), "layers.rhythm": ("teental", "dhol")},
+    "bansuri": {"layers.pad": ("tanpura",), "layers.rhythm": ("teental", "dhol")},
+    "shehnai": {"layers.pad": ("tanpura",), "layers.rhythm": ("teental", "dhol")},
+    "koto": {"mode": ("hirajoshi", "in_sen", "major_pentatonic", "minor_pentatonic")},
+}
+
+
+def _idiomatic(lead: str, config: Mapping[str, Any]) -> bool:
+    """Whether ``lead`` is in its own context in ``config`` (any listed field matches)."""
+    context = IDIOMATIC_CONTEXT.get(lead)
+    if context is None:
+        return True
+    flat = {"mode": config["mode"], "layers.pad": config["layers"]["pad"],
+            "layers.rhythm": config["layers"]["rhythm"]}
+    return any(flat[key] in allowed for key, allowed in context.items())
+
+
 SIGNATURE_TEXTURES = ("rain", "ocean", "wind", "stars", "vinyl", "glitch")
 SIGNATURE_ACCENTS = ("sleigh_bells", "glockenspiel", "gong", "bells")
 #: Categories whose major/minor choice a musician insists on.
@@ -226,7 +248,7 @@ def candidate_expectations(config: Mapping[str, Any], category: str) -> dict[str
         if mode in modes and family in ("middle_eastern", "japanese"):
             exp["scale_family"] = family
     lead = config["instruments"]["lead"]
-    if lead in INSTRUMENT_FAMILY:
+    if lead in INSTRUMENT_FAMILY and _idiomatic(lead, config):
         exp["instrument_any"] = INSTRUMENT_FAMILY[lead]
     rhythm, density = config["layers"]["rhythm"], config["density"]
     if rhythm in RHYTHM_FAMILY and density >= 4:
