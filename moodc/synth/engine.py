@@ -37,6 +37,8 @@ REVERB_SEND: dict[str, float] = {
 #: Reverb size (delay-length scale) per space label order; small rooms have short paths.
 REVERB_SIZE: dict[str, float] = {"small": 0.55, "medium": 0.8, "large": 1.0, "vast": 1.25}
 MASTER_GAIN = 0.7
+#: Texture events (stars, glitch blips) relative to the texture's continuous noise bed.
+TEXTURE_EVENT_GAIN = 3.0
 
 
 def layer_rng(seed: int, key: str) -> np.random.Generator:
@@ -139,7 +141,7 @@ class _Sounds:
         _, instrument, midi, n_gate, glide, cut = key
         return self.cache.get((key, sr, ctl.cutoff_scale), lambda: render_note(
             instrument, midi=midi, n_gate=n_gate, sample_rate=sr,
-            cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide))
+            cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=self.cache))
 
     def render(self, out: np.ndarray, start: int) -> None:
         """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n)."""
@@ -196,6 +198,7 @@ class BlockRenderer:
             buf = np.zeros((2, n), dtype=np.float32)
             self.layers[name].render(buf, start)
             if name == "texture" and self.texture is not None:
+                buf *= np.float32(TEXTURE_EVENT_GAIN)  # sparkles sit above the noise bed
                 buf += self.texture.process(start, n)
             buf *= np.float32(LAYER_GAIN[name])
             out[name] = self._motion(name, buf, t)

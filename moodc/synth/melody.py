@@ -66,6 +66,27 @@ ORNAMENTS: tuple[tuple[str, float], ...] = (
     ("grace", 0.35), ("mordent", 0.25), ("trill", 0.15), ("slide", 0.25))
 
 
+class Quota:
+    """A deterministic "probability": fires a fraction ``p`` of the times it is asked.
+
+    Error diffusion instead of independent coin flips, so a label's probability is honoured
+    exactly even over a few notes (``rare`` really is rarer than ``sometimes`` in every
+    render, not just on average) and the decisions consume no random numbers, leaving the
+    rest of the melody's random stream untouched when a label changes.
+    """
+
+    def __init__(self, p: float, *, start: float = 0.5) -> None:
+        self.p = p
+        self.acc = start
+
+    def __call__(self) -> bool:
+        self.acc += self.p
+        if self.acc >= 1.0 - 1e-9:
+            self.acc -= 1.0
+            return True
+        return False
+
+
 def _grid(ctl: Controls) -> float:
     """Melody grid step in beats: eighths in simple meters, eighths of a 6/8 dotted beat."""
     return 1.0 / ctl.beat_division
@@ -88,11 +109,12 @@ def _onsets(ctl: Controls, style: MelodyStyle, n_steps: int, step_beats: float,
     return out
 
 
-def _walk(index: int, target: float, n_pitches: int, step_prob: float,
+def _walk(index: int, target: float, n_pitches: int, step: Quota,
           rng: np.random.Generator) -> int:
     """Next scale index: a step (±1) or a leap (±2..5), biased toward ``target``."""
     up = rng.random() < 1.0 / (1.0 + np.exp(-(target - index) / 2.0))
-    size = 1 if rng.random() < step_prob else int(rng.integers(2, 6))
+    leap = int(rng.integers(2, 6))
+    size = 1 if step() else leap
     nxt = index + (size if up else -size)
     if nxt < 0 or nxt >= n_pitches:
         nxt = index - (size if up else -size)
@@ -172,7 +194,11 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
     phrase_beats = comp.phrase_bars * ctl.beats_per_bar
     n_steps = int(round(phrase_beats / step))
     curve = TENSION_CURVES[comp.tension]
-    step_prob = 1.0 - min((1.0 - comp.step_prob) * style.leap_mul, 0.95)
+    step_quota = Quota(1.0 - min((1.0 - comp.step_prob) * style.leap_mul, 0.95))
+    motif_quota = Quota(comp.motif_prob)
+    cadence_quota = Quota(comp.cadence_prob)
+    decorate = (Quota(comp.syncopation_prob),
+                Quota(min(comp.ornament_prob + style.ornament_add, 0.95)))
     notes: list[Note] = []
     motif: list[tuple[int, int]] | None = None  # (slot, scale-index offset)
     index = len(pitches) // 2
@@ -181,7 +207,7 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
     for phrase in range(n_phrases):
         start_beat = phrase * phrase_beats
         slots = _onsets(ctl, style, n_steps, step, rng)
-        use_motif = motif is not None and rng.random() < comp.motif_prob
+        use_motif = motif is not None and motif_quota()
         response = style.pattern == "call_response" and phrase % 2 == 1
         if use_motif or response:
             slots = [s for s, _ in motif] if motif else slots
@@ -207,18 +233,20 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
             elif j == 0:
                 index = _nearest_chord_tone(int(round(target)), pitches, chord)
             else:
-                index = _walk(index, target, len(pitches), step_prob, rng)
+                index = _walk(index, target, len(pitches), step_quota, rng)
                 if slot % int(round(1 / step)) == 0 and rng.random() < 0.6:
                     index = _nearest_chord_tone(index, pitches, chord)
             figure.append((slot, index))
         # cadence: the last note goes to the tonic and is held to the phrase end
-        if figure and rng.random() < comp.cadence_prob:
+        cadence = bool(figure) and cadence_quota()
+        if cadence:
             slot, idx = figure[-1]
             figure[-1] = (slot, _nearest_tonic(idx, pitches, ctl.root_pc))
         if motif is None and len(figure) >= 2:
             motif = figure[: max(2, len(figure) // 2)]
         notes += _phrase_notes(ctl, style, figure, pitches, start_beat, n_steps, step,
-                               instrument, rng, previous_midi)
+                               instrument, rng, previous_midi, cadence=cadence,
+                               decorate=decorate, response=response)
         if notes:
             previous_midi = notes[-1].midi
     return [n for n in notes if n.start_s < n_beats * ctl.beat_s]
@@ -227,11 +255,17 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
 def _phrase_notes(ctl: Controls, style: MelodyStyle, figure: list[tuple[int, int]],
                   pitches: np.ndarray, start_beat: float, n_steps: int, step: float,
                   instrument: str, rng: np.random.Generator,
-                  previous_midi: float | None) -> list[Note]:
-    """Turn (slot, scale index) pairs into timed notes with syncopation, swing, ornaments."""
+                  previous_midi: float | None, *, cadence: bool,
+                  decorate: tuple[Quota, Quota], response: bool) -> list[Note]:
+    """Turn (slot, scale index) pairs into timed notes with syncopation, swing, ornaments.
+
+    A cadence holds the phrase's last note to the phrase end at full weight; a phrase
+    without one trails off (its last note shortened and softer). Responses (call and
+    response) answer softer than the call.
+    """
     comp = ctl.comp
     out: list[Note] = []
-    ornament_prob = min(comp.ornament_prob + style.ornament_add, 0.95)
+    syncopate, ornament = decorate
     kinds = [k for k, _ in ORNAMENTS]
     weights = np.array([w for _, w in ORNAMENTS])
     for j, (slot, idx) in enumerate(figure):
@@ -239,10 +273,12 @@ def _phrase_notes(ctl: Controls, style: MelodyStyle, figure: list[tuple[int, int
         gap = (next_slot - slot) * step
         last = j == len(figure) - 1
         length = gap if last else min(gap * style.length_mul, style.max_len_beats)
+        if last and not cadence:
+            length = min(gap * 0.5, style.max_len_beats)
         onset = slot * step
         if style.pattern == "heroic" and not last and gap >= 2 * step:
             length = gap * 0.75  # dotted, detached
-        if j > 0 and rng.random() < comp.syncopation_prob:
+        if j > 0 and syncopate():
             onset -= step / 2.0  # anticipation: push the note half a grid step early
             length += step / 2.0
         if ctl.beat_division == 2 and slot % 2 == 1:
@@ -251,11 +287,12 @@ def _phrase_notes(ctl: Controls, style: MelodyStyle, figure: list[tuple[int, int
             onset += (comp.swing_ratio - 0.5) * step
         x = slot / n_steps
         velocity = style.velocity * (0.85 + 0.15 * (slot % int(round(1 / step)) == 0)) \
-            * (0.85 + 0.3 * x * (style.contour >= 0))
+            * (0.85 + 0.3 * x * (style.contour >= 0)) * (0.75 if response else 1.0) \
+            * (1.1 if last and cadence else 1.0)
         note = Note((start_beat + onset) * ctl.beat_s, max(length, step * 0.5) * ctl.beat_s,
                     float(pitches[idx]), float(min(velocity, 1.0)), instrument, pan=-0.15)
-        if rng.random() < ornament_prob:
-            kind = kinds[int(rng.choice(len(kinds), p=weights / weights.sum()))]
+        kind = kinds[int(rng.choice(len(kinds), p=weights / weights.sum()))]
+        if ornament():
             prev = out[-1].midi if out else previous_midi
             out += _ornament(note, beat_s=ctl.beat_s, pitches=pitches, index=idx,
                              previous_midi=prev, kind=kind)

@@ -22,8 +22,16 @@ PROGRESSIONS: dict[str, tuple[tuple[int, ...], ...]] = {
     "modal": ((0, 6, 0, 1), (0, 1, 0, 6), (0, 0, 6, 0)),
     "drone": ((0,), (0, 0, 0, 4)),
     "folk": ((0, 3, 0, 4), (0, 4, 3, 0), (0, 3, 4, 0)),
-    "blues": ((0, 0, 0, 0, 3, 3, 0, 0, 4, 3, 0, 4),),
+    "blues": ((0, 3, 0, 0, 3, 3, 0, 0, 4, 3, 0, 4),),  # 12-bar with the quick change to IV
 }
+
+#: Colour tones a harmony style adds to every chord, as roles (see ROLE_INTERVALS / steps):
+#: jazz and blues live on sevenths, ambient on added ninths, drone keeps an open fifth.
+HARMONY_COLOUR: dict[str, tuple[str, ...]] = {
+    "pop": (), "jazz": ("seventh",), "cinematic": (), "ambient": ("ninth",), "modal": (),
+    "drone": (), "folk": (), "blues": ("seventh",),
+}
+ROLE_STEPS: dict[str, int] = {"seventh": 6, "ninth": 8}
 
 #: Chord tones per extension, as 7-note scale steps above the chord root (0 = root, 2 = third,
 #: 4 = fifth, 6 = seventh, 8 = ninth). ``sus`` and ``power`` are built by interval below.
@@ -76,7 +84,8 @@ def scale_pitches(*, root_pc: int, scale: tuple[int, ...], low_midi: int,
     return np.array([m for m in range(low_midi, high_midi + 1) if m % 12 in pcs], dtype=int)
 
 
-def chord_intervals(degree: int, *, scale: tuple[int, ...], extensions: str) -> tuple[int, ...]:
+def chord_intervals(degree: int, *, scale: tuple[int, ...], extensions: str,
+                    colour: tuple[str, ...] = ()) -> tuple[int, ...]:
     """Semitone intervals above the chord root of the chord on scale ``degree``.
 
     Seven-note scales stack scale thirds (so ``minor`` gives minor/major/diminished chords
@@ -88,15 +97,18 @@ def chord_intervals(degree: int, *, scale: tuple[int, ...], extensions: str) -> 
     root = scale[degree % n]
     pcs = {s % 12 for s in scale}
     if n == 7 and extensions not in ("sus", "power"):
+        steps = list(EXTENSION_STEPS[extensions])
+        steps += [ROLE_STEPS[r] for r in colour if ROLE_STEPS[r] not in steps]
         out = []
-        for step in EXTENSION_STEPS[extensions]:
+        for step in steps:
             octave, idx = divmod(degree + step, n)
             out.append(scale[idx] + 12 * octave - root)
         return tuple(out)
     out = [0]
-    for role in EXTENSION_ROLES[extensions]:
+    for role in EXTENSION_ROLES[extensions] + tuple(r for r in colour
+                                                    if r not in EXTENSION_ROLES[extensions]):
         for interval in ROLE_INTERVALS[role]:
-            if (root + interval) % 12 in pcs and interval not in out:
+            if (root + interval) % 12 in pcs and interval % 12 not in [o % 12 for o in out]:
                 out.append(interval)
                 break
     return tuple(out)
@@ -137,7 +149,8 @@ def chord_timeline(*, n_beats: float, beats_per_bar: int, chord_bars: float, har
             length_beats=length_beats,
             degree=degree,
             root_pc=(root_pc + scale[degree]) % 12,
-            intervals=chord_intervals(degree, scale=scale, extensions=extensions),
+            intervals=chord_intervals(degree, scale=scale, extensions=extensions,
+                                      colour=HARMONY_COLOUR[harmony]),
         ))
     return chords
 

@@ -62,33 +62,54 @@ def harmonic_table(amps: np.ndarray, *, phases: np.ndarray | None = None) -> np.
     return np.append(table, table[0]).astype(np.float32)
 
 
-def read_table(table: np.ndarray, phase_cycles: np.ndarray) -> np.ndarray:
-    """Read ``table`` at ``phase_cycles`` (float64, any range) with linear interpolation."""
-    pos = (phase_cycles % 1.0) * TABLE_SIZE
-    idx = pos.astype(np.int32)
-    frac = (pos - idx).astype(np.float32)
+PHASE_BITS = 32  # integer phase accumulator: one cycle = 2**32, wraps for free
+TABLE_BITS = 11  # log2(TABLE_SIZE)
+CONTROL_N = 32  # pitch modulation (vibrato, glides) is computed every CONTROL_N samples
+
+
+def read_table(table: np.ndarray, phase: np.ndarray) -> np.ndarray:
+    """Read ``table`` at integer phase ``phase`` (uint32, 2**32 = one cycle), linear interp."""
+    idx = phase >> np.uint32(PHASE_BITS - TABLE_BITS)
+    frac = (phase & np.uint32((1 << (PHASE_BITS - TABLE_BITS)) - 1)).astype(np.float32)
+    frac *= np.float32(1.0 / (1 << (PHASE_BITS - TABLE_BITS)))
     lo = table[idx]
-    return lo + (table[idx + 1] - lo) * frac
+    hi = table[idx + 1]
+    hi -= lo
+    hi *= frac
+    hi += lo
+    return hi
 
 
 def phase_track(freq_hz: float, *, n_samples: int, sample_rate: int, vibrato_hz: float = 0.0,
                 vibrato_cents: float = 0.0, vibrato_delay_s: float = 0.0,
-                glide_st: float = 0.0, glide_s: float = 0.06) -> np.ndarray:
-    """Accumulated phase in cycles (float64) of a tone with vibrato and an initial glide.
+                glide_st: float = 0.0, glide_s: float = 0.06,
+                offset_cycles: float = 0.0) -> np.ndarray:
+    """Integer phase (uint32, 2**32 per cycle) of a tone with vibrato and an initial glide.
 
+    A numerically-controlled oscillator: the per-sample increment is accumulated in uint32
+    arithmetic, which wraps exactly, so phase never loses precision however long the note.
+    Pitch modulation is evaluated every ``CONTROL_N`` samples (the phase stays continuous).
     The glide starts ``glide_st`` semitones away and reaches the pitch after ``glide_s``;
-    vibrato fades in after ``vibrato_delay_s``. Built with ``cumsum`` so it is exact
-    sample-by-sample whatever ``n_samples`` is (prefix-consistent).
+    vibrato fades in after ``vibrato_delay_s``. Prefix-consistent: the first k samples do
+    not depend on ``n_samples``.
     """
-    t = np.arange(n_samples) / sample_rate
-    cents = np.zeros(n_samples)
+    scale = 2.0**PHASE_BITS / sample_rate
+    start = np.uint32(int(offset_cycles * 2.0**PHASE_BITS) % 2**PHASE_BITS)
+    if not glide_st and not (vibrato_hz and vibrato_cents):
+        inc = np.uint32(int(round(freq_hz * scale)) % 2**PHASE_BITS)
+        return np.arange(n_samples, dtype=np.uint32) * inc + start
+    n_ctrl = n_samples // CONTROL_N + 1
+    t = np.arange(n_ctrl) * (CONTROL_N / sample_rate)
+    cents = np.zeros(n_ctrl)
     if glide_st:
         cents += 100.0 * glide_st * np.clip(1.0 - t / glide_s, 0.0, 1.0) ** 2
     if vibrato_hz and vibrato_cents:
         fade = np.clip((t - vibrato_delay_s) / 0.3, 0.0, 1.0)
         cents += vibrato_cents * fade * np.sin(2 * np.pi * vibrato_hz * t)
-    inst = freq_hz * np.exp2(cents / 1200.0)
-    return np.cumsum(inst) / sample_rate
+    inc = np.round(freq_hz * np.exp2(cents / 1200.0) * scale).astype(np.uint32)
+    steps = np.repeat(inc, CONTROL_N)[:n_samples]
+    steps[0] = start
+    return np.cumsum(steps, dtype=np.uint32)
 
 
 def _n_harmonics(freq_hz: float, sample_rate: int, *, headroom: float = 1.06) -> int:
@@ -114,8 +135,9 @@ def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_
         table = harmonic_table(amps)
         ph = phase_track(f, n_samples=n_samples, sample_rate=sample_rate,
                          vibrato_hz=vibrato_hz * (1.0 + 0.07 * i), vibrato_cents=vibrato_cents,
-                         vibrato_delay_s=vibrato_delay_s, glide_st=glide_st)
-        out += read_table(table, ph + 0.37 * i)
+                         vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
+                         offset_cycles=0.37 * i)
+        out += read_table(table, ph)
     return out / np.sqrt(len(detune_cents))
 
 
@@ -195,7 +217,9 @@ def breath_noise(name: str, freq_hz: float, *, n_samples: int, sample_rate: int,
     high = min(freq_hz * bandwidth * 2.0, 0.45 * sample_rate)
     sos = signal.butter(2, [low, high], btype="bandpass", fs=sample_rate, output="sos")
     noise = signal.sosfilt(sos, _noise(name, n_samples)).astype(np.float32)
-    return noise / np.float32(np.sqrt(np.mean(noise[: min(n_samples, 4096)] ** 2)) + 1e-9)
+    # RMS of band-limited white noise ≈ sqrt(bandwidth / Nyquist): a closed form keeps the
+    # result prefix-consistent (no dependence on how many samples were asked for)
+    return noise / np.float32(np.sqrt(2.0 * (high - low) / sample_rate) + 1e-9)
 
 
 # ------------------------------------------------------------------------------------------
@@ -409,7 +433,7 @@ def sitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                             cutoff_hz=cutoff_hz * 3, decay_s=2.2, pluck_position=0.08,
                             name="sitar")
-    peak = float(np.max(np.abs(string[: min(n_samples, 4096)]))) + 1e-9
+    peak = float(np.max(np.abs(string[: int(sample_rate / freq_hz) + 3]))) + 1e-9
     x = string / peak
     buzz = x + 0.6 * x * np.abs(x) - 0.25 * x**3  # jawari: level-dependent brightness
     sympathetic = modal_tone(((2.0, 0.12, 2.5), (3.0, 0.08, 2.0), (4.0, 0.05, 1.5)),
@@ -577,6 +601,23 @@ class NoteCache:
         self._size = 0
         self._max = max_samples
 
+    def raw(self, key: tuple, n_samples: int, make: Callable[[int], np.ndarray]) -> np.ndarray:
+        """The first ``n_samples`` of a prefix-consistent raw tone, extending it on demand.
+
+        Grows by doubling, so a long piece asks for each raw tone O(log n) times; because
+        ``make(n)[:k] == make(m)[:k]`` the answer never depends on the request history.
+        """
+        have = self._notes.get(key)
+        if have is None or len(have) < n_samples:
+            size = max(n_samples, 2 * (len(have) if have is not None else 0), 8192)
+            if have is not None:
+                self._size -= have.size
+                del self._notes[key]
+            have = self.get(key, lambda: make(size))
+        else:
+            self._notes.move_to_end(key)
+        return have[:n_samples]
+
     def get(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
         """The note for ``key``, computing it with ``make`` on a miss."""
         if key in self._notes:
@@ -599,7 +640,8 @@ def note_length(instrument: str, *, n_gate: int, sample_rate: int) -> int:
 
 
 def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
-                cutoff_scale: float, glide_st: float = 0.0) -> np.ndarray:
+                cutoff_scale: float, glide_st: float = 0.0,
+                cache: NoteCache | None = None) -> np.ndarray:
     """One finished note: raw tone × ADSR, float32 of length ``n_gate + release``.
 
     Parameters
@@ -616,14 +658,23 @@ def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
         Brightness multiplier on the instrument's base cutoff.
     glide_st : float
         Start this many semitones away and glide to the pitch (slides).
+    cache : NoteCache, optional
+        Where raw tones are kept and extended, so notes of the same pitch and timbre but
+        different lengths share one synthesis.
     """
     voice = INSTRUMENT_VOICES[instrument]
     n_release = max(int(voice.release_s * sample_rate), int(0.01 * sample_rate))
     n_gate = max(n_gate, int(0.005 * sample_rate))
     n_total = n_gate + n_release
     freq_hz = midi_to_hz(midi)
-    raw = voice.tone(freq_hz, n_samples=n_total, sample_rate=sample_rate,
-                     cutoff_hz=voice.cutoff_hz * cutoff_scale, glide_st=glide_st)
+    def make(n: int) -> np.ndarray:
+        return voice.tone(freq_hz, n_samples=n, sample_rate=sample_rate,
+                          cutoff_hz=voice.cutoff_hz * cutoff_scale, glide_st=glide_st)
+    if cache is None:
+        raw = make(max(n_total, 8192))[:n_total]
+    else:
+        raw = cache.raw(("raw", instrument, midi, sample_rate, cutoff_scale, glide_st),
+                        n_total, make)
     env = adsr(n_gate=n_gate, n_release=n_release,
                attack_n=int(voice.attack_s * sample_rate),
                decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain)
