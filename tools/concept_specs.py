@@ -366,7 +366,8 @@ babysitting | playtime, kids playing, toddler | medium major bright lead=celesta
 """
 
 CATEGORY_BLOCKS["culture"] = """
-arabian | arab, arabic, arabia, arabian nights, middle eastern, middle east | medium phrygian_dominant rh=maqsum lead=oud padi=strings bass=sustained pad=drift orn=heavy d=5 | hijaz mode, oud, maqsum drum
+arabian | arab, arabic, arabia, middle eastern, middle east | medium phrygian_dominant rh=maqsum lead=oud padi=strings bass=sustained pad=drift orn=heavy d=5 | hijaz mode, oud, maqsum drum
+arabian nights | 1001 nights, thousand and one nights, one thousand and one nights, scheherazade, aladdin | slow phrygian_dominant dark rh=maqsum lead=oud padi=strings pad=drift bass=drone orn=heavy tex=stars sp=large e=subtle d=5 | a moonlit tale: hijaz on oud over a soft maqsum and a drone
 egyptian | egypt, nile, pharaoh, pharaohs | medium double_harmonic rh=baladi lead=ney padi=strings bass=sustained orn=heavy d=5
 persian | persia, iran, iranian, tehran | slow double_harmonic rh=minimal lead=ney padi=strings pad=drift orn=florid d=5 mel=ornamental
 turkish | turkey, ottoman, anatolian | medium phrygian_dominant 7/8 rh=saidi lead=ney padi=strings orn=heavy mel=ornamental
