@@ -24,7 +24,10 @@ V2 config.
    :func:`moodc.tween.merge` (the one merge implementation), then restores any *signature*
    the draw lost (an exotic scale, a signature lead, a cultural rhythm, a rain/ocean/vinyl
    texture — :func:`keep_identity`), so "arabian nights in the rain" keeps its oud;
-6. with no match at all, answers with the ``neutral`` concept — never an error. An empty
+6. applies modifier phrases (:data:`MODIFIERS`: "slow", "darker", "with rain sounds",
+   "without drums", "in 3/4" ...) as the smallest edit that makes their constraint hold;
+   their words are kept out of concept matching (step 3) unless nothing else matches;
+7. with no match at all, answers with the ``neutral`` concept — never an error. An empty
    prompt is an error (:class:`moodc.errors.MoodcError`).
 
 The matched concepts, their weights and the seed are recorded in ``provenance``.
@@ -61,6 +64,8 @@ really super extremely quite rather somewhat slightly more less much so too just
 during when where then than after before through up down out off all one two three
 compose write craft create generate play piece track loop cue evoke evoking evocative imagine
 pair paired amid plus alongside blended crossed hint hints touch mix meets
+score scene start finish film movie video project podcast intro essence inspired remind
+reminds capture captures instrumental listen listening looking love would can could im
 """.split())
 
 #: Words that cancel the next match ("no drums", "not sad").
@@ -68,6 +73,34 @@ NEGATORS: Final[frozenset[str]] = frozenset({"not", "no", "without", "never", "n
 #: Words that strengthen the next match.
 INTENSIFIERS: Final[dict[str, float]] = {"very": 1.5, "really": 1.5, "super": 1.5,
                                          "extremely": 1.8, "so": 1.3, "deeply": 1.5}
+
+#: Modifier phrases and the constraint each one imposes on the merged config (in the
+#: expectation language of :mod:`moodc.data.expect`, applied by ``enforce_expectations``):
+#: "slow arcade" is the arcade concept made slow, "forest with rain sounds" gets the rain
+#: texture whatever the merge drew. Applied in prompt order, after the merge.
+MODIFIERS: Final[dict[str, dict[str, Any]]] = {
+    "slow": {"tempo": "<=slow"}, "slower": {"tempo": "<=slow"},
+    "slowed down": {"tempo": "<=slow"}, "very slow": {"tempo": "very_slow"},
+    "fast": {"tempo": ">=fast"}, "faster": {"tempo": ">=fast"},
+    "sped up": {"tempo": ">=fast"}, "very fast": {"tempo": "very_fast"},
+    "upbeat": {"tempo": ">=fast", "mode_family": "major"},
+    "dark": {"brightness": "<=dark"}, "darker": {"brightness": "<=dark"},
+    "bright": {"brightness": ">=bright"}, "brighter": {"brightness": ">=bright"},
+    "sparse": {"density": "<=3"}, "stripped back": {"density": "<=3"},
+    "dense": {"density": ">=5"}, "spacious": {"space": ">=large"},
+    "intimate": {"space": "<=small"}, "swinging": {"swing": ">=medium"},
+    "swung": {"swing": ">=medium"}, "minor key": {"mode_family": "minor"},
+    "in minor": {"mode_family": "minor"}, "major key": {"mode_family": "major"},
+    "in major": {"mode_family": "major"}, "rain sounds": {"texture_any": ["rain"]},
+    "ocean waves": {"texture_any": ["ocean"]}, "vinyl crackle": {"texture_any": ["vinyl"]},
+    "no drums": {"rhythm_any": ["none"]}, "without drums": {"rhythm_any": ["none"]},
+    "drumless": {"rhythm_any": ["none"]}, "no beat": {"rhythm_any": ["none"]},
+    "in 3/4": {"meter": "3/4", "rhythm_any": ["waltz"]},
+    "waltz time": {"meter": "3/4", "rhythm_any": ["waltz"]},
+    "lots of echo": {"echo": ">=heavy"}, "echoey": {"echo": ">=heavy"},
+    "busy melody": {"melody_density": ">=busy"}, "sleigh bells": {"accent_any": ["sleigh_bells"]},
+    "wide stereo": {"stereo": ">=wide"}, "mono": {"stereo": "mono"},
+}
 
 #: Score multiplier for a match on a concept's own name rather than an alias.
 NAME_BONUS: Final[float] = 1.25
@@ -263,8 +296,12 @@ def match_prompt(prompt: str, *, concepts: Sequence[Concept] | None = None) -> l
     See the module docstring for the scoring. Returns ``[]`` when nothing matches.
     """
     library = tuple(load_concepts() if concepts is None else concepts)
+    return _match_words(_correct_typos(stems(prompt), _index_for(library)), library)
+
+
+def _match_words(words: list[str], library: tuple[Concept, ...]) -> list[Match]:
+    """:func:`match_prompt` on already stemmed and typo-corrected words."""
     index = _index_for(library)
-    words = _correct_typos(stems(prompt), index)
     scores: dict[int, float] = defaultdict(float)
     found: dict[int, list[str]] = defaultdict(list)
     covered = [False] * len(words)
@@ -470,6 +507,42 @@ def keep_identity(merged: Mapping[str, Any],
     return out
 
 
+def _modifier_spans(words: list[str]) -> list[tuple[int, int, str, bool]]:
+    """``(start, end, phrase, negated)`` of each :data:`MODIFIERS` phrase in ``words``, in
+    prompt order; longest phrase first where two overlap. ``negated``: right after
+    ``not``/``no``/``without`` (unless the phrase is itself a negation such as "no drums").
+    """
+    keys = sorted(((tuple(stems(p)), p) for p in MODIFIERS), key=lambda kp: -len(kp[0]))
+    covered = [False] * len(words)
+    spans: list[tuple[int, int, str, bool]] = []
+    for key, phrase in keys:
+        for start in range(len(words) - len(key) + 1):
+            end = start + len(key)
+            if tuple(words[start:end]) != key or any(covered[start:end]):
+                continue
+            for k in range(start, end):
+                covered[k] = True
+            negated = start > 0 and words[start - 1] in NEGATORS and key[0] not in NEGATORS
+            spans.append((start, end, phrase, negated))
+    return sorted(spans)
+
+
+def find_modifiers(prompt: str) -> list[str]:
+    """The (not negated) :data:`MODIFIERS` phrases in ``prompt``, in prompt order."""
+    words = _correct_typos(stems(prompt), _index_for(load_concepts()))
+    return [phrase for _, _, phrase, negated in _modifier_spans(words) if not negated]
+
+
+def apply_modifiers(fields: Mapping[str, Any], modifiers: Sequence[str]) -> dict[str, Any]:
+    """``fields`` edited so that each modifier's constraint holds (later ones win)."""
+    from moodc.data.expect import enforce_expectations
+
+    out = dict(fields)
+    for phrase in modifiers:
+        out = enforce_expectations(out, MODIFIERS[phrase])
+    return out
+
+
 def _weights(matches: Sequence[Match]) -> list[float]:
     """Match scores normalised to sum to 1 (squared first, so the clear winner leads)."""
     raw = [m.score ** 2 for m in matches]
@@ -494,7 +567,7 @@ def concepts_engine(prompt: str, *, seed: int = 0, top_k: int = 4) -> Any:
     -------
     Config
         ``provenance`` = ``{"engine": "concepts", "prompt", "concepts", "weights", "matched",
-        "seed", "fallback"}``; ``justification`` names the concepts and the cues.
+        "modifiers", "seed", "fallback"}``; ``justification`` names the concepts and the cues.
 
     Raises
     ------
@@ -509,7 +582,16 @@ def concepts_engine(prompt: str, *, seed: int = 0, top_k: int = 4) -> Any:
                          hint='describe a mood, e.g. moodc gen "rainy night in tokyo"')
     if top_k < 1:
         raise UsageError(f"top_k={top_k} must be at least 1", hint="use e.g. top_k=4")
-    matches = match_prompt(prompt)[:top_k]
+    library = load_concepts()
+    words = _correct_typos(stems(prompt), _index_for(library))
+    spans = _modifier_spans(words)
+    modifiers = [phrase for _, _, phrase, negated in spans if not negated]
+    # modifier words ("slow", "minor key", "lots of echo") modify; they name a concept
+    # only when nothing else in the prompt does ("dark" alone is the dark concept)
+    masked = list(words)
+    for start, end, _, _ in spans:
+        masked[start:end] = ["|"] * (end - start)
+    matches = (_match_words(masked, library) or _match_words(words, library))[:top_k]
     fallback = not matches
     if fallback:
         matches = [Match(find_concept(FALLBACK_CONCEPT), 1.0, ())]
@@ -517,6 +599,7 @@ def concepts_engine(prompt: str, *, seed: int = 0, top_k: int = 4) -> Any:
     names = [m.concept.name for m in matches]
     merged = merge([m.concept.config for m in matches], weights, seed=seed, names=names)
     fields = keep_identity(merged.model_dump(), [m.concept.config for m in matches])
+    fields = apply_modifiers(fields, modifiers)
     cues = "; ".join(f"{m.concept.name} ({w:.2f})" for m, w in zip(matches, weights))
     fields.update({
         "title": " × ".join(names)[:120],
@@ -525,6 +608,7 @@ def concepts_engine(prompt: str, *, seed: int = 0, top_k: int = 4) -> Any:
         "provenance": {"engine": "concepts", "prompt": prompt, "concepts": names,
                        "weights": [round(w, 4) for w in weights],
                        "matched": {m.concept.name: list(m.phrases) for m in matches},
+                       "modifiers": modifiers,
                        "seed": seed, "fallback": fallback},
     })
     return Config.model_validate(fields)

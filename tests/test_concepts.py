@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from moodc.concepts import (FALLBACK_CONCEPT, concepts_engine, find_concept, load_concepts,
-                            match_prompt, search, stem)
+from moodc.concepts import (FALLBACK_CONCEPT, concepts_engine, find_concept, find_modifiers,
+                            load_concepts, match_prompt, search, stem)
 from moodc.config.model import Config
 from moodc.data.expect import SCALE_FAMILIES, check_expectations
 from moodc.errors import MoodcError, UsageError
@@ -226,3 +226,34 @@ def test_command_module_does_not_import_numpy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+# --------------------------------------------------------------------------------------
+# Modifiers
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("prompt", "expect"), [
+    ("slow arcade", {"tempo": "<=slow", "instrument_any": ["square_8bit"]}),
+    ("fast funeral", {"tempo": ">=fast", "instrument_any": ["organ"]}),
+    ("forest with rain sounds", {"texture_any": ["rain"]}),
+    ("tokyo without drums", {"rhythm_any": ["none"], "scale_family": "japanese"}),
+    ("christmas in 3/4", {"meter": "3/4", "rhythm_any": ["waltz"]}),
+    ("a darker beach in a minor key", {"brightness": "<=dark", "mode_family": "minor"}),
+    ("ominous with lots of echo", {"echo": ">=heavy"}),
+])
+def test_modifiers_edit_the_concepts(prompt: str, expect: dict) -> None:
+    config = concepts_engine(prompt, seed=0)
+    assert all(check_expectations(config, expect)), (prompt, config.provenance)
+    assert config.provenance["modifiers"]
+
+
+def test_modifier_words_do_not_become_concepts_when_others_match() -> None:
+    config = concepts_engine("ominous in a minor key with lots of echo", seed=0)
+    assert "piano" not in config.provenance["concepts"]  # "key" is not the keyboard here
+    assert "echoing" not in config.provenance["concepts"]
+    assert concepts_engine("dark", seed=0).provenance["concepts"] == ["dark"]
+
+
+def test_negated_modifier_is_ignored() -> None:
+    assert find_modifiers("not fast jazz") == []
+    assert find_modifiers("jazz without drums") == ["without drums"]

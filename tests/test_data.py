@@ -11,7 +11,7 @@ import pytest
 
 from moodc.concepts import LIBRARY_PATH, content_words_of, load_concepts
 from moodc.config.model import Config
-from moodc.data.expect import check_expectations
+from moodc.data.expect import check_expectations, enforce_expectations
 from moodc.errors import MoodcError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -252,3 +252,19 @@ def test_bad_expectations_are_errors_not_false(expect: dict) -> None:
 def test_data_files_stay_small() -> None:
     total = sum(p.stat().st_size for p in (ROOT / "moodc" / "data").rglob("*.jsonl"))
     assert total < 6_000_000
+
+
+@pytest.mark.parametrize("expect", [
+    {"tempo": "<=slow"}, {"tempo": ">=fast"}, {"brightness": "very_dark"},
+    {"mode_family": "minor"}, {"mode_family": "major"}, {"scale_family": "japanese"},
+    {"texture_any": ["rain"]}, {"rhythm_any": ["none"]}, {"meter": "3/4", "rhythm_any": ["waltz"]},
+    {"swing": ">=medium"}, {"density": "<=3"}, {"instrument_any": ["oud", "ney"]},
+])
+def test_enforce_makes_the_smallest_edit_that_holds(by_name: dict, expect: dict) -> None:
+    for name in ("arabian", "funeral", "chiptune", "rain", "lofi"):
+        source = by_name[name].config
+        edited = enforce_expectations(source, expect)
+        assert all(check_expectations(edited, expect)), (name, expect)
+        Config.model_validate(edited)
+        if all(check_expectations(source, expect)):
+            assert edited == dict(source), "already satisfied: unchanged"

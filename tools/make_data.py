@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import concept_specs  # noqa: E402
 from moodc import vocab  # noqa: E402
-from moodc.concepts import content_words_of, describe_config, keep_identity  # noqa: E402
+from moodc.concepts import (MODIFIERS, apply_modifiers, content_words_of,  # noqa: E402
+                            describe_config, keep_identity)
 from moodc.config.model import Config  # noqa: E402
 from moodc.data.expect import MODE_FAMILY, SCALE_FAMILIES, check_expectations  # noqa: E402
 
@@ -342,6 +343,23 @@ TEST_TRIPLE = [
     "evoke {a} alongside {b} and {c}",
 ]
 
+#: A concept phrase with one modifier: (template, modifier phrase of moodc.concepts.MODIFIERS).
+#: The config is the concept's with the modifier's constraint enforced (smallest edit).
+MODIFIER_TEMPLATES = [
+    ("slow {a}", "slow"), ("{a}, but slower", "slower"), ("very slow {a}", "very slow"),
+    ("fast {a}", "fast"), ("{a}, faster", "faster"), ("upbeat {a}", "upbeat"),
+    ("dark {a}", "dark"), ("a darker {a}", "darker"), ("bright {a}", "bright"),
+    ("{a}, brighter", "brighter"), ("sparse {a}", "sparse"), ("dense {a}", "dense"),
+    ("spacious {a}", "spacious"), ("intimate {a}", "intimate"), ("swinging {a}", "swinging"),
+    ("{a} in a minor key", "minor key"), ("{a} in a major key", "major key"),
+    ("{a} with rain sounds", "rain sounds"), ("{a} with ocean waves", "ocean waves"),
+    ("{a} with vinyl crackle", "vinyl crackle"), ("{a} without drums", "without drums"),
+    ("{a} with no drums", "no drums"), ("{a} in 3/4", "in 3/4"),
+    ("{a} with lots of echo", "lots of echo"), ("{a} with a busy melody", "busy melody"),
+    ("{a} with sleigh bells", "sleigh bells"), ("{a} in wide stereo", "wide stereo"),
+]
+assert all(phrase in MODIFIERS for _, phrase in MODIFIER_TEMPLATES)
+
 #: Hand-picked contradictions and their primary side (first): musically the first word sets
 #: the identity, the second bends it.
 CONTRADICTIONS = [
@@ -460,6 +478,20 @@ def build_example(parts: list[tuple[str, dict[str, Any]]], template: str, *, see
             "config": final, "_rows": rows}
 
 
+def build_modified(phrase: str, row: dict[str, Any], template: str,
+                   modifier: str) -> dict[str, Any]:
+    """One example: a concept phrase with a modifier; config = the concept, modifier enforced."""
+    final = _clean(apply_modifiers(row["config"], [modifier]))
+    spec = MODIFIERS[modifier]
+    rule = ", ".join(f"{k} {v if isinstance(v, str) else ' or '.join(v)}"
+                     for k, v in spec.items())
+    justification = (f"'{phrase}' → {row['name']}; '{modifier}' asks for {rule}. "
+                     f"{describe_config(final)}.")
+    return {"prompt": " ".join(template.format(a=phrase).split()),
+            "justification": justification[:600], "config": final, "_rows": [row],
+            "_modifier": spec}
+
+
 def _phrases(row: dict[str, Any], *, banned: set[str]) -> list[str]:
     return [p for p in [row["name"], *row["aliases"]] if p not in banned]
 
@@ -479,9 +511,10 @@ PAIR_CATEGORIES = [
 
 def generate_split(rows: list[dict[str, Any]], *, phrase_pool: dict[str, list[str]],
                    singles: list[str], pairs: list[str], triples: list[str], n_single: int,
-                   n_pair: int, n_triple: int, n_contra: int, typo_rate: float, seed: int,
+                   n_pair: int, n_triple: int, n_contra: int, n_modifier: int,
+                   typo_rate: float, seed: int,
                    must_include: set[str] | None = None) -> list[dict[str, Any]]:
-    """Examples from single concepts, pairs, triples and contradictions.
+    """Examples from single concepts, pairs, triples, modifiers and contradictions.
 
     ``phrase_pool`` maps a concept name to the phrases this split may use; with
     ``must_include`` (the test split) every example uses at least one phrase of a concept in
@@ -533,6 +566,13 @@ def generate_split(rows: list[dict[str, Any]], *, phrase_pool: dict[str, list[st
                 chosen.append(row)
         rng.shuffle(chosen)
         add([(phrase(r), r) for r in chosen], rng.choice(triples), [0.5, 0.3, 0.2])
+    for i in range(n_modifier):
+        row = rng.choice(anchors)
+        template, modifier = MODIFIER_TEMPLATES[i % len(MODIFIER_TEMPLATES)]
+        example = build_modified(phrase(row), row, template, modifier)
+        if rng.random() < typo_rate:
+            example["prompt"] = _typo(example["prompt"], rng)
+        out.append(example)
     contra = [(a, b) for a, b in CONTRADICTIONS
               if _find(by_name, a, phrase_pool) and _find(by_name, b, phrase_pool)]
     for i in range(n_contra if contra else 0):
@@ -592,23 +632,30 @@ def main() -> None:
     seen: set[str] = set()
     common = dict(singles=TRAIN_SINGLE, pairs=TRAIN_PAIR, triples=TRAIN_TRIPLE)
     train = generate_split(rows, phrase_pool=train_pool, n_single=1700, n_pair=1150,
-                           n_triple=380, n_contra=90, typo_rate=0.06, seed=1, **common)
+                           n_triple=380, n_contra=90, n_modifier=400, typo_rate=0.06, seed=1,
+                           **common)
     train = _dedupe([e for e in train if not content_words(e["prompt"]) & banned_words], seen)
     valid = generate_split(rows, phrase_pool=train_pool, n_single=140, n_pair=130,
-                           n_triple=40, n_contra=10, typo_rate=0.06, seed=2, **common)
+                           n_triple=40, n_contra=10, n_modifier=40, typo_rate=0.06, seed=2,
+                           **common)
     valid = _dedupe([e for e in valid if not content_words(e["prompt"]) & banned_words], seen)
     test = generate_split(rows, phrase_pool=test_pool, singles=TEST_SINGLE, pairs=TEST_PAIR,
-                          triples=TEST_TRIPLE, n_single=170, n_pair=150, n_triple=60,
-                          n_contra=0, typo_rate=0.0, seed=3, must_include=anchors)
+                          triples=TEST_TRIPLE, n_single=150, n_pair=130, n_triple=50,
+                          n_contra=0, n_modifier=70, typo_rate=0.0, seed=3,
+                          must_include=anchors)
     train_sets = {content_words(e["prompt"]) for e in train + valid}
     test = _dedupe([e for e in test if content_words(e["prompt"]) & banned_words
                     and content_words(e["prompt"]) not in train_sets], seen)
     for ex in test:
-        ex["expect"] = expectations_for(ex["_rows"], ex["config"])
+        implied = expectations_for(ex["_rows"], ex["config"])
+        modifier = ex.get("_modifier", {})
+        ex["expect"] = dict(list({**modifier, **{k: v for k, v in implied.items()
+                                                  if k not in modifier}}.items())[:4])
     test = [e for e in test if e["expect"]]
     for split, examples in (("train", train), ("valid", valid), ("test", test)):
         for ex in examples:
             ex.pop("_rows")
+            ex.pop("_modifier", None)
         n = write_jsonl(TRAIN_DIR / f"{split}.jsonl", examples)
         print(f"{split}: {n}")
     heldout = {"concepts": sorted(held_concepts),

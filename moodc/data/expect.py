@@ -168,3 +168,79 @@ def check_expectations(config: Any, expect: Mapping[str, Any]) -> list[bool]:
     """
     fields = _fields(config)
     return [check_one(fields, key, spec) for key, spec in expect.items()]
+
+
+# --------------------------------------------------------------------------------------
+# Enforcing: the smallest edit that makes a config satisfy constraints
+# --------------------------------------------------------------------------------------
+
+#: The parallel scale in the other family, for ``mode_family`` edits (keeps the flavour:
+#: dorian ↔ mixolydian, phrygian dominant → phrygian, hirajoshi → major pentatonic).
+PARALLEL_MODE: Final[dict[str, str]] = {
+    "major": "minor", "minor": "major", "lydian": "dorian", "dorian": "mixolydian",
+    "mixolydian": "dorian", "phrygian": "phrygian_dominant", "locrian": "phrygian_dominant",
+    "harmonic_minor": "major", "melodic_minor": "major", "phrygian_dominant": "phrygian",
+    "double_harmonic": "harmonic_minor", "major_pentatonic": "minor_pentatonic",
+    "minor_pentatonic": "major_pentatonic", "blues": "mixolydian",
+    "hirajoshi": "major_pentatonic", "in_sen": "major_pentatonic", "whole_tone": "minor",
+}
+
+#: Lowest density at which each layer sounds (from :data:`moodc.vocab.DENSITY_LAYERS`).
+LAYER_MIN_DENSITY: Final[dict[str, int]] = {
+    layer: min(d for d, layers in vocab.DENSITY_LAYERS.items() if layer in layers)
+    for layer in vocab.LAYERS
+}
+
+
+def _enforce_ordinal(out: dict[str, Any], key: str, spec: Any) -> None:
+    op, label = _OPERATOR.match(str(spec).strip()).groups()  # type: ignore[union-attr]
+    op = op or "="
+    if key == "density":
+        current, target = int(out.get("density", 4)), int(label)
+        value = {"=": target, ">=": max(current, target), "<=": min(current, target),
+                 ">": max(current, target + 1), "<": min(current, target - 1)}.get(op, current)
+        out["density"] = min(max(value, 1), 6)
+        return
+    labels = vocab.ORDINAL_LABELS[key]
+    holder = out.setdefault("composition", {}) if key in vocab.COMPOSITION_ORDINALS else out
+    current, target = labels.index(holder.get(key, labels[2])), labels.index(label)
+    rank = {"=": target, ">=": max(current, target), "<=": min(current, target),
+            ">": max(current, target + 1), "<": min(current, target - 1)}.get(op, current)
+    holder[key] = labels[min(max(rank, 0), len(labels) - 1)]
+
+
+def enforce_expectations(config: Any, expect: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``config`` changed as little as possible so that ``expect`` holds.
+
+    Ordinals move to the nearest allowed label (``">=fast"`` lifts medium to fast, leaves
+    very_fast alone); ``mode_family`` swaps to :data:`PARALLEL_MODE`; ``scale_family`` and
+    list constraints take the first listed value when the current one is not allowed; a
+    layer constraint also lifts ``density`` so the layer sounds. This is how a modifier such
+    as "slow" or "with rain sounds" is applied to a concept's config.
+    """
+    import copy
+
+    out = copy.deepcopy(_fields(config))
+    for key, spec in expect.items():
+        if check_one(out, key, spec):
+            continue
+        if key in vocab.ORDINAL_LABELS or key == "density":
+            _enforce_ordinal(out, key, spec)
+        elif key == "mode_family":
+            out["mode"] = PARALLEL_MODE[out.get("mode", "minor")]
+            if MODE_FAMILY[out["mode"]] != spec:
+                out["mode"] = "major" if spec == "major" else "minor"
+        elif key == "scale_family":
+            out["mode"] = SCALE_FAMILIES[spec][0]
+        elif key in ("mode_any", "meter"):
+            out["mode" if key == "mode_any" else "meter"] = _as_list(spec)[0]
+        elif key in ("instrument_any", "lead_any"):
+            out.setdefault("instruments", {})["lead"] = _as_list(spec)[0]
+        elif key in _LAYER_KEYS:
+            layer = _LAYER_KEYS[key]
+            out.setdefault("layers", {})[layer] = _as_list(spec)[0]
+            if _as_list(spec)[0] != "none":
+                out["density"] = max(int(out.get("density", 4)), LAYER_MIN_DENSITY[layer])
+        elif key in _COMPOSITION_LISTS:
+            out.setdefault("composition", {})[_COMPOSITION_LISTS[key]] = _as_list(spec)[0]
+    return out
