@@ -10,7 +10,6 @@ bytes (libsndfile writes its version into headers).
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -117,10 +116,7 @@ class PcmWriter:
         self.force = force
         check_writable(self.path, force=force)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part",
-                                   dir=self.path.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
+        self._tmp = _create_temp(self.path)
         import soundfile as sf
 
         extra = {"compression_level": FLAC_COMPRESSION_LEVEL} if fmt == "flac" else {}
@@ -158,6 +154,22 @@ class PcmWriter:
             os.replace(self._tmp, self.path)
         finally:
             self._tmp.unlink(missing_ok=True)
+
+
+def _create_temp(path: Path) -> Path:
+    """A fresh, empty ``.<name>.<random>.part`` beside ``path``, created with the user's umask
+    (``mkstemp`` would make it 0600, and the rename would keep that)."""
+    import secrets
+
+    for _ in range(100):
+        candidate = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
+        try:
+            fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return candidate
+    raise MoodcError(f"cannot create a temporary file beside {path}")
 
 
 def _set_tags(handle: Any, tags: Tags) -> None:

@@ -1,0 +1,72 @@
+"""``moodc golden check|update``: compare renders with ``golden/`` or re-record them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from moodc.commands._common import errors_to_exit
+
+_ROOT_OPTION = click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+    show_default=True, help="Project root holding golden/ and the example sources.")
+_ONLY_OPTION = click.option("--only", multiple=True, metavar="NAME",
+                            help="Only this entry (repeatable).")
+
+
+@click.group("golden")
+def command() -> None:
+    """Golden-audio checks: compare renders with golden/ (PCM, never file bytes).
+
+    \b
+    Example:
+      moodc golden check                  # exit 1 and name each changed entry
+      moodc golden update --only calm-ambient
+    """
+
+
+@command.command("check")
+@_ONLY_OPTION
+@_ROOT_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@errors_to_exit
+def check_command(only: tuple[str, ...], root: Path, fmt: str) -> None:
+    """Re-render every golden entry and compare its PCM with the recorded one.
+
+    Exact hash on the recording platform; elsewhere a tolerance (a few LSB, SNR >= 90 dB,
+    loudness within 0.1 LU). Changed entries get their new render and a difference
+    spectrogram under renders/golden-diff/. Exit 1 if any entry changed.
+    """
+    from moodc.golden import check
+
+    results = check(root, only=only)
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
+    else:
+        for result in results:
+            label = click.style("ok  ", fg="green") if result.ok else click.style("FAIL", fg="red")
+            click.echo(f"{label} {result.name}: {result.message}")
+            for artifact in result.artifacts:
+                click.echo(f"     wrote {artifact}")
+        failed = sum(not r.ok for r in results)
+        click.echo(f"{len(results) - failed} ok, {failed} changed", err=True)
+        if failed:
+            click.echo("  hint: if the change is intended, re-record with "
+                       "`moodc golden update --only NAME`", err=True)
+    sys.exit(1 if any(not r.ok for r in results) else 0)
+
+
+@command.command("update")
+@_ONLY_OPTION
+@_ROOT_OPTION
+@errors_to_exit
+def update_command(only: tuple[str, ...], root: Path) -> None:
+    """Re-record golden entries on purpose and say what changed and by how much."""
+    from moodc.golden import update
+
+    for result in update(root, only=only):
+        click.echo(f"{result.status:>9} {result.name}: {result.message}")

@@ -1,0 +1,491 @@
+"""Golden-audio checks: short reference renders in ``golden/`` and a PCM comparison.
+
+``golden/manifest.json`` lists each entry: its source document (an example, or a coverage
+config in ``golden/configs/``), seed, length, sample rate, the sha256 of its quantised PCM,
+loudness, peak, a compact spectral fingerprint, moodc's version and the platform it was
+recorded on. ``golden/<name>.flac`` holds the PCM itself.
+
+A check re-renders every entry and compares **PCM, never file bytes** (libsndfile writes its
+version into headers):
+
+* on the recording platform (same python, numpy, scipy, machine) the hash must match exactly;
+  any change to the synth shows up;
+* elsewhere, float rounding may move a sample by an LSB, so a tolerance applies: same length,
+  max |diff| of a few LSB, SNR >= 90 dB, spectral fingerprint and loudness (0.1 LU) within
+  small bounds.
+
+A failing entry is named with its metrics; the new render and a difference spectrogram are
+written under ``renders/golden-diff/``. ``update`` re-records on purpose and says what moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import platform
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+
+from moodc import __version__
+from moodc.errors import UsageError
+
+MANIFEST_NAME: Final[str] = "manifest.json"
+MANIFEST_FORMAT: Final[int] = 1
+#: Golden renders are short: long enough for phrases, loudness gating and every layer to
+#: enter, short enough that the whole set checks in seconds and stays small in git.
+DEFAULT_DURATION_S: Final[float] = 4.0
+#: Entries that need longer to reach what they cover (all transitions of a score).
+DURATION_OVERRIDES_S: Final[dict[str, float]] = {"cover-score-transitions": 6.0}
+SAMPLE_RATE: Final[int] = 44100
+BIT_DEPTH: Final[int] = 16
+COVERAGE_PREFIX: Final[str] = "cover-"
+DIFF_DIR: Final[str] = "renders/golden-diff"
+#: Spectral fingerprint: band edges (Hz), log-spaced, and the floor below which a band is too
+#: quiet to compare (relative to the loudest band).
+FINGERPRINT_BANDS: Final[int] = 24
+FINGERPRINT_RANGE_HZ: Final[tuple[float, float]] = (30.0, 20000.0)
+FINGERPRINT_FLOOR_DB: Final[float] = 80.0
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Bounds for a render made on a different platform than its golden."""
+
+    max_diff_lsb: int = 4
+    min_snr_db: float = 90.0
+    max_spectral_db: float = 0.5
+    max_loudness_lu: float = 0.1
+
+
+DEFAULT_TOLERANCE: Final[Tolerance] = Tolerance()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One golden entry to record: a source document rendered at fixed settings."""
+
+    name: str
+    source: str  # relative to the project root, POSIX separators
+    duration_s: float
+    sample_rate: int = SAMPLE_RATE
+    bit_depth: int = BIT_DEPTH
+
+
+@dataclass
+class Comparison:
+    """How a new render differs from its golden PCM."""
+
+    identical: bool
+    same_length: bool
+    max_diff_lsb: int
+    snr_db: float
+    first_diff_s: float | None
+    loudness_delta_lu: float
+    spectral_distance_db: float
+
+    def within(self, tolerance: Tolerance) -> bool:
+        return self.identical or (
+            self.same_length and self.max_diff_lsb <= tolerance.max_diff_lsb
+            and self.snr_db >= tolerance.min_snr_db
+            and abs(self.loudness_delta_lu) <= tolerance.max_loudness_lu
+            and self.spectral_distance_db <= tolerance.max_spectral_db)
+
+    def describe(self) -> str:
+        if self.identical:
+            return "identical"
+        if not self.same_length:
+            return "length changed"
+        first = f"{self.first_diff_s:.3f} s" if self.first_diff_s is not None else "-"
+        return (f"max diff {self.max_diff_lsb} LSB, SNR {self.snr_db:.1f} dB, first difference "
+                f"at {first}, loudness {self.loudness_delta_lu:+.3f} LU, spectral distance "
+                f"{self.spectral_distance_db:.2f} dB")
+
+
+@dataclass
+class EntryResult:
+    """The verdict on one entry."""
+
+    name: str
+    ok: bool
+    mode: str  # "exact", "tolerance", "missing", "error"
+    message: str
+    comparison: Comparison | None = None
+    artifacts: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return data
+
+
+# ------------------------------------------------------------------------------------------
+# Fingerprints and metrics
+# ------------------------------------------------------------------------------------------
+
+def platform_fingerprint() -> dict[str, str]:
+    """What float results depend on: interpreter, numpy, scipy and CPU architecture."""
+    import scipy
+
+    return {"python": platform.python_version(), "numpy": np.__version__,
+            "scipy": scipy.__version__, "machine": platform.machine(),
+            "system": platform.system()}
+
+
+def pcm_sha256(pcm: np.ndarray) -> str:
+    """sha256 of the PCM samples (little-endian, interleaved) — independent of the file."""
+    return hashlib.sha256(np.ascontiguousarray(pcm).astype(pcm.dtype.newbyteorder("<"))
+                          .tobytes()).hexdigest()
+
+
+def spectral_fingerprint(audio: np.ndarray, *, sample_rate: int) -> list[float]:
+    """Mean power (dB) of the mid signal in 24 log-spaced bands, 30 Hz to 20 kHz."""
+    from scipy import signal
+
+    mid = audio.mean(axis=1) if audio.ndim == 2 else audio
+    freqs, psd = signal.welch(mid, fs=sample_rate, nperseg=min(4096, mid.shape[0]))
+    edges = np.geomspace(*FINGERPRINT_RANGE_HZ, FINGERPRINT_BANDS + 1)
+    bands = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = (freqs >= lo) & (freqs < min(hi, sample_rate / 2))
+        power = float(psd[inside].mean()) if inside.any() else 0.0
+        bands.append(round(10 * math.log10(power + 1e-20), 2))
+    return bands
+
+
+def spectral_distance_db(new: list[float], golden: list[float]) -> float:
+    """Largest band difference, over bands within 80 dB of the loudest golden band."""
+    new_arr, gold_arr = np.asarray(new), np.asarray(golden)
+    loud = gold_arr >= gold_arr.max() - FINGERPRINT_FLOOR_DB
+    return float(np.abs(new_arr - gold_arr)[loud].max())
+
+
+def pcm_metrics(pcm: np.ndarray, *, bit_depth: int, sample_rate: int) -> dict[str, Any]:
+    """Loudness, sample peak, true peak and fingerprint of integer PCM."""
+    from moodc.audio_io import pcm_to_float
+    from moodc.synth import master
+
+    audio = pcm_to_float(pcm, bit_depth=bit_depth)  # type: ignore[arg-type]
+    peak = float(np.abs(audio).max()) if audio.size else 0.0
+    return {"loudness_lufs": round(master.measure_loudness_lufs(audio,
+                                                                sample_rate=sample_rate), 3),
+            "peak_dbfs": round(master.amplitude_to_db(peak), 3),
+            "true_peak_dbtp": round(master.true_peak_dbtp(audio), 3),
+            "fingerprint": spectral_fingerprint(audio, sample_rate=sample_rate)}
+
+
+def compare_pcm(new: np.ndarray, golden: np.ndarray, *, bit_depth: int,
+                sample_rate: int) -> Comparison:
+    """Compare two integer PCM renders sample by sample (the golden is the reference)."""
+    from moodc.audio_io import pcm_to_float
+    from moodc.synth import master
+
+    if new.shape != golden.shape:
+        return Comparison(False, False, -1, -math.inf, 0.0, math.nan, math.inf)
+    lsb = 2 ** (32 - bit_depth) if bit_depth == 24 else 1  # 24-bit PCM is stored << 8
+    diff = (new.astype(np.int64) - golden.astype(np.int64)) // lsb
+    if not diff.any():
+        return Comparison(True, True, 0, math.inf, None, 0.0, 0.0)
+    first = int(np.flatnonzero(np.any(diff != 0, axis=1))[0])
+    signal_power = float(np.square(golden.astype(np.float64) / lsb).sum())
+    noise_power = float(np.square(diff.astype(np.float64)).sum())
+    snr_db = 10 * math.log10(signal_power / noise_power) if signal_power > 0 else -math.inf
+    new_f = pcm_to_float(new, bit_depth=bit_depth)  # type: ignore[arg-type]
+    gold_f = pcm_to_float(golden, bit_depth=bit_depth)  # type: ignore[arg-type]
+    loudness_delta = (master.measure_loudness_lufs(new_f, sample_rate=sample_rate)
+                      - master.measure_loudness_lufs(gold_f, sample_rate=sample_rate))
+    spectral = spectral_distance_db(spectral_fingerprint(new_f, sample_rate=sample_rate),
+                                    spectral_fingerprint(gold_f, sample_rate=sample_rate))
+    return Comparison(False, True, int(np.abs(diff).max()), snr_db, first / sample_rate,
+                      float(loudness_delta), spectral)
+
+
+# ------------------------------------------------------------------------------------------
+# Cases and the manifest
+# ------------------------------------------------------------------------------------------
+
+def discover_cases(root: Path) -> list[Case]:
+    """Every example (``examples/*.yaml``) and coverage config (``golden/configs/*.yaml``)."""
+    cases = [Case(p.stem, p.relative_to(root).as_posix(), DEFAULT_DURATION_S)
+             for p in sorted((root / "examples").glob("*.yaml"))]
+    for path in sorted((root / "golden" / "configs").glob("*.yaml")):
+        name = COVERAGE_PREFIX + path.stem
+        cases.append(Case(name, path.relative_to(root).as_posix(),
+                          DURATION_OVERRIDES_S.get(name, DEFAULT_DURATION_S)))
+    return cases
+
+
+def load_manifest(golden_dir: Path) -> dict[str, Any]:
+    """The manifest, or an empty one when none was recorded yet."""
+    path = golden_dir / MANIFEST_NAME
+    if not path.exists():
+        return {"format": MANIFEST_FORMAT, "entries": {}}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the golden manifest ({exc})",
+                         hint="restore it from git or re-record with `moodc golden update`")
+    if manifest.get("format") != MANIFEST_FORMAT:
+        raise UsageError(f"{path}: manifest format {manifest.get('format')!r} is not "
+                         f"{MANIFEST_FORMAT}", hint="re-record with `moodc golden update`")
+    return manifest
+
+
+def save_manifest(golden_dir: Path, manifest: dict[str, Any]) -> None:
+    """Write the manifest atomically, entries sorted by name (stable diffs)."""
+    from moodc.config.io import write_text_atomic
+
+    manifest = {"format": MANIFEST_FORMAT,
+                "entries": dict(sorted(manifest["entries"].items()))}
+    text = json.dumps(manifest, indent=2)
+    # one line per fingerprint (24 numbers), so `git diff` of an update stays readable
+    text = re.sub(r"\[\s*([-\d.,\s]+?)\s*\]",
+                  lambda m: "[" + ", ".join(m.group(1).split()).replace(",,", ",") + "]", text)
+    write_text_atomic(golden_dir / MANIFEST_NAME, text + "\n", force=True)
+
+
+RenderFn = Callable[[Case, Path, int | None], tuple[np.ndarray, Any]]
+
+
+def render_case(case: Case, root: Path, seed: int | None) -> tuple[np.ndarray, Any]:
+    """Render one case to PCM exactly as ``moodc render`` would write it."""
+    from moodc.config.io import load_document
+    from moodc.render import render_pcm
+
+    source = root / case.source
+    pcm, timeline, _ = render_pcm(load_document(source), base_dir=source.parent,
+                                  duration_s=case.duration_s, seed=seed,
+                                  sample_rate=case.sample_rate,
+                                  bit_depth=case.bit_depth)  # type: ignore[arg-type]
+    return pcm, timeline
+
+
+def _case_of(name: str, entry: dict[str, Any]) -> Case:
+    return Case(name, entry["source"], entry["duration_s"], entry["sample_rate"],
+                entry["bit_depth"])
+
+
+def _select(names: list[str], only: tuple[str, ...] | list[str] | None) -> list[str]:
+    if not only:
+        return names
+    unknown = [n for n in only if n not in names]
+    if unknown:
+        raise UsageError(f"no golden entry named {', '.join(map(repr, unknown))}",
+                         hint=f"known entries: {', '.join(names)}")
+    return [n for n in names if n in only]
+
+
+# ------------------------------------------------------------------------------------------
+# Check
+# ------------------------------------------------------------------------------------------
+
+def check(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
+          render: RenderFn | None = None, tolerance: Tolerance = DEFAULT_TOLERANCE,
+          platform_now: dict[str, str] | None = None) -> list[EntryResult]:
+    """Re-render each recorded entry and compare it with its golden PCM.
+
+    Parameters
+    ----------
+    root : Path
+        Project root holding ``golden/`` (and the sources the manifest names).
+    only : names, optional
+        Check just these entries.
+    render : callable
+        ``(case, root, seed) -> (pcm, timeline)``; tests inject a modified renderer.
+    platform_now : dict, optional
+        The platform fingerprint to compare with (default: this machine's).
+    """
+    golden_dir = root / "golden"
+    manifest = load_manifest(golden_dir)
+    here = platform_now or platform_fingerprint()
+    render = render or render_case
+    results = []
+    for name in _select(list(manifest["entries"]), only):
+        results.append(_check_entry(name, manifest["entries"][name], root=root, render=render,
+                                    tolerance=tolerance, platform_now=here))
+    return results
+
+
+def _check_entry(name: str, entry: dict[str, Any], *, root: Path, render: RenderFn,
+                 tolerance: Tolerance, platform_now: dict[str, str]) -> EntryResult:
+    from moodc.audio_io import read_pcm
+    from moodc.errors import MoodcError
+
+    case = _case_of(name, entry)
+    if not (root / case.source).is_file():
+        return EntryResult(name, False, "missing", f"source {case.source} is gone")
+    try:
+        pcm, timeline = render(case, root, entry["seed"])
+    except MoodcError as exc:
+        return EntryResult(name, False, "error", f"render failed: {exc.message}")
+    same_platform = entry.get("platform") == platform_now
+    exact = pcm_sha256(pcm) == entry["pcm_sha256"]
+    if exact:
+        return EntryResult(name, True, "exact", "identical PCM")
+    golden_pcm, _, _ = read_pcm(root / "golden" / entry["file"])
+    if pcm_sha256(golden_pcm) != entry["pcm_sha256"]:
+        return EntryResult(name, False, "error",
+                           f"golden/{entry['file']} does not match its manifest hash "
+                           "(re-record with `moodc golden update`)")
+    comparison = compare_pcm(pcm, golden_pcm, bit_depth=case.bit_depth,
+                             sample_rate=case.sample_rate)
+    source_note = ""
+    if entry.get("document_sha256") not in (None, timeline.document_sha256):
+        source_note = " (its source document changed)"
+    if not same_platform and comparison.within(tolerance):
+        return EntryResult(name, True, "tolerance",
+                           f"within tolerance on another platform: {comparison.describe()}",
+                           comparison)
+    artifacts = write_diff_artifacts(name, pcm, golden_pcm, root=root, case=case)
+    mode = "exact" if same_platform else "tolerance"
+    return EntryResult(name, False, mode, f"changed{source_note}: {comparison.describe()}",
+                       comparison, artifacts)
+
+
+# ------------------------------------------------------------------------------------------
+# Diff artifacts
+# ------------------------------------------------------------------------------------------
+
+def write_diff_artifacts(name: str, pcm: np.ndarray, golden_pcm: np.ndarray, *, root: Path,
+                         case: Case) -> list[str]:
+    """Write the new render (FLAC) and a difference spectrogram (PNG); returns their paths."""
+    from moodc.audio_io import PcmWriter
+
+    folder = root / DIFF_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    flac = folder / f"{name}.flac"
+    with PcmWriter(flac, sample_rate=case.sample_rate, n_channels=pcm.shape[1], fmt="flac",
+                   bit_depth=case.bit_depth, tags=None, force=True) as writer:  # type: ignore[arg-type]
+        writer.write(pcm)
+    written = [str(flac)]
+    png = folder / f"{name}.png"
+    if _diff_spectrogram(pcm, golden_pcm, path=png, case=case):
+        written.append(str(png))
+    return written
+
+
+def _diff_spectrogram(pcm: np.ndarray, golden_pcm: np.ndarray, *, path: Path,
+                      case: Case) -> bool:
+    """Golden, new and difference spectrograms in one PNG (False if matplotlib is absent)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    from scipy import signal
+
+    from moodc.audio_io import pcm_to_float
+
+    new = pcm_to_float(pcm, bit_depth=case.bit_depth).mean(axis=1)  # type: ignore[arg-type]
+    gold = pcm_to_float(golden_pcm, bit_depth=case.bit_depth).mean(axis=1)  # type: ignore[arg-type]
+    n = min(new.shape[0], gold.shape[0])
+    panels = [("golden", gold), ("new render", new), ("difference (new - golden)",
+                                                      new[:n] - gold[:n])]
+    figure, axes = plt.subplots(3, 1, figsize=(10, 8), sharex=True)
+    for axis, (title, audio) in zip(axes, panels):
+        freqs, times, power = signal.spectrogram(audio, fs=case.sample_rate, nperseg=2048)
+        mesh = axis.pcolormesh(times, freqs, 10 * np.log10(power + 1e-14), shading="auto",
+                               vmin=-140, vmax=-20, cmap="magma")
+        axis.set_yscale("symlog", linthresh=200)
+        axis.set_ylabel("Hz")
+        axis.set_title(title)
+        figure.colorbar(mesh, ax=axis, label="dB")
+    axes[-1].set_xlabel("seconds")
+    figure.tight_layout()
+    figure.savefig(path, dpi=80)
+    plt.close(figure)
+    return True
+
+
+# ------------------------------------------------------------------------------------------
+# Update
+# ------------------------------------------------------------------------------------------
+
+@dataclass
+class UpdateResult:
+    """What re-recording one entry changed."""
+
+    name: str
+    status: str  # "new", "unchanged", "changed"
+    message: str
+
+
+def update(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
+           render: RenderFn | None = None) -> list[UpdateResult]:
+    """Re-record golden entries on purpose (all discovered cases, or ``only`` these).
+
+    Each entry is rendered with its document's seed (its ``seed``, else its content hash, as
+    ``moodc render`` does), written as ``golden/<name>.flac``, and its manifest entry is
+    replaced. A full update drops entries whose source is gone.
+    """
+    golden_dir = root / "golden"
+    manifest = load_manifest(golden_dir)
+    render = render or render_case
+    cases = {c.name: c for c in discover_cases(root)}
+    names = _select(sorted(cases), only)
+    results = []
+    for name in names:
+        results.append(_record(cases[name], manifest, root=root, render=render))
+    if not only:
+        for stale in sorted(set(manifest["entries"]) - set(cases)):
+            del manifest["entries"][stale]
+            (golden_dir / f"{stale}.flac").unlink(missing_ok=True)
+            results.append(UpdateResult(stale, "removed", "source gone; entry dropped"))
+    save_manifest(golden_dir, manifest)
+    return results
+
+
+def _record(case: Case, manifest: dict[str, Any], *, root: Path,
+            render: RenderFn) -> UpdateResult:
+    from moodc.audio_io import PcmWriter, read_pcm
+
+    golden_dir = root / "golden"
+    old = manifest["entries"].get(case.name)
+    pcm, timeline = render(case, root, None)
+    entry = {"source": case.source, "document_sha256": timeline.document_sha256,
+             "seed": timeline.seed, "duration_s": case.duration_s,
+             "sample_rate": case.sample_rate, "bit_depth": case.bit_depth,
+             "n_samples": int(pcm.shape[0]), "file": f"{case.name}.flac",
+             "pcm_sha256": pcm_sha256(pcm),
+             **pcm_metrics(pcm, bit_depth=case.bit_depth, sample_rate=case.sample_rate),
+             "moodc_version": __version__, "platform": platform_fingerprint()}
+    status, message = "new", f"recorded ({entry['loudness_lufs']:.2f} LUFS)"
+    golden_file = golden_dir / entry["file"]
+    if old is not None:
+        if old["pcm_sha256"] == entry["pcm_sha256"]:
+            status, message = "unchanged", "identical PCM"
+        else:
+            status = "changed"
+            message = _change_summary(old, entry, pcm, golden_file, case=case)
+    if status != "unchanged" or not golden_file.exists():
+        with PcmWriter(golden_file, sample_rate=case.sample_rate, n_channels=pcm.shape[1],
+                       fmt="flac", bit_depth=case.bit_depth, tags=None,  # type: ignore[arg-type]
+                       force=True) as writer:
+            writer.write(pcm)
+        if pcm_sha256(read_pcm(golden_file)[0]) != entry["pcm_sha256"]:
+            raise UsageError(f"{golden_file}: written PCM does not read back identically")
+    manifest["entries"][case.name] = entry
+    return UpdateResult(case.name, status, message)
+
+
+def _change_summary(old: dict[str, Any], new: dict[str, Any], pcm: np.ndarray,
+                    golden_file: Path, *, case: Case) -> str:
+    """How a re-recorded entry moved: sample metrics against the old PCM, plus loudness."""
+    from moodc.audio_io import read_pcm
+
+    parts = []
+    if golden_file.exists():
+        old_pcm = read_pcm(golden_file)[0]
+        parts.append(compare_pcm(pcm, old_pcm, bit_depth=case.bit_depth,
+                                 sample_rate=case.sample_rate).describe())
+    parts.append(f"loudness {old['loudness_lufs']:.2f} -> {new['loudness_lufs']:.2f} LUFS")
+    parts.append(f"true peak {old['true_peak_dbtp']:.2f} -> {new['true_peak_dbtp']:.2f} dBTP")
+    if old.get("document_sha256") != new["document_sha256"]:
+        parts.append("source document changed")
+    return "; ".join(parts)

@@ -1,0 +1,170 @@
+"""Golden-audio checks: the repository's goldens still match, and the checker is sharp
+(catches -60 dBFS of added noise) without being brittle (1 LSB passes across platforms)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import _standin_synth
+from moodc import golden
+from moodc.audio_io import read_pcm
+from moodc.cli import cli
+from moodc.config.io import load_document
+from moodc.render import render_pcm
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _standin_render(case: golden.Case, root: Path, seed: int | None) -> tuple[np.ndarray, Any]:
+    source = root / case.source
+    pcm, timeline, _ = render_pcm(load_document(source), base_dir=source.parent,
+                                  duration_s=case.duration_s, seed=seed,
+                                  stream_fn=_standin_synth.stream_config)
+    return pcm, timeline
+
+
+def _with_noise(level_dbfs: float, *, name: str):
+    """A renderer that adds white noise at ``level_dbfs`` RMS to entry ``name`` only."""
+    def render(case: golden.Case, root: Path, seed: int | None) -> tuple[np.ndarray, Any]:
+        pcm, timeline = _standin_render(case, root, seed)
+        if case.name == name:
+            rng = np.random.default_rng(0)
+            noise = rng.standard_normal(pcm.shape) * 32768 * 10 ** (level_dbfs / 20)
+            pcm = np.clip(pcm + np.rint(noise), -32768, 32767).astype(np.int16)
+        return pcm, timeline
+    return render
+
+
+def _plus_one_lsb(case: golden.Case, root: Path, seed: int | None) -> tuple[np.ndarray, Any]:
+    """1-LSB flips on 0.1 % of samples: what float rounding on another platform looks like
+    after seeded dither (a 1e-7 relative change moves ~1 sample in 1000 across a rounding
+    edge). A 1-LSB change on *every* sample would be ~73 dB SNR and fail the 90 dB bound."""
+    pcm, timeline = _standin_render(case, root, seed)
+    bumped = pcm.copy()
+    bumped[::997] = np.clip(bumped[::997].astype(int) + 1, -32768, 32767)
+    return bumped, timeline
+
+
+@pytest.fixture
+def recorded(tmp_path: Path) -> Path:
+    """A project root with two coverage configs, recorded through the stand-in synth."""
+    configs = tmp_path / "golden" / "configs"
+    configs.mkdir(parents=True)
+    (configs / "warm.yaml").write_text("version: 2\nroot: c\nseed: 1\n")
+    (configs / "cool.yaml").write_text("version: 2\nroot: a\nmode: dorian\n")
+    results = golden.update(tmp_path, render=_standin_render)
+    assert [r.status for r in results] == ["new", "new"]
+    return tmp_path
+
+
+def test_repository_goldens_match() -> None:
+    """The real check: every golden entry re-rendered by the current synth."""
+    results = golden.check(ROOT)
+    failed = [f"{r.name}: {r.message}" for r in results if not r.ok]
+    assert results and not failed, "\n".join(failed)
+
+
+def test_every_example_has_a_golden_entry() -> None:
+    manifest = golden.load_manifest(ROOT / "golden")
+    examples = {p.stem for p in (ROOT / "examples").glob("*.yaml")}
+    assert examples <= set(manifest["entries"]), "run `moodc golden update` for new examples"
+    for entry in manifest["entries"].values():
+        assert entry["duration_s"] <= 6.0
+        assert {"pcm_sha256", "seed", "loudness_lufs", "peak_dbfs", "fingerprint",
+                "moodc_version", "platform"} <= set(entry)
+
+
+def test_manifest_records_pcm_metrics(recorded: Path) -> None:
+    entry = golden.load_manifest(recorded / "golden")["entries"]["cover-warm"]
+    pcm, _, _ = read_pcm(recorded / "golden" / entry["file"])
+    assert golden.pcm_sha256(pcm) == entry["pcm_sha256"]
+    assert entry["seed"] == 1 and entry["n_samples"] == pcm.shape[0]
+    assert abs(entry["loudness_lufs"] - -14.0) < 0.5 and entry["true_peak_dbtp"] <= -1.0
+    assert len(entry["fingerprint"]) == golden.FINGERPRINT_BANDS
+    assert entry["platform"] == golden.platform_fingerprint()
+
+
+def test_unchanged_renders_pass_exactly(recorded: Path) -> None:
+    results = golden.check(recorded, render=_standin_render)
+    assert [(r.name, r.ok, r.mode) for r in results] == [
+        ("cover-cool", True, "exact"), ("cover-warm", True, "exact")]
+
+
+@pytest.mark.parametrize("other_platform", [False, True])
+def test_checker_catches_minus_60_dbfs_noise(recorded: Path, other_platform: bool) -> None:
+    platform_now = {"python": "0.0", "numpy": "0", "scipy": "0", "machine": "elsewhere",
+                    "system": "x"} if other_platform else None
+    results = golden.check(recorded, render=_with_noise(-60.0, name="cover-warm"),
+                           platform_now=platform_now)
+    by_name = {r.name: r for r in results}
+    assert by_name["cover-cool"].ok
+    bad = by_name["cover-warm"]
+    assert not bad.ok
+    assert bad.comparison is not None and bad.comparison.snr_db < 90
+    assert bad.comparison.max_diff_lsb > 4 and bad.comparison.first_diff_s is not None
+    assert "SNR" in bad.message and "max diff" in bad.message
+    written = {Path(p).suffix for p in bad.artifacts}
+    assert written == {".flac", ".png"}
+    assert all(Path(p).is_file() for p in bad.artifacts)
+
+
+def test_one_lsb_passes_on_another_platform_but_not_on_the_same(recorded: Path) -> None:
+    elsewhere = {"python": "9.9", "numpy": "9", "scipy": "9", "machine": "other",
+                 "system": "x"}
+    across = golden.check(recorded, render=_plus_one_lsb, platform_now=elsewhere)
+    assert all(r.ok and r.mode == "tolerance" for r in across)
+    assert all(r.comparison is not None and r.comparison.max_diff_lsb == 1 for r in across)
+    same = golden.check(recorded, render=_plus_one_lsb)
+    assert not any(r.ok for r in same)
+
+
+def test_compare_pcm_metrics_are_exact_for_a_known_change() -> None:
+    golden_pcm = np.zeros((44100, 2), np.int16)
+    golden_pcm[:, 0] = (np.sin(np.arange(44100) * 0.05) * 10000).astype(np.int16)
+    changed = golden_pcm.copy()
+    changed[22050, 1] += 3
+    comparison = golden.compare_pcm(changed, golden_pcm, bit_depth=16, sample_rate=44100)
+    assert comparison.max_diff_lsb == 3
+    assert comparison.first_diff_s == pytest.approx(0.5)
+    assert not golden.compare_pcm(changed[:-1], golden_pcm, bit_depth=16,
+                                  sample_rate=44100).same_length
+
+
+def test_update_says_what_changed(recorded: Path) -> None:
+    results = golden.update(recorded, only=["cover-warm"],
+                            render=_with_noise(-60.0, name="cover-warm"))
+    assert [r.status for r in results] == ["changed"]
+    assert "SNR" in results[0].message and "loudness" in results[0].message
+    again = golden.update(recorded, only=["cover-warm"],
+                          render=_with_noise(-60.0, name="cover-warm"))
+    assert [r.status for r in again] == ["unchanged"]
+
+
+def test_corrupt_golden_file_is_reported(recorded: Path) -> None:
+    shutil.copy(recorded / "golden" / "cover-cool.flac", recorded / "golden" / "cover-warm.flac")
+    results = golden.check(recorded, only=["cover-warm"],
+                           render=_with_noise(-60.0, name="cover-warm"))
+    assert not results[0].ok and "manifest hash" in results[0].message
+
+
+def test_cli_check_exit_codes_and_unknown_names(recorded: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(golden, "render_case", _standin_render)
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["golden", "check", "--root", str(recorded)])
+    assert ok.exit_code == 0, ok.output
+    assert "cover-warm" in ok.output
+    unknown = runner.invoke(cli, ["golden", "check", "--root", str(recorded), "--only", "nope"])
+    assert unknown.exit_code == 2 and "nope" in unknown.output
+    manifest = json.loads((recorded / "golden" / "manifest.json").read_text())
+    manifest["entries"]["cover-warm"]["pcm_sha256"] = "0" * 64
+    (recorded / "golden" / "manifest.json").write_text(json.dumps(manifest))
+    changed = runner.invoke(cli, ["golden", "check", "--root", str(recorded)])
+    assert changed.exit_code == 1 and "FAIL" in changed.output
