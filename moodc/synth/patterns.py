@@ -59,10 +59,15 @@ def _bass_pulsing(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
 def _bass_walking(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
     root, target = _bass_root(c), _bass_root(nxt)
     beats = np.arange(0.0, c.length_beats, 1.0)
+    scale = sorted({(ctl.root_pc + s) % 12 for s in ctl.scale})
     out = []
     for i, b in enumerate(beats):
         if i == len(beats) - 1 and len(beats) > 1:
-            pitch = target + (1 if target < root else -1) * (2 if len(c.intervals) else 1)
+            # approach the next root from the scale tone just above or below it
+            step = 1 if target < root else -1
+            pitch = target + step
+            while pitch % 12 not in scale:
+                pitch += step
             pitch = _chord_tone(c, 1, base=root) if abs(pitch - root) > 9 else pitch
         else:
             pitch = _chord_tone(c, i % max(len(c.intervals), 1), base=root)

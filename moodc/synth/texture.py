@@ -39,8 +39,16 @@ TEXTURE_BANDS: dict[str, tuple[tuple[str, float, float], ...]] = {
 }
 
 
+FRAME_N = 4096  # textures are generated in fixed frames so block size never changes them
+
+
 class Texture:
-    """A continuous texture of one style; ``process(start, n)`` returns (2, n) float32."""
+    """A continuous texture of one style; ``process(start, n)`` returns (2, n) float32.
+
+    Internally the texture is generated in fixed frames of ``FRAME_N`` samples aligned to
+    the start of the piece (random draws per frame), and handed out in whatever block sizes
+    the caller asks for, so the samples never depend on the block size.
+    """
 
     def __init__(self, style: str, *, ctl: Controls, sample_rate: int,
                  rng: np.random.Generator) -> None:
@@ -54,6 +62,8 @@ class Texture:
             sos = _bp(low * scale, high * scale, sample_rate) if kind == "bp" \
                 else _lp(high * scale, sample_rate)
             self.filters.append([sos, np.zeros((sos.shape[0], 2, 2))])
+        self.ready = np.zeros((2, 0), dtype=np.float32)
+        self.generated = 0
 
     def _band(self, i: int, x: np.ndarray) -> np.ndarray:
         """Stereo noise ``x`` (2, n) through band ``i``, carrying the filter state."""
@@ -64,6 +74,17 @@ class Texture:
     def _noise(self, n: int) -> np.ndarray:
         return self.rng.standard_normal((2, n), dtype=np.float32)
 
+    def process(self, start: int, n: int) -> np.ndarray:
+        """The texture for samples ``[start, start + n)``; blocks must come in order."""
+        parts, have = [self.ready], self.ready.shape[1]
+        while have < n:
+            parts.append(self._frame(self.generated, FRAME_N))
+            self.generated += FRAME_N
+            have += FRAME_N
+        ready = np.concatenate(parts, axis=1) if len(parts) > 1 else self.ready
+        out, self.ready = ready[:, :n], ready[:, n:]
+        return out
+
     def _impulses(self, n: int, rate_hz: float, amp: float) -> np.ndarray:
         k = int(self.rng.poisson(rate_hz * n / self.sample_rate))
         x = np.zeros((2, n), dtype=np.float32)
@@ -72,8 +93,8 @@ class Texture:
         x[ch, pos] = (self.rng.standard_normal(k) * amp).astype(np.float32)
         return x
 
-    def process(self, start: int, n: int) -> np.ndarray:
-        """The texture for samples ``[start, start + n)`` of the piece."""
+    def _frame(self, start: int, n: int) -> np.ndarray:
+        """Generate samples ``[start, start + n)`` of the piece (one fixed frame)."""
         t = (start + np.arange(n)) / self.sample_rate
         s = self.style
         if s in ("stars", "glitch"):

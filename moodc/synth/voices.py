@@ -181,7 +181,8 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     burst = signal.sosfilt(sos, burst).astype(np.float32)
     shift = max(1, int(pluck_position * m))
     burst[shift:] -= burst[:-shift] * 0.9  # pick position comb: removes harmonics ~ 1/position
-    y[: m + 3] = burst * np.hanning(m + 3).astype(np.float32) ** 0.25
+    burst *= np.hanning(m + 3).astype(np.float32) ** 0.25
+    y[: m + 3] = burst / np.float32(np.abs(burst).max() + 1e-9)  # unit-peak excitation
     start = m + 2
     c0, c1, c2 = taps * g
     while start < n_live:
@@ -433,14 +434,22 @@ def sitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                             cutoff_hz=cutoff_hz * 3, decay_s=2.2, pluck_position=0.08,
                             name="sitar")
-    peak = float(np.max(np.abs(string[: int(sample_rate / freq_hz) + 3]))) + 1e-9
-    x = string / peak
-    buzz = x + 0.6 * x * np.abs(x) - 0.25 * x**3  # jawari: level-dependent brightness
+    # jawari: the string grazes the curved bridge at a point that moves as the note decays,
+    # a comb (x[n] - x[n-d]) whose delay sweeps from P/11 to P/4 — the buzzing "zing" that
+    # opens up after the attack. Linear, so band-limited (a waveshaper would alias).
+    period = sample_rate / freq_hz
+    buzz = np.zeros(n_samples, dtype=np.float32)
+    w = np.clip(np.arange(n_samples) / (0.6 * sample_rate), 0, 1).astype(np.float32)
+    for delay_frac, weight in ((1 / 11, 1.0 - w), (1 / 4, w)):
+        d = max(1, int(round(period * delay_frac)))
+        comb = string.copy()
+        comb[d:] -= string[:-d]
+        buzz += comb * weight
     sympathetic = modal_tone(((2.0, 0.12, 2.5), (3.0, 0.08, 2.0), (4.0, 0.05, 1.5)),
                              freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                              cutoff_hz=cutoff_hz * 3)
     fade = np.clip(np.arange(n_samples) / (0.25 * sample_rate), 0, 1).astype(np.float32)
-    return buzz.astype(np.float32) + sympathetic * fade
+    return 0.5 * string + 0.9 * buzz + sympathetic * fade
 
 
 def shehnai(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -544,28 +553,28 @@ class Instrument:
 
 #: Instrument name → voice. Gains roughly level-match the voices by ear/RMS.
 INSTRUMENT_VOICES: dict[str, Instrument] = {
-    "sine": Instrument(sine, 0.01, 0.1, 0.9, 0.08, 4000.0, 0.9),
-    "triangle": Instrument(triangle, 0.008, 0.1, 0.85, 0.08, 6000.0, 0.9),
-    "saw": Instrument(saw, 0.01, 0.2, 0.75, 0.1, 2500.0, 0.55),
-    "square_8bit": Instrument(square_8bit, 0.003, 0.05, 0.8, 0.02, 8000.0, 0.42),
-    "pluck": Instrument(pluck, 0.002, 0.0, 1.0, 0.08, 3500.0, 1.4, True),
-    "bell": Instrument(bell, 0.002, 0.0, 1.0, 0.4, 5000.0, 0.8, True),
-    "electric_piano": Instrument(electric_piano, 0.003, 0.0, 1.0, 0.12, 3000.0, 0.8, True),
-    "organ": Instrument(organ, 0.006, 0.0, 1.0, 0.04, 5000.0, 0.5),
+    "sine": Instrument(sine, 0.01, 0.1, 0.9, 0.08, 4000.0, 0.65),
+    "triangle": Instrument(triangle, 0.008, 0.1, 0.85, 0.08, 6000.0, 0.65),
+    "saw": Instrument(saw, 0.01, 0.2, 0.75, 0.1, 2500.0, 0.5),
+    "square_8bit": Instrument(square_8bit, 0.003, 0.05, 0.8, 0.02, 8000.0, 0.55),
+    "pluck": Instrument(pluck, 0.002, 0.0, 1.0, 0.08, 3500.0, 2.7, True),
+    "bell": Instrument(bell, 0.002, 0.0, 1.0, 0.4, 5000.0, 0.45, True),
+    "electric_piano": Instrument(electric_piano, 0.003, 0.0, 1.0, 0.12, 3000.0, 0.75, True),
+    "organ": Instrument(organ, 0.006, 0.0, 1.0, 0.04, 5000.0, 0.4),
     "strings": Instrument(strings, 0.25, 0.3, 0.85, 0.5, 3500.0, 0.55),
-    "brass": Instrument(brass, 0.04, 0.2, 0.8, 0.12, 3000.0, 0.5),
-    "flute": Instrument(flute, 0.06, 0.1, 0.9, 0.12, 5000.0, 0.8),
-    "choir": Instrument(choir, 0.3, 0.3, 0.9, 0.6, 4000.0, 0.6),
-    "marimba": Instrument(marimba, 0.002, 0.0, 1.0, 0.1, 4000.0, 1.0, True),
-    "celesta": Instrument(celesta, 0.002, 0.0, 1.0, 0.25, 6000.0, 0.8, True),
-    "koto": Instrument(koto, 0.002, 0.0, 1.0, 0.15, 4500.0, 1.3, True),
-    "oud": Instrument(oud, 0.002, 0.0, 1.0, 0.1, 2500.0, 1.3, True),
-    "sitar": Instrument(sitar, 0.002, 0.0, 1.0, 0.2, 4500.0, 0.9, True),
-    "shehnai": Instrument(shehnai, 0.03, 0.1, 0.85, 0.08, 4500.0, 0.5),
-    "ney": Instrument(ney, 0.09, 0.1, 0.9, 0.15, 3500.0, 0.75),
-    "bansuri": Instrument(bansuri, 0.05, 0.1, 0.9, 0.12, 4500.0, 0.8),
-    "tuba": Instrument(tuba, 0.05, 0.2, 0.85, 0.1, 1500.0, 0.7),
-    "calliope": Instrument(calliope, 0.01, 0.05, 0.9, 0.05, 5000.0, 0.5),
+    "brass": Instrument(brass, 0.04, 0.2, 0.8, 0.12, 3000.0, 0.6),
+    "flute": Instrument(flute, 0.06, 0.1, 0.9, 0.12, 5000.0, 0.6),
+    "choir": Instrument(choir, 0.3, 0.3, 0.9, 0.6, 4000.0, 1.1),
+    "marimba": Instrument(marimba, 0.002, 0.0, 1.0, 0.1, 4000.0, 0.8, True),
+    "celesta": Instrument(celesta, 0.002, 0.0, 1.0, 0.25, 6000.0, 0.65, True),
+    "koto": Instrument(koto, 0.002, 0.0, 1.0, 0.15, 4500.0, 3.8, True),
+    "oud": Instrument(oud, 0.002, 0.0, 1.0, 0.1, 2500.0, 2.6, True),
+    "sitar": Instrument(sitar, 0.002, 0.0, 1.0, 0.2, 4500.0, 1.8, True),
+    "shehnai": Instrument(shehnai, 0.03, 0.1, 0.85, 0.08, 4500.0, 0.55),
+    "ney": Instrument(ney, 0.09, 0.1, 0.9, 0.15, 3500.0, 0.6),
+    "bansuri": Instrument(bansuri, 0.05, 0.1, 0.9, 0.12, 4500.0, 0.6),
+    "tuba": Instrument(tuba, 0.05, 0.2, 0.85, 0.1, 1500.0, 0.75),
+    "calliope": Instrument(calliope, 0.01, 0.05, 0.9, 0.05, 5000.0, 0.55),
     # private voices of the accent and texture layers (not user-selectable instruments)
     "_star": Instrument(star_ping, 0.002, 0.0, 1.0, 0.5, 8000.0, 0.6, True),
     "_chime": Instrument(wind_chime, 0.002, 0.0, 1.0, 1.5, 8000.0, 0.6, True),

@@ -1,0 +1,326 @@
+"""Synth behaviour a listener (and the pipeline) relies on: labels mean what they say,
+no clicks, determinism, real stereo, exact streaming, harmonious pitches, sane level."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+
+from moodc import vocab
+from moodc.synth import render_config, stream_config, stream_stems
+from moodc.synth.controls import fields_to_controls
+from moodc.synth.engine import plan_piece
+from moodc.synth.voices import INSTRUMENT_VOICES, render_note
+
+SR = 22050
+
+QUIET: dict[str, Any] = {
+    "layers": {"bass": "none", "pad": "none", "melody": "none", "rhythm": "none",
+               "texture": "none", "accent": "none"},
+    "human": "robotic", "space": "dry", "echo": "none", "motion": "static", "density": 6,
+}
+
+
+def _cfg(**over: Any) -> dict[str, Any]:
+    cfg = copy.deepcopy(QUIET)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(cfg.get(key), dict):
+            cfg[key] = {**cfg[key], **value}
+        else:
+            cfg[key] = value
+    return cfg
+
+
+def _mono(x: np.ndarray) -> np.ndarray:
+    return x.astype(np.float64).mean(axis=1)
+
+
+# ------------------------------------------------------------------------------ label truth
+
+def _beat_period_s(x: np.ndarray, sample_rate: int) -> float:
+    """Median interval between onsets (rising crossings of half the envelope peak)."""
+    env = np.abs(_mono(x))
+    win = int(0.02 * sample_rate)
+    env = np.convolve(env, np.ones(win) / win, mode="same")
+    above = env > 0.5 * env.max()
+    rising = np.flatnonzero(above[1:] & ~above[:-1]) / sample_rate
+    onsets = [rising[0]]
+    for t in rising[1:]:
+        if t - onsets[-1] > 0.15:  # one onset per hit, not per wiggle
+            onsets.append(t)
+    return float(np.median(np.diff(onsets)))
+
+
+def test_tempo_labels_give_their_bpm_and_increase() -> None:
+    measured = []
+    for label in vocab.ORDINAL_LABELS["tempo"]:
+        x = render_config(_cfg(tempo=label, layers={"rhythm": "soft_four"}), duration_s=8.0,
+                          sample_rate=SR, seed=1)
+        bpm = 60.0 / _beat_period_s(x, SR)
+        assert bpm == pytest.approx(vocab.TEMPO_BPM[label], rel=0.02), label
+        measured.append(bpm)
+    assert measured == sorted(measured)
+
+
+def _centroid_hz(x: np.ndarray, sample_rate: int) -> float:
+    spec = np.abs(np.fft.rfft(_mono(x))) ** 2
+    freqs = np.fft.rfftfreq(len(x), 1.0 / sample_rate)
+    return float((spec * freqs).sum() / spec.sum())
+
+
+def test_brightness_labels_raise_the_spectral_centroid() -> None:
+    full = {"layers": {"bass": "walking", "pad": "warm", "melody": "lyrical", "rhythm": "rock",
+                       "texture": "rain"}, "space": "medium"}
+    centroids = [_centroid_hz(render_config(_cfg(brightness=label, **full), duration_s=4.0,
+                                            sample_rate=SR, seed=3), SR)
+                 for label in vocab.ORDINAL_LABELS["brightness"]]
+    assert all(b > a * 1.1 for a, b in zip(centroids, centroids[1:])), centroids
+
+
+def _pitch_class_energy(x: np.ndarray, sample_rate: int) -> np.ndarray:
+    spec = np.abs(np.fft.rfft(_mono(x))) ** 2
+    freqs = np.fft.rfftfreq(len(x), 1.0 / sample_rate)
+    ok = (freqs > 60) & (freqs < 2000)
+    pcs = np.round(12 * np.log2(freqs[ok] / 261.6256)).astype(int) % 12
+    return np.bincount(pcs, weights=spec[ok], minlength=12)
+
+
+@pytest.mark.parametrize("root", ["c", "f#", "a"])
+def test_major_and_minor_differ_in_the_third(root: str) -> None:
+    layers = {"bass": "sustained", "pad": "warm", "melody": "lyrical"}
+    tonic = vocab.ROOT_SEMITONE[root]
+    thirds = {}
+    for mode in ("major", "minor"):
+        e = _pitch_class_energy(render_config(_cfg(mode=mode, root=root, layers=layers),
+                                              duration_s=8.0, sample_rate=SR, seed=5), SR)
+        thirds[mode] = (e[(tonic + 4) % 12], e[(tonic + 3) % 12])
+    assert thirds["major"][0] > 3 * thirds["major"][1]
+    assert thirds["minor"][1] > 3 * thirds["minor"][0]
+
+
+def _modulation_hz(x: np.ndarray, sample_rate: int) -> tuple[float, float]:
+    """Dominant frequency (0.03-5 Hz) of the RMS envelope and the envelope's depth."""
+    hop = sample_rate // 10  # 100 ms frames: beating between chord tones averages out
+    frames = _mono(x)[: len(x) // hop * hop].reshape(-1, hop)
+    env = np.sqrt((frames**2).mean(axis=1))
+    env = env[10:]  # skip the attack
+    depth = float(env.std() / env.mean())
+    spec = np.abs(np.fft.rfft((env - env.mean()) * np.hanning(len(env))))
+    freqs = np.fft.rfftfreq(len(env), 1.0 / 10)
+    band = (freqs >= 0.03) & (freqs <= 5.0)
+    return float(freqs[band][np.argmax(spec[band])]), depth
+
+
+def test_motion_labels_increase_the_modulation_rate() -> None:
+    rates, depths = [], []
+    for label in vocab.ORDINAL_LABELS["motion"]:
+        cfg = _cfg(motion=label, density=1, layers={"pad": "warm"},
+                   instruments={"pad": "sine"},
+                   composition={"harmony": "drone", "chord_rate": "very_slow"})
+        rate, depth = _modulation_hz(render_config(cfg, duration_s=30.0, sample_rate=8000,
+                                                   seed=2), 8000)
+        rates.append(rate)
+        depths.append(depth)
+    assert depths[0] < 0.5 * min(depths[1:]), depths  # static does not move
+    assert rates[1] < rates[2] < rates[3] < rates[4], rates
+    assert rates[3] == pytest.approx(vocab.MOTION_LFO_HZ["fast"], rel=0.2)
+
+
+# ------------------------------------------------------------------------------ clicks
+
+def find_clicks(x: np.ndarray, sample_rate: int, *, ratio: float = 6.0,
+                floor: float = 0.02) -> np.ndarray:
+    """Samples where a click (a discontinuity) shows in the top of the spectrum.
+
+    Every voice is band-limited and low-passed, so the band above 0.4 × sample rate holds
+    little but the steady top of the harmonics; a discontinuity (a note cut mid-wave, an
+    envelope jump) is broadband, so it appears there as an isolated burst far above the
+    band's local (100 ms) level and above ``floor`` × the signal's RMS.
+    """
+    from scipy import signal
+
+    sos = signal.ellip(8, 0.5, 80, 0.40 * sample_rate, btype="highpass", fs=sample_rate,
+                       output="sos")
+    m = _mono(x)
+    h = np.abs(signal.sosfilt(sos, m))
+    win = int(0.1 * sample_rate)
+    local = np.sqrt(np.convolve(h**2, np.ones(win) / win, mode="same")) + 1e-12
+    return np.flatnonzero((h > ratio * local) & (h > floor * np.sqrt(np.mean(m**2))))
+
+
+def _click_cfg(lead: str, pad: str, bass: str) -> dict[str, Any]:
+    return _cfg(tempo="fast", instruments={"lead": lead, "pad": pad, "bass": bass},
+                layers={"bass": "octave", "pad": "warm", "melody": "lyrical"},
+                composition={"chord_rate": "very_fast", "melody_density": "very_busy",
+                             "ornament": "heavy"})
+
+
+def test_click_detector_finds_a_truncated_note() -> None:
+    x = render_config(_click_cfg("triangle", "organ", "sine"), duration_s=2.0, sample_rate=SR,
+                      seed=1).copy()
+    x[SR: SR + 300, :] = 0.0  # notes cut dead for 14 ms, then back: two clicks
+    assert len(find_clicks(x, SR)) > 0
+
+
+@pytest.mark.parametrize("lead,pad,bass", [
+    ("triangle", "organ", "sine"), ("flute", "strings", "tuba"),
+    ("brass", "choir", "triangle"), ("shehnai", "electric_piano", "sine"),
+    ("ney", "bell", "organ"), ("celesta", "saw", "marimba"),
+])
+def test_no_clicks_in_a_busy_mix_with_fast_chord_changes(lead: str, pad: str, bass: str) -> None:
+    """Band-limited voices, a chord change every half bar, a busy ornamented melody."""
+    x = render_config(_click_cfg(lead, pad, bass), duration_s=6.0, sample_rate=SR, seed=11)
+    clicks = find_clicks(x, SR)
+    assert len(clicks) == 0, f"clicks at {clicks[:10] / SR} s"
+
+
+@pytest.mark.parametrize("lead,pad,bass", [
+    ("pluck", "strings", "square_8bit"), ("square_8bit", "organ", "pluck"),
+    ("koto", "sitar", "oud"), ("bansuri", "calliope", "brass"),
+])
+def test_no_clicks_at_note_ends_with_plucks_and_8bit(lead: str, pad: str, bass: str) -> None:
+    """Plucked strings and pulse waves have sharp attacks and edges of their own, so here
+    the detector looks only where notes end (gate end, release end) and chords change,
+    away from any onset."""
+    cfg = _click_cfg(lead, pad, bass)
+    x = render_config(cfg, duration_s=6.0, sample_rate=SR, seed=11)
+    clicks = find_clicks(x, SR) / SR
+    plans = plan_piece(fields_to_controls(cfg), duration_s=6.0, seed=11)
+    notes = [n for p in plans.values() for n in p.notes]
+    onsets = np.array(sorted(n.start_s for n in notes))
+    ends = [n.start_s + n.dur_s for n in notes]
+    ends += [n.start_s + n.dur_s + INSTRUMENT_VOICES[n.instrument].release_s for n in notes]
+    checked = 0
+    for t in ends:
+        if t >= 5.9 or np.min(np.abs(onsets - t)) < 0.03:
+            continue
+        checked += 1
+        near = clicks[np.abs(clicks - t) < 0.01]
+        assert len(near) == 0, f"click near a note end at {t:.3f} s"
+    assert checked > 10
+
+
+@pytest.mark.parametrize("instrument", [i for i in INSTRUMENT_VOICES])
+@pytest.mark.parametrize("gate_s", [0.003, 0.05, 0.4])
+def test_every_note_starts_and_ends_at_zero(instrument: str, gate_s: float) -> None:
+    """Every note starts from silence, its release reaches exactly zero, and its last 5 ms
+    fall smoothly — whatever the gate, even shorter than the attack."""
+    note = render_note(instrument, midi=57.0, n_gate=int(gate_s * SR), sample_rate=SR,
+                       cutoff_scale=1.0)
+    assert note[0] == 0.0 and note[-1] == 0.0
+    tail = np.abs(note[-int(0.005 * SR):])
+    peak = np.abs(note).max()
+    assert tail.max() <= 0.5 * peak + 1e-6
+    assert np.all(np.isfinite(note)) and peak < 4.0
+
+
+# ------------------------------------------------------------------------------ determinism
+
+FULL: dict[str, Any] = {"density": 6, "layers": {"bass": "walking", "pad": "drift",
+                                                 "melody": "ornamental", "rhythm": "teental",
+                                                 "texture": "rain", "accent": "chime"},
+                        "echo": "medium", "space": "large", "human": "loose"}
+
+
+def test_same_seed_same_audio_and_different_seed_different_audio() -> None:
+    a = render_config(FULL, duration_s=3.0, sample_rate=SR, seed=42)
+    b = render_config(FULL, duration_s=3.0, sample_rate=SR, seed=42)
+    c = render_config(FULL, duration_s=3.0, sample_rate=SR, seed=43)
+    assert np.array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_changing_the_texture_leaves_the_bass_stem_identical() -> None:
+    def bass(texture: str) -> np.ndarray:
+        cfg = copy.deepcopy(FULL)
+        cfg["layers"]["texture"] = texture
+        return np.concatenate([s["bass"] for s in stream_stems(cfg, duration_s=3.0,
+                                                                sample_rate=SR, seed=9)], axis=1)
+    assert np.array_equal(bass("rain"), bass("glitch"))
+
+
+# ------------------------------------------------------------------------------ stereo
+
+def test_mono_gives_identical_channels() -> None:
+    x = render_config({**FULL, "stereo": "mono"}, duration_s=2.0, sample_rate=SR, seed=1)
+    assert np.array_equal(x[:, 0], x[:, 1])
+
+
+def test_ultra_wide_is_less_correlated_than_narrow() -> None:
+    corr = {}
+    for label in ("narrow", "ultra_wide"):
+        x = render_config({**FULL, "stereo": label}, duration_s=3.0, sample_rate=SR, seed=1)
+        corr[label] = np.corrcoef(x[:, 0], x[:, 1])[0, 1]
+    assert corr["ultra_wide"] < corr["narrow"] - 0.05, corr
+
+
+# ------------------------------------------------------------------------------ streaming
+
+@pytest.mark.parametrize("duration_s,block_s", [(1.2345, 0.3), (2.0, 8.0), (0.01, 0.5)])
+def test_blocks_sum_to_the_duration_and_equal_the_render(duration_s: float, block_s: float) -> None:
+    blocks = list(stream_config(FULL, duration_s=duration_s, sample_rate=SR, seed=4,
+                                block_s=block_s))
+    assert all(b.dtype == np.float32 and b.ndim == 2 and b.shape[1] == 2 for b in blocks)
+    joined = np.concatenate(blocks)
+    assert len(joined) == round(duration_s * SR)
+    whole = render_config(FULL, duration_s=duration_s, sample_rate=SR, seed=4)
+    assert np.array_equal(joined, whole)
+
+
+def test_block_size_does_not_change_the_audio() -> None:
+    a = np.concatenate(list(stream_config(FULL, duration_s=3.0, sample_rate=SR, seed=4,
+                                          block_s=0.37)))
+    b = np.concatenate(list(stream_config(FULL, duration_s=3.0, sample_rate=SR, seed=4,
+                                          block_s=2.0)))
+    np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_zero_duration_is_empty() -> None:
+    assert render_config({}, duration_s=0.0, sample_rate=SR, seed=0).shape == (0, 2)
+
+
+@pytest.mark.parametrize("bad", [{"duration_s": -1.0}, {"sample_rate": 100}])
+def test_bad_arguments_name_the_value(bad: dict[str, Any]) -> None:
+    kwargs = {"duration_s": 1.0, "sample_rate": SR, "seed": 0, **bad}
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        render_config({}, **kwargs)
+
+
+@pytest.mark.parametrize("sample_rate", [8000, 44100, 48000])
+def test_any_sample_rate_renders_exact_lengths(sample_rate: int) -> None:
+    x = render_config(FULL, duration_s=1.5, sample_rate=sample_rate, seed=1)
+    assert x.shape == (round(1.5 * sample_rate), 2) and np.all(np.isfinite(x))
+
+
+# ------------------------------------------------------------------------------ harmony, level
+
+@pytest.mark.parametrize("mode", list(vocab.MODE_INTERVALS))
+def test_every_pitch_comes_from_the_scale(mode: str) -> None:
+    cfg = {"mode": mode, "root": "e", "density": 6,
+           "layers": {"bass": "walking", "pad": "cinematic", "melody": "ornamental",
+                      "accent": "chime"},
+           "composition": {"extensions": "ninths", "harmony": "jazz", "ornament": "florid"}}
+    ctl = fields_to_controls(cfg)
+    pcs = {(ctl.root_pc + s) % 12 for s in ctl.scale}
+    plans = plan_piece(ctl, duration_s=30.0, seed=3)
+    for layer in ("bass", "pad", "melody", "accent"):
+        for note in plans[layer].notes:
+            assert round(note.midi) % 12 in pcs, (layer, note)
+
+
+@pytest.mark.parametrize("cfg", [
+    {}, FULL, {"density": 1, "layers": {"pad": "thin_high"}, "brightness": "very_dark"},
+    {"density": 6, "tempo": "very_fast", "layers": {"rhythm": "taiko", "texture": "noise_wash",
+                                                     "accent": "gong", "bass": "sub"},
+     "echo": "infinite", "space": "vast"},
+])
+def test_level_is_sane_and_never_clips(cfg: dict[str, Any]) -> None:
+    import pyloudnorm
+
+    x = render_config(cfg, duration_s=8.0, sample_rate=SR, seed=1)
+    lufs = pyloudnorm.Meter(SR).integrated_loudness(x.astype(np.float64))
+    assert -30.0 < lufs < -10.0
+    assert np.abs(x).max() < 1.0
