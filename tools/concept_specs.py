@@ -167,7 +167,7 @@ night | nighttime, at night, nocturnal, dark night | slow minor dark sp=large pa
 midnight | the witching hour, twelve o'clock | slow minor very_dark sp=large lead=bell padi=strings pad=dark e=medium d=5 tex=stars md=sparse
 late night | late-night, after midnight, small hours, 3am, wee hours | slow dorian dark rh=soft_four lead=electric_piano padi=electric_piano ext=sevenths harm=jazz tex=vinyl d=5 sp=medium
 bedtime | going to bed, before sleep, nighty night | very_slow major dark lead=celesta padi=strings pad=warm rh=none md=sparse st=narrow d=3 cad=strong
-weekend | saturday, sunday, day off | medium major bright rh=soft_four lead=pluck padi=electric_piano sy=light h=loose
+weekend | saturday, day off, the weekend | medium major bright rh=soft_four lead=pluck padi=electric_piano sy=light h=loose
 monday morning | monday, start of the week | medium major rh=soft_four lead=electric_piano h=tight harm=pop
 friday night | friday, tgif | fast minor rh=four_on_floor lead=saw bass=octave d=5 tex=noise_wash
 lunch break | lunch hour, coffee break, tea time | medium major rh=brush lead=electric_piano sw=light harm=jazz ext=sevenths sp=small
@@ -443,7 +443,7 @@ victorian | victorian era, gaslight, 1890s | slow major 3/4 rh=waltz lead=string
 1920s | roaring twenties, twenties, jazz age, flapper, prohibition, speakeasy | fast major rh=brush lead=brass padi=electric_piano bass=walking sw=heavy tex=vinyl ext=sevenths harm=jazz d=5
 1930s | thirties, depression era, big band era | medium major rh=brush lead=brass bass=walking sw=medium tex=vinyl harm=jazz ext=sevenths d=5
 1940s | forties, wartime, swing era | medium major rh=brush lead=brass bass=walking sw=heavy tex=vinyl harm=jazz ext=sevenths d=5
-1950s | fifties, rock and roll era, diner | fast major rh=rock lead=electric_piano bass=walking sw=shuffle harm=blues ext=sevenths
+1950s | fifties, rock and roll era, jukebox | fast major rh=rock lead=electric_piano bass=walking sw=shuffle harm=blues ext=sevenths
 1960s | sixties, swinging sixties, flower power | medium mixolydian rh=rock lead=organ padi=organ bass=walking harm=pop tex=vinyl d=5
 1970s | seventies, disco era, 70s | medium dorian rh=four_on_floor lead=electric_piano padi=strings bass=syncopated ext=sevenths sy=medium harm=jazz
 1980s | eighties, 80s, retro synth | fast minor rh=electronic lead=saw padi=saw bass=octave e=medium harm=pop d=4 | gated drums and saw synths
@@ -803,4 +803,202 @@ king | kings, emperor, monarch | medium major lead=brass padi=strings rh=march c
 clown | clowns, jester, harlequin | fast major lead=calliope bass=octave rh=march lp=very_leapy h=drunk
 sailor | sailors, mariner, seaman | medium dorian 6/8 lead=flute bass=fifths tex=ocean harm=folk d=5
 baby | babies, newborn, infant | very_slow major lead=celesta rh=none md=sparse 3/4 st=narrow d=3
+"""
+
+# --------------------------------------------------------------------------------------
+# Second pass: breadth (more cities, landscapes, everyday places, sports, food, animals...)
+# --------------------------------------------------------------------------------------
+
+CATEGORY_DEFAULTS["food"] = "sp=small"
+
+CATEGORY_BLOCKS["place"] += """
+vienna | viennese, wien | medium major 3/4 rh=waltz lead=strings padi=strings harm=pop cad=strong
+prague | bohemian, prague old town | slow harmonic_minor lead=strings padi=strings acc=bells harm=cinematic d=6
+dubai | emirates, abu dhabi, desert city | medium phrygian_dominant bright rh=four_on_floor lead=oud padi=saw bass=syncopated harm=pop d=5
+jerusalem | holy city, old city walls | slow double_harmonic sp=vast lead=ney padi=choir bass=drone acc=bells d=6
+delhi | new delhi, old delhi | medium phrygian_dominant rh=dhol lead=shehnai pad=tanpura orn=heavy d=5
+varanasi | benares, ganges, ghats | slow phrygian_dominant pad=tanpura lead=bansuri bass=drone rh=teental acc=bells orn=heavy d=6
+hong kong | kowloon, victoria harbour | medium minor_pentatonic rh=electronic lead=electric_piano tex=rain ext=sevenths harm=jazz d=5 | neon, rain and seventh chords
+singapore | marina bay | medium major bright rh=electronic lead=electric_piano ext=ninths harm=jazz
+sydney | bondi, harbour bridge | medium major bright rh=soft_four lead=pluck tex=ocean d=5
+los angeles | la, hollywood hills, sunset boulevard | medium mixolydian rh=soft_four lead=electric_piano bass=syncopated ext=sevenths harm=jazz sw=light
+hollywood | golden age of hollywood, silver screen, red carpet | medium major lead=strings padi=strings pad=cinematic harm=cinematic cad=strong
+miami | miami beach, south beach | fast minor rh=four_on_floor lead=saw padi=saw bass=syncopated tex=ocean d=5
+chicago | windy city, chicago blues | medium blues rh=brush lead=pluck padi=organ bass=walking sw=shuffle harm=blues ext=sevenths
+texas | lone star, texan, austin | medium mixolydian lead=pluck bass=fifths rh=soft_four sw=light harm=folk
+mexico city | cdmx | medium harmonic_minor rh=bossa lead=brass bass=syncopated harm=folk
+reykjavik | icelandic town | slow lydian bright lead=celesta pad=thin_high tex=wind ext=sus sp=vast d=5
+stockholm | sweden, swedish | medium major lead=electric_piano rh=soft_four harm=pop cad=strong
+barcelona | catalan, catalonia | medium phrygian_dominant lead=pluck rh=bossa sy=medium harm=folk
+silicon valley | tech startup, startup office | medium major bright rh=electronic lead=sine padi=saw bass=pulsing h=tight tex=glitch d=5
+fjord | fjords, norwegian coast | slow dorian sp=vast lead=strings pad=fifths tex=wind d=5
+cliffs | cliff, cliff edge, sea cliffs | slow dorian sp=vast tex=wind lead=strings pad=swell harm=cinematic d=5
+hills | rolling hills, hillside | medium major_pentatonic lead=flute harm=folk tex=wind d=5
+great plains | plains, flatlands | slow mixolydian sp=vast lead=pluck tex=wind bass=fifths harm=folk d=5
+bamboo forest | bamboo grove, arashiyama | slow in_sen lead=flute tex=wind acc=chime md=sparse d=6
+rice fields | rice paddies, paddy field, rice terraces | slow major_pentatonic lead=flute tex=breath harm=folk d=5
+salt flats | bonneville, salt desert | slow lydian very_bright sp=vast pad=thin_high lead=sine tex=wind d=5
+hot springs | geyser, geothermal, onsen | slow whole_tone tex=noise_wash lead=bell pad=drift d=5
+parking garage | car park, parking lot | slow minor dark sp=large e=medium rh=minimal lead=sine tex=noise_wash d=5
+gas station | petrol station, truck stop, service station | slow mixolydian lead=pluck rh=soft_four tex=noise_wash harm=blues d=5
+laundromat | launderette, laundry room | medium major rh=soft_four lead=electric_piano tex=noise_wash mr=often d=5
+diner | roadside diner, greasy spoon | medium major rh=brush lead=electric_piano bass=walking sw=medium harm=blues ext=sevenths
+motel | roadside motel, cheap motel | slow minor dark rh=brush lead=electric_piano tex=vinyl ext=sevenths harm=jazz d=5
+bowling alley | bowling, ten pin | medium major rh=soft_four lead=organ bass=walking sw=light
+ice rink | skating rink, ice skating | medium major 3/4 rh=waltz lead=organ padi=strings
+museum | art gallery, gallery, exhibition | slow lydian lead=electric_piano md=sparse rh=none ext=ninths harm=jazz d=3
+planetarium | observatory, star show | very_slow lydian tex=stars lead=celesta pad=drift sp=vast d=5
+aquarium | oceanarium, fish tank | slow lydian tex=ocean lead=marimba pad=drift acc=chime d=6
+bridge | suspension bridge, crossing the bridge | medium major lead=strings pad=swell mel=rising harm=cinematic
+"""
+
+CATEGORY_BLOCKS["time_of_day"] += """
+brunch | sunday brunch, mimosas | medium major rh=bossa lead=electric_piano ext=sevenths harm=jazz
+happy hour | after work drinks, cocktail hour | medium major rh=brush lead=electric_piano bass=walking sw=light ext=sevenths harm=jazz
+sunday morning | lazy sunday, sunday | slow major rh=soft_four lead=electric_piano tex=vinyl ext=sevenths harm=jazz d=5
+school's out | last day of school, summer break | fast major bright rh=rock lead=pluck harm=pop
+back to school | first day of school, new semester | medium major rh=soft_four lead=pluck mel=rising harm=pop
+"""
+
+CATEGORY_BLOCKS["season"] += """
+first snow | first snowfall | slow lydian bright lead=celesta acc=glockenspiel tex=shimmer d=6
+indian summer | late summer, end of summer | slow mixolydian lead=pluck tex=wind ext=sevenths harm=folk d=5
+spring rain | april showers | slow major tex=rain lead=flute harm=folk d=5
+"""
+
+CATEGORY_BLOCKS["emotion"] += """
+amusement | amused, entertained | medium major lead=marimba rh=soft_four lp=leapy
+disgust | disgusted, revolted, gross | medium locrian dark lead=tuba h=drunk lp=very_leapy
+surprise | surprised, unexpected, astonished | fast lydian bright lead=celesta acc=brass_hit lp=very_leapy d=6
+admiration | admire, respect | slow major lead=strings mel=rising harm=cinematic
+trust | faith, trusting, loyalty | slow major pad=warm lead=strings cad=strong harm=folk
+insecurity | insecure, self-doubt, doubt | slow minor lead=electric_piano md=sparse ten=waves h=loose
+overwhelmed | overwhelm, stressed, stress, burnout | fast locrian tex=noise_wash mo=chaotic sy=heavy rh=electronic d=5
+ambition | ambitious, driven, hustle | fast dorian rh=four_on_floor lead=brass ten=ramp mel=rising
+sentimental | sentimentality, mushy | slow major lead=strings ext=sevenths harm=cinematic
+compassion | empathy, kindness, kind | slow major lead=flute pad=warm harm=folk cad=strong
+ennui | listless, apathy, apathetic, numb | very_slow minor lead=sine md=very_sparse mr=always rh=none mo=static d=2
+giddy | bubbly, giggly | fast major very_bright lead=celesta acc=glockenspiel lp=leapy rh=soft_four d=6
+paranoia | paranoid, being watched | medium locrian dark rh=heartbeat tex=glitch bass=pulsing ten=waves d=5
+resignation | resigned, acceptance, letting go | slow major lead=strings mel=falling ten=release cad=weak
+"""
+
+CATEGORY_BLOCKS["activity"] += """
+football | soccer, football match, stadium | fast major rh=march lead=brass padi=brass acc=brass_hit cad=strong d=6
+basketball | hoops, streetball | fast dorian rh=electronic bass=syncopated lead=saw sy=heavy
+tennis | tennis match, wimbledon | medium major rh=soft_four lead=pluck h=tight
+golf | golf course, putting green | slow major rh=brush lead=electric_piano ext=sevenths harm=jazz
+boxing | boxer, prize fight, in the ring | fast minor rh=rock bass=octave lead=brass acc=brass_hit ext=power d=6
+martial arts | kung fu, karate, dojo | fast minor_pentatonic rh=taiko lead=flute acc=gong sy=heavy d=6
+racing | race car, formula one, motorsport, grand prix | very_fast minor rh=electronic bass=pulsing lead=saw ten=ramp mo=fast
+olympics | olympic games, medal ceremony | medium major lead=brass padi=strings rh=march pad=cinematic mel=heroic cad=very_strong
+scuba diving | diving, snorkeling, dive | slow lydian dark tex=ocean pad=drift lead=sine e=heavy d=5
+skydiving | skydive, parachute, base jump | fast lydian bright tex=wind lead=strings pad=swell ten=ramp d=5
+kayaking | canoe, canoeing, paddling | medium major_pentatonic tex=ocean lead=flute rh=soft_four d=5
+birdwatching | birding, bird watching | slow major lead=flute md=sparse tex=wind orn=medium d=5
+photography | taking photos, photo walk | medium lydian lead=electric_piano rh=soft_four ext=ninths harm=jazz
+pottery | ceramics, throwing clay, potter's wheel | slow major lead=marimba rh=none md=sparse h=loose
+woodworking | carpentry, woodshop | medium major lead=marimba acc=wood_block rh=soft_four d=6
+video call | zoom call, online meeting, conference call | medium major rh=soft_four lead=electric_piano h=tight md=sparse sp=small
+deadline | crunch time, last minute, due tomorrow | fast minor rh=electronic bass=pulsing lead=square_8bit ten=ramp h=tight
+moving house | moving day, packing boxes | medium major rh=soft_four lead=pluck harm=pop
+sunbathing | tanning, lying in the sun | slow major bright tex=ocean lead=electric_piano rh=bossa d=5
+rowing | regatta, rowing crew | medium dorian rh=march lead=strings mr=often
+archery | bow and arrow, archer | medium dorian lead=flute rh=minimal md=sparse h=tight
+horse racing | derby, racetrack | fast major rh=march lead=brass bass=pulsing
+"""
+
+CATEGORY_BLOCKS["food"] = """
+coffee | espresso, latte, cappuccino, morning coffee | medium major rh=brush lead=electric_piano ext=sevenths harm=jazz sw=light
+tea | green tea, cup of tea, chai | slow major lead=pluck md=sparse harm=folk rh=none
+chocolate | cocoa, hot chocolate | slow major dark lead=electric_piano ext=ninths harm=jazz
+wine | red wine, glass of wine | slow major dark lead=electric_piano bass=walking ext=sevenths harm=jazz rh=brush
+whiskey | whisky, bourbon, scotch | slow blues dark lead=pluck bass=walking harm=blues ext=sevenths sw=medium rh=brush
+beer | pints, brewery, craft beer | medium major lead=pluck rh=soft_four harm=folk h=loose
+cocktail | cocktails, martini, mixology | medium major rh=bossa lead=marimba ext=ninths harm=jazz
+spicy | spice, chili, hot sauce | fast phrygian_dominant lead=brass rh=bossa sy=heavy
+sweet | sugar, candy, sweets, dessert | medium major very_bright lead=celesta acc=glockenspiel d=6
+sour | bitter, tart | medium locrian lead=pluck sy=heavy lp=leapy
+sushi | sushi bar, izakaya | medium in_sen lead=koto rh=minimal
+pizza | pizzeria | medium major lead=pluck bass=fifths rh=soft_four harm=folk
+barbecue | bbq, cookout, grill | medium mixolydian rh=rock lead=pluck bass=walking sw=light harm=blues
+ice cream | ice cream truck, gelato | medium major very_bright lead=calliope acc=glockenspiel rh=soft_four d=6
+dinner | candlelit dinner, dinner for two | slow major rh=brush lead=electric_piano ext=sevenths harm=jazz
+street food | food truck, night market | medium mixolydian rh=soft_four lead=pluck acc=wood_block tex=noise_wash d=6
+honey | honeyed, golden honey | slow major lead=flute pad=warm harm=folk
+lemonade | summer lemonade, lemon | medium major bright lead=pluck rh=soft_four
+soup | warm soup, broth, stew | slow major dark pad=warm lead=sine md=sparse
+bakery | fresh bread, bread, pastries, croissant | medium major lead=pluck pad=warm rh=soft_four harm=folk
+"""
+
+CATEGORY_BLOCKS["nature"] += """
+owl | owls, night owl | slow minor dark lead=flute md=sparse tex=wind d=5
+elephant | elephants | slow major dark lead=tuba bass=octave rh=march
+butterfly | butterflies, moth | medium lydian bright lead=celesta md=busy lp=leapy tex=shimmer d=5
+bees | bee, bumblebee, buzzing | fast major lead=saw md=very_busy lp=stepwise mo=fast
+dolphin | dolphins, porpoise | medium lydian bright tex=ocean lead=sine mel=arpeggio lp=leapy d=5
+jellyfish | medusa, jellies | very_slow whole_tone tex=ocean pad=drift lead=bell e=heavy d=5
+eagle | hawk, falcon, raptor | medium mixolydian sp=vast lead=brass mel=rising tex=wind d=5
+snake | serpent, cobra, snake charmer | medium phrygian_dominant lead=shehnai bass=drone orn=heavy sy=medium
+lion | lions, king of the jungle | medium minor lead=brass rh=taiko bass=sub
+rabbit | bunny, bunnies, hare | fast major lead=pluck md=busy lp=leapy
+frog | frogs, toad, pond life | medium major lead=marimba acc=wood_block tex=breath d=6
+raven | ravens, crow, crows | slow phrygian dark lead=strings pad=dark sp=large
+deer | fawn, stag | slow major lead=flute md=sparse tex=wind d=5
+bear | bears, grizzly | slow minor dark lead=tuba bass=sub
+spider | spiders, cobweb, spider web | slow whole_tone lead=pluck md=sparse sy=medium tex=breath d=5
+moss | mossy, lichen | very_slow dorian dark pad=drift lead=sine tex=breath d=5
+mushroom | mushrooms, fungi | slow whole_tone lead=marimba pad=drift e=medium
+"""
+
+CATEGORY_BLOCKS["character"] += """
+scientist | mad scientist, inventor | medium whole_tone lead=sine acc=blip tex=glitch lp=leapy d=6
+giant | giants, titan, colossus | slow minor very_dark lead=tuba bass=sub rh=taiko
+gnome | gnomes, dwarf, dwarves | medium dorian lead=tuba bass=octave rh=march lp=leapy
+troll | trolls, ogre, goblin, goblins | medium locrian dark lead=tuba bass=walking h=drunk
+grandparents | grandma, grandmother, grandpa, grandfather | slow major lead=celesta tex=vinyl harm=folk d=5
+lovers | couple, sweethearts | slow major lead=strings ext=sevenths harm=jazz
+wanderer | drifter, traveller, traveler, vagabond | slow dorian lead=pluck tex=wind harm=folk d=5
+pilot | aviator, fighter pilot | fast mixolydian lead=brass rh=march pad=cinematic tex=wind d=5
+"""
+
+CATEGORY_BLOCKS["genre"] += """
+classic rock | 70s rock, dad rock | fast mixolydian rh=rock lead=saw padi=organ bass=octave ext=power
+soft rock | yacht rock, adult contemporary | medium major rh=soft_four lead=electric_piano bass=syncopated ext=sevenths harm=jazz
+synthpop | synth-pop, new wave, electropop | fast minor rh=electronic lead=saw padi=saw bass=octave
+electro | electro funk, electroclash | fast minor rh=electronic lead=square_8bit bass=syncopated sy=heavy
+ambient techno | ambient house | medium dorian rh=four_on_floor bass=pulsing lead=sine pad=drift e=heavy
+choral | choral music, a cappella, acapella | slow major lead=choir padi=choir rh=none harm=cinematic
+nursery rhyme | nursery rhymes, kids song, children's song | medium major bright lead=celesta rh=soft_four mr=always cad=very_strong acc=glockenspiel d=6
+jingle | commercial jingle, advert music, ad music | fast major bright lead=pluck rh=soft_four cad=very_strong mr=always
+national anthem | anthem, patriotic | medium major lead=brass padi=strings rh=march cad=very_strong harm=cinematic
+nocturne | nocturnes, night piece | slow minor dark lead=electric_piano bass=arpeggio rh=none ext=sevenths harm=cinematic
+bolero | ravel bolero, bolero rhythm | medium major 3/4 rh=march lead=flute ten=ramp mr=always
+reggaeton | dembow, perreo | medium minor rh=electronic bass=syncopated lead=saw sy=heavy
+bachata | bachata guitar | medium minor lead=pluck rh=bossa bass=syncopated sy=medium
+amapiano | log drum, piano house | medium dorian rh=four_on_floor bass=sub lead=electric_piano ext=sevenths harm=jazz sy=medium
+gothic | goth, darkwave, gothic rock | slow harmonic_minor very_dark lead=organ padi=choir pad=dark rh=electronic
+"""
+
+CATEGORY_BLOCKS["instrument"] += """
+timpani | kettle drums, orchestral drums | medium minor dark rh=taiko bass=octave harm=cinematic
+snare drum | snare, drum roll, drumline | fast major rh=march h=tight
+lyre | kithara, ancient harp | slow dorian lead=pluck bass=drone harm=modal
+balalaika | domra | fast harmonic_minor lead=pluck bass=octave rh=march
+sarangi | esraj, bowed indian | slow phrygian_dominant lead=strings pad=tanpura bass=drone orn=florid
+veena | saraswati veena | slow harmonic_minor lead=sitar pad=tanpura bass=drone orn=heavy
+pipa | chinese lute | medium major_pentatonic lead=koto orn=heavy md=busy
+harmonium | pump organ, reed organ | slow major lead=organ padi=organ pad=tanpura
+mellotron | tape strings, mellotron flutes | slow minor lead=flute padi=strings tex=vinyl d=5
+glass harmonica | glass harp, singing glasses | slow lydian very_bright lead=bell pad=thin_high e=medium
+harmonica | blues harp, mouth harp | medium blues lead=calliope bass=walking rh=brush harm=blues sw=shuffle
+"""
+
+CATEGORY_BLOCKS["abstract"] += """
+liminal | liminal space, backrooms, empty mall | slow lydian sp=vast e=heavy lead=electric_piano tex=noise_wash pad=drift ext=ninths d=5
+surreal | surrealism, bizarre, dali | medium whole_tone lead=celesta e=heavy mo=fast lp=very_leapy tex=shimmer d=5
+absurd | absurdity, nonsense | fast whole_tone lead=calliope h=drunk lp=very_leapy acc=wood_block d=6
+ethereal | otherworldly, ghostly light | slow lydian bright lead=choir pad=drift e=heavy sp=vast tex=shimmer d=5
+kawaii | cute, adorable | fast major very_bright lead=celesta acc=glockenspiel rh=soft_four lp=leapy d=6
+cosmic | astral, interstellar, celestial bodies | slow lydian sp=vast e=heavy tex=stars pad=drift lead=saw d=5
 """

@@ -118,7 +118,7 @@ def concept_rows() -> list[dict[str, Any]]:
     rows, seen = [], set()
     for category, block in concept_specs.CATEGORY_BLOCKS.items():
         category_default = parse_spec(concept_specs.CATEGORY_DEFAULTS[category], known={})
-        for line in block.strip().splitlines():
+        for line in filter(str.strip, block.strip().splitlines()):
             parts = [p.strip() for p in line.split("|")]
             name, aliases, spec = parts[0], parts[1], parts[2]
             why = parts[3] if len(parts) > 3 else ""
