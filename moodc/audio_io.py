@@ -19,10 +19,19 @@ import numpy as np
 from moodc.errors import MoodcError, OutputExistsError, UsageError
 
 BitDepth = Literal[16, 24]
-AudioFormat = Literal["wav", "flac"]
+AudioFormat = Literal["wav", "flac", "ogg"]
 
-#: One table: format name → (libsndfile major format, file suffix).
-FORMATS: Final[dict[str, tuple[str, str]]] = {"wav": ("WAV", ".wav"), "flac": ("FLAC", ".flac")}
+#: One table: format name → (libsndfile major format, file suffix, fixed subtype or None).
+#: Lossless formats take their subtype from the bit depth (:data:`SUBTYPES`); lossy Ogg
+#: Vorbis (libsndfile encodes it, no ffmpeg needed) is fed the same dithered 16-bit PCM, but
+#: its decoded samples are the codec's, not ours. MP3 is left out on purpose: libsndfile
+#: 1.2.2's MP3 encoder added a broadband floor at -55 dB and +2.7 LU in our tests.
+FORMATS: Final[dict[str, tuple[str, str, str | None]]] = {
+    "wav": ("WAV", ".wav", None),
+    "flac": ("FLAC", ".flac", None),
+    "ogg": ("OGG", ".ogg", "VORBIS"),
+}
+LOSSLESS_FORMATS: Final[tuple[str, ...]] = ("wav", "flac")
 #: One table: bit depth → (libsndfile subtype, numpy dtype, left shift into that dtype).
 #: 24-bit samples travel in int32 shifted left by 8 so libsndfile keeps them bit-exact.
 SUBTYPES: Final[dict[int, tuple[str, type, int]]] = {
@@ -119,11 +128,17 @@ class PcmWriter:
         self._tmp = _create_temp(self.path)
         import soundfile as sf
 
+        major, _, lossy_subtype = FORMATS[fmt]
+        subtype = lossy_subtype or SUBTYPES[bit_depth][0]
         extra = {"compression_level": FLAC_COMPRESSION_LEVEL} if fmt == "flac" else {}
+        if not sf.check_format(major, subtype):
+            self._tmp.unlink(missing_ok=True)
+            raise UsageError(f"this libsndfile ({sf.__libsndfile_version__}) cannot write {fmt}",
+                             hint="use --format wav or flac, or upgrade soundfile")
         try:
             self._file = sf.SoundFile(str(self._tmp), mode="w", samplerate=sample_rate,
-                                      channels=n_channels, format=FORMATS[fmt][0],
-                                      subtype=SUBTYPES[bit_depth][0], **extra)
+                                      channels=n_channels, format=major, subtype=subtype,
+                                      **extra)
         except Exception as exc:
             self._tmp.unlink(missing_ok=True)
             raise MoodcError(f"cannot open {self.path} for writing: {exc}") from exc
@@ -198,7 +213,7 @@ def check_writable(path: Path, *, force: bool) -> None:
 
 def format_for_path(path: Path) -> AudioFormat | None:
     """The format a suffix implies (``.wav`` / ``.flac``), or None for anything else."""
-    for name, (_, suffix) in FORMATS.items():
+    for name, (_, suffix, _) in FORMATS.items():
         if path.suffix.lower() == suffix:
             return name  # type: ignore[return-value]
     return None

@@ -29,8 +29,8 @@ from typing import Any, BinaryIO, Final
 import numpy as np
 
 from moodc import __version__
-from moodc.audio_io import (AudioFormat, BitDepth, PcmWriter, Tags, check_writable, dither_rng,
-                            format_for_path, quantise)
+from moodc.audio_io import (LOSSLESS_FORMATS, AudioFormat, BitDepth, PcmWriter, Tags,
+                            check_writable, dither_rng, format_for_path, quantise)
 from moodc.errors import MoodcError, UsageError
 from moodc.score import Timeline, Voice, config_timeline, resolve_score, voice_gain
 from moodc.synth import master
@@ -109,7 +109,7 @@ def resolve_format(out: Path | None, fmt: str | None) -> AudioFormat:
                          hint=f"name the file *.{fmt} or drop --format")
     if out is not None and implied is None and out.suffix and fmt is None:
         raise UsageError(f"cannot tell the format of {out} from its suffix {out.suffix!r}",
-                         hint="name it .wav or .flac, or pass --format wav|flac")
+                         hint="name it .wav, .flac or .ogg, or pass --format")
     return (fmt or implied or "flac")  # type: ignore[return-value]
 
 
@@ -172,6 +172,8 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
     if bit_depth not in (16, 24):
         raise UsageError(f"--bit-depth={bit_depth} is not supported", hint="use 16 or 24")
     audio_fmt = resolve_format(Path(out) if out is not None else None, fmt)
+    if audio_fmt not in LOSSLESS_FORMATS:
+        bit_depth = 16  # lossy encoders take 16-bit PCM; --bit-depth does not apply
     out_path = Path(out) if out is not None else default_output(path, fmt=audio_fmt)
     check_writable(out_path, force=force)
     doc = load_document(Path(path))

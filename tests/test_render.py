@@ -180,6 +180,14 @@ def test_wav_and_flac_of_one_render_hold_identical_pcm(tmp_path: Path) -> None:
     assert np.array_equal(read_pcm(tmp_path / "x.wav")[0], read_pcm(tmp_path / "x.flac")[0])
 
 
+def test_ogg_export_is_near_the_loudness_target(tmp_path: Path) -> None:
+    out = tmp_path / "x.ogg"
+    render_file(CALM, out=out, duration_s=4, bit_depth=24, stream_fn=_standin_synth.stream_config)
+    audio, sample_rate = sf.read(out)
+    assert sf.info(str(out)).subtype == "VORBIS" and audio.shape == (4 * 44100, 2)
+    assert abs(pyln.Meter(sample_rate).integrated_loudness(audio) - -14.0) <= 0.5
+
+
 def test_tags_name_the_seed_and_document_hash(tmp_path: Path) -> None:
     result = render_file(CALM, out=tmp_path / "t.flac", duration_s=2, seed=11,
                          stream_fn=_standin_synth.stream_config)

@@ -26,8 +26,9 @@ PROGRESS_AFTER_S = 0.5
 @click.option("--seed", type=int, help="Render seed (default: the document's, else its hash).")
 @click.option("--sample-rate", type=click.Choice(["44100", "48000"]), default="44100",
               show_default=True, help="Output sample rate in Hz.")
-@click.option("--format", "fmt", type=click.Choice(["wav", "flac"]),
-              help="Output format (default: from -o's suffix, else flac).")
+@click.option("--format", "fmt", type=click.Choice(["wav", "flac", "ogg"]),
+              help="Output format (default: from -o's suffix, else flac). ogg (Vorbis) is "
+                   "lossy: its samples are the codec's.")
 @click.option("--bit-depth", type=click.Choice(["16", "24"]), default="16", show_default=True)
 @click.option("--loudness", "target_lufs", type=float, default=-14.0, show_default=True,
               help="Integrated loudness target in LUFS.")
