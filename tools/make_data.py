@@ -155,7 +155,13 @@ DERIVED_DEFAULTS: dict[str, list[tuple[dict[str, tuple[str, ...]], str]]] = {
     "layers.melody": [
         ({"composition.ornament": ("heavy", "florid")}, "ornamental"),
         ({"composition.leaps": ("very_leapy",)}, "arpeggio"),
+        ({"layers.rhythm": ("four_on_floor", "chiptune")}, "arpeggio"),
         ({"composition.tension": ("ramp",), "instruments.lead": ("brass", "strings")}, "rising"),
+        ({"tempo": ("fast", "very_fast")}, "lyrical"),
+    ],
+    "composition.harmony": [
+        ({"layers.pad": ("tanpura",)}, "modal"),
+        ({"mode": ("phrygian_dominant", "double_harmonic", "hirajoshi", "in_sen")}, "modal"),
     ],
 }
 
