@@ -124,8 +124,12 @@ class PcmWriter:
         self.path = Path(path)
         self.force = force
         check_writable(self.path, force=force)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._tmp = _create_temp(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp = _create_temp(self.path)
+        except OSError as exc:
+            raise MoodcError(f"cannot write to {self.path.parent}: {exc.strerror}",
+                             hint="choose another output with -o") from exc
         import soundfile as sf
 
         major, _, lossy_subtype = FORMATS[fmt]
@@ -150,7 +154,11 @@ class PcmWriter:
         """Append a block of integer PCM (dtype from :data:`SUBTYPES`)."""
         if pcm.dtype != self._dtype:
             raise TypeError(f"PcmWriter expects {self._dtype}, got {pcm.dtype}")
-        self._file.write(pcm)
+        try:
+            self._file.write(pcm)
+        except (OSError, RuntimeError) as exc:  # disk full, I/O error (LibsndfileError)
+            raise MoodcError(f"writing {self.path} failed: {exc}",
+                             hint="check free disk space and permissions") from exc
 
     def __enter__(self) -> "PcmWriter":
         return self

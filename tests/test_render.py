@@ -292,3 +292,18 @@ def test_cli_renders_a_score_to_its_exact_length(tmp_path: Path, standin: None) 
     result = _run(["render", str(_score_file(tmp_path)), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert sf.info(str(out)).frames == 10 * 44100
+
+
+def test_cli_synth_bug_is_one_line_and_writes_nothing(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(fields: Mapping[str, Any], **kwargs: Any) -> Iterator[np.ndarray]:
+        raise ValueError("bad control")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(render_module, "_default_stream_fn", lambda: broken)
+    out = tmp_path / "x.flac"
+    result = _run(["render", str(CALM), "-o", str(out), "--duration", "2"])
+    assert result.exit_code == 2
+    assert "internal error" in result.output and "bad control" in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -48,7 +48,7 @@ def command(file: Path, out: Path | None, duration_s: float | None, seed: int | 
       moodc render examples/calm-ambient.yaml --duration 20
       moodc render examples/podcast-intro.yaml -o intro.wav --seed 3
     """
-    from moodc.errors import DocumentError
+    from moodc.errors import DocumentError, MoodcError
     from moodc.render import render_file
 
     progress = _LazyProgress()
@@ -59,6 +59,12 @@ def command(file: Path, out: Path | None, duration_s: float | None, seed: int | 
     except DocumentError as exc:
         _print_diagnostics(exc)
         raise
+    except (MoodcError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug below us: still one line, never a traceback
+        raise MoodcError(f"internal error while rendering {file}: "
+                         f"{type(exc).__name__}: {exc}",
+                         hint="nothing was written; please report this with the file") from exc
     finally:
         progress.stop()
     click.echo(json.dumps(result.as_dict()) if as_json else result.summary())
