@@ -492,11 +492,13 @@ def keep_identity(merged: Mapping[str, Any],
     or "8-bit adventure" the adventure's brass; a musician would not. For each identity
     group (:data:`_IDENTITY_GROUPS`), when ``merged`` holds no signature value of that group
     but a source does, the group is copied from the first such source (``sources`` is in
-    priority order, strongest first) and ``density`` is raised so the layer sounds.
+    priority order, strongest first). Either way ``density`` is raised so a signature layer
+    (rhythm, texture, accent) actually sounds.
     """
     out = json.loads(json.dumps(dict(merged)))
     for test_path, signatures, paths, min_density in _IDENTITY_GROUPS:
         if _get(out, test_path) in signatures:
+            out["density"] = max(int(out.get("density", 4)), min_density)  # let it sound
             continue
         donor = next((s for s in sources if _get(s, test_path) in signatures), None)
         if donor is None:
