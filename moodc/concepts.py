@@ -40,6 +40,7 @@ import functools
 import json
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -204,7 +205,10 @@ _NON_WORD = re.compile(r"[^a-z0-9#]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, ``&`` → ``and``, apostrophes dropped, every other symbol a space."""
+    """Lower case, accents folded (``café`` → ``cafe``), ``&`` → ``and``, apostrophes
+    dropped, every other symbol a space."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
     return " ".join(_NON_WORD.sub(" ", text).split())
 

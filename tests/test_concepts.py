@@ -279,3 +279,8 @@ def test_engine_is_deterministic_across_processes() -> None:
                                             "PYTHONHASHSEED": str(h)}).stdout
             for h in (1, 2)}
     assert len(outs) == 1
+
+
+def test_accents_and_case_are_folded() -> None:
+    names = [m.concept.name for m in match_prompt("CAFÉ in Paris, Día de los Muertos")]
+    assert {"cafe", "paris", "day of the dead"} <= set(names)
