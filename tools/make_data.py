@@ -319,12 +319,17 @@ TRAIN_SINGLE = [
     "i would love some instrumental music that reminds me of {a}",
     "create an instrumental track inspired by {a} for my video",
     "can you write a piece that captures the essence of {a} for me",
+    "something to listen to during {a}", "{a} type beat", "what would {a} sound like",
+    "play me {a}", "set the mood: {a}", "{a} playlist", "a song that feels like {a}",
+    "i'm in a {a} kind of mood", "{a}, instrumental", "music inspired by {a}",
 ]
 TRAIN_PAIR = [
     "{a} {b}", "{a} in {b}", "{a} with {b}", "{a} and {b}", "{b} with a touch of {a}",
     "{a} during {b}", "{a} meets {b}", "{a}, {b}", "a {a} {b} soundtrack", "{a} but {b}",
     "i'm looking for music that captures {a}, with a feeling of {b} underneath",
     "please write an instrumental piece inspired by {a} and {b} for my project",
+    "{a} x {b}", "{a} mixed with {b}", "like {a} but more {b}", "{a} vibes with {b}",
+    "a {b} take on {a}", "{a} set in {b}",
     "music for {a} and {b}", "{a} at {b}", "{b} feeling, {a} style", "mix of {a} and {b}",
 ]
 TRAIN_TRIPLE = [
