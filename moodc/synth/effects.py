@@ -10,7 +10,6 @@ delay-length denominator.
 from __future__ import annotations
 
 import numpy as np
-from scipy import signal
 
 #: FDN delay lengths in ms: mutually prime at 44.1 kHz and spread over ~1.9x so the modes
 #: interleave. Eight lines mixed by a Hadamard matrix give a dense, colourless tail.
@@ -143,20 +142,28 @@ class Echo:
 
 
 class Tilt:
-    """First-order tilt shelf around 1 kHz: ``tilt_db`` > 0 brightens, < 0 darkens."""
+    """Spectral tilt: ``tilt_db`` more (or less) gain at Nyquist than at DC, rising smoothly.
+
+    A two-tap FIR ``y = x + c·(x[n] - x[n-1])/2`` with ``c = 10**(tilt_db/20) - 1``: its
+    gain is 1 at DC and ``1 + c`` at Nyquist, a first-order slope in between. Three array
+    operations per block (an IIR shelf costs ten times more here) with one sample carried.
+    """
 
     def __init__(self, *, tilt_db: float, sample_rate: int) -> None:
-        self.gain = np.float32(10.0 ** (tilt_db / 20.0) - 1.0)
-        self.sos = signal.butter(1, 1000.0, btype="highpass", fs=sample_rate, output="sos")
-        self.zi = np.zeros((1, 2, 2))  # (sections, channels, state)
+        self.c = np.float32(0.5 * (10.0 ** (tilt_db / 20.0) - 1.0))
+        self.last = np.zeros((2, 1), dtype=np.float32)
         self.active = abs(tilt_db) > 1e-6
 
     def process(self, x: np.ndarray) -> np.ndarray:
-        """``x + gain·highpass(x)`` on a (2, n) block (in place where possible)."""
-        if not self.active:
+        """Tilted copy of a (2, n) block."""
+        if not self.active or x.shape[1] == 0:
             return x
-        high, self.zi = signal.sosfilt(self.sos, x, axis=-1, zi=self.zi)
-        return x + self.gain * high.astype(np.float32)
+        prev = np.concatenate([self.last, x[:, :-1]], axis=1)
+        self.last = x[:, -1:].copy()
+        prev -= x
+        prev *= -self.c
+        prev += x
+        return prev
 
 
 def apply_width(x: np.ndarray, *, width: float) -> np.ndarray:

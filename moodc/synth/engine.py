@@ -103,7 +103,7 @@ class _Sounds:
     """Events of one layer as sample-indexed arrays, with their waveforms from the cache."""
 
     def __init__(self, plan: LayerPlan, *, ctl: Controls, sample_rate: int,
-                 cache: NoteCache) -> None:
+                 cache: NoteCache, gain: float = 1.0) -> None:
         self.sample_rate = sample_rate
         self.cache = cache
         self.ctl = ctl
@@ -119,7 +119,7 @@ class _Sounds:
         self.starts = np.array([it[0] for it in items], dtype=np.int64)
         self.keys = [it[1] for it in items]
         angle = (np.clip([it[3] for it in items], -1, 1) + 1.0) * np.pi / 4.0
-        vel = np.array([it[2] for it in items], dtype=np.float64)
+        vel = np.array([it[2] for it in items], dtype=np.float64) * gain
         self.gain_l = (np.cos(angle) * vel * np.sqrt(2)).astype(np.float32)
         self.gain_r = (np.sin(angle) * vel * np.sqrt(2)).astype(np.float32)
         self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
@@ -171,7 +171,9 @@ class BlockRenderer:
         self.sample_rate = sample_rate
         self.cache = NoteCache()
         plans = plan_piece(ctl, duration_s=duration_s, seed=seed)
-        self.layers = {name: _Sounds(p, ctl=ctl, sample_rate=sample_rate, cache=self.cache)
+        self.layers = {name: _Sounds(p, ctl=ctl, sample_rate=sample_rate, cache=self.cache,
+                                     gain=LAYER_GAIN[name]
+                                     * (TEXTURE_EVENT_GAIN if name == "texture" else 1.0))
                        for name, p in plans.items()}
         self.texture = None
         if ctl.styles["texture"] != "none":
@@ -190,7 +192,7 @@ class BlockRenderer:
 
     def stems(self, start: int, n: int) -> dict[str, np.ndarray]:
         """Dry stereo (2, n) of every sounding layer for ``[start, start + n)``."""
-        t = (start + np.arange(n)) / self.sample_rate
+        t = (start + np.arange(n, dtype=np.float64)) / self.sample_rate
         out = {}
         for name in vocab.LAYERS:
             if name not in self.layers:
@@ -198,16 +200,16 @@ class BlockRenderer:
             buf = np.zeros((2, n), dtype=np.float32)
             self.layers[name].render(buf, start)
             if name == "texture" and self.texture is not None:
-                buf *= np.float32(TEXTURE_EVENT_GAIN)  # sparkles sit above the noise bed
-                buf += self.texture.process(start, n)
-            buf *= np.float32(LAYER_GAIN[name])
+                bed = self.texture.process(start, n)
+                bed *= np.float32(LAYER_GAIN[name])
+                buf += bed
             out[name] = self._motion(name, buf, t)
         return out
 
     def _motion(self, name: str, buf: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Motion LFOs: the pad breathes (tremolo) and the lead drifts across the field."""
         ctl = self.ctl
-        if name == "pad":
+        if name == "pad" and (ctl.lfo_hz > 0 or ctl.styles["pad"] == "swell"):
             gain = 1.0 - 0.6 * ctl.lfo_depth * (0.5 - 0.5 * effects.lfo(
                 t, rate_hz=ctl.lfo_hz, chaotic=ctl.chaotic))
             if ctl.styles["pad"] == "swell":  # one crescendo per bar

@@ -39,7 +39,7 @@ TEXTURE_BANDS: dict[str, tuple[tuple[str, float, float], ...]] = {
 }
 
 
-FRAME_N = 4096  # textures are generated in fixed frames so block size never changes them
+FRAME_N = 8192  # textures are generated in fixed frames so block size never changes them
 
 
 class Texture:
@@ -47,22 +47,26 @@ class Texture:
 
     Internally the texture is generated in fixed frames of ``FRAME_N`` samples aligned to
     the start of the piece (random draws per frame), and handed out in whatever block sizes
-    the caller asks for, so the samples never depend on the block size.
+    the caller asks for, so the samples never depend on the block size. Above 32 kHz it is
+    generated at half the sample rate (every band it uses lies below 9 kHz) and linearly
+    interpolated up, which halves the cost of the noise and its filters.
     """
 
     def __init__(self, style: str, *, ctl: Controls, sample_rate: int,
                  rng: np.random.Generator) -> None:
         self.style = style
         self.ctl = ctl
-        self.sample_rate = sample_rate
+        self.div = 2 if sample_rate >= 32000 else 1
+        self.sample_rate = sample_rate / self.div  # the internal rate
         self.rng = rng
         scale = ctl.cutoff_scale ** 0.5
         self.filters = []
         for kind, low, high in TEXTURE_BANDS[style]:
-            sos = _bp(low * scale, high * scale, sample_rate) if kind == "bp" \
-                else _lp(high * scale, sample_rate)
+            sos = _bp(low * scale, high * scale, self.sample_rate) if kind == "bp" \
+                else _lp(high * scale, self.sample_rate)
             self.filters.append([sos, np.zeros((sos.shape[0], 2, 2))])
         self.ready = np.zeros((2, 0), dtype=np.float32)
+        self.last = np.zeros((2, 1), dtype=np.float32)
         self.generated = 0
 
     def _band(self, i: int, x: np.ndarray) -> np.ndarray:
@@ -72,15 +76,31 @@ class Texture:
         return y.astype(np.float32)
 
     def _noise(self, n: int) -> np.ndarray:
-        return self.rng.standard_normal((2, n), dtype=np.float32)
+        """Unit-variance white noise (uniform: 3x cheaper than normal; filtering makes it
+        Gaussian anyway)."""
+        x = self.rng.random((2, n), dtype=np.float32)
+        x -= np.float32(0.5)
+        x *= np.float32(3.4641016)
+        return x
+
+    def _upsample(self, y: np.ndarray) -> np.ndarray:
+        """Internal-rate frame → output rate (linear interpolation, one sample carried)."""
+        if self.div == 1:
+            return y
+        up = np.empty((2, 2 * y.shape[1]), dtype=np.float32)
+        prev = np.concatenate([self.last, y[:, :-1]], axis=1)
+        up[:, 0::2] = 0.5 * (prev + y)
+        up[:, 1::2] = y
+        self.last = y[:, -1:]
+        return up
 
     def process(self, start: int, n: int) -> np.ndarray:
         """The texture for samples ``[start, start + n)``; blocks must come in order."""
         parts, have = [self.ready], self.ready.shape[1]
         while have < n:
-            parts.append(self._frame(self.generated, FRAME_N))
+            parts.append(self._upsample(self._frame(self.generated, FRAME_N)))
             self.generated += FRAME_N
-            have += FRAME_N
+            have += FRAME_N * self.div
         ready = np.concatenate(parts, axis=1) if len(parts) > 1 else self.ready
         out, self.ready = ready[:, :n], ready[:, n:]
         return out
@@ -117,13 +137,15 @@ class Texture:
             env = (0.1 + 0.9 * np.sin(np.pi * 0.2 * t) ** 2) ** 1.5
             return self._band(0, self._noise(n)) * env.astype(np.float32) * 0.6
         if s == "rain":
+            noise = self._noise(n)
             drops = self._impulses(n, 60.0, 4.0)
-            hiss = self._band(0, self._noise(n) * 0.35 + drops)
-            return hiss + self._band(1, self._noise(n)) * 0.5
+            hiss = self._band(0, noise * 0.35 + drops)
+            return hiss + self._band(1, noise) * 0.5
         if s == "wind":
             gust = 0.5 + 0.5 * np.sin(2 * np.pi * 0.061 * t) * np.sin(2 * np.pi * 0.023 * t + 1)
-            low = self._band(0, self._noise(n))
-            high = self._band(1, self._noise(n))
+            noise = self._noise(n)
+            low = self._band(0, noise)
+            high = self._band(1, noise)
             g = gust.astype(np.float32)
             return (low * (1.0 - 0.6 * g) + high * g) * (0.3 + 0.9 * g)
         if s == "noise_wash":
@@ -131,8 +153,9 @@ class Texture:
             return self._band(0, self._noise(n)) * swell
         if s == "ocean":
             wave = (0.5 - 0.5 * np.cos(2 * np.pi * t / 8.5)) ** 2
-            body = self._band(0, self._noise(n)) * (0.15 + 0.85 * wave).astype(np.float32)
-            foam = self._band(1, self._noise(n)) * (wave**3).astype(np.float32) * 0.5
+            noise = self._noise(n)
+            body = self._band(0, noise) * (0.15 + 0.85 * wave).astype(np.float32)
+            foam = self._band(1, noise) * (wave**3).astype(np.float32) * 0.5
             return body + foam
         raise KeyError(f"texture style={s!r} has no renderer")
 

@@ -183,16 +183,34 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     burst[shift:] -= burst[:-shift] * 0.9  # pick position comb: removes harmonics ~ 1/position
     burst *= np.hanning(m + 3).astype(np.float32) ** 0.25
     y[: m + 3] = burst / np.float32(np.abs(burst).max() + 1e-9)  # unit-peak excitation
-    start = m + 2
-    c0, c1, c2 = taps * g
-    while start < n_live:
-        stop = min(start + m, n_live)
-        y[start:stop] = (c0 * y[start - m: stop - m] + c1 * y[start - m - 1: stop - m - 1]
-                         + c2 * y[start - m - 2: stop - m - 2])
-        start = stop
+    # one period at a time for the first k periods, then k periods at a time using the
+    # loop filter applied k times (taps convolved k-fold, delay k·m): the same recursion
+    # with k times fewer Python iterations for high notes (short periods)
+    k = max(1, min(6, 384 // m))
+    _ks_loop(y, taps * g, m, m + 2, min((k + 1) * m + 4, n_live))
+    if k > 1:
+        taps_k = np.array([1.0], dtype=np.float64)
+        for _ in range(k):
+            taps_k = np.convolve(taps_k, (taps * g).astype(np.float64))
+        _ks_loop(y, taps_k.astype(np.float32), k * m, min((k + 1) * m + 4, n_live), n_live)
+    else:
+        _ks_loop(y, taps * g, m, min((k + 1) * m + 4, n_live), n_live)
     out = np.zeros(n_samples, dtype=np.float32)
     out[: min(n_samples, len(y))] = y[:n_samples]
     return out
+
+
+def _ks_loop(y: np.ndarray, taps: np.ndarray, delay: int, start: int, stop: int) -> None:
+    """In place: ``y[i] = Σ_j taps[j]·y[i - delay - j]`` for ``start <= i < stop``, in chunks
+    of ``delay`` samples (each chunk reads only samples computed before it)."""
+    n_taps = len(taps)
+    while start < stop:
+        end = min(start + delay, stop)
+        acc = taps[0] * y[start - delay: end - delay]
+        for j in range(1, n_taps):
+            acc += taps[j] * y[start - delay - j: end - delay - j]
+        y[start:end] = acc
+        start = end
 
 
 def fm_tone(freq_hz: float, *, n_samples: int, sample_rate: int, ratio: float,
@@ -684,7 +702,10 @@ def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
     else:
         raw = cache.raw(("raw", instrument, midi, sample_rate, cutoff_scale, glide_st),
                         n_total, make)
-    env = adsr(n_gate=n_gate, n_release=n_release,
-               attack_n=int(voice.attack_s * sample_rate),
-               decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain)
+    def make_env() -> np.ndarray:
+        return adsr(n_gate=n_gate, n_release=n_release,
+                    attack_n=int(voice.attack_s * sample_rate),
+                    decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain)
+    env = make_env() if cache is None else cache.get(
+        ("env", instrument, n_gate, sample_rate), make_env)
     return (raw * env * np.float32(voice.gain)).astype(np.float32)
