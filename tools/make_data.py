@@ -196,7 +196,7 @@ def _concept_row(name: str, category: str, aliases: str, own: dict[str, Any], wh
     config["justification"] = justification
     alias_list = [a.strip() for a in aliases.split(",") if a.strip() and a.strip() != name]
     return {"name": name, "category": category, "aliases": alias_list,
-            "justification": justification, "config": full_config(config)}
+            "justification": justification, "config": full_config(config), "_why": why}
 
 
 # --------------------------------------------------------------------------------------
@@ -466,6 +466,19 @@ def _clean(config: Mapping[str, Any]) -> dict[str, Any]:
     return full
 
 
+def public(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row without the generator's private ``_`` keys (what gets written)."""
+    return {k: v for k, v in row.items() if not k.startswith("_")}
+
+
+def _named(row: Mapping[str, Any], *, weight: float | None = None) -> str:
+    """``name`` plus, where the table has one, the concept's why-phrase and the weight."""
+    extras = [row["_why"]] if row.get("_why") else []
+    if weight is not None:
+        extras.insert(0, f"{weight:.0%}")
+    return row["name"] + (f" ({', '.join(extras)})" if extras else "")
+
+
 def build_example(parts: list[tuple[str, dict[str, Any]]], template: str, *, seed: int,
                   weights: list[float] | None = None) -> dict[str, Any]:
     """One example: prompt from ``template`` and phrases, config from the concepts' merge."""
@@ -476,13 +489,14 @@ def build_example(parts: list[tuple[str, dict[str, Any]]], template: str, *, see
     rows = [row for _, row in parts]
     if len(rows) == 1:
         final = _clean(rows[0]["config"])
-        justification = f"'{parts[0][0]}' → {rows[0]['name']}. {describe_config(final)}."
+        justification = (f"'{parts[0][0]}' → {_named(rows[0])}. "
+                         f"{describe_config(final)}.")
     else:
         weights = weights or [1.0 / len(rows)] * len(rows)
         merged = merge([r["config"] for r in rows], weights, seed=seed,
                        names=[r["name"] for r in rows]).model_dump()
         final = _clean(keep_identity(merged, [r["config"] for r in rows]))
-        said = "; ".join(f"'{p}' → {r['name']} ({w:.0%})" for (p, r), w in zip(parts, weights))
+        said = "; ".join(f"'{p}' → {_named(r, weight=w)}" for (p, r), w in zip(parts, weights))
         justification = (f"{said}. {rows[0]['name']} sets the identity, the rest bend it: "
                          f"{describe_config(final)}.")
     return {"prompt": " ".join(prompt.split()), "justification": justification[:600],
@@ -496,7 +510,7 @@ def build_modified(phrase: str, row: dict[str, Any], template: str,
     spec = MODIFIERS[modifier]
     rule = ", ".join(f"{k} {v if isinstance(v, str) else ' or '.join(v)}"
                      for k, v in spec.items())
-    justification = (f"'{phrase}' → {row['name']}; '{modifier}' asks for {rule}. "
+    justification = (f"'{phrase}' → {_named(row)}; '{modifier}' asks for {rule}. "
                      f"{describe_config(final)}.")
     return {"prompt": " ".join(template.format(a=phrase).split()),
             "justification": justification[:600], "config": final, "_rows": [row],
@@ -625,7 +639,7 @@ def _dedupe(examples: list[dict[str, Any]], seen: set[str]) -> list[dict[str, An
 
 def main() -> None:
     rows = concept_rows()
-    n = write_jsonl(CONCEPTS_PATH, rows)
+    n = write_jsonl(CONCEPTS_PATH, [public(r) for r in rows])
     print(f"concepts: {n} -> {CONCEPTS_PATH.relative_to(ROOT)}")
 
     held_concepts, held_aliases = choose_heldout(rows)
