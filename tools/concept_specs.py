@@ -66,7 +66,7 @@ countryside | rural, farmland, village green, countryside lane | medium major le
 farm | barn, ranch, homestead, farmyard | medium major lead=pluck padi=strings bass=fifths harm=folk rh=soft_four sw=light h=loose
 vineyard | winery, wine country | slow major lead=pluck padi=strings harm=folk ext=sevenths sw=light 3/4 rh=waltz
 orchard | apple orchard, fruit trees | slow major_pentatonic bright lead=flute padi=strings harm=folk
-mountain | mountains, peak, summit, alps, highlands | slow dorian sp=vast lead=brass padi=strings pad=cinematic harm=cinematic mel=heroic tex=wind d=5 lp=leapy
+mountain | mountains, peak, summit, alps, highlands | slow dorian sp=vast lead=brass padi=strings pad=cinematic harm=cinematic mel=heroic tex=wind d=5 lp=leapy | heroic brass over a cinematic pad and vast space
 valley | dale, glen, hollow | slow major lead=flute padi=strings harm=folk tex=wind d=5 sp=large
 canyon | gorge, ravine, grand canyon | slow mixolydian sp=vast e=heavy lead=pluck padi=strings bass=drone tex=wind d=5 harm=modal
 desert | dunes, sand dunes, sahara, wasteland, arid land | slow phrygian_dominant dark sp=vast tex=wind lead=ney padi=strings bass=drone pad=drift orn=medium d=5 harm=modal | vast sands, hot wind, a lone reed
@@ -78,13 +78,13 @@ arctic | north pole, polar, antarctica, frozen north | very_slow minor sp=vast t
 volcano | lava, eruption, magma | medium phrygian very_dark rh=taiko bass=sub lead=brass padi=organ pad=dark harm=cinematic ten=ramp d=5 tex=noise_wash
 swamp | bayou, marsh, bog, wetlands | slow blues dark tex=breath lead=pluck bass=walking padi=organ sw=medium h=loose harm=blues d=5
 cave | cavern, grotto, underground | very_slow phrygian dark sp=vast e=heavy lead=bell padi=strings pad=dark bass=drone md=very_sparse d=4 | dripping echoes in the dark
-underwater | under the sea, beneath the waves, submerged, seabed | very_slow lydian very_dark sp=vast tex=ocean pad=drift lead=sine padi=strings bass=sub e=heavy mo=slow d=5
+underwater | under the sea, beneath the waves, submerged, seabed | very_slow lydian very_dark sp=vast tex=ocean pad=drift lead=sine padi=strings bass=sub e=heavy mo=slow d=5 | muffled very dark drift with ocean texture and sub bass
 coral reef | reef, coral | slow lydian bright tex=ocean lead=marimba padi=strings pad=drift acc=chime d=6
 deep sea | abyss, ocean floor, trench, deep ocean | very_slow locrian very_dark sp=vast tex=ocean pad=dark bass=sub lead=sine md=very_sparse d=5
 river | stream, creek, brook, riverbank | slow major_pentatonic tex=ocean lead=flute padi=strings mel=lyrical harm=folk bass=pulsing d=5
 lake | lakeside, pond, still water, loch | slow lydian tex=ocean lead=sine padi=strings pad=drift cr=very_slow d=5 md=sparse
 waterfall | cascade, falls | medium lydian bright tex=noise_wash lead=celesta padi=strings bass=pulsing d=5 mel=falling
-city | downtown, urban, metropolis, big city, streets | medium minor rh=electronic lead=electric_piano padi=strings bass=syncopated ext=sevenths sy=medium harm=jazz d=5 tex=noise_wash
+city | downtown, urban, metropolis, big city, streets | medium minor rh=electronic lead=electric_piano padi=strings bass=syncopated ext=sevenths sy=medium harm=jazz d=5 tex=noise_wash | syncopated bass, electric piano sevenths and street hum
 new york | nyc, manhattan, brooklyn, big apple | medium minor rh=brush lead=brass padi=electric_piano bass=walking sw=medium harm=jazz ext=sevenths d=5 | jazz club walking bass, city hum
 paris | parisian, french cafe, montmartre | medium major 3/4 rh=waltz lead=calliope padi=strings bass=fifths harm=jazz ext=sevenths orn=light | musette waltz
 london | londoner, british city | medium dorian rh=soft_four lead=electric_piano padi=strings tex=rain harm=pop d=5
@@ -155,16 +155,16 @@ fireplace | hearth, by the fire, campfire | slow major sp=small lead=pluck padi=
 
 CATEGORY_BLOCKS["time_of_day"] = """
 dawn | daybreak, first light, crack of dawn, break of day | very_slow lydian b=medium pad=swell lead=flute padi=strings mel=rising ten=ramp tex=stars d=5 md=sparse | light slowly rising
-sunrise | sun rising, sunup | slow major bright pad=swell lead=flute padi=strings mel=rising ten=ramp d=4
-morning | early morning, a.m., good morning, wake up, breakfast | medium major bright rh=soft_four lead=pluck padi=strings mel=lyrical harm=pop
+sunrise | sun rising, sunup | slow major bright pad=swell lead=flute padi=strings mel=rising ten=ramp d=4 | a pad swelling under a rising flute line
+morning | early morning, a.m., good morning, wake up, breakfast | medium major bright rh=soft_four lead=pluck padi=strings mel=lyrical harm=pop | bright major key, plucked lead and a gentle four-beat lift
 noon | midday, high noon, lunchtime | medium major very_bright rh=soft_four lead=pluck padi=strings harm=pop
 afternoon | lazy afternoon, after lunch, siesta | slow major rh=soft_four lead=electric_piano padi=strings sw=light ext=sevenths harm=jazz h=loose
 golden hour | magic hour, late afternoon light | slow lydian bright lead=electric_piano padi=strings pad=swell ext=ninths tex=shimmer d=5
-sunset | sundown, setting sun | slow mixolydian b=medium lead=electric_piano padi=strings pad=swell mel=falling ext=sevenths harm=jazz ten=release
+sunset | sundown, setting sun | slow mixolydian b=medium lead=electric_piano padi=strings pad=swell mel=falling ext=sevenths harm=jazz ten=release | warm sevenths and a falling line as the light goes
 dusk | twilight, gloaming, nightfall, evening twilight | slow dorian dark lead=sine padi=strings pad=drift mel=falling ext=sevenths d=4 ten=release
 evening | tonight, after dark, early evening | slow major b=medium rh=brush lead=electric_piano padi=strings ext=sevenths harm=jazz
 night | nighttime, at night, nocturnal, dark night | slow minor dark sp=large pad=drift lead=sine padi=strings mel=contemplative tex=stars d=5 md=sparse e=subtle harm=ambient | darkness, stillness, distance
-midnight | the witching hour, twelve o'clock | slow minor very_dark sp=large lead=bell padi=strings pad=dark e=medium d=5 tex=stars md=sparse
+midnight | the witching hour, twelve o'clock | slow minor very_dark sp=large lead=bell padi=strings pad=dark e=medium d=5 tex=stars md=sparse | sparse bells in the dark with a long echo
 late night | late-night, after midnight, small hours, 3am, wee hours | slow dorian dark rh=soft_four lead=electric_piano padi=electric_piano ext=sevenths harm=jazz tex=vinyl d=5 sp=medium
 bedtime | going to bed, before sleep, nighty night | very_slow major dark lead=celesta padi=strings pad=warm rh=none md=sparse st=narrow d=3 cad=strong
 weekend | saturday, day off, the weekend | medium major bright rh=soft_four lead=pluck padi=electric_piano sy=light h=loose
@@ -178,12 +178,12 @@ CATEGORY_BLOCKS["weather"] = """
 rain | raining, rainy, rainfall, rain drops, raindrops, showers | slow minor dark tex=rain lead=pluck padi=strings pad=warm bass=sustained e=subtle mel=falling md=sparse | rain texture, falling plucks
 drizzle | light rain, sprinkle, spitting rain | slow dorian tex=rain lead=electric_piano padi=strings md=sparse ext=sevenths harm=jazz
 thunderstorm | thunder, storm clouds, electrical storm | medium phrygian very_dark tex=rain rh=taiko bass=sub pad=dark lead=strings padi=strings harm=cinematic ten=ramp acc=gong d=6 | rumbling drums and rain
-storm | stormy, tempest, gale, squall | fast harmonic_minor dark tex=wind rh=taiko bass=pulsing lead=strings padi=strings pad=cinematic harm=cinematic mo=fast ten=waves d=5
+storm | stormy, tempest, gale, squall | fast harmonic_minor dark tex=wind rh=taiko bass=pulsing lead=strings padi=strings pad=cinematic harm=cinematic mo=fast ten=waves d=5 | driving drums, rushing wind and restless strings
 lightning | lightning strike, flash of lightning | fast phrygian bright tex=noise_wash acc=brass_hit rh=taiko lead=saw d=6 mo=fast
 monsoon | downpour, torrential rain, heavy rain, cloudburst | slow phrygian_dominant dark tex=rain pad=tanpura lead=bansuri padi=strings bass=drone rh=minimal d=5
 snow | snowfall, snowy, snowflakes, fresh snow | slow major bright tex=shimmer lead=celesta padi=strings acc=glockenspiel pad=thin_high md=sparse d=6 e=subtle | soft bright bells like falling snow
 blizzard | snowstorm, whiteout, snow storm | fast minor tex=wind lead=strings padi=strings pad=cinematic bass=drone mo=fast harm=cinematic d=5
-fog | foggy, mist, misty, haze, hazy | very_slow dorian dark tex=breath pad=drift lead=sine padi=strings bass=drone e=medium md=very_sparse st=wide d=5
+fog | foggy, mist, misty, haze, hazy | very_slow dorian dark tex=breath pad=drift lead=sine padi=strings bass=drone e=medium md=very_sparse st=wide d=5 | blurred drones and breathy noise, nothing in focus
 wind | windy, gusts, gust of wind, howling wind | slow dorian tex=wind lead=flute padi=strings pad=drift mo=medium d=5
 breeze | gentle breeze, light wind, zephyr | slow major_pentatonic bright tex=wind lead=flute padi=strings mel=lyrical md=sparse d=5
 hurricane | typhoon, cyclone | very_fast phrygian very_dark tex=wind rh=taiko bass=sub pad=cinematic lead=brass mo=chaotic ten=ramp harm=cinematic d=5
@@ -206,12 +206,12 @@ warm | warmth, balmy, mild, warm air | slow major dark lead=electric_piano padi=
 """
 
 CATEGORY_BLOCKS["season"] = """
-spring | springtime, blossom, cherry blossom, april, may, bloom | medium major bright lead=flute padi=strings mel=rising acc=chime harm=folk d=6 ten=ramp
-summer | summertime, summer holiday, july, august, summer vacation | medium major_pentatonic very_bright rh=soft_four lead=pluck padi=electric_piano bass=syncopated sy=medium tex=ocean
-autumn | fall, autumnal, falling leaves, october, november | slow dorian dark lead=pluck padi=strings mel=falling ext=sevenths harm=folk tex=wind ten=release
-winter | wintertime, wintry, december, january, midwinter | slow minor bright tex=wind lead=celesta padi=strings pad=thin_high md=sparse acc=bells d=6
+spring | springtime, blossom, cherry blossom, april, may, bloom | medium major bright lead=flute padi=strings mel=rising acc=chime harm=folk d=6 ten=ramp | rising flute line, chimes, bright major
+summer | summertime, summer holiday, july, august, summer vacation | medium major_pentatonic very_bright rh=soft_four lead=pluck padi=electric_piano bass=syncopated sy=medium tex=ocean | very bright pentatonic plucks, surf and syncopation
+autumn | fall, autumnal, falling leaves, october, november | slow dorian dark lead=pluck padi=strings mel=falling ext=sevenths harm=folk tex=wind ten=release | dorian plucks falling, sevenths and a cool wind
+winter | wintertime, wintry, december, january, midwinter | slow minor bright tex=wind lead=celesta padi=strings pad=thin_high md=sparse acc=bells d=6 | sparse celesta and bells over cold wind
 christmas | xmas, christmas eve, yuletide, noel, santa, holiday season | medium major bright lead=celesta padi=strings acc=sleigh_bells rh=soft_four bass=walking sw=light harm=pop cad=strong d=6 | celesta, sleigh bells, major key
-halloween | spooky season, trick or treat, all hallows eve, jack-o-lantern | medium whole_tone dark lead=organ padi=organ pad=dark tex=wind bass=walking acc=gong d=6 mo=medium
+halloween | spooky season, trick or treat, all hallows eve, jack-o-lantern | medium whole_tone dark lead=organ padi=organ pad=dark tex=wind bass=walking acc=gong d=6 mo=medium | whole-tone organ, walking bass, wind and gong
 new year | new year's eve, countdown, happy new year, nye | fast major bright rh=four_on_floor lead=brass acc=bells bass=octave d=6 harm=pop ten=ramp
 easter | easter morning, easter sunday | medium major bright lead=flute padi=organ acc=bells harm=folk cad=strong d=6
 valentine's day | valentines, valentine, february 14 | slow major lead=electric_piano padi=strings ext=sevenths harm=jazz mel=lyrical
@@ -227,34 +227,34 @@ day of the dead | dia de los muertos, ofrenda | medium harmonic_minor 3/4 rh=wal
 oktoberfest | beer festival, beer hall | fast major 2/4 rh=march lead=tuba padi=brass bass=octave harm=folk h=loose
 midsummer | solstice, summer solstice, st john's eve | medium mixolydian bright 6/8 lead=flute padi=strings harm=folk rh=soft_four tex=wind d=5
 birthday | birthday party, happy birthday, turning thirty | fast major bright rh=soft_four lead=celesta padi=electric_piano acc=glockenspiel cad=strong d=6
-wedding | marriage, wedding day, bride, newlyweds, first dance | slow major bright lead=strings padi=organ pad=swell harm=cinematic acc=bells cad=very_strong d=6 mel=lyrical
+wedding | marriage, wedding day, bride, newlyweds, first dance | slow major bright lead=strings padi=organ pad=swell harm=cinematic acc=bells cad=very_strong d=6 mel=lyrical | bright major strings and organ, bells, a strong cadence
 funeral | burial, memorial service, wake, mourning, requiem | very_slow minor dark sp=large lead=organ padi=organ pad=dark bass=drone rh=none harm=cinematic cad=strong md=sparse d=3 | organ, slow minor, dark
 graduation | commencement, graduation day, diploma | medium major bright rh=march lead=brass padi=strings harm=cinematic cad=very_strong mel=heroic
 """
 
 CATEGORY_BLOCKS["emotion"] = """
-happy | happiness, glad, cheerful, upbeat, good mood, feel good | fast major bright rh=soft_four lead=pluck padi=electric_piano bass=pulsing mel=lyrical harm=pop cad=strong
+happy | happiness, glad, cheerful, upbeat, good mood, feel good | fast major bright rh=soft_four lead=pluck padi=electric_piano bass=pulsing mel=lyrical harm=pop cad=strong | fast major key, bright plucks and a bouncing beat
 joy | joyful, joyous, elated, delight, delighted | fast major very_bright rh=soft_four lead=celesta padi=strings mel=rising acc=glockenspiel lp=leapy d=6
 euphoria | euphoric, ecstatic, bliss, blissful, rapture | fast lydian very_bright rh=four_on_floor lead=saw padi=saw pad=swell ten=ramp tex=shimmer d=5 st=ultra_wide
-sad | sadness, sorrow, sorrowful, unhappy, down, blue, tears, crying | slow minor dark lead=strings padi=strings mel=falling bass=sustained rh=none md=sparse ten=release d=3
+sad | sadness, sorrow, sorrowful, unhappy, down, blue, tears, crying | slow minor dark lead=strings padi=strings mel=falling bass=sustained rh=none md=sparse ten=release d=3 | slow minor, falling strings, no drums
 melancholy | melancholic, gloomy, pensive, downcast | slow dorian dark lead=electric_piano padi=strings ext=sevenths mel=contemplative md=sparse harm=jazz
 grief | grieving, bereavement, loss, lament, heartache | very_slow minor very_dark lead=strings padi=strings pad=dark mel=falling bass=drone rh=none md=sparse d=3 harm=cinematic
 despair | hopeless, hopelessness, desolation, anguish | very_slow locrian very_dark lead=strings pad=dark bass=drone rh=none d=3 ten=flat
-calm | calmness, relaxed, relaxing, chill, at ease, unwind, chilled | slow major pad=warm lead=electric_piano padi=strings rh=none md=sparse mo=slow harm=ambient d=3 e=subtle
+calm | calmness, relaxed, relaxing, chill, at ease, unwind, chilled | slow major pad=warm lead=electric_piano padi=strings rh=none md=sparse mo=slow harm=ambient d=3 e=subtle | slow, sparse and warm, no beat
 peaceful | peace, tranquil, tranquility, serene, serenity, stillness | very_slow lydian pad=drift lead=sine padi=strings rh=none md=very_sparse harm=ambient d=3 sp=large
-anxious | anxiety, nervous, worried, uneasy, jittery, on edge | fast locrian dark rh=heartbeat bass=pulsing lead=pluck tex=glitch mo=fast sy=heavy d=5 ten=waves
+anxious | anxiety, nervous, worried, uneasy, jittery, on edge | fast locrian dark rh=heartbeat bass=pulsing lead=pluck tex=glitch mo=fast sy=heavy d=5 ten=waves | fast heartbeat pulse, locrian unease, glitchy texture
 tense | tension, suspenseful, strained, nail-biting | medium harmonic_minor dark rh=heartbeat bass=pulsing pad=dark lead=strings ten=ramp harm=cinematic md=sparse
 suspense | suspense thriller, cliffhanger, anticipation | medium phrygian dark rh=heartbeat bass=pulsing pad=cinematic lead=strings harm=cinematic ten=ramp md=sparse
-fear | afraid, scared, scary, frightened, fright | medium locrian very_dark rh=heartbeat bass=sub pad=dark lead=strings tex=wind mo=fast d=5
+fear | afraid, scared, scary, frightened, fright | medium locrian very_dark rh=heartbeat bass=sub pad=dark lead=strings tex=wind mo=fast d=5 | heartbeat drum, sub bass and dark locrian strings
 terror | terrified, horror, dread, panic | fast locrian very_dark rh=taiko bass=sub pad=dark lead=strings tex=noise_wash mo=chaotic d=5 ten=ramp acc=brass_hit
 eerie | uncanny, unsettling, spooky, creepy | slow whole_tone dark pad=dark lead=celesta e=medium tex=wind md=sparse d=5 mo=medium
 sinister | menacing, evil, malevolent, ominous, threatening | slow phrygian very_dark bass=sub pad=dark lead=brass padi=organ rh=heartbeat harm=cinematic
-anger | angry, rage, furious, fury, mad, wrath | very_fast phrygian dark rh=rock bass=octave lead=saw padi=saw ext=power h=tight d=5 tex=noise_wash
-love | loving, in love, affection, adoration, romance | slow major lead=strings padi=strings ext=sevenths mel=lyrical harm=cinematic pad=warm
+anger | angry, rage, furious, fury, mad, wrath | very_fast phrygian dark rh=rock bass=octave lead=saw padi=saw ext=power h=tight d=5 tex=noise_wash | very fast phrygian power chords
+love | loving, in love, affection, adoration, romance | slow major lead=strings padi=strings ext=sevenths mel=lyrical harm=cinematic pad=warm | lyrical strings and warm sevenths
 romantic | romance, candlelight, intimate evening, date | slow major dark lead=electric_piano padi=strings bass=walking sw=light ext=ninths harm=jazz rh=brush
 longing | yearning, pining, missing you, ache | slow dorian lead=strings padi=strings mel=rising ext=sevenths harm=cinematic ten=arc md=sparse
 nostalgia | nostalgic, reminiscing, memories, the old days, remembering | slow major dark tex=vinyl lead=electric_piano padi=strings ext=sevenths harm=jazz h=loose d=5 | tape warmth and seventh chords
-hope | hopeful, optimism, optimistic, better days | medium major bright lead=strings padi=strings mel=rising pad=swell harm=cinematic ten=ramp
+hope | hopeful, optimism, optimistic, better days | medium major bright lead=strings padi=strings mel=rising pad=swell harm=cinematic ten=ramp | a rising string line over a swelling pad
 wonder | awe, amazement, astonishment, marvel, awe-struck | slow lydian bright sp=vast lead=celesta padi=strings pad=swell acc=glockenspiel harm=cinematic d=6
 curiosity | curious, inquisitive, intrigue | medium lydian lead=pluck padi=strings mel=call_response md=medium lp=leapy acc=blip d=6
 playful | fun, frolic, frisky | fast major bright lead=marimba bass=walking rh=soft_four lp=leapy sy=medium acc=wood_block d=6
@@ -286,7 +286,7 @@ free | freedom, liberated, unbound, carefree | medium mixolydian bright lead=flu
 lighthearted | light-hearted, breezy, easygoing | medium major bright lead=pluck rh=soft_four sw=light bass=walking harm=pop
 solemn | grave, sombre, somber, serious, reverent | very_slow minor dark lead=organ padi=organ harm=cinematic cad=strong rh=none md=sparse d=3
 spiritual | sacred, holy, divine, transcendent, prayerful | very_slow lydian sp=vast lead=choir padi=strings pad=swell harm=drone cad=strong d=4
-focused | focus, concentration, concentrate, in the zone, flow state, deep work | medium dorian rh=soft_four lead=electric_piano bass=pulsing md=sparse mr=often h=tight harm=ambient sp=small st=narrow
+focused | focus, concentration, concentrate, in the zone, flow state, deep work | medium dorian rh=soft_four lead=electric_piano bass=pulsing md=sparse mr=often h=tight harm=ambient sp=small st=narrow | steady soft pulse, repeating motif, few distractions
 passionate | passion, fiery, ardent, intense love | fast harmonic_minor lead=strings bass=syncopated rh=bossa sy=heavy harm=cinematic orn=medium
 sensual | seductive, sultry, sexy, steamy | slow dorian dark rh=soft_four lead=electric_piano bass=syncopated sw=medium ext=ninths harm=jazz
 frustration | frustrated, annoyed, irritated, fed up | fast locrian rh=rock bass=pulsing lead=saw sy=heavy h=loose tex=glitch d=5
@@ -304,14 +304,14 @@ coding | programming, hacking, writing code, debugging | medium minor rh=electro
 reading | reading a book, bookworm, novel | slow major rh=none lead=electric_piano padi=strings md=sparse harm=jazz ext=sevenths sp=small d=3
 writing | writing a novel, journaling, poetry | slow dorian rh=none lead=electric_piano padi=strings md=sparse tex=vinyl d=5 harm=jazz ext=sevenths
 sleep | sleeping, falling asleep, deep sleep, insomnia, nap | very_slow major very_dark rh=none lead=sine padi=strings pad=warm md=very_sparse d=2 mo=slow st=narrow cr=very_slow cad=weak | barely moving, dark, no beat
-meditation | meditate, mindfulness, breathing exercise, zen | very_slow major_pentatonic dark rh=none lead=bell pad=drift bass=drone acc=gong md=very_sparse harm=drone cr=very_slow d=6 sp=vast
+meditation | meditate, mindfulness, breathing exercise, zen | very_slow major_pentatonic dark rh=none lead=bell pad=drift bass=drone acc=gong md=very_sparse harm=drone cr=very_slow d=6 sp=vast | drone, gong and almost no melody
 yoga | stretching, pilates | slow lydian rh=none lead=flute pad=drift bass=drone md=sparse harm=drone d=4 tex=breath
 running | run, jogging, jog, marathon, sprint | fast minor rh=four_on_floor bass=octave lead=saw h=tight mr=often d=5 ten=ramp
-workout | gym, exercise, training session, lifting, cardio | very_fast minor rh=four_on_floor bass=octave lead=saw padi=saw h=robotic ext=power d=5 tex=noise_wash
+workout | gym, exercise, training session, lifting, cardio | very_fast minor rh=four_on_floor bass=octave lead=saw padi=saw h=robotic ext=power d=5 tex=noise_wash | very fast four-on-the-floor, saw leads, robotic tightness
 cycling | bike ride, biking, bicycle | fast mixolydian bright rh=soft_four bass=pulsing lead=pluck tex=wind d=5
 hiking | hike, trekking, trail, walking in the hills | medium mixolydian rh=soft_four lead=flute bass=walking harm=folk tex=wind d=5 mel=rising
 walking | walk, stroll, wander, wandering, strolling | medium major rh=soft_four lead=pluck bass=walking harm=folk sw=light
-driving | drive, car ride, road trip, cruising, night drive | medium mixolydian rh=electronic bass=pulsing lead=saw padi=saw e=medium d=5 harm=pop tex=noise_wash
+driving | drive, car ride, road trip, cruising, night drive | medium mixolydian rh=electronic bass=pulsing lead=saw padi=saw e=medium d=5 harm=pop tex=noise_wash | pulsing bass and electronic drums under a saw lead
 cooking | baking, cooking dinner, chef | medium major rh=brush bass=walking lead=electric_piano sw=light ext=sevenths harm=jazz sp=small
 cleaning | tidying, chores, housework, spring cleaning | fast major rh=four_on_floor bass=syncopated lead=pluck sy=medium harm=pop
 gardening | planting, weeding, potting | slow major_pentatonic lead=flute rh=soft_four harm=folk tex=wind d=5
@@ -382,7 +382,7 @@ bollywood | hindi film, filmi | fast harmonic_minor rh=dhol lead=shehnai padi=st
 punjabi | punjab, bhangra beat | fast mixolydian rh=dhol lead=shehnai bass=pulsing orn=medium h=loose d=5
 bengali | bengal, kolkata | slow major pad=tanpura lead=bansuri padi=strings rh=teental orn=medium harm=folk
 nepali | nepal, himalaya, himalayas, tibet, tibetan | slow major_pentatonic lead=bansuri pad=drift bass=drone acc=gong sp=vast orn=medium d=6
-chinese | china, beijing, shanghai | medium major_pentatonic lead=flute padi=strings acc=gong orn=medium rh=minimal d=6 harm=folk
+chinese | china, beijing, shanghai | medium major_pentatonic lead=flute padi=strings acc=gong orn=medium rh=minimal d=6 harm=folk | major pentatonic flute, gong accents
 japanese | japan, nippon | slow hirajoshi lead=koto padi=strings pad=drift acc=chime orn=medium md=sparse d=6 | hirajoshi scale and koto
 okinawan | okinawa, ryukyu | medium major_pentatonic lead=koto rh=soft_four orn=light harm=folk
 korean | korea, seoul | medium minor_pentatonic lead=flute padi=strings orn=medium rh=minimal harm=folk
@@ -394,12 +394,12 @@ russian | russia, moscow, siberia | slow harmonic_minor lead=strings padi=choir 
 balkan | balkans, serbian, bulgarian, macedonian | fast harmonic_minor 7/8 rh=march lead=brass bass=octave orn=heavy sy=medium h=loose
 greek | greece, athens, aegean, rebetiko | medium phrygian_dominant lead=pluck bass=fifths rh=soft_four orn=medium harm=folk
 italian | italy, rome, tuscany, napoli, neapolitan | medium major lead=pluck padi=strings bass=fifths rh=soft_four harm=folk mel=lyrical
-spanish | spain, madrid, seville, andalusian, andalusia | fast phrygian_dominant lead=pluck padi=strings rh=bossa sy=heavy orn=medium harm=folk
+spanish | spain, madrid, seville, andalusian, andalusia | fast phrygian_dominant lead=pluck padi=strings rh=bossa sy=heavy orn=medium harm=folk | phrygian dominant guitar with syncopated rhythm
 french | france, chanson, provence | medium major 3/4 rh=waltz lead=calliope padi=strings bass=fifths ext=sevenths harm=jazz
 german | germany, berlin, bavarian, bavaria | medium major 2/4 rh=march lead=tuba padi=brass bass=octave harm=folk
-irish | ireland, gaelic, dublin, jig, reel | fast dorian 6/8 lead=flute padi=strings bass=fifths rh=soft_four orn=heavy harm=folk h=loose
+irish | ireland, gaelic, dublin, jig, reel | fast dorian 6/8 lead=flute padi=strings bass=fifths rh=soft_four orn=heavy harm=folk h=loose | dorian jig in 6/8 with an ornamented flute
 scottish | scotland, highlands of scotland, bagpipes, edinburgh | medium mixolydian lead=shehnai bass=drone pad=fifths rh=march orn=heavy harm=drone
-celtic | celts, druid, druids, brittany | medium dorian 6/8 lead=flute padi=strings pad=fifths bass=drone orn=heavy harm=folk
+celtic | celts, druid, druids, brittany | medium dorian 6/8 lead=flute padi=strings pad=fifths bass=drone orn=heavy harm=folk | dorian 6/8, open fifths, drone and ornamented flute
 nordic | norse, viking, vikings, scandinavian, norway, iceland | slow dorian dark lead=strings padi=choir pad=fifths bass=drone rh=taiko harm=modal tex=wind d=5
 english | england, british, britain | medium major lead=strings padi=organ harm=folk bass=fifths cad=strong
 american west | wild west, cowboy, cowboys, frontier, western | medium mixolydian lead=pluck bass=fifths rh=soft_four harm=folk e=medium tex=wind sw=light d=5
@@ -408,12 +408,12 @@ cajun | louisiana, creole | fast major lead=calliope bass=fifths rh=soft_four ha
 new orleans | nola, mardi gras, french quarter, second line | medium blues rh=march lead=brass padi=electric_piano bass=walking sw=heavy harm=blues ext=sevenths h=loose
 mexican | mexico, mariachi, jalisco | fast major 3/4 rh=waltz lead=brass padi=strings bass=fifths harm=folk cad=strong
 cuban | cuba, son cubano, salsa caliente | fast major rh=bossa lead=brass bass=syncopated sy=heavy harm=jazz ext=sevenths acc=wood_block d=6
-brazilian | brazil, bossa, carioca | medium major rh=bossa lead=pluck padi=electric_piano bass=syncopated ext=sevenths harm=jazz sy=medium
+brazilian | brazil, bossa, carioca | medium major rh=bossa lead=pluck padi=electric_piano bass=syncopated ext=sevenths harm=jazz sy=medium | bossa rhythm, sevenths, syncopated bass
 argentinian | argentina, buenos aires, tango argentino | medium harmonic_minor rh=march lead=calliope padi=strings bass=octave sy=heavy harm=cinematic orn=medium
 andean | andes, peruvian, peru, bolivia, inca | medium minor_pentatonic lead=flute padi=strings bass=fifths rh=soft_four harm=folk orn=medium tex=wind d=5
 caribbean | west indies, trinidad, steel pan, calypso | medium major bright lead=marimba bass=syncopated rh=bossa sy=medium harm=pop h=loose
 jamaican | jamaica, kingston, island vibes | slow major rh=minimal bass=syncopated lead=electric_piano sy=heavy e=medium harm=pop h=loose
-west african | west africa, mali, senegal, ghana, griot, nigeria | medium major_pentatonic lead=pluck bass=syncopated rh=minimal acc=wood_block sy=heavy mr=often h=loose d=6 harm=folk
+west african | west africa, mali, senegal, ghana, griot, nigeria | medium major_pentatonic lead=pluck bass=syncopated rh=minimal acc=wood_block sy=heavy mr=often h=loose d=6 harm=folk | interlocking syncopation, wood block and pentatonic plucks
 east african | kenya, tanzania, swahili | medium major lead=marimba bass=syncopated rh=soft_four sy=medium harm=folk d=5
 ethiopian | ethiopia, addis ababa, ethio-jazz | medium minor_pentatonic lead=brass padi=organ bass=syncopated rh=brush ext=sevenths harm=jazz sy=medium
 south african | south africa, township, soweto | medium major lead=brass padi=choir bass=walking rh=soft_four harm=folk sy=medium
@@ -434,13 +434,13 @@ ukrainian | ukraine, kyiv, cossack | medium harmonic_minor lead=strings padi=cho
 """
 
 CATEGORY_BLOCKS["era"] = """
-medieval | middle ages, dark ages, feudal, minstrel, troubadour | medium dorian lead=flute padi=organ pad=fifths bass=drone rh=soft_four harm=modal orn=medium ext=sus
+medieval | middle ages, dark ages, feudal, minstrel, troubadour | medium dorian lead=flute padi=organ pad=fifths bass=drone rh=soft_four harm=modal orn=medium ext=sus | dorian modal drone, open fifths and a recorder-like flute
 renaissance | tudor, elizabethan, madrigal, lute song | medium dorian lead=pluck padi=strings bass=walking harm=folk orn=medium cad=strong
-baroque | bach, vivaldi, harpsichord era, fugue | medium harmonic_minor lead=pluck padi=strings bass=walking md=busy orn=heavy cr=fast harm=pop cad=very_strong
+baroque | bach, vivaldi, harpsichord era, fugue | medium harmonic_minor lead=pluck padi=strings bass=walking md=busy orn=heavy cr=fast harm=pop cad=very_strong | busy ornamented plucks, walking bass, strong cadences
 classical era | mozart, haydn, classical period, 18th century | medium major lead=strings padi=strings bass=arpeggio mel=lyrical cad=very_strong harm=pop
 romantic era | chopin, tchaikovsky, 19th century, romantic period | slow harmonic_minor lead=strings padi=strings bass=arpeggio mel=lyrical harm=cinematic ext=sevenths
 victorian | victorian era, gaslight, 1890s | slow major 3/4 rh=waltz lead=strings padi=strings harm=pop cad=strong
-1920s | roaring twenties, twenties, jazz age, flapper, prohibition, speakeasy | fast major rh=brush lead=brass padi=electric_piano bass=walking sw=heavy tex=vinyl ext=sevenths harm=jazz d=5
+1920s | roaring twenties, twenties, jazz age, flapper, prohibition, speakeasy | fast major rh=brush lead=brass padi=electric_piano bass=walking sw=heavy tex=vinyl ext=sevenths harm=jazz d=5 | hot swing, brass lead and vinyl crackle
 1930s | thirties, depression era, big band era | medium major rh=brush lead=brass bass=walking sw=medium tex=vinyl harm=jazz ext=sevenths d=5
 1940s | forties, wartime, swing era | medium major rh=brush lead=brass bass=walking sw=heavy tex=vinyl harm=jazz ext=sevenths d=5
 1950s | fifties, rock and roll era, jukebox | fast major rh=rock lead=electric_piano bass=walking sw=shuffle harm=blues ext=sevenths
@@ -467,68 +467,68 @@ industrial revolution | industrial age, steam engine, coal mine | medium minor d
 """
 
 CATEGORY_BLOCKS["genre"] = """
-ambient | ambient music, soundscape, atmospheric | very_slow lydian sp=vast e=heavy pad=drift lead=sine rh=none md=very_sparse cr=very_slow harm=ambient st=wide d=3 ext=ninths
+ambient | ambient music, soundscape, atmospheric | very_slow lydian sp=vast e=heavy pad=drift lead=sine rh=none md=very_sparse cr=very_slow harm=ambient st=wide d=3 ext=ninths | no beat, slow drifting pads, vast space
 lofi | lo-fi, lo fi, lofi hip hop, chillhop, beats to study to | slow dorian dark rh=soft_four lead=electric_piano padi=electric_piano bass=sustained tex=vinyl sw=medium ext=sevenths harm=jazz h=loose d=5 | dusty keys, swing, vinyl
-jazz | jazzy, jazz club, jazz trio | medium dorian rh=brush lead=electric_piano padi=electric_piano bass=walking sw=heavy ext=sevenths harm=jazz sy=medium h=loose cr=fast
+jazz | jazzy, jazz club, jazz trio | medium dorian rh=brush lead=electric_piano padi=electric_piano bass=walking sw=heavy ext=sevenths harm=jazz sy=medium h=loose cr=fast | swung walking bass, brushes and seventh chords
 bebop | bop, be-bop | very_fast dorian rh=brush lead=brass bass=walking sw=heavy md=very_busy lp=leapy ext=sevenths harm=jazz cr=very_fast
 smooth jazz | quiet storm, sax ballad | slow major rh=soft_four lead=brass padi=electric_piano bass=syncopated ext=ninths harm=jazz sw=light
 cool jazz | west coast jazz, modal jazz, kind of blue | slow dorian rh=brush lead=brass padi=electric_piano bass=walking sw=medium ext=ninths harm=jazz cr=slow
 swing | swing music, big band, lindy hop | fast major rh=brush lead=brass padi=brass bass=walking sw=shuffle ext=sevenths harm=jazz cad=strong
-blues | the blues, bluesy, delta blues, twelve bar | slow blues rh=brush lead=pluck padi=organ bass=walking sw=shuffle ext=sevenths harm=blues h=loose
-rock | rock and roll, rock music, guitar rock | fast mixolydian rh=rock bass=octave lead=saw padi=saw ext=power harm=pop d=4
+blues | the blues, bluesy, delta blues, twelve bar | slow blues rh=brush lead=pluck padi=organ bass=walking sw=shuffle ext=sevenths harm=blues h=loose | blues scale, shuffle swing, walking bass
+rock | rock and roll, rock music, guitar rock | fast mixolydian rh=rock bass=octave lead=saw padi=saw ext=power harm=pop d=4 | power chords, a driving rock kit and octave bass
 hard rock | arena rock, stadium rock | fast minor rh=rock bass=octave lead=saw ext=power harm=pop h=tight d=5 tex=noise_wash
 punk | punk rock, hardcore, pogo | very_fast major rh=rock bass=octave lead=saw ext=power h=loose harm=pop md=busy
-metal | heavy metal, metalhead, thrash, headbanging | very_fast phrygian dark rh=rock bass=octave lead=saw padi=saw ext=power h=tight harm=pop
+metal | heavy metal, metalhead, thrash, headbanging | very_fast phrygian dark rh=rock bass=octave lead=saw padi=saw ext=power h=tight harm=pop | very fast phrygian riffs, power chords, tight playing
 doom metal | doom, sludge | very_slow phrygian very_dark rh=rock bass=sub lead=saw padi=saw ext=power sp=large
 grunge | seattle sound, 90s alternative | medium minor dark rh=rock lead=saw bass=octave ext=power h=loose
 indie | indie rock, indie pop, alternative | medium major rh=rock lead=pluck padi=electric_piano bass=pulsing harm=pop ext=sus
 shoegaze | wall of sound, noise pop | medium major dark rh=rock lead=saw padi=saw pad=swell e=heavy tex=noise_wash sp=vast d=5 ext=ninths
-dream pop | ethereal pop, bedroom pop | slow lydian rh=soft_four lead=electric_piano padi=strings pad=drift e=heavy ext=ninths tex=shimmer d=5
-synthwave | outrun, retrowave, vaporwave sunset | fast minor rh=electronic lead=saw padi=saw bass=octave e=medium harm=pop st=wide
-vaporwave | vapor wave, aesthetic, mall music | slow major dark rh=soft_four lead=electric_piano padi=saw ext=ninths harm=jazz tex=vinyl e=heavy h=loose d=5
+dream pop | ethereal pop, bedroom pop | slow lydian rh=soft_four lead=electric_piano padi=strings pad=drift e=heavy ext=ninths tex=shimmer d=5 | reverb-washed electric piano and shimmer
+synthwave | outrun, retrowave, vaporwave sunset | fast minor rh=electronic lead=saw padi=saw bass=octave e=medium harm=pop st=wide | saw synths, octave bass, gated electronic drums
+vaporwave | vapor wave, aesthetic, mall music | slow major dark rh=soft_four lead=electric_piano padi=saw ext=ninths harm=jazz tex=vinyl e=heavy h=loose d=5 | slowed electric piano, ninths, vinyl and heavy echo
 chillwave | glo-fi, chill wave | slow major rh=soft_four lead=electric_piano padi=saw pad=drift e=medium tex=vinyl d=5
-house | house music, deep house, club house | fast minor rh=four_on_floor bass=syncopated lead=electric_piano padi=strings ext=sevenths harm=jazz h=tight
-techno | berlin techno, warehouse techno, minimal techno | fast phrygian dark rh=four_on_floor bass=pulsing lead=saw mr=always h=robotic md=sparse tex=noise_wash d=5
-trance | uplifting trance, psytrance | fast minor rh=four_on_floor bass=pulsing lead=saw padi=saw pad=swell e=heavy ten=ramp st=ultra_wide
-drum and bass | dnb, jungle music, liquid dnb | very_fast minor rh=electronic bass=sub lead=electric_piano pad=drift sy=heavy harm=jazz ext=sevenths
+house | house music, deep house, club house | fast minor rh=four_on_floor bass=syncopated lead=electric_piano padi=strings ext=sevenths harm=jazz h=tight | four-on-the-floor with syncopated bass and jazzy chords
+techno | berlin techno, warehouse techno, minimal techno | fast phrygian dark rh=four_on_floor bass=pulsing lead=saw mr=always h=robotic md=sparse tex=noise_wash d=5 | four-on-the-floor, hypnotic repetition, dark phrygian
+trance | uplifting trance, psytrance | fast minor rh=four_on_floor bass=pulsing lead=saw padi=saw pad=swell e=heavy ten=ramp st=ultra_wide | four-on-the-floor with a swelling saw pad building up
+drum and bass | dnb, jungle music, liquid dnb | very_fast minor rh=electronic bass=sub lead=electric_piano pad=drift sy=heavy harm=jazz ext=sevenths | very fast breakbeat under liquid keys and sub bass
 dubstep | wobble, bass music, brostep | medium phrygian dark rh=electronic bass=sub lead=saw mo=fast sy=heavy tex=glitch d=5
 trap | trap beat, 808 | medium phrygian dark rh=electronic bass=sub lead=bell md=sparse sy=heavy h=tight
-hip hop | hip-hop, rap, boom bap, old school rap | medium dorian rh=electronic bass=syncopated lead=electric_piano sw=medium tex=vinyl ext=sevenths harm=jazz d=5
+hip hop | hip-hop, rap, boom bap, old school rap | medium dorian rh=electronic bass=syncopated lead=electric_piano sw=medium tex=vinyl ext=sevenths harm=jazz d=5 | swung boom-bap beat, dusty keys and vinyl
 r&b | rnb, rhythm and blues, neo soul | slow dorian rh=soft_four bass=syncopated lead=electric_piano ext=ninths harm=jazz sw=light
-soul | soulful, motown, northern soul | medium major rh=soft_four bass=walking lead=organ padi=brass ext=sevenths harm=jazz sy=medium
-funk | funky, groove, groovy, slap bass | medium dorian rh=rock bass=syncopated lead=brass padi=electric_piano sy=heavy ext=ninths harm=jazz h=tight mr=often
-disco | disco ball, studio 54, boogie nights | fast minor rh=four_on_floor bass=octave lead=strings padi=strings ext=sevenths harm=jazz sy=medium
-reggae | roots reggae, rasta, one drop | slow major rh=minimal bass=syncopated lead=organ sy=heavy harm=pop h=loose e=subtle
+soul | soulful, motown, northern soul | medium major rh=soft_four bass=walking lead=organ padi=brass ext=sevenths harm=jazz sy=medium | organ and brass, walking bass, sevenths
+funk | funky, groove, groovy, slap bass | medium dorian rh=rock bass=syncopated lead=brass padi=electric_piano sy=heavy ext=ninths harm=jazz h=tight mr=often | tight syncopation, slap-style bass and ninth chords
+disco | disco ball, studio 54, boogie nights | fast minor rh=four_on_floor bass=octave lead=strings padi=strings ext=sevenths harm=jazz sy=medium | four-on-the-floor, octave bass and string lines
+reggae | roots reggae, rasta, one drop | slow major rh=minimal bass=syncopated lead=organ sy=heavy harm=pop h=loose e=subtle | offbeat organ skank and syncopated bass
 dub | dub reggae, dub techno | slow minor dark rh=minimal bass=sub lead=organ e=heavy sy=heavy sp=large
 ska | two tone, skanking | fast major rh=rock bass=walking lead=brass sy=heavy harm=pop
-country | country music, nashville, honky tonk | medium major lead=pluck bass=fifths rh=soft_four sw=light harm=folk cad=strong
+country | country music, nashville, honky tonk | medium major lead=pluck bass=fifths rh=soft_four sw=light harm=folk cad=strong | plucked lead, fifths in the bass, a light swing
 bluegrass | banjo picking, hoedown | very_fast major lead=pluck bass=fifths rh=soft_four md=very_busy harm=folk
-folk | folk music, acoustic, singer-songwriter, campfire song | medium major lead=pluck padi=strings bass=fifths rh=none harm=folk ext=sus sp=small
-gospel | church choir, spirituals, hallelujah | medium major lead=choir padi=organ bass=walking sw=medium harm=blues ext=sevenths cad=very_strong
-classical | orchestral, symphony, symphonic, philharmonic | medium major lead=strings padi=strings bass=arpeggio harm=cinematic cad=strong rh=none
+folk | folk music, acoustic, singer-songwriter, campfire song | medium major lead=pluck padi=strings bass=fifths rh=none harm=folk ext=sus sp=small | acoustic plucks, open fifths, no drums
+gospel | church choir, spirituals, hallelujah | medium major lead=choir padi=organ bass=walking sw=medium harm=blues ext=sevenths cad=very_strong | choir and organ, swung walking bass, strong cadences
+classical | orchestral, symphony, symphonic, philharmonic | medium major lead=strings padi=strings bass=arpeggio harm=cinematic cad=strong rh=none | orchestral strings, arpeggiated bass, strong cadences
 opera | operatic, aria, soprano | slow harmonic_minor lead=choir padi=strings mel=lyrical harm=cinematic orn=medium cad=strong
 chamber music | string quartet, chamber ensemble, salon music | medium major lead=strings padi=strings bass=walking harm=pop rh=none sp=small
 minimalism | minimalist, steve reich, philip glass, phase music | medium major lead=marimba padi=strings bass=arpeggio mel=arpeggio mr=always md=busy cr=slow harm=ambient
-cinematic | film score, movie soundtrack, trailer music | slow minor lead=strings padi=strings pad=cinematic bass=sustained harm=cinematic ten=ramp sp=large rh=taiko
-epic | epic orchestral, heroic score, blockbuster | fast minor lead=brass padi=strings pad=cinematic rh=taiko bass=octave mel=heroic acc=brass_hit harm=cinematic ten=ramp d=6 sp=vast
+cinematic | film score, movie soundtrack, trailer music | slow minor lead=strings padi=strings pad=cinematic bass=sustained harm=cinematic ten=ramp sp=large rh=taiko | swelling strings, big drums and rising tension
+epic | epic orchestral, heroic score, blockbuster | fast minor lead=brass padi=strings pad=cinematic rh=taiko bass=octave mel=heroic acc=brass_hit harm=cinematic ten=ramp d=6 sp=vast | brass heroics over taiko and a cinematic pad
 film noir | noir, hardboiled, private eye | slow minor dark rh=brush lead=brass bass=walking sw=medium ext=sevenths harm=jazz tex=rain d=5
-horror | horror movie, slasher, scary movie | slow locrian very_dark lead=strings pad=dark bass=sub tex=wind e=medium mo=fast acc=gong d=6
-video game | game music, game soundtrack, rpg, jrpg | fast dorian lead=square_8bit padi=strings bass=arpeggio rh=electronic mr=often harm=pop
+horror | horror movie, slasher, scary movie | slow locrian very_dark lead=strings pad=dark bass=sub tex=wind e=medium mo=fast acc=gong d=6 | locrian dissonance, sub bass and unsettling motion
+video game | game music, game soundtrack, rpg, jrpg | fast dorian lead=square_8bit padi=strings bass=arpeggio rh=electronic mr=often harm=pop | square-wave lead, arpeggiated bass, looping motif
 chiptune | 8-bit, 8 bit, 8bit, nes, game boy, gameboy, retro game | very_fast major very_bright rh=chiptune lead=square_8bit padi=square_8bit bass=arpeggio acc=blip st=mono h=robotic md=busy mel=arpeggio d=6 sp=dry | square waves, arpeggios, chiptune drums
 16-bit | 16 bit, snes, sega genesis, mega drive | fast dorian bright rh=chiptune lead=square_8bit padi=saw bass=arpeggio e=subtle h=robotic mr=often
-lullaby | lullabies, cradle song, nursery | very_slow major 3/4 lead=celesta padi=strings rh=none md=sparse cad=very_strong st=narrow d=3 sp=small
-march | military march, marching band, sousa | medium major 2/4 rh=march lead=brass padi=brass bass=octave cad=very_strong h=tight
-waltz | valse, viennese waltz, ballroom | medium major 3/4 rh=waltz lead=strings padi=strings bass=fifths cad=strong harm=pop
+lullaby | lullabies, cradle song, nursery | very_slow major 3/4 lead=celesta padi=strings rh=none md=sparse cad=very_strong st=narrow d=3 sp=small | slow 3/4 celesta, no drums, always resolving home
+march | military march, marching band, sousa | medium major 2/4 rh=march lead=brass padi=brass bass=octave cad=very_strong h=tight | 2/4 march, brass and tuba, strong cadences
+waltz | valse, viennese waltz, ballroom | medium major 3/4 rh=waltz lead=strings padi=strings bass=fifths cad=strong harm=pop | 3/4 waltz lilt with strings
 polka | oompah, polka band | fast major 2/4 rh=march lead=calliope bass=octave padi=brass harm=folk
-tango | tango dance, milonga | medium harmonic_minor rh=march lead=calliope padi=strings bass=octave sy=heavy orn=medium harm=cinematic
+tango | tango dance, milonga | medium harmonic_minor rh=march lead=calliope padi=strings bass=octave sy=heavy orn=medium harm=cinematic | harmonic minor, marcato accents, bandoneon-like reeds
 bossa nova | bossa, girl from ipanema, brazilian jazz | medium major rh=bossa lead=pluck padi=electric_piano bass=syncopated ext=sevenths harm=jazz sy=medium cr=fast | bossa rhythm and seventh chords
-samba | carnaval, batucada, samba school | fast major rh=bossa lead=brass bass=syncopated sy=heavy acc=wood_block harm=pop d=6 h=loose
-salsa | salsa dancing, mambo, latin dance | fast minor rh=bossa lead=brass bass=syncopated sy=extreme harm=jazz acc=wood_block d=6
-flamenco | flamenco guitar, bulerias, sevillanas | fast phrygian_dominant lead=pluck padi=strings rh=bossa sy=heavy orn=heavy harm=folk h=loose
+samba | carnaval, batucada, samba school | fast major rh=bossa lead=brass bass=syncopated sy=heavy acc=wood_block harm=pop d=6 h=loose | fast syncopated bossa groove, brass and wood block
+salsa | salsa dancing, mambo, latin dance | fast minor rh=bossa lead=brass bass=syncopated sy=extreme harm=jazz acc=wood_block d=6 | clave-driven syncopation, brass and wood block
+flamenco | flamenco guitar, bulerias, sevillanas | fast phrygian_dominant lead=pluck padi=strings rh=bossa sy=heavy orn=heavy harm=folk h=loose | phrygian dominant guitar, heavy syncopation and ornament
 fado | saudade, portuguese blues | slow harmonic_minor lead=pluck padi=strings mel=lyrical orn=medium harm=folk rh=none
 afrobeat | afrobeats, fela, afro-funk | fast dorian rh=rock bass=syncopated lead=brass padi=organ sy=heavy mr=always h=loose harm=jazz
 highlife | palm wine, ghanaian highlife | fast major lead=pluck bass=syncopated rh=soft_four sy=medium harm=pop
-k-pop | kpop, idol pop | fast minor bright rh=four_on_floor bass=syncopated lead=saw harm=pop cad=strong h=robotic
+k-pop | kpop, idol pop | fast minor bright rh=four_on_floor bass=syncopated lead=saw harm=pop cad=strong h=robotic | bright, tight electronic four-on-the-floor with a strong hook
 j-pop | jpop, anime opening, anime | fast major bright rh=rock lead=electric_piano padi=strings bass=octave harm=pop cad=strong
 city pop | japanese city pop, 80s japanese pop | medium major rh=soft_four lead=electric_piano padi=strings bass=syncopated ext=ninths harm=jazz sy=medium
 enka | japanese ballad | slow hirajoshi lead=strings padi=strings orn=heavy mel=lyrical harm=pop
@@ -536,7 +536,7 @@ gagaku | japanese court music, shinto court | very_slow in_sen lead=shehnai pad=
 qawwali | sufi devotional, nusrat | medium phrygian_dominant pad=tanpura lead=choir padi=organ rh=teental orn=heavy ten=ramp
 ghazal | urdu poetry song | slow phrygian_dominant pad=tanpura lead=sitar padi=strings rh=teental orn=heavy mel=lyrical
 bhangra | bhangra dance, giddha | fast mixolydian rh=dhol lead=shehnai bass=pulsing orn=medium h=loose d=5
-new age | spa music, healing music, crystals | very_slow lydian pad=drift lead=flute tex=shimmer rh=none e=medium harm=ambient d=5 sp=vast
+new age | spa music, healing music, crystals | very_slow lydian pad=drift lead=flute tex=shimmer rh=none e=medium harm=ambient d=5 sp=vast | drifting lydian pads, flute and shimmer
 drone | drone music, dark drone, sustained tones | very_slow minor dark pad=drift bass=drone lead=sine mel=none rh=none harm=drone cr=very_slow d=2
 noise | noise music, harsh noise, wall of noise | fast locrian tex=noise_wash lead=saw mo=chaotic h=drunk d=5
 industrial | industrial music, ebm, machine music | fast phrygian dark rh=electronic bass=pulsing lead=saw acc=wood_block h=robotic tex=noise_wash d=6
@@ -552,8 +552,8 @@ math rock | mathy, odd time | fast dorian 7/8 rh=rock lead=pluck bass=syncopated
 emo | emotional rock, midwest emo | medium major rh=rock lead=pluck bass=octave ext=sus harm=pop
 ballad | power ballad, slow song, love song | slow major lead=electric_piano padi=strings bass=sustained rh=soft_four harm=pop mel=lyrical cad=strong
 hymn | hymnal, chorale, church hymn | slow major lead=choir padi=organ bass=walking harm=folk cad=very_strong rh=none
-gregorian chant | chant, plainchant, monks chanting | very_slow dorian sp=vast lead=choir pad=none bass=drone rh=none harm=drone md=sparse
-sea shanty | shanty, sailor song, work song | medium dorian 6/8 rh=march lead=flute bass=fifths harm=folk h=loose tex=ocean d=5
+gregorian chant | chant, plainchant, monks chanting | very_slow dorian sp=vast lead=choir pad=none bass=drone rh=none harm=drone md=sparse | unaccompanied dorian choir over a drone in a vast space
+sea shanty | shanty, sailor song, work song | medium dorian 6/8 rh=march lead=flute bass=fifths harm=folk h=loose tex=ocean d=5 | 6/8 stomp, flute and fifths, a crew's loose timing
 elevator music | muzak, hold music, lift music | medium major rh=brush lead=electric_piano padi=strings ext=sevenths harm=jazz h=tight
 musical theater | broadway, show tune, musical | fast major lead=brass padi=strings bass=walking rh=soft_four cad=very_strong harm=pop
 cabaret | burlesque, vaudeville | medium harmonic_minor rh=brush lead=calliope bass=walking sw=heavy harm=jazz
@@ -909,7 +909,7 @@ horse racing | derby, racetrack | fast major rh=march lead=brass bass=pulsing
 """
 
 CATEGORY_BLOCKS["food"] = """
-coffee | espresso, latte, cappuccino, morning coffee | medium major rh=brush lead=electric_piano ext=sevenths harm=jazz sw=light
+coffee | espresso, latte, cappuccino, morning coffee | medium major rh=brush lead=electric_piano ext=sevenths harm=jazz sw=light | brushed jazz and a warm electric piano
 tea | green tea, cup of tea, chai | slow major lead=pluck md=sparse harm=folk rh=none
 chocolate | cocoa, hot chocolate | slow major dark lead=electric_piano ext=ninths harm=jazz
 wine | red wine, glass of wine | slow major dark lead=electric_piano bass=walking ext=sevenths harm=jazz rh=brush
