@@ -105,6 +105,9 @@ MODIFIERS: Final[dict[str, dict[str, Any]]] = {
 
 #: Score multiplier for a match on a concept's own name rather than an alias.
 NAME_BONUS: Final[float] = 1.25
+#: A match scoring below this fraction of the best match is dropped: "day" inside "day of
+#: the dead" must not bring a waltz into "gardening on a rainy day".
+MIN_RELATIVE_SCORE: Final[float] = 0.2
 #: Share of a word's IDF given to concepts that only contain it inside a longer alias.
 BAG_SHARE: Final[float] = 0.3
 #: Minimum ``difflib`` similarity for a typo correction (0.85 ≈ one slip in a 7-letter word),
@@ -300,11 +303,17 @@ def match_prompt(prompt: str, *, concepts: Sequence[Concept] | None = None) -> l
     See the module docstring for the scoring. Returns ``[]`` when nothing matches.
     """
     library = tuple(load_concepts() if concepts is None else concepts)
-    return _match_words(_correct_typos(stems(prompt), _index_for(library)), library)
+    raw = normalise(prompt).split()
+    return _match_words(_correct_typos(stems(prompt), _index_for(library)), library, raw=raw)
 
 
-def _match_words(words: list[str], library: tuple[Concept, ...]) -> list[Match]:
-    """:func:`match_prompt` on already stemmed and typo-corrected words."""
+def _match_words(words: list[str], library: tuple[Concept, ...], *,
+                 raw: list[str] | None = None) -> list[Match]:
+    """:func:`match_prompt` on already stemmed and typo-corrected words.
+
+    ``raw`` (the unstemmed words, aligned with ``words``) breaks ties between concepts whose
+    names stem alike: "garden" is the garden, not gardening.
+    """
     index = _index_for(library)
     scores: dict[int, float] = defaultdict(float)
     found: dict[int, list[str]] = defaultdict(list)
@@ -326,6 +335,11 @@ def _match_words(words: list[str], library: tuple[Concept, ...]) -> list[Match]:
             boost = INTENSIFIERS.get(before, 1.0)
             weight = sum(index.idf.get(w, 1.0) for w in key if w not in STOPWORDS) or 1.0
             named = [i for i, is_name in owners if is_name] or [i for i, _ in owners]
+            if raw is not None and len(named) > 1:
+                span = " ".join(raw[start:start + length])
+                exact = [i for i in named if normalise(library[i].name) == span
+                         or span in (normalise(a) for a in library[i].aliases)]
+                named = exact or named
             for i in named:
                 bonus = NAME_BONUS if (i, True) in owners else 1.0
                 bonus *= CATEGORY_WEIGHT.get(library[i].category, 1.0)
@@ -597,7 +611,11 @@ def concepts_engine(prompt: str, *, seed: int = 0, top_k: int = 4) -> Any:
     masked = list(words)
     for start, end, _, _ in spans:
         masked[start:end] = ["|"] * (end - start)
-    matches = (_match_words(masked, library) or _match_words(words, library))[:top_k]
+    raw = normalise(prompt).split()
+    matches = (_match_words(masked, library, raw=raw)
+               or _match_words(words, library, raw=raw))
+    # weak echoes (a common word inside some long alias) do not join a clear match
+    matches = [m for m in matches if m.score >= MIN_RELATIVE_SCORE * matches[0].score][:top_k]
     fallback = not matches
     if fallback:
         matches = [Match(find_concept(FALLBACK_CONCEPT), 1.0, ())]

@@ -284,3 +284,8 @@ def test_engine_is_deterministic_across_processes() -> None:
 def test_accents_and_case_are_folded() -> None:
     names = [m.concept.name for m in match_prompt("CAFÉ in Paris, Día de los Muertos")]
     assert {"cafe", "paris", "day of the dead"} <= set(names)
+
+
+def test_exact_name_beats_a_stem_twin() -> None:
+    assert [m.concept.name for m in match_prompt("garden")] == ["garden"]
+    assert match_prompt("gardening")[0].concept.name == "gardening"
