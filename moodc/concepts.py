@@ -20,7 +20,8 @@ V2 config.
    ``without`` is dropped, one after ``very``/``really``/``super`` counts 1.5×;
 4. lets every leftover content word that occurs inside some concept's aliases give those
    concepts a small share (0.3 × IDF, split between them) — a weak bag-of-words fallback;
-5. keeps the ``top_k`` concepts, weights them by score and merges their configs with
+5. keeps the ``top_k`` concepts scoring at least 20 % of the best (ties between names that
+   stem alike go to the exact spelling), weights them by squared score and merges them with
    :func:`moodc.tween.merge` (the one merge implementation), then restores any *signature*
    the draw lost (an exotic scale, a signature lead, a cultural rhythm, a rain/ocean/vinyl
    texture — :func:`keep_identity`), so "arabian nights in the rain" keeps its oud;
