@@ -677,6 +677,8 @@ def main() -> None:
         ex["expect"] = dict(list({**modifier, **{k: v for k, v in implied.items()
                                                   if k not in modifier}}.items())[:4])
     test = [e for e in test if e["expect"]]
+    for number, examples in enumerate((train, valid, test)):
+        random.Random(100 + number).shuffle(examples)  # mix kinds; a trainer may not shuffle
     for split, examples in (("train", train), ("valid", valid), ("test", test)):
         for ex in examples:
             ex.pop("_rows")
