@@ -66,7 +66,8 @@ def tpdf_dither(n_samples: int, n_channels: int, *, rng: np.random.Generator) ->
     return dither
 
 
-def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator) -> np.ndarray:
+def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator,
+             gain: float = 1.0) -> np.ndarray:
     """Float audio in [-1, 1) → integer PCM with TPDF dither, ready for :class:`PcmWriter`.
 
     Parameters
@@ -75,6 +76,8 @@ def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator
     bit_depth : 16 or 24
     rng : np.random.Generator
         The dither stream (see :func:`dither_rng`); blocks must be quantised in order.
+    gain : float
+        Linear gain applied on the way (folded into the full-scale multiply: one pass less).
 
     Returns
     -------
@@ -83,7 +86,7 @@ def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator
     """
     subtype, dtype, shift = SUBTYPES[bit_depth]
     full_scale = float(2 ** (bit_depth - 1))
-    scaled = np.multiply(audio, np.float32(full_scale), dtype=np.float32)
+    scaled = np.multiply(audio, np.float32(full_scale * gain), dtype=np.float32)
     scaled += tpdf_dither(audio.shape[0], audio.shape[1], rng=rng)
     np.rint(scaled, out=scaled)
     np.clip(scaled, -full_scale, full_scale - 1.0, out=scaled)

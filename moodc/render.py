@@ -354,32 +354,50 @@ def _pass1(timeline: Timeline, *, scratch: BinaryIO, stream_fn: StreamFn,
            progress: ProgressFn | None) -> tuple[np.ndarray, np.ndarray]:
     """Mix, remove DC, fade, measure and spill to ``scratch``.
 
+    The synth runs on this thread; the analysis (DC filter, fades, K-weighted meter, peak
+    map, scratch write) runs on a worker, so on two cores it hides behind the synth.
+
     Returns the 100 ms K-weighted powers and the per-chunk sample peaks.
     """
-    sample_rate = timeline.sample_rate
-    dc_sos = master.dc_blocker_sos(sample_rate=sample_rate).astype(np.float32)
-    dc_state = master.sos_state(dc_sos, n_channels=N_CHANNELS).astype(np.float32)
-    meter = master.LoudnessMeter(sample_rate, N_CHANNELS)
-    chunk_peaks: list[np.ndarray] = []
+    analyser = _Pass1Analyser(timeline, scratch=scratch)
     done = 0
-    for block in mix_timeline(timeline, stream_fn=stream_fn):
+    with _BackgroundWriter(analyser) as worker:
+        for block in mix_timeline(timeline, stream_fn=stream_fn):
+            worker.write(block)
+            done += block.shape[0]
+            if progress is not None:
+                progress("synth", done, timeline.n_samples)
+    if analyser.done_n != timeline.n_samples:
+        raise RuntimeError(f"mixed {analyser.done_n} samples, expected {timeline.n_samples}")
+    return analyser.meter.subblock_powers(), np.concatenate(analyser.chunk_peaks)
+
+
+class _Pass1Analyser:
+    """Pass 1's per-block work: DC blocker, fades, loudness meter, peak map, scratch write."""
+
+    def __init__(self, timeline: Timeline, *, scratch: BinaryIO) -> None:
+        self.timeline = timeline
+        self.scratch = scratch
+        self.dc_sos = master.dc_blocker_sos(sample_rate=timeline.sample_rate).astype(np.float32)
+        self.dc_state = master.sos_state(self.dc_sos, n_channels=N_CHANNELS).astype(np.float32)
+        self.meter = master.LoudnessMeter(timeline.sample_rate, N_CHANNELS)
+        self.chunk_peaks: list[np.ndarray] = []
+        self.done_n = 0
+
+    def write(self, block: np.ndarray) -> None:
         from scipy.signal import sosfilt
 
-        block, dc_state = sosfilt(dc_sos, block, axis=0, zi=dc_state)
-        fade = master.fade_gain(done, block.shape[0], total_n=timeline.n_samples,
+        timeline = self.timeline
+        block, self.dc_state = sosfilt(self.dc_sos, block, axis=0, zi=self.dc_state)
+        fade = master.fade_gain(self.done_n, block.shape[0], total_n=timeline.n_samples,
                                 fade_in_n=timeline.fade_in_n, fade_out_n=timeline.fade_out_n)
         if fade is not None:
             block *= fade[:, None].astype(np.float32)
         block = np.ascontiguousarray(block, dtype=np.float32)
-        meter.add(block)
-        chunk_peaks.append(_chunk_peaks(block))
-        scratch.write(block.tobytes())
-        done += block.shape[0]
-        if progress is not None:
-            progress("synth", done, timeline.n_samples)
-    if done != timeline.n_samples:
-        raise RuntimeError(f"mixed {done} samples, expected {timeline.n_samples}")
-    return meter.subblock_powers(), np.concatenate(chunk_peaks)
+        self.meter.add(block)
+        self.chunk_peaks.append(_chunk_peaks(block))
+        self.scratch.write(block.tobytes())
+        self.done_n += block.shape[0]
 
 
 def _chunk_peaks(block: np.ndarray) -> np.ndarray:
@@ -420,9 +438,7 @@ def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarr
     each 100 ms hop (the limiter's gain moves slowly compared with the K-weighting filters).
     """
     n_total = timeline.n_samples
-    shape = master.limiter_shape(sample_rate=timeline.sample_rate)
-    ceiling = master.db_to_amplitude(master.TRUE_PEAK_LIMIT_DBTP - master.LIMITER_MARGIN_DB)
-    threshold = ceiling / master.db_to_amplitude(master.INTERSAMPLE_HEADROOM_DB)
+    limiter = _Limiter(timeline.sample_rate)
     gain = np.float32(master.db_to_amplitude(gain_db))
     rng = dither_rng(timeline.seed)
     hop_n = int(round(master.SUBBLOCK_S * timeline.sample_rate))
@@ -430,35 +446,54 @@ def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarr
     peak = 0.0
     for start in range(0, n_total, BLOCK_N):
         stop = min(start + BLOCK_N, n_total)
-        lo, hi = max(0, start - shape.context_n), min(n_total, stop + shape.context_n)
-        context = _read_frames(scratch, lo, hi) * gain
-        core = slice(start - lo, stop - lo)
-        near = peaks[lo // PEAK_CHUNK_N: -(-hi // PEAK_CHUNK_N)]
-        if float(near.max()) * float(gain) < threshold:  # far below the ceiling: no limiting
-            peak = max(peak, float(peaks[start // PEAK_CHUNK_N: -(-stop // PEAK_CHUNK_N)].max())
-                       * float(gain))
-            sink.write(quantise(context[core], bit_depth=bit_depth, rng=rng))
-            if progress is not None:
-                progress("master", stop, n_total)
-            continue
-        envelope = master.peak_envelope(context, threshold=threshold)
-        if envelope.max() > ceiling:
-            limit = master.limiter_gain(envelope, ceiling=ceiling, shape=shape)[core]
-            block = context[core] * limit[:, None].astype(np.float32)
-            peak = max(peak, float((envelope[core] * limit).max()))
-            hops = np.arange(start, stop) // hop_n
-            keep = hops < gain_loss.shape[0]
-            gain_loss += np.bincount(hops[keep], weights=1.0 - limit[keep] ** 2,
-                                     minlength=gain_loss.shape[0])[: gain_loss.shape[0]]
+        lo = max(0, start - limiter.shape.context_n)
+        hi = min(n_total, stop + limiter.shape.context_n)
+        if float(_span_max(peaks, lo, hi)) * float(gain) < limiter.threshold:
+            # far below the ceiling (the usual case): gain folded into the quantiser
+            peak = max(peak, float(_span_max(peaks, start, stop)) * float(gain))
+            pcm = quantise(_read_frames(scratch, start, stop), bit_depth=bit_depth, rng=rng,
+                           gain=float(gain))
         else:
-            block = context[core]
-            peak = max(peak, float(envelope[core].max()))
-        sink.write(quantise(block, bit_depth=bit_depth, rng=rng))
+            context = _read_frames(scratch, lo, hi) * gain
+            block, limit, block_peak = limiter.apply(context, core=slice(start - lo, stop - lo))
+            peak = max(peak, block_peak)
+            if limit is not None:
+                hops = np.arange(start, stop) // hop_n
+                keep = hops < gain_loss.shape[0]
+                gain_loss += np.bincount(hops[keep], weights=1.0 - limit[keep] ** 2,
+                                         minlength=gain_loss.shape[0])[: gain_loss.shape[0]]
+            pcm = quantise(block, bit_depth=bit_depth, rng=rng)
+        sink.write(pcm)
         if progress is not None:
             progress("master", stop, n_total)
     mean_gain_sq = 1.0 - gain_loss[: powers.shape[0]] / hop_n
     out_powers = powers * (float(gain) ** 2) * mean_gain_sq[:, None]
     return _Pass2Out(master.integrated_loudness_lufs(out_powers), master.amplitude_to_db(peak))
+
+
+def _span_max(peaks: np.ndarray, start: int, stop: int) -> float:
+    """Largest chunk peak over samples ``start .. stop`` (from the pass-1 peak map)."""
+    return float(peaks[start // PEAK_CHUNK_N: -(-stop // PEAK_CHUNK_N)].max())
+
+
+class _Limiter:
+    """The true-peak limiter at the spec's ceiling, applied to one block with context."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.shape = master.limiter_shape(sample_rate=sample_rate)
+        self.ceiling = master.db_to_amplitude(master.TRUE_PEAK_LIMIT_DBTP
+                                              - master.LIMITER_MARGIN_DB)
+        self.threshold = self.ceiling / master.db_to_amplitude(master.INTERSAMPLE_HEADROOM_DB)
+
+    def apply(self, context: np.ndarray, *, core: slice
+              ) -> tuple[np.ndarray, np.ndarray | None, float]:
+        """Limit ``context[core]``; returns (block, gain curve or None, its true peak)."""
+        envelope = master.peak_envelope(context, threshold=self.threshold)
+        if envelope.max() <= self.ceiling:
+            return context[core], None, float(envelope[core].max())
+        limit = master.limiter_gain(envelope, ceiling=self.ceiling, shape=self.shape)[core]
+        block = context[core] * limit[:, None].astype(np.float32)
+        return block, limit, float((envelope[core] * limit).max())
 
 
 class _BackgroundWriter:
