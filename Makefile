@@ -1,5 +1,6 @@
 # moodc: two entry points for a fresh machine with only Python 3.10+.
-#   make demo   set up .venv, validate the examples, render the podcast intro into renders/
+#   make demo   set up .venv, validate the examples, render the podcast intro, then
+#               `moodc gen "arabian nights"` with the bundled model and render that too
 #   make test   set up .venv (+ system packages when root/sudo), run the whole test suite
 PY ?= python3
 VENV ?= .venv
@@ -34,6 +35,8 @@ system-deps:
 demo: setup system-deps
 	$(BIN)/moodc validate examples/
 	$(BIN)/moodc render examples/podcast-intro.yaml --force
+	$(BIN)/moodc gen "arabian nights" -o renders/arabian-nights.yaml --force
+	$(BIN)/moodc render renders/arabian-nights.yaml --force
 
 test: setup system-deps
 	$(BIN)/python -m pytest
