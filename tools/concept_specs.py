@@ -1002,3 +1002,54 @@ ethereal | otherworldly, ghostly light | slow lydian bright lead=choir pad=drift
 kawaii | cute, adorable | fast major very_bright lead=celesta acc=glockenspiel rh=soft_four lp=leapy d=6
 cosmic | astral, interstellar, celestial bodies | slow lydian sp=vast e=heavy tex=stars pad=drift lead=saw d=5
 """
+
+CATEGORY_BLOCKS["culture"] += """
+silk road | central asia, samarkand, uzbek, caravanserai | medium double_harmonic lead=oud rh=saidi bass=drone orn=heavy tex=wind d=5 | a caravan's oud and frame drum over the steppe wind
+afghan | afghanistan, rubab, kabul | medium phrygian_dominant lead=pluck rh=teental pad=drift orn=heavy
+native american | first nations, powwow, plains flute | slow minor_pentatonic lead=flute rh=heartbeat bass=drone tex=wind harm=drone d=5 | cedar flute over a steady drum
+inuit | arctic peoples, throat song, inuk | slow minor_pentatonic bass=drone pad=drift lead=choir tex=wind d=5
+alpine | swiss, yodel, alphorn, alpine village | medium major 3/4 rh=waltz lead=brass bass=fifths harm=folk sp=vast
+finnish | finland, kantele, helsinki | slow dorian lead=pluck tex=wind harm=folk
+georgian | caucasus, georgian polyphony, tbilisi | slow dorian lead=choir padi=choir bass=drone harm=drone
+filipino | philippines, kulintang, manila | medium major_pentatonic lead=marimba acc=gong rh=minimal d=6
+"""
+
+CATEGORY_BLOCKS["genre"] += """
+ragtime | scott joplin, stride piano, honky-tonk piano | fast major 2/4 rh=march lead=electric_piano bass=octave sy=heavy harm=blues ext=sevenths | syncopated piano over an oom-pah left hand
+"""
+
+CATEGORY_BLOCKS["era"] += """
+2010s | twenty tens, edm era, festival drops | fast minor rh=four_on_floor lead=saw padi=saw tex=noise_wash d=5
+belle epoque | fin de siecle, gilded age | medium major 3/4 rh=waltz lead=strings ext=sevenths harm=jazz
+imperial china | forbidden city, chinese dynasty, tang dynasty | slow major_pentatonic lead=koto acc=gong orn=medium d=6
+feudal japan | edo period, shogunate | slow in_sen lead=koto rh=taiko acc=gong md=sparse d=6
+"""
+
+CATEGORY_BLOCKS["weather"] += """
+drought | parched, dry spell, scorched earth | slow phrygian dark tex=wind lead=pluck pad=drift md=sparse d=5
+sleet | freezing rain, icy rain | slow minor tex=rain lead=bell pad=thin_high d=5
+sunshower | sun shower, rain with sunshine | medium lydian bright tex=rain lead=celesta acc=chime d=6
+petrichor | smell of rain, after the storm | slow dorian tex=rain lead=electric_piano ext=sevenths harm=jazz md=sparse d=5
+"""
+
+CATEGORY_BLOCKS["time_of_day"] += """
+before dawn | 5am, predawn, five in the morning | very_slow dorian very_dark pad=drift lead=sine tex=stars md=very_sparse d=5
+sunday night | sunday scaries, end of the weekend | slow minor rh=soft_four lead=electric_piano md=sparse ext=sevenths harm=jazz
+"""
+
+CATEGORY_BLOCKS["colour"] += """
+rust | rusty, ochre, terracotta | slow dorian dark lead=pluck tex=vinyl h=loose d=5
+burgundy | maroon, oxblood, wine red | slow harmonic_minor dark lead=strings ext=sevenths harm=cinematic
+olive | olive green, khaki, sage green | slow mixolydian lead=pluck harm=folk
+coral | peach, salmon pink | medium major bright lead=marimba rh=bossa
+beige | cream, off-white, taupe | medium major lead=electric_piano md=sparse rh=soft_four
+neon green | acid green, radioactive green | fast phrygian very_bright lead=square_8bit rh=electronic tex=glitch d=5
+"""
+
+CATEGORY_BLOCKS["texture"] += """
+jagged | spiky, angular, sharp edges | fast locrian lead=saw sy=heavy lp=very_leapy h=tight
+mellow | rounded, soft-edged, round tone | slow major dark lead=sine pad=warm ext=sevenths
+hollow | hollowed out, empty sound | slow minor dark lead=flute sp=large md=sparse pad=thin_high
+bubbling | bubbles, fizzy, effervescent | medium lydian bright lead=marimba mel=arpeggio md=busy acc=blip d=6
+woolly | woolen, fuzzy warmth | slow major very_dark lead=electric_piano tex=vinyl pad=warm d=5
+"""

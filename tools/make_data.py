@@ -558,9 +558,9 @@ def generate_split(rows: list[dict[str, Any]], *, phrase_pool: dict[str, list[st
         return rng.choice(phrase_pool[row["name"]])
 
     def add(parts: list[tuple[str, dict[str, Any]]], template: str,
-            weights: list[float] | None = None) -> None:
+            weights: list[float] | None = None, *, typos: bool = True) -> None:
         example = build_example(parts, template, seed=rng.randrange(2**31), weights=weights)
-        if rng.random() < typo_rate:
+        if rng.random() < typo_rate and typos:
             example["prompt"] = _typo(example["prompt"], rng)
         out.append(example)
 
@@ -603,7 +603,9 @@ def generate_split(rows: list[dict[str, Any]], *, phrase_pool: dict[str, list[st
     for i in range(n_contra if contra else 0):
         a, b = contra[i % len(contra)]
         ra, rb = _find(by_name, a, phrase_pool), _find(by_name, b, phrase_pool)
-        add([(a, ra), (b, rb)], "{a} {b}" if i < len(contra) else rng.choice(pairs), [0.55, 0.45])
+        first_pass = i < len(contra)  # the bare "happy funeral" form, spelled right
+        add([(a, ra), (b, rb)], "{a} {b}" if first_pass else rng.choice(pairs), [0.55, 0.45],
+            typos=not first_pass)
     return out
 
 

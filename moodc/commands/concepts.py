@@ -74,7 +74,7 @@ def _show(name: str, *, fmt: str) -> None:
               help="Print one concept's full config (YAML, or JSON with --format json).")
 @errors_to_exit
 def command(search: str, category: str | None, fmt: str, show: str | None) -> None:
-    """List and search the concept library (about 870 moods, places, genres, cultures...).
+    """List and search the concept library (about 900 moods, places, genres, cultures...).
 
     SEARCH matches names, aliases and cues, e.g. `moodc concepts rain`; without it every
     concept is listed. `--show NAME` prints a concept's config, ready for `moodc render`.
