@@ -31,9 +31,22 @@ def test_synthetic_day_becomes_a_valid_score_with_its_phases(day_log: Path) -> N
     assert score["provenance"]["phases"] == EXPECTED_PHASES
     assert [s["name"].rsplit(" ", 1)[0] for s in score["sections"]] == \
         [p.replace("_", " ") for p in EXPECTED_PHASES]
-    # default 1h=60s: each section lasts as many seconds as its phase lasted minutes
-    assert [s["duration"] for s in score["sections"]] == [float(m) for _, m, _ in DAY_PLAN]
-    assert all(s["transition"]["kind"] == "morph" for s in score["sections"][1:])
+    # default 1h=60s: each phase lasts as many seconds of music as it lasted minutes; the
+    # morphs overlap neighbours (the renderer's semantics), centred on the phase boundary
+    sections = score["sections"]
+    assert all(s["transition"]["kind"] == "morph" for s in sections[1:])
+    assert _rendered_s(score) == pytest.approx(sum(m for _, m, _ in DAY_PLAN))
+    morph_s = [s["transition"]["length"] for s in sections[1:]] + [0.0]
+    before_s = [0.0] + morph_s[:-1]
+    for section, (_, minutes, _), a, b in zip(sections, DAY_PLAN, before_s, morph_s):
+        assert section["duration"] == pytest.approx(minutes + a / 2 + b / 2)
+
+
+def _rendered_s(score: dict) -> float:
+    """Timeline length as the renderer lays it out: sections minus transition overlaps."""
+    sections = score["sections"]
+    return sum(s["duration"] for s in sections) - sum(s["transition"]["length"]
+                                                      for s in sections[1:])
 
 
 def test_section_notes_carry_time_range_and_evidence(day_log: Path) -> None:
@@ -45,8 +58,7 @@ def test_section_notes_carry_time_range_and_evidence(day_log: Path) -> None:
 
 def test_compress_scales_music_time(day_log: Path) -> None:
     score = log_to_score(day_log, compress="1h=30s")
-    assert sum(s["duration"] for s in score["sections"]) == pytest.approx(
-        sum(m for _, m, _ in DAY_PLAN) / 2)
+    assert _rendered_s(score) == pytest.approx(sum(m for _, m, _ in DAY_PLAN) / 2)
 
 
 def test_same_log_and_seed_give_the_same_score(day_log: Path) -> None:
@@ -146,3 +158,18 @@ def test_every_app_category_is_known() -> None:
     assert (app_category("Code"), app_category("XTerm"), app_category("Slack"),
             app_category("Firefox"), app_category("Unknownapp")) == \
         ("code", "code", "communication", "browser", "other")
+
+
+def test_rendered_timeline_keeps_the_compress_mapping(day_log: Path, tmp_path: Path) -> None:
+    """The renderer's own timeline (no audio) lasts exactly the compressed day."""
+    from moodc.score import resolve_score
+
+    score = Score.model_validate(log_to_score(day_log, compress="1h=30s"))
+
+    def no_files(path: Path):  # every section config is inline
+        raise AssertionError(f"unexpected config file {path}")
+
+    timeline = resolve_score(score, base_dir=tmp_path, sample_rate=8000, seed=None,
+                             duration_s=None, title="day", loader=no_files)
+    day_minutes = sum(m for _, m, _ in DAY_PLAN)
+    assert timeline.n_samples / 8000 == pytest.approx(day_minutes / 2, abs=0.01)

@@ -87,10 +87,10 @@ def format_utc(moment: datetime) -> str:
     return text.replace("+00:00", "Z")
 
 
-def parse_utc(text: str) -> datetime:
+def parse_utc(text: str, *, name: str = "time") -> datetime:
     """Parse an ISO-8601 time; a time without an offset is taken as UTC (as ActivityWatch does)."""
     if not isinstance(text, str):
-        raise ValueError(f"time={text!r} is not an ISO-8601 string")
+        raise ValueError(f"{name}={text!r} is not an ISO-8601 string")
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
@@ -156,7 +156,8 @@ def bucket_from_json(record: Any) -> Bucket:
     if record.get("version") != LOG_VERSION:
         raise ValueError(f"version={record.get('version')!r} is not a moodc activity line "
                          f"(expected version {LOG_VERSION})")
-    start, end = parse_utc(record.get("start")), parse_utc(record.get("end"))
+    start = parse_utc(record.get("start"), name="start")
+    end = parse_utc(record.get("end"), name="end")
     if end <= start:
         raise ValueError(f"end={record.get('end')} is not after start={record.get('start')}")
     bucket = Bucket(start=start, end=end)

@@ -309,10 +309,23 @@ def _sections(runs: list[PhaseRun], *, music_s_per_h: float, offset_s: float,
         for duration_s in _section_durations(run.span_h, music_s_per_h=music_s_per_h):
             sections.append({"name": name, "duration": duration_s, "config": config,
                              "note": evidence(run, offset_s=offset_s)})
-    for before, section in zip(sections, sections[1:]):
-        length_s = min(MORPH_MAX_S, MORPH_SHARE * min(before["duration"], section["duration"]))
-        section["transition"] = {"kind": "morph", "length": round(length_s, 2)}
+    _add_morphs(sections)
     return sections
+
+
+def _add_morphs(sections: list[dict[str, Any]]) -> None:
+    """Join sections with morphs, widening both sides by half a morph each.
+
+    The renderer overlaps a transition with the end of the previous section, so without
+    the widening every morph would shorten the piece; with it the rendered timeline keeps
+    the ``compress`` mapping and each morph is centred on the real phase boundary.
+    """
+    lengths_s = [round(min(MORPH_MAX_S, MORPH_SHARE * min(a["duration"], b["duration"])), 2)
+                 for a, b in zip(sections, sections[1:])]
+    for index, length_s in enumerate(lengths_s):
+        sections[index]["duration"] = round(sections[index]["duration"] + length_s / 2, 3)
+        sections[index + 1]["duration"] = round(sections[index + 1]["duration"] + length_s / 2, 3)
+        sections[index + 1]["transition"] = {"kind": "morph", "length": length_s}
 
 
 def _check_arguments(minutes_per_section: float, seed: int) -> None:
