@@ -100,3 +100,28 @@ def test_replay_backend_without_a_script_is_a_usage_error(tmp_path: Path) -> Non
     result = CliRunner().invoke(command, ["--backend", "replay", "-o", str(tmp_path / "l")])
     assert result.exit_code == 2
     assert "--backend replay needs --replay" in result.output
+
+
+def test_unwritable_log_path_is_a_one_line_error(tmp_path: Path) -> None:
+    script = tmp_path / "s.json"
+    script.write_text(json.dumps(SCRIPT))
+    result = subprocess.run([sys.executable, "-m", "moodc.cli", "record", "--backend", "replay",
+                             "--replay", str(script), "-o", str(tmp_path / "no" / "dir.jsonl"),
+                             "--duration", "1"], env=_env(tmp_path), capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("moodc: error: cannot open log") and "Traceback" not in result.stderr
+
+
+def test_corrupt_title_key_is_a_one_line_error(tmp_path: Path) -> None:
+    key = tmp_path / "config" / "moodc" / "activity-title-key"
+    key.parent.mkdir(parents=True)
+    key.write_text("not hex\n")
+    script = tmp_path / "s.json"
+    script.write_text(json.dumps(SCRIPT))
+    result = subprocess.run([sys.executable, "-m", "moodc.cli", "record", "--backend", "replay",
+                             "--replay", str(script), "-o", str(tmp_path / "l.jsonl"),
+                             "--duration", "1"], env=_env(tmp_path), capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2
+    assert "title key" in result.stderr and "is corrupt" in result.stderr

@@ -103,8 +103,27 @@ def check_backend(name: str | None, *, replay_script: Path | None = None) -> tup
 
 
 def _title_keyer(titles: TitlesMode) -> Callable[[str], str | None]:
-    key = load_or_create_key(default_key_path()) if titles == "hashed" else None
+    if titles != "hashed":
+        return make_title_keyer(titles)
+    path = default_key_path()
+    try:
+        key = load_or_create_key(path)
+    except OSError as exc:
+        raise MoodcError(f"cannot create the title key {path}: {exc.strerror}",
+                         hint="fix the directory's permissions, or use --titles off") from None
+    except ValueError:
+        raise MoodcError(f"the title key {path} is corrupt",
+                         hint="delete it to create a new one (old title hashes will then "
+                              "no longer match new ones)") from None
     return make_title_keyer(titles, key=key)
+
+
+def _open_log(path: Path, *, backend: str) -> LogWriter:
+    try:
+        return LogWriter(path, backend=backend)
+    except OSError as exc:
+        raise UsageError(f"cannot open log {path}: {exc.strerror}",
+                         hint="choose a writable path with -o LOG") from None
 
 
 def _utc_offset_s() -> float:
@@ -135,7 +154,7 @@ def record(request: RecordRequest, *, say: Callable[[str], None]) -> RecordSumma
                             title_keyer=_title_keyer(request.titles), titles_mode=request.titles,
                             idle_after_s=request.idle_after_s, poll_s=poll_s,
                             utc_offset_s=_utc_offset_s())
-    writer = LogWriter(request.log_path, backend=backend.name)
+    writer = _open_log(request.log_path, backend=backend.name)
     if writer.warning:
         say(f"warning: {writer.warning}")
     try:
