@@ -243,6 +243,21 @@ def _idiomatic(lead: str, config: Mapping[str, Any]) -> bool:
 
 SIGNATURE_TEXTURES = ("rain", "ocean", "wind", "stars", "vinyl", "glitch")
 SIGNATURE_ACCENTS = ("sleigh_bells", "glockenspiel", "gong", "bells")
+#: A musician insists on a timbre only where it is the point: an instrument, a culture, a
+#: genre or a holiday ("christmas" → celesta and sleigh bells); "spring" may have a flute but
+#: need not. Signature leads (regional instruments, chip squares, organ, choir) always count.
+TIMBRE_CATEGORIES = ("instrument", "culture", "genre", "season", "era")
+SIGNATURE_LEADS = ("oud", "ney", "sitar", "bansuri", "shehnai", "koto", "square_8bit")
+#: ...and on a texture only where the word names it: rain for weather, ocean for places,
+#: vinyl for genres and eras, starlight for the night sky, glitch for digital styles.
+TEXTURE_CATEGORIES = {
+    "rain": ("weather", "place", "nature", "season"),
+    "ocean": ("place", "nature", "activity", "weather"),
+    "wind": ("weather", "place", "nature"),
+    "stars": ("nature", "place", "time_of_day"),
+    "vinyl": ("genre", "era", "texture"),
+    "glitch": ("genre", "texture", "abstract", "era"),
+}
 #: Categories whose major/minor choice a musician insists on.
 MODE_CATEGORIES = ("emotion", "season", "time_of_day", "weather", "character")
 
@@ -255,7 +270,8 @@ def candidate_expectations(config: Mapping[str, Any], category: str) -> dict[str
         if mode in modes and family in ("middle_eastern", "japanese"):
             exp["scale_family"] = family
     lead = config["instruments"]["lead"]
-    if lead in INSTRUMENT_FAMILY and _idiomatic(lead, config):
+    if lead in INSTRUMENT_FAMILY and _idiomatic(lead, config) and (
+            lead in SIGNATURE_LEADS or category in TIMBRE_CATEGORIES):
         exp["instrument_any"] = INSTRUMENT_FAMILY[lead]
     rhythm, density = config["layers"]["rhythm"], config["density"]
     if rhythm in RHYTHM_FAMILY and density >= 4:
@@ -273,12 +289,13 @@ def candidate_expectations(config: Mapping[str, Any], category: str) -> dict[str
     elif brightness in ("bright", "very_bright"):
         exp["brightness"] = ">=bright"
     texture = config["layers"]["texture"]
-    if texture in SIGNATURE_TEXTURES and density >= 5:
+    if (texture in SIGNATURE_TEXTURES and density >= 5
+            and category in TEXTURE_CATEGORIES.get(texture, ())):
         exp["texture_any"] = [texture]
     if config["meter"] in ("3/4", "6/8"):
         exp["meter"] = config["meter"]
     accent = config["layers"]["accent"]
-    if accent in SIGNATURE_ACCENTS and density >= 6:
+    if accent in SIGNATURE_ACCENTS and density >= 6 and category in TIMBRE_CATEGORIES:
         exp["accent_any"] = [accent]
     return exp
 
