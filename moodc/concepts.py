@@ -116,6 +116,7 @@ BAG_SHARE: Final[float] = 0.3
 #: (``pair`` → ``air``).
 TYPO_CUTOFF: Final[float] = 0.85
 TYPO_MIN_LETTERS: Final[int] = 5
+MAX_TYPO_LOOKUPS: Final[int] = 24
 
 
 @dataclass(frozen=True)
@@ -287,13 +288,20 @@ def _index_for(concepts: tuple[Concept, ...]) -> _Index:
 
 
 def _correct_typos(words: list[str], index: _Index) -> list[str]:
-    """Replace unknown words of 5+ letters by the closest library word (ratio ≥ cutoff)."""
-    fixed = []
+    """Replace unknown words of 5+ letters by the closest library word (ratio ≥ cutoff).
+
+    At most :data:`MAX_TYPO_LOOKUPS` distinct words are looked up per prompt (each costs
+    ~10 ms), so a pasted essay stays fast; the rest are left as they are.
+    """
+    fixed, looked_up = [], {}
     for word in words:
         if (len(word) >= TYPO_MIN_LETTERS and word.isalpha() and word not in index.bag
                 and word not in STOPWORDS and word not in NEGATORS):
-            close = difflib.get_close_matches(word, index.vocabulary, n=1, cutoff=TYPO_CUTOFF)
-            word = close[0] if close else word
+            if word not in looked_up and len(looked_up) < MAX_TYPO_LOOKUPS:
+                close = difflib.get_close_matches(word, index.vocabulary, n=1,
+                                                  cutoff=TYPO_CUTOFF)
+                looked_up[word] = close[0] if close else word
+            word = looked_up.get(word, word)
         fixed.append(word)
     return fixed
 
