@@ -97,7 +97,7 @@ def test_record_counts_real_x_input_and_stores_no_typed_text(two_xterms, tmp_pat
         _xdotool(env, "windowfocus", "--sync", browser)
         time.sleep(0.6)
         _xdotool(env, "mousemove", "100", "100")
-        time.sleep(0.8)  # the pointer is sampled (2 Hz at rest, 10 Hz while moving)
+        time.sleep(1.0)  # the pointer is sampled (2 Hz at rest, 10 Hz while moving)
         _xdotool(env, "mousemove", "400", "500")  # 500 px
         time.sleep(0.8)
         _xdotool(env, "click", "1", "click", "3", "click", "4", "click", "5", "click", "5")

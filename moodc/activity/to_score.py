@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
 from moodc.activity.logfile import LoadedLog, load_log
-from moodc.activity.phases import PHASE_RULES, Window, WindowFeatures, utc_offset_of, windows_of
+from moodc.activity.phases import PHASE_RULES, Window, utc_offset_of, windows_of
 from moodc import vocab
 from moodc.errors import MoodcError, UsageError
 
