@@ -22,12 +22,12 @@ from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.texture import Texture, texture_events
 from moodc.synth.theory import chord_timeline
-from moodc.synth.voices import NoteCache, note_length, render_note
+from moodc.synth.voices import NoteCache, note_length, note_parts
 
 #: Mix level of each layer (linear) before effects; chosen so the default config lands
 #: around -18 LUFS un-mastered with peaks well under 1.
 LAYER_GAIN: dict[str, float] = {
-    "bass": 0.42, "pad": 0.30, "melody": 0.30, "rhythm": 0.45, "texture": 0.09, "accent": 0.2,
+    "bass": 0.32, "pad": 0.26, "melody": 0.5, "rhythm": 0.45, "texture": 0.09, "accent": 0.3,
 }
 #: How much of each layer goes to the echo and reverb sends.
 ECHO_SEND: dict[str, float] = {
@@ -36,7 +36,7 @@ REVERB_SEND: dict[str, float] = {
     "bass": 0.15, "pad": 1.0, "melody": 0.8, "rhythm": 0.35, "texture": 0.6, "accent": 1.0}
 #: Reverb size (delay-length scale) per space label order; small rooms have short paths.
 REVERB_SIZE: dict[str, float] = {"small": 0.55, "medium": 0.8, "large": 1.0, "vast": 1.25}
-MASTER_GAIN = 0.7
+MASTER_GAIN = 0.55
 #: Texture events (stars, glitch blips) relative to the texture's continuous noise bed.
 TEXTURE_EVENT_GAIN = 3.0
 
@@ -128,20 +128,19 @@ class _Sounds:
     def length(self, key: tuple) -> int:
         """Length in samples of an event's waveform, without rendering a note."""
         if key[0] == "hit":
-            return len(self.wave(key))
+            return len(self.wave(key)[0])
         return note_length(key[1], n_gate=key[3], sample_rate=self.sample_rate)
 
-    def wave(self, key: tuple) -> np.ndarray:
-        """The finished mono waveform of an event key (cached)."""
+    def wave(self, key: tuple) -> tuple[np.ndarray, np.ndarray | None]:
+        """An event's waveform as (raw, envelope) — envelope None for drum hits (cached)."""
         ctl, sr = self.ctl, self.sample_rate
         if key[0] == "hit":
             return self.cache.get((key, sr, ctl.cutoff_scale),
                                   lambda: drum_sound(key[1], sample_rate=sr,
-                                                     cutoff_scale=ctl.cutoff_scale))
+                                                     cutoff_scale=ctl.cutoff_scale)), None
         _, instrument, midi, n_gate, glide, cut = key
-        return self.cache.get((key, sr, ctl.cutoff_scale), lambda: render_note(
-            instrument, midi=midi, n_gate=n_gate, sample_rate=sr,
-            cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=self.cache))
+        return note_parts(instrument, midi=midi, n_gate=n_gate, sample_rate=sr,
+                          cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=self.cache)
 
     def render(self, out: np.ndarray, start: int) -> None:
         """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n)."""
@@ -154,9 +153,9 @@ class _Sounds:
             s, length = int(self.starts[i]), int(self.lengths[i])
             if s + length <= start:
                 continue
-            w = self.wave(self.keys[i])
+            raw, env = self.wave(self.keys[i])
             a, b = max(start - s, 0), min(start + n - s, length)
-            seg = w[a:b]
+            seg = raw[a:b] if env is None else raw[a:b] * env[a:b]
             o = s + a - start
             out[0, o: o + len(seg)] += self.gain_l[i] * seg
             out[1, o: o + len(seg)] += self.gain_r[i] * seg

@@ -17,6 +17,22 @@ from moodc.synth.theory import Chord, voice_chord
 BASS_OCTAVE_MIDI = 36  # C2: bass roots sit in [36, 47]
 
 
+def swing(beat: float, *, ratio: float, division: int) -> float:
+    """Delay off-beat eighths (and the last sixteenth of a beat) by the swing ratio.
+
+    ``ratio`` is the share of a beat taken by the first eighth (0.5 = straight); compound
+    meters (6/8) already lilt in threes and are left straight.
+    """
+    if division != 2 or ratio == 0.5:
+        return beat
+    frac = beat % 1.0
+    if abs(frac - 0.5) < 1e-6:
+        return beat + (ratio - 0.5)
+    if abs(frac - 0.75) < 1e-6:
+        return beat + 0.5 * (ratio - 0.5)
+    return beat
+
+
 def _bass_root(chord: Chord, *, octave_shift: int = 0) -> int:
     return BASS_OCTAVE_MIDI + chord.root_pc + 12 * octave_shift - (12 if chord.root_pc > 7 else 0)
 
@@ -128,7 +144,9 @@ def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float
         if c.start_beats >= n_beats:
             break
         for off, dur, midi, vel in fn(c, nxt, ctl, tonic):
-            out.append(Note((c.start_beats + off) * ctl.beat_s, dur * ctl.beat_s, float(midi),
+            beat = swing(c.start_beats + off, ratio=ctl.comp.swing_ratio,
+                         division=ctl.beat_division)
+            out.append(Note(beat * ctl.beat_s, dur * ctl.beat_s, float(midi),
                             vel, instrument, pan=0.0))
     return out
 
@@ -321,7 +339,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
                 ch = pattern[pos]
                 if ch == ".":
                     continue
-                beat = b * bar + k * step
+                beat = swing(b * bar + k * step, ratio=ctl.comp.swing_ratio,
+                             division=ctl.beat_division)
                 accent = 1.0 if k == 0 else 0.85
                 vel = (0.9 if ch == "x" else 0.5) * accent
                 hits.append(Hit(beat * ctl.beat_s, sound, vel, DRUM_PAN.get(sound, 0.0)))

@@ -25,7 +25,9 @@ from typing import Callable
 import numpy as np
 from scipy import signal
 
-TABLE_SIZE = 2048  # single-cycle table length; linear interpolation error < -90 dB at 2048
+TABLE_SIZE = 32768  # single-cycle table length: nearest-sample lookup stays below -60 dB error
+# (a band-limited saw at 220 Hz: -62 dB; smoother voices far lower), 2.6x faster than linear
+# interpolation in a 2048 table, and 128 KiB still sits in the CPU cache
 MAX_HARMONIC_FRACTION = 0.45  # highest partial as a fraction of the sample rate
 
 
@@ -63,21 +65,13 @@ def harmonic_table(amps: np.ndarray, *, phases: np.ndarray | None = None) -> np.
 
 
 PHASE_BITS = 32  # integer phase accumulator: one cycle = 2**32, wraps for free
-TABLE_BITS = 11  # log2(TABLE_SIZE)
+TABLE_BITS = 15  # log2(TABLE_SIZE)
 CONTROL_N = 32  # pitch modulation (vibrato, glides) is computed every CONTROL_N samples
 
 
 def read_table(table: np.ndarray, phase: np.ndarray) -> np.ndarray:
-    """Read ``table`` at integer phase ``phase`` (uint32, 2**32 = one cycle), linear interp."""
-    idx = phase >> np.uint32(PHASE_BITS - TABLE_BITS)
-    frac = (phase & np.uint32((1 << (PHASE_BITS - TABLE_BITS)) - 1)).astype(np.float32)
-    frac *= np.float32(1.0 / (1 << (PHASE_BITS - TABLE_BITS)))
-    lo = table[idx]
-    hi = table[idx + 1]
-    hi -= lo
-    hi *= frac
-    hi += lo
-    return hi
+    """Read ``table`` at integer phase ``phase`` (uint32, 2**32 = one cycle), nearest sample."""
+    return table[phase >> np.uint32(PHASE_BITS - TABLE_BITS)]
 
 
 def phase_track(freq_hz: float, *, n_samples: int, sample_rate: int, vibrato_hz: float = 0.0,
@@ -591,7 +585,7 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
     "shehnai": Instrument(shehnai, 0.03, 0.1, 0.85, 0.08, 4500.0, 0.55),
     "ney": Instrument(ney, 0.09, 0.1, 0.9, 0.15, 3500.0, 0.6),
     "bansuri": Instrument(bansuri, 0.05, 0.1, 0.9, 0.12, 4500.0, 0.6),
-    "tuba": Instrument(tuba, 0.05, 0.2, 0.85, 0.1, 1500.0, 0.75),
+    "tuba": Instrument(tuba, 0.05, 0.2, 0.85, 0.1, 1500.0, 0.55),
     "calliope": Instrument(calliope, 0.01, 0.05, 0.9, 0.05, 5000.0, 0.55),
     # private voices of the accent and texture layers (not user-selectable instruments)
     "_star": Instrument(star_ping, 0.002, 0.0, 1.0, 0.5, 8000.0, 0.6, True),
@@ -623,7 +617,7 @@ class NoteCache:
     A hit returns the identical array a miss would compute, so caching never changes audio.
     """
 
-    def __init__(self, *, max_samples: int = 12_000_000) -> None:
+    def __init__(self, *, max_samples: int = 5_000_000) -> None:
         self._notes: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._size = 0
         self._max = max_samples
@@ -667,9 +661,24 @@ def note_length(instrument: str, *, n_gate: int, sample_rate: int) -> int:
 
 
 def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
-                cutoff_scale: float, glide_st: float = 0.0,
-                cache: NoteCache | None = None) -> np.ndarray:
-    """One finished note: raw tone × ADSR, float32 of length ``n_gate + release``.
+                cutoff_scale: float, glide_st: float = 0.0) -> np.ndarray:
+    """One finished note: raw tone × ADSR × gain, float32 of length ``n_gate + release``.
+
+    See :func:`note_parts` for the parameters.
+    """
+    raw, env = note_parts(instrument, midi=midi, n_gate=n_gate, sample_rate=sample_rate,
+                          cutoff_scale=cutoff_scale, glide_st=glide_st)
+    return raw * env
+
+
+def note_parts(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
+               cutoff_scale: float, glide_st: float = 0.0,
+               cache: NoteCache | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A note as its raw tone and its envelope (gain included), both of the note's length.
+
+    Kept apart so a renderer can cache the expensive raw tone (shared by every note of that
+    pitch and timbre whatever its length) and the envelope (shared by every note of that
+    length), multiplying only the slice it needs.
 
     Parameters
     ----------
@@ -703,9 +712,10 @@ def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
         raw = cache.raw(("raw", instrument, midi, sample_rate, cutoff_scale, glide_st),
                         n_total, make)
     def make_env() -> np.ndarray:
-        return adsr(n_gate=n_gate, n_release=n_release,
-                    attack_n=int(voice.attack_s * sample_rate),
-                    decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain)
+        env = adsr(n_gate=n_gate, n_release=n_release,
+                   attack_n=int(voice.attack_s * sample_rate),
+                   decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain)
+        return env * np.float32(voice.gain)
     env = make_env() if cache is None else cache.get(
         ("env", instrument, n_gate, sample_rate), make_env)
-    return (raw * env * np.float32(voice.gain)).astype(np.float32)
+    return raw, env
