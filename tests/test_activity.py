@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moodc.activity.aggregate import Aggregator, active_part_s
 from moodc.activity.backends import BACKENDS, load_backend
@@ -322,3 +324,30 @@ def test_importing_the_package_and_command_loads_no_os_library() -> None:
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------------------
+# Property: nothing is lost or double-counted, whatever the tick timing
+# --------------------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(steps=st.lists(st.tuples(st.floats(0.05, 3.0), st.integers(0, 20), st.booleans(),
+                                st.floats(0.0, 400.0)), min_size=1, max_size=80),
+       interval_s=st.sampled_from([1.0, 5.0, 60.0]))
+def test_aggregation_conserves_counts_and_time(steps, interval_s: float) -> None:
+    aggregator = _aggregator(interval_s=interval_s, idle_after_s=30.0)
+    now_s, buckets, sent_keys = T0 + 0.5, [], 0
+    buckets += aggregator.tick(now_s=now_s, counts=InputCounts(), window=None, idle_s=0.0)
+    for dt_s, keys, app_b, idle_s in steps:
+        now_s += dt_s
+        window = WindowInfo("B" if app_b else "A", None, None)
+        buckets += aggregator.tick(now_s=now_s, counts=InputCounts(keys=keys), window=window,
+                                   idle_s=idle_s)
+        sent_keys += keys
+    final = aggregator.flush(now_s=now_s)
+    buckets += [final] if final else []
+    assert sum(b.keys for b in buckets) == sent_keys
+    for before, after in zip(buckets, buckets[1:]):
+        assert before.end == after.start  # contiguous, no overlap
+    for bucket in buckets:
+        assert bucket.active_s + bucket.idle_s == pytest.approx(bucket.duration_s, abs=1e-6)
+        assert sum(bucket.apps.values()) <= bucket.active_s + 1e-6
