@@ -22,6 +22,10 @@ import numpy as np
 
 __all__ = ["render_config", "stream_config", "stream_stems"]
 
+#: The renderer works in blocks of at most this many seconds whatever ``block_s`` the caller
+#: asks for (the audio does not depend on it), which keeps the working set small.
+INNER_BLOCK_S = 2.0
+
 
 def _check(*, duration_s: float, sample_rate: int, block_s: float) -> None:
     if not duration_s >= 0.0:
@@ -33,7 +37,8 @@ def _check(*, duration_s: float, sample_rate: int, block_s: float) -> None:
 
 
 def _blocks(fields: Mapping[str, Any], *, duration_s: float, sample_rate: int, seed: int,
-            block_s: float) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
+            block_s: float, want_stems: bool = False
+            ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
     from moodc.synth.controls import fields_to_controls
     from moodc.synth.engine import BlockRenderer
 
@@ -43,8 +48,19 @@ def _blocks(fields: Mapping[str, Any], *, duration_s: float, sample_rate: int, s
     renderer = BlockRenderer(ctl, duration_s=n_total / sample_rate, sample_rate=int(sample_rate),
                              seed=int(seed), space=str(fields.get("space", "medium")))
     block_n = max(int(round(block_s * sample_rate)), 1)
+    inner_n = max(int(INNER_BLOCK_S * sample_rate), 1)
     for start in range(0, n_total, block_n):
-        yield renderer.block(start, min(block_n, n_total - start))
+        n = min(block_n, n_total - start)
+        parts = []
+        for s in range(start, start + n, inner_n):
+            mix, stems = renderer.block(s, min(inner_n, start + n - s))
+            parts.append((mix, stems if want_stems else {}))
+        if len(parts) == 1:
+            yield parts[0]
+            continue
+        mix = np.concatenate([p[0] for p in parts], axis=0)
+        stems = {k: np.concatenate([p[1][k] for p in parts], axis=1) for k in parts[0][1]}
+        yield mix, stems
 
 
 def stream_config(fields: Mapping[str, Any], *, duration_s: float, sample_rate: int, seed: int,
@@ -99,5 +115,5 @@ def stream_stems(fields: Mapping[str, Any], *, duration_s: float, sample_rate: i
                  block_s: float = 8.0) -> Iterator[dict[str, np.ndarray]]:
     """Dry (pre-effects) stereo stems per sounding layer, as dicts of (2, n) float32 blocks."""
     for _, stems in _blocks(fields, duration_s=duration_s, sample_rate=sample_rate, seed=seed,
-                            block_s=block_s):
+                            block_s=block_s, want_stems=True):
         yield stems
