@@ -79,14 +79,19 @@ class RenderResult:
 
     def summary(self) -> str:
         """The one-line summary ``moodc render`` prints."""
-        return (f"{self.path}: {self.duration_s:.2f} s, {self.loudness_lufs:.1f} LUFS, "
-                f"{self.true_peak_dbtp:.1f} dBTP, seed {self.seed}, "
+        level = (f"{self.loudness_lufs:.1f} LUFS, {self.true_peak_dbtp:.1f} dBTP"
+                 if math.isfinite(self.loudness_lufs) else "silent (nothing sounds)")
+        return (f"{self.path}: {self.duration_s:.2f} s, {level}, seed {self.seed}, "
                 f"{self.realtime_factor:.0f}x realtime")
 
     def as_dict(self) -> dict[str, Any]:
+        def finite(value: float) -> float | None:  # JSON has no -inf
+            return value if math.isfinite(value) else None
+
         return {"path": str(self.path) if self.path else None, "duration_s": self.duration_s,
                 "n_samples": self.n_samples, "sample_rate": self.sample_rate,
-                "loudness_lufs": self.loudness_lufs, "true_peak_dbtp": self.true_peak_dbtp,
+                "loudness_lufs": finite(self.loudness_lufs),
+                "true_peak_dbtp": finite(self.true_peak_dbtp),
                 "seed": self.seed, "wall_s": self.wall_s,
                 "realtime_factor": self.realtime_factor, "format": self.fmt,
                 "bit_depth": self.bit_depth, "document_sha256": self.document_sha256}
