@@ -390,10 +390,8 @@ class _Pass1Analyser:
         self.done_n = 0
 
     def write(self, block: np.ndarray) -> None:
-        from scipy.signal import sosfilt
-
         timeline = self.timeline
-        block, self.dc_state = sosfilt(self.dc_sos, block, axis=0, zi=self.dc_state)
+        block, self.dc_state = master.sosfilt(self.dc_sos, block, axis=0, zi=self.dc_state)
         fade = master.fade_gain(self.done_n, block.shape[0], total_n=timeline.n_samples,
                                 fade_in_n=timeline.fade_in_n, fade_out_n=timeline.fade_out_n)
         if fade is not None:

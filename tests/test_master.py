@@ -115,3 +115,48 @@ def test_dc_blocker_removes_dc_and_keeps_bass() -> None:
     out = signal.sosfilt(sos, 0.3 + bass)
     assert abs(out[-SR:].mean()) < 1e-3
     assert np.abs(out[-SR:]).max() == pytest.approx(1.0, abs=0.02)
+
+
+def test_sosfilt_matches_scipy_bit_for_bit() -> None:
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3000, 2)).astype(np.float32)
+    sos = master.k_weighting_sos(sample_rate=SR)
+    for dtype in (np.float32, np.float64):
+        zi = np.zeros((2, 2, 2), dtype)
+        ours, ours_zf = master.sosfilt(sos.astype(dtype), x.astype(dtype), axis=0, zi=zi)
+        theirs, theirs_zf = signal.sosfilt(sos.astype(dtype), x.astype(dtype), axis=0, zi=zi)
+        assert np.array_equal(ours, theirs) and np.array_equal(ours_zf, theirs_zf)
+    assert np.array_equal(master.sosfilt(sos, x[:, 0]), signal.sosfilt(sos, x[:, 0]))
+
+
+def test_dc_blocker_is_the_first_order_butterworth_high_pass() -> None:
+    np.testing.assert_allclose(master.dc_blocker_sos(sample_rate=48000),
+                               signal.butter(1, master.DC_CUTOFF_HZ, "highpass", fs=48000,
+                                             output="sos"), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("before_n,after_n", [(0, 0), (3, 0), (0, 5), (40, 7), (1, 300)])
+def test_sliding_filters_match_their_definitions(before_n: int, after_n: int) -> None:
+    values = np.random.default_rng(before_n + after_n).random(1000)
+    expected_max = [values[max(0, i - before_n):i + after_n + 1].max() for i in range(1000)]
+    np.testing.assert_array_equal(master._sliding_max(values, before_n=before_n,
+                                                      after_n=after_n), expected_max)
+    expected_mean = [values[max(0, i - after_n):i + 1].sum() / (after_n + 1) for i in range(1000)]
+    np.testing.assert_allclose(master._sliding_mean_back(values, n=after_n), expected_mean)
+
+
+def test_mastering_does_not_import_scipy_signal() -> None:
+    """``import scipy.signal`` costs ~1 s of CPU: the mastering path must not need it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from moodc.synth import master\n"
+            "x = np.random.default_rng(0).standard_normal((48000, 2)) * 0.1\n"
+            "master.measure_loudness_lufs(x, sample_rate=48000)\n"
+            "env = master.peak_envelope(x * 20, threshold=0.5)\n"
+            "master.limiter_gain(env, ceiling=0.9, shape=master.limiter_shape(sample_rate=48000))\n"
+            "print(sorted(m for m in sys.modules if m in ('scipy.signal', 'scipy.ndimage')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

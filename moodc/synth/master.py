@@ -13,12 +13,15 @@ measures, ``limiter_gain`` only computes a gain curve.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import math
+import sys
 from dataclasses import dataclass, field
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 import numpy as np
-from scipy import ndimage, signal
 
 #: ITU-R BS.1770-4 gating: 400 ms blocks with 75 % overlap, i.e. a 100 ms hop; the
 #: absolute gate is -70 LKFS and the relative gate 10 LU below the absolutely-gated mean.
@@ -97,12 +100,79 @@ def k_weighting_sos(*, sample_rate: int) -> np.ndarray:
 
 
 def dc_blocker_sos(*, sample_rate: int, cutoff_hz: float = DC_CUTOFF_HZ) -> np.ndarray:
-    """A gentle 1st-order high-pass (as one SOS row) that removes DC and sub-sonic drift."""
-    return signal.butter(1, cutoff_hz, btype="highpass", fs=sample_rate, output="sos")
+    """A gentle 1st-order Butterworth high-pass (one SOS row) against DC and sub-sonic drift.
+
+    Bilinear transform of ``s / (s + wc)`` with a prewarped corner (what
+    ``scipy.signal.butter(1, cutoff_hz, "highpass", fs=..., output="sos")`` designs).
+    """
+    k = math.tan(math.pi * cutoff_hz / sample_rate)
+    norm = 1.0 / (1.0 + k)
+    return np.array([[norm, -norm, 0.0, 1.0, (k - 1.0) * norm, 0.0]])
+
+
+@functools.lru_cache(maxsize=1)
+def _load_sosfilt_kernel() -> Any:
+    """scipy's compiled biquad kernel, loaded without importing :mod:`scipy.signal`.
+
+    ``import scipy.signal`` costs about a second of CPU at start-up (it pulls in
+    scipy.stats and more), most of the budget of a whole ``moodc render`` process. The kernel
+    is registered under its own name, so a later ``import scipy.signal`` reuses it. Returns
+    None when this scipy lays its files out differently (then :func:`sosfilt` falls back).
+    """
+    existing = sys.modules.get("scipy.signal._sosfilt")
+    if existing is not None:
+        return getattr(existing, "_sosfilt", None)
+    try:
+        import scipy
+
+        folder = Path(scipy.__file__).parent / "signal"
+        candidates = sorted(folder.glob("_sosfilt.*"))
+        spec = importlib.util.spec_from_file_location("scipy.signal._sosfilt", candidates[0])
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        sys.modules.setdefault("scipy.signal._sosfilt", module)
+        return module._sosfilt  # type: ignore[attr-defined]
+    except Exception:  # any layout change: use the public API instead
+        return None
+
+
+def sosfilt(sos: np.ndarray, x: np.ndarray, *, axis: int = -1,
+            zi: np.ndarray | None = None) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """:func:`scipy.signal.sosfilt` with the same kernel and results, minus its import cost.
+
+    Parameters and returns are those of scipy's (``(y, zf)`` when ``zi`` is given). Falls
+    back to ``scipy.signal.sosfilt`` when the kernel cannot be loaded directly.
+    """
+    kernel = _load_sosfilt_kernel()
+    if kernel is None:
+        from scipy import signal
+
+        return signal.sosfilt(sos, x, axis=axis, zi=zi)
+    sos = np.atleast_2d(np.asarray(sos))
+    x = np.asarray(x)
+    n_sections = sos.shape[0]
+    inputs = [sos, x] + ([np.asarray(zi)] if zi is not None else [])
+    dtype = np.result_type(*inputs)
+    axis = axis % x.ndim
+    zi_shape = (n_sections,) + tuple(2 if i == axis else d for i, d in enumerate(x.shape))
+    state = (np.array(zi, dtype=dtype) if zi is not None else np.zeros(zi_shape, dtype=dtype))
+    if state.shape != zi_shape:
+        raise ValueError(f"zi has shape {state.shape}, expected {zi_shape}")
+    moved = np.moveaxis(x, axis, -1)
+    moved_state = np.moveaxis(state, (0, axis + 1), (-2, -1))
+    x_shape, state_shape = moved.shape, moved_state.shape
+    work = np.array(moved.reshape(-1, moved.shape[-1]), dtype=dtype, order="C")
+    flat_state = np.ascontiguousarray(moved_state.reshape(-1, n_sections, 2))
+    kernel(sos.astype(dtype, copy=False), work, flat_state)
+    y = np.moveaxis(work.reshape(x_shape), -1, axis)
+    if zi is None:
+        return y
+    zf = np.moveaxis(flat_state.reshape(state_shape), (-2, -1), (0, axis + 1))
+    return y, zf
 
 
 def sos_state(sos: np.ndarray, *, n_channels: int) -> np.ndarray:
-    """Zero initial state for :func:`scipy.signal.sosfilt` over ``(n, n_channels)`` blocks."""
+    """Zero initial state for :func:`sosfilt` over ``(n, n_channels)`` blocks."""
     return np.zeros((sos.shape[0], 2, n_channels), dtype=np.float64)
 
 
@@ -139,8 +209,8 @@ class LoudnessMeter:
     def add(self, block: np.ndarray) -> None:
         """K-weight ``block`` (shape ``(n, n_channels)``) and fold it into 100 ms powers."""
         dtype = np.float32 if block.dtype == np.float32 else np.float64
-        weighted, zi = signal.sosfilt(self._sos.astype(dtype), block, axis=0,
-                                      zi=self._zi.astype(dtype))
+        weighted, zi = sosfilt(self._sos.astype(dtype), block, axis=0,
+                               zi=self._zi.astype(dtype))
         self._zi = zi.astype(np.float64)
         if self._carry.shape[0]:
             weighted = np.concatenate([self._carry, weighted])
@@ -290,17 +360,29 @@ def limiter_shape(*, sample_rate: int) -> LimiterShape:
 
 
 def _sliding_max(values: np.ndarray, *, before_n: int, after_n: int) -> np.ndarray:
-    """``out[i] = max(values[i-before_n .. i+after_n])`` (zeros outside)."""
-    size = before_n + after_n + 1
-    return ndimage.maximum_filter1d(values, size=size, origin=before_n - size // 2,
-                                    mode="constant", cval=0.0)
+    """``out[i] = max(values[i-before_n .. i+after_n])`` (zeros outside), in O(n).
+
+    van Herk / Gil-Werman: prefix maxima and suffix maxima within blocks of the window
+    length; any window spans at most two blocks, so its max is one suffix and one prefix.
+    """
+    width = before_n + after_n + 1
+    n = values.shape[0]
+    padded = np.zeros(before_n + n + after_n + width, dtype=values.dtype)
+    padded[before_n:before_n + n] = values
+    n_blocks = -(-padded.shape[0] // width)
+    blocks = np.zeros(n_blocks * width, dtype=values.dtype)
+    blocks[: padded.shape[0]] = padded
+    blocks = blocks.reshape(n_blocks, width)
+    prefix = np.maximum.accumulate(blocks, axis=1).ravel()
+    suffix = np.maximum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
+    starts = np.arange(n)  # window i covers padded[i .. i + width - 1]
+    return np.maximum(suffix[starts], prefix[starts + width - 1])
 
 
 def _sliding_mean_back(values: np.ndarray, *, n: int) -> np.ndarray:
-    """``out[i] = mean(values[i-n .. i])`` (zeros before the start)."""
-    size = n + 1
-    return ndimage.uniform_filter1d(values, size=size, origin=n - size // 2, mode="constant",
-                                    cval=0.0)
+    """``out[i] = mean(values[i-n .. i])`` (zeros before the start), via a running sum."""
+    total = np.concatenate([np.zeros(n + 1), np.cumsum(values, dtype=np.float64)])
+    return (total[n + 1:] - total[: values.shape[0]]) / (n + 1)
 
 
 def limiter_gain(envelope: np.ndarray, *, ceiling: float, shape: LimiterShape) -> np.ndarray:
