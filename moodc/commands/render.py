@@ -86,8 +86,11 @@ class _LazyProgress:
         self._started = time.perf_counter()
         self._bar: Any = None
         self._tasks: dict[str, Any] = {}
+        self._enabled = sys.stderr.isatty()  # no bar (and no stray newline) in pipes and logs
 
     def update(self, stage: str, done_n: int, total_n: int) -> None:
+        if not self._enabled:
+            return
         if self._bar is None:
             if time.perf_counter() - self._started < PROGRESS_AFTER_S:
                 return
