@@ -324,3 +324,26 @@ def test_level_is_sane_and_never_clips(cfg: dict[str, Any]) -> None:
     lufs = pyloudnorm.Meter(SR).integrated_loudness(x.astype(np.float64))
     assert -30.0 < lufs < -10.0
     assert np.abs(x).max() < 1.0
+
+
+@pytest.mark.parametrize("instrument", ["sine", "organ", "flute", "tuba", "strings", "choir"])
+def test_long_notes_hold_steady_without_seams(instrument: str) -> None:
+    """Raw tones are synthesized for a few seconds and looped beyond; a 20 s note must
+    neither click at the loop seams nor swell or dip there (steady voices stay within
+    1 dB; ensembles keep their own gentle beating, within 6 dB)."""
+    note = render_note(instrument, midi=57.0, n_gate=20 * SR, sample_rate=SR, cutoff_scale=1.0)
+    assert len(find_clicks(np.stack([note, note], axis=1), SR)) == 0
+    hop = SR // 10
+    env = np.sqrt((note[: 20 * SR // hop * hop].reshape(-1, hop) ** 2).mean(axis=1))[30:190]
+    spread_db = 20 * np.log10(env.max() / env.min())
+    assert spread_db < (6.0 if instrument in ("strings", "choir") else 1.0), spread_db
+
+
+def test_a_long_render_keeps_playing_to_the_end() -> None:
+    """Minutes-long chords (very slow tempo, 8-bar chords) still sound at the end."""
+    cfg = _cfg(tempo="very_slow", density=3, layers={"bass": "drone", "pad": "drift"},
+               composition={"chord_rate": "very_slow"})
+    x = render_config(cfg, duration_s=60.0, sample_rate=8000, seed=1)
+    first, last = x[8000 * 5: 8000 * 15], x[-8000 * 10:]
+    ratio_db = 20 * np.log10(np.sqrt(np.mean(last**2)) / np.sqrt(np.mean(first**2)))
+    assert abs(ratio_db) < 6.0

@@ -22,7 +22,7 @@ from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.texture import Texture, texture_events
 from moodc.synth.theory import chord_timeline
-from moodc.synth.voices import NoteCache, note_length, note_parts
+from moodc.synth.voices import NoteCache, note_length, note_slice
 
 #: Mix level of each layer (linear) before effects; chosen so the default config lands
 #: around -18 LUFS un-mastered with peaks well under 1.
@@ -126,21 +126,27 @@ class _Sounds:
         self.max_len = int(self.lengths.max()) if len(items) else 0
 
     def length(self, key: tuple) -> int:
-        """Length in samples of an event's waveform, without rendering a note."""
+        """Length in samples of an event's sound, without rendering it."""
         if key[0] == "hit":
-            return len(self.wave(key)[0])
+            return len(self.drum(key))
         return note_length(key[1], n_gate=key[3], sample_rate=self.sample_rate)
 
-    def wave(self, key: tuple) -> tuple[np.ndarray, np.ndarray | None]:
-        """An event's waveform as (raw, envelope) — envelope None for drum hits (cached)."""
+    def drum(self, key: tuple) -> np.ndarray:
+        """A drum hit's waveform (cached)."""
         ctl, sr = self.ctl, self.sample_rate
+        return self.cache.get((key, sr, ctl.cutoff_scale),
+                              lambda: drum_sound(key[1], sample_rate=sr,
+                                                 cutoff_scale=ctl.cutoff_scale))
+
+    def segment(self, key: tuple, a: int, b: int) -> np.ndarray:
+        """Samples ``[a, b)`` of an event's sound."""
         if key[0] == "hit":
-            return self.cache.get((key, sr, ctl.cutoff_scale),
-                                  lambda: drum_sound(key[1], sample_rate=sr,
-                                                     cutoff_scale=ctl.cutoff_scale)), None
+            return self.drum(key)[a:b]
         _, instrument, midi, n_gate, glide, cut = key
-        return note_parts(instrument, midi=midi, n_gate=n_gate, sample_rate=sr,
-                          cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=self.cache)
+        return note_slice(instrument, midi=midi, n_gate=n_gate, start=a, stop=b,
+                          sample_rate=self.sample_rate,
+                          cutoff_scale=self.ctl.cutoff_scale * cut, glide_st=glide,
+                          cache=self.cache)
 
     def render(self, out: np.ndarray, start: int) -> None:
         """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n)."""
@@ -153,9 +159,8 @@ class _Sounds:
             s, length = int(self.starts[i]), int(self.lengths[i])
             if s + length <= start:
                 continue
-            raw, env = self.wave(self.keys[i])
             a, b = max(start - s, 0), min(start + n - s, length)
-            seg = raw[a:b] if env is None else raw[a:b] * env[a:b]
+            seg = self.segment(self.keys[i], a, b)
             o = s + a - start
             out[0, o: o + len(seg)] += self.gain_l[i] * seg
             out[1, o: o + len(seg)] += self.gain_r[i] * seg

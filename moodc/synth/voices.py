@@ -115,7 +115,8 @@ def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_
                   n_samples: int, sample_rate: int, cutoff_hz: float,
                   detune_cents: tuple[float, ...] = (0.0,), vibrato_hz: float = 0.0,
                   vibrato_cents: float = 0.0, vibrato_delay_s: float = 0.0,
-                  glide_st: float = 0.0) -> np.ndarray:
+                  glide_st: float = 0.0,
+                  voice_gains: tuple[float, ...] | None = None) -> np.ndarray:
     """A band-limited periodic tone (or an ensemble of detuned copies) from a harmonic recipe.
 
     ``amps_fn(k, freqs_hz)`` gives the amplitude of harmonic numbers ``k`` at ``freqs_hz``.
@@ -131,8 +132,10 @@ def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_
                          vibrato_hz=vibrato_hz * (1.0 + 0.07 * i), vibrato_cents=vibrato_cents,
                          vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
                          offset_cycles=0.37 * i)
-        out += read_table(table, ph)
-    return out / np.sqrt(len(detune_cents))
+        gain = 1.0 if voice_gains is None else voice_gains[i]
+        out += np.float32(gain) * read_table(table, ph)
+    gains = np.ones(len(detune_cents)) if voice_gains is None else np.asarray(voice_gains)
+    return out / np.float32(np.sqrt(np.sum(gains**2)))
 
 
 def modal_tone(partials: tuple[tuple[float, float, float], ...], freq_hz: float, *,
@@ -287,7 +290,8 @@ def saw(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
         glide_st: float) -> np.ndarray:
     """All harmonics at 1/k, two voices 9 cents apart: the buzzy analogue-synth lead."""
     return additive_tone(_saw, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                         cutoff_hz=cutoff_hz, detune_cents=(-4.5, 4.5), glide_st=glide_st)
+                         cutoff_hz=cutoff_hz, detune_cents=(-4.5, 4.5), glide_st=glide_st,
+                         voice_gains=(1.0, 0.6))
 
 
 def square_8bit(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -358,9 +362,9 @@ def strings(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: floa
     def amps(k: np.ndarray, f: np.ndarray) -> np.ndarray:
         return (1.0 / k) * (0.6 + 0.8 / (1.0 + ((f - 2500.0) / 1500.0) ** 2))
     return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                         cutoff_hz=cutoff_hz, detune_cents=(-8.0, 0.0, 8.0),
+                         cutoff_hz=cutoff_hz, detune_cents=(-6.0, 0.0, 7.0),
                          vibrato_hz=5.5, vibrato_cents=9.0, vibrato_delay_s=0.25,
-                         glide_st=glide_st)
+                         glide_st=glide_st, voice_gains=(0.6, 1.0, 0.6))
 
 
 def brass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -396,6 +400,7 @@ def choir(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     amps = _formants(((800.0, 160.0, 1.0), (1150.0, 220.0, 0.6), (2900.0, 400.0, 0.25)), 0.6)
     return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                          cutoff_hz=cutoff_hz * 2, detune_cents=(-10.0, 2.0, 11.0),
+                         voice_gains=(0.7, 1.0, 0.7),
                          vibrato_hz=5.2, vibrato_cents=14.0, vibrato_delay_s=0.3,
                          glide_st=glide_st)
 
@@ -519,7 +524,8 @@ def calliope(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: flo
     tone = additive_tone(lambda k, f: np.where(k % 2 == 1, 1.0 / k**1.5, 0.1 / k),
                          freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                          cutoff_hz=cutoff_hz * 2, detune_cents=(-6.0, 6.0),
-                         vibrato_hz=7.5, vibrato_cents=25.0, glide_st=glide_st)
+                         vibrato_hz=7.5, vibrato_cents=25.0, glide_st=glide_st,
+                         voice_gains=(1.0, 0.45))
     hiss = breath_noise("calliope", freq_hz * 3, n_samples=n_samples, sample_rate=sample_rate,
                         bandwidth=2.0)
     return tone + 0.06 * hiss
@@ -594,13 +600,9 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
 }
 
 
-def adsr(*, n_gate: int, n_release: int, attack_n: int, decay_n: int,
-         sustain: float) -> np.ndarray:
-    """Piecewise-linear ADSR (float32, length ``n_gate + n_release``) from 0 back to exactly 0.
-
-    The release starts from whatever level the envelope has reached at the gate end (a note
-    shorter than its attack releases from part-way up), so there is never a jump.
-    """
+def _adsr_points(*, n_gate: int, n_release: int, attack_n: int, decay_n: int,
+                 sustain: float) -> tuple[list[float], list[float]]:
+    """Breakpoints (sample, level) of a piecewise-linear ADSR ending at exactly zero."""
     n_total = n_gate + n_release
     attack_n = max(attack_n, 1)
     xs = [0.0, float(attack_n), float(attack_n + max(decay_n, 0))]
@@ -608,77 +610,152 @@ def adsr(*, n_gate: int, n_release: int, attack_n: int, decay_n: int,
     level = float(np.interp(n_gate, xs, ys))
     xs_full = [x for x in xs if x < n_gate] + [float(n_gate), float(n_total - 1)]
     ys_full = ys[: len(xs_full) - 2] + [level, 0.0]
-    return np.interp(np.arange(n_total), xs_full, ys_full).astype(np.float32)
+    return xs_full, ys_full
+
+
+def adsr(*, n_gate: int, n_release: int, attack_n: int, decay_n: int,
+         sustain: float, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """Piecewise-linear ADSR from 0 back to exactly 0, samples ``[start, stop)`` (float32).
+
+    The release starts from whatever level the envelope has reached at the gate end (a note
+    shorter than its attack releases from part-way up), so there is never a jump. Only the
+    asked-for slice is computed (a flat sustain is one fill), so long notes cost nothing.
+    """
+    n_total = n_gate + n_release
+    stop = n_total if stop is None else stop
+    xs, ys = _adsr_points(n_gate=n_gate, n_release=n_release, attack_n=attack_n,
+                          decay_n=decay_n, sustain=sustain)
+    if len(xs) >= 4 and start >= xs[2] and stop <= n_gate:
+        return np.full(stop - start, ys[2], dtype=np.float32)
+    return np.interp(np.arange(start, stop), xs, ys).astype(np.float32)
+
+
+#: Raw tones are synthesized for at most this long. Longer sustained notes loop the tone's
+#: second half with a crossfade (like a sampler); longer percussive notes have decayed.
+MAX_RAW_S = 6.0
+LOOP_START_S = 3.0
+LOOP_XFADE_S = 0.25
+
+
+class RawTone:
+    """A raw tone of bounded length that can be read at any sample index, however long.
+
+    ``value(i)`` is the synthesized tone for ``i < B - X`` (B = loop end, X = crossfade). From
+    there a sustained tone continues with the loop ``tone[A:B]`` whose last X samples are
+    crossfaded into ``tone[A-X:A]``, so both the entry into the loop and every wrap are
+    continuous. A percussive tone fades to zero over its last second instead. Every value
+    depends only on ``i``, never on which samples were asked for first.
+    """
+
+    def __init__(self, make: Callable[[int], np.ndarray], *, sample_rate: int,
+                 percussive: bool, period_n: float) -> None:
+        self.make = make
+        self.percussive = percussive
+        self.cap = int(MAX_RAW_S * sample_rate)
+        # the loop spans a whole number of fundamental periods, so a steady tone's loop
+        # seam joins waveforms in phase (and the crossfade is then inaudible)
+        nominal = self.cap - int(LOOP_START_S * sample_rate) - period_n
+        self.loop_n = int(round(max(round(nominal / period_n), 1) * period_n))
+        self.loop_start = int(LOOP_START_S * sample_rate)
+        self.xfade = int(LOOP_XFADE_S * sample_rate)
+        self.fade_n = int(1.0 * sample_rate)
+        self.tone = np.zeros(0, dtype=np.float32)
+        self.loop: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.tone) + (0 if self.loop is None else len(self.loop))
+
+    def _ensure(self, n: int) -> None:
+        """Synthesize at least ``min(n, cap)`` samples (doubling, prefix-consistent)."""
+        n = min(n, self.cap)
+        if len(self.tone) >= n:
+            return
+        size = min(max(n, 2 * len(self.tone), 8192), self.cap)
+        tone = self.make(size).astype(np.float32)
+        if self.percussive and size > self.cap - self.fade_n:
+            fade = np.clip((self.cap - np.arange(size)) / self.fade_n, 0.0, 1.0)
+            tone *= fade.astype(np.float32)
+        self.tone = tone
+
+    def _loop(self) -> np.ndarray:
+        if self.loop is None:
+            self._ensure(self.cap)
+            a, x = self.loop_start, self.xfade
+            b = a + self.loop_n
+            loop = self.tone[a:b].copy()
+            out_seg, in_seg = self.tone[b - x: b], self.tone[a - x: a]
+            # crossfade law from the segments' correlation rho: constant power when they are
+            # unrelated (ensembles, vibrato), constant amplitude when they match (steady tones)
+            rho = float(np.dot(out_seg, in_seg)
+                        / (np.linalg.norm(out_seg) * np.linalg.norm(in_seg) + 1e-12))
+            ramp = np.linspace(0.0, 1.0, x)
+            g_out, g_in = np.sqrt(1.0 - ramp), np.sqrt(ramp)
+            norm = np.sqrt(1.0 + 2.0 * rho * g_out * g_in)
+            loop[-x:] = ((g_out / norm) * out_seg + (g_in / norm) * in_seg).astype(np.float32)
+            self.loop = loop
+        return self.loop
+
+    def slice(self, start: int, stop: int) -> np.ndarray:
+        """Samples ``[start, stop)`` of the tone (float32)."""
+        edge = self.cap if self.percussive else self.loop_start + self.loop_n - self.xfade
+        if stop <= edge:
+            self._ensure(stop)
+            return self.tone[start:stop]
+        out = np.zeros(stop - start, dtype=np.float32)
+        head = max(min(edge, stop) - start, 0)
+        if head:
+            self._ensure(start + head)
+            out[:head] = self.tone[start: start + head]
+        if self.percussive:
+            return out  # faded to zero at the cap, silent after
+        loop = self._loop()
+        idx = (np.arange(start + head, stop) - self.loop_start) % len(loop)
+        out[head:] = loop[idx]
+        return out
 
 
 class NoteCache:
-    """Bounded LRU cache of finished notes, keyed exactly by everything that shapes them.
+    """Bounded LRU cache of raw tones and drum sounds, keyed by everything that shapes them.
 
-    A hit returns the identical array a miss would compute, so caching never changes audio.
+    A hit returns the identical samples a miss would compute, so caching never changes audio.
     """
 
     def __init__(self, *, max_samples: int = 5_000_000) -> None:
-        self._notes: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._size = 0
+        self._items: OrderedDict[tuple, object] = OrderedDict()
         self._max = max_samples
 
-    def raw(self, key: tuple, n_samples: int, make: Callable[[int], np.ndarray]) -> np.ndarray:
-        """The first ``n_samples`` of a prefix-consistent raw tone, extending it on demand.
+    def _size(self, value: object) -> int:
+        return value.size if isinstance(value, (np.ndarray, RawTone)) else 0
 
-        Grows by doubling, so a long piece asks for each raw tone O(log n) times; because
-        ``make(n)[:k] == make(m)[:k]`` the answer never depends on the request history.
-        """
-        have = self._notes.get(key)
-        if have is None or len(have) < n_samples:
-            size = max(n_samples, 2 * (len(have) if have is not None else 0), 8192)
-            if have is not None:
-                self._size -= have.size
-                del self._notes[key]
-            have = self.get(key, lambda: make(size))
-        else:
-            self._notes.move_to_end(key)
-        return have[:n_samples]
+    def _evict(self) -> None:
+        total = sum(self._size(v) for v in self._items.values())
+        while total > self._max and len(self._items) > 1:
+            _, old = self._items.popitem(last=False)
+            total -= self._size(old)
 
-    def get(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
-        """The note for ``key``, computing it with ``make`` on a miss."""
-        if key in self._notes:
-            self._notes.move_to_end(key)
-            return self._notes[key]
+    def get(self, key: tuple, make: Callable[[], object]) -> object:
+        """The item for ``key``, computing it with ``make`` on a miss."""
+        if key in self._items:
+            self._items.move_to_end(key)
+            return self._items[key]
         value = make()
-        self._notes[key] = value
-        self._size += value.size
-        while self._size > self._max and len(self._notes) > 1:
-            _, old = self._notes.popitem(last=False)
-            self._size -= old.size
+        self._items[key] = value
+        self._evict()
         return value
 
 
 def note_length(instrument: str, *, n_gate: int, sample_rate: int) -> int:
-    """Samples :func:`render_note` returns for this instrument and gate (gate + release)."""
+    """Samples a note lasts for this instrument and gate (gate + release)."""
     voice = INSTRUMENT_VOICES[instrument]
     n_release = max(int(voice.release_s * sample_rate), int(0.01 * sample_rate))
     return max(n_gate, int(0.005 * sample_rate)) + n_release
 
 
-def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
-                cutoff_scale: float, glide_st: float = 0.0) -> np.ndarray:
-    """One finished note: raw tone × ADSR × gain, float32 of length ``n_gate + release``.
-
-    See :func:`note_parts` for the parameters.
-    """
-    raw, env = note_parts(instrument, midi=midi, n_gate=n_gate, sample_rate=sample_rate,
-                          cutoff_scale=cutoff_scale, glide_st=glide_st)
-    return raw * env
-
-
-def note_parts(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
-               cutoff_scale: float, glide_st: float = 0.0,
-               cache: NoteCache | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """A note as its raw tone and its envelope (gain included), both of the note's length.
-
-    Kept apart so a renderer can cache the expensive raw tone (shared by every note of that
-    pitch and timbre whatever its length) and the envelope (shared by every note of that
-    length), multiplying only the slice it needs.
+def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
+               sample_rate: int, cutoff_scale: float, glide_st: float = 0.0,
+               cache: NoteCache | None = None) -> np.ndarray:
+    """Samples ``[start, stop)`` of one note: raw tone × ADSR × gain (float32).
 
     Parameters
     ----------
@@ -687,7 +764,9 @@ def note_parts(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
     midi : float
         Pitch (MIDI number).
     n_gate : int
-        Samples from note-on to note-off; the release follows.
+        Samples from note-on to note-off; the release follows (see :func:`note_length`).
+    start, stop : int
+        The slice of the note wanted, ``0 <= start <= stop <= note_length``.
     sample_rate : int
         Output rate in Hz.
     cutoff_scale : float
@@ -695,27 +774,33 @@ def note_parts(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
     glide_st : float
         Start this many semitones away and glide to the pitch (slides).
     cache : NoteCache, optional
-        Where raw tones are kept and extended, so notes of the same pitch and timbre but
-        different lengths share one synthesis.
+        Where raw tones are kept, so notes of the same pitch and timbre share one synthesis
+        whatever their length, and a long note is synthesized once across blocks.
     """
     voice = INSTRUMENT_VOICES[instrument]
     n_release = max(int(voice.release_s * sample_rate), int(0.01 * sample_rate))
     n_gate = max(n_gate, int(0.005 * sample_rate))
-    n_total = n_gate + n_release
     freq_hz = midi_to_hz(midi)
+
     def make(n: int) -> np.ndarray:
         return voice.tone(freq_hz, n_samples=n, sample_rate=sample_rate,
                           cutoff_hz=voice.cutoff_hz * cutoff_scale, glide_st=glide_st)
-    if cache is None:
-        raw = make(max(n_total, 8192))[:n_total]
-    else:
-        raw = cache.raw(("raw", instrument, midi, sample_rate, cutoff_scale, glide_st),
-                        n_total, make)
-    def make_env() -> np.ndarray:
-        env = adsr(n_gate=n_gate, n_release=n_release,
-                   attack_n=int(voice.attack_s * sample_rate),
-                   decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain)
-        return env * np.float32(voice.gain)
-    env = make_env() if cache is None else cache.get(
-        ("env", instrument, n_gate, sample_rate), make_env)
-    return raw, env
+
+    def make_raw() -> RawTone:
+        return RawTone(make, sample_rate=sample_rate, percussive=voice.percussive,
+                       period_n=sample_rate / freq_hz)
+    raw = make_raw() if cache is None else cache.get(
+        ("raw", instrument, midi, sample_rate, cutoff_scale, glide_st), make_raw)
+    env = adsr(n_gate=n_gate, n_release=n_release, attack_n=int(voice.attack_s * sample_rate),
+               decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain,
+               start=start, stop=stop)
+    env *= np.float32(voice.gain)
+    return raw.slice(start, stop) * env
+
+
+def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
+                cutoff_scale: float, glide_st: float = 0.0) -> np.ndarray:
+    """One whole note (float32, :func:`note_length` samples); see :func:`note_slice`."""
+    n_total = note_length(instrument, n_gate=n_gate, sample_rate=sample_rate)
+    return note_slice(instrument, midi=midi, n_gate=n_gate, start=0, stop=n_total,
+                      sample_rate=sample_rate, cutoff_scale=cutoff_scale, glide_st=glide_st)
