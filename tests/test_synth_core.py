@@ -347,3 +347,46 @@ def test_a_long_render_keeps_playing_to_the_end() -> None:
     first, last = x[8000 * 5: 8000 * 15], x[-8000 * 10:]
     ratio_db = 20 * np.log10(np.sqrt(np.mean(last**2)) / np.sqrt(np.mean(first**2)))
     assert abs(ratio_db) < 6.0
+
+
+def test_bpm_overrides_the_tempo_label() -> None:
+    x = render_config(_cfg(tempo="slow", bpm=137.0, layers={"rhythm": "soft_four"}),
+                      duration_s=6.0, sample_rate=SR, seed=1)
+    assert 60.0 / _beat_period_s(x, SR) == pytest.approx(137.0, rel=0.02)
+
+
+@pytest.mark.parametrize("space", ["small", "medium", "large", "vast"])
+def test_reverb_decays_in_the_rt60_of_its_label(space: str) -> None:
+    """Schroeder backward integration of the impulse response: the -5..-25 dB slope,
+    extrapolated to 60 dB, is the label's RT60 within 25 %."""
+    from moodc.synth.effects import Reverb
+
+    rt60 = vocab.SPACE_RT60_S[space]
+    reverb = Reverb(rt60_s=rt60, sample_rate=SR)
+    impulse = np.zeros(int((rt60 * 1.5 + 0.5) * SR), dtype=np.float32)
+    impulse[0] = 1.0
+    ir = reverb.process(impulse).astype(np.float64).sum(axis=0)
+    energy = np.cumsum((ir**2)[::-1])[::-1]
+    db = 10 * np.log10(energy / energy[0] + 1e-30)
+    t5, t25 = np.argmax(db < -5) / SR, np.argmax(db < -25) / SR
+    assert 3.0 * (t25 - t5) == pytest.approx(rt60, rel=0.25)
+
+
+def test_reverb_tails_are_decorrelated_between_channels() -> None:
+    from moodc.synth.effects import Reverb
+
+    impulse = np.zeros(SR * 2, dtype=np.float32)
+    impulse[0] = 1.0
+    ir = Reverb(rt60_s=1.4, sample_rate=SR).process(impulse)
+    assert abs(np.corrcoef(ir[0], ir[1])[0, 1]) < 0.3
+
+
+def test_human_labels_loosen_the_timing() -> None:
+    spreads = []
+    for label in vocab.ORDINAL_LABELS["human"]:
+        ctl = fields_to_controls(_cfg(human=label, layers={"rhythm": "rock"}))
+        hits = plan_piece(ctl, duration_s=20.0, seed=1)["rhythm"].hits
+        step_s = ctl.beat_s / 2
+        off = np.array([h.start_s for h in hits]) / step_s
+        spreads.append(float(np.std(off - np.round(off))))
+    assert spreads[0] < 1e-9 and spreads == sorted(spreads) and len(set(spreads)) == 5

@@ -36,7 +36,7 @@ REVERB_SEND: dict[str, float] = {
     "bass": 0.15, "pad": 1.0, "melody": 0.8, "rhythm": 0.35, "texture": 0.6, "accent": 1.0}
 #: Reverb size (delay-length scale) per space label order; small rooms have short paths.
 REVERB_SIZE: dict[str, float] = {"small": 0.55, "medium": 0.8, "large": 1.0, "vast": 1.25}
-MASTER_GAIN = 0.55
+MASTER_GAIN = 0.5
 #: Texture events (stars, glitch blips) relative to the texture's continuous noise bed.
 TEXTURE_EVENT_GAIN = 3.0
 
