@@ -1,4 +1,4 @@
-"""``moodc bench``: render speed and memory on this machine, next to the targets.
+"""``moodc bench``: render and gen speed and memory on this machine, next to the targets.
 
 Every figure is measured the way a user meets it: whole processes where start-up counts
 (``moodc --help``, a 60 s render), in-process render time where it does not (realtime factor),
@@ -51,25 +51,62 @@ finally:
 @click.option("--examples", "examples_dir", type=click.Path(path_type=Path),
               default=Path("examples"), show_default=True,
               help="Folder of example configs to time.")
+@click.option("--only", "only", type=click.Choice(["all", "render", "gen"]), default="all",
+              show_default=True, help="Which figures to measure.")
 @errors_to_exit
-def command(fmt: str, quick: bool, runs: int, examples_dir: Path) -> None:
-    """Measure render throughput, start-up time and memory here, next to the targets.
+def command(fmt: str, quick: bool, runs: int, examples_dir: Path, only: str) -> None:
+    """Measure render and gen speed, start-up time and memory here, next to the targets.
 
-    Takes a few minutes (the long render dominates); --quick takes well under one.
+    Takes a few minutes (the 20-minute render dominates); --quick takes about one. The CPU
+    load average is reported too: timings on a busy machine are slower than they should be.
     """
     from moodc.errors import UsageError
 
-    configs = _example_configs(examples_dir)
-    if not configs:
-        raise UsageError(f"no example configs in {examples_dir}",
-                         hint="run from the repository root or pass --examples DIR")
-    duration_s = 10.0 if quick else 60.0
-    long_s = 120.0 if quick else 1200.0
-    results = _measure(configs, duration_s=duration_s, long_s=long_s, runs=max(1, runs))
+    results: dict[str, Any] = {"load_avg_1min": _load_average()}
+    if only in ("all", "render"):
+        configs = _example_configs(examples_dir)
+        if not configs:
+            raise UsageError(f"no example configs in {examples_dir}",
+                             hint="run from the repository root or pass --examples DIR")
+        results["render"] = _measure(configs, duration_s=10.0 if quick else 60.0,
+                                     long_s=120.0 if quick else 1200.0, runs=max(1, runs))
+    if only in ("all", "gen"):
+        results["gen"] = _measure_gen(quick=quick)
     if fmt == "json":
-        click.echo(json.dumps(results, indent=2))
-    else:
-        _print_table(results)
+        click.echo(json.dumps(results, indent=2, default=str))
+        return
+    if "render" in results:
+        _print_table(results["render"], load_avg=results["load_avg_1min"])
+    if "gen" in results:
+        _print_gen(results["gen"])
+
+
+def _load_average() -> float | None:
+    import os
+
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+
+def _measure_gen(*, quick: bool) -> dict[str, Any]:
+    """``moodc.gen.bench.measure`` (gen latency), or why it could not run here."""
+    try:
+        from moodc.gen.bench import measure
+    except ImportError as exc:
+        return {"error": f"gen benchmark unavailable: {exc}"}
+    try:
+        return measure(n_prompts=2 if quick else 5, n_cold=1 if quick else 3,
+                       explain=not quick)
+    except Exception as exc:  # a missing model or backend must not hide the render figures
+        return {"error": f"gen benchmark failed: {type(exc).__name__}: {exc}"}
+
+
+def _print_gen(report: dict[str, Any]) -> None:
+    if "error" in report:
+        click.echo(f"gen: {report['error']}")
+        return
+    from moodc.gen.bench import format_report
+
+    click.echo(format_report(report))
 
 
 def _example_configs(folder: Path) -> list[Path]:
@@ -159,11 +196,12 @@ def _child_rss_mib(path: Path, *, folder: Path, duration_s: float) -> float:
     return int(marker[-1].split("=")[1]) / 1024.0
 
 
-def _print_table(results: dict[str, Any]) -> None:
+def _print_table(results: dict[str, Any], *, load_avg: float | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"moodc bench ({results['duration_s']:g} s renders)")
+    load = f", load average {load_avg:.1f}" if load_avg is not None else ""
+    table = Table(title=f"moodc bench: render ({results['duration_s']:g} s renders{load})")
     for column in ("measure", "measured", "target", "ok"):
         table.add_column(column)
     for key, (label, unit, target, higher) in TARGETS.items():
