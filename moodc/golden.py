@@ -128,12 +128,23 @@ class EntryResult:
 # ------------------------------------------------------------------------------------------
 
 def platform_fingerprint() -> dict[str, str]:
-    """What float results depend on: interpreter, numpy, scipy and CPU architecture."""
+    """What float results depend on: interpreter, numpy, scipy, CPU architecture and the SIMD
+    features numpy dispatches to (AVX2 and AVX-512 kernels may round differently)."""
     import scipy
 
     return {"python": platform.python_version(), "numpy": np.__version__,
             "scipy": scipy.__version__, "machine": platform.machine(),
-            "system": platform.system()}
+            "system": platform.system(), "simd": _simd_fingerprint()}
+
+
+def _simd_fingerprint() -> str:
+    """Short hash of the CPU features numpy detected ("unknown" if it does not say)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:
+        return "unknown"
+    enabled = ",".join(sorted(name for name, on in features.items() if on))
+    return hashlib.sha256(enabled.encode()).hexdigest()[:12]
 
 
 def pcm_sha256(pcm: np.ndarray) -> str:
