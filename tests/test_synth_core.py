@@ -390,3 +390,29 @@ def test_human_labels_loosen_the_timing() -> None:
         off = np.array([h.start_s for h in hits]) / step_s
         spreads.append(float(np.std(off - np.round(off))))
     assert spreads[0] < 1e-9 and spreads == sorted(spreads) and len(set(spreads)) == 5
+
+
+def test_echo_labels_lengthen_the_tail_and_infinite_lasts_long() -> None:
+    from moodc.synth.effects import Echo
+
+    tails = []
+    for label in vocab.ORDINAL_LABELS["echo"][1:]:
+        echo = Echo(delay_s=0.3, feedback=vocab.ECHO_FEEDBACK[label], sample_rate=8000)
+        impulse = np.zeros(8000 * 30, dtype=np.float32)
+        impulse[:8] = 1.0
+        wet = echo.process(impulse).astype(np.float64)
+        level = np.abs(wet).max(axis=0)
+        tails.append(np.flatnonzero(level > 1e-3 * level.max()).max() / 8000)
+    assert tails == sorted(tails) and len(set(tails)) == 4
+    assert tails[-1] > 10.0  # "infinite": a tail of many seconds
+
+
+@pytest.mark.parametrize("layer,style", [("bass", "sustained"), ("rhythm", "rock"),
+                                         ("texture", "wind"), ("accent", "bells")])
+def test_motion_reaches_every_layer(layer: str, style: str) -> None:
+    """Even with no pad and no melody, static and fast motion sound different."""
+    def render(motion: str) -> np.ndarray:
+        return render_config(_cfg(motion=motion, layers={layer: style}), duration_s=3.0,
+                             sample_rate=SR, seed=1)
+    a, b = render("static"), render("fast")
+    assert np.sqrt(np.mean((a - b) ** 2)) > 0.01 * np.sqrt(np.mean(a**2))

@@ -31,12 +31,20 @@ LAYER_GAIN: dict[str, float] = {
 }
 #: How much of each layer goes to the echo and reverb sends.
 ECHO_SEND: dict[str, float] = {
-    "bass": 0.0, "pad": 0.35, "melody": 1.0, "rhythm": 0.15, "texture": 0.2, "accent": 1.0}
+    "bass": 0.08, "pad": 0.35, "melody": 1.0, "rhythm": 0.15, "texture": 0.2, "accent": 1.0}
 REVERB_SEND: dict[str, float] = {
     "bass": 0.15, "pad": 1.0, "melody": 0.8, "rhythm": 0.35, "texture": 0.6, "accent": 1.0}
 #: Reverb size (delay-length scale) per space label order; small rooms have short paths.
 REVERB_SIZE: dict[str, float] = {"small": 0.55, "medium": 0.8, "large": 1.0, "vast": 1.25}
 MASTER_GAIN = 0.5
+#: Motion per layer: (tremolo depth, autopan depth, LFO rate multiplier, LFO phase), each
+#: scaled by the motion label's depth; different rates and phases keep the layers from
+#: pumping together.
+MOTION_LAYERS: dict[str, tuple[float, float, float, float]] = {
+    "bass": (0.2, 0.0, 0.5, 0.0), "pad": (0.6, 0.0, 1.0, 0.0), "melody": (0.0, 0.5, 0.7, 1.0),
+    "rhythm": (0.0, 0.25, 0.9, 2.0), "texture": (0.3, 0.6, 1.3, 3.0),
+    "accent": (0.0, 0.6, 1.1, 4.0),
+}
 #: Texture events (stars, glitch blips) relative to the texture's continuous noise bed.
 TEXTURE_EVENT_GAIN = 3.0
 
@@ -211,18 +219,26 @@ class BlockRenderer:
         return out
 
     def _motion(self, name: str, buf: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """Motion LFOs: the pad breathes (tremolo) and the lead drifts across the field."""
+        """Motion LFOs on every layer, so ``motion`` is never inert.
+
+        The pad breathes (tremolo, the strongest), the bass swells gently, and the lead,
+        rhythm, texture and accents drift across the stereo field, each at its own rate and
+        phase (:data:`MOTION_LAYERS`).
+        """
         ctl = self.ctl
-        if name == "pad" and (ctl.lfo_hz > 0 or ctl.styles["pad"] == "swell"):
-            gain = 1.0 - 0.6 * ctl.lfo_depth * (0.5 - 0.5 * effects.lfo(
-                t, rate_hz=ctl.lfo_hz, chaotic=ctl.chaotic))
-            if ctl.styles["pad"] == "swell":  # one crescendo per bar
+        tremolo, autopan, rate_mul, phase = MOTION_LAYERS[name]
+        swell = name == "pad" and ctl.styles["pad"] == "swell"
+        if ctl.lfo_hz <= 0 and not swell:
+            return buf
+        wave = effects.lfo(t, rate_hz=ctl.lfo_hz * rate_mul, chaotic=ctl.chaotic, phase=phase)
+        if tremolo or swell:
+            gain = 1.0 - tremolo * ctl.lfo_depth * (0.5 - 0.5 * wave)
+            if swell:  # one crescendo per bar
                 gain = gain * (0.25 + 0.75 * np.sin(np.pi * t / ctl.bar_s) ** 2)
-            return buf * gain.astype(np.float32)
-        if name == "melody" and ctl.lfo_hz > 0:
-            pan = 0.5 * ctl.lfo_depth * effects.lfo(t, rate_hz=ctl.lfo_hz * 0.7,
-                                                    chaotic=ctl.chaotic, phase=1.0)
-            return np.stack([buf[0] * (1.0 - pan), buf[1] * (1.0 + pan)])
+            buf = buf * gain.astype(np.float32)
+        if autopan and ctl.lfo_hz > 0:
+            pan = np.float32(autopan * ctl.lfo_depth) * wave
+            buf = np.stack([buf[0] * (1.0 - pan), buf[1] * (1.0 + pan)])
         return buf
 
     def block(self, start: int, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
