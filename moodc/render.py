@@ -190,8 +190,10 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
         return PcmWriter(out_path, sample_rate=sample_rate, n_channels=N_CHANNELS,
                          fmt=audio_fmt, bit_depth=bit_depth, tags=tags, force=force)
 
+    out_path.parent.mkdir(parents=True, exist_ok=True)
     stats = master_timeline(timeline, open_sink=open_sink, bit_depth=bit_depth,
-                            target_lufs=target_lufs, progress=progress, stream_fn=stream_fn)
+                            target_lufs=target_lufs, progress=progress, stream_fn=stream_fn,
+                            scratch_dir=out_path.parent)
     return RenderResult(out_path, timeline.n_samples, sample_rate, stats.loudness_lufs,
                         stats.true_peak_dbtp, timeline.seed, time.perf_counter() - started,
                         audio_fmt, bit_depth, timeline.title, timeline.document_sha256)
@@ -309,15 +311,23 @@ class MasterStats:
 
 def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_depth: BitDepth,
                     target_lufs: float, progress: ProgressFn | None = None,
-                    stream_fn: StreamFn | None = None) -> MasterStats:
+                    stream_fn: StreamFn | None = None,
+                    scratch_dir: Path | None = None) -> MasterStats:
     """Run pass 1 (mix, DC, fades, loudness → scratch) and pass 2 (gain, limit, dither → sink).
 
     ``open_sink()`` returns a context manager with ``write(pcm)``; it is opened once per
-    pass-2 attempt and a failed attempt is discarded by raising inside it.
+    pass-2 attempt and a failed attempt is discarded by raising inside it. The scratch file
+    (float32, 350 kB per second of audio) is an unlinked temp file in ``scratch_dir``: beside
+    the output, so a long render does not fill a RAM-backed /tmp.
     """
     if stream_fn is None:
         stream_fn = _default_stream_fn()
-    with tempfile.TemporaryFile(prefix="moodc-scratch-") as scratch:
+    try:
+        scratch_file = tempfile.TemporaryFile(prefix=".moodc-scratch-", dir=scratch_dir)
+    except OSError as exc:
+        raise MoodcError(f"cannot create a scratch file in {scratch_dir or 'the temp folder'}: "
+                         f"{exc.strerror}", hint="check free disk space and permissions") from exc
+    with scratch_file as scratch:
         powers, peaks = _pass1(timeline, scratch=scratch, stream_fn=stream_fn,
                                progress=progress)
         input_lufs = master.integrated_loudness_lufs(powers)
@@ -399,7 +409,11 @@ class _Pass1Analyser:
         block = np.ascontiguousarray(block, dtype=np.float32)
         self.meter.add(block)
         self.chunk_peaks.append(_chunk_peaks(block))
-        self.scratch.write(block.tobytes())
+        try:
+            self.scratch.write(block.tobytes())
+        except OSError as exc:
+            raise MoodcError(f"writing the render's scratch file failed: {exc.strerror}",
+                             hint="free some disk space beside the output") from exc
         self.done_n += block.shape[0]
 
 
