@@ -703,9 +703,15 @@ class RawTone:
             self.loop = loop
         return self.loop
 
-    def slice(self, start: int, stop: int) -> np.ndarray:
-        """Samples ``[start, stop)`` of the tone (float32)."""
+    def slice(self, start: int, stop: int, *, total: int = 0) -> np.ndarray:
+        """Samples ``[start, stop)`` of the tone (float32).
+
+        ``total`` (the whole note's length) lets the first call synthesize everything the
+        note will need at once instead of growing the tone block by block.
+        """
         edge = self.cap if self.percussive else self.loop_start + self.loop_n - self.xfade
+        if total:
+            self._ensure(min(total, edge))
         if stop <= edge:
             self._ensure(stop)
             return self.tone[start:stop]
@@ -798,11 +804,20 @@ def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: i
                        period_n=sample_rate / freq_hz)
     raw = make_raw() if cache is None else cache.get(
         ("raw", instrument, midi, sample_rate, cutoff_scale, glide_st), make_raw)
-    env = adsr(n_gate=n_gate, n_release=n_release, attack_n=int(voice.attack_s * sample_rate),
-               decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain,
-               start=start, stop=stop)
-    env *= np.float32(voice.gain)
-    return raw.slice(start, stop) * env
+    def make_env(a: int, b: int) -> np.ndarray:
+        env = adsr(n_gate=n_gate, n_release=n_release,
+                   attack_n=int(voice.attack_s * sample_rate),
+                   decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain,
+                   start=a, stop=b)
+        env *= np.float32(voice.gain)
+        return env
+    n_total = n_gate + n_release
+    if cache is not None and n_total <= 2 * sample_rate:  # short notes repeat: keep theirs
+        env = cache.get(("env", instrument, n_gate, sample_rate),
+                        lambda: make_env(0, n_total))[start:stop]
+    else:
+        env = make_env(start, stop)
+    return raw.slice(start, stop, total=n_total) * env
 
 
 def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
