@@ -111,7 +111,7 @@ def generate(prompt: str, *, seed: int = 0, temperature: float = 0.0, explain: b
 
 def generate_many(prompts: Iterable[str], *, seed: int = 0, temperature: float = 0.0,
                   explain: bool = False, engine: str = "default",
-                  group_size: int = 8) -> Iterator[Any]:
+                  group_size: int = 4) -> Iterator[Any]:
     """:func:`generate` for many prompts with one model load, in order.
 
     Prompts are checked as they are read and decoded ``group_size`` at a time (several

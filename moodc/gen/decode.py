@@ -406,11 +406,13 @@ class Decoder:
         return results
 
     def decode_many(self, prompts: Sequence[str], *, seed: int = 0, temperature: float = 0.0,
-                    group_size: int = 8) -> list[Decoded]:
+                    group_size: int = 4) -> list[Decoded]:
         """:meth:`decode` (parallel schedule, no justification) for many prompts at once.
 
         ``group_size`` prompts share each forward pass, which amortises reading the weights;
         the result equals decoding each prompt alone (each attends only to its own tokens).
+        Keep groups small: the masked attention still costs (total tokens)², so a group of
+        100 short prompts ran 4x slower than groups of 5 (measured).
         """
         out: list[Decoded] = []
         for first in range(0, len(prompts), group_size):
