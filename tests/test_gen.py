@@ -466,6 +466,23 @@ def test_cli_from_log_reports_a_bad_log_cleanly(tmp_path):
     assert "moodc: error:" in done.stderr
 
 
+def test_cli_from_log_writes_a_valid_score(tmp_path):
+    from activity_synth import write_synthetic_log
+
+    from moodc.config.model import Score
+
+    log = write_synthetic_log(tmp_path / "day.jsonl")
+    out = tmp_path / "day.yaml"
+    done = _moodc("gen", "--from-log", str(log), "--compress", "1h=30s",
+                  "--minutes-per-section", "60", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    from ruamel.yaml import YAML
+
+    score = Score.model_validate(YAML(typ="safe").load(out.read_text()))
+    assert len(score.sections) >= 2
+    assert out.read_text().startswith("# moodc gen --from-log")
+
+
 def test_doctor_reports_blas_model_display_and_ffmpeg_as_json(model_files):
     done = _moodc("doctor", "--format", "json")
     assert done.returncode == 0, done.stderr
