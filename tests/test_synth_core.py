@@ -386,7 +386,7 @@ def test_human_labels_loosen_the_timing() -> None:
     for label in vocab.ORDINAL_LABELS["human"]:
         ctl = fields_to_controls(_cfg(human=label, layers={"rhythm": "rock"}))
         hits = plan_piece(ctl, duration_s=20.0, seed=1)["rhythm"].hits
-        step_s = ctl.beat_s / 2
+        step_s = ctl.beat_s / 4  # the sixteenth grid (fills roll in sixteenths)
         off = np.array([h.start_s for h in hits]) / step_s
         spreads.append(float(np.std(off - np.round(off))))
     assert spreads[0] < 1e-9 and spreads == sorted(spreads) and len(set(spreads)) == 5

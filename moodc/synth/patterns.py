@@ -311,6 +311,17 @@ RHYTHM_STYLES: dict[str, tuple[float, dict[str, str]]] = {
     "taiko": (0.5, {"taiko_don": "x.x...xxx.x.....", "taiko_ka": "...x.x.....x.xxx"}),
 }
 
+#: The sound that plays the fill closing every fourth bar (a roll on the last beat, growing
+#: louder); ``None`` for styles that never fill (pulses, heartbeats, a lone hi-hat).
+RHYTHM_FILL: dict[str, str | None] = {
+    "minimal": None, "heartbeat": None, "soft_four": "brush_tap", "hats_only": None,
+    "electronic": "clap", "rock": "snare", "brush": "brush_tap", "four_on_floor": "clap",
+    "chiptune": "chip_snare", "waltz": "brush_tap", "march": "snare", "bossa": "rim",
+    "maqsum": "tek", "baladi": "tek", "saidi": "doum", "teental": "tabla_na",
+    "dhol": "dhol_tilli", "taiko": "taiko_don",
+}
+FILL_EVERY_BARS = 4
+
 #: Pan position of each drum sound (kick and snare centre, cymbals and hands spread).
 DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim": -0.25,
                               "tek": 0.2, "ka": -0.3, "tabla_na": 0.25, "tabla_tin": 0.25,
@@ -344,4 +355,14 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
                 accent = 1.0 if k == 0 else 0.85
                 vel = (0.9 if ch == "x" else 0.5) * accent
                 hits.append(Hit(beat * ctl.beat_s, sound, vel, DRUM_PAN.get(sound, 0.0)))
+    fill = RHYTHM_FILL[style]
+    if fill is not None:
+        sub = 1.0 / (4 if ctl.beat_division == 2 else 3)  # sixteenths (or compound eighths)
+        n_sub = int(round(1.0 / sub))
+        for b in range(FILL_EVERY_BARS - 1, n_bars, FILL_EVERY_BARS):
+            last_beat = b * bar + bar - 1
+            for k in range(n_sub):
+                hits.append(Hit((last_beat + k * sub) * ctl.beat_s, fill,
+                                0.45 + 0.45 * k / max(n_sub - 1, 1), DRUM_PAN.get(fill, 0.0)))
+    hits.sort(key=lambda h: h.start_s)
     return [h for h in hits if h.start_s < n_beats * ctl.beat_s]
