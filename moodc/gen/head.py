@@ -52,16 +52,17 @@ class FeatureRecipe:
     Attributes
     ----------
     prefix, suffix : str
-        Fixed text around the prompt. The suffix steers the last layers towards describing
-        the music; the features average only the prompt's own tokens (which see the prefix).
+        Fixed text around the prompt. The features average only the prompt's own tokens,
+        which see the prefix (it frames the words as a request for music); a suffix would
+        cost tokens without changing them (attention is causal), so it is empty.
     layers : tuple of int
         Transformer layers (1 = after the first block, 30 = last) whose outputs, passed
         through the final RMS norm and mean-pooled over the prompt tokens, are concatenated.
     """
 
     prefix: str = "Music for: "
-    suffix: str = "\nThe mood of this music is"
-    layers: tuple[int, ...] = (18,)
+    suffix: str = ""
+    layers: tuple[int, ...] = (14,)
 
     def to_json(self) -> dict[str, Any]:
         return {"prefix": self.prefix, "suffix": self.suffix, "layers": list(self.layers)}

@@ -1,0 +1,131 @@
+"""moodc eval's metric functions on hand-built cases, the random baseline and the reports."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from moodc.config.model import Config
+from moodc.errors import UsageError
+from moodc.gen import evaluate
+
+
+def test_exact_match_counts_per_field_and_failed_rows_as_wrong() -> None:
+    refs = [{"tempo": "fast", "root": "c"}, {"tempo": "slow", "root": "d"},
+            {"tempo": "slow", "root": "e"}, {"tempo": "medium", "root": "f"}]
+    preds = [{"tempo": "fast", "root": "d"}, {"tempo": "slow", "root": "d"},
+             None, {"tempo": "fast", "root": "f"}]
+    scores = evaluate.exact_match(preds, refs, keys=["tempo", "root"])
+    assert scores == {"tempo": 0.5, "root": 0.5}
+
+
+def test_exact_match_rejects_misaligned_lists() -> None:
+    with pytest.raises(ValueError):
+        evaluate.exact_match([{}], [{}, {}], keys=["tempo"])
+
+
+def test_ordinal_distance_ranks_labels_and_integers_and_skips_nominal_fields() -> None:
+    values = {"tempo": ("very_slow", "slow", "medium", "fast", "very_fast"),
+              "density": (1, 2, 3, 4, 5, 6),
+              "root": ("c", "d", "e")}
+    refs = [{"tempo": "very_slow", "density": 1, "root": "c"},
+            {"tempo": "medium", "density": 6, "root": "d"}]
+    preds = [{"tempo": "very_fast", "density": 2, "root": "e"},
+             {"tempo": "medium", "density": 3, "root": "d"}]
+    distances = evaluate.ordinal_distance(preds, refs, values=values)
+    assert distances == {"tempo": 2.0, "density": 2.0}  # (4 + 0) / 2 and (1 + 3) / 2
+    assert "root" not in distances
+
+
+def test_ordinal_distance_ignores_failed_rows_and_is_nan_without_any() -> None:
+    values = {"tempo": ("very_slow", "slow", "medium", "fast", "very_fast")}
+    refs = [{"tempo": "slow"}, {"tempo": "fast"}]
+    assert evaluate.ordinal_distance([None, {"tempo": "very_fast"}], refs,
+                                     values=values) == {"tempo": 1.0}
+    assert math.isnan(evaluate.ordinal_distance([None, None], refs, values=values)["tempo"])
+
+
+def test_is_ordinal_knows_scales_from_nominal_sets() -> None:
+    assert evaluate.is_ordinal("composition.swing",
+                               ("none", "light", "medium", "heavy", "shuffle"))
+    assert evaluate.is_ordinal("composition.register_low", tuple(range(1, 8)))
+    assert not evaluate.is_ordinal("mode", ("major", "minor"))
+    assert not evaluate.is_ordinal("layers.rhythm", ("none", "minimal"))
+
+
+def test_controllability_counts_constraints_and_a_failed_engine_meets_none() -> None:
+    from moodc.data.expect import check_expectations
+
+    fast_major = Config.model_validate({"version": 2, "tempo": "fast", "mode": "major"})
+    slow_minor = Config.model_validate({"version": 2, "tempo": "slow", "mode": "minor"})
+    expects = [{"tempo": ">=fast", "mode_family": "major"},   # 2 of 2
+               {"tempo": ">=fast", "mode_family": "major"},   # 0 of 2
+               {"tempo": "<=slow"},                             # failed engine: 0 of 1
+               {}]                                              # no constraints: ignored
+    satisfied, total = evaluate.controllability(
+        [fast_major, slow_minor, None, slow_minor], expects, check=check_expectations)
+    assert (satisfied, total) == (2, 5)
+
+
+def test_checker_adapter_reads_lists_dicts_and_objects() -> None:
+    assert evaluate._as_bools([True, False, 1]) == [True, False, True]
+    assert evaluate._as_bools({"a": {"ok": False}, "b": {"ok": True}}) == [False, True]
+    assert evaluate._as_bools(True) == [True]
+
+
+def test_random_baseline_is_valid_seeded_and_varied() -> None:
+    configs = [evaluate.random_config(f"prompt {i}", 0) for i in range(40)]
+    assert all(isinstance(c, Config) for c in configs)
+    assert all(c.composition.register_low <= c.composition.register_high for c in configs)
+    assert evaluate.random_config("rain", 3) == evaluate.random_config("rain", 3)
+    assert len({c.mode for c in configs}) > 5
+
+
+def test_evaluate_engine_scores_a_perfect_a_broken_and_a_raising_engine() -> None:
+    from moodc.data.expect import check_expectations
+
+    rows = [{"prompt": "fast one", "config": {"tempo": "fast", "mode": "major"},
+             "expect": {"tempo": ">=fast"}},
+            {"prompt": "slow one", "config": {"tempo": "slow"}, "expect": {"tempo": "<=slow"}}]
+
+    def oracle(prompt: str, seed: int) -> Config:
+        row = next(r for r in rows if r["prompt"] == prompt)
+        return Config.model_validate({"version": 2, **row["config"]})
+
+    def broken(prompt: str, seed: int) -> dict:
+        return {"version": 2, "tempo": "fast"}  # not a Config: invalid
+
+    def raising(prompt: str, seed: int) -> Config:
+        raise RuntimeError("boom")
+
+    perfect = evaluate.evaluate_engine("oracle", rows, engine=oracle, check=check_expectations)
+    assert perfect.validity == 1.0 and perfect.controllability == 1.0
+    assert perfect.mean_exact == 1.0 and perfect.mean_distance == 0.0
+    for engine in (broken, raising):
+        report = evaluate.evaluate_engine("bad", rows, engine=engine, check=check_expectations)
+        assert report.validity == 0.0 and report.controllability == 0.0
+        assert report.mean_exact == 0.0
+    assert "boom" in evaluate.evaluate_engine("r", rows, engine=raising,
+                                              check=check_expectations).errors[0]
+
+
+def test_parse_engines_names_the_bad_one() -> None:
+    assert evaluate.parse_engines("tuned, random") == ["tuned", "random"]
+    with pytest.raises(UsageError, match="'gpt'"):
+        evaluate.parse_engines("tuned,gpt")
+    with pytest.raises(UsageError):
+        evaluate.parse_engines(" , ")
+
+
+def test_reports_render_as_markdown_and_json() -> None:
+    report = evaluate.EngineReport("random", 2, 2, {"tempo": 0.5}, {"tempo": 1.5}, 3, 4,
+                                   0.2, 0.01)
+    table = evaluate.markdown_table(evaluate.summary_rows([report]))
+    assert table.splitlines()[0].startswith("| engine |")
+    assert "| random | 2 | 100.0% | 75.0% (3/4) | 50.0% | 1.50 |" in table
+    fields = evaluate.markdown_table(evaluate.field_rows([report]))
+    assert "| tempo | 50.0% | 1.50 |" in fields
+    data = json.loads(evaluate.report_json([report], split="test"))
+    assert data["engines"][0]["controllability"] == 0.75
