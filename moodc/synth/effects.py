@@ -53,7 +53,7 @@ class Reverb:
         signs = _hadamard(n)[[1, 2]] * np.sqrt(n)  # two orthogonal ±1 rows
         self.out_weights = (signs / np.sqrt(n)).astype(np.float32)
         self.history = np.zeros((n, int(self.delays.max()) + 2), dtype=np.float32)
-        self.taps = [(int(round(ms * size * sample_rate / 1000.0)), g) for ms, g in EARLY_TAPS]
+        self.taps = [(int(round(ms * size * rate / 1000.0)), g) for ms, g in EARLY_TAPS]
         self.send_history = np.zeros(max(d for d, _ in self.taps) + 1, dtype=np.float32)
         self.pending = np.zeros(0, dtype=np.float32)  # an odd input sample awaiting its pair
         self.fifo = np.zeros((2, 1), dtype=np.float32)  # full-rate output not yet returned
@@ -95,10 +95,10 @@ class Reverb:
     def process(self, x: np.ndarray) -> np.ndarray:
         """Wet stereo output (2, n) for the mono send ``x`` (n,)."""
         n = len(x)
-        x = np.concatenate([self.pending, self._diffuse(x.astype(np.float32))])
+        x = np.concatenate([self.pending, x.astype(np.float32)])
         m = len(x) // 2
         self.pending = x[2 * m:]
-        half = self._network(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2]))
+        half = self._network(self._diffuse(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])))
         up = np.empty((2, 2 * m), dtype=np.float32)
         prev = np.concatenate([self.last, half[:, :-1]], axis=1) if m else self.last[:, :0]
         up[:, 0::2] = 0.5 * (prev + half)
