@@ -307,3 +307,13 @@ def test_cli_synth_bug_is_one_line_and_writes_nothing(tmp_path: Path,
     assert "internal error" in result.output and "bad control" in result.output
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pcm_does_not_depend_on_how_the_synth_splits_its_blocks(tmp_path: Path) -> None:
+    def odd_blocks(fields: Mapping[str, Any], **kwargs: Any) -> Iterator[np.ndarray]:
+        return _standin_synth.stream_config(fields, **{**kwargs, "block_s": 0.37})
+
+    render_file(_score_file(tmp_path), out=tmp_path / "a.flac",
+                stream_fn=_standin_synth.stream_config)
+    render_file(_score_file(tmp_path), out=tmp_path / "b.flac", stream_fn=odd_blocks)
+    assert np.array_equal(read_pcm(tmp_path / "a.flac")[0], read_pcm(tmp_path / "b.flac")[0])
