@@ -1,0 +1,167 @@
+"""The tuned head's fitting, choosing and storage, on synthetic features (no model needed)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moodc.config.model import Config
+from moodc.errors import MoodcError, UsageError
+from moodc.gen import head as head_mod
+from moodc.gen import train
+from moodc.gen.fields import config_fields, nest
+
+
+def _blobs(*, n_per_class: int, n_classes: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian clusters, one per class, well apart."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((n_classes, dim)) * 3.0
+    y = np.repeat(np.arange(n_classes), n_per_class)
+    return centres[y] + rng.standard_normal((len(y), dim)), y
+
+
+def test_lbfgs_finds_the_minimum_of_a_quadratic() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((20, 20))
+    hessian = a @ a.T + np.eye(20)
+    target = rng.standard_normal(20)
+
+    def quadratic(x: np.ndarray) -> tuple[float, np.ndarray]:
+        diff = x - target
+        return 0.5 * float(diff @ hessian @ diff), hessian @ diff
+
+    found = train.lbfgs(quadratic, np.zeros(20), max_iter=500, grad_tol=1e-9, loss_tol=0.0)
+    np.testing.assert_allclose(found, target, atol=1e-5)
+
+
+def test_joint_softmax_fits_learn_each_field_and_match_separate_fits() -> None:
+    x, y_a = _blobs(n_per_class=30, n_classes=3, dim=8, seed=1)
+    y_b = (y_a + 1) % 3  # a second field, a relabelling of the first
+    z = (x - x.mean(0)) / x.std(0)
+    joint = train.fit_softmaxes(z, [y_a, y_b], n_classes=[3, 4], l2=[1e-2, 1e-2])
+    for (weight, bias), y in zip(joint, (y_a, y_b)):
+        assert (np.argmax(z @ weight + bias, axis=1) == y).mean() == 1.0
+    (alone_w, alone_b), = train.fit_softmaxes(z, [y_b], n_classes=[4], l2=[1e-2])
+    np.testing.assert_allclose(joint[1][0], alone_w, atol=2e-3)
+    assert joint[1][1][3] < joint[1][1][:3].min()  # a value never seen scores lowest
+
+
+def test_fit_fields_picks_l2_on_valid_and_is_deterministic() -> None:
+    specs = [s for s in config_fields() if s.key in ("tempo", "mode")]
+    x, y = _blobs(n_per_class=20, n_classes=5, dim=6, seed=2)
+    labels = [{"tempo": specs[0].values[k], "mode": specs[1].values[k]} for k in y]
+    z = (x - x.mean(0)) / x.std(0)
+    order = np.random.default_rng(3).permutation(len(labels))
+    tr, va = order[:70], order[70:]
+    kwargs = dict(z_train=z[tr], train_labels=[labels[i] for i in tr],
+                  z_valid=z[va], valid_labels=[labels[i] for i in va], l2_grid=(1e-3, 1.0))
+    fits = train.fit_fields(specs, **kwargs)
+    again = train.fit_fields(specs, **kwargs)
+    assert [f.key for f in fits] == ["tempo", "mode"]
+    assert all(f.valid_accuracy > 0.9 and f.l2 in (1e-3, 1.0) for f in fits)
+    for a, b in zip(fits, again):
+        assert np.array_equal(a.head.weight, b.head.weight)
+
+
+def _random_head(*, dim: int = 4, seed: int = 0) -> head_mod.Head:
+    """A head over every config field with random weights."""
+    rng = np.random.default_rng(seed)
+    fields = tuple(head_mod.FieldHead(s.key, s.values, rng.standard_normal((dim, len(s.values))),
+                                      rng.standard_normal(len(s.values)))
+                   for s in config_fields())
+    return head_mod.Head(head_mod.FeatureRecipe(), np.zeros(dim), np.ones(dim), fields,
+                         {"note": "test"})
+
+
+def test_head_choices_always_validate_even_when_registers_disagree() -> None:
+    head = _random_head()
+    low = next(f for f in head.fields if f.key == "composition.register_low")
+    high = next(f for f in head.fields if f.key == "composition.register_high")
+    # make the unconstrained argmax invalid: low prefers 7, high prefers 1
+    low.bias[:] = [0, 0, 0, 0, 0, 0, 9]
+    high.bias[:] = [9, 0, 0, 0, 0, 0, 0]
+    rng = np.random.default_rng(5)
+    for row in rng.standard_normal((30, 4)) * 0.01:
+        chosen = head.predict(row)
+        Config.model_validate({"version": 2, **nest(chosen)})
+        assert chosen["composition.register_low"] <= chosen["composition.register_high"]
+    sampled = [head.choose(head.log_probs(rng.standard_normal(4)), temperature=1.0, rng=rng)
+               for _ in range(30)]
+    for chosen in sampled:
+        Config.model_validate({"version": 2, **nest(chosen)})
+    assert len({c["mode"] for c in sampled}) > 1  # sampling varies
+
+
+def test_save_then_load_round_trips_the_rounded_head(tmp_path: Path) -> None:
+    head = head_mod.rounded(_random_head())
+    head_mod.save_head(head, tmp_path)
+    loaded = head_mod.load_head(tmp_path)
+    assert loaded.recipe == head.recipe and loaded.meta == {"note": "test"}
+    features = np.random.default_rng(1).standard_normal((5, 4))
+    assert loaded.predict_batch(features) == head.predict_batch(features)
+    for a, b in zip(loaded.fields, head.fields):
+        assert a.key == b.key and a.values == b.values
+        np.testing.assert_array_equal(a.weight, b.weight)
+
+
+def test_load_head_errors_name_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(MoodcError, match="moodc train|no tuned model"):
+        head_mod.load_head(tmp_path)
+    head_mod.save_head(_random_head(), tmp_path)
+    meta = tmp_path / head_mod.HEAD_META
+    meta.write_text(meta.read_text().replace('"format": 1', '"format": 99'))
+    with pytest.raises(MoodcError, match="format"):
+        head_mod.load_head(tmp_path)
+
+
+def test_load_split_reports_bad_rows(tmp_path: Path) -> None:
+    (tmp_path / "train.jsonl").write_text('{"prompt": "x", "config": {"tempo": "warp"}}\n')
+    with pytest.raises(UsageError, match="row 1"):
+        train.load_split("train", data_dir=tmp_path)
+    with pytest.raises(UsageError, match="no data split"):
+        train.load_split("valid", data_dir=tmp_path)
+
+
+def test_load_split_limit_is_a_seeded_subset() -> None:
+    a = train.load_split("valid", limit=10, seed=1)
+    b = train.load_split("valid", limit=10, seed=1)
+    c = train.load_split("valid", limit=10, seed=2)
+    assert a.prompts == b.prompts and len(a.prompts) == 10 and a.prompts != c.prompts
+
+
+def test_config_labels_fill_every_field_with_defaults() -> None:
+    labels = train.config_labels({"tempo": "fast"})
+    assert labels["tempo"] == "fast" and labels["layers.bass"] == "sustained"
+    assert set(labels) == {s.key for s in config_fields()}
+
+
+def test_train_head_on_fake_features_is_deterministic(tmp_path: Path) -> None:
+    """The whole train_head path with an encoder stand-in whose features are a prompt hash."""
+
+    def fake_extract(prompts, *, encoder, recipe, progress=None, **_):
+        import hashlib
+
+        rows = [np.frombuffer(hashlib.sha256(p.encode()).digest()[:8], dtype=np.uint8)
+                for p in prompts]
+        return np.array(rows, dtype=np.float32)
+
+    original = train.extract_features
+    train.extract_features = fake_extract
+    try:
+        outs = []
+        for name in ("a", "b"):
+            result = train.train_head(out_dir=tmp_path / name, limit=12, seed=4,
+                                      encoder=dataclasses.make_dataclass("E", ["model_sha256"])("x"),
+                                      cache_path=tmp_path / f"cache-{name}.npz")
+            outs.append(result)
+    finally:
+        train.extract_features = original
+    a, b = ((tmp_path / n / head_mod.HEAD_WEIGHTS).read_bytes() for n in ("a", "b"))
+    assert a == b
+    assert outs[0].n_train == 12 and outs[0].head.meta["limit"] == 12
+    loaded = head_mod.load_head(tmp_path / "a")
+    chosen = loaded.predict(np.zeros(8))
+    Config.model_validate({"version": 2, **nest(chosen)})
