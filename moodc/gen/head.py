@@ -43,6 +43,8 @@ HEAD_META = "head.json"
 HEAD_FORMAT = 1
 #: Tokens packed into one forward pass during batch extraction (block-diagonal attention).
 PACK_TOKENS = 512
+#: Longest prompt read, in tokens (the same cut as the decoder's); the rest is ignored.
+MAX_PROMPT_TOKENS = 256
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,11 @@ def load_encoder() -> Encoder:
 def encode_prompt(tokenizer: Any, prompt: str, *, recipe: FeatureRecipe) -> tuple[list[int], int, int]:
     """Token ids of the templated prompt, and the [start, stop) span of the prompt's own tokens.
 
-    The three parts are tokenized separately so the span is exact; the prompt is stripped
-    and never empty (an empty prompt pools over the prefix instead).
+    The three parts are tokenized separately so the span is exact; the prompt is stripped,
+    cut to :data:`MAX_PROMPT_TOKENS`, and never empty (an empty prompt pools over the prefix).
     """
     pre = tokenizer.encode(recipe.prefix).ids if recipe.prefix else []
-    own = tokenizer.encode(prompt.strip()).ids
+    own = tokenizer.encode(prompt.strip()).ids[:MAX_PROMPT_TOKENS]
     post = tokenizer.encode(recipe.suffix).ids if recipe.suffix else []
     start, stop = len(pre), len(pre) + len(own)
     if stop == start:
@@ -376,16 +378,33 @@ class TunedModel:
         rng = np.random.default_rng(np.random.SeedSequence(seed)) if temperature > 0 else None
         return self.head.choose(scores, temperature=temperature, rng=rng)
 
-    def config(self, prompt: str, *, seed: int = 0, temperature: float = 0.0) -> Any:
-        """A validated :class:`Config` for ``prompt``, with its provenance."""
-        from moodc.config.model import Config
+    def document(self, prompt: str, *, seed: int = 0, temperature: float = 0.0,
+                 explain: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(config dict, provenance) for ``prompt``; with ``explain``, a justification too.
+
+        The justification names the chosen cues (tempo, key, voices, rhythm, space) in the
+        concept library's words, so it always agrees with the config.
+        """
         from moodc.gen.fields import nest
 
         chosen = self.field_values(prompt, seed=seed, temperature=temperature)
-        provenance = {"engine": "tuned", "prompt": prompt, "seed": seed,
-                      "temperature": temperature,
-                      "artifact": self.head.meta.get("artifact_sha256", "unknown")}
-        return Config.model_validate({"version": 2, **nest(chosen), "provenance": provenance})
+        config = {"version": 2, **nest(chosen)}
+        if explain:
+            from moodc.concepts import describe_config
+
+            config["justification"] = f"Cues read from the prompt: {describe_config(config)}."[
+                :600]
+        provenance = {"engine": "tuned", "model": "SmolLM2-135M-Instruct hidden states + "
+                      "softmax head", "artifact": self.head.meta.get("artifact_sha256", "unknown")}
+        return config, provenance
+
+    def config(self, prompt: str, *, seed: int = 0, temperature: float = 0.0) -> Any:
+        """A validated :class:`Config` for ``prompt``, with its provenance."""
+        from moodc.config.model import Config
+
+        config, provenance = self.document(prompt, seed=seed, temperature=temperature)
+        provenance = {**provenance, "prompt": prompt, "seed": seed, "temperature": temperature}
+        return Config.model_validate({**config, "provenance": provenance})
 
 
 @functools.lru_cache(maxsize=2)
@@ -415,3 +434,27 @@ def tuned_engine(prompt: str, *, seed: int = 0, temperature: float = 0.0) -> Any
     if temperature < 0:
         raise MoodcError(f"temperature={temperature} is negative", hint="use 0 or more")
     return load_tuned(DEFAULT_MODEL_DIR).config(prompt, seed=seed, temperature=temperature)
+
+
+def has_artifact(path: Path = DEFAULT_MODEL_DIR) -> bool:
+    """Whether ``path`` holds a tuned head (both files); cheap, imports nothing heavy."""
+    return (path / HEAD_WEIGHTS).is_file() and (path / HEAD_META).is_file()
+
+
+def make_engine(path: Path = DEFAULT_MODEL_DIR) -> Callable[[Any], Any]:
+    """An engine for :data:`moodc.gen.engines.ENGINES`: ``GenRequest -> EngineResult``.
+
+    Loads the encoder and the head once (about 1 s), then each request costs one forward
+    pass of the prompt (0.05–0.3 s on 2 cores) and a few small matrix products.
+    """
+    from moodc.gen.engines import EngineResult
+
+    model = load_tuned(path)
+
+    def run(request: Any) -> Any:
+        config, provenance = model.document(request.prompt, seed=request.seed,
+                                            temperature=request.temperature,
+                                            explain=request.explain)
+        return EngineResult(config, provenance)
+
+    return run
