@@ -17,7 +17,9 @@ Timeline (all in samples, so the total is exact):
 Transitions: ``cut`` switches at the boundary (a 5 ms equal-power splice so it cannot click);
 ``crossfade`` is equal power (``sin``/``cos``) over the overlap; ``morph`` hands over through
 intermediate configs in which ordinal and numeric fields glide and each nominal field (layers,
-instruments, key) switches once — each step is crossfaded into the next.
+instruments, key) switches once — each step is crossfaded into the next. Voices entering by a
+crossfade or morph start on the previous section's bar grid (up to one bar of discarded
+pre-roll), so matching tempos keep their downbeats together through the overlap.
 """
 
 from __future__ import annotations
@@ -270,10 +272,17 @@ def _truncated_length(duration_s: float, *, total_n: int, sample_rate: int) -> i
 
 def _section_voices(score: Any, configs: list[Any], starts: list[int], lengths: list[int],
                     overlaps: list[int], *, sample_rate: int, seed: int) -> list[Voice]:
-    """One voice per section with its fades, plus bridge voices for morph transitions."""
+    """One voice per section with its fades, plus bridge voices for morph transitions.
+
+    A section entered by a crossfade or morph starts its stream up to one bar early (the
+    pre-roll is discarded) so that its bar grid lines up with the previous section's: when
+    the tempos match, downbeats coincide through the overlap instead of flamming.
+    """
     splice_n = max(1, to_samples(CUT_SPLICE_S, sample_rate=sample_rate))
     fade_ins: list[tuple[int, int] | None] = [None] * len(configs)
     fade_outs: list[tuple[int, int] | None] = [None] * len(configs)
+    prerolls = [0] * len(configs)
+    fields = [c.model_dump(mode="json") for c in configs]
     bridges: list[Voice] = []
     for i in range(1, len(configs)):
         kind = score.sections[i].transition.kind
@@ -286,41 +295,67 @@ def _section_voices(score: Any, configs: list[Any], starts: list[int], lengths: 
                 lengths[i] += half
                 lengths[i - 1] += half
             continue
+        grid = _BarGrid(starts[i - 1] - prerolls[i - 1], bar_n(fields[i - 1],
+                                                                sample_rate=sample_rate))
+        prerolls[i] = grid.preroll_to(starts[i], minimum_n=0)
         if kind == "morph":
             edges, steps = _morph_bridges(configs[i - 1], configs[i], start_n=starts[i],
                                           overlap_n=overlaps[i], sample_rate=sample_rate,
-                                          seed=child_seed(seed, 1, i), index=i)
+                                          seed=child_seed(seed, 1, i), index=i, grid=grid)
             bridges += steps
             fade_outs[i - 1], fade_ins[i] = edges
         else:
             fade_outs[i - 1] = (starts[i], overlaps[i])
             fade_ins[i] = (starts[i], overlaps[i])
-    voices = [Voice(score.sections[i].name or f"section {i}", configs[i].model_dump(mode="json"),
-                    child_seed(seed, 0, i), starts[i], lengths[i], 0, fade_ins[i], fade_outs[i])
+    voices = [Voice(score.sections[i].name or f"section {i}", fields[i], child_seed(seed, 0, i),
+                    starts[i], lengths[i], prerolls[i], fade_ins[i], fade_outs[i])
               for i in range(len(configs))]
     return sorted(voices + bridges, key=lambda v: v.start_n)
 
 
+def bar_n(fields: dict[str, Any], *, sample_rate: int) -> int:
+    """Samples per bar of a config (the synth's own tempo and meter reading)."""
+    from moodc.synth.controls import fields_to_controls
+
+    return max(1, to_samples(fields_to_controls(fields).bar_s, sample_rate=sample_rate))
+
+
+@dataclass(frozen=True)
+class _BarGrid:
+    """A section's bar grid on the timeline: stream origin and bar length, in samples."""
+
+    origin_n: int
+    bar_n: int
+
+    def preroll_to(self, start_n: int, *, minimum_n: int) -> int:
+        """Pre-roll (>= ``minimum_n``) that puts a stream starting at ``start_n`` on the grid."""
+        earliest = start_n - minimum_n
+        return minimum_n + (earliest - self.origin_n) % self.bar_n
+
+
 def _morph_bridges(a: Any, b: Any, *, start_n: int, overlap_n: int, sample_rate: int,
-                   seed: int, index: int
+                   seed: int, index: int, grid: _BarGrid
                    ) -> tuple[tuple[tuple[int, int], tuple[int, int]], list[Voice]]:
     """Bridge voices for a morph of ``overlap_n`` samples from ``a`` to ``b``.
 
     The overlap is split into ``m + 1`` equal slots for ``m`` intermediate configs; A fades
     out over the first slot, bridge ``k`` fades in over slot ``k-1`` and out over slot ``k``,
-    and B fades in over the last slot: a chain of equal-power crossfades.
+    and B fades in over the last slot: a chain of equal-power crossfades. Each bridge's
+    stream starts at least ``MORPH_PREROLL_S`` early (its reverb is running when it sounds),
+    on A's bar grid.
     """
     from moodc.tween import morph_path
 
     n_mid = int(min(MORPH_MAX_STEPS, max(1, round(overlap_n / sample_rate / MORPH_STEP_S))))
     path = morph_path(a, b, n_steps=n_mid + 2, seed=seed)[1:-1]
     edges = [start_n + (overlap_n * j) // (n_mid + 1) for j in range(n_mid + 2)]
-    preroll_n = to_samples(MORPH_PREROLL_S, sample_rate=sample_rate)
+    minimum_n = to_samples(MORPH_PREROLL_S, sample_rate=sample_rate)
     bridges = []
     for k, config in enumerate(path, start=1):
         lo, mid, hi = edges[k - 1], edges[k], edges[k + 1]
         bridges.append(Voice(f"morph {index}.{k}", config.model_dump(mode="json"),
-                             child_seed(seed, k), lo, hi - lo, preroll_n,
+                             child_seed(seed, k), lo, hi - lo,
+                             grid.preroll_to(lo, minimum_n=minimum_n),
                              (lo, mid - lo), (mid, hi - mid)))
     a_out = (edges[0], edges[1] - edges[0])
     b_in = (edges[-2], edges[-1] - edges[-2])

@@ -135,3 +135,20 @@ def test_absurd_config_durations_are_refused(bad: float) -> None:
     config = Config.model_validate({"version": 2})
     with pytest.raises(UsageError, match="--duration"):
         config_timeline(config, sample_rate=44100, seed=1, duration_s=bad, title="x")
+
+
+def test_entering_sections_and_bridges_start_on_the_previous_bar_grid() -> None:
+    from moodc.score import bar_n
+
+    timeline = _resolve(_score([_section(7.3), _section(6.1, "crossfade", 1.7, root="g"),
+                                {"duration": 6, "transition": {"kind": "morph", "length": 3},
+                                 "config": {"root": "d"}}]))
+    by_label = {v.label: v for v in timeline.voices}
+    bar = bar_n(by_label["section 0"].fields, sample_rate=44100)
+    origin = {name: v.start_n - v.preroll_n for name, v in by_label.items()}
+    assert origin["section 0"] == 0
+    for name in ("section 1", "section 2", "morph 2.1", "morph 2.2"):
+        assert origin[name] % bar == 0, name
+        assert 0 <= by_label[name].preroll_n
+    assert all(by_label[f"morph 2.{k}"].preroll_n >= 44100 for k in (1, 2, 3))
+    assert by_label["section 1"].preroll_n < bar
