@@ -31,13 +31,43 @@ TARGETS: dict[str, tuple[str, str, float, bool]] = {
     "help_s": ("whole process: moodc --help", "s", 0.3, False),
 }
 
-_RSS_CHILD = """
+#: Child prelude: its own peak RSS. VmHWM is the program's own high-water mark; ru_maxrss
+#: would include the parent's memory at fork time (Linux folds the pre-exec image into it).
+_PEAK_KB = """
 import resource, sys
+def peak_kb():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+_RSS_CHILD = _PEAK_KB + """
 from moodc.cli import cli
 try:
     cli(sys.argv[1:], prog_name="moodc", standalone_mode=False)
 finally:
-    sys.stderr.write("\\nMAXRSS_KB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    sys.stderr.write("\\nMAXRSS_KB=%d\\n" % peak_kb())
+"""
+
+#: The same long render with a synth stand-in that costs nothing: the pipeline's own memory
+#: (mixing, mastering, scratch, FLAC) apart from the synth's.
+_RSS_PIPELINE_CHILD = _PEAK_KB + """
+import numpy as np
+from pathlib import Path
+from moodc.render import render_file
+noise = (np.random.default_rng(0).standard_normal((2**17, 2)) * 0.1).astype(np.float32)
+def free(fields, *, duration_s, sample_rate, seed, block_s=8.0):
+    left = int(round(duration_s * sample_rate))
+    while left > 0:
+        yield noise[: min(left, noise.shape[0])]
+        left -= noise.shape[0]
+render_file(Path(sys.argv[1]), out=Path(sys.argv[2]), duration_s=float(sys.argv[3]),
+            force=True, stream_fn=free)
+sys.stderr.write("\\nMAXRSS_KB=%d\\n" % peak_kb())
 """
 
 
@@ -141,6 +171,8 @@ def _measure(configs: list[Path], *, duration_s: float, long_s: float,
             "render_60s_duration_s": duration_s,
             "help_s": _median_process_s(["--help"], runs=max(runs, 5)),
             "rss_long_mib": _child_rss_mib(configs[0], folder=folder, duration_s=long_s),
+            "rss_pipeline_mib": _child_rss_mib(configs[0], folder=folder, duration_s=long_s,
+                                               pipeline_only=True),
             "rss_long_duration_s": long_s,
         }
 
@@ -186,12 +218,21 @@ def _median_process_s(args: list[str], *, runs: int) -> float:
     return statistics.median(times)
 
 
-def _child_rss_mib(path: Path, *, folder: Path, duration_s: float) -> float:
+def _child_rss_mib(path: Path, *, folder: Path, duration_s: float,
+                   pipeline_only: bool = False) -> float:
     """Peak resident memory of a separate process rendering ``duration_s`` seconds."""
-    done = subprocess.run(
-        [sys.executable, "-c", _RSS_CHILD, "render", str(path), "--duration", str(duration_s),
-         "-o", str(folder / "long.flac"), "--force"],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if pipeline_only:
+        args = [_RSS_PIPELINE_CHILD, str(path), str(folder / "long.flac"), str(duration_s)]
+    else:
+        args = [_RSS_CHILD, "render", str(path), "--duration", str(duration_s), "-o",
+                str(folder / "long.flac"), "--force"]
+    done = subprocess.run([sys.executable, "-c", *args], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        from moodc.errors import MoodcError
+
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise MoodcError(f"the long-render child process failed: {last}")
     marker = [ln for ln in done.stderr.splitlines() if ln.startswith("MAXRSS_KB=")]
     return int(marker[-1].split("=")[1]) / 1024.0
 
@@ -216,6 +257,8 @@ def _print_table(results: dict[str, Any], *, load_avg: float | None) -> None:
                       "[green]yes[/]" if ok else "[red]no[/]")
     table.add_row("  mastering alone (zero-cost stand-in synth)",
                   f"{results['mastering_factor']:,.0f} x", "", "")
+    table.add_row("  peak RSS of the same long render, stand-in synth",
+                  f"{results['rss_pipeline_mib']:,.2f} MiB", "", "")
     for name, factor in results["per_example_factor"].items():
         table.add_row(f"  {name}", f"{factor:,.1f} x", "", "")
     Console().print(table)
