@@ -179,19 +179,22 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     shift = max(1, int(pluck_position * m))
     burst[shift:] -= burst[:-shift] * 0.9  # pick position comb: removes harmonics ~ 1/position
     burst *= np.hanning(m + 3).astype(np.float32) ** 0.25
+    burst -= burst.mean()  # no DC: the loop would keep it circulating as a slow offset
     y[: m + 3] = burst / np.float32(np.abs(burst).max() + 1e-9)  # unit-peak excitation
     # one period at a time for the first k periods, then k periods at a time using the
     # loop filter applied k times (taps convolved k-fold, delay k·m): the same recursion
     # with k times fewer Python iterations for high notes (short periods)
     k = max(1, min(6, 384 // m))
-    _ks_loop(y, taps * g, m, m + 2, min((k + 1) * m + 4, n_live))
-    if k > 1:
-        taps_k = np.array([1.0], dtype=np.float64)
-        for _ in range(k):
-            taps_k = np.convolve(taps_k, (taps * g).astype(np.float64))
-        _ks_loop(y, taps_k.astype(np.float32), k * m, min((k + 1) * m + 4, n_live), n_live)
-    else:
-        _ks_loop(y, taps * g, m, min((k + 1) * m + 4, n_live), n_live)
+    switch = min((k + 1) * m + 2 * k + 4, n_live)  # k-fold taps reach k·m + 2k back
+    _ks_loop(y, taps * g, m, m + 2, switch)
+    taps_k = np.array([1.0], dtype=np.float64)
+    for _ in range(k):
+        taps_k = np.convolve(taps_k, (taps * g).astype(np.float64))
+    _ks_loop(y, taps_k.astype(np.float32), k * m, switch, n_live)
+    # DC blocker (~15 Hz): the loop keeps the lowest frequencies longest, and without it
+    # near-DC noise from the burst would drift under the note
+    pole = 1.0 - 2 * np.pi * 15.0 / sample_rate
+    y = signal.lfilter([1.0, -1.0], [1.0, -pole], y).astype(np.float32)
     out = np.zeros(n_samples, dtype=np.float32)
     out[: min(n_samples, len(y))] = y[:n_samples]
     return out
@@ -794,6 +797,8 @@ def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: i
     n_release = max(int(voice.release_s * sample_rate), int(0.01 * sample_rate))
     n_gate = max(n_gate, int(0.005 * sample_rate))
     freq_hz = midi_to_hz(midi)
+    if freq_hz >= MAX_HARMONIC_FRACTION * sample_rate:
+        return np.zeros(stop - start, dtype=np.float32)  # above what this rate can carry
 
     def make(n: int) -> np.ndarray:
         return voice.tone(freq_hz, n_samples=n, sample_rate=sample_rate,
