@@ -28,7 +28,7 @@ def command() -> None:
     """
 
 
-@command.command("check")
+@command.command("check", short_help="Compare renders with golden/ (exit 1 on any change).")
 @_ONLY_OPTION
 @_ROOT_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -60,7 +60,7 @@ def check_command(only: tuple[str, ...], root: Path, fmt: str) -> None:
     sys.exit(1 if any(not r.ok for r in results) else 0)
 
 
-@command.command("update")
+@command.command("update", short_help="Re-record golden entries and say what changed.")
 @_ONLY_OPTION
 @_ROOT_OPTION
 @errors_to_exit
