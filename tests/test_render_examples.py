@@ -54,3 +54,15 @@ def test_same_pcm_in_two_processes_and_in_process(tmp_path: Path) -> None:
         hashes.append(_pcm_sha256(tmp_path / name))
     pcm, _, _ = render_pcm(load_document(score), base_dir=score.parent, duration_s=3)
     assert hashes[0] == hashes[1] == hashlib.sha256(pcm.tobytes()).hexdigest()
+
+
+@pytest.mark.parametrize("name", ["indian-wedding", "8bit-adventure"])
+def test_transient_heavy_examples_stay_under_the_ceiling_at_48k_24bit(name: str) -> None:
+    """Drum transients are where a short true-peak interpolator under-reads (seen at 48 kHz)."""
+    path = ROOT / "examples" / f"{name}.yaml"
+    pcm, _, _ = render_pcm(load_document(path), base_dir=path.parent, duration_s=6.0,
+                           sample_rate=48000, bit_depth=24)
+    audio = pcm_to_float(pcm, bit_depth=24)
+    true_peak = 20 * math.log10(np.abs(signal.resample_poly(audio, 4, 1, axis=0)).max())
+    assert true_peak <= -1.0
+    assert abs(pyln.Meter(48000).integrated_loudness(audio) - -14.0) <= 0.5
