@@ -439,3 +439,13 @@ def test_extreme_pitches_render_bounded_and_alias_free(instrument: str, sample_r
             if midi == 108.0 and len(below) and not plucked:
                 share = float(np.sum(below**2) / np.sum(spectrum**2))
                 assert share < 0.01, (instrument, share)  # < -20 dB of the note's energy
+
+
+def test_stereo_labels_widen_step_by_step() -> None:
+    """Inter-channel correlation falls with every stereo label (mono = 1 exactly)."""
+    corr = []
+    for label in vocab.ORDINAL_LABELS["stereo"]:
+        x = render_config({**FULL, "stereo": label}, duration_s=3.0, sample_rate=SR, seed=1)
+        corr.append(float(np.corrcoef(x[:, 0], x[:, 1])[0, 1]))
+    assert corr[0] == pytest.approx(1.0)
+    assert all(b < a - 0.01 for a, b in zip(corr, corr[1:])), corr
