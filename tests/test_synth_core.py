@@ -471,3 +471,20 @@ def test_identical_audio_in_separate_processes() -> None:
                              capture_output=True, text=True)
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+def test_envelope_slices_match_the_whole_envelope() -> None:
+    """Notes are enveloped slice by slice (block by block); any slice must equal the same
+    samples of the whole envelope, which starts and ends at exactly zero."""
+    from moodc.synth.voices import adsr
+
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        gate, release = int(rng.integers(1, 5000)), int(rng.integers(1, 3000))
+        kw = dict(n_gate=gate, n_release=release, attack_n=int(rng.integers(0, 3000)),
+                  decay_n=int(rng.integers(0, 3000)), sustain=float(rng.random()))
+        whole = adsr(**kw)
+        assert whole[0] == 0.0 and whole[-1] == 0.0
+        a = int(rng.integers(0, gate + release))
+        b = int(rng.integers(a, gate + release + 1))
+        np.testing.assert_allclose(adsr(**kw, start=a, stop=b), whole[a:b], atol=1e-6)

@@ -635,9 +635,28 @@ def adsr(*, n_gate: int, n_release: int, attack_n: int, decay_n: int,
     stop = n_total if stop is None else stop
     xs, ys = _adsr_points(n_gate=n_gate, n_release=n_release, attack_n=attack_n,
                           decay_n=decay_n, sustain=sustain)
-    if len(xs) >= 4 and start >= xs[2] and stop <= n_gate:
-        return np.full(stop - start, ys[2], dtype=np.float32)
-    return np.interp(np.arange(start, stop), xs, ys).astype(np.float32)
+    # piecewise: flat stretches are one fill, ramps one affine pass (np.interp would
+    # binary-search every sample of long sustains)
+    out = np.empty(stop - start, dtype=np.float32)
+    edges = [int(np.ceil(x)) for x in xs[:-1]] + [n_total]
+    edges[0] = 0
+    for i in range(len(xs) - 1):
+        a, b = max(edges[i], start), min(edges[i + 1], stop)
+        if a >= b:
+            continue
+        x0, x1, y0, y1 = xs[i], xs[i + 1], ys[i], ys[i + 1]
+        if y0 == y1 or x1 == x0:
+            out[a - start: b - start] = y0 if x1 != x0 else y1
+        else:
+            slope = (y1 - y0) / (x1 - x0)
+            ramp = np.arange(a, b, dtype=np.float64)
+            ramp -= x0
+            ramp *= slope
+            ramp += y0
+            out[a - start: b - start] = ramp
+    if stop == n_total:
+        out[-1] = 0.0  # exactly zero at the end, whatever the rounding of the ramp
+    return out
 
 
 #: Raw tones are synthesized for at most this long. Longer sustained notes loop the tone's
