@@ -39,7 +39,7 @@ TEXTURE_BANDS: dict[str, tuple[tuple[str, float, float], ...]] = {
 }
 
 
-FRAME_N = 8192  # textures are generated in fixed frames so block size never changes them
+FRAME_N = 16384  # textures are generated in fixed frames so block size never changes them
 
 
 class Texture:
