@@ -220,14 +220,25 @@ def compare_pcm(new: np.ndarray, golden: np.ndarray, *, bit_depth: int,
 # ------------------------------------------------------------------------------------------
 
 def discover_cases(root: Path) -> list[Case]:
-    """Every example (``examples/*.yaml``) and coverage config (``golden/configs/*.yaml``)."""
-    cases = [Case(p.stem, p.relative_to(root).as_posix(), DEFAULT_DURATION_S)
-             for p in sorted((root / "examples").glob("*.yaml"))]
+    """Every example (``examples/**/*.yaml``) and coverage config (``golden/configs/*.yaml``).
+
+    An example in a subfolder is named by its path: ``examples/palettes/x.yaml`` is
+    ``palettes-x``.
+    """
+    examples = root / "examples"
+    cases = [Case(_example_name(p.relative_to(examples)), p.relative_to(root).as_posix(),
+                  DEFAULT_DURATION_S)
+             for p in sorted(examples.rglob("*.yaml"))]
     for path in sorted((root / "golden" / "configs").glob("*.yaml")):
         name = COVERAGE_PREFIX + path.stem
         cases.append(Case(name, path.relative_to(root).as_posix(),
                           DURATION_OVERRIDES_S.get(name, DEFAULT_DURATION_S)))
     return cases
+
+
+def _example_name(relative: Path) -> str:
+    """``calm.yaml`` → ``calm``; ``palettes/calm.yaml`` → ``palettes-calm``."""
+    return "-".join(relative.with_suffix("").parts)
 
 
 def load_manifest(golden_dir: Path) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from moodc.config.io import load_document
 from moodc.render import render_pcm
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+EXAMPLES = sorted((ROOT / "examples").rglob("*.yaml"))
 SHORT_S = 4.0
 
 
@@ -27,7 +27,8 @@ def test_there_are_examples_to_check() -> None:
     assert len(EXAMPLES) >= 5
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("path", EXAMPLES,
+                         ids=[p.relative_to(ROOT / "examples").as_posix() for p in EXAMPLES])
 def test_example_is_at_target_loudness_under_the_true_peak_ceiling(path: Path) -> None:
     pcm, timeline, stats = render_pcm(load_document(path), base_dir=path.parent,
                                       duration_s=SHORT_S)
