@@ -17,6 +17,7 @@ for), so a cache can extend them and streaming in blocks gives identical audio.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -47,8 +48,18 @@ def _noise(name: str, n_samples: int) -> np.ndarray:
     Instrument noise (breath, excitation) is part of the *timbre*, not of the performance, so
     it is the same every time; the performance randomness comes from the seeded layers.
     """
+    size = 1 << max(int(n_samples - 1).bit_length(), 12)
+    return _noise_table(name, size)[:n_samples]
+
+
+@functools.lru_cache(maxsize=32)
+def _noise_table(name: str, size: int) -> np.ndarray:
+    """The first ``size`` samples of ``name``'s noise (a pure function, memoised: the same
+    generator always yields the same prefix, so a longer table extends a shorter one)."""
     rng = np.random.default_rng(zlib.crc32(name.encode()))
-    return rng.standard_normal(n_samples).astype(np.float32)
+    table = rng.standard_normal(size).astype(np.float32)
+    table.flags.writeable = False
+    return table
 
 
 def harmonic_table(amps: np.ndarray, *, phases: np.ndarray | None = None) -> np.ndarray:
@@ -173,7 +184,7 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     g = np.float32(10.0 ** (-3.0 * period / (decay_s * sample_rate)))
     n_live = min(n_samples, int(decay_s * 1.6 * sample_rate) + m + 3)  # beyond: < -80 dB
     y = np.zeros(max(n_live, m + 3), dtype=np.float32)
-    burst = _noise(name, m + 3)
+    burst = _noise(name, m + 3).copy()
     sos = signal.butter(2, min(cutoff_hz, 0.45 * sample_rate), fs=sample_rate, output="sos")
     burst = signal.sosfilt(sos, burst).astype(np.float32)
     shift = max(1, int(pluck_position * m))
@@ -578,6 +589,11 @@ class Instrument:
     gain: float
     percussive: bool = False
 
+    @property
+    def glides(self) -> bool:
+        """Whether the voice can bend pitch (struck and plucked voices cannot)."""
+        return not self.percussive
+
 
 #: Instrument name → voice. Gains roughly level-match the voices by ear/RMS.
 INSTRUMENT_VOICES: dict[str, Instrument] = {
@@ -816,6 +832,7 @@ def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: i
     n_release = max(int(voice.release_s * sample_rate), int(0.01 * sample_rate))
     n_gate = max(n_gate, int(0.005 * sample_rate))
     freq_hz = midi_to_hz(midi)
+    glide_st = glide_st if voice.glides else 0.0  # one cache entry, not one per slide
     if freq_hz >= MAX_HARMONIC_FRACTION * sample_rate:
         return np.zeros(stop - start, dtype=np.float32)  # above what this rate can carry
 
