@@ -761,8 +761,11 @@ class RawTone:
         if self.percussive:
             return out  # faded to zero at the cap, silent after
         loop = self._loop()
-        idx = (np.arange(start + head, stop) - self.loop_start) % len(loop)
-        out[head:] = loop[idx]
+        pos, i = (start + head - self.loop_start) % len(loop), head
+        while i < len(out):  # copy whole runs of the loop, wrapping as often as needed
+            take = min(len(loop) - pos, len(out) - i)
+            out[i: i + take] = loop[pos: pos + take]
+            i, pos = i + take, 0
         return out
 
 
