@@ -52,8 +52,9 @@ def _render(cfg: dict[str, Any], duration_s: float = DURATION_S) -> np.ndarray:
 
 
 def _diff_db(a: np.ndarray, b: np.ndarray) -> float:
-    ref = max(np.sqrt(np.mean(a.astype(np.float64) ** 2)), np.sqrt(np.mean(b.astype(np.float64) ** 2)))
-    diff = np.sqrt(np.mean((a.astype(np.float64) - b) ** 2))
+    a, b = a.astype(np.float64), b.astype(np.float64)
+    ref = max(np.sqrt(np.mean(a**2)), np.sqrt(np.mean(b**2)))
+    diff = np.sqrt(np.mean((a - b) ** 2))
     return 20 * np.log10(diff / ref + 1e-20)
 
 

@@ -186,5 +186,8 @@ def lfo(t_s: np.ndarray, *, rate_hz: float, chaotic: bool, phase: float = 0.0) -
     w = (2.0 * np.pi * rate_hz * t_s).astype(np.float32)
     if not chaotic:
         return np.sin(w + np.float32(phase))
-    return (np.sin(w + np.float32(phase)) + np.float32(0.7) * np.sin(np.float32(1.618) * w + np.float32(1.3 + phase))
-            + np.float32(0.5) * np.sin(np.float32(2.414) * w + np.float32(2.1 + phase))) / np.float32(2.2)
+    out = np.sin(w + np.float32(phase))
+    for ratio, gain, offset in ((1.618, 0.7, 1.3), (2.414, 0.5, 2.1)):
+        out += np.float32(gain) * np.sin(np.float32(ratio) * w + np.float32(offset + phase))
+    out /= np.float32(2.2)
+    return out

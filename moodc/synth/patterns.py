@@ -346,7 +346,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
     for b in range(n_bars):
         for sound, pattern in lanes.items():
             for k in range(per_bar):
-                pos = (b * per_bar + k) % len(pattern) if len(pattern) > per_bar else k % len(pattern)
+                cyclic = len(pattern) > per_bar  # long cycles (teental) run across bars
+                pos = (b * per_bar + k if cyclic else k) % len(pattern)
                 ch = pattern[pos]
                 if ch == ".":
                     continue
