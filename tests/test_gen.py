@@ -309,8 +309,8 @@ def test_chain_schedule_also_gives_valid_configs(decoder):
 
 
 def test_batch_decoding_equals_one_prompt_at_a_time(decoder):
-    prompts = ["arabian nights", "rainy night in tokyo", "8-bit boss fight"]
-    together = decoder.decode_many(prompts, group_size=3)
+    prompts = ["arabian nights", "8-bit boss fight"]
+    together = decoder.decode_many(prompts, group_size=2)
     for prompt, result in zip(prompts, together):
         assert result.values == decoder.decode(prompt).values
 

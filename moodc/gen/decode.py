@@ -47,6 +47,11 @@ Schedule = Literal["chain", "parallel"]
 
 #: Longest free-text justification, in tokens (each costs one ~50-100 ms forward on CPU).
 MAX_JUSTIFICATION_TOKENS = 48
+#: CTRL-style repetition penalty on tokens already in the justification: the 135M base
+#: model otherwise loops ("a night of the night of the night ...").
+JUSTIFICATION_REPEAT_PENALTY = 1.3
+#: After this many tokens, a sentence end also stops the justification (one sentence).
+JUSTIFICATION_MIN_TOKENS = 8
 
 
 @dataclass(frozen=True)
@@ -292,12 +297,21 @@ class Decoder:
             cache = extend_cache(cache, new_kv)
             timings.n_forwards += 1
             timings.n_tokens += len(tokens)
-            token = int(mx.argmax(hidden[-1] @ self.model.lm_head.T).item())
-            if token in self.eos_ids or "\n" in self.tokenizer.decode([token]):
+            logits = hidden[-1] @ self.model.lm_head.T
+            if out:
+                seen = mx.array(sorted(set(out)), dtype=mx.int32)
+                row = logits[seen]
+                logits[seen] = mx.where(row > 0, row / JUSTIFICATION_REPEAT_PENALTY,
+                                        row * JUSTIFICATION_REPEAT_PENALTY)
+            token = int(mx.argmax(logits).item())
+            piece = self.tokenizer.decode([token])
+            if token in self.eos_ids or "\n" in piece:
                 unread = []
                 break
             out.append(token)
             tokens = unread = [token]
+            if len(out) >= JUSTIFICATION_MIN_TOKENS and piece.rstrip().endswith((".", "!", "?")):
+                break
         text = " ".join(self.tokenizer.decode(out).split())[:MAX_JUSTIFICATION_CHARS]
         return (text or None), cache, unread + [self.newline_id]
 
