@@ -488,3 +488,13 @@ def test_envelope_slices_match_the_whole_envelope() -> None:
         a = int(rng.integers(0, gate + release))
         b = int(rng.integers(a, gate + release + 1))
         np.testing.assert_allclose(adsr(**kw, start=a, stop=b), whole[a:b], atol=1e-6)
+
+
+def test_every_density_changes_the_sound_even_with_few_layers() -> None:
+    """Only a pad: the layers higher densities would add are all ``none``, yet each density
+    still sounds different (the pad thickens)."""
+    renders = [render_config(_cfg(density=d, layers={"pad": "warm"}), duration_s=2.0,
+                             sample_rate=SR, seed=1) for d in range(1, 7)]
+    for i, a in enumerate(renders):
+        for b in renders[i + 1:]:
+            assert np.sqrt(np.mean((a - b) ** 2)) > 0.01 * np.sqrt(np.mean(a**2))

@@ -168,6 +168,17 @@ PAD_STYLES: dict[str, tuple[int, int, float, float, bool, float]] = {
 }
 
 
+#: Density thickens the pad one doubling per step (voice index in the voicing, octave shift),
+#: so every density value changes the sound even when the layers it adds are ``none``.
+PAD_DOUBLINGS: dict[int, tuple[int, int]] = {
+    2: (0, -1),   # the bottom note an octave down
+    3: (-1, 1),   # the top note an octave up
+    4: (1, 1),    # the second note an octave up
+    5: (0, 1),    # the bottom note an octave up
+    6: (-1, 2),   # the top note two octaves up: air
+}
+
+
 def _tanpura(ctl: Controls, chords: list[Chord], n_beats: float, instrument: str) -> list[Note]:
     """Tanpura cycle Pa-Sa'-Sa'-Sa (fifth, upper tonic twice, low tonic), each string left
     ringing: a drone on the tonic whatever the chord, plucked once per beat."""
@@ -188,8 +199,8 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
               instrument: str) -> list[Note]:
     """Pad chords: each chord voiced close to the previous one in the style's register.
 
-    Density 5 and 6 thicken the pad (a doubled root below, then the top note an octave up),
-    so every density step changes the sound even when the extra layers are ``none``.
+    Each density step adds one soft octave doubling (:data:`PAD_DOUBLINGS`), so every
+    density value changes the sound even when the layers it would add are ``none``.
     """
     if style == "tanpura":
         return _tanpura(ctl, chords, n_beats, instrument)
@@ -204,11 +215,8 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
         else:
             voicing = voice_chord(c, low_midi=low, high_midi=high, previous=previous)
             previous = voicing
-        extra = []
-        if ctl.density >= 5:
-            extra.append(voicing[0] - 12)
-        if ctl.density >= 6:
-            extra.append(voicing[-1] + 12)
+        extra = [voicing[k] + 12 * octave
+                 for d, (k, octave) in PAD_DOUBLINGS.items() if ctl.density >= d]
         if style == "cinematic":
             extra.append(low - 12 + (c.root_pc - low) % 12)
         pitches = list(voicing) + extra
