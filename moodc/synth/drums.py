@@ -103,7 +103,7 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     "brush_tap": lambda sr: noise("brush_tap", low_hz=2500, high_hz=9000, decay_s=0.05,
                                   attack_s=0.004, sample_rate=sr) * 0.35,
     "brush_swish": lambda sr: noise("brush_swish", low_hz=2000, high_hz=8000, decay_s=0.12,
-                                    attack_s=0.09, sample_rate=sr, dur_s=0.8) * 0.3,
+                                    attack_s=0.09, sample_rate=sr, dur_s=0.8) * 0.16,
     "heart": lambda sr: membrane(f_start_hz=70, f_end_hz=40, sweep_s=0.05, decay_s=0.09,
                                  sample_rate=sr),
     "chip_kick": lambda sr: np.sign(membrane(f_start_hz=400, f_end_hz=60, sweep_s=0.02,

@@ -27,7 +27,7 @@ from moodc.synth.voices import NoteCache, note_length, note_slice
 #: Mix level of each layer (linear) before effects; chosen so the default config lands
 #: around -18 LUFS un-mastered with peaks well under 1.
 LAYER_GAIN: dict[str, float] = {
-    "bass": 0.32, "pad": 0.26, "melody": 0.5, "rhythm": 0.45, "texture": 0.09, "accent": 0.3,
+    "bass": 0.32, "pad": 0.26, "melody": 0.5, "rhythm": 0.45, "texture": 0.12, "accent": 0.3,
 }
 #: How much of each layer goes to the echo and reverb sends.
 ECHO_SEND: dict[str, float] = {
