@@ -15,6 +15,7 @@ import numpy as np
 from moodc.synth.controls import Controls
 from moodc.synth.events import Note
 from moodc.synth.theory import Chord, chord_at, scale_pitches
+from moodc.synth.voices import INSTRUMENT_VOICES
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,8 @@ def _phrase_notes(ctl: Controls, style: MelodyStyle, figure: list[tuple[int, int
         note = Note((start_beat + onset) * ctl.beat_s, max(length, step * 0.5) * ctl.beat_s,
                     float(pitches[idx]), float(min(velocity, 1.0)), instrument, pan=-0.15)
         kind = kinds[int(rng.choice(len(kinds), p=weights / weights.sum()))]
+        if kind == "slide" and not INSTRUMENT_VOICES[instrument].glides:
+            kind = "grace"  # a plucked or struck voice cannot bend: it flicks a grace note
         if ornament():
             prev = out[-1].midi if out else previous_midi
             out += _ornament(note, beat_s=ctl.beat_s, pitches=pitches, index=idx,
