@@ -168,14 +168,16 @@ PAD_STYLES: dict[str, tuple[int, int, float, float, bool, float]] = {
 }
 
 
-#: Density thickens the pad one doubling per step (voice index in the voicing, octave shift),
-#: so every density value changes the sound even when the layers it adds are ``none``.
-PAD_DOUBLINGS: dict[int, tuple[int, int]] = {
-    2: (0, -1),   # the bottom note an octave down
-    3: (-1, 1),   # the top note an octave up
-    4: (1, 1),    # the second note an octave up
-    5: (0, 1),    # the bottom note an octave up
-    6: (-1, 2),   # the top note two octaves up: air
+#: Soft octave doublings of the pad per density, as (voice index in the voicing, octave
+#: shift): each density has its own set, so every density value changes the sound even when
+#: the layers it would add are ``none``, and the pad never grows past three extra voices.
+PAD_DOUBLINGS: dict[int, tuple[tuple[int, int], ...]] = {
+    1: (),
+    2: ((0, -1),),                      # the bottom note an octave down
+    3: ((-1, 1),),                      # the top note an octave up
+    4: ((1, 1),),                       # the second note an octave up
+    5: ((0, -1), (-1, 1)),              # both
+    6: ((0, -1), (-1, 1), (-1, 2)),     # and air two octaves up
 }
 
 
@@ -199,7 +201,7 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
               instrument: str) -> list[Note]:
     """Pad chords: each chord voiced close to the previous one in the style's register.
 
-    Each density step adds one soft octave doubling (:data:`PAD_DOUBLINGS`), so every
+    Each density has its own soft octave doublings (:data:`PAD_DOUBLINGS`), so every
     density value changes the sound even when the layers it would add are ``none``.
     """
     if style == "tanpura":
@@ -215,8 +217,7 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
         else:
             voicing = voice_chord(c, low_midi=low, high_midi=high, previous=previous)
             previous = voicing
-        extra = [voicing[k] + 12 * octave
-                 for d, (k, octave) in PAD_DOUBLINGS.items() if ctl.density >= d]
+        extra = [voicing[k] + 12 * octave for k, octave in PAD_DOUBLINGS[ctl.density]]
         if style == "cinematic":
             extra.append(low - 12 + (c.root_pc - low) % 12)
         pitches = list(voicing) + extra
