@@ -498,3 +498,13 @@ def test_every_density_changes_the_sound_even_with_few_layers() -> None:
     for i, a in enumerate(renders):
         for b in renders[i + 1:]:
             assert np.sqrt(np.mean((a - b) ** 2)) > 0.01 * np.sqrt(np.mean(a**2))
+
+
+@pytest.mark.parametrize("bad,field", [
+    ({"tempo": "ludicrous"}, "tempo"), ({"layers": {"rhythm": "polka"}}, "layers.rhythm"),
+    ({"instruments": {"lead": "kazoo"}}, "instruments.lead"),
+    ({"composition": {"swing": "lots"}}, "composition.swing"), ({"density": 9}, "density"),
+])
+def test_unknown_labels_are_named_in_the_error(bad: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValueError, match=field.replace(".", r"\.")):
+        render_config(bad, duration_s=0.5, sample_rate=SR, seed=0)

@@ -95,6 +95,15 @@ class Controls:
         return self.beat_s * self.beats_per_bar
 
 
+def _pick(table: Mapping[Any, Any], value: Any, field: str) -> Any:
+    """``table[value]``, or a ValueError naming the field, the value and what is allowed."""
+    try:
+        return table[value]
+    except (KeyError, TypeError):
+        allowed = ", ".join(str(k) for k in table)
+        raise ValueError(f"{field}={value!r} is not a known value (allowed: {allowed})") from None
+
+
 def _merged(fields: Mapping[str, Any]) -> dict[str, Any]:
     """``fields`` over the defaults, one level deep for the nested groups."""
     out = dict(DEFAULT_FIELDS)
@@ -110,19 +119,19 @@ def _composition(comp: Mapping[str, Any]) -> Composition:
     """Composition labels → probabilities and bar counts (vocab tables)."""
     low, high = int(comp["register_low"]), int(comp["register_high"])
     return Composition(
-        note_prob=vocab.MELODY_DENSITY_PROB[comp["melody_density"]],
-        syncopation_prob=vocab.SYNCOPATION_PROB[comp["syncopation"]],
-        swing_ratio=vocab.SWING_RATIO[comp["swing"]],
+        note_prob=_pick(vocab.MELODY_DENSITY_PROB, comp["melody_density"], "composition.melody_density"),
+        syncopation_prob=_pick(vocab.SYNCOPATION_PROB, comp["syncopation"], "composition.syncopation"),
+        swing_ratio=_pick(vocab.SWING_RATIO, comp["swing"], "composition.swing"),
         phrase_bars=int(comp["phrase_bars"]),
-        step_prob=vocab.LEAPS_STEP_PROB[comp["leaps"]],
+        step_prob=_pick(vocab.LEAPS_STEP_PROB, comp["leaps"], "composition.leaps"),
         register_low=min(low, high),
         register_high=max(low, high),
         harmony=str(comp["harmony"]),
-        chord_bars=vocab.CHORD_RATE_BARS[comp["chord_rate"]],
+        chord_bars=_pick(vocab.CHORD_RATE_BARS, comp["chord_rate"], "composition.chord_rate"),
         extensions=str(comp["extensions"]),
-        ornament_prob=vocab.ORNAMENT_PROB[comp["ornament"]],
-        motif_prob=vocab.MOTIF_REPEAT_PROB[comp["motif_repeat"]],
-        cadence_prob=vocab.CADENCE_TONIC_PROB[comp["cadence"]],
+        ornament_prob=_pick(vocab.ORNAMENT_PROB, comp["ornament"], "composition.ornament"),
+        motif_prob=_pick(vocab.MOTIF_REPEAT_PROB, comp["motif_repeat"], "composition.motif_repeat"),
+        cadence_prob=_pick(vocab.CADENCE_TONIC_PROB, comp["cadence"], "composition.cadence"),
         tension=str(comp["tension"]),
         labels=tuple(sorted((k, comp[k]) for k in comp)),
     )
@@ -144,16 +153,21 @@ def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
 
     Raises
     ------
-    KeyError
-        When a label is not in the vocabulary (the document model rejects those first).
+    ValueError
+        When a label is not in the vocabulary (the document model rejects those first),
+        naming the field, the value and the allowed values.
     """
     f = _merged(fields)
-    bpm = float(f["bpm"]) if f.get("bpm") else vocab.TEMPO_BPM[f["tempo"]]
-    beats_per_bar, division = vocab.METER_BEATS[f["meter"]]
+    bpm = float(f["bpm"]) if f.get("bpm") else _pick(vocab.TEMPO_BPM, f["tempo"], "tempo")
+    beats_per_bar, division = _pick(vocab.METER_BEATS, f["meter"], "meter")
     # a 6/8 "beat" is a dotted quarter: three eighths at the eighth-note tempo ``bpm``
     beat_s = 60.0 / bpm * (1.5 if division == 3 else 1.0)
     density = int(f["density"])
-    gate = vocab.DENSITY_LAYERS[density]
+    gate = _pick(vocab.DENSITY_LAYERS, density, "density")
+    for layer in vocab.LAYERS:
+        _pick({k: k for k in vocab.LAYER_STYLES[layer]}, f["layers"][layer], f"layers.{layer}")
+    for role in ("lead", "pad", "bass"):
+        _pick({k: k for k in vocab.INSTRUMENTS}, f["instruments"][role], f"instruments.{role}")
     styles = {layer: (f["layers"][layer] if layer in gate else "none")
               for layer in vocab.LAYERS}
     return Controls(
@@ -161,21 +175,21 @@ def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
         beat_s=beat_s,
         beats_per_bar=beats_per_bar,
         beat_division=division,
-        root_pc=vocab.ROOT_SEMITONE[f["root"]],
+        root_pc=_pick(vocab.ROOT_SEMITONE, f["root"], "root"),
         mode=str(f["mode"]),
-        scale=tuple(vocab.MODE_INTERVALS[f["mode"]]),
-        cutoff_scale=vocab.BRIGHTNESS_CUTOFF_SCALE[f["brightness"]],
-        tilt_db=vocab.BRIGHTNESS_TILT_DB[f["brightness"]],
-        rt60_s=vocab.SPACE_RT60_S[f["space"]],
-        reverb_wet=vocab.SPACE_WET[f["space"]],
-        echo_feedback=vocab.ECHO_FEEDBACK[f["echo"]],
-        echo_wet=vocab.ECHO_WET[f["echo"]],
-        lfo_hz=vocab.MOTION_LFO_HZ[f["motion"]],
-        lfo_depth=vocab.MOTION_DEPTH[f["motion"]],
+        scale=tuple(_pick(vocab.MODE_INTERVALS, f["mode"], "mode")),
+        cutoff_scale=_pick(vocab.BRIGHTNESS_CUTOFF_SCALE, f["brightness"], "brightness"),
+        tilt_db=_pick(vocab.BRIGHTNESS_TILT_DB, f["brightness"], "brightness"),
+        rt60_s=_pick(vocab.SPACE_RT60_S, f["space"], "space"),
+        reverb_wet=_pick(vocab.SPACE_WET, f["space"], "space"),
+        echo_feedback=_pick(vocab.ECHO_FEEDBACK, f["echo"], "echo"),
+        echo_wet=_pick(vocab.ECHO_WET, f["echo"], "echo"),
+        lfo_hz=_pick(vocab.MOTION_LFO_HZ, f["motion"], "motion"),
+        lfo_depth=_pick(vocab.MOTION_DEPTH, f["motion"], "motion"),
         chaotic=f["motion"] == vocab.ORDINAL_LABELS["motion"][-1],
-        width=vocab.STEREO_WIDTH[f["stereo"]],
-        timing_sd_s=vocab.HUMAN_TIMING_MS[f["human"]] / 1000.0,
-        velocity_sd=vocab.HUMAN_VELOCITY[f["human"]],
+        width=_pick(vocab.STEREO_WIDTH, f["stereo"], "stereo"),
+        timing_sd_s=_pick(vocab.HUMAN_TIMING_MS, f["human"], "human") / 1000.0,
+        velocity_sd=_pick(vocab.HUMAN_VELOCITY, f["human"], "human"),
         density=density,
         styles=styles,
         instruments=dict(f["instruments"]),
