@@ -375,6 +375,19 @@ def test_explain_writes_a_short_justification(decoder):
                                             and "\n" not in config.justification)
 
 
+def test_base_engine_is_calibrated_with_a_saved_baseline_and_the_training_prior(decoder):
+    baseline, prior = decoder.calibration()
+    assert decoder._calibration_path().is_file()  # saved: later processes skip 3 decodes
+    assert set(baseline) == set(prior) == {f.key for f in decoder.fields}
+    assert all(math.isfinite(x) for row in baseline.values() for x in row.values())
+    rhythm = prior["layers.rhythm"]
+    assert max(rhythm, key=rhythm.get) != min(rhythm, key=rhythm.get)  # not uniform
+    from moodc.gen.prior import combine
+
+    assert combine({"a": -1.0, "b": -2.0}, baseline={"a": -1.0, "b": -3.0},
+                   prior={"a": 0.0, "b": -0.1}, model_weight=0.5) == {"a": 0.0, "b": 0.4}
+
+
 def test_default_engine_is_base_until_a_tuned_artifact_ships():
     from moodc.gen.engines import resolve_engine, tuned_artifact_dir
 

@@ -2,7 +2,7 @@
 
 A reduced field set keeps this to a couple of minutes of CPU, but every prompt takes the full
 path: cleaning, tokenizing and truncation, a real forward pass with tree attention, trie
-scoring with the cross-field rule (``register_high`` ≥ ``register_low``), and the pydantic +
+scoring with the base engine's calibration and the cross-field rule (``register_high`` ≥ ``register_low``), and the pydantic +
 JSON Schema re-validation that ``generate`` applies. An unreadable prompt must be a
 UsageError, never a traceback or an invalid config.
 """
@@ -54,7 +54,7 @@ def fuzz_decoder():
     from moodc.gen.fields import config_fields
 
     fields = [f for f in config_fields() if f.key in FUZZ_FIELDS]
-    return Decoder(ensure_model().path, fields=fields, max_prompt_tokens=8)
+    return Decoder(ensure_model().path, fields=fields, max_prompt_tokens=8, calibrate=True)
 
 
 def test_random_prompts_always_give_valid_configs_or_a_clear_error(fuzz_decoder):

@@ -28,6 +28,8 @@ How it works (measured choices, see ``benchmarks/bench_gen.py``):
 
 from __future__ import annotations
 
+import json
+import os
 import time
 import zlib
 from collections.abc import Mapping, Sequence
@@ -40,6 +42,7 @@ import numpy as np
 from moodc.gen import prompt as fmt
 from moodc.gen.blas import import_mlx_core
 from moodc.gen.fields import FieldSpec, allowed_values, config_fields, value_to_text
+from moodc.gen.prior import CONTENT_FREE_PROMPTS, Scores, combine, training_prior
 from moodc.gen.model import KVCache, Llama, extend_cache, forward, load_llama
 from moodc.vocab import MAX_JUSTIFICATION_CHARS
 
@@ -183,10 +186,12 @@ class Decoder:
     def __init__(self, model_dir: Path, *, fields: Sequence[FieldSpec] | None = None,
                  extra_weights: dict[str, Any] | None = None,
                  max_prompt_tokens: int = fmt.MAX_PROMPT_TOKENS,
-                 schedule: Schedule = "parallel") -> None:
+                 schedule: Schedule = "parallel", calibrate: bool = False) -> None:
         from tokenizers import Tokenizer
 
         self.schedule: Schedule = schedule
+        self.model_dir = model_dir
+        self.calibrate = calibrate
         self.mx = import_mlx_core()
         self.model: Llama = load_llama(model_dir, extra_weights=extra_weights)
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
@@ -200,6 +205,7 @@ class Decoder:
         self.full_tries = {f.key: self._trie(f, f.values) for f in self.fields}
         self._prefix_ids = self.encode(fmt.CHAT_PREFIX)
         self._prefix_cache: KVCache | None = None
+        self._calibration: tuple[Scores, Scores] | None = None  # (baseline, prior)
 
     # -- tokens ---------------------------------------------------------------------------
     def encode(self, text: str) -> list[int]:
@@ -352,11 +358,67 @@ class Decoder:
         timings.fields_s = time.perf_counter() - t_fields
         return Decoded(values, justification, timings, scores)
 
+    # -- calibration (see moodc.gen.prior) --------------------------------------------------
+    def _calibration_path(self) -> Path:
+        """Where the content-free baseline is kept: beside the weights, keyed by the format."""
+        import hashlib
+
+        key = json.dumps([fmt.SYSTEM_PROMPT, CONTENT_FREE_PROMPTS, self.max_prompt_tokens,
+                          [(f.display, [value_to_text(v) for v in f.values]) for f in self.fields]])
+        return self.model_dir / f"calibration-{hashlib.sha1(key.encode()).hexdigest()[:16]}.json"
+
+    def _baseline(self) -> Scores:
+        """Mean raw scores over content-free prompts (read from disk, else computed and saved)."""
+        path = self._calibration_path()
+        try:
+            stored = json.loads(path.read_text())
+            return {f.key: {v: float(s) for v, s in zip(f.values, stored[f.key])}
+                    for f in self.fields}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        runs = [self._raw_scores(p) for p in CONTENT_FREE_PROMPTS]
+        baseline = {f.key: {v: float(np.mean([r[f.key][v] for r in runs])) for v in f.values}
+                    for f in self.fields}
+        try:
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({k: list(v.values()) for k, v in baseline.items()}))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only cache only costs recomputing next time
+        return baseline
+
+    def _raw_scores(self, prompt: str) -> Scores:
+        """Uncalibrated scores of every value of every field (no cross-field filter)."""
+        layout = Layout()
+        end = layout.add_chain(self.prompt_ids(prompt) + self.encode(fmt.CHAT_SUFFIX), parent=-1)
+        placed = [(self.full_tries[f.key],
+                   layout.add_trie(self.full_tries[f.key],
+                                   root=layout.add_chain(self.name_ids[f.key], parent=end)))
+                  for f in self.fields]
+        hidden, _ = self._forward(layout, self._system_cache(Timings()), Timings())
+        logits = self._trie_logits(hidden, placed)
+        return {f.key: dict(zip(f.values, path_scores(self.full_tries[f.key], row, f.values)))
+                for f, row in zip(self.fields, logits)}
+
+    def calibration(self) -> tuple[Scores, Scores] | None:
+        """(baseline, prior) when calibrating, loaded on first use; else None."""
+        if not self.calibrate:
+            return None
+        if self._calibration is None:
+            self._calibration = (self._baseline(), training_prior(self.fields))
+        return self._calibration
+
     def _pick(self, spec: FieldSpec, trie_logits: Mapping[tuple[int, ...], dict[int, float]],
               trie: Trie, chosen: Mapping[str, Any], *, seed: int, temperature: float
               ) -> tuple[Any, dict[Any, float]]:
         allowed = allowed_values(spec, chosen)
         scores = path_scores(trie, trie_logits, allowed)
+        calibration = self.calibration()
+        if calibration is not None:
+            baseline, prior = calibration
+            combined = combine(dict(zip(allowed, scores)), baseline=baseline[spec.key],
+                               prior=prior[spec.key])
+            scores = np.array([combined[v] for v in allowed])
         rng = field_rng(seed=seed, key=spec.key) if temperature > 0 else None
         pick = allowed[choose(scores, temperature=temperature, rng=rng)]
         return pick, {v: float(s) for v, s in zip(allowed, scores)}

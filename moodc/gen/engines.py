@@ -90,7 +90,8 @@ def _model_engine(*, tuned: bool) -> Engine:
     name = "tuned" if tuned else "base"
 
     provenance = {"engine": name, "model": f"SmolLM2-135M-Instruct@{files.gguf_sha256[:12]}",
-                  "schedule": decoder.schedule}
+                  "schedule": decoder.schedule,
+                  "scoring": "calibrated+prior" if decoder.calibrate else "model"}
 
     def result(decoded: Any) -> EngineResult:
         from moodc.gen.fields import nest

@@ -45,7 +45,9 @@ def _decoder(model_dir: Path, adapter_dir: Path | None, schedule: str) -> Decode
         from moodc.gen.engines import lora_fused_weights
 
         extra = lora_fused_weights(adapter_dir, mx.load(str(model_dir / "model.safetensors")))
-    return Decoder(model_dir, extra_weights=extra, schedule=schedule)  # type: ignore[arg-type]
+    # the base model is calibrated (moodc.gen.prior); a fine-tune is trained to answer directly
+    return Decoder(model_dir, extra_weights=extra, schedule=schedule,  # type: ignore[arg-type]
+                   calibrate=adapter_dir is None)
 
 
 def load_decoder(*, adapter_dir: Path | None = None) -> tuple[Decoder, ModelFiles]:

@@ -246,7 +246,8 @@ def standardiser(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_softmaxes(z: np.ndarray, targets: Sequence[np.ndarray], *, n_classes: Sequence[int],
-                  l2: Sequence[float], max_iter: int = MAX_ITER) -> list[tuple[np.ndarray, np.ndarray]]:
+                  l2: Sequence[float], feature_l2_scale: np.ndarray | None = None,
+                  max_iter: int = MAX_ITER) -> list[tuple[np.ndarray, np.ndarray]]:
     """Multinomial logistic regressions of several fields on the same features, jointly.
 
     Field ``f`` minimises ``mean(-log p(y_f | z)) + l2[f] / 2 * ||W_f||^2`` (biases are not
@@ -260,6 +261,9 @@ def fit_softmaxes(z: np.ndarray, targets: Sequence[np.ndarray], *, n_classes: Se
         Standardised features.
     targets : sequence of int ndarrays, shape (n,) each
         Class indices per field, in ``[0, n_classes[f])``; absent classes get low scores.
+    feature_l2_scale : ndarray, shape (d,), optional
+        Multiplies the L2 of each feature's weights (default 1): a group of features that
+        overfits (the model's hidden states next to the concept evidence) can be shrunk more.
 
     Returns
     -------
@@ -274,6 +278,8 @@ def fit_softmaxes(z: np.ndarray, targets: Sequence[np.ndarray], *, n_classes: Se
     for f, y in enumerate(targets):
         onehot[np.arange(n), bounds[f] + np.asarray(y)] = 1.0
         penalty[bounds[f]:bounds[f + 1]] = l2[f]
+    scale = np.ones(d) if feature_l2_scale is None else np.asarray(feature_l2_scale, float)
+    penalty = scale[:, None] * penalty[None, :]  # (d, width)
 
     def loss_and_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
         weight, bias = theta[:d * width].reshape(d, width), theta[d * width:]
