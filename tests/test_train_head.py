@@ -163,5 +163,5 @@ def test_train_head_on_fake_features_is_deterministic(tmp_path: Path) -> None:
     assert a == b
     assert outs[0].n_train == 12 and outs[0].head.meta["limit"] == 12
     loaded = head_mod.load_head(tmp_path / "a")
-    chosen = loaded.predict(np.zeros(8))
+    chosen = loaded.predict(np.zeros(loaded.mean.shape))
     Config.model_validate({"version": 2, **nest(chosen)})
