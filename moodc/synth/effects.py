@@ -175,6 +175,25 @@ def apply_width(x: np.ndarray, *, width: float) -> np.ndarray:
     return np.stack([mid + side, mid - side])
 
 
+def width_matrix(x: np.ndarray, *, width: float, gain: float = 1.0) -> np.ndarray:
+    """:func:`apply_width` times ``gain`` as one 2x2 matrix, returned as (n, 2) float32.
+
+    ``mid ± side`` is ``a·L + b·R`` and ``b·L + a·R`` with ``a = (1 + w)/2``, ``b = (1 - w)/2``:
+    four passes straight into the interleaved output instead of mid, side, stack and a
+    transpose copy.
+    """
+    a = np.float32(0.5 * (1.0 + width) * gain)
+    b = np.float32(0.5 * (1.0 - width) * gain)
+    out = np.empty((x.shape[1], 2), dtype=np.float32)
+    tmp = np.multiply(x[1], b)
+    np.multiply(x[0], a, out=out[:, 0])
+    out[:, 0] += tmp
+    np.multiply(x[0], b, out=tmp)
+    np.multiply(x[1], a, out=out[:, 1])
+    out[:, 1] += tmp
+    return out
+
+
 def lfo(t_s: np.ndarray, *, rate_hz: float, chaotic: bool, phase: float = 0.0) -> np.ndarray:
     """A smooth modulation signal in [-1, 1] at ``rate_hz``.
 
