@@ -62,6 +62,24 @@ def _noise_table(name: str, size: int) -> np.ndarray:
     return table
 
 
+def butter_sos(order: int, cutoff_hz: float | tuple[float, float], *, sample_rate: float,
+               btype: str = "lowpass") -> np.ndarray:
+    """``scipy.signal.butter(..., output="sos")``, memoised: designing a filter costs ~1 ms,
+    far more than running it over a short note, and the same few designs recur all piece."""
+    key = tuple(float(c) for c in cutoff_hz) if isinstance(cutoff_hz, (tuple, list)) \
+        else float(cutoff_hz)
+    return _butter_sos(int(order), key, float(sample_rate), btype).copy()  # sosfilt writes
+
+
+@functools.lru_cache(maxsize=512)
+def _butter_sos(order: int, cutoff: float | tuple[float, float], sample_rate: float,
+                btype: str) -> np.ndarray:
+    sos = signal.butter(order, list(cutoff) if isinstance(cutoff, tuple) else cutoff,
+                        btype=btype, fs=sample_rate, output="sos")
+    sos.flags.writeable = False
+    return sos
+
+
 def harmonic_table(amps: np.ndarray, *, phases: np.ndarray | None = None) -> np.ndarray:
     """A single-cycle table (length ``TABLE_SIZE + 1``, wrap guard) from harmonic amplitudes.
 
@@ -185,7 +203,7 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     n_live = min(n_samples, int(decay_s * 1.6 * sample_rate) + m + 3)  # beyond: < -80 dB
     y = np.zeros(max(n_live, m + 3), dtype=np.float32)
     burst = _noise(name, m + 3).copy()
-    sos = signal.butter(2, min(cutoff_hz, 0.45 * sample_rate), fs=sample_rate, output="sos")
+    sos = butter_sos(2, min(cutoff_hz, 0.45 * sample_rate), sample_rate=sample_rate)
     burst = signal.sosfilt(sos, burst).astype(np.float32)
     shift = max(1, int(pluck_position * m))
     burst[shift:] -= burst[:-shift] * 0.9  # pick position comb: removes harmonics ~ 1/position
@@ -252,7 +270,7 @@ def breath_noise(name: str, freq_hz: float, *, n_samples: int, sample_rate: int,
     """Band-pass noise centred on ``freq_hz`` (the air of a flute), unit RMS."""
     low = max(freq_hz / bandwidth, 30.0)
     high = min(freq_hz * bandwidth * 2.0, 0.45 * sample_rate)
-    sos = signal.butter(2, [low, high], btype="bandpass", fs=sample_rate, output="sos")
+    sos = butter_sos(2, (low, high), btype="bandpass", sample_rate=sample_rate)
     noise = signal.sosfilt(sos, _noise(name, n_samples)).astype(np.float32)
     # RMS of band-limited white noise ≈ sqrt(bandwidth / Nyquist): a closed form keeps the
     # result prefix-consistent (no dependence on how many samples were asked for)
