@@ -394,42 +394,47 @@ class _Pass1Analyser:
         self.timeline = timeline
         self.scratch = scratch
         self.dc_sos = master.dc_blocker_sos(sample_rate=timeline.sample_rate).astype(np.float32)
-        self.dc_state = master.sos_state(self.dc_sos, n_channels=N_CHANNELS).astype(np.float32)
+        self.dc_state = np.zeros((self.dc_sos.shape[0], N_CHANNELS, 2), dtype=np.float32)
         self.meter = master.LoudnessMeter(timeline.sample_rate, N_CHANNELS)
         self.chunk_peaks: list[np.ndarray] = []
         self.done_n = 0
 
     def write(self, block: np.ndarray) -> None:
+        # channel-major from here on: the filters want (channels, n); one transpose in
+        # (inside sosfilt's working copy) and one out (the interleaved scratch bytes)
         timeline = self.timeline
-        block, self.dc_state = master.sosfilt(self.dc_sos, block, axis=0, zi=self.dc_state)
-        fade = master.fade_gain(self.done_n, block.shape[0], total_n=timeline.n_samples,
+        channels, self.dc_state = master.sosfilt(self.dc_sos, block.T, axis=-1,
+                                                 zi=self.dc_state)
+        n = channels.shape[1]
+        fade = master.fade_gain(self.done_n, n, total_n=timeline.n_samples,
                                 fade_in_n=timeline.fade_in_n, fade_out_n=timeline.fade_out_n)
         if fade is not None:
-            block *= fade[:, None].astype(np.float32)
-        block = np.ascontiguousarray(block, dtype=np.float32)
-        self.meter.add(block)
-        self.chunk_peaks.append(_chunk_peaks(block))
+            channels *= fade[None, :].astype(np.float32)
+        self.meter.add_channels(channels)
+        self.chunk_peaks.append(_chunk_peaks(channels))
         try:
-            self.scratch.write(block.tobytes())
+            self.scratch.write(channels.T.tobytes())
         except OSError as exc:
             raise MoodcError(f"writing the render's scratch file failed: {exc.strerror}",
                              hint="free some disk space beside the output") from exc
-        self.done_n += block.shape[0]
+        self.done_n += n
 
 
-def _chunk_peaks(block: np.ndarray) -> np.ndarray:
-    """Sample peak (both channels) of each :data:`PEAK_CHUNK_N`-sample chunk of ``block``.
+def _chunk_peaks(channels: np.ndarray) -> np.ndarray:
+    """Sample peak (all channels) of each :data:`PEAK_CHUNK_N`-sample chunk.
 
-    Pass 2 uses them to skip the true-peak interpolator wherever the signal is far below
-    the ceiling (most of the time), which keeps mastering cheap.
+    ``channels`` is channel-major, shape ``(n_channels, n)``. Pass 2 uses the peaks to skip
+    the true-peak interpolator wherever the signal is far below the ceiling (most of the
+    time), which keeps mastering cheap.
     """
-    n_chunks = -(-block.shape[0] // PEAK_CHUNK_N)
-    padded = block
-    if n_chunks * PEAK_CHUNK_N != block.shape[0]:
-        padded = np.zeros((n_chunks * PEAK_CHUNK_N, N_CHANNELS), dtype=block.dtype)
-        padded[: block.shape[0]] = block
-    flat = padded.reshape(n_chunks, PEAK_CHUNK_N * N_CHANNELS)
-    return np.maximum(flat.max(axis=1), -flat.min(axis=1))
+    n_channels, n = channels.shape
+    n_chunks = -(-n // PEAK_CHUNK_N)
+    padded = channels
+    if n_chunks * PEAK_CHUNK_N != n:
+        padded = np.zeros((n_channels, n_chunks * PEAK_CHUNK_N), dtype=channels.dtype)
+        padded[:, :n] = channels
+    chunks = padded.reshape(n_channels, n_chunks, PEAK_CHUNK_N)
+    return np.maximum(chunks.max(axis=(0, 2)), -chunks.min(axis=(0, 2)))
 
 
 def _read_frames(scratch: BinaryIO, start: int, stop: int) -> np.ndarray:

@@ -174,11 +174,6 @@ def sosfilt(sos: np.ndarray, x: np.ndarray, *, axis: int = -1,
     return y, zf
 
 
-def sos_state(sos: np.ndarray, *, n_channels: int) -> np.ndarray:
-    """Zero initial state for :func:`sosfilt` over ``(n, n_channels)`` blocks."""
-    return np.zeros((sos.shape[0], 2, n_channels), dtype=np.float64)
-
-
 # ------------------------------------------------------------------------------------------
 # Loudness
 # ------------------------------------------------------------------------------------------
@@ -195,13 +190,15 @@ class LoudnessMeter:
     n_channels: int = 2
     _sos: np.ndarray = field(init=False, repr=False)
     _zi: np.ndarray = field(init=False, repr=False)
-    _carry: np.ndarray = field(init=False, repr=False)
+    _carry_sum: np.ndarray = field(init=False, repr=False)
+    _carry_n: int = field(init=False, repr=False)
     _powers: list[np.ndarray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._sos = k_weighting_sos(sample_rate=self.sample_rate)
-        self._zi = sos_state(self._sos, n_channels=self.n_channels)
-        self._carry = np.zeros((0, self.n_channels), dtype=np.float32)
+        self._zi = np.zeros((self._sos.shape[0], self.n_channels, 2))  # sosfilt's axis=-1 layout
+        self._carry_sum = np.zeros(self.n_channels)
+        self._carry_n = 0
         self._powers = []
 
     @property
@@ -211,19 +208,29 @@ class LoudnessMeter:
 
     def add(self, block: np.ndarray) -> None:
         """K-weight ``block`` (shape ``(n, n_channels)``) and fold it into 100 ms powers."""
-        dtype = np.float32 if block.dtype == np.float32 else np.float64
-        weighted, zi = sosfilt(self._sos.astype(dtype), block, axis=0,
+        self.add_channels(np.asarray(block).T)
+
+    def add_channels(self, channels: np.ndarray) -> None:
+        """Like :meth:`add` for channel-major audio, shape ``(n_channels, n)`` (no transpose)."""
+        dtype = np.float32 if channels.dtype == np.float32 else np.float64
+        weighted, zi = sosfilt(self._sos.astype(dtype), channels, axis=-1,
                                zi=self._zi.astype(dtype))
         self._zi = zi.astype(np.float64)
-        if self._carry.shape[0]:
-            weighted = np.concatenate([self._carry, weighted])
-        n_full = weighted.shape[0] // self.subblock_n
-        if n_full:
-            used = weighted[: n_full * self.subblock_n].reshape(n_full, self.subblock_n, -1)
-            # sum of squares per hop and channel, accumulated in float64
-            sums = np.einsum("hnc,hnc->hc", used, used, dtype=np.float64)
-            self._powers.append(sums / self.subblock_n)
-        self._carry = weighted[n_full * self.subblock_n:]
+        hop, n = self.subblock_n, weighted.shape[1]
+        need = hop - self._carry_n  # samples that complete the pending hop
+        if n < need:
+            self._carry_sum += np.einsum("cn,cn->c", weighted, weighted, dtype=np.float64)
+            self._carry_n += n
+            return
+        head = weighted[:, :need]
+        first = self._carry_sum + np.einsum("cn,cn->c", head, head, dtype=np.float64)
+        n_full = (n - need) // hop
+        body = weighted[:, need:need + n_full * hop].reshape(self.n_channels, n_full, hop)
+        sums = np.einsum("chn,chn->hc", body, body, dtype=np.float64)
+        self._powers.append(np.vstack([first[None, :], sums]) / hop)
+        tail = weighted[:, need + n_full * hop:]
+        self._carry_sum = np.einsum("cn,cn->c", tail, tail, dtype=np.float64)
+        self._carry_n = tail.shape[1]
 
     def subblock_powers(self) -> np.ndarray:
         """Mean-square K-weighted power per complete 100 ms hop, shape ``(n_hops, n_channels)``."""
