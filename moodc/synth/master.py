@@ -340,7 +340,9 @@ def peak_envelope(audio: np.ndarray, *, threshold: float) -> np.ndarray:
         best = magnitude[hot]
         for side in (-1, 0):  # the interval before the sample (n-1, n) and after it (n, n+1)
             windows = padded[(hot + side + pad)[:, None] + offsets[None, :]]  # (k, taps)
-            best = np.maximum(best, np.abs(windows @ _TAPS.T).max(axis=1))
+            # einsum, not BLAS: same summation order whatever the thread count or library
+            values = np.einsum("kt,pt->kp", windows, _TAPS, optimize=False)
+            best = np.maximum(best, np.abs(values).max(axis=1))
         np.maximum.at(envelope, hot, best)
     return envelope
 
