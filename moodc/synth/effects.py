@@ -52,6 +52,7 @@ class Reverb:
         self.mix_prev = (mixing * damping).astype(np.float32)
         signs = _hadamard(n)[[1, 2]] * np.sqrt(n)  # two orthogonal ±1 rows
         self.out_weights = (signs / np.sqrt(n)).astype(np.float32)
+        # write-ahead delay lines: columns [T-1, T + max delay] (see _network)
         self.history = np.zeros((n, int(self.delays.max()) + 2), dtype=np.float32)
         self.taps = [(int(round(ms * size * rate / 1000.0)), g) for ms, g in EARLY_TAPS]
         self.send_history = np.zeros(max(d for d, _ in self.taps) + 1, dtype=np.float32)
@@ -70,26 +71,33 @@ class Reverb:
         return out
 
     def _network(self, x: np.ndarray) -> np.ndarray:
-        """The FDN at half rate: (m,) in, (2, m) out, in chunks of the shortest delay."""
+        """The FDN at half rate: (m,) in, (2, m) out, in chunks of the shortest delay.
+
+        Lines are stored *write-ahead*: the value fed into line j at time τ is written at
+        column τ + d_j of row j, so the outputs of every line at times [t, t + c) are one
+        plain 2-D slice (no gathers), the outputs for the whole block are one matrix product
+        at the end, and only the writes differ per line.
+        """
         n_lines, depth = self.history.shape
         m = len(x)
-        buf = np.concatenate([self.history, np.zeros((n_lines, m), np.float32)], axis=1)
-        flat = buf.reshape(-1)
+        buf = np.zeros((n_lines, depth + m), dtype=np.float32)
+        buf[:, :depth] = self.history  # column 0 is time T-1 (T = this block's first sample)
         chunk = int(self.delays.min()) - 1
-        base = (np.arange(n_lines)[:, None] * (depth + m) + depth - self.delays[:, None] - 1
-                + np.arange(chunk + 1)[None, :])
-        out = np.empty((2, m), dtype=np.float32)
+        delays = [int(d) for d in self.delays]
+        fed = np.empty((n_lines, chunk), dtype=np.float32)
+        prev = np.empty((n_lines, chunk), dtype=np.float32)
         x_in = x * np.float32(1.0 / np.sqrt(n_lines))
         for t in range(0, m, chunk):
             c = min(chunk, m - t)
-            o_ext = flat[base[:, : c + 1] + t]  # o[t-1 .. t+c) of every line
-            o = o_ext[:, 1:]
-            fed = self.mix_now @ o
-            fed += self.mix_prev @ o_ext[:, :-1]
-            fed += x_in[t: t + c]
-            buf[:, depth + t: depth + t + c] = fed
-            out[:, t: t + c] = self.out_weights @ o
-        self.history = buf[:, -depth:].copy()
+            f, p = fed[:, :c], prev[:, :c]
+            np.matmul(self.mix_now, buf[:, 1 + t: 1 + t + c], out=f)
+            np.matmul(self.mix_prev, buf[:, t: t + c], out=p)
+            f += p
+            f += x_in[t: t + c]
+            for j, d in enumerate(delays):
+                buf[j, 1 + t + d: 1 + t + d + c] = f[j]
+        out = self.out_weights @ buf[:, 1: 1 + m]
+        self.history = buf[:, m: m + depth].copy()
         return out
 
     def process(self, x: np.ndarray) -> np.ndarray:
