@@ -22,7 +22,7 @@ from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.texture import Texture, texture_events
 from moodc.synth.theory import chord_timeline
-from moodc.synth.voices import NoteCache, note_length, note_slice
+from moodc.synth.voices import NoteCache, hint_note, note_length, note_slice
 
 #: Mix level of each layer (linear) before effects; chosen so the default config lands
 #: around -18 LUFS un-mastered with peaks well under 1.
@@ -144,6 +144,11 @@ class _Sounds:
         # drum sounds are few and short: hold them directly, no cache lookup per block
         self.drums = [self.drum(k) if k[0] == "hit" else None for k in self.keys]
         self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
+        for k in self.keys:
+            if k[0] == "note":
+                _, instrument, midi, n_gate, glide, cut = k
+                hint_note(instrument, midi=midi, n_gate=n_gate, sample_rate=sample_rate,
+                          cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=cache)
         self.max_len = int(self.lengths.max()) if len(items) else 0
 
     def length(self, key: tuple) -> int:

@@ -796,6 +796,14 @@ class NoteCache:
     def __init__(self, *, max_samples: int = 5_000_000) -> None:
         self._items: OrderedDict[tuple, object] = OrderedDict()
         self._max = max_samples
+        #: raw-tone key -> the longest note (samples) the piece will ask of it, so a tone is
+        #: synthesized once at its final length instead of regrown (and recomputed) per note
+        self.length_hints: dict[tuple, int] = {}
+
+    def hint(self, key: tuple, n_samples: int) -> None:
+        """Record that the item ``key`` will be read up to ``n_samples``."""
+        if n_samples > self.length_hints.get(key, 0):
+            self.length_hints[key] = n_samples
 
     def _size(self, value: object) -> int:
         return value.size if isinstance(value, (np.ndarray, RawTone)) else 0
@@ -822,6 +830,21 @@ def note_length(instrument: str, *, n_gate: int, sample_rate: int) -> int:
     voice = INSTRUMENT_VOICES[instrument]
     n_release = max(int(voice.release_s * sample_rate), int(0.01 * sample_rate))
     return max(n_gate, int(0.005 * sample_rate)) + n_release
+
+
+def _raw_key(instrument: str, *, midi: float, sample_rate: int, cutoff_scale: float,
+             glide_st: float) -> tuple:
+    voice = INSTRUMENT_VOICES[instrument]
+    glide_st = glide_st if voice.glides else 0.0  # one cache entry, not one per slide
+    return ("raw", instrument, midi, sample_rate, cutoff_scale, glide_st)
+
+
+def hint_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
+              cutoff_scale: float, glide_st: float, cache: NoteCache) -> None:
+    """Tell ``cache`` a note with these arguments will be rendered (see ``length_hints``)."""
+    key = _raw_key(instrument, midi=midi, sample_rate=sample_rate, cutoff_scale=cutoff_scale,
+                   glide_st=glide_st)
+    cache.hint(key, note_length(instrument, n_gate=n_gate, sample_rate=sample_rate))
 
 
 def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
@@ -864,8 +887,9 @@ def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: i
     def make_raw() -> RawTone:
         return RawTone(make, sample_rate=sample_rate, percussive=voice.percussive,
                        period_n=sample_rate / freq_hz)
-    raw = make_raw() if cache is None else cache.get(
-        ("raw", instrument, midi, sample_rate, cutoff_scale, glide_st), make_raw)
+    raw_key = _raw_key(instrument, midi=midi, sample_rate=sample_rate,
+                       cutoff_scale=cutoff_scale, glide_st=glide_st)
+    raw = make_raw() if cache is None else cache.get(raw_key, make_raw)
     def make_env(a: int, b: int) -> np.ndarray:
         env = adsr(n_gate=n_gate, n_release=n_release,
                    attack_n=int(voice.attack_s * sample_rate),
@@ -879,7 +903,8 @@ def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: i
                         lambda: make_env(0, n_total))[start:stop]
     else:
         env = make_env(start, stop)
-    return raw.slice(start, stop, total=n_total) * env
+    total = n_total if cache is None else max(n_total, cache.length_hints.get(raw_key, 0))
+    return raw.slice(start, stop, total=total) * env
 
 
 def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
