@@ -141,6 +141,8 @@ class _Sounds:
         vel = np.array([it[2] for it in items], dtype=np.float64) * gain
         self.gain_l = (np.cos(angle) * vel * np.sqrt(2)).astype(np.float32)
         self.gain_r = (np.sin(angle) * vel * np.sqrt(2)).astype(np.float32)
+        #: (events, 2, 1): one broadcast product adds an event to both channels
+        self.gains = np.stack([self.gain_l, self.gain_r], axis=1)[:, :, None]
         # drum sounds are few and short: hold them directly, no cache lookup per block
         self.drums = [self.drum(k) if k[0] == "hit" else None for k in self.keys]
         self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
@@ -189,8 +191,7 @@ class _Sounds:
             drum = self.drums[i]
             seg = drum[a:b] if drum is not None else self.segment(self.keys[i], a, b)
             o = s + a - start
-            out[0, o: o + len(seg)] += self.gain_l[i] * seg
-            out[1, o: o + len(seg)] += self.gain_r[i] * seg
+            out[:, o: o + len(seg)] += self.gains[i] * seg
 
 
 class BlockRenderer:

@@ -898,11 +898,16 @@ def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: i
         env *= np.float32(voice.gain)
         return env
     n_total = n_gate + n_release
-    if cache is not None and n_total <= 2 * sample_rate:  # short notes repeat: keep theirs
-        env = cache.get(("env", instrument, n_gate, sample_rate),
-                        lambda: make_env(0, n_total))[start:stop]
-    else:
-        env = make_env(start, stop)
+    if cache is not None and n_total <= 2 * sample_rate:
+        # short notes repeat (patterns, riffs): keep the finished note, so a repeat (and
+        # the rest of a note spilling into the next block) is a slice, not a product
+        def make_note() -> np.ndarray:
+            total = max(n_total, cache.length_hints.get(raw_key, 0))
+            note = raw.slice(0, n_total, total=total) * make_env(0, n_total)
+            note.flags.writeable = False
+            return note
+        return cache.get(("note",) + raw_key[1:] + (n_gate,), make_note)[start:stop]
+    env = make_env(start, stop)
     total = n_total if cache is None else max(n_total, cache.length_hints.get(raw_key, 0))
     return raw.slice(start, stop, total=total) * env
 
