@@ -74,7 +74,9 @@ class Texture:
         for kind, low, high in TEXTURE_BANDS[style]:
             sos = _bp(low * scale, high * scale, self.sample_rate) if kind == "bp" \
                 else _lp(high * scale, self.sample_rate)
-            self.filters.append([sos, np.zeros((sos.shape[0], 2, 2))])
+            # float32 coefficients, state and signal: sosfilt runs ~30% faster than in float64
+            self.filters.append([sos.astype(np.float32),
+                                 np.zeros((sos.shape[0], 2, 2), dtype=np.float32)])
         self.ready = np.zeros((2, 0), dtype=np.float32)
         self.last = np.zeros((2, 1), dtype=np.float32)
         self.generated = 0
@@ -83,7 +85,7 @@ class Texture:
         """Stereo noise ``x`` (2, n) through band ``i``, carrying the filter state."""
         sos, zi = self.filters[i]
         y, self.filters[i][1] = signal.sosfilt(sos, x, axis=-1, zi=zi)
-        return y.astype(np.float32)
+        return y.astype(np.float32, copy=False)
 
     def _noise(self, n: int) -> np.ndarray:
         """Unit-variance white noise (uniform: 3x cheaper than normal; filtering makes it

@@ -298,7 +298,7 @@ def breath_noise(name: str, freq_hz: float, *, n_samples: int, sample_rate: int,
     low = max(freq_hz / bandwidth, 30.0)
     high = min(freq_hz * bandwidth * 2.0, 0.45 * sample_rate)
     sos = butter_sos(2, (low, high), btype="bandpass", sample_rate=sample_rate)
-    noise = signal.sosfilt(sos, _noise(name, n_samples)).astype(np.float32)
+    noise = signal.sosfilt(sos.astype(np.float32), _noise(name, n_samples))  # float32: faster
     # RMS of band-limited white noise ≈ sqrt(bandwidth / Nyquist): a closed form keeps the
     # result prefix-consistent (no dependence on how many samples were asked for)
     return noise / np.float32(np.sqrt(2.0 * (high - low) / sample_rate) + 1e-9)
