@@ -39,7 +39,11 @@ def command(out_dir: Path | None, data_dir: Path | None, seed: int, limit: int |
 
     from moodc.gen import train as training
 
+    import time
+
     console = Console(stderr=True)
+    started: dict[str, float] = {}  # stage -> start time
+    printed: dict[str, int] = {}  # stage -> last tenth reported (non-terminal output)
     columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False) as bar:
@@ -48,7 +52,15 @@ def command(out_dir: Path | None, data_dir: Path | None, seed: int, limit: int |
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
+                started[stage] = time.perf_counter()
             bar.update(tasks[stage], completed=done)
+            if not console.is_terminal:  # logs (CI): a plain line every ~10%
+                bucket = 10 * done // max(total, 1)
+                if bucket != printed.get(stage):
+                    printed[stage] = bucket
+                    elapsed_s = time.perf_counter() - started[stage]
+                    eta_s = elapsed_s / max(done, 1) * (total - done)
+                    console.print(f"{stage}: {done}/{total}, {elapsed_s:.0f} s, eta {eta_s:.0f} s")
 
         console.print("loading the base model …")
         result = training.train_head(
