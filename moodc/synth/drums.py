@@ -12,8 +12,8 @@ import zlib
 from typing import Callable
 
 import numpy as np
-from scipy import signal
 
+from moodc.synth.master import sosfilt
 from moodc.synth.voices import MAX_HARMONIC_FRACTION, butter_sos
 
 
@@ -40,7 +40,7 @@ def noise(name: str, *, low_hz: float, high_hz: float, decay_s: float, sample_ra
     high = min(high_hz, nyq_hz)
     low = min(low_hz, high * 0.5)
     sos = butter_sos(2, (low, high), btype="bandpass", sample_rate=sample_rate)
-    x = signal.sosfilt(sos, rng.standard_normal(len(t)))
+    x = sosfilt(sos, rng.standard_normal(len(t)))
     env = np.exp(-t / decay_s)
     if attack_s:
         env *= np.clip(t / attack_s, 0, 1)
@@ -177,7 +177,7 @@ def drum_sound(name: str, *, sample_rate: int, cutoff_scale: float) -> np.ndarra
     x = DRUM_SOUNDS[name](sample_rate).astype(np.float64)
     cutoff_hz = min(9000.0 * cutoff_scale, 0.45 * sample_rate)
     sos = butter_sos(1, cutoff_hz, sample_rate=sample_rate)
-    x = signal.sosfilt(sos, x)
+    x = sosfilt(sos, x)
     n_in, n_out = max(int(0.001 * sample_rate), 1), max(int(0.01 * sample_rate), 2)
     x[:n_in] *= np.linspace(0.0, 1.0, n_in)
     x[-n_out:] *= np.linspace(1.0, 0.0, n_out)

@@ -8,10 +8,10 @@ size. Sparkle textures (stars, glitch) are events, like other layers.
 from __future__ import annotations
 
 import numpy as np
-from scipy import signal
 
 from moodc.synth.controls import Controls
 from moodc.synth.events import Hit, Note
+from moodc.synth.master import sosfilt
 from moodc.synth.voices import butter_sos, midi_to_hz
 
 
@@ -84,7 +84,7 @@ class Texture:
     def _band(self, i: int, x: np.ndarray) -> np.ndarray:
         """Stereo noise ``x`` (2, n) through band ``i``, carrying the filter state."""
         sos, zi = self.filters[i]
-        y, self.filters[i][1] = signal.sosfilt(sos, x, axis=-1, zi=zi)
+        y, self.filters[i][1] = sosfilt(sos, x, axis=-1, zi=zi)
         return y.astype(np.float32, copy=False)
 
     def _noise(self, n: int) -> np.ndarray:

@@ -18,13 +18,14 @@ for), so a cache can extend them and streaming in blocks gives identical audio.
 from __future__ import annotations
 
 import functools
+import math
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy import signal
+from moodc.synth.master import sosfilt
 
 TABLE_SIZE = 32768  # single-cycle table length: nearest-sample lookup stays below -60 dB error
 # (a band-limited saw at 220 Hz: -62 dB; smoother voices far lower), 2.6x faster than linear
@@ -74,8 +75,40 @@ def butter_sos(order: int, cutoff_hz: float | tuple[float, float], *, sample_rat
 @functools.lru_cache(maxsize=512)
 def _butter_sos(order: int, cutoff: float | tuple[float, float], sample_rate: float,
                 btype: str) -> np.ndarray:
-    sos = signal.butter(order, list(cutoff) if isinstance(cutoff, tuple) else cutoff,
-                        btype=btype, fs=sample_rate, output="sos")
+    """The Butterworth designs the synth uses, in closed form (bilinear transform with
+    prewarped corners, as ``scipy.signal.butter`` does), so rendering never imports
+    :mod:`scipy.signal` (about a second of start-up CPU)."""
+    fs = sample_rate
+    if btype == "lowpass" and order in (1, 2) and not isinstance(cutoff, tuple):
+        k = math.tan(math.pi * cutoff / fs)
+        if order == 1:
+            norm = 1.0 / (1.0 + k)
+            sos = np.array([[k * norm, k * norm, 0.0, 1.0, (k - 1.0) * norm, 0.0]])
+        else:
+            a0 = 1.0 + math.sqrt(2.0) * k + k * k
+            sos = np.array([[k * k / a0, 2.0 * k * k / a0, k * k / a0, 1.0,
+                             2.0 * (k * k - 1.0) / a0, (1.0 - math.sqrt(2.0) * k + k * k) / a0]])
+    elif btype == "bandpass" and order == 2 and isinstance(cutoff, tuple):
+        # analog 2nd-order Butterworth prototype -> band-pass (4 poles, 2 zeros at s = 0)
+        # -> bilinear (zeros at z = 1, 1, -1, -1); two sections (1 - z^-2) / conjugate pair
+        w1, w2 = (2.0 * fs * math.tan(math.pi * f / fs) for f in cutoff)
+        bw, w0_sq = w2 - w1, w1 * w2
+        poles_s = []
+        for p in (np.exp(0.75j * np.pi), np.exp(-0.75j * np.pi)):
+            half = p * bw / 2.0
+            root = np.sqrt(half * half - w0_sq)
+            poles_s += [half + root, half - root]
+        poles_s = np.array(poles_s)
+        gain = bw * bw * float(np.real((2.0 * fs) ** 2 / np.prod(2.0 * fs - poles_s)))
+        poles_z = (2.0 * fs + poles_s) / (2.0 * fs - poles_s)
+        upper = sorted(poles_z[poles_z.imag > 0], key=lambda z: abs(z))
+        sos = np.array([[1.0, 0.0, -1.0, 1.0, -2.0 * z.real, abs(z) ** 2] for z in upper])
+        sos[0, :3] *= gain
+    else:
+        from scipy import signal  # not used by the synth's own voices
+
+        sos = signal.butter(order, list(cutoff) if isinstance(cutoff, tuple) else cutoff,
+                            btype=btype, fs=fs, output="sos")
     sos.flags.writeable = False
     return sos
 
@@ -212,7 +245,7 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     y = np.zeros(max(n_live, m + 3), dtype=np.float32)
     burst = _noise(name, m + 3).copy()
     sos = butter_sos(2, min(cutoff_hz, 0.45 * sample_rate), sample_rate=sample_rate)
-    burst = signal.sosfilt(sos, burst).astype(np.float32)
+    burst = sosfilt(sos, burst).astype(np.float32)
     shift = max(1, int(pluck_position * m))
     burst[shift:] -= burst[:-shift] * 0.9  # pick position comb: removes harmonics ~ 1/position
     burst *= np.hanning(m + 3).astype(np.float32) ** 0.25
@@ -231,7 +264,7 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     # DC blocker (~15 Hz): the loop keeps the lowest frequencies longest, and without it
     # near-DC noise from the burst would drift under the note
     pole = 1.0 - 2 * np.pi * 15.0 / sample_rate
-    y = signal.lfilter([1.0, -1.0], [1.0, -pole], y).astype(np.float32)
+    y = sosfilt(np.array([[1.0, -1.0, 0.0, 1.0, -pole, 0.0]]), y).astype(np.float32)
     out = np.zeros(n_samples, dtype=np.float32)
     out[: min(n_samples, len(y))] = y[:n_samples]
     return out
@@ -298,7 +331,7 @@ def breath_noise(name: str, freq_hz: float, *, n_samples: int, sample_rate: int,
     low = max(freq_hz / bandwidth, 30.0)
     high = min(freq_hz * bandwidth * 2.0, 0.45 * sample_rate)
     sos = butter_sos(2, (low, high), btype="bandpass", sample_rate=sample_rate)
-    noise = signal.sosfilt(sos.astype(np.float32), _noise(name, n_samples))  # float32: faster
+    noise = sosfilt(sos.astype(np.float32), _noise(name, n_samples))  # float32: faster
     # RMS of band-limited white noise ≈ sqrt(bandwidth / Nyquist): a closed form keeps the
     # result prefix-consistent (no dependence on how many samples were asked for)
     return noise / np.float32(np.sqrt(2.0 * (high - low) / sample_rate) + 1e-9)
