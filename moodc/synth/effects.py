@@ -96,7 +96,7 @@ class Reverb:
             f += x_in[t: t + c]
             for j, d in enumerate(delays):
                 buf[j, 1 + t + d: 1 + t + d + c] = f[j]
-        out = self.out_weights @ buf[:, 1: 1 + m]
+        out = np.einsum("kj,jn->kn", self.out_weights, buf[:, 1: 1 + m])  # no BLAS threads
         self.history = buf[:, m: m + depth].copy()
         return out
 

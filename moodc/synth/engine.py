@@ -221,22 +221,30 @@ class BlockRenderer:
                                                                   else 1.0),
                                      feedback=ctl.echo_feedback, sample_rate=sample_rate)
         self.tilt = effects.Tilt(tilt_db=ctl.tilt_db, sample_rate=sample_rate)
+        self.names = [name for name in vocab.LAYERS if name in self.layers]
+        #: rows: echo and reverb send level of each layer (of the mono sum L + R)
+        self.send_weights = np.array([[0.5 * ECHO_SEND[k] for k in self.names],
+                                      [0.5 * REVERB_SEND[k] for k in self.names]],
+                                     dtype=np.float32).reshape(2, len(self.names))
 
     def stems(self, start: int, n: int) -> dict[str, np.ndarray]:
         """Dry stereo (2, n) of every sounding layer for ``[start, start + n)``."""
-        out = {}
-        for name in vocab.LAYERS:
-            if name not in self.layers:
-                continue
-            buf = np.zeros((2, n), dtype=np.float32)
+        stack = self._stack(start, n)
+        return {name: stack[i] for i, name in enumerate(self.names)}
+
+    def _stack(self, start: int, n: int) -> np.ndarray:
+        """Every sounding layer's dry stereo in one (layers, 2, n) array (``self.names``
+        order), so mixing and the effect sends are a sum and one small product."""
+        stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
+        for i, name in enumerate(self.names):
+            buf = stack[i]
             self.layers[name].render(buf, start)
             if name == "texture" and self.texture is not None:
                 bed = self.texture.process(start, n)
                 bed *= np.float32(LAYER_GAIN[name])
                 buf += bed
             self._motion(name, buf, start)
-            out[name] = buf
-        return out
+        return stack
 
     def _motion(self, name: str, buf: np.ndarray, start: int) -> None:
         """Motion LFOs on every layer (in place), so ``motion`` is never inert.
@@ -274,21 +282,16 @@ class BlockRenderer:
     def block(self, start: int, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Mixed, effected stereo (n, 2) float32 and the dry stems for one block."""
         ctl = self.ctl
-        stems = self.stems(start, n)
-        mix = np.zeros((2, n), dtype=np.float32)
-        echo_send = np.zeros(n, dtype=np.float32) if self.echo is not None else None
-        verb_send = np.zeros(n, dtype=np.float32) if self.reverb is not None else None
+        stack = self._stack(start, n)
+        mix = stack.sum(axis=0)
+        echo_send = verb_send = None
+        if self.echo is not None or self.reverb is not None:
+            monos = stack[:, 0] + stack[:, 1]
+            # (2, n): echo, reverb. einsum, not matmul: a BLAS product this wide would wake
+            # BLAS threads whose spinning slows everything else on a busy machine
+            sends = np.einsum("kl,ln->kn", self.send_weights, monos)
+            echo_send, verb_send = sends[0], sends[1]
         mono = np.empty(n, dtype=np.float32)
-        scaled = np.empty(n, dtype=np.float32)
-        for name, buf in stems.items():
-            mix += buf
-            if echo_send is None and verb_send is None:
-                continue
-            np.add(buf[0], buf[1], out=mono)
-            for send, level in ((echo_send, ECHO_SEND[name]), (verb_send, REVERB_SEND[name])):
-                if send is not None and level:
-                    np.multiply(mono, np.float32(level * 0.5), out=scaled)
-                    send += scaled
         if self.echo is not None:
             wet = self.echo.process(echo_send)
             mix += np.float32(ctl.echo_wet * 1.6) * wet
@@ -305,4 +308,4 @@ class BlockRenderer:
             dry = 1.0
         mix = self.tilt.process(mix)
         out = effects.width_matrix(mix, width=ctl.width, gain=MASTER_GAIN * dry)
-        return out, stems
+        return out, {name: stack[i] for i, name in enumerate(self.names)}
