@@ -41,12 +41,19 @@ TEXTURE_BANDS: dict[str, tuple[tuple[str, float, float], ...]] = {
 
 def _sin_cycles(index: np.ndarray, cycles_per_sample: float, *, offset: float = 0.0
                 ) -> np.ndarray:
-    """``sin(2π·(index·cycles_per_sample + offset))`` as float32, phase wrapped in float64."""
-    ph = index * cycles_per_sample
-    ph += offset
-    ph %= 1.0
-    ph *= 2.0 * np.pi
-    return np.sin(ph.astype(np.float32))
+    """``sin(2π·(index·cycles_per_sample + offset))`` as float32 for uint32 sample ``index``.
+
+    The phase is an exact integer (2**32 per cycle, wrapping like an oscillator's
+    accumulator), so it never loses precision however late in the piece; only the final
+    sine is float32.
+    """
+    inc = np.uint32(int(round(cycles_per_sample * 2.0**32)) % 2**32)
+    start = np.uint32(int(round(offset * 2.0**32)) % 2**32)
+    phase = index * inc
+    phase += start
+    rad = phase.astype(np.float32)
+    rad *= np.float32(2.0 * np.pi / 2.0**32)
+    return np.sin(rad)
 
 
 FRAME_N = 16384  # textures are generated in fixed frames so block size never changes them
@@ -133,7 +140,8 @@ class Texture:
             return np.zeros((2, n), dtype=np.float32)
         if s == "shimmer":
             out = np.zeros((2, n), dtype=np.float32)
-            index = start + np.arange(n, dtype=np.float64)
+            index = np.arange(n, dtype=np.uint32)
+            index += np.uint32(start % 2**32)  # wraps like the phases it feeds
             for k, (iv, rate) in enumerate(((0, 0.13), (7, 0.21), (12, 0.29), (19, 0.17))):
                 f = midi_to_hz(84 + self.ctl.root_pc + iv)
                 if f > 0.45 * self.sample_rate:
