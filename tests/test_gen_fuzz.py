@@ -18,9 +18,10 @@ from moodc.gen.blas import preload_openblas
 preload_openblas()
 
 N_PROMPTS = 1000
-#: Fields decoded in the fuzz: a multi-token trie with prefix values (mode), the two fields
-#: tied by a cross-field rule (numbers).
-FUZZ_FIELDS = ("mode", "composition.register_low", "composition.register_high")
+#: Fields decoded in the fuzz: a trie with prefix values (root: c / c#), and the two number
+#: fields tied by a cross-field rule. ~24 tokens per prompt: the whole test is ~6 TFLOP,
+#: about 1 min on 2 idle cores (6 min measured with the CPU shared by ~6 jobs).
+FUZZ_FIELDS = ("root", "composition.register_low", "composition.register_high")
 
 #: Pieces the random prompts are built from: words, scripts, emoji, control characters,
 #: ChatML tokens and injection phrases.
@@ -54,7 +55,7 @@ def fuzz_decoder():
     from moodc.gen.fields import config_fields
 
     fields = [f for f in config_fields() if f.key in FUZZ_FIELDS]
-    return Decoder(ensure_model().path, fields=fields, max_prompt_tokens=8, calibrate=True)
+    return Decoder(ensure_model().path, fields=fields, max_prompt_tokens=6, calibrate=True)
 
 
 def test_random_prompts_always_give_valid_configs_or_a_clear_error(fuzz_decoder):
@@ -75,7 +76,7 @@ def test_random_prompts_always_give_valid_configs_or_a_clear_error(fuzz_decoder)
     for index, temperature in enumerate(temperatures):
         half = readable[index::len(temperatures)]
         decoded = fuzz_decoder.decode_many(half, seed=index, temperature=temperature,
-                                           group_size=5)
+                                           group_size=8)
         assert len(decoded) == len(half)
         for result in decoded:
             assert set(result.values) == set(FUZZ_FIELDS)
