@@ -129,8 +129,10 @@ def _concepts_engine() -> Engine:
             config = concepts_engine(request.prompt, seed=request.seed)
             data = (config.model_dump(exclude_none=True) if hasattr(config, "model_dump")
                     else dict(config))
-            sources = data.pop("provenance", None)
-            results.append(EngineResult(data, {"engine": "concepts", "concepts": sources}))
+            sources = dict(data.pop("provenance", None) or {})
+            for key in ("engine", "prompt", "seed", "tool"):  # generate() writes these
+                sources.pop(key, None)
+            results.append(EngineResult(data, {**sources, "engine": "concepts"}))
         return results
 
     return run
