@@ -388,6 +388,15 @@ def test_base_engine_is_calibrated_with_a_saved_baseline_and_the_training_prior(
                    prior={"a": 0.0, "b": -0.1}, model_weight=0.5) == {"a": 0.0, "b": 0.4}
 
 
+def test_concepts_engine_gives_a_valid_config_without_the_model():
+    from moodc.gen import generate
+
+    config = generate("arabian nights", engine="concepts")
+    assert isinstance(config, Config)
+    assert config.provenance["engine"] == "concepts"
+    assert config.provenance["prompt"] == "arabian nights"
+
+
 def test_default_engine_is_base_until_a_tuned_artifact_ships():
     from moodc.gen.engines import resolve_engine, tuned_artifact_dir
 
