@@ -356,6 +356,8 @@ def ensure_model(*, root: Path | None = None, gguf_path: Path | None = None) -> 
                          hint=f"set {CACHE_ENV} to a writable directory") from None
     try:
         write_model_dir(gguf_path, staging, sha256=sha256)
+        if is_complete(target, sha256=sha256):  # another process finished first: use it
+            return ModelFiles(target, gguf_path, sha256, time.perf_counter() - start)
         if target.exists():  # corrupt or stale: move aside, then drop
             stale = target.with_name(f".{target.name}.stale.{os.getpid()}")
             os.replace(target, stale)
