@@ -22,7 +22,7 @@ from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.texture import Texture, texture_events
 from moodc.synth.theory import chord_timeline
-from moodc.synth.voices import NoteCache, hint_note, note_length, note_slice
+from moodc.synth.voices import NoteCache, hint_note, note_length, note_segment
 
 #: Mix level of each layer (linear) before effects; chosen so the default config lands
 #: around -18 LUFS un-mastered with peaks well under 1.
@@ -166,15 +166,16 @@ class _Sounds:
                               lambda: drum_sound(key[1], sample_rate=sr,
                                                  cutoff_scale=ctl.cutoff_scale))
 
-    def segment(self, key: tuple, a: int, b: int) -> np.ndarray:
-        """Samples ``[a, b)`` of an event's sound."""
+    def segment(self, key: tuple, a: int, b: int) -> tuple[np.ndarray, float]:
+        """Samples ``[a, b)`` of an event's sound as ``(samples, scale)`` (see
+        :func:`~moodc.synth.voices.note_segment`)."""
         if key[0] == "hit":
-            return self.drum(key)[a:b]
+            return self.drum(key)[a:b], 1.0
         _, instrument, midi, n_gate, glide, cut = key
-        return note_slice(instrument, midi=midi, n_gate=n_gate, start=a, stop=b,
-                          sample_rate=self.sample_rate,
-                          cutoff_scale=self.ctl.cutoff_scale * cut, glide_st=glide,
-                          cache=self.cache)
+        return note_segment(instrument, midi=midi, n_gate=n_gate, start=a, stop=b,
+                            sample_rate=self.sample_rate,
+                            cutoff_scale=self.ctl.cutoff_scale * cut, glide_st=glide,
+                            cache=self.cache)
 
     def render(self, out: np.ndarray, start: int) -> None:
         """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n)."""
@@ -189,9 +190,13 @@ class _Sounds:
                 continue
             a, b = max(start - s, 0), min(start + n - s, length)
             drum = self.drums[i]
-            seg = drum[a:b] if drum is not None else self.segment(self.keys[i], a, b)
+            if drum is not None:
+                seg, gains = drum[a:b], self.gains[i]
+            else:
+                seg, scale = self.segment(self.keys[i], a, b)
+                gains = self.gains[i] if scale == 1.0 else self.gains[i] * np.float32(scale)
             o = s + a - start
-            out[:, o: o + len(seg)] += self.gains[i] * seg
+            out[:, o: o + len(seg)] += gains * seg
 
 
 class BlockRenderer:

@@ -907,10 +907,14 @@ def hint_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
     cache.hint(key, note_length(instrument, n_gate=n_gate, sample_rate=sample_rate))
 
 
-def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
-               sample_rate: int, cutoff_scale: float, glide_st: float = 0.0,
-               cache: NoteCache | None = None) -> np.ndarray:
-    """Samples ``[start, stop)`` of one note: raw tone × ADSR × gain (float32).
+def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
+                 sample_rate: int, cutoff_scale: float, glide_st: float = 0.0,
+                 cache: NoteCache | None = None) -> tuple[np.ndarray, float]:
+    """Samples ``[start, stop)`` of one note (raw tone × ADSR × gain) as ``(samples, scale)``:
+    the note is ``samples * scale``. Inside a long note's flat sustain ``samples`` is the
+    raw tone itself (often a view) and ``scale`` the level, so the caller folds the level
+    into its own gains instead of paying for an envelope and a product. Do not modify
+    ``samples``.
 
     Parameters
     ----------
@@ -938,7 +942,7 @@ def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: i
     freq_hz = midi_to_hz(midi)
     glide_st = glide_st if voice.glides else 0.0  # one cache entry, not one per slide
     if freq_hz >= MAX_HARMONIC_FRACTION * sample_rate:
-        return np.zeros(stop - start, dtype=np.float32)  # above what this rate can carry
+        return np.zeros(stop - start, dtype=np.float32), 1.0  # above what this rate carries
 
     def make(n: int) -> np.ndarray:
         return voice.tone(freq_hz, n_samples=n, sample_rate=sample_rate,
@@ -966,10 +970,47 @@ def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: i
             note = raw.slice(0, n_total, total=total) * make_env(0, n_total)
             note.flags.writeable = False
             return note
-        return cache.get(("note",) + raw_key[1:] + (n_gate,), make_note)[start:stop]
-    env = make_env(start, stop)
+        return cache.get(("note",) + raw_key[1:] + (n_gate,), make_note)[start:stop], 1.0
     total = n_total if cache is None else max(n_total, cache.length_hints.get(raw_key, 0))
-    return raw.slice(start, stop, total=total) * env
+    level = _flat_level(n_gate=n_gate, n_release=n_release,
+                        attack_n=int(voice.attack_s * sample_rate),
+                        decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain,
+                        start=start, stop=stop)
+    if level is not None:  # inside a flat stretch (a long sustain): a scalar, no envelope
+        return raw.slice(start, stop, total=total), float(np.float32(level)
+                                                           * np.float32(voice.gain))
+    return raw.slice(start, stop, total=total) * make_env(start, stop), 1.0
+
+
+def _flat_level(*, n_gate: int, n_release: int, attack_n: int, decay_n: int, sustain: float,
+                start: int, stop: int) -> float | None:
+    """The envelope level when :func:`adsr` is constant over ``[start, stop)``, else None."""
+    n_total = n_gate + n_release
+    if stop >= n_total:
+        return None  # the last sample is forced to zero
+    xs, ys = _adsr_points(n_gate=n_gate, n_release=n_release, attack_n=attack_n,
+                          decay_n=decay_n, sustain=sustain)
+    edges = [int(np.ceil(x)) for x in xs[:-1]] + [n_total]
+    edges[0] = 0
+    for i in range(len(xs) - 1):
+        if edges[i] <= start and stop <= edges[i + 1]:
+            if xs[i + 1] == xs[i]:
+                return float(ys[i + 1])
+            return float(ys[i]) if ys[i] == ys[i + 1] else None
+    return None
+
+
+def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
+               sample_rate: int, cutoff_scale: float, glide_st: float = 0.0,
+               cache: NoteCache | None = None) -> np.ndarray:
+    """Samples ``[start, stop)`` of one note: raw tone × ADSR × gain (float32).
+
+    See :func:`note_segment` for the parameters.
+    """
+    samples, scale = note_segment(instrument, midi=midi, n_gate=n_gate, start=start,
+                                  stop=stop, sample_rate=sample_rate,
+                                  cutoff_scale=cutoff_scale, glide_st=glide_st, cache=cache)
+    return samples if scale == 1.0 else samples * np.float32(scale)
 
 
 def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
