@@ -22,7 +22,8 @@ from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.texture import Texture, texture_events
 from moodc.synth.theory import chord_timeline
-from moodc.synth.voices import NoteCache, hint_note, note_length, note_segment
+from moodc.synth.voices import (NoteCache, flat_span, hint_note, note_length,
+                                 note_segment)
 
 #: Mix level of each layer (linear) before effects; chosen so the default config lands
 #: around -18 LUFS un-mastered with peaks well under 1.
@@ -146,6 +147,8 @@ class _Sounds:
         # drum sounds are few and short: hold them directly, no cache lookup per block
         self.drums = [self.drum(k) if k[0] == "hit" else None for k in self.keys]
         self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
+        self.flat = [flat_span(k[1], n_gate=k[3], sample_rate=sample_rate)
+                     if k[0] == "note" else (0, 0) for k in self.keys]
         for k in self.keys:
             if k[0] == "note":
                 _, instrument, midi, n_gate, glide, cut = k
@@ -191,12 +194,18 @@ class _Sounds:
             a, b = max(start - s, 0), min(start + n - s, length)
             drum = self.drums[i]
             if drum is not None:
-                seg, gains = drum[a:b], self.gains[i]
-            else:
-                seg, scale = self.segment(self.keys[i], a, b)
+                o = s + a - start
+                out[:, o: o + b - a] += self.gains[i] * drum[a:b]
+                continue
+            # split at the note's flat-sustain edges, so every sample is computed the same
+            # way (envelope product or scalar level) whatever the block boundaries
+            f0, f1 = self.flat[i]
+            cuts = [a] + [c for c in (f0, f1) if a < c < b] + [b]
+            for p, q in zip(cuts[:-1], cuts[1:]):
+                seg, scale = self.segment(self.keys[i], p, q)
                 gains = self.gains[i] if scale == 1.0 else self.gains[i] * np.float32(scale)
-            o = s + a - start
-            out[:, o: o + len(seg)] += gains * seg
+                o = s + p - start
+                out[:, o: o + q - p] += gains * seg
 
 
 class BlockRenderer:

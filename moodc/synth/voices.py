@@ -984,20 +984,43 @@ def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop:
 
 def _flat_level(*, n_gate: int, n_release: int, attack_n: int, decay_n: int, sustain: float,
                 start: int, stop: int) -> float | None:
-    """The envelope level when :func:`adsr` is constant over ``[start, stop)``, else None."""
+    """The envelope level when ``[start, stop)`` lies inside :func:`flat_span`, else None."""
+    f0, f1, level = _flat_span(n_gate=n_gate, n_release=n_release, attack_n=attack_n,
+                               decay_n=decay_n, sustain=sustain)
+    return level if f0 <= start and stop <= f1 else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _flat_span(*, n_gate: int, n_release: int, attack_n: int, decay_n: int,
+               sustain: float) -> tuple[int, int, float]:
+    """``(first, stop, level)`` of the longest stretch where :func:`adsr` is constant."""
     n_total = n_gate + n_release
-    if stop >= n_total:
-        return None  # the last sample is forced to zero
     xs, ys = _adsr_points(n_gate=n_gate, n_release=n_release, attack_n=attack_n,
                           decay_n=decay_n, sustain=sustain)
     edges = [int(np.ceil(x)) for x in xs[:-1]] + [n_total]
     edges[0] = 0
+    best = (0, 0, 0.0)
     for i in range(len(xs) - 1):
-        if edges[i] <= start and stop <= edges[i + 1]:
-            if xs[i + 1] == xs[i]:
-                return float(ys[i + 1])
-            return float(ys[i]) if ys[i] == ys[i + 1] else None
-    return None
+        if xs[i + 1] != xs[i] and ys[i] == ys[i + 1]:
+            a, b = edges[i], min(edges[i + 1], n_total - 1)  # the last sample is forced to 0
+            if b - a > best[1] - best[0]:
+                best = (a, b, float(ys[i]))
+    return best
+
+
+def flat_span(instrument: str, *, n_gate: int, sample_rate: int) -> tuple[int, int]:
+    """Samples ``[first, stop)`` of a note where :func:`note_segment` returns the raw tone
+    with a scalar level (empty for short, cached notes). A caller that must get identical
+    samples whatever its block boundaries splits its reads at these two indices."""
+    voice = INSTRUMENT_VOICES[instrument]
+    n_release = max(int(voice.release_s * sample_rate), int(0.01 * sample_rate))
+    n_gate = max(n_gate, int(0.005 * sample_rate))
+    if n_gate + n_release <= 2 * sample_rate:
+        return 0, 0
+    f0, f1, _ = _flat_span(n_gate=n_gate, n_release=n_release,
+                           attack_n=int(voice.attack_s * sample_rate),
+                           decay_n=int(voice.decay_s * sample_rate), sustain=voice.sustain)
+    return f0, f1
 
 
 def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
