@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import typing
-from pathlib import Path
 
 import numpy as np
 import pytest

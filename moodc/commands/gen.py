@@ -79,7 +79,6 @@ def _comment(prompt: str, *, engine: str, seed: int) -> str:
 def run_prompt(prompt: str, *, out: Path | None, fmt: str | None, seed: int,
                temperature: float, explain: bool, engine: str, force: bool) -> None:
     """One prompt → one config, printed or written."""
-    from moodc.config.io import write_text_atomic  # noqa: F401  (fail early if io is missing)
     from moodc.gen import generate
 
     if out is not None and out.exists() and not force:

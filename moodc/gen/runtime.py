@@ -40,9 +40,10 @@ def check_runtime() -> None:
 def _decoder(model_dir: Path, adapter_dir: Path | None, schedule: str) -> Decoder:
     extra = None
     if adapter_dir is not None:
-        import mlx.core as mx
-
+        from moodc.gen.blas import import_mlx_core
         from moodc.gen.engines import lora_fused_weights
+
+        mx = import_mlx_core()
 
         extra = lora_fused_weights(adapter_dir, mx.load(str(model_dir / "model.safetensors")))
     # the base model is calibrated (moodc.gen.prior); a fine-tune is trained to answer directly
