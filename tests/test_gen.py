@@ -396,6 +396,15 @@ def test_concepts_engine_gives_a_valid_config_without_the_model():
     assert config.provenance["prompt"] == "arabian nights"
 
 
+def test_tuned_engine_without_an_artifact_is_a_clear_error(monkeypatch):
+    from moodc.gen import engines
+
+    monkeypatch.setattr(engines, "tuned_artifact_kind", lambda: None)
+    with pytest.raises(MoodcError, match="no tuned model artifact"):
+        engines.ENGINES["tuned"]()
+    assert engines.resolve_engine("default") == "base"
+
+
 def test_default_engine_is_base_until_a_tuned_artifact_ships():
     from moodc.gen.engines import resolve_engine, tuned_artifact_dir
 
@@ -469,7 +478,7 @@ def test_cli_batch_writes_one_valid_file_per_prompt(tmp_path, model_files):
     (["gen", "x", "--batch", "p.txt"], "exactly one of"),
     (["gen", "--batch", "/nonexistent/prompts.txt", "-o", "d"], "no such file"),
     (["gen", "x", "--temperature", "-1"], "temperature"),
-    (["gen", "x", "--engine", "tuned"], None),
+    (["gen", "x", "--engine", "gpt9"], "gpt9"),
 ])
 def test_cli_errors_are_one_line_without_traceback(args, message):
     done = _moodc(*args)
