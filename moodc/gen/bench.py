@@ -110,7 +110,7 @@ def measure(n_prompts: int = 5, *, n_cold: int = 3, schedules: tuple[str, ...] =
 
 def format_report(report: dict[str, Any]) -> str:
     """A short human-readable summary of :func:`measure`'s report."""
-    lines = [f"warm/batch/explain rows time the base engine's constrained decoder",
+    lines = ["warm/batch/explain rows time the base engine's constrained decoder",
              f"BLAS {report['blas']}: f32 GEMM {report['gemm_gflops']:.1f} GFLOP/s "
              f"({report['n_cpus']} CPUs, load avg {report['load_avg_1min']:.2f})",
              f"model cache check {report['ensure_model_s']:.2f} s, decoder load "
