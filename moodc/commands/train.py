@@ -62,7 +62,7 @@ def command(out_dir: Path | None, data_dir: Path | None, seed: int, limit: int |
                     eta_s = elapsed_s / max(done, 1) * (total - done)
                     console.print(f"{stage}: {done}/{total}, {elapsed_s:.0f} s, eta {eta_s:.0f} s")
 
-        console.print("loading the base model …")
+        console.print("reading the data and loading the base model …")
         result = training.train_head(
             data_dir=data_dir or training.DATA_DIR,
             out_dir=out_dir or training.DEFAULT_MODEL_DIR,

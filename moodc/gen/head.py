@@ -12,6 +12,9 @@ Pipeline, for a prompt:
 1. wrap it in the recipe's fixed template and tokenize it (:func:`encode_prompt`);
 2. run the base model and keep the hidden states of the recipe's layers, each passed through
    the final RMS norm, averaged over the prompt's own tokens (:func:`extract_features`);
+   append the concept library's evidence — a one-hot of the concepts engine's value for every
+   field (:func:`concept_features`) — because the hidden states alone generalise poorly to
+   concepts never seen in training (held-out controllability 42% alone, 95.5% together);
 3. standardise the features and apply one linear softmax per field (:class:`Head`);
 4. pick each field's best value — jointly for fields tied by a cross-field rule
    (``register_low`` ≤ ``register_high``) — and validate the result as a :class:`Config`.
