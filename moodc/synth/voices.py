@@ -264,7 +264,7 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     # DC blocker (~15 Hz): the loop keeps the lowest frequencies longest, and without it
     # near-DC noise from the burst would drift under the note
     pole = 1.0 - 2 * np.pi * 15.0 / sample_rate
-    y = sosfilt(np.array([[1.0, -1.0, 0.0, 1.0, -pole, 0.0]]), y).astype(np.float32)
+    y = sosfilt(np.array([[1.0, -1.0, 0.0, 1.0, -pole, 0.0]], dtype=np.float32), y)
     out = np.zeros(n_samples, dtype=np.float32)
     out[: min(n_samples, len(y))] = y[:n_samples]
     return out
