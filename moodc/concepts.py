@@ -496,21 +496,6 @@ CATEGORY_WEIGHT: Final[dict[str, float]] = {
 }
 
 
-def _get(data: Mapping[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        node = node[part]
-    return node
-
-
-def _set(data: dict[str, Any], path: str, value: Any) -> None:
-    *parents, leaf = path.split(".")
-    node = data
-    for part in parents:
-        node = node[part]
-    node[leaf] = value
-
-
 def keep_identity(merged: Mapping[str, Any],
                   sources: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """``merged`` with each lost signature (scale, lead, rhythm, texture...) restored.
@@ -522,16 +507,18 @@ def keep_identity(merged: Mapping[str, Any],
     priority order, strongest first). Either way ``density`` is raised so a signature layer
     (rhythm, texture, accent) actually sounds.
     """
+    from moodc.tween import get_path, set_path  # numpy: only when generating
+
     out = json.loads(json.dumps(dict(merged)))
     for test_path, signatures, paths, min_density in _IDENTITY_GROUPS:
-        if _get(out, test_path) in signatures:
+        if get_path(out, test_path) in signatures:
             out["density"] = max(int(out.get("density", 4)), min_density)  # let it sound
             continue
-        donor = next((s for s in sources if _get(s, test_path) in signatures), None)
+        donor = next((s for s in sources if get_path(s, test_path) in signatures), None)
         if donor is None:
             continue
         for path in paths:
-            _set(out, path, _get(donor, path))
+            set_path(out, path, get_path(donor, path))
         out["density"] = max(int(out.get("density", 4)), min_density)
     return out
 

@@ -120,7 +120,8 @@ def get_path(data: Mapping[str, Any], path: str) -> Any:
     return node
 
 
-def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the value at dotted ``path``, creating missing parent dicts."""
     *parents, leaf = path.split(".")
     node = data
     for key in parents:
@@ -418,7 +419,7 @@ def build_config(fields: Mapping[str, Any], *, title: str | None = None,
     """A validated :class:`Config` from ``{path: value}`` musical fields plus metadata."""
     data: dict[str, Any] = {"version": 2, "title": title, "seed": seed}
     for path, value in fields.items():
-        _set_path(data, path, value)
+        set_path(data, path, value)
     data["provenance"] = provenance
     return Config.model_validate(data)
 
@@ -506,7 +507,7 @@ def inline_fields(config: Config) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for path, value in musical_fields(config).items():
         if value is not None:
-            _set_path(data, path, value)
+            set_path(data, path, value)
     return data
 
 
