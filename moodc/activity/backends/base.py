@@ -122,3 +122,21 @@ class Backend(Protocol):
     def idle_seconds(self) -> float | None:
         """Seconds since the last user input, or None when the platform cannot tell."""
         ...
+
+
+def smoke_loop(backend: Backend, *, n_seconds: int = 10) -> None:
+    """Print a backend's probe, then its counts, window and idle time once a second.
+
+    Each backend module runs this under ``if __name__ == "__main__":`` so it can be tried by
+    hand on its own OS (``python -m moodc.activity.backends.x11``).
+    """
+    import time
+
+    print(backend.probe())
+    backend.start()
+    try:
+        for _ in range(n_seconds):
+            time.sleep(1.0)
+            print(backend.drain_input(), backend.active_window(), backend.idle_seconds())
+    finally:
+        backend.stop()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import sys
 import threading
-import time
 from typing import Any
 
 from moodc.activity.backends.base import (
@@ -159,12 +158,6 @@ def create(**_: object) -> MacOSBackend:
 
 
 if __name__ == "__main__":  # smoke loop for a real Mac
-    backend = create()
-    print(backend.probe())
-    backend.start()
-    try:
-        for _ in range(10):
-            time.sleep(1.0)
-            print(backend.drain_input(), backend.active_window(), backend.idle_seconds())
-    finally:
-        backend.stop()
+    from moodc.activity.backends.base import smoke_loop
+
+    smoke_loop(create())

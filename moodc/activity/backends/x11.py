@@ -295,14 +295,6 @@ def create(*, display_name: str | None = None, **_: object) -> X11Backend:
 
 
 if __name__ == "__main__":  # smoke loop: print counts, window and idle every second
-    import time
+    from moodc.activity.backends.base import smoke_loop
 
-    backend = create()
-    print(backend.probe())
-    backend.start()
-    try:
-        for _ in range(10):
-            time.sleep(1.0)
-            print(backend.drain_input(), backend.active_window(), backend.idle_seconds())
-    finally:
-        backend.stop()
+    smoke_loop(create())
