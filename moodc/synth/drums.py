@@ -128,6 +128,16 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                       dur_s=0.2)),
                           (0.25, noise("ka", low_hz=2500, high_hz=9000, decay_s=0.01,
                                        sample_rate=sr))),
+    # frame drums: the bendir's low open tone with its gut snare buzzing against the skin,
+    # and the riq's ring of brass zils (bright, inharmonic, short)
+    "bendir": lambda sr: _mix((0.9, membrane(f_start_hz=95, f_end_hz=72, sweep_s=0.04,
+                                             decay_s=0.22, sample_rate=sr)),
+                              (0.35, noise("bendir", low_hz=300, high_hz=2500, decay_s=0.11,
+                                           attack_s=0.004, sample_rate=sr))),
+    "riq": lambda sr: _mix((0.25, modes(((3400, 1, 0.12), (5150, 0.8, 0.1), (7300, 0.6, 0.08),
+                                         (9100, 0.4, 0.06)), sample_rate=sr, dur_s=0.35)),
+                           (0.2, noise("riq", low_hz=5000, high_hz=13000, decay_s=0.05,
+                                       attack_s=0.002, sample_rate=sr))),
     # tabla: bayan "ge" with the heel-of-hand upward bend; dayan "na" and "tin" ring harmonically
     "bayan_ge": lambda sr: membrane(f_start_hz=75, f_end_hz=125, sweep_s=0.18, decay_s=0.35,
                                     sample_rate=sr),

@@ -312,8 +312,10 @@ RHYTHM_STYLES: dict[str, tuple[float, dict[str, str]]] = {
                      "cymbal": "x..............."}),
     "bossa": (0.5, {"kick_soft": "x..xx..x", "rim": "x..x..x...x..x..", "shaker": "oxoxoxox"}),
     "maqsum": (0.5, {"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
-    "baladi": (0.5, {"doum": "xx..x...", "tek": "...x..x.", "ka": ".o...o.o"}),
-    "saidi": (0.5, {"doum": "x..xx...", "tek": ".x....x.", "ka": "..o..o.o"}),
+    "baladi": (0.5, {"doum": "xx..x...", "tek": "...x..x.", "ka": ".o...o.o",
+                     "riq": "o.o.o.o."}),
+    "saidi": (0.5, {"doum": "x..xx...", "tek": ".x....x.", "ka": "..o..o.o",
+                    "bendir": "x...x...", "riq": ".o.o.o.o"}),
     "teental": (0.5, {"bayan_ge": "x..xx..xx......x", "tabla_na": "xxxxxxxx....xxxx",
                       "tabla_tin": "........xxxx...."}),
     "dhol": (0.5, {"dhol_dagga": "x..x..x.", "dhol_tilli": ".xx.xx.x"}),
@@ -335,7 +337,8 @@ FILL_EVERY_BARS = 4
 DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim": -0.25,
                               "tek": 0.2, "ka": -0.3, "tabla_na": 0.25, "tabla_tin": 0.25,
                               "bayan_ge": -0.2, "dhol_tilli": 0.3, "dhol_dagga": -0.15,
-                              "taiko_ka": 0.35, "brush_tap": 0.2, "brush_swish": -0.2,
+                              "taiko_ka": 0.35, "bendir": -0.25, "riq": 0.4,
+                              "brush_tap": 0.2, "brush_swish": -0.2,
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1}
 
 
