@@ -322,6 +322,11 @@ def check(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
         The platform fingerprint to compare with (default: this machine's).
     """
     golden_dir = root / "golden"
+    if not (golden_dir / MANIFEST_NAME).exists():
+        # Nothing recorded here: a check that compares nothing must not pass silently.
+        raise UsageError(f"no {golden_dir / MANIFEST_NAME} to check against",
+                         hint="run from the project root (or pass --root); record goldens "
+                              "with `moodc golden update`")
     manifest = load_manifest(golden_dir)
     here = platform_now or platform_fingerprint()
     render = render or render_case

@@ -170,3 +170,10 @@ def test_cli_check_exit_codes_and_unknown_names(recorded: Path,
     (recorded / "golden" / "manifest.json").write_text(json.dumps(manifest))
     changed = runner.invoke(cli, ["golden", "check", "--root", str(recorded)])
     assert changed.exit_code == 1 and "FAIL" in changed.output
+
+
+def test_check_without_a_manifest_is_an_error_not_a_silent_pass(tmp_path: Path) -> None:
+    from moodc.errors import UsageError
+
+    with pytest.raises(UsageError, match="manifest.json"):
+        golden.check(tmp_path)
