@@ -187,3 +187,10 @@ def test_no_traceback_from_a_real_process() -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_a_folder_without_documents_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, _, err = run("validate", "empty", cwd=tmp_path)
+    assert code == 2
+    assert "no .yaml, .yml or .json documents" in err

@@ -276,11 +276,20 @@ class _Session:
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files as given; directories expand to their .yaml/.yml/.json files (recursively)."""
+    """Files as given; directories expand to their .yaml/.yml/.json files (recursively).
+
+    Raises
+    ------
+    UsageError
+        A directory holds no document (checking nothing must not look like success).
+    """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in DOCUMENT_SUFFIXES))
+            found = sorted(p for p in path.rglob("*") if p.suffix in DOCUMENT_SUFFIXES)
+            if not found:
+                raise UsageError(f"{path}: no .yaml, .yml or .json documents in this folder")
+            files.extend(found)
         else:
             files.append(path)
     return files
