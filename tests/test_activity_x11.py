@@ -40,19 +40,10 @@ def xvfb() -> Iterator[str]:
         import Xlib  # noqa: F401
     except ImportError:
         pytest.fail("python-xlib is not installed; run: pip install python-xlib")
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
-                               "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
-                              stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    number = b""
-    while not number.endswith(b"\n"):
-        chunk = os.read(read_fd, 16)
-        if not chunk:
-            raise RuntimeError("Xvfb exited before reporting its display")
-        number += chunk
-    os.close(read_fd)
-    yield ":" + number.decode().strip()
+    from moodc.activity.bench import start_xvfb
+
+    server, display = start_xvfb()
+    yield display
     server.terminate()
     server.wait(10)
 

@@ -24,7 +24,16 @@ import time
 from pathlib import Path
 
 
-def _start_xvfb() -> tuple[subprocess.Popen, str]:
+def start_xvfb() -> tuple[subprocess.Popen, str]:
+    """Start a private Xvfb on a free display (``-displayfd``); returns (server, DISPLAY).
+
+    Shared by this benchmark and the headless X11 test.
+
+    Raises
+    ------
+    RuntimeError
+        Xvfb exited before reporting its display number.
+    """
     read_fd, write_fd = os.pipe()
     server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
                                "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
@@ -32,7 +41,11 @@ def _start_xvfb() -> tuple[subprocess.Popen, str]:
     os.close(write_fd)
     number = b""
     while not number.endswith(b"\n"):
-        number += os.read(read_fd, 16) or b"\n"
+        chunk = os.read(read_fd, 16)
+        if not chunk:
+            os.close(read_fd)
+            raise RuntimeError("Xvfb exited before reporting its display")
+        number += chunk
     os.close(read_fd)
     return server, ":" + number.decode().strip()
 
@@ -83,7 +96,7 @@ def _inject(display_name: str, window_ids: list[int], *, seconds: float, keys_pe
 
 def run_bench(*, seconds: float, keys_per_s: float, motions_per_s: float) -> dict[str, float]:
     """Run one measurement; returns CPU seconds, percent of one core and event totals."""
-    server, display_name = _start_xvfb()
+    server, display_name = start_xvfb()
     env = dict(os.environ, DISPLAY=display_name)
     work = Path(tempfile.mkdtemp(prefix="moodc-bench-"))
     env["XDG_CONFIG_HOME"] = str(work / "config")
