@@ -85,3 +85,12 @@ def test_schema_enums_come_from_the_vocabulary() -> None:
     for style in ("chiptune", "four_on_floor", "waltz", "march", "bossa", "maqsum",
                   "baladi", "teental", "dhol", "taiko"):
         assert style in rhythm
+
+
+def test_synth_defaults_mirror_the_model_defaults() -> None:
+    # The synth keeps its own copy of the defaults (it must not import moodc.config) so it
+    # can render partial dicts; this keeps the copy from drifting away from the model.
+    from moodc.synth.controls import DEFAULT_FIELDS
+
+    model = Config.model_validate({"version": 2}).model_dump()
+    assert DEFAULT_FIELDS == {key: model[key] for key in DEFAULT_FIELDS}
