@@ -199,15 +199,14 @@ def load_document(path: Path) -> Any:
         The document has findings; ``.diagnostics`` holds them all (exit 1).
     """
     from moodc.config.model import Config, Score
-    from moodc.config.validate import validate_paths
+    from moodc.config.validate import validate_document
 
-    diagnostics = validate_paths([Path(path)])
+    parsed, diagnostics = validate_document(Path(path))
     if diagnostics:
         raise DocumentError(f"{path}: invalid document ({len(diagnostics)} finding"
                             f"{'s' if len(diagnostics) != 1 else ''})", diagnostics=diagnostics,
                             hint=f"run `moodc validate {path}` for details")
-    parsed, _ = parse_document(Path(path))
-    assert parsed is not None
+    assert parsed is not None  # no diagnostics means it parsed
     model = Score if parsed.kind == "score" else Config
     return model.model_validate(to_plain(parsed.data))
 

@@ -252,9 +252,15 @@ class _Session:
     def __init__(self) -> None:
         self.seen: set[Path] = set()
 
-    def check_file(self, path: Path, *, display: str | None = None) -> list[Diagnostic]:
+    def check_file(self, path: Path, *, display: str | None = None
+                   ) -> tuple[ParsedDocument | None, list[Diagnostic]]:
+        """Parse ``path`` once and check it; returns the document (if parsed) and findings."""
         self.seen.add(path.resolve())
         doc, diags = parse_document(path, display=display)
+        return doc, self._check_parsed(doc, diags)
+
+    def _check_parsed(self, doc: ParsedDocument | None,
+                      diags: list[Diagnostic]) -> list[Diagnostic]:
         if doc is None:
             return diags
         diags = schema_diagnostics(doc) + rule_diagnostics(doc)
@@ -272,7 +278,8 @@ class _Session:
             return [Diagnostic(score.display, line, column, "not-a-config",
                                f"{shown} is a score; a section needs a config",
                                "nest timelines by copying their sections")]
-        return self.check_file(target, display=shown)
+        self.seen.add(target.resolve())
+        return self._check_parsed(doc, diags)
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
@@ -308,5 +315,16 @@ def validate_paths(paths: Sequence[Path]) -> list[Diagnostic]:
     for path in expand_paths(paths):
         if path.resolve() in session.seen:
             continue
-        diags.extend(session.check_file(path))
+        diags.extend(session.check_file(path)[1])
     return diags
+
+
+def validate_document(path: Path) -> tuple[ParsedDocument | None, list[Diagnostic]]:
+    """Parse and validate one file (and the configs a score points at), parsing it once.
+
+    Raises
+    ------
+    UsageError
+        The path does not exist or cannot be read (exit code 2).
+    """
+    return _Session().check_file(path)
