@@ -1,4 +1,4 @@
-"""Shared fixtures: paths of the repository's examples and test data."""
+"""Shared fixtures: paths of the repository's examples and test data (see :mod:`tests.helpers`)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-DATA = Path(__file__).resolve().parent / "data"
+from tests.helpers import DATA, EXAMPLES
 
 
 @pytest.fixture

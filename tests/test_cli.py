@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLES
+from tests.helpers import EXAMPLES
 from moodc import __version__
 from moodc.cli import COMMANDS, cli, _available
 

@@ -16,7 +16,7 @@ from moodc.config.model import Config
 from moodc.data.expect import SCALE_FAMILIES, check_expectations
 from moodc.errors import MoodcError, UsageError
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
 
 
 def _dump(prompt: str, *, seed: int = 0) -> dict:

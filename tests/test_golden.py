@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-import _standin_synth
+from tests.helpers import standin_synth as _standin_synth
 from moodc import golden
 from moodc.audio_io import read_pcm
 from moodc.cli import cli
 from moodc.config.io import load_document
 from moodc.render import render_pcm
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def _standin_render(case: golden.Case, root: Path, seed: int | None) -> tuple[np.ndarray, Any]:

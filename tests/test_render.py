@@ -19,14 +19,14 @@ import soundfile as sf
 from click.testing import CliRunner
 from scipy import signal
 
-import _standin_synth
+from tests.helpers import standin_synth as _standin_synth
 from moodc import render as render_module
 from moodc.audio_io import read_pcm
 from moodc.cli import cli
 from moodc.errors import OutputExistsError
 from moodc.render import render_file
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 CALM = ROOT / "examples" / "calm-ambient.yaml"
 ROOTS = ["c", "c#", "d", "d#", "e", "f", "f#", "g", "g#", "a", "a#", "b"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from moodc.commands import bench
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def test_bench_times_only_example_configs_not_scores() -> None:

@@ -18,7 +18,7 @@ from moodc.audio_io import pcm_to_float, read_pcm
 from moodc.config.io import load_document
 from moodc.render import render_pcm
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 EXAMPLES = sorted((ROOT / "examples").rglob("*.yaml"))
 SHORT_S = 4.0
 

@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from moodc.cli import cli
 
-BAD = Path(__file__).resolve().parent / "data" / "validate"
+from tests.helpers import DATA
+
+BAD = DATA / "validate"
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:

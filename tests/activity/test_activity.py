@@ -24,7 +24,9 @@ from moodc.activity.privacy import hash_title, load_or_create_key, make_title_ke
 from moodc.activity.recorder import run_recorder
 from moodc.errors import MoodcError
 
-DATA = Path(__file__).parent / "data" / "activity"
+from tests.helpers import DATA as _DATA
+
+DATA = _DATA / "activity"
 T0 = 1_767_000_000.0  # an epoch second that is a multiple of 60
 
 

@@ -497,7 +497,7 @@ def test_cli_from_log_reports_a_bad_log_cleanly(tmp_path):
 
 
 def test_cli_from_log_writes_a_valid_score(tmp_path):
-    from activity_synth import write_synthetic_log
+    from tests.helpers.activity_day import write_synthetic_log
 
     from moodc.config.model import Score
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import EXAMPLES
+from tests.helpers import EXAMPLES
 from moodc.analysis import click_ratios, feature_vector, nearest_centroid_confusion
 from moodc.config.io import load_document
 from moodc.render import render_document

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from activity_synth import EXPECTED_PHASES, DAY_PLAN, write_synthetic_log
+from tests.helpers.activity_day import EXPECTED_PHASES, DAY_PLAN, write_synthetic_log
 from moodc import vocab
 from moodc.activity import log_to_score
 from moodc.activity.phases import APP_CATEGORIES, CATEGORIES, PHASES, app_category
@@ -17,7 +17,9 @@ from moodc.activity.to_score import (
 from moodc.config.model import Config, Score
 from moodc.errors import MoodcError, UsageError
 
-DATA = Path(__file__).parent / "data" / "activity"
+from tests.helpers import DATA as _DATA
+
+DATA = _DATA / "activity"
 
 
 @pytest.fixture()

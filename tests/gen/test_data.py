@@ -14,7 +14,7 @@ from moodc.config.model import Config
 from moodc.data.expect import check_expectations, enforce_expectations
 from moodc.errors import MoodcError
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
 TRAIN_DIR = ROOT / "moodc" / "data" / "train"
 
 

@@ -1,0 +1,16 @@
+"""Shared test helpers: repository paths, a stand-in synth and a synthetic working day.
+
+Import them as ``from tests.helpers import ROOT`` (``tests`` is a package, so pytest puts the
+repository root on ``sys.path``); never ``import conftest``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The repository checkout.
+ROOT = Path(__file__).resolve().parents[2]
+#: The example documents shipped in the repository.
+EXAMPLES = ROOT / "examples"
+#: Test inputs (bad documents, activity exports).
+DATA = ROOT / "tests" / "data"
