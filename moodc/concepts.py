@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from moodc import vocab
 from moodc.errors import MoodcError, UsageError
 
 #: Where the shipped library lives.
@@ -421,49 +422,46 @@ def _say(label: Any) -> str:
 def describe_config(fields: Mapping[str, Any]) -> str:
     """One line naming a config's musical cues: tempo, key, brightness, voices, rhythm, space.
 
+    Omitted fields read as their defaults (``vocab.DEFAULT_FIELDS``), so a partial dict
+    describes the config it stands for.
+
     Examples
     --------
     >>> describe_config({"tempo": "slow", "mode": "minor", "root": "a"})[:19]
     'slow, A minor, medi'
     """
-    layers = fields.get("layers") or {}
-    inst = fields.get("instruments") or {}
-    comp = fields.get("composition") or {}
-    density = int(fields.get("density", 4))
-    from moodc.vocab import DENSITY_LAYERS  # light module, no numpy
-
-    sounding = DENSITY_LAYERS.get(density, ())
-    parts = [f"{_say(fields.get('tempo', 'medium'))}, "
-             f"{str(fields.get('root', 'c')).upper()} {_say(fields.get('mode', 'minor'))}, "
-             f"{_say(fields.get('brightness', 'medium'))}"]
-    if fields.get("meter", "4/4") != "4/4":
-        parts.append(f"in {fields['meter']}")
+    f = vocab.with_defaults(fields)
+    layers, inst, comp = f["layers"], f["instruments"], f["composition"]
+    defaults = vocab.DEFAULT_FIELDS
+    sounding = vocab.DENSITY_LAYERS.get(int(f["density"]), ())
+    parts = [f"{_say(f['tempo'])}, {str(f['root']).upper()} {_say(f['mode'])}, "
+             f"{_say(f['brightness'])}"]
+    if f["meter"] != defaults["meter"]:
+        parts.append(f"in {f['meter']}")
     voices = []
-    if "melody" in sounding and layers.get("melody", "lyrical") != "none":
-        voices.append(f"{_say(inst.get('lead', 'triangle'))} lead "
-                      f"({_say(layers.get('melody', 'lyrical'))})")
-    if layers.get("pad", "warm") != "none":
-        voices.append(f"{_say(layers.get('pad', 'warm'))} {_say(inst.get('pad', 'strings'))} pad")
-    if "bass" in sounding and layers.get("bass", "sustained") != "none":
-        voices.append(f"{_say(layers.get('bass', 'sustained'))} {_say(inst.get('bass', 'sine'))}"
-                      " bass")
+    if "melody" in sounding and layers["melody"] != "none":
+        voices.append(f"{_say(inst['lead'])} lead ({_say(layers['melody'])})")
+    if layers["pad"] != "none":
+        voices.append(f"{_say(layers['pad'])} {_say(inst['pad'])} pad")
+    if "bass" in sounding and layers["bass"] != "none":
+        voices.append(f"{_say(layers['bass'])} {_say(inst['bass'])} bass")
     if voices:
         parts.append(", ".join(voices))
-    rhythm = layers.get("rhythm", "minimal")
+    rhythm = layers["rhythm"]
     parts.append("no drums" if rhythm == "none" or "rhythm" not in sounding
                  else f"{_say(rhythm)} rhythm")
-    if comp.get("swing", "none") != "none":
+    if comp["swing"] != "none":
         parts.append(f"{_say(comp['swing'])} swing")
-    if comp.get("harmony", "pop") != "pop" or comp.get("extensions", "triads") != "triads":
-        parts.append(f"{_say(comp.get('harmony', 'pop'))} harmony with "
-                     f"{_say(comp.get('extensions', 'triads'))}")
-    if "texture" in sounding and layers.get("texture", "none") != "none":
+    plain = defaults["composition"]
+    if comp["harmony"] != plain["harmony"] or comp["extensions"] != plain["extensions"]:
+        parts.append(f"{_say(comp['harmony'])} harmony with {_say(comp['extensions'])}")
+    if "texture" in sounding and layers["texture"] != "none":
         parts.append(f"{_say(layers['texture'])} texture")
-    if "accent" in sounding and layers.get("accent", "none") != "none":
+    if "accent" in sounding and layers["accent"] != "none":
         parts.append(f"{_say(layers['accent'])} accents")
-    space = f"{_say(fields.get('space', 'medium'))} space"
-    if fields.get("echo", "none") != "none":
-        space += f", {_say(fields['echo'])} echo"
+    space = f"{_say(f['space'])} space"
+    if f["echo"] != "none":
+        space += f", {_say(f['echo'])} echo"
     parts.append(space)
     return "; ".join(parts)
 
@@ -622,9 +620,10 @@ def concepts_engine(prompt: str, *, seed: int = 0, top_k: int = 4) -> Any:
     fields = apply_modifiers(fields, modifiers)
     cues = "; ".join(f"{m.concept.name} ({w:.2f})" for m, w in zip(matches, weights))
     fields.update({
-        "title": " × ".join(names)[:120],
+        "title": " × ".join(names)[:vocab.MAX_TITLE_CHARS],
         "seed": None,
-        "justification": (f"Concepts: {cues}. Cues: {describe_config(fields)}.")[:600],
+        "justification": (f"Concepts: {cues}. Cues: {describe_config(fields)}."
+                          )[:vocab.MAX_JUSTIFICATION_CHARS],
         "provenance": {"engine": "concepts", "prompt": prompt, "concepts": names,
                        "weights": [round(w, 4) for w in weights],
                        "matched": {m.concept.name: list(m.phrases) for m in matches},

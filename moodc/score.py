@@ -34,6 +34,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from moodc import vocab
 from moodc.errors import DocumentError, UsageError
 
 #: Seconds of synth output rendered and thrown away before a morph bridge voice sounds, so
@@ -44,10 +45,11 @@ MORPH_STEP_S: Final[float] = 1.0
 MORPH_MAX_STEPS: Final[int] = 8
 #: A ``cut`` still splices over this long (equal power), because a hard switch clicks.
 CUT_SPLICE_S: Final[float] = 0.005
-#: Render defaults for a config: length, and fades (never more than a quarter of the length).
+#: Render defaults for a config: length, and fades (a score's default fades, never more than a
+#: quarter of the length).
 DEFAULT_CONFIG_DURATION_S: Final[float] = 30.0
-CONFIG_FADE_IN_S: Final[float] = 0.5
-CONFIG_FADE_OUT_S: Final[float] = 2.0
+CONFIG_FADE_IN_S: Final[float] = vocab.DEFAULT_SCORE["fade_in"]
+CONFIG_FADE_OUT_S: Final[float] = vocab.DEFAULT_SCORE["fade_out"]
 #: Longest render moodc accepts (a day's soundtrack fits; 1e9 s does not).
 MAX_DURATION_S: Final[float] = 24 * 3600.0
 MIN_DURATION_S: Final[float] = 0.5

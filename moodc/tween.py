@@ -494,12 +494,10 @@ def _morph_name(source: Any, fallback: str) -> str:
 #: Default length of each section of a morph score, in seconds.
 DEFAULT_SECTION_DURATION_S: Final[float] = 20.0
 #: Longest transition the score model allows, in seconds.
-_MAX_TRANSITION_S: Final[float] = 60.0
+_MAX_TRANSITION_S: Final[float] = vocab.NUMERIC_RANGES["transition_length"][1]
 #: A morph score's transitions last this share of a section: long enough to glide through
 #: the renderer's intermediate configs (one per second), short enough that each step holds.
 MORPH_TRANSITION_SHARE: Final[float] = 0.25
-#: Most sections a score may have (the score model's limit).
-MAX_SECTIONS: Final[int] = 500
 
 
 def inline_fields(config: Config) -> dict[str, Any]:
@@ -549,10 +547,10 @@ def morph_score(configs: Sequence[Config | Mapping[str, Any]], *, n_sections: in
     if len(configs) < 2:
         raise UsageError("a morph needs at least 2 sources")
     if (isinstance(n_sections, bool) or not isinstance(n_sections, int)
-            or not 2 <= n_sections <= MAX_SECTIONS):
-        raise UsageError(f"steps={n_sections!r} must be an integer from 2 to {MAX_SECTIONS}",
+            or not 2 <= n_sections <= vocab.MAX_SECTIONS):
+        raise UsageError(f"steps={n_sections!r} must be an integer from 2 to {vocab.MAX_SECTIONS}",
                          hint="a morph score has a first and a last section, at most "
-                              f"{MAX_SECTIONS} in all")
+                              f"{vocab.MAX_SECTIONS} in all")
     if not (math.isfinite(section_duration_s) and low_s <= section_duration_s <= high_s):
         raise UsageError(f"section duration {section_duration_s!r} s is out of range",
                          hint=f"use {low_s:g} to {high_s:g} seconds")

@@ -11,7 +11,7 @@ synth uses; a test walks every key of every table.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 # --------------------------------------------------------------------------------------
 # Ordinal fields: five labels each, least → most.
@@ -340,5 +340,52 @@ NUMERIC_RANGES: Final[dict[str, tuple[float, float]]] = {
     "transition_length": (0.0, 60.0),
     "seed": (0, 2**63 - 1),
 }
-MAX_JUSTIFICATION_CHARS: Final[int] = 600
+#: Longest free-text fields (characters): a title or section name, a justification, a note.
 MAX_TITLE_CHARS: Final[int] = 120
+MAX_JUSTIFICATION_CHARS: Final[int] = 600
+MAX_NOTE_CHARS: Final[int] = 2000
+#: Most sections a score may hold: a day at 3-minute sections is 480; more is a runaway log.
+MAX_SECTIONS: Final[int] = 500
+
+# --------------------------------------------------------------------------------------
+# Defaults: what an omitted key means. The document model, the synth (which also accepts
+# partial dicts) and every describer read these tables; nobody writes a default inline.
+# --------------------------------------------------------------------------------------
+
+#: Default value of every musical field of a config; keys mirror ``Config.model_dump()``.
+DEFAULT_FIELDS: Final[dict[str, Any]] = {
+    "tempo": "medium", "bpm": None, "root": "c", "mode": "minor", "meter": "4/4",
+    "brightness": "medium", "space": "medium", "echo": "none", "motion": "slow",
+    "stereo": "medium", "human": "natural", "density": 4,
+    "layers": {"bass": "sustained", "pad": "warm", "melody": "lyrical", "rhythm": "minimal",
+               "texture": "none", "accent": "none"},
+    "instruments": {"lead": "triangle", "pad": "strings", "bass": "sine"},
+    "composition": {
+        "melody_density": "medium", "syncopation": "light", "swing": "none", "phrase_bars": 4,
+        "leaps": "mostly_steps", "register_low": 4, "register_high": 5, "harmony": "pop",
+        "chord_rate": "medium", "extensions": "triads", "ornament": "light",
+        "motif_repeat": "sometimes", "cadence": "medium", "tension": "arc",
+    },
+}
+
+#: Default timeline fields of a score and of a section's transition.
+DEFAULT_SCORE: Final[dict[str, Any]] = {"fade_in": 0.5, "fade_out": 2.0}
+DEFAULT_TRANSITION: Final[dict[str, Any]] = {"kind": "crossfade", "length": 2.0}
+
+#: Field groups that are nested one level deep (merged key by key over their defaults).
+NESTED_GROUPS: Final[tuple[str, ...]] = ("layers", "instruments", "composition")
+
+
+def with_defaults(fields: Any) -> dict[str, Any]:
+    """``fields`` (a mapping) over :data:`DEFAULT_FIELDS`, one level deep for the nested groups.
+
+    A ``None`` value means "omitted" for a field that has a default; keys that are not fields
+    (``title``, ``seed``, ...) are kept as they are.
+    """
+    out = dict(DEFAULT_FIELDS)
+    for key, value in fields.items():
+        if key in NESTED_GROUPS and hasattr(value, "items"):
+            out[key] = {**DEFAULT_FIELDS[key], **value}
+        elif value is not None or key not in DEFAULT_FIELDS:
+            out[key] = value
+    return out

@@ -34,10 +34,10 @@ NEIGHBOUR_WEIGHT: Final[float] = 0.1
 #: Score fades (s), capped at a share of the whole piece.
 FADE_IN_S: Final[float] = 2.0
 FADE_OUT_S: Final[float] = 4.0
-#: Section duration limits of the V2 model (s).
+#: Shortest section a run becomes (s): a phase shorter than a second of music is not heard.
 SECTION_MIN_S: Final[float] = 1.0
-SECTION_MAX_S: Final[float] = 3600.0
-MAX_SECTIONS: Final[int] = 500
+#: Longest section the V2 model allows (s); longer runs are split into equal parts.
+SECTION_MAX_S: Final[float] = vocab.NUMERIC_RANGES["section_duration"][1]
 _UNIT_S: Final[dict[str, float]] = {"s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 _DURATION = r"\s*(\d+(?:\.\d+)?)\s*(h|min|m|sec|s)\s*"
 _COMPRESS_RE: Final[re.Pattern[str]] = re.compile(f"^{_DURATION}={_DURATION}$")
@@ -347,8 +347,8 @@ def score_from_log(loaded: LoadedLog, *, log_name: str, minutes_per_section: flo
                          utc_offset_s=offset_s)
     runs = phase_runs(windows)
     sections = _sections(runs, music_s_per_h=music_s_per_h, offset_s=offset_s, seed=seed)
-    if len(sections) > MAX_SECTIONS:
-        raise UsageError(f"the log gives {len(sections)} sections (at most {MAX_SECTIONS})",
+    if len(sections) > vocab.MAX_SECTIONS:
+        raise UsageError(f"the log gives {len(sections)} sections (at most {vocab.MAX_SECTIONS})",
                          hint="raise minutes_per_section, e.g. 60")
     total_s = sum(s["duration"] for s in sections)
     first, last = loaded.buckets[0].start, loaded.buckets[-1].end

@@ -16,6 +16,14 @@ from moodc import vocab
 from moodc.config.rules import config_problems, score_problems
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+#: Every default comes from the one table in vocab.
+_D = vocab.DEFAULT_FIELDS
+
+
+def _bounds(name: str) -> dict[str, float]:
+    """``ge``/``le`` keyword arguments for a numeric field, from ``vocab.NUMERIC_RANGES``."""
+    low, high = vocab.NUMERIC_RANGES[name]
+    return {"ge": low, "le": high}
 
 
 def _labels(field: str) -> Any:
@@ -44,21 +52,24 @@ class Layers(BaseModel):
     """The style of each layer; ``none`` silences it. ``density`` gates which may sound."""
 
     model_config = _STRICT
-    bass: _style("bass") = Field("sustained", description="Bass line style.")
-    pad: _style("pad") = Field("warm", description="Sustained harmony style.")
-    melody: _style("melody") = Field("lyrical", description="Lead melody style.")
-    rhythm: _style("rhythm") = Field("minimal", description="Percussion pattern, in the meter.")
-    texture: _style("texture") = Field("none", description="Noise-based background texture.")
-    accent: _style("accent") = Field("none", description="Occasional ornamental hits.")
+    bass: _style("bass") = Field(_D["layers"]["bass"], description="Bass line style.")
+    pad: _style("pad") = Field(_D["layers"]["pad"], description="Sustained harmony style.")
+    melody: _style("melody") = Field(_D["layers"]["melody"], description="Lead melody style.")
+    rhythm: _style("rhythm") = Field(_D["layers"]["rhythm"],
+                                     description="Percussion pattern, in the meter.")
+    texture: _style("texture") = Field(_D["layers"]["texture"],
+                                       description="Noise-based background texture.")
+    accent: _style("accent") = Field(_D["layers"]["accent"],
+                                     description="Occasional ornamental hits.")
 
 
 class Instruments(BaseModel):
     """The timbre of the lead (melody), pad and bass voices."""
 
     model_config = _STRICT
-    lead: Instrument = Field("triangle", description="Timbre of the melody.")
-    pad: Instrument = Field("strings", description="Timbre of the pad chords.")
-    bass: Instrument = Field("sine", description="Timbre of the bass line.")
+    lead: Instrument = Field(_D["instruments"]["lead"], description="Timbre of the melody.")
+    pad: Instrument = Field(_D["instruments"]["pad"], description="Timbre of the pad chords.")
+    bass: Instrument = Field(_D["instruments"]["bass"], description="Timbre of the bass line.")
 
 
 class Composition(BaseModel):
@@ -66,29 +77,36 @@ class Composition(BaseModel):
 
     model_config = _STRICT
     melody_density: _labels("melody_density") = Field(
-        "medium", description="How many melody grid slots hold a note.")
+        _D["composition"]["melody_density"], description="How many melody grid slots hold a note.")
     syncopation: _labels("syncopation") = Field(
-        "light", description="How often notes anticipate the beat.")
-    swing: _labels("swing") = Field("none", description="Long-short feel of off-beat eighths.")
+        _D["composition"]["syncopation"], description="How often notes anticipate the beat.")
+    swing: _labels("swing") = Field(_D["composition"]["swing"],
+                                    description="Long-short feel of off-beat eighths.")
     phrase_bars: Literal[vocab.PHRASE_BARS] = Field(  # type: ignore[valid-type]
-        4, description="Melody phrase length in bars.")
+        _D["composition"]["phrase_bars"], description="Melody phrase length in bars.")
     leaps: _labels("leaps") = Field(
-        "mostly_steps", description="Step-versus-leap bias of melodic intervals.")
-    register_low: int = Field(4, ge=1, le=7, description="Lowest melody octave (4 = middle C).")
-    register_high: int = Field(5, ge=1, le=7, description="Highest melody octave; ≥ register_low.")
+        _D["composition"]["leaps"], description="Step-versus-leap bias of melodic intervals.")
+    register_low: int = Field(_D["composition"]["register_low"], **_bounds("register_low"),
+                              description="Lowest melody octave (4 = middle C).")
+    register_high: int = Field(_D["composition"]["register_high"], **_bounds("register_high"),
+                               description="Highest melody octave; ≥ register_low.")
     harmony: Literal[vocab.HARMONY_STYLES] = Field(  # type: ignore[valid-type]
-        "pop", description="Chord-progression family.")
-    chord_rate: _labels("chord_rate") = Field("medium", description="How often chords change.")
+        _D["composition"]["harmony"], description="Chord-progression family.")
+    chord_rate: _labels("chord_rate") = Field(_D["composition"]["chord_rate"],
+                                              description="How often chords change.")
     extensions: Literal[vocab.EXTENSIONS] = Field(  # type: ignore[valid-type]
-        "triads", description="Chord colour: triads, sevenths, ninths, sus or power chords.")
+        _D["composition"]["extensions"],
+        description="Chord colour: triads, sevenths, ninths, sus or power chords.")
     ornament: _labels("ornament") = Field(
-        "light", description="Grace notes, mordents, trills and slides on melody notes.")
+        _D["composition"]["ornament"],
+        description="Grace notes, mordents, trills and slides on melody notes.")
     motif_repeat: _labels("motif_repeat") = Field(
-        "sometimes", description="How often phrases restate the opening motif.")
+        _D["composition"]["motif_repeat"],
+        description="How often phrases restate the opening motif.")
     cadence: _labels("cadence") = Field(
-        "medium", description="How strongly phrases resolve to the tonic.")
+        _D["composition"]["cadence"], description="How strongly phrases resolve to the tonic.")
     tension: Literal[vocab.TENSION_CURVES] = Field(  # type: ignore[valid-type]
-        "arc", description="Shape of melodic tension over a phrase.")
+        _D["composition"]["tension"], description="Shape of melodic tension over a phrase.")
 
 
 class _ConfigFields(BaseModel):
@@ -96,28 +114,29 @@ class _ConfigFields(BaseModel):
 
     model_config = _STRICT
     title: str | None = Field(None, max_length=vocab.MAX_TITLE_CHARS)
-    seed: int | None = Field(None, ge=0, le=2**63 - 1,
+    seed: int | None = Field(None, **_bounds("seed"),
                              description="Render seed; default: a hash of the document.")
     justification: str | None = Field(
         None, max_length=vocab.MAX_JUSTIFICATION_CHARS,
         description="Why these values: the reasoning written before choosing them.")
     duration: float | None = Field(
-        None, ge=vocab.NUMERIC_RANGES["duration"][0], le=vocab.NUMERIC_RANGES["duration"][1],
+        None, **_bounds("duration"),
         description="Default render length in seconds (render --duration overrides).")
-    tempo: Tempo = Field("medium", description="Speed; see the BPM table.")
-    bpm: float | None = Field(None, ge=vocab.NUMERIC_RANGES["bpm"][0],
-                              le=vocab.NUMERIC_RANGES["bpm"][1],
+    tempo: Tempo = Field(_D["tempo"], description="Speed; see the BPM table.")
+    bpm: float | None = Field(None, **_bounds("bpm"),
                               description="Exact beats per minute; overrides tempo.")
-    root: Root = Field("c", description="Key centre.")
-    mode: Mode = Field("minor", description="Scale.")
-    meter: Meter = Field("4/4", description="Time signature.")
-    brightness: Brightness = Field("medium", description="Filter cutoffs and spectral tilt.")
-    space: Space = Field("medium", description="Reverb size, dry to vast.")
-    echo: Echo = Field("none", description="Feedback delay amount.")
-    motion: Motion = Field("slow", description="Modulation speed; higher = faster.")
-    stereo: Stereo = Field("medium", description="Stereo width, mono to ultra wide.")
-    human: Human = Field("natural", description="Timing and velocity looseness.")
-    density: int = Field(4, ge=1, le=6, description="How many layers sound (1–6).")
+    root: Root = Field(_D["root"], description="Key centre.")
+    mode: Mode = Field(_D["mode"], description="Scale.")
+    meter: Meter = Field(_D["meter"], description="Time signature.")
+    brightness: Brightness = Field(_D["brightness"],
+                                   description="Filter cutoffs and spectral tilt.")
+    space: Space = Field(_D["space"], description="Reverb size, dry to vast.")
+    echo: Echo = Field(_D["echo"], description="Feedback delay amount.")
+    motion: Motion = Field(_D["motion"], description="Modulation speed; higher = faster.")
+    stereo: Stereo = Field(_D["stereo"], description="Stereo width, mono to ultra wide.")
+    human: Human = Field(_D["human"], description="Timing and velocity looseness.")
+    density: int = Field(_D["density"], **_bounds("density"),
+                         description="How many layers sound (1–6).")
     layers: Layers = Field(default_factory=Layers)
     instruments: Instruments = Field(default_factory=Instruments)
     composition: Composition = Field(default_factory=Composition)
@@ -149,8 +168,10 @@ class Transition(BaseModel):
 
     model_config = _STRICT
     kind: Literal[vocab.TRANSITIONS] = Field(  # type: ignore[valid-type]
-        "crossfade", description="crossfade (equal power), morph (parameters glide) or cut.")
-    length: float = Field(2.0, ge=0.0, le=60.0, description="Transition length in seconds.")
+        vocab.DEFAULT_TRANSITION["kind"],
+        description="crossfade (equal power), morph (parameters glide) or cut.")
+    length: float = Field(vocab.DEFAULT_TRANSITION["length"], **_bounds("transition_length"),
+                          description="Transition length in seconds.")
 
 
 class Section(BaseModel):
@@ -158,13 +179,12 @@ class Section(BaseModel):
 
     model_config = _STRICT
     name: str | None = Field(None, max_length=vocab.MAX_TITLE_CHARS)
-    duration: float = Field(ge=vocab.NUMERIC_RANGES["section_duration"][0],
-                            le=vocab.NUMERIC_RANGES["section_duration"][1],
+    duration: float = Field(**_bounds("section_duration"),
                             description="Section length in seconds.")
     config: str | InlineConfig = Field(
         description="An inline config, or the path of a config file relative to the score.")
     transition: Transition = Field(default_factory=Transition)
-    note: str | None = Field(None, max_length=2000,
+    note: str | None = Field(None, max_length=vocab.MAX_NOTE_CHARS,
                              description="Free text, e.g. the evidence a section came from.")
 
 
@@ -174,10 +194,12 @@ class Score(BaseModel):
     model_config = _STRICT
     version: Literal[2] = Field(description="Document format version; must be 2.")
     title: str | None = Field(None, max_length=vocab.MAX_TITLE_CHARS)
-    seed: int | None = Field(None, ge=0, le=2**63 - 1)
-    fade_in: float = Field(0.5, ge=0.0, le=60.0, description="Fade-in length in seconds.")
-    fade_out: float = Field(2.0, ge=0.0, le=60.0, description="Fade-out length in seconds.")
-    sections: list[Section] = Field(min_length=1, max_length=500)
+    seed: int | None = Field(None, **_bounds("seed"))
+    fade_in: float = Field(vocab.DEFAULT_SCORE["fade_in"], **_bounds("fade"),
+                           description="Fade-in length in seconds.")
+    fade_out: float = Field(vocab.DEFAULT_SCORE["fade_out"], **_bounds("fade"),
+                            description="Fade-out length in seconds.")
+    sections: list[Section] = Field(min_length=1, max_length=vocab.MAX_SECTIONS)
     provenance: dict[str, Any] | None = Field(
         None, description="Where this score came from (tool, sources); not musical.")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from moodc import vocab
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -33,7 +35,9 @@ def config_problems(data: dict[str, Any], *, prefix: tuple[str | int, ...] = ())
     problems: list[Problem] = []
     comp = data.get("composition")
     if isinstance(comp, dict):
-        low, high = _num(comp.get("register_low", 4)), _num(comp.get("register_high", 5))
+        defaults = vocab.DEFAULT_FIELDS["composition"]
+        low = _num(comp.get("register_low", defaults["register_low"]))
+        high = _num(comp.get("register_high", defaults["register_high"]))
         if low is not None and high is not None and low > high:
             problems.append(Problem(
                 prefix + ("composition", "register_low"), "cross-field",
@@ -58,7 +62,8 @@ def score_problems(data: dict[str, Any]) -> list[Problem]:
         problems += _transition_problems(section, index, durations)
     if all(d is not None for d in durations):
         total_s = sum(durations)  # type: ignore[arg-type]
-        fades_s = (_num(data.get("fade_in", 0.5)) or 0.0) + (_num(data.get("fade_out", 2.0)) or 0.0)
+        fades_s = sum(_num(data.get(key, default)) or 0.0
+                      for key, default in vocab.DEFAULT_SCORE.items())
         if fades_s > total_s:
             problems.append(Problem(
                 ("fade_out",), "cross-field",
