@@ -275,7 +275,7 @@ RenderFn = Callable[[Case, Path, int | None], tuple[np.ndarray, Any]]
 
 def render_case(case: Case, root: Path, seed: int | None) -> tuple[np.ndarray, Any]:
     """Render one case to PCM exactly as ``moodc render`` would write it."""
-    from moodc.config.io import load_document
+    from moodc.config.load import load_document
     from moodc.render import render_pcm
 
     source = root / case.source

@@ -121,7 +121,7 @@ def resolve_format(out: Path | None, fmt: str | None) -> AudioFormat:
 def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: int | None,
                    sample_rate: int, title: str) -> Timeline:
     """Check the render options and resolve ``doc`` (Config or Score) into a timeline."""
-    from moodc.config.io import load_document
+    from moodc.config.load import load_document
     from moodc.config.model import Score
 
     if sample_rate not in SAMPLE_RATES:
@@ -170,7 +170,7 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
     DocumentError
         Invalid document (exit 1); nothing is written.
     """
-    from moodc.config.io import load_document
+    from moodc.config.load import load_document
 
     started = time.perf_counter()
     _check_target(target_lufs)

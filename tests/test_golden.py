@@ -16,7 +16,7 @@ from tests.helpers import standin_synth as _standin_synth
 from moodc import golden
 from moodc.audio_io import read_pcm
 from moodc.cli import cli
-from moodc.config.io import load_document
+from moodc.config.load import load_document
 from moodc.render import render_pcm
 
 from tests.helpers import ROOT

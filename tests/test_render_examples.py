@@ -15,7 +15,7 @@ import pyloudnorm as pyln
 from scipy import signal
 
 from moodc.audio_io import pcm_to_float, read_pcm
-from moodc.config.io import load_document
+from moodc.config.load import load_document
 from moodc.render import render_pcm
 
 from tests.helpers import ROOT

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from moodc.config.io import load_document
+from moodc.config.load import load_document
 from moodc.config.model import Config, Score
 from moodc.errors import DocumentError, UsageError
 from moodc.score import (child_seed, config_timeline, resolve_score, seed_from_document,

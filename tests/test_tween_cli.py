@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from moodc.cli import cli
-from moodc.config.io import load_document
+from moodc.config.load import load_document
 from moodc.config.model import Config, Score
 from moodc.tween import musical_fields
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from moodc.analysis import feature_vector, nearest_centroid_confusion
-from moodc.config.io import load_document
+from moodc.config.load import load_document
 from moodc.render import render_document
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,7 +26,6 @@ from datetime import datetime, timezone
 from typing import Any, Final
 
 from moodc.activity.bucket import Bucket, parse_utc
-from moodc.activity.logfile import ActivityLogError, LoadedLog
 
 #: Bucket length of imported data, matching `moodc record`'s default interval.
 BUCKET_S: Final[float] = 60.0
@@ -206,13 +205,3 @@ def buckets_from_aw(export: Any) -> list[Bucket]:
         _add_input(grid, roles["input"])
     return [grid.cells[i] for i in sorted(grid.cells)]
 
-
-def loaded_from_aw(export: Any, *, source: str) -> LoadedLog:
-    """Turn a decoded ActivityWatch export into a :class:`LoadedLog` (errors name ``source``)."""
-    try:
-        buckets = buckets_from_aw(export)
-    except ValueError as exc:
-        raise ActivityLogError(f"{source}: not an ActivityWatch export: {exc}",
-                               hint="export with ActivityWatch → Raw Data → Export all "
-                                    "buckets as JSON") from None
-    return LoadedLog(buckets=buckets, log_format="activitywatch")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from moodc.activity.aw_import import buckets_from_aw
 from moodc.activity.bucket import Bucket, bucket_from_json, bucket_to_json
 from moodc.errors import MoodcError
 
@@ -117,6 +118,17 @@ def _parse_jsonl(path: Path, text: str) -> LoadedLog:
     return LoadedLog(buckets=buckets, log_format="moodc-jsonl", warnings=warnings)
 
 
+def _loaded_from_aw(export: Any, *, source: str) -> LoadedLog:
+    """A decoded ActivityWatch export as a :class:`LoadedLog` (errors name ``source``)."""
+    try:
+        buckets = buckets_from_aw(export)
+    except ValueError as exc:
+        raise ActivityLogError(f"{source}: not an ActivityWatch export: {exc}",
+                               hint="export with ActivityWatch → Raw Data → Export all "
+                                    "buckets as JSON") from None
+    return LoadedLog(buckets=buckets, log_format="activitywatch")
+
+
 def load_log(path: Path) -> LoadedLog:
     """Load a moodc JSONL log or an ActivityWatch export into buckets.
 
@@ -134,9 +146,7 @@ def load_log(path: Path) -> LoadedLog:
                                hint="record for at least one bucket (default 60 s) first")
     export = _as_activitywatch(text)
     if export is not None:
-        from moodc.activity.aw_import import loaded_from_aw
-
-        loaded = loaded_from_aw(export, source=str(path))
+        loaded = _loaded_from_aw(export, source=str(path))
     else:
         loaded = _parse_jsonl(path, text)
     if not loaded.buckets:

@@ -47,7 +47,7 @@ def parse_weights(text: str | None, *, n_sources: int) -> list[float]:
 def load_sources(paths: tuple[Path, ...]) -> list[Any]:
     """Load and validate each source config; print a bad one's diagnostics, then raise."""
     from moodc.config.diagnostics import render_text
-    from moodc.config.io import load_document
+    from moodc.config.load import load_document
     from moodc.config.model import Score
     from moodc.errors import DocumentError
 

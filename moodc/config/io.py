@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from moodc.config.diagnostics import Diagnostic
-from moodc.errors import DocumentError, OutputExistsError, UsageError
+from moodc.errors import OutputExistsError, UsageError
 
 #: Documents larger than this are refused before parsing: a config is a few kB, a long
 #: score a few hundred; anything bigger is a mistake or an attack.
@@ -181,34 +181,6 @@ def parse_document(path: Path, *, display: str | None = None
         return None, [_diag(shown, "not-mapping", f"top level is {kind}, not a mapping",
                             hint="a document is a mapping that starts with `version: 2`")]
     return ParsedDocument(path, shown, data, detect_kind(data)), []
-
-
-def load_document(path: Path) -> Any:
-    """Load, validate and build the model of a config or score file.
-
-    Returns
-    -------
-    Config | Score
-        The validated pydantic model.
-
-    Raises
-    ------
-    UsageError
-        Missing or unreadable file (exit 2).
-    DocumentError
-        The document has findings; ``.diagnostics`` holds them all (exit 1).
-    """
-    from moodc.config.model import Config, Score
-    from moodc.config.validate import validate_document
-
-    parsed, diagnostics = validate_document(Path(path))
-    if diagnostics:
-        raise DocumentError(f"{path}: invalid document ({len(diagnostics)} finding"
-                            f"{'s' if len(diagnostics) != 1 else ''})", diagnostics=diagnostics,
-                            hint=f"run `moodc validate {path}` for details")
-    assert parsed is not None  # no diagnostics means it parsed
-    model = Score if parsed.kind == "score" else Config
-    return model.model_validate(to_plain(parsed.data))
 
 
 def to_plain(node: Any) -> Any:

@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import EXAMPLES
 from moodc.analysis import click_ratios, feature_vector, nearest_centroid_confusion
-from moodc.config.io import load_document
+from moodc.config.load import load_document
 from moodc.render import render_document
 from moodc.synth.master import measure_loudness_lufs, true_peak_dbtp
 
