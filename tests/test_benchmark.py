@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from moodc import benchmark
 from moodc.commands import bench
 
 from tests.helpers import ROOT
 
 
 def test_bench_times_only_example_configs_not_scores() -> None:
-    found = bench._example_configs(ROOT / "examples")
+    found = benchmark.example_configs(ROOT / "examples")
     names = {p.stem for p in found}
     assert "calm-ambient" in names
     assert "podcast-intro" not in names and "workday" not in names
