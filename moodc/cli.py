@@ -2,13 +2,13 @@
 
 Each command lives in ``moodc/commands/<name>.py`` as a click command called ``command``;
 the group imports it only when that command runs, so ``moodc --help`` stays fast and
-imports none of numpy, scipy or mlx. Commands whose module is not present are not listed.
+imports none of numpy, scipy or mlx. Every command in the table is listed; one whose module
+cannot be imported is a broken install and says so when it runs, never silently missing.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 import click
 
@@ -31,24 +31,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _available(name: str) -> bool:
-    """Whether the module behind command ``name`` exists (found without importing it)."""
-    try:
-        return importlib.util.find_spec(COMMANDS[name][0]) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 class LazyGroup(click.Group):
     """A click group that imports a subcommand's module only when it is invoked."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if _available(name)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS or not _available(cmd_name):
+        if cmd_name not in COMMANDS:
             return None
-        module = importlib.import_module(COMMANDS[cmd_name][0])
+        module_name = COMMANDS[cmd_name][0]
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise click.ClickException(
+                f"the {cmd_name} command cannot load ({exc}); this install is broken: "
+                f"reinstall moodc (pip install -e '.[all]')") from None
         return module.command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

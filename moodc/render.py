@@ -352,12 +352,9 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
 
 
 def _default_stream_fn() -> StreamFn:
-    """``moodc.synth.stream_config``, or a clear error if this install lacks the synth."""
-    try:
-        from moodc.synth import stream_config
-    except ImportError as exc:
-        raise MoodcError(f"the synth is not available in this install ({exc})",
-                         hint="reinstall moodc: pip install -e .") from exc
+    """The real synth's block stream, ``moodc.synth.stream_config``."""
+    from moodc.synth import stream_config
+
     return stream_config
 
 

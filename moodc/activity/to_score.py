@@ -262,15 +262,13 @@ def _blend(phase: str, neighbours: list[str], *, seed: int) -> dict[str, Any]:
     """The phase's config with its ordinal fields shaded towards differing neighbours.
 
     Uses :func:`moodc.tween.merge` (weights 1 : NEIGHBOUR_WEIGHT each) and keeps only the
-    :data:`BLENDED_FIELDS`; without the tween module the table config is used as is.
+    :data:`BLENDED_FIELDS`.
     """
+    from moodc.tween import merge  # pydantic and numpy: only when a score is built
+
     own = _phase_config(phase).model_dump(mode="json")
     others = [n for n in neighbours if n != phase]
-    try:
-        from moodc.tween import merge
-    except ImportError:  # tween not available: the table config alone
-        merge = None
-    if merge is not None and others:
+    if others:
         sources = [_phase_config(phase)] + [_phase_config(n) for n in others]
         merged = merge(sources, [1.0] + [NEIGHBOUR_WEIGHT] * len(others), seed=seed)
         blended = merged.model_dump(mode="json")
