@@ -1,7 +1,8 @@
 # moodc: two entry points for a fresh machine with only Python 3.10+.
 #   make demo   set up .venv, validate the examples, render the podcast intro, then
 #               `moodc gen "arabian nights"` with the bundled model and render that too
-#   make test   set up .venv (+ system packages when root/sudo), run the whole test suite
+#   make test   set up .venv (+ system packages when root/sudo), run the whole test suite (CI)
+#   make test-fast  the edit loop: every test not marked slow or model, in under a minute
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.moodc-installed
 # ffmpeg for mp3/ogg export.
 APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg
 
-.PHONY: setup system-deps demo test clean
+.PHONY: setup system-deps demo test test-fast clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -40,6 +41,9 @@ demo: setup system-deps
 
 test: setup system-deps
 	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow and not model"
 
 clean:
 	rm -rf $(VENV) renders/*.flac renders/*.wav

@@ -19,9 +19,19 @@ class MoodcError(Exception):
 
 
 class UsageError(MoodcError):
-    """Bad arguments or a missing input file (exit 2)."""
+    """Bad arguments or a missing input file (exit 2).
+
+    The library speaks of values; ``param`` names the keyword argument at fault (e.g.
+    ``"sample_rate"``), so the CLI can name the flag the user typed (``--sample-rate``)
+    without the library knowing any flag.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None,
+                 param: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.param = param
 
 
 class DocumentError(MoodcError):

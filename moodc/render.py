@@ -110,8 +110,8 @@ def resolve_format(out: Path | None, fmt: str | None) -> AudioFormat:
     """The output format from ``--format`` and/or the output suffix (default flac)."""
     implied = format_for_path(out) if out is not None else None
     if fmt is not None and implied is not None and fmt != implied:
-        raise UsageError(f"--format {fmt} does not match the output name {out}",
-                         hint=f"name the file *.{fmt} or drop --format")
+        raise UsageError(f"format {fmt} does not match the output name {out}",
+                         hint=f"name the file *.{fmt} or drop --format", param="fmt")
     if out is not None and implied is None and out.suffix and fmt is None:
         raise UsageError(f"cannot tell the format of {out} from its suffix {out.suffix!r}",
                          hint="name it .wav, .flac or .ogg, or pass --format")
@@ -125,10 +125,11 @@ def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: 
     from moodc.config.model import Score
 
     if sample_rate not in SAMPLE_RATES:
-        raise UsageError(f"--sample-rate={sample_rate} is not supported",
-                         hint="use 44100 or 48000")
+        raise UsageError(f"sample rate {sample_rate} Hz is not supported",
+                         hint="use 44100 or 48000", param="sample_rate")
     if seed is not None and (isinstance(seed, bool) or not 0 <= int(seed) < 2**63):
-        raise UsageError(f"--seed={seed} is out of range", hint="use 0 <= seed < 2**63")
+        raise UsageError(f"seed {seed} is out of range", hint="use 0 <= seed < 2**63",
+                         param="seed")
     if isinstance(doc, Score):
         return resolve_score(doc, base_dir=base_dir, sample_rate=sample_rate, seed=seed,
                              duration_s=duration_s, title=title, loader=load_document)
@@ -175,7 +176,8 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
     started = time.perf_counter()
     _check_target(target_lufs)
     if bit_depth not in (16, 24):
-        raise UsageError(f"--bit-depth={bit_depth} is not supported", hint="use 16 or 24")
+        raise UsageError(f"bit depth {bit_depth} is not supported", hint="use 16 or 24",
+                         param="bit_depth")
     audio_fmt = resolve_format(Path(out) if out is not None else None, fmt)
     if audio_fmt not in LOSSLESS_FORMATS:
         bit_depth = 16  # lossy encoders take 16-bit PCM; --bit-depth does not apply
@@ -227,8 +229,9 @@ def render_document(doc: Any, *, base_dir: Path, duration_s: float | None = None
 
 def _check_target(target_lufs: float) -> None:
     if not (math.isfinite(target_lufs) and -40.0 <= target_lufs <= -5.0):
-        raise UsageError(f"--loudness={target_lufs!r} is out of range",
-                         hint="give an integrated loudness between -40 and -5 LUFS, e.g. -14")
+        raise UsageError(f"loudness target {target_lufs!r} LUFS is out of range",
+                         hint="give an integrated loudness between -40 and -5 LUFS, e.g. -14",
+                         param="target_lufs")
 
 
 # ------------------------------------------------------------------------------------------

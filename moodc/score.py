@@ -267,8 +267,9 @@ def _truncated_length(duration_s: float, *, total_n: int, sample_rate: int) -> i
     length_n = to_samples(check_duration(duration_s), sample_rate=sample_rate)
     if length_n > total_n:
         raise UsageError(
-            f"--duration={duration_s:g} is longer than the score ({total_n / sample_rate:g} s)",
-            hint="a score's length comes from its sections; --duration can only cut it short")
+            f"duration {duration_s:g} s is longer than the score ({total_n / sample_rate:g} s)",
+            hint="a score's length comes from its sections; a duration can only cut it short",
+            param="duration_s")
     return length_n
 
 

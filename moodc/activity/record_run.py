@@ -87,7 +87,8 @@ class SignalStop:
 def _make_backend(name: str | None, replay_script: Path | None) -> Backend:
     name = name or default_backend_name()
     if name == "replay" and replay_script is None:
-        raise UsageError("--backend replay needs --replay SCRIPT.json")
+        raise UsageError("the replay backend needs a replay script (a JSON file of events)",
+                         hint="pass --replay SCRIPT.json", param="backend")
     options: dict[str, Any] = {"script": replay_script} if name == "replay" else {}
     return load_backend(name, **options)
 

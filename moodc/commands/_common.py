@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from moodc.errors import MoodcError
+from moodc.errors import MoodcError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,6 +26,23 @@ def print_error(message: str, *, hint: str | None = None) -> None:
         click.echo(f"  hint: {hint}", err=True)
 
 
+def flag_name(param: str) -> str | None:
+    """The flag of the running command whose parameter is ``param`` (``--sample-rate``)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return None
+    for option in ctx.command.params:
+        if option.name == param and isinstance(option, click.Option):
+            return max(option.opts, key=len)
+    return None
+
+
+def error_text(exc: MoodcError) -> str:
+    """The one-line message of ``exc``, led by the flag a usage error is about, if any."""
+    flag = flag_name(exc.param) if isinstance(exc, UsageError) and exc.param else None
+    return f"{flag}: {exc.message}" if flag else exc.message
+
+
 def errors_to_exit(func: F) -> F:
     """Decorator: run a command body, mapping MoodcError and Ctrl-C to clean exits."""
 
@@ -34,7 +51,7 @@ def errors_to_exit(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except MoodcError as exc:
-            print_error(exc.message, hint=exc.hint)
+            print_error(error_text(exc), hint=exc.hint)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             print_error("interrupted")

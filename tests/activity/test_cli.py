@@ -99,7 +99,8 @@ def test_check_with_the_replay_backend_exits_0(tmp_path: Path) -> None:
 def test_replay_backend_without_a_script_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(command, ["--backend", "replay", "-o", str(tmp_path / "l")])
     assert result.exit_code == 2
-    assert "--backend replay needs --replay" in result.output
+    assert "--backend: the replay backend needs a replay script" in result.output
+    assert "pass --replay SCRIPT.json" in result.output
 
 
 def test_unwritable_log_path_is_a_one_line_error(tmp_path: Path) -> None:
