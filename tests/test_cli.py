@@ -71,3 +71,17 @@ def test_schema_command_prints_json() -> None:
     result = CliRunner().invoke(cli, ["schema", "score"])
     assert result.exit_code == 0
     assert json.loads(result.output)["title"] == "Score"
+
+
+def test_a_command_that_cannot_import_is_a_clear_error_not_a_missing_command(monkeypatch) -> None:
+    import moodc.cli
+
+    monkeypatch.setitem(moodc.cli.COMMANDS, "render",
+                        ("moodc.commands.no_such_module", "Render."))
+    listed = CliRunner().invoke(cli, ["--help"])
+    assert "render" in listed.output
+    result = CliRunner().invoke(cli, ["render", "x.yaml"])
+    assert result.exit_code != 0
+    assert "the render command cannot load" in result.output
+    assert "reinstall moodc" in result.output
+    assert "Traceback" not in result.output
