@@ -139,6 +139,7 @@ def test_every_concept_name_finds_itself() -> None:
     assert len(misses) <= 10, misses
 
 
+@pytest.mark.slow
 def test_controllability_on_the_test_split() -> None:
     """The engine satisfies most directional constraints of the held-out split."""
     rows = [json.loads(line) for line in
@@ -270,6 +271,7 @@ def test_controllability_on_handwritten_probes() -> None:
     assert sum(results) / len(results) >= 0.9
 
 
+@pytest.mark.slow
 def test_engine_is_deterministic_across_processes() -> None:
     code = ("import json, moodc.concepts as c; "
             "print(json.dumps(c.concepts_engine('rainy night in tokyo with a sitar', seed=3)"

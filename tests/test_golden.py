@@ -64,6 +64,7 @@ def recorded(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_repository_goldens_match() -> None:
     """The real check: every golden entry re-rendered by the current synth."""
     results = golden.check(ROOT)
@@ -99,6 +100,7 @@ def test_unchanged_renders_pass_exactly(recorded: Path) -> None:
         ("cover-cool", True, "exact"), ("cover-warm", True, "exact")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("other_platform", [False, True])
 def test_checker_catches_minus_60_dbfs_noise(recorded: Path, other_platform: bool) -> None:
     platform_now = {"python": "0.0", "numpy": "0", "scipy": "0", "machine": "elsewhere",
@@ -117,6 +119,7 @@ def test_checker_catches_minus_60_dbfs_noise(recorded: Path, other_platform: boo
     assert all(Path(p).is_file() for p in bad.artifacts)
 
 
+@pytest.mark.slow
 def test_one_lsb_passes_on_another_platform_but_not_on_the_same(recorded: Path) -> None:
     elsewhere = {"python": "9.9", "numpy": "9", "scipy": "9", "machine": "other",
                  "system": "x"}

@@ -19,6 +19,9 @@ from moodc.config.load import load_document
 from moodc.render import render_pcm
 
 from tests.helpers import ROOT
+
+#: Slow lane: this module renders every example at both rates.
+pytestmark = pytest.mark.slow
 EXAMPLES = sorted((ROOT / "examples").rglob("*.yaml"))
 SHORT_S = 4.0
 

@@ -104,6 +104,7 @@ def _effective_bpm(fields: dict[str, Any]) -> float:
 # Properties of merge
 # --------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @SETTINGS
 @given(sources_and_weights(), seeds)
 def test_merge_of_valid_configs_is_valid(case: tuple[list, list], seed: int) -> None:
@@ -116,6 +117,7 @@ def test_merge_of_valid_configs_is_valid(case: tuple[list, list], seed: int) -> 
     assert merged.seed is None  # the merge seed is not a render seed
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(sources_and_weights(min_size=2), seeds)
 def test_full_weight_on_first_returns_its_musical_fields_unchanged(case: tuple[list, list],
@@ -125,6 +127,7 @@ def test_full_weight_on_first_returns_its_musical_fields_unchanged(case: tuple[l
     assert _fields(merge(configs, weights, seed=seed)) == _fields(configs[0])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(sources_and_weights(), seeds)
 def test_same_seed_gives_same_output(case: tuple[list, list], seed: int) -> None:
@@ -132,6 +135,7 @@ def test_same_seed_gives_same_output(case: tuple[list, list], seed: int) -> None
     assert merge(configs, weights, seed=seed) == merge(configs, weights, seed=seed)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(sources_and_weights(min_size=2), seeds, st.randoms(use_true_random=False))
 def test_order_of_pairs_does_not_change_the_output(case: tuple[list, list], seed: int,
@@ -143,6 +147,7 @@ def test_order_of_pairs_does_not_change_the_output(case: tuple[list, list], seed
     assert _fields(shuffled) == _fields(merge(configs, weights, seed=seed))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(sources_and_weights(), seeds)
 def test_every_value_comes_from_a_source_or_lies_between_them(case: tuple[list, list],
@@ -212,6 +217,7 @@ def _opposites() -> tuple[Config, Config]:
     return Config.model_validate(first), Config.model_validate(second)
 
 
+@pytest.mark.slow
 def test_nominal_draws_follow_the_weights() -> None:
     a, b = _opposites()
     fa = _fields(a)
@@ -248,6 +254,7 @@ def test_a_dominant_weight_wins_most_fields() -> None:
         assert kept >= len(nominal_paths()) // 2
 
 
+@pytest.mark.slow
 def test_ordinal_rounding_is_unbiased() -> None:
     # very_slow (0) and very_fast (4) at 0.35/0.65: mean position 2.6 on average.
     a, b = _opposites()

@@ -42,6 +42,7 @@ def _start_recorder(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Path
     return proc, log
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_writes_the_partial_bucket_and_exits_0(tmp_path: Path, signum: int) -> None:
     proc, log = _start_recorder(tmp_path)

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+#: Slow lane: this module starts Xvfb and drives real windows.
+pytestmark = pytest.mark.slow
+
 TYPED = "zqjxmoodcsecretqz"  # distinctive, lower-case: one key press per character
 EDITOR_TITLE = "Editor secret-title.txt"
 
@@ -32,9 +35,7 @@ def _require(tool: str) -> None:
 @pytest.fixture(scope="module")
 def xvfb() -> Iterator[str]:
     """A private Xvfb on a free display (``-displayfd``); yields the DISPLAY string."""
-    if not shutil.which("Xvfb"):
-        pytest.skip("Xvfb is not installed (apt-get install -y xvfb xdotool xterm)")
-    for tool in ("xdotool", "xterm"):
+    for tool in ("Xvfb", "xdotool", "xterm"):
         _require(tool)
     try:
         import Xlib  # noqa: F401

@@ -451,6 +451,7 @@ def test_stereo_labels_widen_step_by_step() -> None:
     assert all(b < a - 0.01 for a, b in zip(corr, corr[1:])), corr
 
 
+@pytest.mark.slow
 def test_identical_audio_in_separate_processes() -> None:
     """Same fields and seed give the same samples in any process (no hash-order or global
     random state leaks in), checked in two interpreters with different hash seeds."""

@@ -18,6 +18,9 @@ import pytest
 from moodc import vocab
 from moodc.synth import render_config
 
+#: Slow lane: this module renders every value of every field.
+pytestmark = pytest.mark.slow
+
 SAMPLE_RATE = 22050
 DURATION_S = 4.0
 MIN_DIFF_DB = -40.0

@@ -14,6 +14,9 @@ from moodc.config.load import load_document
 from moodc.render import render_document
 from moodc.synth.master import measure_loudness_lufs, true_peak_dbtp
 
+#: Slow lane: this module renders every palette several times.
+pytestmark = pytest.mark.slow
+
 PALETTES = sorted((EXAMPLES / "palettes").glob("*.yaml"))
 SAMPLE_RATE = 44100
 REQUIRED = {"arabian-nights", "egyptian-summer", "indian-wedding", "raga-at-dawn",
