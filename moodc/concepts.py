@@ -505,7 +505,7 @@ def keep_identity(merged: Mapping[str, Any],
     priority order, strongest first). Either way ``density`` is raised so a signature layer
     (rhythm, texture, accent) actually sounds.
     """
-    from moodc.tween import get_path, set_path  # numpy: only when generating
+    from moodc.config.paths import get_path, set_path
 
     out = json.loads(json.dumps(dict(merged)))
     for test_path, signatures, paths, min_density in _IDENTITY_GROUPS:

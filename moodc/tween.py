@@ -44,6 +44,7 @@ from pydantic import BaseModel, ValidationError
 
 from moodc import vocab
 from moodc.config.model import Config, Score
+from moodc.config.paths import get_path, set_path
 from moodc.errors import DocumentError, UsageError
 
 #: Fields that describe a document rather than its music; merge sets them itself.
@@ -110,23 +111,6 @@ def nominal_paths() -> list[str]:
     """Musical paths that are neither ordinal, integer nor optional float: drawn by weight."""
     numeric = set(ORDINAL_FIELDS) | set(INTEGER_FIELDS) | set(OPTIONAL_FLOAT_FIELDS)
     return [p for p in musical_paths() if p not in numeric]
-
-
-def get_path(data: Mapping[str, Any], path: str) -> Any:
-    """The value at dotted ``path`` in a nested dict."""
-    node: Any = data
-    for key in path.split("."):
-        node = node[key]
-    return node
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set the value at dotted ``path``, creating missing parent dicts."""
-    *parents, leaf = path.split(".")
-    node = data
-    for key in parents:
-        node = node.setdefault(key, {})
-    node[leaf] = value
 
 
 def musical_fields(config: Config) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from moodc import vocab  # noqa: E402
 from moodc.concepts import (MODIFIERS, apply_modifiers, content_words_of,  # noqa: E402
                             describe_config, keep_identity)
 from moodc.config.model import Config  # noqa: E402
+from moodc.config.paths import nest  # noqa: E402
 from moodc.data.expect import MODE_FAMILY, SCALE_FAMILIES, check_expectations  # noqa: E402
 
 CONCEPTS_PATH = ROOT / "moodc" / "data" / "concepts" / "concepts.jsonl"
@@ -87,18 +88,6 @@ def parse_spec(spec: str, *, known: Mapping[str, dict[str, Any]]) -> dict[str, A
         else:
             raise ValueError(f"unknown bare token {token!r} in {spec!r}")
     return out
-
-
-def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
-    """A nested config dict from ``{dotted path: value}``."""
-    data: dict[str, Any] = {"version": 2}
-    for path, value in flat.items():
-        *parents, leaf = path.split(".")
-        node = data
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return data
 
 
 def full_config(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -190,7 +179,7 @@ def _concept_row(name: str, category: str, aliases: str, own: dict[str, Any], wh
     if "root" not in own:
         flat["root"] = _ROOTS[zlib.crc32(name.encode()) % len(_ROOTS)]
     flat["title"] = name
-    config = nest(flat)
+    config = {"version": 2, **nest(flat)}
     cues = describe_config(config)
     justification = f"{name}: {why + '. ' if why else ''}{cues}."
     config["justification"] = justification
