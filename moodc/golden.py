@@ -5,8 +5,12 @@ config in ``golden/configs/``), seed, length, sample rate, the sha256 of its qua
 loudness, peak, a compact spectral fingerprint, moodc's version and the platform it was
 recorded on. ``golden/<name>.flac`` holds the PCM itself.
 
-A check re-renders every entry and compares **PCM, never file bytes** (libsndfile writes its
-version into headers):
+A check first verifies each reference file itself: ``golden/<name>.flac`` must exist and its
+decoded PCM must hash to the manifest's ``pcm_sha256``. Otherwise a golden that was edited,
+truncated, corrupted or half-updated would pass unnoticed whenever the new render matches the
+manifest (the usual case). Such an entry is reported as ``reference-missing`` or
+``reference-corrupt``, apart from a changed render. Then it re-renders every entry and
+compares **PCM, never file bytes** (libsndfile writes its version into headers):
 
 * on the recording platform (same python, numpy, scipy, machine) the hash must match exactly;
   any change to the synth shows up;
@@ -107,13 +111,26 @@ class Comparison:
                 f"{self.spectral_distance_db:.2f} dB")
 
 
+#: What an entry's verdict can be. ``missing`` is a gone source document; the two
+#: ``reference-*`` modes are findings about the golden file itself, not about the render.
+ENTRY_MODES: Final[dict[str, str]] = {
+    "exact": "render compared by hash (same platform)",
+    "tolerance": "render compared within tolerance (another platform)",
+    "missing": "the source document is gone",
+    "error": "the render failed",
+    "reference-missing": "golden/<name>.flac is gone",
+    "reference-corrupt": "golden/<name>.flac does not decode to the manifest's PCM",
+}
+REFERENCE_MODES: Final[tuple[str, ...]] = ("reference-missing", "reference-corrupt")
+
+
 @dataclass
 class EntryResult:
     """The verdict on one entry."""
 
     name: str
     ok: bool
-    mode: str  # "exact", "tolerance", "missing", "error"
+    mode: str  # see :data:`ENTRY_MODES`
     message: str
     comparison: Comparison | None = None
     artifacts: list[str] = field(default_factory=list)
@@ -337,27 +354,66 @@ def check(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
     return results
 
 
+def read_reference(name: str, entry: dict[str, Any], *, golden_dir: Path
+                   ) -> tuple[np.ndarray | None, EntryResult | None]:
+    """Decode ``golden/<file>`` and check its PCM against the manifest entry.
+
+    Reading a 4 s FLAC and hashing it takes a few milliseconds, next to ~0.3 s per render.
+
+    Returns
+    -------
+    (pcm, None)
+        The reference PCM, verified.
+    (None, finding)
+        A ``reference-missing`` or ``reference-corrupt`` :class:`EntryResult`.
+    """
+    from moodc.audio_io import read_pcm
+
+    path = golden_dir / entry["file"]
+    shown = f"golden/{entry['file']}"
+    fix = (f"restore it with `git checkout -- {shown}` if it was committed intact, or "
+           f"re-record with `moodc golden update --only {name}`")
+    if not path.is_file():
+        return None, EntryResult(name, False, "reference-missing", f"{shown} is missing; {fix}")
+    try:
+        pcm, sample_rate, bit_depth = read_pcm(path)
+    except Exception as exc:  # noqa: BLE001 - any decode failure is this finding
+        reason = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        return None, EntryResult(name, False, "reference-corrupt",
+                                 f"{shown} cannot be decoded ({reason}); {fix}")
+    found = pcm_sha256(pcm)
+    if found != entry["pcm_sha256"]:
+        shape = (f"{pcm.shape[0]} samples at {sample_rate} Hz/{bit_depth}-bit, manifest "
+                 f"says {entry.get('n_samples')} at {entry['sample_rate']} Hz/"
+                 f"{entry['bit_depth']}-bit")
+        return None, EntryResult(name, False, "reference-corrupt",
+                                 f"{shown} decodes to PCM sha256 {found[:12]}, not the "
+                                 f"manifest's {entry['pcm_sha256'][:12]} ({shape}); {fix}")
+    return pcm, None
+
+
 def _check_entry(name: str, entry: dict[str, Any], *, root: Path, render: RenderFn,
                  tolerance: Tolerance, platform_now: dict[str, str]) -> EntryResult:
-    from moodc.audio_io import read_pcm
     from moodc.errors import MoodcError
 
     case = _case_of(name, entry)
     if not (root / case.source).is_file():
         return EntryResult(name, False, "missing", f"source {case.source} is gone")
+    golden_pcm, reference_problem = read_reference(name, entry, golden_dir=root / "golden")
     try:
         pcm, timeline = render(case, root, entry["seed"])
     except MoodcError as exc:
-        return EntryResult(name, False, "error", f"render failed: {exc.message}")
-    same_platform = entry.get("platform") == platform_now
+        return reference_problem or EntryResult(name, False, "error",
+                                                f"render failed: {exc.message}")
     exact = pcm_sha256(pcm) == entry["pcm_sha256"]
+    if reference_problem is not None:
+        reference_problem.message += (" (the new render still matches the manifest)" if exact
+                                      else " (the new render differs from the manifest too)")
+        return reference_problem
     if exact:
         return EntryResult(name, True, "exact", "identical PCM")
-    golden_pcm, _, _ = read_pcm(root / "golden" / entry["file"])
-    if pcm_sha256(golden_pcm) != entry["pcm_sha256"]:
-        return EntryResult(name, False, "error",
-                           f"golden/{entry['file']} does not match its manifest hash "
-                           "(re-record with `moodc golden update`)")
+    assert golden_pcm is not None
+    same_platform = entry.get("platform") == platform_now
     comparison = compare_pcm(pcm, golden_pcm, bit_depth=case.bit_depth,
                              sample_rate=case.sample_rate)
     source_note = ""

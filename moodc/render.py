@@ -1,4 +1,4 @@
-"""Render a config or score to a mastered, dithered WAV/FLAC — in blocks, with flat memory.
+"""Render a config or score to a mastered, dithered WAV/FLAC/Ogg/MP3 — in blocks.
 
 Pipeline (documents → timeline → synth → master → file):
 
@@ -13,7 +13,8 @@ Pipeline (documents → timeline → synth → master → file):
    loudness more than :data:`LOUDNESS_TOLERANCE_LU` below target, pass 2 runs once more with the
    gain corrected.
 
-At most a few blocks of audio are in memory at any time, whatever the duration.
+At most a few blocks of audio are in memory at any time, whatever the duration (MP3 is the
+exception: pydub encodes the whole 16-bit PCM at the end, see :class:`moodc.audio_io.Mp3Writer`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from typing import Any, BinaryIO, Final
 import numpy as np
 
 from moodc import __version__
-from moodc.audio_io import (LOSSLESS_FORMATS, AudioFormat, BitDepth, PcmWriter, Tags,
-                            check_writable, dither_rng, format_for_path, quantise)
+from moodc.audio_io import (DEFAULT_MP3_BITRATE, FFMPEG_FORMATS, LOSSLESS_FORMATS,
+                            AudioFormat, BitDepth, Mp3Bitrate, Mp3Writer, PcmWriter, Tags,
+                            check_encoder, check_writable, dither_rng, format_for_path,
+                            quantise, true_peak_ceiling_dbtp)
 from moodc.errors import MoodcError, UsageError
 from moodc.score import Timeline, Voice, config_timeline, resolve_score, voice_gain
 from moodc.synth import master
@@ -114,7 +117,7 @@ def resolve_format(out: Path | None, fmt: str | None) -> AudioFormat:
                          hint=f"name the file *.{fmt} or drop --format", param="fmt")
     if out is not None and implied is None and out.suffix and fmt is None:
         raise UsageError(f"cannot tell the format of {out} from its suffix {out.suffix!r}",
-                         hint="name it .wav, .flac or .ogg, or pass --format")
+                         hint="name it .wav, .flac, .ogg or .mp3, or pass --format")
     return (fmt or implied or "flac")  # type: ignore[return-value]
 
 
@@ -137,12 +140,33 @@ def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: 
                            title=title)
 
 
+def resolve_bitrate(fmt: AudioFormat, bitrate: str | None) -> Mp3Bitrate | None:
+    """The MP3 bitrate (default 192k); ``bitrate`` given for another format is an error."""
+    if fmt not in FFMPEG_FORMATS:
+        if bitrate is not None:
+            raise UsageError(f"--bitrate {bitrate} applies to mp3 only, not {fmt}",
+                             hint="drop --bitrate, or render with --format mp3")
+        return None
+    return (bitrate or DEFAULT_MP3_BITRATE)  # type: ignore[return-value]
+
+
+def open_writer(out_path: Path, *, fmt: AudioFormat, sample_rate: int, bit_depth: BitDepth,
+                bitrate: Mp3Bitrate | None, tags: Tags, force: bool) -> PcmWriter | Mp3Writer:
+    """The atomic file writer for ``fmt`` (libsndfile for wav/flac/ogg, pydub for mp3)."""
+    if fmt in FFMPEG_FORMATS:
+        return Mp3Writer(out_path, sample_rate=sample_rate, n_channels=N_CHANNELS,
+                         bitrate=bitrate or DEFAULT_MP3_BITRATE, tags=tags, force=force)
+    return PcmWriter(out_path, sample_rate=sample_rate, n_channels=N_CHANNELS, fmt=fmt,
+                     bit_depth=bit_depth, tags=tags, force=force)
+
+
 def render_file(path: Path, *, out: Path | None = None, duration_s: float | None = None,
                 seed: int | None = None, sample_rate: int = 44100, fmt: str | None = None,
                 bit_depth: BitDepth = 16, target_lufs: float = master.DEFAULT_TARGET_LUFS,
-                force: bool = False, progress: ProgressFn | None = None,
+                bitrate: str | None = None, force: bool = False,
+                progress: ProgressFn | None = None,
                 stream_fn: StreamFn | None = None) -> RenderResult:
-    """Render the config or score at ``path`` to a mastered WAV/FLAC file.
+    """Render the config or score at ``path`` to a mastered WAV/FLAC/Ogg/MP3 file.
 
     Parameters
     ----------
@@ -156,11 +180,16 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
     seed : int, optional
         Default: the document's ``seed``, else a hash of its resolved content.
     sample_rate : 44100 or 48000
-    fmt : "wav" or "flac", optional
+    fmt : "wav", "flac", "ogg" or "mp3", optional
         Default: from the suffix of ``out``, else flac.
     bit_depth : 16 or 24
+        Lossless formats only; lossy encoders are fed 16-bit PCM.
     target_lufs : float
         Integrated loudness target (-14 LUFS by default).
+    bitrate : str, optional
+        MP3 only: one of :data:`moodc.audio_io.MP3_BITRATES` (default 192k). MP3 is mastered
+        to a lower true-peak ceiling (:data:`moodc.audio_io.TRUE_PEAK_CEILING_DBTP`) so the
+        decoded file stays at or below -1 dBTP.
     force : bool
         Overwrite an existing output.
 
@@ -168,6 +197,8 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
     ------
     UsageError, OutputExistsError
         Bad options, missing file, existing output (exit 2); nothing is written.
+    MoodcError
+        ffmpeg is missing for mp3 (exit 2), checked before rendering; nothing is written.
     DocumentError
         Invalid document (exit 1); nothing is written.
     """
@@ -179,23 +210,26 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
         raise UsageError(f"bit depth {bit_depth} is not supported", hint="use 16 or 24",
                          param="bit_depth")
     audio_fmt = resolve_format(Path(out) if out is not None else None, fmt)
+    mp3_bitrate = resolve_bitrate(audio_fmt, bitrate)
     if audio_fmt not in LOSSLESS_FORMATS:
         bit_depth = 16  # lossy encoders take 16-bit PCM; --bit-depth does not apply
     out_path = Path(out) if out is not None else default_output(path, fmt=audio_fmt)
     check_writable(out_path, force=force)
+    check_encoder(audio_fmt)
     doc = load_document(Path(path))
     timeline = build_timeline(doc, base_dir=Path(path).parent, duration_s=duration_s, seed=seed,
                               sample_rate=sample_rate, title=Path(path).stem)
     tags = Tags(timeline.title, f"moodc {__version__}", timeline.seed, timeline.document_sha256)
 
-    def open_sink() -> PcmWriter:
-        return PcmWriter(out_path, sample_rate=sample_rate, n_channels=N_CHANNELS,
-                         fmt=audio_fmt, bit_depth=bit_depth, tags=tags, force=force)
+    def open_sink() -> PcmWriter | Mp3Writer:
+        return open_writer(out_path, fmt=audio_fmt, sample_rate=sample_rate,
+                           bit_depth=bit_depth, bitrate=mp3_bitrate, tags=tags, force=force)
 
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    limit_dbtp = true_peak_ceiling_dbtp(audio_fmt, default_dbtp=master.TRUE_PEAK_LIMIT_DBTP)
     stats = master_timeline(timeline, open_sink=open_sink, bit_depth=bit_depth,
                             target_lufs=target_lufs, progress=progress, stream_fn=stream_fn,
-                            scratch_dir=out_path.parent)
+                            scratch_dir=out_path.parent, limit_dbtp=limit_dbtp)
     return RenderResult(out_path, timeline.n_samples, sample_rate, stats.loudness_lufs,
                         stats.true_peak_dbtp, timeline.seed, time.perf_counter() - started,
                         audio_fmt, bit_depth, timeline.title, timeline.document_sha256)
@@ -314,12 +348,19 @@ class MasterStats:
 
 def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_depth: BitDepth,
                     target_lufs: float, progress: ProgressFn | None = None,
-                    stream_fn: StreamFn | None = None,
-                    scratch_dir: Path | None = None) -> MasterStats:
+                    stream_fn: StreamFn | None = None, scratch_dir: Path | None = None,
+                    limit_dbtp: float = master.TRUE_PEAK_LIMIT_DBTP) -> MasterStats:
     """Run pass 1 (mix, DC, fades, loudness → scratch) and pass 2 (gain, limit, dither → sink).
 
+    ``limit_dbtp`` is the true-peak limit of the written PCM (the spec's -1 dBTP; lower for
+    codecs whose decoded peaks overshoot their input).
+
     ``open_sink()`` returns a context manager with ``write(pcm)``; it is opened once per
-    pass-2 attempt and a failed attempt is discarded by raising inside it. The scratch file
+    pass-2 attempt and a failed attempt is discarded by raising inside it. A lossy sink that
+    can decode its own output (``encoded_pcm() -> (pcm, sample_rate)``, the MP3 writer) is
+    judged on the decoded audio instead of pass 2's estimate: loudness within
+    :data:`LOUDNESS_TOLERANCE_LU` and true peak at most the spec's limit, else pass 2 runs
+    again with the gain corrected and ``limit_dbtp`` lowered by the overshoot. The scratch file
     (float32, 350 kB per second of audio) is an unlinked temp file in ``scratch_dir``: beside
     the output, so a long render does not fill a RAM-backed /tmp.
     """
@@ -341,17 +382,51 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
                     with _BackgroundWriter(sink) as writer:
                         out = _pass2(timeline, scratch=scratch, sink=writer, powers=powers,
                                      peaks=peaks, gain_db=gain_db, bit_depth=bit_depth,
-                                     progress=progress)
+                                     progress=progress, limit_dbtp=limit_dbtp)
+                    decoded = _decoded_levels(sink)
+                    out = decoded or out
                     miss = target_lufs - out.loudness_lufs
-                    if (attempt < 3 and math.isfinite(out.loudness_lufs)
-                            and abs(miss) > LOUDNESS_TOLERANCE_LU):
+                    over_db = (out.true_peak_dbtp - master.TRUE_PEAK_LIMIT_DBTP
+                               if decoded is not None else 0.0)
+                    if attempt < 3 and ((math.isfinite(out.loudness_lufs)
+                                         and abs(miss) > LOUDNESS_TOLERANCE_LU) or over_db > 0):
                         raise _Retry()
             except _Retry:
-                gain_db += miss
+                gain_db += miss if math.isfinite(miss) else 0.0
+                limit_dbtp -= max(over_db, 0.0)
                 continue
             return MasterStats(input_lufs, gain_db, out.loudness_lufs, out.true_peak_dbtp,
                                attempt)
     raise AssertionError("unreachable")
+
+
+def _decoded_levels(sink: Any) -> "_Pass2Out | None":
+    """Loudness and true peak of what a lossy sink's decoder will play, or None (lossless:
+    the written PCM is what pass 2 measured)."""
+    decode = getattr(sink, "encoded_pcm", None)
+    if decode is None:
+        return None
+    pcm, sample_rate = decode()
+    return _Pass2Out(*pcm_levels(pcm, sample_rate=sample_rate))
+
+
+def pcm_levels(pcm: np.ndarray, *, sample_rate: int,
+               block_n: int = BLOCK_N) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of int16 PCM, block by block.
+
+    Blocks overlap by the true-peak interpolator's reach, so a peak on a block edge is still
+    read from both sides; memory stays at a block of floats.
+    """
+    reach_n = master.INTERP_HALF_TAPS
+    meter = master.LoudnessMeter(sample_rate, pcm.shape[1])
+    peak_dbtp = -math.inf
+    for start in range(0, pcm.shape[0], block_n):
+        stop = min(start + block_n, pcm.shape[0])
+        lo, hi = max(0, start - reach_n), min(pcm.shape[0], stop + reach_n)
+        block = pcm[lo:hi].astype(np.float32) * np.float32(1.0 / 32768.0)
+        meter.add(block[start - lo:stop - lo])
+        peak_dbtp = max(peak_dbtp, master.true_peak_dbtp(block))
+    return master.integrated_loudness_lufs(meter.subblock_powers()), peak_dbtp
 
 
 def _default_stream_fn() -> StreamFn:
@@ -453,14 +528,14 @@ class _Pass2Out:
 
 def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarray,
            peaks: np.ndarray, gain_db: float, bit_depth: BitDepth,
-           progress: ProgressFn | None) -> _Pass2Out:
+           progress: ProgressFn | None, limit_dbtp: float) -> _Pass2Out:
     """Gain + true-peak limiter + dither → sink; estimates the output loudness as it goes.
 
     Output loudness is estimated from the pass-1 powers scaled by the mean squared gain of
     each 100 ms hop (the limiter's gain moves slowly compared with the K-weighting filters).
     """
     n_total = timeline.n_samples
-    limiter = _Limiter(timeline.sample_rate)
+    limiter = _Limiter(timeline.sample_rate, limit_dbtp=limit_dbtp)
     gain = np.float32(master.db_to_amplitude(gain_db))
     rng = dither_rng(timeline.seed)
     hop_n = int(round(master.SUBBLOCK_S * timeline.sample_rate))
@@ -499,12 +574,13 @@ def _span_max(peaks: np.ndarray, start: int, stop: int) -> float:
 
 
 class _Limiter:
-    """The true-peak limiter at the spec's ceiling, applied to one block with context."""
+    """The true-peak limiter at ``limit_dbtp`` (minus its margin), applied to one block with
+    context."""
 
-    def __init__(self, sample_rate: int) -> None:
+    def __init__(self, sample_rate: int, *,
+                 limit_dbtp: float = master.TRUE_PEAK_LIMIT_DBTP) -> None:
         self.shape = master.limiter_shape(sample_rate=sample_rate)
-        self.ceiling = master.db_to_amplitude(master.TRUE_PEAK_LIMIT_DBTP
-                                              - master.LIMITER_MARGIN_DB)
+        self.ceiling = master.db_to_amplitude(limit_dbtp - master.LIMITER_MARGIN_DB)
         self.threshold = self.ceiling / master.db_to_amplitude(master.INTERSAMPLE_HEADROOM_DB)
 
     def apply(self, context: np.ndarray, *, core: slice

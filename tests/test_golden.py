@@ -156,7 +156,84 @@ def test_corrupt_golden_file_is_reported(recorded: Path) -> None:
     shutil.copy(recorded / "golden" / "cover-cool.flac", recorded / "golden" / "cover-warm.flac")
     results = golden.check(recorded, only=["cover-warm"],
                            render=_with_noise(-60.0, name="cover-warm"))
-    assert not results[0].ok and "manifest hash" in results[0].message
+    assert not results[0].ok and results[0].mode == "reference-corrupt"
+    assert "differs from the manifest too" in results[0].message
+
+
+def _copy_of_repository_goldens(tmp_path: Path, names: list[str]) -> Path:
+    """A project root holding a copy of golden/ (only ``names``) and their sources."""
+    manifest = golden.load_manifest(ROOT / "golden")
+    entries = {name: manifest["entries"][name] for name in names}
+    (tmp_path / "golden").mkdir()
+    for entry in entries.values():
+        shutil.copy(ROOT / "golden" / entry["file"], tmp_path / "golden" / entry["file"])
+        (tmp_path / entry["source"]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / entry["source"], tmp_path / entry["source"])
+    golden.save_manifest(tmp_path / "golden", {"entries": entries})
+    return tmp_path
+
+
+def _manifest_render(case: golden.Case, root: Path, seed: int | None) -> tuple[np.ndarray, Any]:
+    """Stands in for the synth with the PCM the manifest promises (read from ROOT's golden),
+    so these tests check the reference files, not the synth, in milliseconds."""
+    pcm = read_pcm(ROOT / "golden" / f"{case.name}.flac")[0]
+    return pcm, None
+
+
+def _flip_one_sample(path: Path) -> None:
+    """Re-encode ``path`` with one sample changed by one LSB (an edit, not a byte flip)."""
+    import soundfile as sf
+
+    pcm, sample_rate, _ = read_pcm(path)
+    pcm = pcm.copy()
+    pcm[1000, 0] += 1
+    sf.write(str(path), pcm, sample_rate, subtype="PCM_16", format="FLAC")
+
+
+@pytest.mark.parametrize("damage", ["edited", "truncated", "garbage", "deleted", "swapped"])
+def test_damaged_reference_is_its_own_finding(tmp_path: Path, damage: str) -> None:
+    root = _copy_of_repository_goldens(tmp_path, ["calm-ambient", "dark-cellar"])
+    target = root / "golden" / "calm-ambient.flac"
+    if damage == "edited":
+        _flip_one_sample(target)
+    elif damage == "truncated":
+        target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
+    elif damage == "garbage":
+        target.write_bytes(b"\0" * 4096)
+    elif damage == "deleted":
+        target.unlink()
+    else:  # half-updated: the file of another entry
+        shutil.copy(root / "golden" / "dark-cellar.flac", target)
+    results = {r.name: r for r in golden.check(root, render=_manifest_render)}
+    assert results["dark-cellar"].ok and results["dark-cellar"].mode == "exact"
+    bad = results["calm-ambient"]
+    assert not bad.ok
+    assert bad.mode == ("reference-missing" if damage == "deleted" else "reference-corrupt")
+    assert "golden/calm-ambient.flac" in bad.message
+    assert "golden update --only calm-ambient" in bad.message
+    assert "the new render still matches the manifest" in bad.message
+
+
+def test_intact_copy_of_the_goldens_passes(tmp_path: Path) -> None:
+    names = sorted(golden.load_manifest(ROOT / "golden")["entries"])
+    root = _copy_of_repository_goldens(tmp_path, names)
+    results = golden.check(root, render=_manifest_render)
+    assert len(results) == len(names) and all(r.ok and r.mode == "exact" for r in results)
+
+
+def test_cli_reports_a_bad_reference_apart_from_changes(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _copy_of_repository_goldens(tmp_path, ["calm-ambient", "dark-cellar"])
+    _flip_one_sample(root / "golden" / "dark-cellar.flac")
+    monkeypatch.setattr(golden, "render_case", _manifest_render)
+    result = CliRunner().invoke(cli, ["golden", "check", "--root", str(root)])
+    assert result.exit_code == 1
+    assert "BAD REFERENCE dark-cellar: golden/dark-cellar.flac decodes to PCM sha256" in result.output
+    assert "1 ok, 0 changed, 1 bad reference files" in result.output
+    as_json = CliRunner().invoke(cli, ["golden", "check", "--root", str(root), "--format", "json"])
+    modes = {r["name"]: r["mode"] for r in json.loads(as_json.output)}
+    assert as_json.exit_code == 1 and modes == {"calm-ambient": "exact",
+                                                "dark-cellar": "reference-corrupt"}
 
 
 def test_cli_check_exit_codes_and_unknown_names(recorded: Path,
@@ -168,11 +245,17 @@ def test_cli_check_exit_codes_and_unknown_names(recorded: Path,
     assert "cover-warm" in ok.output
     unknown = runner.invoke(cli, ["golden", "check", "--root", str(recorded), "--only", "nope"])
     assert unknown.exit_code == 2 and "nope" in unknown.output
-    manifest = json.loads((recorded / "golden" / "manifest.json").read_text())
-    manifest["entries"]["cover-warm"]["pcm_sha256"] = "0" * 64
-    (recorded / "golden" / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.setattr(golden, "render_case", _with_noise(-60.0, name="cover-warm"))
     changed = runner.invoke(cli, ["golden", "check", "--root", str(recorded)])
-    assert changed.exit_code == 1 and "FAIL" in changed.output
+    assert changed.exit_code == 1 and "FAIL cover-warm" in changed.output
+    assert "1 ok, 1 changed" in changed.output and "bad reference" not in changed.output
+    # a manifest edited by hand no longer describes its file: a reference finding
+    manifest = json.loads((recorded / "golden" / "manifest.json").read_text())
+    manifest["entries"]["cover-cool"]["pcm_sha256"] = "0" * 64
+    (recorded / "golden" / "manifest.json").write_text(json.dumps(manifest))
+    edited = runner.invoke(cli, ["golden", "check", "--root", str(recorded), "--only",
+                                 "cover-cool"])
+    assert edited.exit_code == 1 and "BAD REFERENCE cover-cool" in edited.output
 
 
 def test_check_without_a_manifest_is_an_error_not_a_silent_pass(tmp_path: Path) -> None:

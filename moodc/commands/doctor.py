@@ -12,7 +12,6 @@ import importlib.util
 import json
 import os
 import platform
-import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -42,10 +41,17 @@ def _version(dist: str) -> str | None:
         return None
 
 
+#: What validate and render import at run time (pyloudnorm is not among them: moodc measures
+#: loudness itself, in moodc.synth.master; only the tests use pyloudnorm, as a reference).
+CORE_MODULES: tuple[str, ...] = ("numpy", "scipy", "soundfile", "pydantic", "jsonschema",
+                                 "ruamel.yaml")
+#: ffmpeg's MP3 encoder, which pydub asks for (``-acodec libmp3lame``).
+MP3_ENCODER = "libmp3lame"
+
+
 def check_core() -> list[Check]:
-    """The render path's libraries (numpy, scipy, soundfile, pyloudnorm)."""
-    missing = [m for m in ("numpy", "scipy", "soundfile", "pyloudnorm", "pydantic", "jsonschema")
-               if importlib.util.find_spec(m) is None]
+    """The libraries validate and render import (:data:`CORE_MODULES`)."""
+    missing = [m for m in CORE_MODULES if _find_spec(m) is None]
     if missing:
         return [Check("core", "fail", f"missing: {', '.join(missing)}", "pip install moodc")]
     return [Check("core", "ok", f"python {platform.python_version()} on {sys.platform}, "
@@ -122,13 +128,46 @@ def check_recorder() -> list[Check]:
     return [Check("recorder", "warn", "; ".join(problems), fix)]
 
 
+def _find_spec(module: str) -> object | None:
+    """``importlib.util.find_spec`` that answers None (not an error) for a missing parent."""
+    try:
+        return importlib.util.find_spec(module)
+    except ModuleNotFoundError:
+        return None
+
+
 def check_ffmpeg() -> list[Check]:
-    """ffmpeg, used only for MP3/OGG export through pydub."""
-    path = shutil.which("ffmpeg")
-    if path:
-        return [Check("ffmpeg", "ok", path)]
-    return [Check("ffmpeg", "warn", "not found (only needed for mp3/ogg export)",
-                  "apt-get install ffmpeg  (macOS: brew install ffmpeg)")]
+    """ffmpeg with libmp3lame, found the way pydub finds it: only ``--format mp3`` uses it.
+
+    Ogg Vorbis, WAV and FLAC are written by libsndfile and need no ffmpeg.
+    """
+    from moodc.audio_io import FFMPEG_INSTALL_HINT, find_ffmpeg
+    from moodc.errors import MoodcError, UsageError
+
+    try:
+        path = find_ffmpeg()
+    except UsageError as exc:  # pydub itself is missing
+        return [Check("ffmpeg", "warn", exc.message, exc.hint)]
+    except MoodcError:
+        return [Check("ffmpeg", "warn", "not found on PATH (mp3 export unavailable)",
+                      FFMPEG_INSTALL_HINT)]
+    if not _has_encoder(path, MP3_ENCODER):
+        return [Check("ffmpeg", "warn", f"{path} has no {MP3_ENCODER} (mp3 export fails)",
+                      f"install an ffmpeg built with {MP3_ENCODER}: {FFMPEG_INSTALL_HINT}")]
+    return [Check("ffmpeg", "ok", f"{path} with {MP3_ENCODER}, pydub {_version('pydub')} "
+                                  "(mp3 export)")]
+
+
+def _has_encoder(ffmpeg: str, encoder: str) -> bool:
+    """Whether ``ffmpeg -encoders`` lists ``encoder`` (about 50 ms)."""
+    import subprocess
+
+    try:
+        listing = subprocess.run([ffmpeg, "-hide_banner", "-encoders"], capture_output=True,
+                                 text=True, timeout=20, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return any(encoder in line.split() for line in listing.splitlines())
 
 
 #: Every check, in report order.
@@ -173,7 +212,7 @@ RENDERERS: dict[str, Callable[[list[Check]], str]] = {"text": render_text, "json
               show_default=True, help="Report format.")
 @errors_to_exit
 def command(fmt: str) -> None:
-    """Report what works here (model, BLAS speed, X display, ffmpeg) and how to fix the rest.
+    """Report what works here (model, BLAS speed, X display, ffmpeg for mp3) and the fixes.
 
     Exit status: 0 when the core works (optional features may be missing), 1 otherwise.
     """

@@ -35,11 +35,12 @@ def command() -> None:
               show_default=True)
 @errors_to_exit
 def check_command(only: tuple[str, ...], root: Path, fmt: str) -> None:
-    """Re-render every golden entry and compare its PCM with the recorded one.
+    """Verify each golden file, re-render every entry and compare its PCM with the recorded one.
 
-    Exact hash on the recording platform; elsewhere a tolerance (a few LSB, SNR >= 90 dB,
-    loudness within 0.1 LU). Changed entries get their new render and a difference
-    spectrogram under renders/golden-diff/. Exit 1 if any entry changed.
+    Each golden/<name>.flac must decode to its manifest hash (else reference-missing or
+    reference-corrupt). Renders: exact hash on the recording platform; elsewhere a tolerance
+    (a few LSB, SNR >= 90 dB, loudness within 0.1 LU). Changed entries get their new render
+    and a difference spectrogram under renders/golden-diff/. Exit 1 on any finding.
     """
     from moodc.golden import check
 
@@ -47,17 +48,34 @@ def check_command(only: tuple[str, ...], root: Path, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
     else:
-        for result in results:
-            label = click.style("ok  ", fg="green") if result.ok else click.style("FAIL", fg="red")
-            click.echo(f"{label} {result.name}: {result.message}")
-            for artifact in result.artifacts:
-                click.echo(f"     wrote {artifact}")
-        failed = sum(not r.ok for r in results)
-        click.echo(f"{len(results) - failed} ok, {failed} changed", err=True)
-        if failed:
-            click.echo("  hint: if the change is intended, re-record with "
-                       "`moodc golden update --only NAME`", err=True)
+        _print_results(results)
     sys.exit(1 if any(not r.ok for r in results) else 0)
+
+
+def _print_results(results: list) -> None:
+    """One line per entry (reference findings labelled apart), then counts and a hint."""
+    from moodc.golden import REFERENCE_MODES
+
+    for result in results:
+        if result.ok:
+            label = click.style("ok  ", fg="green")
+        elif result.mode in REFERENCE_MODES:
+            label = click.style("BAD REFERENCE", fg="red")
+        else:
+            label = click.style("FAIL", fg="red")
+        click.echo(f"{label} {result.name}: {result.message}")
+        for artifact in result.artifacts:
+            click.echo(f"     wrote {artifact}")
+    bad_refs = sum(not r.ok and r.mode in REFERENCE_MODES for r in results)
+    changed = sum(not r.ok for r in results) - bad_refs
+    counts = f"{sum(r.ok for r in results)} ok, {changed} changed"
+    click.echo(counts + (f", {bad_refs} bad reference files" if bad_refs else ""), err=True)
+    if changed:
+        click.echo("  hint: if the change is intended, re-record with "
+                   "`moodc golden update --only NAME`", err=True)
+    if bad_refs:
+        click.echo("  hint: a golden file no longer matches its manifest entry; restore it "
+                   "from git or re-record it", err=True)
 
 
 @command.command("update", short_help="Re-record golden entries and say what changed.")

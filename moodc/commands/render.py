@@ -1,4 +1,4 @@
-"""``moodc render FILE``: a config or score → a mastered, deterministic WAV/FLAC."""
+"""``moodc render FILE``: a config or score → a mastered, deterministic WAV/FLAC/Ogg/MP3."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from moodc.commands._common import errors_to_exit
 
 #: Renders expected to finish faster than this show no progress bar.
 PROGRESS_AFTER_S = 0.5
+#: Kept here (not imported from moodc.audio_io) so --help imports no numpy; a test checks
+#: they match.
+MP3_BITRATES = ("64k", "96k", "128k", "160k", "192k", "224k", "256k", "320k")
 
 
 @click.command("render")
@@ -26,9 +29,11 @@ PROGRESS_AFTER_S = 0.5
 @click.option("--seed", type=int, help="Render seed (default: the document's, else its hash).")
 @click.option("--sample-rate", type=click.Choice(["44100", "48000"]), default="44100",
               show_default=True, help="Output sample rate in Hz.")
-@click.option("--format", "fmt", type=click.Choice(["wav", "flac", "ogg"]),
-              help="Output format (default: from -o's suffix, else flac). ogg (Vorbis) is "
-                   "lossy: its samples are the codec's.")
+@click.option("--format", "fmt", type=click.Choice(["wav", "flac", "ogg", "mp3"]),
+              help="Output format (default: from -o's suffix, else flac). ogg (Vorbis) and "
+                   "mp3 are lossy: their samples are the codec's. mp3 needs ffmpeg.")
+@click.option("--bitrate", type=click.Choice(MP3_BITRATES),
+              help="MP3 constant bitrate (default 192k).")
 @click.option("--bit-depth", type=click.Choice(["16", "24"]), default="16", show_default=True)
 @click.option("--loudness", "target_lufs", type=float, default=-14.0, show_default=True,
               help="Integrated loudness target in LUFS.")
@@ -36,17 +41,19 @@ PROGRESS_AFTER_S = 0.5
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @errors_to_exit
 def command(file: Path, out: Path | None, duration_s: float | None, seed: int | None,
-            sample_rate: str, fmt: str | None, bit_depth: str, target_lufs: float, force: bool,
-            as_json: bool) -> None:
-    """Render FILE (a config or a score) to a mastered WAV/FLAC.
+            sample_rate: str, fmt: str | None, bitrate: str | None, bit_depth: str,
+            target_lufs: float, force: bool, as_json: bool) -> None:
+    """Render FILE (a config or a score) to a mastered WAV/FLAC/Ogg/MP3.
 
     Same file + seed gives the same samples on every run. Output is at -14 LUFS
-    integrated (--loudness), true peak <= -1 dBTP, dithered 16- or 24-bit PCM.
+    integrated (--loudness), true peak <= -1 dBTP, dithered 16- or 24-bit PCM
+    (mp3: limited to -2 dBTP before encoding, so the decoded file stays <= -1 dBTP).
 
     \b
     Example:
       moodc render examples/calm-ambient.yaml --duration 20
       moodc render examples/podcast-intro.yaml -o intro.wav --seed 3
+      moodc render examples/lofi-study.yaml -o study.mp3 --bitrate 256k
     """
     from moodc.errors import DocumentError, MoodcError
     from moodc.render import render_file
@@ -55,7 +62,8 @@ def command(file: Path, out: Path | None, duration_s: float | None, seed: int | 
     try:
         result = render_file(file, out=out, duration_s=duration_s, seed=seed,
                              sample_rate=int(sample_rate), fmt=fmt, bit_depth=int(bit_depth),
-                             target_lufs=target_lufs, force=force, progress=progress.update)
+                             target_lufs=target_lufs, bitrate=bitrate, force=force,
+                             progress=progress.update)
     except DocumentError as exc:
         _print_diagnostics(exc)
         raise

@@ -1,4 +1,4 @@
-"""``moodc schema [config|score]``: print the checked-in JSON Schema."""
+"""``moodc schema [config|score]``: print the JSON Schema, generated from the model."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from moodc.commands._common import errors_to_exit
 def command(kind: str) -> None:
     """Print the JSON Schema of a config (default) or a score.
 
-    The schema is generated from the pydantic model and kept in sync by a test; point an
-    editor's YAML language server at it for completion.
+    Generated from the pydantic model on the spot, so an installed moodc prints exactly what
+    it validates against. Save it and point an editor's YAML language server at it, e.g.
+    `moodc schema > config.schema.json`; in a checkout, use schemas/ at the repo root.
     """
-    from moodc.config.schema import schema_path
+    from moodc.config.schema import generate_schema, schema_text
 
-    click.echo(schema_path(kind).read_text(encoding="utf-8"), nl=False)  # type: ignore[arg-type]
+    click.echo(schema_text(generate_schema(kind)), nl=False)  # type: ignore[arg-type]

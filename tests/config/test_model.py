@@ -7,16 +7,27 @@ from pydantic import ValidationError
 
 from moodc import vocab
 from moodc.config.model import Config, Score
-from moodc.config.schema import generate_schema, load_schema, schema_text, schema_path
+from moodc.config.schema import (generate_schema, load_schema, repo_schema_path,
+                                 schema_path, schema_text)
 
 
 @pytest.mark.parametrize("kind", ["config", "score"])
-def test_checked_in_schema_matches_the_model(kind: str) -> None:
+@pytest.mark.parametrize("copy", ["package", "repo"])
+def test_checked_in_schema_matches_the_model(kind: str, copy: str) -> None:
+    # Both copies are generated artifacts: moodc/schemas/ is what validate reads at run time,
+    # schemas/ at the repo root is what the examples' editor header points at.
     expected = schema_text(generate_schema(kind))
-    actual = schema_path(kind).read_text(encoding="utf-8")
-    assert actual == expected, (
-        f"moodc/schemas/{kind}.schema.json is stale: regenerate it with "
-        "python -c 'from moodc.config.schema import write_schemas; write_schemas()'")
+    path = schema_path(kind) if copy == "package" else repo_schema_path(kind)
+    assert path.is_file(), f"{path} is missing: regenerate with python -m moodc.config.schema"
+    assert path.read_text(encoding="utf-8") == expected, (
+        f"{path} is stale: regenerate both copies with python -m moodc.config.schema")
+
+
+@pytest.mark.parametrize("kind", ["config", "score"])
+def test_schema_has_a_stable_id_and_a_title(kind: str) -> None:
+    schema = load_schema(kind)
+    assert schema["$id"] == f"https://moodc.dev/schemas/v2/{kind}.schema.json"
+    assert schema["title"] == kind.capitalize()
 
 
 def test_version_is_required() -> None:
