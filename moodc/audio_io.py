@@ -359,8 +359,8 @@ class Mp3Writer:
                  bitrate: Mp3Bitrate = DEFAULT_MP3_BITRATE, tags: Tags | None,
                  force: bool) -> None:
         if bitrate not in MP3_BITRATES:
-            raise UsageError(f"--bitrate={bitrate} is not supported",
-                             hint=f"use one of {', '.join(MP3_BITRATES)}")
+            raise UsageError(f"MP3 bitrate {bitrate} is not supported",
+                             hint=f"use one of {', '.join(MP3_BITRATES)}", param="bitrate")
         self.path = Path(path)
         self.force = force
         check_writable(self.path, force=force)

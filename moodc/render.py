@@ -144,8 +144,9 @@ def resolve_bitrate(fmt: AudioFormat, bitrate: str | None) -> Mp3Bitrate | None:
     """The MP3 bitrate (default 192k); ``bitrate`` given for another format is an error."""
     if fmt not in FFMPEG_FORMATS:
         if bitrate is not None:
-            raise UsageError(f"--bitrate {bitrate} applies to mp3 only, not {fmt}",
-                             hint="drop --bitrate, or render with --format mp3")
+            raise UsageError(f"a bitrate ({bitrate}) applies to mp3 only, not {fmt}",
+                             hint="drop --bitrate, or render with --format mp3",
+                             param="bitrate")
         return None
     return (bitrate or DEFAULT_MP3_BITRATE)  # type: ignore[return-value]
 
