@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from moodc.synth.master import sosfilt
+from moodc.dsp.design import butter_sos, leaky_dc_blocker_sos
+from moodc.dsp.sosfilt import sosfilt
 
 TABLE_SIZE = 32768  # single-cycle table length: nearest-sample lookup stays below -60 dB error
 # (a band-limited saw at 220 Hz: -62 dB; smoother voices far lower), 2.6x faster than linear
@@ -61,56 +62,6 @@ def _noise_table(name: str, size: int) -> np.ndarray:
     table = rng.standard_normal(size).astype(np.float32)
     table.flags.writeable = False
     return table
-
-
-def butter_sos(order: int, cutoff_hz: float | tuple[float, float], *, sample_rate: float,
-               btype: str = "lowpass") -> np.ndarray:
-    """``scipy.signal.butter(..., output="sos")``, memoised: designing a filter costs ~1 ms,
-    far more than running it over a short note, and the same few designs recur all piece."""
-    key = tuple(float(c) for c in cutoff_hz) if isinstance(cutoff_hz, (tuple, list)) \
-        else float(cutoff_hz)
-    return _butter_sos(int(order), key, float(sample_rate), btype).copy()  # sosfilt writes
-
-
-@functools.lru_cache(maxsize=512)
-def _butter_sos(order: int, cutoff: float | tuple[float, float], sample_rate: float,
-                btype: str) -> np.ndarray:
-    """The Butterworth designs the synth uses, in closed form (bilinear transform with
-    prewarped corners, as ``scipy.signal.butter`` does), so rendering never imports
-    :mod:`scipy.signal` (about a second of start-up CPU)."""
-    fs = sample_rate
-    if btype == "lowpass" and order in (1, 2) and not isinstance(cutoff, tuple):
-        k = math.tan(math.pi * cutoff / fs)
-        if order == 1:
-            norm = 1.0 / (1.0 + k)
-            sos = np.array([[k * norm, k * norm, 0.0, 1.0, (k - 1.0) * norm, 0.0]])
-        else:
-            a0 = 1.0 + math.sqrt(2.0) * k + k * k
-            sos = np.array([[k * k / a0, 2.0 * k * k / a0, k * k / a0, 1.0,
-                             2.0 * (k * k - 1.0) / a0, (1.0 - math.sqrt(2.0) * k + k * k) / a0]])
-    elif btype == "bandpass" and order == 2 and isinstance(cutoff, tuple):
-        # analog 2nd-order Butterworth prototype -> band-pass (4 poles, 2 zeros at s = 0)
-        # -> bilinear (zeros at z = 1, 1, -1, -1); two sections (1 - z^-2) / conjugate pair
-        w1, w2 = (2.0 * fs * math.tan(math.pi * f / fs) for f in cutoff)
-        bw, w0_sq = w2 - w1, w1 * w2
-        poles_s = []
-        for p in (np.exp(0.75j * np.pi), np.exp(-0.75j * np.pi)):
-            half = p * bw / 2.0
-            root = np.sqrt(half * half - w0_sq)
-            poles_s += [half + root, half - root]
-        poles_s = np.array(poles_s)
-        gain = bw * bw * float(np.real((2.0 * fs) ** 2 / np.prod(2.0 * fs - poles_s)))
-        poles_z = (2.0 * fs + poles_s) / (2.0 * fs - poles_s)
-        upper = sorted(poles_z[poles_z.imag > 0], key=lambda z: abs(z))
-        sos = np.array([[1.0, 0.0, -1.0, 1.0, -2.0 * z.real, abs(z) ** 2] for z in upper])
-        sos[0, :3] *= gain
-    else:
-        from scipy import signal  # not used by the synth's own voices
-
-        sos = signal.butter(order, list(cutoff) if isinstance(cutoff, tuple) else cutoff,
-                            btype=btype, fs=fs, output="sos")
-    sos.flags.writeable = False
-    return sos
 
 
 def harmonic_table(amps: np.ndarray, *, phases: np.ndarray | None = None) -> np.ndarray:
@@ -264,8 +215,7 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     _ks_loop(y, taps_k.astype(np.float32), k * m, switch, n_live)
     # DC blocker (~15 Hz): the loop keeps the lowest frequencies longest, and without it
     # near-DC noise from the burst would drift under the note
-    pole = 1.0 - 2 * np.pi * 15.0 / sample_rate
-    y = sosfilt(np.array([[1.0, -1.0, 0.0, 1.0, -pole, 0.0]], dtype=np.float32), y)
+    y = sosfilt(leaky_dc_blocker_sos(sample_rate=sample_rate, cutoff_hz=15.0), y)
     out = np.zeros(n_samples, dtype=np.float32)
     out[: min(n_samples, len(y))] = y[:n_samples]
     return out

@@ -12,7 +12,8 @@ from tests.helpers import EXAMPLES
 from moodc.analysis import click_ratios, feature_vector, nearest_centroid_confusion
 from moodc.config.io import load_document
 from moodc.render import render_document
-from moodc.synth.master import measure_loudness_lufs, true_peak_dbtp
+from moodc.dsp.loudness import measure_loudness_lufs
+from moodc.dsp.peak import true_peak_dbtp
 
 PALETTES = sorted((EXAMPLES / "palettes").glob("*.yaml"))
 SAMPLE_RATE = 44100
