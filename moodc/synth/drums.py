@@ -15,7 +15,7 @@ import numpy as np
 
 from moodc.dsp.design import butter_sos
 from moodc.dsp.sosfilt import sosfilt
-from moodc.synth.voices import MAX_HARMONIC_FRACTION
+from moodc.synth.oscillators import MAX_HARMONIC_FRACTION
 
 
 def _t(dur_s: float, sample_rate: int) -> np.ndarray:

@@ -22,8 +22,8 @@ from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.texture import Texture, texture_events
 from moodc.synth.theory import chord_timeline
-from moodc.synth.voices import (NoteCache, flat_span, hint_note, note_length,
-                                 note_segment)
+from moodc.synth.notecache import NoteCache
+from moodc.synth.notes import flat_span, hint_note, note_length, note_segment
 
 #: Mix level of each layer (linear) before effects; chosen so the default config lands
 #: around -18 LUFS un-mastered with peaks well under 1.
@@ -171,7 +171,7 @@ class _Sounds:
 
     def segment(self, key: tuple, a: int, b: int) -> tuple[np.ndarray, float]:
         """Samples ``[a, b)`` of an event's sound as ``(samples, scale)`` (see
-        :func:`~moodc.synth.voices.note_segment`)."""
+        :func:`~moodc.synth.notes.note_segment`)."""
         if key[0] == "hit":
             return self.drum(key)[a:b], 1.0
         _, instrument, midi, n_gate, glide, cut = key

@@ -13,7 +13,7 @@ from moodc.synth.controls import Controls
 from moodc.synth.events import Hit, Note
 from moodc.dsp.design import butter_sos
 from moodc.dsp.sosfilt import sosfilt_stateful
-from moodc.synth.voices import midi_to_hz
+from moodc.synth.oscillators import midi_to_hz
 
 
 def _bp(low_hz: float, high_hz: float, sample_rate: int) -> np.ndarray:
