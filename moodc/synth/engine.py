@@ -35,8 +35,6 @@ ECHO_SEND: dict[str, float] = {
     "bass": 0.08, "pad": 0.35, "melody": 1.0, "rhythm": 0.15, "texture": 0.2, "accent": 1.0}
 REVERB_SEND: dict[str, float] = {
     "bass": 0.15, "pad": 1.0, "melody": 0.8, "rhythm": 0.35, "texture": 0.6, "accent": 1.0}
-#: Reverb size (delay-length scale) per space label order; small rooms have short paths.
-REVERB_SIZE: dict[str, float] = {"small": 0.55, "medium": 0.8, "large": 1.0, "vast": 1.25}
 MASTER_GAIN = 0.5
 #: Motion per layer: (tremolo depth, autopan depth, LFO rate multiplier, LFO phase), each
 #: scaled by the motion label's depth; different rates and phases keep the layers from
@@ -211,8 +209,8 @@ class _Sounds:
 class BlockRenderer:
     """Renders a planned piece block by block (blocks must be requested in order)."""
 
-    def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int, seed: int,
-                 space: str) -> None:
+    def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int,
+                 seed: int) -> None:
         self.ctl = ctl
         self.sample_rate = sample_rate
         self.cache = NoteCache()
@@ -228,7 +226,7 @@ class BlockRenderer:
         self.reverb = None
         if ctl.reverb_wet > 0.0:
             self.reverb = effects.Reverb(rt60_s=ctl.rt60_s, sample_rate=sample_rate,
-                                         size=REVERB_SIZE.get(space, 1.0))
+                                         size=ctl.reverb_size)
         self.echo = None
         if ctl.echo_wet > 0.0:
             self.echo = effects.Echo(delay_s=0.75 * ctl.beat_s / (1.5 if ctl.beat_division == 3
