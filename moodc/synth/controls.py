@@ -57,8 +57,6 @@ class Composition:
     motif_prob: float
     cadence_prob: float
     tension: str
-    # the labels themselves, kept for seeding sub-streams only
-    labels: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,6 @@ class Controls:
     beats_per_bar: int
     beat_division: int
     root_pc: int
-    mode: str
     scale: tuple[int, ...]
     cutoff_scale: float
     tilt_db: float
@@ -141,7 +138,6 @@ def _composition(comp: Mapping[str, Any]) -> Composition:
         motif_prob=_pick(vocab.MOTIF_REPEAT_PROB, comp["motif_repeat"], "composition.motif_repeat"),
         cadence_prob=_pick(vocab.CADENCE_TONIC_PROB, comp["cadence"], "composition.cadence"),
         tension=str(comp["tension"]),
-        labels=tuple(sorted((k, comp[k]) for k in comp)),
     )
 
 
@@ -184,7 +180,6 @@ def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
         beats_per_bar=beats_per_bar,
         beat_division=division,
         root_pc=_pick(vocab.ROOT_SEMITONE, f["root"], "root"),
-        mode=str(f["mode"]),
         scale=tuple(_pick(vocab.MODE_INTERVALS, f["mode"], "mode")),
         cutoff_scale=_pick(vocab.BRIGHTNESS_CUTOFF_SCALE, f["brightness"], "brightness"),
         tilt_db=_pick(vocab.BRIGHTNESS_TILT_DB, f["brightness"], "brightness"),

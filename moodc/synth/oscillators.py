@@ -58,14 +58,14 @@ def _noise_table(name: str, size: int) -> np.ndarray:
     return table
 
 
-def harmonic_table(amps: np.ndarray, *, phases: np.ndarray | None = None) -> np.ndarray:
+def harmonic_table(amps: np.ndarray) -> np.ndarray:
     """A single-cycle table (length ``TABLE_SIZE + 1``, wrap guard) from harmonic amplitudes.
 
-    ``amps[k-1]`` is the amplitude of harmonic k (sine phase unless ``phases`` given).
+    ``amps[k-1]`` is the amplitude of harmonic k, in sine phase.
     """
     spectrum = np.zeros(TABLE_SIZE // 2 + 1, dtype=np.complex128)
     k = np.arange(1, len(amps) + 1)
-    ph = np.zeros(len(amps)) if phases is None else phases
+    ph = np.zeros(len(amps))
     spectrum[k] = amps * np.exp(1j * (ph - np.pi / 2)) * (TABLE_SIZE / 2)
     # single-precision transform: ~1.6x faster, errors ~1e-7 (the nearest-sample read is -60 dB)
     table = np.fft.irfft(spectrum.astype(np.complex64), n=TABLE_SIZE)
