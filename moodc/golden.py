@@ -195,14 +195,15 @@ def spectral_distance_db(new: list[float], golden: list[float]) -> float:
 def pcm_metrics(pcm: np.ndarray, *, bit_depth: int, sample_rate: int) -> dict[str, Any]:
     """Loudness, sample peak, true peak and fingerprint of integer PCM."""
     from moodc.audio_io import pcm_to_float
-    from moodc.synth import master
+    from moodc.dsp.loudness import measure_loudness_lufs
+    from moodc.dsp.peak import true_peak_dbtp
+    from moodc.dsp.units import amplitude_to_db
 
     audio = pcm_to_float(pcm, bit_depth=bit_depth)  # type: ignore[arg-type]
     peak = float(np.abs(audio).max()) if audio.size else 0.0
-    return {"loudness_lufs": round(master.measure_loudness_lufs(audio,
-                                                                sample_rate=sample_rate), 3),
-            "peak_dbfs": round(master.amplitude_to_db(peak), 3),
-            "true_peak_dbtp": round(master.true_peak_dbtp(audio), 3),
+    return {"loudness_lufs": round(measure_loudness_lufs(audio, sample_rate=sample_rate), 3),
+            "peak_dbfs": round(amplitude_to_db(peak), 3),
+            "true_peak_dbtp": round(true_peak_dbtp(audio), 3),
             "fingerprint": spectral_fingerprint(audio, sample_rate=sample_rate)}
 
 
@@ -210,7 +211,7 @@ def compare_pcm(new: np.ndarray, golden: np.ndarray, *, bit_depth: int,
                 sample_rate: int) -> Comparison:
     """Compare two integer PCM renders sample by sample (the golden is the reference)."""
     from moodc.audio_io import pcm_to_float
-    from moodc.synth import master
+    from moodc.dsp.loudness import measure_loudness_lufs
 
     if new.shape != golden.shape:
         return Comparison(False, False, -1, -math.inf, 0.0, math.nan, math.inf)
@@ -224,8 +225,8 @@ def compare_pcm(new: np.ndarray, golden: np.ndarray, *, bit_depth: int,
     snr_db = 10 * math.log10(signal_power / noise_power) if signal_power > 0 else -math.inf
     new_f = pcm_to_float(new, bit_depth=bit_depth)  # type: ignore[arg-type]
     gold_f = pcm_to_float(golden, bit_depth=bit_depth)  # type: ignore[arg-type]
-    loudness_delta = (master.measure_loudness_lufs(new_f, sample_rate=sample_rate)
-                      - master.measure_loudness_lufs(gold_f, sample_rate=sample_rate))
+    loudness_delta = (measure_loudness_lufs(new_f, sample_rate=sample_rate)
+                      - measure_loudness_lufs(gold_f, sample_rate=sample_rate))
     spectral = spectral_distance_db(spectral_fingerprint(new_f, sample_rate=sample_rate),
                                     spectral_fingerprint(gold_f, sample_rate=sample_rate))
     return Comparison(False, True, int(np.abs(diff).max()), snr_db, first / sample_rate,

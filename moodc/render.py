@@ -36,6 +36,12 @@ from moodc.audio_io import (DEFAULT_MP3_BITRATE, FFMPEG_FORMATS, LOSSLESS_FORMAT
                             quantise, true_peak_ceiling_dbtp)
 from moodc.errors import MoodcError, UsageError
 from moodc.score import Timeline, Voice, config_timeline, resolve_score, voice_gain
+from moodc.dsp.design import dc_blocker_sos
+from moodc.dsp.fades import fade_gain
+from moodc.dsp.loudness import SUBBLOCK_S, LoudnessMeter, integrated_loudness_lufs
+from moodc.dsp.peak import INTERP_HALF_TAPS, peak_envelope, true_peak_dbtp
+from moodc.dsp.sosfilt import sosfilt_stateful
+from moodc.dsp.units import amplitude_to_db, db_to_amplitude
 from moodc.synth import master
 
 #: Samples per processing block (~3 s at 44.1 kHz: 1 MiB of float32 stereo).
@@ -375,7 +381,7 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
     with scratch_file as scratch:
         powers, peaks = _pass1(timeline, scratch=scratch, stream_fn=stream_fn,
                                progress=progress)
-        input_lufs = master.integrated_loudness_lufs(powers)
+        input_lufs = integrated_loudness_lufs(powers)
         gain_db = 0.0 if not math.isfinite(input_lufs) else target_lufs - input_lufs
         for attempt in range(1, 4):
             try:
@@ -418,16 +424,16 @@ def pcm_levels(pcm: np.ndarray, *, sample_rate: int,
     Blocks overlap by the true-peak interpolator's reach, so a peak on a block edge is still
     read from both sides; memory stays at a block of floats.
     """
-    reach_n = master.INTERP_HALF_TAPS
-    meter = master.LoudnessMeter(sample_rate, pcm.shape[1])
+    reach_n = INTERP_HALF_TAPS
+    meter = LoudnessMeter(sample_rate, pcm.shape[1])
     peak_dbtp = -math.inf
     for start in range(0, pcm.shape[0], block_n):
         stop = min(start + block_n, pcm.shape[0])
         lo, hi = max(0, start - reach_n), min(pcm.shape[0], stop + reach_n)
         block = pcm[lo:hi].astype(np.float32) * np.float32(1.0 / 32768.0)
         meter.add(block[start - lo:stop - lo])
-        peak_dbtp = max(peak_dbtp, master.true_peak_dbtp(block))
-    return master.integrated_loudness_lufs(meter.subblock_powers()), peak_dbtp
+        peak_dbtp = max(peak_dbtp, true_peak_dbtp(block))
+    return integrated_loudness_lufs(meter.subblock_powers()), peak_dbtp
 
 
 def _default_stream_fn() -> StreamFn:
@@ -469,9 +475,9 @@ class _Pass1Analyser:
     def __init__(self, timeline: Timeline, *, scratch: BinaryIO) -> None:
         self.timeline = timeline
         self.scratch = scratch
-        self.dc_sos = master.dc_blocker_sos(sample_rate=timeline.sample_rate).astype(np.float32)
+        self.dc_sos = dc_blocker_sos(sample_rate=timeline.sample_rate).astype(np.float32)
         self.dc_state = np.zeros((self.dc_sos.shape[0], N_CHANNELS, 2), dtype=np.float32)
-        self.meter = master.LoudnessMeter(timeline.sample_rate, N_CHANNELS)
+        self.meter = LoudnessMeter(timeline.sample_rate, N_CHANNELS)
         self.chunk_peaks: list[np.ndarray] = []
         self.done_n = 0
 
@@ -479,11 +485,11 @@ class _Pass1Analyser:
         # channel-major from here on: the filters want (channels, n); one transpose in
         # (inside sosfilt's working copy) and one out (the interleaved scratch bytes)
         timeline = self.timeline
-        channels, self.dc_state = master.sosfilt(self.dc_sos, block.T, axis=-1,
-                                                 zi=self.dc_state)
+        channels, self.dc_state = sosfilt_stateful(self.dc_sos, block.T, axis=-1,
+                                                    zi=self.dc_state)
         n = channels.shape[1]
-        fade = master.fade_gain(self.done_n, n, total_n=timeline.n_samples,
-                                fade_in_n=timeline.fade_in_n, fade_out_n=timeline.fade_out_n)
+        fade = fade_gain(self.done_n, n, total_n=timeline.n_samples,
+                         fade_in_n=timeline.fade_in_n, fade_out_n=timeline.fade_out_n)
         if fade is not None:
             channels *= fade[None, :].astype(np.float32)
         self.meter.add_channels(channels)
@@ -537,9 +543,9 @@ def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarr
     """
     n_total = timeline.n_samples
     limiter = _Limiter(timeline.sample_rate, limit_dbtp=limit_dbtp)
-    gain = np.float32(master.db_to_amplitude(gain_db))
+    gain = np.float32(db_to_amplitude(gain_db))
     rng = dither_rng(timeline.seed)
-    hop_n = int(round(master.SUBBLOCK_S * timeline.sample_rate))
+    hop_n = int(round(SUBBLOCK_S * timeline.sample_rate))
     gain_loss = np.zeros(powers.shape[0] + 1)
     peak = 0.0
     for start in range(0, n_total, BLOCK_N):
@@ -566,7 +572,7 @@ def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarr
             progress("master", stop, n_total)
     mean_gain_sq = 1.0 - gain_loss[: powers.shape[0]] / hop_n
     out_powers = powers * (float(gain) ** 2) * mean_gain_sq[:, None]
-    return _Pass2Out(master.integrated_loudness_lufs(out_powers), master.amplitude_to_db(peak))
+    return _Pass2Out(integrated_loudness_lufs(out_powers), amplitude_to_db(peak))
 
 
 def _span_max(peaks: np.ndarray, start: int, stop: int) -> float:
@@ -581,13 +587,13 @@ class _Limiter:
     def __init__(self, sample_rate: int, *,
                  limit_dbtp: float = master.TRUE_PEAK_LIMIT_DBTP) -> None:
         self.shape = master.limiter_shape(sample_rate=sample_rate)
-        self.ceiling = master.db_to_amplitude(limit_dbtp - master.LIMITER_MARGIN_DB)
-        self.threshold = self.ceiling / master.db_to_amplitude(master.INTERSAMPLE_HEADROOM_DB)
+        self.ceiling = db_to_amplitude(limit_dbtp - master.LIMITER_MARGIN_DB)
+        self.threshold = self.ceiling / db_to_amplitude(master.INTERSAMPLE_HEADROOM_DB)
 
     def apply(self, context: np.ndarray, *, core: slice
               ) -> tuple[np.ndarray, np.ndarray | None, float]:
         """Limit ``context[core]``; returns (block, gain curve or None, its true peak)."""
-        envelope = master.peak_envelope(context, threshold=self.threshold)
+        envelope = peak_envelope(context, threshold=self.threshold)
         if envelope.max() <= self.ceiling:
             return context[core], None, float(envelope[core].max())
         limit = master.limiter_gain(envelope, ceiling=self.ceiling, shape=self.shape)[core]

@@ -383,7 +383,7 @@ def voice_gain(voice: Voice, start_n: int, n_samples: int) -> np.ndarray | None:
 
     None when neither fade touches that span (gain 1).
     """
-    from moodc.synth.master import equal_power_in, equal_power_out
+    from moodc.dsp.fades import equal_power_in, equal_power_out
 
     stop_n = start_n + n_samples
     gain: np.ndarray | None = None

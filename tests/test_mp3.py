@@ -25,7 +25,8 @@ from moodc.audio_io import Mp3Writer, Tags, format_for_path
 from moodc.cli import cli
 from moodc.errors import MoodcError, OutputExistsError, UsageError
 from moodc.render import render_file
-from moodc.synth import master
+from moodc.dsp.loudness import measure_loudness_lufs
+from moodc.dsp.peak import true_peak_dbtp
 from tests.helpers import EXAMPLES, ROOT
 from tests.helpers import standin_synth as _standin_synth
 
@@ -60,10 +61,10 @@ def test_decoded_mp3_meets_loudness_and_true_peak_spec(tmp_path: Path, example: 
     result = render_file(EXAMPLES / example, out=out, duration_s=8, bitrate=bitrate)
     audio = _decode(out)
     assert audio.shape[0] == pytest.approx(8 * 44100, abs=1152)  # gapless trim, at most a frame
-    loudness_lufs = master.measure_loudness_lufs(audio, sample_rate=44100)
-    true_peak_dbtp = master.true_peak_dbtp(audio)
+    loudness_lufs = measure_loudness_lufs(audio, sample_rate=44100)
+    peak_dbtp = true_peak_dbtp(audio)
     assert abs(loudness_lufs - -14.0) <= 0.5, loudness_lufs
-    assert true_peak_dbtp <= -1.0, true_peak_dbtp
+    assert peak_dbtp <= -1.0, peak_dbtp
     # what render reports is the decoded file's level, not the PCM fed to the encoder
     assert result.loudness_lufs == pytest.approx(loudness_lufs, abs=0.05)
     expected_kbps = int((bitrate or audio_io.DEFAULT_MP3_BITRATE).rstrip("k"))

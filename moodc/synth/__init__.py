@@ -46,7 +46,7 @@ def _blocks(fields: Mapping[str, Any], *, duration_s: float, sample_rate: int, s
     ctl = fields_to_controls(fields)
     n_total = int(round(duration_s * sample_rate))
     renderer = BlockRenderer(ctl, duration_s=n_total / sample_rate, sample_rate=int(sample_rate),
-                             seed=int(seed), space=str(fields.get("space", "medium")))
+                             seed=int(seed))
     block_n = max(int(round(block_s * sample_rate)), 1)
     inner_n = max(int(INNER_BLOCK_S * sample_rate), 1)
     for start in range(0, n_total, block_n):

@@ -32,6 +32,13 @@ DEFAULT_FIELDS: dict[str, Any] = {
 }
 
 
+#: Reverb size (FDN delay-length scale) per space label: small rooms have short paths. A
+#: label → number table that belongs in :mod:`moodc.vocab` (as ``SPACE_REVERB_SIZE``); it
+#: lives here until vocab grows it. ``dry`` has no reverb (wet 0), so its size is unused.
+SPACE_REVERB_SIZE: dict[str, float] = {
+    "dry": 1.0, "small": 0.55, "medium": 0.8, "large": 1.0, "vast": 1.25}
+
+
 @dataclass(frozen=True)
 class Composition:
     """How melody and harmony are written, in probabilities, bars and octaves."""
@@ -50,8 +57,6 @@ class Composition:
     motif_prob: float
     cadence_prob: float
     tension: str
-    # the labels themselves, kept for seeding sub-streams only
-    labels: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class Controls:
 
     Attributes are grouped: time (``bpm``, ``beat_s``, ``beats_per_bar``, ``beat_division``),
     pitch (``root_pc``, ``scale``), tone (``cutoff_scale``, ``tilt_db``), space
-    (``rt60_s``, ``reverb_wet``, ``echo_feedback``, ``echo_wet``), movement (``lfo_hz``,
+    (``rt60_s``, ``reverb_wet``, ``reverb_size``, ``echo_feedback``, ``echo_wet``), movement (``lfo_hz``,
     ``lfo_depth``, ``width``), feel (``timing_sd_s``, ``velocity_sd``) and arrangement
     (``styles``: the style of each layer after the density gate, ``"none"`` when silent).
     """
@@ -70,12 +75,12 @@ class Controls:
     beats_per_bar: int
     beat_division: int
     root_pc: int
-    mode: str
     scale: tuple[int, ...]
     cutoff_scale: float
     tilt_db: float
     rt60_s: float
     reverb_wet: float
+    reverb_size: float
     echo_feedback: float
     echo_wet: float
     lfo_hz: float
@@ -133,7 +138,6 @@ def _composition(comp: Mapping[str, Any]) -> Composition:
         motif_prob=_pick(vocab.MOTIF_REPEAT_PROB, comp["motif_repeat"], "composition.motif_repeat"),
         cadence_prob=_pick(vocab.CADENCE_TONIC_PROB, comp["cadence"], "composition.cadence"),
         tension=str(comp["tension"]),
-        labels=tuple(sorted((k, comp[k]) for k in comp)),
     )
 
 
@@ -176,12 +180,12 @@ def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
         beats_per_bar=beats_per_bar,
         beat_division=division,
         root_pc=_pick(vocab.ROOT_SEMITONE, f["root"], "root"),
-        mode=str(f["mode"]),
         scale=tuple(_pick(vocab.MODE_INTERVALS, f["mode"], "mode")),
         cutoff_scale=_pick(vocab.BRIGHTNESS_CUTOFF_SCALE, f["brightness"], "brightness"),
         tilt_db=_pick(vocab.BRIGHTNESS_TILT_DB, f["brightness"], "brightness"),
         rt60_s=_pick(vocab.SPACE_RT60_S, f["space"], "space"),
         reverb_wet=_pick(vocab.SPACE_WET, f["space"], "space"),
+        reverb_size=_pick(SPACE_REVERB_SIZE, f["space"], "space"),
         echo_feedback=_pick(vocab.ECHO_FEEDBACK, f["echo"], "echo"),
         echo_wet=_pick(vocab.ECHO_WET, f["echo"], "echo"),
         lfo_hz=_pick(vocab.MOTION_LFO_HZ, f["motion"], "motion"),

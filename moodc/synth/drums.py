@@ -13,8 +13,9 @@ from typing import Callable
 
 import numpy as np
 
-from moodc.synth.master import sosfilt
-from moodc.synth.voices import MAX_HARMONIC_FRACTION, butter_sos
+from moodc.dsp.design import butter_sos
+from moodc.dsp.sosfilt import sosfilt
+from moodc.synth.oscillators import MAX_HARMONIC_FRACTION
 
 
 def _t(dur_s: float, sample_rate: int) -> np.ndarray:

@@ -174,20 +174,12 @@ class Tilt:
         return prev
 
 
-def apply_width(x: np.ndarray, *, width: float) -> np.ndarray:
-    """Mid/side width on (2, n): 0 gives two identical channels, >1 widens."""
-    mid = 0.5 * (x[0] + x[1])
-    if width == 0.0:
-        return np.stack([mid, mid])
-    side = np.float32(0.5 * width) * (x[0] - x[1])
-    return np.stack([mid + side, mid - side])
-
-
 def width_matrix(x: np.ndarray, *, width: float, gain: float = 1.0) -> np.ndarray:
-    """:func:`apply_width` times ``gain`` as one 2x2 matrix, returned as (n, 2) float32.
+    """Mid/side stereo width times ``gain`` as one 2x2 matrix, returned as (n, 2) float32.
 
-    ``mid ± side`` is ``a·L + b·R`` and ``b·L + a·R`` with ``a = (1 + w)/2``, ``b = (1 - w)/2``:
-    four passes straight into the interleaved output instead of mid, side, stack and a
+    Width 0 gives two identical channels (mono), 1 leaves the image as it is, >1 widens.
+    ``mid ± side`` (``mid = (L + R)/2``, ``side = w·(L - R)/2``) is ``a·L + b·R`` and
+    ``b·L + a·R`` with ``a = (1 + w)/2``, ``b = (1 - w)/2``: four passes straight into the interleaved output instead of mid, side, stack and a
     transpose copy.
     """
     a = np.float32(0.5 * (1.0 + width) * gain)

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from moodc import vocab
-from moodc.synth import effects
 from moodc.synth.controls import Controls
 from moodc.synth.drums import drum_sound
+from moodc.synth.effects import Echo, Reverb, Tilt, lfo, width_matrix
 from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes
 from moodc.synth.melody import melody_notes
-from moodc.synth.patterns import accent_events, bass_notes, pad_notes, rhythm_hits
+from moodc.synth.patterns import PAD_STYLES, accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.texture import Texture, texture_events
-from moodc.synth.theory import chord_timeline
-from moodc.synth.voices import (NoteCache, flat_span, hint_note, note_length,
-                                 note_segment)
+from moodc.synth.theory import Chord, chord_timeline
+from moodc.synth.notecache import NoteCache
+from moodc.synth.notes import flat_span, hint_note, note_length, note_segment
 
 #: Mix level of each layer (linear) before effects; chosen so the default config lands
 #: around -18 LUFS un-mastered with peaks well under 1.
@@ -35,8 +36,6 @@ ECHO_SEND: dict[str, float] = {
     "bass": 0.08, "pad": 0.35, "melody": 1.0, "rhythm": 0.15, "texture": 0.2, "accent": 1.0}
 REVERB_SEND: dict[str, float] = {
     "bass": 0.15, "pad": 1.0, "melody": 0.8, "rhythm": 0.35, "texture": 0.6, "accent": 1.0}
-#: Reverb size (delay-length scale) per space label order; small rooms have short paths.
-REVERB_SIZE: dict[str, float] = {"small": 0.55, "medium": 0.8, "large": 1.0, "vast": 1.25}
 MASTER_GAIN = 0.5
 #: Motion per layer: (tremolo depth, autopan depth, LFO rate multiplier, LFO phase), each
 #: scaled by the motion label's depth; different rates and phases keep the layers from
@@ -79,6 +78,51 @@ class LayerPlan:
     hits: list[Hit] = field(default_factory=list)
 
 
+Events = tuple[list[Note], list[Hit]]
+#: ``planner(ctl, style=, chords=, n_beats=, rng=) -> (notes, hits)``: one layer's events.
+LayerPlanner = Callable[..., Events]
+
+
+def _plan_bass(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
+               rng: np.random.Generator) -> Events:
+    return bass_notes(ctl, style=style, chords=chords, n_beats=n_beats,
+                      instrument=ctl.instruments["bass"]), []
+
+
+def _plan_pad(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
+              rng: np.random.Generator) -> Events:
+    return pad_notes(ctl, style=style, chords=chords, n_beats=n_beats,
+                     instrument=ctl.instruments["pad"]), []
+
+
+def _plan_melody(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
+                 rng: np.random.Generator) -> Events:
+    return melody_notes(ctl, style_name=style, chords=chords, n_beats=n_beats,
+                        instrument=ctl.instruments["lead"], rng=rng), []
+
+
+def _plan_rhythm(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
+                 rng: np.random.Generator) -> Events:
+    return [], rhythm_hits(ctl, style=style, n_beats=n_beats)
+
+
+def _plan_texture(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
+                  rng: np.random.Generator) -> Events:
+    return texture_events(ctl, style=style, n_beats=n_beats, rng=rng)
+
+
+def _plan_accent(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
+                 rng: np.random.Generator) -> Events:
+    return accent_events(ctl, style=style, chords=chords, n_beats=n_beats, rng=rng)
+
+
+#: Layer name → its planner; every layer of ``vocab.LAYERS`` has one.
+LAYER_PLANNERS: dict[str, LayerPlanner] = {
+    "bass": _plan_bass, "pad": _plan_pad, "melody": _plan_melody, "rhythm": _plan_rhythm,
+    "texture": _plan_texture, "accent": _plan_accent,
+}
+
+
 def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, LayerPlan]:
     """Events of every sounding layer for ``duration_s`` seconds."""
     n_beats = duration_s / ctl.beat_s + 1e-9
@@ -87,35 +131,18 @@ def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, Laye
                             extensions=ctl.comp.extensions, root_pc=ctl.root_pc,
                             scale=ctl.scale, rng=layer_rng(seed, "harmony"))
     plans: dict[str, LayerPlan] = {}
-    styles, inst = ctl.styles, ctl.instruments
     for layer in vocab.LAYERS:
-        style = styles[layer]
+        style = ctl.styles[layer]
         if style == "none":
             continue
-        rng = layer_rng(seed, layer)
-        plan = LayerPlan()
-        if layer == "bass":
-            plan.notes = bass_notes(ctl, style=style, chords=chords, n_beats=n_beats,
-                                    instrument=inst["bass"])
-        elif layer == "pad":
-            plan.notes = pad_notes(ctl, style=style, chords=chords, n_beats=n_beats,
-                                   instrument=inst["pad"])
-        elif layer == "melody":
-            plan.notes = melody_notes(ctl, style_name=style, chords=chords, n_beats=n_beats,
-                                      instrument=inst["lead"], rng=rng)
-        elif layer == "rhythm":
-            plan.hits = rhythm_hits(ctl, style=style, n_beats=n_beats)
-        elif layer == "texture":
-            plan.notes, plan.hits = texture_events(ctl, style=style, n_beats=n_beats, rng=rng)
-        elif layer == "accent":
-            plan.notes, plan.hits = accent_events(ctl, style=style, chords=chords,
-                                                  n_beats=n_beats, rng=rng)
+        notes, hits = LAYER_PLANNERS[layer](ctl, style=style, chords=chords, n_beats=n_beats,
+                                            rng=layer_rng(seed, layer))
         human = layer_rng(seed, f"human/{layer}")
-        plan.notes = humanize_notes(plan.notes, timing_sd_s=ctl.timing_sd_s,
-                                    velocity_sd=ctl.velocity_sd, rng=human)
-        plan.hits = humanize_hits(plan.hits, timing_sd_s=ctl.timing_sd_s,
-                                  velocity_sd=ctl.velocity_sd, rng=human)
-        plans[layer] = plan
+        plans[layer] = LayerPlan(
+            notes=humanize_notes(notes, timing_sd_s=ctl.timing_sd_s,
+                                 velocity_sd=ctl.velocity_sd, rng=human),
+            hits=humanize_hits(hits, timing_sd_s=ctl.timing_sd_s,
+                               velocity_sd=ctl.velocity_sd, rng=human))
     return plans
 
 
@@ -171,7 +198,7 @@ class _Sounds:
 
     def segment(self, key: tuple, a: int, b: int) -> tuple[np.ndarray, float]:
         """Samples ``[a, b)`` of an event's sound as ``(samples, scale)`` (see
-        :func:`~moodc.synth.voices.note_segment`)."""
+        :func:`~moodc.synth.notes.note_segment`)."""
         if key[0] == "hit":
             return self.drum(key)[a:b], 1.0
         _, instrument, midi, n_gate, glide, cut = key
@@ -211,8 +238,8 @@ class _Sounds:
 class BlockRenderer:
     """Renders a planned piece block by block (blocks must be requested in order)."""
 
-    def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int, seed: int,
-                 space: str) -> None:
+    def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int,
+                 seed: int) -> None:
         self.ctl = ctl
         self.sample_rate = sample_rate
         self.cache = NoteCache()
@@ -227,14 +254,14 @@ class BlockRenderer:
                                    rng=layer_rng(seed, "texture/noise"))
         self.reverb = None
         if ctl.reverb_wet > 0.0:
-            self.reverb = effects.Reverb(rt60_s=ctl.rt60_s, sample_rate=sample_rate,
-                                         size=REVERB_SIZE.get(space, 1.0))
+            self.reverb = Reverb(rt60_s=ctl.rt60_s, sample_rate=sample_rate,
+                                         size=ctl.reverb_size)
         self.echo = None
         if ctl.echo_wet > 0.0:
-            self.echo = effects.Echo(delay_s=0.75 * ctl.beat_s / (1.5 if ctl.beat_division == 3
+            self.echo = Echo(delay_s=0.75 * ctl.beat_s / (1.5 if ctl.beat_division == 3
                                                                   else 1.0),
                                      feedback=ctl.echo_feedback, sample_rate=sample_rate)
-        self.tilt = effects.Tilt(tilt_db=ctl.tilt_db, sample_rate=sample_rate)
+        self.tilt = Tilt(tilt_db=ctl.tilt_db, sample_rate=sample_rate)
         self.names = [name for name in vocab.LAYERS if name in self.layers]
         #: rows: echo and reverb send level of each layer (of the mono sum L + R)
         self.send_weights = np.array([[0.5 * ECHO_SEND[k] for k in self.names],
@@ -271,14 +298,14 @@ class BlockRenderer:
         """
         ctl = self.ctl
         tremolo, autopan, rate_mul, phase = MOTION_LAYERS[name]
-        swell = name == "pad" and ctl.styles["pad"] == "swell"
+        swell = name == "pad" and PAD_STYLES[ctl.styles["pad"]].swells_per_bar
         if ctl.lfo_hz <= 0 and not swell:
             return
         n = buf.shape[1]
         k0 = start // MOTION_CONTROL_N
         k1 = (start + n - 1) // MOTION_CONTROL_N + 2
         t = np.arange(k0, k1, dtype=np.float64) * (MOTION_CONTROL_N / self.sample_rate)
-        wave = effects.lfo(t, rate_hz=ctl.lfo_hz * rate_mul, chaotic=ctl.chaotic,
+        wave = lfo(t, rate_hz=ctl.lfo_hz * rate_mul, chaotic=ctl.chaotic,
                            phase=phase).astype(np.float64)
         gain = np.ones_like(t)
         if tremolo or swell:
@@ -321,5 +348,5 @@ class BlockRenderer:
         else:
             dry = 1.0
         mix = self.tilt.process(mix)
-        out = effects.width_matrix(mix, width=ctl.width, gain=MASTER_GAIN * dry)
+        out = width_matrix(mix, width=ctl.width, gain=MASTER_GAIN * dry)
         return out, {name: stack[i] for i, name in enumerate(self.names)}

@@ -15,7 +15,7 @@ import numpy as np
 from moodc.synth.controls import Controls
 from moodc.synth.events import Note
 from moodc.synth.theory import Chord, chord_at, scale_pitches
-from moodc.synth.voices import INSTRUMENT_VOICES
+from moodc.synth.instruments import INSTRUMENT_VOICES
 
 
 @dataclass(frozen=True)

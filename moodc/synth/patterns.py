@@ -6,6 +6,7 @@ out in beats over the document's meter and converted to seconds with the tempo.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -155,16 +156,45 @@ def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float
 # Pad: voicing register, spread and articulation per style.
 # ------------------------------------------------------------------------------------------
 
-#: style → (low MIDI, high MIDI, cutoff multiplier, stagger beats, only root+fifth, velocity)
-PAD_STYLES: dict[str, tuple[int, int, float, float, bool, float]] = {
-    "warm": (50, 70, 0.8, 0.0, False, 0.7),
-    "dark": (40, 60, 0.35, 0.0, False, 0.75),
-    "cinematic": (45, 79, 1.2, 0.0, False, 0.75),
-    "thin_high": (72, 90, 1.6, 0.0, False, 0.45),
-    "drift": (52, 74, 0.9, 0.75, False, 0.6),
-    "fifths": (43, 67, 1.0, 0.0, True, 0.7),
-    "tanpura": (0, 0, 1.0, 0.0, True, 0.6),
-    "swell": (50, 72, 1.0, 0.0, False, 0.8),
+@dataclass(frozen=True)
+class PadStyle:
+    """How a pad style voices and plays each chord.
+
+    ``low_midi``/``high_midi`` bound the voicing, ``cutoff_mul`` darkens or brightens it,
+    ``stagger_beats`` delays each successive voice (a spread chord), ``open_fifths`` plays
+    root, fifth and octave instead of the full chord, ``velocity`` is the base loudness.
+    ``sub_root`` adds the root an octave below the register (a cinematic floor),
+    ``glide_st`` scoops alternate voices from ± that many semitones, ``drone`` replaces the
+    chords by a tanpura cycle on the tonic, and ``swells_per_bar`` makes the engine swell
+    the pad once per bar.
+    """
+
+    low_midi: int
+    high_midi: int
+    cutoff_mul: float
+    velocity: float
+    stagger_beats: float = 0.0
+    open_fifths: bool = False
+    sub_root: bool = False
+    glide_st: float = 0.0
+    drone: bool = False
+    swells_per_bar: bool = False
+
+
+PAD_STYLES: dict[str, PadStyle] = {
+    "warm": PadStyle(low_midi=50, high_midi=70, cutoff_mul=0.8, velocity=0.7),
+    "dark": PadStyle(low_midi=40, high_midi=60, cutoff_mul=0.35, velocity=0.75),
+    "cinematic": PadStyle(low_midi=45, high_midi=79, cutoff_mul=1.2, velocity=0.75,
+                          sub_root=True),
+    "thin_high": PadStyle(low_midi=72, high_midi=90, cutoff_mul=1.6, velocity=0.45),
+    "drift": PadStyle(low_midi=52, high_midi=74, cutoff_mul=0.9, velocity=0.6,
+                      stagger_beats=0.75, glide_st=0.3),
+    "fifths": PadStyle(low_midi=43, high_midi=67, cutoff_mul=1.0, velocity=0.7,
+                       open_fifths=True),
+    "tanpura": PadStyle(low_midi=0, high_midi=0, cutoff_mul=1.0, velocity=0.6,
+                        open_fifths=True, drone=True),
+    "swell": PadStyle(low_midi=50, high_midi=72, cutoff_mul=1.0, velocity=0.8,
+                      swells_per_bar=True),
 }
 
 
@@ -204,32 +234,33 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     Each density has its own soft octave doublings (:data:`PAD_DOUBLINGS`), so every
     density value changes the sound even when the layers it would add are ``none``.
     """
-    if style == "tanpura":
+    row = PAD_STYLES[style]
+    if row.drone:
         return _tanpura(ctl, chords, n_beats, instrument)
-    low, high, cut, stagger, open_fifths, vel = PAD_STYLES[style]
+    low, high = row.low_midi, row.high_midi
     out, previous = [], None
     for c in chords:
         if c.start_beats >= n_beats:
             break
-        if open_fifths:
+        if row.open_fifths:
             root = low + (c.root_pc - low) % 12
             voicing: tuple[int, ...] = (root, root + _fifth(c), root + 12)
         else:
             voicing = voice_chord(c, low_midi=low, high_midi=high, previous=previous)
             previous = voicing
         extra = [voicing[k] + 12 * octave for k, octave in PAD_DOUBLINGS[ctl.density]]
-        if style == "cinematic":
+        if row.sub_root:
             extra.append(low - 12 + (c.root_pc - low) % 12)
         pitches = list(voicing) + extra
         n = len(pitches)
         for i, midi in enumerate(pitches):
             pan = (i / max(n - 1, 1) * 2.0 - 1.0) * 0.7
-            offset = stagger * i
+            offset = row.stagger_beats * i
             out.append(Note((c.start_beats + offset) * ctl.beat_s,
                             (c.length_beats - offset + 0.1) * ctl.beat_s, float(midi),
-                            vel / np.sqrt(n / 3.0), instrument, pan=pan,
-                            glide_st=(0.3 if i % 2 else -0.3) if style == "drift" else 0.0,
-                            cutoff_mul=cut))
+                            row.velocity / np.sqrt(n / 3.0), instrument, pan=pan,
+                            glide_st=row.glide_st if i % 2 else 0.0 - row.glide_st,
+                            cutoff_mul=row.cutoff_mul))
     return out
 
 
@@ -237,99 +268,152 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
 # Accents: occasional ornamental hits.
 # ------------------------------------------------------------------------------------------
 
-#: style → (voice or drum, pitched?, every N bars, notes per hit, octave above C4, beat in bar)
-ACCENT_STYLES: dict[str, tuple[str, bool, float, int, int, float]] = {
-    "bells": ("bell", True, 2.0, 1, 1, 0.0),
-    "chime": ("_chime", True, 2.0, 4, 2, 0.5),
-    "pluck": ("pluck", True, 2.0, 3, 1, 0.0),
-    "blip": ("square_8bit", True, 1.0, 2, 2, 1.5),
-    "brass_hit": ("brass", True, 4.0, 3, 0, 0.0),
-    "gong": ("gong", False, 8.0, 1, 0, 0.0),
-    "sleigh_bells": ("sleigh", False, 0.25, 1, 0, 0.0),
-    "glockenspiel": ("_glock", True, 1.0, 2, 2, 1.0),
-    "wood_block": ("wood_block", False, 0.5, 1, 0, 0.5),
+@dataclass(frozen=True)
+class AccentStyle:
+    """One accent style: what plays, how often and how.
+
+    ``voice`` is an instrument (``pitched``) or a drum sound; one figure every
+    ``every_bars`` bars at ``at_beat`` in the bar. Pitched figures are ``n_notes`` random
+    chord tones ``spacing_beats`` apart, ``note_beats`` long, ``octave`` octaves above C4,
+    or one ``chord_stab`` (the chord's first ``n_notes`` tones together). Unpitched hits
+    play at ``velocity`` and are skipped with probability ``skip_prob`` (loose shaking).
+    """
+
+    voice: str
+    pitched: bool
+    every_bars: float
+    n_notes: int = 1
+    octave: int = 0
+    at_beat: float = 0.0
+    spacing_beats: float = 0.25
+    note_beats: float = 0.9
+    chord_stab: bool = False
+    velocity: float = 0.7
+    skip_prob: float = 0.0
+
+
+ACCENT_STYLES: dict[str, AccentStyle] = {
+    "bells": AccentStyle("bell", True, 2.0, n_notes=1, octave=1),
+    "chime": AccentStyle("_chime", True, 2.0, n_notes=4, octave=2, at_beat=0.5,
+                         spacing_beats=0.17),
+    "pluck": AccentStyle("pluck", True, 2.0, n_notes=3, octave=1),
+    "blip": AccentStyle("square_8bit", True, 1.0, n_notes=2, octave=2, at_beat=1.5,
+                        note_beats=0.3),
+    "brass_hit": AccentStyle("brass", True, 4.0, n_notes=3, chord_stab=True),
+    "gong": AccentStyle("gong", False, 8.0),
+    "sleigh_bells": AccentStyle("sleigh", False, 0.25, velocity=0.5, skip_prob=0.15),
+    "glockenspiel": AccentStyle("_glock", True, 1.0, n_notes=2, octave=2, at_beat=1.0),
+    "wood_block": AccentStyle("wood_block", False, 0.5, at_beat=0.5),
 }
 
 
 def accent_events(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
                   rng: np.random.Generator) -> tuple[list[Note], list[Hit]]:
     """Accent notes/hits: a sparse, seeded ornament on top of the music."""
-    voice, pitched, every_bars, n_notes, octave, at_beat = ACCENT_STYLES[style]
+    row = ACCENT_STYLES[style]
     bar = ctl.beats_per_bar
     notes: list[Note] = []
     hits: list[Hit] = []
-    period = every_bars * bar
+    period = row.every_bars * bar
     for b in np.arange(0.0, n_beats, period):
-        beat = b + min(at_beat, bar - 0.5)
-        if pitched:
-            c = [ch for ch in chords if ch.start_beats <= beat][-1]
-            base = 60 + 12 * octave + c.root_pc
-            if style == "brass_hit":  # a chord stab
-                for k in range(n_notes):
-                    notes.append(Note(beat * ctl.beat_s, 0.35 * ctl.beat_s,
-                                      float(_chord_tone(c, k, base=base - 12)), 0.8, voice,
-                                      pan=0.1 * (k - 1)))
+        beat = b + min(row.at_beat, bar - 0.5)
+        if not row.pitched:
+            if row.skip_prob and rng.random() < row.skip_prob:
                 continue
-            spacing = 0.25 if style != "chime" else 0.17
-            for k in range(n_notes):
-                tone = int(rng.integers(0, len(c.intervals) + 1))
-                pan = float(rng.uniform(-0.7, 0.7))
-                notes.append(Note((beat + k * spacing) * ctl.beat_s,
-                                  (0.3 if style in ("blip",) else 0.9) * ctl.beat_s,
-                                  float(_chord_tone(c, tone, base=base)), 0.55, voice, pan=pan))
-        else:
-            if style == "sleigh_bells" and rng.random() < 0.15:
-                continue
-            hits.append(Hit(beat * ctl.beat_s, voice,
-                            0.5 if style == "sleigh_bells" else 0.7,
+            hits.append(Hit(beat * ctl.beat_s, row.voice, row.velocity,
                             pan=float(rng.uniform(-0.5, 0.5))))
+            continue
+        c = [ch for ch in chords if ch.start_beats <= beat][-1]
+        base = 60 + 12 * row.octave + c.root_pc
+        if row.chord_stab:
+            notes += _chord_stab(ctl, row, chord=c, beat=beat, base=base)
+            continue
+        for k in range(row.n_notes):
+            tone = int(rng.integers(0, len(c.intervals) + 1))
+            pan = float(rng.uniform(-0.7, 0.7))
+            notes.append(Note((beat + k * row.spacing_beats) * ctl.beat_s,
+                              row.note_beats * ctl.beat_s,
+                              float(_chord_tone(c, tone, base=base)), 0.55, row.voice, pan=pan))
     return notes, hits
+
+
+def _chord_stab(ctl: Controls, row: AccentStyle, *, chord: Chord, beat: float,
+                base: int) -> list[Note]:
+    """The chord's first ``row.n_notes`` tones struck together an octave below ``base``."""
+    return [Note(beat * ctl.beat_s, 0.35 * ctl.beat_s,
+                 float(_chord_tone(chord, k, base=base - 12)), 0.8, row.voice,
+                 pan=0.1 * (k - 1))
+            for k in range(row.n_notes)]
 
 
 # ------------------------------------------------------------------------------------------
 # Rhythm: patterns as strings over a step grid; laid out bar by bar in the meter.
 # ------------------------------------------------------------------------------------------
 
-#: style → (step in beats, {drum sound: pattern}); pattern chars: x = hit, o = soft, . = rest.
-#: A pattern longer than a bar continues across bars (teental's 16-matra cycle); shorter or
-#: equal ones restart on every downbeat, so every pattern follows the document's meter.
-RHYTHM_STYLES: dict[str, tuple[float, dict[str, str]]] = {
-    "minimal": (1.0, {"kick_soft": "x...", "shaker": "..o."}),
-    "heartbeat": (0.25, {"heart": "x..o............"}),
-    "soft_four": (1.0, {"kick_soft": "xxxx", "brush_tap": ".o.o"}),
-    "hats_only": (0.5, {"hat": "xoxoxoxo", "hat_open": ".......x"}),
-    "electronic": (0.25, {"kick_808": "x.....x...x.....", "clap": "....x.......x...",
-                          "hat": "oxoxoxoxoxoxoxox"}),
-    "rock": (0.5, {"kick": "x...x.x.", "snare": "..x...x.", "hat": "xxxxxxxx"}),
-    "brush": (0.5, {"brush_swish": "x.o.x.o.", "brush_tap": "..x...x.",
-                    "kick_soft": "x...x..."}),
-    "four_on_floor": (0.5, {"kick_808": "x.x.x.x.", "hat_open": ".x.x.x.x",
-                            "clap": "..x...x."}),
-    "chiptune": (0.25, {"chip_kick": "x.......x.x.....", "chip_snare": "....x.......x...",
-                        "chip_hat": "x.x.x.x.x.x.x.x."}),
-    "waltz": (1.0, {"kick": "x..", "brush_tap": ".xx", "hat": ".oo"}),
-    "march": (0.25, {"kick": "x.......x.......", "snare": "x.xxx.x.x.xxx.x.",
-                     "cymbal": "x..............."}),
-    "bossa": (0.5, {"kick_soft": "x..xx..x", "rim": "x..x..x...x..x..", "shaker": "oxoxoxox"}),
-    "maqsum": (0.5, {"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
-    "baladi": (0.5, {"doum": "xx..x...", "tek": "...x..x.", "ka": ".o...o.o",
-                     "riq": "o.o.o.o."}),
-    "saidi": (0.5, {"doum": "x..xx...", "tek": ".x....x.", "ka": "..o..o.o",
-                    "bendir": "x...x...", "riq": ".o.o.o.o"}),
-    "teental": (0.5, {"bayan_ge": "x..xx..xx......x", "tabla_na": "xxxxxxxx....xxxx",
-                      "tabla_tin": "........xxxx...."}),
-    "dhol": (0.5, {"dhol_dagga": "x..x..x.", "dhol_tilli": ".xx.xx.x"}),
-    "taiko": (0.5, {"taiko_don": "x.x...xxx.x.....", "taiko_ka": "...x.x.....x.xxx"}),
-}
+@dataclass(frozen=True)
+class RhythmStyle:
+    """A drum pattern: a step grid, one lane per drum sound, and the sound of its fill.
 
-#: The sound that plays the fill closing every fourth bar (a roll on the last beat, growing
-#: louder); ``None`` for styles that never fill (pulses, heartbeats, a lone hi-hat).
-RHYTHM_FILL: dict[str, str | None] = {
-    "minimal": None, "heartbeat": None, "soft_four": "brush_tap", "hats_only": None,
-    "electronic": "clap", "rock": "snare", "brush": "brush_tap", "four_on_floor": "clap",
-    "chiptune": "chip_snare", "waltz": "brush_tap", "march": "snare", "bossa": "rim",
-    "maqsum": "tek", "baladi": "tek", "saidi": "doum", "teental": "tabla_na",
-    "dhol": "dhol_tilli", "taiko": "taiko_don",
+    ``lanes`` maps a drum sound to its pattern over steps of ``step_beats``; pattern chars:
+    ``x`` = hit, ``o`` = soft, ``.`` = rest. A pattern longer than a bar continues across
+    bars (teental's 16-matra cycle); shorter or equal ones restart on every downbeat, so
+    every pattern follows the document's meter. ``fill`` plays the roll closing every
+    :data:`FILL_EVERY_BARS` bars (growing louder on the last beat); ``None`` for styles that
+    never fill (pulses, heartbeats, a lone hi-hat).
+    """
+
+    step_beats: float
+    lanes: dict[str, str]
+    fill: str | None
+
+
+RHYTHM_STYLES: dict[str, RhythmStyle] = {
+    "minimal": RhythmStyle(step_beats=1.0, fill=None,
+                           lanes={"kick_soft": "x...", "shaker": "..o."}),
+    "heartbeat": RhythmStyle(step_beats=0.25, fill=None,
+                             lanes={"heart": "x..o............"}),
+    "soft_four": RhythmStyle(step_beats=1.0, fill="brush_tap",
+                             lanes={"kick_soft": "xxxx", "brush_tap": ".o.o"}),
+    "hats_only": RhythmStyle(step_beats=0.5, fill=None,
+                             lanes={"hat": "xoxoxoxo", "hat_open": ".......x"}),
+    "electronic": RhythmStyle(step_beats=0.25, fill="clap",
+                              lanes={"kick_808": "x.....x...x.....", "clap": "....x.......x...",
+                                     "hat": "oxoxoxoxoxoxoxox"}),
+    "rock": RhythmStyle(step_beats=0.5, fill="snare",
+                        lanes={"kick": "x...x.x.", "snare": "..x...x.", "hat": "xxxxxxxx"}),
+    "brush": RhythmStyle(step_beats=0.5, fill="brush_tap",
+                         lanes={"brush_swish": "x.o.x.o.", "brush_tap": "..x...x.",
+                                "kick_soft": "x...x..."}),
+    "four_on_floor": RhythmStyle(step_beats=0.5, fill="clap",
+                                 lanes={"kick_808": "x.x.x.x.", "hat_open": ".x.x.x.x",
+                                        "clap": "..x...x."}),
+    "chiptune": RhythmStyle(step_beats=0.25, fill="chip_snare",
+                            lanes={"chip_kick": "x.......x.x.....",
+                                   "chip_snare": "....x.......x...",
+                                   "chip_hat": "x.x.x.x.x.x.x.x."}),
+    "waltz": RhythmStyle(step_beats=1.0, fill="brush_tap",
+                         lanes={"kick": "x..", "brush_tap": ".xx", "hat": ".oo"}),
+    "march": RhythmStyle(step_beats=0.25, fill="snare",
+                         lanes={"kick": "x.......x.......", "snare": "x.xxx.x.x.xxx.x.",
+                                "cymbal": "x..............."}),
+    "bossa": RhythmStyle(step_beats=0.5, fill="rim",
+                         lanes={"kick_soft": "x..xx..x", "rim": "x..x..x...x..x..",
+                                "shaker": "oxoxoxox"}),
+    "maqsum": RhythmStyle(step_beats=0.5, fill="tek",
+                          lanes={"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
+    "baladi": RhythmStyle(step_beats=0.5, fill="tek",
+                          lanes={"doum": "xx..x...", "tek": "...x..x.", "ka": ".o...o.o",
+                                 "riq": "o.o.o.o."}),
+    "saidi": RhythmStyle(step_beats=0.5, fill="doum",
+                         lanes={"doum": "x..xx...", "tek": ".x....x.", "ka": "..o..o.o",
+                                "bendir": "x...x...", "riq": ".o.o.o.o"}),
+    "teental": RhythmStyle(step_beats=0.5, fill="tabla_na",
+                           lanes={"bayan_ge": "x..xx..xx......x", "tabla_na": "xxxxxxxx....xxxx",
+                                  "tabla_tin": "........xxxx...."}),
+    "dhol": RhythmStyle(step_beats=0.5, fill="dhol_tilli",
+                        lanes={"dhol_dagga": "x..x..x.", "dhol_tilli": ".xx.xx.x"}),
+    "taiko": RhythmStyle(step_beats=0.5, fill="taiko_don",
+                         lanes={"taiko_don": "x.x...xxx.x.....", "taiko_ka": "...x.x.....x.xxx"}),
 }
 FILL_EVERY_BARS = 4
 
@@ -348,7 +432,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
     In 6/8 (three-part beats) a pattern step of half a beat becomes a third of a beat, so
     the patterns take on the compound lilt instead of fighting it.
     """
-    step, lanes = RHYTHM_STYLES[style]
+    row = RHYTHM_STYLES[style]
+    step, lanes = row.step_beats, row.lanes
     if ctl.beat_division == 3 and step < 1.0:
         step = 1.0 / 3.0 if step == 0.5 else 1.0 / 6.0
     bar = ctl.beats_per_bar
@@ -368,7 +453,7 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
                 accent = 1.0 if k == 0 else 0.85
                 vel = (0.9 if ch == "x" else 0.5) * accent
                 hits.append(Hit(beat * ctl.beat_s, sound, vel, DRUM_PAN.get(sound, 0.0)))
-    fill = RHYTHM_FILL[style]
+    fill = row.fill
     if fill is not None:
         sub = 1.0 / (4 if ctl.beat_division == 2 else 3)  # sixteenths (or compound eighths)
         n_sub = int(round(1.0 / sub))

@@ -11,8 +11,9 @@ import numpy as np
 
 from moodc.synth.controls import Controls
 from moodc.synth.events import Hit, Note
-from moodc.synth.master import sosfilt
-from moodc.synth.voices import butter_sos, midi_to_hz
+from moodc.dsp.design import butter_sos
+from moodc.dsp.sosfilt import sosfilt_stateful
+from moodc.synth.oscillators import midi_to_hz
 
 
 def _bp(low_hz: float, high_hz: float, sample_rate: int) -> np.ndarray:
@@ -91,7 +92,7 @@ class Texture:
     def _band(self, i: int, x: np.ndarray) -> np.ndarray:
         """Stereo noise ``x`` (2, n) through band ``i``, carrying the filter state."""
         sos, zi = self.filters[i]
-        y, self.filters[i][1] = sosfilt(sos, x, axis=-1, zi=zi)
+        y, self.filters[i][1] = sosfilt_stateful(sos, x, axis=-1, zi=zi)
         return y.astype(np.float32, copy=False)
 
     def _noise(self, n: int) -> np.ndarray:

@@ -67,16 +67,6 @@ def degree_for_scale(degree: int, *, n_notes: int) -> int:
     return int(round(degree * n_notes / 7.0)) % n_notes
 
 
-def scale_pitch(index: int, *, root_pc: int, scale: tuple[int, ...], base_midi: int = 60) -> int:
-    """MIDI pitch of scale index ``index`` (may be negative or beyond one octave).
-
-    Index 0 is the root in the octave starting at ``base_midi`` (rounded down to the root).
-    """
-    n = len(scale)
-    octave, step = divmod(index, n)
-    return base_midi - (base_midi % 12) + root_pc + 12 * octave + scale[step]
-
-
 def scale_pitches(*, root_pc: int, scale: tuple[int, ...], low_midi: int,
                   high_midi: int) -> np.ndarray:
     """All scale pitches in ``[low_midi, high_midi]`` ascending (int array)."""

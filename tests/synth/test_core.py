@@ -13,7 +13,8 @@ from moodc import vocab
 from moodc.synth import render_config, stream_config, stream_stems
 from moodc.synth.controls import fields_to_controls
 from moodc.synth.engine import plan_piece
-from moodc.synth.voices import INSTRUMENT_VOICES, render_note
+from moodc.synth.instruments import INSTRUMENT_VOICES
+from moodc.synth.notes import render_note
 
 SR = 22050
 
@@ -477,7 +478,7 @@ def test_identical_audio_in_separate_processes() -> None:
 def test_envelope_slices_match_the_whole_envelope() -> None:
     """Notes are enveloped slice by slice (block by block); any slice must equal the same
     samples of the whole envelope, which starts and ends at exactly zero."""
-    from moodc.synth.voices import adsr
+    from moodc.synth.envelope import adsr
 
     rng = np.random.default_rng(0)
     for _ in range(300):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moodc.synth.voices import NoteCache, note_length, note_slice, render_note
+from moodc.synth.notecache import NoteCache
+from moodc.synth.notes import note_length, note_slice, render_note
 
 SR = 22050
 

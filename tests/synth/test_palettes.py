@@ -12,7 +12,8 @@ from tests.helpers import EXAMPLES
 from moodc.analysis import click_ratios, feature_vector, nearest_centroid_confusion
 from moodc.config.load import load_document
 from moodc.render import render_document
-from moodc.synth.master import measure_loudness_lufs, true_peak_dbtp
+from moodc.dsp.loudness import measure_loudness_lufs
+from moodc.dsp.peak import true_peak_dbtp
 
 #: Slow lane: this module renders every palette several times.
 pytestmark = pytest.mark.slow

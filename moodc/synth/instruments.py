@@ -1,0 +1,433 @@
+"""The instruments: one raw-tone recipe per instrument, and the table of their envelopes,
+cutoffs and gains.
+
+Each recipe says what makes the instrument sound like itself, in terms of the generators of
+:mod:`moodc.synth.oscillators`. The table :data:`INSTRUMENT_VOICES` is what the rest of the
+synth reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from moodc.synth.envelope import Adsr
+from moodc.synth.oscillators import (MAX_HARMONIC_FRACTION, additive_tone, breath_noise,
+                                     fm_tone, karplus_strong, modal_tone)
+
+
+# ------------------------------------------------------------------------------------------
+# Harmonic recipes: amplitude of harmonic k (1-based) at frequency f_k.
+# ------------------------------------------------------------------------------------------
+
+def _saw(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+    return 1.0 / k
+
+
+def _triangle(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+    return np.where(k % 2 == 1, ((-1.0) ** ((k - 1) // 2)) / k**2, 0.0)
+
+
+def _pulse(duty: float) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    def amps(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return np.sin(np.pi * k * duty) / k
+    return amps
+
+
+def _formants(peaks: tuple[tuple[float, float, float], ...], tilt: float
+              ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Harmonic weights shaped by resonances ``(centre_hz, bandwidth_hz, gain)``."""
+    def amps(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        env = np.full(k.shape, 0.02)
+        for centre, bw, gain in peaks:
+            env = env + gain / (1.0 + ((f - centre) / (bw / 2.0)) ** 2)
+        return env / k**tilt
+    return amps
+
+
+# ------------------------------------------------------------------------------------------
+# Instruments. Each says what makes it sound like itself.
+# ------------------------------------------------------------------------------------------
+
+def sine(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """Pure sine with a second harmonic whisper: the plainest, roundest tone."""
+    return additive_tone(lambda k, f: np.where(k == 1, 1.0, np.where(k == 2, 0.04, 0.0)),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=max(cutoff_hz, freq_hz * 2.5), glide_st=glide_st)
+
+
+def triangle(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+             glide_st: float) -> np.ndarray:
+    """Odd harmonics falling 12 dB/octave: soft, hollow, flute-like but electronic."""
+    return additive_tone(_triangle, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz, glide_st=glide_st)
+
+
+def saw(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+        glide_st: float) -> np.ndarray:
+    """All harmonics at 1/k, two voices 9 cents apart: the buzzy analogue-synth lead."""
+    return additive_tone(_saw, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz, detune_cents=(-4.5, 4.5), glide_st=glide_st,
+                         voice_gains=(1.0, 0.6))
+
+
+def square_8bit(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                glide_st: float) -> np.ndarray:
+    """Chiptune pulse: duty steps 12.5 % → 25 % → 50 % like a game console's pulse channel.
+
+    Hard-edged (no brightness low-pass below 6 kHz) and vibrato-free, the duty sweep over the
+    first 120 ms gives the nasal-to-hollow "bleep" of 8-bit leads. Each duty change is a 4 ms
+    crossfade, so it never clicks.
+    """
+    cut = max(cutoff_hz, 6000.0)
+    tones = [additive_tone(_pulse(d), freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                           cutoff_hz=cut, glide_st=glide_st) for d in (0.125, 0.25, 0.5)]
+    t = np.arange(n_samples) / sample_rate
+    w1 = np.clip((t - 0.05) / 0.004, 0, 1).astype(np.float32)
+    w2 = np.clip((t - 0.12) / 0.004, 0, 1).astype(np.float32)
+    return tones[0] * (1 - w1) + tones[1] * (w1 - w2) + tones[2] * w2
+
+
+def pluck(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Karplus-Strong string plucked mid-way: a bright attack that mellows as it decays."""
+    return karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                          cutoff_hz=cutoff_hz * 2, decay_s=1.2 * (220 / freq_hz) ** 0.3,
+                          pluck_position=0.3, name="pluck")
+
+
+def bell(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """Church-bell partials (hum 0.5, prime 1, minor-third tierce 1.19, quint 1.5, nominal 2,
+    2.5, 3 ...): the inharmonic minor-third tierce is what makes a bell sound like a bell;
+    high partials die first, the hum rings longest."""
+    partials = ((0.5, 0.35, 4.0), (1.0, 1.0, 3.0), (1.19, 0.45, 2.2), (1.5, 0.3, 1.6),
+                (2.0, 0.5, 1.3), (2.51, 0.25, 0.8), (3.01, 0.2, 0.5), (4.1, 0.12, 0.3))
+    return modal_tone(partials, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                      cutoff_hz=cutoff_hz * 3)
+
+
+def electric_piano(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                   glide_st: float) -> np.ndarray:
+    """Tine piano: 1:1 FM whose index decays (bark → round) plus a short 14:1 tine ping."""
+    body = fm_tone(freq_hz, n_samples=n_samples, sample_rate=sample_rate, ratio=1.0,
+                   index_start=1.6 * min(1.0, cutoff_hz / 2500), index_end=0.25,
+                   index_decay_s=0.35, amp_decay_s=2.5)
+    tine = fm_tone(freq_hz * 14, n_samples=n_samples, sample_rate=sample_rate, ratio=1.0,
+                   index_start=0.0, index_end=0.0, index_decay_s=1.0, amp_decay_s=0.03) \
+        if freq_hz * 14 < MAX_HARMONIC_FRACTION * sample_rate else 0.0
+    return body + 0.15 * tine
+
+
+def organ(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Tonewheel drawbars 16' 8' 4' 2⅔' 2' (harmonics 0.5, 1, 2, 3, 4 of the key) with a
+    6.7 Hz Leslie-like vibrato: steady, never decays, instantly on and off."""
+    drawbars = {1: 0.5, 2: 1.0, 4: 0.7, 6: 0.5, 8: 0.45, 12: 0.2, 16: 0.15}
+
+    def amps(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return np.array([drawbars.get(int(x), 0.0) for x in k])
+    return additive_tone(amps, freq_hz / 2, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, vibrato_hz=6.7, vibrato_cents=6.0,
+                         glide_st=glide_st)
+
+
+def strings(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """String section: three saws detuned ±8 cents, each with its own 5.5 Hz vibrato, and a
+    bowed-body resonance around 2.5 kHz; the ensemble shimmer is the chorus of players."""
+    def amps(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return (1.0 / k) * (0.6 + 0.8 / (1.0 + ((f - 2500.0) / 1500.0) ** 2))
+    return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz, detune_cents=(-6.0, 0.0, 7.0),
+                         vibrato_hz=5.5, vibrato_cents=9.0, vibrato_delay_s=0.25,
+                         glide_st=glide_st, voice_gains=(0.6, 1.0, 0.6))
+
+
+def brass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Brass: brightness grows with breath pressure — a dull table blooms into a bright one
+    over 90 ms, with a lip scoop from a third of a semitone flat."""
+    kw = dict(n_samples=n_samples, sample_rate=sample_rate, glide_st=glide_st - 0.3,
+              vibrato_hz=5.0, vibrato_cents=7.0, vibrato_delay_s=0.4)
+    dull = additive_tone(lambda k, f: 1.0 / k**2, freq_hz, cutoff_hz=cutoff_hz * 0.5, **kw)
+    bright = additive_tone(lambda k, f: 1.0 / k**0.9, freq_hz, cutoff_hz=cutoff_hz * 1.2, **kw)
+    w = np.clip(np.arange(n_samples) / (0.09 * sample_rate), 0, 1).astype(np.float32)
+    return dull * (1 - w) + 0.8 * bright * w
+
+
+def flute(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Concert flute: nearly sine (weak 2nd/3rd harmonics) plus band-passed breath noise and
+    a gentle 5 Hz vibrato that arrives after the note speaks."""
+    tone = additive_tone(lambda k, f: np.array([1.0, 0.25, 0.12, 0.05, 0.03][: len(k)]
+                                               + [0.0] * max(0, len(k) - 5)),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, vibrato_hz=5.0, vibrato_cents=10.0,
+                         vibrato_delay_s=0.2, glide_st=glide_st)
+    air = breath_noise("flute", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                       bandwidth=1.6)
+    return tone + 0.08 * air
+
+
+def choir(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Voices singing "ah": harmonics shaped by vowel formants (800, 1150, 2900 Hz), three
+    singers slightly out of tune with independent vibrato."""
+    amps = _formants(((800.0, 160.0, 1.0), (1150.0, 220.0, 0.6), (2900.0, 400.0, 0.25)), 0.6)
+    return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, detune_cents=(-10.0, 2.0, 11.0),
+                         voice_gains=(0.7, 1.0, 0.7),
+                         vibrato_hz=5.2, vibrato_cents=14.0, vibrato_delay_s=0.3,
+                         glide_st=glide_st)
+
+
+def marimba(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Tuned wooden bar: fundamental plus the 4th and ~10th partials that a marimba bar is
+    cut to produce, all dying fast — a warm "tok" with a short woody ring."""
+    partials = ((1.0, 1.0, 0.5), (3.99, 0.35, 0.12), (9.9, 0.12, 0.03))
+    return modal_tone(partials, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                      cutoff_hz=cutoff_hz * 3)
+
+
+def celesta(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Hammered steel plates over wooden resonators: a sweet pure fundamental with a glassy
+    bright strike partial (×4 and ×6.8) that vanishes in a tenth of a second."""
+    partials = ((1.0, 1.0, 1.1), (2.0, 0.15, 0.5), (4.0, 0.3, 0.1), (6.8, 0.15, 0.05))
+    return modal_tone(partials, freq_hz * 2, n_samples=n_samples, sample_rate=sample_rate,
+                      cutoff_hz=cutoff_hz * 4)
+
+
+def koto(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """Silk string plucked near the bridge with a plectrum (bright, thin) and pressed behind
+    the bridge for an upward bend at the start (oshide)."""
+    tone = karplus_strong(freq_hz * 2 ** (-0.4 / 12), n_samples=n_samples,
+                          sample_rate=sample_rate, cutoff_hz=cutoff_hz * 3, decay_s=1.6,
+                          pluck_position=0.12, name="koto")
+    return tone
+
+
+def oud(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+        glide_st: float) -> np.ndarray:
+    """Fretless short-necked lute: paired gut courses (two strings 6 cents apart) plucked
+    with a risha mid-string — dark, woody, quickly decaying, gently chorused."""
+    kw = dict(n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 1.2,
+              decay_s=0.9, pluck_position=0.22)
+    a = karplus_strong(freq_hz, name="oud_a", **kw)
+    b = karplus_strong(freq_hz * 2 ** (6 / 1200), name="oud_b", **kw)
+    return 0.7 * (a + b)
+
+
+def sitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+          glide_st: float) -> np.ndarray:
+    """Sitar: the jawari (flat bridge) makes the string buzz — a nonlinearity that keeps
+    regenerating high partials — over sympathetic strings that ring at the octave and fifth."""
+    string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                            cutoff_hz=cutoff_hz * 3, decay_s=2.2, pluck_position=0.08,
+                            name="sitar")
+    # jawari: the string grazes the curved bridge at a point that moves as the note decays,
+    # a comb (x[n] - x[n-d]) whose delay sweeps from P/11 to P/4 — the buzzing "zing" that
+    # opens up after the attack. Linear, so band-limited (a waveshaper would alias).
+    period = sample_rate / freq_hz
+    buzz = np.zeros(n_samples, dtype=np.float32)
+    w = np.clip(np.arange(n_samples) / (0.6 * sample_rate), 0, 1).astype(np.float32)
+    for delay_frac, weight in ((1 / 11, 1.0 - w), (1 / 4, w)):
+        d = max(1, int(round(period * delay_frac)))
+        comb = string.copy()
+        comb[d:] -= string[:-d]
+        buzz += comb * weight
+    sympathetic = modal_tone(((2.0, 0.12, 2.5), (3.0, 0.08, 2.0), (4.0, 0.05, 1.5)),
+                             freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                             cutoff_hz=cutoff_hz * 3)
+    fade = np.clip(np.arange(n_samples) / (0.25 * sample_rate), 0, 1).astype(np.float32)
+    return 0.5 * string + 0.9 * buzz + sympathetic * fade
+
+
+def shehnai(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Nasal double reed: a weak fundamental under a strong formant around 1.4 kHz and rich
+    upper harmonics, with a wide, fast 6 Hz vibrato and meend-like scoops into notes."""
+    amps = _formants(((1400.0, 700.0, 1.0), (2800.0, 900.0, 0.35)), 0.3)
+    return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2.5, vibrato_hz=6.2, vibrato_cents=22.0,
+                         vibrato_delay_s=0.1, glide_st=glide_st - 0.7)
+
+
+def ney(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+        glide_st: float) -> np.ndarray:
+    """End-blown reed flute: a soft hollow tone buried in a lot of breath, slow wavering
+    vibrato and a breathy scoop into each note."""
+    tone = additive_tone(lambda k, f: np.where(k % 2 == 1, 1.0 / k**2.2, 0.08 / k**2),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 1.5, vibrato_hz=4.3, vibrato_cents=16.0,
+                         vibrato_delay_s=0.25, glide_st=glide_st - 0.5)
+    air = breath_noise("ney", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                       bandwidth=2.5)
+    return tone + 0.3 * air
+
+
+def bansuri(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Bamboo transverse flute: sweeter and brighter than the ney (2nd and 3rd harmonics
+    present), a little breath, and a quick expressive vibrato."""
+    tone = additive_tone(lambda k, f: 1.0 / k**2.5 * np.where(k <= 4, 1.0, 0.2),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, vibrato_hz=5.8, vibrato_cents=12.0,
+                         vibrato_delay_s=0.15, glide_st=glide_st)
+    air = breath_noise("bansuri", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                       bandwidth=1.8)
+    return tone + 0.12 * air
+
+
+def tuba(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """Tuba: a huge bore means strong low harmonics rolling off above ~700 Hz, a soft tongued
+    attack that blooms, and no vibrato — round, heavy, buttery."""
+    cut = min(cutoff_hz, 700.0 * max(cutoff_hz / 4000.0, 0.4))
+    kw = dict(n_samples=n_samples, sample_rate=sample_rate, glide_st=glide_st - 0.2)
+    dull = additive_tone(lambda k, f: 1.0 / k**2.2, freq_hz, cutoff_hz=cut * 0.6, **kw)
+    full = additive_tone(lambda k, f: 1.0 / k**1.3, freq_hz, cutoff_hz=cut, **kw)
+    w = np.clip(np.arange(n_samples) / (0.12 * sample_rate), 0, 1).astype(np.float32)
+    return dull * (1 - w) + full * w
+
+
+def calliope(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+             glide_st: float) -> np.ndarray:
+    """Steam calliope: two whistle pipes beating against each other (~12 cents apart), a
+    shrill odd-harmonic whistle with a fast wide vibrato and a hiss of steam."""
+    tone = additive_tone(lambda k, f: np.where(k % 2 == 1, 1.0 / k**1.5, 0.1 / k),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, detune_cents=(-6.0, 6.0),
+                         vibrato_hz=7.5, vibrato_cents=25.0, glide_st=glide_st,
+                         voice_gains=(1.0, 0.45))
+    hiss = breath_noise("calliope", freq_hz * 3, n_samples=n_samples, sample_rate=sample_rate,
+                        bandwidth=2.0)
+    return tone + 0.06 * hiss
+
+
+def star_ping(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+              glide_st: float) -> np.ndarray:
+    """A faint high sine ping with a soft octave: one twinkling star (texture only)."""
+    return modal_tone(((1.0, 1.0, 0.35), (2.0, 0.15, 0.15)), freq_hz, n_samples=n_samples,
+                      sample_rate=sample_rate, cutoff_hz=cutoff_hz * 4)
+
+
+def wind_chime(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+               glide_st: float) -> np.ndarray:
+    """Aluminium tube chime: free-free bar partials 1, 2.76, 5.40, long shimmering decay."""
+    return modal_tone(((1.0, 1.0, 2.0), (2.76, 0.5, 1.2), (5.40, 0.25, 0.6)), freq_hz,
+                      n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 4)
+
+
+def glockenspiel(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                 glide_st: float) -> np.ndarray:
+    """Steel bars struck with hard mallets: bright partials 1, 2.71, 5.15 ringing ~1.5 s."""
+    return modal_tone(((1.0, 1.0, 1.4), (2.71, 0.45, 0.5), (5.15, 0.25, 0.2)), freq_hz,
+                      n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 5)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """An instrument: its raw-tone function, envelope, base cutoff and output gain.
+
+    Attributes
+    ----------
+    osc : callable
+        ``osc(freq_hz, *, n_samples, sample_rate, cutoff_hz, glide_st) -> float32 array``:
+        the raw tone, intrinsic decay included, no gate envelope.
+    attack_s, decay_s, release_s : float >= 0
+        Envelope times in seconds (see :class:`~moodc.synth.envelope.Adsr`).
+    sustain_level : float in [0, 1]
+        Sustain as a fraction of the peak; percussive voices use 1 ("let the raw tone
+        decay").
+    cutoff_hz : float > 0
+        Base brightness cutoff, scaled by the document's brightness.
+    gain : float > 0
+        Linear output gain; the gains roughly level-match the voices by ear/RMS.
+    percussive : bool
+        Struck or plucked: decays by itself, cannot glide, fades at the raw-tone cap
+        instead of looping.
+    """
+
+    osc: Callable[..., np.ndarray]
+    attack_s: float
+    decay_s: float
+    sustain_level: float
+    release_s: float
+    cutoff_hz: float
+    gain: float
+    percussive: bool = False
+
+    @property
+    def envelope(self) -> Adsr:
+        """The envelope shape in seconds."""
+        return Adsr(attack_s=self.attack_s, decay_s=self.decay_s,
+                    sustain_level=self.sustain_level, release_s=self.release_s)
+
+    @property
+    def glides(self) -> bool:
+        """Whether the voice can bend pitch (struck and plucked voices cannot)."""
+        return not self.percussive
+
+
+#: Instrument name → voice. Gains roughly level-match the voices by ear/RMS.
+INSTRUMENT_VOICES: dict[str, Instrument] = {
+    "sine": Instrument(osc=sine, attack_s=0.01, decay_s=0.1, sustain_level=0.9,
+                       release_s=0.08, cutoff_hz=4000.0, gain=0.65),
+    "triangle": Instrument(osc=triangle, attack_s=0.008, decay_s=0.1, sustain_level=0.85,
+                           release_s=0.08, cutoff_hz=6000.0, gain=0.65),
+    "saw": Instrument(osc=saw, attack_s=0.01, decay_s=0.2, sustain_level=0.75,
+                      release_s=0.1, cutoff_hz=2500.0, gain=0.5),
+    "square_8bit": Instrument(osc=square_8bit, attack_s=0.003, decay_s=0.05, sustain_level=0.8,
+                              release_s=0.02, cutoff_hz=8000.0, gain=0.55),
+    "pluck": Instrument(osc=pluck, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                        release_s=0.08, cutoff_hz=3500.0, gain=2.7, percussive=True),
+    "bell": Instrument(osc=bell, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                       release_s=0.4, cutoff_hz=5000.0, gain=0.45, percussive=True),
+    "electric_piano": Instrument(osc=electric_piano, attack_s=0.003, decay_s=0.0,
+                                 sustain_level=1.0, release_s=0.12, cutoff_hz=3000.0,
+                                 gain=0.75, percussive=True),
+    "organ": Instrument(osc=organ, attack_s=0.006, decay_s=0.0, sustain_level=1.0,
+                        release_s=0.04, cutoff_hz=5000.0, gain=0.4),
+    "strings": Instrument(osc=strings, attack_s=0.25, decay_s=0.3, sustain_level=0.85,
+                          release_s=0.5, cutoff_hz=3500.0, gain=0.55),
+    "brass": Instrument(osc=brass, attack_s=0.04, decay_s=0.2, sustain_level=0.8,
+                        release_s=0.12, cutoff_hz=3000.0, gain=0.6),
+    "flute": Instrument(osc=flute, attack_s=0.06, decay_s=0.1, sustain_level=0.9,
+                        release_s=0.12, cutoff_hz=5000.0, gain=0.6),
+    "choir": Instrument(osc=choir, attack_s=0.3, decay_s=0.3, sustain_level=0.9,
+                        release_s=0.6, cutoff_hz=4000.0, gain=1.1),
+    "marimba": Instrument(osc=marimba, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                          release_s=0.1, cutoff_hz=4000.0, gain=0.8, percussive=True),
+    "celesta": Instrument(osc=celesta, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                          release_s=0.25, cutoff_hz=6000.0, gain=0.65, percussive=True),
+    "koto": Instrument(osc=koto, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                       release_s=0.15, cutoff_hz=4500.0, gain=3.8, percussive=True),
+    "oud": Instrument(osc=oud, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                      release_s=0.1, cutoff_hz=2500.0, gain=2.6, percussive=True),
+    "sitar": Instrument(osc=sitar, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                        release_s=0.2, cutoff_hz=4500.0, gain=1.8, percussive=True),
+    "shehnai": Instrument(osc=shehnai, attack_s=0.03, decay_s=0.1, sustain_level=0.85,
+                          release_s=0.08, cutoff_hz=4500.0, gain=0.55),
+    "ney": Instrument(osc=ney, attack_s=0.09, decay_s=0.1, sustain_level=0.9,
+                      release_s=0.15, cutoff_hz=3500.0, gain=0.6),
+    "bansuri": Instrument(osc=bansuri, attack_s=0.05, decay_s=0.1, sustain_level=0.9,
+                          release_s=0.12, cutoff_hz=4500.0, gain=0.6),
+    "tuba": Instrument(osc=tuba, attack_s=0.05, decay_s=0.2, sustain_level=0.85,
+                       release_s=0.1, cutoff_hz=1500.0, gain=0.55),
+    "calliope": Instrument(osc=calliope, attack_s=0.01, decay_s=0.05, sustain_level=0.9,
+                           release_s=0.05, cutoff_hz=5000.0, gain=0.55),
+    # private voices of the accent and texture layers (not user-selectable instruments)
+    "_star": Instrument(osc=star_ping, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                        release_s=0.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
+    "_chime": Instrument(osc=wind_chime, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                         release_s=1.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
+    "_glock": Instrument(osc=glockenspiel, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                         release_s=1.0, cutoff_hz=8000.0, gain=0.7, percussive=True),
+}

@@ -1,0 +1,159 @@
+"""One note of one instrument: raw tone × envelope × gain, read in any slices.
+
+:func:`note_segment` is what the block renderer calls: it returns samples ``[start, stop)``
+of a note, sharing raw tones (and short finished notes) through a :class:`NoteCache`, and
+inside a long note's flat sustain it returns the raw tone with a scalar level instead of
+paying for an envelope product. Every sample is the same whatever the slicing, so streaming
+in blocks gives the audio of a one-shot render.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from moodc.synth.envelope import NoteEnvelope, envelope_slice, flat_level, note_envelope
+from moodc.synth.envelope import flat_span as envelope_flat_span
+from moodc.synth.instruments import INSTRUMENT_VOICES, Instrument
+from moodc.synth.notecache import NoteCache, RawTone
+from moodc.synth.oscillators import MAX_HARMONIC_FRACTION, midi_to_hz
+
+#: Notes at most this long (gate + release) are kept finished in the cache: short notes
+#: repeat (patterns, riffs), so a repeat is a slice rather than a product.
+SHORT_NOTE_S = 2.0
+
+
+def _envelope(voice: Instrument, *, n_gate: int, sample_rate: int) -> NoteEnvelope:
+    return note_envelope(voice.envelope, n_gate=n_gate, sample_rate=sample_rate)
+
+
+def note_length(instrument: str, *, n_gate: int, sample_rate: int) -> int:
+    """Samples a note lasts for this instrument and gate (gate + release)."""
+    voice = INSTRUMENT_VOICES[instrument]
+    return _envelope(voice, n_gate=n_gate, sample_rate=sample_rate).n_total
+
+
+def _raw_key(instrument: str, *, midi: float, sample_rate: int, cutoff_scale: float,
+             glide_st: float) -> tuple:
+    voice = INSTRUMENT_VOICES[instrument]
+    glide_st = glide_st if voice.glides else 0.0  # one cache entry, not one per slide
+    return ("raw", instrument, midi, sample_rate, cutoff_scale, glide_st)
+
+
+def hint_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
+              cutoff_scale: float, glide_st: float, cache: NoteCache) -> None:
+    """Tell ``cache`` a note with these arguments will be rendered (see ``length_hints``)."""
+    key = _raw_key(instrument, midi=midi, sample_rate=sample_rate, cutoff_scale=cutoff_scale,
+                   glide_st=glide_st)
+    cache.hint(key, note_length(instrument, n_gate=n_gate, sample_rate=sample_rate))
+
+
+def _raw_tone(voice: Instrument, *, freq_hz: float, sample_rate: int, cutoff_scale: float,
+              glide_st: float) -> RawTone:
+    """A fresh :class:`RawTone` of ``voice`` at ``freq_hz``."""
+    def make(n: int) -> np.ndarray:
+        return voice.osc(freq_hz, n_samples=n, sample_rate=sample_rate,
+                         cutoff_hz=voice.cutoff_hz * cutoff_scale, glide_st=glide_st)
+    return RawTone(make, sample_rate=sample_rate, percussive=voice.percussive,
+                   period_n=sample_rate / freq_hz)
+
+
+def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
+                 sample_rate: int, cutoff_scale: float, glide_st: float = 0.0,
+                 cache: NoteCache | None = None) -> tuple[np.ndarray, float]:
+    """Samples ``[start, stop)`` of one note (raw tone × ADSR × gain) as ``(samples, scale)``:
+    the note is ``samples * scale``. Inside a long note's flat sustain ``samples`` is the
+    raw tone itself (often a view) and ``scale`` the level, so the caller folds the level
+    into its own gains instead of paying for an envelope and a product. Do not modify
+    ``samples``.
+
+    Parameters
+    ----------
+    instrument : str
+        A key of :data:`~moodc.synth.instruments.INSTRUMENT_VOICES`.
+    midi : float
+        Pitch (MIDI number).
+    n_gate : int
+        Samples from note-on to note-off; the release follows (see :func:`note_length`).
+    start, stop : int
+        The slice of the note wanted, ``0 <= start <= stop <= note_length``.
+    sample_rate : int
+        Output rate in Hz.
+    cutoff_scale : float
+        Brightness multiplier on the instrument's base cutoff.
+    glide_st : float
+        Start this many semitones away and glide to the pitch (slides).
+    cache : NoteCache, optional
+        Where raw tones are kept, so notes of the same pitch and timbre share one synthesis
+        whatever their length, and a long note is synthesized once across blocks.
+    """
+    voice = INSTRUMENT_VOICES[instrument]
+    env = _envelope(voice, n_gate=n_gate, sample_rate=sample_rate)
+    freq_hz = midi_to_hz(midi)
+    glide_st = glide_st if voice.glides else 0.0  # one cache entry, not one per slide
+    if freq_hz >= MAX_HARMONIC_FRACTION * sample_rate:
+        return np.zeros(stop - start, dtype=np.float32), 1.0  # above what this rate carries
+
+    def make_raw() -> RawTone:
+        return _raw_tone(voice, freq_hz=freq_hz, sample_rate=sample_rate,
+                         cutoff_scale=cutoff_scale, glide_st=glide_st)
+    raw_key = _raw_key(instrument, midi=midi, sample_rate=sample_rate,
+                       cutoff_scale=cutoff_scale, glide_st=glide_st)
+    raw = make_raw() if cache is None else cache.get(raw_key, make_raw)
+    total = env.n_total if cache is None else max(env.n_total,
+                                                  cache.length_hints.get(raw_key, 0))
+    if cache is not None and env.n_total <= SHORT_NOTE_S * sample_rate:
+        note = cache.get(("note",) + raw_key[1:] + (env.n_gate,),
+                         lambda: _finished_note(raw, env, gain=voice.gain, total=total))
+        return note[start:stop], 1.0
+    level = flat_level(env, start=start, stop=stop)
+    if level is not None:  # inside a flat stretch (a long sustain): a scalar, no envelope
+        return raw.slice(start, stop, total=total), float(np.float32(level)
+                                                           * np.float32(voice.gain))
+    return raw.slice(start, stop, total=total) * _gained_envelope(env, voice.gain, start,
+                                                                   stop), 1.0
+
+
+def _gained_envelope(env: NoteEnvelope, gain: float, start: int, stop: int) -> np.ndarray:
+    """Samples ``[start, stop)`` of the envelope times the instrument gain (float32)."""
+    out = envelope_slice(env, start=start, stop=stop)
+    out *= np.float32(gain)
+    return out
+
+
+def _finished_note(raw: RawTone, env: NoteEnvelope, *, gain: float, total: int) -> np.ndarray:
+    """The whole short note, read-only: what the cache keeps for repeats."""
+    note = raw.slice(0, env.n_total, total=total) * _gained_envelope(env, gain, 0, env.n_total)
+    note.flags.writeable = False
+    return note
+
+
+def flat_span(instrument: str, *, n_gate: int, sample_rate: int) -> tuple[int, int]:
+    """Samples ``[first, stop)`` of a note where :func:`note_segment` returns the raw tone
+    with a scalar level (empty for short, cached notes). A caller that must get identical
+    samples whatever its block boundaries splits its reads at these two indices."""
+    env = _envelope(INSTRUMENT_VOICES[instrument], n_gate=n_gate, sample_rate=sample_rate)
+    if env.n_total <= SHORT_NOTE_S * sample_rate:
+        return 0, 0
+    f0, f1, _ = envelope_flat_span(env)
+    return f0, f1
+
+
+def note_slice(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
+               sample_rate: int, cutoff_scale: float, glide_st: float = 0.0,
+               cache: NoteCache | None = None) -> np.ndarray:
+    """Samples ``[start, stop)`` of one note: raw tone × ADSR × gain (float32).
+
+    See :func:`note_segment` for the parameters.
+    """
+    samples, scale = note_segment(instrument, midi=midi, n_gate=n_gate, start=start,
+                                  stop=stop, sample_rate=sample_rate,
+                                  cutoff_scale=cutoff_scale, glide_st=glide_st, cache=cache)
+    return samples if scale == 1.0 else samples * np.float32(scale)
+
+
+def render_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
+                cutoff_scale: float, glide_st: float = 0.0) -> np.ndarray:
+    """One whole note (float32, :func:`note_length` samples); see :func:`note_slice`."""
+    n_total = note_length(instrument, n_gate=n_gate, sample_rate=sample_rate)
+    return note_slice(instrument, midi=midi, n_gate=n_gate, start=0, stop=n_total,
+                      sample_rate=sample_rate, cutoff_scale=cutoff_scale, glide_st=glide_st)

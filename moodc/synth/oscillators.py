@@ -1,0 +1,282 @@
+"""Band-limited oscillators: wavetables, phase accumulators and the tone generators voices
+are built from (additive, modal, Karplus-Strong, FM, breath noise).
+
+Aliasing: every periodic tone is read from a single-cycle table built additively from
+harmonics below 0.45 × sample rate (and weighted by a 2nd-order low-pass response at
+``cutoff_hz``, which is how ``brightness`` reaches the timbre at no filtering cost). FM tones
+limit their index so the sidebands stay below Nyquist; Karplus-Strong strings are excited by
+band-limited noise and low-pass filtered in the loop.
+
+Every generator is *prefix-consistent* (the first k samples do not depend on how many were
+asked for), so a cache can extend a tone and streaming in blocks gives identical audio.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from typing import Callable
+
+import numpy as np
+
+from moodc.dsp.design import butter_sos, leaky_dc_blocker_sos
+from moodc.dsp.sosfilt import sosfilt
+
+TABLE_SIZE = 32768  # single-cycle table length: nearest-sample lookup stays below -60 dB error
+# (a band-limited saw at 220 Hz: -62 dB; smoother voices far lower), 2.6x faster than linear
+# interpolation in a 2048 table, and 128 KiB still sits in the CPU cache
+MAX_HARMONIC_FRACTION = 0.45  # highest partial as a fraction of the sample rate
+
+
+def midi_to_hz(midi: float) -> float:
+    """Equal-tempered frequency of a (fractional) MIDI pitch, A4 = 69 = 440 Hz."""
+    return 440.0 * 2.0 ** ((midi - 69.0) / 12.0)
+
+
+def _lowpass_weight(freqs_hz: np.ndarray, cutoff_hz: float) -> np.ndarray:
+    """Magnitude of a 2nd-order Butterworth low-pass at ``freqs_hz``."""
+    return 1.0 / np.sqrt(1.0 + (freqs_hz / max(cutoff_hz, 20.0)) ** 4)
+
+
+def _noise(name: str, n_samples: int) -> np.ndarray:
+    """A fixed white-noise sequence for ``name`` (prefix-consistent, seed-independent).
+
+    Instrument noise (breath, excitation) is part of the *timbre*, not of the performance, so
+    it is the same every time; the performance randomness comes from the seeded layers.
+    """
+    size = 1 << max(int(n_samples - 1).bit_length(), 12)
+    return _noise_table(name, size)[:n_samples]
+
+
+@functools.lru_cache(maxsize=32)
+def _noise_table(name: str, size: int) -> np.ndarray:
+    """The first ``size`` samples of ``name``'s noise (a pure function, memoised: the same
+    generator always yields the same prefix, so a longer table extends a shorter one)."""
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    table = rng.standard_normal(size).astype(np.float32)
+    table.flags.writeable = False
+    return table
+
+
+def harmonic_table(amps: np.ndarray) -> np.ndarray:
+    """A single-cycle table (length ``TABLE_SIZE + 1``, wrap guard) from harmonic amplitudes.
+
+    ``amps[k-1]`` is the amplitude of harmonic k, in sine phase.
+    """
+    spectrum = np.zeros(TABLE_SIZE // 2 + 1, dtype=np.complex128)
+    k = np.arange(1, len(amps) + 1)
+    ph = np.zeros(len(amps))
+    spectrum[k] = amps * np.exp(1j * (ph - np.pi / 2)) * (TABLE_SIZE / 2)
+    # single-precision transform: ~1.6x faster, errors ~1e-7 (the nearest-sample read is -60 dB)
+    table = np.fft.irfft(spectrum.astype(np.complex64), n=TABLE_SIZE)
+    return np.append(table, table[0]).astype(np.float32)
+
+
+PHASE_BITS = 32  # integer phase accumulator: one cycle = 2**32, wraps for free
+TABLE_BITS = 15  # log2(TABLE_SIZE)
+CONTROL_N = 32  # pitch modulation (vibrato, glides) is computed every CONTROL_N samples
+
+
+def read_table(table: np.ndarray, phase: np.ndarray) -> np.ndarray:
+    """Read ``table`` at integer phase ``phase`` (uint32, 2**32 = one cycle), nearest sample."""
+    # an explicit intp index and take(): 3x faster than fancy indexing with uint32
+    return np.take(table, (phase >> np.uint32(PHASE_BITS - TABLE_BITS)).astype(np.intp))
+
+
+def phase_track(freq_hz: float, *, n_samples: int, sample_rate: int, vibrato_hz: float = 0.0,
+                vibrato_cents: float = 0.0, vibrato_delay_s: float = 0.0,
+                glide_st: float = 0.0, glide_s: float = 0.06,
+                offset_cycles: float = 0.0) -> np.ndarray:
+    """Integer phase (uint32, 2**32 per cycle) of a tone with vibrato and an initial glide.
+
+    A numerically-controlled oscillator: the per-sample increment is accumulated in uint32
+    arithmetic, which wraps exactly, so phase never loses precision however long the note.
+    Pitch modulation is evaluated every ``CONTROL_N`` samples (the phase stays continuous).
+    The glide starts ``glide_st`` semitones away and reaches the pitch after ``glide_s``;
+    vibrato fades in after ``vibrato_delay_s``. Prefix-consistent: the first k samples do
+    not depend on ``n_samples``.
+    """
+    scale = 2.0**PHASE_BITS / sample_rate
+    start = np.uint32(int(offset_cycles * 2.0**PHASE_BITS) % 2**PHASE_BITS)
+    if not glide_st and not (vibrato_hz and vibrato_cents):
+        inc = np.uint32(int(round(freq_hz * scale)) % 2**PHASE_BITS)
+        return np.arange(n_samples, dtype=np.uint32) * inc + start
+    n_ctrl = n_samples // CONTROL_N + 1
+    t = np.arange(n_ctrl) * (CONTROL_N / sample_rate)
+    cents = np.zeros(n_ctrl)
+    if glide_st:
+        cents += 100.0 * glide_st * np.clip(1.0 - t / glide_s, 0.0, 1.0) ** 2
+    if vibrato_hz and vibrato_cents:
+        fade = np.clip((t - vibrato_delay_s) / 0.3, 0.0, 1.0)
+        cents += vibrato_cents * fade * np.sin(2 * np.pi * vibrato_hz * t)
+    inc = np.round(freq_hz * np.exp2(cents / 1200.0) * scale).astype(np.uint32)
+    # phase[i] = start + sum(inc[l // CONTROL_N] for 1 <= l <= i), in uint32 (wrapping):
+    # the phase at each control point by a short cumsum, then base + j·inc per control period
+    # (the same integers as a per-sample cumsum, 3-4x faster)
+    base = np.empty(n_ctrl, dtype=np.uint32)
+    base[0] = start
+    if n_ctrl > 1:
+        np.cumsum(inc[:-1] * np.uint32(CONTROL_N - 1) + inc[1:], dtype=np.uint32, out=base[1:])
+        base[1:] += start
+    ramp = np.arange(CONTROL_N, dtype=np.uint32)
+    return (base[:, None] + inc[:, None] * ramp[None, :]).reshape(-1)[:n_samples]
+
+
+def _n_harmonics(freq_hz: float, sample_rate: int, *, headroom: float = 1.06) -> int:
+    """How many harmonics of ``freq_hz`` (with pitch-bend headroom) fit below the limit."""
+    return max(1, int(MAX_HARMONIC_FRACTION * sample_rate / (freq_hz * headroom)))
+
+
+def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_hz: float, *,
+                  n_samples: int, sample_rate: int, cutoff_hz: float,
+                  detune_cents: tuple[float, ...] = (0.0,), vibrato_hz: float = 0.0,
+                  vibrato_cents: float = 0.0, vibrato_delay_s: float = 0.0,
+                  glide_st: float = 0.0,
+                  voice_gains: tuple[float, ...] | None = None) -> np.ndarray:
+    """A band-limited periodic tone (or an ensemble of detuned copies) from a harmonic recipe.
+
+    ``amps_fn(k, freqs_hz)`` gives the amplitude of harmonic numbers ``k`` at ``freqs_hz``.
+    Each detuned copy uses a slightly different vibrato phase so the ensemble breathes.
+    """
+    out = np.zeros(n_samples, dtype=np.float32)
+    for i, cents in enumerate(detune_cents):
+        f = freq_hz * 2.0 ** (cents / 1200.0)
+        k = np.arange(1, _n_harmonics(f, sample_rate) + 1)
+        amps = amps_fn(k, k * f) * _lowpass_weight(k * f, cutoff_hz)
+        table = harmonic_table(amps)
+        ph = phase_track(f, n_samples=n_samples, sample_rate=sample_rate,
+                         vibrato_hz=vibrato_hz * (1.0 + 0.07 * i), vibrato_cents=vibrato_cents,
+                         vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
+                         offset_cycles=0.37 * i)
+        gain = 1.0 if voice_gains is None else voice_gains[i]
+        out += np.float32(gain) * read_table(table, ph)
+    gains = np.ones(len(detune_cents)) if voice_gains is None else np.asarray(voice_gains)
+    return out / np.float32(np.sqrt(np.sum(gains**2)))
+
+
+def modal_tone(partials: tuple[tuple[float, float, float], ...], freq_hz: float, *,
+               n_samples: int, sample_rate: int, cutoff_hz: float) -> np.ndarray:
+    """Struck-bar/bell tone: partials ``(ratio, amplitude, decay_s)`` each decaying exponentially.
+
+    Each partial is computed only while it is louder than -80 dB, which keeps long bells cheap.
+    Partials at or above the harmonic limit are dropped (no aliasing).
+    """
+    out = np.zeros(n_samples, dtype=np.float32)
+    for ratio, amp, decay_s in partials:
+        f = freq_hz * ratio
+        if f >= MAX_HARMONIC_FRACTION * sample_rate:
+            continue
+        n = min(n_samples, int(decay_s * 9.2 * sample_rate) + 1)  # exp(-9.2) = -80 dB
+        t = np.arange(n, dtype=np.float32) / np.float32(sample_rate)
+        gain = amp * float(_lowpass_weight(np.array([f]), cutoff_hz)[0])
+        out[:n] += gain * np.exp(-t / np.float32(decay_s)) * np.sin(np.float32(2 * np.pi * f) * t)
+    return out
+
+
+def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                   decay_s: float, pluck_position: float, name: str) -> np.ndarray:
+    """Plucked string: a noise burst circulating in a delay loop with a low-pass.
+
+    The loop is ``y[i] = g·(c0·y[i-M] + c1·y[i-M-1] + c2·y[i-M-2])``, a 3-tap low-pass whose
+    group delay (0.5..1.5 samples) tunes the period exactly to ``sample_rate / freq_hz``. It
+    is vectorised one period at a time (every read is at least one period back). The
+    excitation is comb-filtered at ``pluck_position`` (near the bridge = brighter, thinner).
+    """
+    period = sample_rate / freq_hz
+    m = max(int(np.floor(period - 0.5)), 2)
+    e = period - 0.5 - m
+    taps = np.array([0.5 * (1.0 - e), 0.5, 0.5 * e], dtype=np.float32)
+    g = np.float32(10.0 ** (-3.0 * period / (decay_s * sample_rate)))
+    n_live = min(n_samples, int(decay_s * 1.6 * sample_rate) + m + 3)  # beyond: < -80 dB
+    y = np.zeros(max(n_live, m + 3), dtype=np.float32)
+    burst = _noise(name, m + 3).copy()
+    sos = butter_sos(2, min(cutoff_hz, 0.45 * sample_rate), sample_rate=sample_rate)
+    burst = sosfilt(sos, burst).astype(np.float32)
+    shift = max(1, int(pluck_position * m))
+    burst[shift:] -= burst[:-shift] * 0.9  # pick position comb: removes harmonics ~ 1/position
+    burst *= np.hanning(m + 3).astype(np.float32) ** 0.25
+    burst -= burst.mean()  # no DC: the loop would keep it circulating as a slow offset
+    y[: m + 3] = burst / np.float32(np.abs(burst).max() + 1e-9)  # unit-peak excitation
+    # one period at a time for the first k periods, then k periods at a time using the
+    # loop filter applied k times (taps convolved k-fold, delay k·m): the same recursion
+    # with k times fewer Python iterations for high notes (short periods)
+    k = max(1, min(6, 384 // m))
+    switch = min((k + 1) * m + 2 * k + 4, n_live)  # k-fold taps reach k·m + 2k back
+    _ks_loop(y, taps * g, m, m + 2, switch)
+    taps_k = np.array([1.0], dtype=np.float64)
+    for _ in range(k):
+        taps_k = np.convolve(taps_k, (taps * g).astype(np.float64))
+    _ks_loop(y, taps_k.astype(np.float32), k * m, switch, n_live)
+    # DC blocker (~15 Hz): the loop keeps the lowest frequencies longest, and without it
+    # near-DC noise from the burst would drift under the note
+    y = sosfilt(leaky_dc_blocker_sos(sample_rate=sample_rate, cutoff_hz=15.0), y)
+    out = np.zeros(n_samples, dtype=np.float32)
+    out[: min(n_samples, len(y))] = y[:n_samples]
+    return out
+
+
+def _ks_loop(y: np.ndarray, taps: np.ndarray, delay: int, start: int, stop: int) -> None:
+    """In place: ``y[i] = Σ_j taps[j]·y[i - delay - j]`` for ``start <= i < stop``, in chunks
+    of ``delay`` samples (each chunk reads only samples computed before it)."""
+    n_taps = len(taps)
+    while start < stop:
+        end = min(start + delay, stop)
+        acc = taps[0] * y[start - delay: end - delay]
+        for j in range(1, n_taps):
+            acc += taps[j] * y[start - delay - j: end - delay - j]
+        y[start:end] = acc
+        start = end
+
+
+def fm_tone(freq_hz: float, *, n_samples: int, sample_rate: int, ratio: float,
+            index_start: float, index_end: float, index_decay_s: float,
+            amp_decay_s: float) -> np.ndarray:
+    """Two-operator FM: ``sin(2πf t + I(t)·sin(2π·ratio·f t))`` with a decaying index.
+
+    The index is capped so the significant sidebands (Carson: (I+1)·fm) stay below Nyquist.
+    """
+    fm = freq_hz * ratio
+    limit = (MAX_HARMONIC_FRACTION * sample_rate - freq_hz) / fm - 1.0
+    i0, i1 = min(index_start, max(limit, 0.0)), min(index_end, max(limit, 0.0))
+    n_live = min(n_samples, int(amp_decay_s * 9.2 * sample_rate) + 1)  # then < -80 dB
+    # integer phase accumulators (exact wrap) turned into float32 radians, float32 sines and
+    # exponentials: about half the passes of float64 phases; a 1:1 ratio shares one phase
+    index_n = np.arange(n_live, dtype=np.uint32)
+    to_rad = np.float32(2.0 * np.pi / 2.0**PHASE_BITS)
+
+    def radians(f_hz: float) -> np.ndarray:
+        inc = np.uint32(int(round(f_hz * 2.0**PHASE_BITS / sample_rate)) % 2**PHASE_BITS)
+        phase = (index_n * inc).astype(np.float32)
+        phase *= to_rad
+        return phase
+
+    carrier = radians(freq_hz)
+    tf = index_n.astype(np.float32)
+    tf *= np.float32(1.0 / sample_rate)
+    amp = np.exp(tf * np.float32(-1.0 / amp_decay_s))
+    if i0 == 0.0 and i1 == 0.0:
+        tone = np.sin(carrier)
+    else:
+        modulator = np.sin(carrier) if ratio == 1.0 else np.sin(radians(fm))
+        index = np.exp(tf * np.float32(-1.0 / index_decay_s))
+        index *= np.float32(i0 - i1)
+        index += np.float32(i1)
+        index *= modulator
+        index += carrier
+        tone = np.sin(index)
+    tone *= amp
+    out = np.zeros(n_samples, dtype=np.float32)
+    out[:n_live] = tone
+    return out
+
+
+def breath_noise(name: str, freq_hz: float, *, n_samples: int, sample_rate: int,
+                 bandwidth: float) -> np.ndarray:
+    """Band-pass noise centred on ``freq_hz`` (the air of a flute), unit RMS."""
+    low = max(freq_hz / bandwidth, 30.0)
+    high = min(freq_hz * bandwidth * 2.0, 0.45 * sample_rate)
+    sos = butter_sos(2, (low, high), btype="bandpass", sample_rate=sample_rate)
+    noise = sosfilt(sos.astype(np.float32), _noise(name, n_samples))  # float32: faster
+    # RMS of band-limited white noise ≈ sqrt(bandwidth / Nyquist): a closed form keeps the
+    # result prefix-consistent (no dependence on how many samples were asked for)
+    return noise / np.float32(np.sqrt(2.0 * (high - low) / sample_rate) + 1e-9)
