@@ -93,6 +93,15 @@ SPACE_WET: Final[dict[str, float]] = {
     "large": 0.35,
     "vast": 0.5,
 }
+#: Reverb size (the FDN's delay-length scale) per space label: small rooms have short paths.
+#: ``dry`` has no reverb (wet 0), so its size is never heard.
+SPACE_REVERB_SIZE: Final[dict[str, float]] = {
+    "dry": 1.0,
+    "small": 0.55,
+    "medium": 0.8,
+    "large": 1.0,
+    "vast": 1.25,
+}
 
 #: Feedback-delay feedback gain and wet mix per echo label; ``infinite`` is a ~20 s tail.
 ECHO_FEEDBACK: Final[dict[str, float]] = {
@@ -221,7 +230,7 @@ CADENCE_TONIC_PROB: Final[dict[str, float]] = {
 ORDINAL_TABLES: Final[dict[str, tuple[dict[str, float], ...]]] = {
     "tempo": (TEMPO_BPM,),
     "brightness": (BRIGHTNESS_CUTOFF_SCALE, BRIGHTNESS_TILT_DB),
-    "space": (SPACE_RT60_S, SPACE_WET),
+    "space": (SPACE_RT60_S, SPACE_WET, SPACE_REVERB_SIZE),
     "echo": (ECHO_FEEDBACK, ECHO_WET),
     "motion": (MOTION_LFO_HZ, MOTION_DEPTH),
     "stereo": (STEREO_WIDTH,),

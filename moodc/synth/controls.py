@@ -3,8 +3,8 @@
 Every label is turned into a number here, by reading the tables in :mod:`moodc.vocab` (and
 only those), so the rest of the synth works in physical units (seconds, Hz, MIDI pitches,
 probabilities) and never looks at a label again. ``fields`` is a plain dict, e.g.
-``Config.model_dump()``; missing keys fall back to the model's defaults so the synth can also
-be driven by partial dicts in tests.
+``Config.model_dump()``; missing keys fall back to ``vocab.DEFAULT_FIELDS`` (the defaults the
+document model reads too) so the synth can also be driven by partial dicts.
 """
 
 from __future__ import annotations
@@ -13,30 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from moodc import vocab
-
-#: Defaults of the V2 model, duplicated here only so the synth accepts partial dicts
-#: (synth must not import moodc.config). Keys mirror ``Config.model_dump()``.
-DEFAULT_FIELDS: dict[str, Any] = {
-    "tempo": "medium", "bpm": None, "root": "c", "mode": "minor", "meter": "4/4",
-    "brightness": "medium", "space": "medium", "echo": "none", "motion": "slow",
-    "stereo": "medium", "human": "natural", "density": 4,
-    "layers": {"bass": "sustained", "pad": "warm", "melody": "lyrical", "rhythm": "minimal",
-               "texture": "none", "accent": "none"},
-    "instruments": {"lead": "triangle", "pad": "strings", "bass": "sine"},
-    "composition": {
-        "melody_density": "medium", "syncopation": "light", "swing": "none", "phrase_bars": 4,
-        "leaps": "mostly_steps", "register_low": 4, "register_high": 5, "harmony": "pop",
-        "chord_rate": "medium", "extensions": "triads", "ornament": "light",
-        "motif_repeat": "sometimes", "cadence": "medium", "tension": "arc",
-    },
-}
-
-
-#: Reverb size (FDN delay-length scale) per space label: small rooms have short paths. A
-#: label → number table that belongs in :mod:`moodc.vocab` (as ``SPACE_REVERB_SIZE``); it
-#: lives here until vocab grows it. ``dry`` has no reverb (wet 0), so its size is unused.
-SPACE_REVERB_SIZE: dict[str, float] = {
-    "dry": 1.0, "small": 0.55, "medium": 0.8, "large": 1.0, "vast": 1.25}
 
 
 @dataclass(frozen=True)
@@ -109,17 +85,6 @@ def _pick(table: Mapping[Any, Any], value: Any, field: str) -> Any:
         raise ValueError(f"{field}={value!r} is not a known value (allowed: {allowed})") from None
 
 
-def _merged(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """``fields`` over the defaults, one level deep for the nested groups."""
-    out = dict(DEFAULT_FIELDS)
-    for key, value in fields.items():
-        if key in ("layers", "instruments", "composition") and isinstance(value, Mapping):
-            out[key] = {**DEFAULT_FIELDS[key], **value}
-        elif value is not None or key not in DEFAULT_FIELDS:
-            out[key] = value
-    return out
-
-
 def _composition(comp: Mapping[str, Any]) -> Composition:
     """Composition labels → probabilities and bar counts (vocab tables)."""
     low, high = int(comp["register_low"]), int(comp["register_high"])
@@ -161,7 +126,7 @@ def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
         When a label is not in the vocabulary (the document model rejects those first),
         naming the field, the value and the allowed values.
     """
-    f = _merged(fields)
+    f = vocab.with_defaults(fields)
     bpm = float(f["bpm"]) if f.get("bpm") else _pick(vocab.TEMPO_BPM, f["tempo"], "tempo")
     beats_per_bar, division = _pick(vocab.METER_BEATS, f["meter"], "meter")
     # a 6/8 "beat" is a dotted quarter: three eighths at the eighth-note tempo ``bpm``
@@ -185,7 +150,7 @@ def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
         tilt_db=_pick(vocab.BRIGHTNESS_TILT_DB, f["brightness"], "brightness"),
         rt60_s=_pick(vocab.SPACE_RT60_S, f["space"], "space"),
         reverb_wet=_pick(vocab.SPACE_WET, f["space"], "space"),
-        reverb_size=_pick(SPACE_REVERB_SIZE, f["space"], "space"),
+        reverb_size=_pick(vocab.SPACE_REVERB_SIZE, f["space"], "space"),
         echo_feedback=_pick(vocab.ECHO_FEEDBACK, f["echo"], "echo"),
         echo_wet=_pick(vocab.ECHO_WET, f["echo"], "echo"),
         lfo_hz=_pick(vocab.MOTION_LFO_HZ, f["motion"], "motion"),

@@ -98,10 +98,12 @@ def test_schema_enums_come_from_the_vocabulary() -> None:
         assert style in rhythm
 
 
-def test_synth_defaults_mirror_the_model_defaults() -> None:
-    # The synth keeps its own copy of the defaults (it must not import moodc.config) so it
-    # can render partial dicts; this keeps the copy from drifting away from the model.
-    from moodc.synth.controls import DEFAULT_FIELDS
+def test_a_partial_dict_drives_the_synth_like_the_full_config_it_stands_for() -> None:
+    # The synth accepts partial dicts: an omitted field must mean the model's default.
+    from moodc.synth.controls import fields_to_controls
 
-    model = Config.model_validate({"version": 2}).model_dump()
-    assert DEFAULT_FIELDS == {key: model[key] for key in DEFAULT_FIELDS}
+    partial = {"tempo": "fast", "composition": {"swing": "heavy"}}
+    full = Config.model_validate({"version": 2, **partial}).model_dump()
+    assert fields_to_controls(partial) == fields_to_controls(full)
+    assert fields_to_controls({}) == fields_to_controls(
+        Config.model_validate({"version": 2}).model_dump())
