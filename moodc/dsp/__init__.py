@@ -8,6 +8,7 @@ One job per module, all pure functions of arrays (plus the streaming loudness me
 - :mod:`~moodc.dsp.loudness` — BS.1770 K-weighting, gating and integrated loudness.
 - :mod:`~moodc.dsp.peak` — the 4x-oversampled true-peak estimate.
 - :mod:`~moodc.dsp.fades` — click-free fade curves.
+- :mod:`~moodc.dsp.mixing` — small matrix mixes exact per sample whatever the block length.
 
 Nothing here knows about documents, layers or instruments, so both :mod:`moodc.synth` and
 the mastering passes build on it without importing each other.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from moodc.dsp.mixing import hadamard_stages, mix_rows, run_hadamard
+
 #: FDN delay lengths in ms: mutually prime at 44.1 kHz and spread over ~1.9x so the modes
 #: interleave. Eight lines mixed by a Hadamard matrix give a dense, colourless tail.
 FDN_DELAYS_MS: tuple[float, ...] = (53.3, 58.9, 65.3, 72.1, 79.7, 87.1, 95.3, 103.9)
@@ -46,10 +48,9 @@ class Reverb:
         self.delays = np.array([int(round(ms * size * rate / 1000.0)) for ms in FDN_DELAYS_MS])
         gains = 10.0 ** (-3.0 * self.delays / (max(rt60_s, 0.05) * rate))
         n = len(self.delays)
-        mixing = _hadamard(n) * gains[:, None]
-        # damping folded into the mixing: M·((1-a)·o[t] + a·o[t-1]) as two matrix products
-        self.mix_now = (mixing * (1.0 - damping)).astype(np.float32)
-        self.mix_prev = (mixing * damping).astype(np.float32)
+        # feedback: diag(gains)·H/√n·(1-a)·(o[t] + a/(1-a)·o[t-1]), H by the fast transform
+        self.damping_ratio = np.float32(damping / (1.0 - damping))
+        self.line_gains = (gains * (1.0 - damping) / np.sqrt(n)).astype(np.float32)[:, None]
         signs = _hadamard(n)[[1, 2]] * np.sqrt(n)  # two orthogonal ±1 rows
         self.out_weights = (signs / np.sqrt(n)).astype(np.float32)
         # write-ahead delay lines: columns [T-1, T + max delay] (see _network)
@@ -84,19 +85,23 @@ class Reverb:
         buf[:, :depth] = self.history  # column 0 is time T-1 (T = this block's first sample)
         chunk = int(self.delays.min()) - 1
         delays = [int(d) for d in self.delays]
-        fed = np.empty((n_lines, chunk), dtype=np.float32)
-        prev = np.empty((n_lines, chunk), dtype=np.float32)
+        first = np.empty((n_lines, chunk), dtype=np.float32)
+        second = np.empty((n_lines, chunk), dtype=np.float32)
+        full_stages = hadamard_stages(first, second)
         x_in = x * np.float32(1.0 / np.sqrt(n_lines))
         for t in range(0, m, chunk):
             c = min(chunk, m - t)
-            f, p = fed[:, :c], prev[:, :c]
-            np.matmul(self.mix_now, buf[:, 1 + t: 1 + t + c], out=f)
-            np.matmul(self.mix_prev, buf[:, t: t + c], out=p)
-            f += p
+            a, b = first[:, :c], second[:, :c]
+            # elementwise only, so each sample is exact wherever the block boundaries fall
+            np.multiply(buf[:, t: t + c], self.damping_ratio, out=a)
+            a += buf[:, 1 + t: 1 + t + c]
+            run_hadamard(full_stages if c == chunk else hadamard_stages(a, b))
+            f = b if len(full_stages) % 2 else a
+            f *= self.line_gains
             f += x_in[t: t + c]
             for j, d in enumerate(delays):
                 buf[j, 1 + t + d: 1 + t + d + c] = f[j]
-        out = np.einsum("kj,jn->kn", self.out_weights, buf[:, 1: 1 + m])  # no BLAS threads
+        out = mix_rows(self.out_weights, buf[:, 1: 1 + m])
         self.history = buf[:, m: m + depth].copy()
         return out
 

@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 
 from moodc import vocab
+from moodc.dsp.mixing import mix_rows
 from moodc.synth.controls import Controls
 from moodc.synth.drums import drum_sound
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, width_matrix
@@ -328,9 +329,8 @@ class BlockRenderer:
         echo_send = verb_send = None
         if self.echo is not None or self.reverb is not None:
             monos = stack[:, 0] + stack[:, 1]
-            # (2, n): echo, reverb. einsum, not matmul: a BLAS product this wide would wake
-            # BLAS threads whose spinning slows everything else on a busy machine
-            sends = np.einsum("kl,ln->kn", self.send_weights, monos)
+            # (2, n): echo, reverb; exact per sample whatever the block length (no BLAS)
+            sends = mix_rows(self.send_weights, monos)
             echo_send, verb_send = sends[0], sends[1]
         mono = np.empty(n, dtype=np.float32)
         if self.echo is not None:
