@@ -149,12 +149,7 @@ class PcmWriter:
         self.path = Path(path)
         self.force = force
         check_writable(self.path, force=force)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._tmp = _create_temp(self.path)
-        except OSError as exc:
-            raise MoodcError(f"cannot write to {self.path.parent}: {exc.strerror}",
-                             hint="choose another output with -o") from exc
+        self._tmp = _temp_beside(self.path)
         import soundfile as sf
 
         major, _, lossy_subtype = FORMATS[fmt]
@@ -202,6 +197,16 @@ class PcmWriter:
             os.replace(self._tmp, self.path)
         finally:
             self._tmp.unlink(missing_ok=True)
+
+
+def _temp_beside(path: Path) -> Path:
+    """:func:`_create_temp` in ``path``'s folder (made if missing), or a one-line error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _create_temp(path)
+    except OSError as exc:
+        raise MoodcError(f"cannot write to {path.parent}: {exc.strerror}",
+                         hint="choose another output with -o") from exc
 
 
 def _create_temp(path: Path) -> Path:
@@ -412,12 +417,7 @@ class Mp3Writer:
         """The encoded temp file beside the output (encoding on the first call)."""
         if self._tmp is not None:
             return self._tmp
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._tmp = _create_temp(self.path)
-        except OSError as error:
-            raise MoodcError(f"cannot write to {self.path.parent}: {error.strerror}",
-                             hint="choose another output with -o") from error
+        self._tmp = _temp_beside(self.path)
         self._encode(self._blocks, self._tmp)
         return self._tmp
 
