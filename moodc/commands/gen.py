@@ -79,7 +79,7 @@ def _comment(prompt: str, *, engine: str, seed: int) -> str:
 def run_prompt(prompt: str, *, out: Path | None, fmt: str | None, seed: int,
                temperature: float, explain: bool, engine: str, force: bool) -> None:
     """One prompt → one config, printed or written."""
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
     if out is not None and out.exists() and not force:
         from moodc.errors import OutputExistsError
@@ -96,7 +96,7 @@ def run_batch(batch: Path, *, out_dir: Path | None, fmt: str | None, seed: int,
               temperature: float, explain: bool, engine: str, force: bool) -> None:
     """Every prompt of a file → ``DIR/NNN-slug.yaml``, with one model load."""
     from moodc.config.io import write_text_atomic
-    from moodc.gen import generate_many
+    from moodc.gen.pipeline import generate_many
 
     if out_dir is None:
         raise UsageError("--batch needs -o DIR", hint="e.g. moodc gen --batch prompts.txt -o configs/")

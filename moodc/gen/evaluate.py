@@ -187,7 +187,7 @@ def _tuned(prompt: str, seed: int) -> Any:
 
 
 def _base(prompt: str, seed: int) -> Any:
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
     return generate(prompt, seed=seed, engine="base")
 

@@ -37,11 +37,8 @@ from typing import Any
 import numpy as np
 
 from moodc.errors import MoodcError
-
-#: Where the shipped artifact lives (inside the package, so it installs with it).
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "model"
-HEAD_WEIGHTS = "head.npz"
-HEAD_META = "head.json"
+from moodc.gen.artifact import DEFAULT_MODEL_DIR, HEAD_META, HEAD_WEIGHTS
+from moodc.gen.results import EngineResult, GenRequest
 #: Bump when the artifact layout changes; :func:`load_head` refuses other versions.
 HEAD_FORMAT = 1
 #: Tokens packed into one forward pass during batch extraction (block-diagonal attention).
@@ -484,17 +481,15 @@ def has_artifact(path: Path = DEFAULT_MODEL_DIR) -> bool:
     return (path / HEAD_WEIGHTS).is_file() and (path / HEAD_META).is_file()
 
 
-def make_engine(path: Path = DEFAULT_MODEL_DIR) -> Callable[[Any], Any]:
+def make_engine(path: Path = DEFAULT_MODEL_DIR) -> Callable[[GenRequest], EngineResult]:
     """An engine for :data:`moodc.gen.engines.ENGINES`: ``GenRequest -> EngineResult``.
 
     Loads the encoder and the head once (about 1 s), then each request costs one forward
     pass of the prompt (0.05–0.3 s on 2 cores) and a few small matrix products.
     """
-    from moodc.gen.engines import EngineResult
-
     model = load_tuned(path)
 
-    def run(request: Any) -> Any:
+    def run(request: GenRequest) -> EngineResult:
         config, provenance = model.document(request.prompt, seed=request.seed,
                                             temperature=request.temperature,
                                             explain=request.explain)

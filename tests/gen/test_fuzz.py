@@ -59,7 +59,8 @@ def fuzz_decoder():
 
 
 def test_random_prompts_always_give_valid_configs_or_a_clear_error(fuzz_decoder):
-    from moodc.gen import check_prompt, validate_generated
+    from moodc.gen.pipeline import check_prompt
+    from moodc.gen.validate import validate_generated
     from moodc.gen.fields import default_values, nest
 
     rng = np.random.default_rng(2024)

@@ -126,7 +126,7 @@ def test_trie_marks_prefix_values_with_the_newline_and_scores_sum_to_one():
 
 def test_random_scores_through_every_field_always_give_a_valid_config():
     """Validity by construction over all 34 fields, for 2,000 random score draws."""
-    from moodc.gen import validate_generated
+    from moodc.gen.validate import validate_generated
 
     specs = gen_fields.config_fields()
     rng = np.random.default_rng(7)
@@ -278,7 +278,7 @@ def _assert_full_valid(config: Config) -> None:
 
 
 def test_generate_returns_a_valid_config_with_provenance(decoder):
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
     config = generate("arabian nights", engine="base")
     _assert_full_valid(config)
@@ -289,7 +289,7 @@ def test_generate_returns_a_valid_config_with_provenance(decoder):
 
 
 def test_temperature_samples_reproducibly_from_the_seed(decoder):
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
     greedy = _decoded_values(generate("a sunny walk by the sea", engine="base"))
     draws = [_decoded_values(generate("a sunny walk by the sea", seed=s, temperature=1.0,
@@ -301,7 +301,7 @@ def test_temperature_samples_reproducibly_from_the_seed(decoder):
 
 def test_chain_schedule_also_gives_valid_configs(decoder):
     decoded = decoder.decode("cold mountain morning", schedule="chain")
-    from moodc.gen import validate_generated
+    from moodc.gen.validate import validate_generated
 
     _assert_full_valid(validate_generated({"version": 2, **gen_fields.nest(decoded.values)}))
     assert decoded.timings.n_forwards == 34
@@ -325,7 +325,7 @@ def test_batch_decoding_equals_one_prompt_at_a_time(decoder):
     "\x00\x1b[31m bell \x07 tab\tnew\nline",
 ])
 def test_hostile_prompts_give_valid_configs(decoder, prompt):
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
     config = generate(prompt, engine="base")
     _assert_full_valid(config)
@@ -346,7 +346,7 @@ def test_control_tokens_in_a_prompt_stay_plain_text(decoder):
 
 @pytest.mark.parametrize("bad", ["", "   \n\t ", "\x00\x01"])
 def test_empty_prompts_are_a_usage_error(bad):
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
     with pytest.raises(UsageError, match="prompt is empty"):
         generate(bad)
@@ -359,14 +359,14 @@ def test_empty_prompts_are_a_usage_error(bad):
     ({"engine": "gpt9"}, "unknown engine"),
 ])
 def test_bad_knobs_are_usage_errors(kwargs, match):
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
     with pytest.raises(MoodcError, match=match):
         generate("calm", **kwargs)
 
 
 def test_explain_writes_a_short_justification(decoder):
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
     config = generate("a lullaby for a sleepy cat", explain=True, engine="base")
     _assert_full_valid(config)
@@ -388,7 +388,7 @@ def test_base_engine_is_calibrated_with_a_saved_baseline_and_the_training_prior(
 
 
 def test_concepts_engine_gives_a_valid_config_without_the_model():
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
     config = generate("arabian nights", engine="concepts")
     assert isinstance(config, Config)
@@ -414,7 +414,7 @@ def test_default_engine_is_base_until_a_tuned_artifact_ships():
 def test_lora_fuse_adds_the_scaled_low_rank_update(tmp_path):
     import mlx.core as mx
 
-    from moodc.gen.engines import lora_fused_weights
+    from moodc.gen.runtime import lora_fused_weights
 
     a = mx.array(np.arange(12, dtype=np.float32).reshape(4, 3) / 10)  # (in=4, r=3)
     b = mx.array(np.ones((3, 2), dtype=np.float32))  # (r=3, out=2)
