@@ -124,6 +124,7 @@ def test_trie_marks_prefix_values_with_the_newline_and_scores_sum_to_one():
     assert math.isclose(float(np.logaddexp.reduce(sub)), 0.0, abs_tol=1e-9)
 
 
+@pytest.mark.slow
 def test_random_scores_through_every_field_always_give_a_valid_config():
     """Validity by construction over all 34 fields, for 2,000 random score draws."""
     from moodc.gen.validate import validate_generated
@@ -219,6 +220,7 @@ def test_answer_pieces_tokenize_like_the_whole_answer(decoder):
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_corrupt_cache_is_rebuilt(tmp_path, model_files):
     from moodc.gen.convert import MARKER_NAME, ensure_model, is_complete
 
@@ -309,6 +311,7 @@ def test_temperature_samples_reproducibly_from_the_seed(decoder):
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_chain_schedule_also_gives_valid_configs(decoder):
     decoded = decoder.decode("cold mountain morning", schedule="chain")
     from moodc.gen.validate import validate_generated

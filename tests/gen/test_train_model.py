@@ -71,6 +71,7 @@ def test_packed_features_equal_one_prompt_at_a_time(tuned: head.TunedModel) -> N
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_held_out_controllability_recomputed_on_a_fixed_subset() -> None:
     """The default engine meets >= 90% of the directional constraints (fixed 60-row subset)."""
     from moodc.data.expect import check_expectations
