@@ -9,9 +9,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import EXAMPLES
 from moodc import __version__
 from moodc.cli import COMMANDS, cli
+from tests.helpers import EXAMPLES
 
 HEAVY = ("numpy", "scipy", "mlx", "pydantic", "soundfile", "Xlib")
 

@@ -51,5 +51,13 @@ def tuned_artifact_dir(*, model_dir: Path = DEFAULT_MODEL_DIR) -> Path | None:
     return model_dir if tuned_artifact_kind(model_dir=model_dir) is not None else None
 
 
-__all__ = ["DEFAULT_MODEL_DIR", "HEAD_WEIGHTS", "HEAD_META", "HEAD_FILES", "ADAPTER_FILES",
-           "ArtifactKind", "tuned_artifact_kind", "tuned_artifact_dir"]
+__all__ = [
+    "ADAPTER_FILES",
+    "DEFAULT_MODEL_DIR",
+    "HEAD_FILES",
+    "HEAD_META",
+    "HEAD_WEIGHTS",
+    "ArtifactKind",
+    "tuned_artifact_dir",
+    "tuned_artifact_kind",
+]

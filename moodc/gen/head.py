@@ -39,6 +39,7 @@ import numpy as np
 from moodc.errors import MoodcError
 from moodc.gen.artifact import DEFAULT_MODEL_DIR, HEAD_META, HEAD_WEIGHTS
 from moodc.gen.results import EngineResult, GenRequest
+
 #: Bump when the artifact layout changes; :func:`load_head` refuses other versions.
 HEAD_FORMAT = 1
 #: Tokens packed into one forward pass during batch extraction (block-diagonal attention).

@@ -115,4 +115,4 @@ def _finish(cleaned: str, result: EngineResult, *, seed: int, temperature: float
     return validate_generated(data)
 
 
-__all__ = ["generate", "generate_many", "check_prompt"]
+__all__ = ["check_prompt", "generate", "generate_many"]

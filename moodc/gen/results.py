@@ -34,4 +34,4 @@ class EngineResult:
 #: model engine can put several prompts in one forward pass).
 Engine = Callable[[Sequence[GenRequest]], list[EngineResult]]
 
-__all__ = ["GenRequest", "EngineResult", "Engine"]
+__all__ = ["Engine", "EngineResult", "GenRequest"]

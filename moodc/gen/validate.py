@@ -12,7 +12,6 @@ from typing import Any
 
 from moodc.errors import MoodcError
 
-
 #: Hint of an invalid generated config (an engine bug).
 _REPORT_HINT = "please report this prompt; the 'concepts' engine needs no model meanwhile"
 
