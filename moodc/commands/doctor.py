@@ -92,7 +92,7 @@ def check_model() -> list[Check]:
     from moodc.errors import MoodcError
     from moodc.gen.convert import (MODEL_INSTALL_HINT, cache_root, find_gguf, gguf_sha256,
                                    is_complete, model_dir_for)
-    from moodc.gen.engines import tuned_artifact_dir
+    from moodc.gen.artifact import tuned_artifact_dir
 
     try:
         gguf = find_gguf()

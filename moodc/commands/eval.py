@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from moodc.commands._common import errors_to_exit
+from moodc.gen import evaluate
 
 
 @click.command("eval")
 @click.option("--split", type=click.Choice(["test", "valid", "train"]), default="test",
               show_default=True, help="Which data split to score on.")
 @click.option("--engines", default="tuned,concepts,random", show_default=True,
-              metavar="E1,E2,...", help="Engines to compare: tuned, base, concepts, random.")
+              metavar="E1,E2,...", help=f"Engines to compare: {', '.join(evaluate.ENGINES)}.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Score a seeded subset of this many rows (base takes ~2–4 s per prompt).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
@@ -42,9 +43,9 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                TimeElapsedColumn, TimeRemainingColumn)
 
-    from moodc.gen import evaluate, train
+    from moodc.gen import train
 
-    names = evaluate.parse_engines(engines)
+    names = evaluate.check_engines([n.strip() for n in engines.split(",") if n.strip()])
     rows = train.load_split(split, data_dir=data_dir or train.DATA_DIR, limit=limit, seed=seed).rows
     check = evaluate.expectation_checker()
     console = Console(stderr=True)
@@ -61,8 +62,6 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
 
 
 def _print(reports: list, *, split: str, fmt: str, show_fields: bool) -> None:
-    from moodc.gen import evaluate
-
     if fmt == "json":
         click.echo(evaluate.report_json(reports, split=split))
         return

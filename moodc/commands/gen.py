@@ -13,42 +13,10 @@ from typing import Any
 
 import click
 
-from moodc.commands._common import errors_to_exit
+from moodc.commands._common import (OutputFormat, config_document, document_text,
+                                    errors_to_exit, output_format, refuse_existing, write_output)
 from moodc.errors import MoodcError, UsageError
-
-#: Engines offered on the command line (resolved by moodc.gen.engines).
-ENGINE_NAMES = ("default", "base", "tuned", "concepts")
-
-
-def config_document(config: Any) -> dict[str, Any]:
-    """A config as a plain dict with ``version`` first and unset fields left out."""
-    data = config.model_dump(mode="json", exclude_none=True)
-    return {"version": data.pop("version"), **data}
-
-
-def format_document(data: dict[str, Any], *, fmt: str, comment: str) -> str:
-    """YAML (with ``comment`` on top) or JSON text of a document."""
-    if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    from moodc.config.io import dump_yaml
-
-    return dump_yaml(data, comment=comment)
-
-
-def _format_for(out: Path | None, fmt: str | None) -> str:
-    if fmt:
-        return fmt
-    return "json" if out is not None and out.suffix.lower() == ".json" else "yaml"
-
-
-def _emit(text: str, *, out: Path | None, force: bool) -> None:
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    from moodc.config.io import write_text_atomic
-
-    write_text_atomic(out, text, force=force)
-    click.echo(f"wrote {out}", err=True)
+from moodc.gen.engines import ENGINE_CHOICES
 
 
 def slug(text: str, *, max_chars: int = 40) -> str:
@@ -76,34 +44,35 @@ def _comment(prompt: str, *, engine: str, seed: int) -> str:
     return f"moodc gen {json.dumps(shown, ensure_ascii=False)} (engine {engine}, seed {seed})"
 
 
-def run_prompt(prompt: str, *, out: Path | None, fmt: str | None, seed: int,
+def _config_text(config: Any, *, fmt: OutputFormat, engine: str, seed: int) -> str:
+    """A generated config's text, headed by the prompt and the engine that actually ran."""
+    used = (config.provenance or {}).get("engine", engine)
+    return document_text(config_document(config), fmt=fmt,
+                         comment=_comment(config.provenance["prompt"], engine=used, seed=seed))
+
+
+def run_prompt(prompt: str, *, out: Path | None, fmt: OutputFormat | None, seed: int,
                temperature: float, explain: bool, engine: str, force: bool) -> None:
     """One prompt → one config, printed or written."""
-    from moodc.gen import generate
+    from moodc.gen.pipeline import generate
 
-    if out is not None and out.exists() and not force:
-        from moodc.errors import OutputExistsError
-
-        raise OutputExistsError(f"{out} already exists", hint="pass --force to overwrite it")
+    refuse_existing(out, force=force)
     config = generate(prompt, seed=seed, temperature=temperature, explain=explain, engine=engine)
-    used = (config.provenance or {}).get("engine", engine)
-    text = format_document(config_document(config), fmt=_format_for(out, fmt),
-                           comment=_comment(config.provenance["prompt"], engine=used, seed=seed))
-    _emit(text, out=out, force=force)
+    text = _config_text(config, fmt=output_format(out, fmt=fmt), engine=engine, seed=seed)
+    write_output(text, out=out, force=force)
 
 
-def run_batch(batch: Path, *, out_dir: Path | None, fmt: str | None, seed: int,
+def run_batch(batch: Path, *, out_dir: Path | None, fmt: OutputFormat | None, seed: int,
               temperature: float, explain: bool, engine: str, force: bool) -> None:
     """Every prompt of a file → ``DIR/NNN-slug.yaml``, with one model load."""
-    from moodc.config.io import write_text_atomic
-    from moodc.gen import generate_many
+    from moodc.gen.pipeline import generate_many
 
     if out_dir is None:
         raise UsageError("--batch needs -o DIR", hint="e.g. moodc gen --batch prompts.txt -o configs/")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is a file; --batch writes one file per prompt into a directory")
     prompts = read_batch(batch)
-    suffix = "json" if fmt == "json" else "yaml"
+    suffix: OutputFormat = fmt or "yaml"
     targets = [out_dir / f"{i:03d}-{slug(p)}.{suffix}" for i, p in enumerate(prompts, 1)]
     clashes = [t for t in targets if t.exists()]
     if clashes and not force:
@@ -112,14 +81,11 @@ def run_batch(batch: Path, *, out_dir: Path | None, fmt: str | None, seed: int,
     configs = generate_many(prompts, seed=seed, temperature=temperature, explain=explain,
                             engine=engine)
     for target, config in zip(targets, configs):
-        used = (config.provenance or {}).get("engine", engine)
-        text = format_document(config_document(config), fmt=suffix,
-                               comment=_comment(config.provenance["prompt"], engine=used, seed=seed))
-        write_text_atomic(target, text, force=force)
-        click.echo(f"wrote {target}", err=True)
+        text = _config_text(config, fmt=suffix, engine=engine, seed=seed)
+        write_output(text, out=target, force=force)
 
 
-def run_from_log(log: Path, *, out: Path | None, fmt: str | None, seed: int,
+def run_from_log(log: Path, *, out: Path | None, fmt: OutputFormat | None, seed: int,
                  minutes_per_section: float, compress: str | None, force: bool) -> None:
     """An activity log → a score, printed or written."""
     try:
@@ -127,10 +93,7 @@ def run_from_log(log: Path, *, out: Path | None, fmt: str | None, seed: int,
     except ImportError as exc:
         raise MoodcError(f"--from-log needs the activity module, which failed to import ({exc})",
                          hint="reinstall moodc; the activity helper provides moodc.activity") from None
-    if out is not None and out.exists() and not force:
-        from moodc.errors import OutputExistsError
-
-        raise OutputExistsError(f"{out} already exists", hint="pass --force to overwrite it")
+    refuse_existing(out, force=force)
     score = log_to_score(log, minutes_per_section=minutes_per_section, compress=compress, seed=seed)
     from pydantic import ValidationError
 
@@ -142,7 +105,8 @@ def run_from_log(log: Path, *, out: Path | None, fmt: str | None, seed: int,
         raise MoodcError(f"internal error: the score built from {log} is invalid: "
                          f"{exc.errors()[0]['msg']}", hint="please report this log") from None
     comment = f"moodc gen --from-log {log}"
-    _emit(format_document(score, fmt=_format_for(out, fmt), comment=comment), out=out, force=force)
+    write_output(document_text(score, fmt=output_format(out, fmt=fmt), comment=comment),
+                 out=out, force=force)
 
 
 @click.command("gen")
@@ -157,7 +121,7 @@ def run_from_log(log: Path, *, out: Path | None, fmt: str | None, seed: int,
               help="Also write a short 'justification' (slower: ~48 more model steps).")
 @click.option("--temperature", type=click.FloatRange(min=0.0), default=0.0, show_default=True,
               help="0 = most likely value per field; > 0 samples (seeded by --seed).")
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), default="default", show_default=True,
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="default", show_default=True,
               help="default = tuned model if shipped, else base; concepts = concept library.")
 @click.option("--batch", type=click.Path(path_type=Path), default=None,
               help="A file with one prompt per line; writes one config per prompt into -o DIR.")
@@ -169,7 +133,7 @@ def run_from_log(log: Path, *, out: Path | None, fmt: str | None, seed: int,
               help="With --from-log: time compression, e.g. 1h=30s (an hour → 30 s of music).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @errors_to_exit
-def command(prompt: tuple[str, ...], out: Path | None, seed: int, fmt: str | None,
+def command(prompt: tuple[str, ...], out: Path | None, seed: int, fmt: OutputFormat | None,
             explain: bool, temperature: float, engine: str, batch: Path | None,
             from_log: Path | None, minutes_per_section: float, compress: str | None,
             force: bool) -> None:

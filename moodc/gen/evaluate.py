@@ -29,6 +29,7 @@ import numpy as np
 
 from moodc import vocab
 from moodc.errors import MoodcError, UsageError
+from moodc.gen.engines import ENGINES as GEN_ENGINES
 
 Engine = Callable[[str, int], Any]  # (prompt, seed) -> Config
 
@@ -91,7 +92,14 @@ def controllability(configs: Sequence[Any], expects: Sequence[Any], *,
                     check: Callable[[Any, Any], Sequence[bool]]) -> tuple[int, int]:
     """(satisfied, total) directional constraints over rows; a failed engine (None) meets none.
 
-    ``check(config, expect)`` returns one bool per constraint of ``expect``.
+    ``check(config, expect)`` returns one bool per constraint of ``expect``; only ``True``
+    counts as met. The checker's contract is strict on purpose: a truthy stand-in (a
+    non-empty message, a dict, ``numpy.bool_``) would score a broken checker as a success.
+
+    Raises
+    ------
+    TypeError
+        ``check`` returned something other than a list or tuple of bools.
     """
     satisfied = total = 0
     for config, expect in zip(configs, expects):
@@ -100,10 +108,22 @@ def controllability(configs: Sequence[Any], expects: Sequence[Any], *,
         if config is None:
             total += _constraint_count(expect)
             continue
-        results = list(check(config, expect))
-        satisfied += sum(bool(r) for r in results)
+        results = _checked_bools(check(config, expect), expect=expect)
+        satisfied += sum(1 for r in results if r is True)
         total += len(results)
     return satisfied, total
+
+
+def _checked_bools(results: Any, *, expect: Any) -> Sequence[bool]:
+    """``results`` when it is a list or tuple of bools, else a TypeError naming the culprit."""
+    if not isinstance(results, (list, tuple)):
+        raise TypeError(f"the checker returned {results!r} ({type(results).__name__}) for "
+                        f"{expect!r}; it must return a list with one bool per constraint")
+    for index, result in enumerate(results):
+        if not isinstance(result, bool):
+            raise TypeError(f"the checker returned {result!r} ({type(result).__name__}) for "
+                            f"constraint {index} of {expect!r}; it must be True or False")
+    return results
 
 
 def _constraint_count(expect: Any) -> int:
@@ -115,50 +135,20 @@ def _constraint_count(expect: Any) -> int:
 # --------------------------------------------------------------------------------------
 
 def expectation_checker() -> Callable[[Any, Any], list[bool]]:
-    """The data's ``check_expectations(config, expect)``, normalised to one bool per constraint.
+    """The data's ``check_expectations(config, expect)``: one bool per constraint.
 
     Raises
     ------
     MoodcError
         When the checker is not installed with the data.
     """
-    check = None
-    for module_name in ("moodc.data.expect", "moodc.concepts"):
-        try:
-            module = __import__(module_name, fromlist=["check_expectations"])
-        except ImportError:
-            continue
-        check = getattr(module, "check_expectations", None)
-        if check is not None:
-            break
-    if check is None:
-        raise MoodcError("no check_expectations() found in moodc.data.expect or moodc.concepts",
-                         hint="the controllability metric needs the data's checker")
-
-    def normalised(config: Any, expect: Any) -> list[bool]:
-        return _as_bools(check(config, expect))
-
-    return normalised
-
-
-def _as_bools(result: Any) -> list[bool]:
-    """One bool per constraint from whatever shape the checker returns."""
-    if isinstance(result, Mapping):
-        return [bool(_ok(v)) for v in result.values()]
-    if isinstance(result, (list, tuple)):
-        return [bool(_ok(v)) for v in result]
-    return [bool(result)]
-
-
-def _ok(item: Any) -> bool:
-    for name in ("ok", "satisfied", "passed"):
-        if hasattr(item, name):
-            return bool(getattr(item, name))
-        if isinstance(item, Mapping) and name in item:
-            return bool(item[name])
-    if isinstance(item, tuple) and item and isinstance(item[-1], bool):
-        return item[-1]
-    return bool(item)
+    try:
+        from moodc.data.expect import check_expectations
+    except ImportError as exc:
+        raise MoodcError(f"the expectation checker moodc.data.expect is missing ({exc})",
+                         hint="reinstall moodc; the controllability metric needs the data's "
+                              "checker") from None
+    return check_expectations
 
 
 # --------------------------------------------------------------------------------------
@@ -180,31 +170,22 @@ def random_config(prompt: str, seed: int) -> Any:
                                   "provenance": {"engine": "random", "prompt": prompt}})
 
 
-def _tuned(prompt: str, seed: int) -> Any:
-    from moodc.gen.head import tuned_engine
+def _through_generate(name: str) -> Engine:
+    """An evaluation engine that runs generation engine ``name`` the way ``moodc gen`` does."""
 
-    return tuned_engine(prompt, seed=seed)
+    def run(prompt: str, seed: int) -> Any:
+        from moodc.gen.pipeline import generate
 
+        return generate(prompt, seed=seed, engine=name)
 
-def _base(prompt: str, seed: int) -> Any:
-    from moodc.gen import generate
-
-    return generate(prompt, seed=seed, engine="base")
-
-
-def _concepts(prompt: str, seed: int) -> Any:
-    from moodc.concepts import concepts_engine
-
-    return concepts_engine(prompt, seed=seed)
+    return run
 
 
-#: Engine name → (prompt, seed) → Config. "tuned" is the shipped head (gen's default engine).
-ENGINES: dict[str, Engine] = {
-    "tuned": _tuned,
-    "base": _base,
-    "concepts": _concepts,
-    "random": random_config,
-}
+#: Engine name → (prompt, seed) → Config: every engine of :data:`moodc.gen.engines.ENGINES`
+#: (through :func:`moodc.gen.pipeline.generate`, as ``moodc gen`` runs it), plus the
+#: ``random`` chance baseline, which only evaluation needs.
+ENGINES: dict[str, Engine] = {**{name: _through_generate(name) for name in GEN_ENGINES},
+                              "random": random_config}
 
 
 # --------------------------------------------------------------------------------------
@@ -301,16 +282,22 @@ def evaluate_engine(name: str, rows: Sequence[Mapping[str, Any]], *, engine: Eng
         errors=errors)
 
 
-def parse_engines(text: str) -> list[str]:
-    """``"tuned,random"`` → names, checked against :data:`ENGINES`."""
-    names = [n.strip() for n in text.split(",") if n.strip()]
+def check_engines(names: Sequence[str]) -> list[str]:
+    """``names`` as a list, each checked against :data:`ENGINES`.
+
+    Raises
+    ------
+    UsageError
+        ``names`` is empty or holds a name that is not an engine (the message names it).
+    """
+    choices = ", ".join(ENGINES)
+    if not names:
+        raise UsageError("no engine given", hint=f"choose from {choices}", param="engines")
     for name in names:
         if name not in ENGINES:
-            raise UsageError(f"--engines: unknown engine {name!r}",
-                             hint=f"choose from {', '.join(ENGINES)}")
-    if not names:
-        raise UsageError("--engines is empty", hint=f"choose from {', '.join(ENGINES)}")
-    return names
+            raise UsageError(f"unknown engine {name!r}", hint=f"choose from {choices}",
+                             param="engines")
+    return list(names)
 
 
 # --------------------------------------------------------------------------------------

@@ -139,17 +139,5 @@ def nest(chosen: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def default_values(model: type[BaseModel] = Config) -> dict[str, Any]:
-    """Every decoded field's default value, by dotted key (the fallback for skipped fields)."""
-    dump = model.model_validate({"version": 2}).model_dump()
-    out = {}
-    for spec in config_fields(model):
-        node: Any = dump
-        for part in spec.path:
-            node = node[part]
-        out[spec.key] = node
-    return out
-
-
 __all__ = ["FieldSpec", "config_fields", "allowed_values", "nest", "value_to_text",
-           "VALUE_FILTERS", "default_values", "vocab"]
+           "VALUE_FILTERS", "vocab"]

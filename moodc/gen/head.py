@@ -37,11 +37,9 @@ from typing import Any
 import numpy as np
 
 from moodc.errors import MoodcError
+from moodc.gen.artifact import DEFAULT_MODEL_DIR, HEAD_META, HEAD_WEIGHTS
+from moodc.gen.results import EngineResult, GenRequest
 
-#: Where the shipped artifact lives (inside the package, so it installs with it).
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "model"
-HEAD_WEIGHTS = "head.npz"
-HEAD_META = "head.json"
 #: Bump when the artifact layout changes; :func:`load_head` refuses other versions.
 HEAD_FORMAT = 1
 #: Tokens packed into one forward pass during batch extraction (block-diagonal attention).
@@ -272,16 +270,6 @@ class Head:
             out[field.key] = logits - _logsumexp(logits)
         return out
 
-    def predict(self, features: np.ndarray) -> dict[str, Any]:
-        """The most probable valid value of every field for one feature vector (1-D)."""
-        return self.choose(self.log_probs(np.asarray(features).reshape(-1)))
-
-    def predict_batch(self, features: np.ndarray) -> list[dict[str, Any]]:
-        """:meth:`predict` for each row of a (n, n_features) array."""
-        scores = self.log_probs(np.asarray(features))
-        n = np.asarray(features).shape[0]
-        return [self.choose({k: v[i] for k, v in scores.items()}) for i in range(n)]
-
     def choose(self, log_probs: Mapping[str, np.ndarray], *, temperature: float = 0.0,
                rng: np.random.Generator | None = None) -> dict[str, Any]:
         """Field values from per-field log-probs: argmax, or sampled at ``temperature`` > 0.
@@ -441,14 +429,6 @@ class TunedModel:
                       "softmax head", "artifact": self.head.meta.get("artifact_sha256", "unknown")}
         return config, provenance
 
-    def config(self, prompt: str, *, seed: int = 0, temperature: float = 0.0) -> Any:
-        """A validated :class:`Config` for ``prompt``, with its provenance."""
-        from moodc.config.model import Config
-
-        config, provenance = self.document(prompt, seed=seed, temperature=temperature)
-        provenance = {**provenance, "prompt": prompt, "seed": seed, "temperature": temperature}
-        return Config.model_validate({**config, "provenance": provenance})
-
 
 @functools.lru_cache(maxsize=2)
 def load_tuned(path: Path = DEFAULT_MODEL_DIR) -> TunedModel:
@@ -457,44 +437,15 @@ def load_tuned(path: Path = DEFAULT_MODEL_DIR) -> TunedModel:
     return TunedModel(load_encoder(), head)
 
 
-def tuned_engine(prompt: str, *, seed: int = 0, temperature: float = 0.0) -> Any:
-    """Text → :class:`moodc.config.model.Config` with the shipped head (the default engine).
-
-    Parameters
-    ----------
-    prompt : str
-        Free text describing a mood.
-    seed : int
-        Seeds the draws when ``temperature`` > 0; unused at 0 (greedy, deterministic).
-    temperature : float >= 0
-        0 picks each field's most probable value; higher values sample more freely.
-
-    Raises
-    ------
-    MoodcError
-        When the artifact or the model package is missing.
-    """
-    if temperature < 0:
-        raise MoodcError(f"temperature={temperature} is negative", hint="use 0 or more")
-    return load_tuned(DEFAULT_MODEL_DIR).config(prompt, seed=seed, temperature=temperature)
-
-
-def has_artifact(path: Path = DEFAULT_MODEL_DIR) -> bool:
-    """Whether ``path`` holds a tuned head (both files); cheap, imports nothing heavy."""
-    return (path / HEAD_WEIGHTS).is_file() and (path / HEAD_META).is_file()
-
-
-def make_engine(path: Path = DEFAULT_MODEL_DIR) -> Callable[[Any], Any]:
+def make_engine(path: Path = DEFAULT_MODEL_DIR) -> Callable[[GenRequest], EngineResult]:
     """An engine for :data:`moodc.gen.engines.ENGINES`: ``GenRequest -> EngineResult``.
 
     Loads the encoder and the head once (about 1 s), then each request costs one forward
     pass of the prompt (0.05–0.3 s on 2 cores) and a few small matrix products.
     """
-    from moodc.gen.engines import EngineResult
-
     model = load_tuned(path)
 
-    def run(request: Any) -> Any:
+    def run(request: GenRequest) -> EngineResult:
         config, provenance = model.document(request.prompt, seed=request.seed,
                                             temperature=request.temperature,
                                             explain=request.explain)

@@ -1,9 +1,9 @@
 """The text format the model reads and writes: a ChatML prompt, then ``name: value`` lines.
 
-One module owns the format so that decoding (:mod:`moodc.gen.decode`) and a later training
-step (which must train on exactly this text) agree. A generated answer looks like::
+One module owns the format so that decoding (:mod:`moodc.gen.decode`) and any fine-tune of
+the model (which must train on exactly this text) agree. A generated answer looks like::
 
-    reason: slow and dark, like a rainy night        (only with --explain)
+    reason: slow and dark, like a rainy night        (only when explaining)
     tempo: slow
     root: d
     ...
@@ -20,10 +20,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
-from typing import Any
-
-from moodc.gen.fields import FieldSpec, value_to_text
 
 #: The system message. Short on purpose: every prompt token costs prefill time, and the
 #: allowed values are enforced by the decoder, not by listing them here.
@@ -55,21 +51,3 @@ def clean_prompt(prompt: str) -> str:
     text = _CONTROL.sub(lambda m: m.group(0).replace("|", ""), prompt)
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs", "Co") else ch for ch in text)
     return " ".join(text.split())
-
-
-def field_line(spec: FieldSpec, value: Any) -> str:
-    """One answer line without its newline, e.g. ``layer bass: drone``."""
-    return f"{spec.display}: {value_to_text(value)}"
-
-
-def answer_text(fields: tuple[FieldSpec, ...], values: Mapping[str, Any], *,
-                justification: str | None = None) -> str:
-    """The assistant answer for ``values`` (dotted key → value): the training target."""
-    lines = [f"{REASON_PREFIX} {justification}"] if justification else []
-    lines += [field_line(spec, values[spec.key]) for spec in fields]
-    return "\n".join(lines) + "\n"
-
-
-def chat_text(prompt: str) -> str:
-    """The full ChatML text up to the start of the assistant's answer."""
-    return f"{CHAT_PREFIX}{clean_prompt(prompt)}{CHAT_SUFFIX}"

@@ -1,16 +1,19 @@
 """Loading the model once per process: the converted cache plus a ready :class:`Decoder`.
 
 Loading is memoised per (model directory, adapter directory) so that ``moodc gen --batch``,
-``moodc bench`` and repeated :func:`moodc.gen.generate` calls pay it once; this is the only
+``moodc bench`` and repeated :func:`moodc.gen.pipeline.generate` calls pay it once; this is the only
 process-wide state in :mod:`moodc.gen` and it holds nothing but read-only weights.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 from pathlib import Path
+from typing import Any
 
+from moodc.errors import MoodcError
 from moodc.gen.convert import ModelFiles, ensure_model
 from moodc.gen.decode import Decoder
 
@@ -26,8 +29,6 @@ def _mlx_missing_hint() -> str:
 
 def check_runtime() -> None:
     """Raise a one-line MoodcError when mlx or tokenizers is not installed."""
-    from moodc.errors import MoodcError
-
     for module in ("mlx.core", "tokenizers"):
         try:
             __import__(module)
@@ -36,15 +37,45 @@ def check_runtime() -> None:
                              hint=_mlx_missing_hint()) from None
 
 
+def lora_fused_weights(adapter_dir: Path, base_weights: dict[str, Any]) -> dict[str, Any]:
+    """Weights with an mlx-lm LoRA adapter fused in: ``W + scale * (A @ B).T`` per layer.
+
+    Fusing once at load time keeps the forward pass (:mod:`moodc.gen.model`) free of adapter
+    logic; only the adapted layers are returned, to be laid over the base weights.
+
+    Parameters
+    ----------
+    adapter_dir : Path
+        Holds ``adapters.safetensors`` (``<module>.lora_a`` of shape (in, r) and
+        ``<module>.lora_b`` of shape (r, out)) and ``adapter_config.json``, whose
+        ``lora_parameters.scale`` defaults to mlx-lm's 20.0.
+    base_weights : dict
+        The base model's weights by name (``<module>.weight`` of shape (out, in)).
+    """
+    from moodc.gen.blas import import_mlx_core
+
+    mx = import_mlx_core()
+    config = json.loads((adapter_dir / "adapter_config.json").read_text())
+    scale = float(config.get("lora_parameters", {}).get("scale", 20.0))
+    adapters = mx.load(str(adapter_dir / "adapters.safetensors"))
+    fused: dict[str, Any] = {}
+    for name, lora_a in adapters.items():
+        if not name.endswith(".lora_a"):
+            continue
+        module = name[: -len(".lora_a")]
+        lora_b = adapters[f"{module}.lora_b"]
+        weight = base_weights[f"{module}.weight"]
+        fused[f"{module}.weight"] = weight + (scale * lora_b.T @ lora_a.T).astype(weight.dtype)
+    return fused
+
+
 @functools.lru_cache(maxsize=2)
 def _decoder(model_dir: Path, adapter_dir: Path | None, schedule: str) -> Decoder:
     extra = None
     if adapter_dir is not None:
         from moodc.gen.blas import import_mlx_core
-        from moodc.gen.engines import lora_fused_weights
 
         mx = import_mlx_core()
-
         extra = lora_fused_weights(adapter_dir, mx.load(str(model_dir / "model.safetensors")))
     # the base model is calibrated (moodc.gen.prior); a fine-tune is trained to answer directly
     return Decoder(model_dir, extra_weights=extra, schedule=schedule,  # type: ignore[arg-type]

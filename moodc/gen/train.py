@@ -31,9 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from moodc.errors import MoodcError, UsageError
-from moodc.gen.head import (DEFAULT_MODEL_DIR, Encoder, FeatureRecipe, FieldHead, Head,
-                            concept_features, extract_features, rounded, save_head)
+from moodc.errors import UsageError
+from moodc.gen.artifact import DEFAULT_MODEL_DIR
+from moodc.gen.head import (Encoder, FeatureRecipe, FieldHead, Head, concept_features,
+                            extract_features, rounded, save_head)
 
 #: The committed training data.
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "train"

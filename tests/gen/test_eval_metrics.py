@@ -69,10 +69,33 @@ def test_controllability_counts_constraints_and_a_failed_engine_meets_none() -> 
     assert (satisfied, total) == (2, 5)
 
 
-def test_checker_adapter_reads_lists_dicts_and_objects() -> None:
-    assert evaluate._as_bools([True, False, 1]) == [True, False, True]
-    assert evaluate._as_bools({"a": {"ok": False}, "b": {"ok": True}}) == [False, True]
-    assert evaluate._as_bools(True) == [True]
+def test_controllability_counts_only_true_as_met() -> None:
+    config = Config.model_validate({"version": 2})
+    satisfied, total = evaluate.controllability(
+        [config, config], [{"a": 1, "b": 2}, {"c": 3}],
+        check=lambda config, expect: [True, False] if len(expect) == 2 else (True,))
+    assert (satisfied, total) == (2, 3)
+
+
+@pytest.mark.parametrize("result", [
+    [True, 1],            # truthy int
+    [True, "ok"],         # truthy string
+    [{"ok": True}],       # truthy dict
+    [None],
+    True,                 # a bare bool, not one per constraint
+    {"tempo": True},      # a mapping, not a list
+])
+def test_controllability_rejects_a_checker_that_does_not_return_bools(result) -> None:
+    config = Config.model_validate({"version": 2})
+    with pytest.raises(TypeError, match="checker returned"):
+        evaluate.controllability([config], [{"tempo": ">=fast"}],
+                                 check=lambda config, expect: result)
+
+
+def test_expectation_checker_is_the_datas_own() -> None:
+    from moodc.data.expect import check_expectations
+
+    assert evaluate.expectation_checker() is check_expectations
 
 
 def test_random_baseline_is_valid_seeded_and_varied() -> None:
@@ -111,12 +134,28 @@ def test_evaluate_engine_scores_a_perfect_a_broken_and_a_raising_engine() -> Non
                                               check=check_expectations).errors[0]
 
 
-def test_parse_engines_names_the_bad_one() -> None:
-    assert evaluate.parse_engines("tuned, random") == ["tuned", "random"]
-    with pytest.raises(UsageError, match="'gpt'"):
-        evaluate.parse_engines("tuned,gpt")
-    with pytest.raises(UsageError):
-        evaluate.parse_engines(" , ")
+def test_check_engines_names_the_bad_one() -> None:
+    assert evaluate.check_engines(("tuned", "random")) == ["tuned", "random"]
+    with pytest.raises(UsageError, match="^unknown engine 'gpt'$"):
+        evaluate.check_engines(["tuned", "gpt"])
+    with pytest.raises(UsageError, match="^no engine given$"):
+        evaluate.check_engines([])
+
+
+def test_eval_engines_are_the_gen_engine_table_plus_the_random_baseline() -> None:
+    from moodc.gen.engines import ENGINES as GEN_ENGINES
+
+    assert list(evaluate.ENGINES) == ["base", "tuned", "concepts", "random"]
+    assert list(evaluate.ENGINES) == [*GEN_ENGINES, "random"]
+    assert evaluate.ENGINES["random"] is evaluate.random_config
+
+
+def test_eval_runs_a_gen_engine_the_way_moodc_gen_does() -> None:
+    from moodc.gen.pipeline import generate
+
+    config = evaluate.ENGINES["concepts"]("arabian nights", 1)
+    assert config == generate("arabian nights", seed=1, engine="concepts")
+    assert config.provenance["engine"] == "concepts"
 
 
 def test_reports_render_as_markdown_and_json() -> None:

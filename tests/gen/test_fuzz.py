@@ -48,6 +48,21 @@ def random_prompt(rng: np.random.Generator) -> str:
     return " ".join(parts)
 
 
+def default_values() -> dict:
+    """Every decoded field's default value by dotted key: fills the fields the fuzz skips."""
+    from moodc.config.model import Config
+    from moodc.gen.fields import config_fields
+
+    dump = Config.model_validate({"version": 2}).model_dump()
+    out = {}
+    for spec in config_fields():
+        node = dump
+        for part in spec.path:
+            node = node[part]
+        out[spec.key] = node
+    return out
+
+
 @pytest.fixture(scope="module")
 def fuzz_decoder():
     from moodc.gen.convert import ensure_model
@@ -58,9 +73,12 @@ def fuzz_decoder():
     return Decoder(ensure_model().path, fields=fields, max_prompt_tokens=6, calibrate=True)
 
 
+@pytest.mark.model
+@pytest.mark.slow
 def test_random_prompts_always_give_valid_configs_or_a_clear_error(fuzz_decoder):
-    from moodc.gen import check_prompt, validate_generated
-    from moodc.gen.fields import default_values, nest
+    from moodc.gen.pipeline import check_prompt
+    from moodc.gen.validate import validate_generated
+    from moodc.gen.fields import nest
 
     rng = np.random.default_rng(2024)
     prompts = [random_prompt(rng) for _ in range(N_PROMPTS)]

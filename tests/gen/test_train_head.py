@@ -10,6 +10,7 @@ import pytest
 
 from moodc.config.model import Config
 from moodc.errors import MoodcError, UsageError
+from moodc.gen import artifact
 from moodc.gen import head as head_mod
 from moodc.gen import train
 from moodc.gen.fields import config_fields, nest
@@ -76,6 +77,13 @@ def _random_head(*, dim: int = 4, seed: int = 0) -> head_mod.Head:
                          {"note": "test"})
 
 
+def _choices(head: head_mod.Head, features: np.ndarray) -> list[dict]:
+    """The head's greedy choice for every row of ``features``."""
+    scores = head.log_probs(features)
+    return [head.choose({key: rows[i] for key, rows in scores.items()})
+            for i in range(features.shape[0])]
+
+
 def test_head_choices_always_validate_even_when_registers_disagree() -> None:
     head = _random_head()
     low = next(f for f in head.fields if f.key == "composition.register_low")
@@ -85,7 +93,7 @@ def test_head_choices_always_validate_even_when_registers_disagree() -> None:
     high.bias[:] = [9, 0, 0, 0, 0, 0, 0]
     rng = np.random.default_rng(5)
     for row in rng.standard_normal((30, 4)) * 0.01:
-        chosen = head.predict(row)
+        chosen = head.choose(head.log_probs(row))
         Config.model_validate({"version": 2, **nest(chosen)})
         assert chosen["composition.register_low"] <= chosen["composition.register_high"]
     sampled = [head.choose(head.log_probs(rng.standard_normal(4)), temperature=1.0, rng=rng)
@@ -101,7 +109,7 @@ def test_save_then_load_round_trips_the_rounded_head(tmp_path: Path) -> None:
     loaded = head_mod.load_head(tmp_path)
     assert loaded.recipe == head.recipe and loaded.meta == {"note": "test"}
     features = np.random.default_rng(1).standard_normal((5, 4))
-    assert loaded.predict_batch(features) == head.predict_batch(features)
+    assert _choices(loaded, features) == _choices(head, features)
     for a, b in zip(loaded.fields, head.fields):
         assert a.key == b.key and a.values == b.values
         np.testing.assert_array_equal(a.weight, b.weight)
@@ -111,7 +119,7 @@ def test_load_head_errors_name_the_fix(tmp_path: Path) -> None:
     with pytest.raises(MoodcError, match="moodc train|no tuned model"):
         head_mod.load_head(tmp_path)
     head_mod.save_head(_random_head(), tmp_path)
-    meta = tmp_path / head_mod.HEAD_META
+    meta = tmp_path / artifact.HEAD_META
     meta.write_text(meta.read_text().replace('"format": 1', '"format": 99'))
     with pytest.raises(MoodcError, match="format"):
         head_mod.load_head(tmp_path)
@@ -159,9 +167,9 @@ def test_train_head_on_fake_features_is_deterministic(tmp_path: Path) -> None:
             outs.append(result)
     finally:
         train.extract_features = original
-    a, b = ((tmp_path / n / head_mod.HEAD_WEIGHTS).read_bytes() for n in ("a", "b"))
+    a, b = ((tmp_path / n / artifact.HEAD_WEIGHTS).read_bytes() for n in ("a", "b"))
     assert a == b
     assert outs[0].n_train == 12 and outs[0].head.meta["limit"] == 12
     loaded = head_mod.load_head(tmp_path / "a")
-    chosen = loaded.predict(np.zeros(loaded.mean.shape))
+    chosen = loaded.choose(loaded.log_probs(np.zeros(loaded.mean.shape)))
     Config.model_validate({"version": 2, **nest(chosen)})
