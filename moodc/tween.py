@@ -175,27 +175,31 @@ def normalise_weights(weights: Sequence[Any], *, n_sources: int) -> list[float]:
     """
     if isinstance(weights, (str, bytes, Mapping)) or not isinstance(weights, Iterable):
         raise UsageError(f"weights={weights!r} is not a list of numbers",
-                         hint="give one number per source, e.g. 0.2,0.3,0.5")
+                         hint="give one number per source, e.g. 0.2,0.3,0.5", param="weights")
     weights = list(weights)  # also accepts tuples, numpy arrays and generators
     if len(weights) != n_sources:
         raise UsageError(f"got {len(weights)} weights for {n_sources} sources",
-                         hint="give exactly one weight per source")
+                         hint="give exactly one weight per source, in the same order",
+                         param="weights")
     values: list[float] = []
     for weight in weights:
         if isinstance(weight, bool) or not isinstance(weight, Real):
             raise UsageError(f"weight {weight!r} is not a number",
-                             hint="weights are non-negative numbers such as 0.25")
+                             hint="weights are non-negative numbers such as 0.25",
+                             param="weights")
         value = float(weight)
         if not math.isfinite(value):
             raise UsageError(f"weight {weight!r} is not finite",
-                             hint="weights are finite non-negative numbers")
+                             hint="weights are finite non-negative numbers", param="weights")
         if value < 0:
             raise UsageError(f"weight {weight!r} is negative",
-                             hint="weights are non-negative numbers such as 0.25")
+                             hint="weights are non-negative numbers such as 0.25",
+                             param="weights")
         values.append(value)
     largest = max(values, default=0.0)
     if largest <= 0:
-        raise UsageError("weights sum to zero", hint="give at least one source a positive weight")
+        raise UsageError("weights sum to zero", param="weights",
+                         hint="give at least one source a positive weight")
     scaled = [v / largest for v in values]  # first scale to <= 1, so huge weights cannot overflow
     total = math.fsum(scaled)
     return [v / total for v in scaled]

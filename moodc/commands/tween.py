@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,35 +13,29 @@ from moodc.commands._common import (OutputFormat, config_document, document_text
 from moodc.errors import UsageError
 
 
+#: One plain decimal number (no ``1_0``, no hex): what a user means by a weight.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", re.IGNORECASE)
+
+
 def parse_weights(text: str | None, *, n_sources: int) -> list[float]:
-    """``"0.2,0.3,0.5"`` → floats (equal weights when ``text`` is None); checked, not normalised.
+    """``"0.2,0.3,0.5"`` → floats (equal weights when ``text`` is None).
+
+    Only the parsing happens here; count, sign and finiteness are the library's checks
+    (:func:`moodc.tween.normalise_weights`), so they are written once.
 
     Raises
     ------
     UsageError
-        A weight that is not a number, or a count that does not match the sources.
+        A part that is not a plain decimal number, quoted as the user wrote it.
     """
     if text is None:
         return [1.0] * n_sources
-    parts = [p.strip() for p in text.split(",")]
     weights: list[float] = []
-    for part in parts:
-        try:
-            weights.append(float(part))
-        except ValueError:
-            raise UsageError(f"--weights: {part!r} is not a number",
-                             hint="write weights as comma-separated numbers, e.g. 0.2,0.3,0.5"
-                             ) from None
-    if len(weights) != n_sources:
-        raise UsageError(f"--weights has {len(weights)} values for {n_sources} sources",
-                         hint="give exactly one weight per source, in the same order")
-    for part, weight in zip(parts, weights):
-        if not math.isfinite(weight):
-            raise UsageError(f"--weights: {part!r} is not a finite number",
-                             hint="weights are finite non-negative numbers")
-        if weight < 0:
-            raise UsageError(f"--weights: {part!r} is negative",
-                             hint="weights are non-negative numbers such as 0.25")
+    for part in (p.strip() for p in text.split(",")):
+        if not _NUMBER.fullmatch(part):
+            raise UsageError(f"{part!r} is not a number", param="weights",
+                             hint="write weights as comma-separated numbers, e.g. 0.2,0.3,0.5")
+        weights.append(float(part))
     return weights
 
 

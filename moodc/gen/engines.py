@@ -63,7 +63,7 @@ def _model_engine(*, adapter_dir: Path | None) -> Engine:
                   "scoring": "calibrated+prior" if decoder.calibrate else "model"}
 
     def result(decoded: Any) -> EngineResult:
-        from moodc.gen.fields import nest
+        from moodc.config.paths import nest
 
         config = {"version": 2, **nest(decoded.values)}
         if decoded.justification:
@@ -86,11 +86,7 @@ def _model_engine(*, adapter_dir: Path | None) -> Engine:
 
 
 def _concepts_engine() -> Engine:
-    try:
-        from moodc.concepts import concepts_engine
-    except ImportError as exc:
-        raise MoodcError(f"the concepts engine is not available ({exc})",
-                         hint="use engine 'base'") from None
+    from moodc.concepts import concepts_engine  # the library loads only when this engine runs
 
     def run(requests: Sequence[GenRequest]) -> list[EngineResult]:
         results = []

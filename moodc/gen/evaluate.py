@@ -158,7 +158,8 @@ def expectation_checker() -> Callable[[Any, Any], list[bool]]:
 def random_config(prompt: str, seed: int) -> Any:
     """A uniformly random valid config, seeded by (prompt, seed): the chance baseline."""
     from moodc.config.model import Config
-    from moodc.gen.fields import allowed_values, config_fields, nest
+    from moodc.config.paths import nest
+    from moodc.gen.fields import allowed_values, config_fields
 
     key = int.from_bytes(hashlib.sha256(prompt.encode("utf-8")).digest()[:8], "little")
     rng = np.random.default_rng(np.random.SeedSequence([seed, key]))

@@ -127,17 +127,5 @@ def allowed_values(spec: FieldSpec, chosen: Mapping[str, Any]) -> tuple[Any, ...
     return tuple(v for v in spec.values if predicate(v, chosen))
 
 
-def nest(chosen: Mapping[str, Any]) -> dict[str, Any]:
-    """Dotted keys → the nested dict a Config is built from."""
-    out: dict[str, Any] = {}
-    for key, value in chosen.items():
-        node = out
-        *parents, leaf = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return out
-
-
-__all__ = ["FieldSpec", "config_fields", "allowed_values", "nest", "value_to_text",
+__all__ = ["FieldSpec", "config_fields", "allowed_values", "value_to_text",
            "VALUE_FILTERS", "vocab"]

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from moodc.errors import MoodcError
+from moodc.vocab import MAX_JUSTIFICATION_CHARS
 from moodc.gen.artifact import DEFAULT_MODEL_DIR, HEAD_META, HEAD_WEIGHTS
 from moodc.gen.results import EngineResult, GenRequest
 
@@ -416,15 +417,15 @@ class TunedModel:
         The justification names the chosen cues (tempo, key, voices, rhythm, space) in the
         concept library's words, so it always agrees with the config.
         """
-        from moodc.gen.fields import nest
+        from moodc.config.paths import nest
 
         chosen = self.field_values(prompt, seed=seed, temperature=temperature)
         config = {"version": 2, **nest(chosen)}
         if explain:
             from moodc.concepts import describe_config
 
-            config["justification"] = f"Cues read from the prompt: {describe_config(config)}."[
-                :600]
+            cues = f"Cues read from the prompt: {describe_config(config)}."
+            config["justification"] = cues[:MAX_JUSTIFICATION_CHARS]
         provenance = {"engine": "tuned", "model": "SmolLM2-135M-Instruct hidden states + "
                       "softmax head", "artifact": self.head.meta.get("artifact_sha256", "unknown")}
         return config, provenance

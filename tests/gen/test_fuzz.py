@@ -78,7 +78,7 @@ def fuzz_decoder():
 def test_random_prompts_always_give_valid_configs_or_a_clear_error(fuzz_decoder):
     from moodc.gen.pipeline import check_prompt
     from moodc.gen.validate import validate_generated
-    from moodc.gen.fields import nest
+    from moodc.config.paths import nest
 
     rng = np.random.default_rng(2024)
     prompts = [random_prompt(rng) for _ in range(N_PROMPTS)]

@@ -20,6 +20,7 @@ import pytest
 
 from moodc import vocab
 from moodc.config.model import Config
+from moodc.config.paths import nest
 from moodc.errors import MoodcError, UsageError
 from moodc.gen import fields as gen_fields
 from moodc.gen.decode import build_trie, choose, path_scores
@@ -138,7 +139,7 @@ def test_random_scores_through_every_field_always_give_a_valid_config():
             scores = rng.normal(size=len(allowed)) * 5
             temperature = float(rng.choice([0.0, 0.5, 2.0]))
             chosen[spec.key] = allowed[choose(scores, temperature=temperature, rng=rng)]
-        validate_generated({"version": 2, **gen_fields.nest(chosen)})
+        validate_generated({"version": 2, **nest(chosen)})
 
 
 # ---------------------------------------------------------------------------------------
@@ -319,7 +320,7 @@ def test_chain_schedule_also_gives_valid_configs(decoder):
     decoder._system_cache(Timings())  # warm: the count below must not depend on test order
     decoded = decoder.decode("cold mountain morning", schedule="chain")
 
-    _assert_full_valid(validate_generated({"version": 2, **gen_fields.nest(decoded.values)}))
+    _assert_full_valid(validate_generated({"version": 2, **nest(decoded.values)}))
     assert decoded.timings.n_forwards == 34
 
 

@@ -13,7 +13,8 @@ from moodc.errors import MoodcError, UsageError
 from moodc.gen import artifact
 from moodc.gen import head as head_mod
 from moodc.gen import train
-from moodc.gen.fields import config_fields, nest
+from moodc.config.paths import nest
+from moodc.gen.fields import config_fields
 
 
 def _blobs(*, n_per_class: int, n_classes: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
