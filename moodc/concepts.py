@@ -541,12 +541,6 @@ def _modifier_spans(words: list[str]) -> list[tuple[int, int, str, bool]]:
     return sorted(spans)
 
 
-def find_modifiers(prompt: str) -> list[str]:
-    """The (not negated) :data:`MODIFIERS` phrases in ``prompt``, in prompt order."""
-    words = _correct_typos(stems(prompt), _index_for(load_concepts()))
-    return [phrase for _, _, phrase, negated in _modifier_spans(words) if not negated]
-
-
 def apply_modifiers(fields: Mapping[str, Any], modifiers: Sequence[str]) -> dict[str, Any]:
     """``fields`` edited so that each modifier's constraint holds (later ones win)."""
     from moodc.data.expect import enforce_expectations
