@@ -3,15 +3,11 @@
 Pipeline (documents → timeline → synth → master → file):
 
 1. :mod:`moodc.score` turns the document into a :class:`~moodc.score.Timeline` of voices.
-2. **Pass 1** mixes the voices block by block (each voice is a ``moodc.synth.stream_config``
-   stream), removes DC, applies the raised-cosine fades, measures BS.1770 loudness as it goes
-   and spills the float32 mix to a scratch file (plain reads and writes, not a memmap, so the
-   page cache does not count against this process's memory).
-3. **Pass 2** reads the scratch back block by block (with a small context margin so the result
-   is independent of the block size), applies the loudness gain and the true-peak limiter,
-   quantises with seeded TPDF dither and writes the file atomically. If the limiter pulled the
-   loudness more than :data:`LOUDNESS_TOLERANCE_LU` below target, pass 2 runs once more with the
-   gain corrected.
+2. :func:`mix_timeline` mixes the voices block by block (each voice is a
+   ``moodc.synth.stream_config`` stream), lazily, as mastering pulls the blocks.
+3. :func:`moodc.synth.master.master_mix` masters the mix in two passes (DC, fades and
+   loudness into a scratch file; then gain, true-peak limiter and dither) into
+4. the writer: :func:`open_writer` writes the file atomically.
 
 At most a few blocks of audio are in memory at any time, whatever the duration (MP3 is the
 exception: pydub encodes the whole 16-bit PCM at the end, see :class:`moodc.audio_io.Mp3Writer`).
@@ -20,45 +16,28 @@ exception: pydub encodes the whole 16-bit PCM at the end, see :class:`moodc.audi
 from __future__ import annotations
 
 import math
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import Any, Final
 
 import numpy as np
 
 from moodc import __version__
 from moodc.audio_io import (DEFAULT_MP3_BITRATE, FFMPEG_FORMATS, LOSSLESS_FORMATS,
                             AudioFormat, BitDepth, Mp3Bitrate, Mp3Writer, PcmWriter, Tags,
-                            check_encoder, check_writable, dither_rng, format_for_path,
-                            quantise, true_peak_ceiling_dbtp)
-from moodc.errors import MoodcError, UsageError
+                            check_encoder, check_writable, format_for_path,
+                            true_peak_ceiling_dbtp)
+from moodc.errors import UsageError
 from moodc.score import Timeline, Voice, config_timeline, resolve_score, voice_gain
-from moodc.dsp.design import dc_blocker_sos
-from moodc.dsp.fades import fade_gain
-from moodc.dsp.loudness import SUBBLOCK_S, LoudnessMeter, integrated_loudness_lufs
-from moodc.dsp.peak import INTERP_HALF_TAPS, peak_envelope, true_peak_dbtp
-from moodc.dsp.sosfilt import sosfilt_stateful
-from moodc.dsp.units import amplitude_to_db, db_to_amplitude
 from moodc.synth import master
 
-#: Samples per processing block (~3 s at 44.1 kHz: 1 MiB of float32 stereo).
-BLOCK_N: Final[int] = 2**17
-#: Chunk size of the sample-peak map pass 1 keeps for pass 2 (divides BLOCK_N).
-PEAK_CHUNK_N: Final[int] = 1024
-N_CHANNELS: Final[int] = 2
 SAMPLE_RATES: Final[tuple[int, ...]] = (44100, 48000)
-#: Pass 2 is repeated with a corrected gain when the limited loudness misses the target by
-#: more than this (the spec allows +-0.5 LU).
-LOUDNESS_TOLERANCE_LU: Final[float] = 0.25
 DEFAULT_OUTPUT_DIR: Final[str] = "renders"
 
 #: ``stream_fn(fields, *, duration_s, sample_rate, seed, block_s)`` → float32 (n, 2) blocks.
 StreamFn = Callable[..., Iterator[np.ndarray]]
-#: ``progress(stage, done_n, total_n)``; stage is "synth" (pass 1) or "master" (pass 2).
-ProgressFn = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -161,9 +140,9 @@ def open_writer(out_path: Path, *, fmt: AudioFormat, sample_rate: int, bit_depth
                 bitrate: Mp3Bitrate | None, tags: Tags, force: bool) -> PcmWriter | Mp3Writer:
     """The atomic file writer for ``fmt`` (libsndfile for wav/flac/ogg, pydub for mp3)."""
     if fmt in FFMPEG_FORMATS:
-        return Mp3Writer(out_path, sample_rate=sample_rate, n_channels=N_CHANNELS,
+        return Mp3Writer(out_path, sample_rate=sample_rate, n_channels=master.N_CHANNELS,
                          bitrate=bitrate or DEFAULT_MP3_BITRATE, tags=tags, force=force)
-    return PcmWriter(out_path, sample_rate=sample_rate, n_channels=N_CHANNELS, fmt=fmt,
+    return PcmWriter(out_path, sample_rate=sample_rate, n_channels=master.N_CHANNELS, fmt=fmt,
                      bit_depth=bit_depth, tags=tags, force=force)
 
 
@@ -171,7 +150,7 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
                 seed: int | None = None, sample_rate: int = 44100, fmt: str | None = None,
                 bit_depth: BitDepth = 16, target_lufs: float = master.DEFAULT_TARGET_LUFS,
                 bitrate: str | None = None, force: bool = False,
-                progress: ProgressFn | None = None,
+                progress: master.ProgressFn | None = None,
                 stream_fn: StreamFn | None = None) -> RenderResult:
     """Render the config or score at ``path`` to a mastered WAV/FLAC/Ogg/MP3 file.
 
@@ -245,7 +224,8 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
 def render_pcm(doc: Any, *, base_dir: Path, duration_s: float | None = None,
                seed: int | None = None, sample_rate: int = 44100, bit_depth: BitDepth = 16,
                target_lufs: float = master.DEFAULT_TARGET_LUFS,
-               stream_fn: StreamFn | None = None) -> tuple[np.ndarray, Timeline, "MasterStats"]:
+               stream_fn: StreamFn | None = None
+               ) -> tuple[np.ndarray, Timeline, master.MasterStats]:
     """Render a document to the integer PCM a file would hold (for golden checks and tests)."""
     timeline = build_timeline(doc, base_dir=base_dir, duration_s=duration_s, seed=seed,
                               sample_rate=sample_rate, title="untitled")
@@ -312,12 +292,12 @@ class _VoiceReader:
 
 
 def mix_timeline(timeline: Timeline, *, stream_fn: StreamFn,
-                 block_n: int = BLOCK_N) -> Iterator[np.ndarray]:
+                 block_n: int = master.BLOCK_N) -> Iterator[np.ndarray]:
     """The timeline's mix as float32 ``(n, 2)`` blocks; voices open and close lazily."""
     open_voices: dict[int, _VoiceReader] = {}
     for start in range(0, timeline.n_samples, block_n):
         stop = min(start + block_n, timeline.n_samples)
-        mix = np.zeros((stop - start, N_CHANNELS), dtype=np.float32)
+        mix = np.zeros((stop - start, master.N_CHANNELS), dtype=np.float32)
         for index, voice in enumerate(timeline.voices):
             lo, hi = max(start, voice.start_n), min(stop, voice.stop_n)
             if lo >= hi:
@@ -338,102 +318,20 @@ def mix_timeline(timeline: Timeline, *, stream_fn: StreamFn,
         reader.close()
 
 
-# ------------------------------------------------------------------------------------------
-# Mastering passes
-# ------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class MasterStats:
-    """Measured by the mastering passes."""
-
-    input_lufs: float
-    gain_db: float
-    loudness_lufs: float
-    true_peak_dbtp: float
-    n_passes: int
-
-
 def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_depth: BitDepth,
-                    target_lufs: float, progress: ProgressFn | None = None,
+                    target_lufs: float, progress: master.ProgressFn | None = None,
                     stream_fn: StreamFn | None = None, scratch_dir: Path | None = None,
-                    limit_dbtp: float = master.TRUE_PEAK_LIMIT_DBTP) -> MasterStats:
-    """Run pass 1 (mix, DC, fades, loudness → scratch) and pass 2 (gain, limit, dither → sink).
+                    limit_dbtp: float = master.TRUE_PEAK_LIMIT_DBTP) -> master.MasterStats:
+    """Mix the timeline's voices and master the mix into ``open_sink()``'s writer.
 
-    ``limit_dbtp`` is the true-peak limit of the written PCM (the spec's -1 dBTP; lower for
-    codecs whose decoded peaks overshoot their input).
-
-    ``open_sink()`` returns a context manager with ``write(pcm)``; it is opened once per
-    pass-2 attempt and a failed attempt is discarded by raising inside it. A lossy sink that
-    can decode its own output (``encoded_pcm() -> (pcm, sample_rate)``, the MP3 writer) is
-    judged on the decoded audio instead of pass 2's estimate: loudness within
-    :data:`LOUDNESS_TOLERANCE_LU` and true peak at most the spec's limit, else pass 2 runs
-    again with the gain corrected and ``limit_dbtp`` lowered by the overshoot. The scratch file
-    (float32, 350 kB per second of audio) is an unlinked temp file in ``scratch_dir``: beside
-    the output, so a long render does not fill a RAM-backed /tmp.
+    The mix is pulled lazily, block by block, by mastering's pass 1; see
+    :func:`moodc.synth.master.master_mix` for the passes, the sink protocol and the retries.
     """
     if stream_fn is None:
         stream_fn = _default_stream_fn()
-    try:
-        scratch_file = tempfile.TemporaryFile(prefix=".moodc-scratch-", dir=scratch_dir)
-    except OSError as exc:
-        raise MoodcError(f"cannot create a scratch file in {scratch_dir or 'the temp folder'}: "
-                         f"{exc.strerror}", hint="check free disk space and permissions") from exc
-    with scratch_file as scratch:
-        powers, peaks = _pass1(timeline, scratch=scratch, stream_fn=stream_fn,
-                               progress=progress)
-        input_lufs = integrated_loudness_lufs(powers)
-        gain_db = 0.0 if not math.isfinite(input_lufs) else target_lufs - input_lufs
-        for attempt in range(1, 4):
-            try:
-                with open_sink() as sink:
-                    with _BackgroundWriter(sink) as writer:
-                        out = _pass2(timeline, scratch=scratch, sink=writer, powers=powers,
-                                     peaks=peaks, gain_db=gain_db, bit_depth=bit_depth,
-                                     progress=progress, limit_dbtp=limit_dbtp)
-                    decoded = _decoded_levels(sink)
-                    out = decoded or out
-                    miss = target_lufs - out.loudness_lufs
-                    over_db = (out.true_peak_dbtp - master.TRUE_PEAK_LIMIT_DBTP
-                               if decoded is not None else 0.0)
-                    if attempt < 3 and ((math.isfinite(out.loudness_lufs)
-                                         and abs(miss) > LOUDNESS_TOLERANCE_LU) or over_db > 0):
-                        raise _Retry()
-            except _Retry:
-                gain_db += miss if math.isfinite(miss) else 0.0
-                limit_dbtp -= max(over_db, 0.0)
-                continue
-            return MasterStats(input_lufs, gain_db, out.loudness_lufs, out.true_peak_dbtp,
-                               attempt)
-    raise AssertionError("unreachable")
-
-
-def _decoded_levels(sink: Any) -> "_Pass2Out | None":
-    """Loudness and true peak of what a lossy sink's decoder will play, or None (lossless:
-    the written PCM is what pass 2 measured)."""
-    decode = getattr(sink, "encoded_pcm", None)
-    if decode is None:
-        return None
-    pcm, sample_rate = decode()
-    return _Pass2Out(*pcm_levels(pcm, sample_rate=sample_rate))
-
-
-def pcm_levels(pcm: np.ndarray, *, sample_rate: int,
-               block_n: int = BLOCK_N) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) of int16 PCM, block by block.
-
-    Blocks overlap by the true-peak interpolator's reach, so a peak on a block edge is still
-    read from both sides; memory stays at a block of floats.
-    """
-    reach_n = INTERP_HALF_TAPS
-    meter = LoudnessMeter(sample_rate, pcm.shape[1])
-    peak_dbtp = -math.inf
-    for start in range(0, pcm.shape[0], block_n):
-        stop = min(start + block_n, pcm.shape[0])
-        lo, hi = max(0, start - reach_n), min(pcm.shape[0], stop + reach_n)
-        block = pcm[lo:hi].astype(np.float32) * np.float32(1.0 / 32768.0)
-        meter.add(block[start - lo:stop - lo])
-        peak_dbtp = max(peak_dbtp, true_peak_dbtp(block))
-    return integrated_loudness_lufs(meter.subblock_powers()), peak_dbtp
+    return master.master_mix(mix_timeline(timeline, stream_fn=stream_fn), piece=timeline,
+                             open_sink=open_sink, bit_depth=bit_depth, target_lufs=target_lufs,
+                             progress=progress, scratch_dir=scratch_dir, limit_dbtp=limit_dbtp)
 
 
 def _default_stream_fn() -> StreamFn:
@@ -441,205 +339,6 @@ def _default_stream_fn() -> StreamFn:
     from moodc.synth import stream_config
 
     return stream_config
-
-
-class _Retry(Exception):
-    """Internal: discard this pass-2 output and run again with a corrected gain."""
-
-
-def _pass1(timeline: Timeline, *, scratch: BinaryIO, stream_fn: StreamFn,
-           progress: ProgressFn | None) -> tuple[np.ndarray, np.ndarray]:
-    """Mix, remove DC, fade, measure and spill to ``scratch``.
-
-    The synth runs on this thread; the analysis (DC filter, fades, K-weighted meter, peak
-    map, scratch write) runs on a worker, so on two cores it hides behind the synth.
-
-    Returns the 100 ms K-weighted powers and the per-chunk sample peaks.
-    """
-    analyser = _Pass1Analyser(timeline, scratch=scratch)
-    done = 0
-    with _BackgroundWriter(analyser) as worker:
-        for block in mix_timeline(timeline, stream_fn=stream_fn):
-            worker.write(block)
-            done += block.shape[0]
-            if progress is not None:
-                progress("synth", done, timeline.n_samples)
-    if analyser.done_n != timeline.n_samples:
-        raise RuntimeError(f"mixed {analyser.done_n} samples, expected {timeline.n_samples}")
-    return analyser.meter.subblock_powers(), np.concatenate(analyser.chunk_peaks)
-
-
-class _Pass1Analyser:
-    """Pass 1's per-block work: DC blocker, fades, loudness meter, peak map, scratch write."""
-
-    def __init__(self, timeline: Timeline, *, scratch: BinaryIO) -> None:
-        self.timeline = timeline
-        self.scratch = scratch
-        self.dc_sos = dc_blocker_sos(sample_rate=timeline.sample_rate).astype(np.float32)
-        self.dc_state = np.zeros((self.dc_sos.shape[0], N_CHANNELS, 2), dtype=np.float32)
-        self.meter = LoudnessMeter(timeline.sample_rate, N_CHANNELS)
-        self.chunk_peaks: list[np.ndarray] = []
-        self.done_n = 0
-
-    def write(self, block: np.ndarray) -> None:
-        # channel-major from here on: the filters want (channels, n); one transpose in
-        # (inside sosfilt's working copy) and one out (the interleaved scratch bytes)
-        timeline = self.timeline
-        channels, self.dc_state = sosfilt_stateful(self.dc_sos, block.T, axis=-1,
-                                                    zi=self.dc_state)
-        n = channels.shape[1]
-        fade = fade_gain(self.done_n, n, total_n=timeline.n_samples,
-                         fade_in_n=timeline.fade_in_n, fade_out_n=timeline.fade_out_n)
-        if fade is not None:
-            channels *= fade[None, :].astype(np.float32)
-        self.meter.add_channels(channels)
-        self.chunk_peaks.append(_chunk_peaks(channels))
-        try:
-            self.scratch.write(channels.T.tobytes())
-        except OSError as exc:
-            raise MoodcError(f"writing the render's scratch file failed: {exc.strerror}",
-                             hint="free some disk space beside the output") from exc
-        self.done_n += n
-
-
-def _chunk_peaks(channels: np.ndarray) -> np.ndarray:
-    """Sample peak (all channels) of each :data:`PEAK_CHUNK_N`-sample chunk.
-
-    ``channels`` is channel-major, shape ``(n_channels, n)``. Pass 2 uses the peaks to skip
-    the true-peak interpolator wherever the signal is far below the ceiling (most of the
-    time), which keeps mastering cheap.
-    """
-    n_channels, n = channels.shape
-    n_chunks = -(-n // PEAK_CHUNK_N)
-    padded = channels
-    if n_chunks * PEAK_CHUNK_N != n:
-        padded = np.zeros((n_channels, n_chunks * PEAK_CHUNK_N), dtype=channels.dtype)
-        padded[:, :n] = channels
-    chunks = padded.reshape(n_channels, n_chunks, PEAK_CHUNK_N)
-    return np.maximum(chunks.max(axis=(0, 2)), -chunks.min(axis=(0, 2)))
-
-
-def _read_frames(scratch: BinaryIO, start: int, stop: int) -> np.ndarray:
-    """Frames ``start .. stop`` of the float32 stereo scratch file."""
-    frame_bytes = 4 * N_CHANNELS
-    scratch.seek(start * frame_bytes)
-    raw = scratch.read((stop - start) * frame_bytes)
-    return np.frombuffer(raw, dtype=np.float32).reshape(-1, N_CHANNELS)
-
-
-@dataclass(frozen=True)
-class _Pass2Out:
-    loudness_lufs: float
-    true_peak_dbtp: float
-
-
-def _pass2(timeline: Timeline, *, scratch: BinaryIO, sink: Any, powers: np.ndarray,
-           peaks: np.ndarray, gain_db: float, bit_depth: BitDepth,
-           progress: ProgressFn | None, limit_dbtp: float) -> _Pass2Out:
-    """Gain + true-peak limiter + dither → sink; estimates the output loudness as it goes.
-
-    Output loudness is estimated from the pass-1 powers scaled by the mean squared gain of
-    each 100 ms hop (the limiter's gain moves slowly compared with the K-weighting filters).
-    """
-    n_total = timeline.n_samples
-    limiter = _Limiter(timeline.sample_rate, limit_dbtp=limit_dbtp)
-    gain = np.float32(db_to_amplitude(gain_db))
-    rng = dither_rng(timeline.seed)
-    hop_n = int(round(SUBBLOCK_S * timeline.sample_rate))
-    gain_loss = np.zeros(powers.shape[0] + 1)
-    peak = 0.0
-    for start in range(0, n_total, BLOCK_N):
-        stop = min(start + BLOCK_N, n_total)
-        lo = max(0, start - limiter.shape.context_n)
-        hi = min(n_total, stop + limiter.shape.context_n)
-        if float(_span_max(peaks, lo, hi)) * float(gain) < limiter.threshold:
-            # far below the ceiling (the usual case): gain folded into the quantiser
-            peak = max(peak, float(_span_max(peaks, start, stop)) * float(gain))
-            pcm = quantise(_read_frames(scratch, start, stop), bit_depth=bit_depth, rng=rng,
-                           gain=float(gain))
-        else:
-            context = _read_frames(scratch, lo, hi) * gain
-            block, limit, block_peak = limiter.apply(context, core=slice(start - lo, stop - lo))
-            peak = max(peak, block_peak)
-            if limit is not None:
-                hops = np.arange(start, stop) // hop_n
-                keep = hops < gain_loss.shape[0]
-                gain_loss += np.bincount(hops[keep], weights=1.0 - limit[keep] ** 2,
-                                         minlength=gain_loss.shape[0])[: gain_loss.shape[0]]
-            pcm = quantise(block, bit_depth=bit_depth, rng=rng)
-        sink.write(pcm)
-        if progress is not None:
-            progress("master", stop, n_total)
-    mean_gain_sq = 1.0 - gain_loss[: powers.shape[0]] / hop_n
-    out_powers = powers * (float(gain) ** 2) * mean_gain_sq[:, None]
-    return _Pass2Out(integrated_loudness_lufs(out_powers), amplitude_to_db(peak))
-
-
-def _span_max(peaks: np.ndarray, start: int, stop: int) -> float:
-    """Largest chunk peak over samples ``start .. stop`` (from the pass-1 peak map)."""
-    return float(peaks[start // PEAK_CHUNK_N: -(-stop // PEAK_CHUNK_N)].max())
-
-
-class _Limiter:
-    """The true-peak limiter at ``limit_dbtp`` (minus its margin), applied to one block with
-    context."""
-
-    def __init__(self, sample_rate: int, *,
-                 limit_dbtp: float = master.TRUE_PEAK_LIMIT_DBTP) -> None:
-        self.shape = master.limiter_shape(sample_rate=sample_rate)
-        self.ceiling = db_to_amplitude(limit_dbtp - master.LIMITER_MARGIN_DB)
-        self.threshold = self.ceiling / db_to_amplitude(master.INTERSAMPLE_HEADROOM_DB)
-
-    def apply(self, context: np.ndarray, *, core: slice
-              ) -> tuple[np.ndarray, np.ndarray | None, float]:
-        """Limit ``context[core]``; returns (block, gain curve or None, its true peak)."""
-        envelope = peak_envelope(context, threshold=self.threshold)
-        if envelope.max() <= self.ceiling:
-            return context[core], None, float(envelope[core].max())
-        limit = master.limiter_gain(envelope, ceiling=self.ceiling, shape=self.shape)[core]
-        block = context[core] * limit[:, None].astype(np.float32)
-        return block, limit, float((envelope[core] * limit).max())
-
-
-class _BackgroundWriter:
-    """Hands PCM blocks to ``sink.write`` on a worker thread (libsndfile's FLAC encoder runs
-    without the GIL, so encoding overlaps the next block's mastering). Errors re-raise on exit.
-    """
-
-    def __init__(self, sink: Any, *, depth: int = 3) -> None:
-        import queue
-        import threading
-
-        self._sink = sink
-        self._queue: "queue.Queue[np.ndarray | None]" = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="moodc-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if self._error is None:
-                try:
-                    self._sink.write(item)
-                except BaseException as exc:  # re-raised in the caller's thread on exit
-                    self._error = exc
-
-    def write(self, pcm: np.ndarray) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(pcm)
-
-    def __enter__(self) -> "_BackgroundWriter":
-        return self
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        if exc_type is None and self._error is not None:
-            raise self._error
 
 
 class _ArraySink:
@@ -656,7 +355,7 @@ class _ArraySink:
         self._blocks.append(pcm)
 
     def result(self) -> np.ndarray:
-        return np.concatenate(self._blocks) if self._blocks else np.zeros((0, N_CHANNELS))
+        return np.concatenate(self._blocks) if self._blocks else np.zeros((0, master.N_CHANNELS))
 
     def __enter__(self) -> "_ArraySink":
         return self

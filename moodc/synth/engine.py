@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -22,32 +22,12 @@ from moodc.synth.effects import Echo, Reverb, Tilt, lfo, width_matrix
 from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes
 from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import PAD_STYLES, accent_events, bass_notes, pad_notes, rhythm_hits
-from moodc.synth.texture import Texture, texture_events
+from moodc.synth.texture import TEXTURE_STYLES, Texture, texture_events
 from moodc.synth.theory import Chord, chord_timeline
 from moodc.synth.notecache import NoteCache
 from moodc.synth.notes import flat_span, hint_note, note_length, note_segment
 
-#: Mix level of each layer (linear) before effects; chosen so the default config lands
-#: around -18 LUFS un-mastered with peaks well under 1.
-LAYER_GAIN: dict[str, float] = {
-    "bass": 0.32, "pad": 0.26, "melody": 0.5, "rhythm": 0.45, "texture": 0.12, "accent": 0.3,
-}
-#: How much of each layer goes to the echo and reverb sends.
-ECHO_SEND: dict[str, float] = {
-    "bass": 0.08, "pad": 0.35, "melody": 1.0, "rhythm": 0.15, "texture": 0.2, "accent": 1.0}
-REVERB_SEND: dict[str, float] = {
-    "bass": 0.15, "pad": 1.0, "melody": 0.8, "rhythm": 0.35, "texture": 0.6, "accent": 1.0}
 MASTER_GAIN = 0.5
-#: Motion per layer: (tremolo depth, autopan depth, LFO rate multiplier, LFO phase), each
-#: scaled by the motion label's depth; different rates and phases keep the layers from
-#: pumping together.
-MOTION_LAYERS: dict[str, tuple[float, float, float, float]] = {
-    "bass": (0.2, 0.0, 0.5, 0.0), "pad": (0.6, 0.0, 1.0, 0.0), "melody": (0.0, 0.5, 0.7, 1.0),
-    "rhythm": (0.0, 0.25, 0.9, 2.0), "texture": (0.3, 0.6, 1.3, 3.0),
-    "accent": (0.0, 0.6, 1.1, 4.0),
-}
-#: Texture events (stars, glitch blips) relative to the texture's continuous noise bed.
-TEXTURE_EVENT_GAIN = 3.0
 #: Motion LFOs (well under 1 Hz) are computed every this many samples, then interpolated.
 MOTION_CONTROL_N = 128
 _RAMP = np.arange(MOTION_CONTROL_N, dtype=np.float32) / np.float32(MOTION_CONTROL_N)
@@ -117,10 +97,72 @@ def _plan_accent(ctl: Controls, *, style: str, chords: list[Chord], n_beats: flo
     return accent_events(ctl, style=style, chords=chords, n_beats=n_beats, rng=rng)
 
 
-#: Layer name → its planner; every layer of ``vocab.LAYERS`` has one.
-LAYER_PLANNERS: dict[str, LayerPlanner] = {
-    "bass": _plan_bass, "pad": _plan_pad, "melody": _plan_melody, "rhythm": _plan_rhythm,
-    "texture": _plan_texture, "accent": _plan_accent,
+def _never_swells(style: str) -> bool:
+    return False
+
+
+def _pad_swells(style: str) -> bool:
+    return PAD_STYLES[style].swells_per_bar
+
+
+def _texture_bed(style: str, *, ctl: Controls, sample_rate: int,
+                 rng: np.random.Generator) -> Texture | None:
+    """The texture's continuous noise bed, or None for event-only styles (stars, glitch)."""
+    if not TEXTURE_STYLES[style].has_bed:
+        return None
+    return Texture(style, ctl=ctl, sample_rate=sample_rate, rng=rng)
+
+
+class LayerMotion(NamedTuple):
+    """Motion of one layer, each depth scaled by the motion label's depth: tremolo depth,
+    autopan depth, LFO rate multiplier and LFO phase (rad). Different rates and phases keep
+    the layers from pumping together."""
+
+    tremolo: float
+    autopan: float
+    rate_mul: float
+    phase: float
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """How one layer (a key of ``vocab.LAYERS``) is planned and mixed.
+
+    ``gain`` is the layer's linear mix level before effects, chosen so the default config
+    lands around -18 LUFS un-mastered with peaks well under 1; ``event_gain`` scales its
+    events relative to that (the texture's stars and glitch blips sit above its noise bed).
+    ``echo_send`` and ``reverb_send`` are its effect sends, ``motion`` its LFO movement,
+    ``swells_per_bar(style)`` whether a style swells once per bar (the pad's ``swell``).
+    ``planner`` writes its events; ``bed(style, ctl=, sample_rate=, rng=)``, when set, makes
+    a continuous bed (a :class:`~moodc.synth.texture.Texture`, or None) mixed under them.
+    """
+
+    gain: float
+    echo_send: float
+    reverb_send: float
+    motion: LayerMotion
+    planner: LayerPlanner
+    event_gain: float = 1.0
+    swells_per_bar: Callable[[str], bool] = _never_swells
+    bed: Callable[..., Texture | None] | None = None
+
+
+#: Layer name → how it is planned and mixed; every layer of ``vocab.LAYERS`` has one.
+LAYER_SPECS: dict[str, LayerSpec] = {
+    "bass": LayerSpec(gain=0.32, echo_send=0.08, reverb_send=0.15,
+                      motion=LayerMotion(0.2, 0.0, 0.5, 0.0), planner=_plan_bass),
+    "pad": LayerSpec(gain=0.26, echo_send=0.35, reverb_send=1.0,
+                     motion=LayerMotion(0.6, 0.0, 1.0, 0.0), planner=_plan_pad,
+                     swells_per_bar=_pad_swells),
+    "melody": LayerSpec(gain=0.5, echo_send=1.0, reverb_send=0.8,
+                        motion=LayerMotion(0.0, 0.5, 0.7, 1.0), planner=_plan_melody),
+    "rhythm": LayerSpec(gain=0.45, echo_send=0.15, reverb_send=0.35,
+                        motion=LayerMotion(0.0, 0.25, 0.9, 2.0), planner=_plan_rhythm),
+    "texture": LayerSpec(gain=0.12, echo_send=0.2, reverb_send=0.6,
+                         motion=LayerMotion(0.3, 0.6, 1.3, 3.0), planner=_plan_texture,
+                         event_gain=3.0, bed=_texture_bed),
+    "accent": LayerSpec(gain=0.3, echo_send=1.0, reverb_send=1.0,
+                        motion=LayerMotion(0.0, 0.6, 1.1, 4.0), planner=_plan_accent),
 }
 
 
@@ -136,7 +178,7 @@ def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, Laye
         style = ctl.styles[layer]
         if style == "none":
             continue
-        notes, hits = LAYER_PLANNERS[layer](ctl, style=style, chords=chords, n_beats=n_beats,
+        notes, hits = LAYER_SPECS[layer].planner(ctl, style=style, chords=chords, n_beats=n_beats,
                                             rng=layer_rng(seed, layer))
         human = layer_rng(seed, f"human/{layer}")
         plans[layer] = LayerPlan(
@@ -246,13 +288,17 @@ class BlockRenderer:
         self.cache = NoteCache()
         plans = plan_piece(ctl, duration_s=duration_s, seed=seed)
         self.layers = {name: _Sounds(p, ctl=ctl, sample_rate=sample_rate, cache=self.cache,
-                                     gain=LAYER_GAIN[name]
-                                     * (TEXTURE_EVENT_GAIN if name == "texture" else 1.0))
+                                     gain=LAYER_SPECS[name].gain * LAYER_SPECS[name].event_gain)
                        for name, p in plans.items()}
-        self.texture = None
-        if ctl.styles["texture"] != "none":
-            self.texture = Texture(ctl.styles["texture"], ctl=ctl, sample_rate=sample_rate,
-                                   rng=layer_rng(seed, "texture/noise"))
+        #: continuous beds under a layer's events (the texture's noise), by layer name
+        self.beds: dict[str, Texture] = {}
+        for name in plans:
+            make_bed = LAYER_SPECS[name].bed
+            bed = None if make_bed is None else make_bed(
+                ctl.styles[name], ctl=ctl, sample_rate=sample_rate,
+                rng=layer_rng(seed, f"{name}/noise"))
+            if bed is not None:
+                self.beds[name] = bed
         self.reverb = None
         if ctl.reverb_wet > 0.0:
             self.reverb = Reverb(rt60_s=ctl.rt60_s, sample_rate=sample_rate,
@@ -265,8 +311,8 @@ class BlockRenderer:
         self.tilt = Tilt(tilt_db=ctl.tilt_db, sample_rate=sample_rate)
         self.names = [name for name in vocab.LAYERS if name in self.layers]
         #: rows: echo and reverb send level of each layer (of the mono sum L + R)
-        self.send_weights = np.array([[0.5 * ECHO_SEND[k] for k in self.names],
-                                      [0.5 * REVERB_SEND[k] for k in self.names]],
+        self.send_weights = np.array([[0.5 * LAYER_SPECS[k].echo_send for k in self.names],
+                                      [0.5 * LAYER_SPECS[k].reverb_send for k in self.names]],
                                      dtype=np.float32).reshape(2, len(self.names))
 
     def stems(self, start: int, n: int) -> dict[str, np.ndarray]:
@@ -281,9 +327,9 @@ class BlockRenderer:
         for i, name in enumerate(self.names):
             buf = stack[i]
             self.layers[name].render(buf, start)
-            if name == "texture" and self.texture is not None:
-                bed = self.texture.process(start, n)
-                bed *= np.float32(LAYER_GAIN[name])
+            if name in self.beds:
+                bed = self.beds[name].process(start, n)
+                bed *= np.float32(LAYER_SPECS[name].gain)
                 buf += bed
             self._motion(name, buf, start)
         return stack
@@ -293,13 +339,14 @@ class BlockRenderer:
 
         The pad breathes (tremolo, the strongest), the bass swells gently, and the lead,
         rhythm, texture and accents drift across the stereo field, each at its own rate and
-        phase (:data:`MOTION_LAYERS`). The LFOs (at most a few Hz) are evaluated every
+        phase (:attr:`LayerSpec.motion`). The LFOs (at most a few Hz) are evaluated every
         :data:`MOTION_CONTROL_N` samples on a grid fixed to the start of the piece and
         interpolated linearly, which costs two passes per channel instead of a dozen.
         """
         ctl = self.ctl
-        tremolo, autopan, rate_mul, phase = MOTION_LAYERS[name]
-        swell = name == "pad" and PAD_STYLES[ctl.styles["pad"]].swells_per_bar
+        spec = LAYER_SPECS[name]
+        tremolo, autopan, rate_mul, phase = spec.motion
+        swell = spec.swells_per_bar(ctl.styles[name])
         if ctl.lfo_hz <= 0 and not swell:
             return
         n = buf.shape[1]

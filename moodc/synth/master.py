@@ -1,23 +1,43 @@
-"""Mastering: the loudness target and the true-peak limiter, built from :mod:`moodc.dsp`.
+"""Mastering: two passes over a mix to a loudness target under a true-peak limit.
 
-The render pipeline (:mod:`moodc.render`) runs two passes: pass 1 removes DC
-(:func:`moodc.dsp.design.dc_blocker_sos`), applies the fades (:mod:`moodc.dsp.fades`) and
-measures loudness block by block (:class:`moodc.dsp.loudness.LoudnessMeter`); pass 2 applies
-the loudness gain and the limiter here block by block (with a small context margin so the
-result does not depend on the block size).
+:func:`master_mix` is the whole stage; :mod:`moodc.render` hands it the mixed timeline and a
+file writer. Pass 1 removes DC (:func:`moodc.dsp.design.dc_blocker_sos`), applies the fades
+(:mod:`moodc.dsp.fades`), measures loudness block by block
+(:class:`moodc.dsp.loudness.LoudnessMeter`) and spills the float32 mix to a scratch file
+(plain reads and writes, not a memmap, so the page cache does not count against this
+process's memory). Pass 2 reads the scratch back block by block (with a small context
+margin so the result does not depend on the block size), applies the loudness gain and the
+true-peak limiter, quantises with seeded TPDF dither and writes. If the limiter pulled the
+loudness more than :data:`LOUDNESS_TOLERANCE_LU` off target, pass 2 runs again with the gain
+corrected.
 
 Measuring and applying are kept apart, as in pyloudnorm: :mod:`moodc.dsp.loudness` only
 measures, :func:`limiter_gain` only computes a gain curve.
+
+Mastering lives beside the synth (not in :mod:`moodc.dsp`, which holds the signal
+primitives it is built from) but depends on no synth module: it masters any mix, a single
+config or a multi-voice score.
 """
 
 from __future__ import annotations
 
+import math
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Final
+from pathlib import Path
+from typing import Any, BinaryIO, Final, Protocol
 
 import numpy as np
 
-from moodc.dsp.peak import INTERP_HALF_TAPS
+from moodc.audio_io import BitDepth, dither_rng, quantise
+from moodc.dsp.design import dc_blocker_sos
+from moodc.dsp.fades import fade_gain
+from moodc.dsp.loudness import SUBBLOCK_S, LoudnessMeter, integrated_loudness_lufs
+from moodc.dsp.peak import INTERP_HALF_TAPS, peak_envelope, true_peak_dbtp
+from moodc.dsp.sosfilt import sosfilt_stateful
+from moodc.dsp.units import amplitude_to_db, db_to_amplitude
+from moodc.errors import MoodcError
 
 #: Default mastering targets (spec: integrated -14 LUFS, true peak <= -1 dBTP).
 DEFAULT_TARGET_LUFS: Final[float] = -14.0
@@ -32,6 +52,35 @@ LIMITER_HOLD_S: Final[float] = 0.040
 #: Intersample overs above ~3 dB need content near Nyquist at full scale; samples more than
 #: this far below the ceiling are not examined by the true-peak interpolator.
 INTERSAMPLE_HEADROOM_DB: Final[float] = 4.0
+
+#: Samples per processing block (~3 s at 44.1 kHz: 1 MiB of float32 stereo).
+BLOCK_N: Final[int] = 2**17
+#: Chunk size of the sample-peak map pass 1 keeps for pass 2 (divides BLOCK_N).
+PEAK_CHUNK_N: Final[int] = 1024
+N_CHANNELS: Final[int] = 2
+#: Pass 2 is repeated with a corrected gain when the limited loudness misses the target by
+#: more than this (the spec allows +-0.5 LU).
+LOUDNESS_TOLERANCE_LU: Final[float] = 0.25
+#: Pass 2 runs at most this many times; the last attempt is kept whatever it measures.
+MAX_PASS2_ATTEMPTS: Final[int] = 3
+
+#: ``progress(stage, done_n, total_n)``; stage is "synth" (pass 1) or "master" (pass 2).
+ProgressFn = Callable[[str, int, int], None]
+
+
+class Piece(Protocol):
+    """What mastering needs to know about the piece (``moodc.score.Timeline`` has it)."""
+
+    @property
+    def n_samples(self) -> int: ...
+    @property
+    def sample_rate(self) -> int: ...
+    @property
+    def fade_in_n(self) -> int: ...
+    @property
+    def fade_out_n(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -112,3 +161,343 @@ def limiter_gain(envelope: np.ndarray, *, ceiling: float, shape: LimiterShape) -
     smoothed[smoothed < 1e-9] = 0.0
     gain[lo:hi] = np.power(10.0, -smoothed / 20.0)
     return gain
+
+
+@dataclass(frozen=True)
+class MasterStats:
+    """Measured by the mastering passes."""
+
+    input_lufs: float
+    gain_db: float
+    loudness_lufs: float
+    true_peak_dbtp: float
+    n_passes: int
+
+
+def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callable[[], Any],
+               bit_depth: BitDepth, target_lufs: float, progress: ProgressFn | None = None,
+               scratch_dir: Path | None = None,
+               limit_dbtp: float = TRUE_PEAK_LIMIT_DBTP) -> MasterStats:
+    """Master a mix: pass 1 (DC, fades, loudness → scratch), pass 2 (gain, limit, dither → sink).
+
+    Parameters
+    ----------
+    blocks : iterable of np.ndarray [shape=(n, 2), float32]
+        The mix, in order, ``piece.n_samples`` samples in all (any block sizes).
+    piece : Piece
+        Length, sample rate, fades and dither seed of the piece (a ``moodc.score.Timeline``).
+    open_sink : callable
+        Returns a context manager with ``write(pcm)``; it is opened once per pass-2 attempt
+        and a failed attempt is discarded by raising inside it.
+    bit_depth : 16 or 24
+    target_lufs : float
+        Integrated loudness target.
+    progress : callable, optional
+        ``progress(stage, done_n, total_n)``: stage "synth" while pass 1 consumes the mix,
+        "master" during pass 2.
+    scratch_dir : Path, optional
+        Where the scratch file goes (float32, 350 kB per second of audio, unlinked): beside
+        the output, so a long render does not fill a RAM-backed /tmp.
+    limit_dbtp : float
+        True-peak limit of the written PCM (the spec's -1 dBTP; lower for codecs whose
+        decoded peaks overshoot their input).
+
+    Returns
+    -------
+    MasterStats
+
+    Notes
+    -----
+    A lossy sink that can decode its own output (``encoded_pcm() -> (pcm, sample_rate)``,
+    the MP3 writer) is judged on the decoded audio instead of pass 2's estimate: loudness
+    within :data:`LOUDNESS_TOLERANCE_LU` and true peak at most the spec's limit, else pass 2
+    runs again (at most :data:`MAX_PASS2_ATTEMPTS` times in all) with the gain corrected and
+    ``limit_dbtp`` lowered by the overshoot.
+    """
+    with _open_scratch(scratch_dir) as scratch:
+        powers, peaks = _pass1(blocks, piece=piece, scratch=scratch, progress=progress)
+        input_lufs = integrated_loudness_lufs(powers)
+        gain_db = 0.0 if not math.isfinite(input_lufs) else target_lufs - input_lufs
+        for attempt in range(1, MAX_PASS2_ATTEMPTS + 1):
+            try:
+                out = _pass2_attempt(piece, scratch=scratch, open_sink=open_sink,
+                                     powers=powers, peaks=peaks, gain_db=gain_db,
+                                     bit_depth=bit_depth, progress=progress,
+                                     limit_dbtp=limit_dbtp, target_lufs=target_lufs,
+                                     final=attempt == MAX_PASS2_ATTEMPTS)
+            except _Retry as retry:
+                gain_db += retry.miss_lu if math.isfinite(retry.miss_lu) else 0.0
+                limit_dbtp -= max(retry.over_db, 0.0)
+                continue
+            return MasterStats(input_lufs, gain_db, out.loudness_lufs, out.true_peak_dbtp,
+                               attempt)
+    raise AssertionError("unreachable")
+
+
+def _open_scratch(scratch_dir: Path | None) -> BinaryIO:
+    """An unlinked temp file for pass 1's float32 mix, or a MoodcError saying why not."""
+    try:
+        return tempfile.TemporaryFile(prefix=".moodc-scratch-", dir=scratch_dir)
+    except OSError as exc:
+        raise MoodcError(f"cannot create a scratch file in {scratch_dir or 'the temp folder'}: "
+                         f"{exc.strerror}", hint="check free disk space and permissions") from exc
+
+
+def _pass2_attempt(piece: Piece, *, scratch: BinaryIO, open_sink: Callable[[], Any],
+                   powers: np.ndarray, peaks: np.ndarray, gain_db: float,
+                   bit_depth: BitDepth, progress: ProgressFn | None, limit_dbtp: float,
+                   target_lufs: float, final: bool) -> "_Pass2Out":
+    """One pass 2 into a fresh sink; raises :class:`_Retry` (inside the sink, which then
+    discards its output) when the result misses the target and this is not the ``final``
+    attempt."""
+    with open_sink() as sink:
+        with _BackgroundWriter(sink) as writer:
+            out = _pass2(piece, scratch=scratch, sink=writer, powers=powers, peaks=peaks,
+                         gain_db=gain_db, bit_depth=bit_depth, progress=progress,
+                         limit_dbtp=limit_dbtp)
+        decoded = _decoded_levels(sink)
+        out = decoded or out
+        miss = target_lufs - out.loudness_lufs
+        over_db = out.true_peak_dbtp - TRUE_PEAK_LIMIT_DBTP if decoded is not None else 0.0
+        if not final and ((math.isfinite(out.loudness_lufs)
+                           and abs(miss) > LOUDNESS_TOLERANCE_LU) or over_db > 0):
+            raise _Retry(miss, over_db)
+    return out
+
+
+def _decoded_levels(sink: Any) -> "_Pass2Out | None":
+    """Loudness and true peak of what a lossy sink's decoder will play, or None (lossless:
+    the written PCM is what pass 2 measured)."""
+    decode = getattr(sink, "encoded_pcm", None)
+    if decode is None:
+        return None
+    pcm, sample_rate = decode()
+    return _Pass2Out(*pcm_levels(pcm, sample_rate=sample_rate))
+
+
+def pcm_levels(pcm: np.ndarray, *, sample_rate: int,
+               block_n: int = BLOCK_N) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of int16 PCM, block by block.
+
+    Blocks overlap by the true-peak interpolator's reach, so a peak on a block edge is still
+    read from both sides; memory stays at a block of floats.
+    """
+    reach_n = INTERP_HALF_TAPS
+    meter = LoudnessMeter(sample_rate, pcm.shape[1])
+    peak_dbtp = -math.inf
+    for start in range(0, pcm.shape[0], block_n):
+        stop = min(start + block_n, pcm.shape[0])
+        lo, hi = max(0, start - reach_n), min(pcm.shape[0], stop + reach_n)
+        block = pcm[lo:hi].astype(np.float32) * np.float32(1.0 / 32768.0)
+        meter.add(block[start - lo:stop - lo])
+        peak_dbtp = max(peak_dbtp, true_peak_dbtp(block))
+    return integrated_loudness_lufs(meter.subblock_powers()), peak_dbtp
+
+
+class _Retry(Exception):
+    """Internal: discard this pass-2 output and run again with a corrected gain.
+
+    ``miss_lu`` is how far the loudness fell short of the target (LU), ``over_db`` how far
+    the decoded true peak went over the spec's limit (dB; 0 for lossless sinks).
+    """
+
+    def __init__(self, miss_lu: float, over_db: float) -> None:
+        super().__init__(f"missed the loudness target by {miss_lu:.2f} LU")
+        self.miss_lu = miss_lu
+        self.over_db = over_db
+
+
+def _pass1(blocks: Iterable[np.ndarray], *, piece: Piece, scratch: BinaryIO,
+           progress: ProgressFn | None) -> tuple[np.ndarray, np.ndarray]:
+    """Remove DC, fade, measure and spill the mix ``blocks`` to ``scratch``.
+
+    The mix (the synth) runs on this thread; the analysis (DC filter, fades, K-weighted meter, peak
+    map, scratch write) runs on a worker, so on two cores it hides behind the synth.
+
+    Returns the 100 ms K-weighted powers and the per-chunk sample peaks.
+    """
+    analyser = _Pass1Analyser(piece, scratch=scratch)
+    done = 0
+    with _BackgroundWriter(analyser) as worker:
+        for block in blocks:
+            worker.write(block)
+            done += block.shape[0]
+            if progress is not None:
+                progress("synth", done, piece.n_samples)
+    if analyser.done_n != piece.n_samples:
+        raise RuntimeError(f"mixed {analyser.done_n} samples, expected {piece.n_samples}")
+    return analyser.meter.subblock_powers(), np.concatenate(analyser.chunk_peaks)
+
+
+class _Pass1Analyser:
+    """Pass 1's per-block work: DC blocker, fades, loudness meter, peak map, scratch write."""
+
+    def __init__(self, piece: Piece, *, scratch: BinaryIO) -> None:
+        self.piece = piece
+        self.scratch = scratch
+        self.dc_sos = dc_blocker_sos(sample_rate=piece.sample_rate).astype(np.float32)
+        self.dc_state = np.zeros((self.dc_sos.shape[0], N_CHANNELS, 2), dtype=np.float32)
+        self.meter = LoudnessMeter(piece.sample_rate, N_CHANNELS)
+        self.chunk_peaks: list[np.ndarray] = []
+        self.done_n = 0
+
+    def write(self, block: np.ndarray) -> None:
+        """DC-block, fade, meter, map peaks and spill one ``(n, 2)`` mix block."""
+        # channel-major from here on: the filters want (channels, n); one transpose in
+        # (inside sosfilt's working copy) and one out (the interleaved scratch bytes)
+        piece = self.piece
+        channels, self.dc_state = sosfilt_stateful(self.dc_sos, block.T, axis=-1,
+                                                    zi=self.dc_state)
+        n = channels.shape[1]
+        fade = fade_gain(self.done_n, n, total_n=piece.n_samples,
+                         fade_in_n=piece.fade_in_n, fade_out_n=piece.fade_out_n)
+        if fade is not None:
+            channels *= fade[None, :].astype(np.float32)
+        self.meter.add_channels(channels)
+        self.chunk_peaks.append(_chunk_peaks(channels))
+        try:
+            self.scratch.write(channels.T.tobytes())
+        except OSError as exc:
+            raise MoodcError(f"writing the render's scratch file failed: {exc.strerror}",
+                             hint="free some disk space beside the output") from exc
+        self.done_n += n
+
+
+def _chunk_peaks(channels: np.ndarray) -> np.ndarray:
+    """Sample peak (all channels) of each :data:`PEAK_CHUNK_N`-sample chunk.
+
+    ``channels`` is channel-major, shape ``(n_channels, n)``. Pass 2 uses the peaks to skip
+    the true-peak interpolator wherever the signal is far below the ceiling (most of the
+    time), which keeps mastering cheap.
+    """
+    n_channels, n = channels.shape
+    n_chunks = -(-n // PEAK_CHUNK_N)
+    padded = channels
+    if n_chunks * PEAK_CHUNK_N != n:
+        padded = np.zeros((n_channels, n_chunks * PEAK_CHUNK_N), dtype=channels.dtype)
+        padded[:, :n] = channels
+    chunks = padded.reshape(n_channels, n_chunks, PEAK_CHUNK_N)
+    return np.maximum(chunks.max(axis=(0, 2)), -chunks.min(axis=(0, 2)))
+
+
+def _read_frames(scratch: BinaryIO, start: int, stop: int) -> np.ndarray:
+    """Frames ``start .. stop`` of the float32 stereo scratch file."""
+    frame_bytes = 4 * N_CHANNELS
+    scratch.seek(start * frame_bytes)
+    raw = scratch.read((stop - start) * frame_bytes)
+    return np.frombuffer(raw, dtype=np.float32).reshape(-1, N_CHANNELS)
+
+
+@dataclass(frozen=True)
+class _Pass2Out:
+    loudness_lufs: float
+    true_peak_dbtp: float
+
+
+def _pass2(piece: Piece, *, scratch: BinaryIO, sink: Any, powers: np.ndarray,
+           peaks: np.ndarray, gain_db: float, bit_depth: BitDepth,
+           progress: ProgressFn | None, limit_dbtp: float) -> _Pass2Out:
+    """Gain + true-peak limiter + dither → sink; estimates the output loudness as it goes.
+
+    Output loudness is estimated from the pass-1 powers scaled by the mean squared gain of
+    each 100 ms hop (the limiter's gain moves slowly compared with the K-weighting filters).
+    """
+    n_total = piece.n_samples
+    limiter = _Limiter(piece.sample_rate, limit_dbtp=limit_dbtp)
+    gain = np.float32(db_to_amplitude(gain_db))
+    rng = dither_rng(piece.seed)
+    hop_n = int(round(SUBBLOCK_S * piece.sample_rate))
+    gain_loss = np.zeros(powers.shape[0] + 1)
+    peak = 0.0
+    for start in range(0, n_total, BLOCK_N):
+        stop = min(start + BLOCK_N, n_total)
+        lo = max(0, start - limiter.shape.context_n)
+        hi = min(n_total, stop + limiter.shape.context_n)
+        if float(_span_max(peaks, lo, hi)) * float(gain) < limiter.threshold:
+            # far below the ceiling (the usual case): gain folded into the quantiser
+            peak = max(peak, float(_span_max(peaks, start, stop)) * float(gain))
+            pcm = quantise(_read_frames(scratch, start, stop), bit_depth=bit_depth, rng=rng,
+                           gain=float(gain))
+        else:
+            context = _read_frames(scratch, lo, hi) * gain
+            block, limit, block_peak = limiter.apply(context, core=slice(start - lo, stop - lo))
+            peak = max(peak, block_peak)
+            if limit is not None:
+                hops = np.arange(start, stop) // hop_n
+                keep = hops < gain_loss.shape[0]
+                gain_loss += np.bincount(hops[keep], weights=1.0 - limit[keep] ** 2,
+                                         minlength=gain_loss.shape[0])[: gain_loss.shape[0]]
+            pcm = quantise(block, bit_depth=bit_depth, rng=rng)
+        sink.write(pcm)
+        if progress is not None:
+            progress("master", stop, n_total)
+    mean_gain_sq = 1.0 - gain_loss[: powers.shape[0]] / hop_n
+    out_powers = powers * (float(gain) ** 2) * mean_gain_sq[:, None]
+    return _Pass2Out(integrated_loudness_lufs(out_powers), amplitude_to_db(peak))
+
+
+def _span_max(peaks: np.ndarray, start: int, stop: int) -> float:
+    """Largest chunk peak over samples ``start .. stop`` (from the pass-1 peak map)."""
+    return float(peaks[start // PEAK_CHUNK_N: -(-stop // PEAK_CHUNK_N)].max())
+
+
+class _Limiter:
+    """The true-peak limiter at ``limit_dbtp`` (minus its margin), applied to one block with
+    context."""
+
+    def __init__(self, sample_rate: int, *,
+                 limit_dbtp: float = TRUE_PEAK_LIMIT_DBTP) -> None:
+        self.shape = limiter_shape(sample_rate=sample_rate)
+        self.ceiling = db_to_amplitude(limit_dbtp - LIMITER_MARGIN_DB)
+        self.threshold = self.ceiling / db_to_amplitude(INTERSAMPLE_HEADROOM_DB)
+
+    def apply(self, context: np.ndarray, *, core: slice
+              ) -> tuple[np.ndarray, np.ndarray | None, float]:
+        """Limit ``context[core]``; returns (block, gain curve or None, its true peak)."""
+        envelope = peak_envelope(context, threshold=self.threshold)
+        if envelope.max() <= self.ceiling:
+            return context[core], None, float(envelope[core].max())
+        limit = limiter_gain(envelope, ceiling=self.ceiling, shape=self.shape)[core]
+        block = context[core] * limit[:, None].astype(np.float32)
+        return block, limit, float((envelope[core] * limit).max())
+
+
+class _BackgroundWriter:
+    """Hands PCM blocks to ``sink.write`` on a worker thread (libsndfile's FLAC encoder runs
+    without the GIL, so encoding overlaps the next block's mastering). Errors re-raise on exit.
+    """
+
+    def __init__(self, sink: Any, *, depth: int = 3) -> None:
+        import queue
+        import threading
+
+        self._sink = sink
+        self._queue: "queue.Queue[np.ndarray | None]" = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="moodc-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is None:
+                try:
+                    self._sink.write(item)
+                except BaseException as exc:  # re-raised in the caller's thread on exit
+                    self._error = exc
+
+    def write(self, pcm: np.ndarray) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(pcm)
+
+    def __enter__(self) -> "_BackgroundWriter":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if exc_type is None and self._error is not None:
+            raise self._error

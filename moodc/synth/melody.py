@@ -9,6 +9,7 @@ tonic (cadence), and notes carry ornaments (grace notes, mordents, trills, slide
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Literal
 
 import numpy as np
 
@@ -26,6 +27,13 @@ class MelodyStyle:
     the gap to the next onset, ``contour`` adds a per-phrase slope (+1 rising, -1 falling),
     ``ornament_add`` adds ornament probability, ``register_shift`` moves the register in
     octaves, ``velocity`` is the base loudness, ``leap_mul`` scales leap probability.
+
+    ``on_beat_weight`` and ``off_beat_weight`` scale the onset probability on and off the
+    beat. ``dotted_feel`` plays notes with room to spare detached at three quarters of
+    their gap (with 1.4/0.6 weights: the heroic dotted rhythm). ``answers_phrases`` makes
+    every second phrase an answer: the call's rhythm again, lower and softer.
+    ``arpeggiates`` walks the chord tones near the tension target instead of the scale.
+    ``two_note_cells`` restates every second note's pitch (a minimal two-note cell).
     """
 
     density_mul: float = 1.0
@@ -36,7 +44,12 @@ class MelodyStyle:
     velocity: float = 0.7
     leap_mul: float = 1.0
     max_len_beats: float = 2.0
-    pattern: str = "walk"  # walk | arpeggio | call_response | heroic | minimal
+    on_beat_weight: float = 1.25
+    off_beat_weight: float = 0.8
+    dotted_feel: bool = False
+    answers_phrases: bool = False
+    arpeggiates: bool = False
+    two_note_cells: bool = False
 
 
 MELODY_STYLES: dict[str, MelodyStyle] = {
@@ -45,16 +58,17 @@ MELODY_STYLES: dict[str, MelodyStyle] = {
                                  leap_mul=0.5, max_len_beats=4.0),
     "rising": MelodyStyle(contour=1.0),
     "falling": MelodyStyle(contour=-1.0),
-    "arpeggio": MelodyStyle(length_mul=0.8, pattern="arpeggio", velocity=0.6),
+    "arpeggio": MelodyStyle(length_mul=0.8, arpeggiates=True, velocity=0.6),
     "ornamental": MelodyStyle(ornament_add=0.3, density_mul=0.9),
-    "call_response": MelodyStyle(pattern="call_response"),
-    "heroic": MelodyStyle(velocity=0.85, leap_mul=1.8, contour=0.5, pattern="heroic"),
+    "call_response": MelodyStyle(answers_phrases=True),
+    "heroic": MelodyStyle(velocity=0.85, leap_mul=1.8, contour=0.5, on_beat_weight=1.4,
+                          off_beat_weight=0.6, dotted_feel=True),
     "minimal": MelodyStyle(density_mul=0.35, length_mul=1.0, velocity=0.6, leap_mul=0.3,
-                           max_len_beats=3.0, pattern="minimal"),
+                           max_len_beats=3.0, two_note_cells=True),
 }
 
 #: Tension curve: target height (0 = register bottom, 1 = top) at phrase position x in [0, 1].
-TENSION_CURVES: dict[str, object] = {
+TENSION_CURVES: dict[str, Callable[[float], float]] = {
     "flat": lambda x: 0.5 + 0.0 * x,
     "arc": lambda x: 0.15 + 0.75 * np.sin(np.pi * x),
     "ramp": lambda x: 0.1 + 0.8 * x,
@@ -62,8 +76,11 @@ TENSION_CURVES: dict[str, object] = {
     "release": lambda x: 0.9 - 0.8 * x,
 }
 
+#: An ornament figure. Internal (the document only sets how often ornaments happen, through
+#: ``composition.ornament``), so a closed Literal rather than a table row.
+OrnamentKind = Literal["grace", "mordent", "trill", "slide"]
 #: Ornament kinds and their relative weights.
-ORNAMENTS: tuple[tuple[str, float], ...] = (
+ORNAMENTS: tuple[tuple[OrnamentKind, float], ...] = (
     ("grace", 0.35), ("mordent", 0.25), ("trill", 0.15), ("slide", 0.25))
 
 
@@ -102,9 +119,7 @@ def _onsets(ctl: Controls, style: MelodyStyle, n_steps: int, step_beats: float,
     out = [0]
     for k in range(1, n_steps):
         on_beat = k % steps_per_beat == 0
-        p = prob * (1.25 if on_beat else 0.8)
-        if style.pattern == "heroic":  # dotted feel: favour beats and the last eighth
-            p = prob * (1.4 if on_beat else 0.6)
+        p = prob * (style.on_beat_weight if on_beat else style.off_beat_weight)
         if draws[k] < p:
             out.append(k)
     return out
@@ -141,7 +156,7 @@ def _nearest_tonic(index: int, pitches: np.ndarray, root_pc: int) -> int:
 
 
 def _ornament(note: Note, *, beat_s: float, pitches: np.ndarray, index: int,
-              previous_midi: float | None, kind: str) -> list[Note]:
+              previous_midi: float | None, kind: OrnamentKind) -> list[Note]:
     """Replace ``note`` by an ornamented figure; every added pitch is a scale neighbour."""
     upper = float(pitches[min(index + 1, len(pitches) - 1)])
     if upper == note.midi:
@@ -167,9 +182,48 @@ def _ornament(note: Note, *, beat_s: float, pitches: np.ndarray, index: int,
     return [note]
 
 
+@dataclass(frozen=True)
+class _Quotas:
+    """The melody's deterministic decisions, each honouring one composition probability."""
+
+    step: Quota
+    motif: Quota
+    cadence: Quota
+    syncopate: Quota
+    ornament: Quota
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """A phrase's grid: ``n_steps`` slots of ``step_beats`` over ``phrase_beats`` beats."""
+
+    step_beats: float
+    phrase_beats: float
+    n_steps: int
+
+    @property
+    def steps_per_beat(self) -> int:
+        return int(round(1 / self.step_beats))
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """What one phrase plays: its start, onset slots, and whether it restates a figure."""
+
+    number: int
+    start_beat: float
+    slots: list[int]
+    restate: list[tuple[int, int]] | None  # the motif to restate, or None
+    response: bool
+
+
 def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats: float,
                  instrument: str, rng: np.random.Generator) -> list[Note]:
-    """All melody notes for ``n_beats`` beats.
+    """All melody notes for ``n_beats`` beats, phrase by phrase.
+
+    Each phrase draws its onsets, picks a scale index per onset (:func:`_figure`), may
+    cadence on the tonic, and becomes timed notes (:func:`_phrase_notes`). The first phrase
+    with two notes or more gives the motif later phrases may restate.
 
     Parameters
     ----------
@@ -187,118 +241,206 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
         The melody layer's own stream.
     """
     style = MELODY_STYLES[style_name]
-    comp = ctl.comp
-    low = 12 * (comp.register_low + 1 + style.register_shift)
-    high = 12 * (comp.register_high + 1 + style.register_shift) + 11
-    pitches = scale_pitches(root_pc=ctl.root_pc, scale=ctl.scale, low_midi=low, high_midi=high)
-    step = _grid(ctl)
-    phrase_beats = comp.phrase_bars * ctl.beats_per_bar
-    n_steps = int(round(phrase_beats / step))
-    curve = TENSION_CURVES[comp.tension]
-    step_quota = Quota(1.0 - min((1.0 - comp.step_prob) * style.leap_mul, 0.95))
-    motif_quota = Quota(comp.motif_prob)
-    cadence_quota = Quota(comp.cadence_prob)
-    decorate = (Quota(comp.syncopation_prob),
-                Quota(min(comp.ornament_prob + style.ornament_add, 0.95)))
+    pitches = _register_pitches(ctl, style)
+    grid = _phrase_grid(ctl)
+    quotas = _quotas(ctl, style)
     notes: list[Note] = []
-    motif: list[tuple[int, int]] | None = None  # (slot, scale-index offset)
+    motif: list[tuple[int, int]] | None = None  # (slot, scale index)
     index = len(pitches) // 2
     previous_midi: float | None = None
-    n_phrases = int(np.ceil(n_beats / phrase_beats))
-    for phrase in range(n_phrases):
-        start_beat = phrase * phrase_beats
-        slots = _onsets(ctl, style, n_steps, step, rng)
-        use_motif = motif is not None and motif_quota()
-        response = style.pattern == "call_response" and phrase % 2 == 1
-        if use_motif or response:
-            slots = [s for s, _ in motif] if motif else slots
-        figure: list[tuple[int, int]] = []
-        for j, slot in enumerate(slots):
-            x = slot / n_steps
-            height = float(np.clip(curve(x) + style.contour * (x - 0.5) * 0.8, 0.0, 1.0))
-            if response:
-                height = max(height - 0.3, 0.0)
-            target = height * (len(pitches) - 1)
-            beat = start_beat + slot * step
-            chord = chord_at(chords, beat)
-            if style.pattern == "arpeggio":
-                tones = [k for k in range(len(pitches)) if pitches[k] % 12 in chord.pitch_classes()]
-                near = [k for k in tones if abs(k - target) <= 6] or tones
-                index = near[(slot + phrase) % len(near)] if near else index
-            elif (use_motif or response) and motif is not None and j < len(motif):
-                base = _nearest_chord_tone(int(round(target)), pitches, chord) if j == 0 else index
-                index = int(np.clip(base + (motif[j][1] - motif[j - 1][1] if j else 0),
-                                    0, len(pitches) - 1))
-            elif style.pattern == "minimal" and j % 2 == 1:
-                pass  # minimal: restate the previous pitch (a two-note cell)
-            elif j == 0:
-                index = _nearest_chord_tone(int(round(target)), pitches, chord)
-            else:
-                index = _walk(index, target, len(pitches), step_quota, rng)
-                if slot % int(round(1 / step)) == 0 and rng.random() < 0.6:
-                    index = _nearest_chord_tone(index, pitches, chord)
-            figure.append((slot, index))
+    for number in range(int(np.ceil(n_beats / grid.phrase_beats))):
+        phrase = _next_phrase(ctl, style, number=number, grid=grid, motif=motif,
+                              quotas=quotas, rng=rng)
+        figure = _figure(ctl, style, phrase, grid=grid, pitches=pitches, chords=chords,
+                         start_index=index, step_quota=quotas.step, rng=rng)
+        if figure:
+            index = figure[-1][1]
         # cadence: the last note goes to the tonic and is held to the phrase end
-        cadence = bool(figure) and cadence_quota()
+        cadence = bool(figure) and quotas.cadence()
         if cadence:
             slot, idx = figure[-1]
             figure[-1] = (slot, _nearest_tonic(idx, pitches, ctl.root_pc))
         if motif is None and len(figure) >= 2:
             motif = figure[: max(2, len(figure) // 2)]
-        notes += _phrase_notes(ctl, style, figure, pitches, start_beat, n_steps, step,
-                               instrument, rng, previous_midi, cadence=cadence,
-                               decorate=decorate, response=response)
+        notes += _phrase_notes(ctl, style, figure, phrase=phrase, grid=grid, pitches=pitches,
+                               instrument=instrument, quotas=quotas,
+                               previous_midi=previous_midi, cadence=cadence, rng=rng)
         if notes:
             previous_midi = notes[-1].midi
     return [n for n in notes if n.start_s < n_beats * ctl.beat_s]
 
 
-def _phrase_notes(ctl: Controls, style: MelodyStyle, figure: list[tuple[int, int]],
-                  pitches: np.ndarray, start_beat: float, n_steps: int, step: float,
-                  instrument: str, rng: np.random.Generator,
-                  previous_midi: float | None, *, cadence: bool,
-                  decorate: tuple[Quota, Quota], response: bool) -> list[Note]:
+def _register_pitches(ctl: Controls, style: MelodyStyle) -> np.ndarray:
+    """Scale pitches of the composition register, moved by the style's octave shift."""
+    low = 12 * (ctl.comp.register_low + 1 + style.register_shift)
+    high = 12 * (ctl.comp.register_high + 1 + style.register_shift) + 11
+    return scale_pitches(root_pc=ctl.root_pc, scale=ctl.scale, low_midi=low, high_midi=high)
+
+
+def _phrase_grid(ctl: Controls) -> _Grid:
+    """The phrase grid: ``phrase_bars`` bars of :func:`_grid` steps."""
+    step = _grid(ctl)
+    phrase_beats = ctl.comp.phrase_bars * ctl.beats_per_bar
+    return _Grid(step, phrase_beats, int(round(phrase_beats / step)))
+
+
+def _quotas(ctl: Controls, style: MelodyStyle) -> _Quotas:
+    """One :class:`Quota` per decision; the style scales leaps and adds ornaments."""
+    comp = ctl.comp
+    return _Quotas(step=Quota(1.0 - min((1.0 - comp.step_prob) * style.leap_mul, 0.95)),
+                   motif=Quota(comp.motif_prob),
+                   cadence=Quota(comp.cadence_prob),
+                   syncopate=Quota(comp.syncopation_prob),
+                   ornament=Quota(min(comp.ornament_prob + style.ornament_add, 0.95)))
+
+
+def _next_phrase(ctl: Controls, style: MelodyStyle, *, number: int, grid: _Grid,
+                 motif: list[tuple[int, int]] | None, quotas: _Quotas,
+                 rng: np.random.Generator) -> _Phrase:
+    """Phrase ``number``'s onsets; a restatement or an answer reuses the motif's rhythm."""
+    slots = _onsets(ctl, style, grid.n_steps, grid.step_beats, rng)
+    use_motif = motif is not None and quotas.motif()
+    response = style.answers_phrases and number % 2 == 1
+    restate = motif if use_motif or response else None
+    if restate is not None:
+        slots = [s for s, _ in restate]
+    return _Phrase(number, number * grid.phrase_beats, slots, restate, response)
+
+
+def _figure(ctl: Controls, style: MelodyStyle, phrase: _Phrase, *, grid: _Grid,
+            pitches: np.ndarray, chords: list[Chord], start_index: int, step_quota: Quota,
+            rng: np.random.Generator) -> list[tuple[int, int]]:
+    """(slot, scale index) of each onset: the tension curve sets a target height, the
+    style and the motif decide how the pitch gets there."""
+    curve = TENSION_CURVES[ctl.comp.tension]
+    figure: list[tuple[int, int]] = []
+    index = start_index
+    for j, slot in enumerate(phrase.slots):
+        x = slot / grid.n_steps
+        height = float(np.clip(curve(x) + style.contour * (x - 0.5) * 0.8, 0.0, 1.0))
+        if phrase.response:
+            height = max(height - 0.3, 0.0)  # the answer sits lower than the call
+        target = height * (len(pitches) - 1)
+        chord = chord_at(chords, phrase.start_beat + slot * grid.step_beats)
+        index = _pick_index(style, phrase, j=j, slot=slot, target=target, chord=chord,
+                            pitches=pitches, index=index, grid=grid, step_quota=step_quota,
+                            rng=rng)
+        figure.append((slot, index))
+    return figure
+
+
+def _pick_index(style: MelodyStyle, phrase: _Phrase, *, j: int, slot: int, target: float,
+                chord: Chord, pitches: np.ndarray, index: int, grid: _Grid,
+                step_quota: Quota, rng: np.random.Generator) -> int:
+    """Scale index of the ``j``-th onset, from the previous ``index``."""
+    restate = phrase.restate
+    if style.arpeggiates:
+        return _arpeggio_index(slot + phrase.number, target=target, chord=chord,
+                               pitches=pitches, index=index)
+    if restate is not None and j < len(restate):
+        base = _nearest_chord_tone(int(round(target)), pitches, chord) if j == 0 else index
+        return int(np.clip(base + (restate[j][1] - restate[j - 1][1] if j else 0),
+                           0, len(pitches) - 1))
+    if style.two_note_cells and j % 2 == 1:
+        return index  # restate the previous pitch (a two-note cell)
+    if j == 0:
+        return _nearest_chord_tone(int(round(target)), pitches, chord)
+    index = _walk(index, target, len(pitches), step_quota, rng)
+    if slot % grid.steps_per_beat == 0 and rng.random() < 0.6:
+        index = _nearest_chord_tone(index, pitches, chord)  # lean on chord tones on beats
+    return index
+
+
+def _arpeggio_index(turn: int, *, target: float, chord: Chord, pitches: np.ndarray,
+                    index: int) -> int:
+    """The ``turn``-th chord tone (cycling) among those within 6 scale steps of ``target``."""
+    pcs = chord.pitch_classes()
+    tones = [k for k in range(len(pitches)) if pitches[k] % 12 in pcs]
+    near = [k for k in tones if abs(k - target) <= 6] or tones
+    return near[turn % len(near)] if near else index
+
+
+
+def _phrase_notes(ctl: Controls, style: MelodyStyle, figure: list[tuple[int, int]], *,
+                  phrase: _Phrase, grid: _Grid, pitches: np.ndarray, instrument: str,
+                  quotas: _Quotas, previous_midi: float | None, cadence: bool,
+                  rng: np.random.Generator) -> list[Note]:
     """Turn (slot, scale index) pairs into timed notes with syncopation, swing, ornaments.
 
     A cadence holds the phrase's last note to the phrase end at full weight; a phrase
     without one trails off (its last note shortened and softer). Responses (call and
     response) answer softer than the call.
     """
-    comp = ctl.comp
     out: list[Note] = []
-    syncopate, ornament = decorate
-    kinds = [k for k, _ in ORNAMENTS]
-    weights = np.array([w for _, w in ORNAMENTS])
+    step = grid.step_beats
     for j, (slot, idx) in enumerate(figure):
-        next_slot = figure[j + 1][0] if j + 1 < len(figure) else n_steps
-        gap = (next_slot - slot) * step
+        next_slot = figure[j + 1][0] if j + 1 < len(figure) else grid.n_steps
         last = j == len(figure) - 1
-        length = gap if last else min(gap * style.length_mul, style.max_len_beats)
-        if last and not cadence:
-            length = min(gap * 0.5, style.max_len_beats)
-        onset = slot * step
-        if style.pattern == "heroic" and not last and gap >= 2 * step:
-            length = gap * 0.75  # dotted, detached
-        if j > 0 and syncopate():
-            onset -= step / 2.0  # anticipation: push the note half a grid step early
-            length += step / 2.0
-        if ctl.beat_division == 2 and slot % 2 == 1:
-            onset += (comp.swing_ratio - 0.5) * 2.0 * step  # late off-beat eighth
-        elif ctl.beat_division == 3 and slot % 3 == 2:
-            onset += (comp.swing_ratio - 0.5) * step
-        x = slot / n_steps
-        velocity = style.velocity * (0.85 + 0.15 * (slot % int(round(1 / step)) == 0)) \
-            * (0.85 + 0.3 * x * (style.contour >= 0)) * (0.75 if response else 1.0) \
-            * (1.1 if last and cadence else 1.0)
-        note = Note((start_beat + onset) * ctl.beat_s, max(length, step * 0.5) * ctl.beat_s,
-                    float(pitches[idx]), float(min(velocity, 1.0)), instrument, pan=-0.15)
-        kind = kinds[int(rng.choice(len(kinds), p=weights / weights.sum()))]
-        if kind == "slide" and not INSTRUMENT_VOICES[instrument].glides:
-            kind = "grace"  # a plucked or struck voice cannot bend: it flicks a grace note
-        if ornament():
+        onset, length = _note_timing(ctl, style, j=j, slot=slot, next_slot=next_slot,
+                                     step_beats=step, last=last, cadence=cadence,
+                                     syncopate=quotas.syncopate)
+        velocity = _note_velocity(style, slot=slot, grid=grid, response=phrase.response,
+                                  cadence_note=last and cadence)
+        note = Note((phrase.start_beat + onset) * ctl.beat_s,
+                    max(length, step * 0.5) * ctl.beat_s, float(pitches[idx]),
+                    float(min(velocity, 1.0)), instrument, pan=-0.15)
+        kind = _draw_ornament_kind(instrument=instrument, rng=rng)
+        if quotas.ornament():
             prev = out[-1].midi if out else previous_midi
             out += _ornament(note, beat_s=ctl.beat_s, pitches=pitches, index=idx,
                              previous_midi=prev, kind=kind)
         else:
             out.append(note)
     return out
+
+
+def _note_timing(ctl: Controls, style: MelodyStyle, *, j: int, slot: int, next_slot: int,
+                 step_beats: float, last: bool, cadence: bool,
+                 syncopate: Quota) -> tuple[float, float]:
+    """(onset, length) in beats from the phrase start of the ``j``-th note at ``slot``."""
+    step = step_beats
+    gap = (next_slot - slot) * step
+    length = gap if last else min(gap * style.length_mul, style.max_len_beats)
+    if last and not cadence:
+        length = min(gap * 0.5, style.max_len_beats)  # trail off
+    onset = slot * step
+    if style.dotted_feel and not last and gap >= 2 * step:
+        length = gap * 0.75  # dotted, detached
+    if j > 0 and syncopate():
+        onset -= step / 2.0  # anticipation: push the note half a grid step early
+        length += step / 2.0
+    return onset + _swing_delay_beats(ctl, slot=slot, step_beats=step), length
+
+
+def _swing_delay_beats(ctl: Controls, *, slot: int, step_beats: float) -> float:
+    """How late swing plays ``slot``: the off-beat eighth (simple meters) or the last
+    eighth of a dotted beat (compound), by the swing ratio."""
+    if ctl.beat_division == 2 and slot % 2 == 1:
+        return (ctl.comp.swing_ratio - 0.5) * 2.0 * step_beats
+    if ctl.beat_division == 3 and slot % 3 == 2:
+        return (ctl.comp.swing_ratio - 0.5) * step_beats
+    return 0.0
+
+
+def _note_velocity(style: MelodyStyle, *, slot: int, grid: _Grid, response: bool,
+                   cadence_note: bool) -> float:
+    """Velocity (may exceed 1): softer off the beat, growing over a rising phrase, softer
+    for an answer, stronger on a cadence."""
+    x = slot / grid.n_steps
+    return style.velocity * (0.85 + 0.15 * (slot % grid.steps_per_beat == 0)) \
+        * (0.85 + 0.3 * x * (style.contour >= 0)) * (0.75 if response else 1.0) \
+        * (1.1 if cadence_note else 1.0)
+
+
+_ORNAMENT_KINDS: tuple[OrnamentKind, ...] = tuple(k for k, _ in ORNAMENTS)
+_ORNAMENT_WEIGHTS = np.array([w for _, w in ORNAMENTS])
+
+
+def _draw_ornament_kind(*, instrument: str, rng: np.random.Generator) -> OrnamentKind:
+    """One ornament kind by :data:`ORNAMENTS` weight (drawn for every note, ornamented or
+    not, so the ornament label does not shift the melody's random stream)."""
+    p = _ORNAMENT_WEIGHTS / _ORNAMENT_WEIGHTS.sum()
+    kind = _ORNAMENT_KINDS[int(rng.choice(len(_ORNAMENT_KINDS), p=p))]
+    if kind == "slide" and not INSTRUMENT_VOICES[instrument].glides:
+        kind = "grace"  # a plucked or struck voice cannot bend: it flicks a grace note
+    return kind

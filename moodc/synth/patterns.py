@@ -429,38 +429,68 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
 def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
     """Drum hits of ``style`` for ``n_beats`` beats in the document's meter.
 
-    In 6/8 (three-part beats) a pattern step of half a beat becomes a third of a beat, so
-    the patterns take on the compound lilt instead of fighting it.
+    Every lane's pattern is laid out bar by bar, then the fills; hits are sorted by onset
+    (stably, so simultaneous hits keep lane order) and cut at ``n_beats``.
     """
     row = RHYTHM_STYLES[style]
-    step, lanes = row.step_beats, row.lanes
-    if ctl.beat_division == 3 and step < 1.0:
-        step = 1.0 / 3.0 if step == 0.5 else 1.0 / 6.0
-    bar = ctl.beats_per_bar
-    per_bar = int(round(bar / step))
+    step = _rhythm_step_beats(row.step_beats, division=ctl.beat_division)
+    n_bars = int(np.ceil(n_beats / ctl.beats_per_bar))
     hits = []
-    n_bars = int(np.ceil(n_beats / bar))
-    for b in range(n_bars):
-        for sound, pattern in lanes.items():
-            for k in range(per_bar):
-                cyclic = len(pattern) > per_bar  # long cycles (teental) run across bars
-                pos = (b * per_bar + k if cyclic else k) % len(pattern)
-                ch = pattern[pos]
-                if ch == ".":
-                    continue
-                beat = swing(b * bar + k * step, ratio=ctl.comp.swing_ratio,
-                             division=ctl.beat_division)
-                accent = 1.0 if k == 0 else 0.85
-                vel = (0.9 if ch == "x" else 0.5) * accent
-                hits.append(Hit(beat * ctl.beat_s, sound, vel, DRUM_PAN.get(sound, 0.0)))
-    fill = row.fill
-    if fill is not None:
-        sub = 1.0 / (4 if ctl.beat_division == 2 else 3)  # sixteenths (or compound eighths)
-        n_sub = int(round(1.0 / sub))
-        for b in range(FILL_EVERY_BARS - 1, n_bars, FILL_EVERY_BARS):
-            last_beat = b * bar + bar - 1
-            for k in range(n_sub):
-                hits.append(Hit((last_beat + k * sub) * ctl.beat_s, fill,
-                                0.45 + 0.45 * k / max(n_sub - 1, 1), DRUM_PAN.get(fill, 0.0)))
+    for bar_index in range(n_bars):
+        for sound, pattern in row.lanes.items():
+            hits += _lane_hits(ctl, sound=sound, pattern=pattern, bar_index=bar_index,
+                               step_beats=step)
+    if row.fill is not None:
+        hits += _fill_hits(ctl, sound=row.fill, n_bars=n_bars)
     hits.sort(key=lambda h: h.start_s)
     return [h for h in hits if h.start_s < n_beats * ctl.beat_s]
+
+
+def _rhythm_step_beats(step_beats: float, *, division: int) -> float:
+    """The pattern step in the document's meter.
+
+    In 6/8 (three-part beats) a step of half a beat becomes a third of a beat (and a
+    quarter beat a sixth), so the patterns take on the compound lilt instead of fighting it.
+    """
+    if division == 3 and step_beats < 1.0:
+        return 1.0 / 3.0 if step_beats == 0.5 else 1.0 / 6.0
+    return step_beats
+
+
+def _lane_hits(ctl: Controls, *, sound: str, pattern: str, bar_index: int,
+               step_beats: float) -> list[Hit]:
+    """One lane's hits in bar ``bar_index``: ``x`` loud, ``o`` soft, the downbeat accented.
+
+    A pattern longer than a bar (teental's 16-matra cycle) runs on across bars; others
+    restart on every downbeat.
+    """
+    bar = ctl.beats_per_bar
+    per_bar = int(round(bar / step_beats))
+    cyclic = len(pattern) > per_bar
+    hits = []
+    for k in range(per_bar):
+        pos = (bar_index * per_bar + k if cyclic else k) % len(pattern)
+        ch = pattern[pos]
+        if ch == ".":
+            continue
+        beat = swing(bar_index * bar + k * step_beats, ratio=ctl.comp.swing_ratio,
+                     division=ctl.beat_division)
+        accent = 1.0 if k == 0 else 0.85
+        vel = (0.9 if ch == "x" else 0.5) * accent
+        hits.append(Hit(beat * ctl.beat_s, sound, vel, DRUM_PAN.get(sound, 0.0)))
+    return hits
+
+
+def _fill_hits(ctl: Controls, *, sound: str, n_bars: int) -> list[Hit]:
+    """A crescendo roll of ``sound`` on the last beat of every :data:`FILL_EVERY_BARS`-th
+    bar: sixteenths in simple meters, eighths in compound ones."""
+    bar = ctl.beats_per_bar
+    sub = 1.0 / (4 if ctl.beat_division == 2 else 3)
+    n_sub = int(round(1.0 / sub))
+    hits = []
+    for b in range(FILL_EVERY_BARS - 1, n_bars, FILL_EVERY_BARS):
+        last_beat = b * bar + bar - 1
+        for k in range(n_sub):
+            hits.append(Hit((last_beat + k * sub) * ctl.beat_s, sound,
+                            0.45 + 0.45 * k / max(n_sub - 1, 1), DRUM_PAN.get(sound, 0.0)))
+    return hits

@@ -3,9 +3,16 @@
 Continuous textures draw their noise from the texture layer's own Generator, in order, and
 run their filters with carried state, so the stream of samples does not depend on the block
 size. Sparkle textures (stars, glitch) are events, like other layers.
+
+Each style is one row of :data:`TEXTURE_STYLES` (:class:`TextureStyle`): its noise bands, the
+function that generates one frame of its bed, and/or the function that writes its events.
+No code below the table looks at a style name.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -26,18 +33,22 @@ def _lp(cut_hz: float, sample_rate: int) -> np.ndarray:
     return butter_sos(2, min(cut_hz, 0.45 * sample_rate), sample_rate=sample_rate)
 
 
-#: style → list of (filter kind, low Hz, high Hz) noise bands; one filter state each.
-TEXTURE_BANDS: dict[str, tuple[tuple[str, float, float], ...]] = {
-    "shimmer": (),
-    "vinyl": (("bp", 400.0, 7000.0),),
-    "breath": (("bp", 250.0, 1800.0),),
-    "rain": (("bp", 1500.0, 9000.0), ("lp", 0.0, 300.0)),
-    "wind": (("bp", 250.0, 800.0), ("bp", 700.0, 2200.0)),
-    "stars": (),
-    "noise_wash": (("lp", 0.0, 1500.0),),
-    "glitch": (),
-    "ocean": (("lp", 0.0, 700.0), ("bp", 2000.0, 7000.0)),
-}
+@dataclass(frozen=True)
+class NoiseBand:
+    """One filtered noise band of a texture (one filter state each).
+
+    A band-pass from ``low_hz`` to ``high_hz`` when ``bandpass``, else a low-pass at
+    ``high_hz`` (``low_hz`` unused). Both edges move with the square root of the
+    brightness cutoff scale.
+    """
+
+    low_hz: float
+    high_hz: float
+    bandpass: bool = True
+
+
+def _lowpass(cut_hz: float) -> NoiseBand:
+    return NoiseBand(0.0, cut_hz, bandpass=False)
 
 
 def _sin_cycles(index: np.ndarray, cycles_per_sample: float, *, offset: float = 0.0
@@ -73,15 +84,18 @@ class Texture:
     def __init__(self, style: str, *, ctl: Controls, sample_rate: int,
                  rng: np.random.Generator) -> None:
         self.style = style
+        self.row = TEXTURE_STYLES[style]
+        if self.row.frame is None:
+            raise ValueError(f"texture style={style!r} has no continuous bed, only events")
         self.ctl = ctl
         self.div = 2 if sample_rate >= 32000 else 1
         self.sample_rate = sample_rate / self.div  # the internal rate
         self.rng = rng
         scale = ctl.cutoff_scale ** 0.5
         self.filters = []
-        for kind, low, high in TEXTURE_BANDS[style]:
-            sos = _bp(low * scale, high * scale, self.sample_rate) if kind == "bp" \
-                else _lp(high * scale, self.sample_rate)
+        for band in self.row.bands:
+            sos = _bp(band.low_hz * scale, band.high_hz * scale, self.sample_rate) \
+                if band.bandpass else _lp(band.high_hz * scale, self.sample_rate)
             # float32 coefficients, state and signal: sosfilt runs ~30% faster than in float64
             self.filters.append([sos.astype(np.float32),
                                  np.zeros((sos.shape[0], 2, 2), dtype=np.float32)])
@@ -89,13 +103,13 @@ class Texture:
         self.last = np.zeros((2, 1), dtype=np.float32)
         self.generated = 0
 
-    def _band(self, i: int, x: np.ndarray) -> np.ndarray:
+    def band(self, i: int, x: np.ndarray) -> np.ndarray:
         """Stereo noise ``x`` (2, n) through band ``i``, carrying the filter state."""
         sos, zi = self.filters[i]
         y, self.filters[i][1] = sosfilt_stateful(sos, x, axis=-1, zi=zi)
         return y.astype(np.float32, copy=False)
 
-    def _noise(self, n: int) -> np.ndarray:
+    def noise(self, n: int) -> np.ndarray:
         """Unit-variance white noise (uniform: 3x cheaper than normal; filtering makes it
         Gaussian anyway)."""
         x = self.rng.random((2, n), dtype=np.float32)
@@ -125,7 +139,9 @@ class Texture:
         out, self.ready = ready[:, :n], ready[:, n:]
         return out
 
-    def _impulses(self, n: int, rate_hz: float, amp: float) -> np.ndarray:
+    def impulses(self, n: int, rate_hz: float, amp: float) -> np.ndarray:
+        """Stereo clicks: a Poisson number (``rate_hz`` per second) of Gaussian impulses of
+        standard deviation ``amp`` at random samples and channels."""
         k = int(self.rng.poisson(rate_hz * n / self.sample_rate))
         x = np.zeros((2, n), dtype=np.float32)
         pos = self.rng.integers(0, n, size=k)
@@ -135,86 +151,197 @@ class Texture:
 
     def _frame(self, start: int, n: int) -> np.ndarray:
         """Generate samples ``[start, start + n)`` of the piece (one fixed frame)."""
-        t = (start + np.arange(n)) / self.sample_rate
-        s = self.style
-        if s in ("stars", "glitch"):
-            return np.zeros((2, n), dtype=np.float32)
-        if s == "shimmer":
-            out = np.zeros((2, n), dtype=np.float32)
-            index = np.arange(n, dtype=np.uint32)
-            index += np.uint32(start % 2**32)  # wraps like the phases it feeds
-            for k, (iv, rate) in enumerate(((0, 0.13), (7, 0.21), (12, 0.29), (19, 0.17))):
-                f = midi_to_hz(84 + self.ctl.root_pc + iv)
-                if f > 0.45 * self.sample_rate:
-                    continue
-                # phases wrapped in float64, sines in float32 (several times faster)
-                trem = _sin_cycles(index, rate / self.sample_rate, offset=k / (2 * np.pi))
-                trem *= np.float32(0.5)
-                trem += np.float32(0.5)
-                trem *= trem
-                tone = _sin_cycles(index, f / self.sample_rate)
-                tone *= trem
-                out[k % 2] += np.float32(0.25) * tone
-                out[1 - k % 2] += np.float32(0.1) * tone
-            return out
-        if s == "vinyl":
-            x = self._noise(n) * 0.04 + self._impulses(n, 9.0, 6.0)
-            return self._band(0, x)
-        if s == "breath":
-            env = (0.1 + 0.9 * np.sin(np.pi * 0.2 * t) ** 2) ** 1.5
-            return self._band(0, self._noise(n)) * env.astype(np.float32) * 0.6
-        if s == "rain":
-            noise = self._noise(n)
-            drops = self._impulses(n, 60.0, 4.0)
-            hiss = self._band(0, noise * 0.35 + drops)
-            return hiss + self._band(1, noise) * 0.5
-        if s == "wind":
-            gust = 0.5 + 0.5 * np.sin(2 * np.pi * 0.061 * t) * np.sin(2 * np.pi * 0.023 * t + 1)
-            noise = self._noise(n)
-            low = self._band(0, noise)
-            high = self._band(1, noise)
-            g = gust.astype(np.float32)
-            return (low * (1.0 - 0.6 * g) + high * g) * (0.3 + 0.9 * g)
-        if s == "noise_wash":
-            swell = (0.35 + 0.65 * np.sin(np.pi * 0.04 * t) ** 2).astype(np.float32)
-            return self._band(0, self._noise(n)) * swell
-        if s == "ocean":
-            wave = (0.5 - 0.5 * np.cos(2 * np.pi * t / 8.5)) ** 2
-            noise = self._noise(n)
-            body = self._band(0, noise) * (0.15 + 0.85 * wave).astype(np.float32)
-            foam = self._band(1, noise) * (wave**3).astype(np.float32) * 0.5
-            return body + foam
-        raise KeyError(f"texture style={s!r} has no renderer")
+        return self.row.frame(self, start, n)
+
+
+# ------------------------------------------------------------------------------------------
+# Frame functions: ``frame(texture, start, n) -> (2, n) float32`` at the internal rate.
+# Each draws its noise and runs its bands in a fixed order (the random stream depends on it).
+# ------------------------------------------------------------------------------------------
+
+def _times_s(tex: Texture, start: int, n: int) -> np.ndarray:
+    """Time in seconds of samples ``[start, start + n)`` at the texture's internal rate."""
+    return (start + np.arange(n)) / tex.sample_rate
+
+
+#: Shimmer partials: (semitones above the tonic at C6, tremolo rate Hz).
+SHIMMER_PARTIALS: tuple[tuple[int, float], ...] = ((0, 0.13), (7, 0.21), (12, 0.29), (19, 0.17))
+
+
+def _shimmer_frame(tex: Texture, start: int, n: int) -> np.ndarray:
+    """High sine partials on the tonic, each with a slow squared tremolo, panned apart."""
+    out = np.zeros((2, n), dtype=np.float32)
+    index = np.arange(n, dtype=np.uint32)
+    index += np.uint32(start % 2**32)  # wraps like the phases it feeds
+    for k, (interval, rate_hz) in enumerate(SHIMMER_PARTIALS):
+        freq_hz = midi_to_hz(84 + tex.ctl.root_pc + interval)
+        if freq_hz > 0.45 * tex.sample_rate:
+            continue
+        tone = _shimmer_partial(index, k=k, freq_hz=freq_hz, rate_hz=rate_hz,
+                                sample_rate=tex.sample_rate)
+        out[k % 2] += np.float32(0.25) * tone
+        out[1 - k % 2] += np.float32(0.1) * tone
+    return out
+
+
+def _shimmer_partial(index: np.ndarray, *, k: int, freq_hz: float, rate_hz: float,
+                     sample_rate: float) -> np.ndarray:
+    """Partial ``k``: a sine at ``freq_hz`` under a squared raised-sine tremolo."""
+    # phases are exact integers, sines float32 (several times faster than float64)
+    trem = _sin_cycles(index, rate_hz / sample_rate, offset=k / (2 * np.pi))
+    trem *= np.float32(0.5)
+    trem += np.float32(0.5)
+    trem *= trem
+    tone = _sin_cycles(index, freq_hz / sample_rate)
+    tone *= trem
+    return tone
+
+
+def _vinyl_frame(tex: Texture, start: int, n: int) -> np.ndarray:
+    """Faint surface hiss with crackle impulses (9 per second), band-limited."""
+    x = tex.noise(n) * 0.04 + tex.impulses(n, 9.0, 6.0)
+    return tex.band(0, x)
+
+
+def _breath_frame(tex: Texture, start: int, n: int) -> np.ndarray:
+    """Band-passed noise breathing in and out every 5 s."""
+    t = _times_s(tex, start, n)
+    env = (0.1 + 0.9 * np.sin(np.pi * 0.2 * t) ** 2) ** 1.5
+    return tex.band(0, tex.noise(n)) * env.astype(np.float32) * 0.6
+
+
+def _rain_frame(tex: Texture, start: int, n: int) -> np.ndarray:
+    """High hiss with drops (60 per second) over a low rumble of the same noise."""
+    noise = tex.noise(n)
+    drops = tex.impulses(n, 60.0, 4.0)
+    hiss = tex.band(0, noise * 0.35 + drops)
+    return hiss + tex.band(1, noise) * 0.5
+
+
+def _wind_frame(tex: Texture, start: int, n: int) -> np.ndarray:
+    """Two noise bands cross-faded and swelled by slow, incommensurate gusts."""
+    t = _times_s(tex, start, n)
+    gust = 0.5 + 0.5 * np.sin(2 * np.pi * 0.061 * t) * np.sin(2 * np.pi * 0.023 * t + 1)
+    noise = tex.noise(n)
+    low = tex.band(0, noise)
+    high = tex.band(1, noise)
+    g = gust.astype(np.float32)
+    return (low * (1.0 - 0.6 * g) + high * g) * (0.3 + 0.9 * g)
+
+
+def _noise_wash_frame(tex: Texture, start: int, n: int) -> np.ndarray:
+    """Low-passed noise swelling over 25 s."""
+    t = _times_s(tex, start, n)
+    swell = (0.35 + 0.65 * np.sin(np.pi * 0.04 * t) ** 2).astype(np.float32)
+    return tex.band(0, tex.noise(n)) * swell
+
+
+def _ocean_frame(tex: Texture, start: int, n: int) -> np.ndarray:
+    """A low body and high foam of one noise, shaped by an 8.5 s wave."""
+    t = _times_s(tex, start, n)
+    wave = (0.5 - 0.5 * np.cos(2 * np.pi * t / 8.5)) ** 2
+    noise = tex.noise(n)
+    body = tex.band(0, noise) * (0.15 + 0.85 * wave).astype(np.float32)
+    foam = tex.band(1, noise) * (wave**3).astype(np.float32) * 0.5
+    return body + foam
+
+
+# ------------------------------------------------------------------------------------------
+# Event functions: ``events(ctl, total_s=, rng=) -> (notes, hits)`` for sparkle textures.
+# ------------------------------------------------------------------------------------------
+
+Events = tuple[list[Note], list[Hit]]
+
+
+def _star_events(ctl: Controls, *, total_s: float, rng: np.random.Generator) -> Events:
+    """Random high scale pings, 1.2 per second on average (a Poisson process)."""
+    notes: list[Note] = []
+    n = int(rng.poisson(1.2 * total_s))
+    times = np.sort(rng.uniform(0.0, total_s, n))
+    for t in times:
+        octave = int(rng.integers(0, 2))
+        degree = ctl.scale[int(rng.integers(len(ctl.scale)))]
+        notes.append(Note(float(t), 0.05, float(84 + 12 * octave + ctl.root_pc + degree),
+                          float(rng.uniform(0.25, 0.6)), "_star",
+                          pan=float(rng.uniform(-0.9, 0.9))))
+    return notes, []
+
+
+def _glitch_events(ctl: Controls, *, total_s: float, rng: np.random.Generator) -> Events:
+    """Per bar: maybe a stuttered blip (60%), maybe a bit-crushed snare (40%)."""
+    notes: list[Note] = []
+    hits: list[Hit] = []
+    sixteenth = ctl.beat_s / 4.0
+    for bar_start in np.arange(0.0, total_s, ctl.bar_s):
+        if rng.random() < 0.6:
+            notes += _glitch_stutter(ctl, bar_start=bar_start, sixteenth_s=sixteenth, rng=rng)
+        if rng.random() < 0.4:
+            hits.append(Hit(bar_start + sixteenth * int(rng.integers(0, 4 * ctl.beats_per_bar)),
+                            "chip_snare", 0.5, pan=float(rng.uniform(-0.8, 0.8))))
+    return notes, hits
+
+
+def _glitch_stutter(ctl: Controls, *, bar_start: float, sixteenth_s: float,
+                    rng: np.random.Generator) -> list[Note]:
+    """3-6 repeats of one high scale blip, 32nd notes apart, on a random sixteenth."""
+    at = bar_start + sixteenth_s * int(rng.integers(0, 4 * ctl.beats_per_bar))
+    repeats = int(rng.integers(3, 7))
+    midi = float(84 + ctl.root_pc + ctl.scale[int(rng.integers(len(ctl.scale)))])
+    pan = float(rng.uniform(-0.8, 0.8))
+    return [Note(at + r * sixteenth_s / 2, sixteenth_s * 0.3, midi, 0.4, "square_8bit",
+                 pan=pan) for r in range(repeats)]
+
+
+# ------------------------------------------------------------------------------------------
+# The style table
+# ------------------------------------------------------------------------------------------
+
+FrameFn = Callable[[Texture, int, int], np.ndarray]
+EventFn = Callable[..., Events]
+
+
+@dataclass(frozen=True)
+class TextureStyle:
+    """One texture style: its noise bands, its bed's frame function and/or its events.
+
+    ``frame`` generates the continuous bed (None: the style has no bed, only events);
+    ``bands`` are the filters it runs, in the order it calls :meth:`Texture.band`;
+    ``events`` writes sparkle notes and hits (None: the style has no events).
+    """
+
+    bands: tuple[NoiseBand, ...] = ()
+    frame: FrameFn | None = None
+    events: EventFn | None = None
+
+    @property
+    def has_bed(self) -> bool:
+        """Whether the style makes a continuous bed (a :class:`Texture`)."""
+        return self.frame is not None
+
+
+TEXTURE_STYLES: dict[str, TextureStyle] = {
+    "shimmer": TextureStyle(frame=_shimmer_frame),
+    "vinyl": TextureStyle(bands=(NoiseBand(400.0, 7000.0),), frame=_vinyl_frame),
+    "breath": TextureStyle(bands=(NoiseBand(250.0, 1800.0),), frame=_breath_frame),
+    "rain": TextureStyle(bands=(NoiseBand(1500.0, 9000.0), _lowpass(300.0)),
+                         frame=_rain_frame),
+    "wind": TextureStyle(bands=(NoiseBand(250.0, 800.0), NoiseBand(700.0, 2200.0)),
+                         frame=_wind_frame),
+    "stars": TextureStyle(events=_star_events),
+    "noise_wash": TextureStyle(bands=(_lowpass(1500.0),), frame=_noise_wash_frame),
+    "glitch": TextureStyle(events=_glitch_events),
+    "ocean": TextureStyle(bands=(_lowpass(700.0), NoiseBand(2000.0, 7000.0)),
+                          frame=_ocean_frame),
+}
 
 
 def texture_events(ctl: Controls, *, style: str, n_beats: float,
-                   rng: np.random.Generator) -> tuple[list[Note], list[Hit]]:
-    """Events of the sparkle textures: ``stars`` (random high scale pings) and ``glitch``
-    (stuttered blips and bit-crushed bursts on the sixteenth grid)."""
-    notes: list[Note] = []
-    hits: list[Hit] = []
+                   rng: np.random.Generator) -> Events:
+    """Events of the sparkle textures (:attr:`TextureStyle.events`; none for the others),
+    cut at ``n_beats`` beats."""
+    events = TEXTURE_STYLES[style].events
+    if events is None:
+        return [], []
     total_s = n_beats * ctl.beat_s
-    if style == "stars":
-        n = int(rng.poisson(1.2 * total_s))
-        times = np.sort(rng.uniform(0.0, total_s, n))
-        for t in times:
-            octave = int(rng.integers(0, 2))
-            degree = ctl.scale[int(rng.integers(len(ctl.scale)))]
-            notes.append(Note(float(t), 0.05, float(84 + 12 * octave + ctl.root_pc + degree),
-                              float(rng.uniform(0.25, 0.6)), "_star",
-                              pan=float(rng.uniform(-0.9, 0.9))))
-    elif style == "glitch":
-        sixteenth = ctl.beat_s / 4.0
-        for bar_start in np.arange(0.0, total_s, ctl.bar_s):
-            if rng.random() < 0.6:
-                at = bar_start + sixteenth * int(rng.integers(0, 4 * ctl.beats_per_bar))
-                repeats = int(rng.integers(3, 7))
-                midi = float(84 + ctl.root_pc + ctl.scale[int(rng.integers(len(ctl.scale)))])
-                pan = float(rng.uniform(-0.8, 0.8))
-                for r in range(repeats):
-                    notes.append(Note(at + r * sixteenth / 2, sixteenth * 0.3, midi, 0.4,
-                                      "square_8bit", pan=pan))
-            if rng.random() < 0.4:
-                hits.append(Hit(bar_start + sixteenth * int(rng.integers(0, 4 * ctl.beats_per_bar)),
-                                "chip_snare", 0.5, pan=float(rng.uniform(-0.8, 0.8))))
+    notes, hits = events(ctl, total_s=total_s, rng=rng)
     return [n for n in notes if n.start_s < total_s], [h for h in hits if h.start_s < total_s]

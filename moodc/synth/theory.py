@@ -33,16 +33,6 @@ HARMONY_COLOUR: dict[str, tuple[str, ...]] = {
 }
 ROLE_STEPS: dict[str, int] = {"seventh": 6, "ninth": 8}
 
-#: Chord tones per extension, as 7-note scale steps above the chord root (0 = root, 2 = third,
-#: 4 = fifth, 6 = seventh, 8 = ninth). ``sus`` and ``power`` are built by interval below.
-EXTENSION_STEPS: dict[str, tuple[int, ...]] = {
-    "triads": (0, 2, 4),
-    "sevenths": (0, 2, 4, 6),
-    "ninths": (0, 2, 4, 6, 8),
-    "sus": (0, 3, 4),
-    "power": (0, 4, 7),
-}
-
 #: For 5/6-note scales, preferred semitone intervals above the chord root for each role,
 #: most consonant first; the first one present in the scale is used.
 ROLE_INTERVALS: dict[str, tuple[int, ...]] = {
@@ -53,12 +43,32 @@ ROLE_INTERVALS: dict[str, tuple[int, ...]] = {
     "sus": (5, 2, 7),
     "octave": (12,),
 }
-EXTENSION_ROLES: dict[str, tuple[str, ...]] = {
-    "triads": ("third", "fifth"),
-    "sevenths": ("third", "fifth", "seventh"),
-    "ninths": ("third", "fifth", "seventh", "ninth"),
-    "sus": ("sus", "fifth"),
-    "power": ("fifth", "octave"),
+
+
+@dataclass(frozen=True)
+class ChordExtension:
+    """How one ``composition.extensions`` value builds a chord.
+
+    ``steps`` are 7-note scale steps above the chord root (0 = root, 2 = third, 4 = fifth,
+    6 = seventh, 8 = ninth), used when ``stacks_thirds``: on a 7-note scale the chord is a
+    stack of scale thirds, so the mode decides major/minor/diminished. ``roles`` name the
+    chord tones above the root (keys of :data:`ROLE_INTERVALS`), used on 5/6-note scales,
+    and on every scale when ``stacks_thirds`` is False: a suspended or power chord has no
+    third to stack, so it is built by interval whatever the scale.
+    """
+
+    steps: tuple[int, ...]
+    roles: tuple[str, ...]
+    stacks_thirds: bool = True
+
+
+EXTENSIONS: dict[str, ChordExtension] = {
+    "triads": ChordExtension(steps=(0, 2, 4), roles=("third", "fifth")),
+    "sevenths": ChordExtension(steps=(0, 2, 4, 6), roles=("third", "fifth", "seventh")),
+    "ninths": ChordExtension(steps=(0, 2, 4, 6, 8),
+                             roles=("third", "fifth", "seventh", "ninth")),
+    "sus": ChordExtension(steps=(0, 3, 4), roles=("sus", "fifth"), stacks_thirds=False),
+    "power": ChordExtension(steps=(0, 4, 7), roles=("fifth", "octave"), stacks_thirds=False),
 }
 
 
@@ -81,22 +91,36 @@ def chord_intervals(degree: int, *, scale: tuple[int, ...], extensions: str,
     Seven-note scales stack scale thirds (so ``minor`` gives minor/major/diminished chords
     exactly where the mode puts them). Five- and six-note scales have no stacked thirds, so
     each chord role (third, fifth, ...) takes the most consonant interval that the scale has
-    above the root (:data:`ROLE_INTERVALS`). Every returned pitch class is in the scale.
+    above the root (:data:`ROLE_INTERVALS`); so do extensions that do not stack thirds
+    (:attr:`ChordExtension.stacks_thirds`). Every returned pitch class is in the scale.
     """
+    row = EXTENSIONS[extensions]
+    if len(scale) == 7 and row.stacks_thirds:
+        return _stacked_intervals(degree, scale=scale, steps=row.steps, colour=colour)
+    return _role_intervals(degree, scale=scale, roles=row.roles, colour=colour)
+
+
+def _stacked_intervals(degree: int, *, scale: tuple[int, ...], steps: tuple[int, ...],
+                       colour: tuple[str, ...]) -> tuple[int, ...]:
+    """Intervals of the scale tones ``steps`` above ``degree``, plus the colour tones."""
     n = len(scale)
     root = scale[degree % n]
+    all_steps = list(steps)
+    all_steps += [ROLE_STEPS[r] for r in colour if ROLE_STEPS[r] not in all_steps]
+    out = []
+    for step in all_steps:
+        octave, idx = divmod(degree + step, n)
+        out.append(scale[idx] + 12 * octave - root)
+    return tuple(out)
+
+
+def _role_intervals(degree: int, *, scale: tuple[int, ...], roles: tuple[str, ...],
+                    colour: tuple[str, ...]) -> tuple[int, ...]:
+    """Root, then for each role (and colour) the first preferred interval in the scale."""
+    root = scale[degree % len(scale)]
     pcs = {s % 12 for s in scale}
-    if n == 7 and extensions not in ("sus", "power"):
-        steps = list(EXTENSION_STEPS[extensions])
-        steps += [ROLE_STEPS[r] for r in colour if ROLE_STEPS[r] not in steps]
-        out = []
-        for step in steps:
-            octave, idx = divmod(degree + step, n)
-            out.append(scale[idx] + 12 * octave - root)
-        return tuple(out)
     out = [0]
-    for role in EXTENSION_ROLES[extensions] + tuple(r for r in colour
-                                                    if r not in EXTENSION_ROLES[extensions]):
+    for role in roles + tuple(r for r in colour if r not in roles):
         for interval in ROLE_INTERVALS[role]:
             if (root + interval) % 12 in pcs and interval % 12 not in [o % 12 for o in out]:
                 out.append(interval)
