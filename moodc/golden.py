@@ -36,7 +36,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from moodc import __version__
+from moodc import __version__, vocab
 from moodc.errors import UsageError
 
 MANIFEST_NAME: Final[str] = "manifest.json"
@@ -46,7 +46,7 @@ MANIFEST_FORMAT: Final[int] = 1
 DEFAULT_DURATION_S: Final[float] = 4.0
 #: Entries that need longer to reach what they cover (all transitions of a score).
 DURATION_OVERRIDES_S: Final[dict[str, float]] = {"cover-score-transitions": 6.0}
-SAMPLE_RATE: Final[int] = 44100
+SAMPLE_RATE: Final[int] = vocab.DEFAULT_SAMPLE_RATE_HZ
 BIT_DEPTH: Final[int] = 16
 COVERAGE_PREFIX: Final[str] = "cover-"
 DIFF_DIR: Final[str] = "renders/golden-diff"

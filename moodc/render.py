@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from moodc import __version__
+from moodc import __version__, vocab
 from moodc.audio_io import (DEFAULT_MP3_BITRATE, FFMPEG_FORMATS, LOSSLESS_FORMATS,
                             AudioFormat, BitDepth, Mp3Bitrate, Mp3Writer, PcmWriter, Tags,
                             check_encoder, check_writable, format_for_path,
@@ -33,7 +33,6 @@ from moodc.errors import UsageError
 from moodc.score import Timeline, Voice, config_timeline, resolve_score, voice_gain
 from moodc.synth import master
 
-SAMPLE_RATES: Final[tuple[int, ...]] = (44100, 48000)
 DEFAULT_OUTPUT_DIR: Final[str] = "renders"
 
 #: ``stream_fn(fields, *, duration_s, sample_rate, seed, block_s)`` → float32 (n, 2) blocks.
@@ -112,9 +111,10 @@ def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: 
     from moodc.config.load import load_document
     from moodc.config.model import Score
 
-    if sample_rate not in SAMPLE_RATES:
+    if sample_rate not in vocab.SAMPLE_RATES_HZ:
         raise UsageError(f"sample rate {sample_rate} Hz is not supported",
-                         hint="use 44100 or 48000", param="sample_rate")
+                         hint=f"use one of {', '.join(map(str, vocab.SAMPLE_RATES_HZ))}",
+                         param="sample_rate")
     if seed is not None and (isinstance(seed, bool) or not 0 <= int(seed) < 2**63):
         raise UsageError(f"seed {seed} is out of range", hint="use 0 <= seed < 2**63",
                          param="seed")
@@ -147,7 +147,7 @@ def open_writer(out_path: Path, *, fmt: AudioFormat, sample_rate: int, bit_depth
 
 
 def render_file(path: Path, *, out: Path | None = None, duration_s: float | None = None,
-                seed: int | None = None, sample_rate: int = 44100, fmt: str | None = None,
+                seed: int | None = None, sample_rate: int = vocab.DEFAULT_SAMPLE_RATE_HZ, fmt: str | None = None,
                 bit_depth: BitDepth = 16, target_lufs: float = master.DEFAULT_TARGET_LUFS,
                 bitrate: str | None = None, force: bool = False,
                 progress: master.ProgressFn | None = None,
@@ -165,7 +165,8 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
         cut it short at this length.
     seed : int, optional
         Default: the document's ``seed``, else a hash of its resolved content.
-    sample_rate : 44100 or 48000
+    sample_rate : int
+        One of ``vocab.SAMPLE_RATES_HZ``.
     fmt : "wav", "flac", "ogg" or "mp3", optional
         Default: from the suffix of ``out``, else flac.
     bit_depth : 16 or 24
@@ -222,7 +223,7 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
 
 
 def render_pcm(doc: Any, *, base_dir: Path, duration_s: float | None = None,
-               seed: int | None = None, sample_rate: int = 44100, bit_depth: BitDepth = 16,
+               seed: int | None = None, sample_rate: int = vocab.DEFAULT_SAMPLE_RATE_HZ, bit_depth: BitDepth = 16,
                target_lufs: float = master.DEFAULT_TARGET_LUFS,
                stream_fn: StreamFn | None = None
                ) -> tuple[np.ndarray, Timeline, master.MasterStats]:
@@ -236,7 +237,7 @@ def render_pcm(doc: Any, *, base_dir: Path, duration_s: float | None = None,
 
 
 def render_document(doc: Any, *, base_dir: Path, duration_s: float | None = None,
-                    seed: int | None = None, sample_rate: int = 44100,
+                    seed: int | None = None, sample_rate: int = vocab.DEFAULT_SAMPLE_RATE_HZ,
                     target_lufs: float = master.DEFAULT_TARGET_LUFS,
                     stream_fn: StreamFn | None = None) -> np.ndarray:
     """Render a document to mastered float audio (16-bit dithered values, as floats)."""
@@ -256,7 +257,7 @@ def _check_target(target_lufs: float) -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# Mixing voices (pass 1 source)
+# Mixing voices (the source mastering pulls)
 # ------------------------------------------------------------------------------------------
 
 class _VoiceReader:

@@ -349,6 +349,10 @@ NUMERIC_RANGES: Final[dict[str, tuple[float, float]]] = {
     "transition_length": (0.0, 60.0),
     "seed": (0, 2**63 - 1),
 }
+#: Output sample rates a render may use (Hz), and the default.
+SAMPLE_RATES_HZ: Final[tuple[int, ...]] = (44100, 48000)
+DEFAULT_SAMPLE_RATE_HZ: Final[int] = 44100
+
 #: Longest free-text fields (characters): a title or section name, a justification, a note.
 MAX_TITLE_CHARS: Final[int] = 120
 MAX_JUSTIFICATION_CHARS: Final[int] = 600

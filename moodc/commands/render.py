@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from moodc import vocab
 from moodc.commands._common import errors_to_exit
 
 #: Renders expected to finish faster than this show no progress bar.
@@ -27,7 +28,8 @@ MP3_BITRATES = ("64k", "96k", "128k", "160k", "192k", "224k", "256k", "320k")
               help="Seconds (configs: default the document's duration, else 30; "
                    "scores: cut short at this length).")
 @click.option("--seed", type=int, help="Render seed (default: the document's, else its hash).")
-@click.option("--sample-rate", type=click.Choice(["44100", "48000"]), default="44100",
+@click.option("--sample-rate", type=click.Choice([str(hz) for hz in vocab.SAMPLE_RATES_HZ]),
+              default=str(vocab.DEFAULT_SAMPLE_RATE_HZ),
               show_default=True, help="Output sample rate in Hz.")
 @click.option("--format", "fmt", type=click.Choice(["wav", "flac", "ogg", "mp3"]),
               help="Output format (default: from -o's suffix, else flac). ogg (Vorbis) and "
