@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.moodc-installed
 # Debian packages: OpenBLAS for fast MLX on CPU, Xvfb/xdotool/xterm for the recorder tests,
-# ffmpeg for mp3/ogg export.
+# ffmpeg (with libmp3lame) for mp3 export.
 APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg
 
 .PHONY: setup system-deps demo test test-fast clean

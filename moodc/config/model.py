@@ -1,9 +1,9 @@
 """The V2 document model: a *config* (one mood) and a *score* (a timeline of configs).
 
-These pydantic models are the single source of truth: the JSON Schema files in
-``moodc/schemas/`` are generated from them (``moodc schema`` prints them, a test keeps them in
-sync), tween and generation produce them, and the renderer consumes them. Every allowed label
-comes from :mod:`moodc.vocab`.
+These pydantic models are the single source of truth: the JSON Schema files in ``schemas/``
+(for editors) and ``moodc/schemas/`` (package data) are generated from them (``moodc schema``
+prints them, a test keeps them in sync), tween and generation produce them, and the renderer
+consumes them. Every allowed label, default and limit comes from :mod:`moodc.vocab`.
 """
 
 from __future__ import annotations
