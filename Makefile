@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.moodc-installed
 # Debian packages: OpenBLAS for fast MLX on CPU, Xvfb/xdotool/xterm for the recorder tests,
 # ffmpeg for mp3/ogg export.
-APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg
+APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg libportaudio2
 
 .PHONY: setup system-deps demo test test-fast clean
 
