@@ -103,3 +103,21 @@ def short_term_lufs_series(powers: np.ndarray) -> np.ndarray:
     means = np.convolve(powers, np.ones(SHORT_TERM_HOPS) / SHORT_TERM_HOPS, mode="valid")
     with np.errstate(divide="ignore"):
         return LOUDNESS_OFFSET_DB + 10.0 * np.log10(means)
+
+
+def centred_level_lufs(powers: np.ndarray) -> float:
+    """Mean in dB of the momentary loudness values of consecutive hop powers (gated).
+
+    Each momentary value averages :data:`MOMENTARY_HOPS` hops (BS.1770's 400 ms block, so a
+    beat does not swing it); values under -70 LUFS are left out. Averaging in dB rather than
+    in power keeps the value in the middle of a level ramp instead of near its loud end.
+    ``-inf`` when nothing passes the gate.
+    """
+    powers = np.asarray(powers, dtype=np.float64)
+    if powers.shape[0] < MOMENTARY_HOPS:
+        return window_lufs(powers)
+    momentary = np.convolve(powers, np.ones(MOMENTARY_HOPS) / MOMENTARY_HOPS, mode="valid")
+    gated = momentary[momentary >= lufs_to_power(ABSOLUTE_GATE_LUFS)]
+    if not gated.size:
+        return -math.inf
+    return float(np.mean(LOUDNESS_OFFSET_DB + 10.0 * np.log10(gated)))

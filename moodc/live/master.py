@@ -2,8 +2,11 @@
 
 Two-pass mastering (measure the whole piece, then apply one gain) cannot run in real time.
 Instead the normaliser delays the stream by :data:`LOOKAHEAD_HOPS` (1.5 s) and gives each
-100 ms hop the gain that brings the *centred* short-term window around it (3 s: 1.5 s before,
-1.5 s after, gated at -70 LUFS) to the target. Because the window looks as far ahead as it
+100 ms hop the gain that brings the level of the *centred* 3 s window around it (1.5 s
+before, 1.5 s after) to the target. That level is the mean, in dB, of the momentary loudness
+values in the window (gated at -70 LUFS, :func:`~moodc.dsp.loudness_stream.centred_level_lufs`):
+a mean of powers would be pulled up by the loud end of a rising morph and leave the output
+dipping by several LU, a mean of dB sits in the middle of a ramp. Because the window looks as far ahead as it
 looks back, a mood that gets louder over a morph is met while it happens rather than after,
 and short-term loudness stays within about a decibel of the target through transitions.
 Gains move linearly across each hop (no zipper noise) and at most :data:`MAX_STEP_DB` per hop.
@@ -25,7 +28,8 @@ from typing import Final
 import numpy as np
 
 from moodc.dsp.design import dc_blocker_sos
-from moodc.dsp.loudness_stream import HopPowers, SHORT_TERM_HOPS, window_lufs
+from moodc.dsp.loudness_stream import (MOMENTARY_HOPS, SHORT_TERM_HOPS, HopPowers,
+                                      centred_level_lufs)
 from moodc.dsp.peak import peak_envelope
 from moodc.dsp.sosfilt import sosfilt_stateful
 from moodc.dsp.units import db_to_amplitude
@@ -55,7 +59,7 @@ class Normaliser:
         self.hop_n = self.meter.hop_n
         self.target_lufs = target_lufs
         self._pending: deque[np.ndarray] = deque()
-        self._powers: deque[float] = deque(maxlen=SHORT_TERM_HOPS)
+        self._powers: deque[float] = deque(maxlen=SHORT_TERM_HOPS + MOMENTARY_HOPS - 1)
         self._gain_db: float | None = None
         #: the last window loudness used (LUFS) and the gain applied (dB), for the view
         self.window_lufs = -math.inf
@@ -81,7 +85,7 @@ class Normaliser:
 
     def _emit(self, hop: np.ndarray) -> np.ndarray:
         """Scale the oldest pending hop by a ramp from the previous gain to its own."""
-        loudness = window_lufs(np.fromiter(self._powers, float))
+        loudness = centred_level_lufs(np.fromiter(self._powers, float))
         previous = self._gain_db
         if math.isfinite(loudness):
             self.window_lufs = loudness

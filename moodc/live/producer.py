@@ -101,6 +101,10 @@ class Producer:
             self._error = exc
 
     @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    @property
     def buffered_s(self) -> float:
         """Seconds of audio waiting in the queue."""
         return self._queue.qsize() * self.engine.block_n / self.engine.sample_rate

@@ -19,8 +19,7 @@ from moodc.errors import MoodcError, UsageError
 
 SinkName = Literal["auto", "device", "null"]
 #: Hint printed when there is no sound card.
-PIPE_HINT: Final[str] = ("pipe the audio instead: moodc live ... -o - | ffplay -nodisp -  "
-                         "(or aplay, or sox's play -), or keep it: -o live.flac")
+PIPE_HINT: Final[str] = "pipe it instead: moodc live ... -o - | ffplay -nodisp -"
 LIVE_INSTALL_HINT: Final[str] = "pip install 'moodc[live]' (and the libportaudio2 package)"
 
 
@@ -67,7 +66,7 @@ def device_problem() -> str | None:
     try:
         sounddevice.query_devices(kind="output")
     except Exception:  # PortAudioError or ValueError: no default output device
-        return "no sound card (no default output device)"
+        return "no sound card here (no default output device)"
     return None
 
 
@@ -89,7 +88,7 @@ def choose_sink(name: SinkName, *, has_output: bool, sample_rate: int) -> Any:
         return DeviceSink(sample_rate=sample_rate)
     if name == "auto" and has_output:
         return NullSink()
-    raise UsageError(problem, hint=PIPE_HINT, param="sink")
+    raise UsageError(f"{problem}; {PIPE_HINT}", param="sink")
 
 
 class WavStreamSink:
