@@ -8,8 +8,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.moodc-installed
 # Debian packages: OpenBLAS for fast MLX on CPU, Xvfb/xdotool/xterm for the recorder tests,
-# ffmpeg (with libmp3lame) for mp3 export.
-APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg
+# ffmpeg (with libmp3lame) for mp3 export, PortAudio for `moodc live` on a sound card.
+APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg libportaudio2
 
 .PHONY: setup system-deps demo test test-fast clean
 

@@ -69,7 +69,8 @@ sys.stderr.write("\\nMAXRSS_KB=%d\\n" % peak_kb())
 
 
 def measure(*, examples_dir: Path, quick: bool, runs: int, only: str) -> dict[str, Any]:
-    """Every figure ``moodc bench`` reports, as plain numbers (``only``: all, render or gen).
+    """Every figure ``moodc bench`` reports, as plain numbers (``only``: all, render, gen or
+    live).
 
     Raises
     ------
@@ -87,6 +88,10 @@ def measure(*, examples_dir: Path, quick: bool, runs: int, only: str) -> dict[st
                                            runs=max(1, runs))
     if only in ("all", "gen"):
         results["gen"] = measure_gen(quick=quick)
+    if only in ("all", "live"):
+        from moodc.live.bench import measure_live
+
+        results["live"] = measure_live(examples_dir=examples_dir, quick=quick)
     return results
 
 

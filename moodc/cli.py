@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gen": ("moodc.commands.gen", "Turn a text prompt (or an activity log) into a config."),
     "tween": ("moodc.commands.tween", "Merge N configs by weight into one valid config."),
     "record": ("moodc.commands.record", "Record a day's activity privately (counts only)."),
+    "live": ("moodc.commands.live", "Play the soundtrack of your day (or a mood) live."),
     "golden": ("moodc.commands.golden", "Compare renders with golden/ or re-record them."),
     "concepts": ("moodc.commands.concepts", "List and search the concept library."),
     "train": ("moodc.commands.train", "Rebuild the shipped model artifact from committed data."),

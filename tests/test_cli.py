@@ -17,8 +17,8 @@ HEAVY = ("numpy", "scipy", "mlx", "pydantic", "soundfile", "Xlib")
 
 #: Every command moodc ships, written out here: a command whose module is missing or fails
 #: to import must fail these tests, not drop out of the list silently.
-EXPECTED_COMMANDS = ("validate", "schema", "render", "gen", "tween", "record", "golden",
-                     "concepts", "train", "eval", "bench", "doctor")
+EXPECTED_COMMANDS = ("validate", "schema", "render", "gen", "tween", "record", "live",
+                     "golden", "concepts", "train", "eval", "bench", "doctor")
 
 
 def test_version() -> None:

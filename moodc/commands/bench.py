@@ -21,7 +21,7 @@ from moodc.commands._common import errors_to_exit
 @click.option("--examples", "examples_dir", type=click.Path(path_type=Path),
               default=Path("examples"), show_default=True,
               help="Folder of example configs to time.")
-@click.option("--only", "only", type=click.Choice(["all", "render", "gen"]), default="all",
+@click.option("--only", "only", type=click.Choice(["all", "render", "gen", "live"]), default="all",
               show_default=True, help="Which figures to measure.")
 @errors_to_exit
 def command(fmt: str, quick: bool, runs: int, examples_dir: Path, only: str) -> None:
@@ -40,6 +40,10 @@ def command(fmt: str, quick: bool, runs: int, examples_dir: Path, only: str) -> 
         _print_table(results["render"], load_avg=results["load_avg_1min"])
     if "gen" in results:
         _print_gen(results["gen"])
+    if "live" in results:
+        from moodc.live.bench import format_report
+
+        click.echo(format_report(results["live"]))
 
 
 def _print_gen(report: dict[str, Any]) -> None:
