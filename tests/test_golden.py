@@ -236,6 +236,7 @@ def test_cli_reports_a_bad_reference_apart_from_changes(tmp_path: Path,
                                                 "dark-cellar": "reference-corrupt"}
 
 
+@pytest.mark.slow
 def test_cli_check_exit_codes_and_unknown_names(recorded: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(golden, "render_case", _standin_render)

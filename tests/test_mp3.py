@@ -53,6 +53,7 @@ def _probe(path: Path) -> dict[str, Any]:
 # Levels of the decoded file (real synth: real transients and stereo width)
 # ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example,bitrate", [("arabian-nights.yaml", None),
                                              ("8bit-adventure.yaml", "64k")])
 def test_decoded_mp3_meets_loudness_and_true_peak_spec(tmp_path: Path, example: str,

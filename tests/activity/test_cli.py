@@ -61,6 +61,7 @@ def test_signal_writes_the_partial_bucket_and_exits_0(tmp_path: Path, signum: in
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
 
+@pytest.mark.slow
 def test_duration_stops_by_itself_with_plain_titles_when_asked(tmp_path: Path) -> None:
     proc, log = _start_recorder(tmp_path, "--duration", "1", "--titles", "plain")
     _, stderr = proc.communicate(timeout=20)

@@ -147,6 +147,7 @@ def test_config_labels_fill_every_field_with_defaults() -> None:
     assert set(labels) == {s.key for s in config_fields()}
 
 
+@pytest.mark.slow
 def test_train_head_on_fake_features_is_deterministic(tmp_path: Path) -> None:
     """The whole train_head path with an encoder stand-in whose features are a prompt hash."""
 

@@ -142,6 +142,7 @@ def test_a_config_plays_on_with_new_phrases_on_bar_lines() -> None:
     assert conductor.main is not None and conductor.target.key == "base"
 
 
+@pytest.mark.slow
 def test_a_realtime_run_with_the_null_sink_has_no_underruns() -> None:
     session = build(LiveRequest(source=str(EXAMPLES / "calm-ambient.yaml"), realtime=True,
                                 duration_s=3.0, sink="null", quiet=True))
@@ -151,6 +152,7 @@ def test_a_realtime_run_with_the_null_sink_has_no_underruns() -> None:
     assert 2.5 <= stats.wall_s <= 4.0
 
 
+@pytest.mark.slow
 def test_sigterm_leaves_a_playable_correctly_sized_file(tmp_path) -> None:
     out = tmp_path / "live.wav"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -188,6 +190,7 @@ def test_json_events_and_wav_on_stdout_are_a_usage_error() -> None:
     assert result.exit_code == 2 and "--format" in result.output
 
 
+@pytest.mark.slow
 def test_wav_on_stdout_has_an_open_ended_header() -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     result = subprocess.run(
