@@ -1,0 +1,110 @@
+"""Batches: folders keep their structure, bad documents are collected, up-to-date outputs are
+skipped (resume), and every executor writes the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from moodc import batch
+from moodc.errors import UsageError
+from tests.helpers import EXAMPLES
+
+OPTIONS = batch.RenderOptions(duration_s=0.6)
+WAV = batch.RenderOptions(fmt="wav", duration_s=0.6)
+CORPUS = ("calm-ambient.yaml", "lofi-study.yaml", "palettes/bossa-cafe.yaml")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Three real examples (one in a subfolder) copied into a folder of their own."""
+    folder = tmp_path / "docs"
+    for name in CORPUS:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(EXAMPLES / name, folder / name)
+    return folder
+
+
+def _pcm_hash(path: Path) -> str:
+    data, _ = sf.read(str(path), dtype="int16")
+    return hashlib.sha256(np.ascontiguousarray(data).tobytes()).hexdigest()
+
+
+def test_plan_mirrors_the_folders_and_refuses_colliding_outputs(corpus: Path,
+                                                                tmp_path: Path) -> None:
+    jobs = batch.plan_batch([corpus], out_dir=tmp_path / "out", options=WAV)
+    assert [j.out.relative_to(tmp_path / "out").as_posix() for j in jobs] == [
+        "calm-ambient.wav", "lofi-study.wav", "palettes/bossa-cafe.wav"]
+    twin = tmp_path / "other" / "calm-ambient.yaml"
+    twin.parent.mkdir()
+    shutil.copy(EXAMPLES / "sunny-morning.yaml", twin)
+    with pytest.raises(UsageError, match="would both render to"):
+        batch.plan_batch([corpus / "calm-ambient.yaml", twin], out_dir=tmp_path / "o", options=WAV)
+    with pytest.raises(UsageError, match="does not exist"):
+        batch.plan_batch([tmp_path / "missing"], out_dir=tmp_path / "o", options=WAV)
+
+
+def test_workers_write_the_bytes_one_process_writes(corpus: Path, tmp_path: Path) -> None:
+    jobs_1 = batch.plan_batch([corpus], out_dir=tmp_path / "one", options=OPTIONS)
+    jobs_2 = batch.plan_batch([corpus], out_dir=tmp_path / "two", options=OPTIONS)
+    assert {o.status for o in batch.run_batch(jobs_1, OPTIONS, n_workers=1)} == {"rendered"}
+    assert {o.status for o in batch.run_batch(jobs_2, OPTIONS, n_workers=2)} == {"rendered"}
+    for a, b in zip(jobs_1, jobs_2):
+        assert _pcm_hash(a.out) == _pcm_hash(b.out)
+
+
+def test_an_interrupted_batch_resumes_and_force_renders_again(corpus: Path,
+                                                              tmp_path: Path) -> None:
+    jobs = batch.plan_batch([corpus], out_dir=tmp_path / "out", options=OPTIONS)
+    batch.run_batch(jobs, OPTIONS, n_workers=1)
+    jobs[1].out.unlink()  # as if the batch had stopped before this one
+    (corpus / "calm-ambient.yaml").write_text(
+        (corpus / "calm-ambient.yaml").read_text().replace("tempo: very_slow", "tempo: slow"))
+    outcomes = batch.run_batch(jobs, OPTIONS, n_workers=1)
+    assert [o.status for o in outcomes] == ["rendered", "rendered", "up-to-date"]
+    # a different length or seed is a different render, not an up-to-date one
+    longer = batch.RenderOptions(duration_s=0.8)  # same format (flac), other length
+    assert batch.run_batch(jobs[2:], longer, n_workers=1)[0].status == "rendered"
+    forced = batch.run_batch(jobs, longer, n_workers=1, force=True)
+    assert [o.status for o in forced] == ["rendered"] * 3
+
+
+def test_a_bad_document_is_collected_and_the_rest_render(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "broken.yaml").write_text("version: 2\ntempo: fastt\n")
+    (corpus / "notes.txt").write_text("not a document")
+    jobs = batch.plan_batch([corpus], out_dir=tmp_path / "out", options=WAV)
+    outcomes = batch.run_batch(jobs, WAV, n_workers=2)
+    status = {o.source.name: o.status for o in outcomes}
+    assert status == {"broken.yaml": "failed", "calm-ambient.yaml": "rendered",
+                      "lofi-study.yaml": "rendered", "bossa-cafe.yaml": "rendered"}
+    failed = next(o for o in outcomes if o.status == "failed")
+    assert "invalid document" in failed.message and "fastt" in failed.message
+    assert not (tmp_path / "out" / "broken.wav").exists()
+    assert batch.summarise(outcomes) == {"rendered": 3, "up-to-date": 0, "failed": 1}
+
+
+def test_unknown_executor_and_worker_count_are_usage_errors(corpus: Path,
+                                                            tmp_path: Path) -> None:
+    jobs = batch.plan_batch([corpus], out_dir=tmp_path, options=WAV)
+    with pytest.raises(UsageError, match="unknown executor 'ray'"):
+        batch.run_batch(jobs, OPTIONS, n_workers=1, executor="ray")
+    with pytest.raises(UsageError, match="0 workers"):
+        batch.run_batch(jobs, OPTIONS, n_workers=0)
+
+
+@pytest.mark.slow
+def test_a_two_worker_dask_cluster_writes_the_local_bytes(corpus: Path, tmp_path: Path) -> None:
+    local = batch.plan_batch([corpus], out_dir=tmp_path / "local", options=OPTIONS)
+    dask = batch.plan_batch([corpus], out_dir=tmp_path / "dask", options=OPTIONS)
+    batch.run_batch(local, OPTIONS, n_workers=1)
+    outcomes = batch.run_batch(dask, OPTIONS, n_workers=2, executor="dask")
+    assert [o.status for o in outcomes] == ["rendered"] * 3
+    for a, b in zip(local, dask):
+        assert _pcm_hash(a.out) == _pcm_hash(b.out)
+    again = batch.run_batch(dask, OPTIONS, n_workers=2, executor="dask")
+    assert [o.status for o in again] == ["up-to-date"] * 3
