@@ -44,15 +44,18 @@ class LoadedLog:
 class LogWriter:
     """Append buckets to ``path`` as JSON lines, each flushed and fsynced.
 
-    The file is opened with ``O_APPEND | O_CREAT`` and mode 0600, so a new log is private
-    from the first byte (no chmod race) and an existing log is continued, not replaced.
+    The file is opened through :func:`moodc.output.open_append` (``O_APPEND | O_CREAT``,
+    mode 0600, no symlinks, no FIFOs or devices), so a new log is private from the first
+    byte (no chmod race) and an existing log is continued, not replaced.
     """
 
     def __init__(self, path: Path, *, backend: str) -> None:
         self.path = path
         self.backend = backend
         self.warning: str | None = None
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, LOG_FILE_MODE)
+        from moodc.output import open_append
+
+        fd = open_append(path, mode=LOG_FILE_MODE, action="cannot open log")  # regular files only, never via a link
         mode = stat.S_IMODE(os.fstat(fd).st_mode)
         if mode & 0o077:
             self.warning = (f"{path} is readable by others (mode {mode:o}); "
@@ -60,14 +63,28 @@ class LogWriter:
         self._handle = os.fdopen(fd, "a", encoding="utf-8")
 
     def write(self, bucket: Bucket) -> None:
-        """Append one bucket line and force it to disk."""
-        self._handle.write(bucket_to_json(bucket, backend=self.backend) + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        """Append one bucket line and force it to disk.
+
+        Raises
+        ------
+        moodc.output.OutputError
+            The disk is full or the file went away (earlier lines are on disk).
+        """
+        try:
+            self._handle.write(bucket_to_json(bucket, backend=self.backend) + "\n")
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        except OSError as exc:
+            from moodc.output import output_error
+
+            raise output_error(exc, self.path) from None
 
     def close(self) -> None:
         """Close the file (buckets are already on disk)."""
-        self._handle.close()
+        try:
+            self._handle.close()
+        except OSError:
+            pass  # a failed flush was already reported by write()
 
 
 def _read_text(path: Path) -> str:
