@@ -185,9 +185,16 @@ def _schema_diag(error: Any, doc: ParsedDocument) -> list[Diagnostic]:
                            f"{where}={_describe(value)} is out of range",
                            f"use a value from {low} to {high}")]
     if kind in ("maxLength", "minLength", "maxItems", "minItems"):
-        return [Diagnostic(doc.display, line, column, "length",
-                           f"{where}: {error.message}")]
+        return [Diagnostic(doc.display, line, column, "length", _length_message(
+            where, kind=kind, limit=error.validator_value, size=len(value)))]
     return [Diagnostic(doc.display, line, column, "schema", f"{where}: {error.message}")]
+
+
+def _length_message(where: str, *, kind: str, limit: int, size: int) -> str:
+    """``sections: 600 items, at most 500`` (never the value itself: it may be huge)."""
+    unit = "characters" if kind.endswith("Length") else "items"
+    bound = "at most" if kind.startswith("max") else "at least"
+    return f"{where}: {size} {unit}, {bound} {limit}"
 
 
 def _range_of(schema: dict) -> tuple[str, str]:
