@@ -53,6 +53,28 @@ def input_error(exc: OSError, path: Path | str, *, what: str) -> UsageError:
                       hint=fixes.get(exc.errno or 0, "check the path"))
 
 
+def real_path(path: Path) -> Path:
+    """``path`` with links resolved as far as they go; never raises (a loop stays a loop,
+    unlike ``Path.resolve``, which raises ``RuntimeError`` on one)."""
+    return Path(os.path.realpath(path))
+
+
+def describe_non_file(path: Path) -> str | None:
+    """Why ``path`` is not a readable regular file (``"does not exist"``, ``"is a folder"``,
+    ``"has a symbolic-link loop"``...), or None when it is one."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "has a symbolic-link loop"
+        return f"cannot be read ({exc.strerror})"
+    if not stat.S_ISREG(info.st_mode):
+        return f"is {_kind(info.st_mode)}, not a regular file"
+    return None
+
+
 def check_regular(path: Path, *, what: str) -> None:
     """Refuse a missing path, a folder, a FIFO, a device or a symlink loop (exit 2)."""
     try:
@@ -61,7 +83,7 @@ def check_regular(path: Path, *, what: str) -> None:
         raise input_error(exc, path, what=what) from None
     if not stat.S_ISREG(info.st_mode):
         raise UsageError(f"{what} {path} is {_kind(info.st_mode)}, not a regular file",
-                         hint=f"give a {what} file")
+                         hint=f"give the {what} as a regular file")
 
 
 def read_bytes(path: Path, *, max_bytes: int, what: str, over_ok: bool = False) -> bytes:
@@ -88,7 +110,7 @@ def read_bytes(path: Path, *, max_bytes: int, what: str, over_ok: bool = False) 
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the check
                 raise UsageError(f"{what} {path} is not a regular file",
-                                 hint=f"give a {what} file")
+                                 hint=f"give the {what} as a regular file")
             with os.fdopen(os.dup(fd), "rb") as handle:
                 data = handle.read(max_bytes + 1)
         finally:

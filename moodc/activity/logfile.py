@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 from moodc.activity.aw_import import buckets_from_aw
 from moodc.activity.bucket import Bucket, bucket_from_json, bucket_to_json
 from moodc.errors import MoodcError
+from moodc.inputs import loads_json
 
 log = logging.getLogger("moodc.activity")
 
@@ -88,13 +89,11 @@ class LogWriter:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ActivityLogError(f"activity log {path} does not exist",
-                               hint="record one with `moodc record -o LOG`") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ActivityLogError(f"cannot read activity log {path}: {exc}") from None
+    """The log's text: a regular file of at most ``MAX_LOG_BYTES`` (exit 2 otherwise)."""
+    from moodc import vocab
+    from moodc.inputs import read_text
+
+    return read_text(path, max_bytes=vocab.MAX_LOG_BYTES, what="activity log")
 
 
 def _as_activitywatch(text: str) -> Any:
@@ -106,9 +105,12 @@ def _as_activitywatch(text: str) -> Any:
     if not text.lstrip().startswith("{"):
         return None
     try:
-        data = json.loads(text)
+        data = loads_json(text)
     except json.JSONDecodeError:
         return None
+    except ValueError as exc:  # a number too long, nesting too deep
+        raise ActivityLogError(f"activity log: {exc}",
+                               hint="this is not a log moodc or ActivityWatch wrote") from None
     return data if isinstance(data, dict) and "buckets" in data else None
 
 
@@ -119,8 +121,12 @@ def _parse_jsonl(path: Path, text: str) -> LoadedLog:
     warnings: list[str] = []
     for position, (lineno, line) in enumerate(numbered):
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
+            record = loads_json(line)
+        except ValueError as exc:
+            if not isinstance(exc, json.JSONDecodeError):  # too long a number, too deep
+                raise ActivityLogError(f"{path}:{lineno}: {exc}",
+                                       hint="delete or fix that line; other lines are fine"
+                                       ) from None
             if position == len(numbered) - 1:
                 warnings.append(f"{path}:{lineno}: skipped a torn last line "
                                 f"(the recorder was stopped mid-write)")
@@ -137,13 +143,15 @@ def _parse_jsonl(path: Path, text: str) -> LoadedLog:
 
 def _loaded_from_aw(export: Any, *, source: str) -> LoadedLog:
     """A decoded ActivityWatch export as a :class:`LoadedLog` (errors name ``source``)."""
+    warnings: list[str] = []
     try:
-        buckets = buckets_from_aw(export)
+        buckets = buckets_from_aw(export, warnings=warnings)
     except ValueError as exc:
         raise ActivityLogError(f"{source}: not an ActivityWatch export: {exc}",
                                hint="export with ActivityWatch → Raw Data → Export all "
                                     "buckets as JSON") from None
-    return LoadedLog(buckets=buckets, log_format="activitywatch")
+    return LoadedLog(buckets=buckets, log_format="activitywatch",
+                     warnings=[f"{source}: {w}" for w in warnings])
 
 
 def load_log(path: Path) -> LoadedLog:

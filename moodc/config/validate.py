@@ -17,6 +17,7 @@ from moodc.config.diagnostics import Diagnostic, did_you_mean
 from moodc.config.io import ParsedDocument, parse_document
 from moodc.config.rules import Problem, config_problems, score_problems
 from moodc.errors import UsageError
+from moodc.inputs import describe_non_file, real_path
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 _validators: dict[str, Any] = {}
@@ -240,13 +241,14 @@ def _reference_diagnostics(doc: ParsedDocument, session: "_Session") -> list[Dia
         path = ["sections", index, "config"]
         line, column = position_of(doc.data, path)
         target = (doc.path.parent / ref)
-        if target.resolve() == doc.path.resolve():
+        if real_path(target) == real_path(doc.path):
             diags.append(Diagnostic(doc.display, line, column, "self-reference",
                                     f"section {index} points at this score itself",
                                     "point `config:` at a config file, or write it inline"))
-        elif not target.is_file():
-            diags.append(Diagnostic(doc.display, line, column, "missing-file",
-                                    f"section {index} config file {ref!r} does not exist",
+        elif (problem := describe_non_file(target)) is not None:
+            code = "missing-file" if problem == "does not exist" else "not-a-file"
+            diags.append(Diagnostic(doc.display, line, column, code,
+                                    f"section {index} config file {ref!r} {problem}",
                                     f"paths are relative to the score's folder ({doc.path.parent}/)"))
         else:
             diags.extend(session.check_referenced(target, doc, line=line, column=column))
@@ -262,7 +264,7 @@ class _Session:
     def check_file(self, path: Path, *, display: str | None = None
                    ) -> tuple[ParsedDocument | None, list[Diagnostic]]:
         """Parse ``path`` once and check it; returns the document (if parsed) and findings."""
-        self.seen.add(path.resolve())
+        self.seen.add(real_path(path))
         doc, diags = parse_document(path, display=display)
         return doc, self._check_parsed(doc, diags)
 
@@ -277,7 +279,7 @@ class _Session:
 
     def check_referenced(self, target: Path, score: ParsedDocument, *, line: int,
                          column: int) -> list[Diagnostic]:
-        if target.resolve() in self.seen:
+        if real_path(target) in self.seen:
             return []
         shown = str(target) if not target.is_absolute() else target.name
         doc, diags = parse_document(target, display=shown)
@@ -285,7 +287,7 @@ class _Session:
             return [Diagnostic(score.display, line, column, "not-a-config",
                                f"{shown} is a score; a section needs a config",
                                "nest timelines by copying their sections")]
-        self.seen.add(target.resolve())
+        self.seen.add(real_path(target))
         return self._check_parsed(doc, diags)
 
 
@@ -320,7 +322,7 @@ def validate_paths(paths: Sequence[Path]) -> list[Diagnostic]:
     session = _Session()
     diags: list[Diagnostic] = []
     for path in expand_paths(paths):
-        if path.resolve() in session.seen:
+        if real_path(path) in session.seen:
             continue
         diags.extend(session.check_file(path)[1])
     return diags
