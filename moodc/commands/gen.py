@@ -132,6 +132,29 @@ def run_from_log(log: Path, *, out: str | None, fmt: OutputFormat | None, seed: 
                  out=out, force=force, inputs=(log,))
 
 
+#: Options that apply to one mode only: option name → the modes it applies to. Anything else
+#: given explicitly in another mode is a usage error, never silently ignored.
+MODE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "minutes_per_section": ("from_log",), "compress": ("from_log",),
+    "explain": ("prompt", "batch"), "temperature": ("prompt", "batch"),
+    "engine": ("prompt", "batch"),
+}
+_MODE_FLAGS = {"prompt": "a PROMPT", "batch": "--batch", "from_log": "--from-log"}
+
+
+def _refuse_foreign_options(mode: str) -> None:
+    """Raise a UsageError for an option the user typed that does not apply to ``mode``."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    for name, modes in MODE_OPTIONS.items():
+        if mode in modes or ctx.get_parameter_source(name) != ParameterSource.COMMANDLINE:
+            continue
+        applies = " or ".join(_MODE_FLAGS[m] for m in modes)
+        raise UsageError(f"does not apply with {_MODE_FLAGS[mode]} (only with {applies})",
+                         hint="drop it", param=name)
+
+
 @click.command("gen")
 @click.argument("prompt", nargs=-1)
 @click.option("-o", "--output", "out", type=click.Path(path_type=str), default=None,
@@ -177,6 +200,8 @@ def command(prompt: tuple[str, ...], out: str | None, seed: int, fmt: OutputForm
     if sum(modes) != 1:
         raise UsageError("give exactly one of: a PROMPT, --batch FILE or --from-log LOG",
                          hint='e.g. moodc gen "arabian nights" -o arabian.yaml')
+    _refuse_foreign_options("from_log" if from_log is not None else
+                            "batch" if batch is not None else "prompt")
     if from_log is not None:
         run_from_log(from_log, out=out, fmt=fmt, seed=seed,
                      minutes_per_section=minutes_per_section, compress=compress, force=force)

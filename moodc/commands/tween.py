@@ -61,6 +61,13 @@ def load_sources(paths: tuple[Path, ...]) -> list[Any]:
     return configs
 
 
+def _given(name: str) -> bool:
+    """True when the user typed the option ``name`` (not its default)."""
+    from click.core import ParameterSource
+
+    return click.get_current_context().get_parameter_source(name) == ParameterSource.COMMANDLINE
+
+
 @click.command("tween")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--weights", metavar="W1,W2,...",
@@ -98,6 +105,9 @@ def command(sources: tuple[Path, ...], weights: str | None, seed: int | None,
     if len(sources) < 2:
         raise UsageError("tween needs at least 2 source configs",
                          hint="usage: moodc tween A B [C ...] [--weights 0.5,0.5]")
+    if steps is None and _given("section_duration_s"):
+        raise UsageError("does not apply without --steps", param="section_duration_s",
+                         hint="add --steps N to write a morph score, or drop it")
     if steps is not None and weights is not None:
         raise UsageError("--weights does not apply with --steps",
                          hint="--steps morphs evenly from the first source to the last")

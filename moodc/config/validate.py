@@ -163,9 +163,16 @@ def _schema_diag(error: Any, doc: ParsedDocument) -> list[Diagnostic]:
                            f"missing required key {missing[0]!r}"
                            + (f" in {where}" if path else ""), hint)]
     if kind == "const" and path and path[-1] == "version":
+        if isinstance(value, str) and value.strip() == str(error.validator_value):
+            return [Diagnostic(doc.display, line, column, "version",
+                               f"version is the string {_describe(value)}, not the number "
+                               f"{error.validator_value}",
+                               f"remove the quotes: `version: {error.validator_value}`")]
         return [Diagnostic(doc.display, line, column, "version",
                            f"unsupported version {_describe(value)}",
                            "this moodc reads version 2 documents; set `version: 2`")]
+    if kind == "type" and path and path[-1] == "version":
+        return []  # the const finding above says it, with the fix
     if kind == "enum":
         choices = list(error.validator_value)
         guess = did_you_mean(value, choices)
@@ -222,6 +229,30 @@ def _problem_diag(problem: Problem, doc: ParsedDocument) -> Diagnostic:
     return Diagnostic(doc.display, line, column, problem.code, problem.message, problem.hint)
 
 
+def _tagged(node: Any, path: tuple[str | int, ...] = ()) -> Iterable[tuple[tuple, str]]:
+    """(path, tag) of every value carrying an explicit YAML tag such as ``!custom``."""
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag:
+        yield path, str(tag)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _tagged(value, path + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _tagged(value, path + (index,))
+
+
+def _tag_diagnostics(doc: ParsedDocument) -> list[Diagnostic]:
+    """YAML tags (``!custom``, ``!!python/...``) are not part of a moodc document."""
+    diags = []
+    for path, tag in _tagged(doc.data):
+        line, column = position_of(doc.data, list(path))
+        diags.append(Diagnostic(doc.display, line, column, "yaml-tag",
+                                f"{_where(list(path))}: the YAML tag {tag} is not supported",
+                                "remove the tag and write the plain value"))
+    return diags
+
+
 def rule_diagnostics(doc: ParsedDocument) -> list[Diagnostic]:
     """Cross-field rule findings (the same rules the pydantic model enforces)."""
     problems = score_problems(doc.data) if doc.kind == "score" else config_problems(doc.data)
@@ -272,6 +303,9 @@ class _Session:
                       diags: list[Diagnostic]) -> list[Diagnostic]:
         if doc is None:
             return diags
+        tags = _tag_diagnostics(doc)
+        if tags:  # a tagged value is not the value it looks like: report only the tags
+            return tags
         diags = schema_diagnostics(doc) + rule_diagnostics(doc)
         if doc.kind == "score":
             diags += _reference_diagnostics(doc, self)
