@@ -170,8 +170,9 @@ def check_target(path: Path, *, force: bool, inputs: Sequence[Path | str] = ()) 
     A symbolic link is replaced as a link (its target is never written through).
     """
     if len(os.fsencode(path.name)) > NAME_MAX_BYTES:
-        raise OutputError(f"the file name {path.name[:40]}... is {len(os.fsencode(path.name))} "
-                          f"bytes long; file systems allow {NAME_MAX_BYTES}",
+        raise OutputError(f"the file name {path.name[:40]}... is too long "
+                          f"({len(os.fsencode(path.name))} bytes; file systems allow "
+                          f"{NAME_MAX_BYTES})",
                           hint="choose a shorter name with -o")
     try:
         info = os.lstat(path)
