@@ -12,7 +12,6 @@ MP3 is encoded by ffmpeg (LAME) through pydub (the ``export`` extra), from the s
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 
-from moodc.errors import MoodcError, OutputExistsError, UsageError
+from moodc.errors import MoodcError, UsageError
 
 BitDepth = Literal[16, 24]
 AudioFormat = Literal["wav", "flac", "ogg", "mp3"]
@@ -145,27 +144,29 @@ class PcmWriter:
     """
 
     def __init__(self, path: Path, *, sample_rate: int, n_channels: int, fmt: AudioFormat,
-                 bit_depth: BitDepth, tags: Tags | None, force: bool) -> None:
-        self.path = Path(path)
-        self.force = force
-        check_writable(self.path, force=force)
-        self._tmp = _temp_beside(self.path)
+                 bit_depth: BitDepth, tags: Tags | None, force: bool,
+                 inputs: tuple[Path, ...] = ()) -> None:
         import soundfile as sf
 
+        from moodc.output import AtomicOutput
+
+        self.path = Path(path)
         major, _, lossy_subtype = FORMATS[fmt]
         subtype = lossy_subtype or SUBTYPES[bit_depth][0]
         extra = {"compression_level": FLAC_COMPRESSION_LEVEL} if fmt == "flac" else {}
         if not sf.check_format(major, subtype):
-            self._tmp.unlink(missing_ok=True)
             raise UsageError(f"this libsndfile ({sf.__libsndfile_version__}) cannot write {fmt}",
                              hint="use --format wav or flac, or upgrade soundfile")
+        self._out = AtomicOutput(self.path, force=force, inputs=inputs).start()
         try:
-            self._file = sf.SoundFile(str(self._tmp), mode="w", samplerate=sample_rate,
+            self._file = sf.SoundFile(str(self._out.temp), mode="w", samplerate=sample_rate,
                                       channels=n_channels, format=major, subtype=subtype,
                                       **extra)
-        except Exception as exc:
-            self._tmp.unlink(missing_ok=True)
-            raise MoodcError(f"cannot open {self.path} for writing: {exc}") from exc
+        except BaseException as exc:
+            self._out.discard()
+            if isinstance(exc, Exception):
+                raise _write_failed(self.path, exc, action="cannot open") from exc
+            raise
         if tags is not None:
             _set_tags(self._file, tags)
         self._dtype = SUBTYPES[bit_depth][1]
@@ -177,8 +178,7 @@ class PcmWriter:
         try:
             self._file.write(pcm)
         except (OSError, RuntimeError) as exc:  # disk full, I/O error (LibsndfileError)
-            raise MoodcError(f"writing {self.path} failed: {exc}",
-                             hint="check free disk space and permissions") from exc
+            raise _write_failed(self.path, exc) from exc
 
     def __enter__(self) -> "PcmWriter":
         return self
@@ -186,43 +186,27 @@ class PcmWriter:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
             self._file.close()
-        finally:
-            if exc_type is not None:
-                self._tmp.unlink(missing_ok=True)
-                return
-        try:
-            if not self.force and self.path.exists():
-                raise OutputExistsError(f"{self.path} already exists",
-                                        hint="pass --force to overwrite it")
-            os.replace(self._tmp, self.path)
-        finally:
-            self._tmp.unlink(missing_ok=True)
+        except (OSError, RuntimeError) as error:  # the last blocks are flushed on close
+            self._out.__exit__(type(error), error, None)
+            raise _write_failed(self.path, error) from error
+        except BaseException as error:
+            self._out.__exit__(type(error), error, None)
+            raise
+        self._out.__exit__(exc_type, exc, tb)
 
 
-def _temp_beside(path: Path) -> Path:
-    """:func:`_create_temp` in ``path``'s folder (made if missing), or a one-line error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return _create_temp(path)
-    except OSError as exc:
-        raise MoodcError(f"cannot write to {path.parent}: {exc.strerror}",
-                         hint="choose another output with -o") from exc
+def _write_failed(path: Path, exc: BaseException, *, action: str = "cannot write") -> MoodcError:
+    """A failed audio write as one line: an OSError by its errno, a libsndfile error by text."""
+    from moodc.output import OutputError, output_error
 
-
-def _create_temp(path: Path) -> Path:
-    """A fresh, empty ``.<name>.<random>.part`` beside ``path``, created with the user's umask
-    (``mkstemp`` would make it 0600, and the rename would keep that)."""
-    import secrets
-
-    for _ in range(100):
-        candidate = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
-        try:
-            fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return candidate
-    raise MoodcError(f"cannot create a temporary file beside {path}")
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return output_error(exc, path, action=action)
+    if isinstance(exc, MoodcError):
+        return exc
+    text = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    return OutputError(f"{action} {path}: {text}",
+                       hint="check free disk space and the folder's permissions, or choose "
+                            "another path with -o")
 
 
 def _set_tags(handle: Any, tags: Tags) -> None:
@@ -230,23 +214,6 @@ def _set_tags(handle: Any, tags: Tags) -> None:
     handle.title = tags.title
     handle.software = tags.software
     handle.comment = tags.comment()
-
-
-def check_writable(path: Path, *, force: bool) -> None:
-    """Refuse an existing output without ``force`` and an output that is a directory.
-
-    Raises
-    ------
-    OutputExistsError
-        ``path`` exists and ``force`` is False (exit 2).
-    UsageError
-        ``path`` is a directory.
-    """
-    path = Path(path)
-    if path.is_dir():
-        raise UsageError(f"{path} is a directory", hint="give a file name such as out.flac")
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path} already exists", hint="pass --force to overwrite it")
 
 
 def format_for_path(path: Path) -> AudioFormat | None:
@@ -362,19 +329,22 @@ class Mp3Writer:
 
     def __init__(self, path: Path, *, sample_rate: int, n_channels: int,
                  bitrate: Mp3Bitrate = DEFAULT_MP3_BITRATE, tags: Tags | None,
-                 force: bool) -> None:
+                 force: bool, inputs: tuple[Path, ...] = ()) -> None:
         if bitrate not in MP3_BITRATES:
             raise UsageError(f"MP3 bitrate {bitrate} is not supported",
                              hint=f"use one of {', '.join(MP3_BITRATES)}", param="bitrate")
+        from moodc.output import check_target
+
         self.path = Path(path)
         self.force = force
-        check_writable(self.path, force=force)
+        self._inputs = inputs
+        check_target(self.path, force=force, inputs=inputs)
         self._segment_class = _audio_segment_class()
         self._converter = find_ffmpeg()
         self._sample_rate, self._n_channels = sample_rate, n_channels
         self._bitrate, self._tags = bitrate, tags
         self._blocks: list[np.ndarray] = []
-        self._tmp: Path | None = None
+        self._out: Any = None
 
     def write(self, pcm: np.ndarray) -> None:
         """Append a block of int16 PCM, shape ``(n, n_channels)``."""
@@ -401,25 +371,26 @@ class Mp3Writer:
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
-            if exc_type is not None:
-                return
-            tmp = self._encode_once()
-            if not self.force and self.path.exists():
-                raise OutputExistsError(f"{self.path} already exists",
-                                        hint="pass --force to overwrite it")
-            os.replace(tmp, self.path)
+            if exc_type is None:
+                self._encode_once()
+        except BaseException as error:
+            if self._out is not None:
+                self._out.__exit__(type(error), error, None)
+            raise
         finally:
             self._blocks = []
-            if self._tmp is not None:
-                self._tmp.unlink(missing_ok=True)
+        if self._out is not None:
+            self._out.__exit__(exc_type, exc, tb)
 
     def _encode_once(self) -> Path:
         """The encoded temp file beside the output (encoding on the first call)."""
-        if self._tmp is not None:
-            return self._tmp
-        self._tmp = _temp_beside(self.path)
-        self._encode(self._blocks, self._tmp)
-        return self._tmp
+        if self._out is not None:
+            return self._out.temp
+        from moodc.output import AtomicOutput
+
+        self._out = AtomicOutput(self.path, force=self.force, inputs=self._inputs).start()
+        self._encode(self._blocks, self._out.temp)
+        return self._out.temp
 
     def _encode(self, blocks: list[np.ndarray], tmp: Path) -> None:
         """Run pydub's export (ffmpeg + libmp3lame, CBR, ID3v2.4) into ``tmp``."""
@@ -440,5 +411,4 @@ class Mp3Writer:
                              hint="check that this ffmpeg has libmp3lame "
                                   "(ffmpeg -encoders | grep mp3)") from error
         except OSError as error:
-            raise MoodcError(f"writing {self.path} failed: {error}",
-                             hint="check free disk space and permissions") from error
+            raise _write_failed(self.path, error) from error

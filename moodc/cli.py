@@ -8,7 +8,10 @@ cannot be imported is a broken install and says so when it runs, never silently 
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
+import sys
 
 import click
 
@@ -67,9 +70,49 @@ def cli() -> None:
     """
 
 
+#: errno of a standard output that cannot take more: the reader went away (EPIPE, as in
+#: ``moodc schema | head -c1``), the device is full (ENOSPC, ``> /dev/full``), or it failed.
+STDOUT_ERRNOS: tuple[int, ...] = (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT)
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="moodc")
+    """Console-script entry point.
+
+    A standard output that stops taking bytes ends the run with exit code 1: quietly for a
+    closed pipe (the reader has what it wanted), with one line on stderr for a full or failing
+    device. Never a traceback, and no "Exception ignored" noise when Python exits.
+    """
+    try:
+        cli(prog_name="moodc")
+        code: int | str | None = 0
+    except SystemExit as done:
+        code = done.code
+    except OSError as exc:
+        if exc.errno not in STDOUT_ERRNOS:
+            raise
+        code = _stdout_failed(exc)
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        code = _stdout_failed(exc)
+    sys.exit(code)
+
+
+def _stdout_failed(exc: OSError) -> int:
+    """Say why standard output failed (not for a closed pipe), silence it, return 1."""
+    if exc.errno != errno.EPIPE:
+        try:
+            click.echo(f"moodc: error: cannot write to standard output: {exc.strerror}",
+                       err=True)
+        except OSError:
+            pass
+    try:  # later flushes (at exit) go nowhere instead of raising again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 1
 
 
 if __name__ == "__main__":

@@ -396,8 +396,8 @@ def search(query: str = "", *, category: str | None = None,
                              + f"categories: {', '.join(categories)}")
         library = tuple(c for c in library if c.category == category)
     text = normalise(query)
-    if not text:
-        return sorted(library, key=lambda c: (c.category, c.name))
+    if not text:  # no query lists everything; a query of only symbols/other scripts matches nothing
+        return [] if query.strip() else sorted(library, key=lambda c: (c.category, c.name))
     scores: dict[str, float] = defaultdict(float)
     for m in match_prompt(text, concepts=library):
         scores[m.concept.name] += 10.0 + m.score

@@ -47,3 +47,15 @@ class DocumentError(MoodcError):
 
 class OutputExistsError(UsageError):
     """Refusing to overwrite an existing output without ``--force`` (exit 2)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop signal (SIGTERM, SIGHUP, SIGINT) turned into an exception so cleanup runs.
+
+    A ``KeyboardInterrupt`` so code that already cleans up on Ctrl-C cleans up here too; the
+    CLI exits with ``128 + signum``, the shell's convention.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

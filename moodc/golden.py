@@ -259,20 +259,62 @@ def _example_name(relative: Path) -> str:
     return "-".join(relative.with_suffix("").parts)
 
 
+#: Manifest entry key → the JSON types it must have (one table; ``load_manifest`` checks it).
+_ENTRY_TYPES: Final[dict[str, tuple[type, ...]]] = {
+    "source": (str,), "file": (str,), "pcm_sha256": (str,), "seed": (int,),
+    "duration_s": (int, float), "sample_rate": (int,), "bit_depth": (int,),
+}
+
+
 def load_manifest(golden_dir: Path) -> dict[str, Any]:
-    """The manifest, or an empty one when none was recorded yet."""
+    """The manifest, or an empty one when none was recorded yet.
+
+    Raises
+    ------
+    UsageError
+        The manifest is unreadable, over :data:`moodc.vocab.MAX_MANIFEST_BYTES`, not JSON, or
+        not shaped as moodc writes it (a bad entry is named with its key).
+    """
+    from moodc import vocab
+    from moodc.inputs import loads_json, read_text
+
     path = golden_dir / MANIFEST_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {"format": MANIFEST_FORMAT, "entries": {}}
+    fix = "restore it from git or re-record with `moodc golden update`"
+    text = read_text(path, max_bytes=vocab.MAX_MANIFEST_BYTES, what="golden manifest")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the golden manifest ({exc})",
-                         hint="restore it from git or re-record with `moodc golden update`")
-    if manifest.get("format") != MANIFEST_FORMAT:
-        raise UsageError(f"{path}: manifest format {manifest.get('format')!r} is not "
-                         f"{MANIFEST_FORMAT}", hint="re-record with `moodc golden update`")
+        manifest = loads_json(text)
+    except ValueError as exc:
+        raise UsageError(f"{path}: cannot read the golden manifest ({exc})", hint=fix) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else type(manifest).__name__
+        raise UsageError(f"{path}: manifest format {found!r} is not {MANIFEST_FORMAT}", hint=fix)
+    entries = manifest.get("entries")
+    if not isinstance(entries, dict):
+        raise UsageError(f"{path}: `entries` must be a mapping of name → entry", hint=fix)
+    for name, entry in entries.items():
+        problem = _entry_problem(entry)
+        if problem:
+            raise UsageError(f"{path}: entry {name!r}: {problem}", hint=fix)
     return manifest
+
+
+def _entry_problem(entry: Any) -> str | None:
+    """What is wrong with one manifest entry, or None."""
+    if not isinstance(entry, dict):
+        return "is not a mapping"
+    for key, types in _ENTRY_TYPES.items():
+        value = entry.get(key)
+        if isinstance(value, bool) or not isinstance(value, types):
+            want = " or ".join("number" if t is float else t.__name__ for t in types)
+            return f"{key} is {value!r}, not {want.replace('int', 'an integer').replace('str', 'a string')}"
+    if not (0 <= entry["seed"] < 2**63) or not math.isfinite(entry["duration_s"]) \
+            or entry["duration_s"] <= 0:
+        return "seed or duration_s is out of range"
+    if Path(entry["file"]).name != entry["file"]:
+        return f"file {entry['file']!r} must be a plain file name inside golden/"
+    return None
 
 
 def save_manifest(golden_dir: Path, manifest: dict[str, Any]) -> None:

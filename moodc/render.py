@@ -15,7 +15,10 @@ exception: pydub encodes the whole 16-bit PCM at the end, see :class:`moodc.audi
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,7 +30,7 @@ import numpy as np
 from moodc import __version__, vocab
 from moodc.audio_io import (DEFAULT_MP3_BITRATE, FFMPEG_FORMATS, LOSSLESS_FORMATS,
                             AudioFormat, BitDepth, Mp3Bitrate, Mp3Writer, PcmWriter, Tags,
-                            check_encoder, check_writable, format_for_path,
+                            check_encoder, format_for_path,
                             true_peak_ceiling_dbtp)
 from moodc.errors import UsageError
 from moodc.score import Timeline, Voice, config_timeline, resolve_score, voice_gain
@@ -68,7 +71,7 @@ class RenderResult:
         """The one-line summary ``moodc render`` prints."""
         level = (f"{self.loudness_lufs:.1f} LUFS, {self.true_peak_dbtp:.1f} dBTP"
                  if math.isfinite(self.loudness_lufs) else "silent (nothing sounds)")
-        return (f"{self.path}: {self.duration_s:.2f} s, {level}, seed {self.seed}, "
+        return (f"{self.path or '(standard output)'}: {self.duration_s:.2f} s, {level}, seed {self.seed}, "
                 f"{self.realtime_factor:.0f}x realtime")
 
     def as_dict(self) -> dict[str, Any]:
@@ -93,8 +96,17 @@ def default_output(path: Path, *, fmt: AudioFormat) -> Path:
     return Path(DEFAULT_OUTPUT_DIR) / f"{Path(path).stem}.{fmt}"
 
 
-def resolve_format(out: Path | None, fmt: str | None) -> AudioFormat:
-    """The output format from ``--format`` and/or the output suffix (default flac)."""
+def resolve_format(out: Path | str | None, fmt: str | None) -> AudioFormat:
+    """The output format from ``--format`` and/or the output suffix (default flac).
+
+    ``-`` (standard output), a path ending in ``/`` and an existing folder imply nothing.
+    """
+    from moodc.output import wants_stdout
+
+    if out is not None and (wants_stdout(out) or str(out).endswith(("/", os.sep))
+                            or Path(out).is_dir()):
+        out = None
+    out = Path(out) if out is not None else None
     implied = format_for_path(out) if out is not None else None
     if fmt is not None and implied is not None and fmt != implied:
         raise UsageError(f"format {fmt} does not match the output name {out}",
@@ -103,6 +115,34 @@ def resolve_format(out: Path | None, fmt: str | None) -> AudioFormat:
         raise UsageError(f"cannot tell the format of {out} from its suffix {out.suffix!r}",
                          hint="name it .wav, .flac, .ogg or .mp3, or pass --format")
     return (fmt or implied or "flac")  # type: ignore[return-value]
+
+
+def output_target(path: Path, out: Path | str | None, *, fmt: AudioFormat,
+                  force: bool) -> Path | None:
+    """The file a render writes (None: standard output), checked before any rendering.
+
+    No ``-o``: ``renders/<stem>.<fmt>``; ``-o -``: standard output (not a terminal);
+    ``-o DIR/`` or an existing folder: ``DIR/<stem>.<fmt>``. See
+    :func:`moodc.output.target_path` for what is refused (devices, FIFOs, the input).
+    """
+    from moodc.output import OutputError, target_path
+
+    default_name = f"{Path(path).stem}.{fmt}"
+    target = target_path(out if out is not None else default_output(path, fmt=fmt),
+                         default_name=default_name, force=force, inputs=(Path(path),),
+                         stdout_ok=True)
+    if target is None and sys.stdout.isatty():
+        raise OutputError("refusing to write audio to a terminal (-o -)",
+                          hint="redirect it (moodc render doc.yaml -o - > out.flac) or "
+                               "give a file with -o")
+    return target
+
+
+def document_inputs(path: Path, doc: Any) -> tuple[Path, ...]:
+    """The files a render reads: the document and the config files its sections name."""
+    refs = [Path(path).parent / section.config for section in getattr(doc, "sections", None) or ()
+            if isinstance(getattr(section, "config", None), str)]
+    return (Path(path), *refs)
 
 
 def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: int | None,
@@ -137,13 +177,15 @@ def resolve_bitrate(fmt: AudioFormat, bitrate: str | None) -> Mp3Bitrate | None:
 
 
 def open_writer(out_path: Path, *, fmt: AudioFormat, sample_rate: int, bit_depth: BitDepth,
-                bitrate: Mp3Bitrate | None, tags: Tags, force: bool) -> PcmWriter | Mp3Writer:
+                bitrate: Mp3Bitrate | None, tags: Tags, force: bool,
+                inputs: tuple[Path, ...] = ()) -> PcmWriter | Mp3Writer:
     """The atomic file writer for ``fmt`` (libsndfile for wav/flac/ogg, pydub for mp3)."""
     if fmt in FFMPEG_FORMATS:
         return Mp3Writer(out_path, sample_rate=sample_rate, n_channels=master.N_CHANNELS,
-                         bitrate=bitrate or DEFAULT_MP3_BITRATE, tags=tags, force=force)
+                         bitrate=bitrate or DEFAULT_MP3_BITRATE, tags=tags, force=force,
+                         inputs=inputs)
     return PcmWriter(out_path, sample_rate=sample_rate, n_channels=master.N_CHANNELS, fmt=fmt,
-                     bit_depth=bit_depth, tags=tags, force=force)
+                     bit_depth=bit_depth, tags=tags, force=force, inputs=inputs)
 
 
 def render_file(path: Path, *, out: Path | None = None, duration_s: float | None = None,
@@ -196,30 +238,58 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
     if bit_depth not in (16, 24):
         raise UsageError(f"bit depth {bit_depth} is not supported", hint="use 16 or 24",
                          param="bit_depth")
-    audio_fmt = resolve_format(Path(out) if out is not None else None, fmt)
+    audio_fmt = resolve_format(out, fmt)
     mp3_bitrate = resolve_bitrate(audio_fmt, bitrate)
     if audio_fmt not in LOSSLESS_FORMATS:
         bit_depth = 16  # lossy encoders take 16-bit PCM; --bit-depth does not apply
-    out_path = Path(out) if out is not None else default_output(path, fmt=audio_fmt)
-    check_writable(out_path, force=force)
+    target = output_target(Path(path), out, fmt=audio_fmt, force=force)
     check_encoder(audio_fmt)
     doc = load_document(Path(path))
     timeline = build_timeline(doc, base_dir=Path(path).parent, duration_s=duration_s, seed=seed,
                               sample_rate=sample_rate, title=Path(path).stem)
     tags = Tags(timeline.title, f"moodc {__version__}", timeline.seed, timeline.document_sha256)
+    inputs = document_inputs(Path(path), doc)
+    with _staging(target, name=f"{Path(path).stem}.{audio_fmt}") as out_path:
+        def open_sink() -> PcmWriter | Mp3Writer:
+            return open_writer(out_path, fmt=audio_fmt, sample_rate=sample_rate,
+                               bit_depth=bit_depth, bitrate=mp3_bitrate, tags=tags,
+                               force=force or target is None, inputs=inputs)
 
-    def open_sink() -> PcmWriter | Mp3Writer:
-        return open_writer(out_path, fmt=audio_fmt, sample_rate=sample_rate,
-                           bit_depth=bit_depth, bitrate=mp3_bitrate, tags=tags, force=force)
-
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    limit_dbtp = true_peak_ceiling_dbtp(audio_fmt, default_dbtp=master.TRUE_PEAK_LIMIT_DBTP)
-    stats = master_timeline(timeline, open_sink=open_sink, bit_depth=bit_depth,
-                            target_lufs=target_lufs, progress=progress, stream_fn=stream_fn,
-                            scratch_dir=out_path.parent, limit_dbtp=limit_dbtp)
-    return RenderResult(out_path, timeline.n_samples, sample_rate, stats.loudness_lufs,
+        limit_dbtp = true_peak_ceiling_dbtp(audio_fmt, default_dbtp=master.TRUE_PEAK_LIMIT_DBTP)
+        stats = master_timeline(timeline, open_sink=open_sink, bit_depth=bit_depth,
+                                target_lufs=target_lufs, progress=progress, stream_fn=stream_fn,
+                                scratch_dir=_scratch_folder(out_path), limit_dbtp=limit_dbtp)
+    return RenderResult(target, timeline.n_samples, sample_rate, stats.loudness_lufs,
                         stats.true_peak_dbtp, timeline.seed, time.perf_counter() - started,
                         audio_fmt, bit_depth, timeline.title, timeline.document_sha256)
+
+
+def _scratch_folder(out_path: Path) -> Path:
+    """The output's folder (made now: the scratch file of pass 1 lives there)."""
+    from moodc.output import ensure_folder
+
+    ensure_folder(out_path.parent)
+    return out_path.parent
+
+
+@contextlib.contextmanager
+def _staging(target: Path | None, *, name: str) -> Iterator[Path]:
+    """``target`` itself; for standard output, a private temp folder whose file is copied to
+    stdout once it is complete (WAV and FLAC headers need a seekable file)."""
+    if target is not None:
+        yield target
+        return
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="moodc-render-"))
+    try:
+        yield folder / name
+        with open(folder / name, "rb") as handle:
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def render_pcm(doc: Any, *, base_dir: Path, duration_s: float | None = None,

@@ -361,6 +361,33 @@ MAX_NOTE_CHARS: Final[int] = 2000
 MAX_SECTIONS: Final[int] = 500
 
 # --------------------------------------------------------------------------------------
+# Input and output limits: every read is capped, every written file goes through
+# moodc/output.py. A limit here is a promise the error messages quote.
+# --------------------------------------------------------------------------------------
+
+#: Largest config or score read (bytes): a config is a few kB, a 500-section score a few
+#: hundred; anything bigger is a mistake or an attack.
+MAX_DOCUMENT_BYTES: Final[int] = 2 * 1024 * 1024
+#: Largest activity log read (bytes): a 60 s-bucket moodc log is ~0.5 MB a day, an
+#: ActivityWatch export of a busy month ~50 MB; 256 MB leaves room and still fits in memory.
+MAX_LOG_BYTES: Final[int] = 256 * 1024 * 1024
+#: Largest ``gen --batch`` prompt file (bytes): 10 000 prompts of 100 characters.
+MAX_BATCH_BYTES: Final[int] = 1024 * 1024
+#: Largest golden manifest read (bytes): ~2 kB per entry.
+MAX_MANIFEST_BYTES: Final[int] = 8 * 1024 * 1024
+#: Longest integer literal (digits) accepted in a JSON/YAML input: far beyond any real
+#: value (a 64-bit seed has 19 digits), far below Python's own 4300-digit guard.
+MAX_INT_DIGITS: Final[int] = 100
+#: Longest a single activity event may last (seconds): one day. An ActivityWatch event
+#: claiming more is clipped to this with a warning.
+MAX_EVENT_DURATION_S: Final[float] = 86_400.0
+#: Largest UTC offset a log may state (seconds): the real range is -12 h to +14 h.
+MAX_UTC_OFFSET_S: Final[float] = 14 * 3600.0
+#: A ``.NAME.<hex>.part`` temp file this old (seconds) whose writer is gone, or any this
+#: old at all, is removed by the next write into its folder.
+STALE_PART_AGE_S: Final[float] = 3600.0
+
+# --------------------------------------------------------------------------------------
 # Defaults: what an omitted key means. The document model, the synth (which also accepts
 # partial dicts) and every describer read these tables; nobody writes a default inline.
 # --------------------------------------------------------------------------------------

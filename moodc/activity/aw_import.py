@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Final
 
+from moodc import vocab
 from moodc.activity.bucket import Bucket, parse_utc
 
 #: Bucket length of imported data, matching `moodc record`'s default interval.
@@ -50,17 +51,37 @@ class _Event:
     data: dict[str, Any]
 
 
-def _events(bucket: dict[str, Any], *, where: str) -> list[_Event]:
+def _events(bucket: dict[str, Any], *, where: str, warnings: list[str]) -> list[_Event]:
+    """The bucket's events; a duration over a day is clipped to a day (with a warning)."""
     events: list[_Event] = []
-    for index, event in enumerate(bucket.get("events") or []):
+    raw = bucket.get("events") or []
+    if not isinstance(raw, list):
+        raise ValueError(f"{where}: events must be a list, not {type(raw).__name__}")
+    n_clipped = 0
+    for index, event in enumerate(raw):
         try:
             start_s = parse_utc(event["timestamp"]).timestamp()
-            duration_s = float(event.get("duration") or 0.0)
-        except (KeyError, TypeError, ValueError) as exc:
+            duration_s = _event_duration_s(event.get("duration"))
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise ValueError(f"{where} event {index}: bad timestamp/duration ({exc})") from None
+        if duration_s > vocab.MAX_EVENT_DURATION_S:
+            duration_s, n_clipped = vocab.MAX_EVENT_DURATION_S, n_clipped + 1
         data = event.get("data") if isinstance(event.get("data"), dict) else {}
-        events.append(_Event(start_s, start_s + max(0.0, duration_s), data))
+        events.append(_Event(start_s, start_s + duration_s, data))
+    if n_clipped:
+        warnings.append(f"{where}: {n_clipped} event(s) lasting more than a day were clipped "
+                        f"to {vocab.MAX_EVENT_DURATION_S:.0f} s")
     return sorted(events, key=lambda e: e.start_s)
+
+
+def _event_duration_s(value: Any) -> float:
+    """An event's duration in seconds: a finite non-negative number (null or absent: 0)."""
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < 0:
+        raise ValueError(f"duration {value!r} is not a finite non-negative number")
+    return float(value)
 
 
 def _bucket_list(export: Any) -> list[dict[str, Any]]:
@@ -166,15 +187,29 @@ def _add_input(grid: _Grid, inputs: list[_Event]) -> None:
     for event in inputs:
         data = event.data
         bucket = grid.cell(math.floor(event.start_s / BUCKET_S))
-        number = lambda key: float(data.get(key) or 0)  # noqa: E731 - tiny local accessor
+        number = lambda key: _input_number(data, key)  # noqa: E731 - tiny local accessor
         _add(bucket, "keys", int(number("presses")))
         _add(bucket, "clicks", int(number("clicks")))
         _add(bucket, "scrolls", int(round(number("scrollX") + number("scrollY"))))
         _add(bucket, "mouse_px", L1_TO_PATH * (number("deltaX") + number("deltaY")))
 
 
-def buckets_from_aw(export: Any) -> list[Bucket]:
+def _input_number(data: dict[str, Any], key: str) -> float:
+    """A count of an aw-watcher-input event (absent or null: 0)."""
+    value = data.get(key)
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < 0:
+        raise ValueError(f"input event {key}={str(value)[:40]} is not a finite non-negative "
+                         f"number")
+    return float(value)
+
+
+def buckets_from_aw(export: Any, *, warnings: list[str] | None = None) -> list[Bucket]:
     """Cut an ActivityWatch export (already decoded JSON) into moodc buckets.
+
+    ``warnings`` (when given) collects what was repaired, e.g. clipped durations.
 
     Raises
     ------
@@ -185,7 +220,8 @@ def buckets_from_aw(export: Any) -> list[Bucket]:
     for bucket in _bucket_list(export):
         role = AW_TYPES.get(str(bucket.get("type")))
         if role:
-            roles[role] += _events(bucket, where=f"bucket {bucket.get('id', '?')!r}")
+            roles[role] += _events(bucket, where=f"bucket {str(bucket.get('id', '?'))[:60]!r}",
+                                   warnings=warnings if warnings is not None else [])
     unavailable = ["corrections"]
     for role, names in (("input", _INPUT_UNAVAILABLE), ("window", _WINDOW_UNAVAILABLE),
                         ("afk", _AFK_UNAVAILABLE)):

@@ -10,9 +10,12 @@ so that "the user did not type" and "typing could not be observed" stay differen
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Final, Literal
+
+from moodc import vocab
 
 #: Version of one moodc activity JSON line (not the V2 config version).
 LOG_VERSION: Final[int] = 1
@@ -129,9 +132,16 @@ def _number(record: dict[str, Any], name: str, *, integer: bool) -> int | float 
     value = record.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"{name}={value!r} must be a non-negative number or null")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name}={_shown(value)} must be a finite non-negative number or null")
     return int(value) if integer else float(value)
+
+
+def _shown(value: Any) -> str:
+    """A value for a message, cut short (a log line may hold anything)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _seconds_map(record: dict[str, Any], name: str) -> dict[str, float] | None:
@@ -140,7 +150,14 @@ def _seconds_map(record: dict[str, Any], name: str) -> dict[str, float] | None:
         return None
     if not isinstance(value, dict):
         raise ValueError(f"{name} must be an object of name -> seconds, not {type(value).__name__}")
-    return {str(k): float(v) for k, v in value.items()}
+    seconds: dict[str, float] = {}
+    for key, amount in value.items():
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) \
+                or not math.isfinite(amount) or amount < 0:
+            raise ValueError(f"{name}[{_shown(key)}]={_shown(amount)} must be a finite "
+                             f"non-negative number of seconds")
+        seconds[str(key)] = float(amount)
+    return seconds
 
 
 def bucket_from_json(record: Any) -> Bucket:
@@ -160,6 +177,9 @@ def bucket_from_json(record: Any) -> Bucket:
     end = parse_utc(record.get("end"), name="end")
     if end <= start:
         raise ValueError(f"end={record.get('end')} is not after start={record.get('start')}")
+    if (end - start).total_seconds() > vocab.MAX_EVENT_DURATION_S:
+        raise ValueError(f"the bucket lasts {(end - start).total_seconds():.0f} s, more than "
+                         f"a day ({vocab.MAX_EVENT_DURATION_S:.0f} s)")
     bucket = Bucket(start=start, end=end)
     for name in SIGNALS:
         if name in ("apps", "titles"):
@@ -172,5 +192,10 @@ def bucket_from_json(record: Any) -> Bucket:
     bucket.titles_mode = mode if mode in TITLES_MODES else "off"
     bucket.source = "moodc"
     offset = record.get("utc_offset_s")
-    bucket.utc_offset_s = float(offset) if isinstance(offset, (int, float)) else None
+    if offset is not None and (isinstance(offset, bool) or not isinstance(offset, (int, float))
+                               or not math.isfinite(offset)
+                               or abs(offset) > vocab.MAX_UTC_OFFSET_S):
+        raise ValueError(f"utc_offset_s={_shown(offset)} is not a UTC offset (at most "
+                         f"±{vocab.MAX_UTC_OFFSET_S:.0f} s)")
+    bucket.utc_offset_s = float(offset) if offset is not None else None
     return bucket

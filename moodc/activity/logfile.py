@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 from moodc.activity.aw_import import buckets_from_aw
 from moodc.activity.bucket import Bucket, bucket_from_json, bucket_to_json
 from moodc.errors import MoodcError
+from moodc.inputs import loads_json
 
 log = logging.getLogger("moodc.activity")
 
@@ -44,15 +45,18 @@ class LoadedLog:
 class LogWriter:
     """Append buckets to ``path`` as JSON lines, each flushed and fsynced.
 
-    The file is opened with ``O_APPEND | O_CREAT`` and mode 0600, so a new log is private
-    from the first byte (no chmod race) and an existing log is continued, not replaced.
+    The file is opened through :func:`moodc.output.open_append` (``O_APPEND | O_CREAT``,
+    mode 0600, no symlinks, no FIFOs or devices), so a new log is private from the first
+    byte (no chmod race) and an existing log is continued, not replaced.
     """
 
     def __init__(self, path: Path, *, backend: str) -> None:
         self.path = path
         self.backend = backend
         self.warning: str | None = None
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, LOG_FILE_MODE)
+        from moodc.output import open_append
+
+        fd = open_append(path, mode=LOG_FILE_MODE, action="cannot open log")  # regular files only, never via a link
         mode = stat.S_IMODE(os.fstat(fd).st_mode)
         if mode & 0o077:
             self.warning = (f"{path} is readable by others (mode {mode:o}); "
@@ -60,24 +64,36 @@ class LogWriter:
         self._handle = os.fdopen(fd, "a", encoding="utf-8")
 
     def write(self, bucket: Bucket) -> None:
-        """Append one bucket line and force it to disk."""
-        self._handle.write(bucket_to_json(bucket, backend=self.backend) + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        """Append one bucket line and force it to disk.
+
+        Raises
+        ------
+        moodc.output.OutputError
+            The disk is full or the file went away (earlier lines are on disk).
+        """
+        try:
+            self._handle.write(bucket_to_json(bucket, backend=self.backend) + "\n")
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        except OSError as exc:
+            from moodc.output import output_error
+
+            raise output_error(exc, self.path) from None
 
     def close(self) -> None:
         """Close the file (buckets are already on disk)."""
-        self._handle.close()
+        try:
+            self._handle.close()
+        except OSError:
+            pass  # a failed flush was already reported by write()
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ActivityLogError(f"activity log {path} does not exist",
-                               hint="record one with `moodc record -o LOG`") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ActivityLogError(f"cannot read activity log {path}: {exc}") from None
+    """The log's text: a regular file of at most ``MAX_LOG_BYTES`` (exit 2 otherwise)."""
+    from moodc import vocab
+    from moodc.inputs import read_text
+
+    return read_text(path, max_bytes=vocab.MAX_LOG_BYTES, what="activity log")
 
 
 def _as_activitywatch(text: str) -> Any:
@@ -89,9 +105,12 @@ def _as_activitywatch(text: str) -> Any:
     if not text.lstrip().startswith("{"):
         return None
     try:
-        data = json.loads(text)
+        data = loads_json(text)
     except json.JSONDecodeError:
         return None
+    except ValueError as exc:  # a number too long, nesting too deep
+        raise ActivityLogError(f"activity log: {exc}",
+                               hint="this is not a log moodc or ActivityWatch wrote") from None
     return data if isinstance(data, dict) and "buckets" in data else None
 
 
@@ -102,8 +121,12 @@ def _parse_jsonl(path: Path, text: str) -> LoadedLog:
     warnings: list[str] = []
     for position, (lineno, line) in enumerate(numbered):
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
+            record = loads_json(line)
+        except ValueError as exc:
+            if not isinstance(exc, json.JSONDecodeError):  # too long a number, too deep
+                raise ActivityLogError(f"{path}:{lineno}: {exc}",
+                                       hint="delete or fix that line; other lines are fine"
+                                       ) from None
             if position == len(numbered) - 1:
                 warnings.append(f"{path}:{lineno}: skipped a torn last line "
                                 f"(the recorder was stopped mid-write)")
@@ -120,13 +143,15 @@ def _parse_jsonl(path: Path, text: str) -> LoadedLog:
 
 def _loaded_from_aw(export: Any, *, source: str) -> LoadedLog:
     """A decoded ActivityWatch export as a :class:`LoadedLog` (errors name ``source``)."""
+    warnings: list[str] = []
     try:
-        buckets = buckets_from_aw(export)
+        buckets = buckets_from_aw(export, warnings=warnings)
     except ValueError as exc:
         raise ActivityLogError(f"{source}: not an ActivityWatch export: {exc}",
                                hint="export with ActivityWatch → Raw Data → Export all "
                                     "buckets as JSON") from None
-    return LoadedLog(buckets=buckets, log_format="activitywatch")
+    return LoadedLog(buckets=buckets, log_format="activitywatch",
+                     warnings=[f"{source}: {w}" for w in warnings])
 
 
 def load_log(path: Path) -> LoadedLog:

@@ -38,18 +38,30 @@ def default_key_path() -> Path:
 def load_or_create_key(path: Path) -> bytes:
     """Read the title key at ``path``, creating a random one (mode 0600) when missing.
 
-    The directory is created with mode 0700. ``O_EXCL`` makes two recorders starting at
-    once agree on one key instead of overwriting each other's.
+    The directory is created with mode 0700. The key is written whole to a temp file and
+    linked into place (:func:`moodc.output.publish_new`), so it is never half-written and two
+    recorders starting at once agree on one key instead of overwriting each other's.
+
+    Raises
+    ------
+    ValueError
+        The key file is not a regular file of hex text.
+    moodc.output.OutputError
+        The folder or the key cannot be written.
     """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    from moodc.output import publish_new
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        pass  # publish_new names the problem
     key = secrets.token_bytes(TITLE_KEY_BYTES)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key.hex() + "\n")
-    return key
+    if publish_new(path, (key.hex() + "\n").encode("ascii"), mode=0o600):
+        return key
+    if not path.is_file():
+        raise ValueError(f"{path} is not a regular file")
+    text = path.read_bytes()[:4 * TITLE_KEY_BYTES].decode("ascii", errors="replace").strip()
+    return bytes.fromhex(text)
 
 
 def hash_title(title: str, *, key: bytes) -> str:

@@ -6,6 +6,7 @@ call :func:`record` directly.
 
 from __future__ import annotations
 
+import math
 import select
 import signal
 import socket
@@ -41,8 +42,16 @@ class RecordRequest:
     replay_script: Path | None = None
 
 
+#: Signals that end a recording cleanly (the partial bucket is kept).
+STOP_SIGNALS: tuple[int, ...] = tuple(getattr(signal, name) for name in
+                                      ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 class SignalStop:
-    """SIGINT/SIGTERM → a stop flag, with a ``wait`` that wakes as soon as one arrives.
+    """SIGINT/SIGTERM/SIGHUP → a stop flag, with a ``wait`` that wakes as soon as one arrives.
+
+    SIGHUP (the terminal closed) stops the recording like Ctrl-C: the partial bucket is
+    written before the process ends.
 
     The handler only sets a flag; ``signal.set_wakeup_fd`` makes ``select`` return at once,
     so no exception is ever raised in the middle of writing a line.
@@ -61,7 +70,7 @@ class SignalStop:
 
     def __enter__(self) -> "SignalStop":
         self._old_fd = signal.set_wakeup_fd(self._write.fileno())
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in STOP_SIGNALS:
             self._old[signum] = signal.signal(signum, self._handle)
         return self
 
@@ -109,9 +118,12 @@ def _title_keyer(titles: TitlesMode) -> Callable[[str], str | None]:
     path = default_key_path()
     try:
         key = load_or_create_key(path)
+    except MoodcError as exc:
+        raise MoodcError(f"cannot create the title key: {exc.message}",
+                         hint="fix the folder's permissions, or use --titles off") from None
     except OSError as exc:
-        raise MoodcError(f"cannot create the title key {path}: {exc.strerror}",
-                         hint="fix the directory's permissions, or use --titles off") from None
+        raise MoodcError(f"cannot read the title key {path}: {exc.strerror}",
+                         hint="fix its permissions, or use --titles off") from None
     except ValueError:
         raise MoodcError(f"the title key {path} is corrupt",
                          hint="delete it to create a new one (old title hashes will then "
@@ -120,11 +132,8 @@ def _title_keyer(titles: TitlesMode) -> Callable[[str], str | None]:
 
 
 def _open_log(path: Path, *, backend: str) -> LogWriter:
-    try:
-        return LogWriter(path, backend=backend)
-    except OSError as exc:
-        raise UsageError(f"cannot open log {path}: {exc.strerror}",
-                         hint="choose a writable path with -o LOG") from None
+    """The log writer (:func:`moodc.output.open_append` refuses links, FIFOs, devices)."""
+    return LogWriter(path, backend=backend)
 
 
 def _utc_offset_s() -> float:
@@ -141,6 +150,13 @@ def record(request: RecordRequest, *, say: Callable[[str], None]) -> RecordSumma
         When the backend can record nothing here (the message says how to fix it), or when
         it is lost mid-run (everything up to then is already on disk).
     """
+    from moodc.output import check_append_target
+
+    if request.duration_s is not None and not math.isfinite(request.duration_s):
+        raise UsageError(f"duration {request.duration_s} is not a finite number of seconds",
+                         hint="leave --duration out to record until Ctrl-C or SIGTERM",
+                         param="duration_s")
+    check_append_target(request.log_path)  # before probing: a FIFO or a link fails at once
     backend = _make_backend(request.backend, request.replay_script)
     capabilities = backend.probe()
     if not capabilities.any_ok:

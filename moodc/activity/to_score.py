@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from moodc.activity.logfile import LoadedLog, load_log
+from moodc.activity.logfile import LoadedLog, load_log, log
 from moodc.activity.phases import PHASE_RULES, Window, utc_offset_of, windows_of
 from moodc import vocab
 from moodc.errors import MoodcError, UsageError
@@ -289,9 +289,10 @@ def _compact(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _section_durations(span_h: float, *, music_s_per_h: float) -> list[float]:
-    """Music seconds for a run, split into equal parts of at most SECTION_MAX_S."""
+    """Music seconds for a run, split into equal parts of at most SECTION_MAX_S less a
+    morph (each part may be widened by half a morph on both sides, see ``_add_morphs``)."""
     total_s = max(SECTION_MIN_S, span_h * music_s_per_h)
-    n_parts = max(1, math.ceil(total_s / SECTION_MAX_S))
+    n_parts = max(1, math.ceil(total_s / (SECTION_MAX_S - MORPH_MAX_S)))
     return [round(total_s / n_parts, 2)] * n_parts
 
 
@@ -326,6 +327,37 @@ def _add_morphs(sections: list[dict[str, Any]]) -> None:
         sections[index + 1]["transition"] = {"kind": "morph", "length": length_s}
 
 
+def _runs_that_fit(loaded: LoadedLog, *, minutes_per_section: float, music_s_per_h: float,
+                   offset_s: float, compress: str | None) -> tuple[list[PhaseRun], float]:
+    """Phase runs whose sections fit in a score (at most ``MAX_SECTIONS``), and the window
+    length (minutes) that gave them: ``minutes_per_section``, doubled while there are too
+    many runs (up to a day).
+
+    Raises
+    ------
+    UsageError
+        Even day-long windows give too many sections: the music is longer than a score can
+        hold at this ``compress``.
+    """
+    minutes = float(minutes_per_section)
+    while True:
+        windows = windows_of(loaded.buckets, window_s=60.0 * minutes, utc_offset_s=offset_s)
+        runs = phase_runs(windows)
+        n_sections = sum(len(_section_durations(run.span_h, music_s_per_h=music_s_per_h))
+                         for run in runs)
+        if n_sections <= vocab.MAX_SECTIONS:
+            return runs, minutes
+        if minutes >= 24 * 60:
+            break
+        minutes = min(24 * 60.0, minutes * 2)
+    span_h = sum(run.span_h for run in runs)
+    longest_h = vocab.MAX_SECTIONS * (SECTION_MAX_S - MORPH_MAX_S) / 3600.0
+    raise UsageError(f"at compress {compress or DEFAULT_COMPRESS} this {span_h:.0f} h log "
+                     f"becomes {span_h * music_s_per_h / 3600.0:.0f} h of music; a score holds "
+                     f"at most {vocab.MAX_SECTIONS} sections (about {longest_h:.0f} h)",
+                     hint="compress more, e.g. --compress 1h=60s", param="compress")
+
+
 def _check_arguments(minutes_per_section: float, seed: int) -> None:
     if isinstance(minutes_per_section, bool) or not isinstance(minutes_per_section, (int, float)) \
             or not 1.0 <= minutes_per_section <= 24 * 60:
@@ -341,13 +373,15 @@ def score_from_log(loaded: LoadedLog, *, log_name: str, minutes_per_section: flo
     _check_arguments(minutes_per_section, seed)
     music_s_per_h = compress_to_music_s_per_h(compress)
     offset_s = utc_offset_of(loaded.buckets)
-    windows = windows_of(loaded.buckets, window_s=60.0 * minutes_per_section,
-                         utc_offset_s=offset_s)
-    runs = phase_runs(windows)
+    runs, used_minutes = _runs_that_fit(loaded, minutes_per_section=minutes_per_section,
+                                        music_s_per_h=music_s_per_h, offset_s=offset_s,
+                                        compress=compress)
+    warnings = list(loaded.warnings)
+    if used_minutes != minutes_per_section:
+        warnings.append(f"{minutes_per_section:g} minutes per section gave more than "
+                        f"{vocab.MAX_SECTIONS} sections; used {used_minutes:g}")
+        log.warning("moodc: warning: %s", warnings[-1])
     sections = _sections(runs, music_s_per_h=music_s_per_h, offset_s=offset_s, seed=seed)
-    if len(sections) > vocab.MAX_SECTIONS:
-        raise UsageError(f"the log gives {len(sections)} sections (at most {vocab.MAX_SECTIONS})",
-                         hint="raise minutes_per_section, e.g. 60")
     total_s = sum(s["duration"] for s in sections)
     first, last = loaded.buckets[0].start, loaded.buckets[-1].end
     return {
@@ -362,8 +396,8 @@ def score_from_log(loaded: LoadedLog, *, log_name: str, minutes_per_section: flo
             "tool": "moodc.activity.log_to_score", "log": log_name,
             "log_format": loaded.log_format, "n_buckets": len(loaded.buckets),
             "compress": compress or DEFAULT_COMPRESS,
-            "minutes_per_section": minutes_per_section,
-            "phases": [run.phase for run in runs], "warnings": list(loaded.warnings),
+            "minutes_per_section": used_minutes,
+            "phases": [run.phase for run in runs], "warnings": warnings,
         },
     }
 

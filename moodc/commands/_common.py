@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar
 
 import click
 
-from moodc.errors import MoodcError, OutputExistsError, UsageError
+from moodc.errors import Interrupted, MoodcError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,6 +46,16 @@ def error_text(exc: MoodcError) -> str:
     return f"{flag}: {exc.message}" if flag else exc.message
 
 
+def signal_name(signum: int) -> str:
+    """``SIGTERM`` for 15, or ``signal 15`` when the platform has no name for it."""
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
 def errors_to_exit(func: F) -> F:
     """Decorator: run a command body, mapping MoodcError and Ctrl-C to clean exits."""
 
@@ -56,9 +66,20 @@ def errors_to_exit(func: F) -> F:
         except MoodcError as exc:
             print_error(error_text(exc), hint=exc.hint)
             sys.exit(exc.exit_code)
+        except Interrupted as exc:
+            print_error(f"stopped by {signal_name(exc.signum)}; no partial output was left")
+            sys.exit(128 + exc.signum)
         except KeyboardInterrupt:
             print_error("interrupted")
             sys.exit(130)
+        except OSError as exc:
+            if exc.filename is None:  # a stream (stdout): the CLI's main() ends it quietly
+                raise
+            from moodc.output import output_error
+
+            error = output_error(exc, exc.filename, action="cannot use")
+            print_error(error.message, hint=error.hint)
+            sys.exit(error.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -96,33 +117,44 @@ def document_text(data: dict[str, Any], *, fmt: OutputFormat, comment: str) -> s
     return dump_yaml(data, comment=comment)
 
 
-def refuse_existing(out: Path | None, *, force: bool) -> None:
-    """Fail before any work is done when ``out`` exists and ``force`` is off.
+def output_target(out: Path | str | None, *, force: bool, default_name: str,
+                  inputs: tuple[Path, ...] = ()) -> Path | None:
+    """Where ``-o`` sends a document (None: standard output), checked before any work.
 
-    :func:`write_output` refuses too, but only after the document is built; a model load or
-    a long merge should not run for an output that will be refused.
+    ``-`` is standard output; a trailing ``/`` or an existing folder gets ``default_name``
+    inside it; see :func:`moodc.output.target_path` for what is refused.
 
     Raises
     ------
     OutputExistsError
-        ``out`` exists and ``force`` is False.
+        The target exists and ``force`` is off (nothing is done).
+    moodc.output.OutputError
+        The target is not a regular file, is an input of this run, or its name is too long.
     """
-    if out is not None and out.exists() and not force:
-        raise OutputExistsError(f"{out} already exists", hint="pass --force to overwrite it")
+    if out is None:
+        return None
+    from moodc.output import target_path
+
+    return target_path(out, default_name=default_name, force=force, inputs=inputs,
+                       stdout_ok=True)
 
 
-def write_output(text: str, *, out: Path | None, force: bool) -> None:
-    """Print ``text`` to stdout, or write it to ``out`` atomically and say so on stderr.
+def write_output(text: str, *, out: Path | None, force: bool,
+                 inputs: tuple[Path, ...] = ()) -> None:
+    """Print ``text`` to stdout (``out`` None), or write it to ``out`` through
+    :mod:`moodc.output` (atomic, checked again) and say so on stderr.
 
     Raises
     ------
     OutputExistsError
         ``out`` exists and ``force`` is False (nothing is written).
+    moodc.output.OutputError
+        ``out`` cannot be written (one line naming the path and the fix).
     """
     if out is None:
         click.echo(text, nl=False)
         return
-    from moodc.config.io import write_text_atomic
+    from moodc.output import write_text
 
-    write_text_atomic(out, text, force=force)
+    write_text(out, text, force=force, inputs=inputs)
     click.echo(f"wrote {out}", err=True)

@@ -16,7 +16,7 @@ from moodc.commands._common import errors_to_exit
               show_default=True)
 @click.option("--quick", is_flag=True,
               help="Short version for CI smoke runs (10 s renders, 2-minute RSS render).")
-@click.option("--runs", type=int, default=3, show_default=True,
+@click.option("--runs", type=click.IntRange(min=1), default=3, show_default=True,
               help="Repetitions for whole-process timings (median reported).")
 @click.option("--examples", "examples_dir", type=click.Path(path_type=Path),
               default=Path("examples"), show_default=True,

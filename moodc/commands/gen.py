@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from moodc.commands._common import (OutputFormat, config_document, document_text,
-                                    errors_to_exit, output_format, refuse_existing, write_output)
+                                    errors_to_exit, output_format, output_target, write_output)
 from moodc.errors import MoodcError, UsageError
 from moodc.gen.engines import ENGINE_CHOICES
 
@@ -26,13 +26,18 @@ def slug(text: str, *, max_chars: int = 40) -> str:
 
 
 def read_batch(path: Path) -> list[str]:
-    """Prompts of a batch file: one per line; blank lines and ``#`` comments skipped."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file", hint="--batch takes a text file, one prompt per line") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read it as UTF-8 text ({exc.__class__.__name__})") from None
+    """Prompts of a batch file: one per line; blank lines and ``#`` comments skipped.
+
+    Raises
+    ------
+    UsageError
+        Missing, not a regular file, over :data:`moodc.vocab.MAX_BATCH_BYTES`, not UTF-8, or
+        without a prompt (exit 2).
+    """
+    from moodc import vocab
+    from moodc.inputs import read_text
+
+    lines = read_text(path, max_bytes=vocab.MAX_BATCH_BYTES, what="batch file").splitlines()
     prompts = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
     if not prompts:
         raise UsageError(f"{path}: holds no prompts", hint="write one prompt per line")
@@ -51,41 +56,58 @@ def _config_text(config: Any, *, fmt: OutputFormat, engine: str, seed: int) -> s
                          comment=_comment(config.provenance["prompt"], engine=used, seed=seed))
 
 
-def run_prompt(prompt: str, *, out: Path | None, fmt: OutputFormat | None, seed: int,
+def run_prompt(prompt: str, *, out: str | None, fmt: OutputFormat | None, seed: int,
                temperature: float, explain: bool, engine: str, force: bool) -> None:
     """One prompt → one config, printed or written."""
     from moodc.gen.pipeline import generate
 
-    refuse_existing(out, force=force)
+    out = output_target(out, force=force, default_name=f"{slug(prompt)}.{fmt or 'yaml'}")
     config = generate(prompt, seed=seed, temperature=temperature, explain=explain, engine=engine)
     text = _config_text(config, fmt=output_format(out, fmt=fmt), engine=engine, seed=seed)
     write_output(text, out=out, force=force)
 
 
-def run_batch(batch: Path, *, out_dir: Path | None, fmt: OutputFormat | None, seed: int,
+def run_batch(batch: Path, *, out_dir: str | None, fmt: OutputFormat | None, seed: int,
               temperature: float, explain: bool, engine: str, force: bool) -> None:
     """Every prompt of a file → ``DIR/NNN-slug.yaml``, with one model load."""
     from moodc.gen.pipeline import generate_many
 
     if out_dir is None:
         raise UsageError("--batch needs -o DIR", hint="e.g. moodc gen --batch prompts.txt -o configs/")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} is a file; --batch writes one file per prompt into a directory")
+    folder = Path(out_dir)
+    if str(out_dir) == "-" or (folder.exists() and not folder.is_dir()):
+        raise UsageError(f"{out_dir} is not a folder; --batch writes one file per prompt into "
+                         f"a folder", hint="e.g. -o configs/", param="out")
     prompts = read_batch(batch)
     suffix: OutputFormat = fmt or "yaml"
-    targets = [out_dir / f"{i:03d}-{slug(p)}.{suffix}" for i, p in enumerate(prompts, 1)]
-    clashes = [t for t in targets if t.exists()]
-    if clashes and not force:
-        raise UsageError(f"{clashes[0]} already exists ({len(clashes)} outputs would be overwritten)",
-                         hint="pass --force to overwrite them, or choose another -o DIR")
+    targets = [folder / f"{i:03d}-{slug(p)}.{suffix}" for i, p in enumerate(prompts, 1)]
+    _check_batch_targets(targets, batch=batch, force=force)
     configs = generate_many(prompts, seed=seed, temperature=temperature, explain=explain,
                             engine=engine)
     for target, config in zip(targets, configs):
         text = _config_text(config, fmt=suffix, engine=engine, seed=seed)
-        write_output(text, out=target, force=force)
+        write_output(text, out=target, force=force, inputs=(batch,))
 
 
-def run_from_log(log: Path, *, out: Path | None, fmt: OutputFormat | None, seed: int,
+def _check_batch_targets(targets: list[Path], *, batch: Path, force: bool) -> None:
+    """Refuse before any model work: a target that is not a regular file, is the batch file,
+    or exists without ``force`` (counting every clash)."""
+    from moodc.errors import OutputExistsError
+    from moodc.output import check_target
+
+    clashes = []
+    for target in targets:
+        try:
+            check_target(target, force=force, inputs=(batch,))
+        except OutputExistsError:
+            clashes.append(target)
+    if clashes:
+        raise UsageError(f"{clashes[0]} already exists ({len(clashes)} outputs would be "
+                         f"overwritten)", hint="pass --force to overwrite them, or choose "
+                                               "another -o DIR")
+
+
+def run_from_log(log: Path, *, out: str | None, fmt: OutputFormat | None, seed: int,
                  minutes_per_section: float, compress: str | None, force: bool) -> None:
     """An activity log → a score, printed or written."""
     try:
@@ -93,7 +115,8 @@ def run_from_log(log: Path, *, out: Path | None, fmt: OutputFormat | None, seed:
     except ImportError as exc:
         raise MoodcError(f"--from-log needs the activity module, which failed to import ({exc})",
                          hint="reinstall moodc; the activity helper provides moodc.activity") from None
-    refuse_existing(out, force=force)
+    out = output_target(out, force=force, default_name=f"{log.stem}.{fmt or 'yaml'}",
+                        inputs=(log,))
     score = log_to_score(log, minutes_per_section=minutes_per_section, compress=compress, seed=seed)
     from pydantic import ValidationError
 
@@ -106,13 +129,37 @@ def run_from_log(log: Path, *, out: Path | None, fmt: OutputFormat | None, seed:
                          f"{exc.errors()[0]['msg']}", hint="please report this log") from None
     comment = f"moodc gen --from-log {log}"
     write_output(document_text(score, fmt=output_format(out, fmt=fmt), comment=comment),
-                 out=out, force=force)
+                 out=out, force=force, inputs=(log,))
+
+
+#: Options that apply to one mode only: option name → the modes it applies to. Anything else
+#: given explicitly in another mode is a usage error, never silently ignored.
+MODE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "minutes_per_section": ("from_log",), "compress": ("from_log",),
+    "explain": ("prompt", "batch"), "temperature": ("prompt", "batch"),
+    "engine": ("prompt", "batch"),
+}
+_MODE_FLAGS = {"prompt": "a PROMPT", "batch": "--batch", "from_log": "--from-log"}
+
+
+def _refuse_foreign_options(mode: str) -> None:
+    """Raise a UsageError for an option the user typed that does not apply to ``mode``."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    for name, modes in MODE_OPTIONS.items():
+        if mode in modes or ctx.get_parameter_source(name) != ParameterSource.COMMANDLINE:
+            continue
+        applies = " or ".join(_MODE_FLAGS[m] for m in modes)
+        raise UsageError(f"does not apply with {_MODE_FLAGS[mode]} (only with {applies})",
+                         hint="drop it", param=name)
 
 
 @click.command("gen")
 @click.argument("prompt", nargs=-1)
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
-              help="Write here (atomically) instead of printing; a DIR with --batch.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=str), default=None,
+              help="Write here (atomically) instead of printing; a DIR with --batch; a "
+                   "folder or a path ending in / gets a default name inside it.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Seed for sampling (--temperature > 0) and for --from-log.")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
@@ -133,7 +180,7 @@ def run_from_log(log: Path, *, out: Path | None, fmt: OutputFormat | None, seed:
               help="With --from-log: time compression, e.g. 1h=30s (an hour → 30 s of music).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @errors_to_exit
-def command(prompt: tuple[str, ...], out: Path | None, seed: int, fmt: OutputFormat | None,
+def command(prompt: tuple[str, ...], out: str | None, seed: int, fmt: OutputFormat | None,
             explain: bool, temperature: float, engine: str, batch: Path | None,
             from_log: Path | None, minutes_per_section: float, compress: str | None,
             force: bool) -> None:
@@ -153,6 +200,8 @@ def command(prompt: tuple[str, ...], out: Path | None, seed: int, fmt: OutputFor
     if sum(modes) != 1:
         raise UsageError("give exactly one of: a PROMPT, --batch FILE or --from-log LOG",
                          hint='e.g. moodc gen "arabian nights" -o arabian.yaml')
+    _refuse_foreign_options("from_log" if from_log is not None else
+                            "batch" if batch is not None else "prompt")
     if from_log is not None:
         run_from_log(from_log, out=out, fmt=fmt, seed=seed,
                      minutes_per_section=minutes_per_section, compress=compress, force=force)

@@ -36,8 +36,9 @@ def _default_log_path() -> Path:
 @click.option("--backend", type=click.Choice(_BACKEND_NAMES), default=None,
               help="Capture backend [default: by OS: x11, macos or windows].")
 @click.option("--replay", "replay_script", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), default=None, hidden=True,
-              help="Script for --backend replay (tests and demos).")
+              path_type=Path), default=None,
+              help="Replay SCRIPT.json instead of capturing (tests and demos; implies "
+                   "--backend replay).")
 @click.option("--check", is_flag=True, help="Print which signals work here and exit "
                                             "(0 when anything can be recorded, else 1).")
 @errors_to_exit
@@ -48,8 +49,8 @@ def command(log_path: Path | None, interval_s: float, duration_s: float | None, 
 
     Each bucket (default 60 s) holds key presses, corrections, clicks, scrolls, mouse
     distance, active/idle seconds, app switches and seconds per app (and per window title
-    when --titles allows), appended as one JSON line and flushed to disk. Ctrl-C or SIGTERM
-    writes the partial bucket and exits 0. The log is created readable by you only (0600).
+    when --titles allows), appended as one JSON line and flushed to disk. Ctrl-C, SIGTERM or
+    SIGHUP writes the partial bucket and exits 0. The log is created readable by you only (0600).
     """
     from moodc.activity.record_run import RecordRequest, check_backend, record
 

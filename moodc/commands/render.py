@@ -22,8 +22,9 @@ MP3_BITRATES = ("64k", "96k", "128k", "160k", "192k", "224k", "256k", "320k")
 
 @click.command("render")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("-o", "--out", type=click.Path(path_type=Path),
-              help="Output file (default: renders/<file stem>.<format>).")
+@click.option("-o", "--out", type=click.Path(path_type=str),
+              help="Output file (default: renders/<file stem>.<format>); a folder (or a "
+                   "path ending in /) gets that name inside it; - writes to standard output.")
 @click.option("--duration", "duration_s", type=float,
               help="Seconds (configs: default the document's duration, else 30; "
                    "scores: cut short at this length).")
@@ -42,7 +43,7 @@ MP3_BITRATES = ("64k", "96k", "128k", "160k", "192k", "224k", "256k", "320k")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @errors_to_exit
-def command(file: Path, out: Path | None, duration_s: float | None, seed: int | None,
+def command(file: Path, out: str | None, duration_s: float | None, seed: int | None,
             sample_rate: str, fmt: str | None, bitrate: str | None, bit_depth: str,
             target_lufs: float, force: bool, as_json: bool) -> None:
     """Render FILE (a config or a score) to a mastered WAV/FLAC/Ogg/MP3.
@@ -71,13 +72,20 @@ def command(file: Path, out: Path | None, duration_s: float | None, seed: int | 
         raise
     except (MoodcError, KeyboardInterrupt):
         raise
+    except OSError as exc:
+        if exc.filename is None:
+            raise  # standard output went away: the CLI's main() ends quietly
+        from moodc.output import output_error
+
+        raise output_error(exc, exc.filename, action="cannot use") from exc
     except Exception as exc:  # a bug below us: still one line, never a traceback
         raise MoodcError(f"internal error while rendering {file}: "
                          f"{type(exc).__name__}: {exc}",
                          hint="nothing was written; please report this with the file") from exc
     finally:
         progress.stop()
-    click.echo(json.dumps(result.as_dict()) if as_json else result.summary())
+    click.echo(json.dumps(result.as_dict()) if as_json else result.summary(),
+               err=result.path is None)  # the audio itself went to stdout
 
 
 def _print_diagnostics(exc: Any) -> None:

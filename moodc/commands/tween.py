@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from moodc.commands._common import (OutputFormat, config_document, document_text,
-                                    errors_to_exit, output_format, refuse_existing, write_output)
+                                    errors_to_exit, output_format, output_target, write_output)
 from moodc.errors import UsageError
 
 
@@ -61,6 +61,13 @@ def load_sources(paths: tuple[Path, ...]) -> list[Any]:
     return configs
 
 
+def _given(name: str) -> bool:
+    """True when the user typed the option ``name`` (not its default)."""
+    from click.core import ParameterSource
+
+    return click.get_current_context().get_parameter_source(name) == ParameterSource.COMMANDLINE
+
+
 @click.command("tween")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--weights", metavar="W1,W2,...",
@@ -71,14 +78,15 @@ def load_sources(paths: tuple[Path, ...]) -> list[Any]:
               help="Write a score that morphs A → B (→ C ...) in this many sections.")
 @click.option("--section-duration", "section_duration_s", type=float, default=20.0,
               show_default=True, help="With --steps: length of each section in seconds.")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
-              help="Write here (atomically) instead of printing to stdout.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=str), default=None,
+              help="Write here (atomically) instead of printing to stdout; a folder or a "
+                   "path ending in / gets tween.yaml inside it.")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
               help="Output format (default: json for a .json output, else yaml).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @errors_to_exit
 def command(sources: tuple[Path, ...], weights: str | None, seed: int | None,
-            steps: int | None, section_duration_s: float, out: Path | None,
+            steps: int | None, section_duration_s: float, out: str | None,
             fmt: OutputFormat | None, force: bool) -> None:
     """Merge configs A B [C ...] by weight into one valid config.
 
@@ -97,10 +105,14 @@ def command(sources: tuple[Path, ...], weights: str | None, seed: int | None,
     if len(sources) < 2:
         raise UsageError("tween needs at least 2 source configs",
                          hint="usage: moodc tween A B [C ...] [--weights 0.5,0.5]")
+    if steps is None and _given("section_duration_s"):
+        raise UsageError("does not apply without --steps", param="section_duration_s",
+                         hint="add --steps N to write a morph score, or drop it")
     if steps is not None and weights is not None:
         raise UsageError("--weights does not apply with --steps",
                          hint="--steps morphs evenly from the first source to the last")
-    refuse_existing(out, force=force)
+    target = output_target(out, force=force, default_name=f"tween.{fmt or 'yaml'}",
+                           inputs=tuple(sources))
     weight_values = parse_weights(weights, n_sources=len(sources))
     tween.normalise_weights(weight_values, n_sources=len(sources))  # check before loading
     configs = load_sources(sources)
@@ -122,5 +134,5 @@ def command(sources: tuple[Path, ...], weights: str | None, seed: int | None,
         data = {k: v for k, v in data.items() if v is not None}
         comment = f"moodc tween --steps {steps}: " + " → ".join(names)
     comment += f" (seed {merge_seed})"
-    text = document_text(data, fmt=output_format(out, fmt=fmt), comment=comment)
-    write_output(text, out=out, force=force)
+    text = document_text(data, fmt=output_format(target, fmt=fmt), comment=comment)
+    write_output(text, out=target, force=force, inputs=tuple(sources))

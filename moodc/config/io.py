@@ -9,18 +9,16 @@ bombs each become one :class:`~moodc.config.diagnostics.Diagnostic`, never a tra
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from moodc import vocab
 from moodc.config.diagnostics import Diagnostic
-from moodc.errors import OutputExistsError, UsageError
+from moodc.inputs import long_number_line, loads_json, read_bytes
 
-#: Documents larger than this are refused before parsing: a config is a few kB, a long
-#: score a few hundred; anything bigger is a mistake or an attack.
-MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+#: Documents larger than this are refused before parsing (the limit lives in vocab).
+MAX_DOCUMENT_BYTES = vocab.MAX_DOCUMENT_BYTES
 #: Refuse documents whose alias-expanded tree would exceed this many nodes ("billion
 #: laughs"). The expanded size is computed with memoisation, so the check itself is cheap.
 MAX_EXPANDED_NODES = 200_000
@@ -44,16 +42,14 @@ def _diag(display: str, code: str, message: str, *, line: int = 1, column: int =
 
 
 def read_document_bytes(path: Path, *, display: str) -> bytes:
-    """Read at most MAX_DOCUMENT_BYTES + 1 bytes; raise UsageError for a missing path."""
-    if not path.exists():
-        raise UsageError(f"{display}: no such file", hint="check the path and try again")
-    if path.is_dir():
-        raise UsageError(f"{display}: is a directory, not a document")
-    try:
-        with path.open("rb") as handle:
-            return handle.read(MAX_DOCUMENT_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"{display}: cannot read ({exc.strerror})") from exc
+    """Read at most MAX_DOCUMENT_BYTES + 1 bytes of a regular file.
+
+    Raises
+    ------
+    UsageError
+        Missing, unreadable, a folder, a FIFO or a device (exit 2); never blocks.
+    """
+    return read_bytes(path, max_bytes=MAX_DOCUMENT_BYTES, what="document", over_ok=True)
 
 
 def decode_document(raw: bytes, *, display: str) -> tuple[str | None, list[Diagnostic]]:
@@ -101,12 +97,12 @@ def parse_text(text: str, *, display: str, json_syntax: bool) -> tuple[Any, list
         import json
 
         try:
-            json.loads(text)
+            loads_json(text)
         except json.JSONDecodeError as exc:
             return None, [_diag(display, "syntax", f"invalid JSON: {exc.msg}",
                                 line=exc.lineno, column=exc.colno)]
-        except RecursionError:
-            return None, [_diag(display, "too-deep", "document is nested too deeply")]
+        except ValueError as exc:
+            return None, [_number_diag(text, display=display, reason=str(exc))]
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -122,9 +118,23 @@ def parse_text(text: str, *, display: str, json_syntax: bool) -> tuple[Any, list
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         return None, [_diag(display, "syntax", f"YAML syntax error: {problem}", line=line,
                             column=column)]
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except ValueError as exc:
+        if "digits" in str(exc):  # Python's guard against huge int literals
+            return None, [_number_diag(text, display=display, reason="")]
+        return None, [_diag(display, "syntax", f"YAML error: {str(exc).splitlines()[0]}")]
+    except (YAMLError, RecursionError) as exc:
         return None, [_diag(display, "syntax", f"YAML error: {str(exc).splitlines()[0]}")]
     return data, []
+
+
+def _number_diag(text: str, *, display: str, reason: str) -> Diagnostic:
+    """A number too long to be a value (or a document nested too deeply), as a diagnostic."""
+    if "nested" in reason:
+        return _diag(display, "too-deep", "document is nested too deeply")
+    line = long_number_line(text) or 1
+    return _diag(display, "number-too-long",
+                 f"a number has more than {vocab.MAX_INT_DIGITS} digits", line=line,
+                 hint="no moodc value needs that many digits; check the file")
 
 
 def expanded_size(node: Any, *, limit: int = MAX_EXPANDED_NODES) -> int:
@@ -227,26 +237,17 @@ def dump_yaml(data: dict[str, Any], *, comment: str | None = None) -> str:
     return stream.getvalue()
 
 
-def write_text_atomic(path: Path, text: str, *, force: bool) -> None:
-    """Write ``text`` to ``path`` via a temp file and rename; never clobber without ``force``.
+def write_text_atomic(path: Path, text: str, *, force: bool,
+                      inputs: tuple[Path, ...] = ()) -> None:
+    """Write ``text`` to ``path`` through :mod:`moodc.output` (temp + rename, checked target).
 
     Raises
     ------
     OutputExistsError
         ``path`` exists and ``force`` is False (nothing is written).
+    moodc.output.OutputError
+        ``path`` is not a regular file, is an input, or cannot be written (exit 2).
     """
-    path = Path(path)
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path} already exists", hint="pass --force to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
+    from moodc.output import write_text
+
+    write_text(Path(path), text, force=force, inputs=inputs)

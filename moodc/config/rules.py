@@ -7,6 +7,7 @@ the right line while the pydantic model raises the same message.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,9 +31,25 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
+def nonfinite_problems(node: Any, *, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
+    """Every NaN or infinite number in a document: no field accepts one (JSON Schema's
+    ``minimum``/``maximum`` let NaN through, since every comparison with NaN is false)."""
+    if isinstance(node, float) and not math.isfinite(node):
+        where = ".".join(str(step) for step in prefix) or "value"
+        return [Problem(prefix, "not-finite", f"{where} is {node}, not a finite number",
+                        "write a plain number such as 30 or 2.5")]
+    if isinstance(node, dict):
+        return [p for key, value in node.items()
+                for p in nonfinite_problems(value, prefix=prefix + (str(key),))]
+    if isinstance(node, list):
+        return [p for index, value in enumerate(node)
+                for p in nonfinite_problems(value, prefix=prefix + (index,))]
+    return []
+
+
 def config_problems(data: dict[str, Any], *, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
     """Cross-field problems of a config (or an inline config at ``prefix``)."""
-    problems: list[Problem] = []
+    problems: list[Problem] = nonfinite_problems(data) if not prefix else []
     comp = data.get("composition")
     if isinstance(comp, dict):
         defaults = vocab.DEFAULT_FIELDS["composition"]
@@ -47,8 +64,9 @@ def config_problems(data: dict[str, Any], *, prefix: tuple[str | int, ...] = ())
 
 
 def score_problems(data: dict[str, Any]) -> list[Problem]:
-    """Timeline problems of a score: fades and transitions must fit their sections."""
-    problems: list[Problem] = []
+    """Timeline problems of a score: numbers are finite; fades and transitions (the default
+    2 s crossfade where none is written) fit their sections and the timeline."""
+    problems: list[Problem] = nonfinite_problems(data)
     sections = data.get("sections")
     if not isinstance(sections, list):
         return problems
@@ -60,7 +78,7 @@ def score_problems(data: dict[str, Any]) -> list[Problem]:
         if isinstance(inline, dict):
             problems += config_problems(inline, prefix=("sections", index, "config"))
         problems += _transition_problems(section, index, durations)
-    if all(d is not None for d in durations):
+    if all(d is not None and math.isfinite(d) for d in durations):
         total_s = sum(durations)  # type: ignore[arg-type]
         fades_s = sum(_num(data.get(key, default)) or 0.0
                       for key, default in vocab.DEFAULT_SCORE.items())
@@ -72,21 +90,37 @@ def score_problems(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _transition_of(section: Any) -> tuple[str, float | None]:
+    """(kind, length in s) of a section's transition, the defaults filled in; length None
+    when it is written but not a number (the schema reports that)."""
+    transition = section.get("transition", vocab.DEFAULT_TRANSITION) \
+        if isinstance(section, dict) else vocab.DEFAULT_TRANSITION
+    if not isinstance(transition, dict):
+        return vocab.DEFAULT_TRANSITION["kind"], None
+    kind = transition.get("kind", vocab.DEFAULT_TRANSITION["kind"])
+    return str(kind), _num(transition.get("length", vocab.DEFAULT_TRANSITION["length"]))
+
+
 def _transition_problems(section: dict[str, Any], index: int,
                          durations: list[float | None]) -> list[Problem]:
-    """A transition into section ``index`` must fit in both it and the section before."""
-    transition = section.get("transition")
-    if index == 0 or not isinstance(transition, dict):
+    """A transition into section ``index`` (the default 2 s crossfade when none is written)
+    must fit in both it and the section before; a cut has no length to fit."""
+    if index == 0:
         return []
-    length_s = _num(transition.get("length"))
+    kind, length_s = _transition_of(section)
     here, before = durations[index], durations[index - 1]
-    if length_s is None or here is None or before is None:
+    if kind == "cut" or length_s is None or here is None or before is None:
         return []
     limit_s = min(here, before)
     if length_s > limit_s:
+        written = isinstance(section.get("transition"), dict) and \
+            "length" in section["transition"]
+        what = "transition length" if written else "the default transition length"
         return [Problem(
-            ("sections", index, "transition", "length"), "cross-field",
-            f"transition length {length_s:g} s is longer than the sections it joins "
+            ("sections", index, "transition", "length") if written else ("sections", index),
+            "cross-field",
+            f"{what} {length_s:g} s is longer than the sections it joins "
             f"({before:g} s and {here:g} s)",
-            f"use a length of at most {limit_s:g} s")]
+            f"write `transition: {{length: {limit_s:g}}}` (at most {limit_s:g} s) or "
+            f"`transition: {{kind: cut}}`, or lengthen the sections")]
     return []

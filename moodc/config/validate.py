@@ -17,6 +17,7 @@ from moodc.config.diagnostics import Diagnostic, did_you_mean
 from moodc.config.io import ParsedDocument, parse_document
 from moodc.config.rules import Problem, config_problems, score_problems
 from moodc.errors import UsageError
+from moodc.inputs import describe_non_file, real_path
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 _validators: dict[str, Any] = {}
@@ -162,9 +163,16 @@ def _schema_diag(error: Any, doc: ParsedDocument) -> list[Diagnostic]:
                            f"missing required key {missing[0]!r}"
                            + (f" in {where}" if path else ""), hint)]
     if kind == "const" and path and path[-1] == "version":
+        if isinstance(value, str) and value.strip() == str(error.validator_value):
+            return [Diagnostic(doc.display, line, column, "version",
+                               f"version is the string {_describe(value)}, not the number "
+                               f"{error.validator_value}",
+                               f"remove the quotes: `version: {error.validator_value}`")]
         return [Diagnostic(doc.display, line, column, "version",
                            f"unsupported version {_describe(value)}",
                            "this moodc reads version 2 documents; set `version: 2`")]
+    if kind == "type" and path and path[-1] == "version":
+        return []  # the const finding above says it, with the fix
     if kind == "enum":
         choices = list(error.validator_value)
         guess = did_you_mean(value, choices)
@@ -185,9 +193,16 @@ def _schema_diag(error: Any, doc: ParsedDocument) -> list[Diagnostic]:
                            f"{where}={_describe(value)} is out of range",
                            f"use a value from {low} to {high}")]
     if kind in ("maxLength", "minLength", "maxItems", "minItems"):
-        return [Diagnostic(doc.display, line, column, "length",
-                           f"{where}: {error.message}")]
+        return [Diagnostic(doc.display, line, column, "length", _length_message(
+            where, kind=kind, limit=error.validator_value, size=len(value)))]
     return [Diagnostic(doc.display, line, column, "schema", f"{where}: {error.message}")]
+
+
+def _length_message(where: str, *, kind: str, limit: int, size: int) -> str:
+    """``sections: 600 items, at most 500`` (never the value itself: it may be huge)."""
+    unit = "characters" if kind.endswith("Length") else "items"
+    bound = "at most" if kind.startswith("max") else "at least"
+    return f"{where}: {size} {unit}, {bound} {limit}"
 
 
 def _range_of(schema: dict) -> tuple[str, str]:
@@ -214,6 +229,30 @@ def _problem_diag(problem: Problem, doc: ParsedDocument) -> Diagnostic:
     return Diagnostic(doc.display, line, column, problem.code, problem.message, problem.hint)
 
 
+def _tagged(node: Any, path: tuple[str | int, ...] = ()) -> Iterable[tuple[tuple, str]]:
+    """(path, tag) of every value carrying an explicit YAML tag such as ``!custom``."""
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag:
+        yield path, str(tag)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _tagged(value, path + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _tagged(value, path + (index,))
+
+
+def _tag_diagnostics(doc: ParsedDocument) -> list[Diagnostic]:
+    """YAML tags (``!custom``, ``!!python/...``) are not part of a moodc document."""
+    diags = []
+    for path, tag in _tagged(doc.data):
+        line, column = position_of(doc.data, list(path))
+        diags.append(Diagnostic(doc.display, line, column, "yaml-tag",
+                                f"{_where(list(path))}: the YAML tag {tag} is not supported",
+                                "remove the tag and write the plain value"))
+    return diags
+
+
 def rule_diagnostics(doc: ParsedDocument) -> list[Diagnostic]:
     """Cross-field rule findings (the same rules the pydantic model enforces)."""
     problems = score_problems(doc.data) if doc.kind == "score" else config_problems(doc.data)
@@ -233,13 +272,14 @@ def _reference_diagnostics(doc: ParsedDocument, session: "_Session") -> list[Dia
         path = ["sections", index, "config"]
         line, column = position_of(doc.data, path)
         target = (doc.path.parent / ref)
-        if target.resolve() == doc.path.resolve():
+        if real_path(target) == real_path(doc.path):
             diags.append(Diagnostic(doc.display, line, column, "self-reference",
                                     f"section {index} points at this score itself",
                                     "point `config:` at a config file, or write it inline"))
-        elif not target.is_file():
-            diags.append(Diagnostic(doc.display, line, column, "missing-file",
-                                    f"section {index} config file {ref!r} does not exist",
+        elif (problem := describe_non_file(target)) is not None:
+            code = "missing-file" if problem == "does not exist" else "not-a-file"
+            diags.append(Diagnostic(doc.display, line, column, code,
+                                    f"section {index} config file {ref!r} {problem}",
                                     f"paths are relative to the score's folder ({doc.path.parent}/)"))
         else:
             diags.extend(session.check_referenced(target, doc, line=line, column=column))
@@ -255,7 +295,7 @@ class _Session:
     def check_file(self, path: Path, *, display: str | None = None
                    ) -> tuple[ParsedDocument | None, list[Diagnostic]]:
         """Parse ``path`` once and check it; returns the document (if parsed) and findings."""
-        self.seen.add(path.resolve())
+        self.seen.add(real_path(path))
         doc, diags = parse_document(path, display=display)
         return doc, self._check_parsed(doc, diags)
 
@@ -263,6 +303,9 @@ class _Session:
                       diags: list[Diagnostic]) -> list[Diagnostic]:
         if doc is None:
             return diags
+        tags = _tag_diagnostics(doc)
+        if tags:  # a tagged value is not the value it looks like: report only the tags
+            return tags
         diags = schema_diagnostics(doc) + rule_diagnostics(doc)
         if doc.kind == "score":
             diags += _reference_diagnostics(doc, self)
@@ -270,7 +313,7 @@ class _Session:
 
     def check_referenced(self, target: Path, score: ParsedDocument, *, line: int,
                          column: int) -> list[Diagnostic]:
-        if target.resolve() in self.seen:
+        if real_path(target) in self.seen:
             return []
         shown = str(target) if not target.is_absolute() else target.name
         doc, diags = parse_document(target, display=shown)
@@ -278,7 +321,7 @@ class _Session:
             return [Diagnostic(score.display, line, column, "not-a-config",
                                f"{shown} is a score; a section needs a config",
                                "nest timelines by copying their sections")]
-        self.seen.add(target.resolve())
+        self.seen.add(real_path(target))
         return self._check_parsed(doc, diags)
 
 
@@ -313,7 +356,7 @@ def validate_paths(paths: Sequence[Path]) -> list[Diagnostic]:
     session = _Session()
     diags: list[Diagnostic] = []
     for path in expand_paths(paths):
-        if path.resolve() in session.seen:
+        if real_path(path) in session.seen:
             continue
         diags.extend(session.check_file(path)[1])
     return diags

@@ -237,8 +237,10 @@ def test_empty_log_is_a_one_line_error(tmp_path: Path, content: str) -> None:
 
 
 def test_missing_log_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(MoodcError, match="does not exist"):
+    # worded as every other missing input, and a usage error (exit 2) like them
+    with pytest.raises(MoodcError, match="no such file") as caught:
         load_log(tmp_path / "nope.jsonl")
+    assert caught.value.exit_code == 2
 
 
 # --------------------------------------------------------------------------------------

@@ -51,3 +51,42 @@ def write_synthetic_log(path: Path) -> Path:
     lines = [bucket_to_json(b, backend="replay") for b in synthetic_buckets()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def generated_buckets(*, n_minutes: int, run_minutes: list[int], start: str = "2026-03-02T08:00",
+                      bucket_minutes: int = 1, utc_offset_s: float = UTC_OFFSET_S) -> list[Bucket]:
+    """``n_minutes`` of buckets (``bucket_minutes`` long) cycling through DAY_PLAN's templates.
+
+    ``run_minutes`` sets how long each template lasts before the next (cycled), so a property
+    test can draw logs from one minute to a month with short or long phases.
+    """
+    buckets: list[Bucket] = []
+    t0 = datetime.fromisoformat(start).replace(tzinfo=timezone.utc)
+    step = timedelta(minutes=bucket_minutes)
+    minute, run_index = 0, 0
+    while minute < n_minutes:
+        template = DAY_PLAN[run_index % len(DAY_PLAN)][2]
+        run = max(1, run_minutes[run_index % len(run_minutes)])
+        for _ in range(0, min(run, n_minutes - minute), bucket_minutes):
+            fields = dict(template, apps=dict(template["apps"]))
+            scale = bucket_minutes
+            for key in ("keys", "corrections", "clicks", "scrolls", "app_switches",
+                        "window_switches"):
+                fields[key] = fields[key] * scale
+            for key in ("mouse_px", "active_s"):
+                fields[key] = fields[key] * scale
+            fields["apps"] = {k: v * scale for k, v in fields["apps"].items()}
+            fields["idle_s"] = 60.0 * scale - fields["active_s"]
+            begin = t0 + timedelta(minutes=minute)
+            buckets.append(Bucket(start=begin, end=begin + step, titles={}, titles_mode="hashed",
+                                  utc_offset_s=utc_offset_s, **fields))
+            minute += bucket_minutes
+        run_index += 1
+    return buckets
+
+
+def write_buckets(path: Path, buckets: list[Bucket]) -> Path:
+    """Write ``buckets`` as a moodc JSONL log and return its path."""
+    path.write_text("".join(bucket_to_json(b, backend="replay") + "\n" for b in buckets),
+                    encoding="utf-8")
+    return path
