@@ -16,7 +16,10 @@ the others: its error is collected in its :class:`BatchOutcome`.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,19 +278,62 @@ def run_batch(jobs: Sequence[BatchJob], options: RenderOptions, *, n_workers: in
 
 def _run_local(jobs: Sequence[BatchJob], options: RenderOptions, *, n_workers: int,
                force: bool, address: str | None) -> Iterator[tuple[BatchJob, BatchOutcome]]:
-    """In this process (one worker) or a pool of processes, each rendering whole documents."""
+    """In this process (one worker) or a pool of processes, each rendering whole documents.
+
+    A stop signal (Ctrl-C, SIGTERM, SIGHUP) ends the pool's workers too: each removes its
+    half-written temp file, finished outputs stay, and the next run resumes from them.
+    """
     if n_workers == 1 or len(jobs) == 1:
         for job in jobs:
             yield job, render_job(job, options, force=force)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")  # no forked BLAS or thread state
-    with ProcessPoolExecutor(max_workers=min(n_workers, len(jobs)), mp_context=context) as pool:
-        futures = {pool.submit(render_job, job, options, force=force): job for job in jobs}
-        for future in as_completed(futures):
-            yield futures[future], _outcome_of(future, futures[future])
+    by_key = {(job.source, job.out): job for job in jobs}
+    with _stop_signals_raise():
+        pool = context.Pool(processes=min(n_workers, len(jobs)))
+        try:
+            tasks = [(job, options, force) for job in jobs]
+            for outcome in pool.imap_unordered(_render_task, tasks):
+                yield by_key[(outcome.source, outcome.out)], outcome
+            pool.close()
+        finally:
+            pool.terminate()  # no-op after close(); on a stop or error, workers end now
+            pool.join()
+
+
+def _render_task(task: tuple[BatchJob, RenderOptions, bool]) -> BatchOutcome:
+    """A pool worker's job; a stop signal ends the worker quietly (its temp file is gone)."""
+    job, options, force = task
+    try:
+        return render_job(job, options, force=force)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or the pool's terminate() (SIGTERM)
+        os._exit(128 + int(getattr(exc, "signum", signal.SIGINT)))
+
+
+@contextlib.contextmanager
+def _stop_signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`~moodc.errors.Interrupted` here, like Ctrl-C does,
+    so the pool is terminated in ``finally`` instead of leaving orphan workers rendering."""
+    from moodc.errors import Interrupted
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Interrupted(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            previous[signum] = signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _run_dask(jobs: Sequence[BatchJob], options: RenderOptions, *, n_workers: int,

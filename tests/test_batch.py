@@ -4,7 +4,12 @@ skipped (resume), and every executor writes the same bytes."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -108,3 +113,46 @@ def test_a_two_worker_dask_cluster_writes_the_local_bytes(corpus: Path, tmp_path
         assert _pcm_hash(a.out) == _pcm_hash(b.out)
     again = batch.run_batch(dask, OPTIONS, n_workers=2, executor="dask")
     assert [o.status for o in again] == ["up-to-date"] * 3
+
+
+def _cli(*args: str) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run([sys.executable, "-m", "moodc.cli", "render", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_cli_batch_reports_failures_in_a_table_and_exits_1(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "broken.yaml").write_text("version: 2\ntempo: fastt\n")
+    done = _cli(str(corpus), "-o", str(tmp_path / "out"), "--duration", "0.6", "--jobs", "2")
+    assert done.returncode == 1, done.stderr
+    assert "3 rendered, 0 up to date, 1 failed" in done.stdout
+    assert f"moodc: error: {corpus / 'broken.yaml'}: " in done.stderr
+    assert "Traceback" not in done.stderr
+    again = _cli(str(corpus), "-o", str(tmp_path / "out"), "--duration", "0.6", "--json")
+    report = json.loads(again.stdout)
+    assert report["summary"] == {"rendered": 0, "up-to-date": 3, "failed": 1}
+    assert _cli(str(corpus), "-o", "-").returncode == 2
+
+
+@pytest.mark.slow
+def test_a_batch_stopped_by_sigterm_leaves_no_parts_or_workers_and_resumes(
+        corpus: Path, tmp_path: Path) -> None:
+    for name in ("sunny-morning.yaml", "dark-cellar.yaml", "8bit-adventure.yaml"):
+        shutil.copy(EXAMPLES / name, corpus / name)
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "moodc.cli", "render", str(corpus), "-o", str(out),
+            "--duration", "25", "--jobs", "2"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.rglob("*.flac")) and time.monotonic() < deadline:
+        time.sleep(0.2)  # stop it once the first document is done, mid-batch
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    time.sleep(1.0)
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+    finished = {p.name for p in out.rglob("*.flac")}
+    assert 1 <= len(finished) < 6
+    resumed = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=300)
+    summary = json.loads(resumed.stdout)["summary"]
+    assert summary == {"rendered": 6 - len(finished), "up-to-date": len(finished), "failed": 0}
