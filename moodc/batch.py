@@ -17,6 +17,7 @@ the others: its error is collected in its :class:`BatchOutcome`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import threading
@@ -278,36 +279,44 @@ def run_batch(jobs: Sequence[BatchJob], options: RenderOptions, *, n_workers: in
 
 def _run_local(jobs: Sequence[BatchJob], options: RenderOptions, *, n_workers: int,
                force: bool, address: str | None) -> Iterator[tuple[BatchJob, BatchOutcome]]:
-    """In this process (one worker) or a pool of processes, each rendering whole documents.
+    """In this process (one worker) or a pool of processes, each rendering whole documents."""
+    task = functools.partial(render_job, options=options, force=force)
+    for index, outcome in map_in_processes(task, jobs, n_workers=n_workers):
+        yield jobs[index], outcome
 
-    A stop signal (Ctrl-C, SIGTERM, SIGHUP) ends the pool's workers too: each removes its
-    half-written temp file, finished outputs stay, and the next run resumes from them.
+
+def map_in_processes(fn: Callable[[Any], Any], items: Sequence[Any], *,
+                     n_workers: int) -> Iterator[tuple[int, Any]]:
+    """``(index, fn(item))`` for every item, as they finish, on up to ``n_workers`` processes.
+
+    ``fn`` must be picklable (a module-level function or a ``functools.partial`` of one).
+    One worker (or one item) runs here, in order. A stop signal (Ctrl-C, SIGTERM, SIGHUP)
+    ends the pool's workers too: each removes its half-written temp file, and what finished
+    stays. Used by batches and by ``golden check|update``.
     """
-    if n_workers == 1 or len(jobs) == 1:
-        for job in jobs:
-            yield job, render_job(job, options, force=force)
+    if n_workers <= 1 or len(items) <= 1:
+        for index, item in enumerate(items):
+            yield index, fn(item)
         return
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # no forked BLAS or thread state
-    by_key = {(job.source, job.out): job for job in jobs}
     with _stop_signals_raise():
-        pool = context.Pool(processes=min(n_workers, len(jobs)))
+        pool = context.Pool(processes=min(n_workers, len(items)))
         try:
-            tasks = [(job, options, force) for job in jobs]
-            for outcome in pool.imap_unordered(_render_task, tasks):
-                yield by_key[(outcome.source, outcome.out)], outcome
+            tasks = [(fn, index, item) for index, item in enumerate(items)]
+            yield from pool.imap_unordered(_indexed_call, tasks)
             pool.close()
         finally:
             pool.terminate()  # no-op after close(); on a stop or error, workers end now
             pool.join()
 
 
-def _render_task(task: tuple[BatchJob, RenderOptions, bool]) -> BatchOutcome:
-    """A pool worker's job; a stop signal ends the worker quietly (its temp file is gone)."""
-    job, options, force = task
+def _indexed_call(task: tuple[Callable[[Any], Any], int, Any]) -> tuple[int, Any]:
+    """A pool worker's call; a stop signal ends the worker quietly (its temp file is gone)."""
+    fn, index, item = task
     try:
-        return render_job(job, options, force=force)
+        return index, fn(item)
     except KeyboardInterrupt as exc:  # Ctrl-C, or the pool's terminate() (SIGTERM)
         os._exit(128 + int(getattr(exc, "signum", signal.SIGINT)))
 

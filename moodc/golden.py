@@ -24,6 +24,7 @@ written under ``renders/golden-diff/``. ``update`` re-records on purpose and say
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -367,7 +368,7 @@ def _select(names: list[str], only: tuple[str, ...] | list[str] | None) -> list[
 
 def check(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
           render: RenderFn | None = None, tolerance: Tolerance = DEFAULT_TOLERANCE,
-          platform_now: dict[str, str] | None = None) -> list[EntryResult]:
+          platform_now: dict[str, str] | None = None, jobs: int = 1) -> list[EntryResult]:
     """Re-render each recorded entry and compare it with its golden PCM.
 
     Parameters
@@ -380,6 +381,9 @@ def check(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
         ``(case, root, seed) -> (pcm, timeline)``; tests inject a modified renderer.
     platform_now : dict, optional
         The platform fingerprint to compare with (default: this machine's).
+    jobs : int
+        Entries checked at once, in separate processes (:func:`moodc.batch.map_in_processes`);
+        the results are the same, in manifest order.
     """
     golden_dir = root / "golden"
     if not (golden_dir / MANIFEST_NAME).exists():
@@ -390,11 +394,26 @@ def check(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
     manifest = load_manifest(golden_dir)
     here = platform_now or platform_fingerprint()
     render = render or render_case
-    results = []
-    for name in _select(list(manifest["entries"]), only):
-        results.append(_check_entry(name, manifest["entries"][name], root=root, render=render,
-                                    tolerance=tolerance, platform_now=here))
+    items = [(name, manifest["entries"][name])
+             for name in _select(list(manifest["entries"]), only)]
+    task = functools.partial(_check_item, root=root, render=render, tolerance=tolerance,
+                             platform_now=here)
+    return _in_order(task, items, jobs=jobs)
+
+
+def _in_order(task: Callable[[Any], Any], items: list[Any], *, jobs: int) -> list[Any]:
+    """``task`` over ``items`` on up to ``jobs`` processes, results in item order."""
+    from moodc.batch import map_in_processes
+
+    results: list[Any] = [None] * len(items)
+    for index, result in map_in_processes(task, items, n_workers=jobs):
+        results[index] = result
     return results
+
+
+def _check_item(item: tuple[str, dict[str, Any]], **options: Any) -> EntryResult:
+    name, entry = item
+    return _check_entry(name, entry, **options)
 
 
 def read_reference(name: str, entry: dict[str, Any], *, golden_dir: Path
@@ -543,7 +562,7 @@ class UpdateResult:
 
 
 def update(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
-           render: RenderFn | None = None) -> list[UpdateResult]:
+           render: RenderFn | None = None, jobs: int = 1) -> list[UpdateResult]:
     """Re-record golden entries on purpose (all discovered cases, or ``only`` these).
 
     Each entry is rendered with its document's seed (its ``seed``, else its content hash, as
@@ -555,9 +574,13 @@ def update(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
     render = render or render_case
     cases = {c.name: c for c in discover_cases(root)}
     names = _select(sorted(cases), only)
+    items = [(cases[name], manifest["entries"].get(name)) for name in names]
+    recorded = _in_order(functools.partial(_record_item, root=root, render=render), items,
+                         jobs=jobs)
     results = []
-    for name in names:
-        results.append(_record(cases[name], manifest, root=root, render=render))
+    for (case, _), (result, entry) in zip(items, recorded):
+        manifest["entries"][case.name] = entry
+        results.append(result)
     if not only:
         for stale in sorted(set(manifest["entries"]) - set(cases)):
             del manifest["entries"][stale]
@@ -567,12 +590,13 @@ def update(root: Path, *, only: tuple[str, ...] | list[str] | None = None,
     return results
 
 
-def _record(case: Case, manifest: dict[str, Any], *, root: Path,
-            render: RenderFn) -> UpdateResult:
+def _record_item(item: tuple[Case, dict[str, Any] | None], *, root: Path,
+                 render: RenderFn) -> tuple[UpdateResult, dict[str, Any]]:
+    """Render one case, write its reference file; the new manifest entry comes back."""
     from moodc.audio_io import PcmWriter, read_pcm
 
+    case, old = item
     golden_dir = root / "golden"
-    old = manifest["entries"].get(case.name)
     pcm, timeline = render(case, root, None)
     entry = {"source": case.source, "document_sha256": timeline.document_sha256,
              "seed": timeline.seed, "duration_s": case.duration_s,
@@ -596,8 +620,7 @@ def _record(case: Case, manifest: dict[str, Any], *, root: Path,
             writer.write(pcm)
         if pcm_sha256(read_pcm(golden_file)[0]) != entry["pcm_sha256"]:
             raise UsageError(f"{golden_file}: written PCM does not read back identically")
-    manifest["entries"][case.name] = entry
-    return UpdateResult(case.name, status, message)
+    return UpdateResult(case.name, status, message), entry
 
 
 def _change_summary(old: dict[str, Any], new: dict[str, Any], pcm: np.ndarray,

@@ -66,8 +66,8 @@ def recorded(tmp_path: Path) -> Path:
 
 @pytest.mark.slow
 def test_repository_goldens_match() -> None:
-    """The real check: every golden entry re-rendered by the current synth."""
-    results = golden.check(ROOT)
+    """The real check: every golden entry re-rendered by the current synth (two processes)."""
+    results = golden.check(ROOT, jobs=2)
     failed = [f"{r.name}: {r.message}" for r in results if not r.ok]
     assert results and not failed, "\n".join(failed)
 
@@ -140,6 +140,25 @@ def test_compare_pcm_metrics_are_exact_for_a_known_change() -> None:
     assert comparison.first_diff_s == pytest.approx(0.5)
     assert not golden.compare_pcm(changed[:-1], golden_pcm, bit_depth=16,
                                   sample_rate=44100).same_length
+
+
+def test_update_and_check_in_two_processes_agree_with_one(recorded: Path,
+                                                          tmp_path: Path) -> None:
+    # the real renderer (picklable) on two real coverage configs, recorded twice over
+    for name in ("warm", "cool"):
+        (recorded / "golden" / f"cover-{name}.flac").unlink()
+    manifest = golden.load_manifest(recorded / "golden")
+    manifest["entries"].clear()
+    golden.save_manifest(recorded / "golden", manifest)
+    serial = golden.update(recorded, jobs=1)
+    entries_serial = golden.load_manifest(recorded / "golden")["entries"]
+    parallel = golden.update(recorded, jobs=2)
+    assert [r.name for r in parallel] == [r.name for r in serial]
+    assert [r.status for r in parallel] == ["unchanged", "unchanged"]
+    entries_parallel = golden.load_manifest(recorded / "golden")["entries"]
+    assert {k: v["pcm_sha256"] for k, v in entries_parallel.items()} == \
+        {k: v["pcm_sha256"] for k, v in entries_serial.items()}
+    assert [r.ok for r in golden.check(recorded, jobs=2)] == [True, True]
 
 
 def test_update_says_what_changed(recorded: Path) -> None:
@@ -239,22 +258,23 @@ def test_cli_reports_a_bad_reference_apart_from_changes(tmp_path: Path,
 @pytest.mark.slow
 def test_cli_check_exit_codes_and_unknown_names(recorded: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # renderers patched in this process: check here, not in worker processes
     monkeypatch.setattr(golden, "render_case", _standin_render)
     runner = CliRunner()
-    ok = runner.invoke(cli, ["golden", "check", "--root", str(recorded)])
+    ok = runner.invoke(cli, ["golden", "check", "--jobs", "1", "--root", str(recorded)])
     assert ok.exit_code == 0, ok.output
     assert "cover-warm" in ok.output
-    unknown = runner.invoke(cli, ["golden", "check", "--root", str(recorded), "--only", "nope"])
+    unknown = runner.invoke(cli, ["golden", "check", "--jobs", "1", "--root", str(recorded), "--only", "nope"])
     assert unknown.exit_code == 2 and "nope" in unknown.output
     monkeypatch.setattr(golden, "render_case", _with_noise(-60.0, name="cover-warm"))
-    changed = runner.invoke(cli, ["golden", "check", "--root", str(recorded)])
+    changed = runner.invoke(cli, ["golden", "check", "--jobs", "1", "--root", str(recorded)])
     assert changed.exit_code == 1 and "FAIL cover-warm" in changed.output
     assert "1 ok, 1 changed" in changed.output and "bad reference" not in changed.output
     # a manifest edited by hand no longer describes its file: a reference finding
     manifest = json.loads((recorded / "golden" / "manifest.json").read_text())
     manifest["entries"]["cover-cool"]["pcm_sha256"] = "0" * 64
     (recorded / "golden" / "manifest.json").write_text(json.dumps(manifest))
-    edited = runner.invoke(cli, ["golden", "check", "--root", str(recorded), "--only",
+    edited = runner.invoke(cli, ["golden", "check", "--jobs", "1", "--root", str(recorded), "--only",
                                  "cover-cool"])
     assert edited.exit_code == 1 and "BAD REFERENCE cover-cool" in edited.output
 

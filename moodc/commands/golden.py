@@ -28,13 +28,25 @@ def command() -> None:
     """
 
 
+_JOBS_OPTION = click.option("--jobs", "n_jobs", type=click.IntRange(min=1), default=None,
+                            help="Entries rendered at once, in separate processes "
+                                 "(default: one per core).")
+
+
+def _workers(n_jobs: int | None) -> int:
+    from moodc.batch import default_workers
+
+    return n_jobs or default_workers()
+
+
 @command.command("check", short_help="Compare renders with golden/ (exit 1 on any change).")
 @_ONLY_OPTION
 @_ROOT_OPTION
+@_JOBS_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @errors_to_exit
-def check_command(only: tuple[str, ...], root: Path, fmt: str) -> None:
+def check_command(only: tuple[str, ...], root: Path, n_jobs: int | None, fmt: str) -> None:
     """Verify each golden file, re-render every entry and compare its PCM with the recorded one.
 
     Each golden/<name>.flac must decode to its manifest hash (else reference-missing or
@@ -44,7 +56,7 @@ def check_command(only: tuple[str, ...], root: Path, fmt: str) -> None:
     """
     from moodc.golden import check
 
-    results = check(root, only=only)
+    results = check(root, only=only, jobs=_workers(n_jobs))
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], indent=2, default=str))
     else:
@@ -81,10 +93,11 @@ def _print_results(results: list) -> None:
 @command.command("update", short_help="Re-record golden entries and say what changed.")
 @_ONLY_OPTION
 @_ROOT_OPTION
+@_JOBS_OPTION
 @errors_to_exit
-def update_command(only: tuple[str, ...], root: Path) -> None:
+def update_command(only: tuple[str, ...], root: Path, n_jobs: int | None) -> None:
     """Re-record golden entries on purpose and say what changed and by how much."""
     from moodc.golden import update
 
-    for result in update(root, only=only):
+    for result in update(root, only=only, jobs=_workers(n_jobs)):
         click.echo(f"{result.status:>9} {result.name}: {result.message}")
