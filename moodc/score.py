@@ -50,9 +50,7 @@ CUT_SPLICE_S: Final[float] = 0.005
 DEFAULT_CONFIG_DURATION_S: Final[float] = 30.0
 CONFIG_FADE_IN_S: Final[float] = vocab.DEFAULT_SCORE["fade_in"]
 CONFIG_FADE_OUT_S: Final[float] = vocab.DEFAULT_SCORE["fade_out"]
-#: Longest render moodc accepts (a day's soundtrack fits; 1e9 s does not).
-MAX_DURATION_S: Final[float] = 24 * 3600.0
-MIN_DURATION_S: Final[float] = 0.5
+MIN_DURATION_S, MAX_DURATION_S = vocab.RENDER_DURATION_RANGE_S
 
 
 @dataclass(frozen=True)
@@ -128,17 +126,18 @@ def child_seed(seed: int, *path: int) -> int:
 # Checks
 # ------------------------------------------------------------------------------------------
 
-def check_duration(duration_s: float, *, what: str = "--duration") -> float:
+def check_duration(duration_s: float) -> float:
     """Refuse NaN, infinite, non-positive or absurd durations with a one-line error."""
     try:
         value = float(duration_s)
     except (TypeError, ValueError):
-        raise UsageError(f"{what}={duration_s!r} is not a number",
-                         hint="give seconds, e.g. --duration 30") from None
+        raise UsageError(f"duration {duration_s!r} is not a number of seconds",
+                         hint="give seconds, e.g. 30", param="duration_s") from None
     if not math.isfinite(value) or value < MIN_DURATION_S or value > MAX_DURATION_S:
         raise UsageError(
-            f"{what}={duration_s!r} is out of range",
-            hint=f"give seconds between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} (24 h)")
+            f"duration {value:g} s is out of range",
+            hint=f"give seconds between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} (24 h)",
+            param="duration_s")
     return value
 
 

@@ -349,6 +349,10 @@ NUMERIC_RANGES: Final[dict[str, tuple[float, float]]] = {
     "transition_length": (0.0, 60.0),
     "seed": (0, 2**63 - 1),
 }
+#: Shortest and longest render (s): a day's soundtrack fits, 1e9 s does not. A document's
+#: own ``duration`` stays within NUMERIC_RANGES["duration"]; a render may ask for more.
+RENDER_DURATION_RANGE_S: Final[tuple[float, float]] = (0.5, 24 * 3600.0)
+
 #: Output sample rates a render may use (Hz), and the default.
 SAMPLE_RATES_HZ: Final[tuple[int, ...]] = (44100, 48000)
 DEFAULT_SAMPLE_RATE_HZ: Final[int] = 44100

@@ -205,7 +205,7 @@ def test_wav_on_stdout_has_an_open_ended_header() -> None:
 def test_replaying_a_missing_log_is_one_line(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["live", "--replay", str(tmp_path / "nope.jsonl"),
                                       "--sink", "null", "--no-realtime", "--duration", "1"])
-    assert result.exit_code != 0 and "does not exist" in result.output
+    assert result.exit_code == 2 and "no such file" in result.output
     assert "Traceback" not in result.output
 
 
