@@ -203,7 +203,8 @@ def test_cli_lists_all_without_search() -> None:
 def test_cli_show_prints_a_valid_config() -> None:
     result = _run("--show", "arabian", "--format", "json")
     assert result.exit_code == 0
-    Config.model_validate(json.loads(result.output)["config"])
+    document = json.loads(result.output)  # the config itself: render takes it as it is
+    assert Config.model_validate(document).provenance["concept"] == "arabian"
     yaml_result = _run("--show", "arabian")
     assert yaml_result.exit_code == 0 and "phrygian_dominant" in yaml_result.output
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import click
 
-from moodc.commands._common import errors_to_exit
+from moodc.commands._common import errors_to_exit, print_error
 
 
 def _rows_json(concepts: list[Any]) -> str:
@@ -51,11 +52,11 @@ def _show(name: str, *, fmt: str) -> None:
     from moodc.concepts import find_concept
 
     concept = find_concept(name)
-    if fmt == "json":
-        click.echo(json.dumps({"name": concept.name, "category": concept.category,
-                               "aliases": list(concept.aliases),
-                               "justification": concept.justification,
-                               "config": dict(concept.config)}, indent=2, ensure_ascii=False))
+    if fmt == "json":  # the config itself, so `moodc render` takes the file as it is
+        document = {**dict(concept.config), "justification": concept.justification,
+                    "provenance": {"concept": concept.name, "category": concept.category,
+                                   "aliases": list(concept.aliases)}}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     from moodc.config.io import dump_yaml
 
@@ -89,3 +90,7 @@ def command(search: str, category: str | None, fmt: str, show: str | None) -> No
         click.echo(_rows_json(found))
     else:
         _print_table(found, query=search)
+    if not found:  # like grep: nothing found is exit 1, with the reason on stderr
+        print_error(f"no concept matches {search!r}"
+                    + (f" in category {category!r}" if category else ""))
+        sys.exit(1)
