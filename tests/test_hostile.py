@@ -151,6 +151,11 @@ def _short_stderr(root: Path, result: subprocess.CompletedProcess) -> None:
     assert len(result.stderr) < 400, result.stderr[:400]
 
 
+def _docs_folder(root: Path) -> None:
+    (root / "docs").mkdir()
+    (root / "docs" / "a.yaml").write_text(DOC, encoding="utf-8")
+
+
 def _lists_replay(root: Path, result: subprocess.CompletedProcess) -> None:
     assert "--replay" in result.stdout
 
@@ -324,6 +329,12 @@ CASES: list[Case] = [
     Case("concepts-emoji", ["concepts", "🌧"], 1, "no concept matches", check=_no_matches),
     Case("concepts-arabic", ["concepts", "عربي"], 1, "no concept matches", check=_no_matches),
     Case("bench-runs-0", ["bench", "--runs", "0"], 2, "--runs"),
+    Case("render-executor-one-file", ["render", "docs/a.yaml", "--executor", "dask"], 2,
+         "applies to a batch", setup=[_docs_folder]),
+    Case("render-batch-to-stdout", ["render", "docs", "-o", "-"], 2,
+         "cannot go to standard output", setup=[_docs_folder]),
+    Case("render-batch-unknown-executor", ["render", "docs", "--executor", "ray"], 2,
+         "unknown executor 'ray'", setup=[_docs_folder]),
 ]
 
 

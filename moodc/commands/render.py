@@ -83,6 +83,12 @@ def command(files: tuple[Path, ...], out: str | None, duration_s: float | None,
                       target_lufs=target_lufs, bitrate=bitrate, force=force, n_jobs=n_jobs,
                       executor=executor, as_json=as_json)
         return
+    if executor != "local":
+        from moodc.errors import UsageError
+
+        raise UsageError(f"executor {executor!r} applies to a batch (several files or a "
+                         "folder)", param="executor",
+                         hint="render one file here, or give a folder to run on a cluster")
     _render_one(files[0], out=out, duration_s=duration_s, seed=seed, sample_rate=sample_rate,
                 fmt=fmt, bitrate=bitrate, bit_depth=bit_depth, target_lufs=target_lufs,
                 force=force, as_json=as_json)
