@@ -219,11 +219,12 @@ class _Sounds:
         self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
         self.flat = [flat_span(k[1], n_gate=k[3], sample_rate=sample_rate)
                      if k[0] == "note" else (0, 0) for k in self.keys]
-        for k in self.keys:
+        for k, onset in zip(self.keys, self.starts.tolist()):
             if k[0] == "note":
                 _, instrument, midi, n_gate, glide, cut = k
                 hint_note(instrument, midi=midi, n_gate=n_gate, sample_rate=sample_rate,
-                          cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=cache)
+                          cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=cache,
+                          onset=onset)
         self.max_len = int(self.lengths.max()) if len(items) else 0
 
     def length(self, key: tuple) -> int:
@@ -323,6 +324,7 @@ class BlockRenderer:
     def _stack(self, start: int, n: int) -> np.ndarray:
         """Every sounding layer's dry stereo in one (layers, 2, n) array (``self.names``
         order), so mixing and the effect sends are a sum and one small product."""
+        self.cache.advance(start)
         stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
         for i, name in enumerate(self.names):
             buf = stack[i]
