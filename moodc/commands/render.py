@@ -40,11 +40,14 @@ MP3_BITRATES = ("64k", "96k", "128k", "160k", "192k", "224k", "256k", "320k")
 @click.option("--loudness", "target_lufs", type=float, default=-14.0, show_default=True,
               help="Integrated loudness target in LUFS.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Threads for this render (default: the available cores, at most 4; "
+                   "1: one thread). The output is identical for any value.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @errors_to_exit
 def command(file: Path, out: Path | None, duration_s: float | None, seed: int | None,
             sample_rate: str, fmt: str | None, bitrate: str | None, bit_depth: str,
-            target_lufs: float, force: bool, as_json: bool) -> None:
+            target_lufs: float, force: bool, jobs: int | None, as_json: bool) -> None:
     """Render FILE (a config or a score) to a mastered WAV/FLAC/Ogg/MP3.
 
     Same file + seed gives the same samples on every run. Output is at -14 LUFS
@@ -65,7 +68,7 @@ def command(file: Path, out: Path | None, duration_s: float | None, seed: int | 
         result = render_file(file, out=out, duration_s=duration_s, seed=seed,
                              sample_rate=int(sample_rate), fmt=fmt, bit_depth=int(bit_depth),
                              target_lufs=target_lufs, bitrate=bitrate, force=force,
-                             progress=progress.update)
+                             progress=progress.update, jobs=jobs)
     except DocumentError as exc:
         _print_diagnostics(exc)
         raise

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -280,11 +282,18 @@ class _Sounds:
 
 
 class BlockRenderer:
-    """Renders a planned piece block by block (blocks must be requested in order)."""
+    """Renders a planned piece block by block (blocks must be requested in order).
+
+    ``jobs`` > 1 renders the layers of a block on that many worker threads (numpy releases
+    the GIL in its loops) and, in :meth:`iter_blocks`, the next block's layers while this
+    block's effects run. Every layer and every effect still sees its blocks in order and
+    computes each sample the same way, so the audio is identical for any ``jobs``.
+    """
 
     def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int,
-                 seed: int) -> None:
+                 seed: int, jobs: int = 1) -> None:
         self.ctl = ctl
+        self.jobs = max(1, int(jobs))
         self.sample_rate = sample_rate
         self.cache = NoteCache()
         plans = plan_piece(ctl, duration_s=duration_s, seed=seed)
@@ -321,20 +330,33 @@ class BlockRenderer:
         stack = self._stack(start, n)
         return {name: stack[i] for i, name in enumerate(self.names)}
 
-    def _stack(self, start: int, n: int) -> np.ndarray:
+    def _stack(self, start: int, n: int, pool: Executor | None = None) -> np.ndarray:
         """Every sounding layer's dry stereo in one (layers, 2, n) array (``self.names``
-        order), so mixing and the effect sends are a sum and one small product."""
+        order), so mixing and the effect sends are a sum and one small product. With a
+        ``pool``, the layers render concurrently (each into its own row)."""
         self.cache.advance(start)
         stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
-        for i, name in enumerate(self.names):
-            buf = stack[i]
-            self.layers[name].render(buf, start)
-            if name in self.beds:
-                bed = self.beds[name].process(start, n)
-                bed *= np.float32(LAYER_SPECS[name].gain)
-                buf += bed
-            self._motion(name, buf, start)
+        if pool is None or len(self.names) < 2:
+            for i, name in enumerate(self.names):
+                self._layer(name, stack[i], start)
+            return stack
+        futures = [pool.submit(self._layer, name, stack[i], start)
+                   for i, name in enumerate(self.names)]
+        for future in futures:
+            future.result()
         return stack
+
+    def _layer(self, name: str, buf: np.ndarray, start: int) -> None:
+        """One layer's dry stereo for ``[start, start + n)`` into ``buf`` (2, n), zeroed.
+
+        Touches only that layer's state (its events, bed and the shared, thread-safe note
+        cache), so different layers may run on different threads."""
+        self.layers[name].render(buf, start)
+        if name in self.beds:
+            bed = self.beds[name].process(start, buf.shape[1])
+            bed *= np.float32(LAYER_SPECS[name].gain)
+            buf += bed
+        self._motion(name, buf, start)
 
     def _motion(self, name: str, buf: np.ndarray, start: int) -> None:
         """Motion LFOs on every layer (in place), so ``motion`` is never inert.
@@ -372,8 +394,42 @@ class BlockRenderer:
 
     def block(self, start: int, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Mixed, effected stereo (n, 2) float32 and the dry stems for one block."""
+        return self._effects(self._stack(start, n), n)
+
+    def iter_blocks(self, spans: Iterable[tuple[int, int]]
+                    ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
+        """:meth:`block` for consecutive ``(start, n)`` spans, in order.
+
+        With ``jobs`` > 1 the layers of span k+1 render (on the worker threads) while the
+        effects of span k run on the calling thread: a two-stage pipeline. The layers and
+        the effects each still see their spans in order, so the samples are those of
+        :meth:`block` called span by span.
+        """
+        spans = list(spans)
+        if self.jobs == 1 or not spans:
+            for start, n in spans:
+                yield self.block(start, n)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(self.jobs, thread_name_prefix="moodc-layer") as layers, \
+                ThreadPoolExecutor(1, thread_name_prefix="moodc-stack") as ahead:
+            pending = ahead.submit(self._stack, *spans[0], layers)
+            try:
+                for i, (start, n) in enumerate(spans):
+                    stack = pending.result()
+                    if i + 1 < len(spans):
+                        pending = ahead.submit(self._stack, *spans[i + 1], layers)
+                    yield self._effects(stack, n)
+            finally:
+                pending.cancel()
+                if not pending.cancelled():
+                    pending.exception()  # let a running stack finish before the pools close
+
+    def _effects(self, stack: np.ndarray, n: int
+                 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Mix, sends, echo, reverb, tilt and width of one block's layer ``stack``."""
         ctl = self.ctl
-        stack = self._stack(start, n)
         mix = stack.sum(axis=0)
         echo_send = verb_send = None
         if self.echo is not None or self.reverb is not None:
