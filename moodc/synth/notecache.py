@@ -153,6 +153,7 @@ class NoteCache:
         self._uses: dict[tuple, list[tuple[int, int]]] = {}
         #: key -> (starts sorted, running max of the stops in that order), built on demand
         self._use_index: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._last_stop: dict[tuple, int] = {}  # key -> end of its last registered use
         self._now = 0
 
     def hint(self, key: tuple, n_samples: int) -> None:
@@ -164,13 +165,15 @@ class NoteCache:
         """Record that ``key`` will be read while the renderer is in samples ``[start, stop)``."""
         self._uses.setdefault(key, []).append((int(start), int(stop)))
         self._use_index.pop(key, None)
+        self._last_stop[key] = max(self._last_stop.get(key, 0), int(stop))
 
     def advance(self, now: int) -> None:
         """The renderer is at sample ``now`` (it never goes back): drop items whose every
         registered use has ended."""
         with self._lock:
             self._now = int(now)
-            dead = [k for k in self._items if self._next_use(k) == math.inf]
+            last = self._last_stop
+            dead = [k for k in self._items if k in last and last[k] <= self._now]
             for key in dead:
                 del self._items[key]
 
