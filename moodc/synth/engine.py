@@ -284,10 +284,11 @@ class _Sounds:
 class BlockRenderer:
     """Renders a planned piece block by block (blocks must be requested in order).
 
-    ``jobs`` > 1 renders the layers of a block on that many worker threads (numpy releases
-    the GIL in its loops) and, in :meth:`iter_blocks`, the next block's layers while this
-    block's effects run. Every layer and every effect still sees its blocks in order and
-    computes each sample the same way, so the audio is identical for any ``jobs``.
+    In :meth:`iter_blocks`, ``jobs`` 2 renders the next block's layers on a second thread
+    while this block's effects run (numpy releases the GIL in its loops); ``jobs`` > 2 also
+    renders a block's layers concurrently on ``jobs - 1`` workers. Every layer and every
+    effect still sees its blocks in order and computes each sample the same way, so the
+    audio is identical for any ``jobs``.
     """
 
     def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int,
@@ -412,8 +413,10 @@ class BlockRenderer:
             return
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(self.jobs, thread_name_prefix="moodc-layer") as layers, \
+        # jobs 2: the pipeline alone; more: the stack thread hands layers to jobs - 1 workers
+        with ThreadPoolExecutor(max(self.jobs - 1, 1), thread_name_prefix="moodc-layer") as pool, \
                 ThreadPoolExecutor(1, thread_name_prefix="moodc-stack") as ahead:
+            layers = pool if self.jobs > 2 else None
             pending = ahead.submit(self._stack, *spans[0], layers)
             try:
                 for i, (start, n) in enumerate(spans):
