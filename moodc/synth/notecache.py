@@ -141,7 +141,7 @@ class NoteCache:
     so two threads may both make a missing item (identical samples; one copy is kept).
     """
 
-    def __init__(self, *, max_samples: int = 5_000_000) -> None:
+    def __init__(self, *, max_samples: int = 8_000_000) -> None:
         import threading
 
         self._items: OrderedDict[tuple, object] = OrderedDict()
