@@ -17,13 +17,30 @@ def test_bench_times_only_example_configs_not_scores() -> None:
 
 
 def test_bench_table_shows_every_target(capsys) -> None:
-    results = {"duration_s": 60.0, "per_example_factor": {"calm": 412.0, "dark": 120.0},
-               "realtime_factor": 266.0, "mastering_factor": 900.0, "mastering_share": 29.5,
-               "render_60s_s": 1.2, "render_60s_duration_s": 60.0, "help_s": 0.08,
-               "rss_long_mib": 120.0, "rss_long_duration_s": 1200.0,
-               "rss_pipeline_mib": 80.0}
-    bench._print_table(results, load_avg=1.5)
+    results = {"short_s": 60.0, "long_s": 600.0, "slowest_example": "dark",
+               "marginal": {"calm": {"wall_x": 412.0, "cpu_x": 400.0},
+                            "dark": {"wall_x": 120.0, "cpu_x": 118.0}},
+               "marginal_factor_min": 120.0, "marginal_cpu_factor_min": 118.0,
+               "mastering_factor": 900.0, "render_60s_s": 1.2, "render_60s_duration_s": 60.0,
+               "startup_s": 0.42, "help_s": 0.08, "rss_long_mib": 120.0,
+               "rss_long_duration_s": 1200.0, "rss_pipeline_mib": 80.0,
+               "parallel_speedup": 1.7, "parallel_duration_s": 600.0,
+               "parallel_wall_s": {"1": 8.5, "2": 5.0}, "parallel_cpu_s": {"1": 8.4, "2": 9.0},
+               "load_avg_after": 2.0}
+    bench._print_table(results, load_avg=1.5, cores=2, bytecode_cache=False)
     out = capsys.readouterr().out
-    for text in ("266.00 x", ">= 300 x", "1.20 s", "<= 1.5 s", "20-minute", "120.00 MiB",
-                 "load average 1.5", "calm"):
-        assert text in out
+    for text in ("120.00 x", ">= 300 x", "412 x", "1.20 s", "<= 0.5 s", "0.42 s", "<= 0.3 s",
+                 "20-minute", "120.00 MiB", "<= 150 MiB", "1.70 x", ">= 1.6 x",
+                 "10-minute", "load average 1.5", "calm", "2 cores", "bytecode"):
+        assert text in out, text
+
+
+def test_bench_without_a_second_core_reports_no_speed_up(capsys) -> None:
+    results = {"short_s": 12.0, "long_s": 120.0, "slowest_example": "dark",
+               "marginal": {"dark": {"wall_x": 120.0, "cpu_x": 118.0}},
+               "marginal_factor_min": 120.0, "mastering_factor": 900.0, "render_60s_s": 1.2,
+               "render_60s_duration_s": 60.0, "startup_s": 0.42, "help_s": 0.08,
+               "rss_long_mib": 120.0, "rss_long_duration_s": 120.0, "rss_pipeline_mib": 80.0,
+               "parallel_speedup": None, "parallel_duration_s": 120.0}
+    bench._print_table(results, load_avg=None)
+    assert "n/a" in capsys.readouterr().out

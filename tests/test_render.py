@@ -317,3 +317,24 @@ def test_pcm_does_not_depend_on_how_the_synth_splits_its_blocks(tmp_path: Path) 
                 stream_fn=_standin_synth.stream_config)
     render_file(_score_file(tmp_path), out=tmp_path / "b.flac", stream_fn=odd_blocks)
     assert np.array_equal(read_pcm(tmp_path / "a.flac")[0], read_pcm(tmp_path / "b.flac")[0])
+
+
+def test_jobs_1_and_jobs_4_write_the_same_pcm(tmp_path: Path) -> None:
+    """The real synth on one thread and on four (layers in parallel, the next block's layers
+    beside this block's effects, mastering's analysis and writer threads): the same PCM."""
+    from moodc.golden import pcm_sha256
+
+    hashes = {}
+    for jobs in (1, 4):
+        out = tmp_path / f"jobs{jobs}.flac"
+        result = _run(["render", str(ROOT / "examples" / "lofi-study.yaml"), "-o", str(out),
+                       "--duration", "7", "--jobs", str(jobs)])
+        assert result.exit_code == 0, result.output
+        hashes[jobs] = pcm_sha256(read_pcm(out)[0])
+    assert hashes[1] == hashes[4]
+
+
+def test_jobs_below_one_is_a_usage_error(tmp_path: Path) -> None:
+    result = _run(["render", str(CALM), "-o", str(tmp_path / "x.flac"), "--jobs", "0"])
+    assert result.exit_code == 2
+    assert list(tmp_path.iterdir()) == []

@@ -49,7 +49,9 @@ MP3_BITRATES = ("64k", "96k", "128k", "160k", "192k", "224k", "256k", "320k")
 @click.option("--force", is_flag=True,
               help="Overwrite an existing output file (a batch: render even up-to-date ones).")
 @click.option("--jobs", "n_jobs", type=click.IntRange(min=1), default=None,
-              help="A batch: documents rendered at once (default: one per core).")
+              help="One file: threads for this render (default: the available cores, at most "
+                   "4; the output is identical for any value). A batch: documents rendered at "
+                   "once (default: one per core).")
 @click.option("--executor", default="local", show_default=True,
               help="A batch: local (processes here), dask (a local Dask cluster) or "
                    "dask://SCHEDULER_ADDRESS.")
@@ -91,12 +93,12 @@ def command(files: tuple[Path, ...], out: str | None, duration_s: float | None,
                          hint="render one file here, or give a folder to run on a cluster")
     _render_one(files[0], out=out, duration_s=duration_s, seed=seed, sample_rate=sample_rate,
                 fmt=fmt, bitrate=bitrate, bit_depth=bit_depth, target_lufs=target_lufs,
-                force=force, as_json=as_json)
+                force=force, jobs=n_jobs, as_json=as_json)
 
 
 def _render_one(file: Path, *, out: str | None, duration_s: float | None, seed: int | None,
                 sample_rate: str, fmt: str | None, bitrate: str | None, bit_depth: str,
-                target_lufs: float, force: bool, as_json: bool) -> None:
+                target_lufs: float, force: bool, jobs: int | None, as_json: bool) -> None:
     """One document to one file (or stdout), with a progress bar for long renders."""
     from moodc.errors import DocumentError, MoodcError
     from moodc.render import render_file
@@ -106,7 +108,7 @@ def _render_one(file: Path, *, out: str | None, duration_s: float | None, seed: 
         result = render_file(file, out=out, duration_s=duration_s, seed=seed,
                              sample_rate=int(sample_rate), fmt=fmt, bit_depth=int(bit_depth),
                              target_lufs=target_lufs, bitrate=bitrate, force=force,
-                             progress=progress.update)
+                             progress=progress.update, jobs=jobs)
     except DocumentError as exc:
         _print_diagnostics(exc)
         raise

@@ -37,34 +37,43 @@ def _check(*, duration_s: float, sample_rate: int, block_s: float) -> None:
 
 
 def _blocks(fields: Mapping[str, Any], *, duration_s: float, sample_rate: int, seed: int,
-            block_s: float, want_stems: bool = False
+            block_s: float, want_stems: bool = False, jobs: int = 1
             ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
     from moodc.synth.controls import fields_to_controls
     from moodc.synth.engine import BlockRenderer
 
     _check(duration_s=duration_s, sample_rate=sample_rate, block_s=block_s)
+    if int(jobs) < 1:
+        raise ValueError(f"jobs={jobs!r} must be >= 1")
     ctl = fields_to_controls(fields)
     n_total = int(round(duration_s * sample_rate))
     renderer = BlockRenderer(ctl, duration_s=n_total / sample_rate, sample_rate=int(sample_rate),
-                             seed=int(seed))
+                             seed=int(seed), jobs=int(jobs))
     block_n = max(int(round(block_s * sample_rate)), 1)
     inner_n = max(int(INNER_BLOCK_S * sample_rate), 1)
-    for start in range(0, n_total, block_n):
-        n = min(block_n, n_total - start)
-        parts = []
-        for s in range(start, start + n, inner_n):
-            mix, stems = renderer.block(s, min(inner_n, start + n - s))
-            parts.append((mix, stems if want_stems else {}))
-        if len(parts) == 1:
-            yield parts[0]
-            continue
-        mix = np.concatenate([p[0] for p in parts], axis=0)
-        stems = {k: np.concatenate([p[1][k] for p in parts], axis=1) for k in parts[0][1]}
-        yield mix, stems
+    # the caller's blocks, each made of inner spans of at most INNER_BLOCK_S
+    outer = [[(s, min(inner_n, start + min(block_n, n_total - start) - s))
+              for s in range(start, start + min(block_n, n_total - start), inner_n)]
+             for start in range(0, n_total, block_n)]
+    inner = renderer.iter_blocks(span for spans in outer for span in spans)
+    try:
+        for spans in outer:
+            parts = []
+            for _ in spans:
+                mix, stems = next(inner)
+                parts.append((mix, stems if want_stems else {}))
+            if len(parts) == 1:
+                yield parts[0]
+                continue
+            mix = np.concatenate([p[0] for p in parts], axis=0)
+            stems = {k: np.concatenate([p[1][k] for p in parts], axis=1) for k in parts[0][1]}
+            yield mix, stems
+    finally:
+        inner.close()
 
 
 def stream_config(fields: Mapping[str, Any], *, duration_s: float, sample_rate: int, seed: int,
-                  block_s: float = 8.0) -> Iterator[np.ndarray]:
+                  block_s: float = INNER_BLOCK_S, jobs: int = 1) -> Iterator[np.ndarray]:
     """Render a config as a stream of stereo blocks.
 
     Parameters
@@ -79,6 +88,9 @@ def stream_config(fields: Mapping[str, Any], *, duration_s: float, sample_rate: 
         Root of the random tree; the same fields and seed give identical samples.
     block_s : float > 0
         Block length in seconds (the audio does not depend on it).
+    jobs : int >= 1
+        Threads rendering layers (see :class:`moodc.synth.engine.BlockRenderer`); the audio
+        does not depend on it.
 
     Yields
     ------
@@ -88,7 +100,7 @@ def stream_config(fields: Mapping[str, Any], *, duration_s: float, sample_rate: 
     Raises
     ------
     ValueError
-        When ``duration_s``, ``sample_rate`` or ``block_s`` is out of range.
+        When ``duration_s``, ``sample_rate``, ``block_s`` or ``jobs`` is out of range.
 
     Examples
     --------
@@ -96,9 +108,13 @@ def stream_config(fields: Mapping[str, Any], *, duration_s: float, sample_rate: 
     >>> sum(len(b) for b in blocks)
     22050
     """
-    for mix, _ in _blocks(fields, duration_s=duration_s, sample_rate=sample_rate, seed=seed,
-                          block_s=block_s):
-        yield mix
+    blocks = _blocks(fields, duration_s=duration_s, sample_rate=sample_rate, seed=seed,
+                     block_s=block_s, jobs=jobs)
+    try:
+        for mix, _ in blocks:
+            yield mix
+    finally:
+        blocks.close()
 
 
 def render_config(fields: Mapping[str, Any], *, duration_s: float, sample_rate: int,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -219,11 +221,12 @@ class _Sounds:
         self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
         self.flat = [flat_span(k[1], n_gate=k[3], sample_rate=sample_rate)
                      if k[0] == "note" else (0, 0) for k in self.keys]
-        for k in self.keys:
+        for k, onset in zip(self.keys, self.starts.tolist()):
             if k[0] == "note":
                 _, instrument, midi, n_gate, glide, cut = k
                 hint_note(instrument, midi=midi, n_gate=n_gate, sample_rate=sample_rate,
-                          cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=cache)
+                          cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=cache,
+                          onset=onset)
         self.max_len = int(self.lengths.max()) if len(items) else 0
 
     def length(self, key: tuple) -> int:
@@ -279,11 +282,19 @@ class _Sounds:
 
 
 class BlockRenderer:
-    """Renders a planned piece block by block (blocks must be requested in order)."""
+    """Renders a planned piece block by block (blocks must be requested in order).
+
+    In :meth:`iter_blocks`, ``jobs`` 2 renders the next block's layers on a second thread
+    while this block's effects run (numpy releases the GIL in its loops); ``jobs`` > 2 also
+    renders a block's layers concurrently on ``jobs - 1`` workers. Every layer and every
+    effect still sees its blocks in order and computes each sample the same way, so the
+    audio is identical for any ``jobs``.
+    """
 
     def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int,
-                 seed: int) -> None:
+                 seed: int, jobs: int = 1) -> None:
         self.ctl = ctl
+        self.jobs = max(1, int(jobs))
         self.sample_rate = sample_rate
         self.cache = NoteCache()
         plans = plan_piece(ctl, duration_s=duration_s, seed=seed)
@@ -320,19 +331,33 @@ class BlockRenderer:
         stack = self._stack(start, n)
         return {name: stack[i] for i, name in enumerate(self.names)}
 
-    def _stack(self, start: int, n: int) -> np.ndarray:
+    def _stack(self, start: int, n: int, pool: Executor | None = None) -> np.ndarray:
         """Every sounding layer's dry stereo in one (layers, 2, n) array (``self.names``
-        order), so mixing and the effect sends are a sum and one small product."""
+        order), so mixing and the effect sends are a sum and one small product. With a
+        ``pool``, the layers render concurrently (each into its own row)."""
+        self.cache.advance(start)
         stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
-        for i, name in enumerate(self.names):
-            buf = stack[i]
-            self.layers[name].render(buf, start)
-            if name in self.beds:
-                bed = self.beds[name].process(start, n)
-                bed *= np.float32(LAYER_SPECS[name].gain)
-                buf += bed
-            self._motion(name, buf, start)
+        if pool is None or len(self.names) < 2:
+            for i, name in enumerate(self.names):
+                self._layer(name, stack[i], start)
+            return stack
+        futures = [pool.submit(self._layer, name, stack[i], start)
+                   for i, name in enumerate(self.names)]
+        for future in futures:
+            future.result()
         return stack
+
+    def _layer(self, name: str, buf: np.ndarray, start: int) -> None:
+        """One layer's dry stereo for ``[start, start + n)`` into ``buf`` (2, n), zeroed.
+
+        Touches only that layer's state (its events, bed and the shared, thread-safe note
+        cache), so different layers may run on different threads."""
+        self.layers[name].render(buf, start)
+        if name in self.beds:
+            bed = self.beds[name].process(start, buf.shape[1])
+            bed *= np.float32(LAYER_SPECS[name].gain)
+            buf += bed
+        self._motion(name, buf, start)
 
     def _motion(self, name: str, buf: np.ndarray, start: int) -> None:
         """Motion LFOs on every layer (in place), so ``motion`` is never inert.
@@ -370,8 +395,44 @@ class BlockRenderer:
 
     def block(self, start: int, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Mixed, effected stereo (n, 2) float32 and the dry stems for one block."""
+        return self._effects(self._stack(start, n), n)
+
+    def iter_blocks(self, spans: Iterable[tuple[int, int]]
+                    ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
+        """:meth:`block` for consecutive ``(start, n)`` spans, in order.
+
+        With ``jobs`` > 1 the layers of span k+1 render (on the worker threads) while the
+        effects of span k run on the calling thread: a two-stage pipeline. The layers and
+        the effects each still see their spans in order, so the samples are those of
+        :meth:`block` called span by span.
+        """
+        spans = list(spans)
+        if self.jobs == 1 or not spans:
+            for start, n in spans:
+                yield self.block(start, n)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        # jobs 2: the pipeline alone; more: the stack thread hands layers to jobs - 1 workers
+        with ThreadPoolExecutor(max(self.jobs - 1, 1), thread_name_prefix="moodc-layer") as pool, \
+                ThreadPoolExecutor(1, thread_name_prefix="moodc-stack") as ahead:
+            layers = pool if self.jobs > 2 else None
+            pending = ahead.submit(self._stack, *spans[0], layers)
+            try:
+                for i, (start, n) in enumerate(spans):
+                    stack = pending.result()
+                    if i + 1 < len(spans):
+                        pending = ahead.submit(self._stack, *spans[i + 1], layers)
+                    yield self._effects(stack, n)
+            finally:
+                pending.cancel()
+                if not pending.cancelled():
+                    pending.exception()  # let a running stack finish before the pools close
+
+    def _effects(self, stack: np.ndarray, n: int
+                 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Mix, sends, echo, reverb, tilt and width of one block's layer ``stack``."""
         ctl = self.ctl
-        stack = self._stack(start, n)
         mix = stack.sum(axis=0)
         echo_send = verb_send = None
         if self.echo is not None or self.reverb is not None:

@@ -177,7 +177,7 @@ class MasterStats:
 def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callable[[], Any],
                bit_depth: BitDepth, target_lufs: float, progress: ProgressFn | None = None,
                scratch_dir: Path | None = None,
-               limit_dbtp: float = TRUE_PEAK_LIMIT_DBTP) -> MasterStats:
+               limit_dbtp: float = TRUE_PEAK_LIMIT_DBTP, threads: bool = True) -> MasterStats:
     """Master a mix: pass 1 (DC, fades, loudness → scratch), pass 2 (gain, limit, dither → sink).
 
     Parameters
@@ -201,6 +201,10 @@ def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callabl
     limit_dbtp : float
         True-peak limit of the written PCM (the spec's -1 dBTP; lower for codecs whose
         decoded peaks overshoot their input).
+    threads : bool
+        Run pass 1's analysis and the sink's writes on worker threads (overlapping the synth
+        and the encoder on a second core); False keeps everything on the calling thread.
+        The output is the same either way.
 
     Returns
     -------
@@ -215,7 +219,8 @@ def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callabl
     ``limit_dbtp`` lowered by the overshoot.
     """
     with _open_scratch(scratch_dir) as scratch:
-        powers, peaks = _pass1(blocks, piece=piece, scratch=scratch, progress=progress)
+        powers, peaks = _pass1(blocks, piece=piece, scratch=scratch, progress=progress,
+                               threads=threads)
         input_lufs = integrated_loudness_lufs(powers)
         gain_db = 0.0 if not math.isfinite(input_lufs) else target_lufs - input_lufs
         for attempt in range(1, MAX_PASS2_ATTEMPTS + 1):
@@ -224,7 +229,7 @@ def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callabl
                                      powers=powers, peaks=peaks, gain_db=gain_db,
                                      bit_depth=bit_depth, progress=progress,
                                      limit_dbtp=limit_dbtp, target_lufs=target_lufs,
-                                     final=attempt == MAX_PASS2_ATTEMPTS)
+                                     final=attempt == MAX_PASS2_ATTEMPTS, threads=threads)
             except _Retry as retry:
                 gain_db += retry.miss_lu if math.isfinite(retry.miss_lu) else 0.0
                 limit_dbtp -= max(retry.over_db, 0.0)
@@ -246,12 +251,12 @@ def _open_scratch(scratch_dir: Path | None) -> BinaryIO:
 def _pass2_attempt(piece: Piece, *, scratch: BinaryIO, open_sink: Callable[[], Any],
                    powers: np.ndarray, peaks: np.ndarray, gain_db: float,
                    bit_depth: BitDepth, progress: ProgressFn | None, limit_dbtp: float,
-                   target_lufs: float, final: bool) -> "_Pass2Out":
+                   target_lufs: float, final: bool, threads: bool = True) -> "_Pass2Out":
     """One pass 2 into a fresh sink; raises :class:`_Retry` (inside the sink, which then
     discards its output) when the result misses the target and this is not the ``final``
     attempt."""
     with open_sink() as sink:
-        with _BackgroundWriter(sink) as writer:
+        with (_BackgroundWriter(sink) if threads else _InlineWriter(sink)) as writer:
             out = _pass2(piece, scratch=scratch, sink=writer, powers=powers, peaks=peaks,
                          gain_db=gain_db, bit_depth=bit_depth, progress=progress,
                          limit_dbtp=limit_dbtp)
@@ -308,7 +313,7 @@ class _Retry(Exception):
 
 
 def _pass1(blocks: Iterable[np.ndarray], *, piece: Piece, scratch: BinaryIO,
-           progress: ProgressFn | None) -> tuple[np.ndarray, np.ndarray]:
+           progress: ProgressFn | None, threads: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Remove DC, fade, measure and spill the mix ``blocks`` to ``scratch``.
 
     The mix (the synth) runs on this thread; the analysis (DC filter, fades, K-weighted meter, peak
@@ -318,7 +323,7 @@ def _pass1(blocks: Iterable[np.ndarray], *, piece: Piece, scratch: BinaryIO,
     """
     analyser = _Pass1Analyser(piece, scratch=scratch)
     done = 0
-    with _BackgroundWriter(analyser) as worker:
+    with (_BackgroundWriter(analyser) if threads else _InlineWriter(analyser)) as worker:
         for block in blocks:
             worker.write(block)
             done += block.shape[0]
@@ -460,6 +465,19 @@ class _Limiter:
         limit = limiter_gain(envelope, ceiling=self.ceiling, shape=self.shape)[core]
         block = context[core] * limit[:, None].astype(np.float32)
         return block, limit, float((envelope[core] * limit).max())
+
+
+class _InlineWriter:
+    """:class:`_BackgroundWriter`'s interface on the calling thread (``threads=False``)."""
+
+    def __init__(self, sink: Any) -> None:
+        self.write = sink.write
+
+    def __enter__(self) -> "_InlineWriter":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
 
 
 class _BackgroundWriter:

@@ -9,6 +9,8 @@ compute, so caching never changes audio.
 
 from __future__ import annotations
 
+import math
+import threading
 from collections import OrderedDict
 from typing import Callable
 
@@ -45,30 +47,43 @@ class RawTone:
         self.fade_n = int(1.0 * sample_rate)
         self.tone = np.zeros(0, dtype=np.float32)
         self.loop: np.ndarray | None = None
+        self._lock = threading.RLock()  # layers rendered on several threads may share a tone
 
     @property
     def size(self) -> int:
-        return len(self.tone) + (0 if self.loop is None else len(self.loop))
+        """Samples held (the loop is a view into the tone)."""
+        return len(self.tone)
 
     def _ensure(self, n: int) -> None:
         """Synthesize at least ``min(n, cap)`` samples (doubling, prefix-consistent)."""
         n = min(n, self.cap)
         if len(self.tone) >= n:
             return
-        size = min(max(n, 2 * len(self.tone), 8192), self.cap)
-        tone = self.make(size).astype(np.float32)
-        if self.percussive and size > self.cap - self.fade_n:
-            fade = np.clip((self.cap - np.arange(size)) / self.fade_n, 0.0, 1.0)
-            tone *= fade.astype(np.float32)
-        self.tone = tone
+        with self._lock:
+            if len(self.tone) >= n:  # another thread grew it meanwhile
+                return
+            size = min(max(n, 2 * len(self.tone), 8192), self.cap)
+            tone = self.make(size).astype(np.float32)
+            if self.percussive and size > self.cap - self.fade_n:
+                fade = np.clip((self.cap - np.arange(size)) / self.fade_n, 0.0, 1.0)
+                tone *= fade.astype(np.float32)
+            self.tone = tone
 
     def _loop(self) -> np.ndarray:
-        if self.loop is None:
+        if self.loop is not None:
+            return self.loop
+        with self._lock:
+            if self.loop is not None:
+                return self.loop
             self._ensure(self.cap)
             a, x = self.loop_start, self.xfade
             b = a + self.loop_n
-            loop = self.tone[a:b].copy()
-            out_seg, in_seg = self.tone[b - x: b], self.tone[a - x: a]
+            # the loop is tone[a:b] with its last x samples crossfaded into tone[a-x:a]; the
+            # tone itself is never read at or beyond b - x (the loop takes over there), so
+            # the crossfade is written in place and the loop is a view: no second copy
+            tone = self.tone
+            loop = tone[a:b]
+            out_seg, in_seg = tone[b - x: b], tone[a - x: a]
             # crossfade law from the segments' correlation rho: constant power when they are
             # unrelated (ensembles, vibrato), constant amplitude when they match (steady tones)
             rho = float(np.dot(out_seg, in_seg)
@@ -109,22 +124,76 @@ class RawTone:
 
 
 class NoteCache:
-    """Bounded LRU cache of raw tones and drum sounds, keyed by everything that shapes them.
+    """Bounded cache of raw tones and drum sounds, keyed by everything that shapes them.
 
-    A hit returns the identical samples a miss would compute, so caching never changes audio.
+    A hit returns the identical samples a miss would compute, so caching never changes audio
+    (only how often a tone is synthesized).
+
+    Eviction looks ahead: a renderer that knows its whole score registers when each item will
+    be read (:meth:`expect`) and tells the cache where it is (:meth:`advance`). Over budget,
+    the item needed furthest in the future goes first (Belady's rule, optimal for a known
+    sequence), and items no note will read again are dropped as soon as the renderer passes
+    them. A cyclic progression of more tones than fit (a pad cycling chords) then keeps most
+    of its tones instead of missing on every one, as least-recently-used eviction does.
+    Items nobody registered count as needed now (ties go least recently used first).
+
+    Thread-safe: the item table is guarded by a lock; synthesis (``make``) runs outside it,
+    so two threads may both make a missing item (identical samples; one copy is kept).
     """
 
-    def __init__(self, *, max_samples: int = 5_000_000) -> None:
+    def __init__(self, *, max_samples: int = 8_000_000) -> None:
+        import threading
+
         self._items: OrderedDict[tuple, object] = OrderedDict()
         self._max = max_samples
+        self._lock = threading.Lock()
         #: raw-tone key -> the longest note (samples) the piece will ask of it, so a tone is
         #: synthesized once at its final length instead of regrown (and recomputed) per note
         self.length_hints: dict[tuple, int] = {}
+        self._uses: dict[tuple, list[tuple[int, int]]] = {}
+        #: key -> (starts sorted, running max of the stops in that order), built on demand
+        self._use_index: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._last_stop: dict[tuple, int] = {}  # key -> end of its last registered use
+        self._now = 0
 
     def hint(self, key: tuple, n_samples: int) -> None:
         """Record that the item ``key`` will be read up to ``n_samples``."""
         if n_samples > self.length_hints.get(key, 0):
             self.length_hints[key] = n_samples
+
+    def expect(self, key: tuple, start: int, stop: int) -> None:
+        """Record that ``key`` will be read while the renderer is in samples ``[start, stop)``."""
+        self._uses.setdefault(key, []).append((int(start), int(stop)))
+        self._use_index.pop(key, None)
+        self._last_stop[key] = max(self._last_stop.get(key, 0), int(stop))
+
+    def advance(self, now: int) -> None:
+        """The renderer is at sample ``now`` (it never goes back): drop items whose every
+        registered use has ended."""
+        with self._lock:
+            self._now = int(now)
+            last = self._last_stop
+            dead = [k for k in self._items if k in last and last[k] <= self._now]
+            for key in dead:
+                del self._items[key]
+
+    def _next_use(self, key: tuple) -> float:
+        """Sample at which ``key`` is next needed: now (0 ahead) if a use is under way or
+        unknown, the next start, or infinity when no registered use remains."""
+        uses = self._uses.get(key)
+        if not uses:
+            return self._now
+        index = self._use_index.get(key)
+        if index is None:
+            uses.sort()
+            starts = np.array([u[0] for u in uses], dtype=np.int64)
+            stops = np.maximum.accumulate(np.array([u[1] for u in uses], dtype=np.int64))
+            index = self._use_index[key] = (starts, stops)
+        starts, stops = index
+        begun = int(np.searchsorted(starts, self._now, side="right"))
+        if begun and stops[begun - 1] > self._now:
+            return self._now
+        return float(starts[begun]) if begun < len(starts) else math.inf
 
     def _size(self, value: object) -> int:
         return value.size if isinstance(value, (np.ndarray, RawTone)) else 0
@@ -132,15 +201,22 @@ class NoteCache:
     def _evict(self) -> None:
         total = sum(self._size(v) for v in self._items.values())
         while total > self._max and len(self._items) > 1:
-            _, old = self._items.popitem(last=False)
-            total -= self._size(old)
+            keys = list(self._items)[:-1]  # never the item just added
+            # furthest next use first; max() keeps the first (least recently used) of ties
+            victim = max(keys, key=self._next_use)
+            total -= self._size(self._items.pop(victim))
 
     def get(self, key: tuple, make: Callable[[], object]) -> object:
         """The item for ``key``, computing it with ``make`` on a miss."""
-        if key in self._items:
-            self._items.move_to_end(key)
-            return self._items[key]
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
         value = make()
-        self._items[key] = value
-        self._evict()
+        with self._lock:
+            if key in self._items:  # another thread made it meanwhile: keep one copy
+                self._items.move_to_end(key)
+                return self._items[key]
+            self._items[key] = value
+            self._evict()
         return value

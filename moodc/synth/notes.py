@@ -40,11 +40,29 @@ def _raw_key(instrument: str, *, midi: float, sample_rate: int, cutoff_scale: fl
 
 
 def hint_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
-              cutoff_scale: float, glide_st: float, cache: NoteCache) -> None:
-    """Tell ``cache`` a note with these arguments will be rendered (see ``length_hints``)."""
+              cutoff_scale: float, glide_st: float, cache: NoteCache,
+              onset: int | None = None) -> None:
+    """Tell ``cache`` a note with these arguments will be rendered (see ``length_hints``)
+    and, given its ``onset`` sample, when its tone will be read (see
+    :meth:`~moodc.synth.notecache.NoteCache.expect`)."""
     key = _raw_key(instrument, midi=midi, sample_rate=sample_rate, cutoff_scale=cutoff_scale,
                    glide_st=glide_st)
-    cache.hint(key, note_length(instrument, n_gate=n_gate, sample_rate=sample_rate))
+    env = _envelope(INSTRUMENT_VOICES[instrument], n_gate=n_gate, sample_rate=sample_rate)
+    n_total = env.n_total
+    cache.hint(key, n_total)
+    if onset is None:
+        return
+    if n_total <= SHORT_NOTE_S * sample_rate:
+        # the finished note is read during the note; its raw tone only when it is made
+        cache.expect(_note_key(key, env.n_gate), onset, onset + n_total)
+        cache.expect(key, onset, onset + 1)
+    else:
+        cache.expect(key, onset, onset + n_total)
+
+
+def _note_key(raw_key: tuple, n_gate: int) -> tuple:
+    """Cache key of a finished short note (its raw tone's key and its gate)."""
+    return ("note",) + raw_key[1:] + (n_gate,)
 
 
 def _raw_tone(voice: Instrument, *, freq_hz: float, sample_rate: int, cutoff_scale: float,
@@ -102,7 +120,7 @@ def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop:
     total = env.n_total if cache is None else max(env.n_total,
                                                   cache.length_hints.get(raw_key, 0))
     if cache is not None and env.n_total <= SHORT_NOTE_S * sample_rate:
-        note = cache.get(("note",) + raw_key[1:] + (env.n_gate,),
+        note = cache.get(_note_key(raw_key, env.n_gate),
                          lambda: _finished_note(raw, env, gain=voice.gain, total=total))
         return note[start:stop], 1.0
     level = flat_level(env, start=start, stop=stop)
