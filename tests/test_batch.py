@@ -120,6 +120,7 @@ def _cli(*args: str) -> "subprocess.CompletedProcess[str]":
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_cli_batch_reports_failures_in_a_table_and_exits_1(corpus: Path, tmp_path: Path) -> None:
     (corpus / "broken.yaml").write_text("version: 2\ntempo: fastt\n")
     done = _cli(str(corpus), "-o", str(tmp_path / "out"), "--duration", "0.6", "--jobs", "2")

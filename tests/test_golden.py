@@ -142,6 +142,7 @@ def test_compare_pcm_metrics_are_exact_for_a_known_change() -> None:
                                   sample_rate=44100).same_length
 
 
+@pytest.mark.slow
 def test_update_and_check_in_two_processes_agree_with_one(recorded: Path,
                                                           tmp_path: Path) -> None:
     # the real renderer (picklable) on two real coverage configs, recorded twice over

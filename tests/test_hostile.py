@@ -26,6 +26,9 @@ from pathlib import Path
 
 import pytest
 
+#: Slow lane: this module runs the real CLI in ~100 subprocesses (the hostile-input corpus).
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 DOC = (REPO / "examples" / "calm-ambient.yaml").read_text(encoding="utf-8")
 BUCKET = {"version": 1, "start": "2026-03-02T08:00:00Z", "end": "2026-03-02T08:01:00Z",

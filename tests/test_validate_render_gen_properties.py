@@ -172,6 +172,7 @@ def check_log_score_validates(params: dict, tmp: Path) -> None:
     load_document(path)  # the model accepts it too
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(params=logs(2 * 24 * 60))
