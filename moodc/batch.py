@@ -43,7 +43,7 @@ class RenderOptions:
 
     fmt: str = "flac"
     sample_rate: int = 44100
-    bit_depth: int = 16
+    bit_depth: int | None = None  # wav/flac only (render_file's default: 16)
     duration_s: float | None = None
     seed: int | None = None
     target_lufs: float = -14.0

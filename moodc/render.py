@@ -191,7 +191,8 @@ def open_writer(out_path: Path, *, fmt: AudioFormat, sample_rate: int, bit_depth
 
 def render_file(path: Path, *, out: Path | None = None, duration_s: float | None = None,
                 seed: int | None = None, sample_rate: int = vocab.DEFAULT_SAMPLE_RATE_HZ, fmt: str | None = None,
-                bit_depth: BitDepth = 16, target_lufs: float = master.DEFAULT_TARGET_LUFS,
+                bit_depth: BitDepth | None = None,
+                target_lufs: float = master.DEFAULT_TARGET_LUFS,
                 bitrate: str | None = None, force: bool = False,
                 progress: master.ProgressFn | None = None,
                 stream_fn: StreamFn | None = None, jobs: int | None = None) -> RenderResult:
@@ -212,8 +213,9 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
         One of ``vocab.SAMPLE_RATES_HZ``.
     fmt : "wav", "flac", "ogg" or "mp3", optional
         Default: from the suffix of ``out``, else flac.
-    bit_depth : 16 or 24
-        Lossless formats only; lossy encoders are fed 16-bit PCM.
+    bit_depth : 16 or 24, optional
+        Lossless formats only (default 16); lossy encoders are fed 16-bit PCM, so asking
+        for a bit depth with ogg or mp3 is a usage error.
     target_lufs : float
         Integrated loudness target (-14 LUFS by default).
     bitrate : str, optional
@@ -239,15 +241,18 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
     from moodc.config.load import load_document
 
     started = time.perf_counter()
-    _check_target(target_lufs)
+    check_loudness_target(target_lufs)
     jobs = resolve_jobs(jobs)
-    if bit_depth not in (16, 24):
+    if bit_depth is not None and bit_depth not in (16, 24):
         raise UsageError(f"bit depth {bit_depth} is not supported", hint="use 16 or 24",
                          param="bit_depth")
     audio_fmt = resolve_format(out, fmt)
     mp3_bitrate = resolve_bitrate(audio_fmt, bitrate)
-    if audio_fmt not in LOSSLESS_FORMATS:
-        bit_depth = 16  # lossy encoders take 16-bit PCM; --bit-depth does not apply
+    if audio_fmt not in LOSSLESS_FORMATS and bit_depth is not None:
+        raise UsageError(f"a bit depth ({bit_depth}) applies to wav and flac, not {audio_fmt}",
+                         hint=f"drop it: {audio_fmt} is encoded from 16-bit PCM",
+                         param="bit_depth")
+    bit_depth = bit_depth or 16
     target = output_target(Path(path), out, fmt=audio_fmt, force=force)
     check_encoder(audio_fmt)
     doc = load_document(Path(path))
@@ -327,10 +332,13 @@ def render_document(doc: Any, *, base_dir: Path, duration_s: float | None = None
     return pcm_to_float(pcm, bit_depth=16)
 
 
-def _check_target(target_lufs: float) -> None:
-    if not (math.isfinite(target_lufs) and -40.0 <= target_lufs <= -5.0):
+def check_loudness_target(target_lufs: float) -> None:
+    """Refuse a loudness target outside ``vocab.LOUDNESS_TARGET_RANGE_LUFS`` (or NaN)."""
+    low, high = vocab.LOUDNESS_TARGET_RANGE_LUFS
+    if not (math.isfinite(target_lufs) and low <= target_lufs <= high):
         raise UsageError(f"loudness target {target_lufs!r} LUFS is out of range",
-                         hint="give an integrated loudness between -40 and -5 LUFS, e.g. -14",
+                         hint=f"give an integrated loudness between {low:g} and {high:g} "
+                              "LUFS, e.g. -14",
                          param="target_lufs")
 
 

@@ -353,6 +353,9 @@ NUMERIC_RANGES: Final[dict[str, tuple[float, float]]] = {
 #: own ``duration`` stays within NUMERIC_RANGES["duration"]; a render may ask for more.
 RENDER_DURATION_RANGE_S: Final[tuple[float, float]] = (0.5, 24 * 3600.0)
 
+#: Integrated loudness targets a render (or live playback) may ask for (LUFS).
+LOUDNESS_TARGET_RANGE_LUFS: Final[tuple[float, float]] = (-40.0, -5.0)
+
 #: Output sample rates a render may use (Hz), and the default.
 SAMPLE_RATES_HZ: Final[tuple[int, ...]] = (44100, 48000)
 DEFAULT_SAMPLE_RATE_HZ: Final[int] = 44100

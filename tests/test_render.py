@@ -23,7 +23,7 @@ from tests.helpers import standin_synth as _standin_synth
 from moodc import render as render_module
 from moodc.audio_io import read_pcm
 from moodc.cli import cli
-from moodc.errors import OutputExistsError
+from moodc.errors import OutputExistsError, UsageError
 from moodc.render import render_file
 
 from tests.helpers import ROOT
@@ -182,10 +182,19 @@ def test_wav_and_flac_of_one_render_hold_identical_pcm(tmp_path: Path) -> None:
 
 def test_ogg_export_is_near_the_loudness_target(tmp_path: Path) -> None:
     out = tmp_path / "x.ogg"
-    render_file(CALM, out=out, duration_s=4, bit_depth=24, stream_fn=_standin_synth.stream_config)
+    render_file(CALM, out=out, duration_s=4, stream_fn=_standin_synth.stream_config)
     audio, sample_rate = sf.read(out)
     assert sf.info(str(out)).subtype == "VORBIS" and audio.shape == (4 * 44100, 2)
     assert abs(pyln.Meter(sample_rate).integrated_loudness(audio) - -14.0) <= 0.5
+
+
+def test_a_bit_depth_for_a_lossy_format_is_refused_not_ignored(tmp_path: Path) -> None:
+    for name in ("x.ogg", "x.mp3"):
+        with pytest.raises(UsageError, match="applies to wav and flac") as caught:
+            render_file(CALM, out=tmp_path / name, duration_s=1, bit_depth=24,
+                        stream_fn=_standin_synth.stream_config)
+        assert caught.value.param == "bit_depth"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_tags_name_the_seed_and_document_hash(tmp_path: Path) -> None:

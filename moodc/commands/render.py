@@ -43,7 +43,8 @@ MP3_BITRATES = ("64k", "96k", "128k", "160k", "192k", "224k", "256k", "320k")
                    "mp3 are lossy: their samples are the codec's. mp3 needs ffmpeg.")
 @click.option("--bitrate", type=click.Choice(MP3_BITRATES),
               help="MP3 constant bitrate (default 192k).")
-@click.option("--bit-depth", type=click.Choice(["16", "24"]), default="16", show_default=True)
+@click.option("--bit-depth", type=click.Choice(["16", "24"]),
+              help="PCM bit depth of wav and flac (default 16).")
 @click.option("--loudness", "target_lufs", type=float, default=-14.0, show_default=True,
               help="Integrated loudness target in LUFS.")
 @click.option("--force", is_flag=True,
@@ -59,7 +60,8 @@ MP3_BITRATES = ("64k", "96k", "128k", "160k", "192k", "224k", "256k", "320k")
 @errors_to_exit
 def command(files: tuple[Path, ...], out: str | None, duration_s: float | None,
             seed: int | None, sample_rate: str, fmt: str | None, bitrate: str | None,
-            bit_depth: str, target_lufs: float, force: bool, n_jobs: int | None, executor: str,
+            bit_depth: str | None, target_lufs: float, force: bool, n_jobs: int | None,
+            executor: str,
             as_json: bool) -> None:
     """Render FILE (a config or a score) to a mastered WAV/FLAC/Ogg/MP3.
 
@@ -81,7 +83,8 @@ def command(files: tuple[Path, ...], out: str | None, duration_s: float | None,
     """
     if len(files) > 1 or files[0].is_dir():
         _render_batch(files, out=out, fmt=fmt, sample_rate=int(sample_rate),
-                      bit_depth=int(bit_depth), duration_s=duration_s, seed=seed,
+                      bit_depth=int(bit_depth) if bit_depth else None,
+                      duration_s=duration_s, seed=seed,
                       target_lufs=target_lufs, bitrate=bitrate, force=force, n_jobs=n_jobs,
                       executor=executor, as_json=as_json)
         return
@@ -97,7 +100,7 @@ def command(files: tuple[Path, ...], out: str | None, duration_s: float | None,
 
 
 def _render_one(file: Path, *, out: str | None, duration_s: float | None, seed: int | None,
-                sample_rate: str, fmt: str | None, bitrate: str | None, bit_depth: str,
+                sample_rate: str, fmt: str | None, bitrate: str | None, bit_depth: str | None,
                 target_lufs: float, force: bool, jobs: int | None, as_json: bool) -> None:
     """One document to one file (or stdout), with a progress bar for long renders."""
     from moodc.errors import DocumentError, MoodcError
@@ -106,7 +109,8 @@ def _render_one(file: Path, *, out: str | None, duration_s: float | None, seed: 
     progress = _LazyProgress()
     try:
         result = render_file(file, out=out, duration_s=duration_s, seed=seed,
-                             sample_rate=int(sample_rate), fmt=fmt, bit_depth=int(bit_depth),
+                             sample_rate=int(sample_rate), fmt=fmt,
+                             bit_depth=int(bit_depth) if bit_depth else None,
                              target_lufs=target_lufs, bitrate=bitrate, force=force,
                              progress=progress.update, jobs=jobs)
     except DocumentError as exc:
@@ -131,7 +135,7 @@ def _render_one(file: Path, *, out: str | None, duration_s: float | None, seed: 
 
 
 def _render_batch(files: tuple[Path, ...], *, out: str | None, fmt: str | None,
-                  sample_rate: int, bit_depth: int, duration_s: float | None,
+                  sample_rate: int, bit_depth: int | None, duration_s: float | None,
                   seed: int | None, target_lufs: float, bitrate: str | None, force: bool,
                   n_jobs: int | None, executor: str, as_json: bool) -> None:
     """Many documents into a folder: one progress bar, a summary table, exit 1 on failures."""

@@ -31,7 +31,6 @@ STOP_FADE_S: Final[float] = 0.5
 #: In real time the null and file sinks act like a card with this much buffer: a block is
 #: due this long before its play time.
 DEVICE_LEAD_S: Final[float] = 0.2
-SAMPLE_RATES: Final[tuple[int, ...]] = (44100, 48000)
 #: In real time, playback starts once the producer is this far ahead (costs ~20 ms of
 #: synth time, and saves an underrun on the second block).
 PREFILL_S: Final[float] = 0.6
@@ -94,28 +93,32 @@ class LiveStats:
 # Building a session
 # --------------------------------------------------------------------------------------
 def _check(request: LiveRequest) -> None:
-    if request.sample_rate not in SAMPLE_RATES:
+    from moodc import vocab
+    from moodc.render import check_loudness_target
+    from moodc.score import check_duration
+
+    if request.sample_rate not in vocab.SAMPLE_RATES_HZ:
         raise UsageError(f"sample rate {request.sample_rate} Hz is not supported",
-                         hint="use 44100 or 48000", param="sample_rate")
-    if request.duration_s is not None and not 0.5 <= request.duration_s <= 24 * 3600:
-        raise UsageError(f"duration {request.duration_s:g} s is out of range",
-                         hint="use 0.5 s to 24 h, or leave it out to play until Ctrl-C",
-                         param="duration_s")
+                         hint=f"use one of {', '.join(map(str, vocab.SAMPLE_RATES_HZ))}",
+                         param="sample_rate")
+    if request.duration_s is not None:
+        check_duration(request.duration_s)
     if not 0 < request.speed <= MAX_SPEED:
         raise UsageError(f"speed {request.speed:g} is out of range",
                          hint=f"use more than 0 and at most {MAX_SPEED:g}", param="speed")
+    if request.replay is None and request.speed != 1.0:
+        raise UsageError(f"a speed ({request.speed:g}) applies to a replayed log only",
+                         hint="add --replay LOG, or drop --speed", param="speed")
     if request.seed is not None and not 0 <= request.seed < 2**63:
         raise UsageError(f"seed {request.seed} is out of range", hint="use 0 <= seed < 2**63",
                          param="seed")
-    if not -40.0 <= request.target_lufs <= -5.0:
-        raise UsageError(f"loudness {request.target_lufs:g} LUFS is out of range",
-                         hint="use -40 to -5 LUFS, e.g. -14", param="target_lufs")
+    check_loudness_target(request.target_lufs)
     if request.out == OUT_STDOUT and request.fmt == "json":
         raise UsageError("-o - writes audio to stdout, so JSON events cannot go there too",
                          hint="use --format text (the view goes to stderr) or -o FILE",
                          param="fmt")
     if request.replay is not None and request.source is not None:
-        raise UsageError("--replay follows a log; a prompt or file cannot drive it too",
+        raise UsageError("a replayed log drives the music; a prompt or file cannot drive it too",
                          hint="drop PROMPT/FILE, or drop --replay", param="replay")
     if request.sink == "device" and not request.realtime:
         raise UsageError("the sound card plays in real time only",

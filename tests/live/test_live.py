@@ -218,3 +218,14 @@ def test_sounddevice_is_imported_only_for_the_card() -> None:
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_options_of_another_mode_are_usage_errors() -> None:
+    from click.testing import CliRunner
+
+    from moodc.cli import cli
+
+    result = CliRunner().invoke(cli, ["live", "calm", "--speed", "10", "--sink", "null",
+                                      "--duration", "1", "--no-realtime"])
+    assert result.exit_code == 2
+    assert "--speed: a speed (10) applies to a replayed log only" in result.output
