@@ -447,10 +447,10 @@ class Session:
 def _end_fade(block: np.ndarray, *, start_n: int, end_n: int, fade_n: int) -> np.ndarray:
     """``block`` (at ``start_n``) cut at ``end_n`` and faded out over the ``fade_n`` before."""
     block = block[:max(0, end_n - start_n)]
+    if start_n + block.shape[0] <= end_n - fade_n:  # the fade has not begun: no work
+        return block
     index = np.arange(start_n, start_n + block.shape[0])
     position = (index - (end_n - fade_n) + 0.5) / fade_n
-    if position[-1] <= 0:
-        return block
     gain = np.where(position <= 0, 1.0, 0.5 + 0.5 * np.cos(np.pi * np.clip(position, 0, 1)))
     return block * gain[:, None].astype(np.float32)
 
