@@ -169,17 +169,9 @@ def check_target(path: Path, *, force: bool, inputs: Sequence[Path | str] = ()) 
 
     A symbolic link is replaced as a link (its target is never written through).
     """
-    if len(os.fsencode(path.name)) > NAME_MAX_BYTES:
-        raise OutputError(f"the file name {path.name[:40]}... is too long "
-                          f"({len(os.fsencode(path.name))} bytes; file systems allow "
-                          f"{NAME_MAX_BYTES})",
-                          hint="choose a shorter name with -o")
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
+    info = _existing(path)
+    if info is None:
         return
-    except OSError as exc:
-        raise output_error(exc, path) from None
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
         raise OutputError(f"{path} is {_kind_of(info.st_mode)}, not a regular file; moodc "
                           f"only writes regular files, even with --force",
@@ -487,17 +479,26 @@ def open_append(path: Path, *, mode: int = 0o600, action: str = "cannot open") -
     return fd
 
 
-def check_append_target(path: Path) -> None:
-    """Refuse an append target that is a link or not a regular file (before any work)."""
+def _existing(path: Path) -> os.stat_result | None:
+    """``lstat`` of an output path (None when nothing is there), after a name-length check."""
     if len(os.fsencode(path.name)) > NAME_MAX_BYTES:
-        raise OutputError(f"the file name {path.name[:40]}... is too long",
+        raise OutputError(f"the file name {path.name[:40]}... is too long "
+                          f"({len(os.fsencode(path.name))} bytes; file systems allow "
+                          f"{NAME_MAX_BYTES})",
                           hint="choose a shorter name with -o")
     try:
-        info = os.lstat(path)
+        return os.lstat(path)
     except FileNotFoundError:
-        return
+        return None
     except OSError as exc:
         raise output_error(exc, path) from None
+
+
+def check_append_target(path: Path) -> None:
+    """Refuse an append target that is a link or not a regular file (before any work)."""
+    info = _existing(path)
+    if info is None:
+        return
     if stat.S_ISLNK(info.st_mode):
         raise _symlink_refused(path)
     if not stat.S_ISREG(info.st_mode):
