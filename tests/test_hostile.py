@@ -482,8 +482,9 @@ def test_sighup_keeps_the_recorders_partial_bucket(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGHUP)
     stderr = proc.communicate(timeout=30)[1]
     assert proc.returncode == 0, stderr
-    lines = (tmp_path / "l.jsonl").read_text().splitlines()
-    assert len(lines) == 1 and json.loads(lines[0])["keys"] == 7
+    lines = [json.loads(line) for line in (tmp_path / "l.jsonl").read_text().splitlines()]
+    # one bucket, or two when the run crossed a minute of the wall clock's interval grid
+    assert 1 <= len(lines) <= 2 and sum(line["keys"] for line in lines) == 7
 
 
 # --------------------------------------------------------------------------------------
