@@ -92,7 +92,7 @@ def check_accepted_renders(data: dict, tmp: Path, *, as_json: bool) -> None:
 _FAST = settings(max_examples=25, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
                                         HealthCheck.too_slow])
-_SLOW = settings(max_examples=300, deadline=None,
+_SLOW = settings(max_examples=100, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
                                         HealthCheck.too_slow])
 
@@ -181,7 +181,7 @@ def test_from_log_scores_validate(params: dict, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None,
+@settings(max_examples=50, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(params=logs(30 * 24 * 60))
 def test_from_log_scores_validate_many(params: dict, tmp_path: Path) -> None:
