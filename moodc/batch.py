@@ -388,7 +388,6 @@ def summarise(outcomes: Iterable[BatchOutcome]) -> dict[str, int]:
 
 def default_workers() -> int:
     """Processes to use when the user did not say: one per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    from moodc.cores import available_cores
+
+    return available_cores()

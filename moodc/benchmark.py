@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from moodc.cores import available_cores
 from moodc.errors import MoodcError, UsageError
 
 #: Targets from the issue: (label, unit, target, True when higher is better).
@@ -99,15 +100,6 @@ def measure(*, examples_dir: Path, quick: bool, runs: int, only: str) -> dict[st
 
         results["live"] = measure_live(examples_dir=examples_dir, quick=quick)
     return results
-
-
-def available_cores() -> int:
-    """Cores this process may run on."""
-    import os
-
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def load_average() -> float | None:

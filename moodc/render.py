@@ -459,14 +459,11 @@ def resolve_jobs(jobs: int | None) -> int:
         ``jobs`` below 1.
     """
     if jobs is None:
-        import os
+        from moodc.cores import available_cores
 
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1)
-        return max(1, min(cores, MAX_DEFAULT_JOBS))
+        return min(available_cores(), MAX_DEFAULT_JOBS)
     if isinstance(jobs, bool) or int(jobs) < 1:
-        raise UsageError(f"jobs {jobs} is out of range", hint="use --jobs 1 or more",
-                         param="jobs")
+        raise UsageError(f"jobs {jobs} is out of range", hint="use 1 or more", param="jobs")
     return int(jobs)
 
 

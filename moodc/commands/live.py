@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from moodc import vocab
 from moodc.commands._common import errors_to_exit
 
 
@@ -32,8 +33,8 @@ from moodc.commands._common import errors_to_exit
               help="Activity seconds a new phase must hold (and the current one must last).")
 @click.option("--engine", default="default", show_default=True,
               help="Prompt → config engine (concepts is the cheap one).")
-@click.option("--sample-rate", type=click.Choice(["44100", "48000"]), default="44100",
-              show_default=True)
+@click.option("--sample-rate", type=click.Choice([str(hz) for hz in vocab.SAMPLE_RATES_HZ]),
+              default=str(vocab.DEFAULT_SAMPLE_RATE_HZ), show_default=True)
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--quiet", is_flag=True, help="Show nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
