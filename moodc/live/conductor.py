@@ -148,6 +148,7 @@ class Conductor:
                           origin_n=origin_n, start_n=at_n,
                           planned_s=self._planned_s(at_n, origin_n, old.ctl.bar_s),
                           sample_rate=self.sample_rate, label=old.label, fade_in=xfade)
+        voice.inherit_tones(old)
         old.end_with(xfade)
         self.mixer.add(voice)
         self.main = voice
@@ -177,6 +178,7 @@ class Conductor:
                                planned_s=(hi - origin_n) / self.sample_rate + 1.0,
                                sample_rate=self.sample_rate, label=f"morph {k}/{n_mid}",
                                fade_in=Ramp(lo, mid - lo))
+            bridge.inherit_tones(old)
             bridge.end_with(Ramp(mid, hi - mid))
             self.mixer.add(bridge)
         lo = edges[-2]
@@ -187,6 +189,7 @@ class Conductor:
                           planned_s=self._planned_s(edges[-1], origin_n, _bar_s(target.fields)),
                           sample_rate=self.sample_rate, label=target.label,
                           fade_in=Ramp(lo, edges[-1] - lo))
+        voice.inherit_tones(old)
         self._become_main(voice, target, from_n=edges[-1])
         self.busy_until_n = edges[-1]
         self.transitions.append(Transition("morph", at_n, overlap_n, old.origin_n, old.bar_n,

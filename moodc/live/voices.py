@@ -77,6 +77,11 @@ class LiveVoice:
                                       seed=seed)
         self._position = 0  # next stream sample the renderer will produce
 
+    def inherit_tones(self, other: "LiveVoice") -> None:
+        """Start with the tones ``other`` holds that this voice will play (a new phrase of
+        the same mood shares most of them): no second synthesis, the same samples."""
+        self.renderer.cache.inherit(other.renderer.cache)
+
     def bar_at_or_after(self, n: int) -> int:
         """The first bar line of this voice at or after timeline sample ``n``."""
         k = -(-(n - self.origin_n) // self.bar_n)

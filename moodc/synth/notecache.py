@@ -206,6 +206,27 @@ class NoteCache:
             victim = max(keys, key=self._next_use)
             total -= self._size(self._items.pop(victim))
 
+    def inherit(self, other: "NoteCache") -> int:
+        """Take over the items of ``other`` that this cache's renderer will read.
+
+        A live session starts a new renderer for every phrase of a mood; its cache begins
+        empty, so without this each phrase would synthesize again the tones its predecessor
+        holds. Items are pure functions of their keys, so an inherited item is the samples
+        a miss would compute: the audio is unchanged. Only keys with a registered use
+        (:meth:`hint`, :meth:`expect`) are taken, and the objects are shared, not copied,
+        so the two caches together hold no more than the larger of them. Returns the
+        number of items taken.
+        """
+        with other._lock:
+            offered = list(other._items.items())
+        with self._lock:
+            wanted = [(k, v) for k, v in offered
+                      if k not in self._items and (k in self._uses or k in self.length_hints)]
+            for key, value in wanted:
+                self._items[key] = value
+            self._evict()
+        return len(wanted)
+
     def get(self, key: tuple, make: Callable[[], object]) -> object:
         """The item for ``key``, computing it with ``make`` on a miss."""
         with self._lock:

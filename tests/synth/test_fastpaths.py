@@ -26,3 +26,58 @@ def test_a_long_note_read_in_blocks_equals_the_whole_note(instrument: str) -> No
              for a, b in zip(cuts[:-1], cuts[1:])]
     np.testing.assert_array_equal(np.concatenate(parts), whole)
     assert whole[-1] == 0.0
+
+
+def _render(renderer, seconds: float) -> np.ndarray:
+    return np.concatenate([renderer.block(start, SR // 2)[0]
+                           for start in range(0, int(seconds * SR), SR // 2)])
+
+
+def test_a_renderer_that_inherits_tones_sounds_exactly_as_alone(monkeypatch) -> None:
+    """A second renderer of the same config (a live session's next phrase) that inherits its
+    predecessor's tones synthesizes under three quarters of the tone samples (the chords
+    it shares with it come free), and its audio is
+    unchanged."""
+    from moodc.config.load import load_document
+    from moodc.synth.controls import fields_to_controls
+    from moodc.synth.engine import BlockRenderer
+    from tests.helpers import EXAMPLES
+    from moodc.synth.notecache import RawTone
+
+    made: list[int] = []  # samples of tone synthesized
+    ensure = RawTone._ensure
+
+    def counted(tone: RawTone, n: int) -> None:
+        before = len(tone.tone)
+        ensure(tone, n)
+        made.append(len(tone.tone) - before)
+    monkeypatch.setattr(RawTone, "_ensure", counted)
+    fields = load_document(EXAMPLES / "lofi-study.yaml").model_dump(mode="json")
+    ctl = fields_to_controls(fields)
+    alone = _render(BlockRenderer(ctl, duration_s=8.0, sample_rate=SR, seed=2), 8.0)
+    n_alone = sum(made)
+    # a phrase plans events past its hand-over (live: 6 bars), so at the hand-over its cache
+    # holds the tones of a stretch of music yet to come
+    first = BlockRenderer(ctl, duration_s=20.0, sample_rate=SR, seed=1)
+    _render(first, 6.0)
+    second = BlockRenderer(ctl, duration_s=8.0, sample_rate=SR, seed=2)
+    assert second.cache.inherit(first.cache) > 0
+    made.clear()
+    np.testing.assert_array_equal(_render(second, 8.0), alone)
+    assert sum(made) < 0.75 * n_alone, (sum(made), n_alone)
+
+
+def test_a_cache_inherits_only_what_its_renderer_will_read() -> None:
+    """Tones nobody registered stay behind, so inheriting never grows a cache with dead
+    weight (memory stays that of the larger cache)."""
+    from moodc.synth.notecache import NoteCache
+
+    old, new = NoteCache(), NoteCache()
+    for k in range(4):
+        old.get(("tone", k), lambda: np.zeros(1_000, dtype=np.float32))
+    new.hint(("tone", 1), 1_000)
+    new.expect(("tone", 2), 0, 500)
+    assert new.inherit(old) == 2
+    made = []
+    new.get(("tone", 1), lambda: made.append(1) or np.zeros(1_000, dtype=np.float32))
+    assert not made
