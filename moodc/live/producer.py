@@ -25,6 +25,11 @@ from moodc.live.voices import VoiceMixer
 
 #: Engine block: two 100 ms loudness hops (8820 samples at 44.1 kHz).
 BLOCK_HOPS: Final[int] = 2
+#: The voices are mixed (synthesized) a second at a time and handed out in blocks: the
+#: synth's cost per call (a Python loop over the sounding notes, the effects' set-up) is
+#: paid once a second instead of five times (live CPU 2.6 % → 1.7 % of a core, lo-fi).
+#: The producer's 3 s lead absorbs the larger step.
+MIX_HOPS: Final[int] = 10
 #: Audio the producer may run ahead of playback (the 2–4 s the design allows).
 BUFFER_S: Final[float] = 3.0
 
@@ -39,6 +44,7 @@ class LiveEngine:
         self.sample_rate = sample_rate
         self.master = LiveMaster(sample_rate=sample_rate, target_lufs=target_lufs)
         self.block_n = BLOCK_HOPS * self.master.hop_n
+        self.mix_chunk_n = MIX_HOPS * self.master.hop_n
         self.mix_n = 0  # timeline samples mixed so far
         self.out_n = 0  # mastered samples handed out so far
         self._ready: list[np.ndarray] = []
@@ -52,9 +58,9 @@ class LiveEngine:
     def next_block(self) -> np.ndarray:
         """The next ``block_n`` mastered samples, float32 (n, 2)."""
         while self._ready_n < self.block_n:
-            self.conductor.prepare(self.mix_n, self.block_n)
-            mix = self.mixer.mix(self.mix_n, self.block_n)
-            self.mix_n += self.block_n
+            self.conductor.prepare(self.mix_n, self.mix_chunk_n)
+            mix = self.mixer.mix(self.mix_n, self.mix_chunk_n)
+            self.mix_n += self.mix_chunk_n
             out = self.master.process(mix)
             if out.shape[0]:
                 self._ready.append(out)
