@@ -23,7 +23,8 @@ from moodc.gen import evaluate
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Seed given to the engines and to the --limit subset.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Directory of the splits (default: moodc/data/train).")
+              default=None, help="Directory of the splits (default: moodc/data/train; "
+                                 "with --split blind, moodc/data/blind).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--fields/--no-fields", "show_fields", default=True, show_default=True,
@@ -35,7 +36,11 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
 
     Controllability is the share of the split's directional constraints ("expect", e.g.
     tempo at least fast) that each engine's configs satisfy. The random engine is the
-    chance baseline.
+    chance baseline. With --split blind (hand-written prompts the concept library cannot
+    spell, and groups of three wordings of one scene): constraints met, prompts fully
+    right, validity, paraphrase agreement on tempo, mode family and brightness, and per
+    field how often each engine gives the default next to how often the expectations
+    accept it.
 
     \b
     Examples:
