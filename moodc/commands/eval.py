@@ -124,6 +124,8 @@ def _run_blind(names: list[str], *, limit: int | None, seed: int, data_dir: Path
         click.echo(evaluate.blind_report_json(reports))
         return
     _print_tables([("moodc eval on the library-blind split", blind_summary_rows(reports)),
+                   ("by kind of prompt: constraints met / prompts fully right",
+                    kind_rows(reports)),
                    ("paraphrase agreement", agreement_rows(reports)),
                    ("default-value rate: configs at the default vs expectations accepting it",
                     default_rate_rows(reports))], markdown=fmt == "markdown")
@@ -147,6 +149,20 @@ def blind_summary_rows(reports: list) -> list[list[str]]:
                      f"{pct(r.controllability)} ({r.satisfied}/{r.n_constraints})",
                      f"{pct(r.fully_right_rate)} ({r.n_right}/{r.n_with_expect})",
                      f"{r.mean_s:.3f}"])
+    return rows
+
+
+def kind_rows(reports: list) -> list[list[str]]:
+    """Header + one row per kind of prompt: constraints met / fully right for every engine."""
+    pct = evaluate._pct
+    rows = [["kind", "prompts", *(r.engine for r in reports)]]
+    for kind, (_, _, _, n_prompts) in (reports[0].kinds.items() if reports else ()):
+        cells = []
+        for r in reports:
+            met, total, right, n = r.kinds[kind]
+            cells.append(f"{pct(met / total if total else float('nan'))} / "
+                         f"{pct(right / n if n else float('nan'))}")
+        rows.append([kind, str(n_prompts), *cells])
     return rows
 
 

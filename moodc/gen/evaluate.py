@@ -434,6 +434,20 @@ def fully_right(configs: Sequence[Any], expects: Sequence[Mapping[str, Any]], *,
     return right, total
 
 
+def by_kind(configs: Sequence[Any], rows: Sequence[Mapping[str, Any]], *,
+            check: Callable[[Any, Any], Sequence[bool]]) -> dict[str, tuple[int, int, int, int]]:
+    """Per ``kind`` of row (in first-seen order): (constraints met, constraints, prompts fully
+    right, prompts), so a weak category (metaphors, other languages) shows on its own."""
+    out: dict[str, tuple[int, int, int, int]] = {}
+    for kind in dict.fromkeys(str(r.get("kind", "")) for r in rows):
+        pairs = [(c, r["expect"]) for c, r in zip(configs, rows) if str(r.get("kind", "")) == kind]
+        kind_configs, kind_expects = [c for c, _ in pairs], [e for _, e in pairs]
+        met, total = controllability(kind_configs, kind_expects, check=check)
+        right, n_prompts = fully_right(kind_configs, kind_expects, check=check)
+        out[kind] = (met, total, right, n_prompts)
+    return out
+
+
 @dataclass(frozen=True)
 class DefaultRate:
     """How often one field gets its V2 default, next to how often the expectations want it.
@@ -543,11 +557,12 @@ class BlindReport:
     n_right: int
     n_with_expect: int
     defaults: list[DefaultRate]
+    kinds: dict[str, tuple[int, int, int, int]]
     n_groups: int
     agreement: dict[str, float]
     para_satisfied: int
     para_constraints: int
-    mean_s: float
+    mean_s: float            # per prompt, over every prompt run, the first call's load included
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -567,7 +582,10 @@ class BlindReport:
                 "controllability": self.controllability, "satisfied": self.satisfied,
                 "n_constraints": self.n_constraints, "fully_right": self.fully_right_rate,
                 "n_right": self.n_right, "n_with_expect": self.n_with_expect,
-                "defaults": [d.to_json() for d in self.defaults], "n_groups": self.n_groups,
+                "defaults": [d.to_json() for d in self.defaults],
+                "kinds": {kind: dict(zip(("satisfied", "n_constraints", "n_right", "n_prompts"),
+                                         counts)) for kind, counts in self.kinds.items()},
+                "n_groups": self.n_groups,
                 "agreement": self.agreement, "paraphrase_satisfied": self.para_satisfied,
                 "paraphrase_constraints": self.para_constraints, "mean_s": self.mean_s,
                 "targets": BLIND_TARGETS, "errors": self.errors[:10]}
@@ -579,7 +597,8 @@ def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
                    progress: Callable[[int], None] | None = None) -> BlindReport:
     """Run ``engine`` on the blind rows and every wording of every group, and score it.
 
-    The blind rows give controllability, prompts fully right and default-value rates; the
+    The blind rows give controllability, prompts fully right (also per kind) and
+    default-value rates; the
     groups give agreement (:func:`paraphrase_agreement`) and their own controllability (each
     wording against the group's expectations).
     """
@@ -596,6 +615,7 @@ def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
         engine=name, n_rows=len(rows), n_prompts_run=len(prompts),
         n_valid=sum(c is not None for c in configs), satisfied=satisfied, n_constraints=total,
         n_right=right, n_with_expect=n_with, defaults=default_rates(blind, expects),
+        kinds=by_kind(blind, rows, check=check),
         n_groups=len(groups), agreement=paraphrase_agreement(by_group),
         para_satisfied=p_sat, para_constraints=p_total,
         mean_s=float(np.mean(times)) if times else 0.0, errors=errors)

@@ -188,6 +188,17 @@ def test_fully_right_needs_every_constraint_and_skips_prompts_without_any() -> N
     assert (right, total) == (1, 3)
 
 
+def test_by_kind_splits_constraints_and_fully_right_per_kind_of_prompt() -> None:
+    from moodc.data.expect import check_expectations
+
+    rows = [{"kind": "metaphor", "expect": {"tempo": ">=fast", "mode_family": "major"}},
+            {"kind": "activity", "expect": {"tempo": "<=slow"}},
+            {"kind": "metaphor", "expect": {"tempo": ">=fast"}}]
+    configs = [_config(tempo="fast"), None, _config(tempo="very_fast")]
+    assert evaluate.by_kind(configs, rows, check=check_expectations) == {
+        "metaphor": (2, 3, 1, 2), "activity": (0, 1, 0, 1)}
+
+
 def test_default_rates_set_the_engines_defaults_beside_what_the_expectations_want() -> None:
     # three prompts constrain tempo: one accepts medium (the default), two do not
     expects = [{"tempo": "<=medium"}, {"tempo": ">=fast"}, {"tempo": "<=slow"},
@@ -286,6 +297,7 @@ def test_moodc_eval_scores_the_blind_split() -> None:
     assert "| concepts | 12 | 100.0% |" in out and "| random | 12 | 100.0% |" in out
     assert "| engine | groups | agree on all (≥ 85%) | tempo | mode_family | brightness |" in out
     assert "| tempo (medium) |" in out and "| instruments.lead (triangle) |" in out
+    assert "| kind | prompts | concepts | random |" in out
     data = json.loads(CliRunner().invoke(cli, ["eval", "--split", "blind", "--engines",
                                                 "random", "--limit", "6", "--format",
                                                 "json"]).output)
