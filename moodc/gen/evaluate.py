@@ -327,7 +327,7 @@ def check_engines(names: Sequence[str]) -> list[str]:
 # The library-blind split and the paraphrase set (issue #13)
 # --------------------------------------------------------------------------------------
 
-#: Where the hand-written library-blind prompts live (``moodc/data/blind/README`` section of
+#: Where the hand-written library-blind prompts live (the "Library-blind split" section of
 #: ``moodc/data/README.md``): ``blind.jsonl`` rows ``{"prompt", "expect", "kind"}`` and
 #: ``paraphrase.jsonl`` groups ``{"group", "prompts": [3 wordings], "expect"}``.
 BLIND_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "data" / "blind"
