@@ -1,4 +1,4 @@
-"""``moodc eval``: score the generation engines on the held-out split."""
+"""``moodc eval``: score the generation engines on the held-out split or the library-blind split."""
 
 from __future__ import annotations
 
@@ -11,16 +11,20 @@ from moodc.gen import evaluate
 
 
 @click.command("eval")
-@click.option("--split", type=click.Choice(["test", "valid", "train"]), default="test",
-              show_default=True, help="Which data split to score on.")
+@click.option("--split", type=click.Choice(["test", "valid", "train", "blind"]), default="test",
+              show_default=True,
+              help="Which data split to score on; 'blind' = the library-blind prompts and the "
+                   "paraphrase set (moodc/data/blind/).")
 @click.option("--engines", default="tuned,concepts,random", show_default=True,
               metavar="E1,E2,...", help=f"Engines to compare: {', '.join(evaluate.ENGINES)}.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="Score a seeded subset of this many rows (base takes ~2–4 s per prompt).")
+              help="Score a seeded subset of this many rows (base takes ~2–4 s per prompt); "
+                   "with --split blind also ceil(N/3) paraphrase groups.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Seed given to the engines and to the --limit subset.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Directory of the splits (default: moodc/data/train).")
+              default=None, help="Directory of the splits (default: moodc/data/train; "
+                                 "with --split blind, moodc/data/blind).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--fields/--no-fields", "show_fields", default=True, show_default=True,
@@ -32,12 +36,17 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
 
     Controllability is the share of the split's directional constraints ("expect", e.g.
     tempo at least fast) that each engine's configs satisfy. The random engine is the
-    chance baseline.
+    chance baseline. With --split blind (hand-written prompts the concept library cannot
+    spell, and groups of three wordings of one scene): constraints met, prompts fully
+    right, validity, paraphrase agreement on tempo, mode family and brightness, and per
+    field how often each engine gives the default next to how often the expectations
+    accept it.
 
     \b
     Examples:
       moodc eval
       moodc eval --engines tuned,base,random --limit 40 --format markdown
+      moodc eval --split blind --engines tuned,concepts,random
     """
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
@@ -46,6 +55,9 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
     from moodc.gen import train
 
     names = evaluate.check_engines([n.strip() for n in engines.split(",") if n.strip()])
+    if split == "blind":
+        _run_blind(names, limit=limit, seed=seed, data_dir=data_dir, fmt=fmt)
+        return
     rows = train.load_split(split, data_dir=data_dir or train.DATA_DIR, limit=limit, seed=seed).rows
     check = evaluate.expectation_checker()
     console = Console(stderr=True)
@@ -83,3 +95,119 @@ def _print(reports: list, *, split: str, fmt: str, show_fields: bool) -> None:
     for report in reports:
         for error in report.errors[:3]:
             console.print(f"[yellow]{report.engine}: {error}[/]")
+
+
+# --------------------------------------------------------------------------------------
+# The library-blind split
+# --------------------------------------------------------------------------------------
+
+def _run_blind(names: list[str], *, limit: int | None, seed: int, data_dir: Path | None,
+               fmt: str) -> None:
+    """Score ``names`` on the blind rows and paraphrase groups, then print the tables."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    folder = data_dir or evaluate.BLIND_DIR
+    rows = evaluate.load_blind(data_dir=folder, limit=limit, seed=seed)
+    groups = evaluate.load_paraphrases(data_dir=folder, seed=seed,
+                                       limit=None if limit is None else -(-limit // 3))
+    check = evaluate.expectation_checker()
+    reports = []
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        for name in names:
+            task = bar.add_task(name, total=len(rows) + 3 * len(groups))
+            reports.append(evaluate.evaluate_blind(
+                name, rows, groups, engine=evaluate.ENGINES[name], seed=seed, check=check,
+                progress=lambda done, task=task: bar.update(task, completed=done)))
+    if fmt == "json":
+        click.echo(evaluate.blind_report_json(reports))
+        return
+    _print_tables([("moodc eval on the library-blind split", blind_summary_rows(reports)),
+                   ("by kind of prompt: constraints met / prompts fully right",
+                    kind_rows(reports)),
+                   ("paraphrase agreement", agreement_rows(reports)),
+                   ("default-value rate: configs at the default vs expectations accepting it",
+                    default_rate_rows(reports))], markdown=fmt == "markdown")
+    for report in reports:
+        for error in report.errors[:3]:
+            click.echo(f"{report.engine}: {error}", err=True)
+
+
+def _target(key: str) -> str:
+    return f"≥ {100 * evaluate.BLIND_TARGETS[key]:.0f}%"
+
+
+def blind_summary_rows(reports: list) -> list[list[str]]:
+    """Header + one row per engine: validity, constraints met, prompts fully right, speed."""
+    pct = evaluate._pct
+    rows = [["engine", "prompts", f"valid ({_target('validity')})",
+             f"constraints met ({_target('controllability')})",
+             f"fully right ({_target('fully_right')})", "s/prompt"]]
+    for r in reports:
+        rows.append([r.engine, str(r.n_rows), pct(r.validity),
+                     f"{pct(r.controllability)} ({r.satisfied}/{r.n_constraints})",
+                     f"{pct(r.fully_right_rate)} ({r.n_right}/{r.n_with_expect})",
+                     f"{r.mean_s:.3f}"])
+    return rows
+
+
+def kind_rows(reports: list) -> list[list[str]]:
+    """Header + one row per kind of prompt: constraints met / fully right for every engine."""
+    pct = evaluate._pct
+    rows = [["kind", "prompts", *(r.engine for r in reports)]]
+    for kind, (_, _, _, n_prompts) in (reports[0].kinds.items() if reports else ()):
+        cells = []
+        for r in reports:
+            met, total, right, n = r.kinds[kind]
+            cells.append(f"{pct(met / total if total else float('nan'))} / "
+                         f"{pct(right / n if n else float('nan'))}")
+        rows.append([kind, str(n_prompts), *cells])
+    return rows
+
+
+def agreement_rows(reports: list) -> list[list[str]]:
+    """Header + one row per engine: agreement on all three fields and on each, constraints met."""
+    pct = evaluate._pct
+    keys = evaluate.AGREEMENT_FIELDS
+    rows = [["engine", "groups", f"agree on all ({_target('agreement')})", *keys,
+             "constraints met"]]
+    for r in reports:
+        met = r.para_satisfied / r.para_constraints if r.para_constraints else float("nan")
+        rows.append([r.engine, str(r.n_groups), pct(r.agreement["all"]),
+                     *(pct(r.agreement[k]) for k in keys),
+                     f"{pct(met)} ({r.para_satisfied}/{r.para_constraints})"])
+    return rows
+
+
+def default_rate_rows(reports: list) -> list[list[str]]:
+    """Header + one row per field: expectations accepting the default, then each engine.
+
+    Each engine's cell is "at default on the constraining prompts / on all prompts".
+    """
+    pct = evaluate._pct
+    rows = [["field (default)", "constraining prompts", "expectations accept default",
+             *(f"{r.engine}: at default (constrained / all)" for r in reports)]]
+    for index, first in enumerate(reports[0].defaults if reports else ()):
+        rows.append([f"{first.field} ({first.default})", str(first.n_constrained),
+                     pct(first.wanted),
+                     *(f"{pct(r.defaults[index].answered)} / {pct(r.defaults[index].answered_all)}"
+                       for r in reports)])
+    return rows
+
+
+def _print_tables(tables: list[tuple[str, list[list[str]]]], *, markdown: bool) -> None:
+    """Each (title, rows) as a markdown table or a rich table."""
+    if markdown:
+        click.echo("\n\n".join(f"**{title}**\n\n{evaluate.markdown_table(rows)}"
+                                for title, rows in tables))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for title, rows in tables:
+        table = Table(*rows[0], title=title)
+        for row in rows[1:]:
+            table.add_row(*row)
+        console.print(table)

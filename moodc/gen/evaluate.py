@@ -12,6 +12,13 @@ engine turns the row's prompt into a config; then:
   "tempo at least fast") the config satisfies, checked by the data's own checker;
 - **seconds per prompt**, wall clock, warm (the first call's load time is reported apart).
 
+On the **library-blind split** (``moodc/data/blind/``: hand-written prompts without reference
+configs, issue #13) the scores are controllability, **prompts fully right** (every
+constraint met), validity, the **default-value rate** per field next to how often the
+expectations accept the default (:func:`default_rates`), and on the paraphrase set the
+share of groups whose three configs agree on tempo, mode family and brightness
+(:func:`paraphrase_agreement`).
+
 The metric functions take plain dicts and lists so tests can feed hand-built cases; the
 engines are one table, :data:`ENGINES`.
 """
@@ -23,7 +30,8 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 import numpy as np
 
@@ -245,6 +253,34 @@ def valid_config(result: Any) -> Any | None:
         return None
 
 
+def run_engine(prompts: Sequence[str], *, engine: Engine, seed: int = 0,
+               progress: Callable[[int], None] | None = None,
+               ) -> tuple[list[Any | None], list[str], list[float]]:
+    """Run ``engine`` on every prompt: (validated configs or None, error lines, seconds each).
+
+    An engine that raises (other than a :class:`MoodcError`, which is a usage problem and
+    propagates) or returns something invalid yields None for that prompt: a finding, not a
+    crash of the evaluation.
+    """
+    configs: list[Any | None] = []
+    errors: list[str] = []
+    times: list[float] = []
+    for index, prompt in enumerate(prompts):
+        start = time.perf_counter()
+        try:
+            result = valid_config(engine(prompt, seed))
+        except MoodcError:
+            raise
+        except Exception as exc:  # an engine bug is a finding, not a crash of eval
+            result = None
+            errors.append(f"{prompt!r}: {type(exc).__name__}: {exc}")
+        times.append(time.perf_counter() - start)
+        configs.append(result)
+        if progress:
+            progress(index + 1)
+    return configs, errors, times
+
+
 def evaluate_engine(name: str, rows: Sequence[Mapping[str, Any]], *, engine: Engine,
                     seed: int = 0, check: Callable[[Any, Any], Sequence[bool]] | None = None,
                     progress: Callable[[int], None] | None = None) -> EngineReport:
@@ -254,22 +290,8 @@ def evaluate_engine(name: str, rows: Sequence[Mapping[str, Any]], *, engine: Eng
     values = field_values()
     keys = list(values)
     references = [config_labels(r["config"]) for r in rows]
-    configs: list[Any | None] = []
-    errors: list[str] = []
-    times: list[float] = []
-    for index, row in enumerate(rows):
-        start = time.perf_counter()
-        try:
-            result = valid_config(engine(str(row["prompt"]), seed))
-        except MoodcError:
-            raise
-        except Exception as exc:  # an engine bug is a finding, not a crash of eval
-            result = None
-            errors.append(f"{row['prompt']!r}: {type(exc).__name__}: {exc}")
-        times.append(time.perf_counter() - start)
-        configs.append(result)
-        if progress:
-            progress(index + 1)
+    configs, errors, times = run_engine([str(r["prompt"]) for r in rows], engine=engine,
+                                        seed=seed, progress=progress)
     predictions = [config_labels(c) if c is not None else None for c in configs]
     satisfied, total = (controllability(configs, [r.get("expect") for r in rows], check=check)
                         if check else (0, 0))
@@ -299,6 +321,310 @@ def check_engines(names: Sequence[str]) -> list[str]:
             raise UsageError(f"unknown engine {name!r}", hint=f"choose from {choices}",
                              param="engines")
     return list(names)
+
+
+# --------------------------------------------------------------------------------------
+# The library-blind split and the paraphrase set (issue #13)
+# --------------------------------------------------------------------------------------
+
+#: Where the hand-written library-blind prompts live (the "Library-blind split" section of
+#: ``moodc/data/README.md``): ``blind.jsonl`` rows ``{"prompt", "expect", "kind"}`` and
+#: ``paraphrase.jsonl`` groups ``{"group", "prompts": [3 wordings], "expect"}``.
+BLIND_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "data" / "blind"
+
+#: What the issue asks of an engine on the blind split (shown next to each figure).
+BLIND_TARGETS: Final[dict[str, float]] = {"validity": 1.0, "controllability": 0.90,
+                                          "fully_right": 0.80, "agreement": 0.85}
+
+#: The fields three wordings of one scene must agree on.
+AGREEMENT_FIELDS: Final[tuple[str, ...]] = ("tempo", "mode_family", "brightness")
+
+#: Field (dotted path into a config dict) → the expectation keys that constrain it: the
+#: fields whose default-value rate is reported. ``mode`` is constrained by the family, scale
+#: and mode keys; the lead instrument by ``instrument_any`` (which also accepts the pad and
+#: bass) and ``lead_any``.
+DEFAULT_RATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "tempo": ("tempo",), "brightness": ("brightness",), "space": ("space",),
+    "mode": ("mode_family", "scale_family", "mode_any"), "meter": ("meter",),
+    "layers.rhythm": ("rhythm_any",), "layers.texture": ("texture_any",),
+    "instruments.lead": ("instrument_any", "lead_any"),
+}
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The JSON objects of ``path``, one a line (blank lines skipped)."""
+    if not path.is_file():
+        raise UsageError(f"no file {path}", hint="the blind split ships in moodc/data/blind/")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except ValueError as exc:
+            raise UsageError(f"{path}:{number}: not JSON ({exc})", hint="fix the line") from None
+    return rows
+
+
+def _subset(rows: list[dict[str, Any]], *, limit: int | None, seed: int) -> list[dict[str, Any]]:
+    """A seeded subset of ``limit`` rows in file order (the same draw as the other splits)."""
+    if limit is None or limit >= len(rows):
+        return rows
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    return [rows[i] for i in np.sort(rng.choice(len(rows), size=limit, replace=False))]
+
+
+def load_blind(*, data_dir: Path = BLIND_DIR, limit: int | None = None,
+               seed: int = 0) -> list[dict[str, Any]]:
+    """The library-blind prompts (``blind.jsonl``); with ``limit``, a seeded subset.
+
+    Raises
+    ------
+    UsageError
+        The file is missing, a line is not JSON, or a row lacks ``prompt`` or ``expect``.
+    """
+    rows = _read_jsonl(data_dir / "blind.jsonl")
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row.get("prompt"), str) or not isinstance(row.get("expect"), dict):
+            raise UsageError(f"{data_dir / 'blind.jsonl'}: row {number} needs a 'prompt' string "
+                             f"and an 'expect' object (got keys {sorted(row)})",
+                             hint="see moodc/data/README.md, 'Library-blind split'")
+    return _subset(rows, limit=limit, seed=seed)
+
+
+def load_paraphrases(*, data_dir: Path = BLIND_DIR, limit: int | None = None,
+                     seed: int = 0) -> list[dict[str, Any]]:
+    """The paraphrase groups (``paraphrase.jsonl``); with ``limit``, a seeded subset of groups.
+
+    Raises
+    ------
+    UsageError
+        The file is missing, a line is not JSON, or a group lacks three prompts.
+    """
+    groups = _read_jsonl(data_dir / "paraphrase.jsonl")
+    for number, group in enumerate(groups, start=1):
+        prompts = group.get("prompts")
+        if not isinstance(prompts, list) or len(prompts) != 3 or \
+                not all(isinstance(p, str) for p in prompts):
+            raise UsageError(f"{data_dir / 'paraphrase.jsonl'}: group {number} "
+                             f"({group.get('group', '?')!r}) needs 'prompts': 3 strings",
+                             hint="see moodc/data/README.md, 'Library-blind split'")
+    return _subset(groups, limit=limit, seed=seed)
+
+
+def _as_fields(config: Any) -> dict[str, Any]:
+    """A config (model or dict) as a plain nested dict."""
+    return config.model_dump() if hasattr(config, "model_dump") else dict(config)
+
+
+def fully_right(configs: Sequence[Any], expects: Sequence[Mapping[str, Any]], *,
+                check: Callable[[Any, Any], Sequence[bool]]) -> tuple[int, int]:
+    """(prompts whose every constraint holds, prompts with constraints).
+
+    A failed engine (None) gets none right; a prompt without constraints is not counted.
+    """
+    right = total = 0
+    for config, expect in zip(configs, expects):
+        if not expect:
+            continue
+        total += 1
+        if config is not None and all(r is True for r in
+                                      _checked_bools(check(config, expect), expect=expect)):
+            right += 1
+    return right, total
+
+
+def by_kind(configs: Sequence[Any], rows: Sequence[Mapping[str, Any]], *,
+            check: Callable[[Any, Any], Sequence[bool]]) -> dict[str, tuple[int, int, int, int]]:
+    """Per ``kind`` of row (in first-seen order): (constraints met, constraints, prompts fully
+    right, prompts), so a weak category (metaphors, other languages) shows on its own."""
+    out: dict[str, tuple[int, int, int, int]] = {}
+    for kind in dict.fromkeys(str(r.get("kind", "")) for r in rows):
+        pairs = [(c, r["expect"]) for c, r in zip(configs, rows) if str(r.get("kind", "")) == kind]
+        kind_configs, kind_expects = [c for c, _ in pairs], [e for _, e in pairs]
+        met, total = controllability(kind_configs, kind_expects, check=check)
+        right, n_prompts = fully_right(kind_configs, kind_expects, check=check)
+        out[kind] = (met, total, right, n_prompts)
+    return out
+
+
+@dataclass(frozen=True)
+class DefaultRate:
+    """How often one field gets its V2 default, next to how often the expectations want it.
+
+    A model that answers the default when unsure shows here: ``answered`` well above
+    ``wanted`` on the prompts that constrain the field.
+    """
+
+    field: str
+    default: Any
+    answered_all: float      # share of all valid configs at the default
+    n_constrained: int       # prompts whose expectations constrain the field
+    answered: float          # share of those prompts' configs at the default
+    wanted: float            # share of those prompts whose constraints accept the default
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "default": self.default, "answered_all": self.answered_all,
+                "n_constrained": self.n_constrained, "answered": self.answered,
+                "wanted": self.wanted}
+
+
+def _default_config() -> dict[str, Any]:
+    """The V2 defaults as a config dict (what a config gets for every field left unset)."""
+    from moodc.config.model import Config
+
+    return Config.model_validate({"version": 2}).model_dump()
+
+
+def _share(flags: Sequence[bool]) -> float:
+    return sum(flags) / len(flags) if flags else float("nan")
+
+
+def default_rates(configs: Sequence[Any], expects: Sequence[Mapping[str, Any]], *,
+                  fields: Mapping[str, Sequence[str]] = DEFAULT_RATE_KEYS) -> list[DefaultRate]:
+    """Per field of ``fields``: the default-value rate of the configs and of the expectations.
+
+    Parameters
+    ----------
+    configs : sequence of Config, dict or None
+        One per prompt; None (a failed engine) is left out of the ``answered`` shares.
+    expects : sequence of mapping
+        The prompts' expectations, aligned with ``configs``.
+    fields : mapping
+        Dotted field path → the expectation keys that constrain it.
+
+    Returns
+    -------
+    list of DefaultRate
+        ``wanted`` is the share of constraining prompts whose constraints on the field all
+        hold for the default config (it depends on the expectations alone, so it is the same
+        for every engine); ``answered`` the share of their configs at the default.
+    """
+    from moodc.config.paths import get_path
+    from moodc.data.expect import check_one
+
+    default = _default_config()
+    rows = [(_as_fields(c) if c is not None else None, e) for c, e in zip(configs, expects)]
+    out = []
+    for path, keys in fields.items():
+        value = get_path(default, path)
+        constrained = [(f, e) for f, e in rows if any(k in e for k in keys)]
+        out.append(DefaultRate(
+            field=path, default=value,
+            answered_all=_share([get_path(f, path) == value for f, _ in rows if f is not None]),
+            n_constrained=len(constrained),
+            answered=_share([get_path(f, path) == value for f, _ in constrained
+                             if f is not None]),
+            wanted=_share([all(check_one(default, k, e[k]) for k in keys if k in e)
+                           for _, e in constrained])))
+    return out
+
+
+def agreement_value(config: Any, key: str) -> Any:
+    """The value three wordings must share: the field itself, or the mode's family."""
+    from moodc.data.expect import MODE_FAMILY
+
+    fields = _as_fields(config)
+    return MODE_FAMILY[fields["mode"]] if key == "mode_family" else fields[key]
+
+
+def paraphrase_agreement(groups: Sequence[Sequence[Any]], *,
+                         keys: Sequence[str] = AGREEMENT_FIELDS) -> dict[str, float]:
+    """Per key, the share of groups whose configs all agree on it; ``"all"``: on every key.
+
+    A group with a failed engine (None) agrees on nothing. NaN for no groups.
+    """
+    agree: dict[str, list[bool]] = {key: [] for key in (*keys, "all")}
+    for configs in groups:
+        ok = {key: all(c is not None for c in configs) and
+              len({agreement_value(c, key) for c in configs}) == 1 for key in keys}
+        for key in keys:
+            agree[key].append(ok[key])
+        agree["all"].append(all(ok.values()))
+    return {key: _share(flags) for key, flags in agree.items()}
+
+
+@dataclass
+class BlindReport:
+    """One engine on the blind split and the paraphrase set."""
+
+    engine: str
+    n_rows: int
+    n_prompts_run: int       # blind rows + 3 per paraphrase group
+    n_valid: int             # over every prompt run
+    satisfied: int
+    n_constraints: int
+    n_right: int
+    n_with_expect: int
+    defaults: list[DefaultRate]
+    kinds: dict[str, tuple[int, int, int, int]]
+    n_groups: int
+    agreement: dict[str, float]
+    para_satisfied: int
+    para_constraints: int
+    mean_s: float            # per prompt, over every prompt run, the first call's load included
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def validity(self) -> float:
+        return self.n_valid / self.n_prompts_run if self.n_prompts_run else float("nan")
+
+    @property
+    def controllability(self) -> float:
+        return self.satisfied / self.n_constraints if self.n_constraints else float("nan")
+
+    @property
+    def fully_right_rate(self) -> float:
+        return self.n_right / self.n_with_expect if self.n_with_expect else float("nan")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"engine": self.engine, "n_rows": self.n_rows, "validity": self.validity,
+                "controllability": self.controllability, "satisfied": self.satisfied,
+                "n_constraints": self.n_constraints, "fully_right": self.fully_right_rate,
+                "n_right": self.n_right, "n_with_expect": self.n_with_expect,
+                "defaults": [d.to_json() for d in self.defaults],
+                "kinds": {kind: dict(zip(("satisfied", "n_constraints", "n_right", "n_prompts"),
+                                         counts)) for kind, counts in self.kinds.items()},
+                "n_groups": self.n_groups,
+                "agreement": self.agreement, "paraphrase_satisfied": self.para_satisfied,
+                "paraphrase_constraints": self.para_constraints, "mean_s": self.mean_s,
+                "targets": BLIND_TARGETS, "errors": self.errors[:10]}
+
+
+def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
+                   groups: Sequence[Mapping[str, Any]], *, engine: Engine, seed: int = 0,
+                   check: Callable[[Any, Any], Sequence[bool]],
+                   progress: Callable[[int], None] | None = None) -> BlindReport:
+    """Run ``engine`` on the blind rows and every wording of every group, and score it.
+
+    The blind rows give controllability, prompts fully right (also per kind) and
+    default-value rates; the
+    groups give agreement (:func:`paraphrase_agreement`) and their own controllability (each
+    wording against the group's expectations).
+    """
+    prompts = [str(r["prompt"]) for r in rows] + [p for g in groups for p in g["prompts"]]
+    configs, errors, times = run_engine(prompts, engine=engine, seed=seed, progress=progress)
+    blind, para = configs[:len(rows)], configs[len(rows):]
+    expects = [r["expect"] for r in rows]
+    by_group = [para[3 * i:3 * i + 3] for i in range(len(groups))]
+    satisfied, total = controllability(blind, expects, check=check)
+    right, n_with = fully_right(blind, expects, check=check)
+    p_sat, p_total = controllability(para, [g["expect"] for g in groups for _ in range(3)],
+                                     check=check)
+    return BlindReport(
+        engine=name, n_rows=len(rows), n_prompts_run=len(prompts),
+        n_valid=sum(c is not None for c in configs), satisfied=satisfied, n_constraints=total,
+        n_right=right, n_with_expect=n_with, defaults=default_rates(blind, expects),
+        kinds=by_kind(blind, rows, check=check),
+        n_groups=len(groups), agreement=paraphrase_agreement(by_group),
+        para_satisfied=p_sat, para_constraints=p_total,
+        mean_s=float(np.mean(times)) if times else 0.0, errors=errors)
+
+
+def blind_report_json(reports: Sequence[BlindReport]) -> str:
+    """The blind evaluation as JSON (``moodc eval --split blind --format json``)."""
+    return json.dumps({"split": "blind", "engines": [r.to_json() for r in reports]},
+                      indent=2, ensure_ascii=False)
 
 
 # --------------------------------------------------------------------------------------

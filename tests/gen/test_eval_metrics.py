@@ -168,3 +168,137 @@ def test_reports_render_as_markdown_and_json() -> None:
     assert "| tempo | 50.0% | 1.50 |" in fields
     data = json.loads(evaluate.report_json([report], split="test"))
     assert data["engines"][0]["controllability"] == 0.75
+
+
+# --------------------------------------------------------------------------------------
+# The library-blind split: metrics on hand-made configs
+# --------------------------------------------------------------------------------------
+
+def _config(**fields) -> Config:
+    return Config.model_validate({"version": 2, **fields})
+
+
+def test_fully_right_needs_every_constraint_and_skips_prompts_without_any() -> None:
+    from moodc.data.expect import check_expectations
+
+    fast_major, fast_minor = _config(tempo="fast", mode="major"), _config(tempo="fast")
+    expect = {"tempo": ">=fast", "mode_family": "major"}
+    right, total = evaluate.fully_right([fast_major, fast_minor, None, fast_major],
+                                        [expect, expect, expect, {}], check=check_expectations)
+    assert (right, total) == (1, 3)
+
+
+def test_by_kind_splits_constraints_and_fully_right_per_kind_of_prompt() -> None:
+    from moodc.data.expect import check_expectations
+
+    rows = [{"kind": "metaphor", "expect": {"tempo": ">=fast", "mode_family": "major"}},
+            {"kind": "activity", "expect": {"tempo": "<=slow"}},
+            {"kind": "metaphor", "expect": {"tempo": ">=fast"}}]
+    configs = [_config(tempo="fast"), None, _config(tempo="very_fast")]
+    assert evaluate.by_kind(configs, rows, check=check_expectations) == {
+        "metaphor": (2, 3, 1, 2), "activity": (0, 1, 0, 1)}
+
+
+def test_default_rates_set_the_engines_defaults_beside_what_the_expectations_want() -> None:
+    # three prompts constrain tempo: one accepts medium (the default), two do not
+    expects = [{"tempo": "<=medium"}, {"tempo": ">=fast"}, {"tempo": "<=slow"},
+               {"mode_family": "major"}]
+    configs = [_config(tempo="medium"), _config(tempo="medium"), _config(tempo="slow"),
+               _config(tempo="medium", mode="major")]
+    rates = {r.field: r for r in evaluate.default_rates(configs, expects)}
+    tempo = rates["tempo"]
+    assert tempo.default == "medium" and tempo.n_constrained == 3
+    assert tempo.answered == pytest.approx(2 / 3)   # the engine said medium twice
+    assert tempo.wanted == pytest.approx(1 / 3)     # only one prompt accepts medium
+    assert tempo.answered_all == pytest.approx(3 / 4)
+    mode = rates["mode"]
+    assert (mode.default, mode.n_constrained, mode.answered, mode.wanted) == \
+        ("minor", 1, 0.0, 0.0)
+    assert math.isnan(rates["meter"].answered) and rates["meter"].n_constrained == 0
+
+
+def test_default_rates_leave_failed_configs_out_of_answered_but_not_of_wanted() -> None:
+    rates = {r.field: r for r in evaluate.default_rates(
+        [None, _config(tempo="fast")], [{"tempo": "medium"}, {"tempo": ">=fast"}])}
+    assert rates["tempo"].n_constrained == 2
+    assert rates["tempo"].answered == 0.0 and rates["tempo"].wanted == 0.5
+
+
+def test_paraphrase_agreement_per_field_and_on_all_three() -> None:
+    a = _config(tempo="slow", mode="minor", brightness="dark")
+    b = _config(tempo="slow", mode="dorian", brightness="dark")    # same family as minor
+    c = _config(tempo="fast", mode="major", brightness="dark")
+    groups = [[a, b, a], [a, b, c], [a, a, None]]
+    agreement = evaluate.paraphrase_agreement(groups)
+    assert agreement["tempo"] == pytest.approx(1 / 3)
+    assert agreement["mode_family"] == pytest.approx(1 / 3)
+    assert agreement["brightness"] == pytest.approx(2 / 3)
+    assert agreement["all"] == pytest.approx(1 / 3)
+    assert math.isnan(evaluate.paraphrase_agreement([])["all"])
+
+
+def test_evaluate_blind_scores_an_oracle_and_a_raising_engine() -> None:
+    from moodc.data.expect import check_expectations
+
+    rows = [{"prompt": "quick", "expect": {"tempo": ">=fast"}},
+            {"prompt": "gloomy", "expect": {"brightness": "<=dark", "mode_family": "minor"}}]
+    groups = [{"group": "g", "prompts": ["calm a", "calm b", "calm c"],
+               "expect": {"tempo": "<=slow"}}]
+    answers = {"quick": _config(tempo="fast"), "gloomy": _config(brightness="dark")}
+
+    def oracle(prompt: str, seed: int) -> Config:
+        return answers.get(prompt, _config(tempo="slow"))
+
+    def raising(prompt: str, seed: int) -> Config:
+        raise RuntimeError("boom")
+
+    good = evaluate.evaluate_blind("oracle", rows, groups, engine=oracle,
+                                   check=check_expectations)
+    assert (good.validity, good.controllability, good.fully_right_rate) == (1.0, 1.0, 1.0)
+    assert good.n_prompts_run == 5 and good.agreement["all"] == 1.0
+    assert (good.para_satisfied, good.para_constraints) == (3, 3)
+    bad = evaluate.evaluate_blind("bad", rows, groups, engine=raising, check=check_expectations)
+    assert (bad.validity, bad.controllability, bad.fully_right_rate) == (0.0, 0.0, 0.0)
+    assert bad.agreement["all"] == 0.0 and "boom" in bad.errors[0]
+    assert json.loads(evaluate.blind_report_json([good]))["engines"][0]["fully_right"] == 1.0
+
+
+def test_blind_loaders_name_a_malformed_row(tmp_path) -> None:
+    (tmp_path / "blind.jsonl").write_text('{"prompt": "x", "expect": {"tempo": "fast"}}\n'
+                                          '{"prompt": "y"}\n')
+    (tmp_path / "paraphrase.jsonl").write_text('{"group": "g", "prompts": ["a", "b"], '
+                                               '"expect": {}}\n')
+    with pytest.raises(UsageError, match="row 2 needs a 'prompt' string and an 'expect'"):
+        evaluate.load_blind(data_dir=tmp_path)
+    with pytest.raises(UsageError, match=r"group 1 \('g'\) needs 'prompts': 3 strings"):
+        evaluate.load_paraphrases(data_dir=tmp_path)
+    with pytest.raises(UsageError, match="no file"):
+        evaluate.load_blind(data_dir=tmp_path / "missing")
+
+
+def test_blind_subset_is_seeded() -> None:
+    first = evaluate.load_blind(limit=20, seed=3)
+    assert len(first) == 20 and first == evaluate.load_blind(limit=20, seed=3)
+    assert first != evaluate.load_blind(limit=20, seed=4)
+
+
+def test_moodc_eval_scores_the_blind_split() -> None:
+    from click.testing import CliRunner
+
+    from moodc.cli import cli
+
+    result = CliRunner().invoke(cli, ["eval", "--split", "blind", "--engines",
+                                       "concepts,random", "--limit", "12", "--format",
+                                       "markdown"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "| engine | prompts | valid (≥ 100%) | constraints met (≥ 90%) | " \
+           "fully right (≥ 80%) | s/prompt |" in out
+    assert "| concepts | 12 | 100.0% |" in out and "| random | 12 | 100.0% |" in out
+    assert "| engine | groups | agree on all (≥ 85%) | tempo | mode_family | brightness |" in out
+    assert "| tempo (medium) |" in out and "| instruments.lead (triangle) |" in out
+    assert "| kind | prompts | concepts | random |" in out
+    data = json.loads(CliRunner().invoke(cli, ["eval", "--split", "blind", "--engines",
+                                                "random", "--limit", "6", "--format",
+                                                "json"]).output)
+    assert data["split"] == "blind" and data["engines"][0]["n_groups"] == 2
