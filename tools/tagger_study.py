@@ -281,10 +281,26 @@ def rank_table(palettes: Mapping[str, Mapping[str, float]]) -> str:
         ranks = {tag: rank_among(palettes, name=name, tag=tag) for tag in tags}
         cells = [_rank_cell(tag, rank=ranks[tag], n=len(palettes), score=scores[tag],
                             silent=tag in silent) for tag in tags]
-        heard = [rank for tag, rank in ranks.items() if tag not in silent]
-        median = f"{np.median(heard):g}" if heard else "–"
+        median = f"{median_heard_rank(palettes, name=name):g}".replace("nan", "–")
         lines.append(f"| {name} | {', '.join(cells) or 'no listener tags'} | {median} |")
     return "\n".join(lines)
+
+
+def median_heard_rank(palettes: Mapping[str, Mapping[str, float]], *, name: str) -> float:
+    """Median rank of ``name`` for its listener tags the model hears (NaN when none)."""
+    silent = silent_tags(palettes)
+    ranks = [rank_among(palettes, name=name, tag=tag)
+             for tag in LISTENER_TAGS.get(name, ()) if tag not in silent]
+    return float(np.median(ranks)) if ranks else float("nan")
+
+
+def verdict(palettes: Mapping[str, Mapping[str, float]]) -> str:
+    """One sentence: how many palettes sit near the top for their own tags, and which do not."""
+    medians = {name: median_heard_rank(palettes, name=name) for name in palettes}
+    far = [f"{name} ({m:g})" for name, m in medians.items() if not m <= NEAR_TOP_RANK]
+    return (f"{len(palettes) - len(far)} of {len(palettes)} palettes have a median rank ≤ "
+            f"{NEAR_TOP_RANK} for their own heard tags; not near the top: "
+            f"{', '.join(far) or 'none'}.")
 
 
 def challenger_table(challengers: Mapping[str, Mapping[str, float]],
@@ -394,7 +410,8 @@ def report(args: argparse.Namespace) -> str:
                "duration_s": args.duration}
     print(f"palettes ({len(pieces)}):", file=sys.stderr)
     palettes = score_pieces(pieces, **options)
-    sections = [header(args), "### Each palette's rank for its own tags", rank_table(palettes)]
+    sections = [header(args), "### Each palette's rank for its own tags", rank_table(palettes),
+                verdict(palettes)]
     challengers, tags_of = score_challengers(args, **options)
     if challengers:
         sections += ["### Examples and generated configs against the palettes",
