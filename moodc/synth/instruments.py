@@ -14,8 +14,8 @@ from typing import Callable
 import numpy as np
 
 from moodc.synth.envelope import Adsr
-from moodc.synth.oscillators import (MAX_HARMONIC_FRACTION, additive_tone, breath_noise,
-                                     fm_tone, karplus_strong, modal_tone)
+from moodc.synth.oscillators import (CONSOLE_FRAME_HZ, MAX_HARMONIC_FRACTION, additive_tone,
+                                     breath_noise, fm_tone, karplus_strong, modal_tone)
 
 
 # ------------------------------------------------------------------------------------------
@@ -74,21 +74,63 @@ def saw(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                          voice_gains=(1.0, 0.6))
 
 
+#: The pulse lead's duty cycle, frame by frame (indices into :data:`PULSE_DUTIES`): a thin
+#: 12.5 % blip for three frames, 25 % for four, then the driver's "duty vibrato" swapping
+#: 50 % and 25 % every eight frames (7.5 Hz) for as long as the note holds.
+PULSE_DUTIES: tuple[float, ...] = (0.125, 0.25, 0.5)
+DUTY_ATTACK_FRAMES: tuple[int, ...] = (0, 0, 0, 1, 1, 1, 1)
+DUTY_CYCLE_FRAMES: tuple[int, ...] = (2,) * 8 + (1,) * 8
+#: Each duty change is a crossfade this long, so it never clicks (a real console's does).
+DUTY_XFADE_S = 0.004
+
+
+def duty_index(n_frames: int) -> np.ndarray:
+    """Index into :data:`PULSE_DUTIES` of each of the first ``n_frames`` frames of a note."""
+    head = np.array(DUTY_ATTACK_FRAMES[:n_frames], dtype=np.int64)
+    cycle = np.array(DUTY_CYCLE_FRAMES, dtype=np.int64)
+    n_tail = max(n_frames - len(head), 0)
+    return np.concatenate([head, np.resize(cycle, n_tail)])
+
+
+def _duty_weights(n_samples: int, *, sample_rate: int) -> np.ndarray:
+    """(duties, n_samples) float32 weights: frame by frame the current duty is 1, others 0,
+    with a :data:`DUTY_XFADE_S` crossfade at the start of each frame (prefix-consistent)."""
+    frame_n = sample_rate / CONSOLE_FRAME_HZ
+    n_frames = int(np.ceil(n_samples / frame_n)) + 1
+    idx = duty_index(n_frames)
+    onehot = (idx[None, :] == np.arange(len(PULSE_DUTIES))[:, None]).astype(np.float64)
+    # knots: frame k holds its value from k·frame + xfade to (k+1)·frame; between them, a ramp
+    starts = np.arange(n_frames) * frame_n
+    knots_x = np.stack([starts + DUTY_XFADE_S * sample_rate, starts + frame_n], 1).ravel()
+    knots_y = np.repeat(onehot, 2, axis=1)
+    x = np.arange(n_samples, dtype=np.float64)
+    return np.stack([np.interp(x, knots_x, y) for y in knots_y]).astype(np.float32)
+
+
 def square_8bit(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                 glide_st: float) -> np.ndarray:
-    """Chiptune pulse: duty steps 12.5 % → 25 % → 50 % like a game console's pulse channel.
+    """Chiptune pulse: the duty cycle changes frame by frame like a console's pulse channel.
 
-    Hard-edged (no brightness low-pass below 6 kHz) and vibrato-free, the duty sweep over the
-    first 120 ms gives the nasal-to-hollow "bleep" of 8-bit leads. Each duty change is a 4 ms
-    crossfade, so it never clicks.
+    Hard-edged (no brightness low-pass below 6 kHz) and vibrato-free. The driver's duty
+    sequence (:data:`DUTY_ATTACK_FRAMES`, then :data:`DUTY_CYCLE_FRAMES`) gives the nasal
+    "bleep" of the attack and then the hollow/nasal wobble of a held 8-bit note.
     """
     cut = max(cutoff_hz, 6000.0)
-    tones = [additive_tone(_pulse(d), freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                           cutoff_hz=cut, glide_st=glide_st) for d in (0.125, 0.25, 0.5)]
-    t = np.arange(n_samples) / sample_rate
-    w1 = np.clip((t - 0.05) / 0.004, 0, 1).astype(np.float32)
-    w2 = np.clip((t - 0.12) / 0.004, 0, 1).astype(np.float32)
-    return tones[0] * (1 - w1) + tones[1] * (w1 - w2) + tones[2] * w2
+    weights = _duty_weights(n_samples, sample_rate=sample_rate)
+    out = np.zeros(n_samples, dtype=np.float32)
+    for d, w in zip(PULSE_DUTIES, weights):
+        if w.any():
+            out += w * additive_tone(_pulse(d), freq_hz, n_samples=n_samples,
+                                     sample_rate=sample_rate, cutoff_hz=cut, glide_st=glide_st)
+    return out
+
+
+def chip_arpeggio(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                  glide_st: float) -> np.ndarray:
+    """One frame of a console chord arpeggio: a plain 25 % pulse (the chord's notes take
+    turns on one channel, a frame each; the pad writes the turns)."""
+    return additive_tone(_pulse(0.25), freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=max(cutoff_hz, 6000.0), glide_st=glide_st)
 
 
 def pluck(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -428,6 +470,8 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                         release_s=0.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
     "_chime": Instrument(osc=wind_chime, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                          release_s=1.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
+    "_chip_arp": Instrument(osc=chip_arpeggio, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                            release_s=0.01, cutoff_hz=8000.0, gain=0.55),
     "_glock": Instrument(osc=glockenspiel, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                          release_s=1.0, cutoff_hz=8000.0, gain=0.7, percussive=True),
 }
