@@ -266,17 +266,17 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     # taiko: the odaiko's deep call, the nagado-daiko ensemble striking in unison (three
     # players a few ms apart), the shime's tight high crack, the kane (hand gong)'s clang
     # and "ka" strikes on the wooden rim
-    "odaiko": lambda sr: _taiko("odaiko", f_start_hz=75, f_end_hz=46, decay_s=0.55,
-                                dur_s=2.4, sample_rate=sr) * 1.1,
+    "odaiko": lambda sr: _taiko("odaiko", f_start_hz=75, f_end_hz=46, decay_s=0.5,
+                                dur_s=1.8, sample_rate=sr) * 1.1,
     "taiko_don": lambda sr: ensemble(_taiko("taiko_don", f_start_hz=118, f_end_hz=72,
-                                            decay_s=0.32, dur_s=1.6, sample_rate=sr),
+                                            decay_s=0.32, dur_s=1.2, sample_rate=sr),
                                      sample_rate=sr,
                                      players=((0.0, 1.0), (0.004, 0.75), (0.009, 0.6))),
     "shime": lambda sr: _mix((0.6, membrane(f_start_hz=760, f_end_hz=610, sweep_s=0.008,
                                             decay_s=0.045, sample_rate=sr, dur_s=0.3)),
                              (0.5, stick_attack("shime", sample_rate=sr, decay_s=0.006))),
     "kane": lambda sr: _mix((0.3, modes(((2150, 1, 0.22), (3520, 0.75, 0.16), (5260, 0.5, 0.11),
-                                         (6980, 0.3, 0.07)), sample_rate=sr, dur_s=1.0)),
+                                         (6980, 0.3, 0.07)), sample_rate=sr, dur_s=0.7)),
                             (0.25, noise("kane", low_hz=3000, high_hz=10000, decay_s=0.01,
                                          sample_rate=sr))),
     "taiko_ka": lambda sr: _mix((0.5, modes(((900, 1, 0.04), (2300, 0.5, 0.02)),

@@ -92,19 +92,26 @@ def duty_index(n_frames: int) -> np.ndarray:
     return np.concatenate([head, np.resize(cycle, n_tail)])
 
 
-def _duty_weights(n_samples: int, *, sample_rate: int) -> np.ndarray:
-    """(duties, n_samples) float32 weights: frame by frame the current duty is 1, others 0,
-    with a :data:`DUTY_XFADE_S` crossfade at the start of each frame (prefix-consistent)."""
+def frame_steps(values: np.ndarray, *, n_samples: int, sample_rate: int) -> np.ndarray:
+    """Per-sample float32 curve holding ``values[k]`` through video frame k (at
+    :data:`~moodc.synth.oscillators.CONSOLE_FRAME_HZ`), ramping from the previous frame's
+    value over the first :data:`DUTY_XFADE_S` of each frame. Prefix-consistent (the first
+    samples do not depend on ``n_samples``), so cached tones can grow.
+
+    ``values`` must cover every frame the ``n_samples`` samples touch.
+    """
     frame_n = sample_rate / CONSOLE_FRAME_HZ
-    n_frames = int(np.ceil(n_samples / frame_n)) + 1
-    idx = duty_index(n_frames)
-    onehot = (idx[None, :] == np.arange(len(PULSE_DUTIES))[:, None]).astype(np.float64)
-    # knots: frame k holds its value from k·frame + xfade to (k+1)·frame; between them, a ramp
+    n_frames = len(values)
     starts = np.arange(n_frames) * frame_n
     knots_x = np.stack([starts + DUTY_XFADE_S * sample_rate, starts + frame_n], 1).ravel()
-    knots_y = np.repeat(onehot, 2, axis=1)
-    x = np.arange(n_samples, dtype=np.float64)
-    return np.stack([np.interp(x, knots_x, y) for y in knots_y]).astype(np.float32)
+    knots_y = np.repeat(np.asarray(values, dtype=np.float64), 2)
+    return np.interp(np.arange(n_samples, dtype=np.float64), knots_x,
+                     knots_y).astype(np.float32)
+
+
+def _n_frames(n_samples: int, *, sample_rate: int) -> int:
+    """Frames touched by ``n_samples`` samples, plus one (the knots' guard)."""
+    return int(np.ceil(n_samples * CONSOLE_FRAME_HZ / sample_rate)) + 1
 
 
 def square_8bit(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -116,21 +123,39 @@ def square_8bit(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
     "bleep" of the attack and then the hollow/nasal wobble of a held 8-bit note.
     """
     cut = max(cutoff_hz, 6000.0)
-    weights = _duty_weights(n_samples, sample_rate=sample_rate)
+    idx = duty_index(_n_frames(n_samples, sample_rate=sample_rate))
     out = np.zeros(n_samples, dtype=np.float32)
-    for d, w in zip(PULSE_DUTIES, weights):
-        if w.any():
-            out += w * additive_tone(_pulse(d), freq_hz, n_samples=n_samples,
-                                     sample_rate=sample_rate, cutoff_hz=cut, glide_st=glide_st)
+    for i, duty in enumerate(PULSE_DUTIES):
+        if np.any(idx == i):
+            weight = frame_steps(idx == i, n_samples=n_samples, sample_rate=sample_rate)
+            out += weight * additive_tone(_pulse(duty), freq_hz, n_samples=n_samples,
+                                          sample_rate=sample_rate, cutoff_hz=cut,
+                                          glide_st=glide_st)
     return out
 
 
-def chip_arpeggio(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
-                  glide_st: float) -> np.ndarray:
-    """One frame of a console chord arpeggio: a plain 25 % pulse (the chord's notes take
-    turns on one channel, a frame each; the pad writes the turns)."""
-    return additive_tone(_pulse(0.25), freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                         cutoff_hz=max(cutoff_hz, 6000.0), glide_st=glide_st)
+#: Most notes a console chord arpeggio cycles through (a ninth chord); more are dropped.
+ARP_MAX_NOTES = 5
+
+
+def chip_arp_voice(n_notes: int) -> str:
+    """Name of the private voice playing one note of an ``n_notes``-note frame arpeggio
+    (``1 <= n_notes <= ARP_MAX_NOTES``)."""
+    return f"_chip_arp_{n_notes}"
+
+
+def _arp_turns(n_notes: int) -> Callable[..., np.ndarray]:
+    """The raw tone of one note of a console chord arpeggio: a plain 25 % pulse that has the
+    channel one frame in every ``n_notes`` (frames 0, n, 2n ... from its start). The
+    chord's notes, started a frame apart, take turns at 60 Hz."""
+    def osc(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+        frames = np.arange(_n_frames(n_samples, sample_rate=sample_rate))
+        gate = frame_steps(frames % n_notes == 0, n_samples=n_samples, sample_rate=sample_rate)
+        return gate * additive_tone(_pulse(0.25), freq_hz, n_samples=n_samples,
+                                    sample_rate=sample_rate, cutoff_hz=max(cutoff_hz, 6000.0),
+                                    glide_st=glide_st)
+    return osc
 
 
 def pluck(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -470,8 +495,11 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                         release_s=0.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
     "_chime": Instrument(osc=wind_chime, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                          release_s=1.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
-    "_chip_arp": Instrument(osc=chip_arpeggio, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
-                            release_s=0.01, cutoff_hz=8000.0, gain=0.55),
+    # the notes of a console chord arpeggio of n notes, each sounding every nth frame
+    **{chip_arp_voice(n): Instrument(osc=_arp_turns(n), attack_s=0.002, decay_s=0.0,
+                                     sustain_level=1.0, release_s=0.01, cutoff_hz=8000.0,
+                                     gain=0.55)
+       for n in range(1, ARP_MAX_NOTES + 1)},
     "_glock": Instrument(osc=glockenspiel, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                          release_s=1.0, cutoff_hz=8000.0, gain=0.7, percussive=True),
 }

@@ -13,7 +13,7 @@ import numpy as np
 
 from moodc.synth.controls import Controls
 from moodc.synth.events import Hit, Note
-from moodc.synth.instruments import INSTRUMENT_VOICES
+from moodc.synth.instruments import ARP_MAX_NOTES, INSTRUMENT_VOICES, chip_arp_voice
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
 from moodc.synth.theory import Chord, chord_at, rootless_voicing, voice_chord
 
@@ -277,14 +277,22 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
 
 
 #: Pad voices that cannot hold a chord: a console's pulse channel plays one note at a time,
-#: so its chords are arpeggiated, one chord tone per video frame (60 Hz), by this voice.
-FRAME_ARPEGGIO_VOICE: dict[str, str] = {"square_8bit": "_chip_arp"}
+#: so its chords are arpeggiated, one chord tone per video frame (60 Hz), by the voice this
+#: names for the chord's number of notes.
+FRAME_ARPEGGIO_VOICE: dict[str, Callable[[int], str]] = {"square_8bit": chip_arp_voice}
+#: A frame arpeggio is written in notes of whole cycles, about this long (each a short,
+#: cached note).
+ARP_SEGMENT_S = 1.9
 
 
 def _frame_arpeggio(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beats: float,
-                    voice: str) -> list[Note]:
-    """Each chord (voiced in the style's register) as a frame-rate arpeggio: its tones
-    take turns upward, one per frame of :data:`CONSOLE_FRAME_HZ`, as long as it lasts."""
+                    voice: Callable[[int], str]) -> list[Note]:
+    """Each chord (voiced in the style's register) as a frame-rate arpeggio: its tones take
+    turns upward, one per frame of :data:`CONSOLE_FRAME_HZ`, as long as it lasts.
+
+    Tone k of n is one note of the n-note voice (which sounds one frame in n) starting k
+    frames into the chord, and again every :data:`ARP_SEGMENT_S` of whole cycles.
+    """
     frame_s = 1.0 / CONSOLE_FRAME_HZ
     out, previous = [], None
     for c in chords:
@@ -293,12 +301,18 @@ def _frame_arpeggio(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beat
         voicing = voice_chord(c, low_midi=row.low_midi, high_midi=row.high_midi,
                               previous=previous)
         previous = voicing
-        start_s = c.start_beats * ctl.beat_s
+        tones = voicing[:ARP_MAX_NOTES]
+        n = len(tones)
         n_frames = int(round(min(c.length_beats, n_beats - c.start_beats) * ctl.beat_s
                              / frame_s))
-        out += [Note(start_s + k * frame_s, frame_s, float(voicing[k % len(voicing)]),
-                     row.velocity, voice, cutoff_mul=row.cutoff_mul)
-                for k in range(n_frames)]
+        segment = n * max(int(ARP_SEGMENT_S * CONSOLE_FRAME_HZ) // n, 1)
+        for first in range(0, n_frames, segment):
+            for k, midi in enumerate(tones):
+                n_own = min(segment, n_frames - first) - k  # frames from its first turn
+                if n_own > 0:
+                    out.append(Note(c.start_beats * ctl.beat_s + (first + k) * frame_s,
+                                    n_own * frame_s, float(midi), row.velocity, voice(n),
+                                    cutoff_mul=row.cutoff_mul))
     return out
 
 

@@ -16,7 +16,8 @@ from moodc.config.load import load_document
 from moodc.synth.controls import Controls, fields_to_controls
 from moodc.synth.drums import DRUM_SOUNDS, drum_sound
 from moodc.synth.engine import BlockRenderer
-from moodc.synth.instruments import square_8bit
+from moodc.synth.instruments import chip_arp_voice, square_8bit
+from moodc.synth.notes import render_note
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
 from moodc.synth.patterns import THUMB_PAN, pad_notes, rhythm_hits
 from moodc.synth.theory import Chord, chord_intervals, chord_timeline, rootless_voicing
@@ -253,15 +254,27 @@ def test_square_lead_duty_cycle_changes_frame_by_frame() -> None:
     assert max(half) < 0.1 and min(quarter) > 0.5, (half, quarter)
 
 
-def test_chip_pad_is_a_frame_rate_arpeggio() -> None:
+def test_chip_pad_plays_each_chord_as_one_channel_taking_turns() -> None:
     ctl = palette_controls("8bit-adventure")
-    notes = pad_notes(ctl, style="thin_high", chords=chords_of(ctl, n_beats=8.0), n_beats=8.0,
+    chords = chords_of(ctl, n_beats=8.0)
+    notes = pad_notes(ctl, style="thin_high", chords=chords, n_beats=8.0,
                       instrument="square_8bit")
-    steps_hz = 1.0 / np.diff([n.start_s for n in notes])
-    assert np.allclose(steps_hz, CONSOLE_FRAME_HZ, rtol=0.01)
-    first = [n.midi for n in notes[:6]]
-    assert len(set(first[:3])) == 3 and first[:3] == first[3:6]  # the chord, over and over
-    assert {n.instrument for n in notes} == {"_chip_arp"}
+    n_tones = len(chords[0].intervals)
+    first = notes[:n_tones]
+    frame_s = 1.0 / CONSOLE_FRAME_HZ
+    assert [round(n.start_s / frame_s, 6) for n in first] == list(range(n_tones))
+    assert {n.instrument for n in first} == {chip_arp_voice(n_tones)}
+    assert [n.midi for n in first] == sorted({n.midi for n in first})  # upward, distinct
+
+
+@pytest.mark.parametrize("n_notes", [3, 4])
+def test_arpeggio_voice_sounds_one_frame_in_n(n_notes: int) -> None:
+    frame_n = SAMPLE_RATE / CONSOLE_FRAME_HZ
+    tone = render_note(chip_arp_voice(n_notes), midi=72.0, n_gate=SAMPLE_RATE // 2,
+                       sample_rate=SAMPLE_RATE, cutoff_scale=1.0)
+    level = [rms(tone[int((k + 0.3) * frame_n): int((k + 0.9) * frame_n)]) for k in range(24)]
+    on = [k for k, v in enumerate(level) if v > 0.1 * max(level)]
+    assert on == list(range(0, 24, n_notes)), on
 
 
 def test_chip_pad_render_changes_pitch_every_frame() -> None:
