@@ -266,10 +266,10 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     # taiko: the odaiko's deep call, the nagado-daiko ensemble striking in unison (three
     # players a few ms apart), the shime's tight high crack, the kane (hand gong)'s clang
     # and "ka" strikes on the wooden rim
-    "odaiko": lambda sr: _taiko("odaiko", f_start_hz=75, f_end_hz=46, decay_s=0.5,
-                                dur_s=1.8, sample_rate=sr) * 1.1,
+    "odaiko": lambda sr: _taiko("odaiko", f_start_hz=75, f_end_hz=46, decay_s=0.45,
+                                dur_s=1.5, sample_rate=sr) * 1.1,
     "taiko_don": lambda sr: ensemble(_taiko("taiko_don", f_start_hz=118, f_end_hz=72,
-                                            decay_s=0.32, dur_s=1.2, sample_rate=sr),
+                                            decay_s=0.3, dur_s=1.0, sample_rate=sr),
                                      sample_rate=sr,
                                      players=((0.0, 1.0), (0.004, 0.75), (0.009, 0.6))),
     "shime": lambda sr: _mix((0.6, membrane(f_start_hz=760, f_end_hz=610, sweep_s=0.008,
