@@ -8,6 +8,7 @@ is computed once per render (cached by the caller).
 
 from __future__ import annotations
 
+import functools
 import zlib
 from typing import Callable
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from moodc.dsp.design import butter_sos
 from moodc.dsp.sosfilt import sosfilt
-from moodc.synth.oscillators import MAX_HARMONIC_FRACTION
+from moodc.synth.oscillators import CONSOLE_FRAME_HZ, MAX_HARMONIC_FRACTION
 
 
 def _t(dur_s: float, sample_rate: int) -> np.ndarray:
@@ -67,6 +68,112 @@ def _mix(*parts: tuple[float, np.ndarray]) -> np.ndarray:
     return out
 
 
+#: The NES APU's noise channel: a 15-bit linear-feedback shift register whose output bit
+#: is held for one timer period; "long" mode taps bit 1 (32767-step hiss), "short" mode
+#: taps bit 6 (a 93-step metallic buzz).
+LFSR_TAP_BIT: dict[str, int] = {"long": 1, "short": 6}
+#: The noise channel's volume is a 4-bit number: 16 levels, 0..15.
+CHIP_VOLUME_STEPS = 15
+
+
+@functools.lru_cache(maxsize=4)
+def _lfsr_bits(mode: str) -> np.ndarray:
+    """One period of the 15-bit LFSR as ±1 (32767 steps in long mode, 93 in short)."""
+    tap, reg, out = LFSR_TAP_BIT[mode], 1, []
+    for _ in range(32767 if mode == "long" else 93):
+        out.append(1.0 - 2.0 * (reg & 1))
+        feedback = (reg ^ (reg >> tap)) & 1
+        reg = (reg >> 1) | (feedback << 14)
+    return np.array(out, dtype=np.float32)
+
+
+def lfsr_noise(*, clock_hz: float, dur_s: float, sample_rate: int,
+               mode: str = "long") -> np.ndarray:
+    """The console noise channel: LFSR bits held for ``1 / clock_hz`` seconds each (±1).
+
+    Two-level (1-bit) noise is what makes 8-bit drums sound 8-bit; a lower clock gives a
+    darker, grainier hiss (snare), a high one a bright fizz (hats).
+    """
+    bits = _lfsr_bits(mode)
+    step = (np.arange(int(dur_s * sample_rate)) * (clock_hz / sample_rate)).astype(np.int64)
+    return bits[step % len(bits)]
+
+
+def frame_volume(*, decay_frames: float, dur_s: float, sample_rate: int) -> np.ndarray:
+    """A 4-bit volume envelope updated once per frame: 15 falling to 0 over the frames.
+
+    The sound driver of a console sets the channel's volume at :data:`~moodc.synth.oscillators.CONSOLE_FRAME_HZ`, so the
+    decay is a staircase of 1/15 steps, one per frame, not a smooth curve.
+    """
+    frame = np.floor(_t(dur_s, sample_rate) * CONSOLE_FRAME_HZ)
+    level = np.round(CHIP_VOLUME_STEPS * np.exp(-frame / decay_frames))
+    return (level / CHIP_VOLUME_STEPS).astype(np.float32)
+
+
+def chip_noise_drum(*, clock_hz: float, decay_frames: float, dur_s: float,
+                    sample_rate: int, mode: str = "long") -> np.ndarray:
+    """A noise-channel drum: 1-bit LFSR noise under a per-frame 4-bit volume staircase."""
+    return (lfsr_noise(clock_hz=clock_hz, dur_s=dur_s, sample_rate=sample_rate, mode=mode)
+            * frame_volume(decay_frames=decay_frames, dur_s=dur_s, sample_rate=sample_rate))
+
+
+def stick_attack(name: str, *, sample_rate: int, decay_s: float = 0.004) -> np.ndarray:
+    """The crack of a wooden stick (bachi) on a head: a 1–6 kHz noise burst of a few ms.
+
+    Without it a big drum is a thud; with it each stroke has the sharp front that lets an
+    ensemble's strokes be heard as strokes.
+    """
+    return noise(f"stick/{name}", low_hz=1000, high_hz=6000, decay_s=decay_s,
+                 sample_rate=sample_rate, dur_s=decay_s * 8)
+
+
+#: Early reflections of a wooden festival stage and hall: (delay s, gain). Baked into the
+#: big drums so their body blooms in a room whatever the document's ``space``.
+ROOM_TAPS: tuple[tuple[float, float], ...] = ((0.011, 0.45), (0.019, 0.35), (0.029, 0.28),
+                                              (0.043, 0.2), (0.061, 0.14))
+
+
+def room(x: np.ndarray, *, sample_rate: int) -> np.ndarray:
+    """``x`` plus its low-passed (2 kHz) early reflections (:data:`ROOM_TAPS`)."""
+    n_tail = int(ROOM_TAPS[-1][0] * sample_rate) + 1
+    out = np.concatenate([x, np.zeros(n_tail, dtype=np.float32)])
+    wet = np.zeros_like(out)
+    for delay_s, gain in ROOM_TAPS:
+        d = int(delay_s * sample_rate)
+        wet[d: d + len(x)] += gain * x
+    sos = butter_sos(2, min(2000.0, 0.45 * sample_rate), sample_rate=sample_rate)
+    return (out + sosfilt(sos, wet)).astype(np.float32)
+
+
+def ensemble(x: np.ndarray, *, sample_rate: int,
+             players: tuple[tuple[float, float], ...]) -> np.ndarray:
+    """Several players striking together: ``x`` at each ``(delay s, gain)`` of ``players``.
+
+    Real unison strokes land a few ms apart; the spread thickens the hit (the density of
+    a drum ensemble) while every stroke keeps its attack.
+    """
+    n = len(x) + int(max(d for d, _ in players) * sample_rate)
+    out = np.zeros(n, dtype=np.float32)
+    for delay_s, gain in players:
+        d = int(delay_s * sample_rate)
+        out[d: d + len(x)] += gain * x
+    return out
+
+
+def _taiko(name: str, *, f_start_hz: float, f_end_hz: float, decay_s: float, dur_s: float,
+           sample_rate: int) -> np.ndarray:
+    """A big barrel drum: the head's low falling pitch, its first overtone (×1.59, the
+    body's "bloom"), the stick's crack, all in the room."""
+    kw = dict(sweep_s=0.06, sample_rate=sample_rate, dur_s=dur_s)
+    head = _mix((1.0, membrane(f_start_hz=f_start_hz, f_end_hz=f_end_hz, decay_s=decay_s, **kw)),
+                (0.35, membrane(f_start_hz=f_start_hz * 1.59, f_end_hz=f_end_hz * 1.59,
+                                decay_s=decay_s * 0.4, **kw)),
+                (0.25, noise(name, low_hz=60, high_hz=500, decay_s=0.12, attack_s=0.004,
+                             sample_rate=sample_rate, dur_s=dur_s)),
+                (0.6, stick_attack(name, sample_rate=sample_rate)))
+    return room(head, sample_rate=sample_rate)
+
+
 DrumFn = Callable[[int], np.ndarray]
 
 #: Drum sound name → recipe(sample_rate). What each is meant to be is in its name.
@@ -110,12 +217,11 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     "chip_kick": lambda sr: np.sign(membrane(f_start_hz=400, f_end_hz=60, sweep_s=0.02,
                                              decay_s=0.5, sample_rate=sr, dur_s=0.1))
     * np.exp(-_t(0.1, sr) / 0.04).astype(np.float32) * 0.5,
-    "chip_snare": lambda sr: (np.sign(noise("chip_snare", low_hz=100, high_hz=18000,
-                                            decay_s=0.5, sample_rate=sr, dur_s=0.14))
-                              * np.exp(-_t(0.14, sr) / 0.05)).astype(np.float32) * 0.3,
-    "chip_hat": lambda sr: (np.sign(noise("chip_hat", low_hz=6000, high_hz=18000,
-                                          decay_s=0.5, sample_rate=sr, dur_s=0.04))
-                            * np.exp(-_t(0.04, sr) / 0.012)).astype(np.float32) * 0.2,
+    # the console's noise channel: 1-bit LFSR noise, volume stepped once per frame
+    "chip_snare": lambda sr: chip_noise_drum(clock_hz=8900.0, decay_frames=3.5,
+                                             dur_s=0.15, sample_rate=sr) * 0.2,
+    "chip_hat": lambda sr: chip_noise_drum(clock_hz=28000.0, decay_frames=1.2,
+                                           dur_s=0.07, sample_rate=sr) * 0.12,
     # darbuka: doum (low centre stroke), tek (rim crack), ka (off-hand rim)
     "doum": lambda sr: _mix((1.0, membrane(f_start_hz=130, f_end_hz=95, sweep_s=0.05,
                                            decay_s=0.25, sample_rate=sr)),
@@ -157,13 +263,25 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                                  decay_s=0.06, sample_rate=sr)),
                                   (0.4, noise("tilli", low_hz=1500, high_hz=7000,
                                               decay_s=0.02, sample_rate=sr))),
-    # taiko: a huge low drum with a long bloom, and "ka" strikes on the wooden rim
-    "taiko_don": lambda sr: _mix((1.2, membrane(f_start_hz=90, f_end_hz=55, sweep_s=0.12,
-                                                decay_s=0.7, sample_rate=sr)),
-                                 (0.3, noise("taiko", low_hz=60, high_hz=600, decay_s=0.25,
-                                             attack_s=0.01, sample_rate=sr))),
-    "taiko_ka": lambda sr: modes(((900, 1, 0.04), (2300, 0.5, 0.02)), sample_rate=sr,
-                                 dur_s=0.25) * 0.5,
+    # taiko: the odaiko's deep call, the nagado-daiko ensemble striking in unison (three
+    # players a few ms apart), the shime's tight high crack, the kane (hand gong)'s clang
+    # and "ka" strikes on the wooden rim
+    "odaiko": lambda sr: _taiko("odaiko", f_start_hz=75, f_end_hz=46, decay_s=0.45,
+                                dur_s=1.5, sample_rate=sr) * 1.1,
+    "taiko_don": lambda sr: ensemble(_taiko("taiko_don", f_start_hz=118, f_end_hz=72,
+                                            decay_s=0.3, dur_s=1.0, sample_rate=sr),
+                                     sample_rate=sr,
+                                     players=((0.0, 1.0), (0.004, 0.75), (0.009, 0.6))),
+    "shime": lambda sr: _mix((0.6, membrane(f_start_hz=760, f_end_hz=610, sweep_s=0.008,
+                                            decay_s=0.045, sample_rate=sr, dur_s=0.3)),
+                             (0.5, stick_attack("shime", sample_rate=sr, decay_s=0.006))),
+    "kane": lambda sr: _mix((0.3, modes(((2150, 1, 0.22), (3520, 0.75, 0.16), (5260, 0.5, 0.11),
+                                         (6980, 0.3, 0.07)), sample_rate=sr, dur_s=0.7)),
+                            (0.25, noise("kane", low_hz=3000, high_hz=10000, decay_s=0.01,
+                                         sample_rate=sr))),
+    "taiko_ka": lambda sr: _mix((0.5, modes(((900, 1, 0.04), (2300, 0.5, 0.02)),
+                                            sample_rate=sr, dur_s=0.25)),
+                                (0.3, stick_attack("taiko_ka", sample_rate=sr, decay_s=0.003))),
     # accents
     "gong": lambda sr: _mix((0.5, modes(((65, 1, 5.0), (131, 0.6, 4.0), (177, 0.5, 3.5),
                                          (211, 0.4, 3.0), (297, 0.3, 2.2), (415, 0.25, 1.5),

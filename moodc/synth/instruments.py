@@ -14,8 +14,8 @@ from typing import Callable
 import numpy as np
 
 from moodc.synth.envelope import Adsr
-from moodc.synth.oscillators import (MAX_HARMONIC_FRACTION, additive_tone, breath_noise,
-                                     fm_tone, karplus_strong, modal_tone)
+from moodc.synth.oscillators import (CONSOLE_FRAME_HZ, MAX_HARMONIC_FRACTION, additive_tone,
+                                     breath_noise, fm_tone, karplus_strong, modal_tone)
 
 
 # ------------------------------------------------------------------------------------------
@@ -74,21 +74,88 @@ def saw(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                          voice_gains=(1.0, 0.6))
 
 
+#: The pulse lead's duty cycle, frame by frame (indices into :data:`PULSE_DUTIES`): a thin
+#: 12.5 % blip for three frames, 25 % for four, then the driver's "duty vibrato" swapping
+#: 50 % and 25 % every eight frames (7.5 Hz) for as long as the note holds.
+PULSE_DUTIES: tuple[float, ...] = (0.125, 0.25, 0.5)
+DUTY_ATTACK_FRAMES: tuple[int, ...] = (0, 0, 0, 1, 1, 1, 1)
+DUTY_CYCLE_FRAMES: tuple[int, ...] = (2,) * 8 + (1,) * 8
+#: Each duty change is a crossfade this long, so it never clicks (a real console's does).
+DUTY_XFADE_S = 0.004
+
+
+def duty_index(n_frames: int) -> np.ndarray:
+    """Index into :data:`PULSE_DUTIES` of each of the first ``n_frames`` frames of a note."""
+    head = np.array(DUTY_ATTACK_FRAMES[:n_frames], dtype=np.int64)
+    cycle = np.array(DUTY_CYCLE_FRAMES, dtype=np.int64)
+    n_tail = max(n_frames - len(head), 0)
+    return np.concatenate([head, np.resize(cycle, n_tail)])
+
+
+def frame_steps(values: np.ndarray, *, n_samples: int, sample_rate: int) -> np.ndarray:
+    """Per-sample float32 curve holding ``values[k]`` through video frame k (at
+    :data:`~moodc.synth.oscillators.CONSOLE_FRAME_HZ`), ramping from the previous frame's
+    value over the first :data:`DUTY_XFADE_S` of each frame. Prefix-consistent (the first
+    samples do not depend on ``n_samples``), so cached tones can grow.
+
+    ``values`` must cover every frame the ``n_samples`` samples touch.
+    """
+    frame_n = sample_rate / CONSOLE_FRAME_HZ
+    n_frames = len(values)
+    starts = np.arange(n_frames) * frame_n
+    knots_x = np.stack([starts + DUTY_XFADE_S * sample_rate, starts + frame_n], 1).ravel()
+    knots_y = np.repeat(np.asarray(values, dtype=np.float64), 2)
+    return np.interp(np.arange(n_samples, dtype=np.float64), knots_x,
+                     knots_y).astype(np.float32)
+
+
+def _n_frames(n_samples: int, *, sample_rate: int) -> int:
+    """Frames touched by ``n_samples`` samples, plus one (the knots' guard)."""
+    return int(np.ceil(n_samples * CONSOLE_FRAME_HZ / sample_rate)) + 1
+
+
 def square_8bit(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                 glide_st: float) -> np.ndarray:
-    """Chiptune pulse: duty steps 12.5 % → 25 % → 50 % like a game console's pulse channel.
+    """Chiptune pulse: the duty cycle changes frame by frame like a console's pulse channel.
 
-    Hard-edged (no brightness low-pass below 6 kHz) and vibrato-free, the duty sweep over the
-    first 120 ms gives the nasal-to-hollow "bleep" of 8-bit leads. Each duty change is a 4 ms
-    crossfade, so it never clicks.
+    Hard-edged (no brightness low-pass below 6 kHz) and vibrato-free. The driver's duty
+    sequence (:data:`DUTY_ATTACK_FRAMES`, then :data:`DUTY_CYCLE_FRAMES`) gives the nasal
+    "bleep" of the attack and then the hollow/nasal wobble of a held 8-bit note.
     """
     cut = max(cutoff_hz, 6000.0)
-    tones = [additive_tone(_pulse(d), freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                           cutoff_hz=cut, glide_st=glide_st) for d in (0.125, 0.25, 0.5)]
-    t = np.arange(n_samples) / sample_rate
-    w1 = np.clip((t - 0.05) / 0.004, 0, 1).astype(np.float32)
-    w2 = np.clip((t - 0.12) / 0.004, 0, 1).astype(np.float32)
-    return tones[0] * (1 - w1) + tones[1] * (w1 - w2) + tones[2] * w2
+    idx = duty_index(_n_frames(n_samples, sample_rate=sample_rate))
+    out = np.zeros(n_samples, dtype=np.float32)
+    for i, duty in enumerate(PULSE_DUTIES):
+        if np.any(idx == i):
+            weight = frame_steps(idx == i, n_samples=n_samples, sample_rate=sample_rate)
+            out += weight * additive_tone(_pulse(duty), freq_hz, n_samples=n_samples,
+                                          sample_rate=sample_rate, cutoff_hz=cut,
+                                          glide_st=glide_st)
+    return out
+
+
+#: Most notes a console chord arpeggio cycles through (a ninth chord); more are dropped.
+ARP_MAX_NOTES = 5
+
+
+def chip_arp_voice(n_notes: int) -> str:
+    """Name of the private voice playing one note of an ``n_notes``-note frame arpeggio
+    (``1 <= n_notes <= ARP_MAX_NOTES``)."""
+    return f"_chip_arp_{n_notes}"
+
+
+def _arp_turns(n_notes: int) -> Callable[..., np.ndarray]:
+    """The raw tone of one note of a console chord arpeggio: a plain 25 % pulse that has the
+    channel one frame in every ``n_notes`` (frames 0, n, 2n ... from its start). The
+    chord's notes, started a frame apart, take turns at 60 Hz."""
+    def osc(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+        frames = np.arange(_n_frames(n_samples, sample_rate=sample_rate))
+        gate = frame_steps(frames % n_notes == 0, n_samples=n_samples, sample_rate=sample_rate)
+        return gate * additive_tone(_pulse(0.25), freq_hz, n_samples=n_samples,
+                                    sample_rate=sample_rate, cutoff_hz=max(cutoff_hz, 6000.0),
+                                    glide_st=glide_st)
+    return osc
 
 
 def pluck(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -428,6 +495,11 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                         release_s=0.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
     "_chime": Instrument(osc=wind_chime, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                          release_s=1.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
+    # the notes of a console chord arpeggio of n notes, each sounding every nth frame
+    **{chip_arp_voice(n): Instrument(osc=_arp_turns(n), attack_s=0.002, decay_s=0.0,
+                                     sustain_level=1.0, release_s=0.01, cutoff_hz=8000.0,
+                                     gain=0.55)
+       for n in range(1, ARP_MAX_NOTES + 1)},
     "_glock": Instrument(osc=glockenspiel, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                          release_s=1.0, cutoff_hz=8000.0, gain=0.7, percussive=True),
 }

@@ -26,6 +26,9 @@ TABLE_SIZE = 32768  # single-cycle table length: nearest-sample lookup stays bel
 # (a band-limited saw at 220 Hz: -62 dB; smoother voices far lower), 2.6x faster than linear
 # interpolation in a 2048 table, and 128 KiB still sits in the CPU cache
 MAX_HARMONIC_FRACTION = 0.45  # highest partial as a fraction of the sample rate
+#: Video frame rate of a (NTSC) game console: its sound driver changes duty cycles, volumes
+#: and arpeggio notes once per frame, which is where chiptune's 60 Hz "texture" comes from.
+CONSOLE_FRAME_HZ = 60.0
 
 
 def midi_to_hz(midi: float) -> float:

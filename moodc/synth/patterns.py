@@ -13,7 +13,9 @@ import numpy as np
 
 from moodc.synth.controls import Controls
 from moodc.synth.events import Hit, Note
-from moodc.synth.theory import Chord, voice_chord
+from moodc.synth.instruments import ARP_MAX_NOTES, INSTRUMENT_VOICES, chip_arp_voice
+from moodc.synth.oscillators import CONSOLE_FRAME_HZ
+from moodc.synth.theory import Chord, chord_at, rootless_voicing, voice_chord
 
 BASS_OCTAVE_MIDI = 36  # C2: bass roots sit in [36, 47]
 
@@ -232,11 +234,21 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     """Pad chords: each chord voiced close to the previous one in the style's register.
 
     Each density has its own soft octave doublings (:data:`PAD_DOUBLINGS`), so every
-    density value changes the sound even when the layers it would add are ``none``.
+    density value changes the sound even when the layers it would add are ``none``. A
+    console voice (:data:`FRAME_ARPEGGIO_VOICE`) arpeggiates each chord a frame per note;
+    a plucked or struck voice comps the rhythm style's pattern when it has one
+    (:data:`COMP_PATTERNS`, e.g. the bossa nova guitar).
     """
     row = PAD_STYLES[style]
     if row.drone:
         return _tanpura(ctl, chords, n_beats, instrument)
+    if instrument in FRAME_ARPEGGIO_VOICE:
+        return _frame_arpeggio(ctl, row, chords=chords, n_beats=n_beats,
+                               voice=FRAME_ARPEGGIO_VOICE[instrument])
+    comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
+    if comp is not None and INSTRUMENT_VOICES[instrument].percussive:
+        return _comp_notes(ctl, row, comp, chords=chords, n_beats=n_beats,
+                           instrument=instrument)
     low, high = row.low_midi, row.high_midi
     out, previous = [], None
     for c in chords:
@@ -261,6 +273,120 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
                             row.velocity / np.sqrt(n / 3.0), instrument, pan=pan,
                             glide_st=row.glide_st if i % 2 else 0.0 - row.glide_st,
                             cutoff_mul=row.cutoff_mul))
+    return out
+
+
+#: Pad voices that cannot hold a chord: a console's pulse channel plays one note at a time,
+#: so its chords are arpeggiated, one chord tone per video frame (60 Hz), by the voice this
+#: names for the chord's number of notes.
+FRAME_ARPEGGIO_VOICE: dict[str, Callable[[int], str]] = {"square_8bit": chip_arp_voice}
+#: A frame arpeggio is written in notes of whole cycles, about this long (each a short,
+#: cached note).
+ARP_SEGMENT_S = 1.9
+
+
+def _frame_arpeggio(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beats: float,
+                    voice: Callable[[int], str]) -> list[Note]:
+    """Each chord (voiced in the style's register) as a frame-rate arpeggio: its tones take
+    turns upward, one per frame of :data:`CONSOLE_FRAME_HZ`, as long as it lasts.
+
+    Tone k of n is one note of the n-note voice (which sounds one frame in n) starting k
+    frames into the chord, and again every :data:`ARP_SEGMENT_S` of whole cycles.
+    """
+    frame_s = 1.0 / CONSOLE_FRAME_HZ
+    out, previous = [], None
+    for c in chords:
+        if c.start_beats >= n_beats:
+            break
+        voicing = voice_chord(c, low_midi=row.low_midi, high_midi=row.high_midi,
+                              previous=previous)
+        previous = voicing
+        tones = voicing[:ARP_MAX_NOTES]
+        n = len(tones)
+        n_frames = int(round(min(c.length_beats, n_beats - c.start_beats) * ctl.beat_s
+                             / frame_s))
+        segment = n * max(int(ARP_SEGMENT_S * CONSOLE_FRAME_HZ) // n, 1)
+        for first in range(0, n_frames, segment):
+            for k, midi in enumerate(tones):
+                n_own = min(segment, n_frames - first) - k  # frames from its first turn
+                if n_own > 0:
+                    out.append(Note(c.start_beats * ctl.beat_s + (first + k) * frame_s,
+                                    n_own * frame_s, float(midi), row.velocity, voice(n),
+                                    cutoff_mul=row.cutoff_mul))
+    return out
+
+
+@dataclass(frozen=True)
+class CompPattern:
+    """How a plucked or struck pad (a guitar, a piano) comps a rhythm style.
+
+    ``chords`` are the chord strokes and ``thumb`` the bass notes under them, as lane
+    patterns over steps of ``step_beats`` (a pattern longer than a bar runs across bars,
+    as in :class:`RhythmStyle`). Thumb notes alternate the chord's root and fifth. Chords
+    are voiced rootless (:func:`~moodc.synth.theory.rootless_voicing`), led smoothly from
+    one to the next.
+    """
+
+    step_beats: float
+    chords: str
+    thumb: str
+
+
+#: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
+#: Bossa nova (João Gilberto's batida): the thumb on 1 and the and-of-2 (and again on 3 and
+#: the and-of-4), the fingers' syncopated chord strokes over two bars.
+COMP_PATTERNS: dict[str, CompPattern] = {
+    "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x"),
+}
+#: Register of the thumb's bass notes: roots in E2..D#3, like a guitar's low strings, the
+#: fifth above the root up to :data:`THUMB_HIGH_MIDI`, otherwise the fifth below it.
+THUMB_LOW_MIDI = 40
+THUMB_HIGH_MIDI = 52
+#: The thumb sits a little left of the fingers' chord strokes (spread over ±0.15).
+THUMB_PAN = -0.1
+
+
+def _comp_strokes(ctl: Controls, pattern: str, *, step_beats: float,
+                  n_beats: float) -> list[tuple[float, float, str]]:
+    """``(beat, beats to the next stroke, stroke char)`` of a comping lane over the piece."""
+    per_bar = int(round(ctl.beats_per_bar / step_beats))
+    cyclic = len(pattern) > per_bar
+    steps = []
+    for k in range(int(np.ceil(n_beats / step_beats))):
+        ch = pattern[(k if cyclic else k % per_bar) % len(pattern)]
+        if ch != ".":
+            steps.append((k * step_beats, ch))
+    nxt = [b for b, _ in steps[1:]] + [n_beats]
+    return [(b, max(e - b, step_beats), ch) for (b, ch), e in zip(steps, nxt)]
+
+
+def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list[Chord],
+                n_beats: float, instrument: str) -> list[Note]:
+    """The comping pad: rootless chord strokes and alternating root/fifth thumb notes."""
+    out: list[Note] = []
+    previous: tuple[int, ...] | None = None
+    for beat, length, ch in _comp_strokes(ctl, comp.chords, step_beats=comp.step_beats,
+                                          n_beats=n_beats):
+        c = chord_at(chords, beat)
+        voicing = voice_chord(rootless_voicing(c, root_pc=ctl.root_pc, scale=ctl.scale),
+                              low_midi=row.low_midi, high_midi=row.high_midi,
+                              previous=previous)
+        previous = voicing
+        start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+        vel = STROKE_VELOCITY[ch] * 0.5 / np.sqrt(len(voicing) / 3.0)
+        out += [Note(start_s + 0.004 * i, length * ctl.beat_s, float(m), vel, instrument,
+                     pan=0.15 * (i / max(len(voicing) - 1, 1) * 2.0 - 1.0),
+                     cutoff_mul=row.cutoff_mul)
+                for i, m in enumerate(voicing)]
+    for i, (beat, length, ch) in enumerate(_comp_strokes(
+            ctl, comp.thumb, step_beats=comp.step_beats, n_beats=n_beats)):
+        c = chord_at(chords, beat)
+        root = THUMB_LOW_MIDI + (c.root_pc - THUMB_LOW_MIDI) % 12
+        fifth = root + _fifth(c)
+        pitch = root if i % 2 == 0 else (fifth if fifth <= THUMB_HIGH_MIDI else fifth - 12)
+        start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+        out.append(Note(start_s, length * ctl.beat_s, float(pitch), STROKE_VELOCITY[ch] * 0.6,
+                        instrument, pan=THUMB_PAN, cutoff_mul=row.cutoff_mul))
     return out
 
 
@@ -354,18 +480,45 @@ def _chord_stab(ctl: Controls, row: AccentStyle, *, chord: Chord, beat: float,
 class RhythmStyle:
     """A drum pattern: a step grid, one lane per drum sound, and the sound of its fill.
 
-    ``lanes`` maps a drum sound to its pattern over steps of ``step_beats``; pattern chars:
-    ``x`` = hit, ``o`` = soft, ``.`` = rest. A pattern longer than a bar continues across
-    bars (teental's 16-matra cycle); shorter or equal ones restart on every downbeat, so
+    ``lanes`` maps a drum sound to its pattern over steps of ``step_beats``; pattern chars
+    are strokes of :data:`STROKE_VELOCITY` (``X`` accent, ``x`` hit, ``o`` soft, ``.``
+    rest). A pattern longer than a bar continues across bars (teental's 16-matra cycle,
+    taiko's four-bar call and response); shorter or equal ones restart on every downbeat, so
     every pattern follows the document's meter. ``fill`` plays the roll closing every
-    :data:`FILL_EVERY_BARS` bars (growing louder on the last beat); ``None`` for styles that
+    :data:`FILL_EVERY_BARS` bars: sixteenths over the bar's last ``fill_beats`` beats,
+    growing from ``fill_from_velocity`` to full (a crescendo); ``None`` for styles that
     never fill (pulses, heartbeats, a lone hi-hat).
     """
 
     step_beats: float
     lanes: dict[str, str]
     fill: str | None
+    fill_beats: float = 1.0
+    fill_from_velocity: float = 0.45
 
+
+#: Stroke character of a lane pattern → velocity. An accent ``X`` is full whatever its
+#: place in the bar (an ensemble's unison hit); other strokes off the downbeat are played
+#: at :data:`OFFBEAT_ACCENT` of their level.
+STROKE_VELOCITY: dict[str, float] = {"X": 1.0, "x": 0.9, "o": 0.5}
+OFFBEAT_ACCENT = 0.85
+
+#: Taiko (kumi-daiko): four bars, 16 sixteenths each. Bars 1 and 3 are the odaiko's call
+#: over the shime's time-keeping (ji-uchi) and the kane; bar 2 is the ensemble's answer,
+#: every drum striking the same strokes together; in bar 4 the ensemble falls silent under
+#: the nagado-daiko's crescendo roll (the fill) that leads back into the unison downbeat.
+_TAIKO_CALL_1 = "X...x.x.xx..x..."
+_TAIKO_CALL_2 = "X...x.x.x.x.x..."
+_TAIKO_ANSWER = "X.x.X...X.xxX..."
+_TAIKO_JI_UCHI = "x.o.x.o.x.o.x.o."
+_TAIKO_REST = "." * 16
+TAIKO_LANES: dict[str, str] = {
+    "odaiko": _TAIKO_CALL_1 + _TAIKO_ANSWER + _TAIKO_CALL_2 + _TAIKO_REST,
+    "taiko_don": _TAIKO_REST + _TAIKO_ANSWER + _TAIKO_REST + _TAIKO_REST,
+    "shime": _TAIKO_JI_UCHI + _TAIKO_ANSWER + _TAIKO_JI_UCHI + _TAIKO_REST,
+    "kane": "x...x...x...x..." + _TAIKO_ANSWER + "x...x...x...x..." + _TAIKO_REST,
+    "taiko_ka": "..x...x...x...x." + _TAIKO_REST + "..x...x...x...x." + _TAIKO_REST,
+}
 
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "minimal": RhythmStyle(step_beats=1.0, fill=None,
@@ -396,9 +549,11 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "march": RhythmStyle(step_beats=0.25, fill="snare",
                          lanes={"kick": "x.......x.......", "snare": "x.xxx.x.x.xxx.x.",
                                 "cymbal": "x..............."}),
+    # bossa nova: the surdo-like bass drum (1, and-of-2, 3, and-of-4), the rim-click
+    # bossa clave over two bars and brushes on the snare (steady eighths, a sweep per half)
     "bossa": RhythmStyle(step_beats=0.5, fill="rim",
                          lanes={"kick_soft": "x..xx..x", "rim": "x..x..x...x..x..",
-                                "shaker": "oxoxoxox"}),
+                                "brush_tap": "oxoxoxox", "brush_swish": "x...x..."}),
     "maqsum": RhythmStyle(step_beats=0.5, fill="tek",
                           lanes={"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
     "baladi": RhythmStyle(step_beats=0.5, fill="tek",
@@ -412,8 +567,8 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                                   "tabla_tin": "........xxxx...."}),
     "dhol": RhythmStyle(step_beats=0.5, fill="dhol_tilli",
                         lanes={"dhol_dagga": "x..x..x.", "dhol_tilli": ".xx.xx.x"}),
-    "taiko": RhythmStyle(step_beats=0.5, fill="taiko_don",
-                         lanes={"taiko_don": "x.x...xxx.x.....", "taiko_ka": "...x.x.....x.xxx"}),
+    "taiko": RhythmStyle(step_beats=0.25, fill="taiko_don", lanes=TAIKO_LANES, fill_beats=4.0,
+                         fill_from_velocity=0.15),
 }
 FILL_EVERY_BARS = 4
 
@@ -421,7 +576,8 @@ FILL_EVERY_BARS = 4
 DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim": -0.25,
                               "tek": 0.2, "ka": -0.3, "tabla_na": 0.25, "tabla_tin": 0.25,
                               "bayan_ge": -0.2, "dhol_tilli": 0.3, "dhol_dagga": -0.15,
-                              "taiko_ka": 0.35, "bendir": -0.25, "riq": 0.4,
+                              "taiko_ka": 0.35, "shime": 0.3, "kane": -0.35,
+                              "odaiko": -0.1, "taiko_don": 0.1, "bendir": -0.25, "riq": 0.4,
                               "brush_tap": 0.2, "brush_swish": -0.2,
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1}
 
@@ -441,7 +597,7 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
             hits += _lane_hits(ctl, sound=sound, pattern=pattern, bar_index=bar_index,
                                step_beats=step)
     if row.fill is not None:
-        hits += _fill_hits(ctl, sound=row.fill, n_bars=n_bars)
+        hits += _fill_hits(ctl, row=row, n_bars=n_bars)
     hits.sort(key=lambda h: h.start_s)
     return [h for h in hits if h.start_s < n_beats * ctl.beat_s]
 
@@ -459,7 +615,7 @@ def _rhythm_step_beats(step_beats: float, *, division: int) -> float:
 
 def _lane_hits(ctl: Controls, *, sound: str, pattern: str, bar_index: int,
                step_beats: float) -> list[Hit]:
-    """One lane's hits in bar ``bar_index``: ``x`` loud, ``o`` soft, the downbeat accented.
+    """One lane's hits in bar ``bar_index`` (:data:`STROKE_VELOCITY`), the downbeat accented.
 
     A pattern longer than a bar (teental's 16-matra cycle) runs on across bars; others
     restart on every downbeat.
@@ -475,22 +631,25 @@ def _lane_hits(ctl: Controls, *, sound: str, pattern: str, bar_index: int,
             continue
         beat = swing(bar_index * bar + k * step_beats, ratio=ctl.comp.swing_ratio,
                      division=ctl.beat_division)
-        accent = 1.0 if k == 0 else 0.85
-        vel = (0.9 if ch == "x" else 0.5) * accent
+        accent = 1.0 if k == 0 or ch == "X" else OFFBEAT_ACCENT
+        vel = STROKE_VELOCITY[ch] * accent
         hits.append(Hit(beat * ctl.beat_s, sound, vel, DRUM_PAN.get(sound, 0.0)))
     return hits
 
 
-def _fill_hits(ctl: Controls, *, sound: str, n_bars: int) -> list[Hit]:
-    """A crescendo roll of ``sound`` on the last beat of every :data:`FILL_EVERY_BARS`-th
-    bar: sixteenths in simple meters, eighths in compound ones."""
+def _fill_hits(ctl: Controls, *, row: RhythmStyle, n_bars: int) -> list[Hit]:
+    """A crescendo roll of ``row.fill`` over the last ``row.fill_beats`` beats of every
+    :data:`FILL_EVERY_BARS`-th bar: sixteenths in simple meters, eighths in compound ones,
+    growing from ``row.fill_from_velocity`` to full."""
     bar = ctl.beats_per_bar
     sub = 1.0 / (4 if ctl.beat_division == 2 else 3)
-    n_sub = int(round(1.0 / sub))
+    n_sub = int(round(min(row.fill_beats, bar) / sub))
+    low = row.fill_from_velocity
     hits = []
     for b in range(FILL_EVERY_BARS - 1, n_bars, FILL_EVERY_BARS):
-        last_beat = b * bar + bar - 1
+        first = (b + 1) * bar - n_sub * sub
         for k in range(n_sub):
-            hits.append(Hit((last_beat + k * sub) * ctl.beat_s, sound,
-                            0.45 + 0.45 * k / max(n_sub - 1, 1), DRUM_PAN.get(sound, 0.0)))
+            hits.append(Hit((first + k * sub) * ctl.beat_s, row.fill,
+                            low + (0.9 - low) * k / max(n_sub - 1, 1),
+                            DRUM_PAN.get(row.fill, 0.0)))
     return hits

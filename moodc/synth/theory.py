@@ -16,7 +16,9 @@ import numpy as np
 #: ``d`` maps to scale index ``round(d * n / 7)`` (see :func:`degree_for_scale`).
 PROGRESSIONS: dict[str, tuple[tuple[int, ...], ...]] = {
     "pop": ((0, 4, 5, 3), (0, 5, 3, 4), (5, 3, 0, 4)),
-    "jazz": ((1, 4, 0, 5), (0, 5, 1, 4), (2, 5, 1, 4)),
+    # the last jazz variant is the diatonic cycle of fifths (I IV viiø iii vi ii V I, as in
+    # "Autumn Leaves"): every chord quality of the key, the half-diminished one included
+    "jazz": ((1, 4, 0, 5), (0, 5, 1, 4), (2, 5, 1, 4), (0, 3, 6, 2, 5, 1, 4, 0)),
     "cinematic": ((0, 5, 2, 6), (0, 3, 5, 4), (5, 6, 0, 0)),
     "ambient": ((0, 3), (0, 5, 3, 5), (0, 2)),
     "modal": ((0, 6, 0, 1), (0, 1, 0, 6), (0, 0, 6, 0)),
@@ -196,6 +198,47 @@ def voice_chord(chord: Chord, *, low_midi: int, high_midi: int,
     return min(candidates, key=lambda c: (abs(np.mean(c) - prev_centre)
                                           + 0.1 * sum(min(abs(n - p) for p in previous)
                                                       for n in c), c))
+
+
+#: Semitones of a major sixth: the 13th a comping voicing adds in place of the fifth, on
+#: chords with a major third where the scale has it (the maj13 and 13 colours of bossa
+#: and jazz); on minor chords the sixth is an avoid note or a b13, so they keep the fifth.
+THIRTEENTH = 9
+
+
+def rootless_voicing(chord: Chord, *, root_pc: int, scale: tuple[int, ...]) -> Chord:
+    """The chord as a guitarist or pianist comps it: no root (the bass has it), the third
+    and seventh that define it, its major ninth, and the 13th instead of the fifth on chords
+    with a major third (the fifth elsewhere; the half-diminished chord keeps its b5).
+
+    Chords without a seventh (triads, sus, power chords, pentatonic roles) are returned
+    unchanged. Every tone is a scale tone (the 13th only when the scale has it), so the
+    voicing stays harmonious by construction.
+
+    Parameters
+    ----------
+    chord : Chord
+        A chord of the timeline.
+    root_pc : int
+        Pitch class of the document's root, 0..11.
+    scale : tuple of int
+        The mode's intervals above the root.
+
+    Returns
+    -------
+    Chord
+        The same chord with intervals (above its root, ascending) of the voicing.
+    """
+    iv = chord.intervals
+    if len(iv) < 4:
+        return chord
+    pcs = {(root_pc + s) % 12 for s in scale}
+    third, fifth, seventh = iv[1], iv[2], iv[3]
+    colour = THIRTEENTH if third == 4 and (chord.root_pc + THIRTEENTH) % 12 in pcs else fifth
+    tones = [third, colour, seventh]
+    tones += [n for n in iv[4:] if n % 12 == 2]  # the major ninth (a b9 would clash)
+    return Chord(chord.start_beats, chord.length_beats, chord.degree, chord.root_pc,
+                 tuple(sorted(tones)))
 
 
 def chord_at(chords: list[Chord], beat: float) -> Chord:
