@@ -112,8 +112,9 @@ def _grid(ctl: Controls) -> float:
 
 def _onsets(ctl: Controls, style: MelodyStyle, n_steps: int, step_beats: float,
             rng: np.random.Generator) -> list[int]:
-    """Grid slots that hold an onset for one phrase (slot 0 always does)."""
-    prob = min(ctl.comp.note_prob * style.density_mul, 0.98)
+    """Grid slots that hold an onset for one phrase (slot 0 always does); the chance per
+    slot is the composition's, scaled by the style and by the tempo's melody pace."""
+    prob = min(ctl.comp.note_prob * style.density_mul * ctl.feel.melody_pace, 0.98)
     steps_per_beat = int(round(1.0 / step_beats))
     draws = rng.random(n_steps)
     out = [0]
@@ -397,12 +398,14 @@ def _phrase_notes(ctl: Controls, style: MelodyStyle, figure: list[tuple[int, int
 def _note_timing(ctl: Controls, style: MelodyStyle, *, j: int, slot: int, next_slot: int,
                  step_beats: float, last: bool, cadence: bool,
                  syncopate: Quota) -> tuple[float, float]:
-    """(onset, length) in beats from the phrase start of the ``j``-th note at ``slot``."""
+    """(onset, length) in beats from the phrase start of the ``j``-th note at ``slot``; no
+    note but a cadence outlasts the style's longest, scaled by the tempo's feel."""
     step = step_beats
     gap = (next_slot - slot) * step
-    length = gap if last else min(gap * style.length_mul, style.max_len_beats)
+    longest = style.max_len_beats * ctl.feel.note_length_mul
+    length = gap if last else min(gap * style.length_mul, longest)
     if last and not cadence:
-        length = min(gap * 0.5, style.max_len_beats)  # trail off
+        length = min(gap * 0.5, longest)  # trail off
     onset = slot * step
     if style.dotted_feel and not last and gap >= 2 * step:
         length = gap * 0.75  # dotted, detached
