@@ -92,8 +92,8 @@ TEMPO_KEEP_GRID_BEATS: Final[dict[str, float]] = {
     "fast": 0.0,
     "very_fast": 0.0,
 }
-#: Subdivision of the time-keeping lane above medium, in beats: soft ghost hits fill every
-#: empty step of this grid (eighths: drive; sixteenth ghosts blur into a roll at these
+#: Subdivision of the time-keeping lane above medium, in beats: hits fill every empty step
+#: of this grid, firm on the beats and soft (ghosts) between them (eighths: drive; sixteenth ghosts blur into a roll at these
 #: tempos, so very_fast drives through the BPM, the melody and the fills instead); 0 adds
 #: none. In compound meters eighths map to thirds of the dotted beat.
 TEMPO_GHOST_GRID_BEATS: Final[dict[str, float]] = {

@@ -442,7 +442,9 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1}
 
 
-#: Velocity of a ghost hit the tempo feel adds to the time-keeping lane (under an ``o``).
+#: Velocities of the hits the tempo feel adds to the time-keeping lane: on a beat (an ``x``)
+#: and between beats (a ghost, an ``o``).
+BEAT_VELOCITY = 0.9
 GHOST_VELOCITY = 0.5
 
 
@@ -533,13 +535,14 @@ def _kept_steps(ctl: Controls, steps: Steps) -> Steps:
 
 
 def _ghosted_steps(ctl: Controls, steps: Steps) -> Steps:
-    """Above medium, the time-keeping lane with a soft ghost hit on every empty step of
-    the tempo feel's ghost grid (drive); as written otherwise."""
+    """Above medium, the time-keeping lane with a hit on every empty step of the tempo
+    feel's ghost grid: firm on the beat (the pulse you tap, so a fast backbeat is not heard
+    at half speed), soft between (drive); as written otherwise."""
     if ctl.feel.ghost_grid_beats <= 0.0:
         return steps
     grid = _rhythm_step_beats(ctl.feel.ghost_grid_beats, division=ctl.beat_division)
     taken = [b for b, _ in steps]
-    ghosts = [(k * grid, GHOST_VELOCITY)
+    ghosts = [(k * grid, BEAT_VELOCITY if _on_grid(k * grid, 1.0) else GHOST_VELOCITY)
               for k in range(int(round(ctl.beats_per_bar / grid)))
               if all(abs(k * grid - b) > 1e-6 for b in taken)]
     return sorted(steps + ghosts)

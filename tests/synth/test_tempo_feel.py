@@ -123,8 +123,7 @@ _FOLD = ("librosa's beat tracker (prior centred on 120 BPM) folds very_slow up t
 KNOWN_MISSES: dict[str, str] = {
     "calm-ambient": _FLOOR, "dark-cellar": _FLOOR, "workday": f"{_FLOOR}; {_FOLD}",
     "lofi-study": f"{_FLOOR}; {_FOLD}", "palettes/bossa-cafe": f"{_FLOOR}; {_FOLD}",
-    "arabian-nights": _FOLD, "palettes/arabian-nights": _FOLD, "japanese-garden": _FOLD,
-    "palettes/japanese-garden": _FOLD, "podcast-intro": _FOLD, "sunny-morning": _FOLD,
+    "japanese-garden": _FOLD, "palettes/japanese-garden": _FOLD, "podcast-intro": _FOLD,
 }
 
 
