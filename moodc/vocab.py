@@ -61,6 +61,77 @@ TEMPO_BPM: Final[dict[str, float]] = {
     "very_fast": 160.0,
 }
 
+# The tempo you feel: how busy the parts play at each tempo label, beyond the BPM itself
+# (issue 14). A laid-back style at ``very_fast`` must still feel fast and a busy one at
+# ``very_slow`` slow, so every layer style reads these five tables; ``medium`` is the
+# styles as written (each multiplier 1, nothing added or removed).
+
+#: Melody pace: multiplier on the odds that a melody grid slot holds an onset (a slot at
+#: 50 % becomes 23 % at very_slow, 83 % at very_fast; odds, not the chance, so no two
+#: melody densities meet at a ceiling).
+TEMPO_MELODY_PACE: Final[dict[str, float]] = {
+    "very_slow": 0.3,
+    "slow": 0.55,
+    "medium": 1.0,
+    "fast": 2.2,
+    "very_fast": 5.0,
+}
+#: Melody note length: multiplier on a style's longest note (beats); slow tempos let notes
+#: ring, fast ones keep them short.
+TEMPO_NOTE_LENGTH_MUL: Final[dict[str, float]] = {
+    "very_slow": 1.5,
+    "slow": 1.25,
+    "medium": 1.0,
+    "fast": 0.75,
+    "very_fast": 0.5,
+}
+#: Subdivision of the rhythm below medium, in beats: every lane keeps only its hits on this
+#: grid (quarters, eighths: a half-time, laid-back feel); 0 plays the lanes as written. In compound meters eighths map to thirds of the dotted beat.
+TEMPO_KEEP_GRID_BEATS: Final[dict[str, float]] = {
+    "very_slow": 1.0,
+    "slow": 0.5,
+    "medium": 0.0,
+    "fast": 0.0,
+    "very_fast": 0.0,
+}
+#: Subdivision of the time-keeping lane above medium, in beats: hits fill every empty step
+#: of this grid, firm on the beats and soft (ghosts) between them (eighths: drive; sixteenth ghosts blur into a roll at these
+#: tempos, so very_fast drives through the BPM, the melody and the fills instead); 0 adds
+#: none. In compound meters eighths map to thirds of the dotted beat.
+TEMPO_GHOST_GRID_BEATS: Final[dict[str, float]] = {
+    "very_slow": 0.0,
+    "slow": 0.0,
+    "medium": 0.0,
+    "fast": 0.5,
+    "very_fast": 0.5,
+}
+#: Bass pulse above medium, in beats: a bass note longer than this is struck again every
+#: this many beats (a drone or a held root becomes a pulse you can tap); 0 leaves it held.
+TEMPO_BASS_RESTRIKE_BEATS: Final[dict[str, float]] = {
+    "very_slow": 0.0,
+    "slow": 0.0,
+    "medium": 0.0,
+    "fast": 2.0,
+    "very_fast": 1.0,
+}
+#: Drum fills: one roll closing every this many bars (fast tempos fill more often).
+TEMPO_FILL_EVERY_BARS: Final[dict[str, int]] = {
+    "very_slow": 8,
+    "slow": 8,
+    "medium": 4,
+    "fast": 2,
+    "very_fast": 2,
+}
+#: Strokes of a fill roll as a multiple of the meter's (sixteenths in simple meters,
+#: eighths in compound ones at medium).
+TEMPO_FILL_STROKES_MUL: Final[dict[str, float]] = {
+    "very_slow": 0.5,
+    "slow": 0.5,
+    "medium": 1.0,
+    "fast": 1.0,
+    "very_fast": 1.5,
+}
+
 #: Low-pass cutoff multiplier on every voice's base cutoff (≈ one octave per step) and
 #: the tilt of the master shelf in dB; together they move the spectral centroid.
 BRIGHTNESS_CUTOFF_SCALE: Final[dict[str, float]] = {
@@ -228,7 +299,9 @@ CADENCE_TONIC_PROB: Final[dict[str, float]] = {
 
 #: Every ordinal table keyed by field, so tests (and tween) can walk them together.
 ORDINAL_TABLES: Final[dict[str, tuple[dict[str, float], ...]]] = {
-    "tempo": (TEMPO_BPM,),
+    "tempo": (TEMPO_BPM, TEMPO_MELODY_PACE, TEMPO_NOTE_LENGTH_MUL, TEMPO_KEEP_GRID_BEATS,
+              TEMPO_GHOST_GRID_BEATS, TEMPO_BASS_RESTRIKE_BEATS, TEMPO_FILL_EVERY_BARS,
+              TEMPO_FILL_STROKES_MUL),
     "brightness": (BRIGHTNESS_CUTOFF_SCALE, BRIGHTNESS_TILT_DB),
     "space": (SPACE_RT60_S, SPACE_WET, SPACE_REVERB_SIZE),
     "echo": (ECHO_FEEDBACK, ECHO_WET),

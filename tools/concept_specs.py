@@ -457,7 +457,7 @@ ancient greece | olympus, greek myth, odyssey, spartan | medium dorian lead=pluc
 ancient egypt | old kingdom, sphinx, tutankhamun | slow double_harmonic lead=ney pad=drift bass=drone rh=baladi orn=heavy
 prehistoric | stone age, cavemen, primeval, tribal drums | slow minor_pentatonic rh=taiko bass=drone lead=flute pad=none h=loose harm=drone d=4
 steampunk | clockwork, brass gears, airship | medium dorian rh=march lead=calliope padi=brass bass=octave acc=wood_block h=robotic d=6
-cyberpunk | cyber, blade runner, dystopian city, high tech low life | medium phrygian dark rh=electronic lead=saw padi=saw bass=sub e=heavy tex=rain sp=large d=5 | dark saw pads and rain
+cyberpunk | cyber, blade runner, dystopian city, high tech low life | medium phrygian dark rh=electronic lead=saw padi=saw pad=dark bass=sub e=heavy tex=rain sp=large d=5 | dark saw pads and rain
 post-apocalyptic | apocalypse, wasteland survivor, fallout, ruins of civilization | slow locrian very_dark tex=wind lead=pluck pad=dark bass=drone e=heavy d=5 sp=vast
 dystopian | dystopia, totalitarian, surveillance state | slow phrygian dark rh=march lead=brass pad=dark bass=pulsing h=robotic harm=cinematic
 art deco | gatsby, great gatsby, jazz deco | fast major rh=brush lead=brass padi=strings bass=walking sw=heavy ext=ninths harm=jazz

@@ -258,12 +258,22 @@ def _phase_config(phase: str) -> Any:
     return Config.model_validate({"version": 2, **PHASE_CONFIG[phase]})
 
 
-def _blend(phase: str, neighbours: list[str], *, seed: int) -> dict[str, Any]:
+def phase_justification(phase: str) -> str:
+    """The words a section of ``phase`` is justified with: the phase and its mood."""
+    return f"{phase.replace('_', ' ')}: {PHASE_MOOD[phase]}"
+
+
+def blend_phase(phase: str, neighbours: list[str], *, seed: int) -> dict[str, Any]:
     """The phase's config with its ordinal fields shaded towards differing neighbours.
 
     Uses :func:`moodc.tween.merge` (weights 1 : NEIGHBOUR_WEIGHT each) and keeps only the
-    :data:`BLENDED_FIELDS`.
+    :data:`BLENDED_FIELDS`. The shading never breaks what the phase's mood says: a blend
+    that rounds late night's "dark" up to medium, or gates its "rain" off with a lower
+    density, is pulled back to the nearest config that keeps every claim
+    (:func:`moodc.data.claims.keep_claims`).
     """
+    from moodc.data.claims import keep_claims
+
     from moodc.tween import merge  # pydantic and numpy: only when a score is built
 
     own = _phase_config(phase).model_dump(mode="json")
@@ -276,7 +286,7 @@ def _blend(phase: str, neighbours: list[str], *, seed: int) -> dict[str, Any]:
             own[name] = blended[name]
         for name in BLENDED_COMPOSITION_FIELDS:
             own["composition"][name] = blended["composition"][name]
-    return _compact(own)
+    return _compact(keep_claims(own, phase_justification(phase)))
 
 
 def _compact(config: dict[str, Any]) -> dict[str, Any]:
@@ -301,8 +311,8 @@ def _sections(runs: list[PhaseRun], *, music_s_per_h: float, offset_s: float,
     sections: list[dict[str, Any]] = []
     for index, run in enumerate(runs):
         neighbours = [runs[i].phase for i in (index - 1, index + 1) if 0 <= i < len(runs)]
-        config = _blend(run.phase, neighbours, seed=seed + index)
-        config["justification"] = f"{run.phase.replace('_', ' ')}: {PHASE_MOOD[run.phase]}"
+        config = blend_phase(run.phase, neighbours, seed=seed + index)
+        config["justification"] = phase_justification(run.phase)
         name = f"{run.phase.replace('_', ' ')} {_clock(run.start, offset_s)}–" \
                f"{_clock(run.end, offset_s)}"
         for duration_s in _section_durations(run.span_h, music_s_per_h=music_s_per_h):

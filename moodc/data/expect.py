@@ -24,6 +24,8 @@ The language (also documented in ``moodc/data/README.md``):
   ``bass_any``, ``melody_any``): the layer's style is in the list **and** ``density`` lets that
   layer sound (:data:`moodc.vocab.DENSITY_LAYERS`), unless the list contains ``"none"``.
 * ``harmony_any``, ``extensions_any``: lists of composition harmony styles / chord colours.
+* ``silent``: a list of layers that must not sound (style ``none``, or gated off by
+  ``density``), e.g. ``{"silent": ["rhythm"]}`` for "no drums".
 """
 
 from __future__ import annotations
@@ -140,6 +142,13 @@ def check_one(fields: Mapping[str, Any], key: str, spec: Any) -> bool:
         return style in allowed and (style == "none" or _layer_sounds(fields, layer))
     if key in _COMPOSITION_LISTS:
         return composition.get(_COMPOSITION_LISTS[key]) in _as_list(spec)
+    if key == "silent":
+        unknown = [layer for layer in _as_list(spec) if layer not in vocab.LAYERS]
+        if unknown:
+            raise MoodcError(f"expect silent={spec!r}: unknown layer {unknown[0]!r}",
+                             hint=f"use layers of {', '.join(vocab.LAYERS)}")
+        return all(layers.get(layer, "none") == "none" or not _layer_sounds(fields, layer)
+                   for layer in _as_list(spec))
     raise MoodcError(f"expect key {key!r} is unknown",
                      hint="see moodc/data/README.md for the expectation language")
 
@@ -243,4 +252,7 @@ def enforce_expectations(config: Any, expect: Mapping[str, Any]) -> dict[str, An
                 out["density"] = max(int(out.get("density", 4)), LAYER_MIN_DENSITY[layer])
         elif key in _COMPOSITION_LISTS:
             out.setdefault("composition", {})[_COMPOSITION_LISTS[key]] = _as_list(spec)[0]
+        elif key == "silent":
+            for layer in _as_list(spec):
+                out.setdefault("layers", {})[layer] = "none"
     return out

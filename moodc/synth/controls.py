@@ -36,6 +36,28 @@ class Composition:
 
 
 @dataclass(frozen=True)
+class TempoFeel:
+    """How busy the parts play at the document's tempo label (``vocab.TEMPO_*`` tables).
+
+    The BPM alone moves every pattern in proportion, which is not enough to *feel* a tempo:
+    a sparse, laid-back style stays laid back at 160 BPM. These numbers scale every layer
+    style the same way: the melody's onset chance (``melody_pace``) and longest note
+    (``note_length_mul``), the rhythm's time-keeping subdivision (thinned to
+    ``keep_grid_beats`` below medium, ghost-filled on ``ghost_grid_beats`` above) and its fills
+    (``fill_every_bars``, ``fill_strokes_mul``), and the bass's pulse (held notes struck
+    again every ``bass_restrike_beats``). At ``medium`` it changes nothing.
+    """
+
+    melody_pace: float
+    note_length_mul: float
+    keep_grid_beats: float
+    ghost_grid_beats: float
+    bass_restrike_beats: float
+    fill_every_bars: int
+    fill_strokes_mul: float
+
+
+@dataclass(frozen=True)
 class Controls:
     """Everything the renderer needs, in physical units.
 
@@ -69,6 +91,7 @@ class Controls:
     styles: dict[str, str]
     instruments: dict[str, str]
     comp: Composition
+    feel: TempoFeel
 
     @property
     def bar_s(self) -> float:
@@ -103,6 +126,23 @@ def _composition(comp: Mapping[str, Any]) -> Composition:
         motif_prob=_pick(vocab.MOTIF_REPEAT_PROB, comp["motif_repeat"], "composition.motif_repeat"),
         cadence_prob=_pick(vocab.CADENCE_TONIC_PROB, comp["cadence"], "composition.cadence"),
         tension=str(comp["tension"]),
+    )
+
+
+def _tempo_feel(tempo: str) -> TempoFeel:
+    """The tempo label's feel: one row read across the ``vocab.TEMPO_*`` feel tables.
+
+    The label, not a ``bpm`` override, decides the feel: the label is the author's word for
+    how fast the piece should feel, the BPM fine-tunes the speed.
+    """
+    return TempoFeel(
+        melody_pace=_pick(vocab.TEMPO_MELODY_PACE, tempo, "tempo"),
+        note_length_mul=_pick(vocab.TEMPO_NOTE_LENGTH_MUL, tempo, "tempo"),
+        keep_grid_beats=_pick(vocab.TEMPO_KEEP_GRID_BEATS, tempo, "tempo"),
+        ghost_grid_beats=_pick(vocab.TEMPO_GHOST_GRID_BEATS, tempo, "tempo"),
+        bass_restrike_beats=_pick(vocab.TEMPO_BASS_RESTRIKE_BEATS, tempo, "tempo"),
+        fill_every_bars=int(_pick(vocab.TEMPO_FILL_EVERY_BARS, tempo, "tempo")),
+        fill_strokes_mul=_pick(vocab.TEMPO_FILL_STROKES_MUL, tempo, "tempo"),
     )
 
 
@@ -163,4 +203,5 @@ def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
         styles=styles,
         instruments=dict(f["instruments"]),
         comp=_composition(f["composition"]),
+        feel=_tempo_feel(f["tempo"]),
     )

@@ -110,17 +110,27 @@ def _grid(ctl: Controls) -> float:
     return 1.0 / ctl.beat_division
 
 
+def _paced(prob: float, pace: float) -> float:
+    """``prob`` with its odds multiplied by ``pace``: a faster tempo makes every density
+    busier without two densities meeting at a cap (busy and very busy stay apart at
+    very_fast), and ``pace`` 1 (medium) changes nothing."""
+    odds = pace * prob / max(1.0 - prob, 1e-9)
+    return odds / (1.0 + odds)
+
+
 def _onsets(ctl: Controls, style: MelodyStyle, n_steps: int, step_beats: float,
             rng: np.random.Generator) -> list[int]:
-    """Grid slots that hold an onset for one phrase (slot 0 always does)."""
+    """Grid slots that hold an onset for one phrase (slot 0 always does); the chance per
+    slot is the composition's, scaled by the style and by the tempo's melody pace."""
     prob = min(ctl.comp.note_prob * style.density_mul, 0.98)
+    pace = ctl.feel.melody_pace
     steps_per_beat = int(round(1.0 / step_beats))
     draws = rng.random(n_steps)
     out = [0]
     for k in range(1, n_steps):
         on_beat = k % steps_per_beat == 0
-        p = prob * (style.on_beat_weight if on_beat else style.off_beat_weight)
-        if draws[k] < p:
+        weight = style.on_beat_weight if on_beat else style.off_beat_weight
+        if draws[k] < _paced(min(prob * weight, 0.98), pace):
             out.append(k)
     return out
 
@@ -397,12 +407,14 @@ def _phrase_notes(ctl: Controls, style: MelodyStyle, figure: list[tuple[int, int
 def _note_timing(ctl: Controls, style: MelodyStyle, *, j: int, slot: int, next_slot: int,
                  step_beats: float, last: bool, cadence: bool,
                  syncopate: Quota) -> tuple[float, float]:
-    """(onset, length) in beats from the phrase start of the ``j``-th note at ``slot``."""
+    """(onset, length) in beats from the phrase start of the ``j``-th note at ``slot``; no
+    note but a cadence outlasts the style's longest, scaled by the tempo's feel."""
     step = step_beats
     gap = (next_slot - slot) * step
-    length = gap if last else min(gap * style.length_mul, style.max_len_beats)
+    longest = style.max_len_beats * ctl.feel.note_length_mul
+    length = gap if last else min(gap * style.length_mul, longest)
     if last and not cadence:
-        length = min(gap * 0.5, style.max_len_beats)  # trail off
+        length = min(gap * 0.5, longest)  # trail off
     onset = slot * step
     if style.dotted_feel and not last and gap >= 2 * step:
         length = gap * 0.75  # dotted, detached

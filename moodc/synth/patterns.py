@@ -130,6 +130,22 @@ def _bass_syncopated(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
     return out
 
 
+def _restruck(notes: list[tuple[float, float, float, float]], *, every_beats: float
+              ) -> list[tuple[float, float, float, float]]:
+    """Bass notes longer than ``every_beats`` split into repeated strokes of that length
+    (the tempo feel's pulse: a held root you can tap at fast tempos); 0 keeps them held."""
+    if every_beats <= 0.0:
+        return notes
+    out = []
+    for off, dur, midi, vel in notes:
+        n = max(int(np.floor(dur / every_beats + 1e-9)), 1)
+        for k in range(n):
+            last = k == n - 1
+            length = dur - k * every_beats if last else every_beats * 0.9
+            out.append((off + k * every_beats, length, midi, vel))
+    return out
+
+
 BASS_STYLES: dict[str, BassFn] = {
     "drone": _bass_drone, "sustained": _bass_sustained, "pulsing": _bass_pulsing,
     "walking": _bass_walking, "octave": _bass_octave, "fifths": _bass_fifths,
@@ -146,7 +162,8 @@ def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float
     for c, nxt in zip(chords, chords[1:] + chords[:1]):
         if c.start_beats >= n_beats:
             break
-        for off, dur, midi, vel in fn(c, nxt, ctl, tonic):
+        for off, dur, midi, vel in _restruck(fn(c, nxt, ctl, tonic),
+                                             every_beats=ctl.feel.bass_restrike_beats):
             beat = swing(c.start_beats + off, ratio=ctl.comp.swing_ratio,
                          division=ctl.beat_division)
             out.append(Note(beat * ctl.beat_s, dur * ctl.beat_s, float(midi),
@@ -485,8 +502,9 @@ class RhythmStyle:
     rest). A pattern longer than a bar continues across bars (teental's 16-matra cycle,
     taiko's four-bar call and response); shorter or equal ones restart on every downbeat, so
     every pattern follows the document's meter. ``fill`` plays the roll closing every
-    :data:`FILL_EVERY_BARS` bars: sixteenths over the bar's last ``fill_beats`` beats,
-    growing from ``fill_from_velocity`` to full (a crescendo); ``None`` for styles that
+    ``ctl.feel.fill_every_bars`` bars (the tempo feel's): strokes over the bar's last
+    ``fill_beats`` beats, growing from ``fill_from_velocity`` to full (a crescendo); ``None``
+    for styles that
     never fill (pulses, heartbeats, a lone hi-hat).
     """
 
@@ -570,7 +588,6 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "taiko": RhythmStyle(step_beats=0.25, fill="taiko_don", lanes=TAIKO_LANES, fill_beats=4.0,
                          fill_from_velocity=0.15),
 }
-FILL_EVERY_BARS = 4
 
 #: Pan position of each drum sound (kick and snare centre, cymbals and hands spread).
 DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim": -0.25,
@@ -582,24 +599,55 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1}
 
 
+#: Velocities of the hits the tempo feel adds to the time-keeping lane: on a beat (an ``x``)
+#: and between beats (a ghost, an ``o``).
+BEAT_VELOCITY = 0.9
+GHOST_VELOCITY = 0.5
+
+
 def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
     """Drum hits of ``style`` for ``n_beats`` beats in the document's meter.
 
-    Every lane's pattern is laid out bar by bar, then the fills; hits are sorted by onset
-    (stably, so simultaneous hits keep lane order) and cut at ``n_beats``.
+    Every lane's pattern is laid out bar by bar, thinned below medium by the tempo feel
+    and the time-keeping lane (:func:`timekeeper`) of a one-bar groove ghost-filled above
+    it, then the fills; hits are sorted by onset (stably, so simultaneous hits keep lane
+    order) and cut at ``n_beats``.
     """
     row = RHYTHM_STYLES[style]
     step = _rhythm_step_beats(row.step_beats, division=ctl.beat_division)
+    cycle_bars = _cycle_bars(row, per_bar=ctl.beats_per_bar / step)
+    # a composed cycle longer than a bar (teental's theka, taiko's call and response) is
+    # played as written above medium: ghost strokes would fill its answers and silences
+    keeper = timekeeper(row) if cycle_bars == 1 else None
     n_bars = int(np.ceil(n_beats / ctl.beats_per_bar))
     hits = []
     for bar_index in range(n_bars):
         for sound, pattern in row.lanes.items():
-            hits += _lane_hits(ctl, sound=sound, pattern=pattern, bar_index=bar_index,
-                               step_beats=step)
+            steps = _kept_steps(ctl, _lane_steps(ctl, pattern=pattern, bar_index=bar_index,
+                                                 step_beats=step))
+            if sound == keeper:
+                steps = _ghosted_steps(ctl, steps)
+            hits += _step_hits(ctl, sound=sound, steps=steps, bar_index=bar_index)
     if row.fill is not None:
-        hits += _fill_hits(ctl, row=row, n_bars=n_bars)
+        hits += _fill_hits(ctl, row=row, n_bars=n_bars, cycle_bars=cycle_bars)
     hits.sort(key=lambda h: h.start_s)
     return [h for h in hits if h.start_s < n_beats * ctl.beat_s]
+
+
+#: Drum sounds that anchor the low end (kicks, doums, the big drums): they carry the
+#: pattern's accents and never take ghost notes; the hands and cymbals above them do.
+LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "chip_kick", "doum",
+                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart"})
+
+
+def timekeeper(row: RhythmStyle) -> str | None:
+    """The lane that keeps time and takes the tempo feel's ghost notes: the busiest lane
+    that is not a low drum (the first on a tie); None when every lane is a low drum."""
+    hands = [sound for sound in row.lanes if sound not in LOW_DRUMS]
+    if not hands:
+        return None
+    return max(hands, key=lambda sound: sum(ch != "." for ch in row.lanes[sound])
+               / len(row.lanes[sound]))
 
 
 def _rhythm_step_beats(step_beats: float, *, division: int) -> float:
@@ -613,40 +661,95 @@ def _rhythm_step_beats(step_beats: float, *, division: int) -> float:
     return step_beats
 
 
-def _lane_hits(ctl: Controls, *, sound: str, pattern: str, bar_index: int,
-               step_beats: float) -> list[Hit]:
-    """One lane's hits in bar ``bar_index`` (:data:`STROKE_VELOCITY`), the downbeat accented.
+#: A lane's hits in one bar: (beat within the bar, velocity with its accent).
+Steps = list[tuple[float, float]]
+
+
+def _accented(velocity: float, *, beat_in_bar: float, accent: bool = False) -> float:
+    """``velocity`` at full level on the downbeat or an accent stroke, else at
+    :data:`OFFBEAT_ACCENT` of it."""
+    return velocity if accent or beat_in_bar == 0 else velocity * OFFBEAT_ACCENT
+
+
+def _lane_steps(ctl: Controls, *, pattern: str, bar_index: int, step_beats: float) -> Steps:
+    """One lane's hits in bar ``bar_index``: strokes of :data:`STROKE_VELOCITY`, the
+    downbeat and ``X`` strokes accented.
 
     A pattern longer than a bar (teental's 16-matra cycle) runs on across bars; others
     restart on every downbeat.
     """
-    bar = ctl.beats_per_bar
-    per_bar = int(round(bar / step_beats))
+    per_bar = int(round(ctl.beats_per_bar / step_beats))
     cyclic = len(pattern) > per_bar
-    hits = []
+    steps = []
     for k in range(per_bar):
-        pos = (bar_index * per_bar + k if cyclic else k) % len(pattern)
-        ch = pattern[pos]
-        if ch == ".":
-            continue
-        beat = swing(bar_index * bar + k * step_beats, ratio=ctl.comp.swing_ratio,
+        ch = pattern[(bar_index * per_bar + k if cyclic else k) % len(pattern)]
+        if ch != ".":
+            steps.append((k * step_beats, _accented(STROKE_VELOCITY[ch], beat_in_bar=k * step_beats,
+                                                    accent=ch == "X")))
+    return steps
+
+
+def _on_grid(beat: float, grid_beats: float) -> bool:
+    ratio = beat / grid_beats
+    return abs(ratio - round(ratio)) < 1e-6
+
+
+def _kept_steps(ctl: Controls, steps: Steps) -> Steps:
+    """Below medium, only a lane's hits on the tempo feel's keep grid (a laid-back,
+    half-time pulse); as written otherwise. The grid maps to the meter like the steps."""
+    if ctl.feel.keep_grid_beats <= 0.0:
+        return steps
+    grid = _rhythm_step_beats(ctl.feel.keep_grid_beats, division=ctl.beat_division)
+    return [(b, v) for b, v in steps if _on_grid(b, grid)]
+
+
+def _ghosted_steps(ctl: Controls, steps: Steps) -> Steps:
+    """Above medium, the time-keeping lane with a hit on every empty step of the tempo
+    feel's ghost grid: firm on the beat (the pulse you tap, so a fast backbeat is not heard
+    at half speed), soft between (drive); as written otherwise."""
+    if ctl.feel.ghost_grid_beats <= 0.0:
+        return steps
+    grid = _rhythm_step_beats(ctl.feel.ghost_grid_beats, division=ctl.beat_division)
+    taken = [b for b, _ in steps]
+    ghosts = [(k * grid, _accented(BEAT_VELOCITY if _on_grid(k * grid, 1.0) else GHOST_VELOCITY,
+                                   beat_in_bar=k * grid))
+              for k in range(int(round(ctl.beats_per_bar / grid)))
+              if all(abs(k * grid - b) > 1e-6 for b in taken)]
+    return sorted(steps + ghosts)
+
+
+def _step_hits(ctl: Controls, *, sound: str, steps: Steps, bar_index: int) -> list[Hit]:
+    """Hits of one lane's ``steps`` in bar ``bar_index``, swung."""
+    bar = ctl.beats_per_bar
+    hits = []
+    for beat_in_bar, velocity in steps:
+        beat = swing(bar_index * bar + beat_in_bar, ratio=ctl.comp.swing_ratio,
                      division=ctl.beat_division)
-        accent = 1.0 if k == 0 or ch == "X" else OFFBEAT_ACCENT
-        vel = STROKE_VELOCITY[ch] * accent
-        hits.append(Hit(beat * ctl.beat_s, sound, vel, DRUM_PAN.get(sound, 0.0)))
+        hits.append(Hit(beat * ctl.beat_s, sound, velocity, DRUM_PAN.get(sound, 0.0)))
     return hits
 
 
-def _fill_hits(ctl: Controls, *, row: RhythmStyle, n_bars: int) -> list[Hit]:
+def _cycle_bars(row: RhythmStyle, *, per_bar: float) -> int:
+    """Bars of the style's longest lane (1 for patterns that restart every bar)."""
+    return max(1, max(int(np.ceil(len(p) / round(per_bar))) for p in row.lanes.values()))
+
+
+def _fill_hits(ctl: Controls, *, row: RhythmStyle, n_bars: int, cycle_bars: int = 1
+               ) -> list[Hit]:
     """A crescendo roll of ``row.fill`` over the last ``row.fill_beats`` beats of every
-    :data:`FILL_EVERY_BARS`-th bar: sixteenths in simple meters, eighths in compound ones,
-    growing from ``row.fill_from_velocity`` to full."""
+    ``ctl.feel.fill_every_bars``-th bar, growing from ``row.fill_from_velocity`` to full: at
+    medium sixteenths in simple meters, eighths in compound ones, scaled by the feel's
+    ``fill_strokes_mul`` (a slow roll at slow tempos, a dense one at fast). A pattern that
+    spans ``cycle_bars`` (taiko's four-bar call and response) fills only at the end of a
+    cycle, so a fast feel never rolls over its answer."""
     bar = ctl.beats_per_bar
-    sub = 1.0 / (4 if ctl.beat_division == 2 else 3)
-    n_sub = int(round(min(row.fill_beats, bar) / sub))
+    sub = 1.0 / max(1, int(round((4 if ctl.beat_division == 2 else 3)
+                                 * ctl.feel.fill_strokes_mul)))
+    n_sub = max(1, int(round(min(row.fill_beats, bar) / sub)))
     low = row.fill_from_velocity
+    every = cycle_bars * max(1, int(np.ceil(ctl.feel.fill_every_bars / cycle_bars)))
     hits = []
-    for b in range(FILL_EVERY_BARS - 1, n_bars, FILL_EVERY_BARS):
+    for b in range(every - 1, n_bars, every):
         first = (b + 1) * bar - n_sub * sub
         for k in range(n_sub):
             hits.append(Hit((first + k * sub) * ctl.beat_s, row.fill,

@@ -36,8 +36,7 @@ def _render(renderer, seconds: float) -> np.ndarray:
 def test_a_renderer_that_inherits_tones_sounds_exactly_as_alone(monkeypatch) -> None:
     """A second renderer of the same config (a live session's next phrase) that inherits its
     predecessor's tones synthesizes under three quarters of the tone samples (the chords
-    it shares with it come free), and its audio is
-    unchanged."""
+    it shares with it come free), and its audio is unchanged."""
     from moodc.config.load import load_document
     from moodc.synth.controls import fields_to_controls
     from moodc.synth.engine import BlockRenderer

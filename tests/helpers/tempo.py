@@ -1,0 +1,115 @@
+"""Tempo you feel, measured from outside: every example re-rendered at each tempo label.
+
+The test (``tests/synth/test_tempo_feel.py``) and the study that writes the table in
+``docs/palettes.md`` (``python tools/tempo_study.py``) share these functions, so the numbers
+in the document are the numbers the test asserts on. The measures are librosa's, not ours:
+``librosa.onset.onset_detect`` (onsets per second) and ``librosa.beat.beat_track`` (the
+tempo a listener would tap), so the synth cannot grade its own homework.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from moodc import vocab
+from moodc.config.load import load_document
+from moodc.config.model import Config, Score
+from moodc.render import render_document
+
+from tests.helpers import EXAMPLES
+
+#: Every example document: the top-level ones (configs and scores) and the palettes.
+EXAMPLE_PATHS: tuple[Path, ...] = tuple(sorted(EXAMPLES.glob("*.yaml"))
+                                        + sorted((EXAMPLES / "palettes").glob("*.yaml")))
+TEMPO_LABELS: tuple[str, ...] = vocab.ORDINAL_LABELS["tempo"]
+#: Rendered at the library's lowest rate, analysed at librosa's customary 22.05 kHz.
+RENDER_RATE_HZ = 44100
+ANALYSIS_RATE_HZ = 22050
+#: Long enough for a few bars at very_slow (56 BPM: ~2 bars of 4/4), short enough to be cheap.
+CLIP_S = 9.0
+#: Where the clip starts in a score: inside its first full-band section, past the fade-in.
+SCORE_OFFSET_S: dict[str, float] = {"podcast-intro": 5.0}
+SEED = 1
+
+
+@dataclass(frozen=True)
+class TempoMeasure:
+    """One clip's outside measures: onsets per second and the beat tracker's tempo (BPM)."""
+
+    onsets_per_s: float
+    tracked_bpm: float
+
+
+def example_name(path: Path) -> str:
+    """``palettes/NAME`` for a palette, ``NAME`` for a top-level example."""
+    return f"{path.parent.name}/{path.stem}" if path.parent.name == "palettes" else path.stem
+
+
+def _config_at(config: Config, *, tempo: str) -> Config:
+    """``config`` at the tempo label ``tempo``: the label set, any ``bpm`` override cleared
+    (a bpm would pin the speed and hide the label)."""
+    return config.model_copy(update={"tempo": tempo, "bpm": None})
+
+
+def at_tempo(doc: Config | Score, *, tempo: str, base_dir: Path) -> Config | Score:
+    """The document with every config (a score's sections too, files resolved) at ``tempo``."""
+    if isinstance(doc, Config):
+        return _config_at(doc, tempo=tempo)
+    data = doc.model_dump()
+    for section in data["sections"]:
+        config = section["config"]
+        if isinstance(config, str):
+            config = load_document(base_dir / config).model_dump()
+        section["config"] = {**config, "tempo": tempo, "bpm": None}
+    return Score.model_validate(data)
+
+
+def render_clip(path: Path, *, tempo: str) -> np.ndarray:
+    """Mono clip of ``path`` at ``tempo``: :data:`CLIP_S` seconds at :data:`ANALYSIS_RATE_HZ`
+    (a score is cut after :data:`SCORE_OFFSET_S`, skipping its intro)."""
+    import librosa
+
+    doc = at_tempo(load_document(path), tempo=tempo, base_dir=path.parent)
+    offset_s = SCORE_OFFSET_S.get(path.stem, 0.0) if isinstance(doc, Score) else 0.0
+    audio = render_document(doc, base_dir=path.parent, duration_s=offset_s + CLIP_S,
+                            seed=SEED, sample_rate=RENDER_RATE_HZ)
+    mono = audio.mean(axis=1)[int(offset_s * RENDER_RATE_HZ):]
+    return librosa.resample(mono.astype(np.float32), orig_sr=RENDER_RATE_HZ,
+                            target_sr=ANALYSIS_RATE_HZ)
+
+
+def measure(mono: np.ndarray) -> TempoMeasure:
+    """librosa's onset rate (onsets per second) and beat-tracked tempo (BPM) of a clip."""
+    import librosa
+
+    onsets = librosa.onset.onset_detect(y=mono, sr=ANALYSIS_RATE_HZ, units="time")
+    tempo, _ = librosa.beat.beat_track(y=mono, sr=ANALYSIS_RATE_HZ)
+    return TempoMeasure(onsets_per_s=len(onsets) / (len(mono) / ANALYSIS_RATE_HZ),
+                        tracked_bpm=float(np.atleast_1d(tempo)[0]))
+
+
+def tempo_row(path: Path) -> dict[str, TempoMeasure]:
+    """Tempo label → measures of one example."""
+    return {label: measure(render_clip(path, tempo=label)) for label in TEMPO_LABELS}
+
+
+def markdown_table(rows: dict[str, dict[str, TempoMeasure]]) -> str:
+    """The measured table: one line per example, ``onsets/s · BPM`` per tempo label."""
+    head = "| example | " + " | ".join(TEMPO_LABELS) + " |"
+    rule = "|---|" + "---|" * len(TEMPO_LABELS)
+    lines = [head, rule]
+    for name, row in rows.items():
+        cells = [f"{row[label].onsets_per_s:.1f} · {row[label].tracked_bpm:.0f}"
+                 for label in TEMPO_LABELS]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def describe(row: dict[str, Any]) -> str:
+    """One example's row for an assertion message."""
+    return ", ".join(f"{label}: {m.onsets_per_s:.2f}/s {m.tracked_bpm:.0f} BPM"
+                     for label, m in row.items())

@@ -1,0 +1,153 @@
+"""Tempo you feel (issue 14): note density, subdivision, fills and the melody's pace follow
+the tempo label in every layer style, so ``very_fast`` lo-fi feels fast and ``very_slow``
+chiptune slow.
+
+The fast tests count the planned events per second of every style at each label; the slow
+one renders every example at each label and measures it from outside with librosa's onset
+detector and beat tracker (``tests/helpers/tempo.py``; the table is in docs/palettes.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moodc import vocab
+from moodc.synth.controls import fields_to_controls
+from moodc.synth.drums import DRUM_SOUNDS
+from moodc.synth.engine import plan_piece
+from moodc.synth.melody import MELODY_STYLES
+from moodc.synth.patterns import LOW_DRUMS, RHYTHM_STYLES, rhythm_hits, timekeeper
+
+LABELS = vocab.ORDINAL_LABELS["tempo"]
+PLAN_S = 120.0
+
+
+def _controls(tempo: str, **over: object):
+    return fields_to_controls({**over, "tempo": tempo, "density": 6})
+
+
+def _rates(events_per_label: list[int]) -> list[float]:
+    return [n / PLAN_S for n in events_per_label]
+
+
+@pytest.mark.parametrize("style", sorted(RHYTHM_STYLES))
+@pytest.mark.parametrize("meter", ["4/4", "6/8"])
+def test_every_rhythm_plays_more_hits_per_second_as_the_tempo_rises(style: str,
+                                                                    meter: str) -> None:
+    rates = []
+    for label in LABELS:
+        ctl = _controls(label, meter=meter)
+        rates.append(len(rhythm_hits(ctl, style=style, n_beats=PLAN_S / ctl.beat_s)) / PLAN_S)
+    assert all(a < b for a, b in zip(rates, rates[1:])), (style, meter, rates)
+
+
+@pytest.mark.parametrize("style", sorted(MELODY_STYLES))
+def test_every_melody_style_plays_more_notes_per_second_as_the_tempo_rises(style: str) -> None:
+    # over five seeds: one phrase's motif, restated, can swing a single render either way
+    rates = []
+    for label in LABELS:
+        ctl = _controls(label, layers={"melody": style, "rhythm": "none"})
+        rates.append(np.mean([len(plan_piece(ctl, duration_s=PLAN_S, seed=seed)["melody"].notes)
+                              for seed in range(1, 6)]) / PLAN_S)
+    assert all(a < b for a, b in zip(rates, rates[1:])), (style, rates)
+    # beyond the BPM: the pace itself changes, not only the clock
+    bpm_ratio = vocab.TEMPO_BPM["very_fast"] / vocab.TEMPO_BPM["very_slow"]
+    assert rates[-1] / rates[0] > 1.3 * bpm_ratio, (style, rates)
+
+
+def test_melody_notes_get_shorter_as_the_tempo_rises() -> None:
+    lengths = []
+    for label in LABELS:
+        ctl = _controls(label, layers={"melody": "contemplative", "rhythm": "none"})
+        notes = plan_piece(ctl, duration_s=PLAN_S, seed=5)["melody"].notes
+        lengths.append(float(np.median([n.dur_s / ctl.beat_s for n in notes])))
+    assert lengths[0] > lengths[2] > lengths[-1], lengths
+
+
+def test_fills_come_more_often_and_denser_as_the_tempo_rises() -> None:
+    rolls = []
+    for label in ("very_slow", "medium", "very_fast"):
+        ctl = _controls(label)
+        bars = 16
+        hits = rhythm_hits(ctl, style="rock", n_beats=bars * ctl.beats_per_bar)
+        # the fill is the snare's run of strokes on the last beat of a bar
+        last_beats = [h for h in hits if h.sound == "snare"
+                      and (h.start_s / ctl.beat_s) % ctl.beats_per_bar >= ctl.beats_per_bar - 1]
+        rolls.append(len(last_beats))
+    assert rolls[0] < rolls[1] < rolls[2], rolls
+
+
+def test_held_bass_notes_become_a_pulse_above_medium() -> None:
+    onsets = {}
+    for label in ("medium", "fast", "very_fast"):
+        ctl = _controls(label, layers={"bass": "drone"})
+        notes = plan_piece(ctl, duration_s=PLAN_S, seed=1)["bass"].notes
+        onsets[label] = len(notes) / (PLAN_S / ctl.beat_s)  # strokes per beat
+    assert onsets["medium"] < 0.3
+    assert onsets["fast"] == pytest.approx(0.5, abs=0.05)
+    assert onsets["very_fast"] == pytest.approx(1.0, abs=0.05)
+
+
+def test_medium_plays_every_style_as_written() -> None:
+    ctl = _controls("medium")
+    assert ctl.feel.melody_pace == 1.0 and ctl.feel.note_length_mul == 1.0
+    assert ctl.feel.keep_grid_beats == 0.0 and ctl.feel.ghost_grid_beats == 0.0
+    assert ctl.feel.bass_restrike_beats == 0.0 and ctl.feel.fill_strokes_mul == 1.0
+
+
+def test_the_feel_follows_the_label_not_a_bpm_override() -> None:
+    assert _controls("very_fast", bpm=80.0).feel == _controls("very_fast").feel
+    assert _controls("very_fast", bpm=80.0).bpm == 80.0
+
+
+def test_ghost_notes_go_to_the_hands_never_the_low_drums() -> None:
+    assert LOW_DRUMS <= set(DRUM_SOUNDS)
+    for style, row in RHYTHM_STYLES.items():
+        keeper = timekeeper(row)
+        assert keeper is None or keeper not in LOW_DRUMS, style
+    assert timekeeper(RHYTHM_STYLES["heartbeat"]) is None
+
+
+# ------------------------------------------------------------------ measured from outside
+
+
+_FLOOR = ("a noise texture (vinyl crackle, breath) keeps librosa's onset detector at ~5 "
+          "onsets/s at every tempo, above the music's own onsets at very_slow and medium")
+_FOLD = ("librosa's beat tracker (prior centred on 120 BPM) folds very_slow up to ~112-150 "
+         "and very_fast down to ~80 or ~108 for this style")
+_ARPEGGIO = ("the console sound changes every 60 Hz frame (noise-channel volume steps, "
+             "duty-cycle switches, the pad's chord arpeggio): continuous spectral flux that "
+             "keeps librosa's onset picker near its ~5 onsets/s ceiling at every tempo (the "
+             "drums and melody do follow the label: see the event-level tests above)")
+#: Examples the outside measures do not yet rank, and why (issue 14, left open): strict, so
+#: the mark has to go as soon as one of them passes.
+KNOWN_MISSES: dict[str, str] = {
+    "calm-ambient": _FLOOR, "dark-cellar": _FLOOR, "workday": f"{_FLOOR}; {_FOLD}",
+    "lofi-study": f"{_FLOOR}; {_FOLD}",
+    "japanese-garden": _FOLD, "palettes/japanese-garden": _FOLD, "podcast-intro": _FOLD,
+    "8bit-adventure": _ARPEGGIO, "palettes/8bit-adventure": _ARPEGGIO,
+}
+
+
+def _examples() -> list:
+    from tests.helpers.tempo import EXAMPLE_PATHS, example_name
+
+    return [pytest.param(path, id=example_name(path),
+                         marks=[pytest.mark.xfail(strict=True,
+                                                  reason=KNOWN_MISSES[example_name(path)])]
+                         if example_name(path) in KNOWN_MISSES else [])
+            for path in EXAMPLE_PATHS]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", _examples())
+def test_onset_rate_and_tracked_tempo_rise_with_the_label(path: Path) -> None:
+    from tests.helpers.tempo import describe, tempo_row
+
+    row = tempo_row(path)
+    onsets = [row[label].onsets_per_s for label in LABELS]
+    assert onsets[0] < onsets[2] < onsets[4], describe(row)
+    assert row["very_slow"].tracked_bpm <= row["very_fast"].tracked_bpm, describe(row)
