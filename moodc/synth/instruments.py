@@ -75,11 +75,13 @@ def saw(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
 
 
 #: The pulse lead's duty cycle, frame by frame (indices into :data:`PULSE_DUTIES`): a thin
-#: 12.5 % blip for three frames, 25 % for four, then the driver's "duty vibrato" swapping
-#: 50 % and 25 % every eight frames (7.5 Hz) for as long as the note holds.
+#: 12.5 % blip for three frames, 25 % for four, then a round 50 % for as long as the note
+#: holds. The duty moves with every note, so its movement follows the tempo; a fixed 7.5 Hz
+#: "duty vibrato" on held notes (tried) made a very slow chiptune flutter at a fast rate
+#: whatever the tempo (librosa heard ~5 onsets/s at every label).
 PULSE_DUTIES: tuple[float, ...] = (0.125, 0.25, 0.5)
 DUTY_ATTACK_FRAMES: tuple[int, ...] = (0, 0, 0, 1, 1, 1, 1)
-DUTY_CYCLE_FRAMES: tuple[int, ...] = (2,) * 8 + (1,) * 8
+DUTY_CYCLE_FRAMES: tuple[int, ...] = (2,)
 #: Each duty change is a crossfade this long, so it never clicks (a real console's does).
 DUTY_XFADE_S = 0.004
 
