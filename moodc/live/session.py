@@ -387,6 +387,8 @@ class Session:
         end_n = None if self.request.duration_s is None else int(round(
             self.request.duration_s * sr))
         paced = self.request.realtime and not getattr(self.playback, "paces", False)
+        # integer PCM (and its dither) only for a sink that writes integers
+        wants_pcm = self.playback.wants_pcm or self.keep is not None
         clock0 = cpu0 = 0.0
         while end_n is None or self.played_n < end_n:
             if end_n is None or end_n - self.played_n > fade_n:
@@ -399,8 +401,8 @@ class Session:
                 clock0, cpu0 = time.perf_counter(), time.process_time()
             if end_n is not None:
                 block = _end_fade(block, start_n=self.played_n, end_n=end_n, fade_n=fade_n)
-            pcm = quantise(block, bit_depth=16, rng=rng)
-            if self.playback.write(pcm):
+            pcm = quantise(block, bit_depth=16, rng=rng) if wants_pcm else None
+            if self.playback.write(pcm if self.playback.wants_pcm else block):
                 self.stats.underruns += 1
             if self.keep is not None:
                 self.keep.write(pcm)

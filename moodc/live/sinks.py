@@ -1,7 +1,9 @@
 """Where live audio goes: the sound card, a WAV stream on stdout, a file, or nowhere.
 
-Every sink takes integer PCM blocks (int16, (n, 2)) in order through ``write`` and is closed
-with ``close``. Only :class:`DeviceSink` paces playback itself (its ``write`` blocks while
+Every sink takes blocks in order through ``write`` and is closed with ``close``: integer PCM
+(int16, (n, 2)) when its ``wants_pcm`` is True (files and the WAV stream), else the mastered
+float32 (the sound card, whose mixer works in float anyway, and the null sink), so dither is
+computed once, and only where integers are written. Only :class:`DeviceSink` paces playback itself (its ``write`` blocks while
 the card's buffer is full); the session paces the others in real-time mode.
 ``sounddevice`` (PortAudio) is imported only when the device sink is chosen or probed.
 """
@@ -26,6 +28,8 @@ LIVE_INSTALL_HINT: Final[str] = "pip install 'moodc[live]' (and the libportaudio
 class NullSink:
     """Plays nothing."""
 
+    wants_pcm = False
+
     def write(self, pcm: np.ndarray) -> bool:
         return False
 
@@ -38,17 +42,19 @@ class DeviceSink:
 
     #: its blocking ``write`` paces playback (the session does not)
     paces = True
+    #: the card takes the mastered float32 (≤ -1 dBTP): no dither, no second rounding
+    wants_pcm = False
 
     def __init__(self, *, sample_rate: int) -> None:
         import sounddevice
 
         self._stream = sounddevice.OutputStream(samplerate=sample_rate, channels=2,
-                                                dtype="int16", latency="high")
+                                                dtype="float32", latency="high")
         self._stream.start()
 
-    def write(self, pcm: np.ndarray) -> bool:
-        """Queue ``pcm`` on the card; True when the card ran dry before it (an underflow)."""
-        return bool(self._stream.write(np.ascontiguousarray(pcm)))
+    def write(self, block: np.ndarray) -> bool:
+        """Queue ``block`` on the card; True when the card ran dry before it (an underflow)."""
+        return bool(self._stream.write(np.ascontiguousarray(block, dtype=np.float32)))
 
     def close(self) -> None:
         self._stream.stop()
@@ -95,6 +101,8 @@ class WavStreamSink:
     """16-bit WAV to a byte stream (stdout) whose header claims the largest length, so a
     player reads until the stream ends (ffplay, aplay and sox all do)."""
 
+    wants_pcm = True
+
     def __init__(self, stream: BinaryIO | None = None, *, sample_rate: int) -> None:
         self.stream = stream if stream is not None else sys.stdout.buffer
         self.stream.write(wav_header(sample_rate=sample_rate, n_channels=2))
@@ -130,6 +138,8 @@ class FileSink:
     Wraps :class:`moodc.audio_io.PcmWriter`; :meth:`close` finishes the file (headers hold
     the true length) and renames it into place, :meth:`abort` removes the temp file.
     """
+
+    wants_pcm = True
 
     def __init__(self, path: Path, *, sample_rate: int, tags: Any, force: bool) -> None:
         from moodc.audio_io import PcmWriter, format_for_path
