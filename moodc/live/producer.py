@@ -28,8 +28,11 @@ BLOCK_HOPS: Final[int] = 2
 #: The voices are mixed (synthesized) a second at a time and handed out in blocks: the
 #: synth's cost per call (a Python loop over the sounding notes, the effects' set-up) is
 #: paid once a second instead of five times (live CPU 2.6 % → 1.7 % of a core, lo-fi).
-#: The producer's 3 s lead absorbs the larger step.
+#: The producer's 3 s lead absorbs the larger step; until it has built up (the first
+#: SMALL_STEPS_S of the timeline, while the first tones are synthesized cold) the mix goes
+#: a block at a time, so a slow first second never outruns the short pre-fill.
 MIX_HOPS: Final[int] = 10
+SMALL_STEPS_S: Final[float] = 4.0
 #: Audio the producer may run ahead of playback (the 2–4 s the design allows).
 BUFFER_S: Final[float] = 3.0
 
@@ -45,6 +48,7 @@ class LiveEngine:
         self.master = LiveMaster(sample_rate=sample_rate, target_lufs=target_lufs)
         self.block_n = BLOCK_HOPS * self.master.hop_n
         self.mix_chunk_n = MIX_HOPS * self.master.hop_n
+        self.small_steps_n = int(SMALL_STEPS_S * sample_rate)
         self.mix_n = 0  # timeline samples mixed so far
         self.out_n = 0  # mastered samples handed out so far
         self._ready: list[np.ndarray] = []
@@ -58,9 +62,10 @@ class LiveEngine:
     def next_block(self) -> np.ndarray:
         """The next ``block_n`` mastered samples, float32 (n, 2)."""
         while self._ready_n < self.block_n:
-            self.conductor.prepare(self.mix_n, self.mix_chunk_n)
-            mix = self.mixer.mix(self.mix_n, self.mix_chunk_n)
-            self.mix_n += self.mix_chunk_n
+            step_n = self.block_n if self.mix_n < self.small_steps_n else self.mix_chunk_n
+            self.conductor.prepare(self.mix_n, step_n)
+            mix = self.mixer.mix(self.mix_n, step_n)
+            self.mix_n += step_n
             out = self.master.process(mix)
             if out.shape[0]:
                 self._ready.append(out)
