@@ -61,6 +61,14 @@ def morph_bars(bar_s: float) -> int:
     return int(min(MORPH_MAX_BARS, max(1, math.ceil(MORPH_S / bar_s - 1e-9))))
 
 
+def morph_steps(overlap_s: float, *, reach: float) -> int:
+    """Intermediate configs of a morph lasting ``overlap_s`` towards a mood ``reach`` away:
+    one per :data:`MORPH_STEP_S` for a whole change of mood (at most MORPH_MAX_STEPS), fewer
+    for a small one (a drift of 20 % is one step), never none. Each step is a full synth
+    stream, so steps a listener cannot tell apart only cost CPU and memory."""
+    return int(min(MORPH_MAX_STEPS, max(1, round(overlap_s / MORPH_STEP_S * reach))))
+
+
 class Conductor:
     """Schedules voices into ``mixer`` ahead of each block (see the module docstring)."""
 
@@ -164,8 +172,7 @@ class Conductor:
         old = self.main
         self.n_morphs += 1
         overlap_n = morph_bars(old.ctl.bar_s) * old.bar_n
-        n_mid = int(min(MORPH_MAX_STEPS, max(1, round(overlap_n / self.sample_rate
-                                                      / MORPH_STEP_S))))
+        n_mid = morph_steps(overlap_n / self.sample_rate, reach=target.reach)
         seed = child_seed(self.seed, _BRIDGE_TAG, self.n_morphs)
         path = morph_path(old.fields, target.fields, n_steps=n_mid + 2, seed=seed)[1:-1]
         edges = [at_n + (overlap_n * j) // (n_mid + 1) for j in range(n_mid + 2)]

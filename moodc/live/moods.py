@@ -54,6 +54,10 @@ class MoodTarget:
     label: str
     evidence: str = ""
     phase: str | None = None
+    #: how far this mood lies from the one before it, as a tween fraction (1: a new mood;
+    #: a fixed mood's drift and its return: DRIFT_T); a morph's intermediate steps scale
+    #: with it, so a small drift is one step, not the four of a change of phase
+    reach: float = 1.0
 
 
 class MoodSource(Protocol):
@@ -227,11 +231,11 @@ class FixedMood:
 
     def _target(self, period: int) -> MoodTarget:
         if period % 2 == 0:
-            return MoodTarget(key="base", fields=self.base, label=self.label)
+            return MoodTarget(key="base", fields=self.base, label=self.label, reach=DRIFT_T)
         if self._neighbours is None:
             self._neighbours = neighbour_concepts(self.base)
         if not self._neighbours:
-            return MoodTarget(key="base", fields=self.base, label=self.label)
+            return MoodTarget(key="base", fields=self.base, label=self.label, reach=DRIFT_T)
         from moodc.tween import morph_at
 
         pick = zlib.crc32(f"{self.seed}/{period}".encode()) % len(self._neighbours)
@@ -239,6 +243,6 @@ class FixedMood:
         drifted = morph_at(self.base, dict(concept.config), t=DRIFT_T,
                            seed=(self.seed + period) % 2**63)
         return MoodTarget(key=f"drift {period}", fields=drifted.model_dump(mode="json"),
-                          label=f"{self.label} (a touch of {concept.name})",
+                          reach=DRIFT_T, label=f"{self.label} (a touch of {concept.name})",
                           evidence=f"drifting {DRIFT_T:.0%} towards the neighbouring concept "
                                    f"'{concept.name}'")

@@ -229,3 +229,15 @@ def test_options_of_another_mode_are_usage_errors() -> None:
                                       "--duration", "1", "--no-realtime"])
     assert result.exit_code == 2
     assert "--speed: a speed (10) applies to a replayed log only" in result.output
+
+
+def test_a_small_drift_morphs_in_one_step_and_a_new_mood_in_several() -> None:
+    """Each morph step is a whole synth stream: a 20 % drift takes one, a change of phase
+    one per two seconds (at most four), and no morph ever takes none."""
+    from moodc.live.conductor import MORPH_MAX_STEPS, morph_steps
+    from moodc.live.moods import DRIFT_T
+
+    assert morph_steps(8.0, reach=DRIFT_T) == 1
+    assert morph_steps(8.0, reach=1.0) == MORPH_MAX_STEPS
+    assert morph_steps(4.0, reach=1.0) == 2
+    assert morph_steps(0.5, reach=1.0) == 1
