@@ -351,27 +351,8 @@ DEFAULT_RATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """The JSON objects of ``path``, one a line (blank lines skipped)."""
-    if not path.is_file():
-        raise UsageError(f"no file {path}", hint="the blind split ships in moodc/data/blind/")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except ValueError as exc:
-            raise UsageError(f"{path}:{number}: not JSON ({exc})", hint="fix the line") from None
-    return rows
-
-
-def _subset(rows: list[dict[str, Any]], *, limit: int | None, seed: int) -> list[dict[str, Any]]:
-    """A seeded subset of ``limit`` rows in file order (the same draw as the other splits)."""
-    if limit is None or limit >= len(rows):
-        return rows
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
-    return [rows[i] for i in np.sort(rng.choice(len(rows), size=limit, replace=False))]
+def _missing_blind(path: Path) -> UsageError:
+    return UsageError(f"no file {path}", hint="the blind split ships in moodc/data/blind/")
 
 
 def load_blind(*, data_dir: Path = BLIND_DIR, limit: int | None = None,
@@ -383,13 +364,16 @@ def load_blind(*, data_dir: Path = BLIND_DIR, limit: int | None = None,
     UsageError
         The file is missing, a line is not JSON, or a row lacks ``prompt`` or ``expect``.
     """
-    rows = _read_jsonl(data_dir / "blind.jsonl")
+    from moodc.gen.train import read_jsonl, seeded_subset
+
+    path = data_dir / "blind.jsonl"
+    rows = read_jsonl(path, missing=_missing_blind(path), bad_line_hint="fix the line")
     for number, row in enumerate(rows, start=1):
         if not isinstance(row.get("prompt"), str) or not isinstance(row.get("expect"), dict):
-            raise UsageError(f"{data_dir / 'blind.jsonl'}: row {number} needs a 'prompt' string "
+            raise UsageError(f"{path}: row {number} needs a 'prompt' string "
                              f"and an 'expect' object (got keys {sorted(row)})",
                              hint="see moodc/data/README.md, 'Library-blind split'")
-    return _subset(rows, limit=limit, seed=seed)
+    return seeded_subset(rows, limit=limit, seed=seed)
 
 
 def load_paraphrases(*, data_dir: Path = BLIND_DIR, limit: int | None = None,
@@ -401,15 +385,18 @@ def load_paraphrases(*, data_dir: Path = BLIND_DIR, limit: int | None = None,
     UsageError
         The file is missing, a line is not JSON, or a group lacks three prompts.
     """
-    groups = _read_jsonl(data_dir / "paraphrase.jsonl")
+    from moodc.gen.train import read_jsonl, seeded_subset
+
+    path = data_dir / "paraphrase.jsonl"
+    groups = read_jsonl(path, missing=_missing_blind(path), bad_line_hint="fix the line")
     for number, group in enumerate(groups, start=1):
         prompts = group.get("prompts")
         if not isinstance(prompts, list) or len(prompts) != 3 or \
                 not all(isinstance(p, str) for p in prompts):
-            raise UsageError(f"{data_dir / 'paraphrase.jsonl'}: group {number} "
+            raise UsageError(f"{path}: group {number} "
                              f"({group.get('group', '?')!r}) needs 'prompts': 3 strings",
                              hint="see moodc/data/README.md, 'Library-blind split'")
-    return _subset(groups, limit=limit, seed=seed)
+    return seeded_subset(groups, limit=limit, seed=seed)
 
 
 def _as_fields(config: Any) -> dict[str, Any]:

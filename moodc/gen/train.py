@@ -95,6 +95,31 @@ def config_labels(config: Any) -> dict[str, Any]:
     return labels
 
 
+def read_jsonl(path: Path, *, missing: UsageError, bad_line_hint: str) -> list[dict[str, Any]]:
+    """The JSON objects of ``path``, one a line (blank lines skipped); ``missing`` is raised
+    when there is no such file, a line that is not JSON names itself with ``bad_line_hint``."""
+    if not path.is_file():
+        raise missing
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except ValueError as exc:
+            raise UsageError(f"{path}:{number}: not JSON ({exc})", hint=bad_line_hint) from None
+    return rows
+
+
+def seeded_subset(rows: list[Any], *, limit: int | None, seed: int) -> list[Any]:
+    """A seeded subset of ``limit`` rows in file order (all of them without ``limit``): the
+    one draw every split and the blind set use, so a ``--limit`` run is reproducible."""
+    if limit is None or limit >= len(rows):
+        return rows
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    return [rows[i] for i in np.sort(rng.choice(len(rows), size=limit, replace=False))]
+
+
 def load_split(name: str, *, data_dir: Path = DATA_DIR, limit: int | None = None,
                seed: int = 0) -> Split:
     """Read ``data_dir/<name>.jsonl``; with ``limit``, a seeded subset of that many rows.
@@ -105,21 +130,10 @@ def load_split(name: str, *, data_dir: Path = DATA_DIR, limit: int | None = None
         When the file is missing, a line is not JSON, or a row's config is invalid.
     """
     path = data_dir / f"{name}.jsonl"
-    if not path.is_file():
-        raise UsageError(f"no data split {name!r} at {path}",
-                         hint=f"splits are {', '.join(SPLITS)}; the data ships in moodc/data/train/")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except ValueError as exc:
-            raise UsageError(f"{path}:{number}: not JSON ({exc})", hint="fix or regenerate the data") from None
-    if limit is not None and limit < len(rows):
-        rng = np.random.default_rng(np.random.SeedSequence(seed))
-        keep = np.sort(rng.choice(len(rows), size=limit, replace=False))
-        rows = [rows[i] for i in keep]
+    rows = seeded_subset(read_jsonl(path, missing=UsageError(
+        f"no data split {name!r} at {path}",
+        hint=f"splits are {', '.join(SPLITS)}; the data ships in moodc/data/train/"),
+        bad_line_hint="fix or regenerate the data"), limit=limit, seed=seed)
     labels = []
     for number, row in enumerate(rows, start=1):
         try:
