@@ -350,7 +350,7 @@ MODE_INTERVALS: Final[dict[str, tuple[int, ...]]] = {
 }
 
 #: Beats per bar and the beat unit for each meter; 6/8 counts two dotted-quarter beats
-#: subdivided in three.
+#: subdivided in three, 12/8 four (the West African bell and the flamenco compás live there).
 METER_BEATS: Final[dict[str, tuple[int, int]]] = {
     "4/4": (4, 2),
     "3/4": (3, 2),
@@ -358,6 +358,7 @@ METER_BEATS: Final[dict[str, tuple[int, int]]] = {
     "2/4": (2, 2),
     "5/4": (5, 2),
     "7/8": (7, 2),
+    "12/8": (4, 3),
 }
 METERS: Final[tuple[str, ...]] = tuple(METER_BEATS)
 

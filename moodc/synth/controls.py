@@ -169,7 +169,7 @@ def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
     f = vocab.with_defaults(fields)
     bpm = float(f["bpm"]) if f.get("bpm") else _pick(vocab.TEMPO_BPM, f["tempo"], "tempo")
     beats_per_bar, division = _pick(vocab.METER_BEATS, f["meter"], "meter")
-    # a 6/8 "beat" is a dotted quarter: three eighths at the eighth-note tempo ``bpm``
+    # a 6/8 or 12/8 "beat" is a dotted quarter: 1.5 quarter notes at ``bpm``
     beat_s = 60.0 / bpm * (1.5 if division == 3 else 1.0)
     density = int(f["density"])
     gate = _pick(vocab.DENSITY_LAYERS, density, "density")

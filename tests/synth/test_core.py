@@ -66,6 +66,19 @@ def test_tempo_labels_give_their_bpm_and_increase() -> None:
     assert measured == sorted(measured)
 
 
+@pytest.mark.parametrize("meter,beats,bar_in_eighths", [("6/8", 2, 6), ("12/8", 4, 12)])
+def test_compound_meters_count_dotted_quarter_beats(meter: str, beats: int,
+                                                    bar_in_eighths: int) -> None:
+    """In 6/8 and 12/8 a beat is a dotted quarter (three eighths of the quarter-note bpm)."""
+    controls = fields_to_controls(_cfg(meter=meter))
+    eighth_s = 30.0 / controls.bpm
+    assert controls.beats_per_bar == beats
+    assert controls.bar_s == pytest.approx(bar_in_eighths * eighth_s)
+    audio = render_config(_cfg(meter=meter, layers={"rhythm": "soft_four"}), duration_s=3.0,
+                          sample_rate=SR, seed=1)
+    assert np.isfinite(audio).all() and np.abs(audio).max() > 0.01
+
+
 def _centroid_hz(x: np.ndarray, sample_rate: int) -> float:
     spec = np.abs(np.fft.rfft(_mono(x))) ** 2
     freqs = np.fft.rfftfreq(len(x), 1.0 / sample_rate)
