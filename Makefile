@@ -8,8 +8,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.moodc-installed
 # Debian packages: OpenBLAS for fast MLX on CPU, Xvfb/xdotool/xterm for the recorder tests,
-# ffmpeg (with libmp3lame) for mp3 export, PortAudio for `moodc live` on a sound card.
-APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg libportaudio2
+# ffmpeg (with libmp3lame) for mp3 export, PortAudio for `moodc live` on a sound card, and
+# PulseAudio (+ its ALSA plugin) for the tests' stand-in card: a null sink paced in real time.
+APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg libportaudio2 \
+                pulseaudio pulseaudio-utils libasound2-plugins
 
 .PHONY: setup system-deps demo test test-fast clean
 

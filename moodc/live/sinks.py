@@ -57,6 +57,13 @@ class DeviceSink:
         return bool(self._stream.write(np.ascontiguousarray(block, dtype=np.float32)))
 
     def close(self) -> None:
+        """Let the last block play out, then release the card.
+
+        Some hosts (ALSA through PulseAudio) drop what is still queued when the stream
+        stops, so a stream's latency of silence goes after the music: only silence is lost.
+        """
+        tail = int(np.ceil(self._stream.latency * self._stream.samplerate)) + 1024
+        self._stream.write(np.zeros((tail, 2), dtype=np.float32))
         self._stream.stop()
         self._stream.close()
 
