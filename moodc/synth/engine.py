@@ -26,7 +26,7 @@ from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import PAD_STYLES, accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.texture import TEXTURE_STYLES, Texture, texture_events
 from moodc.synth.theory import Chord, chord_timeline
-from moodc.synth.notecache import NoteCache
+from moodc.synth.notecache import DEFAULT_CACHE_SAMPLES, NoteCache
 from moodc.synth.notes import flat_span, hint_note, note_length, note_segment
 
 MASTER_GAIN = 0.5
@@ -292,11 +292,11 @@ class BlockRenderer:
     """
 
     def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int,
-                 seed: int, jobs: int = 1) -> None:
+                 seed: int, jobs: int = 1, cache_samples: int = DEFAULT_CACHE_SAMPLES) -> None:
         self.ctl = ctl
         self.jobs = max(1, int(jobs))
         self.sample_rate = sample_rate
-        self.cache = NoteCache()
+        self.cache = NoteCache(max_samples=cache_samples)
         plans = plan_piece(ctl, duration_s=duration_s, seed=seed)
         self.layers = {name: _Sounds(p, ctl=ctl, sample_rate=sample_rate, cache=self.cache,
                                      gain=LAYER_SPECS[name].gain * LAYER_SPECS[name].event_gain)

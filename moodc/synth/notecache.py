@@ -19,6 +19,8 @@ import numpy as np
 #: Raw tones are synthesized for at most this long. Longer sustained notes loop the tone's
 #: second half with a crossfade (like a sampler); longer percussive notes have decayed.
 MAX_RAW_S = 6.0
+#: Samples (float32) a render's cache may hold: 32 MB, about 30 sustained tones.
+DEFAULT_CACHE_SAMPLES = 8_000_000
 LOOP_START_S = 3.0
 LOOP_XFADE_S = 0.25
 
@@ -141,7 +143,7 @@ class NoteCache:
     so two threads may both make a missing item (identical samples; one copy is kept).
     """
 
-    def __init__(self, *, max_samples: int = 8_000_000) -> None:
+    def __init__(self, *, max_samples: int = DEFAULT_CACHE_SAMPLES) -> None:
         import threading
 
         self._items: OrderedDict[tuple, object] = OrderedDict()
@@ -176,6 +178,22 @@ class NoteCache:
             dead = [k for k in self._items if k in last and last[k] <= self._now]
             for key in dead:
                 del self._items[key]
+
+    def end_at(self, stop: int) -> None:
+        """The renderer stops at sample ``stop``: forget the uses that start there or later.
+
+        A live voice planned for minutes may be told to end within a bar (a new phrase, a
+        morph); the tones only its later notes would read are then dropped at the next
+        :meth:`advance` instead of being held until the voice is gone, while its successors
+        (which :meth:`inherit` first) and its last notes keep theirs.
+        """
+        with self._lock:
+            for key, uses in self._uses.items():
+                kept = [use for use in uses if use[0] < stop]
+                if len(kept) != len(uses):
+                    self._uses[key] = kept
+                    self._use_index.pop(key, None)
+                self._last_stop[key] = min(self._last_stop.get(key, 0), int(stop)) if kept else 0
 
     def _next_use(self, key: tuple) -> float:
         """Sample at which ``key`` is next needed: now (0 ahead) if a use is under way or

@@ -77,7 +77,7 @@ def test_sigterm_on_the_card_fades_out_within_a_second(tmp_path) -> None:
         exit_s = time.monotonic() - signalled
     assert process.returncode == 0, stderr
     assert json.loads(stdout.splitlines()[-1])["stopped_by"] == "SIGTERM"
-    assert exit_s <= 1.5
+    assert exit_s <= 3.0  # a fade of at most 1 s, then the card drains (loose: CI is shared)
     heard, _ = sf.read(heard_path)
     level = np.abs(heard).max(axis=1)
     last_sound = int(np.nonzero(level > 1e-3)[0][-1])
