@@ -389,10 +389,10 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # and the and-of-4), the fingers' syncopated chord strokes over two bars.
     "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x"),
     # Flamenco (soleá / bulería compás, twelve counts): rasgueados on the accents 3, 6, 8,
-    # 10 and 12, four fingers fanned 30 ms apart across five strings (full chords, the
-    # open-position shapes), single strums between, the thumb on the compás's 1 and 7
+    # 10 and 12, four fingers fanned 30 ms apart, each sweeping five strings in 24 ms (full
+    # chords, the open-position shapes), single strums between, the thumb on 1 and 7
     "flamenco": CompPattern(step_beats=0.5, chords="..X.xX.X.X.X", thumb="x.....x.....",
-                            strum_s=0.009, fan_strokes=4, fan_s=0.03, rootless=False,
+                            strum_s=0.006, fan_strokes=4, fan_s=0.03, rootless=False,
                             n_strings=5),
     # Tango: the bandoneones' marcato, every beat hit hard and short, the bar after it in
     # the 3-3-2 of the habanera (sincopa), the bass doubling them; every phrase ends on the
@@ -426,9 +426,13 @@ def comp_pattern(ctl: Controls, *, instrument: str) -> CompPattern | None:
 
 def _comp_strokes(ctl: Controls, pattern: str, *, step_beats: float,
                   n_beats: float) -> list[tuple[float, float, str]]:
-    """``(beat, beats to the next stroke, stroke char)`` of a comping lane over the piece."""
+    """``(beat, beats to the next stroke, stroke char)`` of a comping lane over the piece.
+
+    Steps map to the meter like the drums' (:func:`_rhythm_step_beats`): in 12/8 half-beat
+    steps are the compás's twelve counts."""
     if not pattern:
         return []
+    step_beats = _rhythm_step_beats(step_beats, division=ctl.beat_division)
     per_bar = int(round(ctl.beats_per_bar / step_beats))
     cyclic = len(pattern) > per_bar
     steps = []
@@ -745,9 +749,11 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "tango": RhythmStyle(step_beats=0.5, fill=None,
                          lanes={"golpe": "X.x.X.x.X..x..x."}),
     # oom-pah: the bass drum on 1 and 3 and the snare with a cymbal on 2 and 4 (the
-    # klezmer and polka drummer's poyk with its tas)
+    # klezmer and polka drummer's poyk with its tas); a soft hi-hat on the beats keeps time
+    # (and takes a fast tempo's eighths, so the snare stays on 2 and 4)
     "oompah": RhythmStyle(step_beats=0.5, fill="snare",
-                          lanes={"kick": "x...x...", "snare": "..x...x.", "hat_open": "..o...o."}),
+                          lanes={"kick": "x...x...", "snare": "..x...x.", "hat_open": "..o...o.",
+                                 "hat": "o.o.o.o."}),
     # reggae one-drop: beat 1 empty, the kick and the rim shot together on 3 only, the hats
     # on the eighths; the rim shot alone feeds a dub echo (dotted eighths, fading)
     "one_drop": RhythmStyle(step_beats=0.5, fill="rim",
