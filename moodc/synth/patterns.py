@@ -6,7 +6,7 @@ out in beats over the document's meter and converted to seconds with the tempo.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -183,7 +183,37 @@ def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float
                          division=ctl.beat_division)
             out.append(Note(beat * ctl.beat_s, dur * ctl.beat_s, float(midi),
                             vel, instrument, pan=0.0))
+    comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
+    if comp is not None and comp.ending:
+        out = _bass_ending(ctl, out, comp=comp, n_beats=n_beats, instrument=instrument)
     return out
+
+
+def _bass_ending(ctl: Controls, notes: list[Note], *, comp: CompPattern, n_beats: float,
+                 instrument: str) -> list[Note]:
+    """The bass joins the rhythm's phrase ending (the tango's chan-chan): in the last bar
+    of every phrase it plays only the ending's strokes, on their chords' roots and as short
+    as the comp's; a note running into that bar stops where it begins."""
+    ending_start = (ctl.comp.phrase_bars - 1) * ctl.beats_per_bar
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    out = []
+    for n in notes:
+        beat = n.start_s / ctl.beat_s
+        if in_phrase_ending(ctl, beat=beat):
+            continue
+        room_beats = ending_start - beat % phrase
+        out.append(replace(n, dur_s=min(n.dur_s, room_beats * ctl.beat_s)))
+    for beat, length, ch, degree in _with_ending(ctl, comp, [], n_beats=n_beats):
+        root = _bass_root(_ending_chord(ctl, degree=degree, beat=beat))
+        out.append(Note(beat * ctl.beat_s, (comp.stroke_beats or length) * ctl.beat_s,
+                        float(root), STROKE_VELOCITY[ch] * 0.9, instrument, pan=0.0))
+    return sorted(out, key=lambda n: n.start_s)
+
+
+def in_phrase_ending(ctl: Controls, *, beat: float) -> bool:
+    """Whether ``beat`` falls in the last bar of a phrase (``composition.phrase_bars``)."""
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    return (beat % phrase) >= phrase - ctl.beats_per_bar - 1e-9
 
 
 # ------------------------------------------------------------------------------------------
@@ -268,8 +298,9 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     Each density has its own soft octave doublings (:data:`PAD_DOUBLINGS`), so every
     density value changes the sound even when the layers it would add are ``none``. A
     console voice (:data:`FRAME_ARPEGGIO_VOICE`) arpeggiates each chord a frame per note;
-    a plucked or struck voice comps the rhythm style's pattern when it has one
-    (:data:`COMP_PATTERNS`, e.g. the bossa nova guitar).
+    a plucked or struck voice (any voice, for patterns that say so) comps the rhythm
+    style's pattern when it has one (:func:`comp_pattern`: the bossa nova guitar, the
+    flamenco rasgueado, the tango marcato, the oom-pah and the reggae skank).
     """
     row = PAD_STYLES[style]
     if row.drone:
@@ -452,10 +483,7 @@ def _with_ending(ctl: Controls, comp: CompPattern, strokes: list[tuple[float, fl
         return [(b, n, ch, None) for b, n, ch in strokes]
     bar = ctl.beats_per_bar
     phrase = ctl.comp.phrase_bars * bar
-
-    def in_ending(beat: float) -> bool:
-        return (beat % phrase) >= phrase - bar - 1e-9
-    out = [(b, n, ch, None) for b, n, ch in strokes if not in_ending(b)]
+    out = [(b, n, ch, None) for b, n, ch in strokes if not in_phrase_ending(ctl, beat=b)]
     ending = _comp_strokes(ctl, comp.ending, step_beats=comp.step_beats, n_beats=bar)
     for start in np.arange(phrase - bar, n_beats, phrase):
         out += [(start + b, n, ch, comp.ending_degrees[k % len(comp.ending_degrees)])
@@ -805,6 +833,9 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
         hits += _fill_hits(ctl, row=row, n_bars=n_bars, cycle_bars=cycle_bars)
     if row.dub is not None:
         hits += dub_echoes(ctl, hits, dub=row.dub)
+    comp = COMP_PATTERNS.get(style)
+    if comp is not None and comp.ending:
+        hits = _drum_ending(ctl, hits, row=row, comp=comp, n_beats=n_beats)
     hits.sort(key=lambda h: h.start_s)
     return [h for h in hits if h.start_s < n_beats * ctl.beat_s]
 
@@ -908,6 +939,17 @@ def _step_hits(ctl: Controls, *, sound: str, steps: Steps, bar_index: int) -> li
 def _cycle_bars(row: RhythmStyle, *, per_bar: float) -> int:
     """Bars of the style's longest lane (1 for patterns that restart every bar)."""
     return max(1, max(int(np.ceil(len(p) / round(per_bar))) for p in row.lanes.values()))
+
+
+def _drum_ending(ctl: Controls, hits: list[Hit], *, row: RhythmStyle, comp: CompPattern,
+                 n_beats: float) -> list[Hit]:
+    """The drums join the comp's phrase ending: in the last bar of every phrase the low
+    drums strike the ending's strokes with the band and everything else rests."""
+    out = [h for h in hits if not in_phrase_ending(ctl, beat=h.start_s / ctl.beat_s)]
+    for beat, _, ch, _ in _with_ending(ctl, comp, [], n_beats=n_beats):
+        out += [Hit(beat * ctl.beat_s, sound, STROKE_VELOCITY[ch], DRUM_PAN.get(sound, 0.0))
+                for sound in row.lanes if sound in LOW_DRUMS]
+    return out
 
 
 def dub_echoes(ctl: Controls, hits: list[Hit], *, dub: DubEcho) -> list[Hit]:

@@ -163,6 +163,21 @@ def test_every_tango_phrase_ends_on_the_chan_chan() -> None:
             assert max(n.dur_s for n in group) <= 0.5 * ctl.beat_s  # staccato, then silence
 
 
+def test_the_bass_and_the_golpes_play_the_chan_chan_with_the_bandoneons() -> None:
+    ctl = palette_controls("tango-milonga", human="robotic")
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    last_bar = phrase - ctl.beats_per_bar
+    chords = chords_of(ctl, n_beats=phrase + 8.0)
+    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=phrase, instrument="sine")
+    ending = [n for n in bass if n.start_s / ctl.beat_s >= last_bar - 1e-9]
+    assert beats_of(ending, ctl).tolist() == [last_bar, last_bar + 1.0]
+    assert [round(n.midi) % 12 for n in ending] == [(ctl.root_pc + 7) % 12, ctl.root_pc]
+    assert all(n.start_s + n.dur_s <= last_bar * ctl.beat_s + 1e-9 for n in bass
+               if n not in ending)  # nothing rings into the ending
+    golpes = beats_of(lane(rhythm_hits(ctl, style="tango", n_beats=phrase), "golpe"), ctl)
+    assert golpes[golpes >= last_bar].tolist() == [last_bar, last_bar + 1.0]
+
+
 def test_bandoneon_reeds_beat_slowly_and_the_bellows_swell() -> None:
     note = render_note("bandoneon", midi=69.0, n_gate=3 * SAMPLE_RATE, sample_rate=SAMPLE_RATE,
                        cutoff_scale=1.0)
