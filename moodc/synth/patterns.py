@@ -184,7 +184,7 @@ def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float
             out.append(Note(beat * ctl.beat_s, dur * ctl.beat_s, float(midi),
                             vel, instrument, pan=0.0))
     comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
-    if comp is not None and comp.ending:
+    if comp is not None and ends_phrases(ctl, comp=comp):
         out = _bass_ending(ctl, out, comp=comp, n_beats=n_beats, instrument=instrument)
     return out
 
@@ -208,6 +208,17 @@ def _bass_ending(ctl: Controls, notes: list[Note], *, comp: CompPattern, n_beats
         out.append(Note(beat * ctl.beat_s, (comp.stroke_beats or length) * ctl.beat_s,
                         float(root), STROKE_VELOCITY[ch] * 0.9, instrument, pan=0.0))
     return sorted(out, key=lambda n: n.start_s)
+
+
+#: Phrases shorter than this many bars have no ending: a one-bar phrase would be all
+#: chan-chan and no marcato.
+MIN_ENDING_PHRASE_BARS = 2
+
+
+def ends_phrases(ctl: Controls, *, comp: CompPattern) -> bool:
+    """Whether ``comp`` has a phrase ending and the document's phrases are long enough
+    (:data:`MIN_ENDING_PHRASE_BARS`) to end on it."""
+    return bool(comp.ending) and ctl.comp.phrase_bars >= MIN_ENDING_PHRASE_BARS
 
 
 def in_phrase_ending(ctl: Controls, *, beat: float) -> bool:
@@ -479,7 +490,7 @@ def _with_ending(ctl: Controls, comp: CompPattern, strokes: list[tuple[float, fl
                  *, n_beats: float) -> list[tuple[float, float, str, int | None]]:
     """``strokes`` with the last bar of every phrase replaced by the ending's strokes; each
     as ``(beat, length, char, ending degree or None)``."""
-    if not comp.ending:
+    if not ends_phrases(ctl, comp=comp):
         return [(b, n, ch, None) for b, n, ch in strokes]
     bar = ctl.beats_per_bar
     phrase = ctl.comp.phrase_bars * bar
@@ -834,7 +845,7 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
     if row.dub is not None:
         hits += dub_echoes(ctl, hits, dub=row.dub)
     comp = COMP_PATTERNS.get(style)
-    if comp is not None and comp.ending:
+    if comp is not None and ends_phrases(ctl, comp=comp):
         hits = _drum_ending(ctl, hits, row=row, comp=comp, n_beats=n_beats)
     hits.sort(key=lambda h: h.start_s)
     return [h for h in hits if h.start_s < n_beats * ctl.beat_s]

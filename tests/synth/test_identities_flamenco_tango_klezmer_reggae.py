@@ -310,3 +310,10 @@ def test_new_palettes_use_their_own_words(name: str) -> None:
              "klezmer-wedding": ("oompah", "clarinet"),
              "reggae-dub": ("one_drop", "organ")}[name]
     assert (ctl.styles["rhythm"], ctl.instruments["lead"]) == words
+
+
+def test_one_bar_tango_phrases_keep_the_marcato() -> None:
+    ctl = palette_controls("tango-milonga", human="robotic")
+    ctl = replace(ctl, comp=replace(ctl.comp, phrase_bars=1))
+    strokes = _tango_pad(ctl, n_beats=8.0)
+    assert sorted(strokes) == [0.0, 1.0, 2.0, 3.0, 4.0, 5.5, 7.0]  # no chan-chan every bar
