@@ -347,6 +347,11 @@ MODE_INTERVALS: Final[dict[str, tuple[int, ...]]] = {
     "hirajoshi": (0, 2, 3, 7, 8),
     "in_sen": (0, 1, 5, 7, 10),
     "whole_tone": (0, 2, 4, 6, 8, 10),
+    # klezmer's mi sheberakh: dorian with a raised fourth (the augmented second 3 → #4)
+    "ukrainian_dorian": (0, 2, 3, 6, 7, 9, 10),
+    # the Spanish eight-note scale: phrygian with both thirds (E F G G# A B C D); the major
+    # third makes the tonic chord major, the Andalusian cadence's closing chord
+    "spanish_phrygian": (0, 1, 3, 4, 5, 7, 8, 10),
 }
 
 #: Beats per bar and the beat unit for each meter; 6/8 counts two dotted-quarter beats
@@ -367,7 +372,7 @@ METERS: Final[tuple[str, ...]] = tuple(METER_BEATS)
 # --------------------------------------------------------------------------------------
 
 HARMONY_STYLES: Final[tuple[str, ...]] = (
-    "pop", "jazz", "cinematic", "ambient", "modal", "drone", "folk", "blues",
+    "pop", "jazz", "cinematic", "ambient", "modal", "drone", "folk", "blues", "andalusian",
 )
 EXTENSIONS: Final[tuple[str, ...]] = ("triads", "sevenths", "ninths", "sus", "power")
 TENSION_CURVES: Final[tuple[str, ...]] = ("flat", "arc", "ramp", "waves", "release")
@@ -378,19 +383,21 @@ INSTRUMENTS: Final[tuple[str, ...]] = (
     "sine", "triangle", "saw", "square_8bit", "pluck", "bell", "electric_piano",
     "organ", "strings", "brass", "flute", "choir", "marimba", "celesta", "koto",
     "oud", "sitar", "shehnai", "ney", "bansuri", "tuba", "calliope",
+    "nylon_guitar", "bandoneon", "clarinet",
 )
 
 #: Layer styles. ``none`` silences a layer.
 LAYER_STYLES: Final[dict[str, tuple[str, ...]]] = {
     "bass": ("none", "drone", "sustained", "pulsing", "walking", "octave", "fifths",
-             "arpeggio", "sub", "syncopated"),
+             "arpeggio", "sub", "syncopated", "two_beat"),
     "pad": ("none", "warm", "dark", "cinematic", "thin_high", "drift", "fifths",
             "tanpura", "swell"),
     "melody": ("none", "lyrical", "contemplative", "rising", "falling", "arpeggio",
                "ornamental", "call_response", "heroic", "minimal"),
     "rhythm": ("none", "minimal", "heartbeat", "soft_four", "hats_only", "electronic",
                "rock", "brush", "four_on_floor", "chiptune", "waltz", "march", "bossa",
-               "maqsum", "baladi", "saidi", "teental", "dhol", "taiko"),
+               "maqsum", "baladi", "saidi", "teental", "dhol", "taiko",
+               "flamenco", "tango", "oompah", "one_drop"),
     "texture": ("none", "shimmer", "vinyl", "breath", "rain", "wind", "stars",
                 "noise_wash", "glitch", "ocean"),
     "accent": ("none", "bells", "chime", "pluck", "blip", "brass_hit", "gong",

@@ -57,6 +57,14 @@ def test_rainy_night_in_tokyo_has_rain_or_a_japanese_scale() -> None:
     ("workout at the gym", {"tempo": ">=fast"}),
     ("deep sleep", {"tempo": "<=slow", "brightness": "<=dark"}),
     ("lofi beats to study to", {"texture_any": ["vinyl"], "tempo": "<=slow"}),
+    # a scene word must not take the style's cues (scale, cadence, rhythm, lead) away
+    ("flamenco at a sunny beach festival", {"rhythm_any": ["flamenco"], "meter": "12/8",
+                                            "harmony_any": ["andalusian"],
+                                            "mode_any": ["spanish_phrygian"]}),
+    ("tango on a stormy night", {"rhythm_any": ["tango"], "instrument_any": ["bandoneon"]}),
+    ("a klezmer band in a snowy village", {"rhythm_any": ["oompah"],
+                                           "instrument_any": ["clarinet"]}),
+    ("reggae by the ocean at sunset", {"rhythm_any": ["one_drop"]}),
 ])
 def test_engine_meets_a_musicians_expectations(prompt: str, expect: dict) -> None:
     config = concepts_engine(prompt, seed=0)

@@ -394,7 +394,7 @@ russian | russia, moscow, siberia | slow harmonic_minor lead=strings padi=choir 
 balkan | balkans, serbian, bulgarian, macedonian | fast harmonic_minor 7/8 rh=march lead=brass bass=octave orn=heavy sy=medium h=loose
 greek | greece, athens, aegean, rebetiko | medium phrygian_dominant lead=pluck bass=fifths rh=soft_four orn=medium harm=folk
 italian | italy, rome, tuscany, napoli, neapolitan | medium major lead=pluck padi=strings bass=fifths rh=soft_four harm=folk mel=lyrical
-spanish | spain, madrid, seville, andalusian, andalusia | fast phrygian_dominant lead=pluck padi=strings rh=bossa sy=heavy orn=medium harm=folk | phrygian dominant guitar with syncopated rhythm
+spanish | spain, madrid, seville, andalusian, andalusia | medium spanish_phrygian 12/8 lead=nylon_guitar padi=nylon_guitar rh=flamenco harm=andalusian cr=fast orn=medium b=bright | the Andalusian cadence on a nylon guitar over palmas in the twelve-count compás
 french | france, chanson, provence | medium major 3/4 rh=waltz lead=calliope padi=strings bass=fifths ext=sevenths harm=jazz
 german | germany, berlin, bavarian, bavaria | medium major 2/4 rh=march lead=tuba padi=brass bass=octave harm=folk
 irish | ireland, gaelic, dublin, jig, reel | fast dorian 6/8 lead=flute padi=strings bass=fifths rh=soft_four orn=heavy harm=folk h=loose | dorian jig in 6/8 with an ornamented flute
@@ -409,10 +409,10 @@ new orleans | nola, mardi gras, french quarter, second line | medium blues rh=ma
 mexican | mexico, mariachi, jalisco | fast major 3/4 rh=waltz lead=brass padi=strings bass=fifths harm=folk cad=strong
 cuban | cuba, son cubano, salsa caliente | fast major rh=bossa lead=brass bass=syncopated sy=heavy harm=jazz ext=sevenths acc=wood_block d=6
 brazilian | brazil, bossa, carioca | medium major rh=bossa lead=pluck padi=electric_piano bass=syncopated ext=sevenths harm=jazz sy=medium | bossa rhythm, sevenths, syncopated bass
-argentinian | argentina, buenos aires, tango argentino | medium harmonic_minor rh=march lead=calliope padi=strings bass=octave sy=heavy harm=cinematic orn=medium
+argentinian | argentina, buenos aires, tango argentino | medium harmonic_minor rh=tango lead=bandoneon padi=bandoneon pad=dark bass=pulsing sy=medium harm=cinematic orn=light h=tight | bandoneon marcato and the habanera in harmonic minor
 andean | andes, peruvian, peru, bolivia, inca | medium minor_pentatonic lead=flute padi=strings bass=fifths rh=soft_four harm=folk orn=medium tex=wind d=5
 caribbean | west indies, trinidad, steel pan, calypso | medium major bright lead=marimba bass=syncopated rh=bossa sy=medium harm=pop h=loose
-jamaican | jamaica, kingston, island vibes | slow major rh=minimal bass=syncopated lead=electric_piano sy=heavy e=medium harm=pop h=loose
+jamaican | jamaica, kingston, island vibes | slow dorian rh=one_drop bass=syncopated lead=organ padi=pluck pad=thin_high sy=medium harm=modal h=tight e=subtle | one-drop drums under an off-beat skank
 west african | west africa, mali, senegal, ghana, griot, nigeria | medium major_pentatonic lead=pluck bass=syncopated rh=minimal acc=wood_block sy=heavy mr=often h=loose d=6 harm=folk | interlocking syncopation, wood block and pentatonic plucks
 east african | kenya, tanzania, swahili | medium major lead=marimba bass=syncopated rh=soft_four sy=medium harm=folk d=5
 ethiopian | ethiopia, addis ababa, ethio-jazz | medium minor_pentatonic lead=brass padi=organ bass=syncopated rh=brush ext=sevenths harm=jazz sy=medium
@@ -420,7 +420,8 @@ south african | south africa, township, soweto | medium major lead=brass padi=ch
 hawaiian | hawaii, aloha, ukulele beach | slow major lead=pluck padi=strings bass=fifths tex=ocean e=subtle harm=folk sw=light d=5
 polynesian | polynesia, tahiti, samoa, maori | medium major_pentatonic lead=pluck rh=taiko bass=fifths harm=folk tex=ocean d=5
 aboriginal | didgeridoo, outback, dreamtime, australian outback | slow minor_pentatonic bass=drone bassi=saw pad=drift lead=sine mel=minimal rh=minimal acc=wood_block tex=wind harm=drone d=6
-klezmer | jewish, yiddish, shtetl | fast phrygian_dominant 2/4 rh=march lead=flute padi=strings bass=octave orn=florid harm=folk
+klezmer | jewish, yiddish, shtetl, freylekhs | fast phrygian_dominant 2/4 rh=oompah lead=clarinet padi=brass bass=two_beat bassi=tuba orn=florid mel=ornamental harm=modal | a sobbing clarinet in freygish over an oom-pah
+doina | doyne, klezmer lament | slow ukrainian_dorian lead=clarinet padi=strings bass=drone rh=none mel=ornamental orn=florid harm=drone md=sparse | a free, sobbing clarinet in the Ukrainian dorian
 romani | gypsy, gypsy jazz, manouche, romany | fast harmonic_minor rh=brush lead=pluck bass=octave sw=medium orn=heavy harm=jazz ext=sevenths
 hungarian | hungary, budapest, csardas | fast harmonic_minor 2/4 lead=strings bass=octave rh=march orn=heavy ten=ramp
 polish | poland, mazurka, warsaw | medium minor 3/4 rh=waltz lead=strings padi=strings bass=fifths harm=folk orn=medium
@@ -498,8 +499,8 @@ r&b | rnb, rhythm and blues, neo soul | slow dorian rh=soft_four bass=syncopated
 soul | soulful, motown, northern soul | medium major rh=soft_four bass=walking lead=organ padi=brass ext=sevenths harm=jazz sy=medium | organ and brass, walking bass, sevenths
 funk | funky, groove, groovy, slap bass | medium dorian rh=rock bass=syncopated lead=brass padi=electric_piano sy=heavy ext=ninths harm=jazz h=tight mr=often | tight syncopation, slap-style bass and ninth chords
 disco | disco ball, studio 54, boogie nights | fast minor rh=four_on_floor bass=octave lead=strings padi=strings ext=sevenths harm=jazz sy=medium | four-on-the-floor, octave bass and string lines
-reggae | roots reggae, rasta, one drop | slow major rh=minimal bass=syncopated lead=organ sy=heavy harm=pop h=loose e=subtle | offbeat organ skank and syncopated bass
-dub | dub reggae, dub techno | slow minor dark rh=minimal bass=sub lead=organ e=heavy sy=heavy sp=large
+reggae | roots reggae, rasta, one drop | slow dorian rh=one_drop bass=syncopated lead=organ padi=pluck pad=thin_high sy=medium harm=modal h=tight e=subtle mel=minimal | one-drop drums, an off-beat skank and a dub echo on the rim shot
+dub | dub reggae, dub techno | slow minor dark rh=one_drop bass=sub lead=organ padi=pluck pad=thin_high e=heavy sy=heavy sp=large mel=minimal | the one-drop stripped to drums and bass, the rim shot echoing
 ska | two tone, skanking | fast major rh=rock bass=walking lead=brass sy=heavy harm=pop
 country | country music, nashville, honky tonk | medium major lead=pluck bass=fifths rh=soft_four sw=light harm=folk cad=strong | plucked lead, fifths in the bass, a light swing
 bluegrass | banjo picking, hoedown | very_fast major lead=pluck bass=fifths rh=soft_four md=very_busy harm=folk
@@ -519,12 +520,12 @@ chiptune | 8-bit, 8 bit, 8bit, nes, game boy, gameboy, retro game | very_fast ma
 lullaby | lullabies, cradle song, nursery | very_slow major 3/4 lead=celesta padi=strings rh=none md=sparse cad=very_strong st=narrow d=3 sp=small | slow 3/4 celesta, no drums, always resolving home
 march | military march, marching band, sousa | medium major 2/4 rh=march lead=brass padi=brass bass=octave cad=very_strong h=tight | 2/4 march, brass and tuba, strong cadences
 waltz | valse, viennese waltz, ballroom | medium major 3/4 rh=waltz lead=strings padi=strings bass=fifths cad=strong harm=pop | 3/4 waltz lilt with strings
-polka | oompah, polka band | fast major 2/4 rh=march lead=calliope bass=octave padi=brass harm=folk
-tango | tango dance, milonga | medium harmonic_minor rh=march lead=calliope padi=strings bass=octave sy=heavy orn=medium harm=cinematic | harmonic minor, marcato accents, bandoneon-like reeds
+polka | oompah, polka band | fast major 2/4 rh=oompah lead=calliope bass=two_beat bassi=tuba padi=brass harm=folk | tuba on the beat, brass chords between
+tango | tango dance, milonga | medium harmonic_minor rh=tango lead=bandoneon padi=bandoneon pad=dark bass=pulsing sy=medium orn=light harm=cinematic h=tight mel=heroic mr=often cad=strong | harmonic minor, bandoneon marcato, the habanera and the chan-chan ending
 bossa nova | bossa, girl from ipanema, brazilian jazz | medium major rh=bossa lead=pluck padi=electric_piano bass=syncopated ext=sevenths harm=jazz sy=medium cr=fast | bossa rhythm and seventh chords
 samba | carnaval, batucada, samba school | fast major rh=bossa lead=brass bass=syncopated sy=heavy acc=wood_block harm=pop d=6 h=loose | fast syncopated bossa groove, brass and wood block
 salsa | salsa dancing, mambo, latin dance | fast minor rh=bossa lead=brass bass=syncopated sy=extreme harm=jazz acc=wood_block d=6 | clave-driven syncopation, brass and wood block
-flamenco | flamenco guitar, bulerias, sevillanas | fast phrygian_dominant lead=pluck padi=strings rh=bossa sy=heavy orn=heavy harm=folk h=loose | phrygian dominant guitar, heavy syncopation and ornament
+flamenco | flamenco guitar, bulerias, sevillanas, soleares, rasgueado | medium spanish_phrygian 12/8 lead=nylon_guitar padi=nylon_guitar rh=flamenco harm=andalusian cr=fast orn=heavy mel=ornamental b=bright sp=small md=busy cad=strong ten=release | palmas in the twelve-count compás, rasgueados over the Andalusian cadence
 fado | saudade, portuguese blues | slow harmonic_minor lead=pluck padi=strings mel=lyrical orn=medium harm=folk rh=none
 afrobeat | afrobeats, fela, afro-funk | fast dorian rh=rock bass=syncopated lead=brass padi=organ sy=heavy mr=always h=loose harm=jazz
 highlife | palm wine, ghanaian highlife | fast major lead=pluck bass=syncopated rh=soft_four sy=medium harm=pop
@@ -583,13 +584,13 @@ strings | string section, string orchestra | slow minor lead=strings padi=string
 violin | fiddle, violins, solo violin | medium harmonic_minor lead=strings padi=strings mel=lyrical orn=medium
 cello | cellos, double bass, contrabass | slow minor dark lead=strings padi=strings reg=3-4 mel=lyrical bass=sustained
 harp | harpist, celtic harp | slow lydian lead=pluck padi=strings mel=arpeggio bass=arpeggio
-acoustic guitar | guitar, nylon guitar, classical guitar, strumming | medium major lead=pluck padi=pluck bass=fifths harm=folk
+acoustic guitar | guitar, nylon guitar, classical guitar, strumming | medium major lead=nylon_guitar padi=nylon_guitar bass=fifths harm=folk
 electric guitar | guitar solo, distorted guitar, power chords | fast minor lead=saw padi=saw ext=power rh=rock bass=octave
 bass guitar | bassline, slap bass, fretless | medium dorian bass=syncopated bassi=sine lead=pluck rh=soft_four sy=medium
 synth | synthesizer, analog synth, modular synth, moog | medium minor lead=saw padi=saw bass=pulsing rh=electronic e=medium
 flute | flutes, piccolo, recorder | medium major bright lead=flute padi=strings mel=lyrical orn=medium
 pan flute | panpipes, pan pipes, zampona | slow minor_pentatonic lead=flute padi=strings tex=wind orn=medium d=5
-clarinet | clarinets, woodwinds | medium dorian lead=flute padi=strings bass=walking sw=light
+clarinet | clarinets, woodwinds | medium dorian lead=clarinet padi=strings bass=walking sw=light
 saxophone | sax, alto sax, tenor sax | slow dorian lead=brass padi=electric_piano bass=walking ext=sevenths harm=jazz sw=medium
 trumpet | trumpets, bugle, fanfare | medium major bright lead=brass padi=brass acc=brass_hit cad=strong d=6
 brass | brass section, horns, french horn, brass band | medium major lead=brass padi=brass bass=octave harm=cinematic
@@ -612,7 +613,8 @@ bansuri | indian flute, bamboo flute | slow major pad=tanpura lead=bansuri bass=
 shehnai | nadaswaram, oboe, double reed | medium phrygian_dominant lead=shehnai pad=tanpura bass=drone orn=heavy
 santoor | hammered dulcimer, dulcimer, cimbalom | medium major lead=pluck pad=tanpura bass=drone mel=arpeggio orn=medium
 bagpipe | bagpipes, highland pipes, uilleann pipes | medium mixolydian lead=shehnai bass=drone pad=fifths rh=march orn=heavy harm=drone
-accordion | squeezebox, concertina, bandoneon | medium major 3/4 lead=calliope padi=organ bass=fifths rh=waltz
+accordion | squeezebox, concertina | medium major 3/4 lead=bandoneon padi=bandoneon bass=fifths rh=waltz | free reeds on the bellows
+bandoneon | bandoneón, bandonion | medium harmonic_minor lead=bandoneon padi=bandoneon pad=dark rh=tango bass=pulsing harm=cinematic h=tight | paired reeds beating, swelling on the bellows
 banjo | banjos, clawhammer | fast major lead=pluck bass=fifths rh=soft_four harm=folk md=busy
 mandolin | bouzouki, mandola | fast major lead=pluck padi=pluck bass=fifths harm=folk md=busy
 ukulele | uke, ukulele strum | medium major bright lead=pluck bass=fifths rh=soft_four harm=folk sw=light

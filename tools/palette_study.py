@@ -1,9 +1,12 @@
 """Render every palette with several seeds, classify them, and draw their spectrograms.
 
     python tools/palette_study.py [--seeds 5] [--duration 8] [--pictures docs/palettes]
+                                  [--only NAME ...]
 
 Prints the nearest-centroid confusion matrix (train on the first seeds, test on the rest)
-and, with --pictures, writes one spectrogram PNG per palette for docs/palettes.md.
+and, with --pictures, writes one spectrogram PNG per palette for docs/palettes.md; with
+--only, pictures of the named palettes alone (the others keep theirs; every palette is
+still classified).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ def main() -> None:
     parser.add_argument("--train-seeds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--pictures", type=Path)
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="draw pictures of these palettes (file stems) only")
     args = parser.parse_args()
     train: dict[str, list[np.ndarray]] = {}
     test: dict[str, list[np.ndarray]] = {}
@@ -60,7 +65,7 @@ def main() -> None:
             target = train if seed <= args.train_seeds else test
             target.setdefault(path.stem, []).append(feature_vector(audio,
                                                                    sample_rate=SAMPLE_RATE))
-            if args.pictures and seed == 1:
+            if args.pictures and seed == 1 and (not args.only or path.stem in args.only):
                 args.pictures.mkdir(parents=True, exist_ok=True)
                 spectrogram_png(audio, title=path.stem, out=args.pictures / f"{path.stem}.png")
     labels, confusion = nearest_centroid_confusion(train, test)

@@ -83,6 +83,13 @@ LISTENER_TAGS: dict[str, tuple[str, ...]] = {
     "raga-at-dawn": ("mtt/indian", "mtt/sitar", "mtt/flute", "mtt/slow"),
     "taiko-festival": ("mtt/drums", "mtt/loud", "mtt/beats"),
     "vienna-waltz": ("mtt/classical", "mtt/strings", "mtt/violin"),
+    "flamenco-night": ("mtt/guitar", "msd/guitar", "msd/acoustic"),
+    # No "tango", "accordion" or "bandoneon": an old, instrumental dance-hall record.
+    "tango-milonga": ("msd/oldies", "msd/instrumental"),
+    # No "klezmer" or "clarinet": a fast folk band at a party.
+    "klezmer-wedding": ("msd/folk", "msd/party", "mtt/fast"),
+    # No "reggae" or "dub": laid back, on the beat.
+    "reggae-dub": ("msd/chill", "msd/chillout", "mtt/beat"),
     # Top-level examples with a genre a listener would name (--examples).
     "calm-ambient": ("mtt/ambient", "msd/ambient", "mtt/quiet", "mtt/new age"),
     "lofi-study": ("msd/chill", "msd/chillout", "msd/Hip-Hop"),
@@ -104,6 +111,10 @@ PROMPTS: tuple[tuple[str, str], ...] = (
     ("a morning raga on bansuri by the Ganges", "raga-at-dawn"),
     ("thundering festival drums in Japan", "taiko-festival"),
     ("a ball in a Habsburg palace, couples turning in three-four", "vienna-waltz"),
+    ("hand claps and a guitar in a tavern in Seville at midnight", "flamenco-night"),
+    ("couples dancing close at a milonga in Buenos Aires", "tango-milonga"),
+    ("the band at a Jewish wedding in the shtetl", "klezmer-wedding"),
+    ("a Kingston sound system playing roots music", "reggae-dub"),
 )
 
 

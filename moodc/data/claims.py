@@ -60,11 +60,16 @@ CLAIMS: Final[dict[str, Constraints]] = {
     r"bossa( groove)?": {"rhythm_any": ["bossa"]},
     # bossa's kit plays its snare with brushes too (the batida under a rim-click clave)
     r"brushed (swing|drums|kit|snare)|brushes|brush kit": {"rhythm_any": ["brush", "bossa"]},
+    r"one[- ]drop": {"rhythm_any": ["one_drop"]},
+    r"skank": {"rhythm_any": ["one_drop"]},
+    r"palmas|rasgueados?|compás": {"rhythm_any": ["flamenco"]},
+    r"chan[- ]chan": {"rhythm_any": ["tango"]},
     r"walking bass": {"bass_any": ["walking"]},
     r"call[- ]and[- ]response": {"melody_any": ["call_response"]},
     r"contemplative melody": {"melody_any": ["contemplative"]},
     # harmony and key
     r"jazz (chords|harmony)": {"harmony_any": ["jazz"]},
+    r"andalusian cadence": {"harmony_any": ["andalusian"]},
     r"pentatonic": {"scale_family": "pentatonic"},
     r"major key": {"mode_family": "major"},
     r"minor key": {"mode_family": "minor"},

@@ -282,6 +282,26 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     "taiko_ka": lambda sr: _mix((0.5, modes(((900, 1, 0.04), (2300, 0.5, 0.02)),
                                             sample_rate=sr, dur_s=0.25)),
                                 (0.3, stick_attack("taiko_ka", sample_rate=sr, decay_s=0.003))),
+    # flamenco: palmas claras (three clappers, a few ms apart, the bright crack of cupped
+    # fingers on the palm, 1.5-6 kHz) and the cajón's box: its bass (the centre of the
+    # front plate, a low boom) and its slap (the plate's edge with the snare wires behind)
+    "palmas": lambda sr: ensemble(noise("palmas", low_hz=1500, high_hz=6000, decay_s=0.018,
+                                        sample_rate=sr, dur_s=0.15),
+                                  sample_rate=sr,
+                                  players=((0.0, 0.5), (0.006, 0.4), (0.013, 0.35))),
+    "cajon": lambda sr: _mix((0.9, membrane(f_start_hz=105, f_end_hz=80, sweep_s=0.03,
+                                            decay_s=0.13, sample_rate=sr)),
+                             (0.15, noise("cajon", low_hz=150, high_hz=1200, decay_s=0.03,
+                                          sample_rate=sr))),
+    "cajon_slap": lambda sr: _mix((0.35, modes(((420, 1, 0.04), (980, 0.5, 0.03)),
+                                               sample_rate=sr, dur_s=0.3)),
+                                  (0.45, noise("cajon_slap", low_hz=1200, high_hz=7000,
+                                               decay_s=0.05, sample_rate=sr))),
+    # tango: a golpe, the hand striking a double bass's body (a low wooden knock, no skin)
+    "golpe": lambda sr: _mix((0.8, modes(((98, 1, 0.09), (205, 0.6, 0.05), (430, 0.3, 0.03)),
+                                         sample_rate=sr, dur_s=0.5)),
+                             (0.25, noise("golpe", low_hz=600, high_hz=4000, decay_s=0.012,
+                                          sample_rate=sr))),
     # accents
     "gong": lambda sr: _mix((0.5, modes(((65, 1, 5.0), (131, 0.6, 4.0), (177, 0.5, 3.5),
                                          (211, 0.4, 3.0), (297, 0.3, 2.2), (415, 0.25, 1.5),

@@ -380,6 +380,63 @@ def calliope(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: flo
     return tone + 0.06 * hiss
 
 
+def nylon_guitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                 glide_st: float) -> np.ndarray:
+    """Flamenco (nylon-string) guitar: a gut-soft string plucked near the rosette, a quick
+    warm decay (the low action and cypress body of a *guitarra flamenca* ring shorter than
+    a classical guitar) and the soundboard's body resonance (a woody thump an octave under
+    the note, gone in 60 ms) that gives each rasgueado stroke its percussive bite."""
+    string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                            cutoff_hz=cutoff_hz * 1.5, decay_s=0.8 * (220 / freq_hz) ** 0.3,
+                            pluck_position=0.18, name="nylon_guitar")
+    body = modal_tone(((0.5, 0.5, 0.06), (1.0, 0.2, 0.1)), freq_hz, n_samples=n_samples,
+                      sample_rate=sample_rate, cutoff_hz=cutoff_hz)
+    return string + 0.12 * body
+
+
+#: The bandoneon's two reeds per note (the "wet" tuning of a free-reed box): this many cents
+#: apart, so they beat at ~1.2 Hz at A4, a slow shimmer rather than a chorus.
+BANDONEON_REED_CENTS = (-2.3, 2.3)
+#: The bellows swell: a note opens at this fraction of its level and grows to full over
+#: :data:`BELLOWS_SWELL_S`, the push of the bellows the tango player leans into.
+BELLOWS_START_LEVEL = 0.45
+BELLOWS_SWELL_S = 0.35
+
+
+def bandoneon(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+              glide_st: float) -> np.ndarray:
+    """Bandoneón: free reeds in pairs (:data:`BANDONEON_REED_CENTS`, beating slowly), every
+    harmonic present like a reed's buzz, odd ones a little stronger, with the reed-chamber
+    resonance around 1.1 kHz that makes it nasal; the bellows swell into each note
+    (:data:`BELLOWS_START_LEVEL` → full over :data:`BELLOWS_SWELL_S`)."""
+    amps = _formants(((1100.0, 900.0, 1.0), (2600.0, 1200.0, 0.3)), 0.7)
+
+    def reed(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return amps(k, f) * np.where(k % 2 == 1, 1.0, 0.7)
+    tone = additive_tone(reed, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, detune_cents=BANDONEON_REED_CENTS,
+                         glide_st=glide_st, voice_gains=(1.0, 0.9))
+    t = np.arange(n_samples) / (BELLOWS_SWELL_S * sample_rate)
+    swell = BELLOWS_START_LEVEL + (1.0 - BELLOWS_START_LEVEL) * np.sin(
+        0.5 * np.pi * np.clip(t, 0.0, 1.0))
+    return tone * swell.astype(np.float32)
+
+
+def clarinet(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+             glide_st: float) -> np.ndarray:
+    """Clarinet: a cylindrical bore closed at the reed, so odd harmonics dominate (the
+    hollow chalumeau) and even ones whisper; a little breath; a narrow vibrato. Its bends
+    into notes and its *krekhts* (the sob at a note's end) are note-level figures the
+    melody writes (:attr:`Instrument.bend_st`, :attr:`Instrument.sob_st`)."""
+    tone = additive_tone(lambda k, f: np.where(k % 2 == 1, 1.0 / k**0.9, 0.12 / k),
+                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 1.5, vibrato_hz=5.5, vibrato_cents=8.0,
+                         vibrato_delay_s=0.25, glide_st=glide_st)
+    air = breath_noise("clarinet", freq_hz * 2, n_samples=n_samples, sample_rate=sample_rate,
+                       bandwidth=2.0)
+    return tone + 0.04 * air
+
+
 def star_ping(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
               glide_st: float) -> np.ndarray:
     """A faint high sine ping with a soft octave: one twinkling star (texture only)."""
@@ -422,6 +479,13 @@ class Instrument:
     percussive : bool
         Struck or plucked: decays by itself, cannot glide, fades at the raw-tone cap
         instead of looping.
+    bend_st : float <= 0
+        A melody note of this voice bends up into its pitch from this many semitones (the
+        klezmer clarinettist's lip glide); 0 never.
+    sob_st : float >= 0
+        The *krekhts* (sob) of a klezmer clarinet: a melody note of this voice long enough
+        ends with a quick choked fall to the scale tone below, at most this many semitones
+        down (see ``melody.SOB_S``); 0 never.
     """
 
     osc: Callable[..., np.ndarray]
@@ -432,6 +496,8 @@ class Instrument:
     cutoff_hz: float
     gain: float
     percussive: bool = False
+    bend_st: float = 0.0
+    sob_st: float = 0.0
 
     @property
     def envelope(self) -> Adsr:
@@ -492,6 +558,14 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                        release_s=0.1, cutoff_hz=1500.0, gain=0.55),
     "calliope": Instrument(osc=calliope, attack_s=0.01, decay_s=0.05, sustain_level=0.9,
                            release_s=0.05, cutoff_hz=5000.0, gain=0.55),
+    "nylon_guitar": Instrument(osc=nylon_guitar, attack_s=0.002, decay_s=0.0,
+                               sustain_level=1.0, release_s=0.06, cutoff_hz=3000.0, gain=2.6,
+                               percussive=True),
+    "bandoneon": Instrument(osc=bandoneon, attack_s=0.03, decay_s=0.1, sustain_level=0.9,
+                            release_s=0.06, cutoff_hz=3500.0, gain=0.45),
+    "clarinet": Instrument(osc=clarinet, attack_s=0.04, decay_s=0.1, sustain_level=0.9,
+                           release_s=0.07, cutoff_hz=3500.0, gain=0.6, bend_st=-0.8,
+                           sob_st=2.0),
     # private voices of the accent and texture layers (not user-selectable instruments)
     "_star": Instrument(osc=star_ping, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                         release_s=0.5, cutoff_hz=8000.0, gain=0.6, percussive=True),

@@ -8,7 +8,7 @@ tonic (cadence), and notes carry ornaments (grace notes, mordents, trills, slide
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Literal
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy as np
 from moodc.synth.controls import Controls
 from moodc.synth.events import Note
 from moodc.synth.theory import Chord, chord_at, scale_pitches
-from moodc.synth.instruments import INSTRUMENT_VOICES
+from moodc.synth.instruments import INSTRUMENT_VOICES, Instrument
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,40 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
                                previous_midi=previous_midi, cadence=cadence, rng=rng)
         if notes:
             previous_midi = notes[-1].midi
+    notes = _bent(notes, voice=INSTRUMENT_VOICES[instrument], pitches=pitches)
     return [n for n in notes if n.start_s < n_beats * ctl.beat_s]
+
+
+#: The *krekhts*: the last this many seconds of a note fall to the scale tone below, the
+#: choked sob of a klezmer clarinet; only notes at least :data:`SOB_MIN_S` long sob (a
+#: quick run has no time to).
+SOB_S = 0.09
+SOB_MIN_S = 0.3
+#: Only notes at least this long bend into their pitch: a grace note or a trill's turn is
+#: too quick to bend (a 60 ms glide would smear it).
+BEND_MIN_S = 0.15
+
+
+def _bent(notes: list[Note], *, voice: Instrument, pitches: np.ndarray) -> list[Note]:
+    """Notes with the voice's bends and sobs (:attr:`Instrument.bend_st`,
+    :attr:`Instrument.sob_st`): a note with no slide of its own, long enough
+    (:data:`BEND_MIN_S`), bends up into its pitch, and a long note ends with a quick fall to the scale tone below (a note of its own,
+    gliding down from the held pitch, so every pitch it settles on is a scale tone)."""
+    if not voice.bend_st and not voice.sob_st:
+        return notes
+    out = []
+    for n in notes:
+        glide = n.glide_st or (voice.bend_st if n.dur_s >= BEND_MIN_S else 0.0)
+        lower = pitches[pitches < n.midi]
+        drop = n.midi - float(lower[-1]) if len(lower) else 0.0
+        if voice.sob_st and n.dur_s >= SOB_MIN_S and 0.0 < drop <= voice.sob_st:
+            out.append(replace(n, dur_s=n.dur_s - SOB_S, glide_st=glide))
+            out.append(replace(n, start_s=n.start_s + n.dur_s - SOB_S, dur_s=SOB_S,
+                               midi=n.midi - drop, velocity=n.velocity * 0.7,
+                               glide_st=drop))
+        else:
+            out.append(replace(n, glide_st=glide))
+    return out
 
 
 def _register_pitches(ctl: Controls, style: MelodyStyle) -> np.ndarray:

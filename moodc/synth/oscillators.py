@@ -278,6 +278,8 @@ def breath_noise(name: str, freq_hz: float, *, n_samples: int, sample_rate: int,
     """Band-pass noise centred on ``freq_hz`` (the air of a flute), unit RMS."""
     low = max(freq_hz / bandwidth, 30.0)
     high = min(freq_hz * bandwidth * 2.0, 0.45 * sample_rate)
+    if low >= high:  # a note near Nyquist: the band would be empty (NaN), keep an octave
+        low = high * 0.5
     sos = butter_sos(2, (low, high), btype="bandpass", sample_rate=sample_rate)
     noise = sosfilt(sos.astype(np.float32), _noise(name, n_samples))  # float32: faster
     # RMS of band-limited white noise ≈ sqrt(bandwidth / Nyquist): a closed form keeps the

@@ -6,7 +6,7 @@ out in beats over the document's meter and converted to seconds with the tempo.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -15,7 +15,8 @@ from moodc.synth.controls import Controls
 from moodc.synth.events import Hit, Note
 from moodc.synth.instruments import ARP_MAX_NOTES, INSTRUMENT_VOICES, chip_arp_voice
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
-from moodc.synth.theory import Chord, chord_at, rootless_voicing, voice_chord
+from moodc.synth.theory import (Chord, chord_at, chord_intervals, rootless_voicing,
+                                scale_index_of_degree, voice_chord)
 
 BASS_OCTAVE_MIDI = 36  # C2: bass roots sit in [36, 47]
 
@@ -130,6 +131,19 @@ def _bass_syncopated(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
     return out
 
 
+def _bass_two_beat(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
+    """The "oom" of oom-pah: the root on the bar's first beat and the fifth (below, like a
+    tuba's) half-way through, short and firm, the off-beats left to the chords."""
+    root = _bass_root(c)
+    half = ctl.beats_per_bar / 2.0
+    out = []
+    for bar_start in np.arange(0.0, c.length_beats, float(ctl.beats_per_bar)):
+        out.append((bar_start, 0.8, root, 0.9))
+        if bar_start + half < c.length_beats:
+            out.append((bar_start + half, 0.8, root + _fifth(c) - 12, 0.8))
+    return out
+
+
 def _restruck(notes: list[tuple[float, float, float, float]], *, every_beats: float
               ) -> list[tuple[float, float, float, float]]:
     """Bass notes longer than ``every_beats`` split into repeated strokes of that length
@@ -150,6 +164,7 @@ BASS_STYLES: dict[str, BassFn] = {
     "drone": _bass_drone, "sustained": _bass_sustained, "pulsing": _bass_pulsing,
     "walking": _bass_walking, "octave": _bass_octave, "fifths": _bass_fifths,
     "arpeggio": _bass_arpeggio, "sub": _bass_sub, "syncopated": _bass_syncopated,
+    "two_beat": _bass_two_beat,
 }
 
 
@@ -168,7 +183,48 @@ def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float
                          division=ctl.beat_division)
             out.append(Note(beat * ctl.beat_s, dur * ctl.beat_s, float(midi),
                             vel, instrument, pan=0.0))
+    comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
+    if comp is not None and ends_phrases(ctl, comp=comp):
+        out = _bass_ending(ctl, out, comp=comp, n_beats=n_beats, instrument=instrument)
     return out
+
+
+def _bass_ending(ctl: Controls, notes: list[Note], *, comp: CompPattern, n_beats: float,
+                 instrument: str) -> list[Note]:
+    """The bass joins the rhythm's phrase ending (the tango's chan-chan): in the last bar
+    of every phrase it plays only the ending's strokes, on their chords' roots and as short
+    as the comp's; a note running into that bar stops where it begins."""
+    ending_start = (ctl.comp.phrase_bars - 1) * ctl.beats_per_bar
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    out = []
+    for n in notes:
+        beat = n.start_s / ctl.beat_s
+        if in_phrase_ending(ctl, beat=beat):
+            continue
+        room_beats = ending_start - beat % phrase
+        out.append(replace(n, dur_s=min(n.dur_s, room_beats * ctl.beat_s)))
+    for beat, length, ch, degree in _with_ending(ctl, comp, [], n_beats=n_beats):
+        root = _bass_root(_ending_chord(ctl, degree=degree, beat=beat))
+        out.append(Note(beat * ctl.beat_s, (comp.stroke_beats or length) * ctl.beat_s,
+                        float(root), STROKE_VELOCITY[ch] * 0.9, instrument, pan=0.0))
+    return sorted(out, key=lambda n: n.start_s)
+
+
+#: Phrases shorter than this many bars have no ending: a one-bar phrase would be all
+#: chan-chan and no marcato.
+MIN_ENDING_PHRASE_BARS = 2
+
+
+def ends_phrases(ctl: Controls, *, comp: CompPattern) -> bool:
+    """Whether ``comp`` has a phrase ending and the document's phrases are long enough
+    (:data:`MIN_ENDING_PHRASE_BARS`) to end on it."""
+    return bool(comp.ending) and ctl.comp.phrase_bars >= MIN_ENDING_PHRASE_BARS
+
+
+def in_phrase_ending(ctl: Controls, *, beat: float) -> bool:
+    """Whether ``beat`` falls in the last bar of a phrase (``composition.phrase_bars``)."""
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    return (beat % phrase) >= phrase - ctl.beats_per_bar - 1e-9
 
 
 # ------------------------------------------------------------------------------------------
@@ -253,8 +309,9 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     Each density has its own soft octave doublings (:data:`PAD_DOUBLINGS`), so every
     density value changes the sound even when the layers it would add are ``none``. A
     console voice (:data:`FRAME_ARPEGGIO_VOICE`) arpeggiates each chord a frame per note;
-    a plucked or struck voice comps the rhythm style's pattern when it has one
-    (:data:`COMP_PATTERNS`, e.g. the bossa nova guitar).
+    a plucked or struck voice (any voice, for patterns that say so) comps the rhythm
+    style's pattern when it has one (:func:`comp_pattern`: the bossa nova guitar, the
+    flamenco rasgueado, the tango marcato, the oom-pah and the reggae skank).
     """
     row = PAD_STYLES[style]
     if row.drone:
@@ -262,8 +319,8 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     if instrument in FRAME_ARPEGGIO_VOICE:
         return _frame_arpeggio(ctl, row, chords=chords, n_beats=n_beats,
                                voice=FRAME_ARPEGGIO_VOICE[instrument])
-    comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
-    if comp is not None and INSTRUMENT_VOICES[instrument].percussive:
+    comp = comp_pattern(ctl, instrument=instrument)
+    if comp is not None:
         return _comp_notes(ctl, row, comp, chords=chords, n_beats=n_beats,
                            instrument=instrument)
     low, high = row.low_midi, row.high_midi
@@ -335,25 +392,62 @@ def _frame_arpeggio(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beat
 
 @dataclass(frozen=True)
 class CompPattern:
-    """How a plucked or struck pad (a guitar, a piano) comps a rhythm style.
+    """How a pad comps a rhythm style (a guitar, a piano, a bandoneón, a brass section).
 
     ``chords`` are the chord strokes and ``thumb`` the bass notes under them, as lane
     patterns over steps of ``step_beats`` (a pattern longer than a bar runs across bars,
-    as in :class:`RhythmStyle`). Thumb notes alternate the chord's root and fifth. Chords
-    are voiced rootless (:func:`~moodc.synth.theory.rootless_voicing`), led smoothly from
-    one to the next.
+    as in :class:`RhythmStyle`; an empty one plays nothing). Thumb notes alternate the
+    chord's root and fifth. Chords are led smoothly from one to the next, voiced rootless
+    (:func:`~moodc.synth.theory.rootless_voicing`) when ``rootless``, else as the chord
+    itself spread over ``n_strings`` strings by octave doublings (0: as voiced).
+
+    A stroke rings to the next one, or for ``stroke_beats`` when that is set (a short,
+    muted skank; a staccato marcato). Its strings sound ``strum_s`` apart, low to high;
+    an accent ``X`` chord stroke is a rasgueado when ``fan_strokes`` > 1: that many strums
+    fanned ``fan_s`` apart (the fingers flicked out one after another), growing to full.
+    ``ending`` replaces the last bar of every phrase (``composition.phrase_bars``) with
+    its own strokes on the chords of ``ending_degrees`` (7-note scale degrees, one per
+    stroke in turn): the tango's *chan-chan*. ``any_voice`` comps with sustained pads too;
+    otherwise only plucked or struck ones comp, and a sustained pad holds its chords.
     """
 
     step_beats: float
     chords: str
     thumb: str
+    stroke_beats: float = 0.0
+    strum_s: float = 0.004
+    fan_strokes: int = 1
+    fan_s: float = 0.0
+    rootless: bool = True
+    n_strings: int = 0
+    ending: str = ""
+    ending_degrees: tuple[int, ...] = ()
+    any_voice: bool = False
 
 
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
-#: Bossa nova (João Gilberto's batida): the thumb on 1 and the and-of-2 (and again on 3 and
-#: the and-of-4), the fingers' syncopated chord strokes over two bars.
 COMP_PATTERNS: dict[str, CompPattern] = {
+    # Bossa nova (João Gilberto's batida): the thumb on 1 and the and-of-2 (and again on 3
+    # and the and-of-4), the fingers' syncopated chord strokes over two bars.
     "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x"),
+    # Flamenco (soleá / bulería compás, twelve counts): rasgueados on the accents 3, 6, 8,
+    # 10 and 12, four fingers fanned 30 ms apart, each sweeping five strings in 24 ms (full
+    # chords, the open-position shapes), single strums between, the thumb on 1 and 7
+    "flamenco": CompPattern(step_beats=0.5, chords="..X.xX.X.X.X", thumb="x.....x.....",
+                            strum_s=0.006, fan_strokes=4, fan_s=0.03, rootless=False,
+                            n_strings=5),
+    # Tango: the bandoneones' marcato, every beat hit hard and short, the bar after it in
+    # the 3-3-2 of the habanera (sincopa), the bass doubling them; every phrase ends on the
+    # chan-chan, two staccato chords (dominant, then tonic) and silence
+    "tango": CompPattern(step_beats=0.5, chords="X.x.X.x.X..x..x.", thumb="x.x.x.x.x..x..x.",
+                         stroke_beats=0.45, strum_s=0.0, rootless=False,
+                         ending="X.X.....", ending_degrees=(4, 0), any_voice=True),
+    # Oom-pah: the chords' "pah" on 2 and 4, short (the bass layer's two-beat has the "oom")
+    "oompah": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.4,
+                          strum_s=0.0, rootless=False, any_voice=True),
+    # Reggae: the skank, a short, muted, bright chord on 2 and 4 of the half-time one-drop
+    "one_drop": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.25,
+                            strum_s=0.002, rootless=False),
 }
 #: Register of the thumb's bass notes: roots in E2..D#3, like a guitar's low strings, the
 #: fifth above the root up to :data:`THUMB_HIGH_MIDI`, otherwise the fifth below it.
@@ -363,9 +457,24 @@ THUMB_HIGH_MIDI = 52
 THUMB_PAN = -0.1
 
 
+def comp_pattern(ctl: Controls, *, instrument: str) -> CompPattern | None:
+    """The rhythm style's comping pattern if the pad voice plays it (a plucked or struck
+    voice, or any voice for a pattern that says so), else None."""
+    comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
+    if comp is None or not (comp.any_voice or INSTRUMENT_VOICES[instrument].percussive):
+        return None
+    return comp
+
+
 def _comp_strokes(ctl: Controls, pattern: str, *, step_beats: float,
                   n_beats: float) -> list[tuple[float, float, str]]:
-    """``(beat, beats to the next stroke, stroke char)`` of a comping lane over the piece."""
+    """``(beat, beats to the next stroke, stroke char)`` of a comping lane over the piece.
+
+    Steps map to the meter like the drums' (:func:`_rhythm_step_beats`): in 12/8 half-beat
+    steps are the compás's twelve counts."""
+    if not pattern:
+        return []
+    step_beats = _rhythm_step_beats(step_beats, division=ctl.beat_division)
     per_bar = int(round(ctl.beats_per_bar / step_beats))
     cyclic = len(pattern) > per_bar
     steps = []
@@ -377,33 +486,98 @@ def _comp_strokes(ctl: Controls, pattern: str, *, step_beats: float,
     return [(b, max(e - b, step_beats), ch) for (b, ch), e in zip(steps, nxt)]
 
 
+def _with_ending(ctl: Controls, comp: CompPattern, strokes: list[tuple[float, float, str]],
+                 *, n_beats: float) -> list[tuple[float, float, str, int | None]]:
+    """``strokes`` with the last bar of every phrase replaced by the ending's strokes; each
+    as ``(beat, length, char, ending degree or None)``."""
+    if not ends_phrases(ctl, comp=comp):
+        return [(b, n, ch, None) for b, n, ch in strokes]
+    bar = ctl.beats_per_bar
+    phrase = ctl.comp.phrase_bars * bar
+    out = [(b, n, ch, None) for b, n, ch in strokes if not in_phrase_ending(ctl, beat=b)]
+    ending = _comp_strokes(ctl, comp.ending, step_beats=comp.step_beats, n_beats=bar)
+    for start in np.arange(phrase - bar, n_beats, phrase):
+        out += [(start + b, n, ch, comp.ending_degrees[k % len(comp.ending_degrees)])
+                for k, (b, n, ch) in enumerate(ending)]
+    return sorted(out, key=lambda s: s[0])
+
+
+def _ending_chord(ctl: Controls, *, degree: int, beat: float) -> Chord:
+    """The chord on 7-note ``degree`` of the document's scale at ``beat`` (an ending's)."""
+    index = scale_index_of_degree(degree, scale=ctl.scale)
+    return Chord(beat, 1.0, index, (ctl.root_pc + ctl.scale[index]) % 12,
+                 chord_intervals(index, scale=ctl.scale, extensions=ctl.comp.extensions))
+
+
+def _spread(voicing: tuple[int, ...], *, n_strings: int) -> tuple[int, ...]:
+    """``voicing`` doubled an octave up, tone by tone, until it has ``n_strings`` notes."""
+    if not n_strings:
+        return voicing
+    out = list(voicing)
+    k = 0
+    while len(out) < n_strings:
+        out.append(voicing[k % len(voicing)] + 12 * (1 + k // len(voicing)))
+        k += 1
+    return tuple(sorted(out))
+
+
+def _strums(comp: CompPattern, ch: str) -> list[tuple[float, float]]:
+    """``(delay s, level)`` of each strum of one chord stroke: one, or a rasgueado's fan."""
+    if ch != "X" or comp.fan_strokes <= 1:
+        return [(0.0, 1.0)]
+    n = comp.fan_strokes
+    return [(k * comp.fan_s, 0.6 + 0.4 * k / (n - 1)) for k in range(n)]
+
+
 def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list[Chord],
                 n_beats: float, instrument: str) -> list[Note]:
-    """The comping pad: rootless chord strokes and alternating root/fifth thumb notes."""
+    """The comping pad: chord strokes (strummed, fanned) and alternating root/fifth thumb
+    notes, the last bar of each phrase replaced by the pattern's ending."""
     out: list[Note] = []
     previous: tuple[int, ...] | None = None
-    for beat, length, ch in _comp_strokes(ctl, comp.chords, step_beats=comp.step_beats,
-                                          n_beats=n_beats):
-        c = chord_at(chords, beat)
-        voicing = voice_chord(rootless_voicing(c, root_pc=ctl.root_pc, scale=ctl.scale),
-                              low_midi=row.low_midi, high_midi=row.high_midi,
+    strokes = _with_ending(ctl, comp, _comp_strokes(ctl, comp.chords,
+                                                    step_beats=comp.step_beats,
+                                                    n_beats=n_beats), n_beats=n_beats)
+    for beat, length, ch, degree in strokes:
+        c = chord_at(chords, beat) if degree is None else _ending_chord(ctl, degree=degree,
+                                                                        beat=beat)
+        if comp.rootless:
+            c = rootless_voicing(c, root_pc=ctl.root_pc, scale=ctl.scale)
+        voicing = voice_chord(c, low_midi=row.low_midi, high_midi=row.high_midi,
                               previous=previous)
         previous = voicing
+        strings = _spread(voicing, n_strings=comp.n_strings)
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
-        vel = STROKE_VELOCITY[ch] * 0.5 / np.sqrt(len(voicing) / 3.0)
-        out += [Note(start_s + 0.004 * i, length * ctl.beat_s, float(m), vel, instrument,
-                     pan=0.15 * (i / max(len(voicing) - 1, 1) * 2.0 - 1.0),
-                     cutoff_mul=row.cutoff_mul)
-                for i, m in enumerate(voicing)]
-    for i, (beat, length, ch) in enumerate(_comp_strokes(
-            ctl, comp.thumb, step_beats=comp.step_beats, n_beats=n_beats)):
-        c = chord_at(chords, beat)
+        gate_s = (comp.stroke_beats or length) * ctl.beat_s
+        vel = STROKE_VELOCITY[ch] * 0.5 / np.sqrt(len(strings) / 3.0)
+        for delay_s, level in _strums(comp, ch):
+            out += [Note(start_s + delay_s + comp.strum_s * i, gate_s, float(m),
+                         vel * level, instrument,
+                         pan=0.15 * (i / max(len(strings) - 1, 1) * 2.0 - 1.0),
+                         cutoff_mul=row.cutoff_mul)
+                    for i, m in enumerate(strings)]
+    out += _thumb_notes(ctl, row, comp, chords=chords, n_beats=n_beats, instrument=instrument)
+    return out
+
+
+def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list[Chord],
+                 n_beats: float, instrument: str) -> list[Note]:
+    """The thumb's bass notes: the chord's root and fifth in turn (in an ending, the ending
+    chord's root), on a guitar's low strings."""
+    out = []
+    strokes = _with_ending(ctl, comp, _comp_strokes(ctl, comp.thumb, step_beats=comp.step_beats,
+                                                    n_beats=n_beats), n_beats=n_beats)
+    for i, (beat, length, ch, degree) in enumerate(strokes):
+        c = chord_at(chords, beat) if degree is None else _ending_chord(ctl, degree=degree,
+                                                                        beat=beat)
         root = THUMB_LOW_MIDI + (c.root_pc - THUMB_LOW_MIDI) % 12
         fifth = root + _fifth(c)
-        pitch = root if i % 2 == 0 else (fifth if fifth <= THUMB_HIGH_MIDI else fifth - 12)
+        pitch = root if i % 2 == 0 or degree is not None else (
+            fifth if fifth <= THUMB_HIGH_MIDI else fifth - 12)
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
-        out.append(Note(start_s, length * ctl.beat_s, float(pitch), STROKE_VELOCITY[ch] * 0.6,
-                        instrument, pan=THUMB_PAN, cutoff_mul=row.cutoff_mul))
+        out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s, float(pitch),
+                        STROKE_VELOCITY[ch] * 0.6, instrument, pan=THUMB_PAN,
+                        cutoff_mul=row.cutoff_mul))
     return out
 
 
@@ -494,6 +668,18 @@ def _chord_stab(ctl: Controls, row: AccentStyle, *, chord: Chord, beat: float,
 # ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class DubEcho:
+    """A dub delay on one drum: the sound's hits are sent (alone) to a tape-style echo
+    whose repeats come ``delay_beats`` apart, each ``feedback`` times the last, bouncing
+    left and right, until they fall below ``floor`` (so the echo always dies away)."""
+
+    sound: str
+    delay_beats: float
+    feedback: float
+    floor: float = 0.05
+
+
+@dataclass(frozen=True)
 class RhythmStyle:
     """A drum pattern: a step grid, one lane per drum sound, and the sound of its fill.
 
@@ -505,7 +691,8 @@ class RhythmStyle:
     ``ctl.feel.fill_every_bars`` bars (the tempo feel's): strokes over the bar's last
     ``fill_beats`` beats, growing from ``fill_from_velocity`` to full (a crescendo); ``None``
     for styles that
-    never fill (pulses, heartbeats, a lone hi-hat).
+    never fill (pulses, heartbeats, a lone hi-hat). ``dub`` echoes one lane's hits
+    (:class:`DubEcho`), reggae's delay on the rim shot.
     """
 
     step_beats: float
@@ -513,6 +700,7 @@ class RhythmStyle:
     fill: str | None
     fill_beats: float = 1.0
     fill_from_velocity: float = 0.45
+    dub: DubEcho | None = None
 
 
 #: Stroke character of a lane pattern → velocity. An accent ``X`` is full whatever its
@@ -587,6 +775,29 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                         lanes={"dhol_dagga": "x..x..x.", "dhol_tilli": ".xx.xx.x"}),
     "taiko": RhythmStyle(step_beats=0.25, fill="taiko_don", lanes=TAIKO_LANES, fill_beats=4.0,
                          fill_from_velocity=0.15),
+    # flamenco compás: twelve counts (a bar of 12/8, or a bar and a half of eighths in
+    # 4/4), palmas on every count with the soleá/bulería accents on 3, 6, 8, 10 and 12
+    # (counted from 1), the cajón's bass on the accents that close the two halves (3, 10)
+    # and its slap on 6 and 8
+    "flamenco": RhythmStyle(step_beats=0.5, fill="palmas",
+                            lanes={"palmas": "ooXooXoXoXoX", "cajon": "..x......x..",
+                                   "cajon_slap": ".....x.x...x"}),
+    # tango: no drum kit; the orchestra's marcato in four (every beat hit, heavy) as the
+    # double bass's and the violins' golpes on the wood, a bar of marcato and a bar of the
+    # habanera's 3-3-2
+    "tango": RhythmStyle(step_beats=0.5, fill=None,
+                         lanes={"golpe": "X.x.X.x.X..x..x."}),
+    # oom-pah: the bass drum on 1 and 3 and the snare with a cymbal on 2 and 4 (the
+    # klezmer and polka drummer's poyk with its tas); a soft hi-hat on the beats keeps time
+    # (and takes a fast tempo's eighths, so the snare stays on 2 and 4)
+    "oompah": RhythmStyle(step_beats=0.5, fill="snare",
+                          lanes={"kick": "x...x...", "snare": "..x...x.", "hat_open": "..o...o.",
+                                 "hat": "o.o.o.o."}),
+    # reggae one-drop: beat 1 empty, the kick and the rim shot together on 3 only, the hats
+    # on the eighths; the rim shot alone feeds a dub echo (dotted eighths, fading)
+    "one_drop": RhythmStyle(step_beats=0.5, fill="rim",
+                            lanes={"kick": "....X...", "rim": "....X...", "hat": "xoxoxoxo"},
+                            dub=DubEcho(sound="rim", delay_beats=0.75, feedback=0.55)),
 }
 
 #: Pan position of each drum sound (kick and snare centre, cymbals and hands spread).
@@ -596,7 +807,8 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "taiko_ka": 0.35, "shime": 0.3, "kane": -0.35,
                               "odaiko": -0.1, "taiko_don": 0.1, "bendir": -0.25, "riq": 0.4,
                               "brush_tap": 0.2, "brush_swish": -0.2,
-                              "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1}
+                              "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1,
+                              "palmas": 0.15, "cajon_slap": -0.1, "golpe": -0.1}
 
 
 #: Velocities of the hits the tempo feel adds to the time-keeping lane: on a beat (an ``x``)
@@ -630,6 +842,11 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
             hits += _step_hits(ctl, sound=sound, steps=steps, bar_index=bar_index)
     if row.fill is not None:
         hits += _fill_hits(ctl, row=row, n_bars=n_bars, cycle_bars=cycle_bars)
+    if row.dub is not None:
+        hits += dub_echoes(ctl, hits, dub=row.dub)
+    comp = COMP_PATTERNS.get(style)
+    if comp is not None and ends_phrases(ctl, comp=comp):
+        hits = _drum_ending(ctl, hits, row=row, comp=comp, n_beats=n_beats)
     hits.sort(key=lambda h: h.start_s)
     return [h for h in hits if h.start_s < n_beats * ctl.beat_s]
 
@@ -637,7 +854,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 #: Drum sounds that anchor the low end (kicks, doums, the big drums): they carry the
 #: pattern's accents and never take ghost notes; the hands and cymbals above them do.
 LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "chip_kick", "doum",
-                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart"})
+                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart",
+                                       "cajon", "golpe"})
 
 
 def timekeeper(row: RhythmStyle) -> str | None:
@@ -732,6 +950,33 @@ def _step_hits(ctl: Controls, *, sound: str, steps: Steps, bar_index: int) -> li
 def _cycle_bars(row: RhythmStyle, *, per_bar: float) -> int:
     """Bars of the style's longest lane (1 for patterns that restart every bar)."""
     return max(1, max(int(np.ceil(len(p) / round(per_bar))) for p in row.lanes.values()))
+
+
+def _drum_ending(ctl: Controls, hits: list[Hit], *, row: RhythmStyle, comp: CompPattern,
+                 n_beats: float) -> list[Hit]:
+    """The drums join the comp's phrase ending: in the last bar of every phrase the low
+    drums strike the ending's strokes with the band and everything else rests."""
+    out = [h for h in hits if not in_phrase_ending(ctl, beat=h.start_s / ctl.beat_s)]
+    for beat, _, ch, _ in _with_ending(ctl, comp, [], n_beats=n_beats):
+        out += [Hit(beat * ctl.beat_s, sound, STROKE_VELOCITY[ch], DRUM_PAN.get(sound, 0.0))
+                for sound in row.lanes if sound in LOW_DRUMS]
+    return out
+
+
+def dub_echoes(ctl: Controls, hits: list[Hit], *, dub: DubEcho) -> list[Hit]:
+    """The repeats of every ``dub.sound`` hit: ``dub.delay_beats`` apart, each
+    ``dub.feedback`` of the last, alternating sides, down to ``dub.floor`` of the hit."""
+    n_repeats = int(np.floor(np.log(dub.floor) / np.log(dub.feedback)))
+    delay_s = dub.delay_beats * ctl.beat_s
+    out = []
+    for h in hits:
+        if h.sound != dub.sound:
+            continue
+        for k in range(1, n_repeats + 1):
+            side = 0.6 if k % 2 else -0.6
+            out.append(Hit(h.start_s + k * delay_s, h.sound, h.velocity * dub.feedback**k,
+                           side))
+    return out
 
 
 def _fill_hits(ctl: Controls, *, row: RhythmStyle, n_bars: int, cycle_bars: int = 1

@@ -13,7 +13,8 @@ import numpy as np
 
 #: Progressions per harmony style, as 0-based degrees of a 7-note scale. Several variants per
 #: style; one is chosen per piece from the harmony seed. For 5/6-note scales a 7-note degree
-#: ``d`` maps to scale index ``round(d * n / 7)`` (see :func:`degree_for_scale`).
+#: ``d`` maps to scale index ``round(d * n / 7)`` (see :func:`degree_for_scale`); 8-note
+#: scales skip their chromatic passing tone (see :func:`scale_index_of_degree`).
 PROGRESSIONS: dict[str, tuple[tuple[int, ...], ...]] = {
     "pop": ((0, 4, 5, 3), (0, 5, 3, 4), (5, 3, 0, 4)),
     # the last jazz variant is the diatonic cycle of fifths (I IV viiø iii vi ii V I, as in
@@ -25,13 +26,17 @@ PROGRESSIONS: dict[str, tuple[tuple[int, ...], ...]] = {
     "drone": ((0,), (0, 0, 0, 4)),
     "folk": ((0, 3, 0, 4), (0, 4, 3, 0), (0, 3, 4, 0)),
     "blues": ((0, 3, 0, 0, 3, 3, 0, 0, 4, 3, 0, 4),),  # 12-bar with the quick change to IV
+    # the Andalusian cadence, descending to the tonic of the phrygian mode (Am G F E in E):
+    # iv-III-II-I, heard from A minor as i-VII-VI-V; on a scale with a major third (the
+    # Spanish eight-note scale) the closing chord is major, the flamenco cadence
+    "andalusian": ((3, 2, 1, 0),),
 }
 
 #: Colour tones a harmony style adds to every chord, as roles (see ROLE_INTERVALS / steps):
 #: jazz and blues live on sevenths, ambient on added ninths, drone keeps an open fifth.
 HARMONY_COLOUR: dict[str, tuple[str, ...]] = {
     "pop": (), "jazz": ("seventh",), "cinematic": (), "ambient": ("ninth",), "modal": (),
-    "drone": (), "folk": (), "blues": ("seventh",),
+    "drone": (), "folk": (), "blues": ("seventh",), "andalusian": (),
 }
 ROLE_STEPS: dict[str, int] = {"seventh": 6, "ninth": 8}
 
@@ -77,6 +82,35 @@ EXTENSIONS: dict[str, ChordExtension] = {
 def degree_for_scale(degree: int, *, n_notes: int) -> int:
     """Map a 7-note scale degree to the nearest degree of an ``n_notes``-note scale."""
     return int(round(degree * n_notes / 7.0)) % n_notes
+
+
+def passing_tone_index(scale: tuple[int, ...]) -> int | None:
+    """Index of an eight-note scale's chromatic passing tone: the first tone a semitone from
+    both its neighbours (the Spanish scale's major third, between its minor third and its
+    fourth; a bebop scale's added seventh). None for scales of seven notes or fewer.
+    """
+    if len(scale) <= 7:
+        return None
+    for i in range(1, len(scale)):
+        upper = scale[i + 1] if i + 1 < len(scale) else scale[0] + 12
+        if scale[i] - scale[i - 1] == 1 and upper - scale[i] == 1:
+            return i
+    return None
+
+
+def scale_index_of_degree(degree: int, *, scale: tuple[int, ...]) -> int:
+    """Scale index of the 7-note ``degree`` (0-based) in ``scale``.
+
+    Five- and six-note scales take the nearest degree (:func:`degree_for_scale`). An
+    eight-note scale is a seven-note mode with one chromatic passing tone, so the degrees
+    count the mode's notes and step over that tone (:func:`passing_tone_index`): in the
+    Spanish scale E F G G# A B C D, degree 3 is A, not G#.
+    """
+    skip = passing_tone_index(scale)
+    if skip is None:
+        return degree_for_scale(degree, n_notes=len(scale))
+    index = degree % 7
+    return index + 1 if index >= skip else index
 
 
 def scale_pitches(*, root_pc: int, scale: tuple[int, ...], low_midi: int,
@@ -159,7 +193,7 @@ def chord_timeline(*, n_beats: float, beats_per_bar: int, chord_bars: float, har
     n_chords = int(np.ceil(n_beats / length_beats)) + 1
     chords = []
     for i in range(n_chords):
-        degree = degree_for_scale(progression[i % len(progression)], n_notes=len(scale))
+        degree = scale_index_of_degree(progression[i % len(progression)], scale=scale)
         chords.append(Chord(
             start_beats=i * length_beats,
             length_beats=length_beats,

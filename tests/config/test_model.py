@@ -83,7 +83,7 @@ def test_ordinal_tables_increase_with_the_label(table: dict[str, float]) -> None
 
 
 def test_modes_are_scales_from_the_root() -> None:
-    assert len(vocab.MODE_INTERVALS) == 17
+    assert len(vocab.MODE_INTERVALS) == 19
     for mode, intervals in vocab.MODE_INTERVALS.items():
         assert intervals[0] == 0 and list(intervals) == sorted(set(intervals)), mode
         assert all(0 <= i < 12 for i in intervals), mode
@@ -94,7 +94,8 @@ def test_schema_enums_come_from_the_vocabulary() -> None:
     assert schema["properties"]["mode"]["enum"] == list(vocab.MODE_INTERVALS)
     rhythm = schema["$defs"]["Layers"]["properties"]["rhythm"]["enum"]
     for style in ("chiptune", "four_on_floor", "waltz", "march", "bossa", "maqsum",
-                  "baladi", "teental", "dhol", "taiko"):
+                  "baladi", "teental", "dhol", "taiko", "flamenco", "tango", "oompah",
+                  "one_drop"):
         assert style in rhythm
 
 

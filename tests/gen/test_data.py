@@ -87,6 +87,17 @@ def test_library_matches_its_generator() -> None:
     ("bossa nova", {"rhythm": {"bossa"}, "harmony": {"jazz"}, "extensions": {"sevenths"}}),
     ("night", {"brightness": {"dark", "very_dark"}, "tempo": {"slow", "very_slow"},
                "space": {"large", "vast"}}),
+    ("flamenco", {"mode": {"spanish_phrygian", "phrygian", "phrygian_dominant"},
+                  "rhythm": {"flamenco"}, "lead": {"nylon_guitar"},
+                  "harmony": {"andalusian"}, "meter": {"12/8"}}),
+    ("tango", {"mode": {"harmonic_minor", "minor"}, "rhythm": {"tango"},
+               "lead": {"bandoneon"}, "pad_voice": {"bandoneon"}}),
+    ("klezmer", {"mode": {"phrygian_dominant", "ukrainian_dorian"}, "rhythm": {"oompah"},
+                 "lead": {"clarinet"}, "bass": {"two_beat"}}),
+    ("doina", {"mode": {"phrygian_dominant", "ukrainian_dorian"}, "lead": {"clarinet"}}),
+    ("reggae", {"rhythm": {"one_drop"}, "tempo": {"slow", "very_slow"},
+                "pad_voice": {"pluck", "nylon_guitar", "electric_piano"}}),
+    ("polka", {"rhythm": {"oompah"}, "bass": {"two_beat"}}),
 ])
 def test_signature_concepts_are_musically_right(by_name: dict, name: str, checks: dict) -> None:
     config = by_name[name].config
@@ -95,7 +106,8 @@ def test_signature_concepts_are_musically_right(by_name: dict, name: str, checks
               "tempo": config["tempo"], "brightness": config["brightness"],
               "accent": config["layers"]["accent"], "meter": config["meter"],
               "space": config["space"], "harmony": config["composition"]["harmony"],
-              "extensions": config["composition"]["extensions"]}
+              "extensions": config["composition"]["extensions"],
+              "bass": config["layers"]["bass"], "pad_voice": config["instruments"]["pad"]}
     for key, allowed in checks.items():
         assert actual[key] in allowed, f"{name}: {key}={actual[key]} not in {allowed}"
 

@@ -1,0 +1,319 @@
+"""Style identities (issue 14, new palettes): the cues a musician names for flamenco,
+tango, klezmer and reggae are in the events, and the new voices' in their sound.
+
+Most checks read the planned events (cheap); the voices are checked on single rendered notes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from moodc import vocab
+from moodc.synth.controls import Controls
+from moodc.synth.events import Hit, Note
+from moodc.synth.instruments import BANDONEON_REED_CENTS
+from moodc.synth.melody import SOB_S, melody_notes
+from moodc.synth.notes import render_note
+from moodc.synth.patterns import COMP_PATTERNS, THUMB_PAN, bass_notes, pad_notes, rhythm_hits
+from moodc.synth.theory import chord_timeline, passing_tone_index, scale_index_of_degree
+from tests.synth.test_identities import band_energy, beats_of, chords_of, palette_controls, rms
+
+SAMPLE_RATE = 22050
+SPANISH_PHRYGIAN = vocab.MODE_INTERVALS["spanish_phrygian"]
+
+
+def lane(hits: list[Hit], sound: str) -> list[Hit]:
+    return [h for h in hits if h.sound == sound]
+
+
+def strokes_by_onset(notes: list[Note], ctl: Controls, *, window_beats: float
+                     ) -> dict[float, list[Note]]:
+    """Pad notes grouped into chord strokes: notes within ``window_beats`` of the first."""
+    groups: dict[float, list[Note]] = defaultdict(list)
+    first = None
+    for n in sorted(notes, key=lambda n: n.start_s):
+        beat = n.start_s / ctl.beat_s
+        if first is None or beat - first > window_beats:
+            first = beat
+        groups[round(first, 3)].append(n)
+    return dict(groups)
+
+
+# ------------------------------------------------------------------------------------------
+# Flamenco
+# ------------------------------------------------------------------------------------------
+
+#: The soleá / bulería accents, counted 1..12.
+COMPAS_ACCENTS = {3, 6, 8, 10, 12}
+
+
+def test_palmas_accent_the_compas_on_three_six_eight_ten_twelve() -> None:
+    ctl = palette_controls("flamenco-night", human="robotic")
+    assert ctl.beats_per_bar * ctl.beat_division == 12  # 12/8: one compás a bar
+    count_beats = 1.0 / ctl.beat_division
+    palmas = lane(rhythm_hits(ctl, style="flamenco", n_beats=3 * ctl.beats_per_bar), "palmas")
+    assert len(palmas) == 36  # every count claps
+    counts = np.round(beats_of(palmas, ctl) / count_beats).astype(int) % 12 + 1
+    loud = {int(c) for c, h in zip(counts, palmas) if h.velocity == 1.0}
+    assert loud == COMPAS_ACCENTS
+    assert max(h.velocity for c, h in zip(counts, palmas) if c not in COMPAS_ACCENTS) <= 0.5
+
+
+def test_the_compas_keeps_its_twelve_counts_across_bars_of_four_four() -> None:
+    ctl = palette_controls("flamenco-night", human="robotic", meter="4/4")
+    palmas = lane(rhythm_hits(ctl, style="flamenco", n_beats=12.0), "palmas")
+    accents = beats_of([h for h in palmas if h.velocity == 1.0], ctl)
+    # counts are eighths: the accents fall on counts 3 6 8 10 12 of every 6-beat compás
+    expected = sorted(c * 0.5 + 6.0 * k - 0.5 for k in range(2) for c in COMPAS_ACCENTS)
+    np.testing.assert_allclose(accents, expected)
+
+
+def test_the_spanish_scale_skips_its_passing_tone_when_counting_degrees() -> None:
+    assert passing_tone_index(SPANISH_PHRYGIAN) == 3  # G# between G and A (in E)
+    assert [scale_index_of_degree(d, scale=SPANISH_PHRYGIAN) for d in range(7)] \
+        == [0, 1, 2, 4, 5, 6, 7]
+    minor = vocab.MODE_INTERVALS["minor"]
+    assert passing_tone_index(minor) is None
+    assert [scale_index_of_degree(d, scale=minor) for d in range(7)] == list(range(7))
+
+
+def test_andalusian_cadence_descends_am_g_f_to_a_major_e() -> None:
+    chords = chord_timeline(n_beats=16.0, beats_per_bar=4, chord_bars=1.0,
+                            harmony="andalusian", extensions="triads", root_pc=4,
+                            scale=SPANISH_PHRYGIAN, rng=np.random.default_rng(1))
+    assert [(c.root_pc, c.intervals) for c in chords[:4]] == [
+        (9, (0, 3, 7)), (7, (0, 4, 7)), (5, (0, 4, 7)), (4, (0, 4, 7))]
+    # on the plain phrygian mode the same cadence closes on the minor chord
+    plain = chord_timeline(n_beats=16.0, beats_per_bar=4, chord_bars=1.0,
+                           harmony="andalusian", extensions="triads", root_pc=4,
+                           scale=vocab.MODE_INTERVALS["phrygian"], rng=np.random.default_rng(1))
+    assert [c.root_pc for c in plain[:4]] == [9, 7, 5, 4] and plain[3].intervals[1] == 3
+
+
+def test_rasgueados_fan_four_strums_across_five_strings_on_the_accents() -> None:
+    ctl = palette_controls("flamenco-night", human="robotic")
+    comp = COMP_PATTERNS["flamenco"]
+    chords = chords_of(ctl, n_beats=8.0)
+    notes = [n for n in pad_notes(ctl, style="warm", chords=chords, n_beats=4.0,
+                                  instrument="nylon_guitar") if n.pan != THUMB_PAN]
+    strokes = strokes_by_onset(notes, ctl, window_beats=0.2)
+    count_beats = 1.0 / ctl.beat_division
+    counts = {int(round(b / count_beats)) + 1: group for b, group in strokes.items()}
+    assert set(counts) == {3, 5, 6, 8, 10, 12}
+    for count, group in counts.items():
+        onsets = np.array(sorted(n.start_s for n in group))
+        if count in COMPAS_ACCENTS:
+            assert len(group) == 4 * 5  # four fingers, five strings each
+            strums = onsets.reshape(4, 5)
+            np.testing.assert_allclose(np.diff(strums[:, 0]), comp.fan_s, atol=1e-9)
+            np.testing.assert_allclose(np.diff(strums, axis=1), comp.strum_s, atol=1e-9)
+            levels = [max(n.velocity for n in group if abs(n.start_s - s) < 1e-9)
+                      for s in strums[:, 0]]
+            assert levels == sorted(levels) and levels[0] < levels[-1]  # the fan grows
+        else:
+            assert len(group) == 5  # a single strum between the accents
+        pitches = [n.midi for n in sorted(group, key=lambda n: n.start_s)][:5]
+        assert pitches == sorted(pitches)  # a downstroke, low string first
+
+
+# ------------------------------------------------------------------------------------------
+# Tango
+# ------------------------------------------------------------------------------------------
+
+def test_tango_golpes_play_marcato_in_four_then_the_habanera() -> None:
+    ctl = palette_controls("tango-milonga", human="robotic")
+    golpes = beats_of(lane(rhythm_hits(ctl, style="tango", n_beats=8.0), "golpe"), ctl)
+    np.testing.assert_allclose(golpes, [0.0, 1.0, 2.0, 3.0, 4.0, 5.5, 7.0])  # 4, then 3-3-2
+
+
+def _tango_pad(ctl: Controls, *, n_beats: float) -> dict[float, list[Note]]:
+    chords = chords_of(ctl, n_beats=n_beats + 8.0)
+    notes = pad_notes(ctl, style="dark", chords=chords, n_beats=n_beats,
+                      instrument="bandoneon")
+    return strokes_by_onset(notes, ctl, window_beats=0.05)
+
+
+def test_bandoneon_comps_a_staccato_marcato_and_the_habanera() -> None:
+    ctl = palette_controls("tango-milonga", human="robotic")
+    strokes = _tango_pad(ctl, n_beats=8.0)
+    assert sorted(strokes) == [0.0, 1.0, 2.0, 3.0, 4.0, 5.5, 7.0]
+    for group in strokes.values():
+        assert len(group) >= 3  # chord and bass together
+        assert max(n.dur_s for n in group) <= 0.5 * ctl.beat_s  # short, heavy strokes
+
+
+def test_every_tango_phrase_ends_on_the_chan_chan() -> None:
+    ctl = palette_controls("tango-milonga", human="robotic")
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    strokes = _tango_pad(ctl, n_beats=2 * phrase)
+    pcs_a_harmonic = {(ctl.root_pc + s) % 12 for s in ctl.scale}
+    for end in (phrase, 2 * phrase):
+        last_bar = {b: g for b, g in strokes.items() if end - ctl.beats_per_bar <= b < end}
+        assert sorted(b - (end - ctl.beats_per_bar) for b in last_bar) == [0.0, 1.0]
+        dominant, tonic = ({round(n.midi) % 12 for n in g} for _, g in sorted(last_bar.items()))
+        assert dominant <= pcs_a_harmonic and (ctl.root_pc + 11) % 12 in dominant  # G#
+        assert (ctl.root_pc + 7) % 12 in dominant  # its root, E: the major dominant
+        assert tonic == {ctl.root_pc, (ctl.root_pc + 3) % 12, (ctl.root_pc + 7) % 12}
+        for group in last_bar.values():
+            assert max(n.dur_s for n in group) <= 0.5 * ctl.beat_s  # staccato, then silence
+
+
+def test_the_bass_and_the_golpes_play_the_chan_chan_with_the_bandoneons() -> None:
+    ctl = palette_controls("tango-milonga", human="robotic")
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    last_bar = phrase - ctl.beats_per_bar
+    chords = chords_of(ctl, n_beats=phrase + 8.0)
+    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=phrase, instrument="sine")
+    ending = [n for n in bass if n.start_s / ctl.beat_s >= last_bar - 1e-9]
+    assert beats_of(ending, ctl).tolist() == [last_bar, last_bar + 1.0]
+    assert [round(n.midi) % 12 for n in ending] == [(ctl.root_pc + 7) % 12, ctl.root_pc]
+    assert all(n.start_s + n.dur_s <= last_bar * ctl.beat_s + 1e-9 for n in bass
+               if n not in ending)  # nothing rings into the ending
+    golpes = beats_of(lane(rhythm_hits(ctl, style="tango", n_beats=phrase), "golpe"), ctl)
+    assert golpes[golpes >= last_bar].tolist() == [last_bar, last_bar + 1.0]
+
+
+def test_bandoneon_reeds_beat_slowly_and_the_bellows_swell() -> None:
+    note = render_note("bandoneon", midi=69.0, n_gate=3 * SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                       cutoff_scale=1.0)
+    fundamental = band_energy(note[: 3 * SAMPLE_RATE], low_hz=400.0, high_hz=480.0)
+    frame = SAMPLE_RATE // 20
+    envelope = np.array([rms(fundamental[i: i + frame])
+                         for i in range(SAMPLE_RATE // 2, 3 * SAMPLE_RATE - frame, frame)])
+    beat_hz = 440.0 * (2 ** ((BANDONEON_REED_CENTS[1] - BANDONEON_REED_CENTS[0]) / 1200) - 1)
+    assert 0.8 < beat_hz < 2.0  # a slow shimmer, not a chorus
+    assert envelope.min() < 0.4 * envelope.max()  # the two reeds beat deeply
+    attack = rms(note[int(0.03 * SAMPLE_RATE): int(0.08 * SAMPLE_RATE)])
+    opened = rms(note[int(0.4 * SAMPLE_RATE): int(0.45 * SAMPLE_RATE)])
+    assert attack < 0.75 * opened  # the bellows push the note open
+
+
+# ------------------------------------------------------------------------------------------
+# Klezmer
+# ------------------------------------------------------------------------------------------
+
+def test_ukrainian_dorian_has_the_augmented_second_of_the_raised_fourth() -> None:
+    steps = vocab.MODE_INTERVALS["ukrainian_dorian"]
+    assert steps[2:4] == (3, 6) and steps[4] == 7  # minor third, raised fourth, fifth
+    assert 6 not in vocab.MODE_INTERVALS["dorian"]
+
+
+def _klezmer_melody(instrument: str) -> list[Note]:
+    ctl = palette_controls("klezmer-wedding", human="robotic")
+    return melody_notes(ctl, style_name="ornamental", chords=chords_of(ctl, n_beats=40.0),
+                        n_beats=32.0, instrument=instrument, rng=np.random.default_rng(2))
+
+
+def _sobs(notes: list[Note]) -> list[tuple[Note, Note]]:
+    """(held note, sob) pairs: a :data:`SOB_S` note starting where the previous one ends."""
+    return [(a, b) for a, b in zip(notes, notes[1:])
+            if b.dur_s == SOB_S and abs(b.start_s - (a.start_s + a.dur_s)) < 1e-9]
+
+
+def test_the_clarinet_bends_into_its_notes_and_sobs_at_their_ends() -> None:
+    notes = _klezmer_melody("clarinet")
+    pitches = {(2 + s) % 12 for s in vocab.MODE_INTERVALS["phrygian_dominant"]}
+    sobs = _sobs(notes)
+    assert len(sobs) >= 8
+    for held, sob in sobs:
+        assert 0 < held.midi - sob.midi <= 2.0  # a fall to the scale tone below ...
+        assert sob.midi + sob.glide_st == held.midi  # ... gliding down from the held pitch
+        assert round(sob.midi) % 12 in pitches
+    long_notes = [n for n in notes if n.dur_s >= 0.15 and n.glide_st <= 0]
+    assert long_notes and all(n.glide_st < 0 for n in long_notes)  # bent up from below
+
+
+def test_a_flute_neither_bends_nor_sobs() -> None:
+    notes = _klezmer_melody("flute")
+    assert not _sobs(notes)
+    bent = [n for n in notes if n.glide_st]  # only the ornament's slides
+    assert len(bent) < 0.25 * len(notes)
+
+
+def test_clarinet_tone_is_odd_harmonics_over_weak_even_ones() -> None:
+    note = render_note("clarinet", midi=57.0, n_gate=SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                       cutoff_scale=1.0)[SAMPLE_RATE // 2: SAMPLE_RATE]
+    f0 = 220.0
+    level = [rms(band_energy(note, low_hz=f0 * (k - 0.3), high_hz=f0 * (k + 0.3)))
+             for k in range(1, 6)]
+    assert min(level[0], level[2]) > 3.0 * max(level[1], level[3])  # 1, 3 over 2, 4
+
+
+def test_oompah_bass_on_one_and_three_chords_and_snare_on_two_and_four() -> None:
+    ctl = palette_controls("klezmer-wedding", human="robotic", meter="4/4")
+    chords = chords_of(ctl, n_beats=16.0)
+    hits = rhythm_hits(ctl, style="oompah", n_beats=8.0)
+    assert set(beats_of(lane(hits, "kick"), ctl) % 4) == {0.0, 2.0}
+    snare = beats_of(lane(hits, "snare"), ctl)
+    assert set(snare[snare < 4.0]) == {1.0, 3.0}  # (the second bar closes on a fill)
+    bass = bass_notes(ctl, style="two_beat", chords=chords, n_beats=8.0, instrument="tuba")
+    assert set(beats_of(bass, ctl) % 4) == {0.0, 2.0}
+    pad = pad_notes(ctl, style="warm", chords=chords, n_beats=8.0, instrument="brass")
+    assert set(beats_of(pad, ctl) % 4) == {1.0, 3.0}
+    assert max(n.dur_s for n in pad) < 0.5 * ctl.beat_s  # the "pah" is short
+
+
+# ------------------------------------------------------------------------------------------
+# Reggae
+# ------------------------------------------------------------------------------------------
+
+def straight(name: str, **changes: Any) -> Controls:
+    """A palette's controls with straight eighths (no swing) and ``changes``."""
+    ctl = palette_controls(name, **changes)
+    return replace(ctl, comp=replace(ctl.comp, swing_ratio=0.5))
+
+
+def test_one_drop_kick_and_rim_together_on_three_only_hats_on_eighths() -> None:
+    ctl = straight("reggae-dub", human="robotic", tempo="medium")
+    hits = rhythm_hits(ctl, style="one_drop", n_beats=16.0)
+    kicks = beats_of(lane(hits, "kick"), ctl)
+    np.testing.assert_allclose(kicks, [2.0, 6.0, 10.0, 14.0])  # beat 1 dropped
+    loud_rims = beats_of([h for h in lane(hits, "rim") if h.velocity == 1.0], ctl)
+    np.testing.assert_allclose(loud_rims, kicks)
+    np.testing.assert_allclose(beats_of(lane(hits, "hat"), ctl), np.arange(0.0, 16.0, 0.5))
+
+
+def test_dub_echo_repeats_only_the_rim_shot_fading_and_bouncing() -> None:
+    ctl = straight("reggae-dub", human="robotic", tempo="medium")
+    hits = rhythm_hits(ctl, style="one_drop", n_beats=8.0)
+    rims = [h for h in lane(hits, "rim") if h.start_s / ctl.beat_s < 6.0]
+    beats = beats_of(rims, ctl)
+    np.testing.assert_allclose(beats, [2.0, 2.75, 3.5, 4.25, 5.0, 5.75])
+    velocities = np.array([h.velocity for h in rims])
+    np.testing.assert_allclose(velocities[1:] / velocities[:-1], 0.55)
+    assert [h.pan for h in rims[1:]] == [0.6, -0.6, 0.6, -0.6, 0.6]
+    assert len(lane(hits, "kick")) == 2 and len(lane(hits, "hat")) == 16  # nothing else echoes
+
+
+def test_the_skank_is_a_short_bright_chord_on_two_and_four() -> None:
+    ctl = straight("reggae-dub", human="robotic")
+    chords = chords_of(ctl, n_beats=16.0)
+    skank = pad_notes(ctl, style="thin_high", chords=chords, n_beats=8.0, instrument="pluck")
+    assert set(beats_of(skank, ctl).round(2) % 4) == {1.0, 3.0}
+    assert max(n.dur_s for n in skank) <= 0.25 * ctl.beat_s  # muted at once
+    assert min(n.midi for n in skank) >= 72  # high and bright
+    strokes = strokes_by_onset(skank, ctl, window_beats=0.05)
+    assert all(len(g) >= 3 for g in strokes.values())  # a chord, not a note
+
+
+@pytest.mark.parametrize("name", ["flamenco-night", "tango-milonga", "klezmer-wedding",
+                                  "reggae-dub"])
+def test_new_palettes_use_their_own_words(name: str) -> None:
+    ctl = palette_controls(name)
+    words = {"flamenco-night": ("flamenco", "nylon_guitar"),
+             "tango-milonga": ("tango", "bandoneon"),
+             "klezmer-wedding": ("oompah", "clarinet"),
+             "reggae-dub": ("one_drop", "organ")}[name]
+    assert (ctl.styles["rhythm"], ctl.instruments["lead"]) == words
+
+
+def test_one_bar_tango_phrases_keep_the_marcato() -> None:
+    ctl = palette_controls("tango-milonga", human="robotic")
+    ctl = replace(ctl, comp=replace(ctl.comp, phrase_bars=1))
+    strokes = _tango_pad(ctl, n_beats=8.0)
+    assert sorted(strokes) == [0.0, 1.0, 2.0, 3.0, 4.0, 5.5, 7.0]  # no chan-chan every bar
