@@ -15,7 +15,7 @@ from moodc.synth.controls import Controls
 from moodc.synth.events import Hit, Note
 from moodc.synth.instruments import ARP_MAX_NOTES, INSTRUMENT_VOICES, chip_arp_voice
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
-from moodc.synth.theory import Chord, chord_at, rootless_voicing, voice_chord
+from moodc.synth.theory import Chord, chord_at, rootless_voicing, scale_pitches, voice_chord
 
 BASS_OCTAVE_MIDI = 36  # C2: bass roots sit in [36, 47]
 
@@ -262,6 +262,10 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     if instrument in FRAME_ARPEGGIO_VOICE:
         return _frame_arpeggio(ctl, row, chords=chords, n_beats=n_beats,
                                voice=FRAME_ARPEGGIO_VOICE[instrument])
+    interlock = INTERLOCK_PATTERNS.get(ctl.styles["rhythm"])
+    if interlock is not None and INSTRUMENT_VOICES[instrument].percussive:
+        return _interlock_notes(ctl, row, interlock, chords=chords, n_beats=n_beats,
+                                instrument=instrument)
     comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
     if comp is not None and INSTRUMENT_VOICES[instrument].percussive:
         return _comp_notes(ctl, row, comp, chords=chords, n_beats=n_beats,
@@ -407,6 +411,49 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
     return out
 
 
+@dataclass(frozen=True)
+class InterlockPattern:
+    """How a struck pad (a pair of metallophones) plays interlocking parts over a rhythm
+    style: Balinese kotekan, Javanese imbal.
+
+    One fast stream of ``step_beats`` notes is split between two players: the polos takes
+    the even steps, the sangsih the odd ones, so neither plays twice in a row and together
+    they never leave a step empty (each part alone is half the stream, the gaps the other
+    fills). ``figure`` gives each step's pitch as scale steps above the sounding chord's
+    root in the pad register, repeating; ``pans`` places the two players.
+    """
+
+    step_beats: float
+    figure: tuple[int, ...]
+    pans: tuple[float, float] = (-0.45, 0.45)
+    velocity: float = 0.5
+
+
+#: Rhythm style → its interlocking figure for a struck pad. The gong cycle's kotekan runs in
+#: sixteenths (four to a beat, twice the eighth-note pulse of the gong lanes); the polos
+#: circles the chord root, the sangsih answers a third above.
+INTERLOCK_PATTERNS: dict[str, InterlockPattern] = {
+    "gong_cycle": InterlockPattern(step_beats=0.25, figure=(0, 2, 1, 3, 0, 2, 1, 2)),
+}
+
+
+def _interlock_notes(ctl: Controls, row: PadStyle, interlock: InterlockPattern, *,
+                     chords: list[Chord], n_beats: float, instrument: str) -> list[Note]:
+    """The two interlocking parts: step k of the stream goes to player ``k % 2``."""
+    pitches = scale_pitches(root_pc=ctl.root_pc, scale=ctl.scale, low_midi=row.low_midi,
+                            high_midi=row.high_midi + 12)
+    out = []
+    for k in range(int(np.ceil(n_beats / interlock.step_beats))):
+        beat = k * interlock.step_beats
+        c = chord_at(chords, beat)
+        base = int(np.flatnonzero(pitches % 12 == c.root_pc)[0])
+        idx = min(base + interlock.figure[k % len(interlock.figure)], len(pitches) - 1)
+        out.append(Note(beat * ctl.beat_s, 2 * interlock.step_beats * ctl.beat_s,
+                        float(pitches[idx]), interlock.velocity, instrument,
+                        pan=interlock.pans[k % 2], cutoff_mul=row.cutoff_mul))
+    return out
+
+
 # ------------------------------------------------------------------------------------------
 # Accents: occasional ornamental hits.
 # ------------------------------------------------------------------------------------------
@@ -505,7 +552,9 @@ class RhythmStyle:
     ``ctl.feel.fill_every_bars`` bars (the tempo feel's): strokes over the bar's last
     ``fill_beats`` beats, growing from ``fill_from_velocity`` to full (a crescendo); ``None``
     for styles that
-    never fill (pulses, heartbeats, a lone hi-hat).
+    never fill (pulses, heartbeats, a lone hi-hat). ``keeper`` names the lane that takes
+    the tempo feel's ghost strokes when it is not the busiest hand lane (a West African
+    bell line is fixed: a drum plays around it).
     """
 
     step_beats: float
@@ -513,6 +562,7 @@ class RhythmStyle:
     fill: str | None
     fill_beats: float = 1.0
     fill_from_velocity: float = 0.45
+    keeper: str | None = None
 
 
 #: Stroke character of a lane pattern → velocity. An accent ``X`` is full whatever its
@@ -536,6 +586,44 @@ TAIKO_LANES: dict[str, str] = {
     "shime": _TAIKO_JI_UCHI + _TAIKO_ANSWER + _TAIKO_JI_UCHI + _TAIKO_REST,
     "kane": "x...x...x...x..." + _TAIKO_ANSWER + "x...x...x...x..." + _TAIKO_REST,
     "taiko_ka": "..x...x...x...x." + _TAIKO_REST + "..x...x...x...x." + _TAIKO_REST,
+}
+
+#: Gamelan lancaran: a gong cycle (gongan) of 16 beats over four bars, in eighth-note steps.
+#: The gong ageng closes the cycle on its last beat, the kenong divides it in four (beats
+#: 4, 8, 12, 16), the kempul sounds between kenongs (6, 10, 14, the first quarter left
+#: empty, as in Javanese lancaran); the kendang drums the pulse under them.
+_GONGAN_STEPS = 32
+
+
+def _colotomic(beats: tuple[int, ...]) -> str:
+    """A 32-step lane striking on the given beats of a 16-beat cycle (1-based)."""
+    return "".join("x" if k % 2 == 0 and k // 2 + 1 in beats else "."
+                   for k in range(_GONGAN_STEPS))
+
+
+GONG_CYCLE_LANES: dict[str, str] = {
+    "gong_ageng": _colotomic((16,)),
+    "kenong": _colotomic((4, 8, 12, 16)),
+    "kempul": _colotomic((6, 10, 14)),
+    "kendang": "x..ox.o.",
+}
+
+#: West African 12/8 (in steps of a third of a dotted-quarter beat, twelve a bar): the
+#: standard bell (x.x.xx.x.x.x, the seven-stroke timeline of Ewe agbekor and Mande djembe
+#: music), the djembe's bass-slap-tone accompaniment, the dunun family (dundun and
+#: sangban answering, the kenkeni in quarter notes: six strokes against the four beats,
+#: the 3:2 that makes it polyrhythm) and the frame drums stamping the four beats (the
+#: drum circle's common pulse).
+WEST_AFRICAN_BELL = "x.x.xx.x.x.x"
+DJEMBE_LANES: dict[str, str] = {
+    "iron_bell": WEST_AFRICAN_BELL,
+    "djembe_bass": "x.....x.....",
+    "djembe_slap": "..x..x..x..x",
+    "djembe_tone": "...xx....xx.",
+    "dundun": "x.....x..x..",
+    "sangban": "..x..x....x.",
+    "kenkeni": "x.x.x.x.x.x.",
+    "frame_drum": "x..x..x..x..",
 }
 
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
@@ -587,6 +675,12 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                         lanes={"dhol_dagga": "x..x..x.", "dhol_tilli": ".xx.xx.x"}),
     "taiko": RhythmStyle(step_beats=0.25, fill="taiko_don", lanes=TAIKO_LANES, fill_beats=4.0,
                          fill_from_velocity=0.15),
+    "gong_cycle": RhythmStyle(step_beats=0.5, fill=None, lanes=GONG_CYCLE_LANES),
+    "djembe": RhythmStyle(step_beats=0.5, fill="djembe_slap", lanes=DJEMBE_LANES,
+                          fill_beats=2.0, keeper="djembe_slap"),
+    # the bodhrán in a jig: continuous triplets (down-up-down, up-down-up), the first of
+    # each dotted-quarter beat accented, the bar's first the hardest
+    "jig": RhythmStyle(step_beats=0.5, fill="frame_drum", lanes={"frame_drum": "Xooxoo"}),
 }
 
 #: Pan position of each drum sound (kick and snare centre, cymbals and hands spread).
@@ -596,7 +690,11 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "taiko_ka": 0.35, "shime": 0.3, "kane": -0.35,
                               "odaiko": -0.1, "taiko_don": 0.1, "bendir": -0.25, "riq": 0.4,
                               "brush_tap": 0.2, "brush_swish": -0.2,
-                              "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1}
+                              "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1,
+                              "kenong": 0.3, "kempul": -0.3, "kendang": 0.1,
+                              "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,
+                              "djembe_bass": -0.2, "sangban": 0.25, "kenkeni": 0.4,
+                              "frame_drum": -0.1}
 
 
 #: Velocities of the hits the tempo feel adds to the time-keeping lane: on a beat (an ``x``)
@@ -637,12 +735,16 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 #: Drum sounds that anchor the low end (kicks, doums, the big drums): they carry the
 #: pattern's accents and never take ghost notes; the hands and cymbals above them do.
 LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "chip_kick", "doum",
-                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart"})
+                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart",
+                                       "gong_ageng", "dundun", "djembe_bass"})
 
 
 def timekeeper(row: RhythmStyle) -> str | None:
     """The lane that keeps time and takes the tempo feel's ghost notes: the busiest lane
-    that is not a low drum (the first on a tie); None when every lane is a low drum."""
+    that is not a low drum (the first on a tie), or the row's own ``keeper``; None when
+    every lane is a low drum."""
+    if row.keeper is not None:
+        return row.keeper
     hands = [sound for sound in row.lanes if sound not in LOW_DRUMS]
     if not hands:
         return None
