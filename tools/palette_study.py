@@ -1,9 +1,12 @@
 """Render every palette with several seeds, classify them, and draw their spectrograms.
 
     python tools/palette_study.py [--seeds 5] [--duration 8] [--pictures docs/palettes]
+                                  [--draw NAME ...]
 
 Prints the nearest-centroid confusion matrix (train on the first seeds, test on the rest)
-and, with --pictures, writes one spectrogram PNG per palette for docs/palettes.md.
+and, with --pictures, writes one spectrogram PNG per palette for docs/palettes.md (only
+the palettes named by --draw, when given, so re-drawing one palette leaves the others'
+pictures as they are).
 """
 
 from __future__ import annotations
@@ -51,7 +54,10 @@ def main() -> None:
     parser.add_argument("--train-seeds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--pictures", type=Path)
+    parser.add_argument("--draw", nargs="+", metavar="NAME",
+                        help="draw only these palettes (file stems); default all")
     args = parser.parse_args()
+    draw = set(args.draw) if args.draw else None
     train: dict[str, list[np.ndarray]] = {}
     test: dict[str, list[np.ndarray]] = {}
     for path in sorted(PALETTES.glob("*.yaml")):
@@ -60,7 +66,7 @@ def main() -> None:
             target = train if seed <= args.train_seeds else test
             target.setdefault(path.stem, []).append(feature_vector(audio,
                                                                    sample_rate=SAMPLE_RATE))
-            if args.pictures and seed == 1:
+            if args.pictures and seed == 1 and (draw is None or path.stem in draw):
                 args.pictures.mkdir(parents=True, exist_ok=True)
                 spectrogram_png(audio, title=path.stem, out=args.pictures / f"{path.stem}.png")
     labels, confusion = nearest_centroid_confusion(train, test)
