@@ -83,6 +83,12 @@ LISTENER_TAGS: dict[str, tuple[str, ...]] = {
     "raga-at-dawn": ("mtt/indian", "mtt/sitar", "mtt/flute", "mtt/slow"),
     "taiko-festival": ("mtt/drums", "mtt/loud", "mtt/beats"),
     "vienna-waltz": ("mtt/classical", "mtt/strings", "mtt/violin"),
+    # No "world" or "gamelan": MTT's non-western records sit under "indian" (as for arabian).
+    "gamelan-temple": ("mtt/indian", "mtt/new age"),
+    "west-african-drums": ("mtt/drums", "mtt/beats", "mtt/harp"),
+    # the erhu is a fiddle, the guzheng a plucked zither
+    "chinese-garden": ("mtt/indian", "mtt/strings", "mtt/slow"),
+    "celtic-jig": ("msd/folk", "mtt/violin", "mtt/fast", "msd/acoustic"),
     # Top-level examples with a genre a listener would name (--examples).
     "calm-ambient": ("mtt/ambient", "msd/ambient", "mtt/quiet", "mtt/new age"),
     "lofi-study": ("msd/chill", "msd/chillout", "msd/Hip-Hop"),
@@ -104,6 +110,10 @@ PROMPTS: tuple[tuple[str, str], ...] = (
     ("a morning raga on bansuri by the Ganges", "raga-at-dawn"),
     ("thundering festival drums in Japan", "taiko-festival"),
     ("a ball in a Habsburg palace, couples turning in three-four", "vienna-waltz"),
+    ("bronze metallophones and gongs in a Javanese temple", "gamelan-temple"),
+    ("a thundering drum circle under a baobab tree", "west-african-drums"),
+    ("an erhu melody drifting across a pond in Suzhou", "chinese-garden"),
+    ("a fiddle and bodhran session in a Dublin pub", "celtic-jig"),
 )
 
 

@@ -3,7 +3,8 @@
 Timing is in beats (tempo and meter decide seconds), never a function of render length.
 Pitches walk the scale inside the register; the tension curve pulls them up and down over a
 phrase, strong beats lean on chord tones, phrases may restate the opening motif, end on the
-tonic (cadence), and notes carry ornaments (grace notes, mordents, trills, slides).
+tonic (cadence), and notes carry ornaments (grace notes, mordents, trills, slides, and the
+instrument's own: Irish cuts and rolls, zither glissandi).
 """
 
 from __future__ import annotations
