@@ -613,7 +613,8 @@ GONG_CYCLE_LANES: dict[str, str] = {
 #: music), the djembe's bass-slap-tone accompaniment, the dunun family (dundun and
 #: sangban answering, the kenkeni in quarter notes: six strokes against the four beats,
 #: the 3:2 that makes it polyrhythm) and the frame drums stamping the four beats (the
-#: drum circle's common pulse).
+#: drum circle's common pulse). Above medium the tempo feel fills the djembe's open tones
+#: into the gaps (soft, as an accompanying djembe plays), never the bell: its line is fixed.
 WEST_AFRICAN_BELL = "x.x.xx.x.x.x"
 DJEMBE_LANES: dict[str, str] = {
     "iron_bell": WEST_AFRICAN_BELL,
@@ -677,7 +678,7 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                          fill_from_velocity=0.15),
     "gong_cycle": RhythmStyle(step_beats=0.5, fill=None, lanes=GONG_CYCLE_LANES),
     "djembe": RhythmStyle(step_beats=0.5, fill="djembe_slap", lanes=DJEMBE_LANES,
-                          fill_beats=2.0, keeper="djembe_slap"),
+                          fill_beats=2.0, keeper="djembe_tone"),
     # the bodhrán in a jig: continuous triplets (down-up-down, up-down-up), the first of
     # each dotted-quarter beat accented, the bar's first the hardest
     "jig": RhythmStyle(step_beats=0.5, fill="frame_drum", lanes={"frame_drum": "Xooxoo"}),

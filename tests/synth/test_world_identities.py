@@ -138,6 +138,7 @@ def test_djembe_ensemble_keeps_the_standard_bell_in_twelve_eight(tempo: str) -> 
     kenkeni = steps_of(hits, ctl, "kenkeni", per_beat=3)[:6]
     frame = steps_of(hits, ctl, "frame_drum", per_beat=3)[:4]
     assert kenkeni == [0, 2, 4, 6, 8, 10] and frame == [0, 3, 6, 9]
+    assert steps_of(hits, ctl, "djembe_slap", per_beat=3)[:4] == [2, 5, 8, 11]  # as written
     assert {"djembe_bass", "djembe_tone", "djembe_slap", "dundun", "sangban"} <= {
         h.sound for h in hits}
 
