@@ -352,6 +352,23 @@ MODE_INTERVALS: Final[dict[str, tuple[int, ...]]] = {
     # the Spanish eight-note scale: phrygian with both thirds (E F G G# A B C D); the major
     # third makes the tonic chord major, the Andalusian cadence's closing chord
     "spanish_phrygian": (0, 1, 3, 4, 5, 7, 8, 10),
+    # the gamelan tunings, as their nearest semitones (chords, schema, melody steps); the
+    # pitches they sound at are the cents of MODE_CENTS
+    "pelog": (0, 1, 3, 5, 7, 8, 10),
+    "slendro": (0, 2, 5, 7, 10),
+}
+
+#: Modes that are not 12-tone equal tempered: cents above the root of each scale degree,
+#: one per entry of MODE_INTERVALS (which holds their nearest semitones, so chords, bass and
+#: melody are planned as for any mode). Every pitch of such a mode is moved by its degree's
+#: cents minus the semitone's hundred (``synth.controls.tuning_offsets_st``). No gamelan is
+#: tuned like another; these are the published approximate averages: slendro five
+#: near-equal steps of about 240 c (Kunst, "Music in Java", 1949; Surjodiningrat et al.,
+#: "Tone measurements of outstanding Javanese gamelans", 1972) and pelog seven unequal
+#: steps, 0 120 270 540 670 785 950 c (the same surveys' averages, rounded).
+MODE_CENTS: Final[dict[str, tuple[float, ...]]] = {
+    "pelog": (0.0, 120.0, 270.0, 540.0, 670.0, 785.0, 950.0),
+    "slendro": (0.0, 240.0, 480.0, 720.0, 960.0),
 }
 
 #: Beats per bar and the beat unit for each meter; 6/8 counts two dotted-quarter beats
@@ -384,6 +401,7 @@ INSTRUMENTS: Final[tuple[str, ...]] = (
     "organ", "strings", "brass", "flute", "choir", "marimba", "celesta", "koto",
     "oud", "sitar", "shehnai", "ney", "bansuri", "tuba", "calliope",
     "nylon_guitar", "bandoneon", "clarinet",
+    "gamelan", "kora", "guzheng", "erhu", "fiddle", "tin_whistle",
 )
 
 #: Layer styles. ``none`` silences a layer.
@@ -397,7 +415,7 @@ LAYER_STYLES: Final[dict[str, tuple[str, ...]]] = {
     "rhythm": ("none", "minimal", "heartbeat", "soft_four", "hats_only", "electronic",
                "rock", "brush", "four_on_floor", "chiptune", "waltz", "march", "bossa",
                "maqsum", "baladi", "saidi", "teental", "dhol", "taiko",
-               "flamenco", "tango", "oompah", "one_drop"),
+               "flamenco", "tango", "oompah", "one_drop", "gong_cycle", "djembe", "jig"),
     "texture": ("none", "shimmer", "vinyl", "breath", "rain", "wind", "stars",
                 "noise_wash", "glitch", "ocean"),
     "accent": ("none", "bells", "chime", "pluck", "blip", "brass_hit", "gong",

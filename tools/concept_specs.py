@@ -382,11 +382,12 @@ bollywood | hindi film, filmi | fast harmonic_minor rh=dhol lead=shehnai padi=st
 punjabi | punjab, bhangra beat | fast mixolydian rh=dhol lead=shehnai bass=pulsing orn=medium h=loose d=5
 bengali | bengal, kolkata | slow major pad=tanpura lead=bansuri padi=strings rh=teental orn=medium harm=folk
 nepali | nepal, himalaya, himalayas, tibet, tibetan | slow major_pentatonic lead=bansuri pad=drift bass=drone acc=gong sp=vast orn=medium d=6
-chinese | china, beijing, shanghai | medium major_pentatonic lead=flute padi=strings acc=gong orn=medium rh=minimal d=6 harm=folk | major pentatonic flute, gong accents
+chinese | china, beijing, shanghai | slow major_pentatonic lead=erhu bassi=guzheng bass=arpeggio pad=none acc=wood_block orn=heavy rh=none d=6 harm=folk | pentatonic erhu sliding over guzheng glissandi
 japanese | japan, nippon | slow hirajoshi lead=koto padi=strings pad=drift acc=chime orn=medium md=sparse d=6 | hirajoshi scale and koto
 okinawan | okinawa, ryukyu | medium major_pentatonic lead=koto rh=soft_four orn=light harm=folk
 korean | korea, seoul | medium minor_pentatonic lead=flute padi=strings orn=medium rh=minimal harm=folk
-balinese | bali, gamelan, javanese, java, indonesia | medium in_sen lead=marimba padi=bell acc=gong rh=minimal mr=always md=busy d=6 harm=drone
+balinese | bali, gamelan, indonesia, gong kebyar | medium pelog lead=gamelan padi=gamelan bassi=gamelan rh=gong_cycle mr=often d=5 harm=folk cr=slow orn=none b=bright | pelog bronze metallophones interlocking over a gong cycle
+javanese | java, javanese gamelan, yogyakarta, surakarta | slow slendro lead=gamelan padi=gamelan bassi=gamelan rh=gong_cycle mr=often d=5 harm=folk cr=slow orn=none sp=large | slendro gamelan, soft bronze over the gong cycle
 thai | thailand, bangkok | medium major_pentatonic lead=marimba acc=chime rh=minimal orn=medium d=6 harm=folk
 vietnamese | vietnam, hanoi, saigon | slow minor_pentatonic lead=koto padi=strings orn=heavy md=sparse harm=folk
 mongolian | mongolia, steppe riders, throat singing | slow major_pentatonic lead=strings bass=drone rh=march tex=wind harm=drone d=5 sp=vast
@@ -397,9 +398,9 @@ italian | italy, rome, tuscany, napoli, neapolitan | medium major lead=pluck pad
 spanish | spain, madrid, seville, andalusian, andalusia | medium spanish_phrygian 12/8 lead=nylon_guitar padi=nylon_guitar rh=flamenco harm=andalusian cr=fast orn=medium b=bright | the Andalusian cadence on a nylon guitar over palmas in the twelve-count compás
 french | france, chanson, provence | medium major 3/4 rh=waltz lead=calliope padi=strings bass=fifths ext=sevenths harm=jazz
 german | germany, berlin, bavarian, bavaria | medium major 2/4 rh=march lead=tuba padi=brass bass=octave harm=folk
-irish | ireland, gaelic, dublin, jig, reel | fast dorian 6/8 lead=flute padi=strings bass=fifths rh=soft_four orn=heavy harm=folk h=loose | dorian jig in 6/8 with an ornamented flute
+irish | ireland, gaelic, dublin, jig, reel | fast dorian 6/8 lead=fiddle padi=organ pad=fifths bass=drone bassi=organ rh=jig mel=arpeggio md=very_busy orn=heavy harm=folk h=tight d=4 | a jig in 6/8: fiddle cuts and rolls over the bodhrán and drones
 scottish | scotland, highlands of scotland, bagpipes, edinburgh | medium mixolydian lead=shehnai bass=drone pad=fifths rh=march orn=heavy harm=drone
-celtic | celts, druid, druids, brittany | medium dorian 6/8 lead=flute padi=strings pad=fifths bass=drone orn=heavy harm=folk | dorian 6/8, open fifths, drone and ornamented flute
+celtic | celts, druid, druids, brittany | medium dorian 6/8 lead=tin_whistle padi=organ pad=fifths bass=drone bassi=organ rh=jig orn=heavy harm=folk | dorian 6/8, tin whistle cuts and rolls, bodhrán and drones
 nordic | norse, viking, vikings, scandinavian, norway, iceland | slow dorian dark lead=strings padi=choir pad=fifths bass=drone rh=taiko harm=modal tex=wind d=5
 english | england, british, britain | medium major lead=strings padi=organ harm=folk bass=fifths cad=strong
 american west | wild west, cowboy, cowboys, frontier, western | medium mixolydian lead=pluck bass=fifths rh=soft_four harm=folk e=medium tex=wind sw=light d=5
@@ -413,7 +414,7 @@ argentinian | argentina, buenos aires, tango argentino | medium harmonic_minor r
 andean | andes, peruvian, peru, bolivia, inca | medium minor_pentatonic lead=flute padi=strings bass=fifths rh=soft_four harm=folk orn=medium tex=wind d=5
 caribbean | west indies, trinidad, steel pan, calypso | medium major bright lead=marimba bass=syncopated rh=bossa sy=medium harm=pop h=loose
 jamaican | jamaica, kingston, island vibes | slow dorian rh=one_drop bass=syncopated lead=organ padi=pluck pad=thin_high sy=medium harm=modal h=tight e=subtle | one-drop drums under an off-beat skank
-west african | west africa, mali, senegal, ghana, griot, nigeria | medium major_pentatonic lead=pluck bass=syncopated rh=minimal acc=wood_block sy=heavy mr=often h=loose d=6 harm=folk | interlocking syncopation, wood block and pentatonic plucks
+west african | west africa, mali, senegal, ghana, griot, nigeria | fast major_pentatonic 12/8 lead=kora bassi=kora bass=arpeggio mel=call_response pad=none rh=djembe sy=medium mr=often d=4 harm=folk b=bright | the 12/8 bell, djembe and dunun polyrhythm under a kora ostinato
 east african | kenya, tanzania, swahili | medium major lead=marimba bass=syncopated rh=soft_four sy=medium harm=folk d=5
 ethiopian | ethiopia, addis ababa, ethio-jazz | medium minor_pentatonic lead=brass padi=organ bass=syncopated rh=brush ext=sevenths harm=jazz sy=medium
 south african | south africa, township, soweto | medium major lead=brass padi=choir bass=walking rh=soft_four harm=folk sy=medium
@@ -600,10 +601,10 @@ humming | hum, ooh, wordless vocals | slow major lead=choir padi=strings md=spar
 marimba | xylophone, vibraphone, vibes | medium major lead=marimba padi=electric_piano mel=arpeggio
 kalimba | thumb piano, mbira | slow major_pentatonic lead=marimba padi=strings mel=arpeggio md=medium sp=small
 steel drum | steel pan, steelpan | medium major bright lead=marimba bass=syncopated rh=bossa harm=pop
-koto | zither, guzheng, japanese harp | slow hirajoshi lead=koto padi=strings orn=medium mel=ornamental
+koto | zither, japanese harp | slow hirajoshi lead=koto padi=strings orn=medium mel=ornamental
 shamisen | biwa, sanshin | medium in_sen lead=koto bass=drone orn=medium rh=minimal
 shakuhachi | bamboo flute japanese, zen flute | very_slow in_sen lead=flute pad=drift tex=breath md=very_sparse orn=heavy d=5
-erhu | chinese violin, er hu | slow major_pentatonic lead=strings padi=strings orn=heavy mel=lyrical
+erhu | chinese violin, er hu | slow major_pentatonic lead=erhu padi=strings orn=heavy mel=lyrical
 oud | lute, arabic lute, oud player | medium phrygian_dominant lead=oud padi=strings rh=maqsum orn=heavy d=5 | oud with hijaz and maqsum
 ney | nay, reed flute, duduk flute | slow double_harmonic lead=ney bass=drone pad=drift orn=heavy md=sparse
 sitar | sitarist, ravi shankar | slow phrygian_dominant lead=sitar pad=tanpura bass=drone rh=teental orn=heavy
@@ -620,12 +621,15 @@ mandolin | bouzouki, mandola | fast major lead=pluck padi=pluck bass=fifths harm
 ukulele | uke, ukulele strum | medium major bright lead=pluck bass=fifths rh=soft_four harm=folk sw=light
 didgeridoo | didjeridu, yidaki | slow minor_pentatonic bass=drone bassi=saw pad=drift lead=sine mel=minimal rh=minimal harm=drone
 taiko | taiko drums, japanese drums, war drums | fast in_sen rh=taiko bass=pulsing lead=flute acc=gong ten=ramp d=6
-djembe | hand drums, bongos, congas, drum circle | fast minor_pentatonic rh=minimal acc=wood_block sy=heavy h=loose lead=marimba d=6
+djembe | hand drums, bongos, congas, dunun | fast major_pentatonic 12/8 rh=djembe lead=kora bassi=kora bass=arpeggio pad=none d=4
+guzheng | chinese zither, gu zheng | slow major_pentatonic lead=guzheng bassi=guzheng bass=arpeggio pad=none orn=heavy mel=ornamental
+kora | west african harp, griot harp | medium major_pentatonic 12/8 lead=kora bassi=kora bass=arpeggio mel=arpeggio pad=none rh=djembe d=4
+bodhran | bodhrán, irish frame drum | fast dorian 6/8 rh=jig lead=fiddle padi=organ pad=fifths bass=drone bassi=organ orn=heavy harm=folk
 gong | gongs, tam-tam, singing bowl, singing bowls | very_slow major acc=gong pad=drift bass=drone md=very_sparse lead=bell d=6 sp=vast
 theremin | ondes martenot | slow whole_tone lead=sine pad=drift e=medium mo=medium
 calliope | steam organ, fairground organ, band organ | fast major lead=calliope padi=organ bass=octave rh=waltz 3/4
 hurdy gurdy | hurdy-gurdy, vielle | medium dorian lead=shehnai bass=drone pad=fifths harm=drone orn=medium
-whistle | tin whistle, penny whistle, whistling | medium major bright lead=flute md=busy orn=heavy harm=folk
+whistle | tin whistle, penny whistle, whistling | medium major bright lead=tin_whistle md=busy orn=heavy harm=folk
 handpan | hang drum, steel tongue drum | slow minor lead=bell pad=drift md=sparse sp=large mel=arpeggio
 vocoder | talk box, robot voice | medium minor lead=saw padi=choir h=robotic rh=electronic
 drum machine | 808 drums, 909, beat box | medium minor rh=electronic h=robotic lead=square_8bit bass=pulsing
@@ -886,6 +890,7 @@ resignation | resigned, acceptance, letting go | slow major lead=strings mel=fal
 """
 
 CATEGORY_BLOCKS["activity"] += """
+drum circle | drumming circle, drum jam, thundering drums, community drumming, hand drumming | fast minor_pentatonic 12/8 rh=djembe bass=drone bassi=sine pad=none mel=none d=4 sp=large st=wide | a ring of djembes, dunun and frame drums around the 12/8 bell
 football | soccer, football match, stadium | fast major rh=march lead=brass padi=brass acc=brass_hit cad=strong d=6
 basketball | hoops, streetball | fast dorian rh=electronic bass=syncopated lead=saw sy=heavy
 tennis | tennis match, wimbledon | medium major rh=soft_four lead=pluck h=tight

@@ -200,6 +200,9 @@ INSTRUMENT_FAMILY: dict[str, list[str]] = {
     "square_8bit": ["square_8bit"], "celesta": ["celesta", "bell"], "organ": ["organ"],
     "choir": ["choir"], "calliope": ["calliope", "organ"], "tuba": ["tuba", "brass"],
     "brass": ["brass", "tuba"], "marimba": ["marimba"], "flute": ["flute"],
+    "gamelan": ["gamelan"], "kora": ["kora"], "guzheng": ["guzheng", "erhu"],
+    "erhu": ["erhu", "guzheng"], "fiddle": ["fiddle", "tin_whistle"],
+    "tin_whistle": ["tin_whistle", "fiddle"],
 }
 RHYTHM_FAMILY: dict[str, list[str]] = {
     "maqsum": ["maqsum", "baladi", "saidi"], "baladi": ["maqsum", "baladi", "saidi"],
@@ -207,6 +210,7 @@ RHYTHM_FAMILY: dict[str, list[str]] = {
     "dhol": ["teental", "dhol"], "chiptune": ["chiptune"], "waltz": ["waltz"],
     "march": ["march"], "bossa": ["bossa"], "taiko": ["taiko"],
     "four_on_floor": ["four_on_floor", "electronic"],
+    "gong_cycle": ["gong_cycle"], "djembe": ["djembe"], "jig": ["jig"],
 }
 #: A regional lead is only *insisted on* in its own musical context: a shehnai standing in for
 #: bagpipes (scottish) or a ney for an ancient aulos is a timbre choice, not an expectation.
@@ -236,7 +240,8 @@ SIGNATURE_ACCENTS = ("sleigh_bells", "glockenspiel", "gong", "bells")
 #: genre or a holiday ("christmas" → celesta and sleigh bells); "spring" may have a flute but
 #: need not. Signature leads (regional instruments, chip squares, organ, choir) always count.
 TIMBRE_CATEGORIES = ("instrument", "culture", "genre", "season", "era")
-SIGNATURE_LEADS = ("oud", "ney", "sitar", "bansuri", "shehnai", "koto", "square_8bit")
+SIGNATURE_LEADS = ("oud", "ney", "sitar", "bansuri", "shehnai", "koto", "square_8bit",
+                   "gamelan", "kora", "guzheng", "erhu", "fiddle", "tin_whistle")
 #: ...and on a texture only where the word names it: rain for weather, ocean for places,
 #: vinyl for genres and eras, starlight for the night sky, glitch for digital styles.
 TEXTURE_CATEGORIES = {
@@ -256,7 +261,7 @@ def candidate_expectations(config: Mapping[str, Any], category: str) -> dict[str
     exp: dict[str, Any] = {}
     mode = config["mode"]
     for family, modes in SCALE_FAMILIES.items():
-        if mode in modes and family in ("middle_eastern", "japanese"):
+        if mode in modes and family in ("middle_eastern", "japanese", "gamelan"):
             exp["scale_family"] = family
     lead = config["instruments"]["lead"]
     if lead in INSTRUMENT_FAMILY and _idiomatic(lead, config) and (

@@ -90,6 +90,12 @@ LISTENER_TAGS: dict[str, tuple[str, ...]] = {
     "klezmer-wedding": ("msd/folk", "msd/party", "mtt/fast"),
     # No "reggae" or "dub": laid back, on the beat.
     "reggae-dub": ("msd/chill", "msd/chillout", "mtt/beat"),
+    # No "world" or "gamelan": MTT's non-western records sit under "indian" (as for arabian).
+    "gamelan-temple": ("mtt/indian", "mtt/new age"),
+    "west-african-drums": ("mtt/drums", "mtt/beats", "mtt/harp"),
+    # the erhu is a fiddle, the guzheng a plucked zither
+    "chinese-garden": ("mtt/indian", "mtt/strings", "mtt/slow"),
+    "celtic-jig": ("msd/folk", "mtt/violin", "mtt/fast", "msd/acoustic"),
     # Top-level examples with a genre a listener would name (--examples).
     "calm-ambient": ("mtt/ambient", "msd/ambient", "mtt/quiet", "mtt/new age"),
     "lofi-study": ("msd/chill", "msd/chillout", "msd/Hip-Hop"),
@@ -115,6 +121,10 @@ PROMPTS: tuple[tuple[str, str], ...] = (
     ("couples dancing close at a milonga in Buenos Aires", "tango-milonga"),
     ("the band at a Jewish wedding in the shtetl", "klezmer-wedding"),
     ("a Kingston sound system playing roots music", "reggae-dub"),
+    ("bronze metallophones and gongs in a Javanese temple", "gamelan-temple"),
+    ("a thundering drum circle under a baobab tree", "west-african-drums"),
+    ("an erhu melody drifting across a pond in Suzhou", "chinese-garden"),
+    ("a fiddle and bodhran session in a Dublin pub", "celtic-jig"),
 )
 
 

@@ -16,7 +16,7 @@ The language (also documented in ``moodc/data/README.md``):
 * ``mode_family``: ``"major"`` or ``"minor"`` — whether the scale has a major third (4
   semitones) or a minor third (3) above the root (:data:`MODE_FAMILY`).
 * ``scale_family``: a key of :data:`SCALE_FAMILIES` (``"middle_eastern"``, ``"japanese"``,
-  ``"pentatonic"``, ``"blues"``).
+  ``"pentatonic"``, ``"blues"``, ``"gamelan"``).
 * ``mode_any``: a list of modes; ``meter``: a meter or a list of meters.
 * ``instrument_any``: a list; true when the lead, pad or bass instrument is in it.
   ``lead_any`` checks the lead only.
@@ -49,6 +49,7 @@ SCALE_FAMILIES: Final[dict[str, tuple[str, ...]]] = {
     "japanese": ("hirajoshi", "in_sen"),
     "pentatonic": ("major_pentatonic", "minor_pentatonic"),
     "blues": ("blues",),
+    "gamelan": ("pelog", "slendro"),
 }
 
 _OPERATOR = re.compile(r"^(>=|<=|!=|>|<|=)?\s*([a-z_0-9]+)$")
@@ -192,6 +193,7 @@ PARALLEL_MODE: Final[dict[str, str]] = {
     "double_harmonic": "harmonic_minor", "major_pentatonic": "minor_pentatonic",
     "minor_pentatonic": "major_pentatonic", "blues": "mixolydian",
     "hirajoshi": "major_pentatonic", "in_sen": "major_pentatonic", "whole_tone": "minor",
+    "pelog": "slendro", "slendro": "pelog",
 }
 
 #: Lowest density at which each layer sounds (from :data:`moodc.vocab.DENSITY_LAYERS`).

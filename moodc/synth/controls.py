@@ -62,7 +62,7 @@ class Controls:
     """Everything the renderer needs, in physical units.
 
     Attributes are grouped: time (``bpm``, ``beat_s``, ``beats_per_bar``, ``beat_division``),
-    pitch (``root_pc``, ``scale``), tone (``cutoff_scale``, ``tilt_db``), space
+    pitch (``root_pc``, ``scale``, ``tuning_st``), tone (``cutoff_scale``, ``tilt_db``), space
     (``rt60_s``, ``reverb_wet``, ``reverb_size``, ``echo_feedback``, ``echo_wet``), movement (``lfo_hz``,
     ``lfo_depth``, ``width``), feel (``timing_sd_s``, ``velocity_sd``) and arrangement
     (``styles``: the style of each layer after the density gate, ``"none"`` when silent).
@@ -74,6 +74,7 @@ class Controls:
     beat_division: int
     root_pc: int
     scale: tuple[int, ...]
+    tuning_st: tuple[float, ...]
     cutoff_scale: float
     tilt_db: float
     rt60_s: float
@@ -146,6 +147,38 @@ def _tempo_feel(tempo: str) -> TempoFeel:
     )
 
 
+#: Offsets of a 12-tone equal-tempered mode: none.
+EQUAL_TEMPERED_ST: tuple[float, ...] = (0.0,) * 12
+
+
+def tuning_offsets_st(mode: str) -> tuple[float, ...]:
+    """Semitones to add to a pitch of each pitch class above the root (index 0..11) so a
+    mode of ``vocab.MODE_CENTS`` sounds at its own cents rather than at the nearest
+    semitones the planners use (``vocab.MODE_INTERVALS``).
+
+    Zero for every 12-TET mode, so their pitches (and renders) never change; pitch
+    classes outside the scale (none are planned) keep zero.
+
+    Parameters
+    ----------
+    mode : str
+        A key of ``vocab.MODE_INTERVALS``.
+
+    Returns
+    -------
+    tuple of float
+        Twelve offsets in semitones, e.g. slendro's second degree (240 c, planned as the
+        whole tone 200 c) gets +0.4 at index 2.
+    """
+    cents = vocab.MODE_CENTS.get(mode)
+    if cents is None:
+        return EQUAL_TEMPERED_ST
+    offsets = list(EQUAL_TEMPERED_ST)
+    for semitone, c in zip(vocab.MODE_INTERVALS[mode], cents):
+        offsets[semitone % 12] = c / 100.0 - semitone
+    return tuple(offsets)
+
+
 def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
     """Map a config dict (``Config.model_dump()``) to :class:`Controls`.
 
@@ -186,6 +219,7 @@ def fields_to_controls(fields: Mapping[str, Any]) -> Controls:
         beat_division=division,
         root_pc=_pick(vocab.ROOT_SEMITONE, f["root"], "root"),
         scale=tuple(_pick(vocab.MODE_INTERVALS, f["mode"], "mode")),
+        tuning_st=tuning_offsets_st(f["mode"]),
         cutoff_scale=_pick(vocab.BRIGHTNESS_CUTOFF_SCALE, f["brightness"], "brightness"),
         tilt_db=_pick(vocab.BRIGHTNESS_TILT_DB, f["brightness"], "brightness"),
         rt60_s=_pick(vocab.SPACE_RT60_S, f["space"], "space"),

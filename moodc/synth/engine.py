@@ -21,7 +21,7 @@ from moodc.dsp.mixing import mix_rows
 from moodc.synth.controls import Controls
 from moodc.synth.drums import drum_sound
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, width_matrix
-from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes
+from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes, retune_notes
 from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import PAD_STYLES, accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.texture import TEXTURE_STYLES, Texture, texture_events
@@ -182,6 +182,7 @@ def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, Laye
             continue
         notes, hits = LAYER_SPECS[layer].planner(ctl, style=style, chords=chords, n_beats=n_beats,
                                             rng=layer_rng(seed, layer))
+        notes = retune_notes(notes, tuning_st=ctl.tuning_st, root_pc=ctl.root_pc)
         human = layer_rng(seed, f"human/{layer}")
         plans[layer] = LayerPlan(
             notes=humanize_notes(notes, timing_sd_s=ctl.timing_sd_s,

@@ -67,3 +67,21 @@ def humanize_hits(hits: list[Hit], *, timing_sd_s: float, velocity_sd: float,
     vel = np.clip(np.array([h.velocity for h in hits]) * (1.0 + dv), 0.05, 1.0).tolist()
     return [Hit(max(h.start_s + a, 0.0), h.sound, v, h.pan)
             for h, a, v in zip(hits, dt.tolist(), vel)]
+
+
+def retune_notes(notes: list[Note], *, tuning_st: tuple[float, ...], root_pc: int
+                 ) -> list[Note]:
+    """Notes moved to a non-equal tuning: each pitch by the offset of its pitch class above
+    the root (``tuning_st``, twelve semitone offsets; see
+    :func:`~moodc.synth.controls.tuning_offsets_st`).
+
+    The planners write every part (melody, chords, bass, ornaments) on the nearest
+    semitones; this one step makes all of them sound in the tuning, so chords and bass of a
+    gamelan mode are built from the same tuned tones as its melody. All-zero offsets (every
+    12-TET mode) return ``notes`` itself, so those renders never change.
+    """
+    if not any(tuning_st):
+        return notes
+    return [Note(n.start_s, n.dur_s, n.midi + tuning_st[(int(round(n.midi)) - root_pc) % 12],
+                 n.velocity, n.instrument, n.pan, n.glide_st, n.cutoff_mul)
+            for n in notes]

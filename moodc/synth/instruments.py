@@ -435,6 +435,87 @@ def clarinet(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: flo
     air = breath_noise("clarinet", freq_hz * 2, n_samples=n_samples, sample_rate=sample_rate,
                        bandwidth=2.0)
     return tone + 0.04 * air
+#: Ombak ("wave"): a gamelan's paired instruments are tuned this many Hz apart on purpose,
+#: so every key played by the pair beats at about this rate whatever its pitch (Tenzer,
+#: "Gamelan Gong Kebyar", 2000, gives 5-8 Hz for Balinese pairs; Javanese pairs beat less).
+OMBAK_HZ = 5.5
+
+
+def gamelan(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Bronze metallophone key (saron, gender) and its paired twin: the key's inharmonic
+    bending modes (×1, ×2.76, ×5.4, a faint ×8.9 strike) ring long and clear, and the
+    twin key tuned :data:`OMBAK_HZ` higher makes the fundamental beat (the shimmer of a
+    gamelan pair, ombak)."""
+    twin = 1.0 + OMBAK_HZ / freq_hz
+    partials = ((1.0, 1.0, 2.4), (twin, 0.8, 2.4), (2.76, 0.32, 0.7), (2.76 * twin, 0.2, 0.7),
+                (5.4, 0.12, 0.25), (8.9, 0.06, 0.06))
+    return modal_tone(partials, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                      cutoff_hz=cutoff_hz * 3)
+
+
+def kora(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """West African bridge harp: a nylon string plucked by the thumbs and forefingers near
+    the bridge (bright, crisp), ringing long over the calabash, whose hollow body adds a
+    soft resonance an octave up (the harp's bell-like bloom)."""
+    string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                            cutoff_hz=cutoff_hz * 4, decay_s=2.2 * (220 / freq_hz) ** 0.25,
+                            pluck_position=0.16, name="kora")
+    body = modal_tone(((2.0, 0.12, 0.6), (3.0, 0.05, 0.3)), freq_hz, n_samples=n_samples,
+                      sample_rate=sample_rate, cutoff_hz=cutoff_hz * 3)
+    return string + body
+
+
+def guzheng(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+            glide_st: float) -> np.ndarray:
+    """Chinese zither: steel-nylon strings plucked with finger picks very near the bridge
+    (the brightest, thinnest pluck of the plucked voices), two courses 3 cents apart that
+    ring for seconds with a slow shimmer."""
+    kw = dict(n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 4,
+              decay_s=3.0 * (220 / freq_hz) ** 0.3, pluck_position=0.07)
+    a = karplus_strong(freq_hz, name="guzheng_a", **kw)
+    b = karplus_strong(freq_hz * 2 ** (3 / 1200), name="guzheng_b", **kw)
+    return 0.75 * (a + b)
+
+
+def erhu(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+         glide_st: float) -> np.ndarray:
+    """Two-string fiddle: a bowed string over a python-skin drum, nasal (a strong formant
+    near 1 kHz and another near 3 kHz over saw-like harmonics), with a deep, slowish
+    vibrato from the sliding left hand and a scoop up into each note."""
+    amps = _formants(((1000.0, 500.0, 1.0), (3000.0, 900.0, 0.4), (450.0, 200.0, 0.3)), 0.5)
+    return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2, vibrato_hz=5.6, vibrato_cents=28.0,
+                         vibrato_delay_s=0.18, glide_st=glide_st - 0.4)
+
+
+def fiddle(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+           glide_st: float) -> np.ndarray:
+    """Folk fiddle (a violin played for dancing): one bowed string, bright (body
+    resonances near 280 Hz, 2.8 kHz and 4.5 kHz over 1/k harmonics), little, late vibrato;
+    the tune's life is in its cuts and rolls, not in vibrato."""
+    amps = _formants(((280.0, 150.0, 0.7), (2800.0, 1200.0, 1.0), (4500.0, 1500.0, 0.5)), 0.7)
+    return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2.5, vibrato_hz=5.8, vibrato_cents=7.0,
+                         vibrato_delay_s=0.35, glide_st=glide_st, detune_cents=(0.0, 4.0),
+                         voice_gains=(1.0, 0.3))
+
+
+def tin_whistle(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                glide_st: float) -> np.ndarray:
+    """Tin whistle (fipple flute): a pure, piping tone an octave above the written note
+    with a clear second harmonic (brighter than the concert flute), a chiff of breath and
+    almost no vibrato."""
+    f = freq_hz * 2.0
+    harmonics = np.array([0.0, 1.0, 0.45, 0.18, 0.07])  # by harmonic number 1..4
+    tone = additive_tone(lambda k, fk: np.where(k <= 4, harmonics[np.minimum(k, 4)], 0.0),
+                         f, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 3, vibrato_hz=5.5, vibrato_cents=5.0,
+                         vibrato_delay_s=0.4, glide_st=glide_st)
+    air = breath_noise("tin_whistle", f, n_samples=n_samples, sample_rate=sample_rate,
+                       bandwidth=1.5)
+    return tone + 0.1 * air
 
 
 def star_ping(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -486,6 +567,10 @@ class Instrument:
         The *krekhts* (sob) of a klezmer clarinet: a melody note of this voice long enough
         ends with a quick choked fall to the scale tone below, at most this many semitones
         down (see ``melody.SOB_S``); 0 never.
+    ornaments : tuple of (kind, weight), optional
+        The ornaments this instrument's players use, by relative weight (kinds of
+        ``melody.ORNAMENT_KINDS``); None plays the general mix ``melody.ORNAMENTS``. How
+        often a melody is ornamented is still the document's ``composition.ornament``.
     """
 
     osc: Callable[..., np.ndarray]
@@ -498,6 +583,7 @@ class Instrument:
     percussive: bool = False
     bend_st: float = 0.0
     sob_st: float = 0.0
+    ornaments: tuple[tuple[str, float], ...] | None = None
 
     @property
     def envelope(self) -> Adsr:
@@ -566,6 +652,26 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
     "clarinet": Instrument(osc=clarinet, attack_s=0.04, decay_s=0.1, sustain_level=0.9,
                            release_s=0.07, cutoff_hz=3500.0, gain=0.6, bend_st=-0.8,
                            sob_st=2.0),
+    "gamelan": Instrument(osc=gamelan, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                          release_s=0.6, cutoff_hz=5000.0, gain=0.5, percussive=True),
+    "kora": Instrument(osc=kora, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                       release_s=0.2, cutoff_hz=4500.0, gain=2.6, percussive=True,
+                       ornaments=(("grace", 1.0),)),
+    # the guzheng's glissando: a sweep up the strings into the note
+    "guzheng": Instrument(osc=guzheng, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
+                          release_s=0.3, cutoff_hz=5000.0, gain=2.4, percussive=True,
+                          ornaments=(("gliss", 0.7), ("grace", 0.3))),
+    # the erhu's portamento: slides between notes more than anything else
+    "erhu": Instrument(osc=erhu, attack_s=0.05, decay_s=0.1, sustain_level=0.9,
+                       release_s=0.12, cutoff_hz=4500.0, gain=0.55,
+                       ornaments=(("slide", 0.7), ("mordent", 0.15), ("grace", 0.15))),
+    # Irish cuts and rolls
+    "fiddle": Instrument(osc=fiddle, attack_s=0.03, decay_s=0.08, sustain_level=0.85,
+                         release_s=0.08, cutoff_hz=5000.0, gain=0.55,
+                         ornaments=(("cut", 0.55), ("roll", 0.35), ("slide", 0.1))),
+    "tin_whistle": Instrument(osc=tin_whistle, attack_s=0.02, decay_s=0.05,
+                              sustain_level=0.9, release_s=0.06, cutoff_hz=6000.0, gain=0.55,
+                              ornaments=(("cut", 0.6), ("roll", 0.4))),
     # private voices of the accent and texture layers (not user-selectable instruments)
     "_star": Instrument(osc=star_ping, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                         release_s=0.5, cutoff_hz=8000.0, gain=0.6, percussive=True),

@@ -3,7 +3,8 @@
 Timing is in beats (tempo and meter decide seconds), never a function of render length.
 Pitches walk the scale inside the register; the tension curve pulls them up and down over a
 phrase, strong beats lean on chord tones, phrases may restate the opening motif, end on the
-tonic (cadence), and notes carry ornaments (grace notes, mordents, trills, slides).
+tonic (cadence), and notes carry ornaments (grace notes, mordents, trills, slides, and the
+instrument's own: Irish cuts and rolls, zither glissandi).
 """
 
 from __future__ import annotations
@@ -78,10 +79,21 @@ TENSION_CURVES: dict[str, Callable[[float], float]] = {
 
 #: An ornament figure. Internal (the document only sets how often ornaments happen, through
 #: ``composition.ornament``), so a closed Literal rather than a table row.
-OrnamentKind = Literal["grace", "mordent", "trill", "slide"]
-#: Ornament kinds and their relative weights.
+OrnamentKind = Literal["grace", "mordent", "trill", "slide", "cut", "roll", "gliss"]
+ORNAMENT_KINDS: tuple[OrnamentKind, ...] = ("grace", "mordent", "trill", "slide", "cut",
+                                            "roll", "gliss")
+#: Ornament kinds and their relative weights, for instruments without their own
+#: (``Instrument.ornaments``: the Irish cut and roll, the guzheng's glissando, the erhu's
+#: slides belong to their instruments).
 ORNAMENTS: tuple[tuple[OrnamentKind, float], ...] = (
     ("grace", 0.35), ("mordent", 0.25), ("trill", 0.15), ("slide", 0.25))
+#: An Irish cut: the upper note flicked on the beat for this long (s), too short to be
+#: heard as a note (players describe it as an articulation, ~20-40 ms).
+CUT_S = 0.03
+#: A glissando sweeps up this many scale tones into the note, each this long (s): the
+#: guzheng player's hand running up the strings just before the melody note.
+GLISS_N_TONES = 4
+GLISS_TONE_S = 0.035
 
 
 class Quota:
@@ -189,7 +201,26 @@ def _ornament(note: Note, *, beat_s: float, pitches: np.ndarray, index: int,
         glide = float(np.clip(previous_midi - note.midi, -5.0, 5.0))
         return [Note(s, d, note.midi, note.velocity, note.instrument, note.pan, glide,
                      note.cutoff_mul)]
+    if kind == "cut" and d > 3 * CUT_S:
+        return [part(s, CUT_S, upper, 0.6), part(s + CUT_S, d - CUT_S, note.midi)]
+    if kind == "roll" and d > 5 * fast:
+        return _roll(note, part, fast=fast, upper=upper,
+                     lower=float(pitches[max(index - 1, 0)]))
+    if kind == "gliss" and s >= GLISS_N_TONES * GLISS_TONE_S:
+        below = [float(pitches[max(index - k, 0)]) for k in range(GLISS_N_TONES, 0, -1)]
+        return [part(s - (GLISS_N_TONES - i) * GLISS_TONE_S, GLISS_TONE_S * 1.5, midi,
+                     0.35 + 0.1 * i) for i, midi in enumerate(below)] + [note]
     return [note]
+
+
+def _roll(note: Note, part: Callable[..., Note], *, fast: float, upper: float,
+          lower: float) -> list[Note]:
+    """An Irish roll: the note, a cut (upper), the note, a tap (lower), the note, the first
+    four quick and the last holding the rest of its length."""
+    s, d = note.start_s, note.dur_s
+    figure = ((note.midi, 1.0), (upper, 0.6), (note.midi, 0.85), (lower, 0.6))
+    out = [part(s + i * fast, fast, midi, vel) for i, (midi, vel) in enumerate(figure)]
+    return out + [part(s + 4 * fast, d - 4 * fast, note.midi)]
 
 
 @dataclass(frozen=True)
@@ -477,15 +508,13 @@ def _note_velocity(style: MelodyStyle, *, slot: int, grid: _Grid, response: bool
         * (1.1 if cadence_note else 1.0)
 
 
-_ORNAMENT_KINDS: tuple[OrnamentKind, ...] = tuple(k for k, _ in ORNAMENTS)
-_ORNAMENT_WEIGHTS = np.array([w for _, w in ORNAMENTS])
-
-
 def _draw_ornament_kind(*, instrument: str, rng: np.random.Generator) -> OrnamentKind:
-    """One ornament kind by :data:`ORNAMENTS` weight (drawn for every note, ornamented or
-    not, so the ornament label does not shift the melody's random stream)."""
-    p = _ORNAMENT_WEIGHTS / _ORNAMENT_WEIGHTS.sum()
-    kind = _ORNAMENT_KINDS[int(rng.choice(len(_ORNAMENT_KINDS), p=p))]
+    """One ornament kind by the instrument's own weights (``Instrument.ornaments``) or
+    :data:`ORNAMENTS` (drawn for every note, ornamented or not, so the ornament label does
+    not shift the melody's random stream)."""
+    table = INSTRUMENT_VOICES[instrument].ornaments or ORNAMENTS
+    weights = np.array([w for _, w in table])
+    kind = table[int(rng.choice(len(table), p=weights / weights.sum()))][0]
     if kind == "slide" and not INSTRUMENT_VOICES[instrument].glides:
         kind = "grace"  # a plucked or struck voice cannot bend: it flicks a grace note
     return kind

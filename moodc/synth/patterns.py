@@ -16,7 +16,7 @@ from moodc.synth.events import Hit, Note
 from moodc.synth.instruments import ARP_MAX_NOTES, INSTRUMENT_VOICES, chip_arp_voice
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
 from moodc.synth.theory import (Chord, chord_at, chord_intervals, rootless_voicing,
-                                scale_index_of_degree, voice_chord)
+                                scale_index_of_degree, scale_pitches, voice_chord)
 
 BASS_OCTAVE_MIDI = 36  # C2: bass roots sit in [36, 47]
 
@@ -319,6 +319,10 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     if instrument in FRAME_ARPEGGIO_VOICE:
         return _frame_arpeggio(ctl, row, chords=chords, n_beats=n_beats,
                                voice=FRAME_ARPEGGIO_VOICE[instrument])
+    interlock = INTERLOCK_PATTERNS.get(ctl.styles["rhythm"])
+    if interlock is not None and INSTRUMENT_VOICES[instrument].percussive:
+        return _interlock_notes(ctl, row, interlock, chords=chords, n_beats=n_beats,
+                                instrument=instrument)
     comp = comp_pattern(ctl, instrument=instrument)
     if comp is not None:
         return _comp_notes(ctl, row, comp, chords=chords, n_beats=n_beats,
@@ -581,6 +585,49 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
     return out
 
 
+@dataclass(frozen=True)
+class InterlockPattern:
+    """How a struck pad (a pair of metallophones) plays interlocking parts over a rhythm
+    style: Balinese kotekan, Javanese imbal.
+
+    One fast stream of ``step_beats`` notes is split between two players: the polos takes
+    the even steps, the sangsih the odd ones, so neither plays twice in a row and together
+    they never leave a step empty (each part alone is half the stream, the gaps the other
+    fills). ``figure`` gives each step's pitch as scale steps above the sounding chord's
+    root in the pad register, repeating; ``pans`` places the two players.
+    """
+
+    step_beats: float
+    figure: tuple[int, ...]
+    pans: tuple[float, float] = (-0.45, 0.45)
+    velocity: float = 0.5
+
+
+#: Rhythm style → its interlocking figure for a struck pad. The gong cycle's kotekan runs in
+#: sixteenths (four to a beat, twice the eighth-note pulse of the gong lanes); the polos
+#: circles the chord root, the sangsih answers a third above.
+INTERLOCK_PATTERNS: dict[str, InterlockPattern] = {
+    "gong_cycle": InterlockPattern(step_beats=0.25, figure=(0, 2, 1, 3, 0, 2, 1, 2)),
+}
+
+
+def _interlock_notes(ctl: Controls, row: PadStyle, interlock: InterlockPattern, *,
+                     chords: list[Chord], n_beats: float, instrument: str) -> list[Note]:
+    """The two interlocking parts: step k of the stream goes to player ``k % 2``."""
+    pitches = scale_pitches(root_pc=ctl.root_pc, scale=ctl.scale, low_midi=row.low_midi,
+                            high_midi=row.high_midi + 12)
+    out = []
+    for k in range(int(np.ceil(n_beats / interlock.step_beats))):
+        beat = k * interlock.step_beats
+        c = chord_at(chords, beat)
+        base = int(np.flatnonzero(pitches % 12 == c.root_pc)[0])
+        idx = min(base + interlock.figure[k % len(interlock.figure)], len(pitches) - 1)
+        out.append(Note(beat * ctl.beat_s, 2 * interlock.step_beats * ctl.beat_s,
+                        float(pitches[idx]), interlock.velocity, instrument,
+                        pan=interlock.pans[k % 2], cutoff_mul=row.cutoff_mul))
+    return out
+
+
 # ------------------------------------------------------------------------------------------
 # Accents: occasional ornamental hits.
 # ------------------------------------------------------------------------------------------
@@ -692,7 +739,9 @@ class RhythmStyle:
     ``fill_beats`` beats, growing from ``fill_from_velocity`` to full (a crescendo); ``None``
     for styles that
     never fill (pulses, heartbeats, a lone hi-hat). ``dub`` echoes one lane's hits
-    (:class:`DubEcho`), reggae's delay on the rim shot.
+    (:class:`DubEcho`), reggae's delay on the rim shot. ``keeper`` names the lane that takes
+    the tempo feel's ghost strokes when it is not the busiest hand lane (a West African
+    bell line is fixed: a drum plays around it).
     """
 
     step_beats: float
@@ -701,6 +750,7 @@ class RhythmStyle:
     fill_beats: float = 1.0
     fill_from_velocity: float = 0.45
     dub: DubEcho | None = None
+    keeper: str | None = None
 
 
 #: Stroke character of a lane pattern → velocity. An accent ``X`` is full whatever its
@@ -724,6 +774,45 @@ TAIKO_LANES: dict[str, str] = {
     "shime": _TAIKO_JI_UCHI + _TAIKO_ANSWER + _TAIKO_JI_UCHI + _TAIKO_REST,
     "kane": "x...x...x...x..." + _TAIKO_ANSWER + "x...x...x...x..." + _TAIKO_REST,
     "taiko_ka": "..x...x...x...x." + _TAIKO_REST + "..x...x...x...x." + _TAIKO_REST,
+}
+
+#: Gamelan lancaran: a gong cycle (gongan) of 16 beats over four bars, in eighth-note steps.
+#: The gong ageng closes the cycle on its last beat, the kenong divides it in four (beats
+#: 4, 8, 12, 16), the kempul sounds between kenongs (6, 10, 14, the first quarter left
+#: empty, as in Javanese lancaran); the kendang drums the pulse under them.
+_GONGAN_STEPS = 32
+
+
+def _colotomic(beats: tuple[int, ...]) -> str:
+    """A 32-step lane striking on the given beats of a 16-beat cycle (1-based)."""
+    return "".join("x" if k % 2 == 0 and k // 2 + 1 in beats else "."
+                   for k in range(_GONGAN_STEPS))
+
+
+GONG_CYCLE_LANES: dict[str, str] = {
+    "gong_ageng": _colotomic((16,)),
+    "kenong": _colotomic((4, 8, 12, 16)),
+    "kempul": _colotomic((6, 10, 14)),
+    "kendang": "x..ox.o.",
+}
+
+#: West African 12/8 (in steps of a third of a dotted-quarter beat, twelve a bar): the
+#: standard bell (x.x.xx.x.x.x, the seven-stroke timeline of Ewe agbekor and Mande djembe
+#: music), the djembe's bass-slap-tone accompaniment, the dunun family (dundun and
+#: sangban answering, the kenkeni in quarter notes: six strokes against the four beats,
+#: the 3:2 that makes it polyrhythm) and the frame drums stamping the four beats (the
+#: drum circle's common pulse). Above medium the tempo feel fills the djembe's open tones
+#: into the gaps (soft, as an accompanying djembe plays), never the bell: its line is fixed.
+WEST_AFRICAN_BELL = "x.x.xx.x.x.x"
+DJEMBE_LANES: dict[str, str] = {
+    "iron_bell": WEST_AFRICAN_BELL,
+    "djembe_bass": "x.....x.....",
+    "djembe_slap": "..x..x..x..x",
+    "djembe_tone": "...xx....xx.",
+    "dundun": "x.....x..x..",
+    "sangban": "..x..x....x.",
+    "kenkeni": "x.x.x.x.x.x.",
+    "frame_drum": "x..x..x..x..",
 }
 
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
@@ -798,6 +887,12 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "one_drop": RhythmStyle(step_beats=0.5, fill="rim",
                             lanes={"kick": "....X...", "rim": "....X...", "hat": "xoxoxoxo"},
                             dub=DubEcho(sound="rim", delay_beats=0.75, feedback=0.55)),
+    "gong_cycle": RhythmStyle(step_beats=0.5, fill=None, lanes=GONG_CYCLE_LANES),
+    "djembe": RhythmStyle(step_beats=0.5, fill="djembe_slap", lanes=DJEMBE_LANES,
+                          fill_beats=2.0, keeper="djembe_tone"),
+    # the bodhrán in a jig: continuous triplets (down-up-down, up-down-up), the first of
+    # each dotted-quarter beat accented, the bar's first the hardest
+    "jig": RhythmStyle(step_beats=0.5, fill="frame_drum", lanes={"frame_drum": "Xooxoo"}),
 }
 
 #: Pan position of each drum sound (kick and snare centre, cymbals and hands spread).
@@ -808,7 +903,11 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "odaiko": -0.1, "taiko_don": 0.1, "bendir": -0.25, "riq": 0.4,
                               "brush_tap": 0.2, "brush_swish": -0.2,
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1,
-                              "palmas": 0.15, "cajon_slap": -0.1, "golpe": -0.1}
+                              "palmas": 0.15, "cajon_slap": -0.1, "golpe": -0.1,
+                              "kenong": 0.3, "kempul": -0.3, "kendang": 0.1,
+                              "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,
+                              "djembe_bass": -0.2, "sangban": 0.25, "kenkeni": 0.4,
+                              "frame_drum": -0.1}
 
 
 #: Velocities of the hits the tempo feel adds to the time-keeping lane: on a beat (an ``x``)
@@ -855,12 +954,16 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 #: pattern's accents and never take ghost notes; the hands and cymbals above them do.
 LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "chip_kick", "doum",
                                        "bayan_ge", "dhol_dagga", "taiko_don", "heart",
-                                       "cajon", "golpe"})
+                                       "cajon", "golpe", "gong_ageng", "dundun",
+                                       "djembe_bass"})
 
 
 def timekeeper(row: RhythmStyle) -> str | None:
     """The lane that keeps time and takes the tempo feel's ghost notes: the busiest lane
-    that is not a low drum (the first on a tie); None when every lane is a low drum."""
+    that is not a low drum (the first on a tie), or the row's own ``keeper``; None when
+    every lane is a low drum."""
+    if row.keeper is not None:
+        return row.keeper
     hands = [sound for sound in row.lanes if sound not in LOW_DRUMS]
     if not hands:
         return None

@@ -98,6 +98,20 @@ def test_library_matches_its_generator() -> None:
     ("reggae", {"rhythm": {"one_drop"}, "tempo": {"slow", "very_slow"},
                 "pad_voice": {"pluck", "nylon_guitar", "electric_piano"}}),
     ("polka", {"rhythm": {"oompah"}, "bass": {"two_beat"}}),
+    ("balinese", {"mode": {"pelog", "slendro"}, "lead": {"gamelan"},
+                  "rhythm": {"gong_cycle"}}),
+    ("javanese", {"mode": {"pelog", "slendro"}, "lead": {"gamelan"},
+                  "rhythm": {"gong_cycle"}}),
+    ("west african", {"meter": {"12/8"}, "rhythm": {"djembe"}, "lead": {"kora"}}),
+    ("drum circle", {"meter": {"12/8"}, "rhythm": {"djembe"}, "pad": {"none"},
+                     "melody": {"none"}}),
+    ("djembe", {"rhythm": {"djembe"}, "meter": {"12/8"}}),
+    ("chinese", {"mode": {"major_pentatonic", "minor_pentatonic"},
+                 "lead": {"erhu", "guzheng"}, "ornament": {"medium", "heavy"}}),
+    ("irish", {"meter": {"6/8"}, "rhythm": {"jig"}, "lead": {"fiddle", "tin_whistle"},
+               "ornament": {"medium", "heavy"}, "bass": {"drone"}}),
+    ("celtic", {"meter": {"6/8"}, "rhythm": {"jig"}, "lead": {"fiddle", "tin_whistle"},
+                "bass": {"drone"}}),
 ])
 def test_signature_concepts_are_musically_right(by_name: dict, name: str, checks: dict) -> None:
     config = by_name[name].config
@@ -107,7 +121,9 @@ def test_signature_concepts_are_musically_right(by_name: dict, name: str, checks
               "accent": config["layers"]["accent"], "meter": config["meter"],
               "space": config["space"], "harmony": config["composition"]["harmony"],
               "extensions": config["composition"]["extensions"],
-              "bass": config["layers"]["bass"], "pad_voice": config["instruments"]["pad"]}
+              "melody": config["layers"]["melody"], "bass": config["layers"]["bass"],
+              "ornament": config["composition"]["ornament"],
+              "pad_voice": config["instruments"]["pad"]}
     for key, allowed in checks.items():
         assert actual[key] in allowed, f"{name}: {key}={actual[key]} not in {allowed}"
 

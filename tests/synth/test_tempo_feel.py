@@ -124,6 +124,7 @@ KNOWN_MISSES: dict[str, str] = {
     "calm-ambient": _FLOOR, "dark-cellar": _FLOOR, "workday": f"{_FLOOR}; {_FOLD}",
     "lofi-study": f"{_FLOOR}; {_FOLD}",
     "japanese-garden": _FOLD, "palettes/japanese-garden": _FOLD, "podcast-intro": _FOLD,
+    "palettes/chinese-garden": _FOLD,
 }
 
 

@@ -1,0 +1,225 @@
+"""Style identities, second round (issue 14 item 3): gamelan, West African drums, Chinese and
+Irish palettes carry the cues a musician names, measured on the planned events and, for the
+tuning and the bronze, on rendered audio.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from moodc import vocab
+from moodc.synth.controls import Controls, tuning_offsets_st
+from moodc.synth.engine import plan_piece
+from moodc.synth.events import Note
+from moodc.synth.instruments import INSTRUMENT_VOICES, OMBAK_HZ
+from moodc.synth.melody import CUT_S, GLISS_N_TONES, GLISS_TONE_S, ORNAMENT_KINDS, melody_notes
+from moodc.synth.notes import render_note
+from moodc.synth.oscillators import midi_to_hz
+from moodc.synth.patterns import WEST_AFRICAN_BELL, pad_notes, rhythm_hits
+from tests.synth.test_identities import beats_of, chords_of, palette_controls
+
+SAMPLE_RATE = 22050
+
+
+def steps_of(hits: list, ctl: Controls, sound: str, *, per_beat: int) -> list[int]:
+    """Grid steps (``per_beat`` to a beat) of one drum sound's hits."""
+    return [int(round(b * per_beat)) for b in beats_of([h for h in hits if h.sound == sound],
+                                                       ctl)]
+
+
+# ------------------------------------------------------------------------------------------
+# Gamelan: tunings, bronze, interlocking, gong cycle
+# ------------------------------------------------------------------------------------------
+
+def test_equal_tempered_modes_are_never_retuned() -> None:
+    for mode in vocab.MODE_INTERVALS:
+        if mode not in vocab.MODE_CENTS:
+            assert not any(tuning_offsets_st(mode)), mode
+
+
+@pytest.mark.parametrize("mode", ["pelog", "slendro"])
+def test_every_gamelan_pitch_sounds_at_its_tunings_cents(mode: str) -> None:
+    """Melody, interlocking pad and bass all play the tuning's own cents (chords and bass
+    included), and most of those are far from any equal-tempered semitone."""
+    ctl = palette_controls("gamelan-temple", mode=mode)
+    plans = plan_piece(ctl, duration_s=30.0, seed=2)
+    notes = [n for plan in plans.values() for n in plan.notes]
+    heard = {int(round((n.midi - ctl.root_pc) * 100.0)) % 1200 for n in notes}
+    assert heard <= {int(c) for c in vocab.MODE_CENTS[mode]}
+    assert len(heard) >= 4  # the tuning, not one drone
+    off_grid = [c for c in heard if abs(c - 100 * round(c / 100)) >= 20]
+    assert len(off_grid) >= len(heard) - 2, sorted(heard)
+    assert {n.instrument for n in notes} == {"gamelan"}
+
+
+def spectrum(x: np.ndarray, *, pad: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """Magnitude spectrum of ``x`` (zero-padded ``pad`` times) and its frequencies (Hz)."""
+    n = len(x) * pad
+    return np.abs(np.fft.rfft(x, n=n)), np.fft.rfftfreq(n, 1.0 / SAMPLE_RATE)
+
+
+def test_slendro_note_renders_at_its_cents_not_at_the_semitone() -> None:
+    """Slendro's second degree (240 c above D4) sounds there, not at E4 (200 c)."""
+    ctl = palette_controls("gamelan-temple", mode="slendro")
+    midi = 62 + 2 + ctl.tuning_st[2]
+    x = render_note("gamelan", midi=midi, n_gate=2 * SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                    cutoff_scale=1.0)
+    mag, freqs = spectrum(x)
+    expected_hz = midi_to_hz(62.0) * 2 ** (240 / 1200)
+    window = (freqs > expected_hz * 0.95) & (freqs < expected_hz * 1.05)
+    peak_hz = freqs[window][np.argmax(mag[window])]
+    assert abs(1200 * np.log2(peak_hz / expected_hz)) < 3.0
+    assert abs(1200 * np.log2(peak_hz / midi_to_hz(64.0))) > 35.0
+
+
+def test_bronze_key_is_inharmonic_and_its_pair_beats_at_the_ombak_rate() -> None:
+    f0 = midi_to_hz(67.0)
+    x = render_note("gamelan", midi=67.0, n_gate=2 * SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                    cutoff_scale=1.0)
+    mag, freqs = spectrum(x)
+
+    def level(ratio: float) -> float:
+        band = np.abs(freqs - ratio * f0) < 0.02 * ratio * f0
+        return float(mag[band].max())
+    assert level(2.76) > 10 * max(level(2.0), level(3.0))  # a bar's mode, not a harmonic
+    # the fundamental's amplitude throbs at the pair's detuning
+    band = np.fft.irfft(np.where(np.abs(np.fft.rfftfreq(len(x), 1 / SAMPLE_RATE) - f0) < 30,
+                                 np.fft.rfft(x), 0), n=len(x))
+    frame = SAMPLE_RATE // 100
+    env = np.sqrt(np.mean(band[: len(band) // frame * frame].reshape(-1, frame) ** 2, axis=1))
+    env = env[5:150]  # 50 ms .. 1.5 s, inside the gate
+    t = np.arange(len(env)) / 100.0
+    wobble = np.log(env + 1e-9) - np.polyval(np.polyfit(t, np.log(env + 1e-9), 1), t)
+    emag = np.abs(np.fft.rfft(wobble, n=2048))
+    efreqs = np.fft.rfftfreq(2048, 0.01)
+    usable = (efreqs > 1.5) & (efreqs < 20.0)
+    assert abs(efreqs[usable][np.argmax(emag[usable])] - OMBAK_HZ) < 0.6
+
+
+def test_polos_and_sangsih_interlock_at_double_speed() -> None:
+    """Each player strikes every other sixteenth; together they fill every sixteenth and
+    never strike the same one."""
+    ctl = palette_controls("gamelan-temple")
+    chords = chords_of(ctl, n_beats=16.0)
+    notes = pad_notes(ctl, style="warm", chords=chords, n_beats=16.0, instrument="gamelan")
+    polos = [int(round(b * 4)) for b in beats_of([n for n in notes if n.pan < 0], ctl)]
+    sangsih = [int(round(b * 4)) for b in beats_of([n for n in notes if n.pan > 0], ctl)]
+    assert all(s % 2 == 0 for s in polos) and all(s % 2 == 1 for s in sangsih)
+    assert sorted(polos + sangsih) == list(range(64))
+    assert set(np.diff(polos)) == {2} and set(np.diff(sangsih)) == {2}
+    # a bowed or blown pad does not interlock: it holds the chords
+    held = pad_notes(ctl, style="warm", chords=chords, n_beats=16.0, instrument="strings")
+    assert len(held) < len(notes) / 4
+
+
+def test_gong_cycle_marks_the_sixteen_beat_gongan() -> None:
+    """Lancaran: kenong every fourth beat, kempul between, the gong ageng closing the cycle."""
+    ctl = palette_controls("gamelan-temple")
+    hits = rhythm_hits(ctl, style="gong_cycle", n_beats=32.0)
+    assert steps_of(hits, ctl, "gong_ageng", per_beat=1) == [15, 31]
+    assert steps_of(hits, ctl, "kenong", per_beat=1) == [3, 7, 11, 15, 19, 23, 27, 31]
+    assert steps_of(hits, ctl, "kempul", per_beat=1) == [5, 9, 13, 21, 25, 29]
+
+
+# ------------------------------------------------------------------------------------------
+# West African drums and drum circles
+# ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tempo", ["medium", "fast", "very_fast"])
+def test_djembe_ensemble_keeps_the_standard_bell_in_twelve_eight(tempo: str) -> None:
+    """The bell plays x.x.xx.x.x.x at every tempo (the feel's ghosts go to a drum), the
+    kenkeni six even strokes against the frame drums' four beats (3:2)."""
+    ctl = palette_controls("west-african-drums", tempo=tempo)
+    assert (ctl.beats_per_bar, ctl.beat_division) == (4, 3)
+    hits = rhythm_hits(ctl, style="djembe", n_beats=8.0)
+    bell = [k for k, ch in enumerate(WEST_AFRICAN_BELL) if ch == "x"]
+    assert steps_of(hits, ctl, "iron_bell", per_beat=3) == bell + [12 + k for k in bell]
+    kenkeni = steps_of(hits, ctl, "kenkeni", per_beat=3)[:6]
+    frame = steps_of(hits, ctl, "frame_drum", per_beat=3)[:4]
+    assert kenkeni == [0, 2, 4, 6, 8, 10] and frame == [0, 3, 6, 9]
+    assert steps_of(hits, ctl, "djembe_slap", per_beat=3)[:4] == [2, 5, 8, 11]  # as written
+    assert {"djembe_bass", "djembe_tone", "djembe_slap", "dundun", "sangban"} <= {
+        h.sound for h in hits}
+
+
+def test_kora_is_a_plucked_harp_and_the_drum_circle_reads_as_drums() -> None:
+    assert INSTRUMENT_VOICES["kora"].percussive
+    ctl = palette_controls("west-african-drums", density=4, melody="none", pad="none")
+    plans = plan_piece(ctl, duration_s=12.0, seed=1)
+    assert len(plans["rhythm"].hits) > 5 * len(plans["bass"].notes) / 2
+
+
+# ------------------------------------------------------------------------------------------
+# Chinese: guzheng glissandi, erhu slides
+# ------------------------------------------------------------------------------------------
+
+def melody_of(palette: str, *, instrument: str, n_beats: float = 64.0, seed: int = 3,
+              **changes: str) -> tuple[Controls, list[Note]]:
+    ctl = palette_controls(palette, human="robotic", **changes)
+    notes = melody_notes(ctl, style_name="lyrical", chords=chords_of(ctl, n_beats=n_beats),
+                         n_beats=n_beats, instrument=instrument,
+                         rng=np.random.default_rng(seed))
+    return ctl, notes
+
+
+def glissandi(notes: list[Note]) -> list[list[Note]]:
+    """Runs of GLISS_N_TONES notes GLISS_TONE_S apart that end as the next note starts."""
+    runs = []
+    for i in range(len(notes) - GLISS_N_TONES):
+        run = notes[i: i + GLISS_N_TONES + 1]
+        gaps = np.diff([n.start_s for n in run])
+        if np.allclose(gaps, GLISS_TONE_S, atol=1e-6):
+            runs.append(run)
+    return runs
+
+
+def test_guzheng_sweeps_up_the_strings_into_its_notes() -> None:
+    _, notes = melody_of("chinese-garden", instrument="guzheng")
+    runs = glissandi(notes)
+    assert len(runs) >= 3
+    for run in runs:
+        pitches = [n.midi for n in run[:-1]]
+        assert pitches == sorted(pitches) and pitches[-1] <= run[-1].midi
+    _, plain = melody_of("chinese-garden", instrument="koto")
+    assert not glissandi(plain)
+
+
+def test_erhu_slides_between_notes_more_than_a_flute() -> None:
+    """The same melodies (six seeds): the erhu's ornaments are mostly portamento slides."""
+    def n_slides(instrument: str) -> int:
+        return sum(n.glide_st != 0.0 for seed in range(6)
+                   for n in melody_of("chinese-garden", instrument=instrument, seed=seed)[1])
+    assert n_slides("erhu") >= 2 * n_slides("flute") > 0
+
+
+# ------------------------------------------------------------------------------------------
+# Celtic: jig, bodhrán, cuts and rolls
+# ------------------------------------------------------------------------------------------
+
+def test_bodhran_plays_jig_triplets_accented_on_each_dotted_beat() -> None:
+    ctl = palette_controls("celtic-jig")
+    hits = rhythm_hits(ctl, style="jig", n_beats=2.0)
+    assert (ctl.beats_per_bar, ctl.beat_division) == (2, 3)
+    assert steps_of(hits, ctl, "frame_drum", per_beat=3) == [0, 1, 2, 3, 4, 5]
+    v = [h.velocity for h in hits]
+    assert v[0] > v[3] > max(v[1], v[2], v[4], v[5])
+
+
+def test_fiddle_plays_cuts_and_rolls() -> None:
+    """A cut: the upper note for CUT_S on the beat, then the note; a roll: note, upper,
+    note, lower, note."""
+    ctl, notes = melody_of("celtic-jig", instrument="fiddle", n_beats=48.0)
+    cuts = [(a, b) for a, b in zip(notes, notes[1:])
+            if abs(a.dur_s - CUT_S) < 1e-9 and abs(b.start_s - a.start_s - CUT_S) < 1e-9]
+    assert cuts and all(a.midi > b.midi for a, b in cuts)
+    rolls = [w for w in zip(notes, notes[1:], notes[2:], notes[3:], notes[4:])
+             if w[0].midi == w[2].midi == w[4].midi and w[1].midi > w[0].midi > w[3].midi
+             and np.allclose(np.diff([n.start_s for n in w[:4]]), w[0].dur_s)]
+    assert rolls
+
+
+def test_every_instrument_ornament_is_a_known_kind() -> None:
+    for name, voice in INSTRUMENT_VOICES.items():
+        for kind, weight in voice.ornaments or ():
+            assert kind in ORNAMENT_KINDS and weight > 0, name
