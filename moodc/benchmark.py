@@ -174,13 +174,22 @@ def measure_render(configs: list[Path], *, short_s: float, long_s: float, rss_s:
 
 def _render_cost(path: Path, *, folder: Path, duration_s: float, jobs: int | None,
                  stream_fn: Any = None) -> tuple[float, float]:
-    """(wall s, CPU s of this process, all threads) of one in-process render to FLAC."""
+    """(wall s, CPU s: all threads of this process and the child processes it waited for,
+    such as the synth's layer process from two jobs) of one in-process render to FLAC."""
     from moodc.render import render_file
 
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), _cpu_with_children_s()
     render_file(path, out=folder / f"{path.stem}.flac", duration_s=duration_s, force=True,
                 jobs=jobs, stream_fn=stream_fn)
-    return time.perf_counter() - wall, time.process_time() - cpu
+    return time.perf_counter() - wall, _cpu_with_children_s() - cpu
+
+
+def _cpu_with_children_s() -> float:
+    """CPU seconds of this process and its ended, waited-for children (user + system)."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _marginal(path: Path, *, folder: Path, short_s: float, long_s: float,
