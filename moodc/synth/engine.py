@@ -515,7 +515,7 @@ def _forked_premixes(renderer: BlockRenderer, spans: list[tuple[int, int]]
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_premix_child, args=(renderer, spans, sender),
+    child = context.Process(target=_premix_child, args=(renderer, spans, sender, receiver),
                             name="moodc-layers", daemon=True)
     child.start()
     sender.close()
@@ -539,13 +539,20 @@ def _forked_premixes(renderer: BlockRenderer, spans: list[tuple[int, int]]
 N_PREMIXES_AHEAD = 3
 
 
-def _premix_child(renderer: BlockRenderer, spans: list[tuple[int, int]], sender: Any) -> None:
+def _premix_child(renderer: BlockRenderer, spans: list[tuple[int, int]], sender: Any,
+                  receiver: Any) -> None:
     """The child of :func:`_forked_premixes`: render each span's premix; a thread sends
-    them, so rendering runs up to :data:`N_PREMIXES_AHEAD` spans ahead of the reader."""
+    them, so rendering runs up to :data:`N_PREMIXES_AHEAD` spans ahead of the reader.
+
+    ``receiver`` is the parent's end of the pipe, inherited by the fork: closed first, so
+    that when the parent goes away (even killed) the pipe breaks and this process ends.
+    """
     import queue
     import signal
     import threading
     import traceback
+
+    receiver.close()
 
     # the parent's handlers (e.g. removing a half-written output) are the parent's business
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
@@ -554,18 +561,28 @@ def _premix_child(renderer: BlockRenderer, spans: list[tuple[int, int]], sender:
     ready: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=N_PREMIXES_AHEAD)
     sending = threading.Thread(target=_send_premixes, args=(ready, sender), daemon=True)
     sending.start()
+
+    def hand_over(item: np.ndarray | None) -> bool:
+        """Queue ``item``; False once the sender has stopped (the parent is gone)."""
+        while sending.is_alive():
+            try:
+                ready.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     try:
         for start, n in spans:
-            ready.put(renderer._premix(renderer._stack(start, n)))
-            if not sending.is_alive():  # the parent stopped reading: nothing left to do
-                return
-        ready.put(None)
+            if not hand_over(renderer._premix(renderer._stack(start, n))):
+                return  # the parent stopped reading: nothing left to do
+        hand_over(None)
         sending.join()
     except BaseException:  # hand the reason to the parent, which raises it
-        ready.put(None)
-        sending.join()
-        sender.send_bytes(b"")
-        sender.send(traceback.format_exc(limit=8))
+        if hand_over(None):
+            sending.join()
+            sender.send_bytes(b"")
+            sender.send(traceback.format_exc(limit=8))
     finally:
         sender.close()
 

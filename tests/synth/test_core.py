@@ -4,6 +4,7 @@ no clicks, determinism, real stereo, exact streaming, harmonious pitches, sane l
 from __future__ import annotations
 
 import copy
+import sys
 from typing import Any
 
 import numpy as np
@@ -327,6 +328,43 @@ def test_a_stream_closed_early_stops_its_threads_and_processes() -> None:
     stream.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("moodc-")]
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the layer process is Linux's")
+def test_the_layer_process_ends_when_its_parent_is_killed() -> None:
+    """A render killed mid-stream (SIGKILL: no cleanup runs) leaves no process behind
+    rendering into a pipe nobody reads."""
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    read_fd, write_fd = os.pipe()
+    parent = os.fork()
+    if parent == 0:  # the render that will be killed
+        try:
+            stream = stream_config(FULL, duration_s=120.0, sample_rate=SR, seed=4, jobs=2)
+            next(stream)
+            layers = multiprocessing.active_children()[0]
+            os.write(write_fd, str(layers.pid).encode())
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    layers_pid = int(os.read(read_fd, 32))
+    os.kill(parent, signal.SIGKILL)
+    os.waitpid(parent, 0)
+    deadline = time.monotonic() + 10.0
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{layers_pid}/stat") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return  # ended and reaped
+        if state == "Z":
+            return  # ended; reaping is init's business
+        time.sleep(0.1)
+    os.kill(layers_pid, signal.SIGKILL)
+    pytest.fail("the layer process outlived its killed parent by 10 s")
 
 
 def test_a_failure_in_the_layer_process_is_raised_here(monkeypatch: pytest.MonkeyPatch) -> None:
