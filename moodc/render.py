@@ -450,7 +450,7 @@ MAX_DEFAULT_JOBS: Final[int] = 4
 
 
 def resolve_jobs(jobs: int | None) -> int:
-    """The thread count of one render: ``jobs``, or the available cores (at most
+    """The cores one render uses: ``jobs``, or the available cores (at most
     :data:`MAX_DEFAULT_JOBS`) when None.
 
     Raises

@@ -284,11 +284,11 @@ class _Sounds:
 class BlockRenderer:
     """Renders a planned piece block by block (blocks must be requested in order).
 
-    In :meth:`iter_blocks`, ``jobs`` 2 renders the next block's layers on a second thread
-    while this block's effects run (numpy releases the GIL in its loops); ``jobs`` > 2 also
-    renders a block's layers concurrently on ``jobs - 1`` workers. Every layer and every
-    effect still sees its blocks in order and computes each sample the same way, so the
-    audio is identical for any ``jobs``.
+    In :meth:`iter_blocks`, ``jobs`` from 2 renders the next blocks' layers in a child
+    process (or, without ``fork`` or with stems wanted, on a second thread, and ``jobs`` > 2
+    a block's layers side by side on ``jobs - 1`` threads) while this block's effects run.
+    Every layer and every effect still sees its blocks in order and computes each sample the
+    same way, so the audio is identical for any ``jobs``.
     """
 
     def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int,
