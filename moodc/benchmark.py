@@ -46,12 +46,39 @@ def peak_kb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
+#: From two jobs the render forks the synth's layer process, which shares the pages it had at
+#: the fork with the render: adding the two RSS peaks would count those twice. So a thread
+#: samples the summed PSS (shared pages split between their users) of the render and its
+#: children every 50 ms; the figure is the larger of that peak and the render's own VmHWM.
 _RSS_CHILD = _PEAK_KB + """
+import os, threading, time
+def pss_kb(pid):
+    try:
+        for line in open("/proc/%d/smaps_rollup" % pid):
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+def family():
+    me, kids = os.getpid(), []
+    try:
+        for task in os.listdir("/proc/%d/task" % me):
+            kids += open("/proc/%d/task/%s/children" % (me, task)).read().split()
+    except OSError:
+        pass
+    return [me] + [int(k) for k in kids]
+peak_pss = [0]
+def sample():
+    while True:
+        peak_pss[0] = max(peak_pss[0], sum(pss_kb(pid) for pid in family()))
+        time.sleep(0.05)
+threading.Thread(target=sample, daemon=True).start()
 from moodc.cli import cli
 try:
     cli(sys.argv[1:], prog_name="moodc", standalone_mode=False)
 finally:
-    sys.stderr.write("\\nMAXRSS_KB=%d\\n" % peak_kb())
+    sys.stderr.write("\\nMAXRSS_KB=%d\\n" % max(peak_kb(), peak_pss[0]))
 """
 
 #: The same long render with a synth stand-in that costs nothing: the pipeline's own memory
