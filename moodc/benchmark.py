@@ -25,8 +25,8 @@ TARGETS: dict[str, tuple[str, str, float, bool]] = {
     "render_60s_s": ("whole process: render 60 s", "s", 0.5, False),
     # 0.5 s for 60 s at 300x leaves 0.3 s for everything that does not grow with duration
     "startup_s": ("whole process: render 1 s (start-up and fixed costs)", "s", 0.3, False),
-    "rss_long_mib": ("peak RSS of a long render", "MiB", 150.0, False),
-    "parallel_speedup": ("one render on 2 threads vs 1 (wall clock)", "x", 1.6, True),
+    "rss_long_mib": ("peak memory of a long render (RSS, or summed PSS)", "MiB", 150.0, False),
+    "parallel_speedup": ("one render on 2 jobs vs 1 (wall clock)", "x", 1.6, True),
     "help_s": ("whole process: moodc --help", "s", 0.3, False),
 }
 #: Every example's marginal throughput has the same target as the slowest.
