@@ -410,7 +410,7 @@ class BlockRenderer:
         span. Without ``with_stems`` the stems dict is empty.
         """
         spans = list(spans)
-        if self.jobs == 1 or not spans:
+        if self.jobs == 1 or len(spans) < 2:  # one span: nothing to overlap, a fork to pay
             for start, n in spans:
                 yield self.block(start, n)
             return
