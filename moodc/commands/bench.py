@@ -96,8 +96,9 @@ def _print_table(results: dict[str, Any], *, load_avg: float | None,
             if key == "render_60s_s":
                 label = label.replace("60 s", f"{results['render_60s_duration_s']:g} s")
         elif key == "rss_long_mib":
-            label = (f"peak RSS of a {results['rss_long_duration_s'] / 60:g}-minute render "
-                     f"({slowest}, default --jobs)")
+            label = (f"peak memory (RSS, or summed PSS with the layer process) of a "
+                     f"{results['rss_long_duration_s'] / 60:g}-minute render ({slowest}, "
+                     "default --jobs)")
         elif key == "parallel_speedup":
             label = (f"one {results['parallel_duration_s'] / 60:g}-minute render ({slowest}), "
                      "--jobs 2 vs --jobs 1, wall clock")

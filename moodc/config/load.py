@@ -9,13 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from moodc.config.io import to_plain
-from moodc.config.validate import validate_document
+from moodc.config.io import parse_document, to_plain
+from moodc.config.validate import rule_diagnostics, tag_diagnostics, validate_document
 from moodc.errors import DocumentError
 
 
 def load_document(path: Path) -> Any:
     """Load, validate and build the model of a config or score file.
+
+    A config that the model accepts in strict mode (no coercion: ``"5"`` is not 5), with no
+    YAML tag and no rule finding, is built straight away: the JSON Schema is generated from
+    the same model, so it has nothing to add, and skipping it saves importing jsonschema
+    (~0.07 s of every ``moodc render``). Anything else takes the full path, whose
+    diagnostics point at each finding.
 
     Returns
     -------
@@ -31,6 +37,9 @@ def load_document(path: Path) -> Any:
     """
     from moodc.config.model import Config, Score  # pydantic: only when a model is built
 
+    quick = strictly_valid_config(Path(path))
+    if quick is not None:
+        return quick
     parsed, diagnostics = validate_document(Path(path))
     if diagnostics:
         raise DocumentError(f"{path}: invalid document ({len(diagnostics)} finding"
@@ -39,3 +48,32 @@ def load_document(path: Path) -> Any:
     assert parsed is not None  # no diagnostics means it parsed
     model = Score if parsed.kind == "score" else Config
     return model.model_validate(to_plain(parsed.data))
+
+
+def strictly_valid_config(path: Path) -> Any:
+    """The :class:`~moodc.config.model.Config` of ``path`` when it is a config that needs no
+    diagnostics by a check cheaper than the JSON Schema; else None (score, parse problem,
+    YAML tag, rule finding, or anything the strict model refuses).
+
+    Sound because every config the strict model accepts, the schema (generated from the
+    model) accepts too: strict mode only refuses more (no str → number, float → int or
+    2.0 → 2), and the rules and tags are checked here as ``validate`` checks them.
+
+    Raises
+    ------
+    UsageError
+        Missing or unreadable file (exit 2), as the full path would.
+    """
+    from pydantic import ValidationError
+
+    from moodc.config.model import Config
+
+    doc, problems = parse_document(path)
+    if problems or doc is None or doc.kind != "config":
+        return None
+    if tag_diagnostics(doc) or rule_diagnostics(doc):
+        return None
+    try:
+        return Config.model_validate(to_plain(doc.data), strict=True)
+    except ValidationError:
+        return None

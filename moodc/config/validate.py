@@ -242,7 +242,7 @@ def _tagged(node: Any, path: tuple[str | int, ...] = ()) -> Iterable[tuple[tuple
             yield from _tagged(value, path + (index,))
 
 
-def _tag_diagnostics(doc: ParsedDocument) -> list[Diagnostic]:
+def tag_diagnostics(doc: ParsedDocument) -> list[Diagnostic]:
     """YAML tags (``!custom``, ``!!python/...``) are not part of a moodc document."""
     diags = []
     for path, tag in _tagged(doc.data):
@@ -303,7 +303,7 @@ class _Session:
                       diags: list[Diagnostic]) -> list[Diagnostic]:
         if doc is None:
             return diags
-        tags = _tag_diagnostics(doc)
+        tags = tag_diagnostics(doc)
         if tags:  # a tagged value is not the value it looks like: report only the tags
             return tags
         diags = schema_diagnostics(doc) + rule_diagnostics(doc)

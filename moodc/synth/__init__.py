@@ -55,7 +55,8 @@ def _blocks(fields: Mapping[str, Any], *, duration_s: float, sample_rate: int, s
     outer = [[(s, min(inner_n, start + min(block_n, n_total - start) - s))
               for s in range(start, start + min(block_n, n_total - start), inner_n)]
              for start in range(0, n_total, block_n)]
-    inner = renderer.iter_blocks(span for spans in outer for span in spans)
+    inner = renderer.iter_blocks((span for spans in outer for span in spans),
+                                 with_stems=want_stems)
     try:
         for spans in outer:
             parts = []

@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -285,11 +285,11 @@ class _Sounds:
 class BlockRenderer:
     """Renders a planned piece block by block (blocks must be requested in order).
 
-    In :meth:`iter_blocks`, ``jobs`` 2 renders the next block's layers on a second thread
-    while this block's effects run (numpy releases the GIL in its loops); ``jobs`` > 2 also
-    renders a block's layers concurrently on ``jobs - 1`` workers. Every layer and every
-    effect still sees its blocks in order and computes each sample the same way, so the
-    audio is identical for any ``jobs``.
+    In :meth:`iter_blocks`, ``jobs`` from 2 renders the next blocks' layers in a child
+    process (or, without ``fork`` or with stems wanted, on a second thread, and ``jobs`` > 2
+    a block's layers side by side on ``jobs - 1`` threads) while this block's effects run.
+    Every layer and every effect still sees its blocks in order and computes each sample the
+    same way, so the audio is identical for any ``jobs``.
     """
 
     def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int,
@@ -398,20 +398,36 @@ class BlockRenderer:
         """Mixed, effected stereo (n, 2) float32 and the dry stems for one block."""
         return self._effects(self._stack(start, n), n)
 
-    def iter_blocks(self, spans: Iterable[tuple[int, int]]
+    def iter_blocks(self, spans: Iterable[tuple[int, int]], *, with_stems: bool = True
                     ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
         """:meth:`block` for consecutive ``(start, n)`` spans, in order.
 
-        With ``jobs`` > 1 the layers of span k+1 render (on the worker threads) while the
-        effects of span k run on the calling thread: a two-stage pipeline. The layers and
-        the effects each still see their spans in order, so the samples are those of
-        :meth:`block` called span by span.
+        With ``jobs`` > 1 the layers of span k+1 render while the effects of span k run: a
+        two-stage pipeline. Without ``with_stems`` and where ``fork`` exists, the layers run
+        in a child process (:func:`_forked_premixes`): the synth's many small numpy calls
+        then no longer take turns on one GIL. Otherwise they run on worker threads (jobs > 2
+        also renders a block's layers side by side). The layers and the effects each still
+        see their spans in order, so the samples are those of :meth:`block` called span by
+        span. Without ``with_stems`` the stems dict is empty.
         """
         spans = list(spans)
-        if self.jobs == 1 or not spans:
+        if self.jobs == 1 or len(spans) < 2:  # one span: nothing to overlap, a fork to pay
             for start, n in spans:
                 yield self.block(start, n)
             return
+        if not with_stems and _can_fork():
+            premixes = _forked_premixes(self, spans)
+            try:
+                for (_, n), premix in zip(spans, premixes):
+                    yield self._wet(premix, n), {}
+            finally:
+                premixes.close()
+            return
+        yield from self._threaded_blocks(spans)
+
+    def _threaded_blocks(self, spans: list[tuple[int, int]]
+                         ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
+        """The two-stage pipeline of :meth:`iter_blocks` on threads (with stems)."""
         from concurrent.futures import ThreadPoolExecutor
 
         # jobs 2: the pipeline alone; more: the stack thread hands layers to jobs - 1 workers
@@ -433,19 +449,32 @@ class BlockRenderer:
     def _effects(self, stack: np.ndarray, n: int
                  ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Mix, sends, echo, reverb, tilt and width of one block's layer ``stack``."""
-        ctl = self.ctl
-        mix = stack.sum(axis=0)
-        echo_send = verb_send = None
+        return (self._wet(self._premix(stack), n),
+                {name: stack[i] for i, name in enumerate(self.names)})
+
+    def _premix(self, stack: np.ndarray) -> np.ndarray:
+        """(4, n) float32: the dry mix (left, right), then the echo and reverb sends (zero
+        when neither effect is on) of one block's layer ``stack``: everything the effects
+        read, so a child process rendering the layers hands over 4 rows, not 12."""
+        n = stack.shape[2]
+        premix = np.zeros((4, n), dtype=np.float32)
+        premix[:2] = stack.sum(axis=0)
         if self.echo is not None or self.reverb is not None:
             monos = stack[:, 0] + stack[:, 1]
             # (2, n): echo, reverb; exact per sample whatever the block length (no BLAS)
-            sends = mix_rows(self.send_weights, monos)
-            echo_send, verb_send = sends[0], sends[1]
+            premix[2:] = mix_rows(self.send_weights, monos)
+        return premix
+
+    def _wet(self, premix: np.ndarray, n: int) -> np.ndarray:
+        """Echo, reverb, tilt and width of one block's :meth:`_premix` (modified in place):
+        the stereo (n, 2) output."""
+        ctl = self.ctl
+        mix, echo_send, verb_send = premix[:2], premix[2], premix[3]
         mono = np.empty(n, dtype=np.float32)
         if self.echo is not None:
             wet = self.echo.process(echo_send)
             mix += np.float32(ctl.echo_wet * 1.6) * wet
-            if verb_send is not None:
+            if self.reverb is not None:
                 np.add(wet[0], wet[1], out=mono)
                 mono *= np.float32(0.5 * ctl.echo_wet)
                 verb_send += mono
@@ -457,5 +486,112 @@ class BlockRenderer:
         else:
             dry = 1.0
         mix = self.tilt.process(mix)
-        out = width_matrix(mix, width=ctl.width, gain=MASTER_GAIN * dry)
-        return out, {name: stack[i] for i, name in enumerate(self.names)}
+        return width_matrix(mix, width=ctl.width, gain=MASTER_GAIN * dry)
+
+
+def _can_fork() -> bool:
+    """Whether a child process can start as a copy of this one (``fork``: Linux, BSD).
+
+    macOS lists ``fork`` but its system frameworks are not fork-safe once threads ran, and
+    Windows has none; there the layers stay on threads (same samples, less speed). Nor can a
+    daemonic process (a batch's pool worker) have children.
+    """
+    import multiprocessing
+    import sys
+
+    return (sys.platform.startswith("linux") and not multiprocessing.current_process().daemon
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def _forked_premixes(renderer: BlockRenderer, spans: list[tuple[int, int]]
+                     ) -> Iterator[np.ndarray]:
+    """Every span's :meth:`BlockRenderer._premix`, rendered by a forked child process.
+
+    The child is a copy of this process at the fork, so it holds the renderer's plan, note
+    cache and beds as they are and renders the spans in order: the same samples this process
+    would compute. It runs one span ahead (a pipe holds one message), which bounds memory.
+    Closing the generator early ends the child. A failure in the child is raised here.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_premix_child, args=(renderer, spans, sender, receiver),
+                            name="moodc-layers", daemon=True)
+    child.start()
+    sender.close()
+    try:
+        for _, n in spans:
+            premix = np.empty((4, n), dtype=np.float32)
+            got = receiver.recv_bytes_into(premix.reshape(-1))  # flat: the pipe counts bytes
+            if got != premix.nbytes:
+                raise RuntimeError(f"the synth's layer process failed: {receiver.recv()}")
+            yield premix
+        child.join()
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+#: Premixes the layer process may render ahead of the effects: slack for the two processes'
+#: uneven block costs and for a busy machine's scheduling (each is 4 rows × 2 s: 1.4 MB).
+N_PREMIXES_AHEAD = 3
+
+
+def _premix_child(renderer: BlockRenderer, spans: list[tuple[int, int]], sender: Any,
+                  receiver: Any) -> None:
+    """The child of :func:`_forked_premixes`: render each span's premix; a thread sends
+    them, so rendering runs up to :data:`N_PREMIXES_AHEAD` spans ahead of the reader.
+
+    ``receiver`` is the parent's end of the pipe, inherited by the fork: closed first, so
+    that when the parent goes away (even killed) the pipe breaks and this process ends.
+    """
+    import queue
+    import signal
+    import threading
+    import traceback
+
+    receiver.close()
+
+    # the parent's handlers (e.g. removing a half-written output) are the parent's business
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    ready: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=N_PREMIXES_AHEAD)
+    sending = threading.Thread(target=_send_premixes, args=(ready, sender), daemon=True)
+    sending.start()
+
+    def hand_over(item: np.ndarray | None) -> bool:
+        """Queue ``item``; False once the sender has stopped (the parent is gone)."""
+        while sending.is_alive():
+            try:
+                ready.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for start, n in spans:
+            if not hand_over(renderer._premix(renderer._stack(start, n))):
+                return  # the parent stopped reading: nothing left to do
+        hand_over(None)
+        sending.join()
+    except BaseException:  # hand the reason to the parent, which raises it
+        if hand_over(None):
+            sending.join()
+            sender.send_bytes(b"")
+            sender.send(traceback.format_exc(limit=8))
+    finally:
+        sender.close()
+
+
+def _send_premixes(ready: Any, sender: Any) -> None:
+    """Send premixes from the queue ``ready`` until None; end quietly on a closed pipe."""
+    while (premix := ready.get()) is not None:
+        try:
+            sender.send_bytes(premix)
+        except OSError:  # BrokenPipeError: the parent is gone or closed the stream
+            return

@@ -34,6 +34,7 @@ from moodc.audio_io import BitDepth, dither_rng, quantise
 from moodc.dsp.design import dc_blocker_sos
 from moodc.dsp.fades import fade_gain
 from moodc.dsp.loudness import SUBBLOCK_S, LoudnessMeter, integrated_loudness_lufs
+from moodc.dsp.mixing import interleave
 from moodc.dsp.peak import INTERP_HALF_TAPS, peak_envelope, true_peak_dbtp
 from moodc.dsp.sosfilt import sosfilt_stateful
 from moodc.dsp.units import amplitude_to_db, db_to_amplitude
@@ -361,7 +362,7 @@ class _Pass1Analyser:
         self.meter.add_channels(channels)
         self.chunk_peaks.append(_chunk_peaks(channels))
         try:
-            self.scratch.write(channels.T.tobytes())
+            self.scratch.write(interleave(channels).data)
         except OSError as exc:
             raise MoodcError(f"writing the render's scratch file failed: {exc.strerror}",
                              hint="free some disk space beside the output") from exc

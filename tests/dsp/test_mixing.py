@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moodc.dsp.mixing import hadamard_stages, mix_rows, run_hadamard
+from moodc.dsp.mixing import hadamard_stages, interleave, mix_rows, run_hadamard
 
 
 def _sylvester(n: int) -> np.ndarray:
@@ -52,3 +52,12 @@ def test_fast_hadamard_is_the_sylvester_product_and_cut_invariant(n: int) -> Non
     run_hadamard(head_stages)
     head = head_second if len(head_stages) % 2 else head_first
     assert np.array_equal(head, result[:, :17])
+
+
+@pytest.mark.parametrize("n_channels", [1, 2, 6])
+def test_interleave_gives_the_frames_bytes_a_file_holds(n_channels: int) -> None:
+    """What a WAV or the scratch file stores: frame by frame, channel by channel."""
+    channels = np.random.default_rng(n_channels).standard_normal((n_channels, 1001))
+    frames = interleave(channels.astype(np.float32))
+    assert frames.flags.c_contiguous and frames.dtype == np.float32
+    assert frames.tobytes() == np.ascontiguousarray(channels.astype(np.float32).T).tobytes()

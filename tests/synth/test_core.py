@@ -4,6 +4,7 @@ no clicks, determinism, real stereo, exact streaming, harmonious pitches, sane l
 from __future__ import annotations
 
 import copy
+import sys
 from typing import Any
 
 import numpy as np
@@ -294,8 +295,8 @@ def test_block_size_does_not_change_the_audio() -> None:
 
 @pytest.mark.parametrize("jobs,block_s", [(2, 0.37), (4, 2.0), (3, 8.0)])
 def test_threads_do_not_change_the_audio(jobs: int, block_s: float) -> None:
-    """Layers rendered on worker threads, pipelined against the effects: the same samples
-    as one thread, bit for bit, whatever the block size."""
+    """Layers rendered in a child process (or on worker threads), pipelined against the
+    effects: the same samples as one thread, bit for bit, whatever the block size."""
     one = np.concatenate(list(stream_config(FULL, duration_s=5.0, sample_rate=SR, seed=4,
                                             block_s=1.0)))
     many = np.concatenate(list(stream_config(FULL, duration_s=5.0, sample_rate=SR, seed=4,
@@ -303,13 +304,80 @@ def test_threads_do_not_change_the_audio(jobs: int, block_s: float) -> None:
     assert np.array_equal(one, many)
 
 
-def test_a_stream_closed_early_stops_its_threads() -> None:
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_threads_without_fork_do_not_change_the_audio(jobs: int,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where there is no ``fork`` (macOS, Windows) the layers run on threads instead of a
+    child process: still the samples of one thread."""
+    from moodc.synth import engine
+
+    one = np.concatenate(list(stream_config(FULL, duration_s=4.0, sample_rate=SR, seed=4)))
+    monkeypatch.setattr(engine, "_can_fork", lambda: False)
+    many = np.concatenate(list(stream_config(FULL, duration_s=4.0, sample_rate=SR, seed=4,
+                                             block_s=0.37, jobs=jobs)))
+    assert np.array_equal(one, many)
+
+
+def test_a_stream_closed_early_stops_its_threads_and_processes() -> None:
+    import multiprocessing
     import threading
 
     stream = stream_config(FULL, duration_s=10.0, sample_rate=SR, seed=4, block_s=0.5, jobs=2)
     next(stream)
+    assert [p.name for p in multiprocessing.active_children()] == ["moodc-layers"]
     stream.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("moodc-")]
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the layer process is Linux's")
+def test_the_layer_process_ends_when_its_parent_is_killed() -> None:
+    """A render killed mid-stream (SIGKILL: no cleanup runs) leaves no process behind
+    rendering into a pipe nobody reads."""
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    read_fd, write_fd = os.pipe()
+    parent = os.fork()
+    if parent == 0:  # the render that will be killed
+        try:
+            stream = stream_config(FULL, duration_s=120.0, sample_rate=SR, seed=4, jobs=2)
+            next(stream)
+            layers = multiprocessing.active_children()[0]
+            os.write(write_fd, str(layers.pid).encode())
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    layers_pid = int(os.read(read_fd, 32))
+    os.kill(parent, signal.SIGKILL)
+    os.waitpid(parent, 0)
+    deadline = time.monotonic() + 10.0
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{layers_pid}/stat") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return  # ended and reaped
+        if state == "Z":
+            return  # ended; reaping is init's business
+        time.sleep(0.1)
+    os.kill(layers_pid, signal.SIGKILL)
+    pytest.fail("the layer process outlived its killed parent by 10 s")
+
+
+def test_a_failure_in_the_layer_process_is_raised_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child's exception reaches the caller (with its reason), not a hang or a short
+    stream."""
+    from moodc.synth import engine
+
+    def broken(self: Any, start: int, n: int, pool: Any = None) -> Any:
+        raise ValueError(f"no layers at sample {start}")
+
+    monkeypatch.setattr(engine.BlockRenderer, "_stack", broken)
+    with pytest.raises(RuntimeError, match="no layers at sample 0"):
+        list(stream_config(FULL, duration_s=3.0, sample_rate=SR, seed=4, jobs=2))
 
 
 def test_zero_duration_is_empty() -> None:
