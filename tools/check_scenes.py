@@ -25,8 +25,8 @@ from typing import Any, Final
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from moodc.concepts import MODIFIERS, find_concept, normalise, stems  # noqa: E402
-from moodc.errors import MoodcError  # noqa: E402
+from moodc.concepts import MODIFIERS, find_concept, normalise, stems
+from moodc.errors import MoodcError
 
 #: Prompt length in words a user might plausibly type (issue #13's scene format).
 MIN_WORDS: Final[int] = 2
