@@ -250,8 +250,10 @@ def test_bad_expectations_are_errors_not_false(expect: dict) -> None:
 
 
 def test_data_files_stay_small() -> None:
+    # Issue #13 asks for >= 10k scene-based training examples at ~1 KB each (prompt,
+    # justification, full config); 16 MB leaves room for every scene file of both helpers.
     total = sum(p.stat().st_size for p in (ROOT / "moodc" / "data").rglob("*.jsonl"))
-    assert total < 6_000_000
+    assert total < 16_000_000
 
 
 @pytest.mark.parametrize("expect", [
