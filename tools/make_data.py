@@ -13,6 +13,7 @@ See ``moodc/data/README.md`` for the rules, the splits and the held-out policy.
 
 from __future__ import annotations
 
+import difflib
 import json
 import random
 import sys
@@ -490,23 +491,41 @@ def _named(row: Mapping[str, Any], *, weight: float | None = None) -> str:
     return row["name"] + (f" ({', '.join(extras)})" if extras else "")
 
 
+def merged_config(rows: list[dict[str, Any]], *, weights: list[float],
+                  seed: int) -> dict[str, Any]:
+    """The training config of a weighted blend of concept rows (strongest first).
+
+    One concept is its own config; several are ``moodc.tween.merge``-d with ``weights`` and
+    then :func:`moodc.concepts.keep_identity` restores any signature the draw lost (an
+    Indian wedding mixed with a party keeps its shehnai and dhol).
+    """
+    from moodc.tween import merge
+
+    if len(rows) == 1:
+        return _clean(rows[0]["config"])
+    merged = merge([r["config"] for r in rows], weights, seed=seed,
+                   names=[r["name"] for r in rows]).model_dump()
+    return _clean(keep_identity(merged, [r["config"] for r in rows]))
+
+
+def modifier_rule(modifier: str) -> str:
+    """What a modifier phrase asks for, in words (``'tempo >=fast'``), for a justification."""
+    return ", ".join(f"{k} {v if isinstance(v, str) else ' or '.join(v)}"
+                     for k, v in MODIFIERS[modifier].items())
+
+
 def build_example(parts: list[tuple[str, dict[str, Any]]], template: str, *, seed: int,
                   weights: list[float] | None = None) -> dict[str, Any]:
     """One example: prompt from ``template`` and phrases, config from the concepts' merge."""
-    from moodc.tween import merge
-
     keys = "abc"
     prompt = template.format(**{keys[i]: phrase for i, (phrase, _) in enumerate(parts)})
     rows = [row for _, row in parts]
+    weights = weights or [1.0 / len(rows)] * len(rows)
+    final = merged_config(rows, weights=weights, seed=seed)
     if len(rows) == 1:
-        final = _clean(rows[0]["config"])
         justification = (f"'{parts[0][0]}' → {_named(rows[0])}. "
                          f"{describe_config(final)}.")
     else:
-        weights = weights or [1.0 / len(rows)] * len(rows)
-        merged = merge([r["config"] for r in rows], weights, seed=seed,
-                       names=[r["name"] for r in rows]).model_dump()
-        final = _clean(keep_identity(merged, [r["config"] for r in rows]))
         said = "; ".join(f"'{p}' → {_named(r, weight=w)}" for (p, r), w in zip(parts, weights))
         justification = (f"{said}. {rows[0]['name']} sets the identity, the rest bend it: "
                          f"{describe_config(final)}.")
@@ -519,9 +538,8 @@ def build_modified(phrase: str, row: dict[str, Any], template: str,
     """One example: a concept phrase with a modifier; config = the concept, modifier enforced."""
     final = _clean(apply_modifiers(row["config"], [modifier]))
     spec = MODIFIERS[modifier]
-    rule = ", ".join(f"{k} {v if isinstance(v, str) else ' or '.join(v)}"
-                     for k, v in spec.items())
-    justification = (f"'{phrase}' → {_named(row)}; '{modifier}' asks for {rule}. "
+    justification = (f"'{phrase}' → {_named(row)}; '{modifier}' asks for "
+                     f"{modifier_rule(modifier)}. "
                      f"{describe_config(final)}.")
     return {"prompt": " ".join(template.format(a=phrase).split()),
             "justification": justification[:600], "config": final, "_rows": [row],
@@ -630,6 +648,173 @@ def _find(by_name: dict[str, dict[str, Any]], word: str,
 
 
 # --------------------------------------------------------------------------------------
+# Hand-written scenes (tools/scenes/*.jsonl)
+# --------------------------------------------------------------------------------------
+
+SCENES_DIR = Path(__file__).resolve().parent / "scenes"
+#: Words a scene prompt may have (the library-blind prompts run from 2 to 30 words).
+SCENE_WORDS = (2, 30)
+#: Frames around a scene for its variants. None uses a held-out test template's words
+#: (compose, score, evoke, cue...), so the test split's wording stays test-only.
+SCENE_FRAMES = [
+    "music for {s}", "{s}, as a soundtrack", "a soundtrack for {s}", "the sound of {s}",
+    "play something for {s}", "background music: {s}", "{s} — instrumental",
+    "what does {s} sound like", "an instrumental piece about {s}", "i need music for {s}",
+    "set the mood: {s}", "{s} (instrumental)", "imagine {s}", "a track for {s}",
+    "make me a song about {s}", "{s} playlist", "theme for {s}", "music that feels like {s}",
+]
+#: Share of scenes (per mille, by hash) in the valid split; the rest train.
+SCENE_VALID_PER_MILLE = 100
+
+
+class SceneError(ValueError):
+    """A scene line that cannot become training data; the message names ``file:line``."""
+
+
+def concept_lookup(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Phrase → concept row, a name winning over another concept's alias (as
+    :func:`moodc.concepts.find_concept` resolves it)."""
+    lookup = {alias: row for row in rows for alias in row["aliases"]}
+    lookup.update({row["name"]: row for row in rows})
+    return lookup
+
+
+def parse_scene(raw: str, *, where: str,
+                lookup: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """One scene line checked: prompt, ``[(concept row, weight)]`` mix and modifiers.
+
+    Raises
+    ------
+    SceneError
+        Not JSON, a prompt outside :data:`SCENE_WORDS`, an unknown concept or modifier, or
+        weights that are not positive or do not sum to 1; the message starts with ``where``.
+    """
+    try:
+        scene = json.loads(raw)
+        prompt, mix, mods = scene["prompt"], scene["mix"], scene.get("mods", [])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SceneError(f"{where}: not a scene object ({exc}); want "
+                         '{"prompt": ..., "mix": [[concept, weight]], "mods": [...]}') from exc
+    n_words = len(str(prompt).split())
+    if not SCENE_WORDS[0] <= n_words <= SCENE_WORDS[1]:
+        raise SceneError(f"{where}: prompt has {n_words} words, allowed {SCENE_WORDS}")
+    if not 1 <= len(mix) <= 3:
+        raise SceneError(f"{where}: mix={mix!r} needs 1-3 [concept, weight] pairs")
+    parts = []
+    for name, weight in mix:
+        if name not in lookup:
+            close = difflib.get_close_matches(name, list(lookup), n=3, cutoff=0.6)
+            raise SceneError(f"{where}: unknown concept {name!r}; did you mean {close}?")
+        if not 0 < weight <= 1:
+            raise SceneError(f"{where}: weight {weight!r} of {name!r} must be in (0, 1]")
+        parts.append((lookup[name], float(weight)))
+    if abs(sum(w for _, w in parts) - 1.0) > 1e-6:
+        raise SceneError(f"{where}: weights of {mix!r} sum to {sum(w for _, w in parts)}, "
+                         "not 1")
+    unknown = [m for m in mods if m not in MODIFIERS]
+    if unknown:
+        raise SceneError(f"{where}: unknown modifier(s) {unknown}; use phrases of "
+                         "moodc.concepts.MODIFIERS, e.g. 'fast', 'dark', 'no drums'")
+    return {"prompt": " ".join(prompt.split()), "parts": parts, "mods": list(mods),
+            "where": where}
+
+
+def load_scenes(rows: list[dict[str, Any]], *,
+                directory: Path = SCENES_DIR) -> list[dict[str, Any]]:
+    """Every scene of ``directory/*.jsonl`` (files sorted), each prompt unique.
+
+    Raises
+    ------
+    SceneError
+        A bad line (see :func:`parse_scene`) or a prompt already used, naming both places.
+    """
+    lookup = concept_lookup(rows)
+    scenes, first_seen = [], {}
+    for path in sorted(directory.glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+            where = f"{shown}:{number}"
+            scene = parse_scene(raw, where=where, lookup=lookup)
+            key = scene["prompt"].lower()
+            if key in first_seen:
+                raise SceneError(f"{where}: prompt {scene['prompt']!r} repeats "
+                                 f"{first_seen[key]}; reword one of them")
+            first_seen[key] = where
+            scenes.append(scene)
+    return scenes
+
+
+def _scene_hash(prompt: str, salt: str) -> int:
+    """A stable hash of a scene's prompt (independent of file order and PYTHONHASHSEED)."""
+    return zlib.crc32(f"{salt}:{prompt.lower()}".encode())
+
+
+def scene_split(scene: Mapping[str, Any]) -> str:
+    """``"valid"`` for about a tenth of the scenes by a stable hash, else ``"train"``."""
+    hashed = _scene_hash(scene["prompt"], "split") % 1000
+    return "valid" if hashed < SCENE_VALID_PER_MILLE else "train"
+
+
+def scene_prompts(prompt: str, *, rng: random.Random) -> list[str]:
+    """The scene verbatim, one framed variant and, for half the scenes, a second variant
+    (another frame, or the verbatim prompt with one typo)."""
+    frames = rng.sample(SCENE_FRAMES, 2)
+    prompts = [prompt, frames[0].format(s=prompt)]
+    if rng.random() < 0.5:
+        slip = _typo(prompt, rng)
+        prompts.append(slip if slip != prompt and rng.random() < 0.5
+                       else frames[1].format(s=prompt))
+    return prompts
+
+
+def scene_examples(scene: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The training examples of one scene: one config, several wordings.
+
+    The config is the concepts' weighted merge (:func:`merged_config`) with the scene's
+    modifiers enforced by the smallest edit (``apply_modifiers``), the machinery the
+    template examples use. Every wording of a scene gets the same config, so the head
+    learns that paraphrases agree.
+    """
+    rows = [row for row, _ in scene["parts"]]
+    weights = [w for _, w in scene["parts"]]
+    rng = random.Random(_scene_hash(scene["prompt"], "variants"))
+    config = merged_config(rows, weights=weights, seed=_scene_hash(scene["prompt"], "merge"))
+    final = _clean(apply_modifiers(config, scene["mods"]))
+    said = "; ".join(_named(r, weight=w) for r, w in scene["parts"])
+    asks = "".join(f"; '{m}' asks for {modifier_rule(m)}" for m in scene["mods"])
+    justification = (f"scene '{scene['prompt']}' → {said}{asks}. "
+                     f"{describe_config(final)}.")[:600]
+    return [{"prompt": " ".join(p.split()), "justification": justification, "config": final,
+             "_rows": rows} for p in scene_prompts(scene["prompt"], rng=rng)]
+
+
+def scene_splits(scenes: list[dict[str, Any]], *, banned_words: set[str],
+                 held_concepts: set[str] = frozenset()) -> dict[str, list[dict[str, Any]]]:
+    """Train and valid examples of the scenes. Scenes with a held-out word are left out
+    (and listed), so the test split's wording stays unseen; so are scenes that blend a
+    held-out concept, so its config is not learnt under other words either."""
+    out: dict[str, list[dict[str, Any]]] = {"train": [], "valid": []}
+    skipped, blended = [], 0
+    for scene in scenes:
+        if content_words(scene["prompt"]) & banned_words:
+            skipped.append(scene)
+            continue
+        if any(row["name"] in held_concepts for row, _ in scene["parts"]):
+            blended += 1
+            continue
+        out[scene_split(scene)].extend(scene_examples(scene))
+    print(f"scenes: {len(scenes)} read, {len(skipped)} left out for a held-out word, "
+          f"{blended} for blending a held-out concept")
+    for scene in skipped:
+        words = sorted(content_words(scene["prompt"]) & banned_words)
+        print(f"  {scene['where']}: {words}")
+    return out
+
+
+# --------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------
 
@@ -677,6 +862,11 @@ def main() -> None:
                            n_triple=40, n_contra=10, n_modifier=40, typo_rate=0.06, seed=2,
                            **common)
     valid = _dedupe([e for e in valid if not content_words(e["prompt"]) & banned_words], seen)
+    from_scenes = scene_splits(load_scenes(rows), banned_words=banned_words,
+                               held_concepts=set(held_concepts))
+    for split, examples in (("train", train), ("valid", valid)):
+        examples.extend(_dedupe([e for e in from_scenes[split]
+                                 if not content_words(e["prompt"]) & banned_words], seen))
     test = generate_split(rows, phrase_pool=test_pool, singles=TEST_SINGLE, pairs=TEST_PAIR,
                           triples=TEST_TRIPLE, n_single=150, n_pair=130, n_triple=50,
                           n_contra=0, n_modifier=70, typo_rate=0.0, seed=3,

@@ -278,8 +278,10 @@ def test_bad_expectations_are_errors_not_false(expect: dict) -> None:
 
 
 def test_data_files_stay_small() -> None:
+    # Issue #13 asks for >= 10k scene-based training examples at ~1 KB each (prompt,
+    # justification, full config); 16 MB leaves room for every scene file of both helpers.
     total = sum(p.stat().st_size for p in (ROOT / "moodc" / "data").rglob("*.jsonl"))
-    assert total < 6_000_000
+    assert total < 16_000_000
 
 
 @pytest.mark.parametrize("expect", [
@@ -296,3 +298,79 @@ def test_enforce_makes_the_smallest_edit_that_holds(by_name: dict, expect: dict)
         Config.model_validate(edited)
         if all(check_expectations(source, expect)):
             assert edited == dict(source), "already satisfied: unchanged"
+
+
+# --------------------------------------------------------------------------------------
+# Hand-written scenes (tools/scenes/*.jsonl)
+# --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def make_data():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_data
+    finally:
+        sys.path.pop(0)
+    return make_data
+
+
+@pytest.fixture(scope="module")
+def scene_rows(make_data) -> list[dict]:
+    return make_data.concept_rows()
+
+
+def test_scenes_resolve_to_library_concepts_and_valid_configs(make_data, scene_rows) -> None:
+    from moodc.concepts import MODIFIERS, find_concept
+
+    scenes = make_data.load_scenes(scene_rows)
+    assert len(scenes) >= 50
+    for scene in scenes:
+        for row, _ in scene["parts"]:
+            assert find_concept(row["name"]).name == row["name"], scene["where"]
+        assert all(m in MODIFIERS for m in scene["mods"])
+        examples = make_data.scene_examples(scene)
+        assert 2 <= len(examples) <= 3 and examples[0]["prompt"] == scene["prompt"]
+        assert len({str(e["config"]) for e in examples}) == 1, "wordings share one config"
+        Config.model_validate(examples[0]["config"])
+        # the scene's modifiers hold in its config
+        for mod in scene["mods"]:
+            assert all(check_expectations(examples[0]["config"], MODIFIERS[mod])), scene
+
+
+def test_scene_examples_are_deterministic(make_data, scene_rows) -> None:
+    scenes = make_data.load_scenes(scene_rows)[:40]
+    first = [make_data.scene_examples(s) for s in scenes]
+    again = [make_data.scene_examples(s) for s in reversed(scenes)][::-1]
+    assert [[(e["prompt"], e["config"]) for e in ex] for ex in first] == \
+        [[(e["prompt"], e["config"]) for e in ex] for ex in again]
+
+
+def test_scenes_reach_the_splits_and_never_straddle_them(make_data, scene_rows,
+                                                         splits: dict, heldout: dict) -> None:
+    prompts = {name: {r["prompt"] for r in splits[name]} for name in ("train", "valid")}
+    banned = set(heldout["words"])
+    scenes = [s for s in make_data.load_scenes(scene_rows)
+              if not content_words_of(s["prompt"]) & banned]
+    for scene in scenes:
+        side = make_data.scene_split(scene)
+        other = "valid" if side == "train" else "train"
+        assert scene["prompt"] in prompts[side], scene["where"]
+        assert scene["prompt"] not in prompts[other], scene["where"]
+    n_valid = sum(make_data.scene_split(s) == "valid" for s in scenes)
+    assert 0.04 <= n_valid / len(scenes) <= 0.18, "about a tenth of the scenes validate"
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"prompt": "a night in narnia", "mix": [["narnian", 1.0]]}', "unknown concept 'narnian'"),
+    ('{"prompt": "a night in town", "mix": [["night", 0.5], ["city", 0.3]]}', "sum to"),
+    ('{"prompt": "a night in town", "mix": [["night", 1.0]], "mods": ["louder"]}',
+     "unknown modifier"),
+    ('{"prompt": "night", "mix": [["night", 1.0]]}', "words"),
+    ('not json', "not a scene object"),
+])
+def test_a_bad_scene_line_names_its_file_and_line(make_data, scene_rows, tmp_path: Path,
+                                                  line: str, problem: str) -> None:
+    good = '{"prompt": "a quiet night in town", "mix": [["night", 1.0]]}'
+    (tmp_path / "bad.jsonl").write_text(good + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(make_data.SceneError, match=rf"bad\.jsonl:2: .*{problem}"):
+        make_data.load_scenes(scene_rows, directory=tmp_path)
