@@ -288,6 +288,20 @@ def _index_for(concepts: tuple[Concept, ...]) -> _Index:
                   tuple(sorted(w for w in bag if len(w) >= 3)))
 
 
+#: A prompt is the library's to answer when more than this share of its content words are
+#: library words (the same "mostly" the library-blind split is written against): there
+#: the library's hand-set configs are precise, and the model's answers only blur them.
+LIBRARY_PROMPT_SHARE: Final[float] = 0.5
+
+
+def library_coverage(prompt: str, *, concepts: Sequence[Concept] | None = None) -> float:
+    """Share of ``prompt``'s content words (:func:`content_words_of`) that some concept's
+    name or alias uses; 1.0 for a prompt without content words."""
+    index = _index_for(tuple(load_concepts() if concepts is None else concepts))
+    words = content_words_of(prompt)
+    return sum(word in index.bag for word in words) / len(words) if words else 1.0
+
+
 def _correct_typos(words: list[str], index: _Index) -> list[str]:
     """Replace unknown words of 5+ letters by the closest library word (ratio ≥ cutoff).
 

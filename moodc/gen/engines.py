@@ -31,19 +31,36 @@ _NO_ARTIFACT_HINT = "use engine 'base', or build the artifact with `moodc train`
 
 
 def _tuned_engine() -> Engine:
-    """The shipped tuned artifact: the hidden-state head, else a LoRA through the decoder."""
+    """The shipped tuned artifact: the hidden-state head, else a LoRA through the decoder.
+
+    The head answers the prompts the library cannot spell; a prompt whose content words
+    are mostly library words (:data:`moodc.concepts.LIBRARY_PROMPT_SHARE`) goes to the
+    library, whose hand-set configs the head only approximates (held-out test split: 96 %
+    of constraints this way, 82 % by the head alone; library-blind split unchanged, 67 %).
+    The config's provenance says which (``route``: ``library`` or ``model``).
+    """
     kind = tuned_artifact_kind()
     if kind is None:
         raise MoodcError(f"no tuned model artifact is installed in {DEFAULT_MODEL_DIR}",
                          hint=_NO_ARTIFACT_HINT)
     if kind == "lora":
         return _model_engine(adapter_dir=DEFAULT_MODEL_DIR)
+    from moodc.concepts import LIBRARY_PROMPT_SHARE, library_coverage
     from moodc.gen.head import make_engine
 
     single = make_engine()  # GenRequest -> EngineResult
+    library = _concepts_engine()
+
+    def answer(request: GenRequest) -> EngineResult:
+        if library_coverage(request.prompt) > LIBRARY_PROMPT_SHARE:
+            result = library([request])[0]
+            return EngineResult(result.config, {**result.provenance, "engine": "tuned",
+                                                "route": "library"})
+        result = single(request)
+        return EngineResult(result.config, {**result.provenance, "route": "model"})
 
     def run(requests: Sequence[GenRequest]) -> list[EngineResult]:
-        return [single(request) for request in requests]
+        return [answer(request) for request in requests]
 
     return run
 

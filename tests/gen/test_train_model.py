@@ -90,21 +90,21 @@ def test_held_out_controllability_recomputed_on_a_fixed_subset() -> None:
 @pytest.mark.slow
 def test_moodc_train_on_a_small_subset_is_deterministic(tmp_path: Path,
                                                         tuned: head.TunedModel) -> None:
-    """The CLI end to end; the library on the same cached features writes the same bytes, and
+    """The CLI end to end (64 examples); the library on the same cached features writes the same bytes, and
     on freshly computed features (other BLAS batching: last-bit noise) the same choices."""
-    result = CliRunner().invoke(cli, ["train", "--limit", "8", "--seed", "1",
+    result = CliRunner().invoke(cli, ["train", "--limit", "64", "--seed", "1",
                                       "--out", str(tmp_path / "cli")])
     assert result.exit_code == 0, result.output
     assert "wrote" in result.output
-    same = train.train_head(out_dir=tmp_path / "same", limit=8, seed=1, encoder=tuned.encoder)
+    same = train.train_head(out_dir=tmp_path / "same", limit=64, seed=1, encoder=tuned.encoder)
     for name in artifact.HEAD_FILES:
         assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "same" / name).read_bytes()
-    fresh = train.train_head(out_dir=None, limit=8, seed=1, encoder=tuned.encoder,
+    fresh = train.train_head(out_dir=None, limit=64, seed=1, encoder=tuned.encoder,
                              cache_path=tmp_path / "fresh-cache.npz")
-    assert fresh.n_train == 8 and fresh.head.meta["limit"] == 8
+    assert fresh.n_train == 64 and fresh.head.meta["limit"] == 64
     assert fresh.head.meta["valid_accuracy"] == same.head.meta["valid_accuracy"]
-    for a, b in zip(fresh.head.fields, same.head.fields):
-        np.testing.assert_allclose(a.weight, b.weight, atol=1e-2, rtol=1e-2)
+    # a small fit is ill-conditioned (a field whose examples share one class has
+    # weights of pure noise), so fresh features are held to the same choices, not weights
     probe = np.random.default_rng(0).standard_normal((20, same.head.mean.shape[0]))
     probe = same.head.mean + probe * same.head.scale
     fresh_scores, same_scores = fresh.head.log_probs(probe), same.head.log_probs(probe)
