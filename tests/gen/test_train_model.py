@@ -90,8 +90,9 @@ def test_held_out_controllability_recomputed_on_a_fixed_subset() -> None:
 @pytest.mark.slow
 def test_moodc_train_on_a_small_subset_is_deterministic(tmp_path: Path,
                                                         tuned: head.TunedModel) -> None:
-    """The CLI end to end (64 examples); the library on the same cached features writes the same bytes, and
-    on freshly computed features (other BLAS batching: last-bit noise) the same choices."""
+    """The CLI end to end (64 examples); the library on the same cached features writes the
+    same bytes, and on freshly computed features (other BLAS batching: last-bit noise) the
+    same choices."""
     result = CliRunner().invoke(cli, ["train", "--limit", "64", "--seed", "1",
                                       "--out", str(tmp_path / "cli")])
     assert result.exit_code == 0, result.output
