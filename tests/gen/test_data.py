@@ -348,9 +348,13 @@ def test_scene_examples_are_deterministic(make_data, scene_rows) -> None:
 def test_scenes_reach_the_splits_and_never_straddle_them(make_data, scene_rows,
                                                          splits: dict, heldout: dict) -> None:
     prompts = {name: {r["prompt"] for r in splits[name]} for name in ("train", "valid")}
-    banned = set(heldout["words"])
-    scenes = [s for s in make_data.load_scenes(scene_rows)
-              if not content_words_of(s["prompt"]) & banned]
+    banned, held = set(heldout["words"]), set(heldout["concepts"])
+    loaded = make_data.load_scenes(scene_rows)
+    scenes = [s for s in loaded if not content_words_of(s["prompt"]) & banned
+              and not any(row["name"] in held for row, _ in s["parts"])]
+    blending_held = [s for s in loaded if any(row["name"] in held for row, _ in s["parts"])]
+    for scene in blending_held:  # a held-out concept's config is learnt under no words
+        assert scene["prompt"] not in prompts["train"] | prompts["valid"], scene["where"]
     for scene in scenes:
         side = make_data.scene_split(scene)
         other = "valid" if side == "train" else "train"
