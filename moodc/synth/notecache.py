@@ -194,6 +194,21 @@ class NoteCache:
                     self._uses[key] = kept
                     self._use_index.pop(key, None)
                 self._last_stop[key] = min(self._last_stop.get(key, 0), int(stop)) if kept else 0
+                self._shorten_hint(key, kept, stop=int(stop))
+
+    def _shorten_hint(self, key: tuple, kept: list[tuple[int, int]], *, stop: int) -> None:
+        """Synthesize ``key``'s tone only as far as the renderer still plays it.
+
+        A tone's length hint is its longest note; once the renderer ends at ``stop`` a long
+        note is read only up to there (a morph's bridge plays two seconds of a six-second
+        chord). A one-sample use marks a short note's tone, read whole when the note is
+        made, and keeps its hint. The tone grows on demand if ever read further, and its
+        samples do not depend on how far it was made, so the audio is unchanged.
+        """
+        if key not in self.length_hints or any(b - a <= 1 for a, b in kept):
+            return
+        needed = max((min(b, stop) - a for a, b in kept), default=0)
+        self.length_hints[key] = min(self.length_hints[key], max(needed, 1))
 
     def _next_use(self, key: tuple) -> float:
         """Sample at which ``key`` is next needed: now (0 ahead) if a use is under way or

@@ -117,8 +117,10 @@ def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop:
     raw_key = _raw_key(instrument, midi=midi, sample_rate=sample_rate,
                        cutoff_scale=cutoff_scale, glide_st=glide_st)
     raw = make_raw() if cache is None else cache.get(raw_key, make_raw)
-    total = env.n_total if cache is None else max(env.n_total,
-                                                  cache.length_hints.get(raw_key, 0))
+    # the longest read the cache expects of this tone (at least this note, unless the
+    # renderer ends before the note does: :meth:`NoteCache.end_at`)
+    total = env.n_total if cache is None else (cache.length_hints.get(raw_key)
+                                               or env.n_total)
     if cache is not None and env.n_total <= SHORT_NOTE_S * sample_rate:
         note = cache.get(_note_key(raw_key, env.n_gate),
                          lambda: _finished_note(raw, env, gain=voice.gain, total=total))

@@ -80,3 +80,33 @@ def test_a_cache_inherits_only_what_its_renderer_will_read() -> None:
     made = []
     new.get(("tone", 1), lambda: made.append(1) or np.zeros(1_000, dtype=np.float32))
     assert not made
+
+
+def test_a_renderer_told_to_end_makes_only_what_it_plays_and_sounds_the_same(
+        monkeypatch) -> None:
+    """A morph's bridge plays two seconds of chords planned for longer: told its end
+    (``NoteCache.end_at``), it synthesizes its long tones only that far — fewer samples
+    held — and the samples it plays are identical."""
+    from moodc.config.load import load_document
+    from moodc.synth.controls import fields_to_controls
+    from moodc.synth.engine import BlockRenderer
+    from moodc.synth.notecache import RawTone
+    from tests.helpers import EXAMPLES
+
+    made: list[int] = []
+    ensure = RawTone._ensure
+
+    def counted(tone: RawTone, n: int) -> None:
+        before = len(tone.tone)
+        ensure(tone, n)
+        made.append(len(tone.tone) - before)
+    monkeypatch.setattr(RawTone, "_ensure", counted)
+    ctl = fields_to_controls(load_document(EXAMPLES / "calm-ambient.yaml").model_dump(
+        mode="json"))
+    whole = _render(BlockRenderer(ctl, duration_s=20.0, sample_rate=SR, seed=3), 2.0)
+    n_whole = sum(made)
+    made.clear()
+    ended = BlockRenderer(ctl, duration_s=20.0, sample_rate=SR, seed=3)
+    ended.cache.end_at(2 * SR)
+    np.testing.assert_array_equal(_render(ended, 2.0), whole)
+    assert sum(made) < 0.75 * n_whole, (sum(made), n_whole)
