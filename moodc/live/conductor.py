@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from moodc.live.moods import FixedMood, MoodSource, MoodTarget
-from moodc.live.voices import BRIDGE_CACHE_SAMPLES, LiveVoice, Ramp, VoiceMixer
+from moodc.live.voices import LiveVoice, Ramp, VoiceMixer
 from moodc.score import child_seed
 
 #: Bars per phrase before the stream is re-seeded.
@@ -184,8 +184,7 @@ class Conductor:
                                origin_n=origin_n, start_n=lo,
                                planned_s=(hi - origin_n) / self.sample_rate + 1.0,
                                sample_rate=self.sample_rate, label=f"morph {k}/{n_mid}",
-                               fade_in=Ramp(lo, mid - lo),
-                               cache_samples=BRIDGE_CACHE_SAMPLES)
+                               fade_in=Ramp(lo, mid - lo))
             bridge.inherit_tones(old)
             bridge.end_with(Ramp(mid, hi - mid))
             self.mixer.add(bridge)

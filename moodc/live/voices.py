@@ -30,9 +30,6 @@ CATCH_UP_S: Final[float] = 2.0
 #: how far a heavy mood (slow, long chords of many voicings) lifts memory above a light one,
 #: at the price of re-synthesizing a few tones of such moods (+0.2 % of a core measured).
 LIVE_CACHE_SAMPLES: Final[int] = 5_000_000
-#: A morph's bridge sounds for a bar or two: it holds the tones of the chord it plays and
-#: little more (6 MB), so a morph adds less than a voice's worth of memory.
-BRIDGE_CACHE_SAMPLES: Final[int] = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -62,15 +59,11 @@ class LiveVoice:
         Seconds of events to plan from the origin; the stream goes quiet after them.
     fade_in : Ramp or None
         Equal-power entry (None: enters at full level).
-    cache_samples : int
-        Tone samples its renderer may cache (:data:`LIVE_CACHE_SAMPLES`, or
-        :data:`BRIDGE_CACHE_SAMPLES` for a morph's short-lived bridge).
     """
 
     def __init__(self, fields: dict[str, Any], *, seed: int, origin_n: int, start_n: int,
                  planned_s: float, sample_rate: int, label: str,
-                 fade_in: Ramp | None = None,
-                 cache_samples: int = LIVE_CACHE_SAMPLES) -> None:
+                 fade_in: Ramp | None = None) -> None:
         from moodc.synth.controls import fields_to_controls
         from moodc.synth.engine import BlockRenderer
 
@@ -86,7 +79,7 @@ class LiveVoice:
         self.fade_in = fade_in
         self.fade_out: Ramp | None = None
         self.renderer = BlockRenderer(self.ctl, duration_s=planned_s, sample_rate=sample_rate,
-                                      seed=seed, cache_samples=cache_samples)
+                                      seed=seed, cache_samples=LIVE_CACHE_SAMPLES)
         self._position = 0  # next stream sample the renderer will produce
 
     def inherit_tones(self, other: "LiveVoice") -> None:
