@@ -28,12 +28,28 @@ def test_a_long_note_read_in_blocks_equals_the_whole_note(instrument: str) -> No
     assert whole[-1] == 0.0
 
 
+@pytest.fixture
+def made(monkeypatch) -> list[int]:
+    """Samples of raw tone synthesized, one entry per growth of a tone (cleared by tests)."""
+    from moodc.synth.notecache import RawTone
+
+    counts: list[int] = []
+    ensure = RawTone._ensure
+
+    def counted(tone: RawTone, n: int) -> None:
+        before = len(tone.tone)
+        ensure(tone, n)
+        counts.append(len(tone.tone) - before)
+    monkeypatch.setattr(RawTone, "_ensure", counted)
+    return counts
+
+
 def _render(renderer, seconds: float) -> np.ndarray:
     return np.concatenate([renderer.block(start, SR // 2)[0]
                            for start in range(0, int(seconds * SR), SR // 2)])
 
 
-def test_a_renderer_that_inherits_tones_sounds_exactly_as_alone(monkeypatch) -> None:
+def test_a_renderer_that_inherits_tones_sounds_exactly_as_alone(made: list[int]) -> None:
     """A second renderer of the same config (a live session's next phrase) that inherits its
     predecessor's tones synthesizes under three quarters of the tone samples (the chords
     it shares with it come free), and its audio is unchanged."""
@@ -41,16 +57,7 @@ def test_a_renderer_that_inherits_tones_sounds_exactly_as_alone(monkeypatch) -> 
     from moodc.synth.controls import fields_to_controls
     from moodc.synth.engine import BlockRenderer
     from tests.helpers import EXAMPLES
-    from moodc.synth.notecache import RawTone
 
-    made: list[int] = []  # samples of tone synthesized
-    ensure = RawTone._ensure
-
-    def counted(tone: RawTone, n: int) -> None:
-        before = len(tone.tone)
-        ensure(tone, n)
-        made.append(len(tone.tone) - before)
-    monkeypatch.setattr(RawTone, "_ensure", counted)
     fields = load_document(EXAMPLES / "lofi-study.yaml").model_dump(mode="json")
     ctl = fields_to_controls(fields)
     alone = _render(BlockRenderer(ctl, duration_s=8.0, sample_rate=SR, seed=2), 8.0)
@@ -83,24 +90,15 @@ def test_a_cache_inherits_only_what_its_renderer_will_read() -> None:
 
 
 def test_a_renderer_told_to_end_makes_only_what_it_plays_and_sounds_the_same(
-        monkeypatch) -> None:
+        made: list[int]) -> None:
     """A morph's bridge plays two seconds of chords planned for longer: told its end
     (``NoteCache.end_at``), it synthesizes its long tones only that far — fewer samples
     held — and the samples it plays are identical."""
     from moodc.config.load import load_document
     from moodc.synth.controls import fields_to_controls
     from moodc.synth.engine import BlockRenderer
-    from moodc.synth.notecache import RawTone
     from tests.helpers import EXAMPLES
 
-    made: list[int] = []
-    ensure = RawTone._ensure
-
-    def counted(tone: RawTone, n: int) -> None:
-        before = len(tone.tone)
-        ensure(tone, n)
-        made.append(len(tone.tone) - before)
-    monkeypatch.setattr(RawTone, "_ensure", counted)
     ctl = fields_to_controls(load_document(EXAMPLES / "calm-ambient.yaml").model_dump(
         mode="json"))
     whole = _render(BlockRenderer(ctl, duration_s=20.0, sample_rate=SR, seed=3), 2.0)
