@@ -3,9 +3,8 @@
 Issue #13: a scene's config is a weighted merge of library concepts, and merging averages the
 ordinal fields, so most scenes landed at medium tempo, brightness and space even when the
 scene plainly is fast, dark or vast. This tool shows, per line, what the scene's config is,
-built exactly as ``tools/make_data.py`` builds it (:func:`make_data.merged_config`, then
-``apply_modifiers``), so the author can decide line by line which modifier a listener would
-insist on. It reads only ``tools/scenes/`` and the concept tables — never the blind split.
+built by ``tools/make_data.py`` itself (``merged_config``, then ``apply_modifiers``), so the
+author can decide line by line which modifier a listener would insist on. It reads only ``tools/scenes/`` and the concept tables — never the blind split.
 
 Usage::
 
@@ -24,24 +23,21 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
-import make_data  # noqa: E402  (puts the repository on sys.path)
-from moodc.concepts import apply_modifiers  # noqa: E402
-from moodc.data.expect import MODE_FAMILY  # noqa: E402
+import make_data
+
+from moodc.data.expect import MODE_FAMILY
 
 #: The ordinal fields whose "medium" the audit is about (issue #13).
 AUDITED_FIELDS: Final[tuple[str, ...]] = ("tempo", "brightness", "space")
 
 
 def scene_config(scene: Mapping[str, Any]) -> dict[str, Any]:
-    """The config a scene trains, built by the same calls as ``make_data.scene_examples``
-    (same merge seed), so what the audit shows is what the head learns."""
-    rows = [row for row, _ in scene["parts"]]
-    weights = [w for _, w in scene["parts"]]
-    seed = make_data._scene_hash(scene["prompt"], "merge")
-    config = make_data.merged_config(rows, weights=weights, seed=seed)
-    return make_data._clean(apply_modifiers(config, scene["mods"]))
+    """The config a scene trains: the one :func:`make_data.scene_examples` writes for every
+    wording of it (``merged_config`` with the merge seed of the prompt, then
+    ``apply_modifiers``), taken from there so the audit can never drift from the data."""
+    return make_data.scene_examples(scene)[0]["config"]
 
 
 def audited_scenes(path: Path, *,
