@@ -4,7 +4,8 @@ Issue #13: a scene's config is a weighted merge of library concepts, and merging
 ordinal fields, so most scenes landed at medium tempo, brightness and space even when the
 scene plainly is fast, dark or vast. This tool shows, per line, what the scene's config is,
 built by ``tools/make_data.py`` itself (``merged_config``, then ``apply_modifiers``), so the
-author can decide line by line which modifier a listener would insist on. It reads only ``tools/scenes/`` and the concept tables — never the blind split.
+author can decide line by line which modifier a listener would insist on. It reads only
+``tools/scenes/`` and the concept tables — never the blind split.
 
 Usage::
 
