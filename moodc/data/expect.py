@@ -194,6 +194,8 @@ PARALLEL_MODE: Final[dict[str, str]] = {
     "minor_pentatonic": "major_pentatonic", "blues": "mixolydian",
     "hirajoshi": "major_pentatonic", "in_sen": "major_pentatonic", "whole_tone": "minor",
     "pelog": "slendro", "slendro": "pelog",
+    # the Spanish and klezmer minor colours turn to their major-third cousin, freygish
+    "spanish_phrygian": "phrygian_dominant", "ukrainian_dorian": "phrygian_dominant",
 }
 
 #: Lowest density at which each layer sounds (from :data:`moodc.vocab.DENSITY_LAYERS`).

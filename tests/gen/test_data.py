@@ -300,6 +300,17 @@ def test_enforce_makes_the_smallest_edit_that_holds(by_name: dict, expect: dict)
             assert edited == dict(source), "already satisfied: unchanged"
 
 
+@pytest.mark.parametrize("family", ["major", "minor"])
+def test_a_key_edit_reaches_the_asked_family_from_every_mode(family: str) -> None:
+    """"major key" / "minor key" on any scale (a scene's merge can land on any) ends in that
+    family, never in a KeyError (spanish_phrygian and ukrainian_dorian once had no parallel)."""
+    from moodc import vocab
+
+    for mode in vocab.MODE_INTERVALS:
+        edited = enforce_expectations({"version": 2, "mode": mode}, {"mode_family": family})
+        assert check_expectations(edited, {"mode_family": family}) == [True], (mode, edited)
+
+
 # --------------------------------------------------------------------------------------
 # Hand-written scenes (tools/scenes/*.jsonl)
 # --------------------------------------------------------------------------------------
