@@ -22,13 +22,16 @@ from typing import Any, Final
 import numpy as np
 
 from moodc.dsp.fades import equal_power_in, equal_power_out
+from moodc.live.heap import release_free_memory
+from moodc.synth.notecache import ToneBudget
 
 #: The renderer is driven in pieces of at most this many seconds (its own inner block).
 CATCH_UP_S: Final[float] = 2.0
-#: Tone samples one live voice may cache (float32: 20 MB). Offline renders keep 32 MB; a
-#: session playing for hours holds the largest cache any of its moods fills, so this bounds
-#: how far a heavy mood (slow, long chords of many voicings) lifts memory above a light one,
-#: at the price of re-synthesizing a few tones of such moods (+0.2 % of a core measured).
+#: Tone samples the voices of a live session may cache together (float32: 20 MB; offline
+#: renders keep 32 MB each). A session playing for hours holds the largest cache any of its
+#: moods and morphs fills, so this bounds how far a heavy mood (slow, long chords of many
+#: voicings) or a morph's six overlapping voices lift memory above a light one, at the price
+#: of re-synthesizing a few tones of such moods (identical samples; +0.2 % of a core).
 LIVE_CACHE_SAMPLES: Final[int] = 5_000_000
 
 
@@ -139,12 +142,21 @@ class LiveVoice:
 
 
 class VoiceMixer:
-    """The sum of the live voices, block by block, forgetting finished ones."""
+    """The sum of the live voices, block by block, forgetting finished ones.
 
-    def __init__(self) -> None:
+    The voices' tone caches share one :class:`~moodc.synth.notecache.ToneBudget` of
+    ``cache_samples``, and when voices are forgotten the freed heap is handed back to the
+    system (:func:`moodc.live.heap.release_free_memory`), so neither a morph's six voices nor
+    the holes they leave in the heap lift the session's memory for the rest of the day.
+    """
+
+    def __init__(self, *, cache_samples: int | None = None) -> None:
         self.voices: list[LiveVoice] = []
+        self.budget = ToneBudget(max_samples=LIVE_CACHE_SAMPLES if cache_samples is None
+                                 else cache_samples)
 
     def add(self, voice: LiveVoice) -> LiveVoice:
+        self.budget.join(voice.renderer.cache, offset_n=voice.origin_n)
         self.voices.append(voice)
         return voice
 
@@ -153,5 +165,8 @@ class VoiceMixer:
         out = np.zeros((n_samples, 2), dtype=np.float32)
         for voice in self.voices:
             voice.add_into(out, start_n=start_n)
-        self.voices = [v for v in self.voices if not v.finished(start_n + n_samples)]
+        playing = [v for v in self.voices if not v.finished(start_n + n_samples)]
+        if len(playing) < len(self.voices):
+            self.voices = playing
+            release_free_memory()
         return out

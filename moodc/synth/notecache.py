@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Callable
 
@@ -157,6 +158,8 @@ class NoteCache:
         self._use_index: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._last_stop: dict[tuple, int] = {}  # key -> end of its last registered use
         self._now = 0
+        #: the budget this cache shares with others (a live session's voices), if any
+        self.budget: ToneBudget | None = None
 
     def hint(self, key: tuple, n_samples: int) -> None:
         """Record that the item ``key`` will be read up to ``n_samples``."""
@@ -273,4 +276,77 @@ class NoteCache:
                 return self._items[key]
             self._items[key] = value
             self._evict()
+        if self.budget is not None:
+            self.budget.enforce(keep=value)
         return value
+
+    def total_samples(self) -> int:
+        """Samples this cache holds (items shared with another cache count in both)."""
+        with self._lock:
+            return sum(self._size(v) for v in self._items.values())
+
+    def next_uses(self) -> list[tuple[tuple, object, int, float]]:
+        """``(key, item, size, next use)`` of every item, the next use in this renderer's
+        samples (:meth:`_next_use`): what a budget shared across caches evicts by."""
+        with self._lock:
+            return [(key, value, self._size(value), self._next_use(key))
+                    for key, value in self._items.items()]
+
+    def drop(self, key: tuple) -> None:
+        """Forget ``key`` (a later read synthesizes it again: the same samples)."""
+        with self._lock:
+            self._items.pop(key, None)
+
+
+class ToneBudget:
+    """Samples several caches may hold together: the voices of one live session.
+
+    Each voice of a live session has its own renderer and cache; during a morph six of them
+    overlap, and each cache's own cap would let the session hold six caps' worth of tones,
+    so a session's peak memory would rise with the heaviest morph it ever plays. Caches that
+    :meth:`join` a budget call :meth:`enforce` after every miss; over budget, the item whose
+    next use is furthest on the shared timeline goes first (Belady's rule across voices, with
+    each cache's uses shifted by its voice's origin), from every cache holding it, so the
+    memory is actually freed. Eviction only ever costs a re-synthesis of identical samples.
+    """
+
+    def __init__(self, *, max_samples: int) -> None:
+        self._max = max_samples
+        self._members: list[tuple[weakref.ref, int]] = []
+        self._lock = threading.Lock()
+
+    def join(self, cache: NoteCache, *, offset_n: int) -> None:
+        """Share the budget with ``cache``, whose sample 0 is timeline sample ``offset_n``."""
+        with self._lock:
+            self._members.append((weakref.ref(cache), int(offset_n)))
+        cache.budget = self
+
+    def _live_members(self) -> list[tuple[NoteCache, int]]:
+        members = [(ref(), offset) for ref, offset in self._members]
+        alive = [(cache, offset) for cache, offset in members if cache is not None]
+        if len(alive) != len(self._members):
+            self._members = [(weakref.ref(c), o) for c, o in alive]
+        return alive
+
+    def enforce(self, *, keep: object | None = None) -> None:
+        """Evict across the member caches until they hold at most the budget (never
+        ``keep``, the item just made)."""
+        with self._lock:
+            members = self._live_members()
+            if sum(cache.total_samples() for cache, _ in members) <= self._max:
+                return  # shared items count twice here, so the unique total is lower still
+            items: dict[int, list] = {}  # id -> [size, next use on the timeline, holders]
+            for cache, offset in members:
+                for key, value, size, next_use in cache.next_uses():
+                    entry = items.setdefault(id(value), [size, math.inf, []])
+                    entry[1] = min(entry[1], next_use + offset)
+                    entry[2].append((cache, key))
+            total = sum(entry[0] for entry in items.values())
+            candidates = [entry for ident, entry in items.items() if ident != id(keep)]
+            while total > self._max and candidates:
+                # furthest next use first; max() keeps the first (oldest voice's) of ties
+                victim = max(candidates, key=lambda entry: entry[1])
+                candidates.remove(victim)
+                for cache, key in victim[2]:
+                    cache.drop(key)
+                total -= victim[0]

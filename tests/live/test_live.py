@@ -241,3 +241,35 @@ def test_a_small_drift_morphs_in_one_step_and_a_new_mood_in_several() -> None:
     assert morph_steps(8.0, reach=1.0) == MORPH_MAX_STEPS
     assert morph_steps(4.0, reach=1.0) == 2
     assert morph_steps(0.5, reach=1.0) == 1
+
+
+def test_a_session_tone_budget_bounds_its_voices_and_never_changes_the_music(
+        tmp_path, monkeypatch) -> None:
+    """Through a morph (six voices at once) the voices' caches together hold no more than
+    the session budget (plus the tone just made), and a tight budget plays the very same
+    samples as the default one: eviction only ever costs a re-synthesis."""
+    from moodc.live import voices
+
+    log = write_synthetic_log(tmp_path / "day.jsonl")
+    _, reference = _replay(log, duration_s=28.0)
+    budget_samples = 1_500_000
+    monkeypatch.setattr(voices, "LIVE_CACHE_SAMPLES", budget_samples)
+    held: list[int] = []
+    most_voices: list[int] = []
+    mix = voices.VoiceMixer.mix
+
+    def counting_mix(self, start_n: int, n_samples: int):
+        most_voices.append(len(self.voices))
+        out = mix(self, start_n, n_samples)
+        items = {id(v): v.size for voice in self.voices
+                 for _, v, _, _ in voice.renderer.cache.next_uses()}
+        held.append(sum(items.values()))
+        return out
+
+    monkeypatch.setattr(voices.VoiceMixer, "mix", counting_mix)
+    session, pcm = _replay(log, duration_s=28.0)
+    assert [t.kind for t in session.engine.conductor.transitions].count("morph") >= 1
+    assert max(most_voices) >= 3
+    largest_tone = int(6.0 * SR)  # a raw tone is at most MAX_RAW_S long
+    assert max(held) <= budget_samples + largest_tone
+    assert np.array_equal(pcm, reference)

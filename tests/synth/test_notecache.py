@@ -1,0 +1,75 @@
+"""The tone budget a live session's voices share: the unique samples held stay within it,
+the item needed furthest ahead on the shared timeline goes first, and nothing else changes."""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+
+from moodc.synth.notecache import NoteCache, ToneBudget
+
+
+def _tone(n_samples: int, value: float = 1.0) -> np.ndarray:
+    return np.full(n_samples, value, dtype=np.float32)
+
+
+def _unique_samples(*caches: NoteCache) -> int:
+    seen = {id(v): v.size for c in caches for _, v, _, _ in c.next_uses()}
+    return sum(seen.values())
+
+
+def test_two_caches_together_hold_at_most_the_budget() -> None:
+    budget = ToneBudget(max_samples=1000)
+    a, b = NoteCache(max_samples=1000), NoteCache(max_samples=1000)
+    budget.join(a, offset_n=0)
+    budget.join(b, offset_n=0)
+    for i in range(4):
+        a.get(("a", i), lambda: _tone(300))
+        b.get(("b", i), lambda: _tone(300))
+    assert _unique_samples(a, b) <= 1000
+    assert a.total_samples() + b.total_samples() <= 1000
+
+
+def test_a_tone_two_voices_share_counts_once() -> None:
+    """A new phrase inherits its predecessor's tones (the same arrays): the budget counts
+    the memory, not the references, so nothing is evicted for sharing."""
+    budget = ToneBudget(max_samples=1000)
+    old, new = NoteCache(), NoteCache()
+    budget.join(old, offset_n=0)
+    new.hint(("pad",), 600)
+    old.get(("pad",), lambda: _tone(600))
+    new.inherit(old)
+    budget.join(new, offset_n=0)
+    new.get(("bass",), lambda: _tone(300))
+    assert {k for k, *_ in new.next_uses()} == {("pad",), ("bass",)}
+    assert {k for k, *_ in old.next_uses()} == {("pad",)}
+
+
+def test_the_tone_needed_furthest_ahead_on_the_timeline_goes_first() -> None:
+    """Each cache's uses are in its own renderer's samples; the budget compares them on the
+    session's timeline (offset by the voice's origin)."""
+    budget = ToneBudget(max_samples=1000)
+    early, late = NoteCache(), NoteCache()
+    budget.join(early, offset_n=0)
+    budget.join(late, offset_n=50_000)
+    early.expect(("e",), 40_000, 41_000)  # timeline 40,000
+    late.expect(("l",), 0, 1_000)          # timeline 50,000: further ahead
+    early.get(("e",), lambda: _tone(400))
+    late.get(("l",), lambda: _tone(400))
+    early.get(("new",), lambda: _tone(400))  # over budget: "l" goes, not "e"
+    assert {k for k, *_ in early.next_uses()} == {("e",), ("new",)}
+    assert late.next_uses() == []
+
+
+def test_a_forgotten_voice_leaves_the_budget() -> None:
+    budget = ToneBudget(max_samples=1000)
+    gone = NoteCache()
+    budget.join(gone, offset_n=0)
+    gone.get(("x",), lambda: _tone(900))
+    del gone
+    gc.collect()
+    kept = NoteCache()
+    budget.join(kept, offset_n=0)
+    kept.get(("y",), lambda: _tone(900))
+    assert [k for k, *_ in kept.next_uses()] == [("y",)]
