@@ -121,3 +121,30 @@ def centred_level_lufs(powers: np.ndarray) -> float:
     if not gated.size:
         return -math.inf
     return float(np.mean(LOUDNESS_OFFSET_DB + 10.0 * np.log10(gated)))
+
+
+def centred_levels_lufs(powers: np.ndarray, *, ends: np.ndarray, window_hops: int) -> np.ndarray:
+    """:func:`centred_level_lufs` of the ``window_hops`` powers ending before each of ``ends``.
+
+    The same values as calling :func:`centred_level_lufs` on ``powers[max(0, e - window_hops):
+    e]`` for every ``e`` (bit for bit: the same momentary values, gated and averaged in the
+    same order), but the momentary values and their logarithms are computed once for all the
+    windows, which is what a streaming normaliser needs once per 100 ms hop.
+    """
+    powers = np.asarray(powers, dtype=np.float64)
+    out = np.empty(len(ends))
+    if powers.shape[0] >= MOMENTARY_HOPS:
+        momentary = np.convolve(powers, np.ones(MOMENTARY_HOPS) / MOMENTARY_HOPS, mode="valid")
+        passed = momentary >= lufs_to_power(ABSOLUTE_GATE_LUFS)
+        with np.errstate(divide="ignore"):
+            levels = LOUDNESS_OFFSET_DB + 10.0 * np.log10(momentary)
+    for i, end in enumerate(ends):
+        start = max(0, int(end) - window_hops)
+        if end - start < MOMENTARY_HOPS:
+            out[i] = window_lufs(powers[start:end])
+            continue
+        # momentary value j covers hops j .. j + 3: the window's are start .. end - 4
+        keep = passed[start:end - MOMENTARY_HOPS + 1]
+        gated = levels[start:end - MOMENTARY_HOPS + 1][keep]
+        out[i] = float(np.mean(gated)) if gated.size else -math.inf
+    return out

@@ -29,7 +29,7 @@ import numpy as np
 
 from moodc.dsp.design import dc_blocker_sos
 from moodc.dsp.loudness_stream import (MOMENTARY_HOPS, SHORT_TERM_HOPS, HopPowers,
-                                      centred_level_lufs)
+                                      centred_levels_lufs)
 from moodc.dsp.peak import peak_envelope
 from moodc.dsp.sosfilt import sosfilt_stateful
 from moodc.dsp.units import db_to_amplitude
@@ -73,19 +73,28 @@ class Normaliser:
         if audio.shape[0] % self.hop_n:
             raise ValueError(f"block of {audio.shape[0]} samples is not a multiple of the "
                              f"{self.hop_n}-sample hop")
+        new = self.meter.add(audio)
+        history = np.fromiter(self._powers, float, count=len(self._powers))
+        # the window each new hop's arrival completes (the deque's view after appending it)
+        levels = centred_levels_lufs(np.concatenate([history, new]),
+                                     ends=np.arange(len(history) + 1,
+                                                    len(history) + len(new) + 1),
+                                     window_hops=self._powers.maxlen or len(new))
         ready: list[np.ndarray] = []
-        for power, start in zip(self.meter.add(audio), range(0, audio.shape[0], self.hop_n)):
+        ramps: list[tuple[float, float]] = []
+        for level, start in zip(levels, range(0, audio.shape[0], self.hop_n)):
             self._pending.append(audio[start:start + self.hop_n])
-            self._powers.append(float(power))
             if len(self._pending) > LOOKAHEAD_HOPS:
-                ready.append(self._emit(self._pending.popleft()))
+                ready.append(self._pending.popleft())
+                ramps.append(self._next_gain(float(level)))
+        self._powers.extend(float(p) for p in new)
         if not ready:
             return np.zeros((0, audio.shape[1]), dtype=np.float32)
-        return np.concatenate(ready)
+        return np.concatenate(ready) * self._gain_curve(ramps)[:, None]
 
-    def _emit(self, hop: np.ndarray) -> np.ndarray:
-        """Scale the oldest pending hop by a ramp from the previous gain to its own."""
-        loudness = centred_level_lufs(np.fromiter(self._powers, float))
+    def _next_gain(self, loudness: float) -> tuple[float, float]:
+        """Move the gain towards the target for a hop whose centred window measures
+        ``loudness``; the hop's (start, stop) amplitudes: from the previous gain to the new."""
         previous = self._gain_db
         if math.isfinite(loudness):
             self.window_lufs = loudness
@@ -98,11 +107,19 @@ class Normaliser:
         elif previous is None:
             self._gain_db = 0.0
         start = db_to_amplitude(self._gain_db if previous is None else previous)
-        stop = db_to_amplitude(self._gain_db)
-        if start == stop:
-            return hop * np.float32(stop)
-        ramp = np.linspace(start, stop, self.hop_n + 1, dtype=np.float64)[1:]
-        return hop * ramp[:, None].astype(np.float32)
+        return start, db_to_amplitude(self._gain_db)
+
+    def _gain_curve(self, ramps: list[tuple[float, float]]) -> np.ndarray:
+        """Per-sample gains (float32) of consecutive hops, each moving linearly from its
+        start to its stop amplitude (a hop's last sample at the stop: no zipper noise).
+        Computed as ``np.linspace(start, stop, hop_n + 1)[1:]`` would, for all hops at once."""
+        n = self.hop_n
+        bounds = np.array(ramps, dtype=np.float64)
+        step = (bounds[:, 1] - bounds[:, 0]) / n
+        curve = np.arange(1, n + 1, dtype=np.float64)[None, :] * step[:, None] \
+            + bounds[:, :1]
+        curve[:, -1] = bounds[:, 1]
+        return curve.astype(np.float32).reshape(-1)
 
 
 class StreamingLimiter:

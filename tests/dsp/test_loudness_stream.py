@@ -34,3 +34,18 @@ def test_a_steady_tone_reads_the_same_loudness_as_the_offline_meter() -> None:
 
 def test_silence_is_gated_out() -> None:
     assert window_lufs(np.zeros(10)) == -math.inf
+
+
+def test_the_centred_levels_of_many_windows_equal_one_window_at_a_time() -> None:
+    """The live normaliser measures every hop's centred window in one call per block; each
+    value must be the one :func:`centred_level_lufs` gives that window alone (silence, the
+    first hops and gated stretches included)."""
+    from moodc.dsp.loudness_stream import centred_level_lufs, centred_levels_lufs
+
+    rng = np.random.default_rng(3)
+    powers = 10.0 ** rng.uniform(-9.0, -1.0, 80)
+    powers[20:30] = 0.0  # silence under the absolute gate
+    ends = np.arange(1, 81)
+    together = centred_levels_lufs(powers, ends=ends, window_hops=33)
+    alone = [centred_level_lufs(powers[max(0, e - 33):e]) for e in ends]
+    assert together.tolist() == alone
