@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, import_tool
 
 SCENES_DIR = ROOT / "tools" / "scenes"
 
 
 @pytest.fixture(scope="module")
 def checker() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import check_scenes
-    finally:
-        sys.path.pop(0)
-    return check_scenes
+    return import_tool("check_scenes")
 
 
 def _write(path: Path, records: list[object]) -> Path:

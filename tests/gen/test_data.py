@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from moodc.config.model import Config
 from moodc.data.expect import check_expectations, enforce_expectations
 from moodc.errors import MoodcError
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, import_tool
 TRAIN_DIR = ROOT / "moodc" / "data" / "train"
 
 
@@ -60,11 +59,7 @@ def test_library_is_broad_and_every_concept_is_a_full_valid_config() -> None:
 
 def test_library_matches_its_generator() -> None:
     """The committed .jsonl is exactly what tools/make_data.py builds from the tables."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import make_data
-    finally:
-        sys.path.pop(0)
+    make_data = import_tool("make_data")
     rows = [make_data.public(r) for r in make_data.concept_rows()]
     committed = _jsonl(LIBRARY_PATH)
     assert rows == committed
@@ -207,11 +202,7 @@ def test_typos_are_present_in_training(splits: dict) -> None:
 
     index = _index_for(load_concepts())
     template_words = set()
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import make_data
-    finally:
-        sys.path.pop(0)
+    make_data = import_tool("make_data")
     for template in make_data.TRAIN_SINGLE + make_data.TRAIN_PAIR + make_data.TRAIN_TRIPLE:
         template_words |= set(stems(template.replace("{a}", "").replace("{b}", "")
                                     .replace("{c}", "")))
@@ -317,12 +308,7 @@ def test_a_key_edit_reaches_the_asked_family_from_every_mode(family: str) -> Non
 
 @pytest.fixture(scope="module")
 def make_data():
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import make_data
-    finally:
-        sys.path.pop(0)
-    return make_data
+    return import_tool("make_data")
 
 
 @pytest.fixture(scope="module")

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import import_tool
 
 
 @pytest.fixture(scope="module")
 def audit() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import scene_audit
-    finally:
-        sys.path.pop(0)
-    return scene_audit
+    return import_tool("scene_audit")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,10 @@ repository root on ``sys.path``); never ``import conftest``.
 
 from __future__ import annotations
 
+import importlib
+import sys
 from pathlib import Path
+from types import ModuleType
 
 #: The repository checkout.
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,3 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 #: Test inputs (bad documents, activity exports).
 DATA = ROOT / "tests" / "data"
+
+
+def import_tool(name: str) -> ModuleType:
+    """Import the script ``tools/<name>.py`` as a module (``tools`` is not a package)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.pop(0)
