@@ -100,6 +100,13 @@ MODIFIERS: Final[dict[str, dict[str, Any]]] = {
     "drumless": {"rhythm_any": ["none"]}, "no beat": {"rhythm_any": ["none"]},
     "in 3/4": {"meter": "3/4", "rhythm_any": ["waltz"]},
     "waltz time": {"meter": "3/4", "rhythm_any": ["waltz"]},
+    **{phrase: {"meter": "3/4", "rhythm_any": ["waltz"]}
+       for phrase in ("3/4 time", "three-four", "triple time", "triple meter")},
+    # the other meters, as a musician writes or says them ("in 6/8", "seven-eight")
+    **{phrase: {"meter": meter} for meter, spoken in (
+        ("2/4", "two-four"), ("5/4", "five-four"), ("6/8", "six-eight"),
+        ("7/8", "seven-eight"), ("12/8", "twelve-eight"))
+       for phrase in (f"in {meter}", f"{meter} time", spoken)},
     "lots of echo": {"echo": ">=heavy"}, "echoey": {"echo": ">=heavy"},
     "busy melody": {"melody_density": ">=busy"}, "sleigh bells": {"accent_any": ["sleigh_bells"]},
     "wide stereo": {"stereo": ">=wide"}, "mono": {"stereo": "mono"},
@@ -302,6 +309,13 @@ def library_coverage(prompt: str, *, concepts: Sequence[Concept] | None = None) 
     return sum(word in index.bag for word in words) / len(words) if words else 1.0
 
 
+@functools.lru_cache(maxsize=1)
+def _modifier_words() -> frozenset[str]:
+    """Stems of the :data:`MODIFIERS` phrases: known words, never typos ("eight" in
+    "six-eight" is not a slip for "weight")."""
+    return frozenset(word for phrase in MODIFIERS for word in stems(phrase))
+
+
 def _correct_typos(words: list[str], index: _Index) -> list[str]:
     """Replace unknown words of 5+ letters by the closest library word (ratio ≥ cutoff).
 
@@ -309,9 +323,11 @@ def _correct_typos(words: list[str], index: _Index) -> list[str]:
     ~10 ms), so a pasted essay stays fast; the rest are left as they are.
     """
     fixed, looked_up = [], {}
+    modifier_words = _modifier_words()
     for word in words:
         if (len(word) >= TYPO_MIN_LETTERS and word.isalpha() and word not in index.bag
-                and word not in STOPWORDS and word not in NEGATORS):
+                and word not in STOPWORDS and word not in NEGATORS
+                and word not in modifier_words):
             if word not in looked_up and len(looked_up) < MAX_TYPO_LOOKUPS:
                 close = difflib.get_close_matches(word, index.vocabulary, n=1,
                                                   cutoff=TYPO_CUTOFF)

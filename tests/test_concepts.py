@@ -256,6 +256,18 @@ def test_modifiers_edit_the_concepts(prompt: str, expect: dict) -> None:
     assert config.provenance["modifiers"]
 
 
+@pytest.mark.parametrize("meter", ["2/4", "3/4", "5/4", "6/8", "7/8", "12/8"])
+def test_a_meter_written_or_spoken_sets_it(meter: str) -> None:
+    """ "in 7/8", "7/8 time" and "seven-eight" all ask for that meter, whatever the scene;
+    spelled out ("three-four") as musicians say it, not only in digits."""
+    spoken = {"2/4": "two-four", "3/4": "three-four", "5/4": "five-four",
+              "6/8": "six-eight", "7/8": "seven-eight", "12/8": "twelve-eight"}[meter]
+    for wording in (f"a village dance in {meter}", f"a sad song in {meter} time",
+                    f"couples turning in {spoken} at a palace ball"):
+        config = concepts_engine(wording, seed=0)
+        assert config.meter == meter, (wording, config.provenance)
+
+
 def test_modifier_words_do_not_become_concepts_when_others_match() -> None:
     config = concepts_engine("ominous in a minor key with lots of echo", seed=0)
     assert "piano" not in config.provenance["concepts"]  # "key" is not the keyboard here
