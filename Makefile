@@ -25,8 +25,8 @@ $(STAMP): pyproject.toml setup.py
 
 setup: $(STAMP) kernels bytecode
 
-# The compiled biquad kernel (moodc/dsp/_biquad.c, ~2.5x scipy's, same samples) next to its
-# sources, so an editable install and PYTHONPATH=this-checkout both find it. Needs a C compiler
+# The compiled kernels (moodc/dsp/_kernels.c: the biquad and the reverb's delay network, several
+# times faster than scipy/numpy, same samples) next to their sources, so an editable install and PYTHONPATH=this-checkout both find it. Needs a C compiler
 # and the Python headers (Debian: gcc, python3-dev); rebuilt only when the source changed.
 # (Venvs of Python 3.12+ come without setuptools, which setup.py needs.)
 kernels: $(STAMP)
@@ -63,4 +63,4 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow and not model"
 
 clean:
-	rm -rf $(VENV) build moodc/dsp/_biquad.*.so moodc/dsp/_biquad.*.pyd renders/*.flac renders/*.wav
+	rm -rf $(VENV) build moodc/dsp/_kernels.*.so moodc/dsp/_kernels.*.pyd renders/*.flac renders/*.wav

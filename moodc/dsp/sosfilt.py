@@ -5,25 +5,18 @@ output; :func:`sosfilt_stateful` takes the state left by the previous block and 
 ``(output, new_state)``, so a stream filtered in blocks equals the whole signal filtered
 once.
 
-The kernel (``_biquad.c``, built at install) does scipy's arithmetic in scipy's order, so
+The kernel (:mod:`moodc.dsp.compiled`) does scipy's arithmetic in scipy's order, so
 the samples are :func:`scipy.signal.sosfilt`'s bit for bit (tested), and filters a stereo
 pair together with its state in registers: ~2.5x scipy's kernel, which was a tenth of a
 render's CPU. It also spares the start-up ``import scipy`` that loading scipy's kernel
-needed. Without it the install is broken (``make setup`` builds it); there is no slower
-path that could render different samples.
+needed.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-try:
-    from moodc.dsp import _biquad
-except ImportError as exc:  # a source tree or wheel without the compiled module
-    raise ImportError(
-        f"moodc's compiled filter kernel (moodc/dsp/_biquad.c) is not built ({exc}): run "
-        "`make setup`, or `python setup.py build_ext --inplace` in a source checkout") \
-        from exc
+from moodc.dsp import compiled
 
 
 def _state_shape(sos: np.ndarray, x: np.ndarray, *, axis: int) -> tuple[int, ...]:
@@ -40,7 +33,7 @@ def _run_kernel(sos: np.ndarray, x: np.ndarray, *, axis: int, state: np.ndarray,
     x_shape, state_shape = moved.shape, moved_state.shape
     work = np.array(moved.reshape(-1, moved.shape[-1]), dtype=dtype, order="C")
     flat_state = np.ascontiguousarray(moved_state.reshape(-1, n_sections, 2))
-    _biquad.sosfilt(np.ascontiguousarray(sos, dtype=dtype), work, flat_state)
+    compiled.sosfilt(np.ascontiguousarray(sos, dtype=dtype), work, flat_state)
     y = np.moveaxis(work.reshape(x_shape), -1, axis)
     zf = np.moveaxis(flat_state.reshape(state_shape), (-2, -1), (0, axis + 1))
     return y, zf

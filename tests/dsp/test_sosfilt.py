@@ -60,12 +60,12 @@ def test_the_compiled_kernel_gives_scipys_samples_for_every_layout(
 
 
 def test_the_compiled_kernel_refuses_mixed_or_unsupported_types() -> None:
-    from moodc.dsp import _biquad
+    from moodc.dsp import _kernels
 
     sos = k_weighting_sos(sample_rate=SR)
     with pytest.raises(TypeError, match="must all be float32 or all float64"):
-        _biquad.sosfilt(sos, np.zeros((2, 10), np.float32), np.zeros((2, 2, 2)))
+        _kernels.sosfilt(sos, np.zeros((2, 10), np.float32), np.zeros((2, 2, 2)))
     with pytest.raises(TypeError, match="must all be float32 or all float64"):
         sosfilt(sos.astype(np.complex128), np.zeros(10))
     with pytest.raises(ValueError, match="shapes"):
-        _biquad.sosfilt(sos, np.zeros((2, 10)), np.zeros((2, 3, 2)))
+        _kernels.sosfilt(sos, np.zeros((2, 10)), np.zeros((2, 3, 2)))
