@@ -10,12 +10,14 @@ could render different samples.
 
 from __future__ import annotations
 
+from moodc.errors import BrokenInstallError
+
 try:
     from moodc.dsp._kernels import fdn, sosfilt
 except ImportError as exc:  # a source tree or wheel without the compiled module
-    raise ImportError(
-        f"moodc's compiled DSP kernels (moodc/dsp/_kernels.c) are not built ({exc}): run "
-        "`make setup`, or `python setup.py build_ext --inplace` in a source checkout") \
-        from exc
+    raise BrokenInstallError(
+        f"moodc's compiled DSP kernels (moodc/dsp/_kernels.c) are not built ({exc})",
+        hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
+             "checkout (needs a C compiler and the Python headers)") from exc
 
 __all__ = ["fdn", "sosfilt"]

@@ -59,3 +59,23 @@ def test_the_compiled_network_refuses_what_would_write_out_of_bounds() -> None:
                      0.5, np.zeros(5, np.float32))
     with pytest.raises(TypeError, match="float32"):
         _kernels.fdn(np.zeros((2, 100)), delays, gains, 0.5, np.zeros(5, np.float32))
+
+
+def test_a_missing_build_is_one_line_that_says_how_to_build_it(tmp_path) -> None:
+    # rule 7: no slower path that could render other samples; rule 6: no traceback
+    import subprocess
+    import sys
+
+    from tests.helpers import EXAMPLES
+
+    code = ("import sys\n"
+            "sys.modules['moodc.dsp._kernels'] = None  # as in a checkout never built\n"
+            "from moodc.cli import main\n"
+            f"sys.argv = ['moodc', 'render', {str(EXAMPLES / 'calm-ambient.yaml')!r},"
+            f" '--duration', '1', '-o', {str(tmp_path / 'x.flac')!r}]\n"
+            "main()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "compiled DSP kernels" in done.stderr and "make setup" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "x.flac").exists()
