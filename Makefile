@@ -11,7 +11,7 @@ STAMP := $(VENV)/.moodc-installed
 # ffmpeg (with libmp3lame) for mp3 export, PortAudio for `moodc live` on a sound card, and
 # PulseAudio (+ its ALSA plugin) for the tests' stand-in card: a null sink paced in real time.
 APT_PACKAGES := libopenblas0-pthread xvfb xdotool xterm x11-utils ffmpeg libportaudio2 \
-                pulseaudio pulseaudio-utils libasound2-plugins
+                pulseaudio pulseaudio-utils libasound2-plugins gcc python3-dev
 
 .PHONY: setup kernels bytecode system-deps demo test test-fast clean
 
@@ -50,13 +50,13 @@ system-deps:
 	  fi; \
 	else echo "note: not root and no apt-get: install $(APT_PACKAGES) yourself for full speed and all tests"; fi
 
-demo: setup system-deps
+demo: system-deps setup
 	$(BIN)/moodc validate examples/
 	$(BIN)/moodc render examples/podcast-intro.yaml --force
 	$(BIN)/moodc gen "arabian nights" -o renders/arabian-nights.yaml --force
 	$(BIN)/moodc render renders/arabian-nights.yaml --force
 
-test: setup system-deps
+test: system-deps setup
 	$(BIN)/python -m pytest
 
 test-fast: setup
