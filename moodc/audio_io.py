@@ -76,15 +76,21 @@ def dither_rng(seed: int) -> np.random.Generator:
 def tpdf_dither(n_samples: int, n_channels: int, *, rng: np.random.Generator) -> np.ndarray:
     """Triangular (TPDF) dither in LSB, range (-1, 1), shape ``(n_samples, n_channels)``.
 
-    One uint32 draw per sample: the difference of its two 16-bit halves is the sum of two
-    independent uniforms, i.e. triangular, at a third of the cost of two float draws.
+    One 32-bit draw per sample: the difference of its two 16-bit halves is the sum of two
+    independent uniforms, i.e. triangular, at a third of the cost of two float draws. The
+    32-bit draws are the bit generator's raw 64-bit words split low half first: the numbers
+    ``rng.integers(0, 2**32, dtype=np.uint32)`` returns for an even count (what a stereo
+    block always asks for), at 2.5x its speed. An odd count discards the last word's high
+    half.
     """
-    bits = rng.integers(0, 2**32, size=(n_samples, n_channels), dtype=np.uint32)
-    halves = bits.view(np.uint16).reshape(n_samples, n_channels, 2)
-    dither = halves[..., 0].astype(np.float32)
-    dither -= halves[..., 1]
+    count = n_samples * n_channels
+    words = rng.bit_generator.random_raw(-(-count // 2))
+    # explicit little-endian views: low 32 bits first, and in each the low 16 bits first
+    halves = words.astype("<u8", copy=False).view("<u2").reshape(-1, 2)[:count]
+    dither = halves[:, 0].astype(np.float32)
+    dither -= halves[:, 1]
     dither *= np.float32(1.0 / 65536.0)
-    return dither
+    return dither.reshape(n_samples, n_channels)
 
 
 def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator,

@@ -35,6 +35,25 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Commands that never multiply matrices (the synth keeps away from BLAS on purpose, see
+#: ``dsp/mixing.py``). numpy's OpenBLAS starts a thread per core when numpy is imported,
+#: ~80 ms of CPU on this 2-core machine: a tenth of a one-second render's process. These
+#: commands run it single-threaded; the language model's (gen, eval, train, bench, live,
+#: doctor) keep their threads. An OPENBLAS_NUM_THREADS the user set always wins.
+SINGLE_THREAD_BLAS_COMMANDS: frozenset[str] = frozenset(
+    {"validate", "schema", "render", "tween", "golden", "concepts"})
+
+
+def _single_thread_blas(cmd_name: str) -> None:
+    """Ask OpenBLAS for one thread before numpy loads it, for a command that needs none.
+
+    Only in a process that has not imported numpy yet (its pool is already running
+    otherwise); the variable is inherited by a batch's worker processes, which render too.
+    """
+    if cmd_name in SINGLE_THREAD_BLAS_COMMANDS and "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 class LazyGroup(click.Group):
     """A click group that imports a subcommand's module only when it is invoked."""
 
@@ -45,6 +64,7 @@ class LazyGroup(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module_name = COMMANDS[cmd_name][0]
+        _single_thread_blas(cmd_name)
         try:
             module = importlib.import_module(module_name)
         except ImportError as exc:

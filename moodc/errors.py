@@ -45,6 +45,14 @@ class DocumentError(MoodcError):
         self.diagnostics = list(diagnostics or [])
 
 
+class BrokenInstallError(MoodcError, ImportError):
+    """A part of moodc that is built at install time is missing (exit 2).
+
+    An ImportError, since that is what failed, and a MoodcError, so the CLI prints one line
+    that says how to build it instead of a traceback.
+    """
+
+
 class OutputExistsError(UsageError):
     """Refusing to overwrite an existing output without ``--force`` (exit 2)."""
 

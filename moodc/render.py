@@ -33,6 +33,7 @@ from moodc.audio_io import (DEFAULT_MP3_BITRATE, FFMPEG_FORMATS, LOSSLESS_FORMAT
                             AudioFormat, BitDepth, Mp3Bitrate, Mp3Writer, PcmWriter, Tags,
                             check_encoder, format_for_path,
                             true_peak_ceiling_dbtp)
+from moodc.dsp.mixing import scale_frames
 from moodc.errors import UsageError
 from moodc.score import Timeline, Voice, config_timeline, resolve_score, voice_gain
 from moodc.synth import master
@@ -410,7 +411,7 @@ def mix_timeline(timeline: Timeline, *, stream_fn: StreamFn,
             if gain is None:
                 mix[lo - start:hi - start] += part
             else:
-                mix[lo - start:hi - start] += part * gain[:, None].astype(np.float32)
+                mix[lo - start:hi - start] += scale_frames(part, gain.astype(np.float32))
             if hi == voice.stop_n:
                 open_voices.pop(index).close()
         yield mix

@@ -30,6 +30,17 @@ def test_tpdf_dither_is_triangular_in_one_lsb() -> None:
     assert histogram[1] > 2.5 * histogram[0] and histogram[2] > 2.5 * histogram[3]
 
 
+def test_tpdf_dither_keeps_the_stream_every_render_was_dithered_with() -> None:
+    # the dither draws raw 64-bit words for speed; they must be the very 32-bit numbers
+    # Generator.integers gave before, block after block, or every rendered file changes
+    fast, reference = dither_rng(3), dither_rng(3)
+    for n_frames in (4096, 7, 88200):
+        bits = reference.integers(0, 2**32, size=(n_frames, 2), dtype=np.uint32)
+        expected = ((bits & 0xFFFF).astype(np.float32) - (bits >> 16).astype(np.float32)) \
+            * np.float32(1.0 / 65536.0)
+        assert np.array_equal(tpdf_dither(n_frames, 2, rng=fast), expected)
+
+
 def test_quantise_is_seeded_and_deterministic() -> None:
     audio = _audio()
     first = quantise(audio, bit_depth=16, rng=dither_rng(7))

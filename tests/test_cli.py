@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -90,3 +91,20 @@ def test_a_command_that_cannot_import_is_a_clear_error_not_a_missing_command(mon
     assert "the render command cannot load" in result.output
     assert "reinstall moodc" in result.output
     assert "Traceback" not in result.output
+
+
+def test_commands_without_matrices_start_openblas_single_threaded(monkeypatch) -> None:
+    # a fresh `moodc render` process skips the BLAS thread pool (~80 ms of its start-up);
+    # the model's commands keep their threads, and a value the user set is left alone
+    from moodc.cli import SINGLE_THREAD_BLAS_COMMANDS, _single_thread_blas
+
+    assert SINGLE_THREAD_BLAS_COMMANDS <= set(COMMANDS)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.delitem(sys.modules, "numpy")  # as in a process that has not loaded it yet
+    _single_thread_blas("gen")
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
+    _single_thread_blas("render")
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    _single_thread_blas("golden")
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"

@@ -1,46 +1,22 @@
-"""Running second-order-section filters with scipy's compiled kernel, minus its import cost.
+"""Running second-order-section filters with moodc's compiled kernel: scipy's samples, faster.
 
 Two functions, one return type each: :func:`sosfilt` filters from rest and returns the
 output; :func:`sosfilt_stateful` takes the state left by the previous block and returns
 ``(output, new_state)``, so a stream filtered in blocks equals the whole signal filtered
 once.
+
+The kernel (:mod:`moodc.dsp.compiled`) does scipy's arithmetic in scipy's order, so
+the samples are :func:`scipy.signal.sosfilt`'s bit for bit (tested), and filters a stereo
+pair together with its state in registers: ~2.5x scipy's kernel, which was a tenth of a
+render's CPU. It also spares the start-up ``import scipy`` that loading scipy's kernel
+needed.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-import sys
-from pathlib import Path
-from typing import Any
-
 import numpy as np
 
-
-@functools.lru_cache(maxsize=1)
-def _load_sosfilt_kernel() -> Any:
-    """scipy's compiled biquad kernel, loaded without importing :mod:`scipy.signal`.
-
-    ``import scipy.signal`` costs about a second of CPU at start-up (it pulls in
-    scipy.stats and more), most of the budget of a whole ``moodc render`` process. The kernel
-    is registered under its own name, so a later ``import scipy.signal`` reuses it. Returns
-    None when this scipy lays its files out differently (the callers then fall back).
-    """
-    existing = sys.modules.get("scipy.signal._sosfilt")
-    if existing is not None:
-        return getattr(existing, "_sosfilt", None)
-    try:
-        import scipy
-
-        folder = Path(scipy.__file__).parent / "signal"
-        candidates = sorted(folder.glob("_sosfilt.*"))
-        spec = importlib.util.spec_from_file_location("scipy.signal._sosfilt", candidates[0])
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-        sys.modules.setdefault("scipy.signal._sosfilt", module)
-        return module._sosfilt  # type: ignore[attr-defined]
-    except Exception:  # any layout change: use the public API instead
-        return None
+from moodc.dsp import compiled
 
 
 def _state_shape(sos: np.ndarray, x: np.ndarray, *, axis: int) -> tuple[int, ...]:
@@ -48,8 +24,8 @@ def _state_shape(sos: np.ndarray, x: np.ndarray, *, axis: int) -> tuple[int, ...
     return (sos.shape[0],) + tuple(2 if i == axis else d for i, d in enumerate(x.shape))
 
 
-def _run_kernel(kernel: Any, sos: np.ndarray, x: np.ndarray, *, axis: int,
-                state: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+def _run_kernel(sos: np.ndarray, x: np.ndarray, *, axis: int, state: np.ndarray,
+                dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
     """Filter ``x`` along ``axis`` from ``state`` (scipy's ``zi`` layout, not modified)."""
     n_sections = sos.shape[0]
     moved = np.moveaxis(x, axis, -1)
@@ -57,14 +33,14 @@ def _run_kernel(kernel: Any, sos: np.ndarray, x: np.ndarray, *, axis: int,
     x_shape, state_shape = moved.shape, moved_state.shape
     work = np.array(moved.reshape(-1, moved.shape[-1]), dtype=dtype, order="C")
     flat_state = np.ascontiguousarray(moved_state.reshape(-1, n_sections, 2))
-    kernel(sos.astype(dtype, copy=False), work, flat_state)
+    compiled.sosfilt(np.ascontiguousarray(sos, dtype=dtype), work, flat_state)
     y = np.moveaxis(work.reshape(x_shape), -1, axis)
     zf = np.moveaxis(flat_state.reshape(state_shape), (-2, -1), (0, axis + 1))
     return y, zf
 
 
 def sosfilt(sos: np.ndarray, x: np.ndarray, *, axis: int = -1) -> np.ndarray:
-    """:func:`scipy.signal.sosfilt` from rest (zero state): same kernel, same samples.
+    """:func:`scipy.signal.sosfilt` from rest (zero state): the same samples.
 
     Parameters
     ----------
@@ -83,17 +59,12 @@ def sosfilt(sos: np.ndarray, x: np.ndarray, *, axis: int = -1) -> np.ndarray:
     --------
     sosfilt_stateful : the same, continuing from a previous block's state.
     """
-    kernel = _load_sosfilt_kernel()
-    if kernel is None:
-        from scipy import signal
-
-        return signal.sosfilt(sos, x, axis=axis)
     sos = np.atleast_2d(np.asarray(sos))
     x = np.asarray(x)
     dtype = np.result_type(sos, x)
     axis = axis % x.ndim
     state = np.zeros(_state_shape(sos, x, axis=axis), dtype=dtype)
-    y, _ = _run_kernel(kernel, sos, x, axis=axis, state=state, dtype=dtype)
+    y, _ = _run_kernel(sos, x, axis=axis, state=state, dtype=dtype)
     return y
 
 
@@ -122,11 +93,6 @@ def sosfilt_stateful(sos: np.ndarray, x: np.ndarray, *, zi: np.ndarray,
     ValueError
         When ``zi`` does not have the shape scipy expects.
     """
-    kernel = _load_sosfilt_kernel()
-    if kernel is None:
-        from scipy import signal
-
-        return signal.sosfilt(sos, x, axis=axis, zi=zi)
     sos = np.atleast_2d(np.asarray(sos))
     x = np.asarray(x)
     dtype = np.result_type(sos, x, np.asarray(zi))
@@ -135,4 +101,4 @@ def sosfilt_stateful(sos: np.ndarray, x: np.ndarray, *, zi: np.ndarray,
     state = np.array(zi, dtype=dtype)
     if state.shape != expected:
         raise ValueError(f"zi has shape {state.shape}, expected {expected}")
-    return _run_kernel(kernel, sos, x, axis=axis, state=state, dtype=dtype)
+    return _run_kernel(sos, x, axis=axis, state=state, dtype=dtype)

@@ -4,14 +4,16 @@ Every effect is a small class holding the state that must survive between blocks
 lines, filter memories), so streaming in blocks gives exactly the samples a one-shot render
 would. Feedback structures are vectorised exactly in chunks no longer than their shortest
 delay (each chunk only reads samples at least one delay old), never with ``lfilter`` over a
-delay-length denominator.
+delay-length denominator; the reverb's network, the costliest, runs sample by sample in a
+compiled kernel that gives the same floats.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from moodc.dsp.mixing import hadamard_stages, mix_rows, run_hadamard
+from moodc.dsp import compiled
+from moodc.dsp.mixing import mix_rows
 
 #: FDN delay lengths in ms: mutually prime at 44.1 kHz and spread over ~1.9x so the modes
 #: interleave. Eight lines mixed by a Hadamard matrix give a dense, colourless tail.
@@ -45,7 +47,8 @@ class Reverb:
     def __init__(self, *, rt60_s: float, sample_rate: int, size: float = 1.0,
                  damping: float = 0.35) -> None:
         rate = sample_rate / 2.0
-        self.delays = np.array([int(round(ms * size * rate / 1000.0)) for ms in FDN_DELAYS_MS])
+        self.delays = np.array([int(round(ms * size * rate / 1000.0)) for ms in FDN_DELAYS_MS],
+                               dtype=np.int64)
         gains = 10.0 ** (-3.0 * self.delays / (max(rt60_s, 0.05) * rate))
         n = len(self.delays)
         # feedback: diag(gains)·H/√n·(1-a)·(o[t] + a/(1-a)·o[t-1]), H by the fast transform
@@ -72,35 +75,22 @@ class Reverb:
         return out
 
     def _network(self, x: np.ndarray) -> np.ndarray:
-        """The FDN at half rate: (m,) in, (2, m) out, in chunks of the shortest delay.
+        """The FDN at half rate: (m,) in, (2, m) out.
 
         Lines are stored *write-ahead*: the value fed into line j at time τ is written at
-        column τ + d_j of row j, so the outputs of every line at times [t, t + c) are one
-        plain 2-D slice (no gathers), the outputs for the whole block are one matrix product
-        at the end, and only the writes differ per line.
+        column τ + d_j of row j, so the outputs of every line over the whole block are one
+        plain 2-D slice and one matrix product at the end. The recursion runs sample by
+        sample in the compiled kernel (:func:`moodc.dsp.compiled.fdn`); its floats are those of
+        the numpy loop it replaced, which ran the lines in chunks of the shortest delay
+        (tests keep that loop as the reference).
         """
         n_lines, depth = self.history.shape
         m = len(x)
         buf = np.zeros((n_lines, depth + m), dtype=np.float32)
         buf[:, :depth] = self.history  # column 0 is time T-1 (T = this block's first sample)
-        chunk = int(self.delays.min()) - 1
-        delays = [int(d) for d in self.delays]
-        first = np.empty((n_lines, chunk), dtype=np.float32)
-        second = np.empty((n_lines, chunk), dtype=np.float32)
-        full_stages = hadamard_stages(first, second)
         x_in = x * np.float32(1.0 / np.sqrt(n_lines))
-        for t in range(0, m, chunk):
-            c = min(chunk, m - t)
-            a, b = first[:, :c], second[:, :c]
-            # elementwise only, so each sample is exact wherever the block boundaries fall
-            np.multiply(buf[:, t: t + c], self.damping_ratio, out=a)
-            a += buf[:, 1 + t: 1 + t + c]
-            run_hadamard(full_stages if c == chunk else hadamard_stages(a, b))
-            f = b if len(full_stages) % 2 else a
-            f *= self.line_gains
-            f += x_in[t: t + c]
-            for j, d in enumerate(delays):
-                buf[j, 1 + t + d: 1 + t + d + c] = f[j]
+        compiled.fdn(buf, self.delays, self.line_gains[:, 0], float(self.damping_ratio),
+                     np.ascontiguousarray(x_in, dtype=np.float32))
         out = mix_rows(self.out_weights, buf[:, 1: 1 + m])
         self.history = buf[:, m: m + depth].copy()
         return out

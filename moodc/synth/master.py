@@ -34,7 +34,7 @@ from moodc.audio_io import BitDepth, dither_rng, quantise
 from moodc.dsp.design import dc_blocker_sos
 from moodc.dsp.fades import fade_gain
 from moodc.dsp.loudness import SUBBLOCK_S, LoudnessMeter, integrated_loudness_lufs
-from moodc.dsp.mixing import interleave
+from moodc.dsp.mixing import interleave, scale_frames
 from moodc.dsp.peak import INTERP_HALF_TAPS, peak_envelope, true_peak_dbtp
 from moodc.dsp.sosfilt import sosfilt_stateful
 from moodc.dsp.units import amplitude_to_db, db_to_amplitude
@@ -464,7 +464,7 @@ class _Limiter:
         if envelope.max() <= self.ceiling:
             return context[core], None, float(envelope[core].max())
         limit = limiter_gain(envelope, ceiling=self.ceiling, shape=self.shape)[core]
-        block = context[core] * limit[:, None].astype(np.float32)
+        block = scale_frames(context[core], limit.astype(np.float32))
         return block, limit, float((envelope[core] * limit).max())
 
 

@@ -207,15 +207,22 @@ def _breath_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     """Band-passed noise breathing in and out every 5 s."""
     t = _times_s(tex, start, n)
     env = (0.1 + 0.9 * np.sin(np.pi * 0.2 * t) ** 2) ** 1.5
-    return tex.band(0, tex.noise(n)) * env.astype(np.float32) * 0.6
+    out = tex.band(0, tex.noise(n))
+    out *= env.astype(np.float32)
+    out *= np.float32(0.6)
+    return out
 
 
 def _rain_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     """High hiss with drops (60 per second) over a low rumble of the same noise."""
     noise = tex.noise(n)
     drops = tex.impulses(n, 60.0, 4.0)
-    hiss = tex.band(0, noise * 0.35 + drops)
-    return hiss + tex.band(1, noise) * 0.5
+    drops += noise * np.float32(0.35)
+    hiss = tex.band(0, drops)
+    rumble = tex.band(1, noise)
+    rumble *= np.float32(0.5)
+    hiss += rumble
+    return hiss
 
 
 def _wind_frame(tex: Texture, start: int, n: int) -> np.ndarray:
@@ -226,14 +233,25 @@ def _wind_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     low = tex.band(0, noise)
     high = tex.band(1, noise)
     g = gust.astype(np.float32)
-    return (low * (1.0 - 0.6 * g) + high * g) * (0.3 + 0.9 * g)
+    # (low·(1 - 0.6g) + high·g)·(0.3 + 0.9g), each float32 step in place (no temporaries)
+    weight = np.multiply(g, np.float32(0.6))
+    np.subtract(np.float32(1.0), weight, out=weight)
+    low *= weight
+    high *= g
+    low += high
+    np.multiply(g, np.float32(0.9), out=weight)
+    weight += np.float32(0.3)
+    low *= weight
+    return low
 
 
 def _noise_wash_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     """Low-passed noise swelling over 25 s."""
     t = _times_s(tex, start, n)
     swell = (0.35 + 0.65 * np.sin(np.pi * 0.04 * t) ** 2).astype(np.float32)
-    return tex.band(0, tex.noise(n)) * swell
+    out = tex.band(0, tex.noise(n))
+    out *= swell
+    return out
 
 
 def _ocean_frame(tex: Texture, start: int, n: int) -> np.ndarray:
@@ -241,9 +259,13 @@ def _ocean_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     t = _times_s(tex, start, n)
     wave = (0.5 - 0.5 * np.cos(2 * np.pi * t / 8.5)) ** 2
     noise = tex.noise(n)
-    body = tex.band(0, noise) * (0.15 + 0.85 * wave).astype(np.float32)
-    foam = tex.band(1, noise) * (wave**3).astype(np.float32) * 0.5
-    return body + foam
+    body = tex.band(0, noise)
+    body *= (0.15 + 0.85 * wave).astype(np.float32)
+    foam = tex.band(1, noise)
+    foam *= (wave**3).astype(np.float32)
+    foam *= np.float32(0.5)
+    body += foam
+    return body
 
 
 # ------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moodc.dsp.mixing import hadamard_stages, interleave, mix_rows, run_hadamard
+from moodc.dsp.mixing import hadamard_stages, interleave, mix_rows, run_hadamard, scale_frames
 
 
 def _sylvester(n: int) -> np.ndarray:
@@ -61,3 +61,15 @@ def test_interleave_gives_the_frames_bytes_a_file_holds(n_channels: int) -> None
     frames = interleave(channels.astype(np.float32))
     assert frames.flags.c_contiguous and frames.dtype == np.float32
     assert frames.tobytes() == np.ascontiguousarray(channels.astype(np.float32).T).tobytes()
+
+
+def test_scale_frames_gives_the_broadcast_product_bit_for_bit() -> None:
+    # the limiter and score crossfades swapped `frames * gain[:, None]` for it: a rendered
+    # file must not move by one bit
+    rng = np.random.default_rng(3)
+    frames = rng.standard_normal((5000, 2)).astype(np.float32)
+    gain = rng.uniform(0.1, 1.0, 5000).astype(np.float32)
+    scaled = scale_frames(frames[1000:4000], gain[1000:4000])
+    expected = frames[1000:4000] * gain[1000:4000, None]
+    assert scaled.dtype == np.float32 and scaled.flags.c_contiguous
+    assert np.array_equal(scaled.view(np.uint32), expected.view(np.uint32))

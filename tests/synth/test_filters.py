@@ -1,5 +1,5 @@
-"""Rendering never imports scipy.signal (its import alone costs about a second of a whole
-``moodc render``)."""
+"""Rendering never imports scipy (scipy.signal alone costs about a second of a whole
+``moodc render``; scipy itself ~15 ms, and moodc's own kernels do its filtering)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import subprocess
 import sys
 
 
-def test_rendering_does_not_import_scipy_signal() -> None:
+def test_rendering_does_not_import_scipy() -> None:
     code = ("import sys\n"
             "from moodc.synth import render_config\n"
             "render_config({'layers': {'texture': 'rain', 'rhythm': 'brush'},"
             " 'instruments': {'lead': 'pluck', 'pad': 'flute'}},"
             " duration_s=0.5, sample_rate=22050, seed=1)\n"
-            "print('scipy.signal' in sys.modules)\n")
+            "print(any(name.split('.')[0] == 'scipy' for name in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"

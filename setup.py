@@ -1,0 +1,15 @@
+"""Build moodc's one compiled module, its DSP kernels (``moodc/dsp/_kernels.c``).
+
+Everything else is in pyproject.toml. No fused multiply-add: the kernels must round every
+product and sum as the scipy and numpy code they replace does, so their samples are the
+same bit for bit.
+"""
+
+import sys
+
+from setuptools import Extension, setup
+
+COMPILE_ARGS = [] if sys.platform == "win32" else ["-O2", "-ffp-contract=off", "-fno-fast-math"]
+
+setup(ext_modules=[Extension("moodc.dsp._kernels", ["moodc/dsp/_kernels.c"],
+                             extra_compile_args=COMPILE_ARGS)])
