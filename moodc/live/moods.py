@@ -185,7 +185,9 @@ class ActivityMood:
 def _leaves(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(value, Mapping):
+        # configs are plain dicts (JSON, model_dump): the exact type check is ~10x cheaper
+        # than an ABC check, and this runs over the whole library once per session
+        if isinstance(value, dict):
             out.update(_leaves(value, f"{prefix}{key}."))
         else:
             out[f"{prefix}{key}"] = value
