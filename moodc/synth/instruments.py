@@ -132,14 +132,28 @@ def square_8bit(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
     out = np.zeros(n_samples, dtype=np.float32)
     for i, duty in enumerate(PULSE_DUTIES):
         if np.any(idx == i):
-            tone = additive_tone(_pulse(duty), freq_hz, n_samples=n_samples,
+            # a duty's weight is exactly 0 after its last frame, and adding 0 to ``out``
+            # (never -0.0) leaves it bit for bit: the attack's duties are made only that long
+            n_duty = _frames_span_n(idx == i, n_samples=n_samples, sample_rate=sample_rate)
+            tone = additive_tone(_pulse(duty), freq_hz, n_samples=n_duty,
                                  sample_rate=sample_rate, cutoff_hz=cut, glide_st=glide_st)
-            for start, stop in blocks(n_samples):  # a block's weights at a time
+            for start, stop in blocks(n_duty):  # a block's weights at a time
                 out[start:stop] += frame_steps(idx == i, n_samples=stop - start,
                                                sample_rate=sample_rate,
                                                start=start) * tone[start:stop]
             del tone  # before the next duty's tone is made
     return out
+
+
+def _frames_span_n(is_on: np.ndarray, *, n_samples: int, sample_rate: int) -> int:
+    """Samples (at most ``n_samples``) up to which the :func:`frame_steps` curve of the
+    0/1 frame values ``is_on`` can be nonzero: to the end of the crossfade out of its last
+    ``on`` frame, or the whole tone when that frame is the last one."""
+    last = int(np.flatnonzero(is_on)[-1])
+    if last == len(is_on) - 1:
+        return n_samples
+    frame_n = sample_rate / CONSOLE_FRAME_HZ
+    return min(n_samples, int(np.ceil((last + 1) * frame_n + DUTY_XFADE_S * sample_rate)) + 1)
 
 
 #: Most notes a console chord arpeggio cycles through (a ninth chord); more are dropped.
@@ -238,22 +252,36 @@ def brass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
           glide_st: float) -> np.ndarray:
     """Brass: brightness grows with breath pressure — a dull table blooms into a bright one
     over 90 ms, with a lip scoop from a third of a semitone flat."""
-    kw = dict(n_samples=n_samples, sample_rate=sample_rate, glide_st=glide_st - 0.3,
-              vibrato_hz=5.0, vibrato_cents=7.0, vibrato_delay_s=0.4)
-    dull = additive_tone(lambda k, f: 1.0 / k**2, freq_hz, cutoff_hz=cutoff_hz * 0.5, **kw)
-    bright = additive_tone(lambda k, f: 1.0 / k**0.9, freq_hz, cutoff_hz=cutoff_hz * 1.2, **kw)
+    kw = dict(sample_rate=sample_rate, glide_st=glide_st - 0.3, vibrato_hz=5.0,
+              vibrato_cents=7.0, vibrato_delay_s=0.4)
+    bloom_n = 0.09 * sample_rate
+    dull = additive_tone(lambda k, f: 1.0 / k**2, freq_hz, cutoff_hz=cutoff_hz * 0.5,
+                         n_samples=_bloom_span_n(bloom_n=bloom_n, n_samples=n_samples), **kw)
+    bright = additive_tone(lambda k, f: 1.0 / k**0.9, freq_hz, cutoff_hz=cutoff_hz * 1.2,
+                           n_samples=n_samples, **kw)
     bright *= np.float32(0.8)
-    return _bloom(dull, bright, bloom_n=0.09 * sample_rate)
+    return _bloom(dull, bright, bloom_n=bloom_n)
+
+
+def _bloom_span_n(*, bloom_n: float, n_samples: int) -> int:
+    """Samples of a tone's dull start that :func:`_bloom` reads (those before the bloom
+    ends)."""
+    return min(n_samples, int(np.ceil(bloom_n)))
 
 
 def _bloom(dull: np.ndarray, full: np.ndarray, *, bloom_n: float) -> np.ndarray:
     """``dull · (1 - w) + full · w`` with ``w`` rising linearly from 0 to 1 over the first
-    ``bloom_n`` samples: a tone that opens up. Written over ``dull`` a block at a time (each
-    sample depends on its index only), so it costs no whole-tone temporaries."""
+    ``bloom_n`` samples: a tone that opens up, written over ``full``.
+
+    From ``bloom_n`` on ``w`` is 1 and the mix is ``full`` bit for bit (``dull · 0`` is a
+    zero, and an additive tone is never -0.0), so ``dull`` need only be the prefix of
+    :func:`_bloom_span_n` samples: half the synthesis and one whole tone less memory. The
+    bloom is mixed a block at a time (each sample depends on its index only).
+    """
     for start, stop in blocks(len(dull)):
         w = np.clip(np.arange(start, stop) / bloom_n, 0, 1).astype(np.float32)
-        dull[start:stop] = dull[start:stop] * (1 - w) + full[start:stop] * w
-    return dull
+        full[start:stop] = dull[start:stop] * (1 - w) + full[start:stop] * w
+    return full
 
 
 def _mix_into(tone: np.ndarray, other: np.ndarray, *, gain: float) -> np.ndarray:
@@ -406,10 +434,13 @@ def tuba(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     """Tuba: a huge bore means strong low harmonics rolling off above ~700 Hz, a soft tongued
     attack that blooms, and no vibrato — round, heavy, buttery."""
     cut = min(cutoff_hz, 700.0 * max(cutoff_hz / 4000.0, 0.4))
-    kw = dict(n_samples=n_samples, sample_rate=sample_rate, glide_st=glide_st - 0.2)
-    dull = additive_tone(lambda k, f: 1.0 / k**2.2, freq_hz, cutoff_hz=cut * 0.6, **kw)
-    full = additive_tone(lambda k, f: 1.0 / k**1.3, freq_hz, cutoff_hz=cut, **kw)
-    return _bloom(dull, full, bloom_n=0.12 * sample_rate)
+    kw = dict(sample_rate=sample_rate, glide_st=glide_st - 0.2)
+    bloom_n = 0.12 * sample_rate
+    dull = additive_tone(lambda k, f: 1.0 / k**2.2, freq_hz, cutoff_hz=cut * 0.6,
+                         n_samples=_bloom_span_n(bloom_n=bloom_n, n_samples=n_samples), **kw)
+    full = additive_tone(lambda k, f: 1.0 / k**1.3, freq_hz, cutoff_hz=cut,
+                         n_samples=n_samples, **kw)
+    return _bloom(dull, full, bloom_n=bloom_n)
 
 
 def calliope(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
