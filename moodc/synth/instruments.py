@@ -274,7 +274,8 @@ def _bloom(dull: np.ndarray, full: np.ndarray, *, bloom_n: float) -> np.ndarray:
     ``bloom_n`` samples: a tone that opens up, written over ``full``.
 
     From ``bloom_n`` on ``w`` is 1 and the mix is ``full`` bit for bit (``dull · 0`` is a
-    zero, and an additive tone is never -0.0), so ``dull`` need only be the prefix of
+    zero, and an additive tone is never -0.0: its sum starts from +0.0, and +0.0 + -0.0 is
+    +0.0, so adding a zero changes no bit of it), so ``dull`` need only be the prefix of
     :func:`_bloom_span_n` samples: half the synthesis and one whole tone less memory. The
     bloom is mixed a block at a time (each sample depends on its index only).
     """
