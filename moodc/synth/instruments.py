@@ -15,7 +15,8 @@ import numpy as np
 
 from moodc.synth.envelope import Adsr
 from moodc.synth.oscillators import (CONSOLE_FRAME_HZ, MAX_HARMONIC_FRACTION, additive_tone,
-                                     breath_noise, fm_tone, karplus_strong, modal_tone)
+                                     blocks, breath_noise, fm_live_n, fm_tone, karplus_strong,
+                                     modal_tone)
 
 
 # ------------------------------------------------------------------------------------------
@@ -94,20 +95,22 @@ def duty_index(n_frames: int) -> np.ndarray:
     return np.concatenate([head, np.resize(cycle, n_tail)])
 
 
-def frame_steps(values: np.ndarray, *, n_samples: int, sample_rate: int) -> np.ndarray:
+def frame_steps(values: np.ndarray, *, n_samples: int, sample_rate: int,
+                start: int = 0) -> np.ndarray:
     """Per-sample float32 curve holding ``values[k]`` through video frame k (at
     :data:`~moodc.synth.oscillators.CONSOLE_FRAME_HZ`), ramping from the previous frame's
-    value over the first :data:`DUTY_XFADE_S` of each frame. Prefix-consistent (the first
-    samples do not depend on ``n_samples``), so cached tones can grow.
+    value over the first :data:`DUTY_XFADE_S` of each frame: its samples
+    ``[start, start + n_samples)``. Each sample depends on its index only, so the curve is
+    prefix-consistent (cached tones can grow) and can be made block by block.
 
-    ``values`` must cover every frame the ``n_samples`` samples touch.
+    ``values`` must cover every frame the samples touch.
     """
     frame_n = sample_rate / CONSOLE_FRAME_HZ
     n_frames = len(values)
     starts = np.arange(n_frames) * frame_n
     knots_x = np.stack([starts + DUTY_XFADE_S * sample_rate, starts + frame_n], 1).ravel()
     knots_y = np.repeat(np.asarray(values, dtype=np.float64), 2)
-    return np.interp(np.arange(n_samples, dtype=np.float64), knots_x,
+    return np.interp(np.arange(start, start + n_samples, dtype=np.float64), knots_x,
                      knots_y).astype(np.float32)
 
 
@@ -129,11 +132,28 @@ def square_8bit(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
     out = np.zeros(n_samples, dtype=np.float32)
     for i, duty in enumerate(PULSE_DUTIES):
         if np.any(idx == i):
-            weight = frame_steps(idx == i, n_samples=n_samples, sample_rate=sample_rate)
-            out += weight * additive_tone(_pulse(duty), freq_hz, n_samples=n_samples,
-                                          sample_rate=sample_rate, cutoff_hz=cut,
-                                          glide_st=glide_st)
+            # a duty's weight is exactly 0 after its last frame, and adding 0 to ``out``
+            # (never -0.0) leaves it bit for bit: the attack's duties are made only that long
+            n_duty = _frames_span_n(idx == i, n_samples=n_samples, sample_rate=sample_rate)
+            tone = additive_tone(_pulse(duty), freq_hz, n_samples=n_duty,
+                                 sample_rate=sample_rate, cutoff_hz=cut, glide_st=glide_st)
+            for start, stop in blocks(n_duty):  # a block's weights at a time
+                out[start:stop] += frame_steps(idx == i, n_samples=stop - start,
+                                               sample_rate=sample_rate,
+                                               start=start) * tone[start:stop]
+            del tone  # before the next duty's tone is made
     return out
+
+
+def _frames_span_n(is_on: np.ndarray, *, n_samples: int, sample_rate: int) -> int:
+    """Samples (at most ``n_samples``) up to which the :func:`frame_steps` curve of the
+    0/1 frame values ``is_on`` can be nonzero: to the end of the crossfade out of its last
+    ``on`` frame, or the whole tone when that frame is the last one."""
+    last = int(np.flatnonzero(is_on)[-1])
+    if last == len(is_on) - 1:
+        return n_samples
+    frame_n = sample_rate / CONSOLE_FRAME_HZ
+    return min(n_samples, int(np.ceil((last + 1) * frame_n + DUTY_XFADE_S * sample_rate)) + 1)
 
 
 #: Most notes a console chord arpeggio cycles through (a ninth chord); more are dropped.
@@ -153,10 +173,13 @@ def _arp_turns(n_notes: int) -> Callable[..., np.ndarray]:
     def osc(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
             glide_st: float) -> np.ndarray:
         frames = np.arange(_n_frames(n_samples, sample_rate=sample_rate))
-        gate = frame_steps(frames % n_notes == 0, n_samples=n_samples, sample_rate=sample_rate)
-        return gate * additive_tone(_pulse(0.25), freq_hz, n_samples=n_samples,
-                                    sample_rate=sample_rate, cutoff_hz=max(cutoff_hz, 6000.0),
-                                    glide_st=glide_st)
+        tone = additive_tone(_pulse(0.25), freq_hz, n_samples=n_samples,
+                             sample_rate=sample_rate, cutoff_hz=max(cutoff_hz, 6000.0),
+                             glide_st=glide_st)
+        for start, stop in blocks(n_samples):  # gated in place, a block's gate at a time
+            tone[start:stop] *= frame_steps(frames % n_notes == 0, n_samples=stop - start,
+                                            sample_rate=sample_rate, start=start)
+        return tone
     return osc
 
 
@@ -179,16 +202,25 @@ def bell(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                       cutoff_hz=cutoff_hz * 3)
 
 
+#: Decay time (s) of the electric piano's tine ping.
+TINE_DECAY_S = 0.03
+
+
 def electric_piano(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                    glide_st: float) -> np.ndarray:
     """Tine piano: 1:1 FM whose index decays (bark → round) plus a short 14:1 tine ping."""
     body = fm_tone(freq_hz, n_samples=n_samples, sample_rate=sample_rate, ratio=1.0,
                    index_start=1.6 * min(1.0, cutoff_hz / 2500), index_end=0.25,
                    index_decay_s=0.35, amp_decay_s=2.5)
-    tine = fm_tone(freq_hz * 14, n_samples=n_samples, sample_rate=sample_rate, ratio=1.0,
-                   index_start=0.0, index_end=0.0, index_decay_s=1.0, amp_decay_s=0.03) \
-        if freq_hz * 14 < MAX_HARMONIC_FRACTION * sample_rate else 0.0
-    return body + 0.15 * tine
+    if freq_hz * 14 < MAX_HARMONIC_FRACTION * sample_rate:
+        # the ping is silent after its first 0.28 s: made (and added) only that long
+        n_ping = fm_live_n(amp_decay_s=TINE_DECAY_S, n_samples=n_samples,
+                           sample_rate=sample_rate)
+        tine = fm_tone(freq_hz * 14, n_samples=n_ping, sample_rate=sample_rate, ratio=1.0,
+                       index_start=0.0, index_end=0.0, index_decay_s=1.0,
+                       amp_decay_s=TINE_DECAY_S)
+        body[:n_ping] += np.float32(0.15) * tine
+    return body
 
 
 def organ(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -220,12 +252,44 @@ def brass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
           glide_st: float) -> np.ndarray:
     """Brass: brightness grows with breath pressure — a dull table blooms into a bright one
     over 90 ms, with a lip scoop from a third of a semitone flat."""
-    kw = dict(n_samples=n_samples, sample_rate=sample_rate, glide_st=glide_st - 0.3,
-              vibrato_hz=5.0, vibrato_cents=7.0, vibrato_delay_s=0.4)
-    dull = additive_tone(lambda k, f: 1.0 / k**2, freq_hz, cutoff_hz=cutoff_hz * 0.5, **kw)
-    bright = additive_tone(lambda k, f: 1.0 / k**0.9, freq_hz, cutoff_hz=cutoff_hz * 1.2, **kw)
-    w = np.clip(np.arange(n_samples) / (0.09 * sample_rate), 0, 1).astype(np.float32)
-    return dull * (1 - w) + 0.8 * bright * w
+    kw = dict(sample_rate=sample_rate, glide_st=glide_st - 0.3, vibrato_hz=5.0,
+              vibrato_cents=7.0, vibrato_delay_s=0.4)
+    bloom_n = 0.09 * sample_rate
+    dull = additive_tone(lambda k, f: 1.0 / k**2, freq_hz, cutoff_hz=cutoff_hz * 0.5,
+                         n_samples=_bloom_span_n(bloom_n=bloom_n, n_samples=n_samples), **kw)
+    bright = additive_tone(lambda k, f: 1.0 / k**0.9, freq_hz, cutoff_hz=cutoff_hz * 1.2,
+                           n_samples=n_samples, **kw)
+    bright *= np.float32(0.8)
+    return _bloom(dull, bright, bloom_n=bloom_n)
+
+
+def _bloom_span_n(*, bloom_n: float, n_samples: int) -> int:
+    """Samples of a tone's dull start that :func:`_bloom` reads (those before the bloom
+    ends)."""
+    return min(n_samples, int(np.ceil(bloom_n)))
+
+
+def _bloom(dull: np.ndarray, full: np.ndarray, *, bloom_n: float) -> np.ndarray:
+    """``dull · (1 - w) + full · w`` with ``w`` rising linearly from 0 to 1 over the first
+    ``bloom_n`` samples: a tone that opens up, written over ``full``.
+
+    From ``bloom_n`` on ``w`` is 1 and the mix is ``full`` bit for bit (``dull · 0`` is a
+    zero, and an additive tone is never -0.0: its sum starts from +0.0, and +0.0 + -0.0 is
+    +0.0, so adding a zero changes no bit of it), so ``dull`` need only be the prefix of
+    :func:`_bloom_span_n` samples: half the synthesis and one whole tone less memory. The
+    bloom is mixed a block at a time (each sample depends on its index only).
+    """
+    for start, stop in blocks(len(dull)):
+        w = np.clip(np.arange(start, stop) / bloom_n, 0, 1).astype(np.float32)
+        full[start:stop] = dull[start:stop] * (1 - w) + full[start:stop] * w
+    return full
+
+
+def _mix_into(tone: np.ndarray, other: np.ndarray, *, gain: float) -> np.ndarray:
+    """``tone + gain · other``, computed in place (two whole-tone temporaries fewer)."""
+    other *= np.float32(gain)
+    tone += other
+    return tone
 
 
 def flute(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -239,7 +303,7 @@ def flute(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                          vibrato_delay_s=0.2, glide_st=glide_st)
     air = breath_noise("flute", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                        bandwidth=1.6)
-    return tone + 0.08 * air
+    return _mix_into(tone, air, gain=0.08)
 
 
 def choir(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -289,8 +353,9 @@ def oud(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     kw = dict(n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 1.2,
               decay_s=0.9, pluck_position=0.22)
     a = karplus_strong(freq_hz, name="oud_a", **kw)
-    b = karplus_strong(freq_hz * 2 ** (6 / 1200), name="oud_b", **kw)
-    return 0.7 * (a + b)
+    a += karplus_strong(freq_hz * 2 ** (6 / 1200), name="oud_b", **kw)
+    a *= np.float32(0.7)
+    return a
 
 
 def sitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -304,18 +369,29 @@ def sitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     # a comb (x[n] - x[n-d]) whose delay sweeps from P/11 to P/4 — the buzzing "zing" that
     # opens up after the attack. Linear, so band-limited (a waveshaper would alias).
     period = sample_rate / freq_hz
-    buzz = np.zeros(n_samples, dtype=np.float32)
-    w = np.clip(np.arange(n_samples) / (0.6 * sample_rate), 0, 1).astype(np.float32)
-    for delay_frac, weight in ((1 / 11, 1.0 - w), (1 / 4, w)):
-        d = max(1, int(round(period * delay_frac)))
-        comb = string.copy()
-        comb[d:] -= string[:-d]
-        buzz += comb * weight
-    sympathetic = modal_tone(((2.0, 0.12, 2.5), (3.0, 0.08, 2.0), (4.0, 0.05, 1.5)),
-                             freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                             cutoff_hz=cutoff_hz * 3)
-    fade = np.clip(np.arange(n_samples) / (0.25 * sample_rate), 0, 1).astype(np.float32)
-    return 0.5 * string + 0.9 * buzz + sympathetic * fade
+    delays = [max(1, int(round(period * frac))) for frac in (1 / 11, 1 / 4)]
+    tone = modal_tone(((2.0, 0.12, 2.5), (3.0, 0.08, 2.0), (4.0, 0.05, 1.5)),
+                      freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                      cutoff_hz=cutoff_hz * 3)  # the sympathetic strings, mixed in place
+    for start, stop in blocks(n_samples):  # a block's combs and ramps at a time
+        index = np.arange(start, stop)
+        w = np.clip(index / (0.6 * sample_rate), 0, 1).astype(np.float32)
+        buzz = np.zeros(stop - start, dtype=np.float32)
+        for d, weight in zip(delays, (1.0 - w, w)):
+            buzz += _comb_block(string, delay_n=d, start=start, stop=stop) * weight
+        fade = np.clip(index / (0.25 * sample_rate), 0, 1).astype(np.float32)
+        tone[start:stop] = 0.5 * string[start:stop] + 0.9 * buzz + tone[start:stop] * fade
+    return tone
+
+
+def _comb_block(x: np.ndarray, *, delay_n: int, start: int, stop: int) -> np.ndarray:
+    """Samples ``[start, stop)`` of the comb ``x[i] - x[i - delay_n]`` (``x[i]`` where
+    ``i < delay_n``)."""
+    comb = x[start:stop].copy()
+    first = max(start, delay_n)  # the first sample with a delayed partner
+    if first < stop:
+        comb[first - start:] -= x[first - delay_n: stop - delay_n]
+    return comb
 
 
 def shehnai(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -338,7 +414,7 @@ def ney(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                          vibrato_delay_s=0.25, glide_st=glide_st - 0.5)
     air = breath_noise("ney", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                        bandwidth=2.5)
-    return tone + 0.3 * air
+    return _mix_into(tone, air, gain=0.3)
 
 
 def bansuri(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -351,7 +427,7 @@ def bansuri(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: floa
                          vibrato_delay_s=0.15, glide_st=glide_st)
     air = breath_noise("bansuri", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                        bandwidth=1.8)
-    return tone + 0.12 * air
+    return _mix_into(tone, air, gain=0.12)
 
 
 def tuba(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -359,11 +435,13 @@ def tuba(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     """Tuba: a huge bore means strong low harmonics rolling off above ~700 Hz, a soft tongued
     attack that blooms, and no vibrato — round, heavy, buttery."""
     cut = min(cutoff_hz, 700.0 * max(cutoff_hz / 4000.0, 0.4))
-    kw = dict(n_samples=n_samples, sample_rate=sample_rate, glide_st=glide_st - 0.2)
-    dull = additive_tone(lambda k, f: 1.0 / k**2.2, freq_hz, cutoff_hz=cut * 0.6, **kw)
-    full = additive_tone(lambda k, f: 1.0 / k**1.3, freq_hz, cutoff_hz=cut, **kw)
-    w = np.clip(np.arange(n_samples) / (0.12 * sample_rate), 0, 1).astype(np.float32)
-    return dull * (1 - w) + full * w
+    kw = dict(sample_rate=sample_rate, glide_st=glide_st - 0.2)
+    bloom_n = 0.12 * sample_rate
+    dull = additive_tone(lambda k, f: 1.0 / k**2.2, freq_hz, cutoff_hz=cut * 0.6,
+                         n_samples=_bloom_span_n(bloom_n=bloom_n, n_samples=n_samples), **kw)
+    full = additive_tone(lambda k, f: 1.0 / k**1.3, freq_hz, cutoff_hz=cut,
+                         n_samples=n_samples, **kw)
+    return _bloom(dull, full, bloom_n=bloom_n)
 
 
 def calliope(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -377,7 +455,7 @@ def calliope(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: flo
                          voice_gains=(1.0, 0.45))
     hiss = breath_noise("calliope", freq_hz * 3, n_samples=n_samples, sample_rate=sample_rate,
                         bandwidth=2.0)
-    return tone + 0.06 * hiss
+    return _mix_into(tone, hiss, gain=0.06)
 
 
 def nylon_guitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -391,7 +469,7 @@ def nylon_guitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz:
                             pluck_position=0.18, name="nylon_guitar")
     body = modal_tone(((0.5, 0.5, 0.06), (1.0, 0.2, 0.1)), freq_hz, n_samples=n_samples,
                       sample_rate=sample_rate, cutoff_hz=cutoff_hz)
-    return string + 0.12 * body
+    return _mix_into(string, body, gain=0.12)
 
 
 #: The bandoneon's two reeds per note (the "wet" tuning of a free-reed box): this many cents
@@ -416,10 +494,12 @@ def bandoneon(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: fl
     tone = additive_tone(reed, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                          cutoff_hz=cutoff_hz * 2, detune_cents=BANDONEON_REED_CENTS,
                          glide_st=glide_st, voice_gains=(1.0, 0.9))
-    t = np.arange(n_samples) / (BELLOWS_SWELL_S * sample_rate)
-    swell = BELLOWS_START_LEVEL + (1.0 - BELLOWS_START_LEVEL) * np.sin(
-        0.5 * np.pi * np.clip(t, 0.0, 1.0))
-    return tone * swell.astype(np.float32)
+    for start, stop in blocks(n_samples):  # swelled in place, a block's curve at a time
+        t = np.arange(start, stop) / (BELLOWS_SWELL_S * sample_rate)
+        swell = BELLOWS_START_LEVEL + (1.0 - BELLOWS_START_LEVEL) * np.sin(
+            0.5 * np.pi * np.clip(t, 0.0, 1.0))
+        tone[start:stop] *= swell.astype(np.float32)
+    return tone
 
 
 def clarinet(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -434,7 +514,7 @@ def clarinet(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: flo
                          vibrato_delay_s=0.25, glide_st=glide_st)
     air = breath_noise("clarinet", freq_hz * 2, n_samples=n_samples, sample_rate=sample_rate,
                        bandwidth=2.0)
-    return tone + 0.04 * air
+    return _mix_into(tone, air, gain=0.04)
 #: Ombak ("wave"): a gamelan's paired instruments are tuned this many Hz apart on purpose,
 #: so every key played by the pair beats at about this rate whatever its pitch (Tenzer,
 #: "Gamelan Gong Kebyar", 2000, gives 5-8 Hz for Balinese pairs; Javanese pairs beat less).
@@ -464,7 +544,8 @@ def kora(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                             pluck_position=0.16, name="kora")
     body = modal_tone(((2.0, 0.12, 0.6), (3.0, 0.05, 0.3)), freq_hz, n_samples=n_samples,
                       sample_rate=sample_rate, cutoff_hz=cutoff_hz * 3)
-    return string + body
+    string += body
+    return string
 
 
 def guzheng(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -475,8 +556,9 @@ def guzheng(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: floa
     kw = dict(n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 4,
               decay_s=3.0 * (220 / freq_hz) ** 0.3, pluck_position=0.07)
     a = karplus_strong(freq_hz, name="guzheng_a", **kw)
-    b = karplus_strong(freq_hz * 2 ** (3 / 1200), name="guzheng_b", **kw)
-    return 0.75 * (a + b)
+    a += karplus_strong(freq_hz * 2 ** (3 / 1200), name="guzheng_b", **kw)
+    a *= np.float32(0.75)
+    return a
 
 
 def erhu(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -515,7 +597,7 @@ def tin_whistle(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
                          vibrato_delay_s=0.4, glide_st=glide_st)
     air = breath_noise("tin_whistle", f, n_samples=n_samples, sample_rate=sample_rate,
                        bandwidth=1.5)
-    return tone + 0.1 * air
+    return _mix_into(tone, air, gain=0.1)
 
 
 def star_ping(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,

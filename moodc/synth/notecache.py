@@ -17,6 +17,8 @@ from typing import Callable
 
 import numpy as np
 
+from moodc.synth.oscillators import BLOCK_N
+
 #: Raw tones are synthesized for at most this long. Longer sustained notes loop the tone's
 #: second half with a crossfade (like a sampler); longer percussive notes have decayed.
 MAX_RAW_S = 6.0
@@ -66,11 +68,23 @@ class RawTone:
             if len(self.tone) >= n:  # another thread grew it meanwhile
                 return
             size = min(max(n, 2 * len(self.tone), 8192), self.cap)
-            tone = self.make(size).astype(np.float32)
-            if self.percussive and size > self.cap - self.fade_n:
-                fade = np.clip((self.cap - np.arange(size)) / self.fade_n, 0.0, 1.0)
-                tone *= fade.astype(np.float32)
+            # no copy when the tone is float32 already (they all are): a copy would be a
+            # whole tone of transient memory
+            tone = self.make(size).astype(np.float32, copy=False)
+            if self.percussive:
+                self._fade_out(tone)
             self.tone = tone
+
+    def _fade_out(self, tone: np.ndarray) -> None:
+        """In place: fade a percussive tone to zero over its last second before the cap.
+
+        The fade is 1 before that second, so only the second is multiplied, a block at a
+        time (see :data:`~moodc.synth.oscillators.BLOCK_N`): no whole-tone temporaries.
+        """
+        for start in range(max(self.cap - self.fade_n, 0), len(tone), BLOCK_N):
+            index = np.arange(start, min(start + BLOCK_N, len(tone)))
+            fade = np.clip((self.cap - index) / self.fade_n, 0.0, 1.0)
+            tone[start: start + len(index)] *= fade.astype(np.float32)
 
     def _loop(self) -> np.ndarray:
         if self.loop is not None:

@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 
 from moodc.dsp.design import butter_sos, leaky_dc_blocker_sos
-from moodc.dsp.sosfilt import sosfilt
+from moodc.dsp.sosfilt import sosfilt, sosfilt_stateful
 
 TABLE_SIZE = 32768  # single-cycle table length: nearest-sample lookup stays below -60 dB error
 # (a band-limited saw at 220 Hz: -62 dB; smoother voices far lower), 2.6x faster than linear
@@ -80,10 +80,76 @@ TABLE_BITS = 15  # log2(TABLE_SIZE)
 CONTROL_N = 32  # pitch modulation (vibrato, glides) is computed every CONTROL_N samples
 
 
+#: Samples per block of the elementwise work after a phase accumulation (table reads,
+#: exponentials, sines). Each sample's arithmetic does not depend on its neighbours, so a
+#: tone made block by block into its float32 output is the whole-array tone bit for bit,
+#: while the temporaries (int64 table indices, float32 phases) shrink from a whole tone's
+#: (a 6 s cached tone: several MiB, the transient a live session's peak memory is made of)
+#: to one block's: 32768 samples = 128-256 KiB, which stay in the CPU cache. A multiple of
+#: ``CONTROL_N``, so blocks start on a control period.
+BLOCK_N = 32768
+
+
+def blocks(n_samples: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of the consecutive :data:`BLOCK_N`-sample blocks covering
+    ``n_samples`` (the last one shorter)."""
+    return [(start, min(start + BLOCK_N, n_samples)) for start in range(0, n_samples, BLOCK_N)]
+
+
 def read_table(table: np.ndarray, phase: np.ndarray) -> np.ndarray:
     """Read ``table`` at integer phase ``phase`` (uint32, 2**32 = one cycle), nearest sample."""
     # an explicit intp index and take(): 3x faster than fancy indexing with uint32
     return np.take(table, (phase >> np.uint32(PHASE_BITS - TABLE_BITS)).astype(np.intp))
+
+
+def phase_controls(freq_hz: float, *, n_samples: int, sample_rate: int,
+                   vibrato_hz: float = 0.0, vibrato_cents: float = 0.0,
+                   vibrato_delay_s: float = 0.0, glide_st: float = 0.0, glide_s: float = 0.06,
+                   offset_cycles: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The control-rate plan of :func:`phase_track`: ``(base, inc)``, uint32 arrays of
+    ``n_samples // CONTROL_N + 1`` control periods, the phase at the start of each period
+    and the per-sample increment through it (sample ``j·CONTROL_N + r`` has phase
+    ``base[j] + r·inc[j]``, wrapping). Small (1/32 of the tone), so the only cumulative sum
+    is made whole, and :func:`phase_block` expands any block of samples from it exactly.
+    """
+    scale = 2.0**PHASE_BITS / sample_rate
+    start = np.uint32(int(offset_cycles * 2.0**PHASE_BITS) % 2**PHASE_BITS)
+    n_ctrl = n_samples // CONTROL_N + 1
+    if not glide_st and not (vibrato_hz and vibrato_cents):
+        # a steady pitch: phase[i] = start + i·inc, the same integers (mod 2**32) as
+        # start + (j·CONTROL_N)·inc + r·inc
+        inc = np.full(n_ctrl, int(round(freq_hz * scale)) % 2**PHASE_BITS, dtype=np.uint32)
+        base = np.arange(n_ctrl, dtype=np.uint32) * np.uint32(CONTROL_N) * inc + start
+        return base, inc
+    t = np.arange(n_ctrl) * (CONTROL_N / sample_rate)
+    cents = np.zeros(n_ctrl)
+    if glide_st:
+        cents += 100.0 * glide_st * np.clip(1.0 - t / glide_s, 0.0, 1.0) ** 2
+    if vibrato_hz and vibrato_cents:
+        fade = np.clip((t - vibrato_delay_s) / 0.3, 0.0, 1.0)
+        cents += vibrato_cents * fade * np.sin(2 * np.pi * vibrato_hz * t)
+    inc = np.round(freq_hz * np.exp2(cents / 1200.0) * scale).astype(np.uint32)
+    # phase[i] = start + sum(inc[l // CONTROL_N] for 1 <= l <= i), in uint32 (wrapping):
+    # the phase at each control point by a short cumsum, then base + r·inc per control period
+    # (the same integers as a per-sample cumsum, 3-4x faster)
+    base = np.empty(n_ctrl, dtype=np.uint32)
+    base[0] = start
+    if n_ctrl > 1:
+        np.cumsum(inc[:-1] * np.uint32(CONTROL_N - 1) + inc[1:], dtype=np.uint32, out=base[1:])
+        base[1:] += start
+    return base, inc
+
+
+def phase_block(base: np.ndarray, inc: np.ndarray, *, start: int, stop: int) -> np.ndarray:
+    """Samples ``[start, stop)`` of the phase planned by :func:`phase_controls` (uint32).
+
+    ``start`` must be a multiple of ``CONTROL_N``; integer arithmetic, so any split into
+    blocks gives the whole track's integers.
+    """
+    first, last = start // CONTROL_N, -(-stop // CONTROL_N)
+    ramp = np.arange(CONTROL_N, dtype=np.uint32)
+    rows = base[first:last, None] + inc[first:last, None] * ramp[None, :]
+    return rows.reshape(-1)[: stop - start]
 
 
 def phase_track(freq_hz: float, *, n_samples: int, sample_rate: int, vibrato_hz: float = 0.0,
@@ -97,32 +163,14 @@ def phase_track(freq_hz: float, *, n_samples: int, sample_rate: int, vibrato_hz:
     Pitch modulation is evaluated every ``CONTROL_N`` samples (the phase stays continuous).
     The glide starts ``glide_st`` semitones away and reaches the pitch after ``glide_s``;
     vibrato fades in after ``vibrato_delay_s``. Prefix-consistent: the first k samples do
-    not depend on ``n_samples``.
+    not depend on ``n_samples``. Tones read it block by block instead
+    (:func:`phase_controls`, :func:`phase_block`): the same integers, a block's memory.
     """
-    scale = 2.0**PHASE_BITS / sample_rate
-    start = np.uint32(int(offset_cycles * 2.0**PHASE_BITS) % 2**PHASE_BITS)
-    if not glide_st and not (vibrato_hz and vibrato_cents):
-        inc = np.uint32(int(round(freq_hz * scale)) % 2**PHASE_BITS)
-        return np.arange(n_samples, dtype=np.uint32) * inc + start
-    n_ctrl = n_samples // CONTROL_N + 1
-    t = np.arange(n_ctrl) * (CONTROL_N / sample_rate)
-    cents = np.zeros(n_ctrl)
-    if glide_st:
-        cents += 100.0 * glide_st * np.clip(1.0 - t / glide_s, 0.0, 1.0) ** 2
-    if vibrato_hz and vibrato_cents:
-        fade = np.clip((t - vibrato_delay_s) / 0.3, 0.0, 1.0)
-        cents += vibrato_cents * fade * np.sin(2 * np.pi * vibrato_hz * t)
-    inc = np.round(freq_hz * np.exp2(cents / 1200.0) * scale).astype(np.uint32)
-    # phase[i] = start + sum(inc[l // CONTROL_N] for 1 <= l <= i), in uint32 (wrapping):
-    # the phase at each control point by a short cumsum, then base + j·inc per control period
-    # (the same integers as a per-sample cumsum, 3-4x faster)
-    base = np.empty(n_ctrl, dtype=np.uint32)
-    base[0] = start
-    if n_ctrl > 1:
-        np.cumsum(inc[:-1] * np.uint32(CONTROL_N - 1) + inc[1:], dtype=np.uint32, out=base[1:])
-        base[1:] += start
-    ramp = np.arange(CONTROL_N, dtype=np.uint32)
-    return (base[:, None] + inc[:, None] * ramp[None, :]).reshape(-1)[:n_samples]
+    base, inc = phase_controls(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                               vibrato_hz=vibrato_hz, vibrato_cents=vibrato_cents,
+                               vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
+                               glide_s=glide_s, offset_cycles=offset_cycles)
+    return phase_block(base, inc, start=0, stop=n_samples)
 
 
 def _n_harmonics(freq_hz: float, sample_rate: int, *, headroom: float = 1.06) -> int:
@@ -147,14 +195,18 @@ def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_
         k = np.arange(1, _n_harmonics(f, sample_rate) + 1)
         amps = amps_fn(k, k * f) * _lowpass_weight(k * f, cutoff_hz)
         table = harmonic_table(amps)
-        ph = phase_track(f, n_samples=n_samples, sample_rate=sample_rate,
-                         vibrato_hz=vibrato_hz * (1.0 + 0.07 * i), vibrato_cents=vibrato_cents,
-                         vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
-                         offset_cycles=0.37 * i)
-        gain = 1.0 if voice_gains is None else voice_gains[i]
-        out += np.float32(gain) * read_table(table, ph)
+        base, inc = phase_controls(f, n_samples=n_samples, sample_rate=sample_rate,
+                                   vibrato_hz=vibrato_hz * (1.0 + 0.07 * i),
+                                   vibrato_cents=vibrato_cents,
+                                   vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
+                                   offset_cycles=0.37 * i)
+        gain = np.float32(1.0 if voice_gains is None else voice_gains[i])
+        for start, stop in blocks(n_samples):  # block by block: see BLOCK_N
+            out[start:stop] += gain * read_table(table, phase_block(base, inc, start=start,
+                                                                    stop=stop))
     gains = np.ones(len(detune_cents)) if voice_gains is None else np.asarray(voice_gains)
-    return out / np.float32(np.sqrt(np.sum(gains**2)))
+    out /= np.float32(np.sqrt(np.sum(gains**2)))
+    return out
 
 
 def modal_tone(partials: tuple[tuple[float, float, float], ...], freq_hz: float, *,
@@ -170,9 +222,12 @@ def modal_tone(partials: tuple[tuple[float, float, float], ...], freq_hz: float,
         if f >= MAX_HARMONIC_FRACTION * sample_rate:
             continue
         n = min(n_samples, int(decay_s * 9.2 * sample_rate) + 1)  # exp(-9.2) = -80 dB
-        t = np.arange(n, dtype=np.float32) / np.float32(sample_rate)
         gain = amp * float(_lowpass_weight(np.array([f]), cutoff_hz)[0])
-        out[:n] += gain * np.exp(-t / np.float32(decay_s)) * np.sin(np.float32(2 * np.pi * f) * t)
+        omega = np.float32(2 * np.pi * f)
+        for start, stop in blocks(n):  # block by block: see BLOCK_N
+            # sample indices are exact in float32 below 2**24 (6 minutes at 44.1 kHz)
+            t = np.arange(start, stop, dtype=np.float32) / np.float32(sample_rate)
+            out[start:stop] += gain * np.exp(-t / np.float32(decay_s)) * np.sin(omega * t)
     return out
 
 
@@ -191,7 +246,8 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     taps = np.array([0.5 * (1.0 - e), 0.5, 0.5 * e], dtype=np.float32)
     g = np.float32(10.0 ** (-3.0 * period / (decay_s * sample_rate)))
     n_live = min(n_samples, int(decay_s * 1.6 * sample_rate) + m + 3)  # beyond: < -80 dB
-    y = np.zeros(max(n_live, m + 3), dtype=np.float32)
+    n_ring = max(n_live, m + 3)  # samples the loop computes; the rest of the tone is silent
+    y = np.zeros(max(n_ring, n_samples), dtype=np.float32)  # the string, then the tone
     burst = _noise(name, m + 3).copy()
     sos = butter_sos(2, min(cutoff_hz, 0.45 * sample_rate), sample_rate=sample_rate)
     burst = sosfilt(sos, burst).astype(np.float32)
@@ -212,10 +268,14 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     _ks_loop(y, taps_k.astype(np.float32), k * m, switch, n_live)
     # DC blocker (~15 Hz): the loop keeps the lowest frequencies longest, and without it
     # near-DC noise from the burst would drift under the note
-    y = sosfilt(leaky_dc_blocker_sos(sample_rate=sample_rate, cutoff_hz=15.0), y)
-    out = np.zeros(n_samples, dtype=np.float32)
-    out[: min(n_samples, len(y))] = y[:n_samples]
-    return out
+    # (filtered in place block by block with its state carried, in the working precision
+    # of one whole pass, so the same samples, with a block's temporaries instead of a copy
+    # of the string)
+    sos = leaky_dc_blocker_sos(sample_rate=sample_rate, cutoff_hz=15.0)
+    state = np.zeros((sos.shape[0], 2), dtype=np.result_type(sos, y))
+    for start, stop in blocks(min(n_samples, n_ring)):
+        y[start:stop], state = sosfilt_stateful(sos, y[start:stop], zi=state)
+    return y[:n_samples]
 
 
 def _ks_loop(y: np.ndarray, taps: np.ndarray, delay: int, start: int, stop: int) -> None:
@@ -241,36 +301,46 @@ def fm_tone(freq_hz: float, *, n_samples: int, sample_rate: int, ratio: float,
     fm = freq_hz * ratio
     limit = (MAX_HARMONIC_FRACTION * sample_rate - freq_hz) / fm - 1.0
     i0, i1 = min(index_start, max(limit, 0.0)), min(index_end, max(limit, 0.0))
-    n_live = min(n_samples, int(amp_decay_s * 9.2 * sample_rate) + 1)  # then < -80 dB
+    n_live = fm_live_n(amp_decay_s=amp_decay_s, n_samples=n_samples, sample_rate=sample_rate)
     # integer phase accumulators (exact wrap) turned into float32 radians, float32 sines and
     # exponentials: about half the passes of float64 phases; a 1:1 ratio shares one phase
-    index_n = np.arange(n_live, dtype=np.uint32)
     to_rad = np.float32(2.0 * np.pi / 2.0**PHASE_BITS)
 
-    def radians(f_hz: float) -> np.ndarray:
+    def radians(index_n: np.ndarray, f_hz: float) -> np.ndarray:
         inc = np.uint32(int(round(f_hz * 2.0**PHASE_BITS / sample_rate)) % 2**PHASE_BITS)
         phase = (index_n * inc).astype(np.float32)
         phase *= to_rad
         return phase
 
-    carrier = radians(freq_hz)
-    tf = index_n.astype(np.float32)
-    tf *= np.float32(1.0 / sample_rate)
-    amp = np.exp(tf * np.float32(-1.0 / amp_decay_s))
-    if i0 == 0.0 and i1 == 0.0:
-        tone = np.sin(carrier)
-    else:
-        modulator = np.sin(carrier) if ratio == 1.0 else np.sin(radians(fm))
-        index = np.exp(tf * np.float32(-1.0 / index_decay_s))
-        index *= np.float32(i0 - i1)
-        index += np.float32(i1)
-        index *= modulator
-        index += carrier
-        tone = np.sin(index)
-    tone *= amp
+    def block(start: int, stop: int) -> np.ndarray:
+        index_n = np.arange(start, stop, dtype=np.uint32)
+        carrier = radians(index_n, freq_hz)
+        tf = index_n.astype(np.float32)  # exact below 2**24 samples (6 minutes at 44.1 kHz)
+        tf *= np.float32(1.0 / sample_rate)
+        amp = np.exp(tf * np.float32(-1.0 / amp_decay_s))
+        if i0 == 0.0 and i1 == 0.0:
+            tone = np.sin(carrier)
+        else:
+            modulator = np.sin(carrier) if ratio == 1.0 else np.sin(radians(index_n, fm))
+            index = np.exp(tf * np.float32(-1.0 / index_decay_s))
+            index *= np.float32(i0 - i1)
+            index += np.float32(i1)
+            index *= modulator
+            index += carrier
+            tone = np.sin(index)
+        tone *= amp
+        return tone
+
     out = np.zeros(n_samples, dtype=np.float32)
-    out[:n_live] = tone
+    for start, stop in blocks(n_live):  # block by block: see BLOCK_N
+        out[start:stop] = block(start, stop)
     return out
+
+
+def fm_live_n(*, amp_decay_s: float, n_samples: int, sample_rate: int) -> int:
+    """Samples of an :func:`fm_tone` that sound: after ``amp_decay_s · 9.2`` seconds its
+    amplitude is below -80 dB (exp(-9.2)) and the tone is zeros."""
+    return min(n_samples, int(amp_decay_s * 9.2 * sample_rate) + 1)
 
 
 def breath_noise(name: str, freq_hz: float, *, n_samples: int, sample_rate: int,
@@ -284,4 +354,5 @@ def breath_noise(name: str, freq_hz: float, *, n_samples: int, sample_rate: int,
     noise = sosfilt(sos.astype(np.float32), _noise(name, n_samples))  # float32: faster
     # RMS of band-limited white noise ≈ sqrt(bandwidth / Nyquist): a closed form keeps the
     # result prefix-consistent (no dependence on how many samples were asked for)
-    return noise / np.float32(np.sqrt(2.0 * (high - low) / sample_rate) + 1e-9)
+    noise /= np.float32(np.sqrt(2.0 * (high - low) / sample_rate) + 1e-9)  # in place: no copy
+    return noise
