@@ -28,6 +28,21 @@ LOOP_START_S = 3.0
 LOOP_XFADE_S = 0.25
 
 
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Normalised correlation of two float32 segments, the same on every machine.
+
+    ``np.dot`` and ``np.linalg.norm`` of float32 vectors go through BLAS, whose summation
+    order (and so the last bits) depends on the CPU's kernel and thread count; a loop's
+    crossfade law built on them could differ by an LSB from one computer to the next. Here
+    the products are exact (float32 × float32 fits a float64) and numpy's own pairwise sum
+    has one fixed order.
+    """
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    dot = float(np.add.reduce(a64 * b64))
+    energy = float(np.add.reduce(a64 * a64)) * float(np.add.reduce(b64 * b64))
+    return dot / (math.sqrt(energy) + 1e-12)
+
+
 class RawTone:
     """A raw tone of bounded length that can be read at any sample index, however long.
 
@@ -103,8 +118,7 @@ class RawTone:
             out_seg, in_seg = tone[b - x: b], tone[a - x: a]
             # crossfade law from the segments' correlation rho: constant power when they are
             # unrelated (ensembles, vibrato), constant amplitude when they match (steady tones)
-            rho = float(np.dot(out_seg, in_seg)
-                        / (np.linalg.norm(out_seg) * np.linalg.norm(in_seg) + 1e-12))
+            rho = correlation(out_seg, in_seg)
             ramp = np.linspace(0.0, 1.0, x)
             g_out, g_in = np.sqrt(1.0 - ramp), np.sqrt(ramp)
             norm = np.sqrt(1.0 + 2.0 * rho * g_out * g_in)

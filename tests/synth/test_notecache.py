@@ -73,3 +73,20 @@ def test_a_forgotten_voice_leaves_the_budget() -> None:
     budget.join(kept, offset_n=0)
     kept.get(("y",), lambda: _tone(900))
     assert [k for k, *_ in kept.next_uses()] == [("y",)]
+
+
+def test_the_loop_crossfade_correlation_is_exact_not_blas() -> None:
+    """The loop's crossfade law depends on the segments' correlation; it is computed from
+    exact float64 products with numpy's fixed-order sum (not BLAS, whose float32 summation
+    order varies with the CPU), so it agrees with an exactly rounded sum to ~1e-15."""
+    import math
+
+    from moodc.synth.notecache import correlation
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(11025).astype(np.float32)
+    b = (0.5 * a + 0.1 * rng.standard_normal(11025)).astype(np.float32)
+    x, y = a.astype(np.float64), b.astype(np.float64)
+    exact = math.fsum(x * y) / math.sqrt(math.fsum(x * x) * math.fsum(y * y))
+    assert abs(correlation(a, b) - exact) < 1e-14
+    assert abs(correlation(a, a) - 1.0) < 1e-14
