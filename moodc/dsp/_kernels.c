@@ -1,4 +1,4 @@
-/* moodc.dsp._kernels: the render's two per-sample recursions, compiled.
+/* moodc.dsp._kernels: the render's per-sample recursions and hottest loops, compiled.
  *
  * Each does numpy's (or scipy's) arithmetic in the same order, every product and sum
  * rounded to the working type (no fused multiply-add: build with -ffp-contract=off), so the
@@ -25,6 +25,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#if defined(_MSC_VER) && !defined(restrict)
+#define restrict __restrict /* C99's restrict, before MSVC's /std:c11 */
+#endif
 
 #define SECTION(c, in, z0, z1, out) \
     do { out = c[0] * in + z0; z0 = c[1] * in - c[4] * out + z1; \
@@ -307,6 +311,135 @@ static PyObject *fdn(PyObject *self, PyObject *args)
     return result;
 }
 
+/* add_scaled(out, offset, seg, gain_l, gain_r): add one note's samples into a block,
+ *
+ *     out[0, offset + j] += gain_l * seg[j];   out[1, offset + j] += gain_r * seg[j]
+ *
+ * numpy's `out[:, o:o + m] += gains * seg` with gains (2, 1): the same float32 product,
+ * rounded, then the same float32 sum, in one pass over the samples instead of a temporary
+ * product and a second pass. out: (2, n) C-contiguous float32, written in place; seg: (m,)
+ * C-contiguous float32, offset + m <= n. The block renderer's most-run loop.
+ */
+static void add_channel(float *restrict channel, const float *restrict seg, Py_ssize_t m,
+                        float gain)
+{
+    for (Py_ssize_t j = 0; j < m; j++) /* vectorised: element-wise, no reassociation */
+        channel[j] = channel[j] + gain * seg[j];
+}
+
+static void add_scaled_float(float *out, Py_ssize_t n, Py_ssize_t offset, const float *seg,
+                             Py_ssize_t m, float gain_l, float gain_r)
+{
+    add_channel(out + offset, seg, m, gain_l);
+    add_channel(out + n + offset, seg, m, gain_r);
+}
+
+/* scale_by_curve(row, values, offset, control_n): multiply row in place by the curve that
+ * is linear between control points `values` (float64, one every control_n samples),
+ * starting `offset` samples after the first point:
+ *
+ *     v = float32(values);  curve[k*control_n + r] = v[k] + (v[k+1] - v[k]) * (r / control_n)
+ *     row[j] *= curve[offset + j]
+ *
+ * the arithmetic of moodc.synth.engine's former numpy `_interp_control` and `buf *= curve`
+ * (float32, each step rounded), without the temporary curve. row: (n,) C-contiguous
+ * float32; offset + n <= (len(values) - 1) * control_n.
+ */
+static void scale_by_curve_float(float *row, Py_ssize_t n, const double *values,
+                                 Py_ssize_t offset, Py_ssize_t control_n, float *ramp)
+{
+    for (Py_ssize_t r = 0; r < control_n; r++)
+        ramp[r] = (float)r / (float)control_n;
+    Py_ssize_t j = 0;
+    while (j < n) {
+        const Py_ssize_t at = offset + j, k = at / control_n, r = at % control_n;
+        const float v0 = (float)values[k], v1 = (float)values[k + 1];
+        const float step = v1 - v0;
+        const Py_ssize_t run = control_n - r < n - j ? control_n - r : n - j;
+        float *restrict out = row + j;
+        const float *restrict from = ramp + r;
+        for (Py_ssize_t i = 0; i < run; i++) /* vectorised: element-wise */
+            out[i] = out[i] * (v0 + step * from[i]);
+        j += run;
+    }
+}
+
+static PyObject *add_scaled(PyObject *self, PyObject *args)
+{
+    PyObject *out_obj, *seg_obj;
+    Py_ssize_t offset;
+    float gain_l, gain_r;
+    Py_buffer out, seg;
+    if (!PyArg_ParseTuple(args, "OnOff:add_scaled", &out_obj, &offset, &seg_obj, &gain_l,
+                          &gain_r))
+        return NULL;
+    if (!get_buffer(out_obj, &out, 1, 2, "out"))
+        return NULL;
+    if (!get_buffer(seg_obj, &seg, 0, 1, "seg")) {
+        PyBuffer_Release(&out);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = out.shape[1], m = seg.shape[0];
+    if (strcmp(out.format, "f") != 0 || strcmp(seg.format, "f") != 0) {
+        PyErr_Format(PyExc_TypeError, "add_scaled wants float32 out and seg (formats %s, %s)",
+                     out.format, seg.format);
+    } else if (out.shape[0] != 2 || offset < 0 || offset + m > n) {
+        PyErr_SetString(PyExc_ValueError, "add_scaled wants out (2, n) and "
+                        "0 <= offset <= n - len(seg)");
+    } else {
+        if (m > 0) {
+            Py_BEGIN_ALLOW_THREADS
+            add_scaled_float((float *)out.buf, n, offset, (const float *)seg.buf, m, gain_l,
+                             gain_r);
+            Py_END_ALLOW_THREADS
+        }
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&out);
+    PyBuffer_Release(&seg);
+    return result;
+}
+
+#define MAX_CONTROL_N 4096
+
+static PyObject *scale_by_curve(PyObject *self, PyObject *args)
+{
+    PyObject *row_obj, *values_obj;
+    Py_ssize_t offset, control_n;
+    Py_buffer row, values;
+    if (!PyArg_ParseTuple(args, "OOnn:scale_by_curve", &row_obj, &values_obj, &offset,
+                          &control_n))
+        return NULL;
+    if (!get_buffer(row_obj, &row, 1, 1, "row"))
+        return NULL;
+    if (!get_buffer(values_obj, &values, 0, 1, "values")) {
+        PyBuffer_Release(&row);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = row.shape[0], k = values.shape[0];
+    if (strcmp(row.format, "f") != 0 || strcmp(values.format, "d") != 0) {
+        PyErr_Format(PyExc_TypeError, "scale_by_curve wants a float32 row and float64 values "
+                     "(formats %s, %s)", row.format, values.format);
+    } else if (control_n < 1 || control_n > MAX_CONTROL_N || offset < 0 || k < 2
+               || offset + n > (k - 1) * control_n) {
+        PyErr_Format(PyExc_ValueError, "scale_by_curve wants 1 <= control_n <= %d, at least "
+                     "two values and 0 <= offset <= (len(values) - 1) * control_n - len(row)",
+                     MAX_CONTROL_N);
+    } else {
+        float ramp[MAX_CONTROL_N];
+        Py_BEGIN_ALLOW_THREADS
+        scale_by_curve_float((float *)row.buf, n, (const double *)values.buf, offset,
+                             control_n, ramp);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&row);
+    PyBuffer_Release(&values);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -315,6 +448,12 @@ static PyMethodDef methods[] = {
     {"fdn", fdn, METH_VARARGS,
      "fdn(buf, delays, gains, ratio, x): run the reverb's delay network over x (m,) in "
      "place in buf (n_lines, width), as moodc.synth.effects.Reverb._network's numpy loop."},
+    {"add_scaled", add_scaled, METH_VARARGS,
+     "add_scaled(out, offset, seg, gain_l, gain_r): out[:, offset:offset + len(seg)] += "
+     "[[gain_l], [gain_r]] * seg, in place, float32, numpy's rounding."},
+    {"scale_by_curve", scale_by_curve, METH_VARARGS,
+     "scale_by_curve(row, values, offset, control_n): row *= the float32 curve linear between "
+     "control points values (float64) every control_n samples, from offset, in place."},
     {NULL, NULL, 0, NULL},
 };
 
