@@ -440,6 +440,100 @@ static PyObject *scale_by_curve(PyObject *self, PyObject *args)
     return result;
 }
 
+/* premix(stack, weights, out): a block's dry mix and effect sends from its layers,
+ *
+ *     out[c]     = ((0 + stack[0, c]) + stack[1, c]) + ...                  (c = 0, 1)
+ *     out[2 + r] = w[r, 0] * (stack[0, 0] + stack[0, 1]) + w[r, 1] * (...) + ...
+ *
+ * each sum taken left to right and every product and sum rounded to float32: the arithmetic
+ * of numpy's `stack.sum(axis=0)` (a reduction over the outer axis adds the rows in order)
+ * and of moodc.dsp.mixing.mix_rows on the layers' mono sums. One pass over the layers in
+ * cache-sized chunks, instead of a reduction, a mono sum per layer and two passes per layer
+ * and send. stack: (layers, 2, n), weights: (sends, layers), out: (2 + sends, n), all
+ * C-contiguous float32; no layers gives zeros.
+ */
+#define PREMIX_CHUNK 1024
+
+static void premix_float(const float *stack, Py_ssize_t n_layers, Py_ssize_t n,
+                         const float *weights, Py_ssize_t n_sends, float *out)
+{
+    float mono[PREMIX_CHUNK];
+    for (Py_ssize_t j0 = 0; j0 < n; j0 += PREMIX_CHUNK) {
+        const Py_ssize_t m = n - j0 < PREMIX_CHUNK ? n - j0 : PREMIX_CHUNK;
+        for (Py_ssize_t c = 0; c < 2; c++) {
+            float *restrict dry = out + c * n + j0;
+            for (Py_ssize_t j = 0; j < m; j++) /* numpy's reduction starts from 0: -0 + 0 = +0 */
+                dry[j] = 0.0f;
+            for (Py_ssize_t i = 0; i < n_layers; i++) {
+                const float *restrict layer = stack + (2 * i + c) * n + j0;
+                for (Py_ssize_t j = 0; j < m; j++)
+                    dry[j] = dry[j] + layer[j];
+            }
+        }
+        if (n_layers == 0) {
+            for (Py_ssize_t r = 0; r < n_sends; r++)
+                for (Py_ssize_t j = 0; j < m; j++)
+                    out[(2 + r) * n + j0 + j] = 0.0f;
+            continue;
+        }
+        for (Py_ssize_t i = 0; i < n_layers; i++) { /* each send sums the layers in order */
+            const float *restrict left = stack + 2 * i * n + j0, *restrict right = left + n;
+            float *restrict sum = mono;
+            for (Py_ssize_t j = 0; j < m; j++)
+                sum[j] = left[j] + right[j];
+            for (Py_ssize_t r = 0; r < n_sends; r++) {
+                float *restrict send = out + (2 + r) * n + j0;
+                const float w = weights[r * n_layers + i];
+                if (i == 0)
+                    for (Py_ssize_t j = 0; j < m; j++)
+                        send[j] = w * sum[j];
+                else
+                    for (Py_ssize_t j = 0; j < m; j++)
+                        send[j] = send[j] + w * sum[j];
+            }
+        }
+    }
+}
+
+static PyObject *premix(PyObject *self, PyObject *args)
+{
+    PyObject *stack_obj, *weights_obj, *out_obj;
+    Py_buffer stack, weights, out;
+    if (!PyArg_ParseTuple(args, "OOO:premix", &stack_obj, &weights_obj, &out_obj))
+        return NULL;
+    if (!get_buffer(stack_obj, &stack, 0, 3, "stack"))
+        return NULL;
+    if (!get_buffer(weights_obj, &weights, 0, 2, "weights")) {
+        PyBuffer_Release(&stack);
+        return NULL;
+    }
+    if (!get_buffer(out_obj, &out, 1, 2, "out")) {
+        PyBuffer_Release(&stack);
+        PyBuffer_Release(&weights);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n_layers = stack.shape[0], n = stack.shape[2], n_sends = weights.shape[0];
+    if (strcmp(stack.format, "f") != 0 || strcmp(weights.format, "f") != 0
+            || strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "premix wants float32 stack, weights and out");
+    } else if (stack.shape[1] != 2 || weights.shape[1] != n_layers
+               || out.shape[0] != 2 + n_sends || out.shape[1] != n) {
+        PyErr_SetString(PyExc_ValueError, "premix wants stack (layers, 2, n), weights "
+                        "(sends, layers) and out (2 + sends, n)");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        premix_float((const float *)stack.buf, n_layers, n, (const float *)weights.buf,
+                     n_sends, (float *)out.buf);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&stack);
+    PyBuffer_Release(&weights);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -454,6 +548,9 @@ static PyMethodDef methods[] = {
     {"scale_by_curve", scale_by_curve, METH_VARARGS,
      "scale_by_curve(row, values, offset, control_n): row *= the float32 curve linear between "
      "control points values (float64) every control_n samples, from offset, in place."},
+    {"premix", premix, METH_VARARGS,
+     "premix(stack, weights, out): out[:2] = stack.sum(axis=0) and out[2:] = the sends "
+     "weights @ (stack[:, 0] + stack[:, 1]) summed in order, float32, in one pass."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -4,8 +4,9 @@ Two per-sample recursions dominated a render's pure-Python-and-numpy cost: secon
 sections (:func:`sosfilt`, under :mod:`moodc.dsp.sosfilt`) and the reverb's delay network
 (:func:`fdn`, under :class:`moodc.synth.effects.Reverb`). Two loops of the block renderer
 (:mod:`moodc.synth.engine`) follow: adding a note into a block (:func:`add_scaled`, one pass
-instead of a temporary product and a sum) and the motion curves (:func:`scale_by_curve`,
-interpolated while applied). The kernels do the same float operations in the same order as
+instead of a temporary product and a sum), the motion curves (:func:`scale_by_curve`,
+interpolated while applied) and the dry mix and effect sends of a block's layers
+(:func:`premix`, one pass over the layers). The kernels do the same float operations in the same order as
 the scipy/numpy code they replaced (tests compare them bit for bit). A checkout or wheel without them is a broken install: there is no slower path that
 could render different samples.
 """
@@ -15,11 +16,11 @@ from __future__ import annotations
 from moodc.errors import BrokenInstallError
 
 try:
-    from moodc.dsp._kernels import add_scaled, fdn, scale_by_curve, sosfilt
+    from moodc.dsp._kernels import add_scaled, fdn, premix, scale_by_curve, sosfilt
 except ImportError as exc:  # a source tree or wheel without the compiled module
     raise BrokenInstallError(
         f"moodc's compiled DSP kernels (moodc/dsp/_kernels.c) are not built ({exc})",
         hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
              "checkout (needs a C compiler and the Python headers)") from exc
 
-__all__ = ["add_scaled", "fdn", "scale_by_curve", "sosfilt"]
+__all__ = ["add_scaled", "fdn", "premix", "scale_by_curve", "sosfilt"]

@@ -18,7 +18,7 @@ import numpy as np
 
 from moodc import vocab
 from moodc.dsp.compiled import add_scaled, scale_by_curve
-from moodc.dsp.mixing import mix_rows
+from moodc.dsp.compiled import premix as premix_layers
 from moodc.synth.controls import Controls
 from moodc.synth.drums import drum_sound
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, width_matrix
@@ -461,13 +461,13 @@ class BlockRenderer:
         """(4, n) float32: the dry mix (left, right), then the echo and reverb sends (zero
         when neither effect is on) of one block's layer ``stack``: everything the effects
         read, so a child process rendering the layers hands over 4 rows, not 12."""
-        n = stack.shape[2]
-        premix = np.zeros((4, n), dtype=np.float32)
-        premix[:2] = stack.sum(axis=0)
+        premix = np.empty((4, stack.shape[2]), dtype=np.float32)
         if self.echo is not None or self.reverb is not None:
-            monos = stack[:, 0] + stack[:, 1]
-            # (2, n): echo, reverb; exact per sample whatever the block length (no BLAS)
-            premix[2:] = mix_rows(self.send_weights, monos)
+            # sends: echo, reverb; exact per sample whatever the block length (no BLAS)
+            premix_layers(stack, self.send_weights, premix)
+        else:
+            premix_layers(stack, self.send_weights[:0], premix[:2])
+            premix[2:] = 0.0
         return premix
 
     def _wet(self, premix: np.ndarray, n: int) -> np.ndarray:

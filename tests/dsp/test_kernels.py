@@ -144,3 +144,42 @@ def test_the_motion_curve_refuses_to_read_past_its_points() -> None:
         _kernels.scale_by_curve(np.ones(129, np.float32), np.ones(2), 0, 128)
     with pytest.raises(TypeError, match="float64"):
         _kernels.scale_by_curve(np.ones(10, np.float32), np.ones(3, np.float32), 0, 128)
+
+
+def _numpy_premix(stack: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The block renderer's numpy premix before the kernel (moodc 5be8521), the reference."""
+    from moodc.dsp.mixing import mix_rows
+
+    out = np.zeros((2 + len(weights), stack.shape[2]), dtype=np.float32)
+    out[:2] = stack.sum(axis=0)
+    if len(weights):
+        out[2:] = mix_rows(weights, stack[:, 0] + stack[:, 1])
+    return out
+
+
+@pytest.mark.parametrize("n_layers, n_sends, n", [(6, 2, 5000), (1, 2, 1030), (3, 0, 2048),
+                                                  (0, 2, 100), (4, 2, 1)])
+def test_the_premix_gives_numpys_floats(n_layers: int, n_sends: int, n: int) -> None:
+    # wide-ranging magnitudes, so a different summation order would show
+    rng = np.random.default_rng(n_layers * 7 + n)
+    stack = (rng.standard_normal((n_layers, 2, n))
+             * 10.0 ** rng.integers(-4, 4, (n_layers, 2, 1))).astype(np.float32)
+    weights = rng.uniform(0.0, 0.6, (n_sends, n_layers)).astype(np.float32)
+    out = np.full((2 + n_sends, n), np.nan, dtype=np.float32)
+    _kernels.premix(stack, weights, out)
+    assert np.array_equal(_bits(out), _bits(_numpy_premix(stack, weights)))
+
+
+def test_the_premix_refuses_mismatched_shapes() -> None:
+    with pytest.raises(ValueError, match="premix wants"):
+        _kernels.premix(np.zeros((3, 2, 10), np.float32), np.zeros((2, 2), np.float32),
+                        np.zeros((4, 10), np.float32))
+
+
+def test_the_premix_keeps_numpys_signed_zeros() -> None:
+    """numpy's sum starts from +0, so layers of -0.0 mix to +0.0 (the sign can matter later)."""
+    stack = np.full((2, 2, 8), -0.0, dtype=np.float32)
+    weights = np.ones((2, 2), dtype=np.float32)
+    out = np.empty((4, 8), dtype=np.float32)
+    _kernels.premix(stack, weights, out)
+    assert np.array_equal(_bits(out), _bits(_numpy_premix(stack, weights)))
