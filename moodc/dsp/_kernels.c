@@ -495,6 +495,105 @@ static void premix_float(const float *stack, Py_ssize_t n_layers, Py_ssize_t n,
     }
 }
 
+/* add_notes(out, offsets, segs, gains_l, gains_r): add_scaled for many notes at once,
+ *
+ *     for i in order: out[:, offsets[i]:offsets[i] + len(segs[i])] += [[gl[i]], [gr[i]]] * segs[i]
+ *
+ * walking the block in chunks that stay in the L1 cache, each chunk taking every note that
+ * overlaps it in the given order: every sample receives the same sums in the same order as
+ * one add_scaled call per note, but the block is read and written once instead of once per
+ * note (a 2 s stereo block is 700 kB; a layer often holds ten long notes).
+ */
+#define NOTES_CHUNK 2048
+
+typedef struct {
+    Py_buffer view;
+    Py_ssize_t offset;
+    float gain_l, gain_r;
+} NoteItem;
+
+static void add_notes_float(float *out, Py_ssize_t n, const NoteItem *items, Py_ssize_t count)
+{
+    for (Py_ssize_t j0 = 0; j0 < n; j0 += NOTES_CHUNK) {
+        const Py_ssize_t j1 = n - j0 < NOTES_CHUNK ? n : j0 + NOTES_CHUNK;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            const NoteItem *it = items + i;
+            const Py_ssize_t m = it->view.shape[0];
+            const Py_ssize_t a = it->offset > j0 ? it->offset : j0;
+            const Py_ssize_t b = it->offset + m < j1 ? it->offset + m : j1;
+            if (a >= b)
+                continue;
+            const float *seg = (const float *)it->view.buf + (a - it->offset);
+            add_channel(out + a, seg, b - a, it->gain_l);
+            add_channel(out + n + a, seg, b - a, it->gain_r);
+        }
+    }
+}
+
+static PyObject *add_notes(PyObject *self, PyObject *args)
+{
+    PyObject *out_obj, *offsets, *segs, *gains_l, *gains_r;
+    Py_buffer out;
+    if (!PyArg_ParseTuple(args, "OO!O!O!O!:add_notes", &out_obj, &PyList_Type, &offsets,
+                          &PyList_Type, &segs, &PyList_Type, &gains_l, &PyList_Type, &gains_r))
+        return NULL;
+    const Py_ssize_t count = PyList_GET_SIZE(offsets);
+    if (PyList_GET_SIZE(segs) != count || PyList_GET_SIZE(gains_l) != count
+            || PyList_GET_SIZE(gains_r) != count) {
+        PyErr_SetString(PyExc_ValueError, "add_notes wants offsets, segs, gains_l and gains_r "
+                        "of one length");
+        return NULL;
+    }
+    if (!get_buffer(out_obj, &out, 1, 2, "out"))
+        return NULL;
+    if (strcmp(out.format, "f") != 0 || out.shape[0] != 2) {
+        PyErr_SetString(PyExc_TypeError, "add_notes wants a float32 out of shape (2, n)");
+        PyBuffer_Release(&out);
+        return NULL;
+    }
+    const Py_ssize_t n = out.shape[1];
+    NoteItem *items = PyMem_Calloc(count ? count : 1, sizeof(NoteItem));
+    if (items == NULL) {
+        PyBuffer_Release(&out);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t held = 0;
+    PyObject *result = NULL;
+    for (; held < count; held++) {
+        NoteItem *it = items + held;
+        it->offset = PyLong_AsSsize_t(PyList_GET_ITEM(offsets, held));
+        const double gl = PyFloat_AsDouble(PyList_GET_ITEM(gains_l, held));
+        const double gr = PyFloat_AsDouble(PyList_GET_ITEM(gains_r, held));
+        if (PyErr_Occurred())
+            goto done;
+        it->gain_l = (float)gl;
+        it->gain_r = (float)gr;
+        if (!get_buffer(PyList_GET_ITEM(segs, held), &it->view, 0, 1, "seg"))
+            goto done;
+        if (strcmp(it->view.format, "f") != 0) {
+            PyErr_Format(PyExc_TypeError, "add_notes wants float32 segs (format %s)",
+                         it->view.format);
+            held++;
+            goto done;
+        }
+        if (it->offset < 0 || it->offset + it->view.shape[0] > n) {
+            PyErr_SetString(PyExc_ValueError, "add_notes wants 0 <= offset <= n - len(seg)");
+            held++;
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    add_notes_float((float *)out.buf, n, items, count);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    for (Py_ssize_t i = 0; i < held; i++)
+        PyBuffer_Release(&items[i].view);
+    PyMem_Free(items);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyObject *premix(PyObject *self, PyObject *args)
 {
     PyObject *stack_obj, *weights_obj, *out_obj;
@@ -548,6 +647,9 @@ static PyMethodDef methods[] = {
     {"scale_by_curve", scale_by_curve, METH_VARARGS,
      "scale_by_curve(row, values, offset, control_n): row *= the float32 curve linear between "
      "control points values (float64) every control_n samples, from offset, in place."},
+    {"add_notes", add_notes, METH_VARARGS,
+     "add_notes(out, offsets, segs, gains_l, gains_r): add_scaled for every note of the lists "
+     "in order, walking out (2, n) in cache-sized chunks; the same floats."},
     {"premix", premix, METH_VARARGS,
      "premix(stack, weights, out): out[:2] = stack.sum(axis=0) and out[2:] = the sends "
      "weights @ (stack[:, 0] + stack[:, 1]) summed in order, float32, in one pass."},

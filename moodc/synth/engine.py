@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from moodc import vocab
-from moodc.dsp.compiled import add_scaled, scale_by_curve
+from moodc.dsp.compiled import add_notes, scale_by_curve
 from moodc.dsp.compiled import premix as premix_layers
 from moodc.synth.controls import Controls
 from moodc.synth.drums import drum_sound
@@ -216,7 +216,7 @@ class _Sounds:
         self.gain_l = (np.cos(angle) * vel * np.sqrt(2)).astype(np.float32)
         self.gain_r = (np.sin(angle) * vel * np.sqrt(2)).astype(np.float32)
         #: (left, right) gain of each event as Python floats (exact float32 values), what
-        #: the compiled :func:`~moodc.dsp.compiled.add_scaled` takes
+        #: the compiled :func:`~moodc.dsp.compiled.add_notes` takes
         self.gain_pairs = list(zip(self.gain_l.tolist(), self.gain_r.tolist()))
         # drum sounds are few and short: hold them directly, no cache lookup per block
         self.drums = [self.drum(k) if k[0] == "hit" else None for k in self.keys]
@@ -256,12 +256,21 @@ class _Sounds:
                             cache=self.cache)
 
     def render(self, out: np.ndarray, start: int) -> None:
-        """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n)."""
+        """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n).
+
+        The segments are gathered first and added by one compiled call
+        (:func:`~moodc.dsp.compiled.add_notes`), in event order, so the block is walked once
+        in cache-sized chunks rather than once per note.
+        """
         n = out.shape[1]
         if not len(self.starts):
             return
         lo = int(np.searchsorted(self.starts, start - self.max_len, side="left"))
         hi = int(np.searchsorted(self.starts, start + n, side="left"))
+        offsets: list[int] = []
+        segs: list[np.ndarray] = []
+        gains_l: list[float] = []
+        gains_r: list[float] = []
         for i in range(lo, hi):
             s, length = int(self.starts[i]), int(self.lengths[i])
             if s + length <= start:
@@ -270,7 +279,10 @@ class _Sounds:
             gain_l, gain_r = self.gain_pairs[i]
             drum = self.drums[i]
             if drum is not None:
-                add_scaled(out, s + a - start, drum[a:b], gain_l, gain_r)
+                offsets.append(s + a - start)
+                segs.append(drum[a:b])
+                gains_l.append(gain_l)
+                gains_r.append(gain_r)
                 continue
             # split at the note's flat-sustain edges, so every sample is computed the same
             # way (envelope product or scalar level) whatever the block boundaries
@@ -278,12 +290,16 @@ class _Sounds:
             cuts = [a] + [c for c in (f0, f1) if a < c < b] + [b]
             for p, q in zip(cuts[:-1], cuts[1:]):
                 seg, scale = self.segment(self.keys[i], p, q)
+                offsets.append(s + p - start)
+                segs.append(seg)
                 if scale == 1.0:
-                    add_scaled(out, s + p - start, seg, gain_l, gain_r)
+                    gains_l.append(gain_l)
+                    gains_r.append(gain_r)
                 else:  # the level folded into the gains, each product rounded to float32
                     level = np.float32(scale)
-                    add_scaled(out, s + p - start, seg, float(self.gain_l[i] * level),
-                               float(self.gain_r[i] * level))
+                    gains_l.append(float(self.gain_l[i] * level))
+                    gains_r.append(float(self.gain_r[i] * level))
+        add_notes(out, offsets, segs, gains_l, gains_r)
 
 
 class BlockRenderer:

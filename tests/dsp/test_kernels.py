@@ -183,3 +183,37 @@ def test_the_premix_keeps_numpys_signed_zeros() -> None:
     out = np.empty((4, 8), dtype=np.float32)
     _kernels.premix(stack, weights, out)
     assert np.array_equal(_bits(out), _bits(_numpy_premix(stack, weights)))
+
+
+@pytest.mark.parametrize("n", [5000, 2048, 1])
+def test_adding_a_layers_notes_at_once_gives_numpys_floats(n: int) -> None:
+    """Chunking the block must not change any sample's sums or their order: overlapping
+    notes, notes across chunk edges, empty and one-sample segments."""
+    rng = np.random.default_rng(n)
+    out = rng.standard_normal((2, n)).astype(np.float32)
+    offsets, segs, gains_l, gains_r = [], [], [], []
+    for _ in range(12):
+        offset = int(rng.integers(0, n))
+        length = int(rng.integers(0, n - offset + 1))
+        offsets.append(offset)
+        segs.append((rng.standard_normal(length) * 10.0 ** rng.integers(-3, 3))
+                    .astype(np.float32))
+        gains_l.append(float(np.float32(rng.uniform(0, 2))))
+        gains_r.append(float(np.float32(rng.uniform(0, 2))))
+    expected = out.copy()
+    for offset, seg, left, right in zip(offsets, segs, gains_l, gains_r):
+        _numpy_add(expected, offset, seg, np.array([[left], [right]], dtype=np.float32))
+    _kernels.add_notes(out, offsets, segs, gains_l, gains_r)
+    assert np.array_equal(_bits(out), _bits(expected))
+
+
+def test_adding_notes_refuses_a_note_outside_the_block() -> None:
+    out = np.zeros((2, 10), np.float32)
+    with pytest.raises(ValueError, match="offset"):
+        _kernels.add_notes(out, [0, 8], [np.ones(2, np.float32), np.ones(3, np.float32)],
+                           [1.0, 1.0], [1.0, 1.0])
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.add_notes(out, [0], [np.ones(2)], [1.0], [1.0])
+    with pytest.raises(ValueError, match="one length"):
+        _kernels.add_notes(out, [0], [], [1.0], [1.0])
+    assert not out.any()  # nothing was added before the refusal
