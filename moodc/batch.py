@@ -153,10 +153,10 @@ def expected_tags(job: BatchJob, options: RenderOptions) -> dict[str, Any]:
     MoodcError
         When the document does not load (the job will then fail with the same error).
     """
-    from moodc.config.load import load_document
+    from moodc.config.load import load_render_document
     from moodc.render import build_timeline
 
-    timeline = build_timeline(load_document(job.source), base_dir=job.source.parent,
+    timeline = build_timeline(load_render_document(job.source), base_dir=job.source.parent,
                               duration_s=options.duration_s, seed=options.seed,
                               sample_rate=options.sample_rate, title=job.source.stem)
     return {"software": f"moodc {__version__}", "seed": timeline.seed,

@@ -149,9 +149,9 @@ def document_inputs(path: Path, doc: Any) -> tuple[Path, ...]:
 
 def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: int | None,
                    sample_rate: int, title: str) -> Timeline:
-    """Check the render options and resolve ``doc`` (Config or Score) into a timeline."""
-    from moodc.config.load import load_document
-    from moodc.config.model import Score
+    """Check the render options and resolve ``doc`` (a :class:`~moodc.config.load.ValidConfig`,
+    a Config or a Score) into a timeline."""
+    from moodc.config.load import ValidConfig, load_document
 
     if sample_rate not in vocab.SAMPLE_RATES_HZ:
         raise UsageError(f"sample rate {sample_rate} Hz is not supported",
@@ -160,11 +160,16 @@ def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: 
     if seed is not None and (isinstance(seed, bool) or not 0 <= int(seed) < 2**63):
         raise UsageError(f"seed {seed} is out of range", hint="use 0 <= seed < 2**63",
                          param="seed")
+    if isinstance(doc, ValidConfig):
+        return config_timeline(doc.fields, sample_rate=sample_rate, seed=seed,
+                               duration_s=duration_s, title=title)
+    from moodc.config.model import Score  # doc is a model: pydantic is loaded already
+
     if isinstance(doc, Score):
         return resolve_score(doc, base_dir=base_dir, sample_rate=sample_rate, seed=seed,
                              duration_s=duration_s, title=title, loader=load_document)
-    return config_timeline(doc, sample_rate=sample_rate, seed=seed, duration_s=duration_s,
-                           title=title)
+    return config_timeline(doc.model_dump(mode="json"), sample_rate=sample_rate, seed=seed,
+                           duration_s=duration_s, title=title)
 
 
 def resolve_bitrate(fmt: AudioFormat, bitrate: str | None) -> Mp3Bitrate | None:
@@ -239,7 +244,7 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
     DocumentError
         Invalid document (exit 1); nothing is written.
     """
-    from moodc.config.load import load_document
+    from moodc.config.load import load_render_document
 
     started = time.perf_counter()
     check_loudness_target(target_lufs)
@@ -256,7 +261,7 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
     bit_depth = bit_depth or 16
     target = output_target(Path(path), out, fmt=audio_fmt, force=force)
     check_encoder(audio_fmt)
-    doc = load_document(Path(path))
+    doc = load_render_document(Path(path))
     timeline = build_timeline(doc, base_dir=Path(path).parent, duration_s=duration_s, seed=seed,
                               sample_rate=sample_rate, title=Path(path).stem)
     tags = Tags(timeline.title, f"moodc {__version__}", timeline.seed, timeline.document_sha256)

@@ -150,19 +150,22 @@ def to_samples(seconds: float, *, sample_rate: int) -> int:
 # Configs
 # ------------------------------------------------------------------------------------------
 
-def config_timeline(config: Any, *, sample_rate: int, seed: int | None,
+def config_timeline(fields: dict[str, Any], *, sample_rate: int, seed: int | None,
                     duration_s: float | None, title: str) -> Timeline:
-    """A config as a one-voice timeline (``duration_s`` → the document's → 30 s)."""
-    fields = config.model_dump(mode="json")
+    """A config as a one-voice timeline (``duration_s`` → the document's → 30 s).
+
+    ``fields`` is the config as the model dumps it (``model_dump(mode="json")``: every
+    default filled in), whichever way it was validated.
+    """
     length_s = check_duration(duration_s if duration_s is not None
-                              else config.duration or DEFAULT_CONFIG_DURATION_S)
-    render_seed = _pick_seed(seed, config.seed, fields)
+                              else fields["duration"] or DEFAULT_CONFIG_DURATION_S)
+    render_seed = _pick_seed(seed, fields["seed"], fields)
     n_samples = to_samples(length_s, sample_rate=sample_rate)
     fade_in_n = min(to_samples(CONFIG_FADE_IN_S, sample_rate=sample_rate), n_samples // 4)
     fade_out_n = min(to_samples(CONFIG_FADE_OUT_S, sample_rate=sample_rate), n_samples // 4)
     voice = Voice("config", fields, render_seed, 0, n_samples)
     return Timeline((voice,), n_samples, sample_rate, fade_in_n, fade_out_n, render_seed,
-                    config.title or title, fields)
+                    fields["title"] or title, fields)
 
 
 def _pick_seed(explicit: int | None, document_seed: int | None, document: dict[str, Any]) -> int:

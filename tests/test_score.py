@@ -91,10 +91,11 @@ def test_sections_get_distinct_stable_child_seeds() -> None:
 
 
 def test_seed_defaults_to_document_then_content_hash() -> None:
-    config = Config.model_validate({"version": 2, "tempo": "slow"})
-    hashed = config_timeline(config, sample_rate=44100, seed=None, duration_s=2, title="x")
-    assert hashed.seed == seed_from_document(config.model_dump(mode="json"))
-    seeded = Config.model_validate({"version": 2, "tempo": "slow", "seed": 9})
+    fields = Config.model_validate({"version": 2, "tempo": "slow"}).model_dump(mode="json")
+    hashed = config_timeline(fields, sample_rate=44100, seed=None, duration_s=2, title="x")
+    assert hashed.seed == seed_from_document(fields)
+    seeded = Config.model_validate({"version": 2, "tempo": "slow", "seed": 9}).model_dump(
+        mode="json")
     assert config_timeline(seeded, sample_rate=44100, seed=None, duration_s=2, title="x").seed == 9
     assert config_timeline(seeded, sample_rate=44100, seed=3, duration_s=2, title="x").seed == 3
 
@@ -132,9 +133,9 @@ def test_duration_cuts_a_score_short_and_refuses_to_lengthen_it() -> None:
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), -1.0, 0.0, 1e9])
 def test_absurd_config_durations_are_refused(bad: float) -> None:
-    config = Config.model_validate({"version": 2})
+    fields = Config.model_validate({"version": 2}).model_dump(mode="json")
     with pytest.raises(UsageError, match="duration .* s is out of range") as caught:
-        config_timeline(config, sample_rate=44100, seed=1, duration_s=bad, title="x")
+        config_timeline(fields, sample_rate=44100, seed=1, duration_s=bad, title="x")
     assert caught.value.param == "duration_s"  # the CLI names --duration
 
 

@@ -1,4 +1,4 @@
-/* moodc.dsp._kernels: the render's two per-sample recursions, compiled.
+/* moodc.dsp._kernels: the render's per-sample recursions and hottest loops, compiled.
  *
  * Each does numpy's (or scipy's) arithmetic in the same order, every product and sum
  * rounded to the working type (no fused multiply-add: build with -ffp-contract=off), so the
@@ -25,6 +25,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#if defined(_MSC_VER) && !defined(restrict)
+#define restrict __restrict /* C99's restrict, before MSVC's /std:c11 */
+#endif
 
 #define SECTION(c, in, z0, z1, out) \
     do { out = c[0] * in + z0; z0 = c[1] * in - c[4] * out + z1; \
@@ -307,6 +311,328 @@ static PyObject *fdn(PyObject *self, PyObject *args)
     return result;
 }
 
+/* add_scaled(out, offset, seg, gain_l, gain_r): add one note's samples into a block,
+ *
+ *     out[0, offset + j] += gain_l * seg[j];   out[1, offset + j] += gain_r * seg[j]
+ *
+ * numpy's `out[:, o:o + m] += gains * seg` with gains (2, 1): the same float32 product,
+ * rounded, then the same float32 sum, in one pass over the samples instead of a temporary
+ * product and a second pass. out: (2, n) C-contiguous float32, written in place; seg: (m,)
+ * C-contiguous float32, offset + m <= n. The block renderer's most-run loop.
+ */
+static void add_channel(float *restrict channel, const float *restrict seg, Py_ssize_t m,
+                        float gain)
+{
+    for (Py_ssize_t j = 0; j < m; j++) /* vectorised: element-wise, no reassociation */
+        channel[j] = channel[j] + gain * seg[j];
+}
+
+static void add_scaled_float(float *out, Py_ssize_t n, Py_ssize_t offset, const float *seg,
+                             Py_ssize_t m, float gain_l, float gain_r)
+{
+    add_channel(out + offset, seg, m, gain_l);
+    add_channel(out + n + offset, seg, m, gain_r);
+}
+
+/* scale_by_curve(row, values, offset, control_n): multiply row in place by the curve that
+ * is linear between control points `values` (float64, one every control_n samples),
+ * starting `offset` samples after the first point:
+ *
+ *     v = float32(values);  curve[k*control_n + r] = v[k] + (v[k+1] - v[k]) * (r / control_n)
+ *     row[j] *= curve[offset + j]
+ *
+ * the arithmetic of moodc.synth.engine's former numpy `_interp_control` and `buf *= curve`
+ * (float32, each step rounded), without the temporary curve. row: (n,) C-contiguous
+ * float32; offset + n <= (len(values) - 1) * control_n.
+ */
+static void scale_by_curve_float(float *row, Py_ssize_t n, const double *values,
+                                 Py_ssize_t offset, Py_ssize_t control_n, float *ramp)
+{
+    for (Py_ssize_t r = 0; r < control_n; r++)
+        ramp[r] = (float)r / (float)control_n;
+    Py_ssize_t j = 0;
+    while (j < n) {
+        const Py_ssize_t at = offset + j, k = at / control_n, r = at % control_n;
+        const float v0 = (float)values[k], v1 = (float)values[k + 1];
+        const float step = v1 - v0;
+        const Py_ssize_t run = control_n - r < n - j ? control_n - r : n - j;
+        float *restrict out = row + j;
+        const float *restrict from = ramp + r;
+        for (Py_ssize_t i = 0; i < run; i++) /* vectorised: element-wise */
+            out[i] = out[i] * (v0 + step * from[i]);
+        j += run;
+    }
+}
+
+static PyObject *add_scaled(PyObject *self, PyObject *args)
+{
+    PyObject *out_obj, *seg_obj;
+    Py_ssize_t offset;
+    float gain_l, gain_r;
+    Py_buffer out, seg;
+    if (!PyArg_ParseTuple(args, "OnOff:add_scaled", &out_obj, &offset, &seg_obj, &gain_l,
+                          &gain_r))
+        return NULL;
+    if (!get_buffer(out_obj, &out, 1, 2, "out"))
+        return NULL;
+    if (!get_buffer(seg_obj, &seg, 0, 1, "seg")) {
+        PyBuffer_Release(&out);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = out.shape[1], m = seg.shape[0];
+    if (strcmp(out.format, "f") != 0 || strcmp(seg.format, "f") != 0) {
+        PyErr_Format(PyExc_TypeError, "add_scaled wants float32 out and seg (formats %s, %s)",
+                     out.format, seg.format);
+    } else if (out.shape[0] != 2 || offset < 0 || offset + m > n) {
+        PyErr_SetString(PyExc_ValueError, "add_scaled wants out (2, n) and "
+                        "0 <= offset <= n - len(seg)");
+    } else {
+        if (m > 0) {
+            Py_BEGIN_ALLOW_THREADS
+            add_scaled_float((float *)out.buf, n, offset, (const float *)seg.buf, m, gain_l,
+                             gain_r);
+            Py_END_ALLOW_THREADS
+        }
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&out);
+    PyBuffer_Release(&seg);
+    return result;
+}
+
+#define MAX_CONTROL_N 4096
+
+static PyObject *scale_by_curve(PyObject *self, PyObject *args)
+{
+    PyObject *row_obj, *values_obj;
+    Py_ssize_t offset, control_n;
+    Py_buffer row, values;
+    if (!PyArg_ParseTuple(args, "OOnn:scale_by_curve", &row_obj, &values_obj, &offset,
+                          &control_n))
+        return NULL;
+    if (!get_buffer(row_obj, &row, 1, 1, "row"))
+        return NULL;
+    if (!get_buffer(values_obj, &values, 0, 1, "values")) {
+        PyBuffer_Release(&row);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = row.shape[0], k = values.shape[0];
+    if (strcmp(row.format, "f") != 0 || strcmp(values.format, "d") != 0) {
+        PyErr_Format(PyExc_TypeError, "scale_by_curve wants a float32 row and float64 values "
+                     "(formats %s, %s)", row.format, values.format);
+    } else if (control_n < 1 || control_n > MAX_CONTROL_N || offset < 0 || k < 2
+               || offset + n > (k - 1) * control_n) {
+        PyErr_Format(PyExc_ValueError, "scale_by_curve wants 1 <= control_n <= %d, at least "
+                     "two values and 0 <= offset <= (len(values) - 1) * control_n - len(row)",
+                     MAX_CONTROL_N);
+    } else {
+        float ramp[MAX_CONTROL_N];
+        Py_BEGIN_ALLOW_THREADS
+        scale_by_curve_float((float *)row.buf, n, (const double *)values.buf, offset,
+                             control_n, ramp);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&row);
+    PyBuffer_Release(&values);
+    return result;
+}
+
+/* premix(stack, weights, out): a block's dry mix and effect sends from its layers,
+ *
+ *     out[c]     = ((0 + stack[0, c]) + stack[1, c]) + ...                  (c = 0, 1)
+ *     out[2 + r] = w[r, 0] * (stack[0, 0] + stack[0, 1]) + w[r, 1] * (...) + ...
+ *
+ * each sum taken left to right and every product and sum rounded to float32: the arithmetic
+ * of numpy's `stack.sum(axis=0)` (a reduction over the outer axis adds the rows in order)
+ * and of moodc.dsp.mixing.mix_rows on the layers' mono sums. One pass over the layers in
+ * cache-sized chunks, instead of a reduction, a mono sum per layer and two passes per layer
+ * and send. stack: (layers, 2, n), weights: (sends, layers), out: (2 + sends, n), all
+ * C-contiguous float32; no layers gives zeros.
+ */
+#define PREMIX_CHUNK 1024
+
+static void premix_float(const float *stack, Py_ssize_t n_layers, Py_ssize_t n,
+                         const float *weights, Py_ssize_t n_sends, float *out)
+{
+    float mono[PREMIX_CHUNK];
+    for (Py_ssize_t j0 = 0; j0 < n; j0 += PREMIX_CHUNK) {
+        const Py_ssize_t m = n - j0 < PREMIX_CHUNK ? n - j0 : PREMIX_CHUNK;
+        for (Py_ssize_t c = 0; c < 2; c++) {
+            float *restrict dry = out + c * n + j0;
+            for (Py_ssize_t j = 0; j < m; j++) /* numpy's reduction starts from 0: -0 + 0 = +0 */
+                dry[j] = 0.0f;
+            for (Py_ssize_t i = 0; i < n_layers; i++) {
+                const float *restrict layer = stack + (2 * i + c) * n + j0;
+                for (Py_ssize_t j = 0; j < m; j++)
+                    dry[j] = dry[j] + layer[j];
+            }
+        }
+        if (n_layers == 0) {
+            for (Py_ssize_t r = 0; r < n_sends; r++)
+                for (Py_ssize_t j = 0; j < m; j++)
+                    out[(2 + r) * n + j0 + j] = 0.0f;
+            continue;
+        }
+        for (Py_ssize_t i = 0; i < n_layers; i++) { /* each send sums the layers in order */
+            const float *restrict left = stack + 2 * i * n + j0, *restrict right = left + n;
+            float *restrict sum = mono;
+            for (Py_ssize_t j = 0; j < m; j++)
+                sum[j] = left[j] + right[j];
+            for (Py_ssize_t r = 0; r < n_sends; r++) {
+                float *restrict send = out + (2 + r) * n + j0;
+                const float w = weights[r * n_layers + i];
+                if (i == 0)
+                    for (Py_ssize_t j = 0; j < m; j++)
+                        send[j] = w * sum[j];
+                else
+                    for (Py_ssize_t j = 0; j < m; j++)
+                        send[j] = send[j] + w * sum[j];
+            }
+        }
+    }
+}
+
+/* add_notes(out, offsets, segs, gains_l, gains_r): add_scaled for many notes at once,
+ *
+ *     for i in order: out[:, offsets[i]:offsets[i] + len(segs[i])] += [[gl[i]], [gr[i]]] * segs[i]
+ *
+ * walking the block in chunks that stay in the L1 cache, each chunk taking every note that
+ * overlaps it in the given order: every sample receives the same sums in the same order as
+ * one add_scaled call per note, but the block is read and written once instead of once per
+ * note (a 2 s stereo block is 700 kB; a layer often holds ten long notes).
+ */
+#define NOTES_CHUNK 2048
+
+typedef struct {
+    Py_buffer view;
+    Py_ssize_t offset;
+    float gain_l, gain_r;
+} NoteItem;
+
+static void add_notes_float(float *out, Py_ssize_t n, const NoteItem *items, Py_ssize_t count)
+{
+    for (Py_ssize_t j0 = 0; j0 < n; j0 += NOTES_CHUNK) {
+        const Py_ssize_t j1 = n - j0 < NOTES_CHUNK ? n : j0 + NOTES_CHUNK;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            const NoteItem *it = items + i;
+            const Py_ssize_t m = it->view.shape[0];
+            const Py_ssize_t a = it->offset > j0 ? it->offset : j0;
+            const Py_ssize_t b = it->offset + m < j1 ? it->offset + m : j1;
+            if (a >= b)
+                continue;
+            const float *seg = (const float *)it->view.buf + (a - it->offset);
+            add_channel(out + a, seg, b - a, it->gain_l);
+            add_channel(out + n + a, seg, b - a, it->gain_r);
+        }
+    }
+}
+
+static PyObject *add_notes(PyObject *self, PyObject *args)
+{
+    PyObject *out_obj, *offsets, *segs, *gains_l, *gains_r;
+    Py_buffer out;
+    if (!PyArg_ParseTuple(args, "OO!O!O!O!:add_notes", &out_obj, &PyList_Type, &offsets,
+                          &PyList_Type, &segs, &PyList_Type, &gains_l, &PyList_Type, &gains_r))
+        return NULL;
+    const Py_ssize_t count = PyList_GET_SIZE(offsets);
+    if (PyList_GET_SIZE(segs) != count || PyList_GET_SIZE(gains_l) != count
+            || PyList_GET_SIZE(gains_r) != count) {
+        PyErr_SetString(PyExc_ValueError, "add_notes wants offsets, segs, gains_l and gains_r "
+                        "of one length");
+        return NULL;
+    }
+    if (!get_buffer(out_obj, &out, 1, 2, "out"))
+        return NULL;
+    if (strcmp(out.format, "f") != 0 || out.shape[0] != 2) {
+        PyErr_SetString(PyExc_TypeError, "add_notes wants a float32 out of shape (2, n)");
+        PyBuffer_Release(&out);
+        return NULL;
+    }
+    const Py_ssize_t n = out.shape[1];
+    NoteItem *items = PyMem_Calloc(count ? count : 1, sizeof(NoteItem));
+    if (items == NULL) {
+        PyBuffer_Release(&out);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t held = 0;
+    PyObject *result = NULL;
+    for (; held < count; held++) {
+        NoteItem *it = items + held;
+        it->offset = PyLong_AsSsize_t(PyList_GET_ITEM(offsets, held));
+        const double gl = PyFloat_AsDouble(PyList_GET_ITEM(gains_l, held));
+        const double gr = PyFloat_AsDouble(PyList_GET_ITEM(gains_r, held));
+        if (PyErr_Occurred())
+            goto done;
+        it->gain_l = (float)gl;
+        it->gain_r = (float)gr;
+        if (!get_buffer(PyList_GET_ITEM(segs, held), &it->view, 0, 1, "seg"))
+            goto done;
+        if (strcmp(it->view.format, "f") != 0) {
+            PyErr_Format(PyExc_TypeError, "add_notes wants float32 segs (format %s)",
+                         it->view.format);
+            held++;
+            goto done;
+        }
+        if (it->offset < 0 || it->offset + it->view.shape[0] > n) {
+            PyErr_SetString(PyExc_ValueError, "add_notes wants 0 <= offset <= n - len(seg)");
+            held++;
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    add_notes_float((float *)out.buf, n, items, count);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    for (Py_ssize_t i = 0; i < held; i++)
+        PyBuffer_Release(&items[i].view);
+    PyMem_Free(items);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+static PyObject *premix(PyObject *self, PyObject *args)
+{
+    PyObject *stack_obj, *weights_obj, *out_obj;
+    Py_buffer stack, weights, out;
+    if (!PyArg_ParseTuple(args, "OOO:premix", &stack_obj, &weights_obj, &out_obj))
+        return NULL;
+    if (!get_buffer(stack_obj, &stack, 0, 3, "stack"))
+        return NULL;
+    if (!get_buffer(weights_obj, &weights, 0, 2, "weights")) {
+        PyBuffer_Release(&stack);
+        return NULL;
+    }
+    if (!get_buffer(out_obj, &out, 1, 2, "out")) {
+        PyBuffer_Release(&stack);
+        PyBuffer_Release(&weights);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n_layers = stack.shape[0], n = stack.shape[2], n_sends = weights.shape[0];
+    if (strcmp(stack.format, "f") != 0 || strcmp(weights.format, "f") != 0
+            || strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "premix wants float32 stack, weights and out");
+    } else if (stack.shape[1] != 2 || weights.shape[1] != n_layers
+               || out.shape[0] != 2 + n_sends || out.shape[1] != n) {
+        PyErr_SetString(PyExc_ValueError, "premix wants stack (layers, 2, n), weights "
+                        "(sends, layers) and out (2 + sends, n)");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        premix_float((const float *)stack.buf, n_layers, n, (const float *)weights.buf,
+                     n_sends, (float *)out.buf);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&stack);
+    PyBuffer_Release(&weights);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -315,6 +641,18 @@ static PyMethodDef methods[] = {
     {"fdn", fdn, METH_VARARGS,
      "fdn(buf, delays, gains, ratio, x): run the reverb's delay network over x (m,) in "
      "place in buf (n_lines, width), as moodc.synth.effects.Reverb._network's numpy loop."},
+    {"add_scaled", add_scaled, METH_VARARGS,
+     "add_scaled(out, offset, seg, gain_l, gain_r): out[:, offset:offset + len(seg)] += "
+     "[[gain_l], [gain_r]] * seg, in place, float32, numpy's rounding."},
+    {"scale_by_curve", scale_by_curve, METH_VARARGS,
+     "scale_by_curve(row, values, offset, control_n): row *= the float32 curve linear between "
+     "control points values (float64) every control_n samples, from offset, in place."},
+    {"add_notes", add_notes, METH_VARARGS,
+     "add_notes(out, offsets, segs, gains_l, gains_r): add_scaled for every note of the lists "
+     "in order, walking out (2, n) in cache-sized chunks; the same floats."},
+    {"premix", premix, METH_VARARGS,
+     "premix(stack, weights, out): out[:2] = stack.sum(axis=0) and out[2:] = the sends "
+     "weights @ (stack[:, 0] + stack[:, 1]) summed in order, float32, in one pass."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,11 +1,16 @@
 """moodc's compiled DSP kernels (``_kernels.c``, built at install), or a clear error.
 
-Two per-sample recursions dominate a render's pure-Python-and-numpy cost: second-order
+Two per-sample recursions dominated a render's pure-Python-and-numpy cost: second-order
 sections (:func:`sosfilt`, under :mod:`moodc.dsp.sosfilt`) and the reverb's delay network
-(:func:`fdn`, under :class:`moodc.synth.effects.Reverb`). The kernels do the same float
-operations in the same order as the scipy/numpy code they replaced (tests compare them bit
-for bit). A checkout or wheel without them is a broken install: there is no slower path that
-could render different samples.
+(:func:`fdn`, under :class:`moodc.synth.effects.Reverb`). Three loops of the block renderer
+(:mod:`moodc.synth.engine`) follow: adding notes into a block (:func:`add_notes`, a
+layer's notes in one pass over the block instead of a product and a sum per note;
+:func:`add_scaled` is one note), the motion curves (:func:`scale_by_curve`, interpolated
+while applied) and the dry mix and effect sends of a block's layers (:func:`premix`, one
+pass over the layers). The kernels do the same float operations in the same order as the
+scipy/numpy code they replaced (tests compare them bit for bit). A checkout or wheel
+without them is a broken install: there is no slower path that could render different
+samples.
 """
 
 from __future__ import annotations
@@ -13,11 +18,11 @@ from __future__ import annotations
 from moodc.errors import BrokenInstallError
 
 try:
-    from moodc.dsp._kernels import fdn, sosfilt
+    from moodc.dsp._kernels import add_notes, add_scaled, fdn, premix, scale_by_curve, sosfilt
 except ImportError as exc:  # a source tree or wheel without the compiled module
     raise BrokenInstallError(
         f"moodc's compiled DSP kernels (moodc/dsp/_kernels.c) are not built ({exc})",
         hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
              "checkout (needs a C compiler and the Python headers)") from exc
 
-__all__ = ["fdn", "sosfilt"]
+__all__ = ["add_notes", "add_scaled", "fdn", "premix", "scale_by_curve", "sosfilt"]

@@ -17,7 +17,8 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from moodc import vocab
-from moodc.dsp.mixing import mix_rows
+from moodc.dsp.compiled import add_notes, scale_by_curve
+from moodc.dsp.compiled import premix as premix_layers
 from moodc.synth.controls import Controls
 from moodc.synth.drums import drum_sound
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, width_matrix
@@ -32,15 +33,14 @@ from moodc.synth.notes import flat_span, hint_note, note_length, note_segment
 MASTER_GAIN = 0.5
 #: Motion LFOs (well under 1 Hz) are computed every this many samples, then interpolated.
 MOTION_CONTROL_N = 128
-_RAMP = np.arange(MOTION_CONTROL_N, dtype=np.float32) / np.float32(MOTION_CONTROL_N)
 
 
-def _interp_control(values: np.ndarray, *, offset: int, n: int) -> np.ndarray:
-    """Per-sample float32 curve from control points every ``MOTION_CONTROL_N`` samples
-    (linear between points), samples ``[offset, offset + n)`` of the first point's grid."""
-    v = values.astype(np.float32)
-    full = (v[:-1, None] + (v[1:] - v[:-1])[:, None] * _RAMP[None, :]).reshape(-1)
-    return full[offset: offset + n]
+def _apply_control(row: np.ndarray, values: np.ndarray, *, offset: int) -> None:
+    """Multiply ``row`` (float32, in place) by the curve linear between control points
+    ``values`` every :data:`MOTION_CONTROL_N` samples, from sample ``offset`` of the first
+    point's grid: the curve is computed while it is applied (float32, each step rounded)."""
+    scale_by_curve(row, np.ascontiguousarray(values, dtype=np.float64), offset,
+                   MOTION_CONTROL_N)
 
 
 def layer_rng(seed: int, key: str) -> np.random.Generator:
@@ -215,8 +215,9 @@ class _Sounds:
         vel = np.array([it[2] for it in items], dtype=np.float64) * gain
         self.gain_l = (np.cos(angle) * vel * np.sqrt(2)).astype(np.float32)
         self.gain_r = (np.sin(angle) * vel * np.sqrt(2)).astype(np.float32)
-        #: (events, 2, 1): one broadcast product adds an event to both channels
-        self.gains = np.stack([self.gain_l, self.gain_r], axis=1)[:, :, None]
+        #: (left, right) gain of each event as Python floats (exact float32 values), what
+        #: the compiled :func:`~moodc.dsp.compiled.add_notes` takes
+        self.gain_pairs = list(zip(self.gain_l.tolist(), self.gain_r.tolist()))
         # drum sounds are few and short: hold them directly, no cache lookup per block
         self.drums = [self.drum(k) if k[0] == "hit" else None for k in self.keys]
         self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
@@ -255,21 +256,33 @@ class _Sounds:
                             cache=self.cache)
 
     def render(self, out: np.ndarray, start: int) -> None:
-        """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n)."""
+        """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n).
+
+        The segments are gathered first and added by one compiled call
+        (:func:`~moodc.dsp.compiled.add_notes`), in event order, so the block is walked once
+        in cache-sized chunks rather than once per note.
+        """
         n = out.shape[1]
         if not len(self.starts):
             return
         lo = int(np.searchsorted(self.starts, start - self.max_len, side="left"))
         hi = int(np.searchsorted(self.starts, start + n, side="left"))
+        offsets: list[int] = []
+        segs: list[np.ndarray] = []
+        gains_l: list[float] = []
+        gains_r: list[float] = []
         for i in range(lo, hi):
             s, length = int(self.starts[i]), int(self.lengths[i])
             if s + length <= start:
                 continue
             a, b = max(start - s, 0), min(start + n - s, length)
+            gain_l, gain_r = self.gain_pairs[i]
             drum = self.drums[i]
             if drum is not None:
-                o = s + a - start
-                out[:, o: o + b - a] += self.gains[i] * drum[a:b]
+                offsets.append(s + a - start)
+                segs.append(drum[a:b])
+                gains_l.append(gain_l)
+                gains_r.append(gain_r)
                 continue
             # split at the note's flat-sustain edges, so every sample is computed the same
             # way (envelope product or scalar level) whatever the block boundaries
@@ -277,9 +290,16 @@ class _Sounds:
             cuts = [a] + [c for c in (f0, f1) if a < c < b] + [b]
             for p, q in zip(cuts[:-1], cuts[1:]):
                 seg, scale = self.segment(self.keys[i], p, q)
-                gains = self.gains[i] if scale == 1.0 else self.gains[i] * np.float32(scale)
-                o = s + p - start
-                out[:, o: o + q - p] += gains * seg
+                offsets.append(s + p - start)
+                segs.append(seg)
+                if scale == 1.0:
+                    gains_l.append(gain_l)
+                    gains_r.append(gain_r)
+                else:  # the level folded into the gains, each product rounded to float32
+                    level = np.float32(scale)
+                    gains_l.append(float(self.gain_l[i] * level))
+                    gains_r.append(float(self.gain_r[i] * level))
+        add_notes(out, offsets, segs, gains_l, gains_r)
 
 
 class BlockRenderer:
@@ -367,7 +387,7 @@ class BlockRenderer:
         rhythm, texture and accents drift across the stereo field, each at its own rate and
         phase (:attr:`LayerSpec.motion`). The LFOs (at most a few Hz) are evaluated every
         :data:`MOTION_CONTROL_N` samples on a grid fixed to the start of the piece and
-        interpolated linearly, which costs two passes per channel instead of a dozen.
+        interpolated linearly while applied (:func:`_apply_control`): one pass per channel.
         """
         ctl = self.ctl
         spec = LAYER_SPECS[name]
@@ -389,10 +409,11 @@ class BlockRenderer:
         offset = start - k0 * MOTION_CONTROL_N
         if autopan and ctl.lfo_hz > 0:
             pan = autopan * ctl.lfo_depth * wave
-            buf[0] *= _interp_control(gain * (1.0 - pan), offset=offset, n=n)
-            buf[1] *= _interp_control(gain * (1.0 + pan), offset=offset, n=n)
+            _apply_control(buf[0], gain * (1.0 - pan), offset=offset)
+            _apply_control(buf[1], gain * (1.0 + pan), offset=offset)
         elif tremolo or swell:
-            buf *= _interp_control(gain, offset=offset, n=n)
+            _apply_control(buf[0], gain, offset=offset)
+            _apply_control(buf[1], gain, offset=offset)
 
     def block(self, start: int, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Mixed, effected stereo (n, 2) float32 and the dry stems for one block."""
@@ -456,13 +477,13 @@ class BlockRenderer:
         """(4, n) float32: the dry mix (left, right), then the echo and reverb sends (zero
         when neither effect is on) of one block's layer ``stack``: everything the effects
         read, so a child process rendering the layers hands over 4 rows, not 12."""
-        n = stack.shape[2]
-        premix = np.zeros((4, n), dtype=np.float32)
-        premix[:2] = stack.sum(axis=0)
+        premix = np.empty((4, stack.shape[2]), dtype=np.float32)
         if self.echo is not None or self.reverb is not None:
-            monos = stack[:, 0] + stack[:, 1]
-            # (2, n): echo, reverb; exact per sample whatever the block length (no BLAS)
-            premix[2:] = mix_rows(self.send_weights, monos)
+            # sends: echo, reverb; exact per sample whatever the block length (no BLAS)
+            premix_layers(stack, self.send_weights, premix)
+        else:
+            premix_layers(stack, self.send_weights[:0], premix[:2])
+            premix[2:] = 0.0
         return premix
 
     def _wet(self, premix: np.ndarray, n: int) -> np.ndarray:

@@ -79,3 +79,141 @@ def test_a_missing_build_is_one_line_that_says_how_to_build_it(tmp_path) -> None
     assert "compiled DSP kernels" in done.stderr and "make setup" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "x.flac").exists()
+
+
+def _numpy_add(out: np.ndarray, offset: int, seg: np.ndarray, gains: np.ndarray) -> None:
+    """The block renderer's numpy note write before the kernel, the reference."""
+    out[:, offset: offset + len(seg)] += gains * seg
+
+
+def _bits(x: np.ndarray) -> np.ndarray:
+    return x.view(np.uint32)
+
+
+@pytest.mark.parametrize("offset, m", [(0, 1000), (17, 983), (500, 0), (999, 1)])
+def test_adding_a_note_gives_numpys_floats(offset: int, m: int) -> None:
+    # every product and sum rounded to float32 as numpy did, or every render moves
+    rng = np.random.default_rng(offset + m)
+    out = rng.standard_normal((2, 1000)).astype(np.float32)
+    seg = rng.standard_normal(m).astype(np.float32)
+    gains = rng.uniform(0.0, 1.5, (2, 1)).astype(np.float32)
+    level = np.float32(rng.uniform(0.1, 0.9))
+    expected = out.copy()
+    _numpy_add(expected, offset, seg, gains)
+    _numpy_add(expected, offset, seg, gains * level)  # a sustain: the level in the gains
+    _kernels.add_scaled(out, offset, seg, float(gains[0, 0]), float(gains[1, 0]))
+    _kernels.add_scaled(out, offset, seg, float(gains[0, 0] * level),
+                        float(gains[1, 0] * level))
+    assert np.array_equal(_bits(out), _bits(expected))
+
+
+def test_adding_a_note_refuses_what_numpy_would_not_do_the_same() -> None:
+    out = np.zeros((2, 10), np.float32)
+    with pytest.raises(ValueError, match="offset"):
+        _kernels.add_scaled(out, 5, np.ones(6, np.float32), 1.0, 1.0)
+    with pytest.raises(ValueError, match="offset"):
+        _kernels.add_scaled(out, -1, np.ones(2, np.float32), 1.0, 1.0)
+    with pytest.raises(TypeError, match="float32"):  # numpy would add float64 products
+        _kernels.add_scaled(out, 0, np.ones(2, np.float64), 1.0, 1.0)
+    with pytest.raises(ValueError, match="dimensions"):
+        _kernels.add_scaled(np.zeros(10, np.float32), 0, np.ones(2, np.float32), 1.0, 1.0)
+    with pytest.raises(ValueError, match="contiguous"):  # a strided view: refused, not misread
+        _kernels.add_scaled(out, 0, np.ones(8, np.float32)[::2], 1.0, 1.0)
+
+
+def _numpy_curve(values: np.ndarray, *, offset: int, n: int, control_n: int) -> np.ndarray:
+    """The motion curve as the engine computed it before the kernel (moodc 5be8521)."""
+    ramp = np.arange(control_n, dtype=np.float32) / np.float32(control_n)
+    v = values.astype(np.float32)
+    full = (v[:-1, None] + (v[1:] - v[:-1])[:, None] * ramp[None, :]).reshape(-1)
+    return full[offset: offset + n]
+
+
+@pytest.mark.parametrize("offset, n", [(0, 128 * 20), (5, 2000), (127, 1), (300, 2260)])
+def test_the_motion_curve_gives_numpys_floats(offset: int, n: int) -> None:
+    rng = np.random.default_rng(offset)
+    values = rng.uniform(0.2, 1.8, 22)  # float64, as the LFO arithmetic leaves them
+    row = rng.standard_normal(n).astype(np.float32)
+    expected = row * _numpy_curve(values, offset=offset, n=n, control_n=128)
+    _kernels.scale_by_curve(row, values, offset, 128)
+    assert np.array_equal(_bits(row), _bits(expected))
+
+
+def test_the_motion_curve_refuses_to_read_past_its_points() -> None:
+    with pytest.raises(ValueError, match="offset"):
+        _kernels.scale_by_curve(np.ones(129, np.float32), np.ones(2), 0, 128)
+    with pytest.raises(TypeError, match="float64"):
+        _kernels.scale_by_curve(np.ones(10, np.float32), np.ones(3, np.float32), 0, 128)
+
+
+def _numpy_premix(stack: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The block renderer's numpy premix before the kernel (moodc 5be8521), the reference."""
+    from moodc.dsp.mixing import mix_rows
+
+    out = np.zeros((2 + len(weights), stack.shape[2]), dtype=np.float32)
+    out[:2] = stack.sum(axis=0)
+    if len(weights):
+        out[2:] = mix_rows(weights, stack[:, 0] + stack[:, 1])
+    return out
+
+
+@pytest.mark.parametrize("n_layers, n_sends, n", [(6, 2, 5000), (1, 2, 1030), (3, 0, 2048),
+                                                  (0, 2, 100), (4, 2, 1)])
+def test_the_premix_gives_numpys_floats(n_layers: int, n_sends: int, n: int) -> None:
+    # wide-ranging magnitudes, so a different summation order would show
+    rng = np.random.default_rng(n_layers * 7 + n)
+    stack = (rng.standard_normal((n_layers, 2, n))
+             * 10.0 ** rng.integers(-4, 4, (n_layers, 2, 1))).astype(np.float32)
+    weights = rng.uniform(0.0, 0.6, (n_sends, n_layers)).astype(np.float32)
+    out = np.full((2 + n_sends, n), np.nan, dtype=np.float32)
+    _kernels.premix(stack, weights, out)
+    assert np.array_equal(_bits(out), _bits(_numpy_premix(stack, weights)))
+
+
+def test_the_premix_refuses_mismatched_shapes() -> None:
+    with pytest.raises(ValueError, match="premix wants"):
+        _kernels.premix(np.zeros((3, 2, 10), np.float32), np.zeros((2, 2), np.float32),
+                        np.zeros((4, 10), np.float32))
+
+
+def test_the_premix_keeps_numpys_signed_zeros() -> None:
+    """numpy's sum starts from +0, so layers of -0.0 mix to +0.0 (the sign can matter later)."""
+    stack = np.full((2, 2, 8), -0.0, dtype=np.float32)
+    weights = np.ones((2, 2), dtype=np.float32)
+    out = np.empty((4, 8), dtype=np.float32)
+    _kernels.premix(stack, weights, out)
+    assert np.array_equal(_bits(out), _bits(_numpy_premix(stack, weights)))
+
+
+@pytest.mark.parametrize("n", [5000, 2048, 1])
+def test_adding_a_layers_notes_at_once_gives_numpys_floats(n: int) -> None:
+    """Chunking the block must not change any sample's sums or their order: overlapping
+    notes, notes across chunk edges, empty and one-sample segments."""
+    rng = np.random.default_rng(n)
+    out = rng.standard_normal((2, n)).astype(np.float32)
+    offsets, segs, gains_l, gains_r = [], [], [], []
+    for _ in range(12):
+        offset = int(rng.integers(0, n))
+        length = int(rng.integers(0, n - offset + 1))
+        offsets.append(offset)
+        segs.append((rng.standard_normal(length) * 10.0 ** rng.integers(-3, 3))
+                    .astype(np.float32))
+        gains_l.append(float(np.float32(rng.uniform(0, 2))))
+        gains_r.append(float(np.float32(rng.uniform(0, 2))))
+    expected = out.copy()
+    for offset, seg, left, right in zip(offsets, segs, gains_l, gains_r):
+        _numpy_add(expected, offset, seg, np.array([[left], [right]], dtype=np.float32))
+    _kernels.add_notes(out, offsets, segs, gains_l, gains_r)
+    assert np.array_equal(_bits(out), _bits(expected))
+
+
+def test_adding_notes_refuses_a_note_outside_the_block() -> None:
+    out = np.zeros((2, 10), np.float32)
+    with pytest.raises(ValueError, match="offset"):
+        _kernels.add_notes(out, [0, 8], [np.ones(2, np.float32), np.ones(3, np.float32)],
+                           [1.0, 1.0], [1.0, 1.0])
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.add_notes(out, [0], [np.ones(2)], [1.0], [1.0])
+    with pytest.raises(ValueError, match="one length"):
+        _kernels.add_notes(out, [0], [], [1.0], [1.0])
+    assert not out.any()  # nothing was added before the refusal
