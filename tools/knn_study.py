@@ -351,39 +351,5 @@ def main() -> None:
     (WORK_DIR / "results.json").write_text(json.dumps(results, indent=1))
 
 
-def build(out_dir: Path = DEFAULT_MODEL_DIR) -> None:
-    """Write ``knn.npz``: every train + valid prompt as a neighbour, the chosen parameters.
-
-    First checks that the engine's vote (:func:`moodc.gen.knn.vote_shares`) on a train-only
-    index reproduces this study's vote on the first valid prompts.
-    """
-    from moodc.gen.knn import KnnParams, build_index, picks_of, save_index, vote_shares
-
-    data = load_data()
-    sizes = [len(s.values) for s in config_fields()]
-    params = KnnParams()
-    check = build_index(features=data["x_train"], onehot=data["c_train"],
-                        labels=data["y_train"], sizes=sizes, params=params)
-    mean, std = check.mean.astype(np.float64), check.scale.astype(np.float64)
-    study = knn_variant({**data, "x_valid": data["x_valid"][:20], "c_valid": data["c_valid"][:20]},
-                        mean=mean, std=std, k=params.k, temperature=params.temperature,
-                        concept_weight=params.concept_weight)
-    for row in range(20):
-        engine = vote_shares(check, features=data["x_valid"][row],
-                             picks=picks_of(data["c_valid"][row], sizes=sizes)[0], sizes=sizes)
-        gap = max(float(np.abs(a - b[row]).max()) for a, b in zip(engine, study))
-        if gap > 0.02:
-            sys.exit(f"engine vote differs from the study's on valid row {row}: {gap:.3f}")
-    index = build_index(features=np.concatenate([data["x_train"], data["x_valid"]]),
-                        onehot=np.concatenate([data["c_train"], data["c_valid"]]),
-                        labels=np.concatenate([data["y_train"], data["y_valid"]]),
-                        sizes=sizes, params=params)
-    path = save_index(index, out_dir)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(index.rows)} neighbours)")
-
-
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--build"]:
-        build()
-    else:
-        main()
+    main()
