@@ -25,13 +25,16 @@ from moodc.live.voices import VoiceMixer
 
 #: Engine block: two 100 ms loudness hops (8820 samples at 44.1 kHz).
 BLOCK_HOPS: Final[int] = 2
-#: The voices are mixed (synthesized) a second at a time and handed out in blocks: the
+#: The voices are mixed (synthesized) two seconds at a time and handed out in blocks: the
 #: synth's cost per call (a Python loop over the sounding notes, the effects' set-up) is
-#: paid once a second instead of five times (live CPU 2.6 % → 1.7 % of a core, lo-fi).
+#: paid once per two seconds instead of ten times (live CPU 2.6 % → 1.7 % of a core, lo-fi,
+#: going to 1 s steps; 1.86–1.94 % → 1.72–1.74 %, calm-ambient, going to 2 s: in real time
+#: the producer works in short bursts between idle waits, and fewer, longer bursts run on
+#: warmer caches). A mood change is seen at the next step, then waits for a bar line anyway.
 #: The producer's 3 s lead absorbs the larger step; until it has built up (the first
 #: SMALL_STEPS_S of the timeline, while the first tones are synthesized cold) the mix goes
 #: a block at a time, so a slow first second never outruns the short pre-fill.
-MIX_HOPS: Final[int] = 10
+MIX_HOPS: Final[int] = 20
 SMALL_STEPS_S: Final[float] = 4.0
 #: Audio the producer may run ahead of playback (the 2–4 s the design allows).
 BUFFER_S: Final[float] = 3.0
