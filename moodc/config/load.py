@@ -43,6 +43,18 @@ def load_render_document(path: Path) -> Any:
     return ValidConfig(fields) if fields is not None else load_document(path)
 
 
+def _clean_config_data(path: Path) -> dict[str, Any] | None:
+    """The plain data of the config at ``path`` when it parses without problems and has no
+    YAML tag or rule finding (what both fast paths require before their own check); else
+    None (a score, or anything ``validate`` would report on)."""
+    doc, problems = parse_document(path)
+    if problems or doc is None or doc.kind != "config":
+        return None
+    if tag_diagnostics(doc) or rule_diagnostics(doc):
+        return None
+    return to_plain(doc.data)
+
+
 def quick_config_fields(path: Path) -> dict[str, Any] | None:
     """The model dump of the config at ``path`` when it is valid by checks cheaper than the
     JSON Schema and the model; else None (score, parse problem, YAML tag, rule finding, or
@@ -60,12 +72,10 @@ def quick_config_fields(path: Path) -> dict[str, Any] | None:
     """
     from moodc.config.rules import config_problems
 
-    doc, problems = parse_document(path)
-    if problems or doc is None or doc.kind != "config":
+    data = _clean_config_data(path)
+    if data is None:
         return None
-    if tag_diagnostics(doc) or rule_diagnostics(doc):
-        return None
-    fields = strict_config_fields(to_plain(doc.data))
+    fields = strict_config_fields(data)
     if fields is None or config_problems(fields):
         return None
     return fields
@@ -125,12 +135,10 @@ def strictly_valid_config(path: Path) -> Any:
 
     from moodc.config.model import Config
 
-    doc, problems = parse_document(path)
-    if problems or doc is None or doc.kind != "config":
-        return None
-    if tag_diagnostics(doc) or rule_diagnostics(doc):
+    data = _clean_config_data(path)
+    if data is None:
         return None
     try:
-        return Config.model_validate(to_plain(doc.data), strict=True)
+        return Config.model_validate(data, strict=True)
     except ValidationError:
         return None

@@ -6,21 +6,24 @@ built as a pydantic model, and holds exactly the fields the model would dump."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from moodc.config.io import to_plain
 from moodc.config import plain
-from moodc.config.load import (ValidConfig, load_document, load_render_document,
-                               quick_config_fields, strictly_valid_config)
+from moodc.config.io import to_plain
+from moodc.config.load import (
+    ValidConfig,
+    load_document,
+    load_render_document,
+    quick_config_fields,
+    strictly_valid_config,
+)
 from moodc.config.model import Config, Score
 from moodc.config.validate import validate_document
 from moodc.errors import DocumentError
+from tests.helpers import ROOT, fresh_python
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted(p for folder in ("examples", "tests/data/validate")
                    for p in (ROOT / folder).rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
 
@@ -111,9 +114,7 @@ def test_loading_a_plain_config_does_not_import_jsonschema() -> None:
     code = ("import sys; from pathlib import Path; from moodc.config.load import load_document;"
             f"load_document(Path({str(ROOT / 'examples/sunny-morning.yaml')!r}));"
             "print('jsonschema' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "False"
+    assert fresh_python(code) == "False"
 
 
 def _full_fields(path: Path) -> dict | list | str:
@@ -213,6 +214,4 @@ def test_rendering_a_plain_config_does_not_import_pydantic() -> None:
             "build_timeline(load_render_document(path), base_dir=path.parent, duration_s=1,"
             " seed=None, sample_rate=44100, title='x');"
             "print('pydantic' in sys.modules, 'jsonschema' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "False False"
+    assert fresh_python(code) == "False False"

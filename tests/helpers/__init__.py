@@ -7,6 +7,7 @@ repository root on ``sys.path``); never ``import conftest``.
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -26,3 +27,11 @@ def import_tool(name: str) -> ModuleType:
         return importlib.import_module(name)
     finally:
         sys.path.pop(0)
+
+
+def fresh_python(code: str) -> str:
+    """What ``code`` prints (stripped) when run by a new interpreter: for what a fresh
+    process imports or pays, which this test process has already loaded."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return done.stdout.strip()

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from tests.helpers import fresh_python
 
 
 def test_rendering_does_not_import_scipy() -> None:
@@ -14,6 +13,4 @@ def test_rendering_does_not_import_scipy() -> None:
             " 'instruments': {'lead': 'pluck', 'pad': 'flute'}},"
             " duration_s=0.5, sample_rate=22050, seed=1)\n"
             "print(any(name.split('.')[0] == 'scipy' for name in sys.modules))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "False"
+    assert fresh_python(code) == "False"

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from moodc.synth import master
+from tests.helpers import fresh_python
 
 SR = 44100
 
@@ -46,9 +47,6 @@ def test_sliding_filters_match_their_definitions(before_n: int, after_n: int) ->
 
 def test_mastering_does_not_import_scipy_signal() -> None:
     """``import scipy.signal`` costs ~1 s of CPU: the mastering path must not need it."""
-    import subprocess
-    import sys
-
     code = ("import sys, numpy as np\n"
             "from moodc.dsp.loudness import measure_loudness_lufs\n"
             "from moodc.dsp.peak import peak_envelope\n"
@@ -58,6 +56,4 @@ def test_mastering_does_not_import_scipy_signal() -> None:
             "env = peak_envelope(x * 20, threshold=0.5)\n"
             "master.limiter_gain(env, ceiling=0.9, shape=master.limiter_shape(sample_rate=48000))\n"
             "print(sorted(m for m in sys.modules if m in ('scipy.signal', 'scipy.ndimage')))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
