@@ -9,7 +9,7 @@ synth reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -346,16 +346,24 @@ def koto(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     return tone
 
 
+def _double_course(freq_hz: float, *, name: str, cents: float, gain: float,
+                   **kw: Any) -> np.ndarray:
+    """Two plucked strings of one course, the second ``cents`` sharp (the chorus of paired
+    courses: oud, guzheng), summed and scaled by ``gain``; each string has its own noise
+    burst (``<name>_a``, ``<name>_b``)."""
+    tone = karplus_strong(freq_hz, name=f"{name}_a", **kw)
+    tone += karplus_strong(freq_hz * 2 ** (cents / 1200), name=f"{name}_b", **kw)
+    tone *= np.float32(gain)
+    return tone
+
+
 def oud(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
         glide_st: float) -> np.ndarray:
     """Fretless short-necked lute: paired gut courses (two strings 6 cents apart) plucked
     with a risha mid-string — dark, woody, quickly decaying, gently chorused."""
     kw = dict(n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 1.2,
               decay_s=0.9, pluck_position=0.22)
-    a = karplus_strong(freq_hz, name="oud_a", **kw)
-    a += karplus_strong(freq_hz * 2 ** (6 / 1200), name="oud_b", **kw)
-    a *= np.float32(0.7)
-    return a
+    return _double_course(freq_hz, name="oud", cents=6.0, gain=0.7, **kw)
 
 
 def sitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -555,10 +563,7 @@ def guzheng(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: floa
     ring for seconds with a slow shimmer."""
     kw = dict(n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz * 4,
               decay_s=3.0 * (220 / freq_hz) ** 0.3, pluck_position=0.07)
-    a = karplus_strong(freq_hz, name="guzheng_a", **kw)
-    a += karplus_strong(freq_hz * 2 ** (3 / 1200), name="guzheng_b", **kw)
-    a *= np.float32(0.75)
-    return a
+    return _double_course(freq_hz, name="guzheng", cents=3.0, gain=0.75, **kw)
 
 
 def erhu(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
