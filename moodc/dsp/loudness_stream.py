@@ -105,31 +105,16 @@ def short_term_lufs_series(powers: np.ndarray) -> np.ndarray:
         return LOUDNESS_OFFSET_DB + 10.0 * np.log10(means)
 
 
-def centred_level_lufs(powers: np.ndarray) -> float:
-    """Mean in dB of the momentary loudness values of consecutive hop powers (gated).
+def centred_levels_lufs(powers: np.ndarray, *, ends: np.ndarray, window_hops: int) -> np.ndarray:
+    """The level of the ``window_hops`` hop powers ending before each of ``ends``: the mean
+    in dB of their momentary loudness values, gated.
 
     Each momentary value averages :data:`MOMENTARY_HOPS` hops (BS.1770's 400 ms block, so a
-    beat does not swing it); values under -70 LUFS are left out. Averaging in dB rather than
-    in power keeps the value in the middle of a level ramp instead of near its loud end.
-    ``-inf`` when nothing passes the gate.
-    """
-    powers = np.asarray(powers, dtype=np.float64)
-    if powers.shape[0] < MOMENTARY_HOPS:
-        return window_lufs(powers)
-    momentary = np.convolve(powers, np.ones(MOMENTARY_HOPS) / MOMENTARY_HOPS, mode="valid")
-    gated = momentary[momentary >= lufs_to_power(ABSOLUTE_GATE_LUFS)]
-    if not gated.size:
-        return -math.inf
-    return float(np.mean(LOUDNESS_OFFSET_DB + 10.0 * np.log10(gated)))
-
-
-def centred_levels_lufs(powers: np.ndarray, *, ends: np.ndarray, window_hops: int) -> np.ndarray:
-    """:func:`centred_level_lufs` of the ``window_hops`` powers ending before each of ``ends``.
-
-    The same values as calling :func:`centred_level_lufs` on ``powers[max(0, e - window_hops):
-    e]`` for every ``e`` (bit for bit: the same momentary values, gated and averaged in the
-    same order), but the momentary values and their logarithms are computed once for all the
-    windows, which is what a streaming normaliser needs once per 100 ms hop.
+    beat does not swing it); values under -70 LUFS are left out; a window shorter than one
+    momentary block is measured with :func:`window_lufs`. Averaging in dB rather than in
+    power keeps the value in the middle of a level ramp instead of near its loud end; ``-inf``
+    when nothing passes the gate. The momentary values and their logarithms are computed
+    once for all the windows, which is what a streaming normaliser needs once per 100 ms hop.
     """
     powers = np.asarray(powers, dtype=np.float64)
     out = np.empty(len(ends))

@@ -4,7 +4,7 @@ Two-pass mastering (measure the whole piece, then apply one gain) cannot run in 
 Instead the normaliser delays the stream by :data:`LOOKAHEAD_HOPS` (1.5 s) and gives each
 100 ms hop the gain that brings the level of the *centred* 3 s window around it (1.5 s
 before, 1.5 s after) to the target. That level is the mean, in dB, of the momentary loudness
-values in the window (gated at -70 LUFS, :func:`~moodc.dsp.loudness_stream.centred_level_lufs`):
+values in the window (gated at -70 LUFS, :func:`~moodc.dsp.loudness_stream.centred_levels_lufs`):
 a mean of powers would be pulled up by the loud end of a rising morph and leave the output
 dipping by several LU, a mean of dB sits in the middle of a ramp. Because the window looks as far ahead as it
 looks back, a mood that gets louder over a morph is met while it happens rather than after,
@@ -38,6 +38,9 @@ from moodc.synth import master
 #: Hops (100 ms) the normaliser looks ahead: half the 3 s short-term window, so the window
 #: is centred on the hop it sets the gain of.
 LOOKAHEAD_HOPS: Final[int] = SHORT_TERM_HOPS // 2
+#: Hop powers a centred window's level is measured from: its momentary values (400 ms
+#: each) cover the 3 s short-term window.
+WINDOW_HOPS: Final[int] = SHORT_TERM_HOPS + MOMENTARY_HOPS - 1
 #: Largest gain change per hop (dB): 10 dB/s follows any morph, and is too slow to pump on
 #: a drum hit (the 3 s window hardly moves on one anyway).
 MAX_STEP_DB: Final[float] = 1.0
@@ -59,7 +62,7 @@ class Normaliser:
         self.hop_n = self.meter.hop_n
         self.target_lufs = target_lufs
         self._pending: deque[np.ndarray] = deque()
-        self._powers: deque[float] = deque(maxlen=SHORT_TERM_HOPS + MOMENTARY_HOPS - 1)
+        self._powers: deque[float] = deque(maxlen=WINDOW_HOPS)
         self._gain_db: float | None = None
         #: the last window loudness used (LUFS) and the gain applied (dB), for the view
         self.window_lufs = -math.inf
@@ -79,7 +82,7 @@ class Normaliser:
         levels = centred_levels_lufs(np.concatenate([history, new]),
                                      ends=np.arange(len(history) + 1,
                                                     len(history) + len(new) + 1),
-                                     window_hops=self._powers.maxlen or len(new))
+                                     window_hops=WINDOW_HOPS)
         ready: list[np.ndarray] = []
         ramps: list[tuple[float, float]] = []
         for level, start in zip(levels, range(0, audio.shape[0], self.hop_n)):
