@@ -262,8 +262,12 @@ class NoteCache:
     def _size(self, value: object) -> int:
         return value.size if isinstance(value, (np.ndarray, RawTone)) else 0
 
+    def _held(self) -> int:
+        """Samples held (caller holds the lock)."""
+        return sum(self._size(v) for v in self._items.values())
+
     def _evict(self) -> None:
-        total = sum(self._size(v) for v in self._items.values())
+        total = self._held()
         while total > self._max and len(self._items) > 1:
             keys = list(self._items)[:-1]  # never the item just added
             # furthest next use first; max() keeps the first (least recently used) of ties
@@ -311,7 +315,7 @@ class NoteCache:
     def total_samples(self) -> int:
         """Samples this cache holds (items shared with another cache count in both)."""
         with self._lock:
-            return sum(self._size(v) for v in self._items.values())
+            return self._held()
 
     def next_uses(self) -> list[tuple[tuple, object, int, float]]:
         """``(key, item, size, next use)`` of every item, the next use in this renderer's
