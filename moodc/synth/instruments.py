@@ -292,13 +292,22 @@ def _mix_into(tone: np.ndarray, other: np.ndarray, *, gain: float) -> np.ndarray
     return tone
 
 
+def _by_harmonic(*amps: float) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """An additive recipe from a short table: ``amps[0]`` for the fundamental, ``amps[1]``
+    for the 2nd harmonic ..., nothing above (the pipes: flute, tin whistle)."""
+    table = np.array((0.0, *amps))  # by harmonic number
+
+    def recipe(k: np.ndarray, freqs_hz: np.ndarray) -> np.ndarray:
+        return np.where(k < len(table), table[np.minimum(k, len(table) - 1)], 0.0)
+    return recipe
+
+
 def flute(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
           glide_st: float) -> np.ndarray:
     """Concert flute: nearly sine (weak 2nd/3rd harmonics) plus band-passed breath noise and
     a gentle 5 Hz vibrato that arrives after the note speaks."""
-    tone = additive_tone(lambda k, f: np.array([1.0, 0.25, 0.12, 0.05, 0.03][: len(k)]
-                                               + [0.0] * max(0, len(k) - 5)),
-                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+    tone = additive_tone(_by_harmonic(1.0, 0.25, 0.12, 0.05, 0.03), freq_hz,
+                         n_samples=n_samples, sample_rate=sample_rate,
                          cutoff_hz=cutoff_hz * 2, vibrato_hz=5.0, vibrato_cents=10.0,
                          vibrato_delay_s=0.2, glide_st=glide_st)
     air = breath_noise("flute", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
@@ -595,9 +604,8 @@ def tin_whistle(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
     with a clear second harmonic (brighter than the concert flute), a chiff of breath and
     almost no vibrato."""
     f = freq_hz * 2.0
-    harmonics = np.array([0.0, 1.0, 0.45, 0.18, 0.07])  # by harmonic number 1..4
-    tone = additive_tone(lambda k, fk: np.where(k <= 4, harmonics[np.minimum(k, 4)], 0.0),
-                         f, n_samples=n_samples, sample_rate=sample_rate,
+    tone = additive_tone(_by_harmonic(1.0, 0.45, 0.18, 0.07), f,
+                         n_samples=n_samples, sample_rate=sample_rate,
                          cutoff_hz=cutoff_hz * 3, vibrato_hz=5.5, vibrato_cents=5.0,
                          vibrato_delay_s=0.4, glide_st=glide_st)
     air = breath_noise("tin_whistle", f, n_samples=n_samples, sample_rate=sample_rate,
