@@ -4,10 +4,11 @@ the item needed furthest ahead on the shared timeline goes first, and nothing el
 from __future__ import annotations
 
 import gc
+import mmap
 
 import numpy as np
 
-from moodc.synth.notecache import NoteCache, ToneBudget
+from moodc.synth.notecache import OWN_PAGES_MIN_BYTES, NoteCache, RawTone, ToneBudget, own_pages
 
 
 def _tone(n_samples: int, value: float = 1.0) -> np.ndarray:
@@ -90,3 +91,32 @@ def test_the_loop_crossfade_correlation_is_exact_not_blas() -> None:
     exact = math.fsum(x * y) / math.sqrt(math.fsum(x * x) * math.fsum(y * y))
     assert abs(correlation(a, b) - exact) < 1e-14
     assert abs(correlation(a, a) - 1.0) < 1e-14
+
+
+def _mapping(array: np.ndarray) -> object:
+    """The object that finally owns ``array``'s memory."""
+    while isinstance(array, np.ndarray) and array.base is not None:
+        array = array.base
+    return array.obj if isinstance(array, memoryview) else array
+
+
+def test_cached_notes_and_tones_live_in_pages_of_their_own() -> None:
+    """A long-lived cached array must not sit in the heap among the block temporaries
+    (it would pin the heap, whose resident size then grows with the hours), and the
+    copy must be exact."""
+    rng = np.random.default_rng(7)
+    note = rng.standard_normal((40_000, 2)).astype(np.float32)
+    cache = NoteCache(max_samples=10_000_000)
+    held = cache.get(("note",), lambda: note)
+    assert isinstance(_mapping(held), mmap.mmap)
+    assert held.dtype == note.dtype and held.shape == note.shape
+    assert np.array_equal(held, note) and held.flags.writeable
+    tone = RawTone(lambda n: rng.standard_normal(n).astype(np.float32), sample_rate=44100,
+                   percussive=False, period_n=100.0)
+    tone.slice(0, 50_000)
+    assert isinstance(_mapping(tone.tone), mmap.mmap)
+
+
+def test_small_arrays_stay_on_the_heap_unchanged() -> None:
+    small = np.ones(OWN_PAGES_MIN_BYTES // 8, dtype=np.float32)
+    assert own_pages(small) is small
