@@ -405,6 +405,19 @@ def test_an_interrupt_during_encoding_leaves_no_file(tmp_path: Path, jobs: int) 
     assert list((tmp_path / "out").iterdir()) == []
 
 
+def test_a_one_second_render_imports_no_thread_pool_or_process_machinery() -> None:
+    """Start-up: a render of one block has nothing to overlap, so it pays neither for
+    ``concurrent.futures`` (and the ``logging`` it brings) nor for ``multiprocessing``."""
+    from tests.helpers import fresh_python
+
+    code = ("import sys; from pathlib import Path; from moodc.render import render_file;"
+            "import tempfile; out = Path(tempfile.mkdtemp()) / 'x.flac';"
+            f"render_file(Path({str(CALM)!r}), out=out, duration_s=1, jobs=2);"
+            "print(sorted(m for m in ('concurrent.futures', 'logging', 'multiprocessing')"
+            " if m in sys.modules))")
+    assert fresh_python(code) == "[]"
+
+
 def test_jobs_below_one_is_a_usage_error(tmp_path: Path) -> None:
     result = _run(["render", str(CALM), "-o", str(tmp_path / "x.flac"), "--jobs", "0"])
     assert result.exit_code == 2
