@@ -343,6 +343,81 @@ def test_jobs_1_and_jobs_4_write_the_same_pcm(tmp_path: Path) -> None:
     assert hashes[1] == hashes[4]
 
 
+def test_jobs_1_and_jobs_2_write_the_same_file(tmp_path: Path) -> None:
+    """From two jobs pass 2's blocks are encoded on a writer thread (libsndfile's FLAC encoder
+    beside the next block's limiter and dither); the file is byte for byte the one a single
+    thread writes, header and tags included."""
+    import hashlib
+
+    digests = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs{jobs}.flac"
+        result = _run(["render", str(CALM), "-o", str(out), "--duration", "3",
+                       "--jobs", str(jobs)])
+        assert result.exit_code == 0, result.output
+        digests[jobs] = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert digests[1] == digests[2]
+
+
+def _disk_full_after(monkeypatch: pytest.MonkeyPatch, *, blocks: int) -> None:
+    """Make libsndfile's writes fail with ENOSPC after ``blocks`` successful ones."""
+    import errno
+
+    real_write = sf.SoundFile.write
+    calls = {"n": 0}
+
+    def write(handle: sf.SoundFile, data: np.ndarray) -> None:
+        calls["n"] += 1
+        if calls["n"] > blocks:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(handle, data)
+
+    monkeypatch.setattr(sf.SoundFile, "write", write)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_failed_encoder_write_is_one_line_whatever_the_jobs(
+        tmp_path: Path, standin: None, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """A disk that fills during pass 2: on the writer thread (two jobs) the error reaches the
+    command as the same one line and exit code as on one thread, and no file or part is
+    left."""
+    _disk_full_after(monkeypatch, blocks=1)
+    out = tmp_path / "out" / "x.flac"
+    result = _run(["render", str(CALM), "-o", str(out), "--duration", "6", "--jobs", jobs])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("moodc: error:")]
+    assert errors == [f"moodc: error: cannot write {out}: No space left on device"]
+    assert "Traceback" not in result.output
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_interrupt_during_encoding_leaves_no_file(tmp_path: Path, jobs: int) -> None:
+    """Ctrl-C while pass 2 encodes (blocks still queued for the writer thread): the render
+    stops, the writer thread is drained, and neither the output nor its part file remains."""
+    def progress(stage: str, done_n: int, total_n: int) -> None:
+        if stage == "master" and done_n > 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        render_file(CALM, out=tmp_path / "out" / "x.flac", duration_s=6, jobs=jobs,
+                    progress=progress, stream_fn=_standin_synth.stream_config)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_one_second_render_imports_no_thread_pool_or_process_machinery() -> None:
+    """Start-up: a render of one block has nothing to overlap, so it pays neither for
+    ``concurrent.futures`` (and the ``logging`` it brings) nor for ``multiprocessing``."""
+    from tests.helpers import fresh_python
+
+    code = ("import sys; from pathlib import Path; from moodc.render import render_file;"
+            "import tempfile; out = Path(tempfile.mkdtemp()) / 'x.flac';"
+            f"render_file(Path({str(CALM)!r}), out=out, duration_s=1, jobs=2);"
+            "print(sorted(m for m in ('concurrent.futures', 'logging', 'multiprocessing')"
+            " if m in sys.modules))")
+    assert fresh_python(code) == "[]"
+
+
 def test_jobs_below_one_is_a_usage_error(tmp_path: Path) -> None:
     result = _run(["render", str(CALM), "-o", str(tmp_path / "x.flac"), "--jobs", "0"])
     assert result.exit_code == 2

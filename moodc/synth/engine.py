@@ -11,8 +11,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 import numpy as np
 
@@ -29,6 +28,9 @@ from moodc.synth.texture import TEXTURE_STYLES, Texture, texture_events
 from moodc.synth.theory import Chord, chord_timeline
 from moodc.synth.notecache import DEFAULT_CACHE_SAMPLES, NoteCache
 from moodc.synth.notes import flat_span, hint_note, note_length, note_segment
+
+if TYPE_CHECKING:  # a short or one-job render never imports concurrent.futures (nor logging)
+    from concurrent.futures import Executor
 
 MASTER_GAIN = 0.5
 #: Motion LFOs (well under 1 Hz) are computed every this many samples, then interpolated.
