@@ -54,8 +54,12 @@ def _tuned_engine() -> Engine:
     def answer(request: GenRequest) -> EngineResult:
         if library_coverage(request.prompt) > LIBRARY_PROMPT_SHARE:
             result = library([request])[0]
-            return EngineResult(result.config, {**result.provenance, "engine": "tuned",
-                                                "route": "library"})
+            provenance = {**result.provenance, "engine": "tuned", "route": "library"}
+            if request.explain:
+                config = {**result.config, "justification": _library_justification(
+                    request.prompt, config=result.config, seed=request.seed)}
+                return EngineResult(config, {**provenance, "explained_by": "library ablation"})
+            return EngineResult(result.config, provenance)
         result = single(request)
         return EngineResult(result.config, {**result.provenance, "route": "model"})
 
@@ -63,6 +67,19 @@ def _tuned_engine() -> Engine:
         return [answer(request) for request in requests]
 
     return run
+
+
+def _library_justification(prompt: str, *, config: dict[str, Any], seed: int) -> str:
+    """Which words led the concept library to ``config``'s values: the same word ablation
+    as the head's (:mod:`moodc.gen.explain`), scored by whether the library keeps each value."""
+    from moodc.config.paths import get_path
+    from moodc.gen.explain import explain_by_ablation, library_kept
+    from moodc.gen.fields import config_fields
+
+    chosen = {spec.key: get_path(config, spec.key) for spec in config_fields()}
+    return explain_by_ablation(
+        prompt, chosen=chosen,
+        kept_of=lambda prompts, keys: library_kept(prompts, chosen=chosen, keys=keys, seed=seed))
 
 
 def _model_engine(*, adapter_dir: Path | None) -> Engine:
