@@ -61,6 +61,15 @@ VALUE_PHRASES: Final[dict[str, tuple[str, frozenset[Any]]]] = {
     "human": ("{} timing", frozenset()),
 }
 
+#: Field → the layer that must sound for its value to be heard (:data:`moodc.vocab.DENSITY_LAYERS`):
+#: a glitch texture at density 4 is in the config but not in the music, so it is not said.
+HEARD_IN_LAYER: Final[dict[str, str]] = {
+    "instruments.lead": "melody", "layers.melody": "melody", "composition.melody_density": "melody",
+    "composition.ornament": "melody", "instruments.bass": "bass", "layers.bass": "bass",
+    "layers.rhythm": "rhythm", "composition.swing": "rhythm", "layers.texture": "texture",
+    "layers.accent": "accent",
+}
+
 #: (field, value) → its phrase where the template reads badly ("major key", not "major scale").
 PHRASE_OVERRIDES: Final[dict[tuple[str, Any], str]] = {
     ("mode", "major"): "major key", ("mode", "minor"): "minor key",
@@ -76,6 +85,13 @@ SHARED_DROP: Final[float] = 0.8
 #: Most words ablated per prompt, rarest first: each costs a slice of the batched forward
 #: pass (and a concept-library lookup, ~10 ms), and a pasted essay must stay fast.
 MAX_ABLATED_WORDS: Final[int] = 10
+#: Model tokens all the ablated prompts together may hold: the batched forward pass costs
+#: about 3.5 ms of CPU per token on 2 cores (a 40-token prompt with 10 ablations measured
+#: 1.5 s), so 160 tokens keep ``--explain`` near 0.6 s over gen for any prompt; a short
+#: prompt still gets all :data:`MAX_ABLATED_WORDS`, a long one at least
+#: :data:`MIN_ABLATED_WORDS` (its rarest).
+ABLATION_TOKEN_BUDGET: Final[int] = 160
+MIN_ABLATED_WORDS: Final[int] = 3
 #: Most cues named, and most values named per cue: enough for the main reasons, short to read.
 MAX_CUES: Final[int] = 4
 MAX_VALUES_PER_CUE: Final[int] = 4
@@ -109,8 +125,9 @@ def say_value(*, key: str, value: Any) -> str | None:
 def phrase_index() -> dict[str, list[tuple[str, Any]]]:
     """Every phrase :func:`say_value` can write → the (field, value) pairs it stands for.
 
-    Two fields may share a phrase only if they share the value ("sine pad" is no layer
-    style), so a phrase read back names its value without doubt.
+    Each phrase stands for one (field, value) — a test holds the table to that — so a phrase
+    read back names its value without doubt; the checker (:func:`check_justification`) and
+    ``moodc eval --explain`` read justifications through it.
     """
     from moodc.gen.fields import config_fields
 
@@ -137,23 +154,31 @@ def _is_content(word: str) -> bool:
 
 
 def cue_words(prompt: str, *, limit: int = MAX_ABLATED_WORDS) -> list[str]:
-    """The prompt's content words (normalised: lower case, accents folded), rarest first.
+    """The prompt's content words (normalised: lower case, accents folded), likeliest cues first.
 
     A word is a whitespace token that normalises to one content word (:func:`_is_content`).
-    Rarity is the concept library's IDF (a word the library never uses counts as rarest),
-    then length; at most ``limit`` are kept.
+    Words the concept library knows come first, rarest (highest IDF) first: they move both
+    the model's reading and the library evidence the head is fed. Then the other words,
+    longest first (a long unknown word is more often a name or a thing than filler). At most
+    ``limit`` are kept.
     """
     from moodc.concepts import _index_for, load_concepts, normalise, stem
 
     idf = _index_for(tuple(load_concepts())).idf
-    rarest = max(idf.values(), default=1.0) + 1.0
     words: list[str] = []
     for token in prompt.split():
         word = normalise(token)
         if word and " " not in word and word not in words and _is_content(word):
             words.append(word)
-    words.sort(key=lambda w: (-idf.get(stem(w), rarest), -len(w)))
+    words.sort(key=lambda w: (stem(w) not in idf, -idf.get(stem(w), 0.0), -len(w)))
     return words[:limit]
+
+
+def words_for_budget(n_tokens: int) -> int:
+    """How many words to ablate in a prompt of ``n_tokens`` model tokens
+    (:data:`ABLATION_TOKEN_BUDGET`), between the min and max counts."""
+    fits = ABLATION_TOKEN_BUDGET // max(n_tokens, 1)
+    return min(max(fits, MIN_ABLATED_WORDS), MAX_ABLATED_WORDS)
 
 
 def cue_phrases(prompt: str, *, limit: int = MAX_ABLATED_WORDS) -> list[str]:
@@ -280,24 +305,31 @@ def default_value(key: str) -> Any:
 
 
 def explained_keys(chosen: Mapping[str, Any]) -> list[str]:
-    """The fields whose chosen value can be said (:func:`say_value`), in table order."""
+    """The fields whose chosen value can be said (:func:`say_value`) and is heard (its layer
+    sounds at the chosen density, :data:`HEARD_IN_LAYER`), in table order."""
+    from moodc.vocab import DENSITY_LAYERS
+
+    sounding = DENSITY_LAYERS.get(int(chosen.get("density", 6)), ())
     return [key for key in VALUE_PHRASES
-            if key in chosen and say_value(key=key, value=chosen[key]) is not None]
+            if key in chosen and say_value(key=key, value=chosen[key]) is not None
+            and (key not in HEARD_IN_LAYER or HEARD_IN_LAYER[key] in sounding)]
 
 
 def explain_by_ablation(prompt: str, *, chosen: Mapping[str, Any],
-                        kept_of: Callable[[list[str], list[str]], np.ndarray]) -> str:
+                        kept_of: Callable[[list[str], list[str]], np.ndarray],
+                        max_units: int = MAX_ABLATED_WORDS) -> str:
     """The justification of ``chosen`` (dotted key → value) for ``prompt``.
 
     ``kept_of(prompts, keys)`` scores the chosen values on the whole prompt (row 0) and each
     ablated one; it is the engine's own scorer (the head's softmax, or :func:`library_kept`).
     Single words are ablated first; only when none of them decides anything are the short
     phrases (:func:`cue_phrases`) ablated — a second pass, so the common case pays one.
+    At most ``max_units`` of each are ablated (:func:`words_for_budget` for a model).
     """
     keys = explained_keys(chosen)
     plain = [chosen[k] == default_value(k) for k in keys]
     cues: list[Cue] = []
-    for units in (cue_words(prompt), cue_phrases(prompt)):
+    for units in (cue_words(prompt, limit=max_units), cue_phrases(prompt, limit=max_units)):
         if cues or not units or not keys:
             continue
         prompts = [prompt] + [without_cue(prompt, cue=u) for u in units]
@@ -399,5 +431,5 @@ def explain_rates(checks: Sequence[ExplainCheck]) -> dict[str, float]:
 
 __all__ = ["VALUE_PHRASES", "Cue", "ExplainCheck", "attribute", "check_justification",
            "cue_phrases", "cue_words", "explain_by_ablation", "explain_rates", "library_kept", "phrase_index",
-           "render", "say_value", "without_cue"]
+           "render", "say_value", "without_cue", "words_for_budget"]
 

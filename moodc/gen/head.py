@@ -424,10 +424,12 @@ class TunedModel:
         provenance = {"engine": "tuned", "model": "SmolLM2-135M-Instruct hidden states + "
                       "softmax head", "artifact": self.head.meta.get("artifact_sha256", "unknown")}
         if explain:
-            from moodc.gen.explain import explain_by_ablation
+            from moodc.gen.explain import explain_by_ablation, words_for_budget
 
+            n_tokens = len(encode_prompt(self.encoder.tokenizer, prompt,
+                                         recipe=self.head.recipe)[0])
             config["justification"] = explain_by_ablation(
-                prompt, chosen=chosen,
+                prompt, chosen=chosen, max_units=words_for_budget(n_tokens),
                 kept_of=lambda prompts, keys: self.chosen_probabilities(
                     prompts, chosen=chosen, keys=keys, seed=seed))
             provenance["explained_by"] = "head ablation"

@@ -114,7 +114,7 @@ def test_cues_and_values_per_cue_are_capped():
 # ---------------------------------------------------------------------------------------
 
 
-def test_cue_words_are_the_prompts_content_words_rarest_first():
+def test_cue_words_are_the_prompts_content_words():
     words = explain.cue_words("A Wedding in Rajasthan, who has the music?")
     assert set(words) == {"wedding", "rajasthan"}
     assert len(explain.cue_words(" ".join(f"word{i}" for i in range(30)))) == \
@@ -139,6 +139,13 @@ def test_render_reads_back_and_stays_within_the_limit():
     long = explain.render([explain.Cue("w" * 200, tuple(KEYS))] * 4, chosen=CHOSEN)
     assert len(long) <= vocab.MAX_JUSTIFICATION_CHARS and long.endswith(".")
     assert explain.read_cues(long)  # whole cues dropped, never cut mid-phrase
+
+
+def test_a_value_the_music_does_not_play_is_not_said():
+    chosen = {**CHOSEN, "layers.texture": "glitch", "density": 4}  # texture sounds from 5
+    assert "layers.texture" not in explain.explained_keys(chosen)
+    assert "layers.texture" in explain.explained_keys({**chosen, "density": 5})
+    assert "instruments.lead" not in explain.explained_keys({**CHOSEN, "density": 2})
 
 
 def test_no_cue_names_the_reading_of_the_whole_prompt():
