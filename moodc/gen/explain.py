@@ -104,6 +104,10 @@ what how why his her hers him them us our ours there here will shall should must
 its it's yet still ever even almost
 """.split())
 
+#: The prompt that says nothing: what an ablation leaves when it removes every word, and the
+#: baseline a word read alone is measured against.
+NEUTRAL_PROMPT: Final[str] = "music"
+
 #: Leading words and separators of the rendered text (the parser reads them back).
 _PREFIX: Final[str] = "Cues: "
 _ARROW: Final[str] = " → "
@@ -215,7 +219,7 @@ def without_cue(prompt: str, *, cue: str) -> str:
             continue
         kept.append(tokens[i])
         i += 1
-    return " ".join(kept) or "music"
+    return " ".join(kept) or NEUTRAL_PROMPT
 
 
 # --------------------------------------------------------------------------------------
@@ -315,25 +319,48 @@ def explained_keys(chosen: Mapping[str, Any]) -> list[str]:
             and (key not in HEARD_IN_LAYER or HEARD_IN_LAYER[key] in sounding)]
 
 
-def explain_by_ablation(prompt: str, *, chosen: Mapping[str, Any],
-                        kept_of: Callable[[list[str], list[str]], np.ndarray],
+Scorer = Callable[[list[str], list[str]], np.ndarray]
+
+
+def _cues_without(prompt: str, units: Sequence[str], *, keys: list[str], plain: list[bool],
+                  kept_of: Scorer) -> list[Cue]:
+    """Cues by ablation: the values each unit's removal costs."""
+    prompts = [prompt] + [without_cue(prompt, cue=u) for u in units]
+    return attribute(kept_of(prompts, keys), words=units, keys=keys, plain=plain)
+
+
+def _cues_alone(prompt: str, units: Sequence[str], *, keys: list[str], plain: list[bool],
+                kept_of: Scorer) -> list[Cue]:
+    """Cues by each unit read alone: the share of each value's score it brings over the
+    neutral prompt. Two words that each carry the whole mood ("sprint finish of a marathon")
+    hide from ablation — without either, the other keeps every value — but not from this."""
+    kept = kept_of([prompt, NEUTRAL_PROMPT, *units], keys)
+    brought = kept[2:] - kept[1][None, :]
+    return attribute(np.vstack([kept[0], kept[0][None, :] - brought]), words=units,
+                     keys=keys, plain=plain)
+
+
+def explain_by_ablation(prompt: str, *, chosen: Mapping[str, Any], kept_of: Scorer,
                         max_units: int = MAX_ABLATED_WORDS) -> str:
     """The justification of ``chosen`` (dotted key → value) for ``prompt``.
 
     ``kept_of(prompts, keys)`` scores the chosen values on the whole prompt (row 0) and each
-    ablated one; it is the engine's own scorer (the head's softmax, or :func:`library_kept`).
+    other prompt; it is the engine's own scorer (the head's softmax, or :func:`library_kept`).
     Single words are ablated first; only when none of them decides anything are the short
-    phrases (:func:`cue_phrases`) ablated — a second pass, so the common case pays one.
-    At most ``max_units`` of each are ablated (:func:`words_for_budget` for a model).
+    phrases (:func:`cue_phrases`) ablated, and then each word read alone (:func:`_cues_alone`)
+    — later passes, so the common case pays one. At most ``max_units`` units per pass
+    (:func:`words_for_budget` for a model).
     """
     keys = explained_keys(chosen)
     plain = [chosen[k] == default_value(k) for k in keys]
+    words = cue_words(prompt, limit=max_units)
+    passes = ((_cues_without, words), (_cues_without, cue_phrases(prompt, limit=max_units)),
+              (_cues_alone, words))
     cues: list[Cue] = []
-    for units in (cue_words(prompt, limit=max_units), cue_phrases(prompt, limit=max_units)):
+    for find, units in passes:
         if cues or not units or not keys:
             continue
-        prompts = [prompt] + [without_cue(prompt, cue=u) for u in units]
-        cues = attribute(kept_of(prompts, keys), words=units, keys=keys, plain=plain)
+        cues = find(prompt, units, keys=keys, plain=plain, kept_of=kept_of)
     return render(cues, chosen=chosen)
 
 

@@ -206,7 +206,8 @@ def _library_justification(prompt: str, *, seed: int = 0) -> tuple[str, dict]:
 
 
 @pytest.mark.parametrize("prompt", ["arabian nights in the rain", "8-bit boss fight",
-                                    "tune evoking ravi shankar", "a slow waltz in vienna"])
+                                    "tune evoking ravi shankar", "a slow waltz in vienna",
+                                    "sprint finish of a marathon"])
 def test_library_explanations_name_prompt_words_and_only_chosen_values(prompt):
     text, fields = _library_justification(prompt)
     check = explain.check_justification(text, prompt=prompt, fields=fields)
