@@ -74,7 +74,8 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
             task = bar.add_task(name, total=len(rows))
             reports.append(evaluate.evaluate_engine(
                 name, rows, engine=_engine(name, explain=explain), seed=seed, check=check,
-                explain=explain, progress=lambda done, task=task: bar.update(task, completed=done)))
+                explain=explain,
+                progress=lambda done, task=task: bar.update(task, completed=done)))
     _print(reports, split=split, fmt=fmt, show_fields=show_fields)
 
 
@@ -145,7 +146,8 @@ def _run_blind(names: list[str], *, limit: int | None, seed: int, data_dir: Path
             task = bar.add_task(name, total=len(rows) + 3 * len(groups))
             reports.append(evaluate.evaluate_blind(
                 name, rows, groups, engine=_engine(name, explain=explain), seed=seed,
-                check=check, explain=explain, progress=lambda done, task=task: bar.update(task, completed=done)))
+                check=check, explain=explain,
+                progress=lambda done, task=task: bar.update(task, completed=done)))
     if fmt == "json":
         click.echo(evaluate.blind_report_json(reports))
         return

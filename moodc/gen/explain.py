@@ -32,8 +32,9 @@ from moodc.vocab import MAX_JUSTIFICATION_CHARS
 
 #: Field (dotted key) → (how its value is said, values not worth saying). ``{}`` is the value
 #: with ``_`` as a space. Only fields a musician hears as a choice are here, in the order a
-#: cue names them; the phrases are distinct across fields (tested), so a phrase names one field. Per-value wording that
-#: reads better than the template is in :data:`PHRASE_OVERRIDES`.
+#: cue names them; the phrases are distinct across fields (tested), so a phrase names one
+#: field. Per-value wording that reads better than the template is in
+#: :data:`PHRASE_OVERRIDES`.
 VALUE_PHRASES: Final[dict[str, tuple[str, frozenset[Any]]]] = {
     # what names a style first (the voice, the drums, the scale), then the feel, then detail
     "instruments.lead": ("{} lead", frozenset()),
@@ -61,8 +62,9 @@ VALUE_PHRASES: Final[dict[str, tuple[str, frozenset[Any]]]] = {
     "human": ("{} timing", frozenset()),
 }
 
-#: Field → the layer that must sound for its value to be heard (:data:`moodc.vocab.DENSITY_LAYERS`):
-#: a glitch texture at density 4 is in the config but not in the music, so it is not said.
+#: Field → the layer that must sound for its value to be heard
+#: (:data:`moodc.vocab.DENSITY_LAYERS`): a glitch texture at density 4 is in the config but
+#: not in the music, so it is not said.
 HEARD_IN_LAYER: Final[dict[str, str]] = {
     "instruments.lead": "melody", "layers.melody": "melody", "composition.melody_density": "melody",
     "composition.ornament": "melody", "instruments.bass": "bass", "layers.bass": "bass",
@@ -457,6 +459,7 @@ def explain_rates(checks: Sequence[ExplainCheck]) -> dict[str, float]:
 
 
 __all__ = ["VALUE_PHRASES", "Cue", "ExplainCheck", "attribute", "check_justification",
-           "cue_phrases", "cue_words", "explain_by_ablation", "explain_rates", "library_kept", "phrase_index",
+           "cue_phrases", "cue_words", "explain_by_ablation", "explain_rates", "library_kept",
+           "phrase_index",
            "render", "say_value", "without_cue", "words_for_budget"]
 
