@@ -54,12 +54,8 @@ def _tuned_engine() -> Engine:
     def answer(request: GenRequest) -> EngineResult:
         if library_coverage(request.prompt) > LIBRARY_PROMPT_SHARE:
             result = library([request])[0]
-            provenance = {**result.provenance, "engine": "tuned", "route": "library"}
-            if request.explain:
-                config = {**result.config, "justification": _library_justification(
-                    request.prompt, config=result.config, seed=request.seed)}
-                return EngineResult(config, {**provenance, "explained_by": "library ablation"})
-            return EngineResult(result.config, provenance)
+            return EngineResult(result.config, {**result.provenance, "engine": "tuned",
+                                                "route": "library"})
         result = single(request)
         return EngineResult(result.config, {**result.provenance, "route": "model"})
 
@@ -131,6 +127,10 @@ def _concepts_engine() -> Engine:
             sources = dict(data.pop("provenance", None) or {})
             for key in ("engine", "prompt", "seed", "tool"):  # generate() writes these
                 sources.pop(key, None)
+            if request.explain:  # which words led to which values, not the concepts' names
+                data["justification"] = _library_justification(request.prompt, config=data,
+                                                               seed=request.seed)
+                sources["explained_by"] = "library ablation"
             results.append(EngineResult(data, {**sources, "engine": "concepts"}))
         return results
 

@@ -273,3 +273,16 @@ def test_the_shehnai_of_a_rajasthani_wedding_is_put_down_to_the_prompt():
     cues = dict(explain.read_cues(config.justification))
     assert config.instruments.lead == "shehnai"
     assert any("shehnai lead" in said for said in cues.values()), config.justification
+
+
+def test_the_concepts_engine_explains_only_when_asked():
+    from moodc.gen.pipeline import generate
+
+    asked = generate("rainy night in tokyo", explain=True, engine="concepts")
+    plain = generate("rainy night in tokyo", engine="concepts")
+    assert asked.provenance["explained_by"] == "library ablation"
+    assert explain.check_justification(asked.justification, prompt="rainy night in tokyo",
+                                       fields=asked.model_dump()).explains
+    assert plain.justification.startswith("Concepts: ")  # the library's own note, unchanged
+    strip = {"justification", "provenance"}
+    assert asked.model_dump(exclude=strip) == plain.model_dump(exclude=strip)
