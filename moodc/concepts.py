@@ -329,12 +329,19 @@ def _correct_typos(words: list[str], index: _Index) -> list[str]:
                 and word not in STOPWORDS and word not in NEGATORS
                 and word not in modifier_words):
             if word not in looked_up and len(looked_up) < MAX_TYPO_LOOKUPS:
-                close = difflib.get_close_matches(word, index.vocabulary, n=1,
-                                                  cutoff=TYPO_CUTOFF)
-                looked_up[word] = close[0] if close else word
+                looked_up[word] = _closest_word(word, index.vocabulary)
             word = looked_up.get(word, word)
         fixed.append(word)
     return fixed
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest_word(word: str, vocabulary: tuple[str, ...]) -> str:
+    """The library word closest to ``word`` (``difflib`` ratio ≥ :data:`TYPO_CUTOFF`), else
+    ``word``; cached, because ``--explain`` re-reads a prompt once per ablated word and each
+    lookup costs ~10 ms."""
+    close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=TYPO_CUTOFF)
+    return close[0] if close else word
 
 
 def match_prompt(prompt: str, *, concepts: Sequence[Concept] | None = None) -> list[Match]:

@@ -29,9 +29,13 @@ from moodc.gen import evaluate
               default="table", show_default=True, help="Output format.")
 @click.option("--fields/--no-fields", "show_fields", default=True, show_default=True,
               help="Also print the per-field table (table and markdown formats).")
+@click.option("--explain", is_flag=True,
+              help="Run the engines as `moodc gen --explain` and score the justifications: "
+                   "the share naming a prompt word and a chosen value, and no value the "
+                   "config lacks (target ≥ 90%).")
 @errors_to_exit
 def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Path | None,
-            fmt: str, show_fields: bool) -> None:
+            fmt: str, show_fields: bool, explain: bool) -> None:
     """Validity, per-field exact match, ordinal distance and controllability per engine.
 
     Controllability is the share of the split's directional constraints ("expect", e.g.
@@ -47,6 +51,7 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
       moodc eval
       moodc eval --engines tuned,base,random --limit 40 --format markdown
       moodc eval --split blind --engines tuned,concepts,random
+      moodc eval --split blind --engines tuned --explain
     """
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
@@ -56,7 +61,7 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
 
     names = evaluate.check_engines([n.strip() for n in engines.split(",") if n.strip()])
     if split == "blind":
-        _run_blind(names, limit=limit, seed=seed, data_dir=data_dir, fmt=fmt)
+        _run_blind(names, limit=limit, seed=seed, data_dir=data_dir, fmt=fmt, explain=explain)
         return
     rows = train.load_split(split, data_dir=data_dir or train.DATA_DIR, limit=limit, seed=seed).rows
     check = evaluate.expectation_checker()
@@ -68,9 +73,29 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
         for name in names:
             task = bar.add_task(name, total=len(rows))
             reports.append(evaluate.evaluate_engine(
-                name, rows, engine=evaluate.ENGINES[name], seed=seed, check=check,
+                name, rows, engine=_engine(name, explain=explain), seed=seed, check=check,
+                explain=explain,
                 progress=lambda done, task=task: bar.update(task, completed=done)))
     _print(reports, split=split, fmt=fmt, show_fields=show_fields)
+
+
+def _engine(name: str, *, explain: bool) -> evaluate.Engine:
+    """The evaluation engine ``name``, asked for justifications with ``explain``."""
+    return evaluate.explaining_engine(name) if explain else evaluate.ENGINES[name]
+
+
+def explanation_rows(reports: list) -> list[list[str]]:
+    """Header + one row per engine that was asked to explain: the shares of
+    :func:`moodc.gen.evaluate.explanation_rates`."""
+    pct = evaluate._pct
+    rows = [["engine", f"explains (≥ {100 * evaluate.EXPLAIN_TARGET:.0f}%)",
+             "names a prompt word", "names a chosen value", "no false value"]]
+    for r in reports:
+        if r.explanation is not None:
+            e = r.explanation
+            rows.append([r.engine, pct(e["explains"]), pct(e["mentions_word"]),
+                         pct(e["names_value"]), pct(e["no_false_value"])])
+    return rows
 
 
 def _print(reports: list, *, split: str, fmt: str, show_fields: bool) -> None:
@@ -78,6 +103,8 @@ def _print(reports: list, *, split: str, fmt: str, show_fields: bool) -> None:
         click.echo(evaluate.report_json(reports, split=split))
         return
     tables = [evaluate.summary_rows(reports)]
+    if any(r.explanation is not None for r in reports):
+        tables.append(explanation_rows(reports))
     if show_fields:
         tables.append(evaluate.field_rows(reports))
     if fmt == "markdown":
@@ -102,7 +129,7 @@ def _print(reports: list, *, split: str, fmt: str, show_fields: bool) -> None:
 # --------------------------------------------------------------------------------------
 
 def _run_blind(names: list[str], *, limit: int | None, seed: int, data_dir: Path | None,
-               fmt: str) -> None:
+               fmt: str, explain: bool = False) -> None:
     """Score ``names`` on the blind rows and paraphrase groups, then print the tables."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -118,7 +145,8 @@ def _run_blind(names: list[str], *, limit: int | None, seed: int, data_dir: Path
         for name in names:
             task = bar.add_task(name, total=len(rows) + 3 * len(groups))
             reports.append(evaluate.evaluate_blind(
-                name, rows, groups, engine=evaluate.ENGINES[name], seed=seed, check=check,
+                name, rows, groups, engine=_engine(name, explain=explain), seed=seed,
+                check=check, explain=explain,
                 progress=lambda done, task=task: bar.update(task, completed=done)))
     if fmt == "json":
         click.echo(evaluate.blind_report_json(reports))
@@ -128,7 +156,9 @@ def _run_blind(names: list[str], *, limit: int | None, seed: int, data_dir: Path
                     kind_rows(reports)),
                    ("paraphrase agreement", agreement_rows(reports)),
                    ("default-value rate: configs at the default vs expectations accepting it",
-                    default_rate_rows(reports))], markdown=fmt == "markdown")
+                    default_rate_rows(reports))]
+                  + ([("--explain on the blind rows", explanation_rows(reports))] if explain
+                     else []), markdown=fmt == "markdown")
     for report in reports:
         for error in report.errors[:3]:
             click.echo(f"{report.engine}: {error}", err=True)

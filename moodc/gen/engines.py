@@ -65,6 +65,19 @@ def _tuned_engine() -> Engine:
     return run
 
 
+def _library_justification(prompt: str, *, config: dict[str, Any], seed: int) -> str:
+    """Which words led the concept library to ``config``'s values: the same word ablation
+    as the head's (:mod:`moodc.gen.explain`), scored by whether the library keeps each value."""
+    from moodc.config.paths import get_path
+    from moodc.gen.explain import explain_by_ablation, library_kept
+    from moodc.gen.fields import config_fields
+
+    chosen = {spec.key: get_path(config, spec.key) for spec in config_fields()}
+    return explain_by_ablation(
+        prompt, chosen=chosen,
+        kept_of=lambda prompts, keys: library_kept(prompts, chosen=chosen, keys=keys, seed=seed))
+
+
 def _model_engine(*, adapter_dir: Path | None) -> Engine:
     """The constrained decoder on the base model, with the LoRA in ``adapter_dir`` fused in.
 
@@ -114,6 +127,10 @@ def _concepts_engine() -> Engine:
             sources = dict(data.pop("provenance", None) or {})
             for key in ("engine", "prompt", "seed", "tool"):  # generate() writes these
                 sources.pop(key, None)
+            if request.explain:  # which words led to which values, not the concepts' names
+                data["justification"] = _library_justification(request.prompt, config=data,
+                                                               seed=request.seed)
+                sources["explained_by"] = "library ablation"
             results.append(EngineResult(data, {**sources, "engine": "concepts"}))
         return results
 

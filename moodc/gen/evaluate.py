@@ -10,7 +10,9 @@ engine turns the row's prompt into a config; then:
   length): the mean number of steps between the chosen and the reference value;
 - **controllability**: the fraction of the rows' directional constraints (``expect``, e.g.
   "tempo at least fast") the config satisfies, checked by the data's own checker;
-- **seconds per prompt**, wall clock, warm (the first call's load time is reported apart).
+- **seconds per prompt**, wall clock, warm (the first call's load time is reported apart);
+- with ``--explain``, **explanation**: the share of justifications that name a word of the
+  prompt and a value the config chose, and no value it lacks (:func:`explanation_rates`).
 
 On the **library-blind split** (``moodc/data/blind/``: hand-written prompts without reference
 configs, issue #13) the scores are controllability, **prompts fully right** (every
@@ -179,13 +181,14 @@ def random_config(prompt: str, seed: int) -> Any:
                                   "provenance": {"engine": "random", "prompt": prompt}})
 
 
-def _through_generate(name: str) -> Engine:
-    """An evaluation engine that runs generation engine ``name`` the way ``moodc gen`` does."""
+def _through_generate(name: str, *, explain: bool = False) -> Engine:
+    """An evaluation engine that runs generation engine ``name`` the way ``moodc gen`` does
+    (``moodc gen --explain`` with ``explain``)."""
 
     def run(prompt: str, seed: int) -> Any:
         from moodc.gen.pipeline import generate
 
-        return generate(prompt, seed=seed, engine=name)
+        return generate(prompt, seed=seed, engine=name, explain=explain)
 
     return run
 
@@ -195,6 +198,37 @@ def _through_generate(name: str) -> Engine:
 #: ``random`` chance baseline, which only evaluation needs.
 ENGINES: dict[str, Engine] = {**{name: _through_generate(name) for name in GEN_ENGINES},
                               "random": random_config}
+
+
+def explaining_engine(name: str) -> Engine:
+    """Engine ``name`` of :data:`ENGINES` asked for a justification (``moodc eval --explain``);
+    ``random`` writes none, so it stays itself (and scores 0, the floor)."""
+    return _through_generate(name, explain=True) if name in GEN_ENGINES else ENGINES[name]
+
+
+# --------------------------------------------------------------------------------------
+# Does --explain explain? (issue #13, item 4)
+# --------------------------------------------------------------------------------------
+
+#: The share of prompts whose justification must explain (:func:`explanation_rates`).
+EXPLAIN_TARGET: Final[float] = 0.90
+
+
+def explanation_rates(prompts: Sequence[str], configs: Sequence[Any]) -> dict[str, float]:
+    """Per prompt, whether its config's justification names a word of the prompt, names a
+    value the config chose, and names no value the config lacks; the shares of each and of
+    all three (``explains``), by :func:`moodc.gen.explain.check_justification`.
+
+    A failed engine (None) or a config without a justification explains nothing.
+    """
+    from moodc.gen.explain import ExplainCheck, check_justification, explain_rates
+
+    checks = []
+    for prompt, config in zip(prompts, configs):
+        text = getattr(config, "justification", None) if config is not None else None
+        checks.append(check_justification(text, prompt=prompt, fields=_as_fields(config))
+                      if text else ExplainCheck(False, False, False))
+    return explain_rates(checks)
 
 
 # --------------------------------------------------------------------------------------
@@ -215,6 +249,7 @@ class EngineReport:
     first_call_s: float
     mean_s: float  # per prompt, excluding the first call
     errors: list[str] = field(default_factory=list)
+    explanation: dict[str, float] | None = None  # explanation_rates, when run with --explain
 
     @property
     def validity(self) -> float:
@@ -238,7 +273,8 @@ class EngineReport:
                 "n_constraints": self.n_constraints, "mean_exact": self.mean_exact,
                 "mean_ordinal_distance": self.mean_distance, "exact": self.exact,
                 "ordinal_distance": self.distance, "first_call_s": self.first_call_s,
-                "mean_s": self.mean_s, "errors": self.errors[:10]}
+                "mean_s": self.mean_s, "errors": self.errors[:10],
+                **({"explanation": self.explanation} if self.explanation is not None else {})}
 
 
 def valid_config(result: Any) -> Any | None:
@@ -283,15 +319,18 @@ def run_engine(prompts: Sequence[str], *, engine: Engine, seed: int = 0,
 
 def evaluate_engine(name: str, rows: Sequence[Mapping[str, Any]], *, engine: Engine,
                     seed: int = 0, check: Callable[[Any, Any], Sequence[bool]] | None = None,
+                    explain: bool = False,
                     progress: Callable[[int], None] | None = None) -> EngineReport:
-    """Run ``engine`` on every row and score it (see the module docstring)."""
+    """Run ``engine`` on every row and score it (see the module docstring); with ``explain``
+    (``engine`` from :func:`explaining_engine`), also its justifications
+    (:func:`explanation_rates`)."""
     from moodc.gen.train import config_labels
 
     values = field_values()
     keys = list(values)
     references = [config_labels(r["config"]) for r in rows]
-    configs, errors, times = run_engine([str(r["prompt"]) for r in rows], engine=engine,
-                                        seed=seed, progress=progress)
+    prompts = [str(r["prompt"]) for r in rows]
+    configs, errors, times = run_engine(prompts, engine=engine, seed=seed, progress=progress)
     predictions = [config_labels(c) if c is not None else None for c in configs]
     satisfied, total = (controllability(configs, [r.get("expect") for r in rows], check=check)
                         if check else (0, 0))
@@ -302,7 +341,7 @@ def evaluate_engine(name: str, rows: Sequence[Mapping[str, Any]], *, engine: Eng
         satisfied=satisfied, n_constraints=total,
         first_call_s=times[0] if times else 0.0,
         mean_s=float(np.mean(times[1:])) if len(times) > 1 else (times[0] if times else 0.0),
-        errors=errors)
+        errors=errors, explanation=explanation_rates(prompts, configs) if explain else None)
 
 
 def check_engines(names: Sequence[str]) -> list[str]:
@@ -334,7 +373,8 @@ BLIND_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "data" / "blin
 
 #: What the issue asks of an engine on the blind split (shown next to each figure).
 BLIND_TARGETS: Final[dict[str, float]] = {"validity": 1.0, "controllability": 0.90,
-                                          "fully_right": 0.80, "agreement": 0.85}
+                                          "fully_right": 0.80, "agreement": 0.85,
+                                          "explains": EXPLAIN_TARGET}
 
 #: The fields three wordings of one scene must agree on.
 AGREEMENT_FIELDS: Final[tuple[str, ...]] = ("tempo", "mode_family", "brightness")
@@ -551,6 +591,7 @@ class BlindReport:
     para_constraints: int
     mean_s: float            # per prompt, over every prompt run, the first call's load included
     errors: list[str] = field(default_factory=list)
+    explanation: dict[str, float] | None = None  # on the blind rows, when run with --explain
 
     @property
     def validity(self) -> float:
@@ -575,19 +616,22 @@ class BlindReport:
                 "n_groups": self.n_groups,
                 "agreement": self.agreement, "paraphrase_satisfied": self.para_satisfied,
                 "paraphrase_constraints": self.para_constraints, "mean_s": self.mean_s,
-                "targets": BLIND_TARGETS, "errors": self.errors[:10]}
+                "targets": BLIND_TARGETS, "errors": self.errors[:10],
+                **({"explanation": self.explanation} if self.explanation is not None else {})}
 
 
 def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
                    groups: Sequence[Mapping[str, Any]], *, engine: Engine, seed: int = 0,
-                   check: Callable[[Any, Any], Sequence[bool]],
+                   check: Callable[[Any, Any], Sequence[bool]], explain: bool = False,
                    progress: Callable[[int], None] | None = None) -> BlindReport:
     """Run ``engine`` on the blind rows and every wording of every group, and score it.
 
     The blind rows give controllability, prompts fully right (also per kind) and
     default-value rates; the
     groups give agreement (:func:`paraphrase_agreement`) and their own controllability (each
-    wording against the group's expectations).
+    wording against the group's expectations). With ``explain`` (``engine`` from
+    :func:`explaining_engine`), the blind rows' justifications are scored too
+    (:func:`explanation_rates`).
     """
     prompts = [str(r["prompt"]) for r in rows] + [p for g in groups for p in g["prompts"]]
     configs, errors, times = run_engine(prompts, engine=engine, seed=seed, progress=progress)
@@ -605,7 +649,8 @@ def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
         kinds=by_kind(blind, rows, check=check),
         n_groups=len(groups), agreement=paraphrase_agreement(by_group),
         para_satisfied=p_sat, para_constraints=p_total,
-        mean_s=float(np.mean(times)) if times else 0.0, errors=errors)
+        mean_s=float(np.mean(times)) if times else 0.0, errors=errors,
+        explanation=explanation_rates(prompts[:len(rows)], blind) if explain else None)
 
 
 def blind_report_json(reports: Sequence[BlindReport]) -> str:

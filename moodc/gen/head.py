@@ -37,7 +37,6 @@ from typing import Any
 import numpy as np
 
 from moodc.errors import MoodcError
-from moodc.vocab import MAX_JUSTIFICATION_CHARS
 from moodc.gen.artifact import DEFAULT_MODEL_DIR, HEAD_META, HEAD_WEIGHTS
 from moodc.gen.results import EngineResult, GenRequest
 
@@ -414,21 +413,41 @@ class TunedModel:
                  explain: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
         """(config dict, provenance) for ``prompt``; with ``explain``, a justification too.
 
-        The justification names the chosen cues (tempo, key, voices, rhythm, space) in the
-        concept library's words, so it always agrees with the config.
+        The justification names the prompt's words and the chosen values each one held up,
+        found by ablating the words (:mod:`moodc.gen.explain`); it is said from the chosen
+        values, so it always agrees with the config.
         """
         from moodc.config.paths import nest
 
         chosen = self.field_values(prompt, seed=seed, temperature=temperature)
         config = {"version": 2, **nest(chosen)}
-        if explain:
-            from moodc.concepts import describe_config
-
-            cues = f"Cues read from the prompt: {describe_config(config)}."
-            config["justification"] = cues[:MAX_JUSTIFICATION_CHARS]
         provenance = {"engine": "tuned", "model": "SmolLM2-135M-Instruct hidden states + "
                       "softmax head", "artifact": self.head.meta.get("artifact_sha256", "unknown")}
+        if explain:
+            from moodc.gen.explain import explain_by_ablation, words_for_budget
+
+            n_tokens = len(encode_prompt(self.encoder.tokenizer, prompt,
+                                         recipe=self.head.recipe)[0])
+            config["justification"] = explain_by_ablation(
+                prompt, chosen=chosen, max_units=words_for_budget(n_tokens),
+                kept_of=lambda prompts, keys: self.chosen_probabilities(
+                    prompts, chosen=chosen, keys=keys, seed=seed))
+            provenance["explained_by"] = "head ablation"
         return config, provenance
+
+    def chosen_probabilities(self, prompts: Sequence[str], *, chosen: Mapping[str, Any],
+                             keys: Sequence[str], seed: int = 0) -> np.ndarray:
+        """The head's probability of each chosen value, per prompt: (len(prompts), len(keys)).
+
+        All prompts share one batched extraction (a handful of short prompts is one forward
+        pass), which is what keeps ``--explain``'s word ablations within gen's latency.
+        """
+        features = prompt_features(list(prompts), encoder=self.encoder,
+                                   recipe=self.head.recipe, seed=seed)
+        log_probs = self.head.log_probs(features)
+        values = {f.key: f.values for f in self.head.fields}
+        columns = [np.exp(log_probs[key][:, values[key].index(chosen[key])]) for key in keys]
+        return np.stack(columns, axis=1)
 
 
 @functools.lru_cache(maxsize=2)

@@ -302,3 +302,35 @@ def test_moodc_eval_scores_the_blind_split() -> None:
                                                 "random", "--limit", "6", "--format",
                                                 "json"]).output)
     assert data["split"] == "blind" and data["engines"][0]["n_groups"] == 2
+
+
+def test_evaluate_engine_with_explain_scores_the_justifications() -> None:
+    rows = [{"prompt": "a fast wedding", "config": {"tempo": "fast"}},
+            {"prompt": "a slow funeral", "config": {"tempo": "slow"}}]
+
+    def explaining(prompt: str, seed: int) -> Config:
+        tempo = "fast" if "fast" in prompt else "slow"
+        said = "wedding → fast tempo" if tempo == "fast" else "funeral → fast tempo"  # a lie
+        return Config.model_validate({"version": 2, "tempo": tempo,
+                                      "justification": f"Cues: {said}."})
+
+    report = evaluate.evaluate_engine("e", rows, engine=explaining, explain=True)
+    assert report.explanation == {"mentions_word": 1.0, "names_value": 0.5,
+                                  "no_false_value": 0.5, "explains": 0.5}
+    assert report.to_json()["explanation"]["explains"] == 0.5
+    assert evaluate.evaluate_engine("e", rows, engine=explaining).explanation is None
+
+
+def test_moodc_eval_explain_prints_the_explanation_table() -> None:
+    from click.testing import CliRunner
+
+    from moodc.cli import cli
+
+    result = CliRunner().invoke(cli, ["eval", "--engines", "concepts,random", "--limit", "4",
+                                       "--explain", "--no-fields", "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "| engine | explains (≥ 90%) | names a prompt word | names a chosen value | " \
+           "no false value |" in result.output
+    # the library explains by the same ablation; the random baseline writes no justification
+    assert "| concepts | 100.0% | 100.0% | 100.0% | 100.0% |" in result.output
+    assert "| random | 0.0% | 0.0% | 0.0% | 0.0% |" in result.output
