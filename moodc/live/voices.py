@@ -82,7 +82,8 @@ class LiveVoice:
         self.fade_in = fade_in
         self.fade_out: Ramp | None = None
         self.renderer = BlockRenderer(self.ctl, duration_s=planned_s, sample_rate=sample_rate,
-                                      seed=seed, cache_samples=LIVE_CACHE_SAMPLES)
+                                      seed=seed, cache_samples=LIVE_CACHE_SAMPLES,
+                                      cache_own_pages=True)
         self._position = 0  # next stream sample the renderer will produce
 
     def inherit_tones(self, other: "LiveVoice") -> None:

@@ -315,11 +315,12 @@ class BlockRenderer:
     """
 
     def __init__(self, ctl: Controls, *, duration_s: float, sample_rate: int,
-                 seed: int, jobs: int = 1, cache_samples: int = DEFAULT_CACHE_SAMPLES) -> None:
+                 seed: int, jobs: int = 1, cache_samples: int = DEFAULT_CACHE_SAMPLES,
+                 cache_own_pages: bool = False) -> None:
         self.ctl = ctl
         self.jobs = max(1, int(jobs))
         self.sample_rate = sample_rate
-        self.cache = NoteCache(max_samples=cache_samples)
+        self.cache = NoteCache(max_samples=cache_samples, own_pages=cache_own_pages)
         plans = plan_piece(ctl, duration_s=duration_s, seed=seed)
         self.layers = {name: _Sounds(p, ctl=ctl, sample_rate=sample_rate, cache=self.cache,
                                      gain=LAYER_SPECS[name].gain * LAYER_SPECS[name].event_gain)

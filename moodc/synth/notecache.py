@@ -42,6 +42,10 @@ def own_pages(array: np.ndarray) -> np.ndarray:
     use. A mapping of its own is returned to the system the moment the array is freed and
     never fragments the heap. Below ``OWN_PAGES_MIN_BYTES`` (a few pages) the heap is the
     better home, and the array is returned as it is. The values are copied exactly.
+
+    Only caches that live for hours ask for this (``NoteCache(own_pages=True)``, a live
+    session's voices): an offline render ends within minutes, and the copy and the fresh
+    pages' faults would cost it a few per cent of its time for nothing.
     """
     if array.nbytes < OWN_PAGES_MIN_BYTES:
         return array
@@ -90,6 +94,8 @@ class RawTone:
         self.fade_n = int(1.0 * sample_rate)
         self.tone = np.zeros(0, dtype=np.float32)
         self.loop: np.ndarray | None = None
+        #: keep the samples in pages of their own (set by a cache that lives for hours)
+        self.own_pages = False
         self._lock = threading.RLock()  # layers rendered on several threads may share a tone
 
     @property
@@ -108,7 +114,9 @@ class RawTone:
             size = min(max(n, 2 * len(self.tone), 8192), self.cap)
             # no copy when the tone is float32 already (they all are): a copy would be a
             # whole tone of transient memory
-            tone = own_pages(self.make(size).astype(np.float32, copy=False))
+            tone = self.make(size).astype(np.float32, copy=False)
+            if self.own_pages:
+                tone = own_pages(tone)
             if self.percussive:
                 self._fade_out(tone)
             self.tone = tone
@@ -195,9 +203,13 @@ class NoteCache:
     so two threads may both make a missing item (identical samples; one copy is kept).
     """
 
-    def __init__(self, *, max_samples: int = DEFAULT_CACHE_SAMPLES) -> None:
+    def __init__(self, *, max_samples: int = DEFAULT_CACHE_SAMPLES,
+                 own_pages: bool = False) -> None:
         import threading
 
+        #: items of 64 KiB or more go to pages of their own (:func:`own_pages`): for caches
+        #: that live for hours, where long-lived items would otherwise fragment the heap
+        self.own_pages = own_pages
         self._items: OrderedDict[tuple, object] = OrderedDict()
         self._max = max_samples
         self._lock = threading.Lock()
@@ -325,8 +337,8 @@ class NoteCache:
                 self._items.move_to_end(key)
                 return self._items[key]
         value = make()
-        if isinstance(value, np.ndarray):
-            value = own_pages(value)
+        if self.own_pages:
+            value = self._in_own_pages(value)
         with self._lock:
             if key in self._items:  # another thread made it meanwhile: keep one copy
                 self._items.move_to_end(key)
@@ -336,6 +348,14 @@ class NoteCache:
         if self.budget is not None:
             self.budget.enforce(keep=value)
         return value
+
+    @staticmethod
+    def _in_own_pages(value: object) -> object:
+        """``value`` moved to pages of its own (a raw tone: its samples, as they grow)."""
+        if isinstance(value, RawTone):
+            value.own_pages = True
+            return value
+        return own_pages(value) if isinstance(value, np.ndarray) else value
 
     def total_samples(self) -> int:
         """Samples this cache holds (items shared with another cache count in both)."""

@@ -106,15 +106,41 @@ def test_cached_notes_and_tones_live_in_pages_of_their_own() -> None:
     copy must be exact."""
     rng = np.random.default_rng(7)
     note = rng.standard_normal((40_000, 2)).astype(np.float32)
-    cache = NoteCache(max_samples=10_000_000)
+    cache = NoteCache(max_samples=10_000_000, own_pages=True)
     held = cache.get(("note",), lambda: note)
     assert isinstance(_mapping(held), mmap.mmap)
     assert held.dtype == note.dtype and held.shape == note.shape
     assert np.array_equal(held, note) and held.flags.writeable
-    tone = RawTone(lambda n: rng.standard_normal(n).astype(np.float32), sample_rate=44100,
-                   percussive=False, period_n=100.0)
+    tone = cache.get(("tone",), lambda: RawTone(
+        lambda n: rng.standard_normal(n).astype(np.float32), sample_rate=44100,
+        percussive=False, period_n=100.0))
     tone.slice(0, 50_000)
     assert isinstance(_mapping(tone.tone), mmap.mmap)
+
+
+def test_a_render_cache_keeps_its_items_as_made() -> None:
+    """An offline render's cache lives for minutes: no copies, no fresh pages."""
+    note = np.ones((40_000, 2), dtype=np.float32)
+    assert NoteCache(max_samples=10_000_000).get(("note",), lambda: note) is note
+
+
+def test_live_voices_keep_their_tones_in_own_pages() -> None:
+    from pathlib import Path
+
+    from moodc.config.load import load_document
+    from moodc.live.voices import LiveVoice
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "calm-ambient.yaml"
+    fields = load_document(example).model_dump(mode="json")
+    voice = LiveVoice(fields, seed=1, origin_n=0, start_n=0,
+                      planned_s=8.0, sample_rate=44100, label="calm")
+    voice.add_into(np.zeros((44100 * 2, 2), dtype=np.float32), start_n=0)
+    big = [v for v in voice.renderer.cache._items.values()
+           if isinstance(v, np.ndarray) and v.nbytes >= OWN_PAGES_MIN_BYTES]
+    tones = [v.tone for v in voice.renderer.cache._items.values()
+             if isinstance(v, RawTone) and v.tone.nbytes >= OWN_PAGES_MIN_BYTES]
+    assert big + tones
+    assert all(isinstance(_mapping(a), mmap.mmap) for a in big + tones)
 
 
 def test_small_arrays_stay_on_the_heap_unchanged() -> None:
