@@ -726,6 +726,63 @@ static PyObject *wavetable_add(PyObject *self, PyObject *args)
     return result;
 }
 
+/* ks_loop(y, taps, delay, start, stop): the Karplus-Strong string's loop, in place,
+ *
+ *     y[i] = ((taps[0]*y[i-delay] + taps[1]*y[i-delay-1]) + taps[2]*y[i-delay-2]) + ...
+ *
+ * for start <= i < stop, every product and sum rounded to float32 in that order: the
+ * arithmetic of moodc.synth.oscillators' numpy loop, which went `delay` samples at a time
+ * (a chunk reads only samples before it, so every read here sees the same final value).
+ * y, taps: C-contiguous float32; start - delay - (len(taps) - 1) >= 0, stop <= len(y).
+ */
+static void ks_loop_float(float *y, const float *taps, Py_ssize_t n_taps, Py_ssize_t delay,
+                          Py_ssize_t start, Py_ssize_t stop)
+{
+    for (Py_ssize_t i = start; i < stop; i++) {
+        const float *back = y + i - delay;
+        float acc = taps[0] * back[0];
+        for (Py_ssize_t j = 1; j < n_taps; j++) {
+            const float term = taps[j] * back[-j];
+            acc = acc + term;
+        }
+        y[i] = acc;
+    }
+}
+
+static PyObject *ks_loop(PyObject *self, PyObject *args)
+{
+    PyObject *y_obj, *taps_obj;
+    Py_ssize_t delay, start, stop;
+    Py_buffer y, taps;
+    if (!PyArg_ParseTuple(args, "OOnnn:ks_loop", &y_obj, &taps_obj, &delay, &start, &stop))
+        return NULL;
+    if (!get_buffer(y_obj, &y, 1, 1, "y"))
+        return NULL;
+    if (!get_buffer(taps_obj, &taps, 0, 1, "taps")) {
+        PyBuffer_Release(&y);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = y.shape[0], n_taps = taps.shape[0];
+    if (strcmp(y.format, "f") != 0 || strcmp(taps.format, "f") != 0) {
+        PyErr_Format(PyExc_TypeError, "ks_loop wants float32 y and taps (formats %s, %s)",
+                     y.format, taps.format);
+    } else if (n_taps < 1 || delay < 1 || stop > n
+               || (start < stop && start - delay - (n_taps - 1) < 0)) {
+        PyErr_Format(PyExc_ValueError, "ks_loop wants at least one tap, delay >= 1, stop <= "
+                     "len(y) = %zd and start >= delay + len(taps) - 1 (got delay %zd, %zd "
+                     "taps, start %zd, stop %zd)", n, delay, n_taps, start, stop);
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        ks_loop_float((float *)y.buf, (const float *)taps.buf, n_taps, delay, start, stop);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&y);
+    PyBuffer_Release(&taps);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -746,6 +803,9 @@ static PyMethodDef methods[] = {
     {"premix", premix, METH_VARARGS,
      "premix(stack, weights, out): out[:2] = stack.sum(axis=0) and out[2:] = the sends "
      "weights @ (stack[:, 0] + stack[:, 1]) summed in order, float32, in one pass."},
+    {"ks_loop", ks_loop, METH_VARARGS,
+     "ks_loop(y, taps, delay, start, stop): y[i] = sum_j taps[j] * y[i - delay - j] for "
+     "start <= i < stop, in place, float32, numpy's rounding and order."},
     {"wavetable_add", wavetable_add, METH_VARARGS,
      "wavetable_add(out, table, base, inc, shift, start, control_n, gain): out += gain * "
      "table[phase >> shift] for the uint32 phases of a control plan (base, inc) from sample "

@@ -260,9 +260,8 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     """Plucked string: a noise burst circulating in a delay loop with a low-pass.
 
     The loop is ``y[i] = g·(c0·y[i-M] + c1·y[i-M-1] + c2·y[i-M-2])``, a 3-tap low-pass whose
-    group delay (0.5..1.5 samples) tunes the period exactly to ``sample_rate / freq_hz``. It
-    is vectorised one period at a time (every read is at least one period back). The
-    excitation is comb-filtered at ``pluck_position`` (near the bridge = brighter, thinner).
+    group delay (0.5..1.5 samples) tunes the period exactly to ``sample_rate / freq_hz``, run
+    by a compiled loop (:func:`moodc.dsp.compiled.ks_loop`). The excitation is comb-filtered at ``pluck_position`` (near the bridge = brighter, thinner).
     """
     period = sample_rate / freq_hz
     m = max(int(np.floor(period - 0.5)), 2)
@@ -280,16 +279,19 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     burst *= np.hanning(m + 3).astype(np.float32) ** 0.25
     burst -= burst.mean()  # no DC: the loop would keep it circulating as a slow offset
     y[: m + 3] = burst / np.float32(np.abs(burst).max() + 1e-9)  # unit-peak excitation
-    # one period at a time for the first k periods, then k periods at a time using the
-    # loop filter applied k times (taps convolved k-fold, delay k·m): the same recursion
-    # with k times fewer Python iterations for high notes (short periods)
+    # the loop y[i] = Σ_j taps[j]·y[i - m - j] compiled, in numpy's float32 order (tested
+    # bit for bit against the former numpy loop). For the first k periods it runs with the
+    # 3-tap filter, then with the filter applied k times (taps convolved k-fold, delay k·m):
+    # the numpy loop went a delay at a time, and k times the delay meant k times fewer
+    # Python iterations for high notes; the k-fold filter stays because it is what gives
+    # the strings their samples
     k = max(1, min(6, 384 // m))
     switch = min((k + 1) * m + 2 * k + 4, n_live)  # k-fold taps reach k·m + 2k back
-    _ks_loop(y, taps * g, m, m + 2, switch)
+    compiled.ks_loop(y, taps * g, m, m + 2, switch)
     taps_k = np.array([1.0], dtype=np.float64)
     for _ in range(k):
         taps_k = np.convolve(taps_k, (taps * g).astype(np.float64))
-    _ks_loop(y, taps_k.astype(np.float32), k * m, switch, n_live)
+    compiled.ks_loop(y, taps_k.astype(np.float32), k * m, switch, n_live)
     # DC blocker (~15 Hz): the loop keeps the lowest frequencies longest, and without it
     # near-DC noise from the burst would drift under the note
     # (filtered in place block by block with its state carried, in the working precision
@@ -300,19 +302,6 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     for start, stop in blocks(min(n_samples, n_ring)):
         y[start:stop], state = sosfilt_stateful(sos, y[start:stop], zi=state)
     return y[:n_samples]
-
-
-def _ks_loop(y: np.ndarray, taps: np.ndarray, delay: int, start: int, stop: int) -> None:
-    """In place: ``y[i] = Σ_j taps[j]·y[i - delay - j]`` for ``start <= i < stop``, in chunks
-    of ``delay`` samples (each chunk reads only samples computed before it)."""
-    n_taps = len(taps)
-    while start < stop:
-        end = min(start + delay, stop)
-        acc = taps[0] * y[start - delay: end - delay]
-        for j in range(1, n_taps):
-            acc += taps[j] * y[start - delay - j: end - delay - j]
-        y[start:end] = acc
-        start = end
 
 
 def fm_tone(freq_hz: float, *, n_samples: int, sample_rate: int, ratio: float,

@@ -279,3 +279,42 @@ def test_reading_a_wavetable_refuses_what_would_read_out_of_bounds() -> None:
         _kernels.wavetable_add(out, np.zeros(2**15 + 1, np.float32), base.astype(np.int64),
                                inc, 17, 0, 32, 1.0)
     assert not out.any()  # nothing was added before the refusal
+
+
+def _numpy_ks_loop(y: np.ndarray, taps: np.ndarray, delay: int, start: int, stop: int) -> None:
+    """The plucked string's numpy loop before the kernel (moodc 303c9ae), the reference: in
+    chunks of ``delay`` samples, each reading only samples computed before it."""
+    while start < stop:
+        end = min(start + delay, stop)
+        acc = taps[0] * y[start - delay: end - delay]
+        for j in range(1, len(taps)):
+            acc += taps[j] * y[start - delay - j: end - delay - j]
+        y[start:end] = acc
+        start = end
+
+
+@pytest.mark.parametrize("delay, n_taps", [(2, 3), (37, 3), (200, 3), (12, 13), (74, 7)])
+def test_the_string_loop_gives_numpys_floats(delay: int, n_taps: int) -> None:
+    # every plucked string (pluck, koto, oud, sitar, kora, guzheng, guitar) runs this loop
+    # for seconds of feedback: one rounding off and it drifts through the whole note
+    rng = np.random.default_rng(delay * n_taps)
+    start = delay + n_taps - 1
+    y = np.zeros(start + 5000, dtype=np.float32)
+    y[:start] = rng.standard_normal(start)
+    taps = (rng.uniform(0.0, 1.0, n_taps) / n_taps * 0.999).astype(np.float32)
+    expected = y.copy()
+    _numpy_ks_loop(expected, taps, delay, start, len(y) - 7)
+    _kernels.ks_loop(y, taps, delay, start, len(y) - 7)
+    assert np.array_equal(_bits(y), _bits(expected))
+    assert not y[len(y) - 7:].any()  # nothing past stop
+
+
+def test_the_string_loop_refuses_to_read_before_the_string() -> None:
+    y = np.ones(100, np.float32)
+    with pytest.raises(ValueError, match="start >= delay"):
+        _kernels.ks_loop(y, np.ones(3, np.float32), 10, 11, 50)
+    with pytest.raises(ValueError, match="stop <= len"):
+        _kernels.ks_loop(y, np.ones(3, np.float32), 10, 12, 101)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.ks_loop(y, np.ones(3), 10, 12, 50)
+    assert (y == 1.0).all()  # nothing written before the refusal
