@@ -22,8 +22,16 @@ from __future__ import annotations
 from moodc.errors import BrokenInstallError
 
 try:
-    from moodc.dsp._kernels import (add_notes, add_scaled, fdn, ks_loop, premix,
-                                    scale_by_curve, sosfilt, wavetable_add)
+    from moodc.dsp._kernels import (
+        add_notes,
+        add_scaled,
+        fdn,
+        ks_loop,
+        premix,
+        scale_by_curve,
+        sosfilt,
+        wavetable_add,
+    )
 except ImportError as exc:  # a source tree or wheel without the compiled module
     raise BrokenInstallError(
         f"moodc's compiled DSP kernels (moodc/dsp/_kernels.c) are not built ({exc})",

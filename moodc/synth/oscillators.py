@@ -261,7 +261,8 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
 
     The loop is ``y[i] = g·(c0·y[i-M] + c1·y[i-M-1] + c2·y[i-M-2])``, a 3-tap low-pass whose
     group delay (0.5..1.5 samples) tunes the period exactly to ``sample_rate / freq_hz``, run
-    by a compiled loop (:func:`moodc.dsp.compiled.ks_loop`). The excitation is comb-filtered at ``pluck_position`` (near the bridge = brighter, thinner).
+    by a compiled loop (:func:`moodc.dsp.compiled.ks_loop`). The excitation is comb-filtered
+    at ``pluck_position`` (near the bridge = brighter, thinner).
     """
     period = sample_rate / freq_hz
     m = max(int(np.floor(period - 0.5)), 2)

@@ -235,8 +235,13 @@ def _numpy_wavetable_add(out: np.ndarray, table: np.ndarray, base: np.ndarray,
 def test_reading_a_wavetable_gives_numpys_floats(vibrato: bool, start: int, m: int) -> None:
     # every additive tone (saw, strings, pulse leads, organ, reeds ...) is made by this
     # read: one bit off and every golden with such a voice moves
-    from moodc.synth.oscillators import (CONTROL_N, PHASE_BITS, TABLE_BITS, harmonic_table,
-                                         phase_controls)
+    from moodc.synth.oscillators import (
+        CONTROL_N,
+        PHASE_BITS,
+        TABLE_BITS,
+        harmonic_table,
+        phase_controls,
+    )
 
     rng = np.random.default_rng(start + m + vibrato)
     table = harmonic_table(rng.uniform(-1.0, 1.0, 60) / np.arange(1, 61))
@@ -255,7 +260,12 @@ def test_reading_a_wavetable_gives_numpys_floats(vibrato: bool, start: int, m: i
 
 def test_reading_a_wavetable_keeps_numpys_signed_zeros() -> None:
     """A zero-valued table sample times a gain added to -0.0 is +0.0 in numpy: the same."""
-    from moodc.synth.oscillators import CONTROL_N, PHASE_BITS, TABLE_BITS, phase_controls
+    from moodc.synth.oscillators import (
+        CONTROL_N,
+        PHASE_BITS,
+        TABLE_BITS,
+        phase_controls,
+    )
 
     table = np.zeros(2**TABLE_BITS + 1, dtype=np.float32)
     base, inc = phase_controls(440.0, n_samples=100, sample_rate=44100)
