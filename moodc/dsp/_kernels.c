@@ -25,6 +25,8 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
 
 #if defined(_MSC_VER) && !defined(restrict)
 #define restrict __restrict /* C99's restrict, before MSVC's /std:c11 */
@@ -633,6 +635,154 @@ static PyObject *premix(PyObject *self, PyObject *args)
     return result;
 }
 
+/* wavetable_add(out, table, base, inc, shift, start, control_n, gain): one voice of an
+ * additive tone read from its single-cycle table and added into out (m,), in place:
+ *
+ *     phase    = base[k] + r * inc[k]          (uint32, wrapping; k*control_n + r = start + i)
+ *     out[i]  += gain * table[phase >> shift]
+ *
+ * the arithmetic of moodc.synth.oscillators' numpy path (phase_block: integer rows of a
+ * control plan; read_table: nearest sample; then `out += gain * values`, a float32 product
+ * and a float32 sum), without the int64 indices and float32 values it made per block.
+ * out, table: C-contiguous float32; base, inc: uint32, one entry per control period.
+ */
+static void wavetable_add_float(float *restrict out, Py_ssize_t m, const float *restrict table,
+                                const uint32_t *base, const uint32_t *inc, unsigned shift,
+                                Py_ssize_t start, Py_ssize_t control_n, float gain)
+{
+    Py_ssize_t i = 0;
+    while (i < m) {
+        const Py_ssize_t at = start + i, k = at / control_n, r = at % control_n;
+        const Py_ssize_t run = control_n - r < m - i ? control_n - r : m - i;
+        const uint32_t step = inc[k];
+        uint32_t phase = base[k] + (uint32_t)r * step;
+        float *restrict dst = out + i;
+        for (Py_ssize_t j = 0; j < run; j++) {
+            const float value = table[phase >> shift];
+            const float scaled = gain * value;
+            dst[j] = dst[j] + scaled;
+            phase += step;
+        }
+        i += run;
+    }
+}
+
+static PyObject *wavetable_add(PyObject *self, PyObject *args)
+{
+    PyObject *out_obj, *table_obj, *base_obj, *inc_obj;
+    unsigned int shift;
+    Py_ssize_t start, control_n;
+    float gain;
+    Py_buffer out, table, base, inc;
+    if (!PyArg_ParseTuple(args, "OOOOInnf:wavetable_add", &out_obj, &table_obj, &base_obj,
+                          &inc_obj, &shift, &start, &control_n, &gain))
+        return NULL;
+    if (!get_buffer(out_obj, &out, 1, 1, "out"))
+        return NULL;
+    if (!get_buffer(table_obj, &table, 0, 1, "table")) {
+        PyBuffer_Release(&out);
+        return NULL;
+    }
+    if (!get_buffer(base_obj, &base, 0, 1, "base")) {
+        PyBuffer_Release(&out);
+        PyBuffer_Release(&table);
+        return NULL;
+    }
+    if (!get_buffer(inc_obj, &inc, 0, 1, "inc")) {
+        PyBuffer_Release(&out);
+        PyBuffer_Release(&table);
+        PyBuffer_Release(&base);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t m = out.shape[0], n_table = table.shape[0], n_ctrl = base.shape[0];
+    if (strcmp(out.format, "f") != 0 || strcmp(table.format, "f") != 0
+            || base.itemsize != 4 || inc.itemsize != 4 || strcmp(base.format, "I") != 0
+            || strcmp(inc.format, "I") != 0) {
+        PyErr_Format(PyExc_TypeError, "wavetable_add wants float32 out and table and uint32 "
+                     "base and inc (formats %s, %s, %s, %s)", out.format, table.format,
+                     base.format, inc.format);
+    } else if (shift > 31 || n_table <= (Py_ssize_t)(0xFFFFFFFFu >> shift)) {
+        PyErr_Format(PyExc_ValueError, "wavetable_add: a table of %zd samples is too short "
+                     "for phases shifted right by %u (it needs 2**(32 - shift))", n_table,
+                     shift);
+    } else if (control_n < 1 || start < 0 || inc.shape[0] != n_ctrl
+               || (m > 0 && (start + m - 1) / control_n >= n_ctrl)) {
+        PyErr_SetString(PyExc_ValueError, "wavetable_add wants control_n >= 1, start >= 0, "
+                        "base and inc of one length, covering samples start .. start + "
+                        "len(out) - 1");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        wavetable_add_float((float *)out.buf, m, (const float *)table.buf,
+                            (const uint32_t *)base.buf, (const uint32_t *)inc.buf, shift,
+                            start, control_n, gain);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&out);
+    PyBuffer_Release(&table);
+    PyBuffer_Release(&base);
+    PyBuffer_Release(&inc);
+    return result;
+}
+
+/* ks_loop(y, taps, delay, start, stop): the Karplus-Strong string's loop, in place,
+ *
+ *     y[i] = ((taps[0]*y[i-delay] + taps[1]*y[i-delay-1]) + taps[2]*y[i-delay-2]) + ...
+ *
+ * for start <= i < stop, every product and sum rounded to float32 in that order: the
+ * arithmetic of moodc.synth.oscillators' numpy loop, which went `delay` samples at a time
+ * (a chunk reads only samples before it, so every read here sees the same final value).
+ * y, taps: C-contiguous float32; start - delay - (len(taps) - 1) >= 0, stop <= len(y).
+ */
+static void ks_loop_float(float *y, const float *taps, Py_ssize_t n_taps, Py_ssize_t delay,
+                          Py_ssize_t start, Py_ssize_t stop)
+{
+    for (Py_ssize_t i = start; i < stop; i++) {
+        const float *back = y + i - delay;
+        float acc = taps[0] * back[0];
+        for (Py_ssize_t j = 1; j < n_taps; j++) {
+            const float term = taps[j] * back[-j];
+            acc = acc + term;
+        }
+        y[i] = acc;
+    }
+}
+
+static PyObject *ks_loop(PyObject *self, PyObject *args)
+{
+    PyObject *y_obj, *taps_obj;
+    Py_ssize_t delay, start, stop;
+    Py_buffer y, taps;
+    if (!PyArg_ParseTuple(args, "OOnnn:ks_loop", &y_obj, &taps_obj, &delay, &start, &stop))
+        return NULL;
+    if (!get_buffer(y_obj, &y, 1, 1, "y"))
+        return NULL;
+    if (!get_buffer(taps_obj, &taps, 0, 1, "taps")) {
+        PyBuffer_Release(&y);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = y.shape[0], n_taps = taps.shape[0];
+    if (strcmp(y.format, "f") != 0 || strcmp(taps.format, "f") != 0) {
+        PyErr_Format(PyExc_TypeError, "ks_loop wants float32 y and taps (formats %s, %s)",
+                     y.format, taps.format);
+    } else if (n_taps < 1 || delay < 1 || stop > n
+               || (start < stop && start - delay - (n_taps - 1) < 0)) {
+        PyErr_Format(PyExc_ValueError, "ks_loop wants at least one tap, delay >= 1, stop <= "
+                     "len(y) = %zd and start >= delay + len(taps) - 1 (got delay %zd, %zd "
+                     "taps, start %zd, stop %zd)", n, delay, n_taps, start, stop);
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        ks_loop_float((float *)y.buf, (const float *)taps.buf, n_taps, delay, start, stop);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&y);
+    PyBuffer_Release(&taps);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -653,6 +803,13 @@ static PyMethodDef methods[] = {
     {"premix", premix, METH_VARARGS,
      "premix(stack, weights, out): out[:2] = stack.sum(axis=0) and out[2:] = the sends "
      "weights @ (stack[:, 0] + stack[:, 1]) summed in order, float32, in one pass."},
+    {"ks_loop", ks_loop, METH_VARARGS,
+     "ks_loop(y, taps, delay, start, stop): y[i] = sum_j taps[j] * y[i - delay - j] for "
+     "start <= i < stop, in place, float32, numpy's rounding and order."},
+    {"wavetable_add", wavetable_add, METH_VARARGS,
+     "wavetable_add(out, table, base, inc, shift, start, control_n, gain): out += gain * "
+     "table[phase >> shift] for the uint32 phases of a control plan (base, inc) from sample "
+     "start, in place, float32, numpy's rounding."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -7,10 +7,14 @@ sections (:func:`sosfilt`, under :mod:`moodc.dsp.sosfilt`) and the reverb's dela
 layer's notes in one pass over the block instead of a product and a sum per note;
 :func:`add_scaled` is one note), the motion curves (:func:`scale_by_curve`, interpolated
 while applied) and the dry mix and effect sends of a block's layers (:func:`premix`, one
-pass over the layers). The kernels do the same float operations in the same order as the
-scipy/numpy code they replaced (tests compare them bit for bit). A checkout or wheel
-without them is a broken install: there is no slower path that could render different
-samples.
+pass over the layers). The tone synthesiser's wavetable read (:func:`wavetable_add`, one
+voice of :func:`moodc.synth.oscillators.additive_tone` added from its phase plan) made two
+block-sized temporaries per voice and block; it is one pass. The plucked string's loop
+(:func:`ks_loop`, :func:`moodc.synth.oscillators.karplus_strong`) went one period at a
+time in numpy, a Python iteration every few milliseconds of a string. The kernels do the
+same float operations in the same order as the scipy/numpy code they replaced (tests
+compare them bit for bit). A checkout or wheel without them is a broken install: there is
+no slower path that could render different samples.
 """
 
 from __future__ import annotations
@@ -18,11 +22,21 @@ from __future__ import annotations
 from moodc.errors import BrokenInstallError
 
 try:
-    from moodc.dsp._kernels import add_notes, add_scaled, fdn, premix, scale_by_curve, sosfilt
+    from moodc.dsp._kernels import (
+        add_notes,
+        add_scaled,
+        fdn,
+        ks_loop,
+        premix,
+        scale_by_curve,
+        sosfilt,
+        wavetable_add,
+    )
 except ImportError as exc:  # a source tree or wheel without the compiled module
     raise BrokenInstallError(
         f"moodc's compiled DSP kernels (moodc/dsp/_kernels.c) are not built ({exc})",
         hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
              "checkout (needs a C compiler and the Python headers)") from exc
 
-__all__ = ["add_notes", "add_scaled", "fdn", "premix", "scale_by_curve", "sosfilt"]
+__all__ = ["add_notes", "add_scaled", "fdn", "ks_loop", "premix", "scale_by_curve",
+           "sosfilt", "wavetable_add"]

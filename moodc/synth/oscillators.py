@@ -19,6 +19,7 @@ from typing import Callable
 
 import numpy as np
 
+from moodc.dsp import compiled
 from moodc.dsp.design import butter_sos, leaky_dc_blocker_sos
 from moodc.dsp.sosfilt import sosfilt, sosfilt_stateful
 
@@ -61,18 +62,39 @@ def _noise_table(name: str, size: int) -> np.ndarray:
     return table
 
 
+#: Harmonic tables kept for reuse (128 KiB each, so 4 MiB): a live session re-makes the
+#: same tones (same voice, pitch and brightness) each phrase, and a cached tone evicted
+#: from the note cache is made again; about two in three tables a 5-minute live session
+#: asked for (calm-ambient) were ones it had made among its last 32.
+HARMONIC_TABLE_CACHE = 32
+
+
 def harmonic_table(amps: np.ndarray) -> np.ndarray:
     """A single-cycle table (length ``TABLE_SIZE + 1``, wrap guard) from harmonic amplitudes.
 
-    ``amps[k-1]`` is the amplitude of harmonic k, in sine phase.
+    ``amps[k-1]`` is the amplitude of harmonic k, in sine phase. The table is read-only and
+    may be shared: equal amplitudes (bit for bit) give the same table, made once.
     """
-    spectrum = np.zeros(TABLE_SIZE // 2 + 1, dtype=np.complex128)
+    return _harmonic_table(np.asarray(amps, dtype=np.float64).tobytes())
+
+
+@functools.lru_cache(maxsize=HARMONIC_TABLE_CACHE)
+def _harmonic_table(amps_bytes: bytes) -> np.ndarray:
+    """:func:`harmonic_table` of the float64 amplitudes ``amps_bytes`` (a pure function,
+    memoised on the amplitudes' bytes)."""
+    amps = np.frombuffer(amps_bytes, dtype=np.float64)
     k = np.arange(1, len(amps) + 1)
     ph = np.zeros(len(amps))
+    # single-precision transform: ~1.6x faster, errors ~1e-7 (the nearest-sample read is
+    # -60 dB); the partials are computed in complex128 and rounded into the complex64
+    # spectrum as they are stored
+    spectrum = np.zeros(TABLE_SIZE // 2 + 1, dtype=np.complex64)
     spectrum[k] = amps * np.exp(1j * (ph - np.pi / 2)) * (TABLE_SIZE / 2)
-    # single-precision transform: ~1.6x faster, errors ~1e-7 (the nearest-sample read is -60 dB)
-    table = np.fft.irfft(spectrum.astype(np.complex64), n=TABLE_SIZE)
-    return np.append(table, table[0]).astype(np.float32)
+    table = np.empty(TABLE_SIZE + 1, dtype=np.float32)
+    table[:TABLE_SIZE] = np.fft.irfft(spectrum, n=TABLE_SIZE)
+    table[TABLE_SIZE] = table[0]  # the wrap guard
+    table.flags.writeable = False
+    return table
 
 
 PHASE_BITS = 32  # integer phase accumulator: one cycle = 2**32, wraps for free
@@ -201,9 +223,11 @@ def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_
                                    vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
                                    offset_cycles=0.37 * i)
         gain = np.float32(1.0 if voice_gains is None else voice_gains[i])
-        for start, stop in blocks(n_samples):  # block by block: see BLOCK_N
-            out[start:stop] += gain * read_table(table, phase_block(base, inc, start=start,
-                                                                    stop=stop))
+        # out += gain · table[phase], sample by sample from the control plan: the integers
+        # of phase_block and the floats of read_table's values scaled and added in float32
+        # (tested bit for bit), without a block's indices and values in memory
+        compiled.wavetable_add(out, table, base, inc, PHASE_BITS - TABLE_BITS, 0,
+                               CONTROL_N, float(gain))
     gains = np.ones(len(detune_cents)) if voice_gains is None else np.asarray(voice_gains)
     out /= np.float32(np.sqrt(np.sum(gains**2)))
     return out
@@ -236,9 +260,9 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     """Plucked string: a noise burst circulating in a delay loop with a low-pass.
 
     The loop is ``y[i] = g·(c0·y[i-M] + c1·y[i-M-1] + c2·y[i-M-2])``, a 3-tap low-pass whose
-    group delay (0.5..1.5 samples) tunes the period exactly to ``sample_rate / freq_hz``. It
-    is vectorised one period at a time (every read is at least one period back). The
-    excitation is comb-filtered at ``pluck_position`` (near the bridge = brighter, thinner).
+    group delay (0.5..1.5 samples) tunes the period exactly to ``sample_rate / freq_hz``, run
+    by a compiled loop (:func:`moodc.dsp.compiled.ks_loop`). The excitation is comb-filtered
+    at ``pluck_position`` (near the bridge = brighter, thinner).
     """
     period = sample_rate / freq_hz
     m = max(int(np.floor(period - 0.5)), 2)
@@ -256,16 +280,19 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     burst *= np.hanning(m + 3).astype(np.float32) ** 0.25
     burst -= burst.mean()  # no DC: the loop would keep it circulating as a slow offset
     y[: m + 3] = burst / np.float32(np.abs(burst).max() + 1e-9)  # unit-peak excitation
-    # one period at a time for the first k periods, then k periods at a time using the
-    # loop filter applied k times (taps convolved k-fold, delay k·m): the same recursion
-    # with k times fewer Python iterations for high notes (short periods)
+    # the loop y[i] = Σ_j taps[j]·y[i - m - j] compiled, in numpy's float32 order (tested
+    # bit for bit against the former numpy loop). For the first k periods it runs with the
+    # 3-tap filter, then with the filter applied k times (taps convolved k-fold, delay k·m):
+    # the numpy loop went a delay at a time, and k times the delay meant k times fewer
+    # Python iterations for high notes; the k-fold filter stays because it is what gives
+    # the strings their samples
     k = max(1, min(6, 384 // m))
     switch = min((k + 1) * m + 2 * k + 4, n_live)  # k-fold taps reach k·m + 2k back
-    _ks_loop(y, taps * g, m, m + 2, switch)
+    compiled.ks_loop(y, taps * g, m, m + 2, switch)
     taps_k = np.array([1.0], dtype=np.float64)
     for _ in range(k):
         taps_k = np.convolve(taps_k, (taps * g).astype(np.float64))
-    _ks_loop(y, taps_k.astype(np.float32), k * m, switch, n_live)
+    compiled.ks_loop(y, taps_k.astype(np.float32), k * m, switch, n_live)
     # DC blocker (~15 Hz): the loop keeps the lowest frequencies longest, and without it
     # near-DC noise from the burst would drift under the note
     # (filtered in place block by block with its state carried, in the working precision
@@ -276,19 +303,6 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     for start, stop in blocks(min(n_samples, n_ring)):
         y[start:stop], state = sosfilt_stateful(sos, y[start:stop], zi=state)
     return y[:n_samples]
-
-
-def _ks_loop(y: np.ndarray, taps: np.ndarray, delay: int, start: int, stop: int) -> None:
-    """In place: ``y[i] = Σ_j taps[j]·y[i - delay - j]`` for ``start <= i < stop``, in chunks
-    of ``delay`` samples (each chunk reads only samples computed before it)."""
-    n_taps = len(taps)
-    while start < stop:
-        end = min(start + delay, stop)
-        acc = taps[0] * y[start - delay: end - delay]
-        for j in range(1, n_taps):
-            acc += taps[j] * y[start - delay - j: end - delay - j]
-        y[start:end] = acc
-        start = end
 
 
 def fm_tone(freq_hz: float, *, n_samples: int, sample_rate: int, ratio: float,

@@ -217,3 +217,114 @@ def test_adding_notes_refuses_a_note_outside_the_block() -> None:
     with pytest.raises(ValueError, match="one length"):
         _kernels.add_notes(out, [0], [], [1.0], [1.0])
     assert not out.any()  # nothing was added before the refusal
+
+
+def _numpy_wavetable_add(out: np.ndarray, table: np.ndarray, base: np.ndarray,
+                         inc: np.ndarray, *, start: int, gain: np.float32) -> None:
+    """An additive voice's numpy path before the kernel, the reference: the phases of the
+    control plan (``phase_block``), the nearest table samples (``read_table``), then
+    ``out += gain * values`` in float32."""
+    from moodc.synth.oscillators import phase_block, read_table
+
+    out += gain * read_table(table, phase_block(base, inc, start=start,
+                                                stop=start + len(out)))
+
+
+@pytest.mark.parametrize("vibrato", [False, True])
+@pytest.mark.parametrize("start, m", [(0, 44100), (64, 4001), (0, 1), (96, 0)])
+def test_reading_a_wavetable_gives_numpys_floats(vibrato: bool, start: int, m: int) -> None:
+    # every additive tone (saw, strings, pulse leads, organ, reeds ...) is made by this
+    # read: one bit off and every golden with such a voice moves
+    from moodc.synth.oscillators import (
+        CONTROL_N,
+        PHASE_BITS,
+        TABLE_BITS,
+        harmonic_table,
+        phase_controls,
+    )
+
+    rng = np.random.default_rng(start + m + vibrato)
+    table = harmonic_table(rng.uniform(-1.0, 1.0, 60) / np.arange(1, 61))
+    base, inc = phase_controls(
+        float(rng.uniform(30.0, 4000.0)), n_samples=start + m, sample_rate=44100,
+        vibrato_hz=5.5 if vibrato else 0.0, vibrato_cents=40.0 if vibrato else 0.0,
+        glide_st=-3.0 if vibrato else 0.0, offset_cycles=0.74)
+    out = rng.standard_normal(m).astype(np.float32)
+    gain = np.float32(rng.uniform(0.3, 1.2))
+    expected = out.copy()
+    _numpy_wavetable_add(expected, table, base, inc, start=start, gain=gain)
+    _kernels.wavetable_add(out, table, base, inc, PHASE_BITS - TABLE_BITS, start, CONTROL_N,
+                           float(gain))
+    assert np.array_equal(_bits(out), _bits(expected))
+
+
+def test_reading_a_wavetable_keeps_numpys_signed_zeros() -> None:
+    """A zero-valued table sample times a gain added to -0.0 is +0.0 in numpy: the same."""
+    from moodc.synth.oscillators import (
+        CONTROL_N,
+        PHASE_BITS,
+        TABLE_BITS,
+        phase_controls,
+    )
+
+    table = np.zeros(2**TABLE_BITS + 1, dtype=np.float32)
+    base, inc = phase_controls(440.0, n_samples=100, sample_rate=44100)
+    out = np.full(100, -0.0, dtype=np.float32)
+    expected = out.copy()
+    _numpy_wavetable_add(expected, table, base, inc, start=0, gain=np.float32(0.5))
+    _kernels.wavetable_add(out, table, base, inc, PHASE_BITS - TABLE_BITS, 0, CONTROL_N, 0.5)
+    assert np.array_equal(_bits(out), _bits(expected))
+
+
+def test_reading_a_wavetable_refuses_what_would_read_out_of_bounds() -> None:
+    base = np.zeros(4, np.uint32)
+    inc = np.full(4, 1 << 20, np.uint32)
+    out = np.zeros(100, np.float32)
+    with pytest.raises(ValueError, match="too short"):
+        _kernels.wavetable_add(out, np.zeros(1000, np.float32), base, inc, 17, 0, 32, 1.0)
+    with pytest.raises(ValueError, match="covering"):  # 100 samples need 4 periods of 32
+        _kernels.wavetable_add(out, np.zeros(2**15 + 1, np.float32), base[:3], inc[:3], 17, 0,
+                               32, 1.0)
+    with pytest.raises(TypeError, match="uint32"):
+        _kernels.wavetable_add(out, np.zeros(2**15 + 1, np.float32), base.astype(np.int64),
+                               inc, 17, 0, 32, 1.0)
+    assert not out.any()  # nothing was added before the refusal
+
+
+def _numpy_ks_loop(y: np.ndarray, taps: np.ndarray, delay: int, start: int, stop: int) -> None:
+    """The plucked string's numpy loop before the kernel (moodc 303c9ae), the reference: in
+    chunks of ``delay`` samples, each reading only samples computed before it."""
+    while start < stop:
+        end = min(start + delay, stop)
+        acc = taps[0] * y[start - delay: end - delay]
+        for j in range(1, len(taps)):
+            acc += taps[j] * y[start - delay - j: end - delay - j]
+        y[start:end] = acc
+        start = end
+
+
+@pytest.mark.parametrize("delay, n_taps", [(2, 3), (37, 3), (200, 3), (12, 13), (74, 7)])
+def test_the_string_loop_gives_numpys_floats(delay: int, n_taps: int) -> None:
+    # every plucked string (pluck, koto, oud, sitar, kora, guzheng, guitar) runs this loop
+    # for seconds of feedback: one rounding off and it drifts through the whole note
+    rng = np.random.default_rng(delay * n_taps)
+    start = delay + n_taps - 1
+    y = np.zeros(start + 5000, dtype=np.float32)
+    y[:start] = rng.standard_normal(start)
+    taps = (rng.uniform(0.0, 1.0, n_taps) / n_taps * 0.999).astype(np.float32)
+    expected = y.copy()
+    _numpy_ks_loop(expected, taps, delay, start, len(y) - 7)
+    _kernels.ks_loop(y, taps, delay, start, len(y) - 7)
+    assert np.array_equal(_bits(y), _bits(expected))
+    assert not y[len(y) - 7:].any()  # nothing past stop
+
+
+def test_the_string_loop_refuses_to_read_before_the_string() -> None:
+    y = np.ones(100, np.float32)
+    with pytest.raises(ValueError, match="start >= delay"):
+        _kernels.ks_loop(y, np.ones(3, np.float32), 10, 11, 50)
+    with pytest.raises(ValueError, match="stop <= len"):
+        _kernels.ks_loop(y, np.ones(3, np.float32), 10, 12, 101)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.ks_loop(y, np.ones(3), 10, 12, 50)
+    assert (y == 1.0).all()  # nothing written before the refusal
