@@ -174,6 +174,34 @@ def _taiko(name: str, *, f_start_hz: float, f_end_hz: float, decay_s: float, dur
     return room(head, sample_rate=sample_rate)
 
 
+#: Modes of a struck circular membrane, as ratios to its fundamental (Bessel zeros:
+#: (0,1), (1,1), (2,1), (0,2), (3,1)), with each one's level and decay as a fraction of the
+#: fundamental's. Inharmonic: what makes a skin sound like a skin and not a tuned sine.
+MEMBRANE_MODES: tuple[tuple[float, float, float], ...] = (
+    (1.0, 1.0, 1.0), (1.59, 0.45, 0.4), (2.14, 0.3, 0.28), (2.30, 0.2, 0.22),
+    (2.65, 0.12, 0.18))
+#: An acoustic bass drum's pitch settles only this much (fraction of its fundamental): the
+#: head's tension rises a little under a hard stroke. A drum machine's kick falls an
+#: octave or more, which is what makes it a drum machine.
+BASS_DRUM_DROOP = 0.08
+
+
+def bass_drum(name: str, *, fundamental_hz: float, decay_s: float, beater_hz: float,
+              sample_rate: int) -> np.ndarray:
+    """An acoustic bass drum (the kit's in a bossa or a dance band, the big drum of a march
+    or an oom-pah band), struck with a felt beater: the head's inharmonic modes
+    (:data:`MEMBRANE_MODES`) with only a slight pitch droop (:data:`BASS_DRUM_DROOP`), and
+    the beater's soft thud (low-passed noise up to ``beater_hz``, a few ms)."""
+    dur_s = decay_s * 7.0
+    kw = dict(sweep_s=0.015, sample_rate=sample_rate, dur_s=dur_s)
+    head = [(level, membrane(f_start_hz=fundamental_hz * ratio * (1 + BASS_DRUM_DROOP),
+                             f_end_hz=fundamental_hz * ratio, decay_s=decay_s * decay, **kw))
+            for ratio, level, decay in MEMBRANE_MODES]
+    thud = noise(name, low_hz=60.0, high_hz=beater_hz, decay_s=0.008, attack_s=0.001,
+                 sample_rate=sample_rate, dur_s=dur_s)
+    return _mix(*head, (0.35, thud)) * 0.6
+
+
 DrumFn = Callable[[int], np.ndarray]
 
 #: Drum sound name → recipe(sample_rate). What each is meant to be is in its name.
@@ -184,6 +212,12 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                          sample_rate=sr))),
     "kick_soft": lambda sr: membrane(f_start_hz=110, f_end_hz=55, sweep_s=0.04, decay_s=0.14,
                                      sample_rate=sr) * 0.8,
+    # felt-beater bass drums: a dance band's kit (bossa, waltz, oom-pah) and a march's
+    # big drum, lower and longer
+    "bass_drum": lambda sr: bass_drum("bass_drum", fundamental_hz=58.0, decay_s=0.16,
+                                      beater_hz=1200.0, sample_rate=sr),
+    "bass_drum_big": lambda sr: bass_drum("bass_drum_big", fundamental_hz=46.0, decay_s=0.3,
+                                          beater_hz=900.0, sample_rate=sr),
     "kick_808": lambda sr: membrane(f_start_hz=170, f_end_hz=46, sweep_s=0.025, decay_s=0.4,
                                     sample_rate=sr),
     "snare": lambda sr: _mix((0.5, membrane(f_start_hz=260, f_end_hz=185, sweep_s=0.02,

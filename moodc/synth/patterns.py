@@ -840,14 +840,14 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                                    "chip_snare": "....x.......x...",
                                    "chip_hat": "x.x.x.x.x.x.x.x."}),
     "waltz": RhythmStyle(step_beats=1.0, fill="brush_tap",
-                         lanes={"kick": "x..", "brush_tap": ".xx", "hat": ".oo"}),
+                         lanes={"bass_drum": "x..", "brush_tap": ".xx", "hat": ".oo"}),
     "march": RhythmStyle(step_beats=0.25, fill="snare",
-                         lanes={"kick": "x.......x.......", "snare": "x.xxx.x.x.xxx.x.",
+                         lanes={"bass_drum_big": "x.......x.......", "snare": "x.xxx.x.x.xxx.x.",
                                 "cymbal": "x..............."}),
     # bossa nova: the surdo-like bass drum (1, and-of-2, 3, and-of-4), the rim-click
     # bossa clave over two bars and brushes on the snare (steady eighths, a sweep per half)
     "bossa": RhythmStyle(step_beats=0.5, fill="rim",
-                         lanes={"kick_soft": "x..xx..x", "rim": "x..x..x...x..x..",
+                         lanes={"bass_drum": "x..xx..x", "rim": "x..x..x...x..x..",
                                 "brush_tap": "oxoxoxox", "brush_swish": "x...x..."}),
     "maqsum": RhythmStyle(step_beats=0.5, fill="tek",
                           lanes={"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
@@ -880,8 +880,8 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     # klezmer and polka drummer's poyk with its tas); a soft hi-hat on the beats keeps time
     # (and takes a fast tempo's eighths, so the snare stays on 2 and 4)
     "oompah": RhythmStyle(step_beats=0.5, fill="snare",
-                          lanes={"kick": "x...x...", "snare": "..x...x.", "hat_open": "..o...o.",
-                                 "hat": "o.o.o.o."}),
+                          lanes={"bass_drum": "x...x...", "snare": "..x...x.",
+                                 "hat_open": "..o...o.", "hat": "o.o.o.o."}),
     # reggae one-drop: beat 1 empty, the kick and the rim shot together on 3 only, the hats
     # on the eighths; the rim shot alone feeds a dub echo (dotted eighths, fading)
     "one_drop": RhythmStyle(step_beats=0.5, fill="rim",
@@ -952,8 +952,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 
 #: Drum sounds that anchor the low end (kicks, doums, the big drums): they carry the
 #: pattern's accents and never take ghost notes; the hands and cymbals above them do.
-LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "chip_kick", "doum",
-                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart",
+LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "bass_drum",
+                                       "bass_drum_big", "chip_kick", "doum", "bayan_ge", "dhol_dagga", "taiko_don", "heart",
                                        "cajon", "golpe", "gong_ageng", "dundun",
                                        "djembe_bass"})
 

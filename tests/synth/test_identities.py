@@ -77,8 +77,8 @@ def test_bossa_drums_play_surdo_rim_click_clave_and_brushes() -> None:
     ctl = palette_controls("bossa-cafe", human="robotic")
     hits = rhythm_hits(ctl, style="bossa", n_beats=16.0)
     lanes = {s: beats_of([h for h in hits if h.sound == s], ctl)
-             for s in ("kick_soft", "rim", "brush_tap", "brush_swish")}
-    assert set(np.round(lanes["kick_soft"] % 4, 3)) == SURDO_BEATS
+             for s in ("bass_drum", "rim", "brush_tap", "brush_swish")}
+    assert set(np.round(lanes["bass_drum"] % 4, 3)) == SURDO_BEATS
     # the rim-click clave, minus the fill's closing roll on the last beat of bar 4
     clave = lanes["rim"][(lanes["rim"] < 15.0)]
     assert set(np.round(clave % 8, 3)) == BOSSA_CLAVE_BEATS
@@ -324,3 +324,48 @@ def test_identity_palettes_render_deterministically(tmp_path: Path) -> None:
         a, b = (BlockRenderer(ctl, duration_s=2.0, sample_rate=SAMPLE_RATE, seed=3)
                 .block(0, 2 * SAMPLE_RATE)[0] for _ in range(2))
         assert np.array_equal(a, b), name
+
+
+#: Drum-machine kicks: a sine that sweeps down an octave or more (the 808 recipe).
+MACHINE_KICKS = {"kick", "kick_soft", "kick_808"}
+
+
+@pytest.mark.parametrize("style", ["bossa", "waltz", "march", "oompah"])
+def test_acoustic_band_styles_play_a_bass_drum_not_a_drum_machine_kick(style: str) -> None:
+    ctl = palette_controls("bossa-cafe", human="robotic")
+    sounds = {h.sound for h in rhythm_hits(ctl, style=style, n_beats=16.0)}
+    assert sounds & {"bass_drum", "bass_drum_big"}, sounds
+    assert not sounds & MACHINE_KICKS, sounds
+
+
+def _pitch_hz(x: np.ndarray, *, start_s: float, stop_s: float) -> float:
+    """Strongest frequency below 200 Hz of ``x[start_s:stop_s]`` (zero-padded FFT)."""
+    seg = x[int(start_s * SAMPLE_RATE): int(stop_s * SAMPLE_RATE)]
+    mag = np.abs(np.fft.rfft(seg * np.hanning(len(seg)), n=1 << 16))
+    freqs = np.fft.rfftfreq(1 << 16, 1 / SAMPLE_RATE)
+    low = freqs < 200
+    return float(freqs[low][np.argmax(mag[low])])
+
+
+@pytest.mark.parametrize("sound", ["bass_drum", "bass_drum_big"])
+def test_bass_drum_holds_its_pitch_and_has_a_skin_and_a_beater(sound: str) -> None:
+    """A felt-beater bass drum settles by a semitone or two, where the drum machine's kick
+    falls an octave; its head rings with the membrane's inharmonic modes (×1.59 above the
+    fundamental), and the beater's thud puts noise above them."""
+    x = DRUM_SOUNDS[sound](SAMPLE_RATE).astype(np.float64)
+    early, late = (_pitch_hz(x, start_s=a, stop_s=b) for a, b in ((0.0, 0.03), (0.06, 0.2)))
+    assert abs(np.log2(early / late)) < 2 / 12, (early, late)
+    kick = DRUM_SOUNDS["kick"](SAMPLE_RATE).astype(np.float64)
+    assert _pitch_hz(kick, start_s=0.0, stop_s=0.03) / _pitch_hz(
+        kick, start_s=0.06, stop_s=0.2) > 2 ** (2 / 12)  # the machine's sweep, for contrast
+    head = x[: int(0.15 * SAMPLE_RATE)]
+    mag = np.abs(np.fft.rfft(head * np.hanning(len(head)), n=1 << 16))
+    freqs = np.fft.rfftfreq(1 << 16, 1 / SAMPLE_RATE)
+    mode = (freqs > late * 1.5) & (freqs < late * 1.7)
+    between = (freqs > late * 1.2) & (freqs < late * 1.4)
+    assert mag[mode].max() > 1.5 * mag[between].min()  # the (1,1) mode stands out
+    attack = x[: int(0.02 * SAMPLE_RATE)]
+    power = np.abs(np.fft.rfft(attack, n=1 << 13)) ** 2
+    above = np.fft.rfftfreq(1 << 13, 1 / SAMPLE_RATE) > 300
+    # the beater's thud: within 20 dB of the whole attack above 300 Hz (a sine kick: -27)
+    assert 10 * np.log10(power[above].sum() / power.sum()) > -20

@@ -248,7 +248,7 @@ def test_oompah_bass_on_one_and_three_chords_and_snare_on_two_and_four() -> None
     ctl = palette_controls("klezmer-wedding", human="robotic", meter="4/4")
     chords = chords_of(ctl, n_beats=16.0)
     hits = rhythm_hits(ctl, style="oompah", n_beats=8.0)
-    assert set(beats_of(lane(hits, "kick"), ctl) % 4) == {0.0, 2.0}
+    assert set(beats_of(lane(hits, "bass_drum"), ctl) % 4) == {0.0, 2.0}
     snare = beats_of(lane(hits, "snare"), ctl)
     assert set(snare[snare < 4.0]) == {1.0, 3.0}  # (the second bar closes on a fill)
     bass = bass_notes(ctl, style="two_beat", chords=chords, n_beats=8.0, instrument="tuba")
