@@ -13,20 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 import pyloudnorm as pyln
+import pytest
 import soundfile as sf
 from click.testing import CliRunner
 from scipy import signal
 
-from tests.helpers import standin_synth as _standin_synth
 from moodc import render as render_module
 from moodc.audio_io import read_pcm
 from moodc.cli import cli
 from moodc.errors import OutputExistsError, UsageError
 from moodc.render import render_file
-
 from tests.helpers import ROOT
+from tests.helpers import standin_synth as _standin_synth
+
 CALM = ROOT / "examples" / "calm-ambient.yaml"
 ROOTS = ["c", "c#", "d", "d#", "e", "f", "f#", "g", "g#", "a", "a#", "b"]
 

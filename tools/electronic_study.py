@@ -35,8 +35,13 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tagger_study import (LISTENER_TAGS, PALETTES, RENDER_SAMPLE_RATE,  # noqa: E402
-                          load_taggers, to_tagger_audio)
+from tagger_study import (
+    LISTENER_TAGS,
+    PALETTES,
+    RENDER_SAMPLE_RATE,
+    load_taggers,
+    to_tagger_audio,
+)
 
 #: The "it is electronic music" tags the finding is about.
 ELECTRONIC_TAGS: tuple[str, ...] = ("msd/electronic", "mtt/electronic", "mtt/techno",

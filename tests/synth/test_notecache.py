@@ -8,7 +8,13 @@ import mmap
 
 import numpy as np
 
-from moodc.synth.notecache import OWN_PAGES_MIN_BYTES, NoteCache, RawTone, ToneBudget, own_pages
+from moodc.synth.notecache import (
+    OWN_PAGES_MIN_BYTES,
+    NoteCache,
+    RawTone,
+    ToneBudget,
+    own_pages,
+)
 
 
 def _tone(n_samples: int, value: float = 1.0) -> np.ndarray:
