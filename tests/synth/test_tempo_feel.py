@@ -125,6 +125,10 @@ KNOWN_MISSES: dict[str, str] = {
     "lofi-study": f"{_FLOOR}; {_FOLD}",
     "japanese-garden": _FOLD, "palettes/japanese-garden": _FOLD, "podcast-intro": _FOLD,
     "palettes/chinese-garden": _FOLD,
+    # since the felt-beater bass drum replaced the drum machine's kick (stop 22) the
+    # tracker hears bossa's 3-3-2 strokes at very_fast: 160 BPM reads as ~108; the onset
+    # rate still rises 3.2 -> 3.3 -> 5.3 per second
+    "palettes/bossa-cafe": _FOLD,
 }
 
 
