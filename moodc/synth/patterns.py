@@ -953,9 +953,9 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 #: Drum sounds that anchor the low end (kicks, doums, the big drums): they carry the
 #: pattern's accents and never take ghost notes; the hands and cymbals above them do.
 LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "bass_drum",
-                                       "bass_drum_big", "chip_kick", "doum", "bayan_ge", "dhol_dagga", "taiko_don", "heart",
-                                       "cajon", "golpe", "gong_ageng", "dundun",
-                                       "djembe_bass"})
+                                       "bass_drum_big", "chip_kick", "doum", "bayan_ge",
+                                       "dhol_dagga", "taiko_don", "heart", "cajon", "golpe",
+                                       "gong_ageng", "dundun", "djembe_bass"})
 
 
 def timekeeper(row: RhythmStyle) -> str | None:
