@@ -456,11 +456,8 @@ def test_stale_part_of_a_dead_writer_is_swept(tmp_path: Path) -> None:
                          ids=["SIGTERM", "SIGHUP", "SIGINT"])
 def test_signal_during_write_leaves_no_part(signum: int, tmp_path: Path) -> None:
     doc()(tmp_path)
-    # FLAC and 6 minutes: the write phase (pass 2: limiter, dither, encoder) lasts about a
-    # second, so the signal lands inside it even on a loaded machine. A 4-minute WAV's pass
-    # 2 took ~0.2 s once the limiter got cheaper, and a late signal met a finished render
     proc = subprocess.Popen([sys.executable, "-m", "moodc.cli", "render", "doc.yaml",
-                             "--duration", "360", "-o", "out.flac"], cwd=tmp_path,
+                             "--duration", "240", "-o", "out.wav"], cwd=tmp_path,
                             env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.time() + 120
@@ -471,7 +468,7 @@ def test_signal_during_write_leaves_no_part(signum: int, tmp_path: Path) -> None
     stderr = proc.communicate(timeout=60)[1]
     assert proc.returncode == 128 + signum or proc.returncode == 130, stderr
     assert "Traceback" not in stderr
-    assert not _parts(tmp_path) and not (tmp_path / "out.flac").exists()
+    assert not _parts(tmp_path) and not (tmp_path / "out.wav").exists()
 
 
 def test_sighup_keeps_the_recorders_partial_bucket(tmp_path: Path) -> None:
