@@ -401,7 +401,7 @@ INSTRUMENTS: Final[tuple[str, ...]] = (
     "organ", "strings", "brass", "flute", "choir", "marimba", "celesta", "koto",
     "oud", "sitar", "shehnai", "ney", "bansuri", "tuba", "calliope",
     "nylon_guitar", "bandoneon", "clarinet",
-    "gamelan", "kora", "guzheng", "erhu", "fiddle", "tin_whistle",
+    "gamelan", "kora", "guzheng", "erhu", "fiddle", "tin_whistle", "double_bass",
 )
 
 #: Layer styles. ``none`` silences a layer.

@@ -93,6 +93,8 @@ VARIANTS: dict[str, tuple[tuple[Edit, ...], float]] = {
     "master:-23": ((), QUIET_TARGET_LUFS),
     "bass:tuba": ((_set("instruments.bass", "tuba"),), -14.0),
     "bass:pluck": ((_set("instruments.bass", "pluck"),), -14.0),
+    "bass:double_bass": ((_set("instruments.bass", "double_bass"),), -14.0),
+    "bass:sine": ((_set("instruments.bass", "sine"),), -14.0),
 }
 
 

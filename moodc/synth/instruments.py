@@ -489,6 +489,36 @@ def nylon_guitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz:
     return _mix_into(string, body, gain=0.12)
 
 
+#: The double bass's body: its wood and air resonances (Hz, level, ring s), fixed whatever
+#: the note, excited by every pluck: the woody "thump" under the string that a sine bass or
+#: a synth pluck lacks.
+DOUBLE_BASS_BODY: tuple[tuple[float, float, float], ...] = (
+    (62.0, 0.35, 0.16), (118.0, 0.30, 0.09), (205.0, 0.16, 0.05))
+#: Seconds an A2 (110 Hz) string rings to -60 dB; lower strings ring longer.
+DOUBLE_BASS_RING_S = 2.4
+
+
+def double_bass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                glide_st: float) -> np.ndarray:
+    """Upright bass played pizzicato (jazz, bossa nova, the tango orchestra's *contrabajo*):
+    a thick gut string pulled sideways by the side of the finger (a soft, round excitation
+    with few high harmonics, so the plucked string is filtered far below the voice's
+    cutoff), whose fundamental and octave carry the weight and ring longest while the
+    upper harmonics die first, over the big body's wood and air resonances
+    (:data:`DOUBLE_BASS_BODY`), which give each note its thump."""
+    ring_s = DOUBLE_BASS_RING_S * (110.0 / freq_hz) ** 0.4
+    string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                            cutoff_hz=cutoff_hz * 0.22, decay_s=ring_s, pluck_position=0.24,
+                            name="double_bass")
+    # the fundamental, the octave and the body's modes in one modal tone (one temporary):
+    # the body's modes are fixed in Hz, so they are given as ratios of this note
+    modes = ((1.0, 0.6, ring_s * 0.2), (2.0, 0.27, ring_s * 0.12),
+             *((hz / freq_hz, 0.5 * level, ring) for hz, level, ring in DOUBLE_BASS_BODY))
+    weight = modal_tone(modes, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                        cutoff_hz=cutoff_hz)
+    return _mix_into(string, weight, gain=1.0)
+
+
 #: The bandoneon's two reeds per note (the "wet" tuning of a free-reed box): this many cents
 #: apart, so they beat at ~1.2 Hz at A4, a slow shimmer rather than a chorus.
 BANDONEON_REED_CENTS = (-2.3, 2.3)
@@ -767,6 +797,9 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
     "tin_whistle": Instrument(osc=tin_whistle, attack_s=0.02, decay_s=0.05,
                               sustain_level=0.9, release_s=0.06, cutoff_hz=6000.0, gain=0.55,
                               ornaments=(("cut", 0.6), ("roll", 0.4))),
+    # the upright bass, plucked: percussive (it decays by itself and cannot glide)
+    "double_bass": Instrument(osc=double_bass, attack_s=0.003, decay_s=0.0, sustain_level=1.0,
+                              release_s=0.09, cutoff_hz=2000.0, gain=1.5, percussive=True),
     # private voices of the accent and texture layers (not user-selectable instruments)
     "_star": Instrument(osc=star_ping, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                         release_s=0.5, cutoff_hz=8000.0, gain=0.6, percussive=True),

@@ -536,8 +536,11 @@ def test_extreme_pitches_render_bounded_and_alias_free(instrument: str, sample_r
             # sits at half the nominal, by design)
             below = spectrum[(freqs < 0.45 * f0) & (freqs > 20)]
             # Karplus-Strong strings are linear (they cannot alias) but at C8 the tone dies
-            # within milliseconds, leaving only the burst's low residue: not checked there
-            plucked = instrument in ("pluck", "koto", "oud", "sitar", "kora", "guzheng")
+            # within milliseconds, leaving only the burst's low residue: not checked there;
+            # nor is the double bass, whose body resonances ring at fixed frequencies below
+            # any note it plays (its thump, by design: see test_double_bass)
+            plucked = instrument in ("pluck", "koto", "oud", "sitar", "kora", "guzheng",
+                                     "double_bass")
             if midi == 108.0 and len(below) and not plucked:
                 share = float(np.sum(below**2) / np.sum(spectrum**2))
                 assert share < 0.01, (instrument, share)  # < -20 dB of the note's energy
