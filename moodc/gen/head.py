@@ -385,8 +385,24 @@ def load_head(path: Path = DEFAULT_MODEL_DIR) -> Head:
     except (OSError, ValueError, KeyError) as exc:
         raise MoodcError(f"{path}: unreadable tuned model ({exc})",
                          hint="rebuild it with: moodc train") from None
+    _check_vocabulary(fields, meta_path=meta_path)
     extra = {k: v for k, v in meta.items() if k not in ("format", "recipe", "fields")}
     return Head(FeatureRecipe.from_json(meta["recipe"]), mean, scale, fields, extra)
+
+
+def _check_vocabulary(fields: Sequence[FieldHead], *, meta_path: Path) -> None:
+    """Refuse a head trained for another vocabulary: its softmaxes would miss values this
+    moodc allows (a new instrument), and the concept evidence it reads is one slot per
+    allowed value, so every feature after the first changed field would be misread."""
+    from moodc.gen.fields import config_fields
+
+    allowed = {spec.key: tuple(spec.values) for spec in config_fields()}
+    for field in fields:
+        if allowed.get(field.key) != tuple(field.values):
+            now = len(allowed.get(field.key, ()))
+            raise MoodcError(f"{meta_path}: the tuned model was trained for {len(field.values)} "
+                             f"values of {field.key}; this moodc allows {now}",
+                             hint="the vocabulary changed since: rebuild it with: moodc train")
 
 
 # --------------------------------------------------------------------------------------

@@ -126,6 +126,23 @@ def test_load_head_errors_name_the_fix(tmp_path: Path) -> None:
         head_mod.load_head(tmp_path)
 
 
+def test_a_head_trained_for_another_vocabulary_is_refused(tmp_path: Path) -> None:
+    # a value added to the vocabulary (a new instrument) since the head was trained
+    head = _random_head()
+    bass = next(i for i, f in enumerate(head.fields) if f.key == "instruments.bass")
+    old = head.fields[bass]
+    fields = list(head.fields)
+    fields[bass] = head_mod.FieldHead(old.key, old.values[:-1], old.weight[:, :-1],
+                                      old.bias[:-1])
+    head_mod.save_head(head_mod.Head(head.recipe, head.mean, head.scale, tuple(fields),
+                                     head.meta), tmp_path)
+    n = len(old.values)
+    with pytest.raises(MoodcError, match=rf"{n - 1} values of instruments\.bass.* allows {n}"
+                       ) as info:
+        head_mod.load_head(tmp_path)
+    assert "moodc train" in info.value.hint
+
+
 def test_load_split_reports_bad_rows(tmp_path: Path) -> None:
     (tmp_path / "train.jsonl").write_text('{"prompt": "x", "config": {"tempo": "warp"}}\n')
     with pytest.raises(UsageError, match="row 1"):
