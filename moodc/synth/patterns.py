@@ -171,6 +171,11 @@ BASS_STYLES: dict[str, BassFn] = {
 def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
                instrument: str) -> list[Note]:
     """Bass notes for every chord of the timeline (style from :data:`BASS_STYLES`)."""
+    comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
+    if style == "pulsing" and comp is not None and comp.bass_doubles:
+        out = _bass_doubling(ctl, comp, chords=chords, n_beats=n_beats, instrument=instrument)
+        return (_bass_ending(ctl, out, comp=comp, n_beats=n_beats, instrument=instrument)
+                if ends_phrases(ctl, comp=comp) else out)
     fn = BASS_STYLES[style]
     tonic = BASS_OCTAVE_MIDI + ctl.root_pc - (12 if ctl.root_pc > 7 else 0)
     out = []
@@ -186,6 +191,23 @@ def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float
     comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
     if comp is not None and ends_phrases(ctl, comp=comp):
         out = _bass_ending(ctl, out, comp=comp, n_beats=n_beats, instrument=instrument)
+    return out
+
+
+def _bass_doubling(ctl: Controls, comp: CompPattern, *, chords: list[Chord], n_beats: float,
+                   instrument: str) -> list[Note]:
+    """A pulsing bass on the comp's thumb strokes (:attr:`CompPattern.bass_doubles`): the
+    chord's root and the fifth below in turn, each as short as the comp's strokes, accented
+    where the comp accents."""
+    out = []
+    strokes = _comp_strokes(ctl, comp.thumb, step_beats=comp.step_beats, n_beats=n_beats)
+    for i, (beat, length, ch) in enumerate(strokes):
+        c = chord_at(chords, beat)
+        root = _bass_root(c)
+        pitch = root if i % 2 == 0 else root + _fifth(c) - 12
+        start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+        out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s, float(pitch),
+                        STROKE_VELOCITY[ch] * 0.9, instrument, pan=0.0))
     return out
 
 
@@ -413,6 +435,9 @@ class CompPattern:
     its own strokes on the chords of ``ending_degrees`` (7-note scale degrees, one per
     stroke in turn): the tango's *chan-chan*. ``any_voice`` comps with sustained pads too;
     otherwise only plucked or struck ones comp, and a sustained pad holds its chords.
+    ``bass_doubles``: a ``pulsing`` bass layer plays the thumb's strokes instead of an even
+    beat, root and fifth below in turn, as short as the chords (the tango's contrabajo marks
+    the marcato and the síncopa with the bandoneones' left hand).
     """
 
     step_beats: float
@@ -427,6 +452,7 @@ class CompPattern:
     ending: str = ""
     ending_degrees: tuple[int, ...] = ()
     any_voice: bool = False
+    bass_doubles: bool = False
 
 
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
@@ -443,9 +469,10 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # Tango: the bandoneones' marcato, every beat hit hard and short, the bar after it in
     # the 3-3-2 of the habanera (sincopa), the bass doubling them; every phrase ends on the
     # chan-chan, two staccato chords (dominant, then tonic) and silence
-    "tango": CompPattern(step_beats=0.5, chords="X.x.X.x.X..x..x.", thumb="x.x.x.x.x..x..x.",
+    "tango": CompPattern(step_beats=0.5, chords="X.x.X.x.X..x..x.", thumb="X.x.X.x.X..x..x.",
                          stroke_beats=0.45, strum_s=0.0, rootless=False,
-                         ending="X.X.....", ending_degrees=(4, 0), any_voice=True),
+                         ending="X.X.....", ending_degrees=(4, 0), any_voice=True,
+                         bass_doubles=True),
     # Oom-pah: the chords' "pah" on 2 and 4, short (the bass layer's two-beat has the "oom")
     "oompah": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.4,
                           strum_s=0.0, rootless=False, any_voice=True),

@@ -178,6 +178,27 @@ def test_the_bass_and_the_golpes_play_the_chan_chan_with_the_bandoneons() -> Non
     assert golpes[golpes >= last_bar].tolist() == [last_bar, last_bar + 1.0]
 
 
+def test_the_contrabajo_marks_the_marcato_and_the_sincopa_with_the_bandoneons() -> None:
+    # a pulsing bass under the tango plays the bandoneones' left hand, not an even beat:
+    # four short strokes, then the habanera's 3-3-2, root and the fifth below in turn
+    ctl = palette_controls("tango-milonga", human="robotic")
+    chords = chords_of(ctl, n_beats=16.0)
+    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=8.0,
+                      instrument="double_bass")
+    assert beats_of(bass, ctl).tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.5, 7.0]
+    assert all(n.dur_s <= 0.5 * ctl.beat_s for n in bass)  # marcato: short and heavy
+    first_bar = bass[:4]
+    assert first_bar[0].velocity > first_bar[1].velocity  # 1 and 3 accented
+    assert first_bar[2].velocity > first_bar[3].velocity
+    root = round(first_bar[0].midi)
+    assert round(first_bar[1].midi) < root  # the fifth below, not a repeated root
+    # any other rhythm keeps the even pulse
+    soft_four = palette_controls("tango-milonga", human="robotic", rhythm="soft_four")
+    even = bass_notes(soft_four, style="pulsing", chords=chords, n_beats=8.0,
+                      instrument="double_bass")
+    assert beats_of(even, ctl).tolist() == [float(b) for b in range(8)]
+
+
 def test_bandoneon_reeds_beat_slowly_and_the_bellows_swell() -> None:
     note = render_note("bandoneon", midi=69.0, n_gate=3 * SAMPLE_RATE, sample_rate=SAMPLE_RATE,
                        cutoff_scale=1.0)
