@@ -20,7 +20,8 @@ from moodc.synth.controls import Controls
 from moodc.synth.events import Hit, Note
 from moodc.dsp.design import butter_sos
 from moodc.dsp.sosfilt import sosfilt_stateful
-from moodc.synth.oscillators import midi_to_hz
+from moodc.dsp import compiled
+from moodc.synth.oscillators import PHASE_BITS, TABLE_BITS, harmonic_table, midi_to_hz
 
 
 def _bp(low_hz: float, high_hz: float, sample_rate: int) -> np.ndarray:
@@ -51,21 +52,20 @@ def _lowpass(cut_hz: float) -> NoiseBand:
     return NoiseBand(0.0, cut_hz, bandpass=False)
 
 
-def _sin_cycles(index: np.ndarray, cycles_per_sample: float, *, offset: float = 0.0
-                ) -> np.ndarray:
-    """``sin(2π·(index·cycles_per_sample + offset))`` as float32 for uint32 sample ``index``.
+def _sine_into(out: np.ndarray, *, start: int, cycles_per_sample: float) -> None:
+    """Add ``sin(2π·(start + i)·cycles_per_sample)`` to float32 ``out`` (i = 0, 1, ...).
 
     The phase is an exact integer (2**32 per cycle, wrapping like an oscillator's
-    accumulator), so it never loses precision however late in the piece; only the final
-    sine is float32.
+    accumulator), so it never loses precision however late in the piece; the sine is read
+    from the tone synthesiser's single-cycle table (2**15 samples, nearest sample), one
+    compiled pass instead of a float32 ``sin``: its phase error is at most half a table
+    step (1e-4 rad), a residual about -88 dB below the sine.
     """
-    inc = np.uint32(int(round(cycles_per_sample * 2.0**32)) % 2**32)
-    start = np.uint32(int(round(offset * 2.0**32)) % 2**32)
-    phase = index * inc
-    phase += start
-    rad = phase.astype(np.float32)
-    rad *= np.float32(2.0 * np.pi / 2.0**32)
-    return np.sin(rad)
+    inc = int(round(cycles_per_sample * 2.0**32)) % 2**32
+    base = np.array([start * inc % 2**32], dtype=np.uint32)
+    compiled.wavetable_add(out, harmonic_table(np.ones(1)), base,
+                           np.array([inc], dtype=np.uint32), PHASE_BITS - TABLE_BITS, 0,
+                           max(out.shape[0], 1), 1.0)
 
 
 FRAME_N = 16384  # textures are generated in fixed frames so block size never changes them
@@ -190,13 +190,12 @@ SHIMMER_PARTIALS: tuple[tuple[int, float], ...] = ((0, 0.13), (7, 0.21), (12, 0.
 def _shimmer_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     """High sine partials on the tonic, each with a slow squared tremolo, panned apart."""
     out = np.zeros((2, n), dtype=np.float32)
-    index = np.arange(n, dtype=np.uint32)
-    index += np.uint32(start % 2**32)  # wraps like the phases it feeds
     for k, (interval, rate_hz) in enumerate(SHIMMER_PARTIALS):
         freq_hz = midi_to_hz(84 + tex.ctl.root_pc + interval)
         if freq_hz > 0.45 * tex.sample_rate:
             continue
-        tone = _sin_cycles(index, freq_hz / tex.sample_rate)
+        tone = np.zeros(n, dtype=np.float32)
+        _sine_into(tone, start=start, cycles_per_sample=freq_hz / tex.sample_rate)
         tone *= _slow_envelope(
             lambda t_s, rate_hz=rate_hz, k=k: _tremolo_curve(t_s, rate_hz=rate_hz, k=k),
             tex, start, n)
