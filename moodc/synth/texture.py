@@ -62,7 +62,7 @@ def _sine_into(out: np.ndarray, *, start: int, cycles_per_sample: float) -> None
     phase by less than one table step (1.9e-4 rad): a constant lag of half a step, which
     nobody hears, and a residual about -85 dB below the sine.
     """
-    inc = int(round(cycles_per_sample * 2.0**32)) % 2**32
+    inc = round(cycles_per_sample * 2.0**32) % 2**32
     base = np.array([start * inc % 2**32], dtype=np.uint32)
     compiled.wavetable_add(out, harmonic_table(np.ones(1)), base,
                            np.array([inc], dtype=np.uint32), PHASE_BITS - TABLE_BITS, 0,

@@ -53,7 +53,7 @@ def test_a_table_read_shimmer_sine_stays_within_one_table_step_of_sin(start: int
     cycles = 1046.5 / 22050.0
     out = np.zeros(4096, dtype=np.float32)
     texture._sine_into(out, start=start, cycles_per_sample=cycles)
-    inc = int(round(cycles * 2.0**32)) % 2**32
+    inc = round(cycles * 2.0**32) % 2**32
     phase = ((start + np.arange(4096, dtype=np.int64)) * inc) % 2**32
     exact = np.sin(2 * np.pi * phase / 2.0**32)
     error = out - exact
