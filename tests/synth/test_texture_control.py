@@ -1,0 +1,69 @@
+"""The textures' cheap paths stay within hearing-safe distance of the formulas they replace.
+
+Slow envelopes are evaluated at control rate and joined by lines, and shimmer partials are
+read from a sine table; both are speed-ups that may move samples only far below hearing and
+must not make a texture depend on where its frames or blocks fall.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from moodc.synth import texture
+from moodc.synth.controls import fields_to_controls
+
+CURVES = {
+    "breath": texture._breath_curve,
+    "gust": texture._gust_curve,
+    "swell": texture._swell_curve,
+    "ocean_body": texture._ocean_body_curve,
+    "ocean_foam": texture._ocean_foam_curve,
+    "tremolo": lambda t: texture._tremolo_curve(t, rate_hz=0.29, k=3),
+}
+
+
+def _texture(style: str) -> texture.Texture:
+    return texture.Texture(style, ctl=fields_to_controls({"density": 6}), sample_rate=44100,
+                           rng=np.random.default_rng(7))
+
+
+@pytest.mark.parametrize("name", sorted(CURVES))
+@pytest.mark.parametrize("start", [0, 16384, 37, 10 * 60 * 22050 + 5])
+def test_a_control_rate_envelope_stays_within_minus_100_db_of_its_formula(
+        name: str, start: int) -> None:
+    tex = _texture("breath")
+    n = 5000
+    got = texture._slow_envelope(CURVES[name], tex, start, n)
+    exact = CURVES[name]((start + np.arange(n)) / tex.sample_rate)
+    assert got.dtype == np.float32 and got.shape == (n,)
+    assert np.max(np.abs(got - exact)) < 1e-5  # -100 dB of a full-scale envelope
+
+
+def test_a_control_rate_envelope_does_not_depend_on_how_the_samples_are_split() -> None:
+    tex = _texture("wind")
+    whole = texture._slow_envelope(texture._gust_curve, tex, 1000, 3000)
+    parts = [texture._slow_envelope(texture._gust_curve, tex, 1000 + a, b - a)
+             for a, b in [(0, 63), (63, 64), (64, 1999), (1999, 3000)]]
+    assert np.array_equal(whole, np.concatenate(parts))
+
+
+@pytest.mark.parametrize("start", [0, 12345, 2**32 - 100])
+def test_a_table_read_shimmer_sine_stays_within_one_table_step_of_sin(start: int) -> None:
+    cycles = 1046.5 / 22050.0
+    out = np.zeros(4096, dtype=np.float32)
+    texture._sine_into(out, start=start, cycles_per_sample=cycles)
+    inc = round(cycles * 2.0**32) % 2**32
+    phase = ((start + np.arange(4096, dtype=np.int64)) * inc) % 2**32
+    exact = np.sin(2 * np.pi * phase / 2.0**32)
+    error = out - exact
+    assert np.max(np.abs(error)) < 2 * np.pi / 2**15  # less than one table step (-74 dB)
+    assert np.sqrt(np.mean(error**2)) < 1e-4  # RMS: -80 dB re full scale
+
+
+@pytest.mark.parametrize("style", ["breath", "wind", "ocean", "noise_wash", "shimmer"])
+def test_a_texture_is_the_same_whatever_the_block_sizes(style: str) -> None:
+    whole = _texture(style).process(0, 40000)
+    tex = _texture(style)
+    parts = [tex.process(a, b - a) for a, b in [(0, 1), (1, 17000), (17000, 40000)]]
+    assert np.array_equal(whole, np.concatenate(parts, axis=1))
