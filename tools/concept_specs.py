@@ -583,7 +583,8 @@ bells | bell, tubular bells, church bells, carillon | slow major bright lead=bel
 chimes | wind chimes, chime | slow lydian bright lead=bell acc=chime tex=wind md=sparse d=6
 strings | string section, string orchestra | slow minor lead=strings padi=strings pad=cinematic harm=cinematic
 violin | fiddle, violins, solo violin | medium harmonic_minor lead=strings padi=strings mel=lyrical orn=medium
-cello | cellos, double bass, contrabass | slow minor dark lead=strings padi=strings reg=3-4 mel=lyrical bass=sustained
+cello | cellos, violoncello, cello section | slow minor dark lead=strings padi=strings reg=3-4 mel=lyrical bass=sustained
+double bass | upright bass, contrabass, acoustic bass, standup bass, contrabajo, pizzicato bass | medium dorian bass=walking bassi=double_bass rh=brush sw=medium lead=electric_piano ext=sevenths harm=jazz sp=small | a plucked upright bass walking under brushes
 harp | harpist, celtic harp | slow lydian lead=pluck padi=strings mel=arpeggio bass=arpeggio
 acoustic guitar | guitar, nylon guitar, classical guitar, strumming | medium major lead=nylon_guitar padi=nylon_guitar bass=fifths harm=folk
 electric guitar | guitar solo, distorted guitar, power chords | fast minor lead=saw padi=saw ext=power rh=rock bass=octave
