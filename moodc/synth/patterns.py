@@ -95,10 +95,19 @@ def _bass_walking(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
     return out
 
 
+def _stream_step_beats(ctl: Controls, *, written_beats: float) -> float:
+    """Step of a bass that streams even notes (octaves, arpeggios): as written, or the tempo
+    feel's keep grid when that is coarser. A bass running in eighths at very_slow states
+    the eighth as the pulse (56 BPM heard as 112) under drums already thinned to quarters;
+    a player at that tempo lets the broken chord move in quarters instead."""
+    return max(written_beats, ctl.feel.keep_grid_beats)
+
+
 def _bass_octave(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
     root = _bass_root(c)
-    return [(b, 0.45, root + (12 if i % 2 else 0), 0.8)
-            for i, b in enumerate(np.arange(0.0, c.length_beats, 0.5))]
+    step = _stream_step_beats(ctl, written_beats=0.5)
+    return [(b, 0.9 * step, root + (12 if i % 2 else 0), 0.8)
+            for i, b in enumerate(np.arange(0.0, c.length_beats, step))]
 
 
 def _bass_fifths(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
@@ -111,8 +120,9 @@ def _bass_arpeggio(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
     root = _bass_root(c)
     n = max(len(c.intervals), 2)
     seq = list(range(n)) + list(range(n - 2, 0, -1))
-    return [(b, 0.45, _chord_tone(c, seq[i % len(seq)], base=root), 0.75)
-            for i, b in enumerate(np.arange(0.0, c.length_beats, 0.5))]
+    step = _stream_step_beats(ctl, written_beats=0.5)
+    return [(b, 0.9 * step, _chord_tone(c, seq[i % len(seq)], base=root), 0.75)
+            for i, b in enumerate(np.arange(0.0, c.length_beats, step))]
 
 
 def _bass_sub(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
