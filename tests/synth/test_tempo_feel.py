@@ -103,6 +103,21 @@ def test_a_streaming_bass_moves_in_quarters_at_very_slow(style: str) -> None:
     assert steps == pytest.approx({"very_slow": 1.0, "slow": 0.5, "medium": 0.5}, abs=0.05)
 
 
+def test_a_heartbeat_keeps_its_lub_dub_at_every_tempo_and_quickens_above_medium() -> None:
+    bars = 8
+    per_bar = {}
+    for label in LABELS:
+        ctl = _controls(label)
+        beats = [h.start_s / ctl.beat_s
+                 for h in rhythm_hits(ctl, style="heartbeat", n_beats=bars * ctl.beats_per_bar)]
+        lubs, dubs = beats[0::2], beats[1::2]
+        # every beat of the heart is the pair: the "dub" three sixteenths after the "lub"
+        assert len(lubs) == len(dubs) and np.allclose(np.subtract(dubs, lubs), 0.75), label
+        per_bar[label] = len(lubs) / bars
+    assert per_bar == {"very_slow": 1.0, "slow": 1.0, "medium": 1.0, "fast": 2.0,
+                       "very_fast": 2.0}
+
+
 def test_medium_plays_every_style_as_written() -> None:
     ctl = _controls("medium")
     assert ctl.feel.melody_pace == 1.0 and ctl.feel.note_length_mul == 1.0
