@@ -141,20 +141,33 @@ def test_ghost_notes_go_to_the_hands_never_the_low_drums() -> None:
 # ------------------------------------------------------------------ measured from outside
 
 
-_FLOOR = ("a noise texture (vinyl crackle, breath) keeps librosa's onset detector at ~5 "
-          "onsets/s at every tempo, above the music's own onsets at very_slow and medium")
-_FOLD = ("librosa's beat tracker (prior centred on 120 BPM) folds very_slow up to ~112-150 "
-         "and very_fast down to ~80 or ~108 for this style")
+# Each miss below was examined against the planned events (issue 14, "tempo you feel"): in
+# each the music does follow the label and the outside measure is what fails, for the
+# reason given. The numbers are docs/palettes.md's ("Known misses").
+_VIBRATO = ("the pad's ensemble vibrato (strings 5.5 Hz, choir 5.2 Hz) is read as ~4-5 "
+            "onsets/s at every tempo by librosa's spectral-flux onset detector (the same pad "
+            "on a sine: 0.7/s), above the music's own onsets at very_slow and medium")
+_CRACKLE = ("vinyl crackle (9 clicks/s) draws the beat tracker to ~150 BPM at very_slow "
+            "(56 with the crackle off)")
+_HALF_TIME = "the tracker reads 160 BPM at half time (~81)"
+_NO_PULSE = ("at very_slow there is no pulse to track (rhythm none, 0.7 onsets/s: one koto "
+             "note every few seconds), so the tracker's ~123 BPM is a guess")
+_FADES = ("the 9 s clip is the whole score cut at 9 s, so its 2 s fade-in and its 6 s "
+          "fade-out (moved to the cut) cover all but 1 s of it")
 #: Examples the outside measures do not yet rank, and why (issue 14, left open): strict, so
 #: the mark has to go as soon as one of them passes.
 KNOWN_MISSES: dict[str, str] = {
-    "calm-ambient": _FLOOR, "dark-cellar": _FLOOR, "workday": f"{_FLOOR}; {_FOLD}",
-    "lofi-study": f"{_FLOOR}; {_FOLD}",
-    "japanese-garden": _FOLD, "palettes/japanese-garden": _FOLD,
+    "calm-ambient": _VIBRATO,
+    "dark-cellar": f"{_VIBRATO}; vinyl crackle on top",
+    "workday": f"{_FADES}; in it calm-ambient's {_VIBRATO}",
+    "lofi-study": f"{_CRACKLE}; {_HALF_TIME}",
+    "japanese-garden": f"{_NO_PULSE}; {_HALF_TIME}",
+    "palettes/japanese-garden": f"{_NO_PULSE}; {_HALF_TIME}",
     # since the felt-beater bass drum replaced the drum machine's kick (stop 22) the
     # tracker hears bossa's 3-3-2 strokes at very_fast: 160 BPM reads as ~108; the onset
-    # rate still rises 3.2 -> 3.3 -> 5.3 per second
-    "palettes/bossa-cafe": _FOLD,
+    # rate still rises 3.3 -> 3.8 -> 5.3 per second
+    "palettes/bossa-cafe": ("the tracker follows the bossa's 3-3-2 cell (bass drum, thumb, "
+                            "clave) at very_fast: 160 BPM reads as ~108"),
 }
 
 
