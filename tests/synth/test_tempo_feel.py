@@ -145,7 +145,7 @@ def test_ghost_notes_go_to_the_hands_never_the_low_drums() -> None:
 # each the music does follow the label and the outside measure is what fails, for the
 # reason given. The numbers are docs/palettes.md's ("Known misses").
 _VIBRATO = ("the pad's ensemble vibrato (strings 5.5 Hz, choir 5.2 Hz) is read as ~4-5 "
-            "onsets/s at every tempo by librosa's spectral-flux onset detector (the same pad "
+            "onsets/s at every tempo by librosa's spectral-flux onset detector (the pad alone "
             "on a sine: 0.7/s), above the music's own onsets at very_slow and medium")
 _CRACKLE = ("vinyl crackle (9 clicks/s) draws the beat tracker to ~150 BPM at very_slow "
             "(56 with the crackle off)")
