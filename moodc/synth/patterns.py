@@ -1082,11 +1082,11 @@ def _restated_figure(ctl: Controls, pattern: str, *, figure_beats: float,
     kept to quarters loses its "dub"."""
     if ctl.feel.bass_restrike_beats <= 0.0:
         return pattern
-    every_steps = int(round(max(ctl.feel.bass_restrike_beats, figure_beats) / step_beats))
-    bar_steps = int(round(ctl.beats_per_bar / step_beats))
+    every_steps = round(max(ctl.feel.bass_restrike_beats, figure_beats) / step_beats)
+    bar_steps = round(ctl.beats_per_bar / step_beats)
     if bar_steps % every_steps:
         every_steps = bar_steps  # a period that does not tile the bar: once per bar
-    figure = pattern[:int(round(figure_beats / step_beats))]
+    figure = pattern[:round(figure_beats / step_beats)]
     return figure.ljust(every_steps, ".")
 
 
