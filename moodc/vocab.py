@@ -107,6 +107,7 @@ TEMPO_GHOST_GRID_BEATS: Final[dict[str, float]] = {
 }
 #: Bass pulse above medium, in beats: a bass note longer than this is struck again every
 #: this many beats (a drone or a held root becomes a pulse you can tap); 0 leaves it held.
+#: A one-figure rhythm (the heartbeat) is restated on the same pulse.
 TEMPO_BASS_RESTRIKE_BEATS: Final[dict[str, float]] = {
     "very_slow": 0.0,
     "slow": 0.0,

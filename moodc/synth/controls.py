@@ -44,8 +44,9 @@ class TempoFeel:
     style the same way: the melody's onset chance (``melody_pace``) and longest note
     (``note_length_mul``), the rhythm's time-keeping subdivision (thinned to
     ``keep_grid_beats`` below medium, ghost-filled on ``ghost_grid_beats`` above) and its fills
-    (``fill_every_bars``, ``fill_strokes_mul``), and the bass's pulse (held notes struck
-    again every ``bass_restrike_beats``). At ``medium`` it changes nothing.
+    (``fill_every_bars``, ``fill_strokes_mul``), and the low end's pulse (held bass notes
+    struck again, and the heartbeat's figure restated, every ``bass_restrike_beats``). At
+    ``medium`` it changes nothing.
     """
 
     melody_pace: float

@@ -95,10 +95,19 @@ def _bass_walking(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
     return out
 
 
+def _stream_step_beats(ctl: Controls, *, written_beats: float) -> float:
+    """Step of a bass that streams even notes (octaves, arpeggios): as written, or the tempo
+    feel's keep grid when that is coarser. A bass running in eighths at very_slow states
+    the eighth as the pulse (56 BPM heard as 112) under drums already thinned to quarters;
+    a player at that tempo lets the broken chord move in quarters instead."""
+    return max(written_beats, ctl.feel.keep_grid_beats)
+
+
 def _bass_octave(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
     root = _bass_root(c)
-    return [(b, 0.45, root + (12 if i % 2 else 0), 0.8)
-            for i, b in enumerate(np.arange(0.0, c.length_beats, 0.5))]
+    step = _stream_step_beats(ctl, written_beats=0.5)
+    return [(b, 0.9 * step, root + (12 if i % 2 else 0), 0.8)
+            for i, b in enumerate(np.arange(0.0, c.length_beats, step))]
 
 
 def _bass_fifths(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
@@ -111,8 +120,9 @@ def _bass_arpeggio(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
     root = _bass_root(c)
     n = max(len(c.intervals), 2)
     seq = list(range(n)) + list(range(n - 2, 0, -1))
-    return [(b, 0.45, _chord_tone(c, seq[i % len(seq)], base=root), 0.75)
-            for i, b in enumerate(np.arange(0.0, c.length_beats, 0.5))]
+    step = _stream_step_beats(ctl, written_beats=0.5)
+    return [(b, 0.9 * step, _chord_tone(c, seq[i % len(seq)], base=root), 0.75)
+            for i, b in enumerate(np.arange(0.0, c.length_beats, step))]
 
 
 def _bass_sub(c: Chord, nxt: Chord, ctl: Controls, tonic: float):
@@ -768,7 +778,11 @@ class RhythmStyle:
     never fill (pulses, heartbeats, a lone hi-hat). ``dub`` echoes one lane's hits
     (:class:`DubEcho`), reggae's delay on the rim shot. ``keeper`` names the lane that takes
     the tempo feel's ghost strokes when it is not the busiest hand lane (a West African
-    bell line is fixed: a drum plays around it).
+    bell line is fixed: a drum plays around it). ``figure_beats`` > 0 marks a style that is
+    one figure, not a groove: its pattern's first ``figure_beats`` beats are a single gesture
+    and the breath after it (the heartbeat's lub-dub), so the tempo feel never thins it
+    below medium and, above it, restates the figure with the bass's pulse (a heart that
+    quickens at fast tempos).
     """
 
     step_beats: float
@@ -778,6 +792,7 @@ class RhythmStyle:
     fill_from_velocity: float = 0.45
     dub: DubEcho | None = None
     keeper: str | None = None
+    figure_beats: float = 0.0
 
 
 #: Stroke character of a lane pattern → velocity. An accent ``X`` is full whatever its
@@ -845,7 +860,7 @@ DJEMBE_LANES: dict[str, str] = {
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "minimal": RhythmStyle(step_beats=1.0, fill=None,
                            lanes={"kick_soft": "x...", "shaker": "..o."}),
-    "heartbeat": RhythmStyle(step_beats=0.25, fill=None,
+    "heartbeat": RhythmStyle(step_beats=0.25, fill=None, figure_beats=2.0,
                              lanes={"heart": "x..o............"}),
     "soft_four": RhythmStyle(step_beats=1.0, fill="brush_tap",
                              lanes={"kick_soft": "xxxx", "brush_tap": ".o.o"}),
@@ -961,8 +976,13 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
     hits = []
     for bar_index in range(n_bars):
         for sound, pattern in row.lanes.items():
-            steps = _kept_steps(ctl, _lane_steps(ctl, pattern=pattern, bar_index=bar_index,
-                                                 step_beats=step))
+            if row.figure_beats > 0.0:
+                steps = _lane_steps(ctl, bar_index=bar_index, step_beats=step,
+                                    pattern=_restated_figure(ctl, pattern, step_beats=step,
+                                                             figure_beats=row.figure_beats))
+            else:
+                steps = _kept_steps(ctl, _lane_steps(ctl, pattern=pattern,
+                                                     bar_index=bar_index, step_beats=step))
             if sound == keeper:
                 steps = _ghosted_steps(ctl, steps)
             hits += _step_hits(ctl, sound=sound, steps=steps, bar_index=bar_index)
@@ -1049,6 +1069,25 @@ def _kept_steps(ctl: Controls, steps: Steps) -> Steps:
         return steps
     grid = _rhythm_step_beats(ctl.feel.keep_grid_beats, division=ctl.beat_division)
     return [(b, v) for b, v in steps if _on_grid(b, grid)]
+
+
+def _restated_figure(ctl: Controls, pattern: str, *, figure_beats: float,
+                     step_beats: float) -> str:
+    """A one-figure lane (the heartbeat) in the tempo feel: above medium its figure, the
+    pattern's first ``figure_beats`` beats, restated with the bass's pulse (every
+    ``ctl.feel.bass_restrike_beats``, never sooner than the figure's own length, so a
+    lub-dub never runs into the next and reads dub-lub; once a bar when that period does
+    not tile the bar): a heart that quickens. As written
+    otherwise, and never thinned below medium: its strokes are one gesture, and a heart
+    kept to quarters loses its "dub"."""
+    if ctl.feel.bass_restrike_beats <= 0.0:
+        return pattern
+    every_steps = round(max(ctl.feel.bass_restrike_beats, figure_beats) / step_beats)
+    bar_steps = round(ctl.beats_per_bar / step_beats)
+    if bar_steps % every_steps:
+        every_steps = bar_steps  # a period that does not tile the bar: once per bar
+    figure = pattern[:round(figure_beats / step_beats)]
+    return figure.ljust(every_steps, ".")
 
 
 def _ghosted_steps(ctl: Controls, steps: Steps) -> Steps:

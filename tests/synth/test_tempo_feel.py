@@ -91,6 +91,33 @@ def test_held_bass_notes_become_a_pulse_above_medium() -> None:
     assert onsets["very_fast"] == pytest.approx(1.0, abs=0.05)
 
 
+@pytest.mark.parametrize("style", ["arpeggio", "octave"])
+def test_a_streaming_bass_moves_in_quarters_at_very_slow(style: str) -> None:
+    # eighths at 56 BPM state a pulse of 112 under drums thinned to quarters
+    steps = {}
+    for label in ("very_slow", "slow", "medium"):
+        ctl = _controls(label, layers={"bass": style})
+        notes = plan_piece(ctl, duration_s=PLAN_S, seed=1)["bass"].notes
+        starts = sorted(n.start_s for n in notes)
+        steps[label] = float(np.median(np.diff(starts))) / ctl.beat_s
+    assert steps == pytest.approx({"very_slow": 1.0, "slow": 0.5, "medium": 0.5}, abs=0.05)
+
+
+def test_a_heartbeat_keeps_its_lub_dub_at_every_tempo_and_quickens_above_medium() -> None:
+    bars = 8
+    per_bar = {}
+    for label in LABELS:
+        ctl = _controls(label)
+        beats = [h.start_s / ctl.beat_s
+                 for h in rhythm_hits(ctl, style="heartbeat", n_beats=bars * ctl.beats_per_bar)]
+        lubs, dubs = beats[0::2], beats[1::2]
+        # every beat of the heart is the pair: the "dub" three sixteenths after the "lub"
+        assert len(lubs) == len(dubs) and np.allclose(np.subtract(dubs, lubs), 0.75), label
+        per_bar[label] = len(lubs) / bars
+    assert per_bar == {"very_slow": 1.0, "slow": 1.0, "medium": 1.0, "fast": 2.0,
+                       "very_fast": 2.0}
+
+
 def test_medium_plays_every_style_as_written() -> None:
     ctl = _controls("medium")
     assert ctl.feel.melody_pace == 1.0 and ctl.feel.note_length_mul == 1.0
@@ -114,21 +141,33 @@ def test_ghost_notes_go_to_the_hands_never_the_low_drums() -> None:
 # ------------------------------------------------------------------ measured from outside
 
 
-_FLOOR = ("a noise texture (vinyl crackle, breath) keeps librosa's onset detector at ~5 "
-          "onsets/s at every tempo, above the music's own onsets at very_slow and medium")
-_FOLD = ("librosa's beat tracker (prior centred on 120 BPM) folds very_slow up to ~112-150 "
-         "and very_fast down to ~80 or ~108 for this style")
+# Each miss below was examined against the planned events (issue 14, "tempo you feel"): in
+# each the music does follow the label and the outside measure is what fails, for the
+# reason given. The numbers are docs/palettes.md's ("Known misses").
+_VIBRATO = ("the pad's ensemble vibrato (strings 5.5 Hz, choir 5.2 Hz) is read as ~4-5 "
+            "onsets/s at every tempo by librosa's spectral-flux onset detector (the pad alone "
+            "on a sine: 0.7/s), above the music's own onsets at very_slow and medium")
+_CRACKLE = ("vinyl crackle (9 clicks/s) draws the beat tracker to ~150 BPM at very_slow "
+            "(56 with the crackle off)")
+_HALF_TIME = "the tracker reads 160 BPM at half time (~81)"
+_NO_PULSE = ("at very_slow there is no pulse to track (rhythm none, 0.7 onsets/s: one koto "
+             "note every few seconds), so the tracker's ~123 BPM is a guess")
+_FADES = ("the 9 s clip is the whole score cut at 9 s, so its 2 s fade-in and its 6 s "
+          "fade-out (moved to the cut) cover all but 1 s of it")
 #: Examples the outside measures do not yet rank, and why (issue 14, left open): strict, so
 #: the mark has to go as soon as one of them passes.
 KNOWN_MISSES: dict[str, str] = {
-    "calm-ambient": _FLOOR, "dark-cellar": _FLOOR, "workday": f"{_FLOOR}; {_FOLD}",
-    "lofi-study": f"{_FLOOR}; {_FOLD}",
-    "japanese-garden": _FOLD, "palettes/japanese-garden": _FOLD, "podcast-intro": _FOLD,
-    "palettes/chinese-garden": _FOLD,
+    "calm-ambient": _VIBRATO,
+    "dark-cellar": f"{_VIBRATO}; vinyl crackle on top",
+    "workday": f"{_FADES}; in it calm-ambient's {_VIBRATO}",
+    "lofi-study": f"{_CRACKLE}; {_HALF_TIME}",
+    "japanese-garden": f"{_NO_PULSE}; {_HALF_TIME}",
+    "palettes/japanese-garden": f"{_NO_PULSE}; {_HALF_TIME}",
     # since the felt-beater bass drum replaced the drum machine's kick (stop 22) the
     # tracker hears bossa's 3-3-2 strokes at very_fast: 160 BPM reads as ~108; the onset
-    # rate still rises 3.2 -> 3.3 -> 5.3 per second
-    "palettes/bossa-cafe": _FOLD,
+    # rate still rises 3.3 -> 3.8 -> 5.3 per second
+    "palettes/bossa-cafe": ("the tracker follows the bossa's 3-3-2 cell (bass drum, thumb, "
+                            "clave) at very_fast: 160 BPM reads as ~108"),
 }
 
 
