@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from moodc.config.model import Config
 from moodc.errors import MoodcError
-from moodc.gen import head, lora
+from moodc.gen import artifact, head, lora
 
 PROMPTS = ["a wedding in rajasthan", "rainy night in tokyo", "8-bit boss battle",
            "sangeet night before the shaadi", "a calm morning by the lake",
@@ -101,3 +102,30 @@ def test_a_checkpoint_of_another_recipe_is_refused(encoder, tmp_path: Path) -> N
     other = lora.LoraRecipe(rank=4)
     with pytest.raises(MoodcError, match="another recipe"):
         lora.load_checkpoint(tmp_path, recipe=other, fingerprint="x")
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_a_lora_artifact_is_small_loads_merged_and_gives_valid_explained_configs(
+        encoder, tmp_path: Path) -> None:
+    """The full recipe on a seeded subset (2 steps): float16 adapters beside the head, merged
+    at load, features moved, every config valid and explained."""
+    from moodc.gen.train import train_lora_head
+
+    recipe = lora.LoraRecipe(steps=2, warmup_steps=1, batch=8, lr=1e-2)
+    train_lora_head(out_dir=tmp_path / "model", lora_recipe=recipe, limit=24, encoder=encoder,
+                    checkpoint_dir=tmp_path / "checkpoint")
+    path = tmp_path / "model" / artifact.LORA_WEIGHTS
+    assert path.stat().st_size < 4 * 2**20
+    with np.load(path) as saved:
+        assert len(saved.files) == 2 * recipe.n_layers * len(recipe.targets)
+        assert all(saved[k].dtype == np.float16 for k in saved.files)
+    tuned = head.load_tuned(tmp_path / "model")
+    assert tuned.head.meta["lora"]["recipe"] == recipe.to_json()
+    frozen = head.extract_features(PROMPTS, encoder=encoder, recipe=tuned.head.recipe)
+    adapted = head.extract_features(PROMPTS, encoder=tuned.encoder, recipe=tuned.head.recipe)
+    assert np.abs(adapted - frozen).max() > 0.01
+    for prompt in PROMPTS[:3]:
+        config, provenance = tuned.document(prompt, explain=True)
+        assert "LoRA" in provenance["model"]
+        assert Config.model_validate(config).justification
