@@ -26,6 +26,8 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "model"
 HEAD_WEIGHTS = "head.npz"
 HEAD_META = "head.json"
 HEAD_FILES: tuple[str, ...] = (HEAD_WEIGHTS, HEAD_META)
+#: LoRA adapters of the encoder's first blocks (float16), when ``head.json`` names a recipe.
+LORA_WEIGHTS = "lora.npz"
 
 #: Files of an mlx-lm LoRA adapter.
 ADAPTER_FILES: tuple[str, ...] = ("adapters.safetensors", "adapter_config.json")
@@ -57,6 +59,7 @@ __all__ = [
     "HEAD_FILES",
     "HEAD_META",
     "HEAD_WEIGHTS",
+    "LORA_WEIGHTS",
     "ArtifactKind",
     "tuned_artifact_dir",
     "tuned_artifact_kind",

@@ -80,7 +80,7 @@ class FeatureRecipe:
                 "concepts": self.concepts}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "FeatureRecipe":
+    def from_json(cls, data: Mapping[str, Any]) -> FeatureRecipe:
         return cls(prefix=str(data["prefix"]), suffix=str(data["suffix"]),
                    layers=tuple(int(x) for x in data["layers"]),
                    concepts=bool(data.get("concepts", False)))
@@ -437,8 +437,10 @@ class TunedModel:
 
         chosen = self.field_values(prompt, seed=seed, temperature=temperature)
         config = {"version": 2, **nest(chosen)}
-        provenance = {"engine": "tuned", "model": "SmolLM2-135M-Instruct hidden states + "
-                      "softmax head", "artifact": self.head.meta.get("artifact_sha256", "unknown")}
+        adapted = " (LoRA-adapted blocks 1-10)" if "lora" in self.head.meta else ""
+        provenance = {"engine": "tuned", "model": f"SmolLM2-135M-Instruct hidden states{adapted}"
+                      " + softmax head", "artifact": self.head.meta.get("artifact_sha256",
+                                                                         "unknown")}
         if explain:
             from moodc.gen.explain import explain_by_ablation, words_for_budget
 
@@ -470,7 +472,21 @@ class TunedModel:
 def load_tuned(path: Path = DEFAULT_MODEL_DIR) -> TunedModel:
     """The encoder and the head in ``path``, loaded once per process (about 1 s)."""
     head = load_head(path)
-    return TunedModel(load_encoder(), head)
+    encoder = load_encoder()
+    if "lora" in head.meta:
+        encoder = adapted_encoder(encoder, path=path, lora=head.meta["lora"])
+    return TunedModel(encoder, head)
+
+
+def adapted_encoder(encoder: Encoder, *, path: Path, lora: Mapping[str, Any]) -> Encoder:
+    """``encoder`` with the artifact's LoRA adapters merged into its first blocks
+    (``W + scale * B @ A``, once: inference then costs what the frozen model costs)."""
+    from moodc.gen.lora import LoraRecipe, load_adapters, merged_llama
+
+    recipe = LoraRecipe.from_json(lora["recipe"])
+    adapters = load_adapters(path / str(lora["weights"]), recipe=recipe)
+    return Encoder(merged_llama(encoder.llama, adapters, recipe=recipe), encoder.tokenizer,
+                   encoder.model_sha256)
 
 
 def make_engine(path: Path = DEFAULT_MODEL_DIR) -> Callable[[GenRequest], EngineResult]:

@@ -407,21 +407,26 @@ class FieldFit:
     valid_log_loss: float
     valid_accuracy: float
     head: FieldHead
+    train_only: FieldHead  # fitted on train alone at the chosen L2 (LoRA training starts here)
 
 
 def fit_fields(specs: Sequence[Any], *, z_train: np.ndarray, train_labels: Sequence[dict[str, Any]],
                z_valid: np.ndarray, valid_labels: Sequence[dict[str, Any]],
                l2_grid: Sequence[float] = L2_GRID, feature_l2_scale: np.ndarray | None = None,
-               progress: Progress | None = None) -> list[FieldFit]:
+               refit: bool = True, progress: Progress | None = None) -> list[FieldFit]:
     """Per field, pick the L2 with the best validation log-loss, then refit on train + valid.
 
-    ``specs`` are :class:`moodc.gen.fields.FieldSpec` values (``key`` and ``values``).
+    ``specs`` are :class:`moodc.gen.fields.FieldSpec` values (``key`` and ``values``). The
+    fields do not interact, so the grid's fit at a field's chosen L2 *is* its train-only fit
+    (kept as ``train_only``); without ``refit`` the final train + valid fit is skipped and
+    ``head`` is that train-only fit too.
     """
     n_classes = [len(s.values) for s in specs]
     y_train = [class_indices(train_labels, key=s.key, values=s.values) for s in specs]
     y_valid = [class_indices(valid_labels, key=s.key, values=s.values) for s in specs]
     best: list[tuple[float, float, float]] = [(np.inf, 0.0, 0.0)] * len(specs)
-    n_steps = len(l2_grid) + 1
+    train_only: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0), np.zeros(0))] * len(specs)
+    n_steps = len(l2_grid) + int(refit)
     for step, l2 in enumerate(l2_grid):
         fits = fit_softmaxes(z_train, y_train, n_classes=n_classes, l2=[l2] * len(specs),
                              feature_l2_scale=feature_l2_scale)
@@ -430,16 +435,20 @@ def fit_fields(specs: Sequence[Any], *, z_train: np.ndarray, train_labels: Seque
             if loss < best[f][0] - 1e-9:
                 accuracy = float((np.argmax(z_valid @ weight + bias, axis=1) == y_valid[f]).mean())
                 best[f] = (loss, l2, accuracy)
+                train_only[f] = (weight, bias)
         if progress:
             progress("fit", step + 1, n_steps)
-    final = fit_softmaxes(np.concatenate([z_train, z_valid]),
-                          [np.concatenate([a, b]) for a, b in zip(y_train, y_valid)],
-                          n_classes=n_classes, l2=[b[1] for b in best],
-                          feature_l2_scale=feature_l2_scale)
-    if progress:
-        progress("fit", n_steps, n_steps)
-    return [FieldFit(s.key, b[1], b[0], b[2], FieldHead(s.key, s.values, w, c))
-            for s, b, (w, c) in zip(specs, best, final)]
+    final = train_only
+    if refit:
+        final = fit_softmaxes(np.concatenate([z_train, z_valid]),
+                              [np.concatenate([a, b]) for a, b in zip(y_train, y_valid)],
+                              n_classes=n_classes, l2=[b[1] for b in best],
+                              feature_l2_scale=feature_l2_scale)
+        if progress:
+            progress("fit", n_steps, n_steps)
+    return [FieldFit(s.key, b[1], b[0], b[2], FieldHead(s.key, s.values, w, c),
+                     FieldHead(s.key, s.values, *t))
+            for s, b, (w, c), t in zip(specs, best, final, train_only)]
 
 
 # --------------------------------------------------------------------------------------
@@ -457,6 +466,74 @@ class TrainResult:
     features_s: float
     fit_s: float
     files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The splits and their full head input (model features, then concept evidence)."""
+
+    train: Split
+    valid: Split
+    encoder: Encoder
+    x_all: np.ndarray  # (n_train + n_valid, n_features), train rows first
+    n_model_features: int
+    features_s: float
+
+    @property
+    def mean(self) -> np.ndarray:
+        return standardiser(self.x_all[:len(self.train.prompts)])[0]
+
+    @property
+    def scale(self) -> np.ndarray:
+        return standardiser(self.x_all[:len(self.train.prompts)])[1]
+
+    def feature_l2_scale(self) -> np.ndarray:
+        """Per feature, the L2 multiplier: :data:`MODEL_FEATURE_L2_SCALE` on the model's."""
+        scale = np.ones(self.x_all.shape[1])
+        if self.x_all.shape[1] > self.n_model_features:
+            scale[:self.n_model_features] = MODEL_FEATURE_L2_SCALE
+        return scale
+
+    def fit(self, *, l2_grid: Sequence[float], refit: bool,
+            progress: Progress | None) -> list[FieldFit]:
+        """:func:`fit_fields` on the standardised train and valid features."""
+        from moodc.gen.fields import config_fields
+
+        mean, scale = standardiser(self.x_all[:len(self.train.prompts)])
+        z_train = (self.x_all[:len(self.train.prompts)] - mean) / scale
+        z_valid = (self.x_all[len(self.train.prompts):] - mean) / scale
+        with single_threaded_numpy_blas():
+            return fit_fields(config_fields(), z_train=z_train, train_labels=self.train.labels,
+                              z_valid=z_valid, valid_labels=self.valid.labels, l2_grid=l2_grid,
+                              feature_l2_scale=self.feature_l2_scale(), refit=refit,
+                              progress=progress)
+
+
+def prepare(*, data_dir: Path, recipe: FeatureRecipe, seed: int, limit: int | None,
+            encoder: Encoder | None, cache_path: Path | None,
+            progress: Progress | None) -> Prepared:
+    """Read the splits, load the encoder and compute (or read cached) every prompt's input.
+
+    Raises
+    ------
+    UsageError, MoodcError
+        Missing or invalid data; missing model package.
+    """
+    from moodc.gen.head import load_encoder
+
+    train = load_split("train", data_dir=data_dir, limit=limit, seed=seed)
+    valid = load_split("valid", data_dir=data_dir, limit=limit, seed=seed)
+    if not train.prompts or not valid.prompts:
+        raise UsageError(f"{data_dir}: the train and valid splits must not be empty")
+    encoder = encoder or load_encoder()
+    start = time.perf_counter()
+    x_all = cached_features(train.prompts + valid.prompts, encoder=encoder, recipe=recipe,
+                            cache_path=cache_path, progress=progress)
+    n_model_features = x_all.shape[1]
+    if recipe.concepts:
+        x_all = np.concatenate([x_all, concept_features(train.prompts + valid.prompts)], axis=1)
+    return Prepared(train, valid, encoder, x_all, n_model_features,
+                    time.perf_counter() - start)
 
 
 def train_head(*, data_dir: Path = DATA_DIR, out_dir: Path | None = DEFAULT_MODEL_DIR,
@@ -481,35 +558,14 @@ def train_head(*, data_dir: Path = DATA_DIR, out_dir: Path | None = DEFAULT_MODE
     UsageError, MoodcError
         Missing or invalid data; missing model package.
     """
-    from moodc.gen.fields import config_fields
-    from moodc.gen.head import load_encoder
-
     recipe = recipe or FeatureRecipe()
-    train = load_split("train", data_dir=data_dir, limit=limit, seed=seed)
-    valid = load_split("valid", data_dir=data_dir, limit=limit, seed=seed)
-    if not train.prompts or not valid.prompts:
-        raise UsageError(f"{data_dir}: the train and valid splits must not be empty")
-    encoder = encoder or load_encoder()
+    prepared = prepare(data_dir=data_dir, recipe=recipe, seed=seed, limit=limit,
+                       encoder=encoder, cache_path=cache_path, progress=progress)
     start = time.perf_counter()
-    x_all = cached_features(train.prompts + valid.prompts, encoder=encoder, recipe=recipe,
-                            cache_path=cache_path, progress=progress)
-    n_model_features = x_all.shape[1]
-    if recipe.concepts:
-        x_all = np.concatenate([x_all, concept_features(train.prompts + valid.prompts)], axis=1)
-    features_s = time.perf_counter() - start
-    start = time.perf_counter()
-    mean, scale = standardiser(x_all[:len(train.prompts)])
-    z_train = (x_all[:len(train.prompts)] - mean) / scale
-    z_valid = (x_all[len(train.prompts):] - mean) / scale
-    feature_l2_scale = np.ones(x_all.shape[1])
-    if recipe.concepts:
-        feature_l2_scale[:n_model_features] = MODEL_FEATURE_L2_SCALE
-    with single_threaded_numpy_blas():
-        fits = fit_fields(config_fields(), z_train=z_train, train_labels=train.labels,
-                          z_valid=z_valid, valid_labels=valid.labels, l2_grid=l2_grid,
-                          feature_l2_scale=feature_l2_scale, progress=progress)
+    fits = prepared.fit(l2_grid=l2_grid, refit=True, progress=progress)
     fit_s = time.perf_counter() - start
-    head = rounded(Head(recipe, mean, scale, tuple(f.head for f in fits)))
+    train, valid, features_s = prepared.train, prepared.valid, prepared.features_s
+    head = rounded(Head(recipe, prepared.mean, prepared.scale, tuple(f.head for f in fits)))
     meta = _meta(head, fits, data_dir=data_dir, seed=seed, limit=limit,
                  n_train=len(train.prompts), n_valid=len(valid.prompts))
     head = Head(head.recipe, head.mean, head.scale, head.fields, meta)
@@ -537,3 +593,120 @@ def _meta(head: Head, fits: Sequence[FieldFit], *, data_dir: Path, seed: int,
         "valid_accuracy": {f.key: round(f.valid_accuracy, 4) for f in fits},
         "valid_log_loss": {f.key: round(f.valid_log_loss, 4) for f in fits},
     }
+
+
+# --------------------------------------------------------------------------------------
+# LoRA: adapt the encoder's first blocks for the heads (tools/lora_study.py --train)
+# --------------------------------------------------------------------------------------
+
+def default_checkpoint_dir() -> Path:
+    """Where :func:`train_lora_head` keeps its checkpoint (the user cache directory)."""
+    from moodc.gen.convert import cache_root
+
+    return cache_root() / "lora-checkpoint"
+
+
+def head_init(prepared: Prepared, fits: Sequence[FieldFit]) -> Any:
+    """The train-only heads at their chosen L2, as the block matrix LoRA training starts from
+    (same standardiser; the penalty is the fit's per-field L2 times the feature scale)."""
+    from moodc.gen.lora import HeadInit
+
+    sizes = [len(f.train_only.values) for f in fits]
+    bounds = tuple(int(b) for b in np.concatenate([[0], np.cumsum(sizes)]))
+    l2 = np.concatenate([[f.l2] * n for f, n in zip(fits, sizes)])
+    penalty = prepared.feature_l2_scale()[:, None] * l2[None, :]
+    return HeadInit(prepared.mean.astype(np.float32), prepared.scale.astype(np.float32),
+                    np.concatenate([f.train_only.weight for f in fits], axis=1).astype(np.float32),
+                    np.concatenate([f.train_only.bias for f in fits]).astype(np.float32),
+                    bounds, penalty.astype(np.float32), BIAS_L2)
+
+
+def _valid_accuracy(head: Head, x_valid: np.ndarray, valid: Split) -> dict[str, float]:
+    """Per field, the share of valid rows where the head's argmax is the label."""
+    log_probs = head.log_probs(x_valid)
+    out = {}
+    for field in head.fields:
+        y = class_indices(valid.labels, key=field.key, values=field.values)
+        out[field.key] = round(float((log_probs[field.key].argmax(axis=1) == y).mean()), 4)
+    return out
+
+
+def train_lora_head(*, data_dir: Path = DATA_DIR, out_dir: Path | None = DEFAULT_MODEL_DIR,
+                    lora_recipe: Any = None, seed: int = 0, limit: int | None = None,
+                    encoder: Encoder | None = None, cache_path: Path | None = None,
+                    checkpoint_dir: Path | None = None, resume: bool = False,
+                    l2_grid: Sequence[float] = L2_GRID, progress: Progress | None = None,
+                    step_progress: Callable[[int, int, float, float], None] | None = None
+                    ) -> TrainResult:
+    """The heads and LoRA adapters of the encoder's first blocks, trained jointly; saved.
+
+    Steps: the frozen features and the per-field L2 on valid as in :func:`train_head` (no
+    train + valid refit); the train-only heads at that L2 are the start; adapters and heads
+    are trained on the **train** split only (:func:`moodc.gen.lora.train_adapters`,
+    checkpointed; ``resume`` continues a killed run); the adapters are rounded to float16
+    and merged, and the valid accuracy written to ``head.json`` is a held-out figure.
+    About 30 min on this 2-core machine at the default recipe (450 steps of 16 prompts).
+    Not the shipped recipe: on the valid split it did not beat the frozen head
+    (``moodc/data/README.md``, "What we tried: adapting the encoder"); ``tools/lora_study.py``
+    runs it.
+    """
+    from moodc.gen.artifact import LORA_WEIGHTS
+    from moodc.gen.head import encode_prompt
+    from moodc.gen.lora import (
+        LoraRecipe,
+        merged_llama,
+        rounded_adapters,
+        save_adapters,
+        train_adapters,
+    )
+
+    lora_recipe = lora_recipe or LoraRecipe()
+    recipe = FeatureRecipe()
+    prepared = prepare(data_dir=data_dir, recipe=recipe, seed=seed, limit=limit, encoder=encoder,
+                       cache_path=cache_path, progress=progress)
+    start = time.perf_counter()
+    fits = prepared.fit(l2_grid=l2_grid, refit=False, progress=progress)
+    init = head_init(prepared, fits)
+    train, valid, n_train = prepared.train, prepared.valid, len(prepared.train.prompts)
+    encoded = [encode_prompt(prepared.encoder.tokenizer, p, recipe=recipe) for p in train.prompts]
+    targets = np.stack([class_indices(train.labels, key=f.key, values=f.head.values)
+                        for f in fits], axis=1)
+    state = train_adapters(llama=prepared.encoder.llama, encoded=encoded,
+                           concepts=prepared.x_all[:n_train, prepared.n_model_features:],
+                           targets=targets, init=init, recipe=lora_recipe,
+                           checkpoint_dir=checkpoint_dir or default_checkpoint_dir(),
+                           resume=resume, progress=step_progress)
+    adapters = rounded_adapters(state.adapters)
+    weight, bias = np.array(state.head["weight"]), np.array(state.head["bias"])
+    fields = tuple(FieldHead(f.key, f.head.values, weight[:, a:b], bias[a:b])
+                   for f, a, b in zip(fits, init.bounds[:-1], init.bounds[1:]))
+    head = rounded(Head(recipe, init.mean, init.scale, fields))
+    tuned = Encoder(merged_llama(prepared.encoder.llama, adapters, recipe=lora_recipe),
+                    prepared.encoder.tokenizer, prepared.encoder.model_sha256)
+    x_valid = np.concatenate([extract_features(list(valid.prompts), encoder=tuned, recipe=recipe),
+                              prepared.x_all[n_train:, prepared.n_model_features:]], axis=1)
+    fit_s = time.perf_counter() - start
+    meta = _meta(head, fits, data_dir=data_dir, seed=seed, limit=limit, n_train=n_train,
+                 n_valid=len(valid.prompts))
+    frozen = {f.key: round(f.valid_accuracy, 4) for f in fits}
+    digest = hashlib.sha256(meta["artifact_sha256"].encode())
+    for key in sorted(adapters):
+        digest.update(np.array(adapters[key]).astype(np.float16).tobytes())
+    meta.update({
+        "artifact_sha256": digest.hexdigest()[:16],
+        "fit": "per-field softmax heads (train-only fit at the L2 chosen on valid) trained "
+               "jointly with LoRA adapters of the encoder's first blocks on the train split "
+               "(Adam, summed cross-entropy + the heads' L2); adapters and weights float16",
+        "valid_accuracy": _valid_accuracy(head, x_valid, valid),
+        "valid_accuracy_frozen": frozen,
+        "lora": {"recipe": lora_recipe.to_json(), "weights": LORA_WEIGHTS,
+                 "final_loss": round(float(np.mean(state.losses[-25:])), 4)},
+    })
+    head = Head(head.recipe, head.mean, head.scale, head.fields, meta)
+    files: tuple[Path, ...] = ()
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        save_adapters(adapters, out_dir / LORA_WEIGHTS)
+        files = (*save_head(head, out_dir), out_dir / LORA_WEIGHTS)
+    return TrainResult(head, tuple(fits), n_train, len(valid.prompts), prepared.features_s,
+                       fit_s, files)
