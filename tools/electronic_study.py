@@ -95,6 +95,7 @@ VARIANTS: dict[str, tuple[tuple[Edit, ...], float]] = {
     "bass:pluck": ((_set("instruments.bass", "pluck"),), -14.0),
     "bass:double_bass": ((_set("instruments.bass", "double_bass"),), -14.0),
     "bass:sine": ((_set("instruments.bass", "sine"),), -14.0),
+    "pad:nylon_guitar": ((_set("instruments.pad", "nylon_guitar"),), -14.0),
 }
 
 
