@@ -481,7 +481,9 @@ def describe_config(fields: Mapping[str, Any]) -> str:
     if layers["pad"] != "none":
         voices.append(f"{_say(layers['pad'])} {_say(inst['pad'])} pad")
     if "bass" in sounding and layers["bass"] != "none":
-        voices.append(f"{_say(layers['bass'])} {_say(inst['bass'])} bass")
+        bass = _say(inst["bass"])  # "walking double bass", not "... double bass bass"
+        suffix = "" if bass.endswith("bass") else " bass"
+        voices.append(f"{_say(layers['bass'])} {bass}{suffix}")
     if voices:
         parts.append(", ".join(voices))
     rhythm = layers["rhythm"]

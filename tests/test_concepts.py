@@ -313,3 +313,13 @@ def test_accents_and_case_are_folded() -> None:
 def test_exact_name_beats_a_stem_twin() -> None:
     assert [m.concept.name for m in match_prompt("garden")] == ["garden"]
     assert match_prompt("gardening")[0].concept.name == "gardening"
+
+
+def test_a_description_names_each_voice_once() -> None:
+    from moodc.concepts import describe_config
+
+    upright = describe_config({"density": 4, "layers": {"bass": "walking"},
+                               "instruments": {"bass": "double_bass"}})
+    assert "walking double bass;" in upright and "bass bass" not in upright
+    assert "walking sine bass;" in describe_config({"density": 4,
+                                                     "layers": {"bass": "walking"}})
