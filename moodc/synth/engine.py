@@ -8,6 +8,7 @@ Memory is bounded by the block size, the note cache and the events, not by the d
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
@@ -355,12 +356,19 @@ class BlockRenderer:
         stack = self._stack(start, n)
         return {name: stack[i] for i, name in enumerate(self.names)}
 
-    def _stack(self, start: int, n: int, pool: Executor | None = None) -> np.ndarray:
+    def _stack(self, start: int, n: int, pool: Executor | None = None, *,
+               out: np.ndarray | None = None) -> np.ndarray:
         """Every sounding layer's dry stereo in one (layers, 2, n) array (``self.names``
         order), so mixing and the effect sends are a sum and one small product. With a
-        ``pool``, the layers render concurrently (each into its own row)."""
+        ``pool``, the layers render concurrently (each into its own row). Written into
+        ``out`` (C-contiguous float32 of that shape) when given: the layer process's shared
+        slot."""
         self.cache.advance(start)
-        stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
+        if out is None:
+            stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
+        else:
+            stack = out
+            stack.fill(0.0)
         if pool is None or len(self.names) < 2:
             for i, name in enumerate(self.names):
                 self._layer(name, stack[i], start)
@@ -428,7 +436,7 @@ class BlockRenderer:
 
         With ``jobs`` > 1 the layers of span k+1 render while the effects of span k run: a
         two-stage pipeline. Without ``with_stems`` and where ``fork`` exists, the layers run
-        in a child process (:func:`_forked_premixes`): the synth's many small numpy calls
+        in a child process (:func:`_forked_stacks`): the synth's many small numpy calls
         then no longer take turns on one GIL. Otherwise they run on worker threads (jobs > 2
         also renders a block's layers side by side). The layers and the effects each still
         see their spans in order, so the samples are those of :meth:`block` called span by
@@ -440,12 +448,12 @@ class BlockRenderer:
                 yield self.block(start, n)
             return
         if not with_stems and _can_fork():
-            premixes = _forked_premixes(self, spans)
+            stacks = _forked_stacks(self, spans)
             try:
-                for (_, n), premix in zip(spans, premixes):
-                    yield self._wet(premix, n), {}
+                for (_, n), stack in zip(spans, stacks):
+                    yield self._wet(self._premix(stack), n), {}
             finally:
-                premixes.close()
+                stacks.close()
             return
         yield from self._threaded_blocks(spans)
 
@@ -476,13 +484,11 @@ class BlockRenderer:
         return (self._wet(self._premix(stack), n),
                 {name: stack[i] for i, name in enumerate(self.names)})
 
-    def _premix(self, stack: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
+    def _premix(self, stack: np.ndarray) -> np.ndarray:
         """(4, n) float32: the dry mix (left, right), then the echo and reverb sends (zero
         when neither effect is on) of one block's layer ``stack``: everything the effects
-        read, so a child process rendering the layers hands over 4 rows, not 12. Written
-        into ``out`` (C-contiguous (4, n) float32) when given: the layer process's shared
-        slot."""
-        premix = np.empty((4, stack.shape[2]), dtype=np.float32) if out is None else out
+        read."""
+        premix = np.empty((4, stack.shape[2]), dtype=np.float32)
         if self.echo is not None or self.reverb is not None:
             # sends: echo, reverb; exact per sample whatever the block length (no BLAS)
             premix_layers(stack, self.send_weights, premix)
@@ -529,32 +535,36 @@ def _can_fork() -> bool:
             and "fork" in multiprocessing.get_all_start_methods())
 
 
-def _forked_premixes(renderer: BlockRenderer, spans: list[tuple[int, int]]
-                     ) -> Iterator[np.ndarray]:
-    """Every span's :meth:`BlockRenderer._premix`, rendered by a forked child process.
+def _forked_stacks(renderer: BlockRenderer, spans: list[tuple[int, int]]
+                   ) -> Iterator[np.ndarray]:
+    """Every span's :meth:`BlockRenderer._stack`, rendered by a forked child process.
 
     The child is a copy of this process at the fork, so it holds the renderer's plan, note
     cache and beds as they are and renders the spans in order: the same samples this process
-    would compute. It writes each premix straight into one of :data:`N_PREMIX_SLOTS` slots of
+    would compute. It writes each stack straight into one of :data:`N_STACK_SLOTS` slots of
     memory shared with this process, and the two pipes carry only tokens: "slot ready" one
-    way, "slot free" the other. Sending the premixes themselves through a pipe cost ~1.4 s
-    of CPU per 10 minutes of audio (the child's writes, and here 64 KiB reads into a buffer
-    copied twice), on this process's main thread, which bounds the two-job pipeline. The
-    slots bound memory, as the pipe did. Closing the generator early ends the child. A
-    failure in the child is raised here.
+    way, "slot free" the other. Two reasons. Sending 1.4 MB premixes through a pipe cost
+    ~1.4 s of CPU per 10 minutes of audio (the child's writes, and here 64 KiB reads into a
+    buffer copied twice), on this process's main thread. And with nothing to copy, the
+    layers' premix (:meth:`BlockRenderer._premix`, ~0.5 s per 10 minutes) can run here, in
+    the process that waits, rather than in the child, which bounds the pipeline. The slots
+    bound memory, as the pipe did. Closing the generator early ends the child. A failure in
+    the child is raised here.
     """
     import mmap
     import multiprocessing
 
-    n_slots = N_PREMIX_SLOTS
-    slot_floats = 4 * max(n for _, n in spans)
+    n_slots = N_STACK_SLOTS
+    shape = (len(renderer.names), 2)
+    slot_floats = len(renderer.names) * 2 * max(n for _, n in spans)
     # anonymous and MAP_SHARED: the forked child writes the very pages this process reads
-    shared = mmap.mmap(-1, n_slots * slot_floats * 4)
-    slots = np.frombuffer(shared, dtype=np.float32).reshape(n_slots, slot_floats)
+    shared = mmap.mmap(-1, max(n_slots * slot_floats * 4, 1))
+    slots = np.frombuffer(shared, dtype=np.float32, count=n_slots * slot_floats)
+    slots = slots.reshape(n_slots, slot_floats)
     context = multiprocessing.get_context("fork")
     ready_here, ready_there = context.Pipe(duplex=False)
     free_there, free_here = context.Pipe(duplex=False)
-    child = context.Process(target=_premix_child,
+    child = context.Process(target=_stack_child,
                             args=(renderer, spans, slots, ready_there, free_there,
                                   (ready_here, free_here)),
                             name="moodc-layers", daemon=True)
@@ -575,7 +585,7 @@ def _forked_premixes(renderer: BlockRenderer, spans: list[tuple[int, int]]
                                    f"(exit code {child.exitcode})") from None
             if failure:
                 raise RuntimeError(f"the synth's layer process failed: {failure.decode()}")
-            yield slots[i % n_slots, : 4 * n].reshape(4, n)
+            yield _slot(slots, i, shape + (n,))
         child.join()
     finally:
         ready_here.close()
@@ -585,17 +595,23 @@ def _forked_premixes(renderer: BlockRenderer, spans: list[tuple[int, int]]
             child.join()
 
 
-#: Premixes the layer process may render ahead of the effects: slack for the two processes'
-#: uneven block costs and for a busy machine's scheduling (each is 4 rows × 2 s: 1.4 MB).
-N_PREMIXES_AHEAD = 3
-#: Shared premix slots: the one the effects read, the ones rendered ahead, the one the child
+#: Stacks the layer process may render ahead of the effects: slack for the two processes'
+#: uneven block costs and for a busy machine's scheduling (each is layers × 2 rows × 2 s:
+#: at most 4.2 MB).
+N_STACKS_AHEAD = 3
+#: Shared stack slots: the one the effects read, the ones rendered ahead, the one the child
 #: is writing.
-N_PREMIX_SLOTS = N_PREMIXES_AHEAD + 2
+N_STACK_SLOTS = N_STACKS_AHEAD + 2
 
 
-def _premix_child(renderer: BlockRenderer, spans: list[tuple[int, int]], slots: np.ndarray,
-                  ready: Any, free: Any, parent_ends: tuple[Any, ...]) -> None:
-    """The child of :func:`_forked_premixes`: render span ``i``'s premix into shared slot
+def _slot(slots: np.ndarray, index: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Span ``index``'s stack ``shape`` as a C-contiguous view of its shared slot."""
+    return slots[index % slots.shape[0], : math.prod(shape)].reshape(shape)
+
+
+def _stack_child(renderer: BlockRenderer, spans: list[tuple[int, int]], slots: np.ndarray,
+                 ready: Any, free: Any, parent_ends: tuple[Any, ...]) -> None:
+    """The child of :func:`_forked_stacks`: render span ``i``'s stack into shared slot
     ``i % len(slots)`` once the parent has freed it, then say so on ``ready`` (an empty
     message; a failure sends its traceback instead).
 
@@ -612,13 +628,13 @@ def _premix_child(renderer: BlockRenderer, spans: list[tuple[int, int]], slots: 
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
-    n_slots, slot_floats = slots.shape
+    n_slots = slots.shape[0]
+    shape = (len(renderer.names), 2)
     try:
         for i, (start, n) in enumerate(spans):
             if i >= n_slots:
                 free.recv_bytes()  # slot i % n_slots held span i - n_slots: wait for it
-            out = slots[i % n_slots, : 4 * n].reshape(4, n)
-            renderer._premix(renderer._stack(start, n), out=out)
+            renderer._stack(start, n, out=_slot(slots, i, shape + (n,)))
             ready.send_bytes(b"")
     except (EOFError, BrokenPipeError):
         return  # the parent stopped reading: nothing left to do
