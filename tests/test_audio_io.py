@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from moodc.audio_io import (PcmWriter, Tags, dither_rng, pcm_to_float, quantise, read_pcm,
-                            tpdf_dither)
+from moodc.audio_io import (PcmWriter, Tags, dither_rng, pcm_to_float, quantise,
+                            quantise_numpy, read_pcm, tpdf_dither)
 from moodc.errors import OutputExistsError
 
 TAGS = Tags("Test Title", "moodc test", 42, "ab" * 32)
@@ -50,6 +50,31 @@ def test_quantise_is_seeded_and_deterministic() -> None:
     assert np.array_equal(first, again)
     assert not np.array_equal(first, other)
     assert np.abs(first.astype(int) - np.rint(audio * 32768)).max() <= 1
+
+
+@pytest.mark.parametrize("bit_depth", [16, 24])
+@pytest.mark.parametrize("gain", [1.0, 0.3711, 2.9])
+def test_compiled_quantise_is_the_numpy_arithmetic_bit_for_bit(bit_depth: int,
+                                                                gain: float) -> None:
+    """Every render's PCM goes through the compiled pass: it must be the numpy definition's
+    PCM exactly, on ties (halves of an LSB), clipping, signed zeros, odd sample counts (the
+    last dither word's high half unused), float64 input, and blocks in a row (the dither
+    stream continues where it stopped)."""
+    rng = np.random.default_rng(5)
+    scale = float(2 ** (bit_depth - 1))
+    music = rng.uniform(-1.2, 1.2, size=(40001, 2)).astype(np.float32)
+    ties = ((np.arange(-40, 40) + 0.5) / scale).astype(np.float32)  # x.5 LSB before dither
+    edges = np.array([-0.0, 0.0, 1.0, -1.0, 0.99999994, -0.99999994, 3e-8, -3e-8],
+                     dtype=np.float32)
+    special = np.concatenate([ties, edges]).reshape(-1, 2)
+    mono = rng.uniform(-1, 1, size=(1001, 1)).astype(np.float32)  # an odd count of samples
+    wide = rng.uniform(-1, 1, size=(777, 2))  # float64
+    compiled, reference = dither_rng(11), dither_rng(11)
+    for block in (music, special, mono, wide, music[:0], music[:1]):
+        got = quantise(block, bit_depth=bit_depth, rng=compiled, gain=gain)
+        want = quantise_numpy(block, bit_depth=bit_depth, rng=reference, gain=gain)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert np.array_equal(got, want)
 
 
 def test_quantise_clips_instead_of_wrapping() -> None:

@@ -11,7 +11,10 @@ pass over the layers). The tone synthesiser's wavetable read (:func:`wavetable_a
 voice of :func:`moodc.synth.oscillators.additive_tone` added from its phase plan) made two
 block-sized temporaries per voice and block; it is one pass. The plucked string's loop
 (:func:`ks_loop`, :func:`moodc.synth.oscillators.karplus_strong`) went one period at a
-time in numpy, a Python iteration every few milliseconds of a string. The kernels do the
+time in numpy, a Python iteration every few milliseconds of a string. Mastering's last
+step, quantising with TPDF dither (:func:`tpdf_quantise`, under
+:func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one. The
+kernels do the
 same float operations in the same order as the scipy/numpy code they replaced (tests
 compare them bit for bit). A checkout or wheel without them is a broken install: there is
 no slower path that could render different samples.
@@ -30,6 +33,7 @@ try:
         premix,
         scale_by_curve,
         sosfilt,
+        tpdf_quantise,
         wavetable_add,
     )
 except ImportError as exc:  # a source tree or wheel without the compiled module
@@ -39,4 +43,4 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
              "checkout (needs a C compiler and the Python headers)") from exc
 
 __all__ = ["add_notes", "add_scaled", "fdn", "ks_loop", "premix", "scale_by_curve",
-           "sosfilt", "wavetable_add"]
+           "sosfilt", "tpdf_quantise", "wavetable_add"]

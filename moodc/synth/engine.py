@@ -8,6 +8,7 @@ Memory is bounded by the block size, the note cache and the events, not by the d
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
@@ -355,12 +356,19 @@ class BlockRenderer:
         stack = self._stack(start, n)
         return {name: stack[i] for i, name in enumerate(self.names)}
 
-    def _stack(self, start: int, n: int, pool: Executor | None = None) -> np.ndarray:
+    def _stack(self, start: int, n: int, pool: Executor | None = None, *,
+               out: np.ndarray | None = None) -> np.ndarray:
         """Every sounding layer's dry stereo in one (layers, 2, n) array (``self.names``
         order), so mixing and the effect sends are a sum and one small product. With a
-        ``pool``, the layers render concurrently (each into its own row)."""
+        ``pool``, the layers render concurrently (each into its own row). Written into
+        ``out`` (C-contiguous float32 of that shape) when given: the layer process's shared
+        slot."""
         self.cache.advance(start)
-        stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
+        if out is None:
+            stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
+        else:
+            stack = out
+            stack.fill(0.0)
         if pool is None or len(self.names) < 2:
             for i, name in enumerate(self.names):
                 self._layer(name, stack[i], start)
@@ -428,7 +436,7 @@ class BlockRenderer:
 
         With ``jobs`` > 1 the layers of span k+1 render while the effects of span k run: a
         two-stage pipeline. Without ``with_stems`` and where ``fork`` exists, the layers run
-        in a child process (:func:`_forked_premixes`): the synth's many small numpy calls
+        in a child process (:func:`_forked_stacks`): the synth's many small numpy calls
         then no longer take turns on one GIL. Otherwise they run on worker threads (jobs > 2
         also renders a block's layers side by side). The layers and the effects each still
         see their spans in order, so the samples are those of :meth:`block` called span by
@@ -440,12 +448,12 @@ class BlockRenderer:
                 yield self.block(start, n)
             return
         if not with_stems and _can_fork():
-            premixes = _forked_premixes(self, spans)
+            stacks = _forked_stacks(self, spans)
             try:
-                for (_, n), premix in zip(spans, premixes):
-                    yield self._wet(premix, n), {}
+                for (_, n), stack in zip(spans, stacks):
+                    yield self._wet(self._premix(stack), n), {}
             finally:
-                premixes.close()
+                stacks.close()
             return
         yield from self._threaded_blocks(spans)
 
@@ -479,7 +487,7 @@ class BlockRenderer:
     def _premix(self, stack: np.ndarray) -> np.ndarray:
         """(4, n) float32: the dry mix (left, right), then the echo and reverb sends (zero
         when neither effect is on) of one block's layer ``stack``: everything the effects
-        read, so a child process rendering the layers hands over 4 rows, not 12."""
+        read."""
         premix = np.empty((4, stack.shape[2]), dtype=np.float32)
         if self.echo is not None or self.reverb is not None:
             # sends: echo, reverb; exact per sample whatever the block length (no BLAS)
@@ -527,95 +535,114 @@ def _can_fork() -> bool:
             and "fork" in multiprocessing.get_all_start_methods())
 
 
-def _forked_premixes(renderer: BlockRenderer, spans: list[tuple[int, int]]
-                     ) -> Iterator[np.ndarray]:
-    """Every span's :meth:`BlockRenderer._premix`, rendered by a forked child process.
+def _forked_stacks(renderer: BlockRenderer, spans: list[tuple[int, int]]
+                   ) -> Iterator[np.ndarray]:
+    """Every span's :meth:`BlockRenderer._stack`, rendered by a forked child process.
 
     The child is a copy of this process at the fork, so it holds the renderer's plan, note
     cache and beds as they are and renders the spans in order: the same samples this process
-    would compute. It runs one span ahead (a pipe holds one message), which bounds memory.
-    Closing the generator early ends the child. A failure in the child is raised here.
+    would compute. It writes each stack straight into one of :data:`N_STACK_SLOTS` slots of
+    memory shared with this process, and the two pipes carry only tokens: "slot ready" one
+    way, "slot free" the other. Two reasons. Sending 1.4 MB premixes through a pipe cost
+    ~1.4 s of CPU per 10 minutes of audio (the child's writes, and here 64 KiB reads into a
+    buffer copied twice), on this process's main thread. And with nothing to copy, the
+    layers' premix (:meth:`BlockRenderer._premix`, ~0.5 s per 10 minutes) can run here, in
+    the process that waits, rather than in the child, which bounds the pipeline. The slots
+    bound memory, as the pipe did. Closing the generator early ends the child. A failure in
+    the child is raised here.
     """
+    import mmap
     import multiprocessing
 
+    n_slots = N_STACK_SLOTS
+    shape = (len(renderer.names), 2)
+    slot_floats = len(renderer.names) * 2 * max(n for _, n in spans)
+    # anonymous and MAP_SHARED: the forked child writes the very pages this process reads
+    shared = mmap.mmap(-1, max(n_slots * slot_floats * 4, 1))
+    slots = np.frombuffer(shared, dtype=np.float32, count=n_slots * slot_floats)
+    slots = slots.reshape(n_slots, slot_floats)
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_premix_child, args=(renderer, spans, sender, receiver),
+    ready_here, ready_there = context.Pipe(duplex=False)
+    free_there, free_here = context.Pipe(duplex=False)
+    child = context.Process(target=_stack_child,
+                            args=(renderer, spans, slots, ready_there, free_there,
+                                  (ready_here, free_here)),
                             name="moodc-layers", daemon=True)
     child.start()
-    sender.close()
+    ready_there.close()
+    free_there.close()
     try:
-        for _, n in spans:
-            premix = np.empty((4, n), dtype=np.float32)
-            got = receiver.recv_bytes_into(premix.reshape(-1))  # flat: the pipe counts bytes
-            if got != premix.nbytes:
-                raise RuntimeError(f"the synth's layer process failed: {receiver.recv()}")
-            yield premix
+        for i, (_, n) in enumerate(spans):
+            if i:  # the caller is done with the previous span's slot
+                try:
+                    free_here.send_bytes(b"")
+                except BrokenPipeError:  # the child has ended: its reason, if any, is next
+                    pass
+            try:
+                failure = ready_here.recv_bytes()
+            except EOFError:
+                raise RuntimeError("the synth's layer process ended without a reason "
+                                   f"(exit code {child.exitcode})") from None
+            if failure:
+                raise RuntimeError(f"the synth's layer process failed: {failure.decode()}")
+            yield _slot(slots, i, shape + (n,))
         child.join()
     finally:
-        receiver.close()
+        ready_here.close()
+        free_here.close()
         if child.is_alive():
             child.terminate()
             child.join()
 
 
-#: Premixes the layer process may render ahead of the effects: slack for the two processes'
-#: uneven block costs and for a busy machine's scheduling (each is 4 rows × 2 s: 1.4 MB).
-N_PREMIXES_AHEAD = 3
+#: Stacks the layer process may render ahead of the effects: slack for the two processes'
+#: uneven block costs and for a busy machine's scheduling (each is layers × 2 rows × 2 s:
+#: at most 4.2 MB).
+N_STACKS_AHEAD = 3
+#: Shared stack slots: the one the effects read, the ones rendered ahead, the one the child
+#: is writing.
+N_STACK_SLOTS = N_STACKS_AHEAD + 2
 
 
-def _premix_child(renderer: BlockRenderer, spans: list[tuple[int, int]], sender: Any,
-                  receiver: Any) -> None:
-    """The child of :func:`_forked_premixes`: render each span's premix; a thread sends
-    them, so rendering runs up to :data:`N_PREMIXES_AHEAD` spans ahead of the reader.
+def _slot(slots: np.ndarray, index: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Span ``index``'s stack ``shape`` as a C-contiguous view of its shared slot."""
+    return slots[index % slots.shape[0], : math.prod(shape)].reshape(shape)
 
-    ``receiver`` is the parent's end of the pipe, inherited by the fork: closed first, so
-    that when the parent goes away (even killed) the pipe breaks and this process ends.
+
+def _stack_child(renderer: BlockRenderer, spans: list[tuple[int, int]], slots: np.ndarray,
+                 ready: Any, free: Any, parent_ends: tuple[Any, ...]) -> None:
+    """The child of :func:`_forked_stacks`: render span ``i``'s stack into shared slot
+    ``i % len(slots)`` once the parent has freed it, then say so on ``ready`` (an empty
+    message; a failure sends its traceback instead).
+
+    ``parent_ends`` are the parent's ends of the two pipes, inherited by the fork: closed
+    first, so that when the parent goes away (even killed) waiting for a free slot meets the
+    end of the pipe, and announcing a ready one a broken pipe: either way this process ends.
     """
-    import queue
     import signal
-    import threading
     import traceback
 
-    receiver.close()
-
+    for end in parent_ends:
+        end.close()
     # the parent's handlers (e.g. removing a half-written output) are the parent's business
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
-    ready: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=N_PREMIXES_AHEAD)
-    sending = threading.Thread(target=_send_premixes, args=(ready, sender), daemon=True)
-    sending.start()
-
-    def hand_over(item: np.ndarray | None) -> bool:
-        """Queue ``item``; False once the sender has stopped (the parent is gone)."""
-        while sending.is_alive():
-            try:
-                ready.put(item, timeout=0.5)
-                return True
-            except queue.Full:
-                continue
-        return False
-
+    n_slots = slots.shape[0]
+    shape = (len(renderer.names), 2)
     try:
-        for start, n in spans:
-            if not hand_over(renderer._premix(renderer._stack(start, n))):
-                return  # the parent stopped reading: nothing left to do
-        hand_over(None)
-        sending.join()
+        for i, (start, n) in enumerate(spans):
+            if i >= n_slots:
+                free.recv_bytes()  # slot i % n_slots held span i - n_slots: wait for it
+            renderer._stack(start, n, out=_slot(slots, i, shape + (n,)))
+            ready.send_bytes(b"")
+    except (EOFError, BrokenPipeError):
+        return  # the parent stopped reading: nothing left to do
     except BaseException:  # hand the reason to the parent, which raises it
-        if hand_over(None):
-            sending.join()
-            sender.send_bytes(b"")
-            sender.send(traceback.format_exc(limit=8))
-    finally:
-        sender.close()
-
-
-def _send_premixes(ready: Any, sender: Any) -> None:
-    """Send premixes from the queue ``ready`` until None; end quietly on a closed pipe."""
-    while (premix := ready.get()) is not None:
         try:
-            sender.send_bytes(premix)
-        except OSError:  # BrokenPipeError: the parent is gone or closed the stream
-            return
+            ready.send_bytes(traceback.format_exc(limit=8).encode())
+        except OSError:
+            pass
+    finally:
+        ready.close()
+        free.close()

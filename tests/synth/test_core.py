@@ -367,12 +367,38 @@ def test_the_layer_process_ends_when_its_parent_is_killed() -> None:
     pytest.fail("the layer process outlived its killed parent by 10 s")
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the layer process is Linux's")
+def test_a_stack_from_the_layer_process_stays_intact_while_it_is_read() -> None:
+    """The layer process writes into a few slots of shared memory and runs ahead of the
+    reader: the slot being read is reused only once the next stack is asked for, however
+    slow the reader (here: each stack read twice, 20 ms apart, over more spans than
+    slots)."""
+    import time
+
+    from moodc.synth import engine
+
+    spans = [(start, 3001) for start in range(0, 4 * engine.N_STACK_SLOTS * 3001, 3001)]
+    spans.append((spans[-1][0] + 3001, 17))  # a short last span reuses a longer slot
+    ahead = engine.BlockRenderer(fields_to_controls(FULL), duration_s=5.0, sample_rate=SR,
+                                 seed=4, jobs=2)
+    here = engine.BlockRenderer(fields_to_controls(FULL), duration_s=5.0, sample_rate=SR,
+                                seed=4)
+    n_read = 0
+    for (start, n), stack in zip(spans, engine._forked_stacks(ahead, spans)):
+        first = stack.copy()
+        time.sleep(0.02)  # the child renders the next spans meanwhile
+        assert np.array_equal(stack, first), f"slot of sample {start} overwritten"
+        assert np.array_equal(stack, here._stack(start, n))
+        n_read += 1
+    assert n_read == len(spans)
+
+
 def test_a_failure_in_the_layer_process_is_raised_here(monkeypatch: pytest.MonkeyPatch) -> None:
     """The child's exception reaches the caller (with its reason), not a hang or a short
     stream."""
     from moodc.synth import engine
 
-    def broken(self: Any, start: int, n: int, pool: Any = None) -> Any:
+    def broken(self: Any, start: int, n: int, pool: Any = None, *, out: Any = None) -> Any:
         raise ValueError(f"no layers at sample {start}")
 
     monkeypatch.setattr(engine.BlockRenderer, "_stack", broken)
