@@ -159,7 +159,7 @@ _FADES = ("the 9 s clip is the whole score cut at 9 s, so its 2 s fade-in and it
 KNOWN_MISSES: dict[str, str] = {
     "calm-ambient": _VIBRATO,
     "dark-cellar": f"{_VIBRATO}; vinyl crackle on top",
-    "workday": f"{_FADES}; in it calm-ambient's {_VIBRATO}",
+    "workday": f"{_FADES}; in what is left, as in calm-ambient, {_VIBRATO}",
     "lofi-study": f"{_CRACKLE}; {_HALF_TIME}",
     "japanese-garden": f"{_NO_PULSE}; {_HALF_TIME}",
     "palettes/japanese-garden": f"{_NO_PULSE}; {_HALF_TIME}",
