@@ -180,12 +180,23 @@ BASS_STYLES: dict[str, BassFn] = {
 
 def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
                instrument: str) -> list[Note]:
-    """Bass notes for every chord of the timeline (style from :data:`BASS_STYLES`)."""
+    """Bass notes for every chord of the timeline (style from :data:`BASS_STYLES`), or the
+    comp's thumb strokes for a pulsing bass under a rhythm whose bass doubles them; either
+    joins the rhythm's phrase ending."""
     comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
     if style == "pulsing" and comp is not None and comp.bass_doubles:
         out = _bass_doubling(ctl, comp, chords=chords, n_beats=n_beats, instrument=instrument)
-        return (_bass_ending(ctl, out, comp=comp, n_beats=n_beats, instrument=instrument)
-                if ends_phrases(ctl, comp=comp) else out)
+    else:
+        out = _bass_by_style(ctl, style=style, chords=chords, n_beats=n_beats,
+                             instrument=instrument)
+    if comp is not None and ends_phrases(ctl, comp=comp):
+        out = _bass_ending(ctl, out, comp=comp, n_beats=n_beats, instrument=instrument)
+    return out
+
+
+def _bass_by_style(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
+                   instrument: str) -> list[Note]:
+    """The bass style's notes for every chord, struck again at the tempo feel's pulse."""
     fn = BASS_STYLES[style]
     tonic = BASS_OCTAVE_MIDI + ctl.root_pc - (12 if ctl.root_pc > 7 else 0)
     out = []
@@ -198,9 +209,6 @@ def bass_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float
                          division=ctl.beat_division)
             out.append(Note(beat * ctl.beat_s, dur * ctl.beat_s, float(midi),
                             vel, instrument, pan=0.0))
-    comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
-    if comp is not None and ends_phrases(ctl, comp=comp):
-        out = _bass_ending(ctl, out, comp=comp, n_beats=n_beats, instrument=instrument)
     return out
 
 
