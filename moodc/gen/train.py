@@ -478,14 +478,8 @@ class Prepared:
     x_all: np.ndarray  # (n_train + n_valid, n_features), train rows first
     n_model_features: int
     features_s: float
-
-    @property
-    def mean(self) -> np.ndarray:
-        return standardiser(self.x_all[:len(self.train.prompts)])[0]
-
-    @property
-    def scale(self) -> np.ndarray:
-        return standardiser(self.x_all[:len(self.train.prompts)])[1]
+    mean: np.ndarray  # the train rows' standardiser (:func:`standardiser`), computed once
+    scale: np.ndarray
 
     def feature_l2_scale(self) -> np.ndarray:
         """Per feature, the L2 multiplier: :data:`MODEL_FEATURE_L2_SCALE` on the model's."""
@@ -499,9 +493,8 @@ class Prepared:
         """:func:`fit_fields` on the standardised train and valid features."""
         from moodc.gen.fields import config_fields
 
-        mean, scale = standardiser(self.x_all[:len(self.train.prompts)])
-        z_train = (self.x_all[:len(self.train.prompts)] - mean) / scale
-        z_valid = (self.x_all[len(self.train.prompts):] - mean) / scale
+        z_train = (self.x_all[:len(self.train.prompts)] - self.mean) / self.scale
+        z_valid = (self.x_all[len(self.train.prompts):] - self.mean) / self.scale
         with single_threaded_numpy_blas():
             return fit_fields(config_fields(), z_train=z_train, train_labels=self.train.labels,
                               z_valid=z_valid, valid_labels=self.valid.labels, l2_grid=l2_grid,
@@ -532,8 +525,9 @@ def prepare(*, data_dir: Path, recipe: FeatureRecipe, seed: int, limit: int | No
     n_model_features = x_all.shape[1]
     if recipe.concepts:
         x_all = np.concatenate([x_all, concept_features(train.prompts + valid.prompts)], axis=1)
-    return Prepared(train, valid, encoder, x_all, n_model_features,
-                    time.perf_counter() - start)
+    features_s = time.perf_counter() - start
+    mean, scale = standardiser(x_all[:len(train.prompts)])
+    return Prepared(train, valid, encoder, x_all, n_model_features, features_s, mean, scale)
 
 
 def train_head(*, data_dir: Path = DATA_DIR, out_dir: Path | None = DEFAULT_MODEL_DIR,
