@@ -73,36 +73,19 @@ def dither_rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([DITHER_SEED_TAG, int(seed)]))
 
 
-def tpdf_dither(n_samples: int, n_channels: int, *, rng: np.random.Generator) -> np.ndarray:
-    """Triangular (TPDF) dither in LSB, range (-1, 1), shape ``(n_samples, n_channels)``.
-
-    One 32-bit draw per sample: the difference of its two 16-bit halves is the sum of two
-    independent uniforms, i.e. triangular, at a third of the cost of two float draws. The
-    32-bit draws are the bit generator's raw 64-bit words split low half first: the numbers
-    ``rng.integers(0, 2**32, dtype=np.uint32)`` returns for an even count (what a stereo
-    block always asks for), at 2.5x its speed. An odd count discards the last word's high
-    half.
-    """
-    count = n_samples * n_channels
-    words = rng.bit_generator.random_raw(-(-count // 2))
-    # explicit little-endian views: low 32 bits first, and in each the low 16 bits first
-    halves = words.astype("<u8", copy=False).view("<u2").reshape(-1, 2)[:count]
-    dither = halves[:, 0].astype(np.float32)
-    dither -= halves[:, 1]
-    dither *= np.float32(1.0 / 65536.0)
-    return dither.reshape(n_samples, n_channels)
-
-
 def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator,
              gain: float = 1.0) -> np.ndarray:
     """Float audio in [-1, 1) → integer PCM with TPDF dither, ready for :class:`PcmWriter`.
 
     One compiled pass (:func:`moodc.dsp.compiled.tpdf_quantise`) over the float32 audio and
-    the dither's raw words: the gain-and-full-scale product, the dither of
-    :func:`tpdf_dither`, rounding half to even, clipping and the integer conversion, each in
-    :func:`quantise_numpy`'s float32 arithmetic (the same PCM bit for bit, tested). Pass 2
-    quantises every block of a render; the numpy form was four passes and three block-sized
-    temporaries.
+    the dither's raw words: the gain-and-full-scale product; triangular (TPDF) dither in LSB,
+    one 32-bit draw per sample, the difference of its two 16-bit halves (the bit generator's
+    raw 64-bit words split low half first: the numbers ``rng.integers(0, 2**32,
+    dtype=np.uint32)`` gives for an even count; an odd count discards the last word's high
+    half); rounding half to even, clipping and the integer conversion, each in float32. The
+    numpy definition it is tested against bit for bit, and the dither's own tests, are in
+    ``tests/helpers/reference.py`` and ``tests/test_audio_io.py``. Pass 2 quantises every
+    block of a render; the numpy form was four passes and three block-sized temporaries.
 
     Parameters
     ----------
@@ -127,21 +110,6 @@ def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator
     words = rng.bit_generator.random_raw(-(-audio.size // 2))
     pcm = np.empty(audio.shape, dtype=dtype)
     tpdf_quantise(audio, words, float(np.float32(full_scale * gain)), full_scale, shift, pcm)
-    return pcm
-
-
-def quantise_numpy(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator,
-                   gain: float = 1.0) -> np.ndarray:
-    """:func:`quantise` in numpy: the definition its compiled pass is tested against."""
-    _, dtype, shift = SUBTYPES[bit_depth]
-    full_scale = float(2 ** (bit_depth - 1))
-    scaled = np.multiply(audio, np.float32(full_scale * gain), dtype=np.float32)
-    scaled += tpdf_dither(audio.shape[0], audio.shape[1], rng=rng)
-    np.rint(scaled, out=scaled)
-    np.clip(scaled, -full_scale, full_scale - 1.0, out=scaled)
-    pcm = scaled.astype(dtype)
-    if shift:
-        pcm <<= shift
     return pcm
 
 

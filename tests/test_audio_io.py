@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from moodc.audio_io import (PcmWriter, Tags, dither_rng, pcm_to_float, quantise,
-                            quantise_numpy, read_pcm, tpdf_dither)
+from moodc.audio_io import PcmWriter, Tags, dither_rng, pcm_to_float, quantise, read_pcm
 from moodc.errors import OutputExistsError
+from tests.helpers.reference import quantise_numpy, tpdf_dither
 
 TAGS = Tags("Test Title", "moodc test", 42, "ab" * 32)
 

@@ -641,7 +641,7 @@ static PyObject *premix(PyObject *self, PyObject *args)
  *     phase    = base[k] + r * inc[k]          (uint32, wrapping; k*control_n + r = start + i)
  *     out[i]  += gain * table[phase >> shift]
  *
- * the arithmetic of moodc.synth.oscillators' numpy path (phase_block: integer rows of a
+ * the arithmetic of the numpy path (tests/helpers/reference.py; phase_block: integer rows of a
  * control plan; read_table: nearest sample; then `out += gain * values`, a float32 product
  * and a float32 sum), without the int64 indices and float32 values it made per block.
  * out, table: C-contiguous float32; base, inc: uint32, one entry per control period.
@@ -784,7 +784,8 @@ static PyObject *ks_loop(PyObject *self, PyObject *args)
 }
 
 /* tpdf_quantise(audio, words, scale, full_scale, shift, out): float audio (n, c) to
- * integer PCM with TPDF dither, moodc.audio_io.quantise's numpy arithmetic in one pass:
+ * integer PCM with TPDF dither, quantise_numpy's arithmetic (tests/helpers/reference.py)
+ * in one pass:
  *
  *     x      = audio[j] * scale                      (float32 product)
  *     v      = 32-bit half j of words (low half first: word j / 2, then >> 32 if j is odd)

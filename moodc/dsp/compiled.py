@@ -14,10 +14,10 @@ block-sized temporaries per voice and block; it is one pass. The plucked string'
 time in numpy, a Python iteration every few milliseconds of a string. Mastering's last
 step, quantising with TPDF dither (:func:`tpdf_quantise`, under
 :func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one. The
-kernels do the
-same float operations in the same order as the scipy/numpy code they replaced (tests
-compare them bit for bit). A checkout or wheel without them is a broken install: there is
-no slower path that could render different samples.
+kernels do the same float operations in the same order as the scipy/numpy code they
+replaced (tests compare them bit for bit; the numpy definitions no render calls any more
+are in ``tests/helpers/reference.py``). A checkout or wheel without them is a broken
+install: there is no slower path that could render different samples.
 """
 
 from __future__ import annotations

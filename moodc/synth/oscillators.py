@@ -118,21 +118,22 @@ def blocks(n_samples: int) -> list[tuple[int, int]]:
     return [(start, min(start + BLOCK_N, n_samples)) for start in range(0, n_samples, BLOCK_N)]
 
 
-def read_table(table: np.ndarray, phase: np.ndarray) -> np.ndarray:
-    """Read ``table`` at integer phase ``phase`` (uint32, 2**32 = one cycle), nearest sample."""
-    # an explicit intp index and take(): 3x faster than fancy indexing with uint32
-    return np.take(table, (phase >> np.uint32(PHASE_BITS - TABLE_BITS)).astype(np.intp))
-
-
 def phase_controls(freq_hz: float, *, n_samples: int, sample_rate: int,
                    vibrato_hz: float = 0.0, vibrato_cents: float = 0.0,
                    vibrato_delay_s: float = 0.0, glide_st: float = 0.0, glide_s: float = 0.06,
                    offset_cycles: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """The control-rate plan of :func:`phase_track`: ``(base, inc)``, uint32 arrays of
+    """The integer phase (uint32, 2**32 per cycle) of a tone with vibrato and an initial
+    glide, as a control-rate plan: ``(base, inc)``, uint32 arrays of
     ``n_samples // CONTROL_N + 1`` control periods, the phase at the start of each period
     and the per-sample increment through it (sample ``j·CONTROL_N + r`` has phase
-    ``base[j] + r·inc[j]``, wrapping). Small (1/32 of the tone), so the only cumulative sum
-    is made whole, and :func:`phase_block` expands any block of samples from it exactly.
+    ``base[j] + r·inc[j]``, wrapping). A numerically-controlled oscillator: the increment is
+    accumulated in uint32, which wraps exactly, so phase never loses precision however long
+    the note; pitch modulation is evaluated every ``CONTROL_N`` samples (the phase stays
+    continuous). The glide starts ``glide_st`` semitones away and reaches the pitch after
+    ``glide_s``; vibrato fades in after ``vibrato_delay_s``. Small (1/32 of the tone), so the
+    only cumulative sum is made whole; the compiled read (:func:`compiled.wavetable_add`)
+    expands it sample by sample. Its numpy expansion, the definition the tests hold the
+    kernel and the per-sample running sum to, is in ``tests/helpers/reference.py``.
     """
     scale = 2.0**PHASE_BITS / sample_rate
     start = np.uint32(int(offset_cycles * 2.0**PHASE_BITS) % 2**PHASE_BITS)
@@ -160,39 +161,6 @@ def phase_controls(freq_hz: float, *, n_samples: int, sample_rate: int,
         np.cumsum(inc[:-1] * np.uint32(CONTROL_N - 1) + inc[1:], dtype=np.uint32, out=base[1:])
         base[1:] += start
     return base, inc
-
-
-def phase_block(base: np.ndarray, inc: np.ndarray, *, start: int, stop: int) -> np.ndarray:
-    """Samples ``[start, stop)`` of the phase planned by :func:`phase_controls` (uint32).
-
-    ``start`` must be a multiple of ``CONTROL_N``; integer arithmetic, so any split into
-    blocks gives the whole track's integers.
-    """
-    first, last = start // CONTROL_N, -(-stop // CONTROL_N)
-    ramp = np.arange(CONTROL_N, dtype=np.uint32)
-    rows = base[first:last, None] + inc[first:last, None] * ramp[None, :]
-    return rows.reshape(-1)[: stop - start]
-
-
-def phase_track(freq_hz: float, *, n_samples: int, sample_rate: int, vibrato_hz: float = 0.0,
-                vibrato_cents: float = 0.0, vibrato_delay_s: float = 0.0,
-                glide_st: float = 0.0, glide_s: float = 0.06,
-                offset_cycles: float = 0.0) -> np.ndarray:
-    """Integer phase (uint32, 2**32 per cycle) of a tone with vibrato and an initial glide.
-
-    A numerically-controlled oscillator: the per-sample increment is accumulated in uint32
-    arithmetic, which wraps exactly, so phase never loses precision however long the note.
-    Pitch modulation is evaluated every ``CONTROL_N`` samples (the phase stays continuous).
-    The glide starts ``glide_st`` semitones away and reaches the pitch after ``glide_s``;
-    vibrato fades in after ``vibrato_delay_s``. Prefix-consistent: the first k samples do
-    not depend on ``n_samples``. Tones read it block by block instead
-    (:func:`phase_controls`, :func:`phase_block`): the same integers, a block's memory.
-    """
-    base, inc = phase_controls(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                               vibrato_hz=vibrato_hz, vibrato_cents=vibrato_cents,
-                               vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
-                               glide_s=glide_s, offset_cycles=offset_cycles)
-    return phase_block(base, inc, start=0, stop=n_samples)
 
 
 def _n_harmonics(freq_hz: float, sample_rate: int, *, headroom: float = 1.06) -> int:
@@ -223,9 +191,9 @@ def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_
                                    vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
                                    offset_cycles=0.37 * i)
         gain = np.float32(1.0 if voice_gains is None else voice_gains[i])
-        # out += gain · table[phase], sample by sample from the control plan: the integers
-        # of phase_block and the floats of read_table's values scaled and added in float32
-        # (tested bit for bit), without a block's indices and values in memory
+        # out += gain · table[phase], sample by sample from the control plan, the nearest
+        # table sample scaled and added in float32 (tested bit for bit against the numpy
+        # definition in tests/helpers/reference.py), without a block's indices in memory
         compiled.wavetable_add(out, table, base, inc, PHASE_BITS - TABLE_BITS, 0,
                                CONTROL_N, float(gain))
     gains = np.ones(len(detune_cents)) if voice_gains is None else np.asarray(voice_gains)

@@ -224,7 +224,7 @@ def _numpy_wavetable_add(out: np.ndarray, table: np.ndarray, base: np.ndarray,
     """An additive voice's numpy path before the kernel, the reference: the phases of the
     control plan (``phase_block``), the nearest table samples (``read_table``), then
     ``out += gain * values`` in float32."""
-    from moodc.synth.oscillators import phase_block, read_table
+    from tests.helpers.reference import phase_block, read_table
 
     out += gain * read_table(table, phase_block(base, inc, start=start,
                                                 stop=start + len(out)))

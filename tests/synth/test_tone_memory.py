@@ -18,7 +18,8 @@ from moodc.synth import notecache, oscillators
 from moodc.synth.instruments import INSTRUMENT_VOICES
 from moodc.synth.notes import _raw_tone
 from moodc.synth.oscillators import (CONTROL_N, PHASE_BITS, additive_tone, fm_tone, midi_to_hz,
-                                     modal_tone, phase_track)
+                                     modal_tone)
+from tests.helpers.reference import phase_track
 
 SR = 44100
 N_LONG = int(notecache.MAX_RAW_S * SR)  # a cached tone at its cap: the longest ever made
