@@ -27,7 +27,10 @@ from pathlib import Path
 def start_xvfb() -> tuple[subprocess.Popen, str]:
     """Start a private Xvfb on a free display (``-displayfd``); returns (server, DISPLAY).
 
-    Shared by this benchmark and the headless X11 test.
+    Shared by this benchmark and the headless X11 test. ``-noreset`` keeps the server up
+    when its last client disconnects: by default Xvfb then regenerates, and a client that
+    connects during the regeneration (``moodc live`` probes, closes, then connects again)
+    has its connection reset.
 
     Raises
     ------
@@ -36,7 +39,7 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
     """
     read_fd, write_fd = os.pipe()
     server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
-                               "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                               "1280x800x24", "-nolisten", "tcp", "-noreset"], pass_fds=(write_fd,),
                               stderr=subprocess.DEVNULL)
     os.close(write_fd)
     number = b""

@@ -158,3 +158,33 @@ def test_ewmh_active_window_is_preferred_over_focus(two_xterms, tmp_path: Path) 
         root.delete_property(conn.intern_atom("_NET_SUPPORTING_WM_CHECK"))
         root.delete_property(conn.intern_atom("_NET_ACTIVE_WINDOW"))
         conn.close()
+
+
+def test_a_connection_reset_while_the_server_regenerates_is_retried(monkeypatch) -> None:
+    """A bare X server regenerates when its last client leaves; ``probe`` then ``start`` can
+    meet that moment ("Connection reset by peer"). The backend waits and connects again, and
+    a server that keeps closing gives one clear error."""
+    from Xlib import error
+
+    from moodc.activity.backends import x11
+    from moodc.activity.backends.base import BackendUnavailable
+
+    attempts: list[str] = []
+
+    def flaky(name: str) -> str:
+        attempts.append(name)
+        if len(attempts) < 3:
+            raise error.ConnectionClosedError("server")
+        return "connection"
+
+    monkeypatch.setattr(x11.display, "Display", flaky)
+    monkeypatch.setattr(x11.time, "sleep", lambda _s: None)
+    assert x11.X11Backend(display_name=":7")._connect() == "connection"
+    assert attempts == [":7"] * 3
+
+    def closing(name: str) -> str:
+        raise error.ConnectionClosedError("server")
+
+    monkeypatch.setattr(x11.display, "Display", closing)
+    with pytest.raises(BackendUnavailable, match="':7'.*kept closing"):
+        x11.X11Backend(display_name=":7")._connect()

@@ -18,6 +18,7 @@ import math
 import os
 import re
 import threading
+import time
 from typing import Any
 
 from Xlib import X, XK, display, error  # noqa: F401 - imported only when x11 is selected
@@ -38,6 +39,10 @@ POINTER_MOVING_S: float = 0.1
 POINTER_RESTING_S: float = 0.5
 #: Mouse buttons 4–7 are wheel steps (vertical and horizontal), not clicks.
 WHEEL_BUTTONS: frozenset[int] = frozenset({4, 5, 6, 7})
+#: Waits before retrying a connection the server closed at once. An X server with no
+#: clients left regenerates (Xvfb without ``-noreset``, a bare kiosk server), and a
+#: client connecting during that moment is reset; ``probe`` then ``start`` is exactly that.
+RECONNECT_DELAYS_S: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4)
 NO_DISPLAY = "no X display: set DISPLAY or run under X11"
 _COMPOUND_UTF8 = re.compile(rb"\x1b%G|\x1b%@")
 
@@ -87,11 +92,18 @@ class X11Backend:
             wayland = " (this is a Wayland session: run under XWayland or an X11 session)" \
                 if os.environ.get("WAYLAND_DISPLAY") else ""
             raise BackendUnavailable(NO_DISPLAY + wayland)
-        try:
-            return display.Display(name)
-        except (error.DisplayError, OSError, Exception) as exc:  # DisplayConnectionError etc.
-            raise BackendUnavailable(f"cannot open X display {name!r} ({exc}); "
-                                     f"is the X server running?") from None
+        for delay_s in (*RECONNECT_DELAYS_S, None):
+            try:
+                return display.Display(name)
+            except error.ConnectionClosedError as exc:  # the server is regenerating
+                if delay_s is None:
+                    raise BackendUnavailable(f"cannot open X display {name!r} ({exc}); "
+                                             f"the server kept closing the connection") from None
+                time.sleep(delay_s)
+            except (error.DisplayError, OSError, Exception) as exc:  # DisplayConnectionError
+                raise BackendUnavailable(f"cannot open X display {name!r} ({exc}); "
+                                         f"is the X server running?") from None
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def probe(self) -> Capabilities:
         try:
