@@ -22,7 +22,9 @@ V2 config.
    concepts a small share (0.3 × IDF, split between them) — a weak bag-of-words fallback;
 5. keeps the ``top_k`` concepts scoring at least 20 % of the best (ties between names that
    stem alike go to the exact spelling), weights them by squared score and merges them with
-   :func:`moodc.tween.merge` (the one merge implementation), then restores any *signature*
+   :func:`moodc.tween.merge` (the one merge implementation) by what each concept *named*
+   (``Concept.given``: "haunted" names dark, "victorian" names no brightness, so the
+   merge is dark, not the unnamed medium), then restores any *signature*
    the draw lost (an exotic scale, a signature lead, a cultural rhythm, a rain/ocean/vinyl
    texture — :func:`keep_identity`), so "arabian nights in the rain" keeps its oud;
 6. applies modifier phrases (:data:`MODIFIERS`: "slow", "darker", "with rain sounds",
@@ -129,13 +131,20 @@ MAX_TYPO_LOOKUPS: Final[int] = 24
 
 @dataclass(frozen=True)
 class Concept:
-    """One library entry: a name, its category, aliases, justification and full config."""
+    """One library entry: a name, its category, aliases, justification and full config.
+
+    ``given`` holds the field paths the concept's spec *named* (and the voices and density
+    the generator derived from what it named); every other field of ``config`` is a
+    category or global default — "nobody said", not "medium wanted". None (a library
+    without the list) means every field counts as named.
+    """
 
     name: str
     category: str
     aliases: tuple[str, ...]
     justification: str
     config: Mapping[str, Any] = field(repr=False, hash=False, compare=False)
+    given: frozenset[str] | None = field(default=None, repr=False, hash=False, compare=False)
 
     def phrases(self) -> tuple[str, ...]:
         """The name followed by every alias: every way a prompt may name this concept."""
@@ -181,7 +190,9 @@ def _load_cached(path: str) -> tuple[Concept, ...]:
             row = json.loads(line)
             concepts.append(Concept(name=row["name"], category=row["category"],
                                     aliases=tuple(row.get("aliases", ())),
-                                    justification=row["justification"], config=row["config"]))
+                                    justification=row["justification"], config=row["config"],
+                                    given=(frozenset(row["given"]) if "given" in row
+                                           else None)))
         except (ValueError, KeyError, TypeError) as exc:
             raise MoodcError(f"{path}:{number}: not a concept ({exc})",
                              hint="regenerate it with tools/make_data.py") from exc
@@ -651,7 +662,8 @@ def concepts_engine(prompt: str, *, seed: int = 0, top_k: int = 4) -> Any:
         matches = [Match(find_concept(FALLBACK_CONCEPT), 1.0, ())]
     weights = _weights(matches)
     names = [m.concept.name for m in matches]
-    merged = merge([m.concept.config for m in matches], weights, seed=seed, names=names)
+    merged = merge([m.concept.config for m in matches], weights, seed=seed, names=names,
+                   given=[m.concept.given for m in matches])
     fields = keep_identity(merged.model_dump(), [m.concept.config for m in matches])
     fields = apply_modifiers(fields, modifiers)
     cues = "; ".join(f"{m.concept.name} ({w:.2f})" for m, w in zip(matches, weights))

@@ -21,6 +21,14 @@ it returns one config that is valid by construction and reproducible from a seed
   from one source (see :data:`NOMINAL_GROUPS`): ``root`` + ``mode`` (a key), and ``meter`` +
   ``layers.rhythm`` (a waltz keeps its 3/4).
 
+**Given fields** (optional, ``merge(..., given=[...])``). A source may say which fields it
+*named*, as opposed to fields it only filled from a default: a library concept's spec names
+its meaningful fields and takes the rest from a category, then a global default (medium).
+With ``given``, each field (or group) is voted on only by the sources that named it (their
+weights renormalised over them); only when no source named it do all sources vote as without
+``given``. So "haunted" (names dark) × "victorian" (says nothing of brightness) is dark,
+whatever the weights, instead of drifting to the unnamed medium.
+
 Reproducibility. Every field (or group) draws one uniform number ``u`` from its own
 ``numpy.random.default_rng(SeedSequence([seed, *hash(field_path)]))``, so adding a field never
 reshuffles the others. Before drawing, the (config, weight) pairs are sorted canonically by
@@ -35,7 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any, Final
 
@@ -250,10 +258,69 @@ def as_config(source: Config | Mapping[str, Any], *, label: str) -> Config:
 # Merge
 # --------------------------------------------------------------------------------------
 
-def _canonical_order(fields: list[dict[str, Any]], weights: list[float]) -> list[int]:
-    """Source indices sorted by content (then weight): drawing order independent of input."""
+def _canonical_order(fields: list[dict[str, Any]], weights: list[float],
+                     given: Sequence[frozenset[str] | None] | None = None) -> list[int]:
+    """Source indices sorted by content, then weight, then given fields: drawing order
+    independent of input (two sources alike in content and weight but not in what they
+    named must still sort one way)."""
     keys = [json.dumps(f, sort_keys=True, default=str) for f in fields]
-    return sorted(range(len(fields)), key=lambda i: (keys[i], weights[i]))
+    said = [sorted(g) if g is not None else ["*"] for g in (given or [None] * len(fields))]
+    return sorted(range(len(fields)), key=lambda i: (keys[i], weights[i], said[i]))
+
+
+def check_given(given: Any, *, n_sources: int) -> list[frozenset[str] | None]:
+    """``given`` as one frozenset of field paths (or None = "named every field") per source.
+
+    Raises
+    ------
+    UsageError
+        Wrong count, an entry that is not a collection of strings, or a path that is not a
+        musical field (names the path and lists where the valid ones come from).
+    """
+    if isinstance(given, (str, bytes, Mapping)) or not isinstance(given, Iterable):
+        raise UsageError(f"given={given!r} is not a list (one entry per source)",
+                         hint="give one collection of field paths (or None) per source",
+                         param="given")
+    entries = list(given)
+    if len(entries) != n_sources:
+        raise UsageError(f"got {len(entries)} given-field sets for {n_sources} sources",
+                         hint="give exactly one per source, in the same order", param="given")
+    known = set(musical_paths())
+    out: list[frozenset[str] | None] = []
+    for entry in entries:
+        if entry is None:
+            out.append(None)
+            continue
+        if isinstance(entry, (str, bytes)) or not isinstance(entry, Collection):
+            raise UsageError(f"given entry {entry!r} is not a collection of field paths",
+                             hint='e.g. {"tempo", "layers.rhythm"}', param="given")
+        unknown = sorted(str(p) for p in entry if p not in known)
+        if unknown:
+            raise UsageError(f"given names unknown field path(s) {unknown}",
+                             hint="use musical paths such as 'brightness' or "
+                                  "'instruments.lead' (moodc.tween.musical_paths())",
+                             param="given")
+        out.append(frozenset(entry))
+    return out
+
+
+def _voters(paths: Sequence[str], weights: list[float],
+            given: Sequence[frozenset[str] | None] | None) -> tuple[list[int], list[float]]:
+    """The sources that vote on ``paths`` and their weights.
+
+    Without ``given`` (or when no source named any of ``paths``) every source votes with its
+    weight, untouched, so the default path is bit for bit the merge it always was. Otherwise
+    only the sources that named one of ``paths`` (None names everything) vote, their weights
+    renormalised to sum to 1.
+    """
+    everyone = list(range(len(weights)))
+    if given is None:
+        return everyone, weights
+    said = [i for i, g in enumerate(given) if g is None or any(p in g for p in paths)]
+    if not said or len(said) == len(weights):
+        return everyone, weights
+    total = math.fsum(weights[i] for i in said)
+    return said, [weights[i] / total for i in said]
 
 
 def _merge_ordinal(path: str, values: list[str], weights: list[float], *, seed: int) -> str:
@@ -293,16 +360,27 @@ def _merge_duration(fields: list[dict[str, Any]], weights: list[float]) -> float
     return _weighted_float([v for v, _ in pairs], [w for _, w in pairs])
 
 
-def _merge_fields(fields: list[dict[str, Any]], weights: list[float], *,
-                  seed: int) -> dict[str, Any]:
-    """Merge musical ``{path: value}`` dicts (already canonical, zero weights removed)."""
+def _merge_fields(fields: list[dict[str, Any]], weights: list[float], *, seed: int,
+                  given: Sequence[frozenset[str] | None] | None = None) -> dict[str, Any]:
+    """Merge musical ``{path: value}`` dicts (already canonical, zero weights removed).
+
+    ``given`` (aligned with ``fields``) restricts each field's vote to the sources that
+    named it (:func:`_voters`); None is the plain weighted merge.
+    """
     merged: dict[str, Any] = {}
+
+    def vote(paths: Sequence[str]) -> tuple[list[dict[str, Any]], list[float]]:
+        chosen, chosen_weights = _voters(paths, weights, given)
+        return [fields[i] for i in chosen], chosen_weights
+
     for path in ORDINAL_FIELDS:
-        merged[path] = _merge_ordinal(path, [f[path] for f in fields], weights, seed=seed)
+        sources, w = vote((path,))
+        merged[path] = _merge_ordinal(path, [f[path] for f in sources], w, seed=seed)
     for path in INTEGER_FIELDS:
-        merged[path] = _merge_integer(path, [f[path] for f in fields], weights, seed=seed)
-    merged["bpm"] = _merge_bpm(fields, weights)
-    merged["duration"] = _merge_duration(fields, weights)
+        sources, w = vote((path,))
+        merged[path] = _merge_integer(path, [f[path] for f in sources], w, seed=seed)
+    merged["bpm"] = _merge_bpm(*vote(("bpm", "tempo")))  # a named tempo is a named speed
+    merged["duration"] = _merge_duration(*vote(("duration",)))
     grouped = {p: name for name, paths in NOMINAL_GROUPS.items() for p in paths}
     for path in nominal_paths():
         if path in merged:
@@ -310,7 +388,8 @@ def _merge_fields(fields: list[dict[str, Any]], weights: list[float], *,
         group = grouped.get(path)
         members = NOMINAL_GROUPS[group] if group else (path,)
         key = f"group:{group}" if group else path  # group keys cannot collide with paths
-        chosen = fields[_pick_source(weights, u=field_uniform(key, seed=seed))]
+        sources, w = vote(members)  # a group is named when any member is
+        chosen = sources[_pick_source(w, u=field_uniform(key, seed=seed))]
         for member in members:
             merged[member] = chosen[member]
     _repair_register(merged)
@@ -338,7 +417,8 @@ def _title(labels: Sequence[str]) -> str:
 
 
 def merge(configs: Sequence[Config | Mapping[str, Any]], weights: Sequence[float], *,
-          seed: int, names: Sequence[str] | None = None, title: str | None = None) -> Config:
+          seed: int, names: Sequence[str] | None = None, title: str | None = None,
+          given: Sequence[Collection[str] | None] | None = None) -> Config:
     """Merge N configs by weight into one valid config, reproducibly from ``seed``.
 
     Parameters
@@ -354,6 +434,11 @@ def merge(configs: Sequence[Config | Mapping[str, Any]], weights: Sequence[float
         How to call the sources in ``title`` and ``provenance`` (default: their titles).
     title : str, optional
         The output title (default: the source names joined by " × ").
+    given : sequence of (collection of str or None), length N, optional
+        Per source, the musical field paths it *named* (None: every field). Each field is
+        then merged over the sources that named it, weights renormalised; a field nobody
+        named is merged over all sources as without ``given`` (module docstring). Default
+        None: the plain weighted merge.
 
     Returns
     -------
@@ -367,7 +452,8 @@ def merge(configs: Sequence[Config | Mapping[str, Any]], weights: Sequence[float
     Raises
     ------
     UsageError
-        Bad weights, no sources, or a seed that is not a non-negative integer.
+        Bad weights, no sources, a seed that is not a non-negative integer, or a ``given``
+        of the wrong length or with an unknown field path.
     DocumentError
         A mapping source is not a valid config.
 
@@ -385,10 +471,12 @@ def merge(configs: Sequence[Config | Mapping[str, Any]], weights: Sequence[float
     if names is not None and len(names) != len(configs):
         raise UsageError(f"got {len(names)} names for {len(configs)} sources")
     normalised = normalise_weights(weights, n_sources=len(configs))
+    said = None if given is None else check_given(given, n_sources=len(configs))
     models = [as_config(c, label=_source_label_raw(c, i, names)) for i, c in enumerate(configs)]
     fields = [musical_fields(m) for m in models]
-    kept = [i for i in _canonical_order(fields, normalised) if normalised[i] > 0]
-    merged = _merge_fields([fields[i] for i in kept], [normalised[i] for i in kept], seed=seed)
+    kept = [i for i in _canonical_order(fields, normalised, said) if normalised[i] > 0]
+    merged = _merge_fields([fields[i] for i in kept], [normalised[i] for i in kept], seed=seed,
+                           given=None if said is None else [said[i] for i in kept])
     labels = [_source_label(m, index=i, names=names) for i, m in enumerate(models)]
     return build_config(merged, title=_title([title] if title else labels), provenance={
         "tool": "tween", "sources": labels,

@@ -39,6 +39,18 @@ def test_8_bit_adventure_is_chiptune() -> None:
         assert "square_8bit" in config["instruments"].values(), prompt
 
 
+def test_a_named_brightness_is_not_diluted_by_concepts_that_said_nothing() -> None:
+    """"haunted victorian mansion": only the ghost names a brightness (dark); the victorian
+    era and the mansion leave it at the default medium. Merged by what each concept named,
+    it is dark, though the ghost has the least weight (it used to land on medium)."""
+    config = concepts_engine("haunted victorian mansion")
+    concepts = config.provenance["concepts"]
+    named = [c for c in concepts if "brightness" in find_concept(c).given]
+    assert named == ["ghost"] and concepts[0] != "ghost"
+    assert find_concept("ghost").config["brightness"] in ("dark", "very_dark")
+    assert config.brightness in ("dark", "very_dark")
+
+
 def test_rainy_night_in_tokyo_has_rain_or_a_japanese_scale() -> None:
     config = _dump("rainy night in tokyo")
     assert config["layers"]["texture"] == "rain" or config["mode"] in SCALE_FAMILIES["japanese"]

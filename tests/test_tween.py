@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -280,6 +281,93 @@ def test_field_draws_are_keyed_by_path_and_stable_across_processes() -> None:
 
 
 PINNED_TEMPO_U = float.fromhex("0x1.681866fa50ee5p-1")  # measured once, numpy 2.4
+
+
+# --------------------------------------------------------------------------------------
+# Merging by what each source named (given=...)
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("named_weight", [0.02, 0.2, 0.5, 0.8])
+def test_a_named_dark_beats_an_unnamed_medium_whatever_the_weights(named_weight: float) -> None:
+    """"haunted" names dark, "victorian" leaves brightness at the default medium: the merge
+    is dark and has the named lead, however little weight the named side has."""
+    haunted = {"brightness": "dark", "tempo": "slow", "instruments": {"lead": "celesta"}}
+    victorian = {"brightness": "medium", "tempo": "medium", "meter": "3/4",
+                 "layers": {"rhythm": "waltz"}, "instruments": {"lead": "strings"}}
+    given_sets = [{"brightness", "tempo", "instruments.lead"},
+                  {"tempo", "meter", "layers.rhythm", "instruments.lead"}]
+    for seed in range(40):
+        out = merge([haunted, victorian], [named_weight, 1 - named_weight], seed=seed,
+                    given=given_sets)
+        assert out.brightness == "dark"
+        assert (out.meter, out.layers.rhythm) == ("3/4", "waltz")  # only victorian named it
+        assert out.instruments.lead in ("celesta", "strings")  # both named: weights decide
+        assert out.tempo in ("slow", "medium")
+    plain = {merge([haunted, victorian], [0.2, 0.8], seed=s).brightness for s in range(40)}
+    assert "medium" in plain  # without given, the unnamed medium wins some draws
+
+
+def test_fields_named_by_several_sources_are_shared_among_them_only() -> None:
+    """A third source that named no lead cannot win the lead draw, even at weight 0.9; the
+    two that named one split it in proportion to their weights."""
+    sources = [{"instruments": {"lead": "oud"}}, {"instruments": {"lead": "sitar"}},
+               {"instruments": {"lead": "triangle"}}]
+    given_sets = [{"instruments.lead"}, {"instruments.lead"}, {"tempo"}]
+    leads = Counter(merge(sources, [0.05, 0.05, 0.9], seed=s, given=given_sets)
+                    .instruments.lead for s in range(300))
+    assert set(leads) == {"oud", "sitar"}
+    assert 0.35 < leads["oud"] / 300 < 0.65
+
+
+@SETTINGS
+@given(sources_and_weights(), seeds, st.sampled_from(["empty", "none"]))
+def test_nobody_named_anything_gives_todays_merge_exactly(case: tuple[list, list], seed: int,
+                                                          kind: str) -> None:
+    """Given sets that are all empty (nobody named anything) or all None (everybody named
+    everything) are the plain weighted merge, bit for bit."""
+    configs, weights = case
+    sets = [set() if kind == "empty" else None for _ in configs]
+    assert merge(configs, weights, seed=seed, given=sets) == merge(configs, weights, seed=seed)
+
+
+@SETTINGS
+@given(sources_and_weights(min_size=2),
+       st.lists(st.sets(st.sampled_from(["tempo", "brightness", "space", "mode", "meter",
+                                          "density", "instruments.lead", "layers.rhythm",
+                                          "composition.swing", "bpm"])),
+                min_size=4, max_size=4),
+       seeds, st.randoms(use_true_random=False))
+def test_given_merge_is_order_free_and_stays_among_the_voters(
+        case: tuple[list, list], sets: list[set[str]], seed: int, rnd: Any) -> None:
+    configs, weights = case
+    sets = sets[:len(configs)]
+    out = merge(configs, weights, seed=seed, given=sets)
+    triples = list(zip(configs, weights, sets))
+    rnd.shuffle(triples)
+    shuffled = merge([c for c, _, _ in triples], [w for _, w, _ in triples], seed=seed,
+                     given=[g for _, _, g in triples])
+    assert _fields(shuffled) == _fields(out)
+    live = [(_fields(c), g) for c, w, g in zip(configs, weights, sets) if w > 0]
+    merged = _fields(out)
+    for path in ("tempo", "brightness", "space", "composition.swing"):
+        voters = [f for f, g in live if path in g] or [f for f, _ in live]
+        labels = ORDINAL_FIELDS[path]
+        positions = [labels.index(f[path]) for f in voters]
+        assert min(positions) <= labels.index(merged[path]) <= max(positions), path
+    voters = [f for f, g in live if "instruments.lead" in g] or [f for f, _ in live]
+    assert merged["instruments.lead"] in [f["instruments.lead"] for f in voters]
+
+
+@pytest.mark.parametrize("given_sets, fragment", [
+    ([{"tempo"}], "1 given-field sets for 2 sources"),
+    ([{"tempo"}, {"loudness"}], "unknown field path"),
+    ([{"tempo"}, "tempo"], "not a collection"),
+    ("tempo", "not a list"),
+])
+def test_bad_given_sets_are_usage_errors_naming_the_value(given_sets: Any,
+                                                          fragment: str) -> None:
+    with pytest.raises(UsageError, match=fragment):
+        merge([{}, {}], [1, 1], seed=0, given=given_sets)
 
 
 # --------------------------------------------------------------------------------------

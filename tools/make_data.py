@@ -157,27 +157,38 @@ DERIVED_DEFAULTS: dict[str, list[tuple[dict[str, tuple[str, ...]], str]]] = {
 }
 
 
-def _derive(flat: dict[str, Any], own: dict[str, Any]) -> None:
-    """Fill the voice choices a spec left open from :data:`DERIVED_DEFAULTS` (in place)."""
+def _derive(flat: dict[str, Any], own: dict[str, Any]) -> set[str]:
+    """Fill the voice choices a spec left open from :data:`DERIVED_DEFAULTS` (in place).
+
+    Returns the derived paths that count as *named*: those whose rule fired on a field the
+    spec named (a named walking bass implies the upright bass; a pad derived only from
+    other defaults says nothing).
+    """
+    named: set[str] = set()
     for path, rules in DERIVED_DEFAULTS.items():
         if path in own:
             continue
         for condition, value in rules:
             if all(flat.get(key) in allowed for key, allowed in condition.items()):
                 flat[path] = value
+                if any(key in own for key in condition):
+                    named.add(path)
                 break
+    return named
 
 
 def _concept_row(name: str, category: str, aliases: str, own: dict[str, Any], why: str,
                  defaults: dict[str, Any]) -> dict[str, Any]:
     flat = {**defaults, **own}
-    _derive(flat, own)
+    given = set(own) | _derive(flat, own)
     # a texture or accent a concept names must be audible unless it set density itself
     if "density" not in own:
         if own.get("layers.accent", "none") != "none":
             flat["density"] = 6
+            given.add("density")
         elif own.get("layers.texture", "none") != "none":
             flat["density"] = max(flat["density"], 5)
+            given.add("density")
     if "root" not in own:
         flat["root"] = _ROOTS[zlib.crc32(name.encode()) % len(_ROOTS)]
     flat["title"] = name
@@ -187,7 +198,8 @@ def _concept_row(name: str, category: str, aliases: str, own: dict[str, Any], wh
     config["justification"] = justification
     alias_list = [a.strip() for a in aliases.split(",") if a.strip() and a.strip() != name]
     return {"name": name, "category": category, "aliases": alias_list,
-            "justification": justification, "config": full_config(config), "_why": why}
+            "justification": justification, "config": full_config(config),
+            "given": sorted(given), "_why": why}
 
 
 # --------------------------------------------------------------------------------------
@@ -496,8 +508,10 @@ def merged_config(rows: list[dict[str, Any]], *, weights: list[float],
                   seed: int) -> dict[str, Any]:
     """The training config of a weighted blend of concept rows (strongest first).
 
-    One concept is its own config; several are ``moodc.tween.merge``-d with ``weights`` and
-    then :func:`moodc.concepts.keep_identity` restores any signature the draw lost (an
+    One concept is its own config; several are ``moodc.tween.merge``-d with ``weights``,
+    each field voted on only by the concepts whose spec named it (``given``; a field no
+    concept named falls back to all of them), so an unnamed default medium cannot dilute a
+    named dark. Then :func:`moodc.concepts.keep_identity` restores any signature the draw lost (an
     Indian wedding mixed with a party keeps its shehnai and dhol).
     """
     from moodc.tween import merge
@@ -505,7 +519,8 @@ def merged_config(rows: list[dict[str, Any]], *, weights: list[float],
     if len(rows) == 1:
         return _clean(rows[0]["config"])
     merged = merge([r["config"] for r in rows], weights, seed=seed,
-                   names=[r["name"] for r in rows]).model_dump()
+                   names=[r["name"] for r in rows],
+                   given=[r["given"] for r in rows]).model_dump()
     return _clean(keep_identity(merged, [r["config"] for r in rows]))
 
 

@@ -131,6 +131,39 @@ def test_named_textures_and_accents_are_audible(by_name: dict) -> None:
             assert concept.config["density"] >= 5, concept.name
 
 
+def test_concepts_record_the_fields_their_spec_named(by_name: dict) -> None:
+    """``given`` is what the spec said: arabian names its tempo, scale, drum, oud and heavy
+    ornament (and, derived from those, the ornamental melody and modal harmony), but not
+    its brightness or space, which are the global default medium; a named texture brings
+    the density that lets it sound."""
+    from moodc.tween import musical_paths
+
+    arabian = by_name["arabian"].given
+    assert {"tempo", "mode", "layers.rhythm", "instruments.lead", "composition.ornament",
+            "density", "layers.melody", "composition.harmony"} <= arabian
+    assert not {"brightness", "space", "echo", "root"} & arabian
+    assert by_name["arabian"].config["brightness"] == "medium"  # a default, not a choice
+    assert "brightness" in by_name["haunted house"].given
+    assert "brightness" not in by_name["victorian"].given
+    known = set(musical_paths())
+    for concept in by_name.values():
+        assert concept.given is not None and concept.given <= known, concept.name
+        if concept.config["layers"]["texture"] != "none" and "layers.texture" in concept.given:
+            assert "density" in concept.given, concept.name
+
+
+def test_a_merged_label_keeps_what_one_concept_named(make_data, scene_rows) -> None:
+    """The training label of "haunted house" x "victorian" is dark at any weight: the
+    victorian's medium brightness is a default nobody chose, so it does not dilute it."""
+    rows = {r["name"]: r for r in scene_rows}
+    for weight in (0.3, 0.5, 0.7):
+        for seed in range(20):
+            config = make_data.merged_config([rows["victorian"], rows["haunted house"]],
+                                             weights=[1 - weight, weight], seed=seed)
+            assert config["brightness"] == "dark", (weight, seed)
+            assert config["meter"] == "3/4"  # the waltz only the victorian named
+
+
 # --------------------------------------------------------------------------------------
 # Training splits
 # --------------------------------------------------------------------------------------

@@ -266,13 +266,20 @@ def test_explaining_does_not_change_the_config_and_is_deterministic():
 
 
 @pytest.mark.model
-def test_the_shehnai_of_a_rajasthani_wedding_is_put_down_to_the_prompt():
+def test_the_indian_cue_of_a_rajasthani_wedding_is_put_down_to_rajasthan():
+    """The wedding has an Indian voice (lead or rhythm family, as the blind split asks of
+    Indian prompts) and the justification credits it to "rajasthan". Which voice is not
+    pinned: the head's shehnai and strings leads are near a tie here (0.15 / 0.19)."""
     from moodc.gen.pipeline import generate
 
     config = generate("a wedding in rajasthan", explain=True, engine="tuned")
     cues = dict(explain.read_cues(config.justification))
-    assert config.instruments.lead == "shehnai"
-    assert any("shehnai lead" in said for said in cues.values()), config.justification
+    indian = ([f"{config.instruments.lead} lead"]
+              if config.instruments.lead in ("sitar", "bansuri", "shehnai") else [])
+    indian += ([f"{config.layers.rhythm} rhythm"]
+               if config.layers.rhythm in ("teental", "dhol") else [])
+    assert indian, config.model_dump(include={"instruments", "layers"})
+    assert any(cue in cues.get("rajasthan", []) for cue in indian), config.justification
 
 
 def test_the_concepts_engine_explains_only_when_asked():
