@@ -206,6 +206,13 @@ def bass_drum(name: str, *, fundamental_hz: float, decay_s: float, beater_hz: fl
 #: when the skin is struck at its centre); the others have a nodal line through the centre
 #: and grow as the stroke moves out towards the rim.
 MEMBRANE_MODE_AXISYMMETRIC: tuple[bool, ...] = (True, False, False, True, False)
+#: The sign each of :data:`MEMBRANE_MODES` reaches the listener with. The (0, 2) mode's
+#: net volume velocity is opposite to the (0, 1) mode's (the integral of J0(j02 r) r over
+#: the head, J1(j02)/j02, is negative); the others radiate as dipoles and quadrupoles whose
+#: sign depends on where one sits, here alternating. All in phase, the modes would pile up
+#: into one spike in the first ms that no skin makes (and that the master's limiter then
+#: has to pull down).
+MEMBRANE_MODE_POLARITY: tuple[float, ...] = (1.0, -1.0, 1.0, -1.0, 1.0)
 
 
 def skin_modes(*, fundamental_hz: float, decay_s: float, droop: float, off_centre: float,
@@ -216,11 +223,13 @@ def skin_modes(*, fundamental_hz: float, decay_s: float, droop: float, off_centr
 
     ``off_centre`` (0..1) moves the stroke from the centre towards the rim: the
     axisymmetric modes (:data:`MEMBRANE_MODE_AXISYMMETRIC`) weaken by that fraction and the
-    others grow by it, so an off-centre stroke is thinner and rings higher.
+    others grow by it, so an off-centre stroke is thinner and rings higher. Each mode
+    reaches the listener with its :data:`MEMBRANE_MODE_POLARITY`.
     """
     kw = dict(sweep_s=0.012, sample_rate=sample_rate, dur_s=dur_s)
-    weights = [(1.0 - off_centre) if symmetric else (1.0 + off_centre)
-               for symmetric in MEMBRANE_MODE_AXISYMMETRIC]
+    weights = [sign * ((1.0 - off_centre) if symmetric else (1.0 + off_centre))
+               for symmetric, sign in zip(MEMBRANE_MODE_AXISYMMETRIC, MEMBRANE_MODE_POLARITY,
+                                          strict=True)]
     return _mix(*[(level * weight,
                    membrane(f_start_hz=fundamental_hz * ratio * (1 + droop),
                             f_end_hz=fundamental_hz * ratio, decay_s=decay_s * decay, **kw))
@@ -235,8 +244,11 @@ BODHRAN_HZ = 78.0
 BODHRAN_RING_S = 0.11
 BODHRAN_DROOP = 0.04
 BODHRAN_SKIN_BAND_HZ = (250.0, 3000.0)
-#: The tipper's two strokes (see :func:`bodhran`): stroke → (off-centre 0..1, level).
-BODHRAN_STROKES: dict[str, tuple[float, float]] = {"down": (0.0, 1.0), "up": (0.5, 0.8)}
+#: Strokes on the bodhrán's skin (see :func:`bodhran`): stroke → (off-centre 0..1, level,
+#: the tipper's click level). The tipper's down and up strokes; a drum circle's frame
+#: drum played with the flat hand has no click.
+BODHRAN_STROKES: dict[str, tuple[float, float, float]] = {
+    "down": (0.0, 1.0, 0.5), "up": (0.5, 0.8, 0.5), "hand": (0.0, 1.0, 0.0)}
 
 
 def bodhran(name: str, *, stroke: str, sample_rate: int) -> np.ndarray:
@@ -248,7 +260,7 @@ def bodhran(name: str, *, stroke: str, sample_rate: int) -> np.ndarray:
     a little further from the centre and lighter (:data:`BODHRAN_STROKES`). That
     alternation of a fuller and a thinner stroke is the bodhrán's roll.
     """
-    off_centre, level = BODHRAN_STROKES[stroke]
+    off_centre, level, click = BODHRAN_STROKES[stroke]
     dur_s = BODHRAN_RING_S * 7.0
     low_hz, high_hz = BODHRAN_SKIN_BAND_HZ
     body = skin_modes(fundamental_hz=BODHRAN_HZ, decay_s=BODHRAN_RING_S, droop=BODHRAN_DROOP,
@@ -256,7 +268,7 @@ def bodhran(name: str, *, stroke: str, sample_rate: int) -> np.ndarray:
     return _mix((0.9, body),
                 (0.4, noise(name, low_hz=low_hz, high_hz=high_hz, decay_s=0.04,
                             attack_s=0.002, sample_rate=sample_rate, dur_s=dur_s)),
-                (0.5, stick_attack(name, sample_rate=sample_rate, decay_s=0.003))) * level
+                (click, stick_attack(name, sample_rate=sample_rate, decay_s=0.003))) * level
 
 
 #: A snare drum played with wire brushes: the batter head (fundamental, ring), and the
@@ -495,9 +507,9 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                 sample_rate=sr) * 0.9,
     "kenkeni": lambda sr: dunun("kenkeni", fundamental_hz=180.0, ring_s=0.14,
                                 sample_rate=sr) * 0.8,
-    # the drum circle's frame drums: a big goatskin on a shallow frame struck with a
-    # beater, the same skin as the bodhrán's (see :func:`bodhran`)
-    "frame_drum": lambda sr: bodhran("frame_drum", stroke="down", sample_rate=sr),
+    # the drum circle's frame drums: a big goatskin on a shallow frame struck with the
+    # flat hand, the same skin as the bodhrán's (see :func:`bodhran`)
+    "frame_drum": lambda sr: bodhran("frame_drum", stroke="hand", sample_rate=sr),
     # a jazz drummer's brushes on the snare (bossa): taps and the circling sweep
     "snare_brush": lambda sr: snare_brush("snare_brush", sample_rate=sr),
     "brush_sweep": lambda sr: brush_sweep("brush_sweep", sample_rate=sr),

@@ -52,9 +52,9 @@ def test_a_skin_drum_barely_changes_pitch_where_a_drum_machine_kick_falls(name: 
     nearly an octave in its first 0.1 s)."""
     def fall(sound: str) -> float:
         x = _sound(sound)
-        return (_low_peak_hz(x, start_s=0.0, stop_s=0.04)
-                / _low_peak_hz(x, start_s=0.06, stop_s=0.10))
-    assert fall(name) < 1.08
+        return (_low_peak_hz(x, start_s=0.0, stop_s=0.05)
+                / _low_peak_hz(x, start_s=0.10, stop_s=0.15))
+    assert 0.9 < fall(name) < 1.08
     assert fall("kick_808") > 1.4
 
 
@@ -146,3 +146,11 @@ def test_the_brush_sweep_moves_between_the_centre_and_the_rim() -> None:
     early = _band_share(x[:third], low_hz=2500, high_hz=9000)
     late = _band_share(x[-third:], low_hz=2500, high_hz=9000)
     assert abs(early - late) > 0.1
+
+
+@pytest.mark.parametrize("name", ["bodhran", "frame_drum", "dundun", "sangban", "kenkeni"])
+def test_a_skin_drum_has_no_spike_its_modes_would_not_make(name: str) -> None:
+    """The skin's modes do not all reach the ear in phase: a stroke's peak stays within
+    ~4x its first 0.1 s's RMS (crest factor), where modes summed in phase reach ~5."""
+    x = _sound(name)
+    assert np.abs(x).max() < 4.0 * np.sqrt((x[: int(0.1 * SR)] ** 2).mean())
