@@ -202,6 +202,132 @@ def bass_drum(name: str, *, fundamental_hz: float, decay_s: float, beater_hz: fl
     return _mix(*head, (0.35, thud)) * 0.6
 
 
+#: Which of :data:`MEMBRANE_MODES` are axisymmetric (the (0, n) modes, at full strength
+#: when the skin is struck at its centre); the others have a nodal line through the centre
+#: and grow as the stroke moves out towards the rim.
+MEMBRANE_MODE_AXISYMMETRIC: tuple[bool, ...] = (True, False, False, True, False)
+#: The sign each of :data:`MEMBRANE_MODES` reaches the listener with. The (0, 2) mode's
+#: net volume velocity is opposite to the (0, 1) mode's (the integral of J0(j02 r) r over
+#: the head, J1(j02)/j02, is negative); the others radiate as dipoles and quadrupoles whose
+#: sign depends on where one sits, here alternating. All in phase, the modes would pile up
+#: into one spike in the first ms that no skin makes (and that the master's limiter then
+#: has to pull down).
+MEMBRANE_MODE_POLARITY: tuple[float, ...] = (1.0, -1.0, 1.0, -1.0, 1.0)
+
+
+def skin_modes(*, fundamental_hz: float, decay_s: float, droop: float, off_centre: float,
+               dur_s: float, sample_rate: int) -> np.ndarray:
+    """A struck skin's body: the inharmonic modes of :data:`MEMBRANE_MODES` over
+    ``fundamental_hz``, each settling by only ``droop`` (a fraction of its pitch, a few %:
+    a hand drum's head is slack, not swept) and ringing a fraction of ``decay_s``.
+
+    ``off_centre`` (0..1) moves the stroke from the centre towards the rim: the
+    axisymmetric modes (:data:`MEMBRANE_MODE_AXISYMMETRIC`) weaken by that fraction and the
+    others grow by it, so an off-centre stroke is thinner and rings higher. Each mode
+    reaches the listener with its :data:`MEMBRANE_MODE_POLARITY`.
+    """
+    kw = dict(sweep_s=0.012, sample_rate=sample_rate, dur_s=dur_s)
+    weights = [sign * ((1.0 - off_centre) if symmetric else (1.0 + off_centre))
+               for symmetric, sign in zip(MEMBRANE_MODE_AXISYMMETRIC, MEMBRANE_MODE_POLARITY,
+                                          strict=True)]
+    return _mix(*[(level * weight,
+                   membrane(f_start_hz=fundamental_hz * ratio * (1 + droop),
+                            f_end_hz=fundamental_hz * ratio, decay_s=decay_s * decay, **kw))
+                  for (ratio, level, decay), weight in zip(MEMBRANE_MODES, weights,
+                                                           strict=True)])
+
+
+#: The bodhrán's goatskin (an 18-inch frame drum): its fundamental, ring, the few % its
+#: pitch settles, and the skin's own papery rattle (band). The player's back hand rests on
+#: the skin, so a stroke rings briefly, and the skin noise is half the sound.
+BODHRAN_HZ = 78.0
+BODHRAN_RING_S = 0.11
+BODHRAN_DROOP = 0.04
+BODHRAN_SKIN_BAND_HZ = (250.0, 3000.0)
+#: Strokes on the bodhrán's skin (see :func:`bodhran`): stroke → (off-centre 0..1, level,
+#: the tipper's click level). The tipper's down and up strokes; a drum circle's frame
+#: drum played with the flat hand has no click.
+BODHRAN_STROKES: dict[str, tuple[float, float, float]] = {
+    "down": (0.0, 1.0, 0.5), "up": (0.5, 0.8, 0.5), "hand": (0.0, 1.0, 0.0)}
+
+
+def bodhran(name: str, *, stroke: str, sample_rate: int) -> np.ndarray:
+    """A bodhrán stroke: the tipper (a short wooden stick held in the middle) clicking on
+    the skin, the goatskin's inharmonic modes (:func:`skin_modes`, a slight droop, not a
+    kick's sweep) and its papery rattle.
+
+    The tipper rocks: its lower end strikes on the way down, its upper end on the way up,
+    a little further from the centre and lighter (:data:`BODHRAN_STROKES`). That
+    alternation of a fuller and a thinner stroke is the bodhrán's roll.
+    """
+    off_centre, level, click = BODHRAN_STROKES[stroke]
+    dur_s = BODHRAN_RING_S * 7.0
+    low_hz, high_hz = BODHRAN_SKIN_BAND_HZ
+    body = skin_modes(fundamental_hz=BODHRAN_HZ, decay_s=BODHRAN_RING_S, droop=BODHRAN_DROOP,
+                      off_centre=off_centre, dur_s=dur_s, sample_rate=sample_rate)
+    return _mix((0.9, body),
+                (0.4, noise(name, low_hz=low_hz, high_hz=high_hz, decay_s=0.04,
+                            attack_s=0.002, sample_rate=sample_rate, dur_s=dur_s)),
+                (click, stick_attack(name, sample_rate=sample_rate, decay_s=0.003))) * level
+
+
+#: A snare drum played with wire brushes: the batter head (fundamental, ring), and the
+#: snare wires under the resonant head buzzing (band, ring): a brush barely moves the head,
+#: so the wires' rattle carries the stroke.
+SNARE_HEAD_HZ = 185.0
+SNARE_WIRES_BAND_HZ = (400.0, 5000.0)
+#: A brush's fan of wires lands over this long: its tap has no sharp front.
+BRUSH_LANDING_S = 0.007
+
+
+def snare_brush(name: str, *, sample_rate: int) -> np.ndarray:
+    """A brush tap on a snare: the fan of wires landing over a few ms (a soft "tsh", not a
+    stick's crack), the head's modes lightly struck off-centre (:func:`skin_modes`) and
+    the snare wires' rattle. A hi-hat is a thin metallic hiss; this has a body at the
+    head's pitch and the wires' mid-band buzz."""
+    dur_s = 0.45
+    low_hz, high_hz = SNARE_WIRES_BAND_HZ
+    head = skin_modes(fundamental_hz=SNARE_HEAD_HZ, decay_s=0.05, droop=0.03, off_centre=0.3,
+                      dur_s=dur_s, sample_rate=sample_rate)
+    return _mix((0.2, head),
+                (0.55, noise(f"{name}/wires", low_hz=low_hz, high_hz=high_hz, decay_s=0.07,
+                             attack_s=BRUSH_LANDING_S, sample_rate=sample_rate, dur_s=dur_s)),
+                (0.25, noise(f"{name}/brush", low_hz=2000, high_hz=8000, decay_s=0.015,
+                             attack_s=BRUSH_LANDING_S, sample_rate=sample_rate,
+                             dur_s=dur_s))) * 0.45
+
+
+#: A brush sweep's length: the wires dragged round the head for most of a half bar.
+BRUSH_SWEEP_S = 0.8
+
+
+def brush_sweep(name: str, *, sample_rate: int) -> np.ndarray:
+    """The other hand's brush swept in a circle on the coated head: a long, soft, noisy
+    "shhh" that swells and fades (a raised sine over :data:`BRUSH_SWEEP_S`), darker as
+    the brush moves towards the centre and brighter out at the rim (two bands of the
+    wires' noise whose swells are offset), with the snare wires buzzing under it."""
+    t = _t(BRUSH_SWEEP_S, sample_rate)
+    swell = np.sin(np.pi * t / BRUSH_SWEEP_S) ** 2
+    outward = np.sin(np.pi * np.clip(t / BRUSH_SWEEP_S * 1.3, 0, 1)) ** 2
+    inward = swell * (1.0 - 0.6 * outward)
+    kw = dict(decay_s=1e3, sample_rate=sample_rate, dur_s=BRUSH_SWEEP_S)
+    rim = noise(f"{name}/rim", low_hz=2500, high_hz=8000, **kw)
+    centre = noise(f"{name}/centre", low_hz=500, high_hz=3000, **kw)
+    return ((0.5 * rim * swell * outward + 0.6 * centre * inward) * 0.12).astype(np.float32)
+
+
+def dunun(name: str, *, fundamental_hz: float, ring_s: float, sample_rate: int) -> np.ndarray:
+    """A dunun: a cowhide head struck with a stick (the stick's crack on thick hide, the
+    hide's modes settling a few %, a dull flap of the hide) in a cylindrical shell."""
+    dur_s = ring_s * 7.0
+    body = skin_modes(fundamental_hz=fundamental_hz, decay_s=ring_s, droop=0.05,
+                      off_centre=0.2, dur_s=dur_s, sample_rate=sample_rate)
+    return _mix((1.0, body),
+                (0.2, noise(name, low_hz=100.0, high_hz=1500.0, decay_s=0.03,
+                            attack_s=0.002, sample_rate=sample_rate, dur_s=dur_s)),
+                (0.3, stick_attack(name, sample_rate=sample_rate)))
+
+
 DrumFn = Callable[[int], np.ndarray]
 
 #: Drum sound name → recipe(sample_rate). What each is meant to be is in its name.
@@ -376,22 +502,20 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                                   decay_s=0.05, sample_rate=sr)),
                                    (0.6, noise("djembe_slap", low_hz=1500, high_hz=9000,
                                                decay_s=0.03, sample_rate=sr))),
-    "dundun": lambda sr: _mix((1.0, membrane(f_start_hz=80, f_end_hz=58, sweep_s=0.05,
-                                             decay_s=0.3, sample_rate=sr)),
-                              (0.3, stick_attack("dundun", sample_rate=sr))),
-    "sangban": lambda sr: _mix((0.9, membrane(f_start_hz=130, f_end_hz=105, sweep_s=0.04,
-                                              decay_s=0.22, sample_rate=sr)),
-                               (0.3, stick_attack("sangban", sample_rate=sr))),
-    "kenkeni": lambda sr: _mix((0.8, membrane(f_start_hz=210, f_end_hz=180, sweep_s=0.03,
-                                              decay_s=0.14, sample_rate=sr)),
-                               (0.3, stick_attack("kenkeni", sample_rate=sr))),
-    # the bodhrán and the drum circle's frame drums: a big goatskin on a shallow frame, a
-    # low, papery thump (the skin's noise is half the sound) struck with a tipper
-    "frame_drum": lambda sr: _mix((0.9, membrane(f_start_hz=110, f_end_hz=78, sweep_s=0.025,
-                                                 decay_s=0.13, sample_rate=sr)),
-                                  (0.45, noise("frame_drum", low_hz=250, high_hz=3000,
-                                               decay_s=0.05, attack_s=0.002,
-                                               sample_rate=sr))),
+    "dundun": lambda sr: dunun("dundun", fundamental_hz=60.0, ring_s=0.3, sample_rate=sr),
+    "sangban": lambda sr: dunun("sangban", fundamental_hz=105.0, ring_s=0.22,
+                                sample_rate=sr) * 0.9,
+    "kenkeni": lambda sr: dunun("kenkeni", fundamental_hz=180.0, ring_s=0.14,
+                                sample_rate=sr) * 0.8,
+    # the drum circle's frame drums: a big goatskin on a shallow frame struck with the
+    # flat hand, the same skin as the bodhrán's (see :func:`bodhran`)
+    "frame_drum": lambda sr: bodhran("frame_drum", stroke="hand", sample_rate=sr),
+    # a jazz drummer's brushes on the snare (bossa): taps and the circling sweep
+    "snare_brush": lambda sr: snare_brush("snare_brush", sample_rate=sr),
+    "brush_sweep": lambda sr: brush_sweep("brush_sweep", sample_rate=sr),
+    # the bodhrán of an Irish session (see :func:`bodhran`)
+    "bodhran": lambda sr: bodhran("bodhran", stroke="down", sample_rate=sr),
+    "bodhran_up": lambda sr: bodhran("bodhran_up", stroke="up", sample_rate=sr),
     # accents
     "gong": lambda sr: _mix((0.5, modes(((65, 1, 5.0), (131, 0.6, 4.0), (177, 0.5, 3.5),
                                          (211, 0.4, 3.0), (297, 0.3, 2.2), (415, 0.25, 1.5),

@@ -6,7 +6,7 @@ out in beats over the document's meter and converted to seconds with the tempo.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -790,7 +790,10 @@ class RhythmStyle:
     one figure, not a groove: its pattern's first ``figure_beats`` beats are a single gesture
     and the breath after it (the heartbeat's lub-dub), so the tempo feel never thins it
     below medium and, above it, restates the figure with the bass's pulse (a heart that
-    quickens at fast tempos).
+    quickens at fast tempos). ``sticking`` gives a lane whose strokes alternate between
+    sounds by their place on the step grid (the bodhrán tipper's down and up strokes): the
+    lane's hits, its ghost strokes and a fill of that lane take ``sticking[lane][k % n]``
+    at grid step k.
     """
 
     step_beats: float
@@ -801,6 +804,7 @@ class RhythmStyle:
     dub: DubEcho | None = None
     keeper: str | None = None
     figure_beats: float = 0.0
+    sticking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 #: Stroke character of a lane pattern → velocity. An accent ``X`` is full whatever its
@@ -895,10 +899,11 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                          lanes={"bass_drum_big": "x.......x.......", "snare": "x.xxx.x.x.xxx.x.",
                                 "cymbal": "x..............."}),
     # bossa nova: the surdo-like bass drum (1, and-of-2, 3, and-of-4), the rim-click
-    # bossa clave over two bars and brushes on the snare (steady eighths, a sweep per half)
+    # bossa clave over two bars and brushes on the snare (steady eighths tapped on the head
+    # over its wires, the other brush circling it, a sweep per half bar)
     "bossa": RhythmStyle(step_beats=0.5, fill="rim",
                          lanes={"bass_drum": "x..xx..x", "rim": "x..x..x...x..x..",
-                                "brush_tap": "oxoxoxox", "brush_swish": "x...x..."}),
+                                "snare_brush": "oxoxoxox", "brush_sweep": "x...x..."}),
     "maqsum": RhythmStyle(step_beats=0.5, fill="tek",
                           lanes={"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
     "baladi": RhythmStyle(step_beats=0.5, fill="tek",
@@ -940,9 +945,11 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "gong_cycle": RhythmStyle(step_beats=0.5, fill=None, lanes=GONG_CYCLE_LANES),
     "djembe": RhythmStyle(step_beats=0.5, fill="djembe_slap", lanes=DJEMBE_LANES,
                           fill_beats=2.0, keeper="djembe_tone"),
-    # the bodhrán in a jig: continuous triplets (down-up-down, up-down-up), the first of
-    # each dotted-quarter beat accented, the bar's first the hardest
-    "jig": RhythmStyle(step_beats=0.5, fill="frame_drum", lanes={"frame_drum": "Xooxoo"}),
+    # the bodhrán in a jig: continuous triplets (down-up-down, up-down-up: the tipper
+    # rocks, its two ends alternating), the first of each dotted-quarter beat accented,
+    # the bar's first the hardest
+    "jig": RhythmStyle(step_beats=0.5, fill="bodhran", lanes={"bodhran": "Xooxoo"},
+                       sticking={"bodhran": ("bodhran", "bodhran_up")}),
 }
 
 #: Pan position of each drum sound (kick and snare centre, cymbals and hands spread).
@@ -952,12 +959,13 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "taiko_ka": 0.35, "shime": 0.3, "kane": -0.35,
                               "odaiko": -0.1, "taiko_don": 0.1, "bendir": -0.25, "riq": 0.4,
                               "brush_tap": 0.2, "brush_swish": -0.2,
+                              "snare_brush": 0.05, "brush_sweep": 0.05,
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1,
                               "palmas": 0.15, "cajon_slap": -0.1, "golpe": -0.1,
                               "kenong": 0.3, "kempul": -0.3, "kendang": 0.1,
                               "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,
                               "djembe_bass": -0.2, "sangban": 0.25, "kenkeni": 0.4,
-                              "frame_drum": -0.1}
+                              "frame_drum": -0.1, "bodhran": -0.1, "bodhran_up": -0.1}
 
 
 #: Velocities of the hits the tempo feel adds to the time-keeping lane: on a beat (an ``x``)
@@ -993,7 +1001,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
                                                      bar_index=bar_index, step_beats=step))
             if sound == keeper:
                 steps = _ghosted_steps(ctl, steps)
-            hits += _step_hits(ctl, sound=sound, steps=steps, bar_index=bar_index)
+            hits += _step_hits(ctl, sound=sound, steps=steps, bar_index=bar_index,
+                               strokes=row.sticking.get(sound, ()), step_beats=step)
     if row.fill is not None:
         hits += _fill_hits(ctl, row=row, n_bars=n_bars, cycle_bars=cycle_bars)
     if row.dub is not None:
@@ -1113,14 +1122,28 @@ def _ghosted_steps(ctl: Controls, steps: Steps) -> Steps:
     return sorted(steps + ghosts)
 
 
-def _step_hits(ctl: Controls, *, sound: str, steps: Steps, bar_index: int) -> list[Hit]:
-    """Hits of one lane's ``steps`` in bar ``bar_index``, swung."""
+def stroke_sound(sound: str, *, strokes: tuple[str, ...], beat_in_bar: float,
+                 step_beats: float) -> str:
+    """The sound a stroke of lane ``sound`` at ``beat_in_bar`` makes: ``sound`` itself, or
+    with a sticking (:attr:`RhythmStyle.sticking`) the one of ``strokes`` its place on the
+    ``step_beats`` grid falls on, so the hands (or a tipper's two ends) alternate."""
+    if not strokes:
+        return sound
+    return strokes[int(round(beat_in_bar / step_beats)) % len(strokes)]
+
+
+def _step_hits(ctl: Controls, *, sound: str, steps: Steps, bar_index: int,
+               strokes: tuple[str, ...] = (), step_beats: float = 1.0) -> list[Hit]:
+    """Hits of one lane's ``steps`` in bar ``bar_index``, swung, each with its
+    :func:`stroke_sound` (``strokes`` alternating over a grid of ``step_beats``)."""
     bar = ctl.beats_per_bar
     hits = []
     for beat_in_bar, velocity in steps:
         beat = swing(bar_index * bar + beat_in_bar, ratio=ctl.comp.swing_ratio,
                      division=ctl.beat_division)
-        hits.append(Hit(beat * ctl.beat_s, sound, velocity, DRUM_PAN.get(sound, 0.0)))
+        played = stroke_sound(sound, strokes=strokes, beat_in_bar=beat_in_bar,
+                              step_beats=step_beats)
+        hits.append(Hit(beat * ctl.beat_s, played, velocity, DRUM_PAN.get(played, 0.0)))
     return hits
 
 
@@ -1170,11 +1193,14 @@ def _fill_hits(ctl: Controls, *, row: RhythmStyle, n_bars: int, cycle_bars: int 
     n_sub = max(1, int(round(min(row.fill_beats, bar) / sub)))
     low = row.fill_from_velocity
     every = cycle_bars * max(1, int(np.ceil(ctl.feel.fill_every_bars / cycle_bars)))
+    strokes = row.sticking.get(row.fill, ())
     hits = []
     for b in range(every - 1, n_bars, every):
         first = (b + 1) * bar - n_sub * sub
         for k in range(n_sub):
-            hits.append(Hit((first + k * sub) * ctl.beat_s, row.fill,
+            played = stroke_sound(row.fill, strokes=strokes, beat_in_bar=first - b * bar
+                                  + k * sub, step_beats=sub)
+            hits.append(Hit((first + k * sub) * ctl.beat_s, played,
                             low + (0.9 - low) * k / max(n_sub - 1, 1),
-                            DRUM_PAN.get(row.fill, 0.0)))
+                            DRUM_PAN.get(played, 0.0)))
     return hits

@@ -77,12 +77,13 @@ def test_bossa_drums_play_surdo_rim_click_clave_and_brushes() -> None:
     ctl = palette_controls("bossa-cafe", human="robotic")
     hits = rhythm_hits(ctl, style="bossa", n_beats=16.0)
     lanes = {s: beats_of([h for h in hits if h.sound == s], ctl)
-             for s in ("bass_drum", "rim", "brush_tap", "brush_swish")}
+             for s in ("bass_drum", "rim", "snare_brush", "brush_sweep")}
     assert set(np.round(lanes["bass_drum"] % 4, 3)) == SURDO_BEATS
     # the rim-click clave, minus the fill's closing roll on the last beat of bar 4
     clave = lanes["rim"][(lanes["rim"] < 15.0)]
     assert set(np.round(clave % 8, 3)) == BOSSA_CLAVE_BEATS
-    assert len(lanes["brush_tap"]) == 32  # brushes on every eighth
+    assert len(lanes["snare_brush"]) == 32  # brushes on every eighth
+    assert len(lanes["brush_sweep"]) == 8  # and a sweep every half bar
     assert "shaker" not in {h.sound for h in hits}
 
 

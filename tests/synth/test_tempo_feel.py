@@ -163,11 +163,6 @@ KNOWN_MISSES: dict[str, str] = {
     "lofi-study": f"{_CRACKLE}; {_HALF_TIME}",
     "japanese-garden": f"{_NO_PULSE}; {_HALF_TIME}",
     "palettes/japanese-garden": f"{_NO_PULSE}; {_HALF_TIME}",
-    # since the felt-beater bass drum replaced the drum machine's kick (stop 22) the
-    # tracker hears bossa's 3-3-2 strokes at very_fast: 160 BPM reads as ~108; the onset
-    # rate still rises 3.3 -> 3.8 -> 5.3 per second
-    "palettes/bossa-cafe": ("the tracker follows the bossa's 3-3-2 cell (bass drum, thumb, "
-                            "clave) at very_fast: 160 BPM reads as ~108"),
 }
 
 

@@ -198,12 +198,26 @@ def test_erhu_slides_between_notes_more_than_a_flute() -> None:
 # ------------------------------------------------------------------------------------------
 
 def test_bodhran_plays_jig_triplets_accented_on_each_dotted_beat() -> None:
+    """Continuous triplets, the tipper rocking: down-up-down, up-down-up."""
     ctl = palette_controls("celtic-jig")
     hits = rhythm_hits(ctl, style="jig", n_beats=2.0)
     assert (ctl.beats_per_bar, ctl.beat_division) == (2, 3)
-    assert steps_of(hits, ctl, "frame_drum", per_beat=3) == [0, 1, 2, 3, 4, 5]
+    assert steps_of(hits, ctl, "bodhran", per_beat=3) == [0, 2, 4]
+    assert steps_of(hits, ctl, "bodhran_up", per_beat=3) == [1, 3, 5]
     v = [h.velocity for h in hits]
     assert v[0] > v[3] > max(v[1], v[2], v[4], v[5])
+
+
+def test_a_bodhran_roll_keeps_the_tippers_alternation() -> None:
+    """The fill closing a phrase is the same rocking tipper, never two downs in a row."""
+    ctl = palette_controls("celtic-jig")
+    hits = rhythm_hits(ctl, style="jig", n_beats=ctl.beats_per_bar * 8)
+    sounds = [h.sound for h in hits]
+    assert set(sounds) == {"bodhran", "bodhran_up"}
+    grid_s = ctl.beat_s / 3
+    for a, b in zip(hits, hits[1:]):
+        if abs(b.start_s - a.start_s - grid_s) < 1e-3 * grid_s:
+            assert a.sound != b.sound
 
 
 def test_fiddle_plays_cuts_and_rolls() -> None:
