@@ -157,7 +157,14 @@ def limiter_gain(envelope: np.ndarray, *, ceiling: float, shape: LimiterShape) -
     reduction_db = np.zeros(hi - lo)
     reduction_db[overs - lo] = 20.0 * np.log10(envelope[overs] / ceiling)
     held = _sliding_max(reduction_db, before_n=shape.hold_n, after_n=shape.lookahead_n)
-    smoothed = _sliding_mean_back(held, n=shape.lookahead_n)
+    if lo == 0:
+        # a peak within the look-ahead of the very start has no time to ramp down to: the
+        # gain starts already reduced (the mean reads the first reduction before sample 0)
+        lead = np.full(shape.lookahead_n, held[0])
+        smoothed = _sliding_mean_back(np.concatenate([lead, held]), n=shape.lookahead_n)
+        smoothed = smoothed[shape.lookahead_n:]
+    else:
+        smoothed = _sliding_mean_back(held, n=shape.lookahead_n)
     # the running mean leaves ~1e-15 dB residue after a peak: snap it so gain is exactly 1
     smoothed[smoothed < 1e-9] = 0.0
     gain[lo:hi] = np.power(10.0, -smoothed / 20.0)

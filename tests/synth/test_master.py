@@ -86,3 +86,13 @@ def test_gain_loss_sums_are_the_per_sample_bincounts_bit_for_bit(hop_n: int) -> 
             master.add_gain_loss(got, limit, start=start, hop_n=hop_n)
             _bincount_gain_loss(want, limit, start=start, hop_n=hop_n)
         assert got.tobytes() == want.tobytes()
+
+
+def test_a_peak_at_the_very_start_is_limited_too() -> None:
+    """A piece may start on a hit (a score with ``fade_in: 0``): the limiter has no samples
+    before it to ramp down over, so the gain starts already reduced instead of clipping."""
+    envelope = np.full(4000, 0.3)
+    envelope[10] = 2.0
+    shape = master.limiter_shape(sample_rate=SR)
+    gain = master.limiter_gain(envelope, ceiling=0.8, shape=shape)
+    assert (envelope * gain).max() <= 0.8 * (1 + 1e-9)
