@@ -88,6 +88,40 @@ def test_gain_loss_sums_are_the_per_sample_bincounts_bit_for_bit(hop_n: int) -> 
         assert got.tobytes() == want.tobytes()
 
 
+class _Piece:
+    """The mastering view of a piece: length, rate, no fades, a seed."""
+
+    def __init__(self, n_samples: int) -> None:
+        self.n_samples, self.sample_rate = n_samples, SR
+        self.fade_in_n = self.fade_out_n = 0
+        self.seed = 7
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.blocks: list[np.ndarray] = []
+
+    def __enter__(self) -> "_Sink":
+        self.blocks = []
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def write(self, pcm: np.ndarray) -> None:
+        self.blocks.append(pcm)
+
+
+def _drum_mix(seconds: float) -> np.ndarray:
+    """A quiet pad under loud, short hits four times a second: the limiter's hard case."""
+    t = np.arange(int(seconds * SR)) / SR
+    pad = 0.05 * np.sin(2 * np.pi * 220.0 * t)
+    decay = np.exp(-(t % 0.25) / 0.012)
+    hits = 0.9 * decay * np.sin(2 * np.pi * 90.0 * t)
+    mono = (pad + hits).astype(np.float32)
+    return np.stack([mono, mono], axis=1)
+
+
 def test_a_peak_at_the_very_start_is_limited_too() -> None:
     """A piece may start on a hit (a score with ``fade_in: 0``): the limiter has no samples
     before it to ramp down over, so the gain starts already reduced instead of clipping."""
@@ -96,3 +130,40 @@ def test_a_peak_at_the_very_start_is_limited_too() -> None:
     shape = master.limiter_shape(sample_rate=SR)
     gain = master.limiter_gain(envelope, ceiling=0.8, shape=shape)
     assert (envelope * gain).max() <= 0.8 * (1 + 1e-9)
+
+
+def test_pass2_aims_past_the_limiters_loss() -> None:
+    """Drums the limiter must squash: the gain is raised past target − input by the loss
+    the limiter will cause, and the master still ends within tolerance under the limit."""
+    mix = _drum_mix(12.0)
+    piece = _Piece(mix.shape[0])
+    sink = _Sink()
+    blocks = (mix[i:i + 30000] for i in range(0, mix.shape[0], 30000))
+    stats = master.master_mix(blocks, piece=piece, open_sink=lambda: sink, bit_depth=16,
+                              target_lufs=-14.0, threads=False)
+    assert stats.gain_db > -14.0 - stats.input_lufs + 1.0  # ~1.2 dB for the limiter
+    assert abs(stats.loudness_lufs + 14.0) <= master.LOUDNESS_TOLERANCE_LU
+    pcm_peak = max(np.abs(block).max() for block in sink.blocks) / 32768
+    assert 20 * np.log10(pcm_peak) <= master.TRUE_PEAK_LIMIT_DBTP
+
+
+def test_predicted_loudness_follows_the_limiter_and_is_exact_without_it() -> None:
+    """Below the ceiling the prediction is the plain gain's loudness; above it, the
+    prediction falls behind the plain loudness more the harder the limiter works."""
+    from io import BytesIO
+
+    from moodc.dsp.loudness import integrated_loudness_lufs
+
+    mix = _drum_mix(8.0)
+    analyser = master._Pass1Analyser(_Piece(mix.shape[0]), scratch=BytesIO())
+    analyser.write(mix)
+    powers, peaks = analyser.meter.subblock_powers(), np.concatenate(analyser.chunk_peaks)
+
+    def loss_lu(gain_db: float) -> float:
+        plain = integrated_loudness_lufs(powers * 10 ** (gain_db / 10))
+        return plain - master.predicted_loudness_lufs(powers, peaks, gain_db=gain_db,
+                                                      sample_rate=SR, limit_dbtp=-1.0)
+
+    assert loss_lu(-12.0) == pytest.approx(0.0, abs=1e-9)
+    losses = [loss_lu(g) for g in (3.0, 6.0, 9.0)]
+    assert 0.1 < losses[0] < losses[1] < losses[2]
