@@ -115,6 +115,47 @@ def musical_paths() -> list[str]:
     return [p for p in _leaf_paths(Config) if p not in METADATA_FIELDS]
 
 
+def given_mask(paths: Iterable[str]) -> str:
+    """The hex bitmask of ``paths`` over :func:`musical_paths` (bit ``i`` = the ``i``-th path).
+
+    Why: every training row carries the fields its label's sources named; as a list of
+    dotted paths that is ~220 bytes a row (+2.9 MB over the splits), as a mask ~10.
+
+    Raises
+    ------
+    UsageError
+        A path that is not a musical field of the config (named, with the known ones).
+    """
+    order = {path: i for i, path in enumerate(musical_paths())}
+    unknown = sorted(set(paths) - set(order))
+    if unknown:
+        raise UsageError(f"given names unknown field path(s) {unknown}",
+                         hint=f"musical paths are {', '.join(order)}", param="given")
+    return format(sum(1 << order[p] for p in set(paths)), "x")
+
+
+def given_from_mask(mask: str) -> frozenset[str]:
+    """The field paths of a :func:`given_mask` (the inverse).
+
+    Raises
+    ------
+    UsageError
+        Not a hex string, or a bit beyond the config's musical fields (data written for
+        another vocabulary: regenerate it with ``tools/make_data.py``).
+    """
+    paths = musical_paths()
+    try:
+        bits = int(mask, 16)
+    except (TypeError, ValueError):
+        raise UsageError(f"given mask {mask!r} is not a hex string",
+                         hint="regenerate the data with tools/make_data.py",
+                         param="given") from None
+    if bits < 0 or bits >> len(paths):
+        raise UsageError(f"given mask {mask!r} has bits beyond the {len(paths)} musical fields",
+                         hint="regenerate the data with tools/make_data.py", param="given")
+    return frozenset(p for i, p in enumerate(paths) if bits >> i & 1)
+
+
 def nominal_paths() -> list[str]:
     """Musical paths that are neither ordinal, integer nor optional float: drawn by weight."""
     numeric = set(ORDINAL_FIELDS) | set(INTEGER_FIELDS) | set(OPTIONAL_FLOAT_FIELDS)

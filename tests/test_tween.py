@@ -466,3 +466,20 @@ def test_morph_score_rejects_bad_arguments() -> None:
         morph_score([{}, {}], n_sections=1, seed=0)
     with pytest.raises(UsageError, match="section duration"):
         morph_score([{}, {}], n_sections=3, section_duration_s=0.1, seed=0)
+
+
+def test_a_given_mask_round_trips_and_names_bad_input() -> None:
+    """The compact form a training row carries its named fields in reads back to the same
+    paths; an unknown path, a non-hex mask or a bit past the fields is an error naming it."""
+    from moodc.tween import given_from_mask, given_mask, musical_paths
+
+    paths = {"tempo", "brightness", "layers.texture", "composition.swing"}
+    assert given_from_mask(given_mask(paths)) == frozenset(paths)
+    assert given_from_mask(given_mask(musical_paths())) == frozenset(musical_paths())
+    assert given_from_mask(given_mask([])) == frozenset()
+    with pytest.raises(UsageError, match="loudness"):
+        given_mask({"tempo", "loudness"})
+    with pytest.raises(UsageError, match="not a hex"):
+        given_from_mask("zz")
+    with pytest.raises(UsageError, match="beyond"):
+        given_from_mask(format(1 << len(musical_paths()), "x"))

@@ -33,6 +33,7 @@ from moodc.concepts import (MODIFIERS, apply_modifiers, content_words_of,  # noq
 from moodc.config.model import Config  # noqa: E402
 from moodc.config.paths import nest  # noqa: E402
 from moodc.data.expect import MODE_FAMILY, SCALE_FAMILIES, check_expectations  # noqa: E402
+from moodc.tween import given_mask  # noqa: E402
 
 CONCEPTS_PATH = ROOT / "moodc" / "data" / "concepts" / "concepts.jsonl"
 TRAIN_DIR = ROOT / "moodc" / "data" / "train"
@@ -118,7 +119,8 @@ def concept_rows() -> list[dict[str, Any]]:
             own = parse_spec(spec, known=known)
             known[name] = own
             rows.append(_concept_row(name, category, aliases, own, why,
-                                     {**base, **category_default}))
+                                     {**base, **category_default},
+                                     category_named=frozenset(category_default)))
     return rows
 
 
@@ -157,12 +159,13 @@ DERIVED_DEFAULTS: dict[str, list[tuple[dict[str, tuple[str, ...]], str]]] = {
 }
 
 
-def _derive(flat: dict[str, Any], own: dict[str, Any]) -> set[str]:
+def _derive(flat: dict[str, Any], own: dict[str, Any], *,
+            named_before: frozenset[str] = frozenset()) -> set[str]:
     """Fill the voice choices a spec left open from :data:`DERIVED_DEFAULTS` (in place).
 
     Returns the derived paths that count as *named*: those whose rule fired on a field the
-    spec named (a named walking bass implies the upright bass; a pad derived only from
-    other defaults says nothing).
+    spec or its category default named (``named_before``; a named walking bass implies the
+    upright bass; a pad derived only from the global defaults says nothing).
     """
     named: set[str] = set()
     for path, rules in DERIVED_DEFAULTS.items():
@@ -171,16 +174,21 @@ def _derive(flat: dict[str, Any], own: dict[str, Any]) -> set[str]:
         for condition, value in rules:
             if all(flat.get(key) in allowed for key, allowed in condition.items()):
                 flat[path] = value
-                if any(key in own for key in condition):
+                if any(key in own or key in named_before for key in condition):
                     named.add(path)
                 break
     return named
 
 
 def _concept_row(name: str, category: str, aliases: str, own: dict[str, Any], why: str,
-                 defaults: dict[str, Any]) -> dict[str, Any]:
+                 defaults: dict[str, Any], *,
+                 category_named: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One library row. ``given`` = the spec's fields, the category default's fields
+    (``category_named``: a place is large and wide, a food small, a weather slow — hand-chosen
+    statements about the category, unlike the global default's "nobody said"), and what was
+    derived from them."""
     flat = {**defaults, **own}
-    given = set(own) | _derive(flat, own)
+    given = set(own) | set(category_named) | _derive(flat, own, named_before=category_named)
     # a texture or accent a concept names must be audible unless it set density itself
     if "density" not in own:
         if own.get("layers.accent", "none") != "none":
@@ -524,6 +532,32 @@ def merged_config(rows: list[dict[str, Any]], *, weights: list[float],
     return _clean(keep_identity(merged, [r["config"] for r in rows]))
 
 
+def example_given(rows: list[dict[str, Any]], *, before: Mapping[str, Any] | None = None,
+                  after: Mapping[str, Any] | None = None) -> str:
+    """The fields an example's label was *told* (as a :func:`moodc.tween.given_mask`): those any of its concepts named (their
+    ``given``, so a merge's vote among namers), plus, with a modifier, every field the
+    modifier's edit changed (``before`` → ``after``). Everything else in the label is a
+    default nobody said; ``moodc train`` does not fit a field on it."""
+    named = set().union(*(r["given"] for r in rows))
+    if before is not None and after is not None:
+        old, new = _flat(before), _flat(after)
+        named |= {path for path in new if new[path] != old.get(path)}
+    return given_mask(named)
+
+
+def _flat(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A config's musical fields by dotted path (``composition.swing``)."""
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        if key in ("version", "title", "justification", "provenance", "seed"):
+            continue
+        if isinstance(value, Mapping):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 def modifier_rule(modifier: str) -> str:
     """What a modifier phrase asks for, in words (``'tempo >=fast'``), for a justification."""
     return ", ".join(f"{k} {v if isinstance(v, str) else ' or '.join(v)}"
@@ -546,7 +580,7 @@ def build_example(parts: list[tuple[str, dict[str, Any]]], template: str, *, see
         justification = (f"{said}. {rows[0]['name']} sets the identity, the rest bend it: "
                          f"{describe_config(final)}.")
     return {"prompt": " ".join(prompt.split()), "justification": justification[:600],
-            "config": final, "_rows": rows}
+            "config": final, "given": example_given(rows), "_rows": rows}
 
 
 def build_modified(phrase: str, row: dict[str, Any], template: str,
@@ -558,8 +592,9 @@ def build_modified(phrase: str, row: dict[str, Any], template: str,
                      f"{modifier_rule(modifier)}. "
                      f"{describe_config(final)}.")
     return {"prompt": " ".join(template.format(a=phrase).split()),
-            "justification": justification[:600], "config": final, "_rows": [row],
-            "_modifier": spec}
+            "justification": justification[:600], "config": final,
+            "given": example_given([row], before=_clean(row["config"]), after=final),
+            "_rows": [row], "_modifier": spec}
 
 
 def _phrases(row: dict[str, Any], *, banned: set[str]) -> list[str]:
@@ -803,8 +838,9 @@ def scene_examples(scene: Mapping[str, Any]) -> list[dict[str, Any]]:
     asks = "".join(f"; '{m}' asks for {modifier_rule(m)}" for m in scene["mods"])
     justification = (f"scene '{scene['prompt']}' → {said}{asks}. "
                      f"{describe_config(final)}.")[:600]
+    given = example_given(rows, before=config, after=final)
     return [{"prompt": " ".join(p.split()), "justification": justification, "config": final,
-             "_rows": rows} for p in scene_prompts(scene["prompt"], rng=rng)]
+             "given": given, "_rows": rows} for p in scene_prompts(scene["prompt"], rng=rng)]
 
 
 def scene_splits(scenes: list[dict[str, Any]], *, banned_words: set[str],

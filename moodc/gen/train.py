@@ -8,7 +8,10 @@ Steps, each deterministic:
    by (model sha256, recipe, prompt) so re-training costs seconds (:func:`cached_features`);
 3. for every field, fit a multinomial logistic regression (L-BFGS, L2) on the train split for
    each strength in :data:`L2_GRID`, keep the one with the best validation log-loss, and refit
-   on train + valid (:func:`fit_field`);
+   on train + valid (:func:`fit_fields`); each field is fitted and scored only on the rows
+   whose label's sources *named* it (the row's ``given``, :func:`field_weights`), so a
+   default nobody chose ("medium" brightness of a concept that said nothing of it) is
+   not a target;
 4. round the weights to float16, measure the rounded head on the validation split, and write
    ``head.npz`` + ``head.json`` (:func:`train_head`).
 
@@ -54,18 +57,45 @@ MAX_ITER = 300
 #: L2 on the biases: tiny, but it keeps the bias of a value absent from the data finite,
 #: so the optimiser converges instead of pushing it towards minus infinity.
 BIAS_L2 = 1e-3
+#: Loss weight of a field in an example whose label's sources did not name it (a row's
+#: ``given``): its value there is a default nobody chose ("medium" brightness for a
+#: concept that said nothing about brightness), so it teaches the field nothing. Zero:
+#: such a row does not move that field's head at all.
+UNNAMED_WEIGHT = 0.0
+#: Fields always fitted on every row, named or not: their default is the plain absence a
+#: concept means by leaving them out (no texture, no accent, no echo, no swing, 4/4). The
+#: library adds a texture or an odd meter only where the word calls for one, so rows that
+#: name them are nearly all non-default; fitted on those alone, the head would put rain,
+#: bells or 7/8 under every prompt.
+ABSENCE_DEFAULT_FIELDS: frozenset[str] = frozenset(
+    {"meter", "echo", "layers.texture", "layers.accent", "composition.swing"})
+#: A field named on fewer than this share of the training rows is fitted on every row:
+#: too few named labels to learn from (the root, phrase length and register are almost
+#: never named; their defaults are what every concept carries).
+MIN_NAMED_SHARE = 0.05
 
 Progress = Callable[[str, int, int], None]  # (stage, n_done, n_total)
 
 
 @dataclass(frozen=True)
 class Split:
-    """One data split: prompts, their field labels (by dotted key) and the raw rows."""
+    """One data split: prompts, their field labels (by dotted key) and the raw rows.
+
+    ``given`` holds, per row, the fields its label's sources named (the row's ``"given"``
+    mask, :func:`moodc.tween.given_mask`), or None for a row without one (every field
+    counts as named).
+    """
 
     name: str
     prompts: tuple[str, ...]
     labels: tuple[dict[str, Any], ...]
     rows: tuple[dict[str, Any], ...]
+
+    @property
+    def given(self) -> tuple[frozenset[str] | None, ...]:
+        from moodc.tween import given_from_mask
+
+        return tuple(given_from_mask(r["given"]) if "given" in r else None for r in self.rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -268,11 +298,14 @@ def standardiser(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_softmaxes(z: np.ndarray, targets: Sequence[np.ndarray], *, n_classes: Sequence[int],
                   l2: Sequence[float], feature_l2_scale: np.ndarray | None = None,
+                  sample_weights: Sequence[np.ndarray] | None = None,
                   max_iter: int = MAX_ITER) -> list[tuple[np.ndarray, np.ndarray]]:
     """Multinomial logistic regressions of several fields on the same features, jointly.
 
-    Field ``f`` minimises ``mean(-log p(y_f | z)) + l2[f] / 2 * ||W_f||^2`` (biases are not
-    penalised). The fields do not interact, so one L-BFGS run over all of them (from zero
+    Field ``f`` minimises ``mean_w(-log p(y_f | z)) + l2[f] / 2 * ||W_f||^2`` (biases are
+    not penalised), where ``mean_w`` is the mean weighted by ``sample_weights[f]`` (the rows
+    whose label names the field; a zero-weight row does not move that field at all). The
+    fields do not interact, so one L-BFGS run over all of them (from zero
     weights: deterministic) gives the same optimum as separate runs, but each iteration is
     a single (n, d) x (d, sum of classes) matrix product instead of one small one per field.
 
@@ -285,6 +318,9 @@ def fit_softmaxes(z: np.ndarray, targets: Sequence[np.ndarray], *, n_classes: Se
     feature_l2_scale : ndarray, shape (d,), optional
         Multiplies the L2 of each feature's weights (default 1): a group of features that
         overfits (the model's hidden states next to the concept evidence) can be shrunk more.
+    sample_weights : sequence of float ndarrays, shape (n,) each, optional
+        Per field, each row's loss weight (default 1 everywhere). Normalised per field, so a
+        field fitted on a third of the rows meets the same L2 as one fitted on all.
 
     Returns
     -------
@@ -296,9 +332,13 @@ def fit_softmaxes(z: np.ndarray, targets: Sequence[np.ndarray], *, n_classes: Se
     width = int(bounds[-1])
     onehot = np.zeros((n, width))
     penalty = np.zeros(width)
+    row_weight = np.zeros((n, width))  # each row's weight in each field's mean, / its total
     for f, y in enumerate(targets):
         onehot[np.arange(n), bounds[f] + np.asarray(y)] = 1.0
         penalty[bounds[f]:bounds[f + 1]] = l2[f]
+        w = np.ones(n) if sample_weights is None else np.asarray(sample_weights[f], float)
+        row_weight[:, bounds[f]:bounds[f + 1]] = (w / max(float(w.sum()), 1e-12))[:, None]
+    target = onehot * row_weight
     scale = np.ones(d) if feature_l2_scale is None else np.asarray(feature_l2_scale, float)
     penalty = scale[:, None] * penalty[None, :]  # (d, width)
 
@@ -311,9 +351,9 @@ def fit_softmaxes(z: np.ndarray, targets: Sequence[np.ndarray], *, n_classes: Se
             block = logits[:, bounds[f]:bounds[f + 1]]
             block = block - block.max(axis=1, keepdims=True)
             log_p = block - np.log(np.exp(block).sum(axis=1, keepdims=True))
-            loss -= float((onehot[:, bounds[f]:bounds[f + 1]] * log_p).sum()) / n
+            loss -= float((target[:, bounds[f]:bounds[f + 1]] * log_p).sum())
             probs[:, bounds[f]:bounds[f + 1]] = np.exp(log_p)
-        delta = (probs - onehot) / n
+        delta = probs * row_weight - target
         grad_w = z.T @ delta + penalty * weight
         return loss, np.concatenate([grad_w.ravel(), delta.sum(axis=0) + BIAS_L2 * bias])
 
@@ -383,12 +423,43 @@ def _two_loop(grad: np.ndarray, history: Sequence[tuple[np.ndarray, np.ndarray, 
     return -q
 
 
-def log_loss(z: np.ndarray, y: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> float:
-    """Mean negative log-likelihood of classes ``y`` under the softmax ``z @ weight + bias``."""
+def log_loss(z: np.ndarray, y: np.ndarray, weight: np.ndarray, bias: np.ndarray, *,
+             sample_weight: np.ndarray | None = None) -> float:
+    """Mean negative log-likelihood of classes ``y`` under the softmax ``z @ weight + bias``
+    (weighted by ``sample_weight`` when given: the mean over the rows that count)."""
     logits = np.asarray(z, dtype=np.float64) @ weight + bias
     logits -= logits.max(axis=1, keepdims=True)
     log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
-    return float(-log_p[np.arange(len(y)), y].mean())
+    losses = -log_p[np.arange(len(y)), y]
+    if sample_weight is None:
+        return float(losses.mean())
+    return float((sample_weight * losses).sum() / max(float(sample_weight.sum()), 1e-12))
+
+
+def named_weights(given: Sequence[frozenset[str] | None], *, key: str,
+                  unnamed_weight: float = UNNAMED_WEIGHT) -> np.ndarray:
+    """Per row, the loss weight of field ``key``: 1 where the row's sources named it (or the
+    row has no ``given``), ``unnamed_weight`` where its label is a default nobody chose."""
+    return np.array([1.0 if g is None or key in g else unnamed_weight for g in given])
+
+
+def field_weights(keys: Sequence[str], *, given: Sequence[frozenset[str] | None],
+                  train_given: Sequence[frozenset[str] | None] | None = None,
+                  unnamed_weight: float = UNNAMED_WEIGHT) -> list[np.ndarray]:
+    """Per field, the rows' loss weights (:func:`named_weights`), except for the fields
+    fitted on every row: :data:`ABSENCE_DEFAULT_FIELDS` and those named on fewer than
+    :data:`MIN_NAMED_SHARE` of ``train_given`` (default ``given``) — the same fields are
+    masked in every split, decided on the training rows."""
+    reference = given if train_given is None else train_given
+    out = []
+    for key in keys:
+        share = float(named_weights(reference, key=key, unnamed_weight=0.0).mean()) \
+            if reference else 1.0
+        if key in ABSENCE_DEFAULT_FIELDS or share < MIN_NAMED_SHARE:
+            out.append(np.ones(len(given)))
+        else:
+            out.append(named_weights(given, key=key, unnamed_weight=unnamed_weight))
+    return out
 
 
 def class_indices(labels: Sequence[dict[str, Any]], *, key: str,
@@ -413,8 +484,15 @@ class FieldFit:
 def fit_fields(specs: Sequence[Any], *, z_train: np.ndarray, train_labels: Sequence[dict[str, Any]],
                z_valid: np.ndarray, valid_labels: Sequence[dict[str, Any]],
                l2_grid: Sequence[float] = L2_GRID, feature_l2_scale: np.ndarray | None = None,
+               train_given: Sequence[frozenset[str] | None] | None = None,
+               valid_given: Sequence[frozenset[str] | None] | None = None,
                refit: bool = True, progress: Progress | None = None) -> list[FieldFit]:
     """Per field, pick the L2 with the best validation log-loss, then refit on train + valid.
+
+    With ``train_given`` / ``valid_given`` (per row, the fields its label's sources named)
+    each field is fitted, scored and chosen only on the rows that named it
+    (:func:`field_weights`): a label's unnamed default is not a target. Without them every
+    row counts for every field.
 
     ``specs`` are :class:`moodc.gen.fields.FieldSpec` values (``key`` and ``values``). The
     fields do not interact, so the grid's fit at a field's chosen L2 *is* its train-only fit
@@ -424,16 +502,24 @@ def fit_fields(specs: Sequence[Any], *, z_train: np.ndarray, train_labels: Seque
     n_classes = [len(s.values) for s in specs]
     y_train = [class_indices(train_labels, key=s.key, values=s.values) for s in specs]
     y_valid = [class_indices(valid_labels, key=s.key, values=s.values) for s in specs]
+    keys = [s.key for s in specs]
+    w_train = w_valid = None
+    if train_given is not None and valid_given is not None:
+        w_train = field_weights(keys, given=train_given)
+        w_valid = field_weights(keys, given=valid_given, train_given=train_given)
     best: list[tuple[float, float, float]] = [(np.inf, 0.0, 0.0)] * len(specs)
     train_only: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0), np.zeros(0))] * len(specs)
     n_steps = len(l2_grid) + int(refit)
     for step, l2 in enumerate(l2_grid):
         fits = fit_softmaxes(z_train, y_train, n_classes=n_classes, l2=[l2] * len(specs),
-                             feature_l2_scale=feature_l2_scale)
+                             feature_l2_scale=feature_l2_scale, sample_weights=w_train)
         for f, (weight, bias) in enumerate(fits):
-            loss = log_loss(z_valid, y_valid[f], weight, bias)
+            counts = None if w_valid is None else w_valid[f]
+            loss = log_loss(z_valid, y_valid[f], weight, bias, sample_weight=counts)
             if loss < best[f][0] - 1e-9:
-                accuracy = float((np.argmax(z_valid @ weight + bias, axis=1) == y_valid[f]).mean())
+                hits = np.argmax(z_valid @ weight + bias, axis=1) == y_valid[f]
+                accuracy = float(np.average(hits, weights=counts)
+                                 if counts is not None and counts.sum() > 0 else hits.mean())
                 best[f] = (loss, l2, accuracy)
                 train_only[f] = (weight, bias)
         if progress:
@@ -443,7 +529,9 @@ def fit_fields(specs: Sequence[Any], *, z_train: np.ndarray, train_labels: Seque
         final = fit_softmaxes(np.concatenate([z_train, z_valid]),
                               [np.concatenate([a, b]) for a, b in zip(y_train, y_valid)],
                               n_classes=n_classes, l2=[b[1] for b in best],
-                              feature_l2_scale=feature_l2_scale)
+                              feature_l2_scale=feature_l2_scale,
+                              sample_weights=None if w_train is None or w_valid is None else
+                              [np.concatenate([a, b]) for a, b in zip(w_train, w_valid)])
         if progress:
             progress("fit", n_steps, n_steps)
     return [FieldFit(s.key, b[1], b[0], b[2], FieldHead(s.key, s.values, w, c),
@@ -498,8 +586,9 @@ class Prepared:
         with single_threaded_numpy_blas():
             return fit_fields(config_fields(), z_train=z_train, train_labels=self.train.labels,
                               z_valid=z_valid, valid_labels=self.valid.labels, l2_grid=l2_grid,
-                              feature_l2_scale=self.feature_l2_scale(), refit=refit,
-                              progress=progress)
+                              feature_l2_scale=self.feature_l2_scale(),
+                              train_given=self.train.given, valid_given=self.valid.given,
+                              refit=refit, progress=progress)
 
 
 def prepare(*, data_dir: Path, recipe: FeatureRecipe, seed: int, limit: int | None,
@@ -581,7 +670,8 @@ def _meta(head: Head, fits: Sequence[FieldFit], *, data_dir: Path, seed: int,
         "artifact_sha256": hashlib.sha256(weights + head.mean.tobytes()).hexdigest()[:16],
         "seed": seed, "limit": limit, "n_train": n_train, "n_valid": n_valid,
         "fit": "multinomial logistic regression per field, L-BFGS, L2 chosen on valid "
-               "(lowest log-loss), refit on train+valid, weights float16",
+               "(lowest log-loss), refit on train+valid, weights float16; each field fitted "
+               "and scored only on the rows whose label's sources named it",
         "model_feature_l2_scale": MODEL_FEATURE_L2_SCALE if head.recipe.concepts else 1.0,
         "l2": {f.key: f.l2 for f in fits},
         "valid_accuracy": {f.key: round(f.valid_accuracy, 4) for f in fits},

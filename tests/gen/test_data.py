@@ -152,6 +152,42 @@ def test_concepts_record_the_fields_their_spec_named(by_name: dict) -> None:
             assert "density" in concept.given, concept.name
 
 
+def test_a_category_default_counts_as_named(by_name: dict) -> None:
+    """A place's large, wide space and a food's small one are the category's statement,
+    so they are named; the global default's medium brightness is not."""
+    meadow = by_name["meadow"]  # its spec says nothing of space; the place default does
+    assert meadow.config["space"] == "large" and "space" in meadow.given
+    for concept in by_name.values():
+        if concept.category in ("place", "nature", "weather", "colour", "food"):
+            assert "space" in concept.given, concept.name
+        if concept.category == "weather":
+            assert "tempo" in concept.given and "stereo" in concept.given, concept.name
+    assert not {"brightness", "space"} & by_name["arabian"].given  # culture: no such default
+
+
+def test_every_training_row_says_which_fields_its_label_named(make_data, scene_rows,
+                                                             splits: dict) -> None:
+    """A row's ``given`` (a mask over the musical fields) holds what its concepts named:
+    always the tempo and mode (every spec names them); a scene's is the union of its
+    concepts' plus what its modifiers changed."""
+    from moodc.tween import given_from_mask
+
+    for name in ("train", "valid", "test"):
+        for row in splits[name]:
+            given = given_from_mask(row["given"])
+            assert {"tempo", "mode"} <= given, row["prompt"]
+    rows = {r["name"]: r for r in scene_rows}
+    scene = {"prompt": "a haunted victorian house on a bright morning",
+             "parts": [(rows["victorian"], 0.5), (rows["haunted house"], 0.5)],
+             "mods": ["intimate"]}
+    given = given_from_mask(make_data.scene_examples(scene)[0]["given"])
+    assert set(rows["victorian"]["given"]) | set(rows["haunted house"]["given"]) <= given
+    assert "space" in given  # 'intimate' moved it
+    single = make_data.build_example([("victorian", rows["victorian"])], "{a} vibes", seed=0)
+    assert given_from_mask(single["given"]) == frozenset(rows["victorian"]["given"])
+    assert "brightness" not in given_from_mask(single["given"])  # its medium is nobody's
+
+
 def test_a_merged_label_keeps_what_one_concept_named(make_data, scene_rows) -> None:
     """The training label of "haunted house" x "victorian" is dark at any weight: the
     victorian's medium brightness is a default nobody chose, so it does not dilute it."""

@@ -68,6 +68,66 @@ def test_fit_fields_picks_l2_on_valid_and_is_deterministic() -> None:
         assert np.array_equal(a.head.weight, b.head.weight)
 
 
+def test_a_row_that_did_not_name_a_field_does_not_move_that_fields_head() -> None:
+    """Rows whose label left field A at a default nobody chose (weight 0 for A) but named
+    field B: A's head is the one fitted without them, B's learns from them; the same rows
+    at full weight drag A towards their default."""
+    both, y_both = _blobs(n_per_class=60, n_classes=3, dim=6, seed=4)
+    x, y, extra, y_extra = both[::2], y_both[::2], both[1::2], y_both[1::2]
+    z_all = np.concatenate([x, extra])
+    z_all = (z_all - z_all.mean(0)) / z_all.std(0)
+    default = np.zeros(len(extra), dtype=np.int64)  # "medium": what an unnamed field says
+    y_a, y_b = np.concatenate([y, default]), np.concatenate([y, y_extra])
+    mask_a = np.concatenate([np.ones(len(y)), np.zeros(len(extra))])
+    masked = train.fit_softmaxes(z_all, [y_a, y_b], n_classes=[3, 3], l2=[1e-2, 1e-2],
+                                 sample_weights=[mask_a, np.ones(len(y_b))])
+    (alone_w, alone_b), = train.fit_softmaxes(z_all[:len(y)], [y], n_classes=[3], l2=[1e-2])
+    np.testing.assert_allclose(masked[0][0], alone_w, atol=2e-3)
+    np.testing.assert_allclose(masked[0][1], alone_b, atol=2e-3)
+    predict = lambda fit: np.argmax(z_all[len(y):] @ fit[0] + fit[1], axis=1)
+    assert (predict(masked[0]) == y_extra).mean() > 0.9  # A reads the features, not 0
+    assert (predict(masked[1]) == y_extra).mean() > 0.9  # B learnt from the extra rows
+    unmasked = train.fit_softmaxes(z_all, [y_a, y_b], n_classes=[3, 3], l2=[1e-2, 1e-2])
+    # at full weight the same rows teach the default: most of them now answer it
+    assert (predict(unmasked[0]) == 0).mean() > (predict(masked[0]) == 0).mean() + 0.3
+
+
+def test_field_weights_mask_only_fields_whose_default_is_a_guess() -> None:
+    """Brightness is weighted by who named it; a texture (absence default) and a field
+    almost nobody names (the root) are fitted on every row."""
+    given = [frozenset({"tempo", "brightness"}), frozenset({"tempo"})] * 10
+    keys = ["tempo", "brightness", "layers.texture", "root"]
+    weights = dict(zip(keys, train.field_weights(keys, given=given)))
+    assert weights["tempo"].tolist() == [1.0] * 20
+    assert weights["brightness"].tolist() == [1.0, 0.0] * 10
+    assert weights["layers.texture"].tolist() == [1.0] * 20
+    assert weights["root"].tolist() == [1.0] * 20
+    valid = train.field_weights(keys, given=[frozenset({"tempo"}), None], train_given=given)
+    assert [w.tolist() for w in valid] == [[1, 1], [0, 1], [1, 1], [1, 1]]
+
+
+def test_fit_fields_scores_a_field_only_on_the_rows_that_named_it() -> None:
+    """Valid rows whose brightness nobody named (a wrong "label") do not count against it."""
+    specs = [s for s in config_fields() if s.key in ("tempo", "brightness")]
+    x, y = _blobs(n_per_class=20, n_classes=5, dim=6, seed=6)
+    labels = [{"tempo": specs[0].values[k], "brightness": specs[1].values[k]} for k in y]
+    z = (x - x.mean(0)) / x.std(0)
+    order = np.random.default_rng(7).permutation(len(labels))
+    tr, va = order[:70], order[70:]
+    valid_labels = [dict(labels[i]) for i in va]
+    valid_given = []
+    for i, row in enumerate(valid_labels):
+        named = i % 2 == 0
+        if not named:
+            row["brightness"] = "medium"  # the default an unnamed label carries
+        valid_given.append(frozenset({"tempo", "brightness"} if named else {"tempo"}))
+    train_given = [frozenset({"tempo", "brightness"})] * len(tr)
+    fits = train.fit_fields(specs, z_train=z[tr], train_labels=[labels[i] for i in tr],
+                            z_valid=z[va], valid_labels=valid_labels, l2_grid=(1e-3,),
+                            train_given=train_given, valid_given=valid_given, refit=False)
+    assert all(f.valid_accuracy > 0.9 for f in fits)
+
+
 def _random_head(*, dim: int = 4, seed: int = 0) -> head_mod.Head:
     """A head over every config field with random weights."""
     rng = np.random.default_rng(seed)
