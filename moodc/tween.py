@@ -126,12 +126,10 @@ def given_mask(paths: Iterable[str]) -> str:
     UsageError
         A path that is not a musical field of the config (named, with the known ones).
     """
+    paths = set(paths)
     order = {path: i for i, path in enumerate(musical_paths())}
-    unknown = sorted(set(paths) - set(order))
-    if unknown:
-        raise UsageError(f"given names unknown field path(s) {unknown}",
-                         hint=f"musical paths are {', '.join(order)}", param="given")
-    return format(sum(1 << order[p] for p in set(paths)), "x")
+    _check_given_paths(paths, known=list(order))
+    return format(sum(1 << order[p] for p in paths), "x")
 
 
 def given_from_mask(mask: str) -> frozenset[str]:
@@ -326,7 +324,6 @@ def check_given(given: Any, *, n_sources: int) -> list[frozenset[str] | None]:
     if len(entries) != n_sources:
         raise UsageError(f"got {len(entries)} given-field sets for {n_sources} sources",
                          hint="give exactly one per source, in the same order", param="given")
-    known = set(musical_paths())
     out: list[frozenset[str] | None] = []
     for entry in entries:
         if entry is None:
@@ -335,14 +332,22 @@ def check_given(given: Any, *, n_sources: int) -> list[frozenset[str] | None]:
         if isinstance(entry, (str, bytes)) or not isinstance(entry, Collection):
             raise UsageError(f"given entry {entry!r} is not a collection of field paths",
                              hint='e.g. {"tempo", "layers.rhythm"}', param="given")
-        unknown = sorted(str(p) for p in entry if p not in known)
-        if unknown:
-            raise UsageError(f"given names unknown field path(s) {unknown}",
-                             hint="use musical paths such as 'brightness' or "
-                                  "'instruments.lead' (moodc.tween.musical_paths())",
-                             param="given")
+        _check_given_paths(entry, known=musical_paths())
         out.append(frozenset(entry))
     return out
+
+
+def _check_given_paths(paths: Iterable[Any], *, known: Sequence[str]) -> None:
+    """Raise a UsageError naming every one of ``paths`` that is not a musical field.
+
+    One check for both forms of ``given``: a source's set of paths (:func:`check_given`)
+    and a training row's mask (:func:`given_mask`).
+    """
+    known_set = set(known)
+    unknown = sorted({str(p) for p in paths if p not in known_set})
+    if unknown:
+        raise UsageError(f"given names unknown field path(s) {unknown}",
+                         hint=f"musical paths are {', '.join(known)}", param="given")
 
 
 def _voters(paths: Sequence[str], weights: list[float],
