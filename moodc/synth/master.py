@@ -296,7 +296,19 @@ def predicted_loudness_lufs(powers: np.ndarray, peaks: np.ndarray, *, gain_db: f
     n_hops = powers.shape[0]
     hops = np.minimum(np.arange(peaks.shape[0]) * PEAK_CHUNK_N // hop_n, n_hops)
     lost = np.bincount(hops, weights=lost_n, minlength=n_hops + 1)[:n_hops]
-    mean_gain_sq = np.clip(1.0 - lost / hop_n, 0.0, 1.0)
+    return limited_loudness_lufs(powers, gain=gain, lost_n=lost, hop_n=hop_n)
+
+
+def limited_loudness_lufs(powers: np.ndarray, *, gain: float, lost_n: np.ndarray,
+                          hop_n: int) -> float:
+    """Loudness of pass 1's 100 ms ``powers`` after a ``gain`` and a limiter that removed
+    ``lost_n`` samples' worth of power from each ``hop_n``-sample hop.
+
+    The limiter's gain moves slowly next to the K-weighting filters, so each hop's power is
+    scaled by its mean squared gain. Pass 2 estimates what it wrote this way, from the real
+    gain curve (:func:`add_gain_loss`); :func:`predicted_loudness_lufs` from the peak map.
+    """
+    mean_gain_sq = np.clip(1.0 - lost_n / hop_n, 0.0, 1.0)
     return integrated_loudness_lufs(powers * gain ** 2 * mean_gain_sq[:, None])
 
 
@@ -465,8 +477,8 @@ def _pass2(piece: Piece, *, scratch: BinaryIO, sink: Any, powers: np.ndarray,
            progress: ProgressFn | None, limit_dbtp: float) -> _Pass2Out:
     """Gain + true-peak limiter + dither → sink; estimates the output loudness as it goes.
 
-    Output loudness is estimated from the pass-1 powers scaled by the mean squared gain of
-    each 100 ms hop (the limiter's gain moves slowly compared with the K-weighting filters).
+    Output loudness is estimated from the pass-1 powers and the power the limiter took
+    from each 100 ms hop (:func:`limited_loudness_lufs`).
     """
     n_total = piece.n_samples
     limiter = _Limiter(piece.sample_rate, limit_dbtp=limit_dbtp)
@@ -494,9 +506,9 @@ def _pass2(piece: Piece, *, scratch: BinaryIO, sink: Any, powers: np.ndarray,
         sink.write(pcm)
         if progress is not None:
             progress("master", stop, n_total)
-    mean_gain_sq = 1.0 - gain_loss[: powers.shape[0]] / hop_n
-    out_powers = powers * (float(gain) ** 2) * mean_gain_sq[:, None]
-    return _Pass2Out(integrated_loudness_lufs(out_powers), amplitude_to_db(peak))
+    loudness_lufs = limited_loudness_lufs(powers, gain=float(gain),
+                                          lost_n=gain_loss[: powers.shape[0]], hop_n=hop_n)
+    return _Pass2Out(loudness_lufs, amplitude_to_db(peak))
 
 
 def add_gain_loss(gain_loss: np.ndarray, limit: np.ndarray, *, start: int, hop_n: int) -> None:
