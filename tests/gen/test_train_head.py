@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -51,13 +52,22 @@ def test_joint_softmax_fits_learn_each_field_and_match_separate_fits() -> None:
     assert joint[1][1][3] < joint[1][1][:3].min()  # a value never seen scores lowest
 
 
-def test_fit_fields_picks_l2_on_valid_and_is_deterministic() -> None:
-    specs = [s for s in config_fields() if s.key in ("tempo", "mode")]
-    x, y = _blobs(n_per_class=20, n_classes=5, dim=6, seed=2)
-    labels = [{"tempo": specs[0].values[k], "mode": specs[1].values[k]} for k in y]
+def _two_field_split(keys: tuple[str, str], *, seed: int
+                     ) -> tuple[list[Any], np.ndarray, list[dict[str, Any]], np.ndarray,
+                                np.ndarray]:
+    """Two config fields labelled by the same five blobs (class k → each field's k-th
+    value), standardised, split 70 / 30 at random: (specs, z, labels, train rows, valid
+    rows)."""
+    specs = [s for s in config_fields() if s.key in keys]
+    x, y = _blobs(n_per_class=20, n_classes=5, dim=6, seed=seed)
+    labels = [{spec.key: spec.values[k] for spec in specs} for k in y]
     z = (x - x.mean(0)) / x.std(0)
-    order = np.random.default_rng(3).permutation(len(labels))
-    tr, va = order[:70], order[70:]
+    order = np.random.default_rng(seed + 1).permutation(len(labels))
+    return specs, z, labels, order[:70], order[70:]
+
+
+def test_fit_fields_picks_l2_on_valid_and_is_deterministic() -> None:
+    specs, z, labels, tr, va = _two_field_split(("tempo", "mode"), seed=2)
     kwargs = dict(z_train=z[tr], train_labels=[labels[i] for i in tr],
                   z_valid=z[va], valid_labels=[labels[i] for i in va], l2_grid=(1e-3, 1.0))
     fits = train.fit_fields(specs, **kwargs)
@@ -108,12 +118,7 @@ def test_field_weights_mask_only_fields_whose_default_is_a_guess() -> None:
 
 def test_fit_fields_scores_a_field_only_on_the_rows_that_named_it() -> None:
     """Valid rows whose brightness nobody named (a wrong "label") do not count against it."""
-    specs = [s for s in config_fields() if s.key in ("tempo", "brightness")]
-    x, y = _blobs(n_per_class=20, n_classes=5, dim=6, seed=6)
-    labels = [{"tempo": specs[0].values[k], "brightness": specs[1].values[k]} for k in y]
-    z = (x - x.mean(0)) / x.std(0)
-    order = np.random.default_rng(7).permutation(len(labels))
-    tr, va = order[:70], order[70:]
+    specs, z, labels, tr, va = _two_field_split(("tempo", "brightness"), seed=6)
     valid_labels = [dict(labels[i]) for i in va]
     valid_given = []
     for i, row in enumerate(valid_labels):
