@@ -41,8 +41,9 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
     Controllability is the share of the split's directional constraints ("expect", e.g.
     tempo at least fast) that each engine's configs satisfy. The random engine is the
     chance baseline. With --split blind (hand-written prompts the concept library cannot
-    spell, and groups of three wordings of one scene): constraints met, prompts fully
-    right, validity, paraphrase agreement on tempo, mode family and brightness, and per
+    spell, and groups of three wordings of one scene): constraints met (overall, per kind
+    of prompt and per expectation such as tempo or instrument), prompts fully right,
+    validity, paraphrase agreement on tempo, mode family and brightness, and per
     field how often each engine gives the default next to how often the expectations
     accept it.
 
@@ -154,6 +155,7 @@ def _run_blind(names: list[str], *, limit: int | None, seed: int, data_dir: Path
     _print_tables([("moodc eval on the library-blind split", blind_summary_rows(reports)),
                    ("by kind of prompt: constraints met / prompts fully right",
                     kind_rows(reports)),
+                   ("by expectation: constraints met", key_rows(reports)),
                    ("paraphrase agreement", agreement_rows(reports)),
                    ("default-value rate: configs at the default vs expectations accepting it",
                     default_rate_rows(reports))]
@@ -193,6 +195,16 @@ def kind_rows(reports: list) -> list[list[str]]:
             cells.append(f"{pct(met / total if total else float('nan'))} / "
                          f"{pct(right / n if n else float('nan'))}")
         rows.append([kind, str(n_prompts), *cells])
+    return rows
+
+
+def key_rows(reports: list) -> list[list[str]]:
+    """Header + one row per expectation key: constraints met for every engine."""
+    pct = evaluate._pct
+    rows = [["expectation", "constraints", *(r.engine for r in reports)]]
+    for key, (_, total) in (reports[0].keys.items() if reports else ()):
+        rows.append([key, str(total),
+                     *(f"{pct(r.keys[key][0] / total)} ({r.keys[key][0]})" for r in reports)])
     return rows
 
 

@@ -475,6 +475,23 @@ def by_kind(configs: Sequence[Any], rows: Sequence[Mapping[str, Any]], *,
     return out
 
 
+def by_key(configs: Sequence[Any], expects: Sequence[Mapping[str, Any]], *,
+           check: Callable[[Any, Any], Sequence[bool]]) -> dict[str, tuple[int, int]]:
+    """Per expectation key (tempo, mode_family, instrument_any...): (constraints met,
+    constraints), the commonest key first, so the field an engine gets wrong most often shows
+    on its own line; a failed engine (None) meets none of its prompt's constraints."""
+    met: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for config, expect in zip(configs, expects):
+        results = ([False] * len(expect) if config is None
+                   else _checked_bools(check(config, expect), expect=expect))
+        for key, result in zip(expect, results):
+            met[key] = met.get(key, 0) + int(result)
+            total[key] = total.get(key, 0) + 1
+    order = sorted(total, key=lambda key: (-total[key], key))
+    return {key: (met[key], total[key]) for key in order}
+
+
 @dataclass(frozen=True)
 class DefaultRate:
     """How often one field gets its V2 default, next to how often the expectations want it.
@@ -585,6 +602,7 @@ class BlindReport:
     n_with_expect: int
     defaults: list[DefaultRate]
     kinds: dict[str, tuple[int, int, int, int]]
+    keys: dict[str, tuple[int, int]]
     n_groups: int
     agreement: dict[str, float]
     para_satisfied: int
@@ -613,6 +631,8 @@ class BlindReport:
                 "defaults": [d.to_json() for d in self.defaults],
                 "kinds": {kind: dict(zip(("satisfied", "n_constraints", "n_right", "n_prompts"),
                                          counts)) for kind, counts in self.kinds.items()},
+                "keys": {key: {"satisfied": met, "n_constraints": total}
+                         for key, (met, total) in self.keys.items()},
                 "n_groups": self.n_groups,
                 "agreement": self.agreement, "paraphrase_satisfied": self.para_satisfied,
                 "paraphrase_constraints": self.para_constraints, "mean_s": self.mean_s,
@@ -626,8 +646,8 @@ def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
                    progress: Callable[[int], None] | None = None) -> BlindReport:
     """Run ``engine`` on the blind rows and every wording of every group, and score it.
 
-    The blind rows give controllability, prompts fully right (also per kind) and
-    default-value rates; the
+    The blind rows give controllability (also per expectation key), prompts fully right
+    (also per kind) and default-value rates; the
     groups give agreement (:func:`paraphrase_agreement`) and their own controllability (each
     wording against the group's expectations). With ``explain`` (``engine`` from
     :func:`explaining_engine`), the blind rows' justifications are scored too
@@ -646,7 +666,7 @@ def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
         engine=name, n_rows=len(rows), n_prompts_run=len(prompts),
         n_valid=sum(c is not None for c in configs), satisfied=satisfied, n_constraints=total,
         n_right=right, n_with_expect=n_with, defaults=default_rates(blind, expects),
-        kinds=by_kind(blind, rows, check=check),
+        kinds=by_kind(blind, rows, check=check), keys=by_key(blind, expects, check=check),
         n_groups=len(groups), agreement=paraphrase_agreement(by_group),
         para_satisfied=p_sat, para_constraints=p_total,
         mean_s=float(np.mean(times)) if times else 0.0, errors=errors,

@@ -199,6 +199,17 @@ def test_by_kind_splits_constraints_and_fully_right_per_kind_of_prompt() -> None
         "metaphor": (2, 3, 1, 2), "activity": (0, 1, 0, 1)}
 
 
+def test_by_key_counts_each_expectation_key_and_a_failed_engine_meets_none() -> None:
+    from moodc.data.expect import check_expectations
+
+    expects = [{"tempo": ">=fast", "mode_family": "major"}, {"tempo": "<=slow"},
+               {"tempo": ">=fast", "brightness": ">=bright"}]
+    configs = [_config(tempo="fast"), None, _config(tempo="very_fast", brightness="bright")]
+    keys = evaluate.by_key(configs, expects, check=check_expectations)
+    assert keys == {"tempo": (2, 3), "brightness": (1, 1), "mode_family": (0, 1)}
+    assert list(keys) == ["tempo", "brightness", "mode_family"]  # commonest first, then a-z
+
+
 def test_default_rates_set_the_engines_defaults_beside_what_the_expectations_want() -> None:
     # three prompts constrain tempo: one accepts medium (the default), two do not
     expects = [{"tempo": "<=medium"}, {"tempo": ">=fast"}, {"tempo": "<=slow"},
@@ -298,10 +309,13 @@ def test_moodc_eval_scores_the_blind_split() -> None:
     assert "| engine | groups | agree on all (≥ 85%) | tempo | mode_family | brightness |" in out
     assert "| tempo (medium) |" in out and "| instruments.lead (triangle) |" in out
     assert "| kind | prompts | concepts | random |" in out
+    assert "| expectation | constraints | concepts | random |" in out
     data = json.loads(CliRunner().invoke(cli, ["eval", "--split", "blind", "--engines",
                                                 "random", "--limit", "6", "--format",
                                                 "json"]).output)
     assert data["split"] == "blind" and data["engines"][0]["n_groups"] == 2
+    keys = data["engines"][0]["keys"]
+    assert sum(k["n_constraints"] for k in keys.values()) == data["engines"][0]["n_constraints"]
 
 
 def test_evaluate_engine_with_explain_scores_the_justifications() -> None:
