@@ -171,7 +171,10 @@ def limiter_gain(envelope: np.ndarray, *, ceiling: float, shape: LimiterShape) -
         smoothed = _sliding_mean_back(held, n=shape.lookahead_n)
     # the running mean leaves ~1e-15 dB residue after a peak: snap it so gain is exactly 1
     smoothed[smoothed < 1e-9] = 0.0
-    gain[lo:hi] = np.power(10.0, -smoothed / 20.0)
+    # 10**(-0/20) is exactly 1, the gain already there: the power (the costliest step) runs
+    # only where the gain moves, typically a few percent of the span
+    moving = np.flatnonzero(smoothed)
+    gain[lo + moving] = np.power(10.0, -smoothed[moving] / 20.0)
     return gain
 
 
