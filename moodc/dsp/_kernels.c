@@ -890,6 +890,74 @@ static PyObject *tpdf_quantise(PyObject *self, PyObject *args)
     return result;
 }
 
+/* echo(buf, x, delay, feedback, past_weight, prev_weight): the ping-pong echo's lines over
+ * a block, in place. buf (2, h + m) holds the previous h = delay + 1 samples of each line,
+ * then room for m new ones; for i >= h, with t = i - delay (all float32, each step rounded):
+ *
+ *     damped_c = past_weight * buf[c, t] + prev_weight * buf[c, t - 1]
+ *     buf[0, i] = x[i - h] + feedback * damped_1
+ *     buf[1, i] = feedback * damped_0
+ *
+ * the arithmetic of moodc.synth.effects.Echo's numpy loop, which went a delay at a time.
+ * Chunks of at most one delay read only samples written before the chunk, so each chunk's
+ * loops are element-wise (vectorised) like the numpy passes were.
+ */
+static void echo_float(float *buf, Py_ssize_t width, const float *x, Py_ssize_t m,
+                       Py_ssize_t delay, float feedback, float past_weight, float prev_weight)
+{
+    float *left = buf, *right = buf + width;
+    const Py_ssize_t h = delay + 1;
+    for (Py_ssize_t t = 0; t < m; t += delay) {
+        const Py_ssize_t c = m - t < delay ? m - t : delay, a = h + t;
+        float *restrict out_l = left + a, *restrict out_r = right + a;
+        const float *restrict past_l = left + a - delay, *restrict prev_l = past_l - 1;
+        const float *restrict past_r = right + a - delay, *restrict prev_r = past_r - 1;
+        const float *restrict in = x + t;
+        for (Py_ssize_t j = 0; j < c; j++) {
+            const float damped_r = past_weight * past_r[j] + prev_weight * prev_r[j];
+            out_l[j] = in[j] + feedback * damped_r;
+        }
+        for (Py_ssize_t j = 0; j < c; j++) {
+            const float damped_l = past_weight * past_l[j] + prev_weight * prev_l[j];
+            out_r[j] = feedback * damped_l;
+        }
+    }
+}
+
+static PyObject *echo(PyObject *self, PyObject *args)
+{
+    PyObject *buf_obj, *x_obj;
+    Py_ssize_t delay;
+    float feedback, past_weight, prev_weight;
+    Py_buffer buf, x;
+    if (!PyArg_ParseTuple(args, "OOnfff:echo", &buf_obj, &x_obj, &delay, &feedback,
+                          &past_weight, &prev_weight))
+        return NULL;
+    if (!get_buffer(buf_obj, &buf, 1, 2, "buf"))
+        return NULL;
+    if (!get_buffer(x_obj, &x, 0, 1, "x")) {
+        PyBuffer_Release(&buf);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t width = buf.shape[1], m = x.shape[0];
+    if (strcmp(buf.format, "f") != 0 || strcmp(x.format, "f") != 0) {
+        PyErr_Format(PyExc_TypeError, "echo wants float32 buf and x (formats %s, %s)",
+                     buf.format, x.format);
+    } else if (buf.shape[0] != 2 || delay < 1 || width != delay + 1 + m) {
+        PyErr_SetString(PyExc_ValueError, "echo wants buf (2, delay + 1 + len(x)), delay >= 1");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        echo_float((float *)buf.buf, width, (const float *)x.buf, m, delay, feedback,
+                   past_weight, prev_weight);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&buf);
+    PyBuffer_Release(&x);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -898,6 +966,10 @@ static PyMethodDef methods[] = {
     {"fdn", fdn, METH_VARARGS,
      "fdn(buf, delays, gains, ratio, x): run the reverb's delay network over x (m,) in "
      "place in buf (n_lines, width), as moodc.synth.effects.Reverb._network's numpy loop."},
+    {"echo", echo, METH_VARARGS,
+     "echo(buf, x, delay, feedback, past_weight, prev_weight): the ping-pong echo's lines "
+     "over x (m,) in place in buf (2, delay + 1 + m), as moodc.synth.effects.Echo's numpy "
+     "loop."},
     {"add_scaled", add_scaled, METH_VARARGS,
      "add_scaled(out, offset, seg, gain_l, gain_r): out[:, offset:offset + len(seg)] += "
      "[[gain_l], [gain_r]] * seg, in place, float32, numpy's rounding."},

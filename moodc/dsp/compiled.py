@@ -11,7 +11,9 @@ pass over the layers). The tone synthesiser's wavetable read (:func:`wavetable_a
 voice of :func:`moodc.synth.oscillators.additive_tone` added from its phase plan) made two
 block-sized temporaries per voice and block; it is one pass. The plucked string's loop
 (:func:`ks_loop`, :func:`moodc.synth.oscillators.karplus_strong`) went one period at a
-time in numpy, a Python iteration every few milliseconds of a string. Mastering's last
+time in numpy, a Python iteration every few milliseconds of a string, and the ping-pong
+echo's lines (:func:`echo`, :class:`moodc.synth.effects.Echo`) a delay at a time, six
+array passes and three temporaries per chunk. Mastering's last
 step, quantising with TPDF dither (:func:`tpdf_quantise`, under
 :func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one. The
 kernels do the same float operations in the same order as the scipy/numpy code they
@@ -28,6 +30,7 @@ try:
     from moodc.dsp._kernels import (
         add_notes,
         add_scaled,
+        echo,
         fdn,
         ks_loop,
         premix,
@@ -42,5 +45,5 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
         hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
              "checkout (needs a C compiler and the Python headers)") from exc
 
-__all__ = ["add_notes", "add_scaled", "fdn", "ks_loop", "premix", "scale_by_curve",
+__all__ = ["add_notes", "add_scaled", "echo", "fdn", "ks_loop", "premix", "scale_by_curve",
            "sosfilt", "tpdf_quantise", "wavetable_add"]

@@ -23,6 +23,10 @@ EARLY_TAPS: tuple[tuple[float, float], ...] = (
     (0.0, 0.5), (5.3, 0.42), (9.7, -0.36), (13.9, 0.3), (19.1, -0.26), (24.7, 0.22),
     (31.3, -0.18), (37.1, 0.15))
 
+#: Weights of the echo's damping: each repeat mixes the line's sample a delay back and the
+#: one before it, a two-tap low-pass that darkens every pass.
+ECHO_DAMPING: tuple[float, float] = (0.65, 0.35)
+
 
 def _hadamard(n: int) -> np.ndarray:
     h = np.array([[1.0]])
@@ -116,8 +120,10 @@ class Reverb:
 class Echo:
     """Ping-pong feedback delay: repeats alternate left/right, each a little darker.
 
-    ``feedback`` near 0.9 gives a ~20 s tail (the ``infinite`` label). Vectorised in chunks of
-    the delay length.
+    ``feedback`` near 0.9 gives a ~20 s tail (the ``infinite`` label). Each repeat is
+    ``ECHO_DAMPING`` of the line's sample a delay back and of the one before it (a gentle
+    low-pass); the lines run in the compiled kernel (:func:`moodc.dsp.compiled.echo`), a
+    delay at a time.
     """
 
     def __init__(self, *, delay_s: float, feedback: float, sample_rate: int) -> None:
@@ -129,16 +135,13 @@ class Echo:
         """Wet stereo (2, n) for the mono send ``x``: first repeat left, then right, ..."""
         d = self.delay
         n = len(x)
-        buf = np.concatenate([self.history, np.zeros((2, n), np.float32)], axis=1)
         h = d + 1
-        for t in range(0, n, d):
-            c = min(d, n - t)
-            a, b = h + t, h + t + c
-            past = buf[:, a - d: b - d]
-            prev = buf[:, a - d - 1: b - d - 1]
-            damped = 0.65 * past + 0.35 * prev
-            buf[0, a:b] = x[t: t + c] + self.feedback * damped[1]
-            buf[1, a:b] = self.feedback * damped[0]
+        buf = np.empty((2, h + n), dtype=np.float32)
+        buf[:, :h] = self.history
+        past_weight, prev_weight = ECHO_DAMPING
+        compiled.echo(buf, np.ascontiguousarray(x, dtype=np.float32), d,
+                      float(self.feedback), float(np.float32(past_weight)),
+                      float(np.float32(prev_weight)))
         self.history = buf[:, -h:].copy()
         # the wet signal is the line read one delay later: repeats only, no dry signal
         return buf[:, h - d: h - d + n]

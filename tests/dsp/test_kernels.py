@@ -328,3 +328,51 @@ def test_the_string_loop_refuses_to_read_before_the_string() -> None:
     with pytest.raises(TypeError, match="float32"):
         _kernels.ks_loop(y, np.ones(3), 10, 12, 50)
     assert (y == 1.0).all()  # nothing written before the refusal
+
+
+def _numpy_echo(history: np.ndarray, x: np.ndarray, delay: int,
+                feedback: np.float32) -> np.ndarray:
+    """The ping-pong echo's numpy loop before the kernel (moodc 74d683c), the reference:
+    the lines a delay at a time, each chunk reading only samples a delay old."""
+    d, n = delay, len(x)
+    buf = np.concatenate([history, np.zeros((2, n), np.float32)], axis=1)
+    h = d + 1
+    for t in range(0, n, d):
+        c = min(d, n - t)
+        a, b = h + t, h + t + c
+        damped = 0.65 * buf[:, a - d: b - d] + 0.35 * buf[:, a - d - 1: b - d - 1]
+        buf[0, a:b] = x[t: t + c] + feedback * damped[1]
+        buf[1, a:b] = feedback * damped[0]
+    return buf
+
+
+@pytest.mark.parametrize("delay, n", [(16, 5000), (300, 299), (300, 300), (300, 301),
+                                      (1000, 2500), (16, 1)])
+def test_the_compiled_echo_gives_the_numpy_loops_floats(delay: int, n: int) -> None:
+    """Every repeat of every line, within and across chunks of one delay and across blocks
+    (the history carried), rounded as numpy rounded it; magnitudes spread so that a
+    reassociated or fused sum would show."""
+    from moodc.synth.effects import Echo
+
+    rng = np.random.default_rng(delay + n)
+    history = (rng.standard_normal((2, delay + 1))
+               * 10.0 ** rng.integers(-3, 3, (2, delay + 1))).astype(np.float32)
+    feedback = np.float32(0.87)
+    echo = Echo(delay_s=delay / 8000, feedback=float(feedback), sample_rate=8000)
+    echo.history = history.copy()
+    expected_history = history
+    for _ in range(3):  # consecutive blocks
+        x = (rng.standard_normal(n) * 10.0 ** rng.integers(-3, 3)).astype(np.float32)
+        expected = _numpy_echo(expected_history, x, delay, feedback)
+        wet = echo.process(x)
+        assert np.array_equal(_bits(wet), _bits(expected[:, 1: 1 + n]))
+        expected_history = expected[:, -(delay + 1):]
+        assert np.array_equal(_bits(echo.history), _bits(expected_history))
+
+
+def test_the_compiled_echo_refuses_a_buffer_of_the_wrong_width() -> None:
+    with pytest.raises(ValueError, match="echo wants"):
+        _kernels.echo(np.zeros((2, 10), np.float32), np.zeros(5, np.float32), 5, 0.5, 0.65,
+                      0.35)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.echo(np.zeros((2, 11)), np.zeros(5, np.float32), 5, 0.5, 0.65, 0.35)
