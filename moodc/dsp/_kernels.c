@@ -313,6 +313,104 @@ static PyObject *fdn(PyObject *self, PyObject *args)
     return result;
 }
 
+/* fdn_out(buf, column, weights, last, out, out_column): the reverb's stereo output from its
+ * lines, mixed and brought back to the full rate in one pass. For t < m (m = the columns
+ * out can take, halved) and each output k (all float32, each step rounded):
+ *
+ *     half = w[k, 0] * buf[0, column + t] + w[k, 1] * buf[1, column + t] + ...   (in order)
+ *     out[k, out_column + 2t]     = 0.5 * (previous half + half)   (last[k] before t = 0)
+ *     out[k, out_column + 2t + 1] = half
+ *
+ * the arithmetic of moodc.dsp.mixing.mix_rows on the lines (a product, then a product and
+ * a sum per further line) and of Reverb.process's linear interpolation, without the mixed
+ * rows, the shifted copy and the two strided writes. buf: (lines, width); weights:
+ * (2, lines); last: (2,); out: (2, W), every one C-contiguous float32.
+ */
+#define FDN_OUT_CHUNK 1024
+
+static void fdn_out_float(const float *buf, Py_ssize_t n_lines, Py_ssize_t width,
+                          Py_ssize_t column, const float *weights, const float *last,
+                          float *out, Py_ssize_t out_width, Py_ssize_t out_column, Py_ssize_t m)
+{
+    float half[FDN_OUT_CHUNK];
+    for (Py_ssize_t k = 0; k < 2; k++) {
+        const float *w = weights + k * n_lines;
+        float *row = out + k * out_width + out_column;
+        float prev = last[k];
+        for (Py_ssize_t t0 = 0; t0 < m; t0 += FDN_OUT_CHUNK) {
+            const Py_ssize_t c = m - t0 < FDN_OUT_CHUNK ? m - t0 : FDN_OUT_CHUNK;
+            const float *restrict line = buf + column + t0;
+            float *restrict h = half;
+            const float w0 = w[0];
+            for (Py_ssize_t j = 0; j < c; j++) /* vectorised: element-wise */
+                h[j] = w0 * line[j];
+            for (Py_ssize_t i = 1; i < n_lines; i++) {
+                const float *restrict other = buf + i * width + column + t0;
+                const float wi = w[i];
+                for (Py_ssize_t j = 0; j < c; j++)
+                    h[j] = h[j] + wi * other[j];
+            }
+            float *restrict pair = row + 2 * t0;
+            for (Py_ssize_t j = 0; j < c; j++) {
+                pair[2 * j] = 0.5f * (prev + h[j]);
+                pair[2 * j + 1] = h[j];
+                prev = h[j];
+            }
+        }
+    }
+}
+
+static PyObject *fdn_out(PyObject *self, PyObject *args)
+{
+    PyObject *buf_obj, *weights_obj, *last_obj, *out_obj;
+    Py_ssize_t column, out_column;
+    Py_buffer buf, weights, last, out;
+    if (!PyArg_ParseTuple(args, "OnOOOn:fdn_out", &buf_obj, &column, &weights_obj, &last_obj,
+                          &out_obj, &out_column))
+        return NULL;
+    if (!get_buffer(buf_obj, &buf, 0, 2, "buf"))
+        return NULL;
+    if (!get_buffer(weights_obj, &weights, 0, 2, "weights")) {
+        PyBuffer_Release(&buf);
+        return NULL;
+    }
+    if (!get_buffer(last_obj, &last, 0, 1, "last")) {
+        PyBuffer_Release(&buf);
+        PyBuffer_Release(&weights);
+        return NULL;
+    }
+    if (!get_buffer(out_obj, &out, 1, 2, "out")) {
+        PyBuffer_Release(&buf);
+        PyBuffer_Release(&weights);
+        PyBuffer_Release(&last);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n_lines = buf.shape[0], width = buf.shape[1], out_width = out.shape[1];
+    const Py_ssize_t m = out_column >= 0 ? (out_width - out_column) / 2 : 0;
+    if (strcmp(buf.format, "f") != 0 || strcmp(weights.format, "f") != 0
+        || strcmp(last.format, "f") != 0 || strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "fdn_out wants float32 buf, weights, last and out");
+    } else if (n_lines < 1 || weights.shape[0] != 2 || weights.shape[1] != n_lines
+               || last.shape[0] != 2 || out.shape[0] != 2 || out_column < 0
+               || (out_width - out_column) % 2 != 0 || column < 0 || column + m > width) {
+        PyErr_SetString(PyExc_ValueError, "fdn_out wants weights (2, lines), last (2,), out "
+                        "(2, out_column + 2m) and buf holding column + m columns");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        fdn_out_float((const float *)buf.buf, n_lines, width, column,
+                      (const float *)weights.buf, (const float *)last.buf, (float *)out.buf,
+                      out_width, out_column, m);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&buf);
+    PyBuffer_Release(&weights);
+    PyBuffer_Release(&last);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 /* add_scaled(out, offset, seg, gain_l, gain_r): add one note's samples into a block,
  *
  *     out[0, offset + j] += gain_l * seg[j];   out[1, offset + j] += gain_r * seg[j]
@@ -970,6 +1068,10 @@ static PyMethodDef methods[] = {
      "echo(buf, x, delay, feedback, past_weight, prev_weight): the ping-pong echo's lines "
      "over x (m,) in place in buf (2, delay + 1 + m), as moodc.synth.effects.Echo's numpy "
      "loop."},
+    {"fdn_out", fdn_out, METH_VARARGS,
+     "fdn_out(buf, column, weights, last, out, out_column): the reverb's lines from column "
+     "mixed to stereo by weights (2, lines) and interpolated to twice the rate into out "
+     "from out_column, after the previous output last (2,); numpy's floats."},
     {"add_scaled", add_scaled, METH_VARARGS,
      "add_scaled(out, offset, seg, gain_l, gain_r): out[:, offset:offset + len(seg)] += "
      "[[gain_l], [gain_r]] * seg, in place, float32, numpy's rounding."},

@@ -2,7 +2,8 @@
 
 Two per-sample recursions dominated a render's pure-Python-and-numpy cost: second-order
 sections (:func:`sosfilt`, under :mod:`moodc.dsp.sosfilt`) and the reverb's delay network
-(:func:`fdn`, under :class:`moodc.synth.effects.Reverb`). Three loops of the block renderer
+(:func:`fdn`, under :class:`moodc.synth.effects.Reverb`, whose stereo output is mixed from
+the lines and brought back to the full rate by :func:`fdn_out`). Three loops of the block renderer
 (:mod:`moodc.synth.engine`) follow: adding notes into a block (:func:`add_notes`, a
 layer's notes in one pass over the block instead of a product and a sum per note;
 :func:`add_scaled` is one note), the motion curves (:func:`scale_by_curve`, interpolated
@@ -32,6 +33,7 @@ try:
         add_scaled,
         echo,
         fdn,
+        fdn_out,
         ks_loop,
         premix,
         scale_by_curve,
@@ -45,5 +47,5 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
         hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
              "checkout (needs a C compiler and the Python headers)") from exc
 
-__all__ = ["add_notes", "add_scaled", "echo", "fdn", "ks_loop", "premix", "scale_by_curve",
+__all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "ks_loop", "premix", "scale_by_curve",
            "sosfilt", "tpdf_quantise", "wavetable_add"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from moodc.dsp import compiled
-from moodc.dsp.mixing import mix_rows
 
 #: FDN delay lengths in ms: mutually prime at 44.1 kHz and spread over ~1.9x so the modes
 #: interleave. Eight lines mixed by a Hadamard matrix give a dense, colourless tail.
@@ -79,14 +78,15 @@ class Reverb:
         return out
 
     def _network(self, x: np.ndarray) -> np.ndarray:
-        """The FDN at half rate: (m,) in, (2, m) out.
+        """The FDN at half rate over the block's ``m`` samples ``x``: its lines, whose columns
+        ``1 .. 1 + m`` are the block's outputs of every line.
 
         Lines are stored *write-ahead*: the value fed into line j at time τ is written at
         column τ + d_j of row j, so the outputs of every line over the whole block are one
-        plain 2-D slice and one matrix product at the end. The recursion runs sample by
-        sample in the compiled kernel (:func:`moodc.dsp.compiled.fdn`); its floats are those of
-        the numpy loop it replaced, which ran the lines in chunks of the shortest delay
-        (tests keep that loop as the reference).
+        plain 2-D slice at the end. The recursion runs sample by sample in the compiled
+        kernel (:func:`moodc.dsp.compiled.fdn`); its floats are those of the numpy loop it
+        replaced, which ran the lines in chunks of the shortest delay (tests keep that loop
+        as the reference).
         """
         n_lines, depth = self.history.shape
         m = len(x)
@@ -95,24 +95,29 @@ class Reverb:
         x_in = x * np.float32(1.0 / np.sqrt(n_lines))
         compiled.fdn(buf, self.delays, self.line_gains[:, 0], float(self.damping_ratio),
                      np.ascontiguousarray(x_in, dtype=np.float32))
-        out = mix_rows(self.out_weights, buf[:, 1: 1 + m])
         self.history = buf[:, m: m + depth].copy()
-        return out
+        return buf
 
     def process(self, x: np.ndarray) -> np.ndarray:
-        """Wet stereo output (2, n) for the mono send ``x`` (n,)."""
+        """Wet stereo output (2, n) for the mono send ``x`` (n,).
+
+        The lines' outputs are mixed to stereo by :attr:`out_weights` and brought back to
+        the full rate (each half-rate sample, and before it the mean of it and the one
+        before) in one compiled pass (:func:`moodc.dsp.compiled.fdn_out`), straight after
+        the sample still owed from the previous block.
+        """
         n = len(x)
         x = np.concatenate([self.pending, x.astype(np.float32)])
         m = len(x) // 2
         self.pending = x[2 * m:]
-        half = self._network(self._diffuse(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])))
-        up = np.empty((2, 2 * m), dtype=np.float32)
-        prev = np.concatenate([self.last, half[:, :-1]], axis=1) if m else self.last[:, :0]
-        up[:, 0::2] = 0.5 * (prev + half)
-        up[:, 1::2] = half
+        lines = self._network(self._diffuse(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])))
+        owed = self.fifo.shape[1]
+        stream = np.empty((2, owed + 2 * m), dtype=np.float32)
+        stream[:, :owed] = self.fifo
+        compiled.fdn_out(lines, 1, self.out_weights, np.ascontiguousarray(self.last[:, 0]),
+                         stream, owed)
         if m:
-            self.last = half[:, -1:]
-        stream = np.concatenate([self.fifo, up], axis=1)
+            self.last = stream[:, -1:].copy()  # the last half-rate output
         self.fifo = stream[:, n:]
         return stream[:, :n]
 

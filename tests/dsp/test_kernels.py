@@ -376,3 +376,54 @@ def test_the_compiled_echo_refuses_a_buffer_of_the_wrong_width() -> None:
                       0.35)
     with pytest.raises(TypeError, match="float32"):
         _kernels.echo(np.zeros((2, 11)), np.zeros(5, np.float32), 5, 0.5, 0.65, 0.35)
+
+
+def _numpy_reverb_process(reverb, x: np.ndarray) -> np.ndarray:
+    """``Reverb.process`` before its output kernel (moodc 74d683c), the reference: the
+    lines mixed by ``mix_rows``, then the linear interpolation by shifted copies and
+    strided writes."""
+    from moodc.dsp.mixing import mix_rows
+
+    n = len(x)
+    x = np.concatenate([reverb.pending, x.astype(np.float32)])
+    m = len(x) // 2
+    reverb.pending = x[2 * m:]
+    lines = reverb._network(reverb._diffuse(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])))
+    half = mix_rows(reverb.out_weights, lines[:, 1: 1 + m])
+    up = np.empty((2, 2 * m), dtype=np.float32)
+    prev = np.concatenate([reverb.last, half[:, :-1]], axis=1) if m else reverb.last[:, :0]
+    up[:, 0::2] = 0.5 * (prev + half)
+    up[:, 1::2] = half
+    if m:
+        reverb.last = half[:, -1:]
+    stream = np.concatenate([reverb.fifo, up], axis=1)
+    reverb.fifo = stream[:, n:]
+    return stream[:, :n]
+
+
+def test_the_reverbs_output_kernel_gives_the_numpy_mix_and_interpolation() -> None:
+    """Blocks of odd and even lengths (a sample owed across blocks), one sample and none,
+    longer than the kernel's chunk, with magnitudes spread: every output sample's bits."""
+    from moodc.synth.effects import Reverb
+
+    compiled_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=0.7)
+    numpy_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=0.7)
+    rng = np.random.default_rng(11)
+    for n in (3001, 1, 0, 2048, 777, 4, 5000):
+        x = (rng.standard_normal(n) * 10.0 ** rng.integers(-3, 3)).astype(np.float32)
+        got = compiled_reverb.process(x)
+        expected = _numpy_reverb_process(numpy_reverb, x)
+        assert np.array_equal(_bits(got), _bits(expected))
+        assert np.array_equal(_bits(compiled_reverb.last), _bits(numpy_reverb.last))
+
+
+def test_the_reverbs_output_kernel_refuses_an_odd_or_short_output() -> None:
+    lines = np.zeros((8, 100), np.float32)
+    weights, last = np.zeros((2, 8), np.float32), np.zeros(2, np.float32)
+    with pytest.raises(ValueError, match="fdn_out wants"):
+        _kernels.fdn_out(lines, 1, weights, last, np.zeros((2, 11), np.float32), 0)
+    with pytest.raises(ValueError, match="fdn_out wants"):
+        _kernels.fdn_out(lines, 1, weights, last, np.zeros((2, 300), np.float32), 0)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.fdn_out(lines, 1, weights.astype(np.float64), last,
+                         np.zeros((2, 10), np.float32), 0)
