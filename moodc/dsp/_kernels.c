@@ -1056,6 +1056,98 @@ static PyObject *echo(PyObject *self, PyObject *args)
     return result;
 }
 
+/* limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out): the limiter's smoothed
+ * reduction (float64, dB) from the needed one, moodc.synth.master.limiter_gain's steps:
+ *
+ *     held[i] = max(reduction_db[i - hold_n .. i + lookahead_n]), zeros outside
+ *     lead:   v = [held[0]] * lookahead_n + held, else v = held
+ *     cs      = running sum of v from its first value, in order (numpy's cumsum)
+ *     mean[i] = (cs[i] - cs[i - lookahead_n - 1]) / (lookahead_n + 1)  (0 before the start)
+ *     out[i]  = mean[i + lead * lookahead_n], or 0 where that is below 1e-9
+ *
+ * The maxima are exact whatever the algorithm (a monotonic queue here, O(n)); the running
+ * sum and the differences are the same double operations in the same order as the numpy
+ * cumsum and subtraction, so out holds the same bits. reduction_db must be >= 0 (the
+ * zeros outside then never win) and not NaN.
+ */
+static int limiter_smooth_f64(const double *r, Py_ssize_t n, Py_ssize_t hold, Py_ssize_t la,
+                              int lead, double *out)
+{
+    const Py_ssize_t n_lead = lead ? la : 0, total = n + n_lead;
+    Py_ssize_t *queue = PyMem_RawMalloc((size_t)(n > 0 ? n : 1) * sizeof(Py_ssize_t));
+    double *cs = PyMem_RawMalloc((size_t)(total > 0 ? total : 1) * sizeof(double));
+    if (queue == NULL || cs == NULL) {
+        PyMem_RawFree(queue);
+        PyMem_RawFree(cs);
+        return 0;
+    }
+    /* held values, written into out first (read back in order below) */
+    Py_ssize_t head = 0, tail = 0, next = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Py_ssize_t last = i + la < n - 1 ? i + la : n - 1;
+        for (; next <= last; next++) { /* queue: indices of decreasing values */
+            while (tail > head && r[queue[tail - 1]] <= r[next])
+                tail--;
+            queue[tail++] = next;
+        }
+        while (queue[head] < i - hold)
+            head++;
+        double held = r[queue[head]];
+        if ((i - hold < 0 || i + la > n - 1) && !(held > 0.0))
+            held = 0.0; /* the zero padding */
+        out[i] = held;
+    }
+    double sum = 0.0;
+    for (Py_ssize_t k = 0; k < total; k++) {
+        const double v = k < n_lead ? out[0] : out[k - n_lead];
+        sum = k == 0 ? v : sum + v;
+        cs[k] = sum;
+    }
+    const double width = (double)(la + 1);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Py_ssize_t k = i + n_lead;
+        const double before = k - la - 1 >= 0 ? cs[k - la - 1] : 0.0;
+        const double mean = (cs[k] - before) / width;
+        out[i] = mean < 1e-9 ? 0.0 : mean;
+    }
+    PyMem_RawFree(queue);
+    PyMem_RawFree(cs);
+    return 1;
+}
+
+static PyObject *limiter_smooth(PyObject *self, PyObject *args)
+{
+    PyObject *r_obj, *out_obj;
+    Py_ssize_t hold, la;
+    int lead;
+    Py_buffer r, out;
+    if (!PyArg_ParseTuple(args, "OnnpO:limiter_smooth", &r_obj, &hold, &la, &lead, &out_obj))
+        return NULL;
+    if (!get_buffer(r_obj, &r, 0, 1, "reduction_db"))
+        return NULL;
+    if (!get_buffer(out_obj, &out, 1, 1, "out")) {
+        PyBuffer_Release(&r);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = r.shape[0];
+    if (strcmp(r.format, "d") != 0 || strcmp(out.format, "d") != 0) {
+        PyErr_SetString(PyExc_TypeError, "limiter_smooth wants float64 reduction_db and out");
+    } else if (out.shape[0] != n || hold < 0 || la < 0 || (r.buf == out.buf && n > 0)) {
+        PyErr_SetString(PyExc_ValueError, "limiter_smooth wants out of reduction_db's length "
+                        "(another array) and hold_n, lookahead_n >= 0");
+    } else {
+        int ok;
+        Py_BEGIN_ALLOW_THREADS
+        ok = limiter_smooth_f64((const double *)r.buf, n, hold, la, lead, (double *)out.buf);
+        Py_END_ALLOW_THREADS
+        result = ok ? Py_NewRef(Py_None) : PyErr_NoMemory();
+    }
+    PyBuffer_Release(&r);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -1072,6 +1164,9 @@ static PyMethodDef methods[] = {
      "fdn_out(buf, column, weights, last, out, out_column): the reverb's lines from column "
      "mixed to stereo by weights (2, lines) and interpolated to twice the rate into out "
      "from out_column, after the previous output last (2,); numpy's floats."},
+    {"limiter_smooth", limiter_smooth, METH_VARARGS,
+     "limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out): the limiter's held and "
+     "averaged reduction (float64 dB), as moodc.synth.master.limiter_gain's numpy steps."},
     {"add_scaled", add_scaled, METH_VARARGS,
      "add_scaled(out, offset, seg, gain_l, gain_r): out[:, offset:offset + len(seg)] += "
      "[[gain_l], [gain_r]] * seg, in place, float32, numpy's rounding."},

@@ -16,7 +16,10 @@ time in numpy, a Python iteration every few milliseconds of a string, and the pi
 echo's lines (:func:`echo`, :class:`moodc.synth.effects.Echo`) a delay at a time, six
 array passes and three temporaries per chunk. Mastering's last
 step, quantising with TPDF dither (:func:`tpdf_quantise`, under
-:func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one. The
+:func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one; the
+limiter's held and averaged reduction (:func:`limiter_smooth`, under
+:func:`moodc.synth.master.limiter_gain`) was a dozen float64 passes and temporaries over
+every limited block; it is one queue and one running sum. The
 kernels do the same float operations in the same order as the scipy/numpy code they
 replaced (tests compare them bit for bit; the numpy definitions no render calls any more
 are in ``tests/helpers/reference.py``). A checkout or wheel without them is a broken
@@ -35,6 +38,7 @@ try:
         fdn,
         fdn_out,
         ks_loop,
+        limiter_smooth,
         premix,
         scale_by_curve,
         sosfilt,
@@ -47,5 +51,5 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
         hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
              "checkout (needs a C compiler and the Python headers)") from exc
 
-__all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "ks_loop", "premix", "scale_by_curve",
-           "sosfilt", "tpdf_quantise", "wavetable_add"]
+__all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "ks_loop", "limiter_smooth",
+           "premix", "scale_by_curve", "sosfilt", "tpdf_quantise", "wavetable_add"]

@@ -427,3 +427,45 @@ def test_the_reverbs_output_kernel_refuses_an_odd_or_short_output() -> None:
     with pytest.raises(TypeError, match="float32"):
         _kernels.fdn_out(lines, 1, weights.astype(np.float64), last,
                          np.zeros((2, 10), np.float32), 0)
+
+
+def _numpy_limiter_smooth(reduction_db: np.ndarray, hold_n: int, lookahead_n: int,
+                          lead: bool) -> np.ndarray:
+    """``limiter_gain``'s numpy steps before the kernel (moodc 74d683c), the reference."""
+    from moodc.synth.master import _sliding_max, _sliding_mean_back
+
+    held = _sliding_max(reduction_db, before_n=hold_n, after_n=lookahead_n)
+    if lead:
+        first = np.full(lookahead_n, held[0])
+        smoothed = _sliding_mean_back(np.concatenate([first, held]),
+                                      n=lookahead_n)[lookahead_n:]
+    else:
+        smoothed = _sliding_mean_back(held, n=lookahead_n)
+    smoothed[smoothed < 1e-9] = 0.0
+    return smoothed
+
+
+@pytest.mark.parametrize("n, hold_n, lookahead_n, lead", [
+    (20000, 441, 220, False), (20000, 441, 220, True), (300, 441, 220, True),
+    (1, 3, 2, False), (1000, 0, 0, False), (1000, 0, 5, True), (5000, 7, 0, False)])
+def test_the_limiter_smoothing_gives_the_numpy_steps_floats(n: int, hold_n: int,
+                                                            lookahead_n: int,
+                                                            lead: bool) -> None:
+    """Sparse and crowded reductions, ties (the queue's equal values), windows longer than
+    the span and none at all: the same held maxima and running-sum means, bit for bit."""
+    rng = np.random.default_rng(n + hold_n + lookahead_n)
+    reduction_db = np.zeros(n)
+    at = rng.choice(n, max(1, n // 50), replace=False)
+    reduction_db[at] = np.round(rng.uniform(0.0, 12.0, at.size), 1)  # rounding makes ties
+    reduction_db[at[: at.size // 3]] = rng.uniform(1e-12, 1e-6, at.size // 3)
+    out = np.full(n, np.nan)
+    _kernels.limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out)
+    expected = _numpy_limiter_smooth(reduction_db, hold_n, lookahead_n, lead)
+    assert np.array_equal(out.view(np.uint64), expected.view(np.uint64))
+
+
+def test_the_limiter_smoothing_refuses_a_mismatched_output() -> None:
+    with pytest.raises(ValueError, match="limiter_smooth wants"):
+        _kernels.limiter_smooth(np.zeros(10), 2, 2, False, np.zeros(9))
+    with pytest.raises(TypeError, match="float64"):
+        _kernels.limiter_smooth(np.zeros(10, np.float32), 2, 2, False, np.zeros(10))
