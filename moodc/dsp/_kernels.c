@@ -1148,6 +1148,79 @@ static PyObject *limiter_smooth(PyObject *self, PyObject *args)
     return result;
 }
 
+/* tilt_width(x, last, c, tilt, a, b, out): the block's last two effects into interleaved
+ * frames. With tilt, each channel first becomes (float32, each step rounded)
+ *
+ *     y[j] = (p - x[j]) * (-c) + x[j],   p = x[j - 1] (last before j = 0)
+ *
+ * (moodc.synth.effects.Tilt's numpy steps), then
+ *
+ *     out[j, 0] = y0[j] * a + y1[j] * b,   out[j, 1] = y1[j] * a + y0[j] * b
+ *
+ * (width_matrix's): one pass instead of a shifted copy, three tilt passes and six strided
+ * width passes. x: (2, n); last: (2,); out: (n, 2); all C-contiguous float32.
+ */
+static void tilt_width_float(const float *x, Py_ssize_t n, const float *last, float c,
+                             int tilt, float a, float b, float *restrict out)
+{
+    const float *left = x, *right = x + n, neg_c = -c;
+    float prev_l = last[0], prev_r = last[1];
+    for (Py_ssize_t j = 0; j < n; j++) {
+        float l = left[j], r = right[j];
+        if (tilt) {
+            const float tl = (prev_l - l) * neg_c + l, tr = (prev_r - r) * neg_c + r;
+            prev_l = l;
+            prev_r = r;
+            l = tl;
+            r = tr;
+        }
+        const float ll = l * a, rb = r * b, ra = r * a, lb = l * b;
+        out[2 * j] = ll + rb;
+        out[2 * j + 1] = ra + lb;
+    }
+}
+
+static PyObject *tilt_width(PyObject *self, PyObject *args)
+{
+    PyObject *x_obj, *last_obj, *out_obj;
+    float c, a, b;
+    int tilt;
+    Py_buffer x, last, out;
+    if (!PyArg_ParseTuple(args, "OOfpffO:tilt_width", &x_obj, &last_obj, &c, &tilt, &a, &b,
+                          &out_obj))
+        return NULL;
+    if (!get_buffer(x_obj, &x, 0, 2, "x"))
+        return NULL;
+    if (!get_buffer(last_obj, &last, 0, 1, "last")) {
+        PyBuffer_Release(&x);
+        return NULL;
+    }
+    if (!get_buffer(out_obj, &out, 1, 2, "out")) {
+        PyBuffer_Release(&x);
+        PyBuffer_Release(&last);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = x.shape[1];
+    if (strcmp(x.format, "f") != 0 || strcmp(last.format, "f") != 0
+        || strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "tilt_width wants float32 x, last and out");
+    } else if (x.shape[0] != 2 || last.shape[0] != 2 || out.shape[0] != n
+               || out.shape[1] != 2) {
+        PyErr_SetString(PyExc_ValueError, "tilt_width wants x (2, n), last (2,), out (n, 2)");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        tilt_width_float((const float *)x.buf, n, (const float *)last.buf, c, tilt, a, b,
+                         (float *)out.buf);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&x);
+    PyBuffer_Release(&last);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -1167,6 +1240,10 @@ static PyMethodDef methods[] = {
     {"limiter_smooth", limiter_smooth, METH_VARARGS,
      "limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out): the limiter's held and "
      "averaged reduction (float64 dB), as moodc.synth.master.limiter_gain's numpy steps."},
+    {"tilt_width", tilt_width, METH_VARARGS,
+     "tilt_width(x, last, c, tilt, a, b, out): (with tilt) Tilt's two-tap shelf on x (2, n) "
+     "after the previous samples last (2,), then width_matrix's 2x2 product into "
+     "interleaved out (n, 2); numpy's floats."},
     {"add_scaled", add_scaled, METH_VARARGS,
      "add_scaled(out, offset, seg, gain_l, gain_r): out[:, offset:offset + len(seg)] += "
      "[[gain_l], [gain_r]] * seg, in place, float32, numpy's rounding."},

@@ -42,6 +42,7 @@ try:
         premix,
         scale_by_curve,
         sosfilt,
+        tilt_width,
         tpdf_quantise,
         wavetable_add,
     )
@@ -52,4 +53,4 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
              "checkout (needs a C compiler and the Python headers)") from exc
 
 __all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "ks_loop", "limiter_smooth",
-           "premix", "scale_by_curve", "sosfilt", "tpdf_quantise", "wavetable_add"]
+           "premix", "scale_by_curve", "sosfilt", "tilt_width", "tpdf_quantise", "wavetable_add"]

@@ -469,3 +469,23 @@ def test_the_limiter_smoothing_refuses_a_mismatched_output() -> None:
         _kernels.limiter_smooth(np.zeros(10), 2, 2, False, np.zeros(9))
     with pytest.raises(TypeError, match="float64"):
         _kernels.limiter_smooth(np.zeros(10, np.float32), 2, 2, False, np.zeros(10))
+
+
+@pytest.mark.parametrize("tilt_db, width", [(3.0, 1.3), (-4.5, 0.0), (0.0, 0.7), (6.0, 2.0)])
+def test_the_tilt_and_width_kernel_gives_the_two_effects_floats(tilt_db: float,
+                                                                width: float) -> None:
+    """Consecutive blocks (the tilt's carried sample), one sample and none, active and
+    inactive tilt: ``tilted_width`` is ``width_matrix(Tilt.process(x))`` bit for bit."""
+    from moodc.synth.effects import Tilt, tilted_width, width_matrix
+
+    fused, steps = Tilt(tilt_db=tilt_db, sample_rate=44100), Tilt(tilt_db=tilt_db,
+                                                                  sample_rate=44100)
+    rng = np.random.default_rng(abs(int(tilt_db * 10 + width * 100)))
+    for n in (3001, 1, 0, 4096, 17):
+        x = (rng.standard_normal((2, n)) * 10.0 ** rng.integers(-3, 3, (2, 1))
+             ).astype(np.float32)
+        got = tilted_width(x, tilt=fused, width=width, gain=0.8)
+        expected = width_matrix(steps.process(x), width=width, gain=0.8)
+        assert got.shape == (n, 2)
+        assert np.array_equal(_bits(got), _bits(expected))
+        assert np.array_equal(_bits(fused.last), _bits(steps.last))
