@@ -32,6 +32,25 @@
 #define restrict __restrict /* C99's restrict, before MSVC's /std:c11 */
 #endif
 
+/* ELEMENTWISE: the element-wise loops (adding notes, the premix, the motion curve, the
+ * echo, the reverb's output, tilt and width) are also compiled for AVX2, chosen at load
+ * time where the CPU has it (glibc's ifunc; elsewhere the one baseline build). Eight
+ * floats a step instead of SSE's four: the premix of six layers 0.58 -> 0.27 ms and twenty
+ * notes into a 2 s block 0.59 -> 0.41 ms (measured). The AVX2 copy does the same IEEE
+ * operations per element (no FMA: AVX2 alone does not enable it, and -ffp-contract=off
+ * forbids contraction anyway), so the two copies give the same bits; the tests compare
+ * whichever runs with numpy, and every golden's PCM is unchanged with either. */
+#ifndef ELEMENTWISE /* -DELEMENTWISE= builds the baseline copy alone (to test it) */
+#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define ELEMENTWISE __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#endif
+#ifndef ELEMENTWISE
+#define ELEMENTWISE
+#endif
+
 #define SECTION(c, in, z0, z1, out) \
     do { out = c[0] * in + z0; z0 = c[1] * in - c[4] * out + z1; \
          z1 = c[2] * in - c[5] * out; } while (0)
@@ -328,7 +347,7 @@ static PyObject *fdn(PyObject *self, PyObject *args)
  */
 #define FDN_OUT_CHUNK 1024
 
-static void fdn_out_float(const float *buf, Py_ssize_t n_lines, Py_ssize_t width,
+ELEMENTWISE static void fdn_out_float(const float *buf, Py_ssize_t n_lines, Py_ssize_t width,
                           Py_ssize_t column, const float *weights, const float *last,
                           float *out, Py_ssize_t out_width, Py_ssize_t out_column, Py_ssize_t m)
 {
@@ -445,7 +464,7 @@ static void add_scaled_float(float *out, Py_ssize_t n, Py_ssize_t offset, const 
  * (float32, each step rounded), without the temporary curve. row: (n,) C-contiguous
  * float32; offset + n <= (len(values) - 1) * control_n.
  */
-static void scale_by_curve_float(float *row, Py_ssize_t n, const double *values,
+ELEMENTWISE static void scale_by_curve_float(float *row, Py_ssize_t n, const double *values,
                                  Py_ssize_t offset, Py_ssize_t control_n, float *ramp)
 {
     for (Py_ssize_t r = 0; r < control_n; r++)
@@ -554,7 +573,7 @@ static PyObject *scale_by_curve(PyObject *self, PyObject *args)
  */
 #define PREMIX_CHUNK 1024
 
-static void premix_float(const float *stack, Py_ssize_t n_layers, Py_ssize_t n,
+ELEMENTWISE static void premix_float(const float *stack, Py_ssize_t n_layers, Py_ssize_t n,
                          const float *weights, Py_ssize_t n_sends, float *out)
 {
     float mono[PREMIX_CHUNK];
@@ -612,7 +631,8 @@ typedef struct {
     float gain_l, gain_r;
 } NoteItem;
 
-static void add_notes_float(float *out, Py_ssize_t n, const NoteItem *items, Py_ssize_t count)
+ELEMENTWISE static void add_notes_float(float *out, Py_ssize_t n, const NoteItem *items,
+                                        Py_ssize_t count)
 {
     for (Py_ssize_t j0 = 0; j0 < n; j0 += NOTES_CHUNK) {
         const Py_ssize_t j1 = n - j0 < NOTES_CHUNK ? n : j0 + NOTES_CHUNK;
@@ -623,9 +643,14 @@ static void add_notes_float(float *out, Py_ssize_t n, const NoteItem *items, Py_
             const Py_ssize_t b = it->offset + m < j1 ? it->offset + m : j1;
             if (a >= b)
                 continue;
-            const float *seg = (const float *)it->view.buf + (a - it->offset);
-            add_channel(out + a, seg, b - a, it->gain_l);
-            add_channel(out + n + a, seg, b - a, it->gain_r);
+            const float *restrict seg = (const float *)it->view.buf + (a - it->offset);
+            float *restrict left = out + a, *restrict right = out + n + a;
+            const float gain_l = it->gain_l, gain_r = it->gain_r;
+            /* add_channel's loop, written here so that the AVX2 copy vectorises it too */
+            for (Py_ssize_t j = 0; j < b - a; j++)
+                left[j] = left[j] + gain_l * seg[j];
+            for (Py_ssize_t j = 0; j < b - a; j++)
+                right[j] = right[j] + gain_r * seg[j];
         }
     }
 }
@@ -1000,7 +1025,7 @@ static PyObject *tpdf_quantise(PyObject *self, PyObject *args)
  * Chunks of at most one delay read only samples written before the chunk, so each chunk's
  * loops are element-wise (vectorised) like the numpy passes were.
  */
-static void echo_float(float *buf, Py_ssize_t width, const float *x, Py_ssize_t m,
+ELEMENTWISE static void echo_float(float *buf, Py_ssize_t width, const float *x, Py_ssize_t m,
                        Py_ssize_t delay, float feedback, float past_weight, float prev_weight)
 {
     float *left = buf, *right = buf + width;
@@ -1160,7 +1185,7 @@ static PyObject *limiter_smooth(PyObject *self, PyObject *args)
  * (width_matrix's): one pass instead of a shifted copy, three tilt passes and six strided
  * width passes. x: (2, n); last: (2,); out: (n, 2); all C-contiguous float32.
  */
-static void tilt_width_float(const float *x, Py_ssize_t n, const float *last, float c,
+ELEMENTWISE static void tilt_width_float(const float *x, Py_ssize_t n, const float *last, float c,
                              int tilt, float a, float b, float *restrict out)
 {
     const float *left = x, *right = x + n, neg_c = -c;
