@@ -1098,6 +1098,8 @@ static PyObject *echo(PyObject *self, PyObject *args)
 static int limiter_smooth_f64(const double *r, Py_ssize_t n, Py_ssize_t hold, Py_ssize_t la,
                               int lead, double *out)
 {
+    if (n == 0)
+        return 1; /* nothing to smooth (and no first value to lead in with) */
     const Py_ssize_t n_lead = lead ? la : 0, total = n + n_lead;
     Py_ssize_t *queue = PyMem_RawMalloc((size_t)(n > 0 ? n : 1) * sizeof(Py_ssize_t));
     double *cs = PyMem_RawMalloc((size_t)(total > 0 ? total : 1) * sizeof(double));

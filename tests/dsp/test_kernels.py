@@ -447,7 +447,8 @@ def _numpy_limiter_smooth(reduction_db: np.ndarray, hold_n: int, lookahead_n: in
 
 @pytest.mark.parametrize("n, hold_n, lookahead_n, lead", [
     (20000, 441, 220, False), (20000, 441, 220, True), (300, 441, 220, True),
-    (1, 3, 2, False), (1000, 0, 0, False), (1000, 0, 5, True), (5000, 7, 0, False)])
+    (1, 3, 2, False), (1000, 0, 0, False), (1000, 0, 5, True), (5000, 7, 0, False),
+    (0, 3, 2, True)])
 def test_the_limiter_smoothing_gives_the_numpy_steps_floats(n: int, hold_n: int,
                                                             lookahead_n: int,
                                                             lead: bool) -> None:
@@ -455,6 +456,10 @@ def test_the_limiter_smoothing_gives_the_numpy_steps_floats(n: int, hold_n: int,
     the span and none at all: the same held maxima and running-sum means, bit for bit."""
     rng = np.random.default_rng(n + hold_n + lookahead_n)
     reduction_db = np.zeros(n)
+    if n == 0:  # nothing to smooth, and no first value to lead in with
+        out = np.zeros(0)
+        _kernels.limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out)
+        return
     at = rng.choice(n, max(1, n // 50), replace=False)
     reduction_db[at] = np.round(rng.uniform(0.0, 12.0, at.size), 1)  # rounding makes ties
     reduction_db[at[: at.size // 3]] = rng.uniform(1e-12, 1e-6, at.size // 3)
