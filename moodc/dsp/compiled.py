@@ -14,7 +14,9 @@ block-sized temporaries per voice and block; it is one pass. The plucked string'
 (:func:`ks_loop`, :func:`moodc.synth.oscillators.karplus_strong`) went one period at a
 time in numpy, a Python iteration every few milliseconds of a string, and the ping-pong
 echo's lines (:func:`echo`, :class:`moodc.synth.effects.Echo`) a delay at a time, six
-array passes and three temporaries per chunk. Mastering's last
+array passes and three temporaries per chunk; the block's tilt and width
+(:func:`tilt_width`) and the texture beds' return to the full rate (:func:`upsample2`)
+were a shifted copy and several strided passes each. Mastering's last
 step, quantising with TPDF dither (:func:`tpdf_quantise`, under
 :func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one; the
 limiter's held and averaged reduction (:func:`limiter_smooth`, under
@@ -44,6 +46,7 @@ try:
         sosfilt,
         tilt_width,
         tpdf_quantise,
+        upsample2,
         wavetable_add,
     )
 except ImportError as exc:  # a source tree or wheel without the compiled module
@@ -53,4 +56,5 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
              "checkout (needs a C compiler and the Python headers)") from exc
 
 __all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "ks_loop", "limiter_smooth",
-           "premix", "scale_by_curve", "sosfilt", "tilt_width", "tpdf_quantise", "wavetable_add"]
+           "premix", "scale_by_curve", "sosfilt", "tilt_width", "tpdf_quantise", "upsample2",
+           "wavetable_add"]

@@ -494,3 +494,23 @@ def test_the_tilt_and_width_kernel_gives_the_two_effects_floats(tilt_db: float,
         assert got.shape == (n, 2)
         assert np.array_equal(_bits(got), _bits(expected))
         assert np.array_equal(_bits(fused.last), _bits(steps.last))
+
+
+def test_the_texture_upsampling_kernel_gives_the_numpy_interpolation() -> None:
+    """Frames in a row (the carried sample), one sample, magnitudes spread: the bits of the
+    former shifted copy, sum, product and strided writes."""
+    rng = np.random.default_rng(5)
+    last = rng.standard_normal((2, 1)).astype(np.float32)
+    for m in (16384, 1, 3001):
+        y = (rng.standard_normal((2, m)) * 10.0 ** rng.integers(-3, 3, (2, 1))
+             ).astype(np.float32)
+        expected = np.empty((2, 2 * m), dtype=np.float32)
+        expected[:, 0::2] = 0.5 * (np.concatenate([last, y[:, :-1]], axis=1) + y)
+        expected[:, 1::2] = y
+        got = np.full((2, 2 * m), np.nan, dtype=np.float32)
+        _kernels.upsample2(y, np.ascontiguousarray(last[:, 0]), got)
+        assert np.array_equal(_bits(got), _bits(expected))
+        last = y[:, -1:]
+    with pytest.raises(ValueError, match="upsample2 wants"):
+        _kernels.upsample2(np.zeros((2, 4), np.float32), np.zeros(2, np.float32),
+                           np.zeros((2, 7), np.float32))
