@@ -2,7 +2,8 @@
 
 Two per-sample recursions dominated a render's pure-Python-and-numpy cost: second-order
 sections (:func:`sosfilt`, under :mod:`moodc.dsp.sosfilt`) and the reverb's delay network
-(:func:`fdn`, under :class:`moodc.synth.effects.Reverb`). Three loops of the block renderer
+(:func:`fdn`, under :class:`moodc.synth.effects.Reverb`, whose stereo output is mixed from
+the lines and brought back to the full rate by :func:`fdn_out`). Three loops of the block renderer
 (:mod:`moodc.synth.engine`) follow: adding notes into a block (:func:`add_notes`, a
 layer's notes in one pass over the block instead of a product and a sum per note;
 :func:`add_scaled` is one note), the motion curves (:func:`scale_by_curve`, interpolated
@@ -11,9 +12,16 @@ pass over the layers). The tone synthesiser's wavetable read (:func:`wavetable_a
 voice of :func:`moodc.synth.oscillators.additive_tone` added from its phase plan) made two
 block-sized temporaries per voice and block; it is one pass. The plucked string's loop
 (:func:`ks_loop`, :func:`moodc.synth.oscillators.karplus_strong`) went one period at a
-time in numpy, a Python iteration every few milliseconds of a string. Mastering's last
+time in numpy, a Python iteration every few milliseconds of a string, and the ping-pong
+echo's lines (:func:`echo`, :class:`moodc.synth.effects.Echo`) a delay at a time, six
+array passes and three temporaries per chunk; the block's tilt and width
+(:func:`tilt_width`) and the texture beds' return to the full rate (:func:`upsample2`)
+were a shifted copy and several strided passes each. Mastering's last
 step, quantising with TPDF dither (:func:`tpdf_quantise`, under
-:func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one. The
+:func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one; the
+limiter's held and averaged reduction (:func:`limiter_smooth`, under
+:func:`moodc.synth.master.limiter_gain`) was a dozen float64 passes and temporaries over
+every limited block; it is one queue and one running sum. The
 kernels do the same float operations in the same order as the scipy/numpy code they
 replaced (tests compare them bit for bit; the numpy definitions no render calls any more
 are in ``tests/helpers/reference.py``). A checkout or wheel without them is a broken
@@ -28,12 +36,17 @@ try:
     from moodc.dsp._kernels import (
         add_notes,
         add_scaled,
+        echo,
         fdn,
+        fdn_out,
         ks_loop,
+        limiter_smooth,
         premix,
         scale_by_curve,
         sosfilt,
+        tilt_width,
         tpdf_quantise,
+        upsample2,
         wavetable_add,
     )
 except ImportError as exc:  # a source tree or wheel without the compiled module
@@ -42,5 +55,6 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
         hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
              "checkout (needs a C compiler and the Python headers)") from exc
 
-__all__ = ["add_notes", "add_scaled", "fdn", "ks_loop", "premix", "scale_by_curve",
-           "sosfilt", "tpdf_quantise", "wavetable_add"]
+__all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "ks_loop", "limiter_smooth",
+           "premix", "scale_by_curve", "sosfilt", "tilt_width", "tpdf_quantise", "upsample2",
+           "wavetable_add"]

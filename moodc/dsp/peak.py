@@ -90,13 +90,18 @@ def peak_envelope(audio: np.ndarray, *, threshold: float) -> np.ndarray:
 
 
 def _local_maxima_at_least(magnitude: np.ndarray, *, threshold: float) -> np.ndarray:
-    """Indices where ``magnitude`` is >= both neighbours and >= ``threshold``."""
-    rising = np.empty(magnitude.shape[0], dtype=bool)
-    falling = np.empty(magnitude.shape[0], dtype=bool)
-    rising[0], falling[-1] = True, True
-    np.greater_equal(magnitude[1:], magnitude[:-1], out=rising[1:])
-    np.greater_equal(magnitude[:-1], magnitude[1:], out=falling[:-1])
-    return np.flatnonzero(rising & falling & (magnitude >= threshold))
+    """Indices where ``magnitude`` is >= both neighbours and >= ``threshold``.
+
+    The threshold is tested first: only the few samples near the ceiling are compared with
+    their neighbours, instead of two comparisons and two masks over the whole block.
+    """
+    loud = np.flatnonzero(magnitude >= threshold)
+    if loud.size == 0:
+        return loud
+    level = magnitude[loud]
+    before = magnitude[np.maximum(loud - 1, 0)]  # the first sample has no left neighbour
+    after = magnitude[np.minimum(loud + 1, magnitude.shape[0] - 1)]  # nor the last a right
+    return loud[(level >= before) & (level >= after)]
 
 
 def true_peak_dbtp(audio: np.ndarray) -> float:

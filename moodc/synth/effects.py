@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from moodc.dsp import compiled
-from moodc.dsp.mixing import mix_rows
 
 #: FDN delay lengths in ms: mutually prime at 44.1 kHz and spread over ~1.9x so the modes
 #: interleave. Eight lines mixed by a Hadamard matrix give a dense, colourless tail.
@@ -22,6 +21,10 @@ FDN_DELAYS_MS: tuple[float, ...] = (53.3, 58.9, 65.3, 72.1, 79.7, 87.1, 95.3, 10
 EARLY_TAPS: tuple[tuple[float, float], ...] = (
     (0.0, 0.5), (5.3, 0.42), (9.7, -0.36), (13.9, 0.3), (19.1, -0.26), (24.7, 0.22),
     (31.3, -0.18), (37.1, 0.15))
+
+#: Weights of the echo's damping: each repeat mixes the line's sample a delay back and the
+#: one before it, a two-tap low-pass that darkens every pass.
+ECHO_DAMPING: tuple[float, float] = (0.65, 0.35)
 
 
 def _hadamard(n: int) -> np.ndarray:
@@ -75,14 +78,15 @@ class Reverb:
         return out
 
     def _network(self, x: np.ndarray) -> np.ndarray:
-        """The FDN at half rate: (m,) in, (2, m) out.
+        """The FDN at half rate over the block's ``m`` samples ``x``: its lines, whose columns
+        ``1 .. 1 + m`` are the block's outputs of every line.
 
         Lines are stored *write-ahead*: the value fed into line j at time τ is written at
         column τ + d_j of row j, so the outputs of every line over the whole block are one
-        plain 2-D slice and one matrix product at the end. The recursion runs sample by
-        sample in the compiled kernel (:func:`moodc.dsp.compiled.fdn`); its floats are those of
-        the numpy loop it replaced, which ran the lines in chunks of the shortest delay
-        (tests keep that loop as the reference).
+        plain 2-D slice at the end. The recursion runs sample by sample in the compiled
+        kernel (:func:`moodc.dsp.compiled.fdn`); its floats are those of the numpy loop it
+        replaced, which ran the lines in chunks of the shortest delay (tests keep that loop
+        as the reference).
         """
         n_lines, depth = self.history.shape
         m = len(x)
@@ -91,24 +95,29 @@ class Reverb:
         x_in = x * np.float32(1.0 / np.sqrt(n_lines))
         compiled.fdn(buf, self.delays, self.line_gains[:, 0], float(self.damping_ratio),
                      np.ascontiguousarray(x_in, dtype=np.float32))
-        out = mix_rows(self.out_weights, buf[:, 1: 1 + m])
         self.history = buf[:, m: m + depth].copy()
-        return out
+        return buf
 
     def process(self, x: np.ndarray) -> np.ndarray:
-        """Wet stereo output (2, n) for the mono send ``x`` (n,)."""
+        """Wet stereo output (2, n) for the mono send ``x`` (n,).
+
+        The lines' outputs are mixed to stereo by :attr:`out_weights` and brought back to
+        the full rate (each half-rate sample, and before it the mean of it and the one
+        before) in one compiled pass (:func:`moodc.dsp.compiled.fdn_out`), straight after
+        the sample still owed from the previous block.
+        """
         n = len(x)
         x = np.concatenate([self.pending, x.astype(np.float32)])
         m = len(x) // 2
         self.pending = x[2 * m:]
-        half = self._network(self._diffuse(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])))
-        up = np.empty((2, 2 * m), dtype=np.float32)
-        prev = np.concatenate([self.last, half[:, :-1]], axis=1) if m else self.last[:, :0]
-        up[:, 0::2] = 0.5 * (prev + half)
-        up[:, 1::2] = half
+        lines = self._network(self._diffuse(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])))
+        owed = self.fifo.shape[1]
+        stream = np.empty((2, owed + 2 * m), dtype=np.float32)
+        stream[:, :owed] = self.fifo
+        compiled.fdn_out(lines, 1, self.out_weights, np.ascontiguousarray(self.last[:, 0]),
+                         stream, owed)
         if m:
-            self.last = half[:, -1:]
-        stream = np.concatenate([self.fifo, up], axis=1)
+            self.last = stream[:, -1:].copy()  # the last half-rate output
         self.fifo = stream[:, n:]
         return stream[:, :n]
 
@@ -116,8 +125,10 @@ class Reverb:
 class Echo:
     """Ping-pong feedback delay: repeats alternate left/right, each a little darker.
 
-    ``feedback`` near 0.9 gives a ~20 s tail (the ``infinite`` label). Vectorised in chunks of
-    the delay length.
+    ``feedback`` near 0.9 gives a ~20 s tail (the ``infinite`` label). Each repeat is
+    ``ECHO_DAMPING`` of the line's sample a delay back and of the one before it (a gentle
+    low-pass); the lines run in the compiled kernel (:func:`moodc.dsp.compiled.echo`), a
+    delay at a time.
     """
 
     def __init__(self, *, delay_s: float, feedback: float, sample_rate: int) -> None:
@@ -129,16 +140,13 @@ class Echo:
         """Wet stereo (2, n) for the mono send ``x``: first repeat left, then right, ..."""
         d = self.delay
         n = len(x)
-        buf = np.concatenate([self.history, np.zeros((2, n), np.float32)], axis=1)
         h = d + 1
-        for t in range(0, n, d):
-            c = min(d, n - t)
-            a, b = h + t, h + t + c
-            past = buf[:, a - d: b - d]
-            prev = buf[:, a - d - 1: b - d - 1]
-            damped = 0.65 * past + 0.35 * prev
-            buf[0, a:b] = x[t: t + c] + self.feedback * damped[1]
-            buf[1, a:b] = self.feedback * damped[0]
+        buf = np.empty((2, h + n), dtype=np.float32)
+        buf[:, :h] = self.history
+        past_weight, prev_weight = ECHO_DAMPING
+        compiled.echo(buf, np.ascontiguousarray(x, dtype=np.float32), d,
+                      float(self.feedback), float(np.float32(past_weight)),
+                      float(np.float32(prev_weight)))
         self.history = buf[:, -h:].copy()
         # the wet signal is the line read one delay later: repeats only, no dry signal
         return buf[:, h - d: h - d + n]
@@ -186,6 +194,25 @@ def width_matrix(x: np.ndarray, *, width: float, gain: float = 1.0) -> np.ndarra
     np.multiply(x[0], b, out=tmp)
     np.multiply(x[1], a, out=out[:, 1])
     out[:, 1] += tmp
+    return out
+
+
+def tilted_width(x: np.ndarray, *, tilt: Tilt, width: float, gain: float = 1.0) -> np.ndarray:
+    """``width_matrix(tilt.process(x), width=width, gain=gain)`` for a float32 (2, n) block,
+    in one compiled pass (:func:`moodc.dsp.compiled.tilt_width`) with the same floats.
+
+    The block's last two effects: the tilt's shifted copy and three passes, then the width's
+    six strided passes into interleaved frames, were ~2 % of a render's CPU.
+    """
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    a = np.float32(0.5 * (1.0 + width) * gain)
+    b = np.float32(0.5 * (1.0 - width) * gain)
+    out = np.empty((x.shape[1], 2), dtype=np.float32)
+    active = tilt.active and x.shape[1] > 0
+    compiled.tilt_width(x, np.ascontiguousarray(tilt.last[:, 0]), float(tilt.c), active,
+                        float(a), float(b), out)
+    if active:
+        tilt.last = x[:, -1:].copy()
     return out
 
 

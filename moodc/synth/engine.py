@@ -21,7 +21,7 @@ from moodc.dsp.compiled import add_notes, scale_by_curve
 from moodc.dsp.compiled import premix as premix_layers
 from moodc.synth.controls import Controls
 from moodc.synth.drums import drum_sound
-from moodc.synth.effects import Echo, Reverb, Tilt, lfo, width_matrix
+from moodc.synth.effects import Echo, Reverb, Tilt, lfo, tilted_width
 from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes, retune_notes
 from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import PAD_STYLES, accent_events, bass_notes, pad_notes, rhythm_hits
@@ -517,8 +517,7 @@ class BlockRenderer:
             dry = 1.0 - 0.5 * ctl.reverb_wet
         else:
             dry = 1.0
-        mix = self.tilt.process(mix)
-        return width_matrix(mix, width=ctl.width, gain=MASTER_GAIN * dry)
+        return tilted_width(mix, tilt=self.tilt, width=ctl.width, gain=MASTER_GAIN * dry)
 
 
 def _can_fork() -> bool:

@@ -31,6 +31,7 @@ from typing import Any, BinaryIO, Final, Protocol
 import numpy as np
 
 from moodc.audio_io import BitDepth, dither_rng, quantise
+from moodc.dsp import compiled
 from moodc.dsp.design import dc_blocker_sos
 from moodc.dsp.fades import fade_gain
 from moodc.dsp.loudness import SUBBLOCK_S, LoudnessMeter, integrated_loudness_lufs
@@ -160,18 +161,18 @@ def limiter_gain(envelope: np.ndarray, *, ceiling: float, shape: LimiterShape) -
     hi = min(envelope.shape[0], int(overs[-1]) + shape.hold_n + 2 * shape.lookahead_n + 1)
     reduction_db = np.zeros(hi - lo)
     reduction_db[overs - lo] = 20.0 * np.log10(envelope[overs] / ceiling)
-    held = _sliding_max(reduction_db, before_n=shape.hold_n, after_n=shape.lookahead_n)
-    if lo == 0:
-        # a peak within the look-ahead of the very start has no time to ramp down to: the
-        # gain starts already reduced (the mean reads the first reduction before sample 0)
-        lead = np.full(shape.lookahead_n, held[0])
-        smoothed = _sliding_mean_back(np.concatenate([lead, held]), n=shape.lookahead_n)
-        smoothed = smoothed[shape.lookahead_n:]
-    else:
-        smoothed = _sliding_mean_back(held, n=shape.lookahead_n)
-    # the running mean leaves ~1e-15 dB residue after a peak: snap it so gain is exactly 1
-    smoothed[smoothed < 1e-9] = 0.0
-    gain[lo:hi] = np.power(10.0, -smoothed / 20.0)
+    # held over [i - hold, i + lookahead] (:func:`_sliding_max`), then its mean over the
+    # look-ahead before each point (:func:`_sliding_mean_back`), in one compiled pass with
+    # the same floats. A peak within the look-ahead of the very start (lo == 0) has no time
+    # to ramp down to: the gain starts already reduced (the mean reads the first reduction
+    # before sample 0). The running mean leaves ~1e-15 dB residue after a peak: snapped to
+    # 0 so the gain is exactly 1 there.
+    smoothed = np.empty_like(reduction_db)
+    compiled.limiter_smooth(reduction_db, shape.hold_n, shape.lookahead_n, lo == 0, smoothed)
+    # 10**(-0/20) is exactly 1, the gain already there: the power (the costliest step) runs
+    # only where the gain moves, typically a few percent of the span
+    moving = np.flatnonzero(smoothed)
+    gain[lo + moving] = np.power(10.0, -smoothed[moving] / 20.0)
     return gain
 
 

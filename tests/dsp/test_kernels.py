@@ -328,3 +328,189 @@ def test_the_string_loop_refuses_to_read_before_the_string() -> None:
     with pytest.raises(TypeError, match="float32"):
         _kernels.ks_loop(y, np.ones(3), 10, 12, 50)
     assert (y == 1.0).all()  # nothing written before the refusal
+
+
+def _numpy_echo(history: np.ndarray, x: np.ndarray, delay: int,
+                feedback: np.float32) -> np.ndarray:
+    """The ping-pong echo's numpy loop before the kernel (moodc 74d683c), the reference:
+    the lines a delay at a time, each chunk reading only samples a delay old."""
+    d, n = delay, len(x)
+    buf = np.concatenate([history, np.zeros((2, n), np.float32)], axis=1)
+    h = d + 1
+    for t in range(0, n, d):
+        c = min(d, n - t)
+        a, b = h + t, h + t + c
+        damped = 0.65 * buf[:, a - d: b - d] + 0.35 * buf[:, a - d - 1: b - d - 1]
+        buf[0, a:b] = x[t: t + c] + feedback * damped[1]
+        buf[1, a:b] = feedback * damped[0]
+    return buf
+
+
+@pytest.mark.parametrize("delay, n", [(16, 5000), (300, 299), (300, 300), (300, 301),
+                                      (1000, 2500), (16, 1)])
+def test_the_compiled_echo_gives_the_numpy_loops_floats(delay: int, n: int) -> None:
+    """Every repeat of every line, within and across chunks of one delay and across blocks
+    (the history carried), rounded as numpy rounded it; magnitudes spread so that a
+    reassociated or fused sum would show."""
+    from moodc.synth.effects import Echo
+
+    rng = np.random.default_rng(delay + n)
+    history = (rng.standard_normal((2, delay + 1))
+               * 10.0 ** rng.integers(-3, 3, (2, delay + 1))).astype(np.float32)
+    feedback = np.float32(0.87)
+    echo = Echo(delay_s=delay / 8000, feedback=float(feedback), sample_rate=8000)
+    echo.history = history.copy()
+    expected_history = history
+    for _ in range(3):  # consecutive blocks
+        x = (rng.standard_normal(n) * 10.0 ** rng.integers(-3, 3)).astype(np.float32)
+        expected = _numpy_echo(expected_history, x, delay, feedback)
+        wet = echo.process(x)
+        assert np.array_equal(_bits(wet), _bits(expected[:, 1: 1 + n]))
+        expected_history = expected[:, -(delay + 1):]
+        assert np.array_equal(_bits(echo.history), _bits(expected_history))
+
+
+def test_the_compiled_echo_refuses_a_buffer_of_the_wrong_width() -> None:
+    with pytest.raises(ValueError, match="echo wants"):
+        _kernels.echo(np.zeros((2, 10), np.float32), np.zeros(5, np.float32), 5, 0.5, 0.65,
+                      0.35)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.echo(np.zeros((2, 11)), np.zeros(5, np.float32), 5, 0.5, 0.65, 0.35)
+
+
+def _numpy_reverb_process(reverb, x: np.ndarray) -> np.ndarray:
+    """``Reverb.process`` before its output kernel (moodc 74d683c), the reference: the
+    lines mixed by ``mix_rows``, then the linear interpolation by shifted copies and
+    strided writes."""
+    from moodc.dsp.mixing import mix_rows
+
+    n = len(x)
+    x = np.concatenate([reverb.pending, x.astype(np.float32)])
+    m = len(x) // 2
+    reverb.pending = x[2 * m:]
+    lines = reverb._network(reverb._diffuse(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])))
+    half = mix_rows(reverb.out_weights, lines[:, 1: 1 + m])
+    up = np.empty((2, 2 * m), dtype=np.float32)
+    prev = np.concatenate([reverb.last, half[:, :-1]], axis=1) if m else reverb.last[:, :0]
+    up[:, 0::2] = 0.5 * (prev + half)
+    up[:, 1::2] = half
+    if m:
+        reverb.last = half[:, -1:]
+    stream = np.concatenate([reverb.fifo, up], axis=1)
+    reverb.fifo = stream[:, n:]
+    return stream[:, :n]
+
+
+def test_the_reverbs_output_kernel_gives_the_numpy_mix_and_interpolation() -> None:
+    """Blocks of odd and even lengths (a sample owed across blocks), one sample and none,
+    longer than the kernel's chunk, with magnitudes spread: every output sample's bits."""
+    from moodc.synth.effects import Reverb
+
+    compiled_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=0.7)
+    numpy_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=0.7)
+    rng = np.random.default_rng(11)
+    for n in (3001, 1, 0, 2048, 777, 4, 5000):
+        x = (rng.standard_normal(n) * 10.0 ** rng.integers(-3, 3)).astype(np.float32)
+        got = compiled_reverb.process(x)
+        expected = _numpy_reverb_process(numpy_reverb, x)
+        assert np.array_equal(_bits(got), _bits(expected))
+        assert np.array_equal(_bits(compiled_reverb.last), _bits(numpy_reverb.last))
+
+
+def test_the_reverbs_output_kernel_refuses_an_odd_or_short_output() -> None:
+    lines = np.zeros((8, 100), np.float32)
+    weights, last = np.zeros((2, 8), np.float32), np.zeros(2, np.float32)
+    with pytest.raises(ValueError, match="fdn_out wants"):
+        _kernels.fdn_out(lines, 1, weights, last, np.zeros((2, 11), np.float32), 0)
+    with pytest.raises(ValueError, match="fdn_out wants"):
+        _kernels.fdn_out(lines, 1, weights, last, np.zeros((2, 300), np.float32), 0)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.fdn_out(lines, 1, weights.astype(np.float64), last,
+                         np.zeros((2, 10), np.float32), 0)
+
+
+def _numpy_limiter_smooth(reduction_db: np.ndarray, hold_n: int, lookahead_n: int,
+                          lead: bool) -> np.ndarray:
+    """``limiter_gain``'s numpy steps before the kernel (moodc 74d683c), the reference."""
+    from moodc.synth.master import _sliding_max, _sliding_mean_back
+
+    held = _sliding_max(reduction_db, before_n=hold_n, after_n=lookahead_n)
+    if lead:
+        first = np.full(lookahead_n, held[0])
+        smoothed = _sliding_mean_back(np.concatenate([first, held]),
+                                      n=lookahead_n)[lookahead_n:]
+    else:
+        smoothed = _sliding_mean_back(held, n=lookahead_n)
+    smoothed[smoothed < 1e-9] = 0.0
+    return smoothed
+
+
+@pytest.mark.parametrize("n, hold_n, lookahead_n, lead", [
+    (20000, 441, 220, False), (20000, 441, 220, True), (300, 441, 220, True),
+    (1, 3, 2, False), (1000, 0, 0, False), (1000, 0, 5, True), (5000, 7, 0, False),
+    (0, 3, 2, True)])
+def test_the_limiter_smoothing_gives_the_numpy_steps_floats(n: int, hold_n: int,
+                                                            lookahead_n: int,
+                                                            lead: bool) -> None:
+    """Sparse and crowded reductions, ties (the queue's equal values), windows longer than
+    the span and none at all: the same held maxima and running-sum means, bit for bit."""
+    rng = np.random.default_rng(n + hold_n + lookahead_n)
+    reduction_db = np.zeros(n)
+    if n == 0:  # nothing to smooth, and no first value to lead in with
+        out = np.zeros(0)
+        _kernels.limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out)
+        return
+    at = rng.choice(n, max(1, n // 50), replace=False)
+    reduction_db[at] = np.round(rng.uniform(0.0, 12.0, at.size), 1)  # rounding makes ties
+    reduction_db[at[: at.size // 3]] = rng.uniform(1e-12, 1e-6, at.size // 3)
+    out = np.full(n, np.nan)
+    _kernels.limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out)
+    expected = _numpy_limiter_smooth(reduction_db, hold_n, lookahead_n, lead)
+    assert np.array_equal(out.view(np.uint64), expected.view(np.uint64))
+
+
+def test_the_limiter_smoothing_refuses_a_mismatched_output() -> None:
+    with pytest.raises(ValueError, match="limiter_smooth wants"):
+        _kernels.limiter_smooth(np.zeros(10), 2, 2, False, np.zeros(9))
+    with pytest.raises(TypeError, match="float64"):
+        _kernels.limiter_smooth(np.zeros(10, np.float32), 2, 2, False, np.zeros(10))
+
+
+@pytest.mark.parametrize("tilt_db, width", [(3.0, 1.3), (-4.5, 0.0), (0.0, 0.7), (6.0, 2.0)])
+def test_the_tilt_and_width_kernel_gives_the_two_effects_floats(tilt_db: float,
+                                                                width: float) -> None:
+    """Consecutive blocks (the tilt's carried sample), one sample and none, active and
+    inactive tilt: ``tilted_width`` is ``width_matrix(Tilt.process(x))`` bit for bit."""
+    from moodc.synth.effects import Tilt, tilted_width, width_matrix
+
+    fused, steps = Tilt(tilt_db=tilt_db, sample_rate=44100), Tilt(tilt_db=tilt_db,
+                                                                  sample_rate=44100)
+    rng = np.random.default_rng(abs(int(tilt_db * 10 + width * 100)))
+    for n in (3001, 1, 0, 4096, 17):
+        x = (rng.standard_normal((2, n)) * 10.0 ** rng.integers(-3, 3, (2, 1))
+             ).astype(np.float32)
+        got = tilted_width(x, tilt=fused, width=width, gain=0.8)
+        expected = width_matrix(steps.process(x), width=width, gain=0.8)
+        assert got.shape == (n, 2)
+        assert np.array_equal(_bits(got), _bits(expected))
+        assert np.array_equal(_bits(fused.last), _bits(steps.last))
+
+
+def test_the_texture_upsampling_kernel_gives_the_numpy_interpolation() -> None:
+    """Frames in a row (the carried sample), one sample, magnitudes spread: the bits of the
+    former shifted copy, sum, product and strided writes."""
+    rng = np.random.default_rng(5)
+    last = rng.standard_normal((2, 1)).astype(np.float32)
+    for m in (16384, 1, 3001):
+        y = (rng.standard_normal((2, m)) * 10.0 ** rng.integers(-3, 3, (2, 1))
+             ).astype(np.float32)
+        expected = np.empty((2, 2 * m), dtype=np.float32)
+        expected[:, 0::2] = 0.5 * (np.concatenate([last, y[:, :-1]], axis=1) + y)
+        expected[:, 1::2] = y
+        got = np.full((2, 2 * m), np.nan, dtype=np.float32)
+        _kernels.upsample2(y, np.ascontiguousarray(last[:, 0]), got)
+        assert np.array_equal(_bits(got), _bits(expected))
+        last = y[:, -1:]
+    with pytest.raises(ValueError, match="upsample2 wants"):
+        _kernels.upsample2(np.zeros((2, 4), np.float32), np.zeros(2, np.float32),
+                           np.zeros((2, 7), np.float32))

@@ -153,3 +153,43 @@ def test_predicted_loudness_follows_the_limiter_and_is_exact_without_it() -> Non
     assert loss_lu(-12.0) == pytest.approx(0.0, abs=1e-9)
     losses = [loss_lu(g) for g in (3.0, 6.0, 9.0)]
     assert 0.1 < losses[0] < losses[1] < losses[2]
+
+
+def _gain_with_power_everywhere(envelope: np.ndarray, *, ceiling: float,
+                                shape: master.LimiterShape) -> np.ndarray:
+    """``limiter_gain`` before the power was restricted to the moving samples (74d683c): the
+    power over the whole reachable span, the reference."""
+    gain = np.ones(envelope.shape[0])
+    overs = np.flatnonzero(envelope > ceiling)
+    if overs.size == 0:
+        return gain
+    lo = max(0, int(overs[0]) - shape.lookahead_n)
+    hi = min(envelope.shape[0], int(overs[-1]) + shape.hold_n + 2 * shape.lookahead_n + 1)
+    reduction_db = np.zeros(hi - lo)
+    reduction_db[overs - lo] = 20.0 * np.log10(envelope[overs] / ceiling)
+    held = master._sliding_max(reduction_db, before_n=shape.hold_n, after_n=shape.lookahead_n)
+    if lo == 0:
+        lead = np.full(shape.lookahead_n, held[0])
+        smoothed = master._sliding_mean_back(np.concatenate([lead, held]),
+                                             n=shape.lookahead_n)[shape.lookahead_n:]
+    else:
+        smoothed = master._sliding_mean_back(held, n=shape.lookahead_n)
+    smoothed[smoothed < 1e-9] = 0.0
+    gain[lo:hi] = np.power(10.0, -smoothed / 20.0)
+    return gain
+
+
+@pytest.mark.parametrize("seed, n_spikes", [(0, 1), (1, 15), (2, 400), (3, 0)])
+def test_the_limiter_gain_is_the_power_of_the_whole_span_bit_for_bit(seed: int,
+                                                                     n_spikes: int) -> None:
+    """Skipping the power where the smoothed reduction is 0 dB must leave every gain as it
+    was (10**-0 is exactly 1): peaks at the very start, apart and crowded together."""
+    rng = np.random.default_rng(seed)
+    envelope = np.abs(rng.standard_normal(30000)) * 0.3
+    spikes = rng.choice(30000, n_spikes, replace=False)
+    envelope[spikes] = rng.uniform(0.81, 3.0, n_spikes)
+    envelope[:3] = 1.5 if seed == 0 else envelope[:3]
+    shape = master.LimiterShape(lookahead_n=220, hold_n=441)
+    gain = master.limiter_gain(envelope, ceiling=0.8, shape=shape)
+    expected = _gain_with_power_everywhere(envelope, ceiling=0.8, shape=shape)
+    assert np.array_equal(gain.view(np.uint64), expected.view(np.uint64))
