@@ -11,6 +11,7 @@ import pytest
 
 from moodc.synth.instruments import DOUBLE_BASS_BODY, INSTRUMENT_VOICES
 from moodc.synth.oscillators import midi_to_hz
+from tests.synth.test_identities import band_energy, rms
 
 SAMPLE_RATE = 22050
 
@@ -59,6 +60,29 @@ def test_upper_harmonics_die_before_the_fundamental(midi: int) -> None:
     fall_upper = np.mean([_level_db(early, k * f0) - _level_db(late, k * f0)
                           for k in range(4, 8)])
     assert fall_upper > fall_fundamental + 3.0, (midi, fall_fundamental, fall_upper)
+
+
+@pytest.mark.parametrize("midi", [28, 33, 40, 45])
+def test_the_pluck_edge_is_gone_within_a_second(midi: int) -> None:
+    # a gut string loses its upper partials within a few tenths of a second: harmonics
+    # 4-7 fall 25 dB or more from the pluck to 0.8-1.1 s (a loop filter alone: 14-24 dB)
+    f0 = midi_to_hz(midi)
+    tone = _tone("double_bass", midi)
+    early, late = _window(tone, 0.0, 0.3), _window(tone, 0.8, 1.1)
+    fall_upper = np.mean([_level_db(early, k * f0) - _level_db(late, k * f0)
+                          for k in range(4, 8)])
+    assert fall_upper >= 25.0, (midi, fall_upper)
+
+
+@pytest.mark.parametrize("midi", [28, 40])
+def test_the_finger_and_the_fingerboard_are_heard_at_the_pluck(midi: int) -> None:
+    # the string's slap on the fingerboard: a click above 1.2 kHz in the first 8 ms that
+    # is gone 50 ms later (a filtered string alone has almost nothing up there: -1 and
+    # 3.5 dB on these two notes)
+    upper = band_energy(_tone("double_bass", midi), low_hz=1200.0, high_hz=4000.0)
+    click = rms(upper[: int(0.008 * SAMPLE_RATE)])
+    after = rms(_window(upper, 0.05, 0.1))
+    assert 20 * np.log10(click / after) > 6.0, midi
 
 
 def test_the_body_thumps_at_its_own_resonance_whatever_the_note() -> None:
