@@ -507,9 +507,10 @@ DOUBLE_BASS_STRING_SHARE = 0.45
 #: The finger's thump: the pad of the finger pulling the string and letting go, a soft
 #: low noise burst (centre Hz, level, decay s) under the first strokes of the string.
 DOUBLE_BASS_THUMP: tuple[float, float, float] = (150.0, 0.35, 0.012)
-#: The string's slap: a firmly plucked string snapping back against the fingerboard, a
-#: short bright click (centre Hz, level, decay s), darker with the document's brightness.
-DOUBLE_BASS_SLAP: tuple[float, float, float] = (1800.0, 0.2, 0.004)
+#: The string's slap: a firmly plucked string snapping back against the fingerboard
+#: rattles its own upper harmonics for an instant — harmonics ``first..last`` of the note
+#: (level of the first, falling as 1/k; decay s), a pitched snap rather than a noise click.
+DOUBLE_BASS_SLAP: tuple[int, int, float, float] = (5, 12, 0.1, 0.012)
 
 
 @functools.lru_cache(maxsize=16)
@@ -529,8 +530,7 @@ def _body(modes: tuple[tuple[float, float, float], ...], *, cutoff_hz: float,
 def _touch(name: str, *, burst: tuple[float, float, float], cutoff_hz: float,
            sample_rate: int) -> np.ndarray:
     """A short band-passed noise burst (``burst`` = centre Hz, level, decay s) decaying
-    exponentially to -80 dB: the finger or nail on the string, which no string model
-    makes. Its level follows the voice's brightness (``cutoff_hz``) at its centre. Fixed
+    exponentially to -80 dB: the finger on the string, which no string model makes. Its level follows the voice's brightness (``cutoff_hz``) at its centre. Fixed
     noise per ``name`` (the touch is part of the timbre, not of the performance), so it is
     the same under every pluck: made once per brightness and sample rate, read-only."""
     centre_hz, level, decay_s = burst
@@ -566,16 +566,16 @@ def double_bass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
                             cutoff_hz=cutoff_hz * 0.22,
                             decay_s=ring_s * DOUBLE_BASS_STRING_SHARE, pluck_position=0.24,
                             name="double_bass")
-    weight = modal_tone(((1.0, 0.6, ring_s * 0.2), (2.0, 0.27, ring_s * 0.12)), freq_hz,
-                        n_samples=n_samples, sample_rate=sample_rate, cutoff_hz=cutoff_hz)
+    first, last, slap_level, slap_s = DOUBLE_BASS_SLAP
+    slap = tuple((float(k), slap_level * first / k, slap_s) for k in range(first, last + 1))
+    weight = modal_tone(((1.0, 0.6, ring_s * 0.2), (2.0, 0.27, ring_s * 0.12), *slap),
+                        freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                        cutoff_hz=cutoff_hz)
     tone = _mix_into(string, weight, gain=1.0)
     body = tuple((hz, 0.5 * level, ring) for hz, level, ring in DOUBLE_BASS_BODY)
     tone = _add_prefix(tone, _body(body, cutoff_hz=cutoff_hz, sample_rate=sample_rate))
-    for name, burst in (("double_bass_thump", DOUBLE_BASS_THUMP),
-                        ("double_bass_slap", DOUBLE_BASS_SLAP)):
-        tone = _add_prefix(tone, _touch(name, burst=burst, cutoff_hz=cutoff_hz,
-                                        sample_rate=sample_rate))
-    return tone
+    return _add_prefix(tone, _touch("double_bass_thump", burst=DOUBLE_BASS_THUMP,
+                                    cutoff_hz=cutoff_hz, sample_rate=sample_rate))
 
 
 #: The bandoneon's two reeds per note (the "wet" tuning of a free-reed box): this many cents
@@ -648,9 +648,6 @@ def gamelan(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: floa
 #: under every pluck.
 KORA_CALABASH: tuple[tuple[float, float, float], ...] = (
     (110.0, 0.10, 0.06), (240.0, 0.08, 0.035), (480.0, 0.05, 0.02))
-#: The nail and fingertip leaving a thin nylon string under high tension: a brief bright
-#: tick (centre Hz, level, decay s) on top of the string's own attack.
-KORA_TICK: tuple[float, float, float] = (3500.0, 0.35, 0.003)
 #: Sympathetic ring: the kora's 21 open strings are tuned to its scale, so the strings an
 #: octave and a twelfth from the plucked one pick up its partials and ring on after it,
 #: a little out of tune with them (ratio, level, cents off, ring s). They build up over
@@ -663,8 +660,9 @@ KORA_SYMPATHY_RISE_S = 0.04
 def kora(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
          glide_st: float) -> np.ndarray:
     """West African bridge harp: a nylon string plucked by the thumbs and forefingers near
-    the bridge (bright, crisp) with the nail's tick on top (:data:`KORA_TICK`), ringing
-    long over the calabash, whose air and hide resonances knock under every pluck whatever
+    the bridge (bright, crisp: the nail's attack is in the string's excitation, most of
+    its first 20 ms above 1 kHz; an added noise tick read as a click), ringing long over
+    the calabash, whose air and hide resonances knock under every pluck whatever
     its pitch (:data:`KORA_CALABASH`), while the open strings an octave and a twelfth away
     swell in sympathy and keep ringing, slightly out of tune (:data:`KORA_SYMPATHY`): the
     harp's bell-like bloom, which a lone plucked-string model lacks."""
@@ -678,10 +676,8 @@ def kora(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     sympathy = modal_tone(modes, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                           cutoff_hz=cutoff_hz * 3)
     string = _mix_into(string, sympathy, gain=1.0)
-    string = _add_prefix(string, _body(KORA_CALABASH, cutoff_hz=cutoff_hz * 3,
-                                       sample_rate=sample_rate))
-    return _add_prefix(string, _touch("kora_tick", burst=KORA_TICK, cutoff_hz=cutoff_hz * 4,
-                                      sample_rate=sample_rate))
+    return _add_prefix(string, _body(KORA_CALABASH, cutoff_hz=cutoff_hz * 3,
+                                     sample_rate=sample_rate))
 
 
 def guzheng(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
