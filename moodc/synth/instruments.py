@@ -498,12 +498,18 @@ DOUBLE_BASS_BODY: tuple[tuple[float, float, float], ...] = (
 #: Seconds an A2 (110 Hz) string rings to -60 dB; lower strings ring longer.
 DOUBLE_BASS_RING_S = 2.4
 #: The plucked string's whole spectrum rings this share of :data:`DOUBLE_BASS_RING_S`;
-#: only the fundamental and the octave (the modal partials) ring the full time. A gut
+#: the fundamental and the octave (:data:`DOUBLE_BASS_PARTIALS`) ring the full time. A gut
 #: string under the finger loses its upper partials within a few tenths of a second — the
 #: pluck's edge, then the round note — where a loop filter alone keeps them almost as long
-#: as the fundamental (14 dB lost in 0.8 s by harmonics 3-10 of an E1, like the
-#: fundamental's 9).
-DOUBLE_BASS_STRING_SHARE = 0.45
+#: as the fundamental (harmonics 4-7 of an E1 fall 14 dB from the pluck to 1 s, its
+#: fundamental 9; now 20). Shorter (0.45 was tried) leaves only the two modal sines in
+#: the tail, a synth bass's tail (soloed, the outside ear heard it as more electronic).
+DOUBLE_BASS_STRING_SHARE = 0.7
+#: The partials that carry the note after the pluck's edge has gone (harmonic, level,
+#: ring as a share of :data:`DOUBLE_BASS_RING_S`'s time constant): the fundamental and the
+#: octave longest, the twelfth for less; higher ones die with the string.
+DOUBLE_BASS_PARTIALS: tuple[tuple[float, float, float], ...] = (
+    (1.0, 0.6, 0.2), (2.0, 0.27, 0.12))
 #: The finger's thump: the pad of the finger pulling the string and letting go, a soft
 #: low noise burst (centre Hz, level, decay s) under the first strokes of the string.
 DOUBLE_BASS_THUMP: tuple[float, float, float] = (150.0, 0.35, 0.012)
@@ -568,7 +574,8 @@ def double_bass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
                             name="double_bass")
     first, last, slap_level, slap_s = DOUBLE_BASS_SLAP
     slap = tuple((float(k), slap_level * first / k, slap_s) for k in range(first, last + 1))
-    weight = modal_tone(((1.0, 0.6, ring_s * 0.2), (2.0, 0.27, ring_s * 0.12), *slap),
+    held = tuple((k, level, ring_s * share) for k, level, share in DOUBLE_BASS_PARTIALS)
+    weight = modal_tone((*held, *slap),
                         freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                         cutoff_hz=cutoff_hz)
     tone = _mix_into(string, weight, gain=1.0)
