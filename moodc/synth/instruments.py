@@ -8,6 +8,7 @@ synth reads.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -496,6 +497,63 @@ DOUBLE_BASS_BODY: tuple[tuple[float, float, float], ...] = (
     (62.0, 0.35, 0.16), (118.0, 0.30, 0.09), (205.0, 0.16, 0.05))
 #: Seconds an A2 (110 Hz) string rings to -60 dB; lower strings ring longer.
 DOUBLE_BASS_RING_S = 2.4
+#: The plucked string's whole spectrum rings this share of :data:`DOUBLE_BASS_RING_S`;
+#: the fundamental and the octave (:data:`DOUBLE_BASS_PARTIALS`) ring the full time. A gut
+#: string under the finger loses its upper partials within a few tenths of a second — the
+#: pluck's edge, then the round note — where a loop filter alone keeps them almost as long
+#: as the fundamental (harmonics 4-7 of an E1 fall 14 dB from the pluck to 1 s, its
+#: fundamental 9; now 20). Shorter (0.45 was tried) leaves only the two modal sines in
+#: the tail, a synth bass's tail (soloed, the outside ear heard it as more electronic).
+DOUBLE_BASS_STRING_SHARE = 0.7
+#: The partials that carry the note after the pluck's edge has gone (harmonic, level,
+#: ring as a share of :data:`DOUBLE_BASS_RING_S`'s time constant): the fundamental and the
+#: octave longest, the twelfth for less; higher ones die with the string.
+DOUBLE_BASS_PARTIALS: tuple[tuple[float, float, float], ...] = (
+    (1.0, 0.6, 0.2), (2.0, 0.27, 0.12))
+#: The finger's thump: the pad of the finger pulling the string and letting go, a soft
+#: low noise burst (centre Hz, level, decay s) under the first strokes of the string.
+DOUBLE_BASS_THUMP: tuple[float, float, float] = (150.0, 0.35, 0.012)
+#: The string's slap: a firmly plucked string snapping back against the fingerboard
+#: rattles its own upper harmonics for an instant — harmonics ``first..last`` of the note
+#: (level of the first, falling as 1/k; decay s), a pitched snap rather than a noise click.
+DOUBLE_BASS_SLAP: tuple[int, int, float, float] = (5, 12, 0.1, 0.012)
+
+
+@functools.lru_cache(maxsize=16)
+def _body(modes: tuple[tuple[float, float, float], ...], *, cutoff_hz: float,
+          sample_rate: int) -> np.ndarray:
+    """The knock of a resonating body whose modes ``(Hz, level, ring s)`` are fixed
+    whatever the note (the double bass's wood and air, the kora's calabash): the same
+    samples under every pluck, so made once per brightness and sample rate and added
+    (read-only; callers take a prefix as long as their note)."""
+    n = int(max(ring for _, _, ring in modes) * 9.2 * sample_rate) + 1  # to -80 dB
+    knock = modal_tone(modes, 1.0, n_samples=n, sample_rate=sample_rate, cutoff_hz=cutoff_hz)
+    knock.flags.writeable = False
+    return knock
+
+
+@functools.lru_cache(maxsize=16)
+def _touch(name: str, *, burst: tuple[float, float, float], cutoff_hz: float,
+           sample_rate: int) -> np.ndarray:
+    """A short band-passed noise burst (``burst`` = centre Hz, level, decay s) decaying
+    exponentially to -80 dB: the finger on the string, which no string model makes. Its level follows the voice's brightness (``cutoff_hz``) at its centre. Fixed
+    noise per ``name`` (the touch is part of the timbre, not of the performance), so it is
+    the same under every pluck: made once per brightness and sample rate, read-only."""
+    centre_hz, level, decay_s = burst
+    n = int(decay_s * 9.2 * sample_rate) + 1
+    noise = breath_noise(name, centre_hz, n_samples=n, sample_rate=sample_rate, bandwidth=2.0)
+    t = np.arange(n, dtype=np.float32) / np.float32(decay_s * sample_rate)
+    gain = level / np.sqrt(1.0 + (centre_hz / max(cutoff_hz, 20.0)) ** 4)
+    noise *= np.float32(gain) * np.exp(-t)
+    noise.flags.writeable = False
+    return noise
+
+
+def _add_prefix(tone: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """``tone`` with ``other`` added to its first samples, in place (as many as both have)."""
+    n = min(len(tone), len(other))
+    tone[:n] += other[:n]
+    return tone
 
 
 def double_bass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -503,20 +561,28 @@ def double_bass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
     """Upright bass played pizzicato (jazz, bossa nova, the tango orchestra's *contrabajo*):
     a thick gut string pulled sideways by the side of the finger (a soft, round excitation
     with few high harmonics, so the plucked string is filtered far below the voice's
-    cutoff), whose fundamental and octave carry the weight and ring longest while the
-    upper harmonics die first, over the big body's wood and air resonances
+    cutoff). What a bassist hears as the instrument rather than a synth: the finger's thump
+    and the string's slap on the fingerboard at the pluck (:data:`DOUBLE_BASS_THUMP`,
+    :data:`DOUBLE_BASS_SLAP`), the upper partials dying within a few tenths of a second
+    (:data:`DOUBLE_BASS_STRING_SHARE`) while the fundamental and the octave carry the weight
+    and ring longest, over the big body's wood and air resonances
     (:data:`DOUBLE_BASS_BODY`), which give each note its thump."""
     ring_s = DOUBLE_BASS_RING_S * (110.0 / freq_hz) ** 0.4
     string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                            cutoff_hz=cutoff_hz * 0.22, decay_s=ring_s, pluck_position=0.24,
+                            cutoff_hz=cutoff_hz * 0.22,
+                            decay_s=ring_s * DOUBLE_BASS_STRING_SHARE, pluck_position=0.24,
                             name="double_bass")
-    # the fundamental, the octave and the body's modes in one modal tone (one temporary):
-    # the body's modes are fixed in Hz, so they are given as ratios of this note
-    modes = ((1.0, 0.6, ring_s * 0.2), (2.0, 0.27, ring_s * 0.12),
-             *((hz / freq_hz, 0.5 * level, ring) for hz, level, ring in DOUBLE_BASS_BODY))
-    weight = modal_tone(modes, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+    first, last, slap_level, slap_s = DOUBLE_BASS_SLAP
+    slap = tuple((float(k), slap_level * first / k, slap_s) for k in range(first, last + 1))
+    held = tuple((k, level, ring_s * share) for k, level, share in DOUBLE_BASS_PARTIALS)
+    weight = modal_tone((*held, *slap),
+                        freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                         cutoff_hz=cutoff_hz)
-    return _mix_into(string, weight, gain=1.0)
+    tone = _mix_into(string, weight, gain=1.0)
+    body = tuple((hz, 0.5 * level, ring) for hz, level, ring in DOUBLE_BASS_BODY)
+    tone = _add_prefix(tone, _body(body, cutoff_hz=cutoff_hz, sample_rate=sample_rate))
+    return _add_prefix(tone, _touch("double_bass_thump", burst=DOUBLE_BASS_THUMP,
+                                    cutoff_hz=cutoff_hz, sample_rate=sample_rate))
 
 
 #: The bandoneon's two reeds per note (the "wet" tuning of a free-reed box): this many cents
@@ -581,18 +647,44 @@ def gamelan(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: floa
                       cutoff_hz=cutoff_hz * 3)
 
 
+#: The kora's calabash: a half gourd about half a metre across, closed by a cowhide
+#: soundboard that carries the bridge. Its resonances (Hz, level, ring s) are fixed
+#: whatever the string: the air in the gourd through its sound port (a Helmholtz
+#: resonance near 110 Hz for a ~20-litre gourd with a ~10 cm port) and the hide's first
+#: modes, damped by the skin, ringing a few hundredths of a second: the hollow knock
+#: under every pluck.
+KORA_CALABASH: tuple[tuple[float, float, float], ...] = (
+    (110.0, 0.10, 0.06), (240.0, 0.08, 0.035), (480.0, 0.05, 0.02))
+#: Sympathetic ring: the kora's 21 open strings are tuned to its scale, so the strings an
+#: octave and a twelfth from the plucked one pick up its partials and ring on after it,
+#: a little out of tune with them (ratio, level, cents off, ring s). They build up over
+#: :data:`KORA_SYMPATHY_RISE_S` instead of starting with the pluck.
+KORA_SYMPATHY: tuple[tuple[float, float, float, float], ...] = (
+    (2.0, 0.12, 4.0, 0.6), (3.0, 0.06, -3.0, 0.35))
+KORA_SYMPATHY_RISE_S = 0.04
+
+
 def kora(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
          glide_st: float) -> np.ndarray:
     """West African bridge harp: a nylon string plucked by the thumbs and forefingers near
-    the bridge (bright, crisp), ringing long over the calabash, whose hollow body adds a
-    soft resonance an octave up (the harp's bell-like bloom)."""
+    the bridge (bright, crisp: the nail's attack is in the string's excitation, most of
+    its first 20 ms above 1 kHz; an added noise tick read as a click), ringing long over
+    the calabash, whose air and hide resonances knock under every pluck whatever
+    its pitch (:data:`KORA_CALABASH`), while the open strings an octave and a twelfth away
+    swell in sympathy and keep ringing, slightly out of tune (:data:`KORA_SYMPATHY`): the
+    harp's bell-like bloom, which a lone plucked-string model lacks."""
     string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                             cutoff_hz=cutoff_hz * 4, decay_s=2.2 * (220 / freq_hz) ** 0.25,
                             pluck_position=0.16, name="kora")
-    body = modal_tone(((2.0, 0.12, 0.6), (3.0, 0.05, 0.3)), freq_hz, n_samples=n_samples,
-                      sample_rate=sample_rate, cutoff_hz=cutoff_hz * 3)
-    string += body
-    return string
+    # a sympathetic string's swell is a long decay minus a short one of the same partial
+    detuned = [(ratio * 2 ** (cents / 1200), level, ring)
+               for ratio, level, cents, ring in KORA_SYMPATHY]
+    modes = (*detuned, *((r, -level, KORA_SYMPATHY_RISE_S) for r, level, _ in detuned))
+    sympathy = modal_tone(modes, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                          cutoff_hz=cutoff_hz * 3)
+    string = _mix_into(string, sympathy, gain=1.0)
+    return _add_prefix(string, _body(KORA_CALABASH, cutoff_hz=cutoff_hz * 3,
+                                     sample_rate=sample_rate))
 
 
 def guzheng(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,

@@ -216,17 +216,45 @@ def _bass_doubling(ctl: Controls, comp: CompPattern, *, chords: list[Chord], n_b
                    instrument: str) -> list[Note]:
     """A pulsing bass on the comp's thumb strokes (:attr:`CompPattern.bass_doubles`): the
     chord's root and the fifth below in turn, each as short as the comp's strokes, accented
-    where the comp accents."""
+    where the comp accents, and dragged into every accented stroke
+    (:func:`_arrastre`)."""
     out = []
     strokes = _comp_strokes(ctl, comp.thumb, step_beats=comp.step_beats, n_beats=n_beats)
     for i, (beat, length, ch) in enumerate(strokes):
         c = chord_at(chords, beat)
         root = _bass_root(c)
         pitch = root if i % 2 == 0 else root + _fifth(c) - 12
+        velocity = STROKE_VELOCITY[ch] * 0.9
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
         out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s, float(pitch),
-                        STROKE_VELOCITY[ch] * 0.9, instrument, pan=0.0))
-    return out
+                        velocity, instrument, pan=0.0))
+        if ch == "X":
+            out += _arrastre(ctl, comp, beat=beat, midi=pitch, velocity=velocity,
+                             instrument=instrument)
+    return sorted(out, key=lambda n: n.start_s)
+
+
+#: The arrastre's pickup, as a share of the accented stroke's velocity: the drag is a
+#: crescendo, soft where it starts and heavy on the beat.
+ARRASTRE_VELOCITY = 0.6
+
+
+def _arrastre(ctl: Controls, comp: CompPattern, *, beat: float, midi: int, velocity: float,
+              instrument: str) -> list[Note]:
+    """The *arrastre* (drag) into an accented stroke at ``beat``: the tango bassist's pickup
+    from the semitone below, :attr:`CompPattern.arrastre_beats` early and soft
+    (:data:`ARRASTRE_VELOCITY`), landing heavily on the beat. A plucked string cannot
+    slide like the bowed drag, so the slide's last step is what the bass plays.
+
+    None when the pattern has no arrastre, before the piece starts, or into a phrase
+    ending's stroke (the chan-chan plays other chords than the marcato it replaces)."""
+    pickup = beat - comp.arrastre_beats
+    if not comp.arrastre_beats or pickup < 0.0 or (
+            ends_phrases(ctl, comp=comp) and in_phrase_ending(ctl, beat=beat)):
+        return []
+    start_s = swing(pickup, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+    return [Note(start_s, comp.arrastre_beats * ctl.beat_s, float(midi - 1),
+                 velocity * ARRASTRE_VELOCITY, instrument, pan=0.0)]
 
 
 def _bass_ending(ctl: Controls, notes: list[Note], *, comp: CompPattern, n_beats: float,
@@ -455,7 +483,9 @@ class CompPattern:
     otherwise only plucked or struck ones comp, and a sustained pad holds its chords.
     ``bass_doubles``: a ``pulsing`` bass layer plays the thumb's strokes instead of an even
     beat, root and fifth below in turn, as short as the chords (the tango's contrabajo marks
-    the marcato and the síncopa with the bandoneones' left hand).
+    the marcato and the síncopa with the bandoneones' left hand); with ``arrastre_beats``
+    it drags into every accented ``X`` stroke from the semitone below, that many beats
+    early (the tango's *arrastre*; 0: no drag).
     """
 
     step_beats: float
@@ -471,6 +501,7 @@ class CompPattern:
     ending_degrees: tuple[int, ...] = ()
     any_voice: bool = False
     bass_doubles: bool = False
+    arrastre_beats: float = 0.0
 
 
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
@@ -485,12 +516,14 @@ COMP_PATTERNS: dict[str, CompPattern] = {
                             strum_s=0.006, fan_strokes=4, fan_s=0.03, rootless=False,
                             n_strings=5),
     # Tango: the bandoneones' marcato, every beat hit hard and short, the bar after it in
-    # the 3-3-2 of the habanera (sincopa), the bass doubling them; every phrase ends on the
-    # chan-chan, two staccato chords (dominant, then tonic) and silence
+    # the 3-3-2 of the habanera (sincopa), the bass doubling them and dragging into the
+    # strong beats (1 and 3 of the marcato, 1 of the habanera) from a sixteenth before;
+    # every phrase ends on the chan-chan, two staccato chords (dominant, then tonic) and
+    # silence
     "tango": CompPattern(step_beats=0.5, chords="X.x.X.x.X..x..x.", thumb="X.x.X.x.X..x..x.",
                          stroke_beats=0.45, strum_s=0.0, rootless=False,
                          ending="X.X.....", ending_degrees=(4, 0), any_voice=True,
-                         bass_doubles=True),
+                         bass_doubles=True, arrastre_beats=0.25),
     # Oom-pah: the chords' "pah" on 2 and 4, short (the bass layer's two-beat has the "oom")
     "oompah": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.4,
                           strum_s=0.0, rootless=False, any_voice=True),

@@ -11,6 +11,7 @@ import pytest
 
 from moodc.synth.instruments import DOUBLE_BASS_BODY, INSTRUMENT_VOICES
 from moodc.synth.oscillators import midi_to_hz
+from tests.synth.test_identities import band_energy, rms
 
 SAMPLE_RATE = 22050
 
@@ -59,6 +60,33 @@ def test_upper_harmonics_die_before_the_fundamental(midi: int) -> None:
     fall_upper = np.mean([_level_db(early, k * f0) - _level_db(late, k * f0)
                           for k in range(4, 8)])
     assert fall_upper > fall_fundamental + 3.0, (midi, fall_fundamental, fall_upper)
+
+
+@pytest.mark.parametrize("midi", [28, 33, 40, 45])
+def test_the_pluck_edge_is_gone_within_a_second(midi: int) -> None:
+    # a gut string loses its upper partials within a few tenths of a second: from the
+    # pluck to 0.8-1.1 s harmonics 4-7 fall at least 10 dB more than the fundamental (a
+    # loop filter alone: 4.7-9.3 dB more on these notes)
+    f0 = midi_to_hz(midi)
+    tone = _tone("double_bass", midi)
+    early, late = _window(tone, 0.0, 0.3), _window(tone, 0.8, 1.1)
+    fall_fundamental = _level_db(early, f0) - _level_db(late, f0)
+    fall_upper = np.mean([_level_db(early, k * f0) - _level_db(late, k * f0)
+                          for k in range(4, 8)])
+    assert fall_upper - fall_fundamental >= 10.0, (midi, fall_fundamental, fall_upper)
+
+
+@pytest.mark.parametrize("midi", [28, 33, 40, 45])
+def test_the_string_snaps_on_the_fingerboard_at_the_pluck(midi: int) -> None:
+    # the slap: the string's own upper harmonics (5-12) rattle for an instant, so they are
+    # louder in the first 15 ms than 60-100 ms later by 3.5 dB or more (a finger-plucked
+    # string model alone: 0.4-2.2 dB on these notes)
+    f0 = midi_to_hz(midi)
+    upper = band_energy(_tone("double_bass", midi, seconds=1.0), low_hz=4.5 * f0,
+                        high_hz=12.5 * f0)
+    snap = rms(upper[: int(0.015 * SAMPLE_RATE)])
+    after = rms(_window(upper, 0.06, 0.1))
+    assert 20 * np.log10(snap / after) >= 3.5, midi
 
 
 def test_the_body_thumps_at_its_own_resonance_whatever_the_note() -> None:

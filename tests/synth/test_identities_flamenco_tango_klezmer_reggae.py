@@ -183,8 +183,9 @@ def test_the_contrabajo_marks_the_marcato_and_the_sincopa_with_the_bandoneons() 
     # four short strokes, then the habanera's 3-3-2, root and the fifth below in turn
     ctl = palette_controls("tango-milonga", human="robotic")
     chords = chords_of(ctl, n_beats=16.0)
-    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=8.0,
-                      instrument="double_bass")
+    bass = [n for n in bass_notes(ctl, style="pulsing", chords=chords, n_beats=8.0,
+                                  instrument="double_bass")
+            if n.dur_s > COMP_PATTERNS["tango"].arrastre_beats * ctl.beat_s]  # no pickups
     assert beats_of(bass, ctl).tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.5, 7.0]
     assert all(n.dur_s <= 0.5 * ctl.beat_s for n in bass)  # marcato: short and heavy
     first_bar = bass[:4]
@@ -197,6 +198,31 @@ def test_the_contrabajo_marks_the_marcato_and_the_sincopa_with_the_bandoneons() 
     even = bass_notes(soft_four, style="pulsing", chords=chords, n_beats=8.0,
                       instrument="double_bass")
     assert beats_of(even, ctl).tolist() == [float(b) for b in range(8)]
+
+
+def test_the_contrabajo_drags_into_the_strong_beats() -> None:
+    # the arrastre: a soft pickup from the semitone below, a sixteenth before beats 1 and 3
+    # of the marcato and 1 of the habanera, landing heavily on the beat; none before the
+    # piece starts, none into the chan-chan (whose chords are not the marcato's)
+    ctl = palette_controls("tango-milonga", human="robotic")
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    chords = chords_of(ctl, n_beats=phrase + 8.0)
+    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=phrase,
+                      instrument="double_bass")
+    sixteenth = 0.25
+    assert COMP_PATTERNS["tango"].arrastre_beats == sixteenth
+    pickups = [n for n in bass if n.dur_s <= sixteenth * ctl.beat_s + 1e-9]
+    landing = {round(n.start_s / ctl.beat_s, 6): n for n in bass if n not in pickups}
+    assert beats_of(pickups, ctl).tolist() == [1.75, 3.75, 7.75, 9.75]
+    for pickup in pickups:
+        target = landing[round(pickup.start_s / ctl.beat_s + sixteenth, 6)]
+        assert pickup.midi == target.midi - 1.0  # the semitone below
+        assert pickup.velocity < 0.7 * target.velocity  # a crescendo into the beat
+    # other styles and rhythms do not drag
+    soft_four = palette_controls("tango-milonga", human="robotic", rhythm="soft_four")
+    even = bass_notes(soft_four, style="pulsing", chords=chords, n_beats=8.0,
+                      instrument="double_bass")
+    assert all(n.dur_s > sixteenth * ctl.beat_s for n in even)
 
 
 def test_bandoneon_reeds_beat_slowly_and_the_bellows_swell() -> None:

@@ -12,7 +12,7 @@ from moodc import vocab
 from moodc.synth.controls import Controls, tuning_offsets_st
 from moodc.synth.engine import plan_piece
 from moodc.synth.events import Note
-from moodc.synth.instruments import INSTRUMENT_VOICES, OMBAK_HZ
+from moodc.synth.instruments import INSTRUMENT_VOICES, KORA_CALABASH, OMBAK_HZ
 from moodc.synth.melody import CUT_S, GLISS_N_TONES, GLISS_TONE_S, ORNAMENT_KINDS, melody_notes
 from moodc.synth.notes import render_note
 from moodc.synth.oscillators import midi_to_hz
@@ -148,6 +148,26 @@ def test_kora_is_a_plucked_harp_and_the_drum_circle_reads_as_drums() -> None:
     ctl = palette_controls("west-african-drums", density=4, melody="none", pad="none")
     plans = plan_piece(ctl, duration_s=12.0, seed=1)
     assert len(plans["rhythm"].hits) > 5 * len(plans["bass"].notes) / 2
+
+
+def _level_db(x: np.ndarray, freq_hz: float) -> float:
+    """Level of one frequency in ``x`` (Hann window, zero-padded FFT), dB."""
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x)), 8 * SAMPLE_RATE))
+    freqs = np.fft.rfftfreq(8 * SAMPLE_RATE, 1.0 / SAMPLE_RATE)
+    return float(20 * np.log10(spectrum[np.argmin(np.abs(freqs - freq_hz))] + 1e-12))
+
+
+@pytest.mark.parametrize("midi", [64, 69, 76])
+def test_the_kora_calabash_knocks_under_every_pluck_whatever_the_note(midi: int) -> None:
+    # the gourd's air resonance is no harmonic of these notes, yet it sounds at the pluck
+    # (a lone plucked string has nothing there) and is gone a moment later
+    voice = INSTRUMENT_VOICES["kora"]
+    tone = voice.osc(midi_to_hz(midi), n_samples=SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                     cutoff_hz=voice.cutoff_hz, glide_st=0.0)
+    air_hz = KORA_CALABASH[0][0]
+    onset, later = tone[: SAMPLE_RATE // 10], tone[int(0.6 * SAMPLE_RATE):int(0.7 * SAMPLE_RATE)]
+    assert _level_db(onset, air_hz) > _level_db(onset, 1.3 * air_hz) + 12.0
+    assert _level_db(onset, air_hz) - _level_db(later, air_hz) > 40.0
 
 
 # ------------------------------------------------------------------------------------------
