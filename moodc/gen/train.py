@@ -11,7 +11,8 @@ Steps, each deterministic:
    on train + valid (:func:`fit_fields`); each field is fitted and scored only on the rows
    whose label's sources *named* it (the row's ``given``, :func:`field_weights`), so a
    default nobody chose ("medium" brightness of a concept that said nothing of it) is
-   not a target;
+   not a target — except brightness, whose unnamed rows keep a small weight in the fit
+   (:data:`UNNAMED_WEIGHTS`: there "medium" is a real answer the named rows under-tell);
 4. round the weights to float16, measure the rounded head on the validation split, and write
    ``head.npz`` + ``head.json`` (:func:`train_head`).
 
@@ -27,9 +28,10 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -62,6 +64,14 @@ BIAS_L2 = 1e-3
 #: concept that said nothing about brightness), so it teaches the field nothing. Zero:
 #: such a row does not move that field's head at all.
 UNNAMED_WEIGHT = 0.0
+#: Fields whose unnamed rows keep a small weight instead (field -> weight): the middle
+#: value is a real answer there, but the rows that *name* a brightness are mostly the dark
+#: or bright ones (medium in 13 % of the named valid rows), so fitted on those alone the
+#: head answered medium on 1 % of the valid prompts it routes. Chosen on the valid split
+#: (``tools/unnamed_study.py``, train-only fits; ``moodc/data/README.md``, "After a weight
+#: for unnamed rows"): 0.2 keeps brightness' named accuracy (53.4 -> 53.7 %) and answers
+#: medium on 7 %; 0.3 costs 2.4 points. Space and rhythm lost accuracy at every weight > 0.
+UNNAMED_WEIGHTS: Mapping[str, float] = MappingProxyType({"brightness": 0.2})
 #: Fields always fitted on every row, named or not: their default is the plain absence a
 #: concept means by leaving them out (no texture, no accent, no echo, no swing, 4/4). The
 #: library adds a texture or an odd meter only where the word calls for one, so rows that
@@ -445,11 +455,15 @@ def named_weights(given: Sequence[frozenset[str] | None], *, key: str,
 
 def field_weights(keys: Sequence[str], *, given: Sequence[frozenset[str] | None],
                   train_given: Sequence[frozenset[str] | None] | None = None,
-                  unnamed_weight: float = UNNAMED_WEIGHT) -> list[np.ndarray]:
+                  unnamed_weight: float | None = None) -> list[np.ndarray]:
     """Per field, the rows' loss weights (:func:`named_weights`), except for the fields
     fitted on every row: :data:`ABSENCE_DEFAULT_FIELDS` and those named on fewer than
     :data:`MIN_NAMED_SHARE` of ``train_given`` (default ``given``) — the same fields are
-    masked in every split, decided on the training rows."""
+    masked in every split, decided on the training rows.
+
+    An unnamed row weighs ``unnamed_weight`` in every masked field, or by default the
+    field's :data:`UNNAMED_WEIGHTS` entry, else :data:`UNNAMED_WEIGHT` (0 scores a field on
+    its named rows alone)."""
     reference = given if train_given is None else train_given
     out = []
     for key in keys:
@@ -457,8 +471,10 @@ def field_weights(keys: Sequence[str], *, given: Sequence[frozenset[str] | None]
             if reference else 1.0
         if key in ABSENCE_DEFAULT_FIELDS or share < MIN_NAMED_SHARE:
             out.append(np.ones(len(given)))
-        else:
-            out.append(named_weights(given, key=key, unnamed_weight=unnamed_weight))
+            continue
+        weight = UNNAMED_WEIGHTS.get(key, UNNAMED_WEIGHT) if unnamed_weight is None \
+            else unnamed_weight
+        out.append(named_weights(given, key=key, unnamed_weight=weight))
     return out
 
 
@@ -490,9 +506,10 @@ def fit_fields(specs: Sequence[Any], *, z_train: np.ndarray, train_labels: Seque
     """Per field, pick the L2 with the best validation log-loss, then refit on train + valid.
 
     With ``train_given`` / ``valid_given`` (per row, the fields its label's sources named)
-    each field is fitted, scored and chosen only on the rows that named it
-    (:func:`field_weights`): a label's unnamed default is not a target. Without them every
-    row counts for every field.
+    each field is fitted on the rows that named it, its unnamed rows at the field's
+    :data:`UNNAMED_WEIGHTS` (default 0), and scored and chosen on the named valid rows
+    alone (:func:`field_weights`): a label's unnamed default is not an answer to score.
+    Without them every row counts for every field.
 
     ``specs`` are :class:`moodc.gen.fields.FieldSpec` values (``key`` and ``values``). The
     fields do not interact, so the grid's fit at a field's chosen L2 *is* its train-only fit
@@ -503,10 +520,13 @@ def fit_fields(specs: Sequence[Any], *, z_train: np.ndarray, train_labels: Seque
     y_train = [class_indices(train_labels, key=s.key, values=s.values) for s in specs]
     y_valid = [class_indices(valid_labels, key=s.key, values=s.values) for s in specs]
     keys = [s.key for s in specs]
-    w_train = w_valid = None
+    w_train = w_valid = w_score = None
     if train_given is not None and valid_given is not None:
         w_train = field_weights(keys, given=train_given)
         w_valid = field_weights(keys, given=valid_given, train_given=train_given)
+        # scored on the named valid rows alone: an unnamed row's default is no answer
+        w_score = field_weights(keys, given=valid_given, train_given=train_given,
+                                unnamed_weight=0.0)
     best: list[tuple[float, float, float]] = [(np.inf, 0.0, 0.0)] * len(specs)
     train_only: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0), np.zeros(0))] * len(specs)
     n_steps = len(l2_grid) + int(refit)
@@ -514,7 +534,7 @@ def fit_fields(specs: Sequence[Any], *, z_train: np.ndarray, train_labels: Seque
         fits = fit_softmaxes(z_train, y_train, n_classes=n_classes, l2=[l2] * len(specs),
                              feature_l2_scale=feature_l2_scale, sample_weights=w_train)
         for f, (weight, bias) in enumerate(fits):
-            counts = None if w_valid is None else w_valid[f]
+            counts = None if w_score is None else w_score[f]
             loss = log_loss(z_valid, y_valid[f], weight, bias, sample_weight=counts)
             if loss < best[f][0] - 1e-9:
                 hits = np.argmax(z_valid @ weight + bias, axis=1) == y_valid[f]
@@ -671,7 +691,9 @@ def _meta(head: Head, fits: Sequence[FieldFit], *, data_dir: Path, seed: int,
         "seed": seed, "limit": limit, "n_train": n_train, "n_valid": n_valid,
         "fit": "multinomial logistic regression per field, L-BFGS, L2 chosen on valid "
                "(lowest log-loss), refit on train+valid, weights float16; each field fitted "
-               "and scored only on the rows whose label's sources named it",
+               "and scored only on the rows whose label's sources named it (unnamed rows "
+               "weighted by unnamed_weights where listed)",
+        "unnamed_weights": dict(UNNAMED_WEIGHTS),
         "model_feature_l2_scale": MODEL_FEATURE_L2_SCALE if head.recipe.concepts else 1.0,
         "l2": {f.key: f.l2 for f in fits},
         "valid_accuracy": {f.key: round(f.valid_accuracy, 4) for f in fits},

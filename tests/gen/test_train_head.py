@@ -103,17 +103,21 @@ def test_a_row_that_did_not_name_a_field_does_not_move_that_fields_head() -> Non
 
 
 def test_field_weights_mask_only_fields_whose_default_is_a_guess() -> None:
-    """Brightness is weighted by who named it; a texture (absence default) and a field
+    """Space is weighted by who named it, brightness too but its unnamed rows keep their
+    small weight (medium is a real answer there); a texture (absence default) and a field
     almost nobody names (the root) are fitted on every row."""
-    given = [frozenset({"tempo", "brightness"}), frozenset({"tempo"})] * 10
-    keys = ["tempo", "brightness", "layers.texture", "root"]
+    given = [frozenset({"tempo", "brightness", "space"}), frozenset({"tempo"})] * 10
+    keys = ["tempo", "brightness", "space", "layers.texture", "root"]
     weights = dict(zip(keys, train.field_weights(keys, given=given)))
     assert weights["tempo"].tolist() == [1.0] * 20
-    assert weights["brightness"].tolist() == [1.0, 0.0] * 10
+    assert 0.0 < train.UNNAMED_WEIGHTS["brightness"] < 1.0
+    assert weights["brightness"].tolist() == [1.0, train.UNNAMED_WEIGHTS["brightness"]] * 10
+    assert weights["space"].tolist() == [1.0, 0.0] * 10
     assert weights["layers.texture"].tolist() == [1.0] * 20
     assert weights["root"].tolist() == [1.0] * 20
-    valid = train.field_weights(keys, given=[frozenset({"tempo"}), None], train_given=given)
-    assert [w.tolist() for w in valid] == [[1, 1], [0, 1], [1, 1], [1, 1]]
+    valid = train.field_weights(keys, given=[frozenset({"tempo"}), None], train_given=given,
+                                unnamed_weight=0.0)
+    assert [w.tolist() for w in valid] == [[1, 1], [0, 1], [0, 1], [1, 1], [1, 1]]
 
 
 def test_fit_fields_scores_a_field_only_on_the_rows_that_named_it() -> None:
@@ -131,6 +135,13 @@ def test_fit_fields_scores_a_field_only_on_the_rows_that_named_it() -> None:
                             z_valid=z[va], valid_labels=valid_labels, l2_grid=(1e-3,),
                             train_given=train_given, valid_given=valid_given, refit=False)
     assert all(f.valid_accuracy > 0.9 for f in fits)
+    # brightness trains its unnamed rows at a small weight, but is scored on the named
+    # rows alone: its accuracy is exactly the share of named rows it gets right
+    fit = next(f for f in fits if f.key == "brightness")
+    named = [i for i, g in enumerate(valid_given) if "brightness" in g]
+    answers = np.argmax(z[va][named] @ fit.train_only.weight + fit.train_only.bias, axis=1)
+    truth = [fit.head.values.index(valid_labels[i]["brightness"]) for i in named]
+    assert fit.valid_accuracy == pytest.approx(float(np.mean(answers == truth)))
 
 
 def _random_head(*, dim: int = 4, seed: int = 0) -> head_mod.Head:
