@@ -433,8 +433,9 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
 
     The mix is pulled lazily, block by block, by mastering's pass 1; see
     :func:`moodc.synth.master.master_mix` for the passes, the sink protocol and the retries.
-    ``jobs`` from 2: mastering's analysis and its writer run on threads beside the synth, and
-    the synth renders its layers in a child process, one block ahead of its effects
+    ``jobs`` from 2 (and more than one block): mastering's analysis and its writer run on
+    threads beside the synth, and the synth renders its layers in a child process, one block
+    ahead of its effects
     (:meth:`moodc.synth.engine.BlockRenderer.iter_blocks`; threads where ``fork`` is
     missing). Threads alone gained 1.19x on two cores: the synth's many small numpy calls
     take turns on one GIL, which a second process does not share.
@@ -442,12 +443,14 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
     if stream_fn is None:
         stream_fn = _default_stream_fn()
     stream_fn = _with_jobs(stream_fn, jobs)
-    if jobs > 1:
+    # one block has nothing to overlap: mastering's two threads would only start and wait
+    threads = jobs > 1 and timeline.n_samples > master.BLOCK_N
+    if threads:
         _share_malloc_arena()
     return master.master_mix(mix_timeline(timeline, stream_fn=stream_fn), piece=timeline,
                              open_sink=open_sink, bit_depth=bit_depth, target_lufs=target_lufs,
                              progress=progress, scratch_dir=scratch_dir, limit_dbtp=limit_dbtp,
-                             threads=jobs > 1)
+                             threads=threads)
 
 
 #: ``jobs`` left to the default uses the available cores, at most this many (a render has at

@@ -20,18 +20,19 @@ from moodc import vocab
 from moodc.dsp.compiled import add_notes, scale_by_curve
 from moodc.dsp.compiled import premix as premix_layers
 from moodc.synth.controls import Controls
-from moodc.synth.drums import drum_sound
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, tilted_width
 from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes, retune_notes
 from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import PAD_STYLES, accent_events, bass_notes, pad_notes, rhythm_hits
-from moodc.synth.texture import TEXTURE_STYLES, Texture, texture_events
 from moodc.synth.theory import Chord, chord_timeline
 from moodc.synth.notecache import DEFAULT_CACHE_SAMPLES, NoteCache
 from moodc.synth.notes import flat_span, hint_note, note_length, note_segment
 
 if TYPE_CHECKING:  # a short or one-job render never imports concurrent.futures (nor logging)
     from concurrent.futures import Executor
+
+    # imported where used: a document without a texture layer never loads its module
+    from moodc.synth.texture import Texture
 
 MASTER_GAIN = 0.5
 #: Motion LFOs (well under 1 Hz) are computed every this many samples, then interpolated.
@@ -94,6 +95,8 @@ def _plan_rhythm(ctl: Controls, *, style: str, chords: list[Chord], n_beats: flo
 
 def _plan_texture(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
                   rng: np.random.Generator) -> Events:
+    from moodc.synth.texture import texture_events  # only a document with a texture layer
+
     return texture_events(ctl, style=style, n_beats=n_beats, rng=rng)
 
 
@@ -113,6 +116,8 @@ def _pad_swells(style: str) -> bool:
 def _texture_bed(style: str, *, ctl: Controls, sample_rate: int,
                  rng: np.random.Generator) -> Texture | None:
     """The texture's continuous noise bed, or None for event-only styles (stars, glitch)."""
+    from moodc.synth.texture import TEXTURE_STYLES, Texture
+
     if not TEXTURE_STYLES[style].has_bed:
         return None
     return Texture(style, ctl=ctl, sample_rate=sample_rate, rng=rng)
@@ -242,6 +247,8 @@ class _Sounds:
 
     def drum(self, key: tuple) -> np.ndarray:
         """A drum hit's waveform (cached)."""
+        from moodc.synth.drums import drum_sound  # only a document with hits (once a process)
+
         ctl, sr = self.ctl, self.sample_rate
         return self.cache.get((key, sr, ctl.cutoff_scale),
                               lambda: drum_sound(key[1], sample_rate=sr,
