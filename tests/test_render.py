@@ -418,6 +418,46 @@ def test_a_one_second_render_imports_no_thread_pool_or_process_machinery() -> No
     assert fresh_python(code) == "[]"
 
 
+@pytest.mark.parametrize(("example", "absent"), [
+    ("calm-ambient", "moodc.synth.drums"),  # no rhythm, no accents: no hit is synthesised
+    ("8bit-adventure", "moodc.synth.texture"),  # no texture layer
+])
+def test_a_render_loads_no_synth_module_its_document_does_not_use(example: str,
+                                                                   absent: str) -> None:
+    """Start-up: the drum and texture modules load where a document needs them, so a
+    process rendering a document without hits or without a texture never pays for them."""
+    from tests.helpers import fresh_python
+
+    path = ROOT / "examples" / f"{example}.yaml"
+    code = ("import sys; from pathlib import Path; from moodc.render import render_file;"
+            "import tempfile; out = Path(tempfile.mkdtemp()) / 'x.flac';"
+            f"render_file(Path({str(path)!r}), out=out, duration_s=1, jobs=2);"
+            f"print({absent!r} in sys.modules)")
+    assert fresh_python(code) == "False"
+
+
+def test_a_one_block_render_masters_on_the_calling_thread(tmp_path: Path) -> None:
+    """Two jobs and one block: mastering's threads would have nothing to overlap, so every
+    write happens on the thread that called render_file (and the samples are the same)."""
+    import threading
+
+    from moodc import audio_io
+
+    writers: set[str] = set()
+    real_write = audio_io.PcmWriter.write
+
+    def spying_write(self: audio_io.PcmWriter, pcm: np.ndarray) -> None:
+        writers.add(threading.current_thread().name)
+        real_write(self, pcm)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(audio_io.PcmWriter, "write", spying_write)
+        render_file(CALM, out=tmp_path / "two.flac", duration_s=1, jobs=2)
+    assert writers == {threading.current_thread().name}
+    render_file(CALM, out=tmp_path / "one.flac", duration_s=1, jobs=1)
+    assert np.array_equal(read_pcm(tmp_path / "two.flac")[0], read_pcm(tmp_path / "one.flac")[0])
+
+
 def test_jobs_below_one_is_a_usage_error(tmp_path: Path) -> None:
     result = _run(["render", str(CALM), "-o", str(tmp_path / "x.flac"), "--jobs", "0"])
     assert result.exit_code == 2

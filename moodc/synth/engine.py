@@ -31,8 +31,7 @@ from moodc.synth.notes import flat_span, hint_note, note_length, note_segment
 if TYPE_CHECKING:  # a short or one-job render never imports concurrent.futures (nor logging)
     from concurrent.futures import Executor
 
-    # imported where used: a document without a texture layer never loads its module
-    from moodc.synth.texture import Texture
+    from moodc.synth.texture import Texture  # imported where used (see _texture_bed)
 
 MASTER_GAIN = 0.5
 #: Motion LFOs (well under 1 Hz) are computed every this many samples, then interpolated.
@@ -95,7 +94,8 @@ def _plan_rhythm(ctl: Controls, *, style: str, chords: list[Chord], n_beats: flo
 
 def _plan_texture(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
                   rng: np.random.Generator) -> Events:
-    from moodc.synth.texture import texture_events  # only a document with a texture layer
+    # imported here: only a document with a texture layer loads the module
+    from moodc.synth.texture import texture_events
 
     return texture_events(ctl, style=style, n_beats=n_beats, rng=rng)
 
@@ -247,7 +247,8 @@ class _Sounds:
 
     def drum(self, key: tuple) -> np.ndarray:
         """A drum hit's waveform (cached)."""
-        from moodc.synth.drums import drum_sound  # only a document with hits (once a process)
+        # imported here: only a document with hits loads the drum synthesis
+        from moodc.synth.drums import drum_sound
 
         ctl, sr = self.ctl, self.sample_rate
         return self.cache.get((key, sr, ctl.cutoff_scale),
