@@ -435,10 +435,9 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
     :func:`moodc.synth.master.master_mix` for the passes, the sink protocol and the retries.
     ``jobs`` from 2 (and more than one block): mastering's analysis and its writer run on
     threads beside the synth, and the synth renders its layers in a child process, one block
-    ahead of its effects
-    (:meth:`moodc.synth.engine.BlockRenderer.iter_blocks`; threads where ``fork`` is
-    missing). Threads alone gained 1.19x on two cores: the synth's many small numpy calls
-    take turns on one GIL, which a second process does not share.
+    ahead of its effects (:meth:`moodc.synth.engine.BlockRenderer.iter_blocks`; threads
+    where ``fork`` is missing). Threads alone gained 1.19x on two cores: the synth's many
+    small numpy calls take turns on one GIL, which a second process does not share.
     """
     if stream_fn is None:
         stream_fn = _default_stream_fn()
