@@ -1,4 +1,5 @@
-"""``moodc eval``: score the generation engines on the held-out split or the library-blind split."""
+"""``moodc eval``: score the generation engines on the held-out split, the library-blind split
+or the development paraphrase set."""
 
 from __future__ import annotations
 

@@ -19,7 +19,10 @@ configs, issue #13) the scores are controllability, **prompts fully right** (eve
 constraint met), validity, the **default-value rate** per field next to how often the
 expectations accept the default (:func:`default_rates`), and on the paraphrase set the
 share of groups whose three configs agree on tempo, mode family and brightness
-(:func:`paraphrase_agreement`).
+(:func:`paraphrase_agreement`). The development paraphrase set (``moodc/data/dev/``, the one
+to tune on) is scored the same way without blind rows, with the routes each wording took
+(:func:`agreement_by_route`) and the values disagreeing groups split between
+(:func:`disagreements`).
 
 The metric functions take plain dicts and lists so tests can feed hand-built cases; the
 engines are one table, :data:`ENGINES`.
