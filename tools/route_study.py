@@ -30,12 +30,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from moodc.concepts import concepts_engine, library_coverage  # noqa: E402
-from moodc.config.paths import nest  # noqa: E402
-from moodc.data.expect import check_expectations  # noqa: E402
-from moodc.gen import evaluate  # noqa: E402
-from moodc.gen.head import concept_features, extract_features, load_tuned  # noqa: E402
-from moodc.gen.train import config_labels, load_split  # noqa: E402
+from moodc.concepts import concepts_engine, library_coverage
+from moodc.config.paths import nest
+from moodc.data.expect import check_expectations
+from moodc.gen import evaluate
+from moodc.gen.head import concept_features, extract_features, load_tuned
+from moodc.gen.train import config_labels, load_split
 
 
 def prompts_and_refs() -> dict[str, Any]:
@@ -107,7 +107,7 @@ def score(variant: list[dict], data: dict[str, Any]) -> dict[str, float]:
     probe, valid = rest[:len(data["probe"])], variant[n_dev + len(data["test"]) + len(data["probe"]):]
     groups = [dev[3 * i:3 * i + 3] for i in range(len(data["dev"]))]
     agree = evaluate.paraphrase_agreement(groups)
-    met = lambda cs, es: evaluate.controllability(cs, es, check=check_expectations)  # noqa: E731
+    met = lambda cs, es: evaluate.controllability(cs, es, check=check_expectations)
     d_met, d_n = met(dev, [g["expect"] for g in data["dev"] for _ in range(3)])
     t_met, t_n = met(test, [r["expect"] for r in data["test"]])
     p_met, p_n = met(probe, [r["expect"] for r in data["probe"]])
