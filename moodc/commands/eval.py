@@ -209,8 +209,8 @@ def _run_dev(names: list[str], *, limit: int | None, seed: int, data_dir: Path |
 
 #: The parts of a blind report that mean something without blind rows.
 _DEV_JSON_KEYS = ("engine", "n_groups", "agreement", "paraphrase_satisfied",
-                  "paraphrase_constraints", "routes", "by_route", "disagreements", "mean_s",
-                  "errors")
+                  "paraphrase_constraints", "groups_right", "routes", "by_route",
+                  "disagreements", "mean_s", "errors")
 
 
 def _target(key: str) -> str:
@@ -256,16 +256,19 @@ def key_rows(reports: list) -> list[list[str]]:
 
 
 def agreement_rows(reports: list) -> list[list[str]]:
-    """Header + one row per engine: agreement on all three fields and on each, constraints met."""
+    """Header + one row per engine: agreement on all three fields and on each, constraints met,
+    and the groups whose three wordings all meet the group's constraints."""
     pct = evaluate._pct
     keys = evaluate.AGREEMENT_FIELDS
     rows = [["engine", "groups", f"agree on all ({_target('agreement')})", *keys,
-             "constraints met"]]
+             "constraints met", "groups whose three wordings meet all"]]
     for r in reports:
         met = r.para_satisfied / r.para_constraints if r.para_constraints else float("nan")
+        right = r.n_groups_right / r.n_groups if r.n_groups else float("nan")
         rows.append([r.engine, str(r.n_groups), pct(r.agreement["all"]),
                      *(pct(r.agreement[k]) for k in keys),
-                     f"{pct(met)} ({r.para_satisfied}/{r.para_constraints})"])
+                     f"{pct(met)} ({r.para_satisfied}/{r.para_constraints})",
+                     f"{pct(right)} ({r.n_groups_right}/{r.n_groups})"])
     return rows
 
 

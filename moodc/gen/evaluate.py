@@ -670,6 +670,9 @@ class BlindReport:
     #: :func:`agreement_by_route` and :func:`disagreements` of the groups.
     by_route: dict[str, tuple[int, dict[str, float]]] = field(default_factory=dict)
     split_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Groups whose three wordings all meet every constraint of the group: agreement on what
+    #: a listener insists on, where exact agreement also counts "slow / medium" as a miss.
+    n_groups_right: int = 0
 
     @property
     def validity(self) -> float:
@@ -699,7 +702,8 @@ class BlindReport:
                 "routes": self.routes,
                 "by_route": {name: {"groups": n, "agreement": agreement}
                              for name, (n, agreement) in self.by_route.items()},
-                "disagreements": self.split_values, "targets": BLIND_TARGETS, "errors": self.errors[:10],
+                "disagreements": self.split_values, "groups_right": self.n_groups_right,
+                "targets": BLIND_TARGETS, "errors": self.errors[:10],
                 **({"explanation": self.explanation} if self.explanation is not None else {})}
 
 
@@ -735,7 +739,9 @@ def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
         mean_s=float(np.mean(times)) if times else 0.0, errors=errors,
         explanation=explanation_rates(prompts[:len(rows)], blind) if explain else None,
         routes=_counts(route_of(c) for c in para), by_route=agreement_by_route(by_group),
-        split_values=disagreements(by_group))
+        split_values=disagreements(by_group),
+        n_groups_right=sum(fully_right(configs, [g["expect"]] * len(configs), check=check)[0]
+                           == len(configs) for configs, g in zip(by_group, groups)))
 
 
 def _counts(items: Iterable[str]) -> dict[str, int]:

@@ -90,3 +90,4 @@ def test_moodc_eval_scores_the_dev_set() -> None:
     assert data["split"] == "dev" and engine["n_groups"] == 4
     assert engine["routes"] == {"random": 12}
     assert engine["by_route"]["same"]["groups"] == 4
+    assert 0 <= engine["groups_right"] <= 4

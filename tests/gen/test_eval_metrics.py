@@ -268,9 +268,11 @@ def test_evaluate_blind_scores_an_oracle_and_a_raising_engine() -> None:
     assert (good.validity, good.controllability, good.fully_right_rate) == (1.0, 1.0, 1.0)
     assert good.n_prompts_run == 5 and good.agreement["all"] == 1.0
     assert (good.para_satisfied, good.para_constraints) == (3, 3)
+    assert good.n_groups_right == 1
     bad = evaluate.evaluate_blind("bad", rows, groups, engine=raising, check=check_expectations)
     assert (bad.validity, bad.controllability, bad.fully_right_rate) == (0.0, 0.0, 0.0)
     assert bad.agreement["all"] == 0.0 and "boom" in bad.errors[0]
+    assert bad.n_groups_right == 0
     assert json.loads(evaluate.blind_report_json([good]))["engines"][0]["fully_right"] == 1.0
 
 
