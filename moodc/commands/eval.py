@@ -1,7 +1,9 @@
-"""``moodc eval``: score the generation engines on the held-out split or the library-blind split."""
+"""``moodc eval``: score the generation engines on the held-out split, the library-blind split
+or the development paraphrase set."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -11,20 +13,23 @@ from moodc.gen import evaluate
 
 
 @click.command("eval")
-@click.option("--split", type=click.Choice(["test", "valid", "train", "blind"]), default="test",
-              show_default=True,
+@click.option("--split", type=click.Choice(["test", "valid", "train", "blind", "dev"]),
+              default="test", show_default=True,
               help="Which data split to score on; 'blind' = the library-blind prompts and the "
-                   "paraphrase set (moodc/data/blind/).")
+                   "paraphrase set (moodc/data/blind/); 'dev' = the development paraphrase "
+                   "set (moodc/data/dev/), the one to look at and tune on.")
 @click.option("--engines", default="tuned,concepts,random", show_default=True,
               metavar="E1,E2,...", help=f"Engines to compare: {', '.join(evaluate.ENGINES)}.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Score a seeded subset of this many rows (base takes ~2–4 s per prompt); "
-                   "with --split blind also ceil(N/3) paraphrase groups.")
+                   "with --split blind also ceil(N/3) paraphrase groups; with --split dev, N "
+                   "groups.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Seed given to the engines and to the --limit subset.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               default=None, help="Directory of the splits (default: moodc/data/train; "
-                                 "with --split blind, moodc/data/blind).")
+                                 "with --split blind, moodc/data/blind; with --split dev, "
+                                 "moodc/data/dev).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--fields/--no-fields", "show_fields", default=True, show_default=True,
@@ -45,7 +50,10 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
     of prompt and per expectation such as tempo or instrument), prompts fully right,
     validity, paraphrase agreement on tempo, mode family and brightness, and per
     field how often each engine gives the default next to how often the expectations
-    accept it.
+    accept it. With --split dev (groups of three wordings to tune on): paraphrase
+    agreement and constraints, how often the wordings of a group take different routes
+    (library or model) and the agreement of same-route and mixed groups, and per field
+    which values the disagreeing groups split between.
 
     \b
     Examples:
@@ -53,6 +61,7 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
       moodc eval --engines tuned,base,random --limit 40 --format markdown
       moodc eval --split blind --engines tuned,concepts,random
       moodc eval --split blind --engines tuned --explain
+      moodc eval --split dev --engines tuned,concepts
     """
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
@@ -63,6 +72,9 @@ def command(split: str, engines: str, limit: int | None, seed: int, data_dir: Pa
     names = evaluate.check_engines([n.strip() for n in engines.split(",") if n.strip()])
     if split == "blind":
         _run_blind(names, limit=limit, seed=seed, data_dir=data_dir, fmt=fmt, explain=explain)
+        return
+    if split == "dev":
+        _run_dev(names, limit=limit, seed=seed, data_dir=data_dir, fmt=fmt)
         return
     rows = train.load_split(split, data_dir=data_dir or train.DATA_DIR, limit=limit, seed=seed).rows
     check = evaluate.expectation_checker()
@@ -132,23 +144,11 @@ def _print(reports: list, *, split: str, fmt: str, show_fields: bool) -> None:
 def _run_blind(names: list[str], *, limit: int | None, seed: int, data_dir: Path | None,
                fmt: str, explain: bool = False) -> None:
     """Score ``names`` on the blind rows and paraphrase groups, then print the tables."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     folder = data_dir or evaluate.BLIND_DIR
     rows = evaluate.load_blind(data_dir=folder, limit=limit, seed=seed)
     groups = evaluate.load_paraphrases(data_dir=folder, seed=seed,
                                        limit=None if limit is None else -(-limit // 3))
-    check = evaluate.expectation_checker()
-    reports = []
-    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        for name in names:
-            task = bar.add_task(name, total=len(rows) + 3 * len(groups))
-            reports.append(evaluate.evaluate_blind(
-                name, rows, groups, engine=_engine(name, explain=explain), seed=seed,
-                check=check, explain=explain,
-                progress=lambda done, task=task: bar.update(task, completed=done)))
+    reports = _score_blind(names, rows, groups, seed=seed, explain=explain)
     if fmt == "json":
         click.echo(evaluate.blind_report_json(reports))
         return
@@ -164,6 +164,53 @@ def _run_blind(names: list[str], *, limit: int | None, seed: int, data_dir: Path
     for report in reports:
         for error in report.errors[:3]:
             click.echo(f"{report.engine}: {error}", err=True)
+
+
+def _score_blind(names: list[str], rows: list, groups: list, *, seed: int,
+                 explain: bool = False) -> list:
+    """:func:`moodc.gen.evaluate.evaluate_blind` for each engine, with a progress bar."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    check = evaluate.expectation_checker()
+    reports = []
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        for name in names:
+            task = bar.add_task(name, total=len(rows) + 3 * len(groups))
+            reports.append(evaluate.evaluate_blind(
+                name, rows, groups, engine=_engine(name, explain=explain), seed=seed,
+                check=check, explain=explain,
+                progress=lambda done, task=task: bar.update(task, completed=done)))
+    return reports
+
+
+def _run_dev(names: list[str], *, limit: int | None, seed: int, data_dir: Path | None,
+             fmt: str) -> None:
+    """Score ``names`` on the development paraphrase groups (no blind rows), then print
+    agreement, routes and the values the disagreeing groups split between."""
+    groups = evaluate.load_paraphrases(data_dir=data_dir or evaluate.DEV_DIR, seed=seed,
+                                       limit=limit)
+    reports = _score_blind(names, [], groups, seed=seed)
+    if fmt == "json":
+        click.echo(json.dumps({"split": "dev", "engines": [
+            {key: value for key, value in r.to_json().items()
+             if key in _DEV_JSON_KEYS} for r in reports]}, indent=2, ensure_ascii=False))
+        return
+    _print_tables([("paraphrase agreement on the development set", agreement_rows(reports)),
+                   ("routes: agreement of groups whose wordings took one route vs several",
+                    route_rows(reports)),
+                   ("disagreeing groups: the values their wordings split between",
+                    split_value_rows(reports))], markdown=fmt == "markdown")
+    for report in reports:
+        for error in report.errors[:3]:
+            click.echo(f"{report.engine}: {error}", err=True)
+
+
+#: The parts of a blind report that mean something without blind rows.
+_DEV_JSON_KEYS = ("engine", "n_groups", "agreement", "paraphrase_satisfied",
+                  "paraphrase_constraints", "groups_right", "routes", "by_route",
+                  "disagreements", "mean_s", "errors")
 
 
 def _target(key: str) -> str:
@@ -209,16 +256,45 @@ def key_rows(reports: list) -> list[list[str]]:
 
 
 def agreement_rows(reports: list) -> list[list[str]]:
-    """Header + one row per engine: agreement on all three fields and on each, constraints met."""
+    """Header + one row per engine: agreement on all three fields and on each, constraints met,
+    and the groups whose three wordings all meet the group's constraints."""
     pct = evaluate._pct
     keys = evaluate.AGREEMENT_FIELDS
     rows = [["engine", "groups", f"agree on all ({_target('agreement')})", *keys,
-             "constraints met"]]
+             "constraints met", "groups whose three wordings meet all"]]
     for r in reports:
         met = r.para_satisfied / r.para_constraints if r.para_constraints else float("nan")
+        right = r.n_groups_right / r.n_groups if r.n_groups else float("nan")
         rows.append([r.engine, str(r.n_groups), pct(r.agreement["all"]),
                      *(pct(r.agreement[k]) for k in keys),
-                     f"{pct(met)} ({r.para_satisfied}/{r.para_constraints})"])
+                     f"{pct(met)} ({r.para_satisfied}/{r.para_constraints})",
+                     f"{pct(right)} ({r.n_groups_right}/{r.n_groups})"])
+    return rows
+
+
+def route_rows(reports: list) -> list[list[str]]:
+    """Header + one row per engine: wordings per route, then the groups whose three wordings
+    took one route and those that took several, each with its agreement on all three fields
+    and on each."""
+    pct = evaluate._pct
+    keys = evaluate.AGREEMENT_FIELDS
+    rows = [["engine", "wordings per route", "groups", "agree on all", *keys]]
+    for r in reports:
+        routes = ", ".join(f"{route} {n}" for route, n in r.routes.items())
+        for name, (n, agreement) in r.by_route.items():
+            rows.append([r.engine, routes, f"{name}: {n}", pct(agreement["all"]),
+                         *(pct(agreement[k]) for k in keys)])
+    return rows
+
+
+def split_value_rows(reports: list, *, top: int = 4) -> list[list[str]]:
+    """Header + one row per engine and field: the ``top`` commonest value sets the
+    disagreeing groups split between, with their counts."""
+    rows = [["engine", "field", "groups disagreeing", "commonest splits"]]
+    for r in reports:
+        for key, splits in r.split_values.items():
+            rows.append([r.engine, key, str(sum(splits.values())),
+                         "; ".join(f"{label} ×{n}" for label, n in list(splits.items())[:top])])
     return rows
 
 

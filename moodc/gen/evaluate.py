@@ -19,7 +19,10 @@ configs, issue #13) the scores are controllability, **prompts fully right** (eve
 constraint met), validity, the **default-value rate** per field next to how often the
 expectations accept the default (:func:`default_rates`), and on the paraphrase set the
 share of groups whose three configs agree on tempo, mode family and brightness
-(:func:`paraphrase_agreement`).
+(:func:`paraphrase_agreement`). The development paraphrase set (``moodc/data/dev/``, the one
+to tune on) is scored the same way without blind rows, with the routes each wording took
+(:func:`agreement_by_route`) and the values disagreeing groups split between
+(:func:`disagreements`).
 
 The metric functions take plain dicts and lists so tests can feed hand-built cases; the
 engines are one table, :data:`ENGINES`.
@@ -30,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -371,6 +374,11 @@ def check_engines(names: Sequence[str]) -> list[str]:
 #: ``paraphrase.jsonl`` groups ``{"group", "prompts": [3 wordings], "expect"}``.
 BLIND_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "data" / "blind"
 
+#: The development paraphrase set (``paraphrase.jsonl``, same format as the blind one): groups
+#: of three wordings written to be looked at and tuned on, so the blind set stays unseen
+#: ("Development paraphrase set" in ``moodc/data/README.md``).
+DEV_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "data" / "dev"
+
 #: What the issue asks of an engine on the blind split (shown next to each figure).
 BLIND_TARGETS: Final[dict[str, float]] = {"validity": 1.0, "controllability": 0.90,
                                           "fully_right": 0.80, "agreement": 0.85,
@@ -392,7 +400,8 @@ DEFAULT_RATE_KEYS: Final[dict[str, tuple[str, ...]]] = {
 
 
 def _missing_blind(path: Path) -> UsageError:
-    return UsageError(f"no file {path}", hint="the blind split ships in moodc/data/blind/")
+    return UsageError(f"no file {path}", hint="the blind split ships in moodc/data/blind/, the development "
+                      "paraphrase set in moodc/data/dev/")
 
 
 def load_blind(*, data_dir: Path = BLIND_DIR, limit: int | None = None,
@@ -588,6 +597,52 @@ def paraphrase_agreement(groups: Sequence[Sequence[Any]], *,
     return {key: _share(flags) for key, flags in agree.items()}
 
 
+def route_of(config: Any) -> str:
+    """Which way an engine answered a prompt: the ``route`` of its provenance (``library`` or
+    ``model`` for the default engine), else the engine's name; ``failed`` for None."""
+    if config is None:
+        return "failed"
+    provenance = getattr(config, "provenance", None) or {}
+    return str(provenance.get("route") or provenance.get("engine") or "?")
+
+
+def agreement_by_route(groups: Sequence[Sequence[Any]], *,
+                       keys: Sequence[str] = AGREEMENT_FIELDS
+                       ) -> dict[str, tuple[int, dict[str, float]]]:
+    """Agreement (:func:`paraphrase_agreement`) of the groups whose wordings all took one
+    route (``"same"``) and of those that took different ones (``"mixed"``), with their
+    counts: whether disagreement comes from the routing or from within one route."""
+    split: dict[str, list[Sequence[Any]]] = {"same": [], "mixed": []}
+    for configs in groups:
+        split["same" if len({route_of(c) for c in configs}) == 1 else "mixed"].append(configs)
+    return {name: (len(members), paraphrase_agreement(members, keys=keys))
+            for name, members in split.items()}
+
+
+def _value_rank(key: str, value: Any) -> tuple[int, str]:
+    order = vocab.ORDINAL_LABELS.get(key, ())
+    return (order.index(value) if value in order else len(order), str(value))
+
+
+def disagreements(groups: Sequence[Sequence[Any]], *,
+                  keys: Sequence[str] = AGREEMENT_FIELDS) -> dict[str, dict[str, int]]:
+    """Per key, the value sets of the groups that disagree on it ("medium / fast"), commonest
+    first: which answers the wordings split between. Groups with a failed engine are left out."""
+    out: dict[str, dict[str, int]] = {}
+    for key in keys:
+        counts: dict[str, int] = {}
+        for configs in groups:
+            if any(c is None for c in configs):
+                continue
+            values = {agreement_value(c, key) for c in configs}
+            if len(values) > 1:
+                label = " / ".join(str(v) for v in sorted(values,
+                                                          key=lambda v: _value_rank(key, v)))
+                counts[label] = counts.get(label, 0) + 1
+        out[key] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return out
+
+
 @dataclass
 class BlindReport:
     """One engine on the blind split and the paraphrase set."""
@@ -610,6 +665,14 @@ class BlindReport:
     mean_s: float            # per prompt, over every prompt run, the first call's load included
     errors: list[str] = field(default_factory=list)
     explanation: dict[str, float] | None = None  # on the blind rows, when run with --explain
+    #: Paraphrase wordings per route (:func:`route_of`), e.g. {"library": 226, "model": 143}.
+    routes: dict[str, int] = field(default_factory=dict)
+    #: :func:`agreement_by_route` and :func:`disagreements` of the groups.
+    by_route: dict[str, tuple[int, dict[str, float]]] = field(default_factory=dict)
+    split_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Groups whose three wordings all meet every constraint of the group: agreement on what
+    #: a listener insists on, where exact agreement also counts "slow / medium" as a miss.
+    n_groups_right: int = 0
 
     @property
     def validity(self) -> float:
@@ -636,6 +699,10 @@ class BlindReport:
                 "n_groups": self.n_groups,
                 "agreement": self.agreement, "paraphrase_satisfied": self.para_satisfied,
                 "paraphrase_constraints": self.para_constraints, "mean_s": self.mean_s,
+                "routes": self.routes,
+                "by_route": {name: {"groups": n, "agreement": agreement}
+                             for name, (n, agreement) in self.by_route.items()},
+                "disagreements": self.split_values, "groups_right": self.n_groups_right,
                 "targets": BLIND_TARGETS, "errors": self.errors[:10],
                 **({"explanation": self.explanation} if self.explanation is not None else {})}
 
@@ -670,7 +737,18 @@ def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
         n_groups=len(groups), agreement=paraphrase_agreement(by_group),
         para_satisfied=p_sat, para_constraints=p_total,
         mean_s=float(np.mean(times)) if times else 0.0, errors=errors,
-        explanation=explanation_rates(prompts[:len(rows)], blind) if explain else None)
+        explanation=explanation_rates(prompts[:len(rows)], blind) if explain else None,
+        routes=_counts(route_of(c) for c in para), by_route=agreement_by_route(by_group),
+        split_values=disagreements(by_group),
+        n_groups_right=sum(fully_right(configs, [g["expect"]] * len(configs), check=check)[0]
+                           == len(configs) for configs, g in zip(by_group, groups)))
+
+
+def _counts(items: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in items:
+        out[item] = out.get(item, 0) + 1
+    return dict(sorted(out.items()))
 
 
 def blind_report_json(reports: Sequence[BlindReport]) -> str:

@@ -268,9 +268,11 @@ def test_evaluate_blind_scores_an_oracle_and_a_raising_engine() -> None:
     assert (good.validity, good.controllability, good.fully_right_rate) == (1.0, 1.0, 1.0)
     assert good.n_prompts_run == 5 and good.agreement["all"] == 1.0
     assert (good.para_satisfied, good.para_constraints) == (3, 3)
+    assert good.n_groups_right == 1
     bad = evaluate.evaluate_blind("bad", rows, groups, engine=raising, check=check_expectations)
     assert (bad.validity, bad.controllability, bad.fully_right_rate) == (0.0, 0.0, 0.0)
     assert bad.agreement["all"] == 0.0 and "boom" in bad.errors[0]
+    assert bad.n_groups_right == 0
     assert json.loads(evaluate.blind_report_json([good]))["engines"][0]["fully_right"] == 1.0
 
 
@@ -348,3 +350,29 @@ def test_moodc_eval_explain_prints_the_explanation_table() -> None:
     # the library explains by the same ablation; the random baseline writes no justification
     assert "| concepts | 100.0% | 100.0% | 100.0% | 100.0% |" in result.output
     assert "| random | 0.0% | 0.0% | 0.0% | 0.0% |" in result.output
+
+
+def _routed(route: str, **fields) -> Config:
+    return _config(**fields, provenance={"engine": "tuned", "route": route})
+
+
+def test_agreement_by_route_separates_same_route_from_mixed_groups() -> None:
+    fast, slow = _routed("library", tempo="fast"), _routed("library", tempo="slow")
+    model_fast = _routed("model", tempo="fast")
+    groups = [[fast, fast, fast], [fast, slow, fast], [fast, model_fast, fast],
+              [slow, model_fast, None]]
+    by_route = evaluate.agreement_by_route(groups)
+    assert by_route["same"][0] == 2 and by_route["same"][1]["tempo"] == 0.5
+    assert by_route["mixed"][0] == 2 and by_route["mixed"][1]["tempo"] == 0.5
+    assert evaluate.route_of(None) == "failed" and evaluate.route_of(_config()) == "?"
+
+
+def test_disagreements_name_the_values_split_between_in_rank_order() -> None:
+    groups = [[_config(tempo="fast"), _config(tempo="medium"), _config(tempo="fast")],
+              [_config(tempo="medium"), _config(tempo="fast"), _config(tempo="medium")],
+              [_config(tempo="slow", mode="major"), _config(tempo="fast"), _config()],
+              [_config(), _config(), _config()], [_config(tempo="fast"), None, _config()]]
+    split = evaluate.disagreements(groups)
+    assert split["tempo"] == {"medium / fast": 2, "slow / medium / fast": 1}
+    assert split["mode_family"] == {"major / minor": 1}
+    assert split["brightness"] == {}
