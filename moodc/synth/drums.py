@@ -216,7 +216,7 @@ MEMBRANE_MODE_POLARITY: tuple[float, ...] = (1.0, -1.0, 1.0, -1.0, 1.0)
 
 
 def skin_modes(*, fundamental_hz: float, decay_s: float, droop: float, off_centre: float,
-               dur_s: float, sample_rate: int) -> np.ndarray:
+               dur_s: float, sample_rate: int, settle_s: float = 0.012) -> np.ndarray:
     """A struck skin's body: the inharmonic modes of :data:`MEMBRANE_MODES` over
     ``fundamental_hz``, each settling by only ``droop`` (a fraction of its pitch, a few %:
     a hand drum's head is slack, not swept) and ringing a fraction of ``decay_s``.
@@ -224,9 +224,10 @@ def skin_modes(*, fundamental_hz: float, decay_s: float, droop: float, off_centr
     ``off_centre`` (0..1) moves the stroke from the centre towards the rim: the
     axisymmetric modes (:data:`MEMBRANE_MODE_AXISYMMETRIC`) weaken by that fraction and the
     others grow by it, so an off-centre stroke is thinner and rings higher. Each mode
-    reaches the listener with its :data:`MEMBRANE_MODE_POLARITY`.
+    reaches the listener with its :data:`MEMBRANE_MODE_POLARITY`. The pitch settles with
+    the time constant ``settle_s`` (a slack head struck hard relaxes more slowly).
     """
-    kw = dict(sweep_s=0.012, sample_rate=sample_rate, dur_s=dur_s)
+    kw = dict(sweep_s=settle_s, sample_rate=sample_rate, dur_s=dur_s)
     weights = [sign * ((1.0 - off_centre) if symmetric else (1.0 + off_centre))
                for symmetric, sign in zip(MEMBRANE_MODE_AXISYMMETRIC, MEMBRANE_MODE_POLARITY,
                                           strict=True)]
@@ -297,6 +298,23 @@ def snare_brush(name: str, *, sample_rate: int) -> np.ndarray:
                              dur_s=dur_s))) * 0.45
 
 
+def snare_stick(name: str, *, sample_rate: int) -> np.ndarray:
+    """A snare drum struck with a stick (a kit's backbeat, a march, the oom-pah band's
+    "pah"): the stick's crack (:func:`stick_attack`), the batter head's modes a little
+    off-centre (:func:`skin_modes`, settling a few %: a head, not a swept sine) and the snare
+    wires under the resonant head rattling in their mid band (:data:`SNARE_WIRES_BAND_HZ`)
+    for a tenth of a second. A drum machine's snare is a swept sine under white noise up
+    to 9 kHz; this one's noise is the wires', centred where wires buzz."""
+    dur_s = 0.6
+    low_hz, high_hz = SNARE_WIRES_BAND_HZ
+    head = skin_modes(fundamental_hz=SNARE_HEAD_HZ, decay_s=0.1, droop=0.04, off_centre=0.3,
+                      dur_s=dur_s, sample_rate=sample_rate)
+    return _mix((0.45, head),
+                (0.6, noise(f"{name}/wires", low_hz=low_hz, high_hz=high_hz, decay_s=0.1,
+                            attack_s=0.001, sample_rate=sample_rate, dur_s=dur_s)),
+                (0.4, stick_attack(name, sample_rate=sample_rate)))
+
+
 #: A brush sweep's length: the wires dragged round the head for most of a half bar.
 BRUSH_SWEEP_S = 0.8
 
@@ -328,6 +346,40 @@ def dunun(name: str, *, fundamental_hz: float, ring_s: float, sample_rate: int) 
                 (0.3, stick_attack(name, sample_rate=sample_rate)))
 
 
+#: The dhol's two heads (a Punjabi barrel drum about 40 cm across, played with two sticks),
+#: head → (fundamental Hz, ring s, pitch droop, off-centre 0..1, settle s). The bass head
+#: is a slack goatskin struck near its centre with the thick bent *dagga*: a deep boom whose
+#: pitch falls a good deal as the hard-hit skin relaxes (slowly, over tens of ms; a kit's
+#: tight bass drum settles by a few % at once). The treble head is tight and small, struck
+#: off-centre with the thin cane *tilli*: a high, short, ringing "tin" with little low body.
+DHOL_HEADS: dict[str, tuple[float, float, float, float, float]] = {
+    "dagga": (66.0, 0.3, 0.4, 0.1, 0.05), "tilli": (340.0, 0.08, 0.02, 0.4, 0.012)}
+#: Each stick's own sound on its head, stick → (noise band Hz, decay s, level): the bent
+#: dagga's blunt wooden knock, the tilli cane's crack.
+DHOL_STICKS: dict[str, tuple[tuple[float, float], float, float]] = {
+    "dagga": ((300.0, 2500.0), 0.006, 0.3), "tilli": ((1500.0, 6000.0), 0.005, 0.35)}
+
+
+def dhol(name: str, *, head: str, sample_rate: int) -> np.ndarray:
+    """A dhol stroke on one head (:data:`DHOL_HEADS`): the skin's inharmonic modes
+    (:func:`skin_modes`) and the stick's sound on it (:data:`DHOL_STICKS`). A *dha* is the
+    two heads struck together: both lanes on one step.
+
+    Dry: a baraat's dhol plays in the street, so it gets no hall (the taiko's early
+    reflections, tried here, turned the tilli's eighths into a drum machine's flammed hat
+    for the outside ear: 0.63 "techno" soloed, 0.09 without).
+    """
+    fundamental_hz, ring_s, droop, off_centre, settle_s = DHOL_HEADS[head]
+    (low_hz, high_hz), stick_s, stick_level = DHOL_STICKS[head]
+    dur_s = max(ring_s * 7.0, 0.3)
+    body = skin_modes(fundamental_hz=fundamental_hz, decay_s=ring_s, droop=droop,
+                      off_centre=off_centre, dur_s=dur_s, sample_rate=sample_rate,
+                      settle_s=settle_s)
+    stick = noise(f"{name}/stick", low_hz=low_hz, high_hz=high_hz, decay_s=stick_s,
+                  attack_s=0.0005, sample_rate=sample_rate, dur_s=dur_s)
+    return _mix((1.0, body), (stick_level, stick))
+
+
 DrumFn = Callable[[int], np.ndarray]
 
 #: Drum sound name → recipe(sample_rate). What each is meant to be is in its name.
@@ -346,10 +398,7 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                           beater_hz=900.0, sample_rate=sr),
     "kick_808": lambda sr: membrane(f_start_hz=170, f_end_hz=46, sweep_s=0.025, decay_s=0.4,
                                     sample_rate=sr),
-    "snare": lambda sr: _mix((0.5, membrane(f_start_hz=260, f_end_hz=185, sweep_s=0.02,
-                                            decay_s=0.07, sample_rate=sr)),
-                             (0.6, noise("snare", low_hz=1200, high_hz=9000, decay_s=0.11,
-                                         sample_rate=sr))),
+    "snare": lambda sr: snare_stick("snare", sample_rate=sr),
     "clap": lambda sr: _mix(*[(0.5, np.concatenate([np.zeros(int(k * 0.011 * sr), np.float32),
                                                     noise(f"clap{k}", low_hz=900, high_hz=5000,
                                                           decay_s=0.012 if k < 3 else 0.09,
@@ -414,15 +463,9 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                             decay_s=0.006, sample_rate=sr))),
     "tabla_tin": lambda sr: modes(((520, 0.6, 0.5), (1040, 0.25, 0.3), (1560, 0.1, 0.2)),
                                   sample_rate=sr, dur_s=2.0) * 0.4,
-    # dhol: dagga (bass side, big boom) and tilli (thin stick on the treble side)
-    "dhol_dagga": lambda sr: _mix((1.0, membrane(f_start_hz=120, f_end_hz=70, sweep_s=0.06,
-                                                 decay_s=0.3, sample_rate=sr)),
-                                  (0.2, noise("dagga", low_hz=100, high_hz=1200,
-                                              decay_s=0.04, sample_rate=sr))),
-    "dhol_tilli": lambda sr: _mix((0.4, membrane(f_start_hz=420, f_end_hz=380, sweep_s=0.02,
-                                                 decay_s=0.06, sample_rate=sr)),
-                                  (0.4, noise("tilli", low_hz=1500, high_hz=7000,
-                                              decay_s=0.02, sample_rate=sr))),
+    # dhol: the bass head under the bent dagga stick, the treble head under the tilli cane
+    "dhol_dagga": lambda sr: dhol("dhol_dagga", head="dagga", sample_rate=sr),
+    "dhol_tilli": lambda sr: dhol("dhol_tilli", head="tilli", sample_rate=sr),
     # taiko: the odaiko's deep call, the nagado-daiko ensemble striking in unison (three
     # players a few ms apart), the shime's tight high crack, the kane (hand gong)'s clang
     # and "ka" strikes on the wooden rim

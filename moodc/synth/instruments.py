@@ -412,14 +412,57 @@ def _comb_block(x: np.ndarray, *, delay_n: int, start: int, stop: int) -> np.nda
     return comb
 
 
+#: The shehnai's double reed: the buzz floor (harmonic weight under the formants, as a
+#: fraction of the main formant's peak), the reed's rasp (noise near the nasal formant, its
+#: level) and the player's waver (Hz, cents): slower and narrower than a violinist's vibrato.
+SHEHNAI_BUZZ_FLOOR = 0.12
+SHEHNAI_RASP = 0.07
+#: Centre of the rasp's band: the nasal formant (or, on a note above it, the note's own
+#: pitch, so the rasp never sits under the tone).
+SHEHNAI_FORMANT_HZ = 1400.0
+SHEHNAI_WAVER = (5.0, 12.0)
+
+
 def shehnai(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
             glide_st: float) -> np.ndarray:
-    """Nasal double reed: a weak fundamental under a strong formant around 1.4 kHz and rich
-    upper harmonics, with a wide, fast 6 Hz vibrato and meend-like scoops into notes."""
-    amps = _formants(((1400.0, 700.0, 1.0), (2800.0, 900.0, 0.35)), 0.3)
-    return additive_tone(amps, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                         cutoff_hz=cutoff_hz * 2.5, vibrato_hz=6.2, vibrato_cents=22.0,
-                         vibrato_delay_s=0.1, glide_st=glide_st - 0.7)
+    """Nasal double reed (the shehnai; the mizmar is its cousin): the reed's two blades slap
+    shut once a cycle, so the harmonics stay strong far up (a buzz,
+    :data:`SHEHNAI_BUZZ_FLOOR`, not a bowed string's smooth roll-off) under the bore's nasal
+    formant near 1.4 kHz and a second near 2.8 kHz, with the reed's rasp riding on the tone
+    (:data:`SHEHNAI_RASP`). The player's pitch wavers slowly (:data:`SHEHNAI_WAVER`) and
+    scoops up into notes (meend); a wide, fast, even vibrato is what makes it a violin."""
+    formants = _formants(((SHEHNAI_FORMANT_HZ, 700.0, 1.0),
+                          (2 * SHEHNAI_FORMANT_HZ, 900.0, 0.45)), 0.3)
+
+    def reed(k: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return formants(k, f) + SHEHNAI_BUZZ_FLOOR / k**0.3
+    waver_hz, waver_cents = SHEHNAI_WAVER
+    tone = additive_tone(reed, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                         cutoff_hz=cutoff_hz * 2.5, vibrato_hz=waver_hz,
+                         vibrato_cents=waver_cents, vibrato_delay_s=0.2,
+                         glide_st=glide_st - 0.7)
+    rasp = _shehnai_rasp(centre_hz=max(SHEHNAI_FORMANT_HZ, 1.2 * freq_hz),
+                         n_samples=n_samples, sample_rate=sample_rate)
+    tone += rasp * np.float32(SHEHNAI_RASP)
+    return tone
+
+
+def _shehnai_rasp(*, centre_hz: float, n_samples: int, sample_rate: int) -> np.ndarray:
+    """The reed's rasp: the first ``n_samples`` of a band of noise around ``centre_hz`` (the
+    nasal formant for every note a shehnai plays: it does not follow the pitch), made once
+    per power-of-two length and sliced (the filter is causal and the noise
+    prefix-consistent, so a slice is the shorter table): a note costs an add, not a
+    filter."""
+    return _rasp_table(centre_hz=centre_hz, size=1 << max(int(n_samples - 1).bit_length(), 12),
+                       sample_rate=sample_rate)[:n_samples]
+
+
+@functools.lru_cache(maxsize=8)
+def _rasp_table(*, centre_hz: float, size: int, sample_rate: int) -> np.ndarray:
+    table = breath_noise("shehnai", centre_hz, n_samples=size, sample_rate=sample_rate,
+                         bandwidth=1.6)
+    table.flags.writeable = False
+    return table
 
 
 def ney(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,

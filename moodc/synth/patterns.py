@@ -948,8 +948,11 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "teental": RhythmStyle(step_beats=0.5, fill="tabla_na",
                            lanes={"bayan_ge": "x..xx..xx......x", "tabla_na": "xxxxxxxx....xxxx",
                                   "tabla_tin": "........xxxx...."}),
+    # the bhangra chaal: "dha na na na na dha dha na" in eighths, the tilli on every one and
+    # the dagga joining it on the dha strokes (1, the and-of-3, 4); played with a shuffle
+    # (the document's swing), every second eighth a little late, it skips along
     "dhol": RhythmStyle(step_beats=0.5, fill="dhol_tilli",
-                        lanes={"dhol_dagga": "x..x..x.", "dhol_tilli": ".xx.xx.x"}),
+                        lanes={"dhol_dagga": "x....xx.", "dhol_tilli": "xoxoxxxo"}),
     "taiko": RhythmStyle(step_beats=0.25, fill="taiko_don", lanes=TAIKO_LANES, fill_beats=4.0,
                          fill_from_velocity=0.15),
     # flamenco compás: twelve counts (a bar of 12/8, or a bar and a half of eighths in

@@ -12,6 +12,8 @@ import pytest
 from moodc.dsp.design import butter_sos
 from moodc.dsp.sosfilt import sosfilt
 from moodc.synth.drums import drum_sound
+from moodc.synth.patterns import rhythm_hits
+from tests.synth.test_identities import palette_controls
 
 SR = 44100
 
@@ -154,3 +156,42 @@ def test_a_skin_drum_has_no_spike_its_modes_would_not_make(name: str) -> None:
     ~4x its first 0.1 s's RMS (crest factor), where modes summed in phase reach ~5."""
     x = _sound(name)
     assert np.abs(x).max() < 4.0 * np.sqrt((x[: int(0.1 * SR)] ** 2).mean())
+
+
+# ------------------------------------------------------------------------------------------
+# The dhol (a baraat's drum) and the stick-struck snare
+# ------------------------------------------------------------------------------------------
+
+def test_the_dagga_booms_low_and_sags_while_the_tilli_rings_high() -> None:
+    """The bass head under the bent stick is nearly all below 250 Hz and its pitch sags as
+    the slack skin relaxes (more than a tight skin's few %, less than an 808's octave); the
+    cane on the treble head has almost nothing down there."""
+    dagga, tilli = _sound("dhol_dagga"), _sound("dhol_tilli")
+    fall = (_low_peak_hz(dagga, start_s=0.0, stop_s=0.05)
+            / _low_peak_hz(dagga, start_s=0.10, stop_s=0.15))
+    assert 1.1 < fall < 1.4
+    assert _band_share(dagga, low_hz=0.0, high_hz=250.0) > 0.95
+    assert _band_share(tilli, low_hz=0.0, high_hz=250.0) < 0.01
+
+
+def test_the_dhol_plays_the_chaal_and_skips_with_the_shuffle() -> None:
+    """"Dha na na na na dha dha na": the tilli on every eighth, the dagga with it on 1, the
+    and-of-3 and 4; indian-wedding's swing plays every second eighth late."""
+    ctl = palette_controls("indian-wedding")
+    hits = rhythm_hits(ctl, style="dhol", n_beats=4.0)
+    beats = {sound: [round(h.start_s / ctl.beat_s, 2) for h in hits if h.sound == sound]
+             for sound in ("dhol_dagga", "dhol_tilli")}
+    late = ctl.comp.swing_ratio  # the first eighth's share of the beat
+    assert late > 0.55
+    assert beats["dhol_dagga"] == [0.0, round(2 + late, 2), 3.0]
+    assert beats["dhol_tilli"] == [round(b + d, 2) for b in range(4) for d in (0.0, late)]
+
+
+def test_a_stick_snare_rattles_its_wires_over_a_head() -> None:
+    """The head's pitch holds (no sweep) and most of the noise is the wires' mid band, not
+    a drum machine's white noise reaching past 9 kHz."""
+    x = _sound("snare")
+    pitches = [_low_peak_hz(x, start_s=a, stop_s=a + 0.05) for a in (0.0, 0.05)]
+    assert all(170.0 < p < 200.0 for p in pitches)
+    assert _band_share(x, low_hz=400.0, high_hz=5000.0) > 0.5
+    assert _band_share(x, low_hz=9000.0, high_hz=SR / 2) < 0.05
