@@ -35,7 +35,8 @@ from moodc.audio_io import (DEFAULT_MP3_BITRATE, FFMPEG_FORMATS, LOSSLESS_FORMAT
                             true_peak_ceiling_dbtp)
 from moodc.dsp.mixing import scale_frames
 from moodc.errors import UsageError
-from moodc.score import Timeline, Voice, config_timeline, resolve_score, voice_gain
+from moodc.score import (Timeline, Voice, config_timeline, resolve_score, score_timeline,
+                         voice_gain)
 from moodc.synth import master
 
 DEFAULT_OUTPUT_DIR: Final[str] = "renders"
@@ -142,16 +143,23 @@ def output_target(path: Path, out: Path | str | None, *, fmt: AudioFormat,
 
 def document_inputs(path: Path, doc: Any) -> tuple[Path, ...]:
     """The files a render reads: the document and the config files its sections name."""
-    refs = [Path(path).parent / section.config for section in getattr(doc, "sections", None) or ()
-            if isinstance(getattr(section, "config", None), str)]
-    return (Path(path), *refs)
+    from moodc.config.load import ValidConfig, ValidScore
+
+    if isinstance(doc, ValidScore):
+        named = [section["config"] for section in doc.fields["sections"]]
+    elif isinstance(doc, ValidConfig):
+        named = []
+    else:
+        named = [getattr(section, "config", None)
+                 for section in getattr(doc, "sections", None) or ()]
+    return (Path(path), *(Path(path).parent / ref for ref in named if isinstance(ref, str)))
 
 
 def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: int | None,
                    sample_rate: int, title: str) -> Timeline:
-    """Check the render options and resolve ``doc`` (a :class:`~moodc.config.load.ValidConfig`,
-    a Config or a Score) into a timeline."""
-    from moodc.config.load import ValidConfig, load_document
+    """Check the render options and resolve ``doc`` (a :class:`~moodc.config.load.ValidConfig`
+    or :class:`~moodc.config.load.ValidScore`, a Config or a Score) into a timeline."""
+    from moodc.config.load import ValidConfig, ValidScore, load_document
 
     if sample_rate not in vocab.SAMPLE_RATES_HZ:
         raise UsageError(f"sample rate {sample_rate} Hz is not supported",
@@ -163,6 +171,9 @@ def build_timeline(doc: Any, *, base_dir: Path, duration_s: float | None, seed: 
     if isinstance(doc, ValidConfig):
         return config_timeline(doc.fields, sample_rate=sample_rate, seed=seed,
                                duration_s=duration_s, title=title)
+    if isinstance(doc, ValidScore):
+        return score_timeline(doc.fields, configs=list(doc.configs), sample_rate=sample_rate,
+                              seed=seed, duration_s=duration_s, title=title)
     from moodc.config.model import Score  # doc is a model: pydantic is loaded already
 
     if isinstance(doc, Score):

@@ -181,48 +181,76 @@ def _pick_seed(explicit: int | None, document_seed: int | None, document: dict[s
 # Scores
 # ------------------------------------------------------------------------------------------
 
+#: A section file's config fields (``Config.model_dump(mode="json")``), or None when the file
+#: is not a config (a score).
+ConfigLoader = Callable[[Path], "dict[str, Any] | None"]
+#: A document file's model (:func:`moodc.config.load.load_document`).
 Loader = Callable[[Path], Any]
 
 
-def load_section_config(ref: Any, *, base_dir: Path, index: int, loader: Loader) -> Any:
-    """A section's config as a :class:`~moodc.config.model.Config` (inline or by path).
+def load_section_config(ref: str | dict[str, Any], *, base_dir: Path, index: int,
+                        loader: ConfigLoader) -> dict[str, Any]:
+    """A section's config as the model dumps it, from its inline fields (as the score's dump
+    holds them) or its path relative to ``base_dir``.
 
     Raises
     ------
     DocumentError
         The path is missing, is a score, or is not a valid config.
     """
-    from moodc.config.model import Config, Score
-
     if not isinstance(ref, str):
-        data = ref.model_dump()
-        data["version"] = 2
-        return Config.model_validate(data)
+        return {**ref, "version": 2}  # an inline config: ``version`` may be omitted
     target = base_dir / ref
     if not target.is_file():
         raise DocumentError(f"section {index}: config file {ref!r} does not exist",
                             hint=f"paths are relative to the score's folder ({base_dir}/)")
     try:
-        model = loader(target)
+        fields = loader(target)
     except UsageError as exc:
         raise DocumentError(f"section {index}: {exc.message}", hint=exc.hint) from exc
-    if isinstance(model, Score) or not isinstance(model, Config):
+    if fields is None:
         raise DocumentError(f"section {index}: {ref} is a score, not a config",
                             hint="a section needs a config; copy the other score's sections")
-    return model
+    return fields
+
+
+def section_configs(score: dict[str, Any], *, base_dir: Path,
+                    loader: ConfigLoader) -> list[dict[str, Any]]:
+    """Every section's config fields, in order (see :func:`load_section_config`)."""
+    return [load_section_config(section["config"], base_dir=base_dir, index=index,
+                                loader=loader)
+            for index, section in enumerate(score["sections"])]
 
 
 def resolve_score(score: Any, *, base_dir: Path, sample_rate: int, seed: int | None,
                   duration_s: float | None, title: str, loader: Loader) -> Timeline:
+    """A :class:`~moodc.config.model.Score` as a timeline, its section files loaded as models
+    by ``loader``: :func:`score_timeline` of the model's dump."""
+    def config_fields(path: Path) -> dict[str, Any] | None:
+        from moodc.config.model import Config, Score
+
+        model = loader(path)
+        if isinstance(model, Score) or not isinstance(model, Config):
+            return None
+        return model.model_dump(mode="json")
+
+    fields = score.model_dump(mode="json")
+    configs = section_configs(fields, base_dir=base_dir, loader=config_fields)
+    return score_timeline(fields, configs=configs, sample_rate=sample_rate, seed=seed,
+                          duration_s=duration_s, title=title)
+
+
+def score_timeline(score: dict[str, Any], *, configs: list[dict[str, Any]], sample_rate: int,
+                   seed: int | None, duration_s: float | None, title: str) -> Timeline:
     """A score as a timeline of section voices (and morph bridges), exact to the sample.
 
-    With ``duration_s`` the timeline is cut at that length (only shorter than the score) and
-    the fade-out moves to the new end.
+    ``score`` is the score as the model dumps it and ``configs`` its sections' configs (see
+    :func:`section_configs`), whichever way they were validated. With ``duration_s`` the
+    timeline is cut at that length (only shorter than the score) and the fade-out moves to
+    the new end.
     """
-    configs = [load_section_config(s.config, base_dir=base_dir, index=i, loader=loader)
-               for i, s in enumerate(score.sections)]
     document = _resolved_score_document(score, configs)
-    render_seed = _pick_seed(seed, score.seed, document)
+    render_seed = _pick_seed(seed, score["seed"], document)
     starts, lengths, overlaps = _section_grid(score, sample_rate=sample_rate)
     total_n = starts[-1] + lengths[-1]
     if duration_s is not None:
@@ -231,32 +259,35 @@ def resolve_score(score: Any, *, base_dir: Path, sample_rate: int, seed: int | N
         raise UsageError(f"score lasts {total_n / sample_rate:g} s, longer than 24 h",
                          hint="shorten its sections")
     voices = _section_voices(score, configs, starts, lengths, overlaps,
-                             sample_rate=sample_rate, seed=render_seed)
+                             sample_rate=sample_rate, seed=render_seed, total_n=total_n)
     voices = [_clip_voice(v, total_n=total_n) for v in voices if v.start_n < total_n]
-    fade_in_n = min(to_samples(score.fade_in, sample_rate=sample_rate), total_n // 2)
-    fade_out_n = min(to_samples(score.fade_out, sample_rate=sample_rate), total_n - fade_in_n)
+    fade_in_n = min(to_samples(score["fade_in"], sample_rate=sample_rate), total_n // 2)
+    fade_out_n = min(to_samples(score["fade_out"], sample_rate=sample_rate),
+                     total_n - fade_in_n)
     return Timeline(tuple(voices), total_n, sample_rate, fade_in_n, fade_out_n, render_seed,
-                    score.title or title, document)
+                    score["title"] or title, document)
 
 
-def _resolved_score_document(score: Any, configs: list[Any]) -> dict[str, Any]:
+def _resolved_score_document(score: dict[str, Any],
+                             configs: list[dict[str, Any]]) -> dict[str, Any]:
     """The score with every section's config inlined (what the audio depends on)."""
-    document = score.model_dump(mode="json")
-    for section, config in zip(document["sections"], configs):
-        section["config"] = config.model_dump(mode="json")
-    return document
+    sections = [{**section, "config": config}
+                for section, config in zip(score["sections"], configs)]
+    return {**score, "sections": sections}
 
 
-def _section_grid(score: Any, *, sample_rate: int) -> tuple[list[int], list[int], list[int]]:
+def _section_grid(score: dict[str, Any], *,
+                  sample_rate: int) -> tuple[list[int], list[int], list[int]]:
     """Start, length and entering overlap of each section, in samples (see module doc)."""
     starts: list[int] = []
     lengths: list[int] = []
     overlaps: list[int] = []
-    for index, section in enumerate(score.sections):
-        n = to_samples(section.duration, sample_rate=sample_rate)
+    for index, section in enumerate(score["sections"]):
+        n = to_samples(section["duration"], sample_rate=sample_rate)
         overlap = 0
-        if index > 0 and section.transition.kind != "cut":
-            overlap = min(to_samples(section.transition.length, sample_rate=sample_rate),
+        transition = section["transition"]
+        if index > 0 and transition["kind"] != "cut":
+            overlap = min(to_samples(transition["length"], sample_rate=sample_rate),
                           n, lengths[-1])
         start = 0 if index == 0 else starts[-1] + lengths[-1] - overlap
         starts.append(start)
@@ -275,9 +306,11 @@ def _truncated_length(duration_s: float, *, total_n: int, sample_rate: int) -> i
     return length_n
 
 
-def _section_voices(score: Any, configs: list[Any], starts: list[int], lengths: list[int],
-                    overlaps: list[int], *, sample_rate: int, seed: int) -> list[Voice]:
-    """One voice per section with its fades, plus bridge voices for morph transitions.
+def _section_voices(score: dict[str, Any], configs: list[dict[str, Any]], starts: list[int],
+                    lengths: list[int], overlaps: list[int], *, sample_rate: int, seed: int,
+                    total_n: int) -> list[Voice]:
+    """One voice per section with its fades, plus bridge voices for morph transitions that
+    start before ``total_n`` (the others would be cut away: their configs are not computed).
 
     A section entered by a crossfade or morph starts its stream up to one bar early (the
     pre-roll is discarded) so that its bar grid lines up with the previous section's: when
@@ -287,10 +320,10 @@ def _section_voices(score: Any, configs: list[Any], starts: list[int], lengths: 
     fade_ins: list[tuple[int, int] | None] = [None] * len(configs)
     fade_outs: list[tuple[int, int] | None] = [None] * len(configs)
     prerolls = [0] * len(configs)
-    fields = [c.model_dump(mode="json") for c in configs]
+    fields = configs
     bridges: list[Voice] = []
     for i in range(1, len(configs)):
-        kind = score.sections[i].transition.kind
+        kind = score["sections"][i]["transition"]["kind"]
         if kind == "cut" or overlaps[i] == 0:
             half = min(splice_n // 2, lengths[i - 1] // 2, lengths[i] // 2)
             fade_outs[i - 1] = (starts[i] - half, 2 * half) if half else None
@@ -304,15 +337,19 @@ def _section_voices(score: Any, configs: list[Any], starts: list[int], lengths: 
                                                                 sample_rate=sample_rate))
         prerolls[i] = grid.preroll_to(starts[i], minimum_n=0)
         if kind == "morph":
-            edges, steps = _morph_bridges(configs[i - 1], configs[i], start_n=starts[i],
-                                          overlap_n=overlaps[i], sample_rate=sample_rate,
-                                          seed=child_seed(seed, 1, i), index=i, grid=grid)
-            bridges += steps
-            fade_outs[i - 1], fade_ins[i] = edges
+            edges = _morph_edges(start_n=starts[i], overlap_n=overlaps[i],
+                                 sample_rate=sample_rate)
+            if starts[i] < total_n:  # every bridge starts at or after starts[i]
+                bridges += _morph_bridges(configs[i - 1], configs[i], edges=edges,
+                                          sample_rate=sample_rate, seed=child_seed(seed, 1, i),
+                                          index=i, grid=grid)
+            fade_outs[i - 1] = (edges[0], edges[1] - edges[0])
+            fade_ins[i] = (edges[-2], edges[-1] - edges[-2])
         else:
             fade_outs[i - 1] = (starts[i], overlaps[i])
             fade_ins[i] = (starts[i], overlaps[i])
-    voices = [Voice(score.sections[i].name or f"section {i}", fields[i], child_seed(seed, 0, i),
+    voices = [Voice(score["sections"][i]["name"] or f"section {i}", fields[i],
+                    child_seed(seed, 0, i),
                     starts[i], lengths[i], prerolls[i], fade_ins[i], fade_outs[i])
               for i in range(len(configs))]
     return sorted(voices + bridges, key=lambda v: v.start_n)
@@ -338,22 +375,27 @@ class _BarGrid:
         return minimum_n + (earliest - self.origin_n) % self.bar_n
 
 
-def _morph_bridges(a: Any, b: Any, *, start_n: int, overlap_n: int, sample_rate: int,
-                   seed: int, index: int, grid: _BarGrid
-                   ) -> tuple[tuple[tuple[int, int], tuple[int, int]], list[Voice]]:
-    """Bridge voices for a morph of ``overlap_n`` samples from ``a`` to ``b``.
+def _morph_edges(*, start_n: int, overlap_n: int, sample_rate: int) -> list[int]:
+    """The slot edges of a morph of ``overlap_n`` samples from ``start_n``: ``m + 2`` edges
+    for ``m`` intermediate configs (one per ``MORPH_STEP_S``, 1 to ``MORPH_MAX_STEPS``).
 
-    The overlap is split into ``m + 1`` equal slots for ``m`` intermediate configs; A fades
-    out over the first slot, bridge ``k`` fades in over slot ``k-1`` and out over slot ``k``,
-    and B fades in over the last slot: a chain of equal-power crossfades. Each bridge's
-    stream starts at least ``MORPH_PREROLL_S`` early (its reverb is running when it sounds),
-    on A's bar grid.
+    The overlap is split into ``m + 1`` equal slots; A fades out over the first slot, bridge
+    ``k`` fades in over slot ``k-1`` and out over slot ``k``, and B fades in over the last
+    slot: a chain of equal-power crossfades.
+    """
+    n_mid = int(min(MORPH_MAX_STEPS, max(1, round(overlap_n / sample_rate / MORPH_STEP_S))))
+    return [start_n + (overlap_n * j) // (n_mid + 1) for j in range(n_mid + 2)]
+
+
+def _morph_bridges(a: dict[str, Any], b: dict[str, Any], *, edges: list[int],
+                   sample_rate: int, seed: int, index: int, grid: _BarGrid) -> list[Voice]:
+    """Bridge voices for a morph from config fields ``a`` to ``b`` over the slots ``edges``
+    (:func:`_morph_edges`). Each bridge's stream starts at least ``MORPH_PREROLL_S`` early
+    (its reverb is running when it sounds), on A's bar grid.
     """
     from moodc.tween import morph_path
 
-    n_mid = int(min(MORPH_MAX_STEPS, max(1, round(overlap_n / sample_rate / MORPH_STEP_S))))
-    path = morph_path(a, b, n_steps=n_mid + 2, seed=seed)[1:-1]
-    edges = [start_n + (overlap_n * j) // (n_mid + 1) for j in range(n_mid + 2)]
+    path = morph_path(a, b, n_steps=len(edges), seed=seed)[1:-1]
     minimum_n = to_samples(MORPH_PREROLL_S, sample_rate=sample_rate)
     bridges = []
     for k, config in enumerate(path, start=1):
@@ -362,9 +404,7 @@ def _morph_bridges(a: Any, b: Any, *, start_n: int, overlap_n: int, sample_rate:
                              child_seed(seed, k), lo, hi - lo,
                              grid.preroll_to(lo, minimum_n=minimum_n),
                              (lo, mid - lo), (mid, hi - mid)))
-    a_out = (edges[0], edges[1] - edges[0])
-    b_in = (edges[-2], edges[-1] - edges[-2])
-    return (a_out, b_in), bridges
+    return bridges
 
 
 def _clip_voice(voice: Voice, *, total_n: int) -> Voice:

@@ -14,6 +14,7 @@ from moodc.config import plain
 from moodc.config.io import to_plain
 from moodc.config.load import (
     ValidConfig,
+    ValidScore,
     load_document,
     load_render_document,
     quick_config_fields,
@@ -125,6 +126,21 @@ def _full_fields(path: Path) -> dict | list | str:
     return "score" if isinstance(full, Score) else full.model_dump(mode="json")
 
 
+def _full_score(path: Path) -> tuple[dict, list[dict]]:
+    """The full path's score: its model dump and its sections' configs as the models dump
+    them (inline: the inline model with ``version: 2``; by path: the file's model)."""
+    score = _full_path(path)
+    assert isinstance(score, Score), path.name
+    configs = []
+    for section in score.sections:
+        if isinstance(section.config, str):
+            model = load_document(path.parent / section.config)
+        else:
+            model = Config.model_validate({**section.config.model_dump(), "version": 2})
+        configs.append(model.model_dump(mode="json"))
+    return score.model_dump(mode="json"), configs
+
+
 def _edge_paths(tmp_path: Path) -> list[Path]:
     paths = []
     for name, text in {**TRICKY, **MORE_EDGES}.items():
@@ -161,7 +177,10 @@ def test_render_loading_accepts_and_refuses_exactly_what_validate_does(tmp_path:
             continue
         loaded = load_render_document(path)
         if expected == "score":
-            assert isinstance(loaded, Score), path.name
+            if isinstance(loaded, ValidScore):
+                assert (loaded.fields, list(loaded.configs)) == _full_score(path), path.name
+            else:
+                assert isinstance(loaded, Score), path.name
         elif isinstance(loaded, ValidConfig):
             assert loaded.fields == expected, path.name
         else:  # a config only the full path could decide on (a coercion, a date)
@@ -198,11 +217,11 @@ def test_a_schema_keyword_the_walk_does_not_know_refuses_the_document(
     schema = {"type": "object", "properties": {"version": {"const": 2, "type": "integer"},
                                                "title": {"type": "string", "pattern": "^a"}},
               "additionalProperties": False, "required": ["version"]}
-    monkeypatch.setattr(plain, "_config_schema", lambda: schema)
-    assert plain.strict_config_fields({"version": 2}) is None
+    monkeypatch.setattr(plain, "_schema", lambda kind: schema)
+    assert plain.strict_fields({"version": 2}, kind="config") is None
     schema["properties"]["title"].pop("pattern")
-    assert plain.strict_config_fields({"version": 2, "title": "b"}) == {"version": 2,
-                                                                          "title": "b"}
+    assert plain.strict_fields({"version": 2, "title": "b"}, kind="config") == {
+        "version": 2, "title": "b"}
 
 
 def test_rendering_a_plain_config_does_not_import_pydantic() -> None:
