@@ -183,7 +183,7 @@ def _pick_seed(explicit: int | None, document_seed: int | None, document: dict[s
 
 #: A section file's config fields (``Config.model_dump(mode="json")``), or None when the file
 #: is not a config (a score).
-ConfigLoader = Callable[[Path], "dict[str, Any] | None"]
+ConfigLoader = Callable[[Path], dict[str, Any] | None]
 #: A document file's model (:func:`moodc.config.load.load_document`).
 Loader = Callable[[Path], Any]
 
