@@ -451,6 +451,23 @@ def test_stale_part_of_a_dead_writer_is_swept(tmp_path: Path) -> None:
     assert not stale.exists() and not old.exists() and foreign.exists()
 
 
+def _communicate_or_dump(proc: subprocess.Popen, *, timeout_s: float) -> str:
+    """The process's stderr once it ends; if it has not ended within ``timeout_s``, a
+    failure whose message holds every thread's stack (the child runs with
+    ``PYTHONFAULTHANDLER``, which dumps them on SIGABRT), so a hang says where it hangs."""
+    try:
+        return proc.communicate(timeout=timeout_s)[1]
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        try:
+            stderr = proc.communicate(timeout=10)[1]
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stderr = proc.communicate()[1]
+        pytest.fail(f"still running {timeout_s:.0f} s after the signal; its threads:\n"
+                    f"{stderr[-6000:]}")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT],
                          ids=["SIGTERM", "SIGHUP", "SIGINT"])
@@ -458,14 +475,14 @@ def test_signal_during_write_leaves_no_part(signum: int, tmp_path: Path) -> None
     doc()(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "moodc.cli", "render", "doc.yaml",
                              "--duration", "240", "-o", "out.wav"], cwd=tmp_path,
-                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            env={**_env(tmp_path), "PYTHONFAULTHANDLER": "1"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while not _parts(tmp_path) and time.time() < deadline and proc.poll() is None:
         time.sleep(0.05)
     assert _parts(tmp_path), "the write phase never started"
     proc.send_signal(signum)
-    stderr = proc.communicate(timeout=60)[1]
+    stderr = _communicate_or_dump(proc, timeout_s=60)
     assert proc.returncode == 128 + signum or proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert not _parts(tmp_path) and not (tmp_path / "out.wav").exists()

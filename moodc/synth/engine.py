@@ -597,9 +597,25 @@ def _forked_stacks(renderer: BlockRenderer, spans: list[tuple[int, int]]
     finally:
         ready_here.close()
         free_here.close()
-        if child.is_alive():
-            child.terminate()
-            child.join()
+        _end_child(child)
+
+
+#: Seconds a layer process is given to end on SIGTERM before it is killed: it ends at once
+#: unless it is stuck where a Python-level handler cannot run (it inherits the parent's
+#: handlers until it resets them), and an unwinding render must never wait on it forever.
+CHILD_TERM_WAIT_S = 5.0
+
+
+def _end_child(child: Any) -> None:
+    """Stop the layer process ``child`` if it still runs: SIGTERM, then SIGKILL after
+    :data:`CHILD_TERM_WAIT_S`; reaped either way."""
+    if not child.is_alive():
+        return
+    child.terminate()
+    child.join(CHILD_TERM_WAIT_S)
+    if child.is_alive():
+        child.kill()
+        child.join()
 
 
 #: Stacks the layer process may render ahead of the effects: slack for the two processes'

@@ -649,3 +649,31 @@ def test_breathy_voices_stay_finite_near_nyquist(instrument: str) -> None:
     steam hiss (three times the note) doing so at 11.025 kHz."""
     note = render_note(instrument, midi=106.0, n_gate=2000, sample_rate=11025, cutoff_scale=1.0)
     assert np.all(np.isfinite(note))
+
+
+def _ignore_sigterm_and_wait() -> None:
+    import signal
+    import time
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    time.sleep(60)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the layer process is Linux's")
+def test_an_unwinding_render_kills_a_layer_process_that_ignores_sigterm(monkeypatch) -> None:
+    """A render stopped by a signal ends its layer process and never waits on it forever,
+    even if that process cannot run its SIGTERM handler."""
+    import multiprocessing
+    import time
+
+    from moodc.synth import engine
+
+    monkeypatch.setattr(engine, "CHILD_TERM_WAIT_S", 0.3)
+    child = multiprocessing.get_context("fork").Process(target=_ignore_sigterm_and_wait,
+                                                        daemon=True)
+    child.start()
+    time.sleep(0.3)  # let it install SIG_IGN
+    started = time.monotonic()
+    engine._end_child(child)
+    assert not child.is_alive() and child.exitcode == -9
+    assert time.monotonic() - started < 10
