@@ -320,7 +320,6 @@ def _section_voices(score: dict[str, Any], configs: list[dict[str, Any]], starts
     fade_ins: list[tuple[int, int] | None] = [None] * len(configs)
     fade_outs: list[tuple[int, int] | None] = [None] * len(configs)
     prerolls = [0] * len(configs)
-    fields = configs
     bridges: list[Voice] = []
     for i in range(1, len(configs)):
         kind = score["sections"][i]["transition"]["kind"]
@@ -333,7 +332,7 @@ def _section_voices(score: dict[str, Any], configs: list[dict[str, Any]], starts
                 lengths[i] += half
                 lengths[i - 1] += half
             continue
-        grid = _BarGrid(starts[i - 1] - prerolls[i - 1], bar_n(fields[i - 1],
+        grid = _BarGrid(starts[i - 1] - prerolls[i - 1], bar_n(configs[i - 1],
                                                                 sample_rate=sample_rate))
         prerolls[i] = grid.preroll_to(starts[i], minimum_n=0)
         if kind == "morph":
@@ -348,7 +347,7 @@ def _section_voices(score: dict[str, Any], configs: list[dict[str, Any]], starts
         else:
             fade_outs[i - 1] = (starts[i], overlaps[i])
             fade_ins[i] = (starts[i], overlaps[i])
-    voices = [Voice(score["sections"][i]["name"] or f"section {i}", fields[i],
+    voices = [Voice(score["sections"][i]["name"] or f"section {i}", configs[i],
                     child_seed(seed, 0, i),
                     starts[i], lengths[i], prerolls[i], fade_ins[i], fade_outs[i])
               for i in range(len(configs))]

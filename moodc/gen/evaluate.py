@@ -33,7 +33,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -738,17 +739,10 @@ def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
         para_satisfied=p_sat, para_constraints=p_total,
         mean_s=float(np.mean(times)) if times else 0.0, errors=errors,
         explanation=explanation_rates(prompts[:len(rows)], blind) if explain else None,
-        routes=_counts(route_of(c) for c in para), by_route=agreement_by_route(by_group),
+        routes=dict(sorted(Counter(route_of(c) for c in para).items())), by_route=agreement_by_route(by_group),
         split_values=disagreements(by_group),
         n_groups_right=sum(fully_right(configs, [g["expect"]] * len(configs), check=check)[0]
                            == len(configs) for configs, g in zip(by_group, groups)))
-
-
-def _counts(items: Iterable[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for item in items:
-        out[item] = out.get(item, 0) + 1
-    return dict(sorted(out.items()))
 
 
 def blind_report_json(reports: Sequence[BlindReport]) -> str:
