@@ -1,7 +1,8 @@
 """Check hand-written scene files (``tools/scenes/*.jsonl``) before they feed training.
 
 A scene line is ``{"prompt": str, "mix": [[concept, weight], ...], "mods": [modifier, ...]}``
-(issue #13). A bad line would either crash the data generator far from its cause (a concept
+(issue #13), with an optional ``"group": str`` naming the scene when several lines word it
+differently: the lines of one group must share their mix and mods (one scene, one config). A bad line would either crash the data generator far from its cause (a concept
 name the library does not know) or quietly poison the training set (weights that do not sum to
 one, a prompt repeated across files, a held-out test word leaking into training), so every
 line is checked here, where the author can still fix it.
@@ -37,7 +38,7 @@ MIN_WORDS_LONG: Final[int] = 15
 MAX_MIX: Final[int] = 3
 #: Weights are written by hand with two decimals; allow rounding.
 WEIGHT_TOLERANCE: Final[float] = 1e-6
-KNOWN_KEYS: Final[frozenset[str]] = frozenset({"prompt", "mix", "mods"})
+KNOWN_KEYS: Final[frozenset[str]] = frozenset({"prompt", "mix", "mods", "group"})
 HELDOUT_PATH: Final[Path] = (Path(__file__).resolve().parent.parent
                              / "moodc" / "data" / "train" / "heldout.json")
 
@@ -126,10 +127,19 @@ def check_record(record: Any, *, is_long: bool,
     return problems
 
 
+def _group_key(record: Any) -> tuple[str, str] | None:
+    """``(group, mix and mods)`` of a grouped line, to compare with the group's first line."""
+    if not isinstance(record, dict) or not isinstance(record.get("group"), str):
+        return None
+    return record["group"], json.dumps([record.get("mix"), record.get("mods", [])])
+
+
 def check_files(paths: Sequence[Path], *, heldout: frozenset[str]) -> list[Diagnostic]:
-    """Every problem of every line of ``paths``, including prompts repeated across files."""
+    """Every problem of every line of ``paths``, including prompts repeated across files and
+    lines of one group that disagree on the scene's mix or mods."""
     diagnostics: list[Diagnostic] = []
     first_seen: dict[str, str] = {}
+    groups: dict[str, tuple[str, str]] = {}
     for path in paths:
         is_long = path.stem == "long"
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -142,6 +152,13 @@ def check_files(paths: Sequence[Path], *, heldout: frozenset[str]) -> list[Diagn
                 continue
             for code, message in check_record(record, is_long=is_long, heldout=heldout):
                 diagnostics.append(Diagnostic(*where, code, message))
+            grouped = _group_key(record)
+            if grouped is not None:
+                first = groups.setdefault(grouped[0], (grouped[1], f"{path}:{number}"))
+                if first[0] != grouped[1]:
+                    diagnostics.append(Diagnostic(
+                        *where, "group", f"group {grouped[0]!r} has another mix or mods at "
+                        f"{first[1]}; one scene, one config: give the wordings the same ones"))
             prompt = record.get("prompt") if isinstance(record, dict) else None
             if isinstance(prompt, str):
                 key = normalise(prompt)

@@ -767,7 +767,7 @@ def parse_scene(raw: str, *, where: str,
         raise SceneError(f"{where}: unknown modifier(s) {unknown}; use phrases of "
                          "moodc.concepts.MODIFIERS, e.g. 'fast', 'dark', 'no drums'")
     return {"prompt": " ".join(prompt.split()), "parts": parts, "mods": list(mods),
-            "where": where}
+            "where": where, "group": scene.get("group")}
 
 
 def load_scenes(rows: list[dict[str, Any]], *,
@@ -804,8 +804,11 @@ def _scene_hash(prompt: str, salt: str) -> int:
 
 
 def scene_split(scene: Mapping[str, Any]) -> str:
-    """``"valid"`` for about a tenth of the scenes by a stable hash, else ``"train"``."""
-    hashed = _scene_hash(scene["prompt"], "split") % 1000
+    """``"valid"`` for about a tenth of the scenes by a stable hash, else ``"train"``.
+
+    A grouped scene (several wordings of one scene) is hashed by its group, so its wordings
+    all land on one side and valid never scores a paraphrase of a training prompt."""
+    hashed = _scene_hash(scene.get("group") or scene["prompt"], "split") % 1000
     return "valid" if hashed < SCENE_VALID_PER_MILLE else "train"
 
 
@@ -827,12 +830,14 @@ def scene_examples(scene: Mapping[str, Any]) -> list[dict[str, Any]]:
     The config is the concepts' weighted merge (:func:`merged_config`) with the scene's
     modifiers enforced by the smallest edit (``apply_modifiers``), the machinery the
     template examples use. Every wording of a scene gets the same config, so the head
-    learns that paraphrases agree.
+    learns that paraphrases agree; so do the wordings of a group (one line each), whose
+    merge is seeded by the group.
     """
     rows = [row for row, _ in scene["parts"]]
     weights = [w for _, w in scene["parts"]]
     rng = random.Random(_scene_hash(scene["prompt"], "variants"))
-    config = merged_config(rows, weights=weights, seed=_scene_hash(scene["prompt"], "merge"))
+    scene_key = scene.get("group") or scene["prompt"]  # every wording of a group: one config
+    config = merged_config(rows, weights=weights, seed=_scene_hash(scene_key, "merge"))
     final = _clean(apply_modifiers(config, scene["mods"]))
     said = "; ".join(_named(r, weight=w) for r, w in scene["parts"])
     asks = "".join(f"; '{m}' asks for {modifier_rule(m)}" for m in scene["mods"])

@@ -57,6 +57,20 @@ def test_each_kind_of_bad_line_is_named_with_file_and_line(checker: ModuleType,
     assert "a.jsonl:1" in text  # the duplicate says where the prompt was first written
 
 
+def test_a_group_is_one_scene_with_one_mix(checker: ModuleType, tmp_path: Path) -> None:
+    """Wordings of one scene share its config; a wording with another mix is named."""
+    mix = [["rain", 0.6], ["night", 0.4]]
+    path = _write(tmp_path / "g.jsonl", [
+        {"group": "wet-night", "prompt": "a wet night", "mix": mix},
+        {"group": "wet-night", "prompt": "drizzle on the pavements after dark", "mix": mix},
+        {"group": "wet-night", "prompt": "the streetlamps weep", "mix": mix, "mods": ["slow"]},
+        {"group": "other", "prompt": "a wet morning", "mix": [["rain", 1.0]]},
+    ])
+    problems = checker.check_files([path], heldout=frozenset())
+    assert [(p.line, p.code) for p in problems] == [(3, "group")]
+    assert "g.jsonl:1" in problems[0].message
+
+
 def test_long_file_needs_fifteen_words(checker: ModuleType, tmp_path: Path) -> None:
     path = _write(tmp_path / "long.jsonl",
                   [{"prompt": "a short scene in a long file", "mix": [["city", 1.0]]}])

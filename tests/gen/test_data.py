@@ -428,6 +428,24 @@ def test_scenes_reach_the_splits_and_never_straddle_them(make_data, scene_rows,
         assert scene["prompt"] not in prompts[other], scene["where"]
     n_valid = sum(make_data.scene_split(s) == "valid" for s in scenes)
     assert 0.04 <= n_valid / len(scenes) <= 0.18, "about a tenth of the scenes validate"
+    sides: dict[str, set[str]] = {}
+    for scene in scenes:
+        if scene["group"]:
+            sides.setdefault(scene["group"], set()).add(make_data.scene_split(scene))
+    split_groups = sorted(group for group, seen in sides.items() if len(seen) > 1)
+    assert not split_groups, f"wordings of one scene on both sides: {split_groups[:5]}"
+
+
+def test_the_wordings_of_a_group_get_one_config(make_data, scene_rows) -> None:
+    lookup = make_data.concept_lookup(scene_rows)
+    mix = '[["rain", 0.5], ["night", 0.3], ["cafe", 0.2]]'
+    scenes = [make_data.parse_scene(f'{{"group": "g", "prompt": "{p}", "mix": {mix}}}',
+                                    where="x", lookup=lookup)
+              for p in ("a wet night in a cafe", "drizzle on a bistro window after dark",
+                        "steam, neon and puddles")]
+    configs = [e["config"] for s in scenes for e in make_data.scene_examples(s)]
+    assert all(c == configs[0] for c in configs)
+    assert len({make_data.scene_split(s) for s in scenes}) == 1
 
 
 @pytest.mark.parametrize("line, problem", [
