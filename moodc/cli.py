@@ -111,12 +111,26 @@ def main() -> None:
         if exc.errno not in STDOUT_ERRNOS:
             raise
         code = _stdout_failed(exc)
+    _ignore_late_interrupts()
     try:
         sys.stdout.flush()
     except OSError as exc:
         code = _stdout_failed(exc)
     _skip_final_collections()
     sys.exit(code)
+
+
+def _ignore_late_interrupts() -> None:
+    """Let a Ctrl-C that arrives after the command has finished change nothing.
+
+    By now the command has ended and its files are published; a SIGINT during the
+    interpreter's teardown would otherwise kill the process by the signal (or print a
+    traceback) and report a failure for work that is complete. Only the console entry point
+    does this: the process is about to exit, so no caller's handler is lost.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _skip_final_collections() -> None:
