@@ -64,6 +64,15 @@ def load_heldout_words(*, path: Path = HELDOUT_PATH) -> frozenset[str]:
     return frozenset(json.loads(path.read_text(encoding="utf-8"))["words"])
 
 
+def load_heldout_concepts(*, path: Path = HELDOUT_PATH) -> frozenset[str]:
+    """The concepts reserved for the test split: a scene blending one is left out of
+    training by ``make_data.py`` (its config must not be learnt under other words), so the
+    author should hear of it here rather than find the scene silently missing."""
+    if not path.exists():
+        return frozenset()
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))["concepts"])
+
+
 def check_prompt(prompt: Any, *, is_long: bool, heldout: frozenset[str]) -> list[tuple[str, str]]:
     """Problems of one prompt as ``(code, message)`` pairs."""
     if not isinstance(prompt, str) or not prompt.strip():
@@ -79,8 +88,9 @@ def check_prompt(prompt: Any, *, is_long: bool, heldout: frozenset[str]) -> list
     return problems
 
 
-def check_mix(mix: Any) -> list[tuple[str, str]]:
-    """Problems of one ``mix``: shape, weights summing to 1, concepts the library knows."""
+def check_mix(mix: Any, *, held_concepts: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """Problems of one ``mix``: shape, weights summing to 1, concepts the library knows and
+    training may use (none of ``held_concepts``)."""
     if not isinstance(mix, list) or not 1 <= len(mix) <= MAX_MIX:
         return [("mix", f"mix={mix!r} must be a list of 1-{MAX_MIX} [concept, weight] pairs")]
     problems: list[tuple[str, str]] = []
@@ -98,6 +108,9 @@ def check_mix(mix: Any) -> list[tuple[str, str]]:
         except MoodcError as exc:
             problems.append(("concept", str(exc)))
             continue
+        if name in held_concepts:
+            problems.append(("heldout", f"concept {name!r} is held out for the test split, so "
+                             "training would drop this scene; use another concept"))
         if name in seen:
             problems.append(("concept", f"concept {name!r} appears twice; merge the weights"))
         seen.add(name)
@@ -114,15 +127,15 @@ def check_mods(mods: Any) -> list[tuple[str, str]]:
             for mod in mods if mod not in MODIFIERS]
 
 
-def check_record(record: Any, *, is_long: bool,
-                 heldout: frozenset[str]) -> list[tuple[str, str]]:
+def check_record(record: Any, *, is_long: bool, heldout: frozenset[str],
+                 held_concepts: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """Problems of one parsed line (everything but uniqueness across files)."""
     if not isinstance(record, dict):
         return [("json", "line must be a JSON object")]
     problems = [("key", f"unknown key {key!r}; allowed {sorted(KNOWN_KEYS)}")
                 for key in record if key not in KNOWN_KEYS]
     problems += check_prompt(record.get("prompt"), is_long=is_long, heldout=heldout)
-    problems += check_mix(record.get("mix"))
+    problems += check_mix(record.get("mix"), held_concepts=held_concepts)
     problems += check_mods(record.get("mods", []))
     return problems
 
@@ -134,7 +147,8 @@ def _group_key(record: Any) -> tuple[str, str] | None:
     return record["group"], json.dumps([record.get("mix"), record.get("mods", [])])
 
 
-def check_files(paths: Sequence[Path], *, heldout: frozenset[str]) -> list[Diagnostic]:
+def check_files(paths: Sequence[Path], *, heldout: frozenset[str],
+                held_concepts: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Every problem of every line of ``paths``, including prompts repeated across files and
     lines of one group that disagree on the scene's mix or mods."""
     diagnostics: list[Diagnostic] = []
@@ -150,7 +164,8 @@ def check_files(paths: Sequence[Path], *, heldout: frozenset[str]) -> list[Diagn
             except json.JSONDecodeError as exc:
                 diagnostics.append(Diagnostic(*where, "json", f"not JSON: {exc}"))
                 continue
-            for code, message in check_record(record, is_long=is_long, heldout=heldout):
+            for code, message in check_record(record, is_long=is_long, heldout=heldout,
+                                              held_concepts=held_concepts):
                 diagnostics.append(Diagnostic(*where, code, message))
             grouped = _group_key(record)
             if grouped is not None:
@@ -179,7 +194,8 @@ def main(argv: Sequence[str]) -> int:
     if not argv:
         print("usage: python tools/check_scenes.py tools/scenes/*.jsonl", file=sys.stderr)
         return 2
-    diagnostics = check_files([Path(a) for a in argv], heldout=load_heldout_words())
+    diagnostics = check_files([Path(a) for a in argv], heldout=load_heldout_words(),
+                              held_concepts=load_heldout_concepts())
     if diagnostics:
         print(render_text(diagnostics))
     return 1 if diagnostics else 0

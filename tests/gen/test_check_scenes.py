@@ -29,7 +29,8 @@ def test_shipped_scenes_are_all_valid(checker: ModuleType) -> None:
     unique across files and leaks no held-out test word (else the training set breaks)."""
     paths = sorted(SCENES_DIR.glob("*.jsonl"))
     assert paths, "no scene files shipped"
-    problems = checker.check_files(paths, heldout=checker.load_heldout_words())
+    problems = checker.check_files(paths, heldout=checker.load_heldout_words(),
+                                   held_concepts=checker.load_heldout_concepts())
     assert not problems, checker.render_text(problems[:20])
 
 
@@ -69,6 +70,19 @@ def test_a_group_is_one_scene_with_one_mix(checker: ModuleType, tmp_path: Path) 
     problems = checker.check_files([path], heldout=frozenset())
     assert [(p.line, p.code) for p in problems] == [(3, "group")]
     assert "g.jsonl:1" in problems[0].message
+
+
+def test_a_held_out_concept_in_a_mix_is_named(checker: ModuleType, tmp_path: Path) -> None:
+    """make_data drops a scene blending a test-only concept; the author hears of it here."""
+    path = _write(tmp_path / "h.jsonl", [
+        {"prompt": "a lantern festival night", "mix": [["carnival", 0.6], ["night", 0.4]]},
+        {"prompt": "an eagle over the ridge", "mix": [["eagle", 0.5], ["mountain", 0.5]]},
+    ])
+    problems = checker.check_files([path], heldout=frozenset(),
+                                   held_concepts=frozenset({"eagle"}))
+    assert [(p.line, p.code) for p in problems] == [(2, "heldout")]
+    assert "'eagle'" in problems[0].message
+    assert "eagle" in checker.load_heldout_concepts()  # the shipped list is read
 
 
 def test_long_file_needs_fifteen_words(checker: ModuleType, tmp_path: Path) -> None:
