@@ -31,7 +31,8 @@ RENDER_RATE_HZ = 44100
 ANALYSIS_RATE_HZ = 22050
 #: Long enough for a few bars at very_slow (56 BPM: ~2 bars of 4/4), short enough to be cheap.
 CLIP_S = 9.0
-#: Where the clip starts in a score: inside its first full-band section, past the fade-in.
+#: Where the clip starts in a score, where its fade-in is not enough: inside its first
+#: full-band section (any other score's clip starts where its fade-in ends).
 SCORE_OFFSET_S: dict[str, float] = {"podcast-intro": 5.0}
 SEED = 1
 
@@ -68,16 +69,30 @@ def at_tempo(doc: Config | Score, *, tempo: str, base_dir: Path) -> Config | Sco
     return Score.model_validate(data)
 
 
+def score_window_s(doc: Config | Score, *, name: str) -> tuple[float, float]:
+    """``(offset_s, tail_s)``: where the clip starts in the render and how much is rendered
+    after it. A score cut short keeps its fades, moved to the cut, so its clip is taken
+    between them: from the end of its fade-in (or :data:`SCORE_OFFSET_S`) to a render
+    ``fade_out`` seconds longer than the clip. Otherwise the clip of a score with long fades
+    measures the fades, not the tempo (workday's 2 s fade-in and 6 s fade-out covered all
+    but 1 s of a 9 s clip cut from its start). A config is measured from its start (its
+    own short fades are part of every piece)."""
+    if not isinstance(doc, Score):
+        return 0.0, 0.0
+    return SCORE_OFFSET_S.get(name, doc.fade_in), doc.fade_out
+
+
 def render_clip(path: Path, *, tempo: str) -> np.ndarray:
     """Mono clip of ``path`` at ``tempo``: :data:`CLIP_S` seconds at :data:`ANALYSIS_RATE_HZ`
-    (a score is cut after :data:`SCORE_OFFSET_S`, skipping its intro)."""
+    (a score's from between its fades, :func:`score_window_s`)."""
     import librosa
 
     doc = at_tempo(load_document(path), tempo=tempo, base_dir=path.parent)
-    offset_s = SCORE_OFFSET_S.get(path.stem, 0.0) if isinstance(doc, Score) else 0.0
-    audio = render_document(doc, base_dir=path.parent, duration_s=offset_s + CLIP_S,
+    offset_s, tail_s = score_window_s(doc, name=path.stem)
+    audio = render_document(doc, base_dir=path.parent, duration_s=offset_s + CLIP_S + tail_s,
                             seed=SEED, sample_rate=RENDER_RATE_HZ)
-    mono = audio.mean(axis=1)[int(offset_s * RENDER_RATE_HZ):]
+    start = int(offset_s * RENDER_RATE_HZ)
+    mono = audio.mean(axis=1)[start: start + int(CLIP_S * RENDER_RATE_HZ)]
     return librosa.resample(mono.astype(np.float32), orig_sr=RENDER_RATE_HZ,
                             target_sr=ANALYSIS_RATE_HZ)
 
