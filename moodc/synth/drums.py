@@ -346,20 +346,21 @@ TATS_RING_S = 1.2
 POYK_HZ = 52.0
 POYK_DECAY_S = 0.26
 POYK_BEATER_HZ = 1000.0
-#: How loud the mounted cymbal is when the poyk's stroke catches it with the drum's.
-POYK_CYMBAL_LEVEL = 0.6
+#: How loud the mounted cymbal is when the poyk's stroke catches it with the drum's (as a
+#: share of the tats struck alone).
+POYK_CYMBAL_LEVEL = 1.2
 
 
 def tats(name: str, *, sample_rate: int) -> np.ndarray:
     """The klezmer drummer's *tats*: the small cymbal on the poyk, struck alone (the
-    bulgar's answer between the drum's strokes). The stick's tick, the cymbal's ringing
+    bulgar's answer between the drum's strokes, some 6 dB under the poyk). The stick's tick, the cymbal's ringing
     modes (:data:`TATS_MODES`) and a short wash of noise over them
     (:data:`TATS_WASH_BAND_HZ`)."""
     low_hz, high_hz = TATS_WASH_BAND_HZ
-    return _mix((0.22, modes(TATS_MODES, sample_rate=sample_rate, dur_s=TATS_RING_S)),
-                (0.22, noise(f"{name}/wash", low_hz=low_hz, high_hz=high_hz, decay_s=0.08,
+    return _mix((0.11, modes(TATS_MODES, sample_rate=sample_rate, dur_s=TATS_RING_S)),
+                (0.11, noise(f"{name}/wash", low_hz=low_hz, high_hz=high_hz, decay_s=0.08,
                              attack_s=0.001, sample_rate=sample_rate, dur_s=TATS_RING_S)),
-                (0.15, stick_attack(name, sample_rate=sample_rate, decay_s=0.002)))
+                (0.08, stick_attack(name, sample_rate=sample_rate, decay_s=0.002)))
 
 
 def poyk(name: str, *, sample_rate: int) -> np.ndarray:

@@ -987,7 +987,7 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                                  "hat_open": "..o...o.", "hat": "o.o.o.o."}),
     # the klezmer bulgar (freylekhs): the poyk (the big drum and the small cymbal mounted
     # on it, struck together) on the 3-3-2 (dotted quarter, dotted quarter, quarter; the
-    # downbeat accented), the tats (the cymbal alone) answering on the last eighth of each
+    # downbeat the hardest), the tats (the cymbal alone) answering on the last eighth of each
     # group; no hi-hat and no ghost strokes (the gaps are the figure), a snare roll leading
     # into every phrase. Eight eighths: a bar of 4/4, two bars of 2/4
     "bulgar": RhythmStyle(step_beats=0.5, fill="snare",
