@@ -421,7 +421,7 @@ south african | south africa, township, soweto | medium major lead=brass padi=ch
 hawaiian | hawaii, aloha, ukulele beach | slow major lead=pluck padi=strings bass=fifths tex=ocean e=subtle harm=folk sw=light d=5
 polynesian | polynesia, tahiti, samoa, maori | medium major_pentatonic lead=pluck rh=taiko bass=fifths harm=folk tex=ocean d=5
 aboriginal | didgeridoo, outback, dreamtime, australian outback | slow minor_pentatonic bass=drone bassi=saw pad=drift lead=sine mel=minimal rh=minimal acc=wood_block tex=wind harm=drone d=6
-klezmer | jewish, yiddish, shtetl, freylekhs | fast phrygian_dominant 2/4 rh=oompah lead=clarinet padi=brass bass=two_beat bassi=tuba orn=florid mel=ornamental harm=modal | a sobbing clarinet in freygish over an oom-pah
+klezmer | jewish, yiddish, shtetl, freylekhs | fast phrygian_dominant 2/4 rh=bulgar lead=clarinet padi=brass bass=two_beat bassi=tuba orn=florid mel=ornamental harm=modal h=loose | a sobbing clarinet in freygish over the band's oom-pah, the drummer's bulgar across it
 doina | doyne, klezmer lament | slow ukrainian_dorian lead=clarinet padi=strings bass=drone rh=none mel=ornamental orn=florid harm=drone md=sparse | a free, sobbing clarinet in the Ukrainian dorian
 romani | gypsy, gypsy jazz, manouche, romany | fast harmonic_minor rh=brush lead=pluck bass=octave sw=medium orn=heavy harm=jazz ext=sevenths
 hungarian | hungary, budapest, csardas | fast harmonic_minor 2/4 lead=strings bass=octave rh=march orn=heavy ten=ramp

@@ -64,6 +64,8 @@ CLAIMS: Final[dict[str, Constraints]] = {
     r"skank": {"rhythm_any": ["one_drop"]},
     r"palmas|rasgueados?|compás": {"rhythm_any": ["flamenco"]},
     r"chan[- ]chan": {"rhythm_any": ["tango"]},
+    # the klezmer drummer's 3-3-2 on the big drum (poyk) and its cymbal
+    r"bulgar|poyk": {"rhythm_any": ["bulgar"]},
     r"walking bass": {"bass_any": ["walking"]},
     r"call[- ]and[- ]response": {"melody_any": ["call_response"]},
     r"contemplative melody": {"melody_any": ["contemplative"]},

@@ -334,6 +334,45 @@ def brush_sweep(name: str, *, sample_rate: int) -> np.ndarray:
     return ((0.5 * rim * swell * outward + 0.6 * centre * inward) * 0.12).astype(np.float32)
 
 
+#: The tats: a small, thick cymbal (mounted on the klezmer poyk, struck with a thin stick
+#: or a beater's rod), as its inharmonic ringing modes ``(freq_hz, amp, decay_s)``: a bright
+#: clang with a pitch you could hum, not a hi-hat's pitchless hiss.
+TATS_MODES: tuple[tuple[float, float, float], ...] = (
+    (2390.0, 1.0, 0.28), (3570.0, 0.8, 0.22), (5120.0, 0.6, 0.16), (6830.0, 0.4, 0.11))
+#: The tats's wash: band-limited noise under the modes (3-11 kHz), shorter than they ring.
+TATS_WASH_BAND_HZ = (3000.0, 11000.0)
+TATS_RING_S = 1.2
+#: The poyk: a big, loosely tuned bass drum (a marching drum) under its cymbal.
+POYK_HZ = 52.0
+POYK_DECAY_S = 0.26
+POYK_BEATER_HZ = 1000.0
+#: How loud the mounted cymbal is when the poyk's stroke catches it with the drum's (as a
+#: share of the tats struck alone).
+POYK_CYMBAL_LEVEL = 1.2
+
+
+def tats(name: str, *, sample_rate: int) -> np.ndarray:
+    """The klezmer drummer's *tats*: the small cymbal on the poyk, struck alone (the
+    bulgar's answer between the drum's strokes, some 6 dB under the poyk). The stick's tick, the cymbal's ringing
+    modes (:data:`TATS_MODES`) and a short wash of noise over them
+    (:data:`TATS_WASH_BAND_HZ`)."""
+    low_hz, high_hz = TATS_WASH_BAND_HZ
+    return _mix((0.11, modes(TATS_MODES, sample_rate=sample_rate, dur_s=TATS_RING_S)),
+                (0.11, noise(f"{name}/wash", low_hz=low_hz, high_hz=high_hz, decay_s=0.08,
+                             attack_s=0.001, sample_rate=sample_rate, dur_s=TATS_RING_S)),
+                (0.08, stick_attack(name, sample_rate=sample_rate, decay_s=0.002)))
+
+
+def poyk(name: str, *, sample_rate: int) -> np.ndarray:
+    """The klezmer *poyk*: a big bass drum (:func:`bass_drum` at :data:`POYK_HZ`, a felt
+    beater) with the small cymbal mounted on it struck in the same stroke (:func:`tats`,
+    at :data:`POYK_CYMBAL_LEVEL`): the low boom and the cymbal's clang as one hit, which is
+    what carries the bulgar's 3-3-2."""
+    drum = bass_drum(name, fundamental_hz=POYK_HZ, decay_s=POYK_DECAY_S,
+                     beater_hz=POYK_BEATER_HZ, sample_rate=sample_rate)
+    return _mix((1.0, drum), (POYK_CYMBAL_LEVEL, tats(f"{name}/cymbal", sample_rate=sample_rate)))
+
+
 def dunun(name: str, *, fundamental_hz: float, ring_s: float, sample_rate: int) -> np.ndarray:
     """A dunun: a cowhide head struck with a stick (the stick's crack on thick hide, the
     hide's modes settling a few %, a dull flap of the hide) in a cylindrical shell."""
@@ -556,6 +595,10 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     # a jazz drummer's brushes on the snare (bossa): taps and the circling sweep
     "snare_brush": lambda sr: snare_brush("snare_brush", sample_rate=sr),
     "brush_sweep": lambda sr: brush_sweep("brush_sweep", sample_rate=sr),
+    # the klezmer drummer's poyk (big drum and its cymbal struck together) and the cymbal
+    # alone, the tats (see :func:`poyk`, :func:`tats`)
+    "poyk": lambda sr: poyk("poyk", sample_rate=sr),
+    "tats": lambda sr: tats("tats", sample_rate=sr),
     # the bodhrán of an Irish session (see :func:`bodhran`)
     "bodhran": lambda sr: bodhran("bodhran", stroke="down", sample_rate=sr),
     "bodhran_up": lambda sr: bodhran("bodhran_up", stroke="up", sample_rate=sr),

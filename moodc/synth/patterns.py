@@ -504,6 +504,11 @@ class CompPattern:
     arrastre_beats: float = 0.0
 
 
+#: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
+#: the "oom"), whatever the pad's voice (a brass section, an accordion).
+OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.4,
+                      strum_s=0.0, rootless=False, any_voice=True)
+
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
 COMP_PATTERNS: dict[str, CompPattern] = {
     # Bossa nova (João Gilberto's batida): the thumb on 1 and the and-of-2 (and again on 3
@@ -524,9 +529,10 @@ COMP_PATTERNS: dict[str, CompPattern] = {
                          stroke_beats=0.45, strum_s=0.0, rootless=False,
                          ending="X.X.....", ending_degrees=(4, 0), any_voice=True,
                          bass_doubles=True, arrastre_beats=0.25),
-    # Oom-pah: the chords' "pah" on 2 and 4, short (the bass layer's two-beat has the "oom")
-    "oompah": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.4,
-                          strum_s=0.0, rootless=False, any_voice=True),
+    "oompah": OOM_PAH,
+    # the bulgar: the band keeps its oom-pah on the beats while the drummer plays the 3-3-2
+    # across them (the poyk against the comp is the freylekhs' lift)
+    "bulgar": OOM_PAH,
     # Reggae: the skank, a short, muted, bright chord on 2 and 4 of the half-time one-drop
     "one_drop": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.25,
                             strum_s=0.002, rootless=False),
@@ -826,7 +832,11 @@ class RhythmStyle:
     quickens at fast tempos). ``sticking`` gives a lane whose strokes alternate between
     sounds by their place on the step grid (the bodhrán tipper's down and up strokes): the
     lane's hits, its ghost strokes and a fill of that lane take ``sticking[lane][k % n]``
-    at grid step k.
+    at grid step k. ``ghosts`` False: the tempo feel never fills the time-keeping lane's
+    gaps (the bulgar's gaps are its 3-3-2; filled, they would tick even eighths, a drum
+    machine's grid). ``fills_phrases``: the fill closes every phrase
+    (``composition.phrase_bars``) instead of every ``ctl.feel.fill_every_bars`` bars (a
+    drummer leading the band into the next strain).
     """
 
     step_beats: float
@@ -838,6 +848,8 @@ class RhythmStyle:
     keeper: str | None = None
     figure_beats: float = 0.0
     sticking: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    ghosts: bool = True
+    fills_phrases: bool = False
 
 
 #: Stroke character of a lane pattern → velocity. An accent ``X`` is full whatever its
@@ -973,6 +985,14 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "oompah": RhythmStyle(step_beats=0.5, fill="snare",
                           lanes={"bass_drum": "x...x...", "snare": "..x...x.",
                                  "hat_open": "..o...o.", "hat": "o.o.o.o."}),
+    # the klezmer bulgar (freylekhs): the poyk (the big drum and the small cymbal mounted
+    # on it, struck together) on the 3-3-2 (dotted quarter, dotted quarter, quarter; the
+    # downbeat the hardest), the tats (the cymbal alone) answering on the last eighth of each
+    # group; no hi-hat and no ghost strokes (the gaps are the figure), a snare roll leading
+    # into every phrase. Eight eighths: a bar of 4/4, two bars of 2/4
+    "bulgar": RhythmStyle(step_beats=0.5, fill="snare",
+                          lanes={"poyk": "X..x..x.", "tats": "..x..x.x"},
+                          ghosts=False, fills_phrases=True),
     # reggae one-drop: beat 1 empty, the kick and the rim shot together on 3 only, the hats
     # on the eighths; the rim shot alone feeds a dub echo (dotted eighths, fading)
     "one_drop": RhythmStyle(step_beats=0.5, fill="rim",
@@ -1001,7 +1021,8 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "kenong": 0.3, "kempul": -0.3, "kendang": 0.1,
                               "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,
                               "djembe_bass": -0.2, "sangban": 0.25, "kenkeni": 0.4,
-                              "frame_drum": -0.1, "bodhran": -0.1, "bodhran_up": -0.1}
+                              "frame_drum": -0.1, "bodhran": -0.1, "bodhran_up": -0.1,
+                              "tats": 0.15}
 
 
 #: Velocities of the hits the tempo feel adds to the time-keeping lane: on a beat (an ``x``)
@@ -1021,9 +1042,10 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
     row = RHYTHM_STYLES[style]
     step = _rhythm_step_beats(row.step_beats, division=ctl.beat_division)
     cycle_bars = _cycle_bars(row, per_bar=ctl.beats_per_bar / step)
-    # a composed cycle longer than a bar (teental's theka, taiko's call and response) is
-    # played as written above medium: ghost strokes would fill its answers and silences
-    keeper = timekeeper(row) if cycle_bars == 1 else None
+    # a composed cycle longer than a bar (teental's theka, taiko's call and response), or a
+    # style whose gaps are its figure, is played as written above medium: ghost strokes
+    # would fill its answers and silences
+    keeper = timekeeper(row) if cycle_bars == 1 and row.ghosts else None
     n_bars = int(np.ceil(n_beats / ctl.beats_per_bar))
     hits = []
     for bar_index in range(n_bars):
@@ -1055,7 +1077,7 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "bass_drum",
                                        "bass_drum_big", "chip_kick", "doum", "bayan_ge",
                                        "dhol_dagga", "taiko_don", "heart", "cajon", "golpe",
-                                       "gong_ageng", "dundun", "djembe_bass"})
+                                       "gong_ageng", "dundun", "djembe_bass", "poyk"})
 
 
 def timekeeper(row: RhythmStyle) -> str | None:
@@ -1218,7 +1240,8 @@ def dub_echoes(ctl: Controls, hits: list[Hit], *, dub: DubEcho) -> list[Hit]:
 def _fill_hits(ctl: Controls, *, row: RhythmStyle, n_bars: int, cycle_bars: int = 1
                ) -> list[Hit]:
     """A crescendo roll of ``row.fill`` over the last ``row.fill_beats`` beats of every
-    ``ctl.feel.fill_every_bars``-th bar, growing from ``row.fill_from_velocity`` to full: at
+    ``ctl.feel.fill_every_bars``-th bar (every phrase's last for a style that
+    :attr:`~RhythmStyle.fills_phrases`), growing from ``row.fill_from_velocity`` to full: at
     medium sixteenths in simple meters, eighths in compound ones, scaled by the feel's
     ``fill_strokes_mul`` (a slow roll at slow tempos, a dense one at fast). A pattern that
     spans ``cycle_bars`` (taiko's four-bar call and response) fills only at the end of a
@@ -1228,7 +1251,8 @@ def _fill_hits(ctl: Controls, *, row: RhythmStyle, n_bars: int, cycle_bars: int 
                                  * ctl.feel.fill_strokes_mul)))
     n_sub = max(1, int(round(min(row.fill_beats, bar) / sub)))
     low = row.fill_from_velocity
-    every = cycle_bars * max(1, int(np.ceil(ctl.feel.fill_every_bars / cycle_bars)))
+    every_bars = ctl.comp.phrase_bars if row.fills_phrases else ctl.feel.fill_every_bars
+    every = cycle_bars * max(1, int(np.ceil(every_bars / cycle_bars)))
     strokes = row.sticking.get(row.fill, ())
     hits = []
     for b in range(every - 1, n_bars, every):

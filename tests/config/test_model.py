@@ -106,7 +106,7 @@ def test_schema_enums_come_from_the_vocabulary() -> None:
     rhythm = schema["$defs"]["Layers"]["properties"]["rhythm"]["enum"]
     for style in ("chiptune", "four_on_floor", "waltz", "march", "bossa", "maqsum",
                   "baladi", "teental", "dhol", "taiko", "flamenco", "tango", "oompah",
-                  "one_drop"):
+                  "one_drop", "bulgar"):
         assert style in rhythm
 
 

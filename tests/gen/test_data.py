@@ -87,7 +87,7 @@ def test_library_matches_its_generator() -> None:
                   "harmony": {"andalusian"}, "meter": {"12/8"}}),
     ("tango", {"mode": {"harmonic_minor", "minor"}, "rhythm": {"tango"},
                "lead": {"bandoneon"}, "pad_voice": {"bandoneon"}}),
-    ("klezmer", {"mode": {"phrygian_dominant", "ukrainian_dorian"}, "rhythm": {"oompah"},
+    ("klezmer", {"mode": {"phrygian_dominant", "ukrainian_dorian"}, "rhythm": {"bulgar"},
                  "lead": {"clarinet"}, "bass": {"two_beat"}}),
     ("doina", {"mode": {"phrygian_dominant", "ukrainian_dorian"}, "lead": {"clarinet"}}),
     ("reggae", {"rhythm": {"one_drop"}, "tempo": {"slow", "very_slow"},

@@ -19,6 +19,7 @@ from moodc.synth.events import Hit, Note
 from moodc.synth.instruments import BANDONEON_REED_CENTS
 from moodc.synth.melody import SOB_S, melody_notes
 from moodc.synth.notes import render_note
+from moodc.synth.drums import drum_sound
 from moodc.synth.patterns import COMP_PATTERNS, THUMB_PAN, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.theory import chord_timeline, passing_tone_index, scale_index_of_degree
 from tests.synth.test_identities import band_energy, beats_of, chords_of, palette_controls, rms
@@ -305,6 +306,60 @@ def test_oompah_bass_on_one_and_three_chords_and_snare_on_two_and_four() -> None
     assert max(n.dur_s for n in pad) < 0.5 * ctl.beat_s  # the "pah" is short
 
 
+#: The bulgar's 3-3-2 in a 4/4 bar (beats from the downbeat): the poyk's strokes, and the
+#: tats answering on the last eighth of each group.
+BULGAR_POYK_BEATS = {0.0, 1.5, 3.0}
+BULGAR_TATS_BEATS = {1.0, 2.5, 3.5}
+
+
+@pytest.mark.parametrize("meter", ["4/4", "2/4"])
+def test_bulgar_poyk_on_the_three_three_two_tats_answering_and_no_hi_hat(meter: str) -> None:
+    # the palette is fast: a style with ghost strokes would tick every eighth here
+    ctl = palette_controls("klezmer-wedding", human="robotic", meter=meter)
+    assert ctl.feel.ghost_grid_beats > 0.0
+    hits = rhythm_hits(ctl, style="bulgar", n_beats=12.0)
+    assert {h.sound for h in hits} <= {"poyk", "tats", "snare"}  # no hi-hat, no kit
+    hits = [h for h in hits if h.sound != "snare"]  # (the snare only rolls the fills)
+    poyk = beats_of(lane(hits, "poyk"), ctl)
+    assert set((poyk % 4).round(6)) == BULGAR_POYK_BEATS and len(poyk) == 9  # 2/4: across bars
+    assert set((beats_of(lane(hits, "tats"), ctl) % 4).round(6)) == BULGAR_TATS_BEATS
+    downbeats = [h for h in lane(hits, "poyk") if round(h.start_s / ctl.beat_s, 6) % 4 == 0]
+    assert {h.velocity for h in downbeats} == {1.0}  # the figure's first stroke the hardest
+    assert max(h.velocity for h in lane(hits, "tats")) < 1.0
+
+
+def test_bulgar_rolls_the_snare_into_every_phrase_only() -> None:
+    ctl = palette_controls("klezmer-wedding", human="robotic")
+    assert ctl.comp.phrase_bars == 4 and ctl.feel.fill_every_bars == 2
+    hits = rhythm_hits(ctl, style="bulgar", n_beats=32.0)
+    snare = beats_of(lane(hits, "snare"), ctl)
+    assert set(np.floor(snare / 4.0)) == {3.0, 7.0}  # the last bar of each 4-bar phrase
+    assert set(np.floor(snare % 16.0)) == {15.0}  # its last beat, leading into the next
+
+
+def test_bulgar_keeps_the_band_oom_pah_on_the_beats() -> None:
+    ctl = palette_controls("klezmer-wedding", human="robotic", meter="4/4")
+    assert ctl.styles["rhythm"] == "bulgar"
+    chords = chords_of(ctl, n_beats=16.0)
+    bass = bass_notes(ctl, style="two_beat", chords=chords, n_beats=8.0, instrument="tuba")
+    assert set(beats_of(bass, ctl) % 4) == {0.0, 2.0}
+    pad = pad_notes(ctl, style="warm", chords=chords, n_beats=8.0, instrument="brass")
+    assert set(beats_of(pad, ctl) % 4) == {1.0, 3.0}
+
+
+def test_poyk_is_a_big_drum_and_its_cymbal_the_tats_the_cymbal_alone() -> None:
+    sr = SAMPLE_RATE
+    poyk = drum_sound("poyk", sample_rate=sr, cutoff_scale=2.0).astype(np.float64)
+    tats = drum_sound("tats", sample_rate=sr, cutoff_scale=2.0).astype(np.float64)
+    n = int(0.3 * sr)
+    poyk, tats = poyk[:n], np.pad(tats, (0, max(n - len(tats), 0)))[:n]
+    low = [rms(band_energy(x, low_hz=30.0, high_hz=150.0)) for x in (poyk, tats)]
+    high = [rms(band_energy(x, low_hz=2000.0, high_hz=8000.0)) for x in (poyk, tats)]
+    assert low[0] > 10.0 * low[1]  # the boom is the drum's
+    assert high[0] > 0.5 * high[1]  # and the poyk's stroke rings its cymbal too
+    assert rms(tats) < 0.5 * rms(poyk)  # the answer is lighter than the stroke
+
+
 # ------------------------------------------------------------------------------------------
 # Reggae
 # ------------------------------------------------------------------------------------------
@@ -354,7 +409,7 @@ def test_new_palettes_use_their_own_words(name: str) -> None:
     ctl = palette_controls(name)
     words = {"flamenco-night": ("flamenco", "nylon_guitar"),
              "tango-milonga": ("tango", "bandoneon"),
-             "klezmer-wedding": ("oompah", "clarinet"),
+             "klezmer-wedding": ("bulgar", "clarinet"),
              "reggae-dub": ("one_drop", "organ")}[name]
     assert (ctl.styles["rhythm"], ctl.instruments["lead"]) == words
 
