@@ -207,7 +207,7 @@ def test_adding_a_layers_notes_at_once_gives_numpys_floats(n: int) -> None:
     assert np.array_equal(_bits(out), _bits(expected))
 
 
-@pytest.mark.parametrize("n", [6000, 2049, 7])
+@pytest.mark.parametrize("n", [6000, 2049, 1025, 7])
 def test_adding_notes_in_shared_passes_keeps_each_samples_order(n: int) -> None:
     """Up to four notes that share samples are added in one pass over them: every sample
     must still take each note's product and sum in the given order (numpy's floats, signed
