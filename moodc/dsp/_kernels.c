@@ -629,7 +629,9 @@ ELEMENTWISE static void premix_float(const float *stack, Py_ssize_t n_layers, Py
  * walking the block in chunks that stay in the L1 cache, each chunk taking every note that
  * overlaps it in the given order: every sample receives the same sums in the same order as
  * one add_scaled call per note, but the block is read and written once instead of once per
- * note (a 2 s stereo block is 700 kB; a layer often holds ten long notes). Within a chunk,
+ * note (a 2 s stereo block is 700 kB; a layer often holds ten long notes). With zero_first
+ * (optional, false by default) out is set to +0.0 first, each chunk just before its notes:
+ * np.zeros then the notes, without a separate pass over the block to clear it. Within a chunk,
  * up to NOTES_FUSED consecutive notes that share samples are added in one pass over the
  * shared stretch: each sample is loaded once, takes the group's products and sums in note
  * order in a register (the same roundings in the same order), and is stored once; each
@@ -694,10 +696,15 @@ INLINE_LOOP void add_fused(float *restrict left, float *restrict right, Py_ssize
 }
 
 ELEMENTWISE static void add_notes_float(float *out, Py_ssize_t n, const NoteItem *items,
-                                        Py_ssize_t count)
+                                        Py_ssize_t count, int zero_first)
 {
     for (Py_ssize_t j0 = 0; j0 < n; j0 += NOTES_CHUNK) {
         const Py_ssize_t j1 = n - j0 < NOTES_CHUNK ? n : j0 + NOTES_CHUNK;
+        if (zero_first) /* np.zeros' +0.0, written while the chunk is in the cache */
+            for (Py_ssize_t j = j0; j < j1; j++) {
+                out[j] = 0.0f;
+                out[n + j] = 0.0f;
+            }
         Py_ssize_t i = 0;
         while (i < count) {
             /* the next notes (up to NOTES_FUSED, in order) in this chunk that share samples */
@@ -754,9 +761,11 @@ ELEMENTWISE static void add_notes_float(float *out, Py_ssize_t n, const NoteItem
 static PyObject *add_notes(PyObject *self, PyObject *args)
 {
     PyObject *out_obj, *offsets, *segs, *gains_l, *gains_r;
+    int zero_first = 0;
     Py_buffer out;
-    if (!PyArg_ParseTuple(args, "OO!O!O!O!:add_notes", &out_obj, &PyList_Type, &offsets,
-                          &PyList_Type, &segs, &PyList_Type, &gains_l, &PyList_Type, &gains_r))
+    if (!PyArg_ParseTuple(args, "OO!O!O!O!|p:add_notes", &out_obj, &PyList_Type, &offsets,
+                          &PyList_Type, &segs, &PyList_Type, &gains_l, &PyList_Type, &gains_r,
+                          &zero_first))
         return NULL;
     const Py_ssize_t count = PyList_GET_SIZE(offsets);
     if (PyList_GET_SIZE(segs) != count || PyList_GET_SIZE(gains_l) != count
@@ -804,7 +813,7 @@ static PyObject *add_notes(PyObject *self, PyObject *args)
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    add_notes_float((float *)out.buf, n, items, count);
+    add_notes_float((float *)out.buf, n, items, count, zero_first);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 done:
@@ -1438,8 +1447,9 @@ static PyMethodDef methods[] = {
      "scale_by_curve(row, values, offset, control_n): row *= the float32 curve linear between "
      "control points values (float64) every control_n samples, from offset, in place."},
     {"add_notes", add_notes, METH_VARARGS,
-     "add_notes(out, offsets, segs, gains_l, gains_r): add_scaled for every note of the lists "
-     "in order, walking out (2, n) in cache-sized chunks; the same floats."},
+     "add_notes(out, offsets, segs, gains_l, gains_r, zero_first=False): add_scaled for every "
+     "note of the lists in order, walking out (2, n) in cache-sized chunks; the same floats. "
+     "zero_first: out is first set to +0.0 (np.zeros), a chunk at a time."},
     {"premix", premix, METH_VARARGS,
      "premix(stack, weights, out): out[:2] = stack.sum(axis=0) and out[2:] = the sends "
      "weights @ (stack[:, 0] + stack[:, 1]) summed in order, float32, in one pass."},

@@ -267,14 +267,17 @@ class _Sounds:
                          cache=self.cache)
 
     def render(self, out: np.ndarray, start: int) -> None:
-        """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n).
+        """Write the sum of every event overlapping ``[start, start + n)`` into ``out``
+        (2, n; its contents before are ignored).
 
         The segments are gathered first and added by one compiled call
-        (:func:`~moodc.dsp.compiled.add_notes`), in event order, so the block is walked once
-        in cache-sized chunks rather than once per note.
+        (:func:`~moodc.dsp.compiled.add_notes`), in event order, onto zeros it writes
+        itself, so the block is walked once in cache-sized chunks rather than once to clear
+        it and once per note.
         """
         n = out.shape[1]
         if not len(self.starts):
+            add_notes(out, [], [], [], [], True)
             return
         lo = int(np.searchsorted(self.starts, start - self.max_len, side="left"))
         hi = int(np.searchsorted(self.starts, start + n, side="left"))
@@ -313,7 +316,7 @@ class _Sounds:
                     segs.append(seg)
                     gains_l.append(run_l)
                     gains_r.append(run_r)
-        add_notes(out, offsets, segs, gains_l, gains_r)
+        add_notes(out, offsets, segs, gains_l, gains_r, True)
 
 
 class BlockRenderer:
@@ -373,13 +376,10 @@ class BlockRenderer:
         order), so mixing and the effect sends are a sum and one small product. With a
         ``pool``, the layers render concurrently (each into its own row). Written into
         ``out`` (C-contiguous float32 of that shape) when given: the layer process's shared
-        slot."""
+        slot. Every row is written whole by its layer (:meth:`_layer`), so the stack is not
+        cleared first."""
         self.cache.advance(start)
-        if out is None:
-            stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
-        else:
-            stack = out
-            stack.fill(0.0)
+        stack = np.empty((len(self.names), 2, n), dtype=np.float32) if out is None else out
         if pool is None or len(self.names) < 2:
             for i, name in enumerate(self.names):
                 self._layer(name, stack[i], start)
@@ -391,7 +391,8 @@ class BlockRenderer:
         return stack
 
     def _layer(self, name: str, buf: np.ndarray, start: int) -> None:
-        """One layer's dry stereo for ``[start, start + n)`` into ``buf`` (2, n), zeroed.
+        """One layer's dry stereo for ``[start, start + n)`` written into ``buf`` (2, n;
+        its contents before are ignored: the events are summed onto zeros).
 
         Touches only that layer's state (its events, bed and the shared, thread-safe note
         cache), so different layers may run on different threads."""

@@ -245,6 +245,26 @@ def test_adding_notes_in_shared_passes_keeps_each_samples_order(n: int) -> None:
     assert np.array_equal(_bits(out), _bits(expected))
 
 
+@pytest.mark.parametrize("n, count", [(3000, 9), (1025, 1), (40, 0)])
+def test_adding_notes_onto_zeros_ignores_what_the_block_held(n: int, count: int) -> None:
+    """``zero_first`` is ``np.zeros`` then the notes: whatever the block held before (NaN,
+    -0.0, stale audio) is gone, every sample starts at +0.0, and a block with no notes is
+    all +0.0."""
+    rng = np.random.default_rng(n + count)
+    out = np.full((2, n), np.nan, dtype=np.float32)
+    out[:, ::3] = np.float32(-0.0)
+    offsets = [int(rng.integers(0, n // 2)) for _ in range(count)]
+    segs = [rng.standard_normal(int(rng.integers(0, n - o + 1))).astype(np.float32)
+            for o in offsets]
+    gains_l = [float(np.float32(rng.uniform(-1, 1))) for _ in range(count)]
+    gains_r = [float(np.float32(rng.uniform(-1, 1))) for _ in range(count)]
+    expected = np.zeros((2, n), dtype=np.float32)
+    for offset, seg, left, right in zip(offsets, segs, gains_l, gains_r):
+        _numpy_add(expected, offset, seg, np.array([[left], [right]], dtype=np.float32))
+    _kernels.add_notes(out, offsets, segs, gains_l, gains_r, True)
+    assert np.array_equal(_bits(out), _bits(expected))
+
+
 def test_adding_notes_refuses_a_note_outside_the_block() -> None:
     out = np.zeros((2, 10), np.float32)
     with pytest.raises(ValueError, match="offset"):

@@ -195,3 +195,27 @@ def test_a_layer_of_long_sustains_adds_the_joined_notes_samples() -> None:
                 gains = gains if scale == 1.0 else gains * np.float32(scale)
                 expected[:, s + p - start: s + q - start] += gains * seg
         np.testing.assert_array_equal(block.view(np.uint32), expected.view(np.uint32))
+
+
+def test_a_layer_writes_its_whole_block_whatever_the_buffer_held() -> None:
+    """The layers' stack is not cleared before the layers write it (the layer process
+    reuses its shared slot): a layer, with events in the block or none, gives the same
+    bits into a buffer of NaN and stale audio as into zeros."""
+    from moodc.config.load import load_document
+    from moodc.synth.controls import fields_to_controls
+    from moodc.synth.engine import BlockRenderer
+    from tests.helpers import EXAMPLES
+
+    ctl = fields_to_controls(load_document(EXAMPLES / "sunny-morning.yaml").model_dump(
+        mode="json"))
+    clean = BlockRenderer(ctl, duration_s=6.0, sample_rate=SR, seed=4)
+    dirty = BlockRenderer(ctl, duration_s=6.0, sample_rate=SR, seed=4)
+    n = SR // 2
+    for start in range(0, 6 * SR, n):  # the piece's end is a block with no events at all
+        zeros = np.zeros((len(clean.names), 2, n), dtype=np.float32)
+        garbage = np.full((len(dirty.names), 2, n), np.nan, dtype=np.float32)
+        garbage[:, :, ::2] = np.float32(-0.0)
+        for i, name in enumerate(clean.names):
+            clean._layer(name, zeros[i], start)
+            dirty._layer(name, garbage[i], start)
+        np.testing.assert_array_equal(garbage.view(np.uint32), zeros.view(np.uint32))
