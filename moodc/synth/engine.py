@@ -26,7 +26,7 @@ from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import PAD_STYLES, accent_events, bass_notes, pad_notes, rhythm_hits
 from moodc.synth.theory import Chord, chord_timeline
 from moodc.synth.notecache import DEFAULT_CACHE_SAMPLES, NoteCache
-from moodc.synth.notes import flat_span, hint_note, note_length, note_segment
+from moodc.synth.notes import flat_span, hint_note, note_length, note_runs
 
 if TYPE_CHECKING:  # a short or one-job render never imports concurrent.futures (nor logging)
     from concurrent.futures import Executor
@@ -255,26 +255,29 @@ class _Sounds:
                               lambda: drum_sound(key[1], sample_rate=sr,
                                                  cutoff_scale=ctl.cutoff_scale))
 
-    def segment(self, key: tuple, a: int, b: int) -> tuple[np.ndarray, float]:
-        """Samples ``[a, b)`` of an event's sound as ``(samples, scale)`` (see
-        :func:`~moodc.synth.notes.note_segment`)."""
+    def segment(self, key: tuple, a: int, b: int) -> tuple[list[tuple[int, np.ndarray]], float]:
+        """Samples ``[a, b)`` of an event's sound as ``(runs, scale)`` (see
+        :func:`~moodc.synth.notes.note_runs`)."""
         if key[0] == "hit":
-            return self.drum(key)[a:b], 1.0
+            return [(0, self.drum(key)[a:b])], 1.0
         _, instrument, midi, n_gate, glide, cut = key
-        return note_segment(instrument, midi=midi, n_gate=n_gate, start=a, stop=b,
-                            sample_rate=self.sample_rate,
-                            cutoff_scale=self.ctl.cutoff_scale * cut, glide_st=glide,
-                            cache=self.cache)
+        return note_runs(instrument, midi=midi, n_gate=n_gate, start=a, stop=b,
+                         sample_rate=self.sample_rate,
+                         cutoff_scale=self.ctl.cutoff_scale * cut, glide_st=glide,
+                         cache=self.cache)
 
     def render(self, out: np.ndarray, start: int) -> None:
-        """Add every event overlapping ``[start, start + n)`` into ``out`` (2, n).
+        """Write the sum of every event overlapping ``[start, start + n)`` into ``out``
+        (2, n; its contents before are ignored).
 
         The segments are gathered first and added by one compiled call
-        (:func:`~moodc.dsp.compiled.add_notes`), in event order, so the block is walked once
-        in cache-sized chunks rather than once per note.
+        (:func:`~moodc.dsp.compiled.add_notes`), in event order, onto zeros it writes
+        itself, so the block is walked once in cache-sized chunks rather than once to clear
+        it and once per note.
         """
         n = out.shape[1]
         if not len(self.starts):
+            add_notes(out, [], [], [], [], True)
             return
         lo = int(np.searchsorted(self.starts, start - self.max_len, side="left"))
         hi = int(np.searchsorted(self.starts, start + n, side="left"))
@@ -300,17 +303,20 @@ class _Sounds:
             f0, f1 = self.flat[i]
             cuts = [a] + [c for c in (f0, f1) if a < c < b] + [b]
             for p, q in zip(cuts[:-1], cuts[1:]):
-                seg, scale = self.segment(self.keys[i], p, q)
-                offsets.append(s + p - start)
-                segs.append(seg)
-                if scale == 1.0:
-                    gains_l.append(gain_l)
-                    gains_r.append(gain_r)
-                else:  # the level folded into the gains, each product rounded to float32
+                runs, scale = self.segment(self.keys[i], p, q)
+                run_l, run_r = gain_l, gain_r
+                if scale != 1.0:  # the level folded into the gains, each product rounded
                     level = np.float32(scale)
-                    gains_l.append(float(self.gain_l[i] * level))
-                    gains_r.append(float(self.gain_r[i] * level))
-        add_notes(out, offsets, segs, gains_l, gains_r)
+                    run_l = float(self.gain_l[i] * level)
+                    run_r = float(self.gain_r[i] * level)
+                # a note's runs are side by side: each sample still gets this note's sum
+                # once, in the note's place in the order
+                for offset, seg in runs:
+                    offsets.append(s + p + offset - start)
+                    segs.append(seg)
+                    gains_l.append(run_l)
+                    gains_r.append(run_r)
+        add_notes(out, offsets, segs, gains_l, gains_r, True)
 
 
 class BlockRenderer:
@@ -370,13 +376,10 @@ class BlockRenderer:
         order), so mixing and the effect sends are a sum and one small product. With a
         ``pool``, the layers render concurrently (each into its own row). Written into
         ``out`` (C-contiguous float32 of that shape) when given: the layer process's shared
-        slot."""
+        slot. Every row is written whole by its layer (:meth:`_layer`), so the stack is not
+        cleared first."""
         self.cache.advance(start)
-        if out is None:
-            stack = np.zeros((len(self.names), 2, n), dtype=np.float32)
-        else:
-            stack = out
-            stack.fill(0.0)
+        stack = np.empty((len(self.names), 2, n), dtype=np.float32) if out is None else out
         if pool is None or len(self.names) < 2:
             for i, name in enumerate(self.names):
                 self._layer(name, stack[i], start)
@@ -388,7 +391,8 @@ class BlockRenderer:
         return stack
 
     def _layer(self, name: str, buf: np.ndarray, start: int) -> None:
-        """One layer's dry stereo for ``[start, start + n)`` into ``buf`` (2, n), zeroed.
+        """One layer's dry stereo for ``[start, start + n)`` written into ``buf`` (2, n;
+        its contents before are ignored: the events are summed onto zeros).
 
         Touches only that layer's state (its events, bed and the shared, thread-safe note
         cache), so different layers may run on different threads."""

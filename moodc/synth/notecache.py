@@ -168,31 +168,50 @@ class RawTone:
         return self.loop
 
     def slice(self, start: int, stop: int, *, total: int = 0) -> np.ndarray:
-        """Samples ``[start, stop)`` of the tone (float32).
+        """Samples ``[start, stop)`` of the tone (float32): :meth:`runs` joined (a view of
+        the tone when it is one run).
 
         ``total`` (the whole note's length) lets the first call synthesize everything the
         note will need at once instead of growing the tone block by block.
+        """
+        runs = self.runs(start, stop, total=total)
+        if len(runs) == 1:
+            return runs[0][1]
+        out = np.empty(stop - start, dtype=np.float32)
+        for offset, run in runs:
+            out[offset: offset + len(run)] = run
+        return out
+
+    def runs(self, start: int, stop: int, *, total: int = 0) -> list[tuple[int, np.ndarray]]:
+        """Samples ``[start, stop)`` of the tone as consecutive ``(offset, samples)`` runs
+        (offset from ``start``) that together cover it: views of the tone and of its loop,
+        never a copy, so a long sustain read past the loop's start costs no more than one
+        inside it (the block renderer adds each run where it belongs). Do not modify them.
+        See :meth:`slice` for ``total``.
         """
         edge = self.cap if self.percussive else self.loop_start + self.loop_n - self.xfade
         if total:
             self._ensure(min(total, edge))
         if stop <= edge:
             self._ensure(stop)
-            return self.tone[start:stop]
-        out = np.zeros(stop - start, dtype=np.float32)
+            return [(0, self.tone[start:stop])]
+        # the loop first: making it grows the tone to its cap, and the head must be a view
+        # of the tone that stays, not of the shorter one it replaces
+        loop = None if self.percussive else self._loop()
+        runs: list[tuple[int, np.ndarray]] = []
         head = max(min(edge, stop) - start, 0)
         if head:
             self._ensure(start + head)
-            out[:head] = self.tone[start: start + head]
-        if self.percussive:
-            return out  # faded to zero at the cap, silent after
-        loop = self._loop()
+            runs.append((0, self.tone[start: start + head]))
+        if loop is None:  # percussive: faded to zero at the cap, silent after
+            runs.append((head, np.zeros(stop - start - head, dtype=np.float32)))
+            return runs
         pos, i = (start + head - self.loop_start) % len(loop), head
-        while i < len(out):  # copy whole runs of the loop, wrapping as often as needed
-            take = min(len(loop) - pos, len(out) - i)
-            out[i: i + take] = loop[pos: pos + take]
+        while i < stop - start:  # whole runs of the loop, wrapping as often as needed
+            take = min(len(loop) - pos, stop - start - i)
+            runs.append((i, loop[pos: pos + take]))
             i, pos = i + take, 0
-        return out
+        return runs
 
 
 class NoteCache:

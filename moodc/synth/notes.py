@@ -1,9 +1,10 @@
 """One note of one instrument: raw tone × envelope × gain, read in any slices.
 
-:func:`note_segment` is what the block renderer calls: it returns samples ``[start, stop)``
-of a note, sharing raw tones (and short finished notes) through a :class:`NoteCache`, and
-inside a long note's flat sustain it returns the raw tone with a scalar level instead of
-paying for an envelope product. Every sample is the same whatever the slicing, so streaming
+:func:`note_runs` is what the block renderer calls: it returns samples ``[start, stop)``
+of a note (:func:`note_segment` joins them into one array), sharing raw tones (and short
+finished notes) through a :class:`NoteCache`, and inside a long note's flat sustain it
+returns views of the raw tone with a scalar level instead of paying for an envelope
+product or a copy. Every sample is the same whatever the slicing, so streaming
 in blocks gives the audio of a one-shot render.
 """
 
@@ -82,7 +83,29 @@ def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop:
     the note is ``samples * scale``. Inside a long note's flat sustain ``samples`` is the
     raw tone itself (often a view) and ``scale`` the level, so the caller folds the level
     into its own gains instead of paying for an envelope and a product. Do not modify
-    ``samples``.
+    ``samples``. :func:`note_runs` joined; see it for the parameters.
+    """
+    runs, scale = note_runs(instrument, midi=midi, n_gate=n_gate, start=start, stop=stop,
+                            sample_rate=sample_rate, cutoff_scale=cutoff_scale,
+                            glide_st=glide_st, cache=cache)
+    if len(runs) == 1:
+        return runs[0][1], scale
+    samples = np.empty(stop - start, dtype=np.float32)
+    for offset, run in runs:
+        samples[offset: offset + len(run)] = run
+    return samples, scale
+
+
+def note_runs(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
+              sample_rate: int, cutoff_scale: float, glide_st: float = 0.0,
+              cache: NoteCache | None = None) -> tuple[list[tuple[int, np.ndarray]], float]:
+    """Samples ``[start, stop)`` of one note as ``(runs, scale)``: consecutive
+    ``(offset, samples)`` runs (offset from ``start``) covering the slice, the note being
+    ``samples * scale`` in each. Inside a long note's flat sustain the runs are views of
+    the raw tone and its loop (:meth:`~moodc.synth.notecache.RawTone.runs`: a sustain read
+    past the loop's start is not copied) and ``scale`` the level, so the caller folds the
+    level into its own gains instead of paying for an envelope and a product; elsewhere
+    there is one run. Do not modify the samples.
 
     Parameters
     ----------
@@ -108,8 +131,8 @@ def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop:
     env = _envelope(voice, n_gate=n_gate, sample_rate=sample_rate)
     freq_hz = midi_to_hz(midi)
     glide_st = glide_st if voice.glides else 0.0  # one cache entry, not one per slide
-    if freq_hz >= MAX_HARMONIC_FRACTION * sample_rate:
-        return np.zeros(stop - start, dtype=np.float32), 1.0  # above what this rate carries
+    if freq_hz >= MAX_HARMONIC_FRACTION * sample_rate:  # above what this rate carries
+        return [(0, np.zeros(stop - start, dtype=np.float32))], 1.0
 
     def make_raw() -> RawTone:
         return _raw_tone(voice, freq_hz=freq_hz, sample_rate=sample_rate,
@@ -124,13 +147,13 @@ def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop:
     if cache is not None and env.n_total <= SHORT_NOTE_S * sample_rate:
         note = cache.get(_note_key(raw_key, env.n_gate),
                          lambda: _finished_note(raw, env, gain=voice.gain, total=total))
-        return note[start:stop], 1.0
+        return [(0, note[start:stop])], 1.0
     level = flat_level(env, start=start, stop=stop)
     if level is not None:  # inside a flat stretch (a long sustain): a scalar, no envelope
-        return raw.slice(start, stop, total=total), float(np.float32(level)
-                                                           * np.float32(voice.gain))
-    return raw.slice(start, stop, total=total) * _gained_envelope(env, voice.gain, start,
-                                                                   stop), 1.0
+        return raw.runs(start, stop, total=total), float(np.float32(level)
+                                                          * np.float32(voice.gain))
+    return [(0, raw.slice(start, stop, total=total) * _gained_envelope(env, voice.gain, start,
+                                                                       stop))], 1.0
 
 
 def _gained_envelope(env: NoteEnvelope, gain: float, start: int, stop: int) -> np.ndarray:

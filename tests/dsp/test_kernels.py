@@ -207,6 +207,64 @@ def test_adding_a_layers_notes_at_once_gives_numpys_floats(n: int) -> None:
     assert np.array_equal(_bits(out), _bits(expected))
 
 
+@pytest.mark.parametrize("n", [6000, 2049, 1025, 7])
+def test_adding_notes_in_shared_passes_keeps_each_samples_order(n: int) -> None:
+    """Up to four notes that share samples are added in one pass over them: every sample
+    must still take each note's product and sum in the given order (numpy's floats, signed
+    zeros kept), whether a note covers the shared stretch, starts or ends inside it, shares
+    nothing with its neighbours, or is empty; in dense layers (twenty notes) and sparse."""
+    rng = np.random.default_rng(n + 1)
+    out = rng.standard_normal((2, n)).astype(np.float32)
+    out[:, ::5] = np.float32(-0.0)
+    offsets, segs, gains_l, gains_r = [], [], [], []
+    for i in range(20):
+        shape = i % 5
+        if shape == 0:  # the whole block
+            offset, length = 0, n
+        elif shape == 1:  # starts late, runs to the end
+            offset = int(rng.integers(0, n))
+            length = n - offset
+        elif shape == 2:  # a short one anywhere
+            offset = int(rng.integers(0, n))
+            length = int(rng.integers(0, min(n - offset, 300) + 1))
+        elif shape == 3:  # from the start, ends early
+            offset, length = 0, int(rng.integers(0, n + 1))
+        else:  # anywhere, any length
+            offset = int(rng.integers(0, n))
+            length = int(rng.integers(0, n - offset + 1))
+        seg = (rng.standard_normal(length) * 10.0 ** rng.integers(-3, 3)).astype(np.float32)
+        seg[::7] = np.float32(-0.0)
+        offsets.append(offset)
+        segs.append(seg)
+        gains_l.append(float(np.float32(rng.uniform(-2, 2))))
+        gains_r.append(float(np.float32(rng.uniform(0, 2))))
+    expected = out.copy()
+    for offset, seg, left, right in zip(offsets, segs, gains_l, gains_r):
+        _numpy_add(expected, offset, seg, np.array([[left], [right]], dtype=np.float32))
+    _kernels.add_notes(out, offsets, segs, gains_l, gains_r)
+    assert np.array_equal(_bits(out), _bits(expected))
+
+
+@pytest.mark.parametrize("n, count", [(3000, 9), (1025, 1), (40, 0)])
+def test_adding_notes_onto_zeros_ignores_what_the_block_held(n: int, count: int) -> None:
+    """``zero_first`` is ``np.zeros`` then the notes: whatever the block held before (NaN,
+    -0.0, stale audio) is gone, every sample starts at +0.0, and a block with no notes is
+    all +0.0."""
+    rng = np.random.default_rng(n + count)
+    out = np.full((2, n), np.nan, dtype=np.float32)
+    out[:, ::3] = np.float32(-0.0)
+    offsets = [int(rng.integers(0, n // 2)) for _ in range(count)]
+    segs = [rng.standard_normal(int(rng.integers(0, n - o + 1))).astype(np.float32)
+            for o in offsets]
+    gains_l = [float(np.float32(rng.uniform(-1, 1))) for _ in range(count)]
+    gains_r = [float(np.float32(rng.uniform(-1, 1))) for _ in range(count)]
+    expected = np.zeros((2, n), dtype=np.float32)
+    for offset, seg, left, right in zip(offsets, segs, gains_l, gains_r):
+        _numpy_add(expected, offset, seg, np.array([[left], [right]], dtype=np.float32))
+    _kernels.add_notes(out, offsets, segs, gains_l, gains_r, True)
+    assert np.array_equal(_bits(out), _bits(expected))
+
+
 def test_adding_notes_refuses_a_note_outside_the_block() -> None:
     out = np.zeros((2, 10), np.float32)
     with pytest.raises(ValueError, match="offset"):

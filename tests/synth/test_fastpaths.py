@@ -108,3 +108,114 @@ def test_a_renderer_told_to_end_makes_only_what_it_plays_and_sounds_the_same(
     ended.cache.end_at(2 * SR)
     np.testing.assert_array_equal(_render(ended, 2.0), whole)
     assert sum(made) < 0.75 * n_whole, (sum(made), n_whole)
+
+
+def _copied_slice(tone, start: int, stop: int) -> np.ndarray:
+    """``RawTone.slice`` before the runs (moodc 73370a1), the reference: past the loop's
+    start, the head and every wrap of the loop copied into a fresh array."""
+    edge = tone.cap if tone.percussive else tone.loop_start + tone.loop_n - tone.xfade
+    if stop <= edge:
+        tone._ensure(stop)
+        return tone.tone[start:stop]
+    out = np.zeros(stop - start, dtype=np.float32)
+    head = max(min(edge, stop) - start, 0)
+    if head:
+        tone._ensure(start + head)
+        out[:head] = tone.tone[start: start + head]
+    if tone.percussive:
+        return out
+    loop = tone._loop()
+    pos, i = (start + head - tone.loop_start) % len(loop), head
+    while i < len(out):
+        take = min(len(loop) - pos, len(out) - i)
+        out[i: i + take] = loop[pos: pos + take]
+        i, pos = i + take, 0
+    return out
+
+
+@pytest.mark.parametrize("percussive", [False, True])
+def test_a_tone_read_past_its_loop_comes_as_views_with_the_copys_samples(
+        percussive: bool) -> None:
+    """A sustain read past the loop's start (the head, then the loop wrapping, several
+    times when the read is long) is views of the tone, never a copy, and the same samples
+    the former copy held; a percussive tone's silence after its cap stays silent."""
+    from moodc.synth.notecache import RawTone
+
+    noise = np.random.default_rng(3).standard_normal(8 * SR).astype(np.float32)
+    tone = RawTone(lambda n: noise[:n].copy(), sample_rate=SR,  # prefix-consistent, as tones are
+                   percussive=percussive, period_n=SR / 220.0)
+    edge = tone.cap if percussive else tone.loop_start + tone.loop_n - tone.xfade
+    for start, stop in [(0, 1000), (edge - 700, edge + 900), (edge, edge + 3 * tone.loop_n),
+                        (edge + 5, edge + 5 + tone.loop_n), (edge + 7 * tone.loop_n - 3,
+                                                             edge + 7 * tone.loop_n + 11)]:
+        runs = tone.runs(start, stop)
+        assert [offset for offset, _ in runs] == list(
+            np.cumsum([0] + [len(run) for _, run in runs[:-1]]))
+        joined = np.concatenate([run for _, run in runs])
+        np.testing.assert_array_equal(joined.view(np.uint32),
+                                      _copied_slice(tone, start, stop).view(np.uint32))
+        np.testing.assert_array_equal(tone.slice(start, stop), joined)
+        for offset, run in runs:
+            if not (percussive and offset + start >= tone.cap):
+                assert np.shares_memory(run, tone.tone), (start, stop, offset)
+
+
+def test_a_layer_of_long_sustains_adds_the_joined_notes_samples() -> None:
+    """The block renderer adds a sustain's runs each at its own offset: every block of a
+    layer of long notes (read past the loop, wrapping, overlapping) is the numpy sum of
+    the notes' joined samples times their gains, in order, bit for bit."""
+    from moodc.config.load import load_document
+    from moodc.synth.controls import fields_to_controls
+    from moodc.synth.engine import LayerPlan, _Sounds
+    from moodc.synth.events import Note
+    from tests.helpers import EXAMPLES
+
+    ctl = fields_to_controls(load_document(EXAMPLES / "calm-ambient.yaml").model_dump(
+        mode="json"))
+    notes = [Note(start_s=0.3 * k, dur_s=14.0 - k, midi=50.0 + 3 * k, velocity=0.5 + 0.1 * k,
+                  instrument=instrument, pan=0.4 * k - 0.6)
+             for k, instrument in enumerate(["strings", "choir", "organ", "strings"])]
+    sounds = _Sounds(LayerPlan(notes=notes), ctl=ctl, sample_rate=SR, cache=NoteCache())
+    reference = _Sounds(LayerPlan(notes=notes), ctl=ctl, sample_rate=SR, cache=NoteCache())
+    n = SR // 2 + 17
+    for start in range(0, 15 * SR, n):
+        block = np.zeros((2, n), dtype=np.float32)
+        sounds.render(block, start)
+        expected = np.zeros((2, n), dtype=np.float32)
+        for i, s in enumerate(reference.starts.tolist()):
+            a, b = max(start - s, 0), min(start + n - s, int(reference.lengths[i]))
+            if a >= b:
+                continue
+            f0, f1 = reference.flat[i]
+            cuts = [a] + [c for c in (f0, f1) if a < c < b] + [b]
+            for p, q in zip(cuts[:-1], cuts[1:]):
+                runs, scale = reference.segment(reference.keys[i], p, q)
+                seg = np.concatenate([run for _, run in runs])
+                gains = np.array([[reference.gain_l[i]], [reference.gain_r[i]]], np.float32)
+                gains = gains if scale == 1.0 else gains * np.float32(scale)
+                expected[:, s + p - start: s + q - start] += gains * seg
+        np.testing.assert_array_equal(block.view(np.uint32), expected.view(np.uint32))
+
+
+def test_a_layer_writes_its_whole_block_whatever_the_buffer_held() -> None:
+    """The layers' stack is not cleared before the layers write it (the layer process
+    reuses its shared slot): a layer, with events in the block or none, gives the same
+    bits into a buffer of NaN and stale audio as into zeros."""
+    from moodc.config.load import load_document
+    from moodc.synth.controls import fields_to_controls
+    from moodc.synth.engine import BlockRenderer
+    from tests.helpers import EXAMPLES
+
+    ctl = fields_to_controls(load_document(EXAMPLES / "sunny-morning.yaml").model_dump(
+        mode="json"))
+    clean = BlockRenderer(ctl, duration_s=6.0, sample_rate=SR, seed=4)
+    dirty = BlockRenderer(ctl, duration_s=6.0, sample_rate=SR, seed=4)
+    n = SR // 2
+    for start in range(0, 6 * SR, n):  # the piece's end is a block with no events at all
+        zeros = np.zeros((len(clean.names), 2, n), dtype=np.float32)
+        garbage = np.full((len(dirty.names), 2, n), np.nan, dtype=np.float32)
+        garbage[:, :, ::2] = np.float32(-0.0)
+        for i, name in enumerate(clean.names):
+            clean._layer(name, zeros[i], start)
+            dirty._layer(name, garbage[i], start)
+        np.testing.assert_array_equal(garbage.view(np.uint32), zeros.view(np.uint32))
