@@ -232,7 +232,7 @@ RHYTHM_FAMILY: dict[str, list[str]] = {
     "dhol": ["teental", "dhol"], "chiptune": ["chiptune"], "waltz": ["waltz"],
     "march": ["march"], "bossa": ["bossa"], "taiko": ["taiko"],
     "four_on_floor": ["four_on_floor", "electronic"],
-    "gong_cycle": ["gong_cycle"], "djembe": ["djembe"], "jig": ["jig"],
+    "gong_cycle": ["gong_cycle"], "djembe": ["djembe"], "jig": ["jig"], "bulgar": ["bulgar"],
 }
 #: A regional lead is only *insisted on* in its own musical context: a shehnai standing in for
 #: bagpipes (scottish) or a ney for an ancient aulos is a timbre choice, not an expectation.
