@@ -200,6 +200,12 @@ def test_adding_a_layers_notes_at_once_gives_numpys_floats(n: int) -> None:
                     .astype(np.float32))
         gains_l.append(float(np.float32(rng.uniform(0, 2))))
         gains_r.append(float(np.float32(rng.uniform(0, 2))))
+    _assert_adds_like_numpy(out, offsets, segs, gains_l, gains_r)
+
+
+def _assert_adds_like_numpy(out: np.ndarray, offsets: list, segs: list, gains_l: list,
+                            gains_r: list) -> None:
+    """``add_notes`` into ``out`` gives the bits of numpy's note-by-note sums, in order."""
     expected = out.copy()
     for offset, seg, left, right in zip(offsets, segs, gains_l, gains_r):
         _numpy_add(expected, offset, seg, np.array([[left], [right]], dtype=np.float32))
@@ -238,11 +244,7 @@ def test_adding_notes_in_shared_passes_keeps_each_samples_order(n: int) -> None:
         segs.append(seg)
         gains_l.append(float(np.float32(rng.uniform(-2, 2))))
         gains_r.append(float(np.float32(rng.uniform(0, 2))))
-    expected = out.copy()
-    for offset, seg, left, right in zip(offsets, segs, gains_l, gains_r):
-        _numpy_add(expected, offset, seg, np.array([[left], [right]], dtype=np.float32))
-    _kernels.add_notes(out, offsets, segs, gains_l, gains_r)
-    assert np.array_equal(_bits(out), _bits(expected))
+    _assert_adds_like_numpy(out, offsets, segs, gains_l, gains_r)
 
 
 @pytest.mark.parametrize("n, count", [(3000, 9), (1025, 1), (40, 0)])
