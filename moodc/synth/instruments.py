@@ -634,7 +634,7 @@ def double_bass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
 BANDONEON_REEDS: tuple[tuple[float, float], ...] = ((0.0, 1.0), (1200.0, 0.55))
 #: The valve opening and the air rushing past the reed before it speaks: a short burst of
 #: band noise at each onset (centre Hz, level, decay s), the breathy edge of the stroke.
-BANDONEON_VALVE: tuple[float, float, float] = (1500.0, 0.35, 0.03)
+BANDONEON_VALVE: tuple[float, float, float] = (1500.0, 0.5, 0.008)
 #: The bellows swell: a held note opens at this fraction of its level and grows to full
 #: over :data:`BELLOWS_SWELL_S`, the push of the bellows the tango player leans into.
 BELLOWS_START_LEVEL = 0.45
