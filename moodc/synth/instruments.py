@@ -628,34 +628,79 @@ def double_bass(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: 
                                     cutoff_hz=cutoff_hz, sample_rate=sample_rate))
 
 
-#: The bandoneon's two reeds per note (the "wet" tuning of a free-reed box): this many cents
-#: apart, so they beat at ~1.2 Hz at A4, a slow shimmer rather than a chorus.
-BANDONEON_REED_CENTS = (-2.3, 2.3)
-#: The bellows swell: a note opens at this fraction of its level and grows to full over
-#: :data:`BELLOWS_SWELL_S`, the push of the bellows the tango player leans into.
+#: The bandoneón's two reeds per note sound an octave apart, the upper one softer
+#: (cents above the note, gain): the instrument is tuned dry, so a held note is steady,
+#: with no tremolo pair beating as on a musette accordion.
+BANDONEON_REEDS: tuple[tuple[float, float], ...] = ((0.0, 1.0), (1200.0, 0.55))
+#: The valve opening and the air rushing past the reed before it speaks: a short burst of
+#: band noise at each onset (centre Hz, level, decay s), the breathy edge of the stroke.
+BANDONEON_VALVE: tuple[float, float, float] = (1500.0, 0.5, 0.008)
+#: The bellows swell: a held note opens at this fraction of its level and grows to full
+#: over :data:`BELLOWS_SWELL_S`, the push of the bellows the tango player leans into.
 BELLOWS_START_LEVEL = 0.45
 BELLOWS_SWELL_S = 0.35
+#: The marcato: the bellows snapped on the beat, so the reeds speak at once, loudest at the
+#: stroke, and settle to this fraction over :data:`MARCATO_SETTLE_S` (a struck accent,
+#: where the held note swells).
+MARCATO_SETTLE_LEVEL = 0.55
+MARCATO_SETTLE_S = 0.09
 
 
-def bandoneon(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
-              glide_st: float) -> np.ndarray:
-    """Bandoneón: free reeds in pairs (:data:`BANDONEON_REED_CENTS`, beating slowly), every
-    harmonic present like a reed's buzz, odd ones a little stronger, with the reed-chamber
-    resonance around 1.1 kHz that makes it nasal; the bellows swell into each note
-    (:data:`BELLOWS_START_LEVEL` → full over :data:`BELLOWS_SWELL_S`)."""
+def _bandoneon_reeds(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                     glide_st: float) -> np.ndarray:
+    """The bandoneón's reed pair (:data:`BANDONEON_REEDS`) with the valve's air at the
+    onset (:data:`BANDONEON_VALVE`): every harmonic present like a reed's buzz, odd ones a
+    little stronger, with the reed-chamber resonance around 1.1 kHz that makes it nasal."""
     amps = _formants(((1100.0, 900.0, 1.0), (2600.0, 1200.0, 0.3)), 0.7)
 
     def reed(k: np.ndarray, f: np.ndarray) -> np.ndarray:
         return amps(k, f) * np.where(k % 2 == 1, 1.0, 0.7)
+    cents, gains = zip(*BANDONEON_REEDS, strict=True)
     tone = additive_tone(reed, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                         cutoff_hz=cutoff_hz * 2, detune_cents=BANDONEON_REED_CENTS,
-                         glide_st=glide_st, voice_gains=(1.0, 0.9))
-    for start, stop in blocks(n_samples):  # swelled in place, a block's curve at a time
-        t = np.arange(start, stop) / (BELLOWS_SWELL_S * sample_rate)
-        swell = BELLOWS_START_LEVEL + (1.0 - BELLOWS_START_LEVEL) * np.sin(
-            0.5 * np.pi * np.clip(t, 0.0, 1.0))
-        tone[start:stop] *= swell.astype(np.float32)
+                         cutoff_hz=cutoff_hz * 2, detune_cents=cents, glide_st=glide_st,
+                         voice_gains=gains)
+    return _add_prefix(tone, _touch("bandoneon_valve", burst=BANDONEON_VALVE,
+                                    cutoff_hz=cutoff_hz, sample_rate=sample_rate))
+
+
+def _shape_in_place(tone: np.ndarray, *, sample_rate: int,
+                    level: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``tone`` times ``level(t_s)``, in place a block at a time (no whole-note curve)."""
+    for start, stop in blocks(len(tone)):
+        tone[start:stop] *= level(np.arange(start, stop) / sample_rate).astype(np.float32)
     return tone
+
+
+def bellows_swell(t_s: np.ndarray) -> np.ndarray:
+    """The held note's level: :data:`BELLOWS_START_LEVEL` rising to 1 over
+    :data:`BELLOWS_SWELL_S` (a quarter sine)."""
+    return BELLOWS_START_LEVEL + (1.0 - BELLOWS_START_LEVEL) * np.sin(
+        0.5 * np.pi * np.clip(t_s / BELLOWS_SWELL_S, 0.0, 1.0))
+
+
+def marcato_accent(t_s: np.ndarray) -> np.ndarray:
+    """The marcato stroke's level: 1 at the stroke, settling exponentially to
+    :data:`MARCATO_SETTLE_LEVEL` (time constant :data:`MARCATO_SETTLE_S`)."""
+    return MARCATO_SETTLE_LEVEL + (1.0 - MARCATO_SETTLE_LEVEL) * np.exp(-t_s / MARCATO_SETTLE_S)
+
+
+def bandoneon(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+              glide_st: float) -> np.ndarray:
+    """Bandoneón, a held (melody) note: the reeds (:func:`_bandoneon_reeds`) and the
+    bellows swelling into the note (:func:`bellows_swell`)."""
+    tone = _bandoneon_reeds(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                            cutoff_hz=cutoff_hz, glide_st=glide_st)
+    return _shape_in_place(tone, sample_rate=sample_rate, level=bellows_swell)
+
+
+def bandoneon_marcato(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                      glide_st: float) -> np.ndarray:
+    """Bandoneón, a marcato stroke (the orquesta's comping in four): the same reeds, hit
+    by a snap of the bellows (:func:`marcato_accent`) instead of swelling, so a short
+    chord lands on its beat rather than fading in like a synth pad."""
+    tone = _bandoneon_reeds(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                            cutoff_hz=cutoff_hz, glide_st=glide_st)
+    return _shape_in_place(tone, sample_rate=sample_rate, level=marcato_accent)
 
 
 def clarinet(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -831,6 +876,11 @@ class Instrument:
         The ornaments this instrument's players use, by relative weight (kinds of
         ``melody.ORNAMENT_KINDS``); None plays the general mix ``melody.ORNAMENTS``. How
         often a melody is ornamented is still the document's ``composition.ornament``.
+    marcato : str, optional
+        The voice this instrument's short comping strokes play (a staccato
+        :class:`~moodc.synth.patterns.CompPattern`), where the player attacks a chord
+        differently from a held note (the bandoneón's marcato: the bellows snapped, not
+        swelled); empty: the instrument itself.
     """
 
     osc: Callable[..., np.ndarray]
@@ -844,6 +894,7 @@ class Instrument:
     bend_st: float = 0.0
     sob_st: float = 0.0
     ornaments: tuple[tuple[str, float], ...] | None = None
+    marcato: str = ""
 
     @property
     def envelope(self) -> Adsr:
@@ -908,7 +959,8 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                                sustain_level=1.0, release_s=0.06, cutoff_hz=3000.0, gain=2.6,
                                percussive=True),
     "bandoneon": Instrument(osc=bandoneon, attack_s=0.03, decay_s=0.1, sustain_level=0.9,
-                            release_s=0.06, cutoff_hz=3500.0, gain=0.45),
+                            release_s=0.06, cutoff_hz=3500.0, gain=0.45,
+                            marcato="_bandoneon_marcato"),
     "clarinet": Instrument(osc=clarinet, attack_s=0.04, decay_s=0.1, sustain_level=0.9,
                            release_s=0.07, cutoff_hz=3500.0, gain=0.6, bend_st=-0.8,
                            sob_st=2.0),
@@ -936,6 +988,9 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
     "double_bass": Instrument(osc=double_bass, attack_s=0.003, decay_s=0.0, sustain_level=1.0,
                               release_s=0.09, cutoff_hz=2000.0, gain=1.5, percussive=True),
     # private voices of the accent and texture layers (not user-selectable instruments)
+    "_bandoneon_marcato": Instrument(osc=bandoneon_marcato, attack_s=0.004, decay_s=0.0,
+                                     sustain_level=1.0, release_s=0.04, cutoff_hz=3500.0,
+                                     gain=0.45),
     "_star": Instrument(osc=star_ping, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                         release_s=0.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
     "_chime": Instrument(osc=wind_chime, attack_s=0.002, decay_s=0.0, sustain_level=1.0,

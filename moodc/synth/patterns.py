@@ -617,10 +617,20 @@ def _strums(comp: CompPattern, ch: str) -> list[tuple[float, float]]:
     return [(k * comp.fan_s, 0.6 + 0.4 * k / (n - 1)) for k in range(n)]
 
 
+def stroke_voice(comp: CompPattern, *, instrument: str) -> str:
+    """The voice ``instrument`` comps ``comp`` with: its marcato voice
+    (:attr:`~moodc.synth.instruments.Instrument.marcato`) when the strokes are short
+    (``stroke_beats``: a staccato marcato is attacked, not swelled), else itself."""
+    marcato = INSTRUMENT_VOICES[instrument].marcato
+    return marcato if comp.stroke_beats and marcato else instrument
+
+
 def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list[Chord],
                 n_beats: float, instrument: str) -> list[Note]:
     """The comping pad: chord strokes (strummed, fanned) and alternating root/fifth thumb
-    notes, the last bar of each phrase replaced by the pattern's ending."""
+    notes, the last bar of each phrase replaced by the pattern's ending. Short strokes
+    play the instrument's marcato voice (:func:`stroke_voice`)."""
+    instrument = stroke_voice(comp, instrument=instrument)
     out: list[Note] = []
     previous: tuple[int, ...] | None = None
     strokes = _with_ending(ctl, comp, _comp_strokes(ctl, comp.chords,

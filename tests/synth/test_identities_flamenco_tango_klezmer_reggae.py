@@ -16,11 +16,12 @@ import pytest
 from moodc import vocab
 from moodc.synth.controls import Controls
 from moodc.synth.events import Hit, Note
-from moodc.synth.instruments import BANDONEON_REED_CENTS
+from moodc.synth.instruments import BANDONEON_REEDS
 from moodc.synth.melody import SOB_S, melody_notes
 from moodc.synth.notes import render_note
 from moodc.synth.drums import drum_sound
-from moodc.synth.patterns import COMP_PATTERNS, THUMB_PAN, bass_notes, pad_notes, rhythm_hits
+from moodc.synth.patterns import (COMP_PATTERNS, THUMB_PAN, bass_notes, pad_notes, rhythm_hits,
+                                   stroke_voice)
 from moodc.synth.theory import chord_timeline, passing_tone_index, scale_index_of_degree
 from tests.synth.test_identities import band_energy, beats_of, chords_of, palette_controls, rms
 
@@ -226,19 +227,58 @@ def test_the_contrabajo_drags_into_the_strong_beats() -> None:
     assert all(n.dur_s > sixteenth * ctl.beat_s for n in even)
 
 
-def test_bandoneon_reeds_beat_slowly_and_the_bellows_swell() -> None:
-    note = render_note("bandoneon", midi=69.0, n_gate=3 * SAMPLE_RATE, sample_rate=SAMPLE_RATE,
-                       cutoff_scale=1.0)
-    fundamental = band_energy(note[: 3 * SAMPLE_RATE], low_hz=400.0, high_hz=480.0)
-    frame = SAMPLE_RATE // 20
-    envelope = np.array([rms(fundamental[i: i + frame])
-                         for i in range(SAMPLE_RATE // 2, 3 * SAMPLE_RATE - frame, frame)])
-    beat_hz = 440.0 * (2 ** ((BANDONEON_REED_CENTS[1] - BANDONEON_REED_CENTS[0]) / 1200) - 1)
-    assert 0.8 < beat_hz < 2.0  # a slow shimmer, not a chorus
-    assert envelope.min() < 0.4 * envelope.max()  # the two reeds beat deeply
+def _band_rms(note: np.ndarray, *, centre_hz: float, start_s: float, stop_s: float,
+              frame_s: float = 0.05) -> np.ndarray:
+    """RMS per ``frame_s`` of ``note``'s band within ±10 % of ``centre_hz``."""
+    band = band_energy(note, low_hz=0.9 * centre_hz, high_hz=1.1 * centre_hz)
+    frame = int(frame_s * SAMPLE_RATE)
+    return np.array([rms(band[i: i + frame]) for i in
+                     range(int(start_s * SAMPLE_RATE), int(stop_s * SAMPLE_RATE) - frame, frame)])
+
+
+def test_bandoneon_reeds_sound_an_octave_apart_dry_and_the_bellows_swell() -> None:
+    # the bandoneón's reed pair is an octave, tuned dry: a held note is steady (no
+    # musette tremolo beating)
+    assert [cents for cents, _ in BANDONEON_REEDS] == [0.0, 1200.0]
+    note = render_note("bandoneon", midi=57.0, n_gate=3 * SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                       cutoff_scale=1.0)[: 3 * SAMPLE_RATE]
+    fundamental = _band_rms(note, centre_hz=220.0, start_s=0.5, stop_s=3.0)
+    octave = _band_rms(note, centre_hz=440.0, start_s=0.5, stop_s=3.0)
+    for band in (fundamental, octave):  # neither the note nor its octave reed beats
+        assert band.min() > 0.9 * band.max()
     attack = rms(note[int(0.03 * SAMPLE_RATE): int(0.08 * SAMPLE_RATE)])
     opened = rms(note[int(0.4 * SAMPLE_RATE): int(0.45 * SAMPLE_RATE)])
-    assert attack < 0.75 * opened  # the bellows push the note open
+    assert attack < 0.75 * opened  # the bellows push a held note open
+
+
+def test_bandoneon_reed_speaks_with_the_valves_air() -> None:
+    # the onset carries air noise between the harmonics that the settled note has not
+    note = render_note("_bandoneon_marcato", midi=57.0, n_gate=SAMPLE_RATE // 2,
+                       sample_rate=SAMPLE_RATE, cutoff_scale=1.0)
+    between = (1.3 * 220.0, 1.7 * 220.0)  # no harmonic of A3 there
+    onset = band_energy(note[: SAMPLE_RATE // 4], low_hz=between[0], high_hz=between[1])
+    assert rms(onset[: int(0.02 * SAMPLE_RATE)]) > 10.0 * rms(
+        onset[int(0.15 * SAMPLE_RATE): int(0.2 * SAMPLE_RATE)])
+
+
+def test_bandoneon_marcato_is_struck_not_swelled() -> None:
+    stroke = render_note("_bandoneon_marcato", midi=57.0, n_gate=int(0.25 * SAMPLE_RATE),
+                         sample_rate=SAMPLE_RATE, cutoff_scale=1.0)
+    held = render_note("bandoneon", midi=57.0, n_gate=int(0.25 * SAMPLE_RATE),
+                       sample_rate=SAMPLE_RATE, cutoff_scale=1.0)
+    for note, louder_early in ((stroke, True), (held, False)):
+        early = rms(note[int(0.005 * SAMPLE_RATE): int(0.04 * SAMPLE_RATE)])
+        late = rms(note[int(0.17 * SAMPLE_RATE): int(0.22 * SAMPLE_RATE)])
+        assert (early > 1.3 * late) is louder_early
+
+
+def test_tango_comps_with_the_marcato_voice_and_sings_with_the_held_one() -> None:
+    ctl = palette_controls("tango-milonga", human="robotic")
+    strokes = _tango_pad(ctl, n_beats=8.0)
+    assert {n.instrument for group in strokes.values() for n in group} == {
+        "_bandoneon_marcato"}
+    assert stroke_voice(COMP_PATTERNS["bossa"], instrument="bandoneon") == "bandoneon"
+    assert stroke_voice(COMP_PATTERNS["tango"], instrument="nylon_guitar") == "nylon_guitar"
 
 
 # ------------------------------------------------------------------------------------------
