@@ -261,3 +261,20 @@ def test_every_instrument_ornament_is_a_known_kind() -> None:
     for name, voice in INSTRUMENT_VOICES.items():
         for kind, weight in voice.ornaments or ():
             assert kind in ORNAMENT_KINDS and weight > 0, name
+
+
+def test_the_jigs_drone_is_a_buzzing_reed_not_a_tonewheel_organ() -> None:
+    """The pipes' drones are reeds: every harmonic of the low D up to the 10th sounds (within
+    30 dB of the strongest); a tonewheel organ's drawbars leave the 5th and 7th out."""
+    def harmonics_db(instrument: str) -> np.ndarray:
+        f0_hz, sr = midi_to_hz(38.0), 44100
+        tone = INSTRUMENT_VOICES[instrument].osc(f0_hz, n_samples=sr, sample_rate=sr,
+                                                 cutoff_hz=5000.0, glide_st=0.0)
+        spectrum = np.abs(np.fft.rfft(tone[sr // 4:] * np.hanning(len(tone) - sr // 4)))
+        hz = np.fft.rfftfreq(len(tone) - sr // 4, 1 / sr)
+        peaks = np.array([spectrum[np.abs(hz - k * f0_hz) < 0.3 * f0_hz].max()
+                          for k in range(1, 11)])
+        return 20 * np.log10(peaks / peaks.max())
+    drone = palette_controls("celtic-jig").instruments["bass"]
+    assert harmonics_db(drone).min() > -30.0
+    assert harmonics_db("organ")[[4, 6]].max() < -30.0
