@@ -247,24 +247,37 @@ BODHRAN_DROOP = 0.04
 BODHRAN_SKIN_BAND_HZ = (250.0, 3000.0)
 #: Strokes on the bodhrán's skin (see :func:`bodhran`): stroke → (off-centre 0..1, level,
 #: the tipper's click level). The tipper's down and up strokes; a drum circle's frame
-#: drum played with the flat hand has no click.
+#: drum played with the flat hand has no click. In a session the bodhrán keeps the
+#: dancers' time *under* the tunes: a light wrist, the skin damped by the hand behind it,
+#: about a third of a flat hand's stroke (played at a kit's level it buries the fiddle
+#: and the tagger hears a dance beat: ``tools/electronic_study.py``, solo:rhythm).
 BODHRAN_STROKES: dict[str, tuple[float, float, float]] = {
-    "down": (0.0, 1.0, 0.5), "up": (0.5, 0.8, 0.5), "hand": (0.0, 1.0, 0.0)}
+    "down": (0.0, 0.35, 0.5), "up": (0.5, 0.28, 0.5), "hand": (0.0, 1.0, 0.0)}
+#: The player's other hand inside the frame, against the back of the skin (see
+#: :func:`bodhran`): hand → (pitch ratio, ring ratio). Open, the skin booms at its own
+#: pitch; pressed, it is tightened and damped: higher by about a fifth and half as long.
+#: Moving that hand is how a bodhrán player makes the drum's tune.
+BODHRAN_HAND: dict[str, tuple[float, float]] = {"open": (1.0, 1.0), "pressed": (1.5, 0.5)}
 
 
-def bodhran(name: str, *, stroke: str, sample_rate: int) -> np.ndarray:
+def bodhran(name: str, *, stroke: str, sample_rate: int, hand: str = "open") -> np.ndarray:
     """A bodhrán stroke: the tipper (a short wooden stick held in the middle) clicking on
     the skin, the goatskin's inharmonic modes (:func:`skin_modes`, a slight droop, not a
     kick's sweep) and its papery rattle.
 
     The tipper rocks: its lower end strikes on the way down, its upper end on the way up,
     a little further from the centre and lighter (:data:`BODHRAN_STROKES`). That
-    alternation of a fuller and a thinner stroke is the bodhrán's roll.
+    alternation of a fuller and a thinner stroke is the bodhrán's roll. The other hand,
+    inside the frame, presses the skin or lets it ring (:data:`BODHRAN_HAND`): a pressed
+    stroke is higher and shorter, so the drum plays a tune of open and stopped notes, not
+    one sound over and over (a drum machine's).
     """
     off_centre, level, click = BODHRAN_STROKES[stroke]
+    pitch_ratio, ring_ratio = BODHRAN_HAND[hand]
     dur_s = BODHRAN_RING_S * 7.0
     low_hz, high_hz = BODHRAN_SKIN_BAND_HZ
-    body = skin_modes(fundamental_hz=BODHRAN_HZ, decay_s=BODHRAN_RING_S, droop=BODHRAN_DROOP,
+    body = skin_modes(fundamental_hz=BODHRAN_HZ * pitch_ratio,
+                      decay_s=BODHRAN_RING_S * ring_ratio, droop=BODHRAN_DROOP,
                       off_centre=off_centre, dur_s=dur_s, sample_rate=sample_rate)
     return _mix((0.9, body),
                 (0.4, noise(name, low_hz=low_hz, high_hz=high_hz, decay_s=0.04,
@@ -602,6 +615,10 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     # the bodhrán of an Irish session (see :func:`bodhran`)
     "bodhran": lambda sr: bodhran("bodhran", stroke="down", sample_rate=sr),
     "bodhran_up": lambda sr: bodhran("bodhran_up", stroke="up", sample_rate=sr),
+    "bodhran_pressed": lambda sr: bodhran("bodhran_pressed", stroke="down", hand="pressed",
+                                          sample_rate=sr),
+    "bodhran_up_pressed": lambda sr: bodhran("bodhran_up_pressed", stroke="up",
+                                             hand="pressed", sample_rate=sr),
     # accents
     "gong": lambda sr: _mix((0.5, modes(((65, 1, 5.0), (131, 0.6, 4.0), (177, 0.5, 3.5),
                                          (211, 0.4, 3.0), (297, 0.3, 2.2), (415, 0.25, 1.5),

@@ -1013,9 +1013,12 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                           fill_beats=2.0, keeper="djembe_tone"),
     # the bodhrán in a jig: continuous triplets (down-up-down, up-down-up: the tipper
     # rocks, its two ends alternating), the first of each dotted-quarter beat accented,
-    # the bar's first the hardest
+    # the bar's first the hardest; the hand inside the skin lets the first beat boom open
+    # and presses for the second (higher, stopped): a low and a high note a bar
     "jig": RhythmStyle(step_beats=0.5, fill="bodhran", lanes={"bodhran": "Xooxoo"},
-                       sticking={"bodhran": ("bodhran", "bodhran_up")}),
+                       sticking={"bodhran": ("bodhran", "bodhran_up", "bodhran",
+                                             "bodhran_up_pressed", "bodhran_pressed",
+                                             "bodhran_up_pressed")}),
 }
 
 #: Pan position of each drum sound (kick and snare centre, cymbals and hands spread).
@@ -1032,6 +1035,7 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,
                               "djembe_bass": -0.2, "sangban": 0.25, "kenkeni": 0.4,
                               "frame_drum": -0.1, "bodhran": -0.1, "bodhran_up": -0.1,
+                              "bodhran_pressed": -0.1, "bodhran_up_pressed": -0.1,
                               "tats": 0.15}
 
 

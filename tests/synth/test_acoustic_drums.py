@@ -91,6 +91,29 @@ def test_a_bodhran_stroke_starts_with_the_tippers_click() -> None:
     assert high[: int(0.01 * SR)].sum() > 0.3 * high.sum()
 
 
+@pytest.mark.parametrize(("open_", "pressed"), [("bodhran", "bodhran_pressed"),
+                                               ("bodhran_up", "bodhran_up_pressed")])
+def test_the_hand_inside_the_bodhran_raises_and_stops_its_note(open_: str,
+                                                               pressed: str) -> None:
+    """The player's other hand pressing the back of the skin tightens it and damps it: the
+    low note rises (by about a fifth) and dies sooner; the tipper's click is the same."""
+    def ring_s(x: np.ndarray) -> float:
+        level = _envelope_db(x)
+        return float(np.nonzero(level > level.max() - 30.0)[0][-1] * 0.01)
+    a, b = _sound(open_), _sound(pressed)
+    rise = _low_peak_hz(b, start_s=0.0, stop_s=0.08) / _low_peak_hz(a, start_s=0.0, stop_s=0.08)
+    assert 1.3 < rise < 1.7
+    assert ring_s(b) < 0.75 * ring_s(a)
+
+
+def test_the_tipper_plays_under_the_tune_not_like_a_hand_on_a_frame_drum() -> None:
+    """The same goatskin: a drum circle's flat hand strikes it full; the session's light
+    tipper, the skin damped behind it, well under half as loud."""
+    def rms(name: str) -> float:
+        return float(np.sqrt((_sound(name) ** 2).mean()))
+    assert rms("bodhran") < 0.5 * rms("frame_drum")
+
+
 @pytest.mark.parametrize("name", ["dundun", "sangban", "kenkeni"])
 def test_a_dunun_is_struck_with_a_stick(name: str) -> None:
     """The dunun's stick cracks on the hide: several times the djembe bass stroke's (a
