@@ -49,29 +49,22 @@ def mix_rows(weights: np.ndarray, rows: np.ndarray, *, out: np.ndarray | None = 
 
 
 
-def interleave(channels: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
+def interleave(channels: np.ndarray) -> np.ndarray:
     """Channel-major ``(c, n)`` audio as contiguous interleaved frames ``(n, c)`` (a copy).
 
     One strided pass per channel. numpy's own transposing copy (``channels.T.tobytes()``,
     ``np.ascontiguousarray(channels.T)``) walks two channels about 8x slower (2.0 ms against
-    0.2 ms for 131072 stereo frames), and mastering interleaves every block it keeps.
+    0.2 ms for 131072 stereo frames), and mastering interleaves every block it spills.
 
     Parameters
     ----------
     channels : ndarray, shape (c, n)
-    out : ndarray, shape (n, c), optional
-        Where the frames go (e.g. a stretch of a longer recording: no block-sized
-        temporary); a new array when omitted.
 
     Returns
     -------
-    ndarray, shape (n, c): ``out``, or a new C-contiguous array; same values.
+    ndarray, shape (n, c), C-contiguous, same dtype and values.
     """
-    if out is not None and out.shape != channels.shape[::-1]:
-        raise ValueError(f"interleave: out has shape {out.shape}, the frames of "
-                         f"{channels.shape} channels need {channels.shape[::-1]}")
-    frames = np.empty((channels.shape[1], channels.shape[0]), dtype=channels.dtype) \
-        if out is None else out
+    frames = np.empty((channels.shape[1], channels.shape[0]), dtype=channels.dtype)
     for i, channel in enumerate(channels):
         frames[:, i] = channel
     return frames

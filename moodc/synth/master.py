@@ -3,10 +3,9 @@
 :func:`master_mix` is the whole stage; :mod:`moodc.render` hands it the mixed timeline and a
 file writer. Pass 1 removes DC (:func:`moodc.dsp.design.dc_blocker_sos`), applies the fades
 (:mod:`moodc.dsp.fades`), measures loudness block by block
-(:class:`moodc.dsp.loudness.LoudnessMeter`) and keeps the float32 premaster for pass 2: in
-memory up to :data:`PREMASTER_MEMORY_BYTES` (a few minutes), beyond that in a scratch file
+(:class:`moodc.dsp.loudness.LoudnessMeter`) and spills the float32 mix to a scratch file
 (plain reads and writes, not a memmap, so the page cache does not count against this
-process's memory). Pass 2 reads the premaster back block by block (with a small context
+process's memory). Pass 2 reads the scratch back block by block (with a small context
 margin so the result does not depend on the block size), applies the loudness gain and the
 true-peak limiter, quantises with seeded TPDF dither and writes. If the limiter pulled the
 loudness more than :data:`LOUDNESS_TOLERANCE_LU` off target, pass 2 runs again with the gain
@@ -22,10 +21,9 @@ config or a multi-voice score.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Final, Protocol
@@ -59,11 +57,6 @@ INTERSAMPLE_HEADROOM_DB: Final[float] = 4.0
 
 #: Samples per processing block (~3 s at 44.1 kHz: 1 MiB of float32 stereo).
 BLOCK_N: Final[int] = 2**17
-#: Pass 1's premaster (float32 stereo: 8 bytes a frame) stays in memory up to this size,
-#: 95 s at 44.1 kHz, 87 s at 48 kHz; a longer piece spills it to a scratch file, so a
-#: 20-minute render's memory does not grow with its length. Writing 21 MiB to the page cache
-#: and reading it back cost a 60 s render a system call and a copy per block each way.
-PREMASTER_MEMORY_BYTES: Final[int] = 32 * 2**20
 #: Chunk size of the sample-peak map pass 1 keeps for pass 2 (divides BLOCK_N).
 PEAK_CHUNK_N: Final[int] = 1024
 N_CHANNELS: Final[int] = 2
@@ -197,9 +190,8 @@ class MasterStats:
 def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callable[[], Any],
                bit_depth: BitDepth, target_lufs: float, progress: ProgressFn | None = None,
                scratch_dir: Path | None = None,
-               limit_dbtp: float = TRUE_PEAK_LIMIT_DBTP, threads: bool = True,
-               premaster_memory_bytes: int = PREMASTER_MEMORY_BYTES) -> MasterStats:
-    """Master a mix: pass 1 (DC, fades, loudness → premaster), pass 2 (gain, limit, dither → sink).
+               limit_dbtp: float = TRUE_PEAK_LIMIT_DBTP, threads: bool = True) -> MasterStats:
+    """Master a mix: pass 1 (DC, fades, loudness → scratch), pass 2 (gain, limit, dither → sink).
 
     Parameters
     ----------
@@ -217,9 +209,8 @@ def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callabl
         ``progress(stage, done_n, total_n)``: stage "synth" while pass 1 consumes the mix,
         "master" during pass 2.
     scratch_dir : Path, optional
-        Where the scratch file goes when the premaster outgrows ``premaster_memory_bytes``
-        (float32, 350 kB per second of audio, unlinked): beside the output, so a long render
-        does not fill a RAM-backed /tmp.
+        Where the scratch file goes (float32, 350 kB per second of audio, unlinked): beside
+        the output, so a long render does not fill a RAM-backed /tmp.
     limit_dbtp : float
         True-peak limit of the written PCM (the spec's -1 dBTP; lower for codecs whose
         decoded peaks overshoot their input).
@@ -227,9 +218,6 @@ def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callabl
         Run pass 1's analysis and the sink's writes on worker threads (overlapping the synth
         and the encoder on a second core); False keeps everything on the calling thread.
         The output is the same either way.
-    premaster_memory_bytes : int
-        The largest premaster (8 bytes a frame) kept in memory between the passes; a longer
-        piece goes through the scratch file. The output is the same either way.
 
     Returns
     -------
@@ -243,9 +231,8 @@ def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callabl
     runs again (at most :data:`MAX_PASS2_ATTEMPTS` times in all) with the gain corrected and
     ``limit_dbtp`` lowered by the overshoot.
     """
-    with _open_premaster(piece.n_samples, scratch_dir=scratch_dir,
-                         memory_bytes=premaster_memory_bytes) as premaster:
-        powers, peaks = _pass1(blocks, piece=piece, premaster=premaster, progress=progress,
+    with _open_scratch(scratch_dir) as scratch:
+        powers, peaks = _pass1(blocks, piece=piece, scratch=scratch, progress=progress,
                                threads=threads)
         input_lufs = integrated_loudness_lufs(powers)
         gain_db = 0.0 if not math.isfinite(input_lufs) else aimed_gain_db(
@@ -253,7 +240,7 @@ def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callabl
             sample_rate=piece.sample_rate, limit_dbtp=limit_dbtp)
         for attempt in range(1, MAX_PASS2_ATTEMPTS + 1):
             try:
-                out = _pass2_attempt(piece, premaster=premaster, open_sink=open_sink,
+                out = _pass2_attempt(piece, scratch=scratch, open_sink=open_sink,
                                      powers=powers, peaks=peaks, gain_db=gain_db,
                                      bit_depth=bit_depth, progress=progress,
                                      limit_dbtp=limit_dbtp, target_lufs=target_lufs,
@@ -326,69 +313,6 @@ def limited_loudness_lufs(powers: np.ndarray, *, gain: float, lost_n: np.ndarray
     return integrated_loudness_lufs(powers * gain ** 2 * mean_gain_sq[:, None])
 
 
-class _Premaster(Protocol):
-    """Pass 1's float32 stereo premaster, kept for pass 2: appended block by block
-    (channel-major), read back as interleaved frames (not to be modified)."""
-
-    def append(self, channels: np.ndarray) -> None: ...
-    def frames(self, start: int, stop: int) -> np.ndarray: ...
-
-
-class _MemoryPremaster:
-    """The premaster of an ``n_frames``-frame piece in one array: pass 1 interleaves each
-    block straight into its place, pass 2 reads views (no copy, no system call)."""
-
-    def __init__(self, n_frames: int) -> None:
-        self._frames = np.empty((n_frames, N_CHANNELS), dtype=np.float32)
-        self._written_n = 0
-
-    def append(self, channels: np.ndarray) -> None:
-        """Interleave one ``(2, n)`` block after the ones before it."""
-        start, stop = self._written_n, self._written_n + channels.shape[1]
-        if stop > self._frames.shape[0]:
-            raise RuntimeError(f"mixed more than the {self._frames.shape[0]} samples expected "
-                               f"(block {start}..{stop})")
-        interleave(channels, out=self._frames[start:stop])
-        self._written_n = stop
-
-    def frames(self, start: int, stop: int) -> np.ndarray:
-        """Frames ``start .. stop``: a read-only view."""
-        view = self._frames[start:stop]
-        view.flags.writeable = False
-        return view
-
-
-class _ScratchPremaster:
-    """The premaster in an unlinked scratch file (a piece too long for memory)."""
-
-    def __init__(self, scratch: BinaryIO) -> None:
-        self._scratch = scratch
-
-    def append(self, channels: np.ndarray) -> None:
-        """Interleave one ``(2, n)`` block and write it at the end of the file."""
-        try:
-            self._scratch.write(interleave(channels).data)
-        except OSError as exc:
-            raise MoodcError(f"writing the render's scratch file failed: {exc.strerror}",
-                             hint="free some disk space beside the output") from exc
-
-    def frames(self, start: int, stop: int) -> np.ndarray:
-        """Frames ``start .. stop``, read back from the file."""
-        return _read_frames(self._scratch, start, stop)
-
-
-@contextlib.contextmanager
-def _open_premaster(n_frames: int, *, scratch_dir: Path | None,
-                    memory_bytes: int) -> Iterator[_Premaster]:
-    """Where pass 1 keeps an ``n_frames``-frame premaster: memory when it takes at most
-    ``memory_bytes``, else a scratch file in ``scratch_dir`` (closed, hence gone, on exit)."""
-    if n_frames * N_CHANNELS * 4 <= memory_bytes:
-        yield _MemoryPremaster(n_frames)
-        return
-    with _open_scratch(scratch_dir) as scratch:
-        yield _ScratchPremaster(scratch)
-
-
 def _open_scratch(scratch_dir: Path | None) -> BinaryIO:
     """An unlinked temp file for pass 1's float32 mix, or a MoodcError saying why not."""
     try:
@@ -398,7 +322,7 @@ def _open_scratch(scratch_dir: Path | None) -> BinaryIO:
                          f"{exc.strerror}", hint="check free disk space and permissions") from exc
 
 
-def _pass2_attempt(piece: Piece, *, premaster: _Premaster, open_sink: Callable[[], Any],
+def _pass2_attempt(piece: Piece, *, scratch: BinaryIO, open_sink: Callable[[], Any],
                    powers: np.ndarray, peaks: np.ndarray, gain_db: float,
                    bit_depth: BitDepth, progress: ProgressFn | None, limit_dbtp: float,
                    target_lufs: float, final: bool, threads: bool = True) -> "_Pass2Out":
@@ -407,7 +331,7 @@ def _pass2_attempt(piece: Piece, *, premaster: _Premaster, open_sink: Callable[[
     attempt."""
     with open_sink() as sink:
         with (_BackgroundWriter(sink) if threads else _InlineWriter(sink)) as writer:
-            out = _pass2(piece, premaster=premaster, sink=writer, powers=powers, peaks=peaks,
+            out = _pass2(piece, scratch=scratch, sink=writer, powers=powers, peaks=peaks,
                          gain_db=gain_db, bit_depth=bit_depth, progress=progress,
                          limit_dbtp=limit_dbtp)
         decoded = _decoded_levels(sink)
@@ -462,16 +386,16 @@ class _Retry(Exception):
         self.over_db = over_db
 
 
-def _pass1(blocks: Iterable[np.ndarray], *, piece: Piece, premaster: _Premaster,
+def _pass1(blocks: Iterable[np.ndarray], *, piece: Piece, scratch: BinaryIO,
            progress: ProgressFn | None, threads: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Remove DC, fade, measure and keep the mix ``blocks`` in ``premaster``.
+    """Remove DC, fade, measure and spill the mix ``blocks`` to ``scratch``.
 
     The mix (the synth) runs on this thread; the analysis (DC filter, fades, K-weighted meter, peak
-    map, premaster) runs on a worker, so on two cores it hides behind the synth.
+    map, scratch write) runs on a worker, so on two cores it hides behind the synth.
 
     Returns the 100 ms K-weighted powers and the per-chunk sample peaks.
     """
-    analyser = _Pass1Analyser(piece, premaster=premaster)
+    analyser = _Pass1Analyser(piece, scratch=scratch)
     done = 0
     with (_BackgroundWriter(analyser) if threads else _InlineWriter(analyser)) as worker:
         for block in blocks:
@@ -485,11 +409,11 @@ def _pass1(blocks: Iterable[np.ndarray], *, piece: Piece, premaster: _Premaster,
 
 
 class _Pass1Analyser:
-    """Pass 1's per-block work: DC blocker, fades, loudness meter, peak map, premaster."""
+    """Pass 1's per-block work: DC blocker, fades, loudness meter, peak map, scratch write."""
 
-    def __init__(self, piece: Piece, *, premaster: _Premaster) -> None:
+    def __init__(self, piece: Piece, *, scratch: BinaryIO) -> None:
         self.piece = piece
-        self.premaster = premaster
+        self.scratch = scratch
         self.dc_sos = dc_blocker_sos(sample_rate=piece.sample_rate).astype(np.float32)
         self.dc_state = np.zeros((self.dc_sos.shape[0], N_CHANNELS, 2), dtype=np.float32)
         self.meter = LoudnessMeter(piece.sample_rate, N_CHANNELS)
@@ -497,9 +421,9 @@ class _Pass1Analyser:
         self.done_n = 0
 
     def write(self, block: np.ndarray) -> None:
-        """DC-block, fade, meter, map peaks and keep one ``(n, 2)`` mix block."""
+        """DC-block, fade, meter, map peaks and spill one ``(n, 2)`` mix block."""
         # channel-major from here on: the filters want (channels, n); one transpose in
-        # (inside sosfilt's working copy) and one out (the premaster's interleaved frames)
+        # (inside sosfilt's working copy) and one out (the interleaved scratch bytes)
         piece = self.piece
         channels, self.dc_state = sosfilt_stateful(self.dc_sos, block.T, axis=-1,
                                                     zi=self.dc_state)
@@ -510,7 +434,11 @@ class _Pass1Analyser:
             channels *= fade[None, :].astype(np.float32)
         self.meter.add_channels(channels)
         self.chunk_peaks.append(_chunk_peaks(channels))
-        self.premaster.append(channels)
+        try:
+            self.scratch.write(interleave(channels).data)
+        except OSError as exc:
+            raise MoodcError(f"writing the render's scratch file failed: {exc.strerror}",
+                             hint="free some disk space beside the output") from exc
         self.done_n += n
 
 
@@ -545,7 +473,7 @@ class _Pass2Out:
     true_peak_dbtp: float
 
 
-def _pass2(piece: Piece, *, premaster: _Premaster, sink: Any, powers: np.ndarray,
+def _pass2(piece: Piece, *, scratch: BinaryIO, sink: Any, powers: np.ndarray,
            peaks: np.ndarray, gain_db: float, bit_depth: BitDepth,
            progress: ProgressFn | None, limit_dbtp: float) -> _Pass2Out:
     """Gain + true-peak limiter + dither → sink; estimates the output loudness as it goes.
@@ -567,10 +495,10 @@ def _pass2(piece: Piece, *, premaster: _Premaster, sink: Any, powers: np.ndarray
         if float(_span_max(peaks, lo, hi)) * float(gain) < limiter.threshold:
             # far below the ceiling (the usual case): gain folded into the quantiser
             peak = max(peak, float(_span_max(peaks, start, stop)) * float(gain))
-            pcm = quantise(premaster.frames(start, stop), bit_depth=bit_depth, rng=rng,
+            pcm = quantise(_read_frames(scratch, start, stop), bit_depth=bit_depth, rng=rng,
                            gain=float(gain))
         else:
-            context = premaster.frames(lo, hi) * gain
+            context = _read_frames(scratch, lo, hi) * gain
             block, limit, block_peak = limiter.apply(context, core=slice(start - lo, stop - lo))
             peak = max(peak, block_peak)
             if limit is not None:

@@ -63,18 +63,6 @@ def test_interleave_gives_the_frames_bytes_a_file_holds(n_channels: int) -> None
     assert frames.tobytes() == np.ascontiguousarray(channels.astype(np.float32).T).tobytes()
 
 
-def test_interleave_writes_into_a_stretch_of_a_longer_recording() -> None:
-    """Pass 1 interleaves each block into its place in the in-memory premaster."""
-    channels = np.random.default_rng(5).standard_normal((2, 300)).astype(np.float32)
-    recording = np.full((1000, 2), np.nan, dtype=np.float32)
-    frames = interleave(channels, out=recording[400:700])
-    assert np.shares_memory(frames, recording)
-    assert recording[400:700].tobytes() == np.ascontiguousarray(channels.T).tobytes()
-    assert np.isnan(recording[:400]).all() and np.isnan(recording[700:]).all()
-    with pytest.raises(ValueError, match=r"need \(300, 2\)"):
-        interleave(channels, out=recording[:299])
-
-
 def test_scale_frames_gives_the_broadcast_product_bit_for_bit() -> None:
     # the limiter and score crossfades swapped `frames * gain[:, None]` for it: a rendered
     # file must not move by one bit

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moodc.errors import MoodcError
 from moodc.render import _ArraySink
 from moodc.synth import master
 from tests.helpers import fresh_python
@@ -134,47 +133,6 @@ def test_pass2_aims_past_the_limiters_loss() -> None:
     assert 20 * np.log10(pcm_peak) <= master.TRUE_PEAK_LIMIT_DBTP
 
 
-def _master_drums(mix: np.ndarray, **options: object) -> tuple[np.ndarray, master.MasterStats]:
-    sink = _ArraySink()
-    blocks = (mix[i:i + 30000] for i in range(0, mix.shape[0], 30000))
-    stats = master.master_mix(blocks, piece=_Piece(mix.shape[0]), open_sink=sink.reset,
-                              bit_depth=16, target_lufs=-14.0, **options)
-    return sink.result(), stats
-
-
-@pytest.mark.parametrize("threads", [False, True])
-def test_a_premaster_in_memory_or_in_the_scratch_file_masters_the_same(threads: bool) -> None:
-    """Where pass 1 keeps the premaster is a matter of memory only: the same PCM and the
-    same measurements, over limited and quiet blocks alike."""
-    mix = _drum_mix(9.0)
-    mix[: 4 * master.BLOCK_N // 3] *= 0.05  # the first block far below the ceiling
-    in_memory, memory_stats = _master_drums(mix, threads=threads)
-    spilled, spilled_stats = _master_drums(mix, threads=threads, premaster_memory_bytes=0)
-    assert in_memory.shape == (mix.shape[0], 2)
-    assert np.array_equal(in_memory, spilled)
-    assert memory_stats == spilled_stats
-
-
-def test_the_premaster_spills_to_a_file_only_past_its_memory_bound(tmp_path) -> None:
-    """A piece whose premaster fits the bound needs no scratch file (here its folder is
-    missing); one byte more and pass 1 writes the file, which cannot be created there."""
-    mix = _drum_mix(2.0)
-    bound = mix.shape[0] * 2 * 4
-    missing = tmp_path / "missing"
-    pcm, _ = _master_drums(mix, scratch_dir=missing, premaster_memory_bytes=bound)
-    assert pcm.shape == mix.shape
-    with pytest.raises(MoodcError, match="cannot create a scratch file"):
-        _master_drums(mix, scratch_dir=missing, premaster_memory_bytes=bound - 1)
-
-
-def test_a_mix_longer_than_its_piece_is_an_error_in_memory_too() -> None:
-    mix = _drum_mix(1.0)
-    sink = _ArraySink()
-    with pytest.raises(RuntimeError, match="more than the 4410 samples"):
-        master.master_mix([mix], piece=_Piece(4410), open_sink=sink.reset, bit_depth=16,
-                          target_lufs=-14.0, threads=False)
-
-
 def test_predicted_loudness_follows_the_limiter_and_is_exact_without_it() -> None:
     """Below the ceiling the prediction is the plain gain's loudness; above it, the
     prediction falls behind the plain loudness more the harder the limiter works."""
@@ -183,8 +141,7 @@ def test_predicted_loudness_follows_the_limiter_and_is_exact_without_it() -> Non
     from moodc.dsp.loudness import integrated_loudness_lufs
 
     mix = _drum_mix(8.0)
-    analyser = master._Pass1Analyser(_Piece(mix.shape[0]),
-                                     premaster=master._ScratchPremaster(BytesIO()))
+    analyser = master._Pass1Analyser(_Piece(mix.shape[0]), scratch=BytesIO())
     analyser.write(mix)
     powers, peaks = analyser.meter.subblock_powers(), np.concatenate(analyser.chunk_peaks)
 
