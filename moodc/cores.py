@@ -17,8 +17,9 @@ def cores_all_busy(cores: int) -> bool:
     tasks running or waiting for a core) is at least ``cores``.
 
     A render's second process and threads pay only on a core nobody else wants: on two
-    cores at load 2.3-3.9, a 60 s render at two jobs took 12 % more CPU than at one job
-    (0.54 against 0.47 s) and longer on the clock in every one of 7 interleaved pairs.
+    cores at load 2.9-3.7, a 60 s render at two jobs took 0.51-0.54 s of CPU against
+    0.44-0.48 s at one job, and longer on the clock in every one of 7 interleaved pairs.
+    The average lags by about a minute and counts this user's own recent renders too.
     False where the system keeps no load average.
     """
     try:
