@@ -243,8 +243,8 @@ def render_file(path: Path, *, out: Path | None = None, duration_s: float | None
         Overwrite an existing output.
     jobs : int, optional
         Threads for this one render (:func:`resolve_jobs`; default: the available cores, at
-        most :data:`MAX_DEFAULT_JOBS`). 1 keeps the whole render on the calling thread. The
-        samples do not depend on it.
+        most :data:`MAX_DEFAULT_JOBS`, or 1 when other work keeps them all busy). 1 keeps the
+        whole render on the calling thread. The samples do not depend on it.
 
     Raises
     ------
@@ -469,8 +469,10 @@ MAX_DEFAULT_JOBS: Final[int] = 4
 
 
 def resolve_jobs(jobs: int | None) -> int:
-    """The cores one render uses: ``jobs``, or the available cores (at most
-    :data:`MAX_DEFAULT_JOBS`) when None.
+    """The cores one render uses: ``jobs``, or when None the available cores (at most
+    :data:`MAX_DEFAULT_JOBS`), or 1 when other work keeps them all busy
+    (:func:`moodc.cores.cores_all_busy`): a layer process and threads on cores already taken
+    only add their own cost. The samples are the same for any number.
 
     Raises
     ------
@@ -478,9 +480,10 @@ def resolve_jobs(jobs: int | None) -> int:
         ``jobs`` below 1.
     """
     if jobs is None:
-        from moodc.cores import available_cores
+        from moodc.cores import available_cores, cores_all_busy
 
-        return min(available_cores(), MAX_DEFAULT_JOBS)
+        cores = available_cores()
+        return 1 if cores_all_busy(cores) else min(cores, MAX_DEFAULT_JOBS)
     if isinstance(jobs, bool) or int(jobs) < 1:
         raise UsageError(f"jobs {jobs} is out of range", hint="use 1 or more", param="jobs")
     return int(jobs)

@@ -462,3 +462,27 @@ def test_jobs_below_one_is_a_usage_error(tmp_path: Path) -> None:
     result = _run(["render", str(CALM), "-o", str(tmp_path / "x.flac"), "--jobs", "0"])
     assert result.exit_code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("n_cores, load, expected", [(2, 0.3, 2), (2, 1.9, 2), (2, 2.0, 1),
+                                                     (2, 3.5, 1), (8, 3.0, 4), (8, 8.5, 1)])
+def test_the_default_jobs_fall_to_one_when_other_work_keeps_every_core_busy(
+        monkeypatch: pytest.MonkeyPatch, n_cores: int, load: float, expected: int) -> None:
+    """A layer process and threads on cores already taken only add their own cost: left to
+    the default, a render on a saturated machine runs on one; asked for, it gets them."""
+    from moodc import cores
+
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: set(range(n_cores)),
+                        raising=False)
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (load, load, load), raising=False)
+    assert render_module.resolve_jobs(None) == expected
+    assert render_module.resolve_jobs(3) == 3
+
+
+def test_without_a_load_average_the_default_jobs_are_the_cores(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from moodc import cores
+
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    monkeypatch.delattr(cores.os, "getloadavg", raising=False)
+    assert render_module.resolve_jobs(None) == 3
