@@ -308,7 +308,8 @@ def _index_for(concepts: tuple[Concept, ...]) -> _Index:
 
 #: A prompt is the library's to answer when more than this share of its content words are
 #: library words (the same "mostly" the library-blind split is written against): there
-#: the library's hand-set configs are precise, and the model's answers only blur them.
+#: the library's hand-set configs are precise, and the model's answers only blur them
+#: (except the tempo of a partly-spelled prompt: :data:`moodc.gen.engines.HEAD_TEMPO_SHARE`).
 LIBRARY_PROMPT_SHARE: Final[float] = 0.5
 
 
