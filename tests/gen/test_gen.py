@@ -468,6 +468,7 @@ FULLY_SPELLED = "a rainy night walk with my grandmother"
 @pytest.mark.model
 def test_tuned_engine_takes_tempo_from_the_head_only_on_partly_spelled_prompts():
     from moodc.concepts import LIBRARY_PROMPT_SHARE, concepts_engine, library_coverage
+    from moodc.data.claims import broken_claims
     from moodc.gen.engines import HEAD_TEMPO_SHARE
     from moodc.gen.head import load_tuned
     from moodc.gen.pipeline import generate
@@ -483,6 +484,10 @@ def test_tuned_engine_takes_tempo_from_the_head_only_on_partly_spelled_prompts()
         assert fields[key] == library[key], key
     cues = config.justification.split("Cues: ")[1]
     assert cues.startswith(fields["tempo"].replace("_", " ") + ","), config.justification
+    explained = generate(PARTLY_SPELLED, engine="tuned", explain=True)
+    assert explained.tempo == config.tempo and explained.provenance["tempo"] == "model"
+    assert not broken_claims(explained.model_dump(), explained.justification), \
+        explained.justification
 
     assert library_coverage(FULLY_SPELLED) > HEAD_TEMPO_SHARE
     whole = generate(FULLY_SPELLED, engine="tuned")
