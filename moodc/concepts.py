@@ -308,7 +308,8 @@ def _index_for(concepts: tuple[Concept, ...]) -> _Index:
 
 #: A prompt is the library's to answer when more than this share of its content words are
 #: library words (the same "mostly" the library-blind split is written against): there
-#: the library's hand-set configs are precise, and the model's answers only blur them.
+#: the library's hand-set configs are precise, and the model's answers only blur them
+#: (except the tempo of a partly-spelled prompt: :data:`moodc.gen.engines.HEAD_TEMPO_SHARE`).
 LIBRARY_PROMPT_SHARE: Final[float] = 0.5
 
 
@@ -465,6 +466,16 @@ def search(query: str = "", *, category: str | None = None,
 
 def _say(label: Any) -> str:
     return str(label).replace("_", " ")
+
+
+def library_justification(fields: Mapping[str, Any], *, concepts: Sequence[str],
+                          weights: Sequence[float]) -> str:
+    """The library's justification: the matched concepts with their weights, then the cues of
+    ``fields`` (:func:`describe_config`). Said from the final fields, so an engine that edits
+    the library's config (the tuned engine's tempo) re-says it and stays truthful."""
+    cues = "; ".join(f"{name} ({weight:.2f})" for name, weight in zip(concepts, weights))
+    return (f"Concepts: {cues}. Cues: {describe_config(fields)}."
+            )[:vocab.MAX_JUSTIFICATION_CHARS]
 
 
 def describe_config(fields: Mapping[str, Any]) -> str:
@@ -666,12 +677,10 @@ def concepts_engine(prompt: str, *, seed: int = 0, top_k: int = 4) -> Any:
                    given=[m.concept.given for m in matches])
     fields = keep_identity(merged.model_dump(), [m.concept.config for m in matches])
     fields = apply_modifiers(fields, modifiers)
-    cues = "; ".join(f"{m.concept.name} ({w:.2f})" for m, w in zip(matches, weights))
     fields.update({
         "title": " × ".join(names)[:vocab.MAX_TITLE_CHARS],
         "seed": None,
-        "justification": (f"Concepts: {cues}. Cues: {describe_config(fields)}."
-                          )[:vocab.MAX_JUSTIFICATION_CHARS],
+        "justification": library_justification(fields, concepts=names, weights=weights),
         "provenance": {"engine": "concepts", "prompt": prompt, "concepts": names,
                        "weights": [round(w, 4) for w in weights],
                        "matched": {m.concept.name: list(m.phrases) for m in matches},

@@ -8,18 +8,24 @@ ways of combining them without re-running the model:
 * ``blend w``: for every field, the head's log-probability plus ``w`` on the library's value
   (``w`` = a constant, or ``beta * coverage``), then the head's own pair-aware argmax: a soft
   route, where a confident head can overrule the library and a hesitant one defers to it;
-* the two combined: the library above the threshold, the blend below.
+* the two combined: the library above the threshold, the blend below;
+* ``per field``: the threshold for most fields, but on library-routed prompts some fields
+  (tempo / mode / brightness) take the head's argmax when the head's probability of it is at
+  least ``p`` (``head if p>=...``), or route on a threshold of their own (``field thr``).
 
 Scored on the development paraphrase set (agreement on tempo / mode family / brightness,
 and the groups' constraints), the held-out test split's and the probes' constraints, and
 exact match on the valid split (mean over fields, and tempo / mode / brightness). Never on
 the blind split. Run: ``PYTHONPATH=. python tools/route_study.py`` (~3 min CPU); with
-``--diagnose``, pairwise and one-step agreement on the dev set only (~1 min).
+``--diagnose``, pairwise and one-step agreement on the dev set only (~1 min). With
+``--cache PATH`` (a ``.pkl`` outside the repository) the evidence is read once and kept there,
+so re-scoring the variants takes seconds; ``--per-field`` scores only the per-field variants.
 """
 
 from __future__ import annotations
 
 import json
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -30,7 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from moodc.concepts import concepts_engine, library_coverage
+from moodc.concepts import LIBRARY_PROMPT_SHARE, concepts_engine, library_coverage
 from moodc.config.paths import nest
 from moodc.data.expect import check_expectations
 from moodc.gen import evaluate
@@ -57,12 +63,30 @@ def read_evidence(prompts: list[str]) -> dict[str, Any]:
     feats = extract_features(prompts, encoder=model.encoder, recipe=head.recipe)
     onehot = concept_features(prompts, seed=0)
     log_probs = head.log_probs(np.concatenate([feats, onehot], axis=1))
-    library = [config_labels(concepts_engine(p, seed=0).model_dump(exclude_none=True))
-               for p in prompts]
+    configs = [concepts_engine(p, seed=0).model_dump(exclude_none=True) for p in prompts]
+    library = [config_labels(c) for c in configs]
     offsets = np.concatenate([[0], np.cumsum([len(f.values) for f in head.fields])])
     bonus = {f.key: onehot[:, offsets[i]:offsets[i + 1]] for i, f in enumerate(head.fields)}
     return {"head": head, "log_probs": log_probs, "bonus": bonus, "library": library,
+            "modifiers": [c["provenance"]["modifiers"] for c in configs],
             "coverage": np.array([library_coverage(p) for p in prompts])}
+
+
+def cached_evidence(prompts: list[str], *, path: Path | None) -> dict[str, Any]:
+    """:func:`read_evidence`, kept in ``path`` (a pickle keyed by the prompts and the head's
+    file) so the per-variant scoring can be re-run without the encoder."""
+    from moodc.gen.artifact import DEFAULT_MODEL_DIR
+
+    stamp = sorted((f.name, f.stat().st_mtime_ns) for f in DEFAULT_MODEL_DIR.iterdir())
+    key = (prompts, stamp)
+    if path is not None and path.exists():
+        saved = pickle.loads(path.read_bytes())
+        if saved["key"] == key:
+            return saved["evidence"]
+    evidence = read_evidence(prompts)
+    if path is not None:
+        path.write_bytes(pickle.dumps({"key": key, "evidence": evidence}))
+    return evidence
 
 
 def by_family(scores: np.ndarray, modes: tuple[str, ...]) -> np.ndarray:
@@ -93,6 +117,49 @@ def answers(ev: dict[str, Any], *, threshold: float, weight: float, beta: float,
             scores["mode"] = by_family(scores["mode"], modes)
         out.append(head.choose(scores))
     return out
+
+
+TRUSTED_FIELDS = ("tempo", "mode", "brightness")
+
+
+def per_field(ev: dict[str, Any], *, threshold: float, fields: tuple[str, ...],
+              min_prob: float = 2.0, field_threshold: float | None = None,
+              modifiers: bool = False) -> list[dict]:
+    """The threshold route, except that on a library-routed prompt each of ``fields`` takes
+    the head's argmax when its probability is at least ``min_prob``, or when the prompt's
+    coverage is at most ``field_threshold`` (the field's own route); with ``modifiers``, the
+    prompt's tempo words are enforced again after (the shipped engine's
+    :func:`moodc.gen.engines._with_tempo`, for ``fields == ("tempo",)``)."""
+    from moodc.gen.engines import _with_tempo
+
+    head = ev["head"]
+    base = answers(ev, threshold=threshold, weight=0.0, beta=0.0)
+    values = {f.key: f.values for f in head.fields}
+    out = []
+    for row, (labels, coverage) in enumerate(zip(base, ev["coverage"])):
+        labels = dict(labels)
+        if coverage > threshold:
+            for key in fields:
+                lp = ev["log_probs"][key][row]
+                own = field_threshold is not None and coverage <= field_threshold
+                if own or float(np.exp(lp.max())) >= min_prob:
+                    labels[key] = values[key][int(np.argmax(lp))]
+            if modifiers and "tempo" in fields:
+                labels = _with_tempo(labels, tempo=labels["tempo"], modifiers=ev["modifiers"][row])
+        out.append(labels)
+    return out
+
+
+#: (name, fields, min_prob, field_threshold, re-apply the tempo modifiers); the last rows
+#: are the shipped engine (:data:`moodc.gen.engines.HEAD_TEMPO_SHARE`) and its neighbours.
+PER_FIELD = ([("head if p>=", fs, p, None, False) for fs in (("tempo",), ("mode",), ("brightness",),
+                                                       TRUSTED_FIELDS)
+              for p in (0.5, 0.6, 0.7, 0.8, 0.9)]
+             + [("field thr", fs, 2.0, t, False) for fs in (("tempo",), ("mode",), ("brightness",),
+                                                     TRUSTED_FIELDS)
+                for t in (0.6, 0.7, 0.8, 1.1)]
+             + [("field thr + tempo words", ("tempo",), 2.0, t, True)
+                for t in (0.7, 0.75, 0.8, 0.85, 0.9)])
 
 
 def config_of(labels: dict[str, Any]) -> dict[str, Any]:
@@ -162,8 +229,19 @@ def main() -> None:
             print(name, json.dumps(diagnose(answers(ev, threshold=threshold, weight=0.0,
                                                     beta=0.0), data)), flush=True)
         return
-    ev = read_evidence(all_prompts(data))
+    cache = Path(sys.argv[sys.argv.index("--cache") + 1]) if "--cache" in sys.argv else None
+    ev = cached_evidence(all_prompts(data), path=cache)
     print(f"evidence read: {time.process_time() - start:.0f} s CPU", flush=True)
+    for name, fields, min_prob, field_threshold, modifiers in PER_FIELD:
+        result = score(per_field(ev, threshold=LIBRARY_PROMPT_SHARE, fields=fields,
+                                 min_prob=min_prob, field_threshold=field_threshold,
+                                 modifiers=modifiers), data)
+        print(json.dumps({"variant": f"thr {LIBRARY_PROMPT_SHARE} + {name}",
+                          "fields": "/".join(fields), "p": min_prob, "field_thr": field_threshold,
+                          **{k: round(v, 4) if isinstance(v, float) else v
+                             for k, v in result.items()}}), flush=True)
+    if "--per-field" in sys.argv:
+        return
     for name, threshold, weight, beta in VARIANTS:
         result = score(answers(ev, threshold=threshold, weight=weight, beta=beta,
                                family=name == "family"), data)

@@ -448,6 +448,54 @@ def test_resolve_engine_on_the_shipped_package():
     assert info.value.hint == "choose one of: default, base, tuned, concepts"
 
 
+def test_head_tempo_yields_to_the_prompts_own_tempo_word():
+    from moodc.gen.engines import _with_tempo
+
+    library = {"tempo": "medium", "brightness": "dark", "mode": "minor"}
+    assert _with_tempo(library, tempo="slow", modifiers=[]) == {**library, "tempo": "slow"}
+    assert _with_tempo(library, tempo="slow", modifiers=["sped up"])["tempo"] == "fast"
+    assert _with_tempo(library, tempo="very_fast", modifiers=["fast"])["tempo"] == "very_fast"
+    # a modifier of another field leaves the head's tempo (and the library's fields) alone
+    assert _with_tempo(library, tempo="fast", modifiers=["dark"]) == {**library, "tempo": "fast"}
+
+
+# Coverage 0.67 ("cousins" and "till" are not library words; the library reads "dawn" as
+# slow, the head reads the dancing as fast), and 1.0.
+PARTLY_SPELLED = "a wedding party with cousins dancing till dawn"
+FULLY_SPELLED = "a rainy night walk with my grandmother"
+
+
+@pytest.mark.model
+def test_tuned_engine_takes_tempo_from_the_head_only_on_partly_spelled_prompts():
+    from moodc.concepts import LIBRARY_PROMPT_SHARE, concepts_engine, library_coverage
+    from moodc.data.claims import broken_claims
+    from moodc.gen.engines import HEAD_TEMPO_SHARE
+    from moodc.gen.head import load_tuned
+    from moodc.gen.pipeline import generate
+
+    assert LIBRARY_PROMPT_SHARE < library_coverage(PARTLY_SPELLED) <= HEAD_TEMPO_SHARE
+    config = generate(PARTLY_SPELLED, engine="tuned")
+    library = concepts_engine(PARTLY_SPELLED, seed=0).model_dump()
+    fields = config.model_dump()
+    assert config.provenance["route"] == "library" and config.provenance["tempo"] == "model"
+    assert fields["tempo"] == load_tuned().field_values(PARTLY_SPELLED)["tempo"] == "fast"
+    assert library["tempo"] == "slow"  # what the library alone would have said
+    for key in ("mode", "brightness", "layers", "instruments", "composition"):
+        assert fields[key] == library[key], key
+    cues = config.justification.split("Cues: ")[1]
+    assert cues.startswith(fields["tempo"].replace("_", " ") + ","), config.justification
+    explained = generate(PARTLY_SPELLED, engine="tuned", explain=True)
+    assert explained.tempo == config.tempo and explained.provenance["tempo"] == "model"
+    assert not broken_claims(explained.model_dump(), explained.justification), \
+        explained.justification
+
+    assert library_coverage(FULLY_SPELLED) > HEAD_TEMPO_SHARE
+    whole = generate(FULLY_SPELLED, engine="tuned")
+    assert "tempo" not in whole.provenance
+    assert whole.model_dump(exclude={"provenance"}) == concepts_engine(
+        FULLY_SPELLED, seed=0).model_dump(exclude={"provenance"})
+
+
 def test_artifact_kind_reads_only_complete_file_sets(tmp_path):
     from moodc.gen import artifact
 
