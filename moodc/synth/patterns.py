@@ -953,12 +953,15 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "march": RhythmStyle(step_beats=0.25, fill="snare",
                          lanes={"bass_drum_big": "x.......x.......", "snare": "x.xxx.x.x.xxx.x.",
                                 "cymbal": "x..............."}),
-    # bossa nova: the surdo-like bass drum (1, and-of-2, 3, and-of-4), the rim-click
-    # bossa clave over two bars and brushes on the snare (steady eighths tapped on the head
-    # over its wires, the other brush circling it, a sweep per half bar)
+    # bossa nova: the surdo-like bass drum (1, and-of-2, 3, and-of-4) feathered, felt more
+    # than heard under the guitar's thumb; the rim-click bossa clave over two bars; and the
+    # brush stirring the snare head in circles, a sweep per half bar. The brush does not tap
+    # eighths: taps accented off the beat over a bass drum on the beats are a house
+    # record's hi-hat over its kick (the outside tagger heard "techno, drums" until they
+    # went: docs/palettes.md, bossa-cafe)
     "bossa": RhythmStyle(step_beats=0.5, fill="rim",
-                         lanes={"bass_drum": "x..xx..x", "rim": "x..x..x...x..x..",
-                                "snare_brush": "oxoxoxox", "brush_sweep": "x...x..."}),
+                         lanes={"bass_drum": "o..oo..o", "rim": "x..x..x...x..x..",
+                                "brush_sweep": "x...x..."}),
     "maqsum": RhythmStyle(step_beats=0.5, fill="tek",
                           lanes={"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
     "baladi": RhythmStyle(step_beats=0.5, fill="tek",

@@ -77,14 +77,28 @@ def test_bossa_drums_play_surdo_rim_click_clave_and_brushes() -> None:
     ctl = palette_controls("bossa-cafe", human="robotic")
     hits = rhythm_hits(ctl, style="bossa", n_beats=16.0)
     lanes = {s: beats_of([h for h in hits if h.sound == s], ctl)
-             for s in ("bass_drum", "rim", "snare_brush", "brush_sweep")}
+             for s in ("bass_drum", "rim", "brush_sweep")}
     assert set(np.round(lanes["bass_drum"] % 4, 3)) == SURDO_BEATS
     # the rim-click clave, minus the fill's closing roll on the last beat of bar 4
     clave = lanes["rim"][(lanes["rim"] < 15.0)]
     assert set(np.round(clave % 8, 3)) == BOSSA_CLAVE_BEATS
-    assert len(lanes["snare_brush"]) == 32  # brushes on every eighth
-    assert len(lanes["brush_sweep"]) == 8  # and a sweep every half bar
+    assert len(lanes["brush_sweep"]) == 8  # the brush stirring the snare, a sweep a half bar
     assert "shaker" not in {h.sound for h in hits}
+
+
+def test_bossa_brushes_stir_and_the_bass_drum_is_feathered_not_a_dance_beat() -> None:
+    """A bossa drummer's brush circles the snare head and the bass drum is felt more than
+    heard. Brush taps on every eighth, accented off the beat, over a bass drum as loud as
+    the clave, are a house record's hi-hat over its kick (the tagger heard techno)."""
+    ctl = palette_controls("bossa-cafe", human="robotic")
+    hits = rhythm_hits(ctl, style="bossa", n_beats=16.0)
+    clave_end_s = 15.0 * ctl.beat_s  # before the fill's roll
+    eighths = [h for h in hits if h.sound in {"snare_brush", "brush_tap", "hat"}
+               and h.start_s < clave_end_s]
+    assert not eighths, sorted({h.sound for h in eighths})
+    loudest = {s: max(h.velocity for h in hits if h.sound == s and h.start_s < clave_end_s)
+               for s in ("bass_drum", "rim")}
+    assert loudest["bass_drum"] <= 0.6 * loudest["rim"], loudest
 
 
 def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two() -> None:
