@@ -846,7 +846,9 @@ class RhythmStyle:
     gaps (the bulgar's gaps are its 3-3-2; filled, they would tick even eighths, a drum
     machine's grid). ``fills_phrases``: the fill closes every phrase
     (``composition.phrase_bars``) instead of every ``ctl.feel.fill_every_bars`` bars (a
-    drummer leading the band into the next strain).
+    drummer leading the band into the next strain). ``quick_lanes`` join (or replace) the
+    lanes above medium, when the tempo feel adds ghost strokes: how a style's drummer plays
+    it taken fast (a bossa's brush tapping a samba's eighths).
     """
 
     step_beats: float
@@ -860,6 +862,7 @@ class RhythmStyle:
     sticking: dict[str, tuple[str, ...]] = field(default_factory=dict)
     ghosts: bool = True
     fills_phrases: bool = False
+    quick_lanes: dict[str, str] = field(default_factory=dict)
 
 
 #: Stroke character of a lane pattern → velocity. An accent ``X`` is full whatever its
@@ -955,13 +958,17 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                                 "cymbal": "x..............."}),
     # bossa nova: the surdo-like bass drum (1, and-of-2, 3, and-of-4) feathered, felt more
     # than heard under the guitar's thumb; the rim-click bossa clave over two bars; and the
-    # brush stirring the snare head in circles, a sweep per half bar. The brush does not tap
-    # eighths: taps accented off the beat over a bass drum on the beats are a house
-    # record's hi-hat over its kick (the outside tagger heard "techno, drums" until they
-    # went: docs/palettes.md, bossa-cafe)
+    # brush stirring the snare head in circles, a sweep per half bar. Up to medium the brush
+    # does not tap eighths: taps accented off the beat over a bass drum on the beats are a
+    # house record's hi-hat over its kick (the outside tagger heard "techno, drums" until
+    # they went: docs/palettes.md, bossa-cafe). Taken fast, a bossa leans towards samba
+    # and the brush taps the snare's eighths, leaning on the off-beats like a samba's
+    # ganzá (the even eighths of the tempo feel's ghosts let a beat tracker take the
+    # clave's 3-3-2 for the beat: 108 BPM at very_fast's 160)
     "bossa": RhythmStyle(step_beats=0.5, fill="rim",
                          lanes={"bass_drum": "o..oo..o", "rim": "x..x..x...x..x..",
-                                "brush_sweep": "x...x..."}),
+                                "brush_sweep": "x...x..."},
+                         quick_lanes={"snare_brush": "oxoxoxox"}),
     "maqsum": RhythmStyle(step_beats=0.5, fill="tek",
                           lanes={"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
     "baladi": RhythmStyle(step_beats=0.5, fill="tek",
@@ -1065,8 +1072,10 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
     keeper = timekeeper(row) if cycle_bars == 1 and row.ghosts else None
     n_bars = int(np.ceil(n_beats / ctl.beats_per_bar))
     hits = []
+    quick = ctl.feel.ghost_grid_beats > 0.0
+    lanes = {**row.lanes, **row.quick_lanes} if quick else row.lanes
     for bar_index in range(n_bars):
-        for sound, pattern in row.lanes.items():
+        for sound, pattern in lanes.items():
             if row.figure_beats > 0.0:
                 steps = _lane_steps(ctl, bar_index=bar_index, step_beats=step,
                                     pattern=_restated_figure(ctl, pattern, step_beats=step,

@@ -101,6 +101,29 @@ def test_bossa_brushes_stir_and_the_bass_drum_is_feathered_not_a_dance_beat() ->
     assert loudest["bass_drum"] <= 0.6 * loudest["rim"], loudest
 
 
+@pytest.mark.parametrize("tempo", ["fast", "very_fast"])
+def test_a_fast_bossa_leans_to_samba_with_brush_eighths_on_the_off_beats(tempo: str) -> None:
+    """Taken fast, the brush taps every eighth, the off-beats leaning (a samba's ganzá):
+    that, not an even pulse, is what a listener (and a beat tracker) hears as quick."""
+    ctl = palette_controls("bossa-cafe", human="robotic", tempo=tempo)
+    hits = rhythm_hits(ctl, style="bossa", n_beats=8.0)
+    taps = [h for h in hits if h.sound == "snare_brush"]
+    beats = beats_of(taps, ctl)
+    assert set(np.round(beats % 1.0, 3)) == {0.0, 0.5} and len(taps) == 16
+    on = np.mean([h.velocity for h, b in zip(taps, beats, strict=True) if b % 1.0 == 0.0])
+    off = np.mean([h.velocity for h, b in zip(taps, beats, strict=True) if b % 1.0 == 0.5])
+    assert off > on
+    # the feathered bass drum and the clave play as at medium (before the fill, which comes
+    # every two bars when fast)
+    medium_ctl = palette_controls("bossa-cafe", human="robotic")
+    medium = rhythm_hits(medium_ctl, style="bossa", n_beats=8.0)
+    for sound in ("bass_drum", "rim"):
+        fast_beats = beats_of([h for h in hits if h.sound == sound], ctl)
+        medium_beats = beats_of([h for h in medium if h.sound == sound], medium_ctl)
+        assert set(np.round(fast_beats[fast_beats < 7.0], 3)) == set(
+            np.round(medium_beats[medium_beats < 7.0], 3)), sound
+
+
 def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two() -> None:
     ctl = palette_controls("bossa-cafe", human="robotic")
     notes = pad_notes(ctl, style="warm", chords=chords_of(ctl, n_beats=16.0), n_beats=16.0,
