@@ -483,9 +483,9 @@ class CompPattern:
     otherwise only plucked or struck ones comp, and a sustained pad holds its chords.
     ``bass_doubles``: a ``pulsing`` bass layer plays the thumb's strokes instead of an even
     beat, root and fifth below in turn, as short as the chords (the tango's contrabajo marks
-    the marcato and the síncopa with the bandoneones' left hand); with ``arrastre_beats``
-    it drags into every accented ``X`` stroke from the semitone below, that many beats
-    early (the tango's *arrastre*; 0: no drag).
+    the marcato and the síncopa with the bandoneones' left hand; the bossa's bassist plays
+    the guitar's thumb); with ``arrastre_beats`` it drags into every accented ``X`` stroke
+    from the semitone below, that many beats early (the tango's *arrastre*; 0: no drag).
     """
 
     step_beats: float
@@ -512,8 +512,10 @@ OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
 COMP_PATTERNS: dict[str, CompPattern] = {
     # Bossa nova (João Gilberto's batida): the thumb on 1 and the and-of-2 (and again on 3
-    # and the and-of-4), the fingers' syncopated chord strokes over two bars.
-    "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x"),
+    # and the and-of-4), the fingers' syncopated chord strokes over two bars; a pulsing
+    # bass locks with the thumb, root and fifth (the surdo's figure the bassist plays)
+    "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x",
+                         bass_doubles=True),
     # Flamenco (soleá / bulería compás, twelve counts): rasgueados on the accents 3, 6, 8,
     # 10 and 12, four fingers fanned 30 ms apart, each sweeping five strings in 24 ms (full
     # chords, the open-position shapes), single strums between, the thumb on 1 and 7

@@ -19,8 +19,14 @@ from moodc.synth.engine import BlockRenderer
 from moodc.synth.instruments import chip_arp_voice, square_8bit
 from moodc.synth.notes import render_note
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
-from moodc.synth.patterns import THUMB_PAN, pad_notes, rhythm_hits
-from moodc.synth.theory import Chord, chord_intervals, chord_timeline, rootless_voicing
+from moodc.synth.patterns import THUMB_PAN, bass_notes, pad_notes, rhythm_hits
+from moodc.synth.theory import (
+    Chord,
+    chord_at,
+    chord_intervals,
+    chord_timeline,
+    rootless_voicing,
+)
 from tests.helpers import EXAMPLES
 
 SAMPLE_RATE = 22050
@@ -138,6 +144,27 @@ def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two(
     rock = pad_notes(palette_controls("bossa-cafe", rhythm="rock"), style="warm",
                      chords=chords_of(ctl, n_beats=16.0), n_beats=16.0, instrument="pluck")
     assert len({round(n.start_s, 3) for n in rock}) < len({round(n.start_s, 3) for n in notes}) / 4
+
+
+def test_bossa_bass_plays_the_guitars_thumb_root_then_fifth() -> None:
+    """The bossa bassist locks with the guitar's thumb (and the feathered bass drum): root
+    on 1, again on the and-of-2, the fifth below on 3 and the and-of-4, each ringing to the
+    next, the surdo's figure, not an even pulse or a syncopation of its own."""
+    ctl = palette_controls("bossa-cafe", human="robotic")
+    chords = chords_of(ctl, n_beats=16.0)
+    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=16.0,
+                      instrument="double_bass")
+    thumb = [n for n in pad_notes(ctl, style="warm", chords=chords, n_beats=16.0,
+                                  instrument="pluck") if n.pan == THUMB_PAN]
+    assert np.allclose(beats_of(bass, ctl), beats_of(thumb, ctl))
+    assert set(np.round(beats_of(bass, ctl) % 4, 3)) == THUMB_BEATS
+    for i, note in enumerate(bass):
+        root_pc = chord_at(chords, note.start_s / ctl.beat_s).root_pc
+        interval = (round(note.midi) - root_pc) % 12
+        assert interval == (0 if i % 2 == 0 else 7), (i, interval)
+    gaps = np.diff(beats_of(bass, ctl))
+    lengths = np.array([n.dur_s / ctl.beat_s for n in bass[:-1]])
+    assert np.allclose(lengths, gaps)  # legato: each note rings to the next
 
 
 def test_bossa_voicings_are_maj9_and_13_colours_and_half_diminished() -> None:
