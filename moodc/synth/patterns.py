@@ -483,9 +483,9 @@ class CompPattern:
     otherwise only plucked or struck ones comp, and a sustained pad holds its chords.
     ``bass_doubles``: a ``pulsing`` bass layer plays the thumb's strokes instead of an even
     beat, root and fifth below in turn, as short as the chords (the tango's contrabajo marks
-    the marcato and the síncopa with the bandoneones' left hand); with ``arrastre_beats``
-    it drags into every accented ``X`` stroke from the semitone below, that many beats
-    early (the tango's *arrastre*; 0: no drag).
+    the marcato and the síncopa with the bandoneones' left hand; the bossa's bassist plays
+    the guitar's thumb); with ``arrastre_beats`` it drags into every accented ``X`` stroke
+    from the semitone below, that many beats early (the tango's *arrastre*; 0: no drag).
     """
 
     step_beats: float
@@ -512,8 +512,10 @@ OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
 COMP_PATTERNS: dict[str, CompPattern] = {
     # Bossa nova (João Gilberto's batida): the thumb on 1 and the and-of-2 (and again on 3
-    # and the and-of-4), the fingers' syncopated chord strokes over two bars.
-    "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x"),
+    # and the and-of-4), the fingers' syncopated chord strokes over two bars; a pulsing
+    # bass locks with the thumb, root and fifth (the surdo's figure the bassist plays)
+    "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x",
+                         bass_doubles=True),
     # Flamenco (soleá / bulería compás, twelve counts): rasgueados on the accents 3, 6, 8,
     # 10 and 12, four fingers fanned 30 ms apart, each sweeping five strings in 24 ms (full
     # chords, the open-position shapes), single strums between, the thumb on 1 and 7
@@ -846,7 +848,9 @@ class RhythmStyle:
     gaps (the bulgar's gaps are its 3-3-2; filled, they would tick even eighths, a drum
     machine's grid). ``fills_phrases``: the fill closes every phrase
     (``composition.phrase_bars``) instead of every ``ctl.feel.fill_every_bars`` bars (a
-    drummer leading the band into the next strain).
+    drummer leading the band into the next strain). ``quick_lanes`` join (or replace) the
+    lanes above medium, when the tempo feel adds ghost strokes: how a style's drummer plays
+    it taken fast (a bossa's brush tapping a samba's eighths).
     """
 
     step_beats: float
@@ -860,6 +864,7 @@ class RhythmStyle:
     sticking: dict[str, tuple[str, ...]] = field(default_factory=dict)
     ghosts: bool = True
     fills_phrases: bool = False
+    quick_lanes: dict[str, str] = field(default_factory=dict)
 
 
 #: Stroke character of a lane pattern → velocity. An accent ``X`` is full whatever its
@@ -953,12 +958,19 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "march": RhythmStyle(step_beats=0.25, fill="snare",
                          lanes={"bass_drum_big": "x.......x.......", "snare": "x.xxx.x.x.xxx.x.",
                                 "cymbal": "x..............."}),
-    # bossa nova: the surdo-like bass drum (1, and-of-2, 3, and-of-4), the rim-click
-    # bossa clave over two bars and brushes on the snare (steady eighths tapped on the head
-    # over its wires, the other brush circling it, a sweep per half bar)
+    # bossa nova: the surdo-like bass drum (1, and-of-2, 3, and-of-4) feathered, felt more
+    # than heard under the guitar's thumb; the rim-click bossa clave over two bars; and the
+    # brush stirring the snare head in circles, a sweep per half bar. Up to medium the brush
+    # does not tap eighths: taps accented off the beat over a bass drum on the beats are a
+    # house record's hi-hat over its kick (the outside tagger heard "techno, drums" until
+    # they went: docs/palettes.md, bossa-cafe). Taken fast, a bossa leans towards samba
+    # and the brush taps the snare's eighths, leaning on the off-beats like a samba's
+    # ganzá (the even eighths of the tempo feel's ghosts let a beat tracker take the
+    # clave's 3-3-2 for the beat: 108 BPM at very_fast's 160)
     "bossa": RhythmStyle(step_beats=0.5, fill="rim",
-                         lanes={"bass_drum": "x..xx..x", "rim": "x..x..x...x..x..",
-                                "snare_brush": "oxoxoxox", "brush_sweep": "x...x..."}),
+                         lanes={"bass_drum": "o..oo..o", "rim": "x..x..x...x..x..",
+                                "brush_sweep": "x...x..."},
+                         quick_lanes={"snare_brush": "oxoxoxox"}),
     "maqsum": RhythmStyle(step_beats=0.5, fill="tek",
                           lanes={"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
     "baladi": RhythmStyle(step_beats=0.5, fill="tek",
@@ -1062,8 +1074,10 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
     keeper = timekeeper(row) if cycle_bars == 1 and row.ghosts else None
     n_bars = int(np.ceil(n_beats / ctl.beats_per_bar))
     hits = []
+    quick = ctl.feel.ghost_grid_beats > 0.0
+    lanes = {**row.lanes, **row.quick_lanes} if quick else row.lanes
     for bar_index in range(n_bars):
-        for sound, pattern in row.lanes.items():
+        for sound, pattern in lanes.items():
             if row.figure_beats > 0.0:
                 steps = _lane_steps(ctl, bar_index=bar_index, step_beats=step,
                                     pattern=_restated_figure(ctl, pattern, step_beats=step,

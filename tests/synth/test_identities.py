@@ -19,8 +19,14 @@ from moodc.synth.engine import BlockRenderer
 from moodc.synth.instruments import chip_arp_voice, square_8bit
 from moodc.synth.notes import render_note
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
-from moodc.synth.patterns import THUMB_PAN, pad_notes, rhythm_hits
-from moodc.synth.theory import Chord, chord_intervals, chord_timeline, rootless_voicing
+from moodc.synth.patterns import THUMB_PAN, bass_notes, pad_notes, rhythm_hits
+from moodc.synth.theory import (
+    Chord,
+    chord_at,
+    chord_intervals,
+    chord_timeline,
+    rootless_voicing,
+)
 from tests.helpers import EXAMPLES
 
 SAMPLE_RATE = 22050
@@ -77,14 +83,51 @@ def test_bossa_drums_play_surdo_rim_click_clave_and_brushes() -> None:
     ctl = palette_controls("bossa-cafe", human="robotic")
     hits = rhythm_hits(ctl, style="bossa", n_beats=16.0)
     lanes = {s: beats_of([h for h in hits if h.sound == s], ctl)
-             for s in ("bass_drum", "rim", "snare_brush", "brush_sweep")}
+             for s in ("bass_drum", "rim", "brush_sweep")}
     assert set(np.round(lanes["bass_drum"] % 4, 3)) == SURDO_BEATS
     # the rim-click clave, minus the fill's closing roll on the last beat of bar 4
     clave = lanes["rim"][(lanes["rim"] < 15.0)]
     assert set(np.round(clave % 8, 3)) == BOSSA_CLAVE_BEATS
-    assert len(lanes["snare_brush"]) == 32  # brushes on every eighth
-    assert len(lanes["brush_sweep"]) == 8  # and a sweep every half bar
+    assert len(lanes["brush_sweep"]) == 8  # the brush stirring the snare, a sweep a half bar
     assert "shaker" not in {h.sound for h in hits}
+
+
+def test_bossa_brushes_stir_and_the_bass_drum_is_feathered_not_a_dance_beat() -> None:
+    """A bossa drummer's brush circles the snare head and the bass drum is felt more than
+    heard. Brush taps on every eighth, accented off the beat, over a bass drum as loud as
+    the clave, are a house record's hi-hat over its kick (the tagger heard techno)."""
+    ctl = palette_controls("bossa-cafe", human="robotic")
+    hits = rhythm_hits(ctl, style="bossa", n_beats=16.0)
+    clave_end_s = 15.0 * ctl.beat_s  # before the fill's roll
+    eighths = [h for h in hits if h.sound in {"snare_brush", "brush_tap", "hat"}
+               and h.start_s < clave_end_s]
+    assert not eighths, sorted({h.sound for h in eighths})
+    loudest = {s: max(h.velocity for h in hits if h.sound == s and h.start_s < clave_end_s)
+               for s in ("bass_drum", "rim")}
+    assert loudest["bass_drum"] <= 0.6 * loudest["rim"], loudest
+
+
+@pytest.mark.parametrize("tempo", ["fast", "very_fast"])
+def test_a_fast_bossa_leans_to_samba_with_brush_eighths_on_the_off_beats(tempo: str) -> None:
+    """Taken fast, the brush taps every eighth, the off-beats leaning (a samba's ganzá):
+    that, not an even pulse, is what a listener (and a beat tracker) hears as quick."""
+    ctl = palette_controls("bossa-cafe", human="robotic", tempo=tempo)
+    hits = rhythm_hits(ctl, style="bossa", n_beats=8.0)
+    taps = [h for h in hits if h.sound == "snare_brush"]
+    beats = beats_of(taps, ctl)
+    assert set(np.round(beats % 1.0, 3)) == {0.0, 0.5} and len(taps) == 16
+    on = np.mean([h.velocity for h, b in zip(taps, beats, strict=True) if b % 1.0 == 0.0])
+    off = np.mean([h.velocity for h, b in zip(taps, beats, strict=True) if b % 1.0 == 0.5])
+    assert off > on
+    # the feathered bass drum and the clave play as at medium (before the fill, which comes
+    # every two bars when fast)
+    medium_ctl = palette_controls("bossa-cafe", human="robotic")
+    medium = rhythm_hits(medium_ctl, style="bossa", n_beats=8.0)
+    for sound in ("bass_drum", "rim"):
+        fast_beats = beats_of([h for h in hits if h.sound == sound], ctl)
+        medium_beats = beats_of([h for h in medium if h.sound == sound], medium_ctl)
+        assert set(np.round(fast_beats[fast_beats < 7.0], 3)) == set(
+            np.round(medium_beats[medium_beats < 7.0], 3)), sound
 
 
 def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two() -> None:
@@ -101,6 +144,27 @@ def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two(
     rock = pad_notes(palette_controls("bossa-cafe", rhythm="rock"), style="warm",
                      chords=chords_of(ctl, n_beats=16.0), n_beats=16.0, instrument="pluck")
     assert len({round(n.start_s, 3) for n in rock}) < len({round(n.start_s, 3) for n in notes}) / 4
+
+
+def test_bossa_bass_plays_the_guitars_thumb_root_then_fifth() -> None:
+    """The bossa bassist locks with the guitar's thumb (and the feathered bass drum): root
+    on 1, again on the and-of-2, the fifth below on 3 and the and-of-4, each ringing to the
+    next, the surdo's figure, not an even pulse or a syncopation of its own."""
+    ctl = palette_controls("bossa-cafe", human="robotic")
+    chords = chords_of(ctl, n_beats=16.0)
+    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=16.0,
+                      instrument="double_bass")
+    thumb = [n for n in pad_notes(ctl, style="warm", chords=chords, n_beats=16.0,
+                                  instrument="pluck") if n.pan == THUMB_PAN]
+    assert np.allclose(beats_of(bass, ctl), beats_of(thumb, ctl))
+    assert set(np.round(beats_of(bass, ctl) % 4, 3)) == THUMB_BEATS
+    for i, note in enumerate(bass):
+        root_pc = chord_at(chords, note.start_s / ctl.beat_s).root_pc
+        interval = (round(note.midi) - root_pc) % 12
+        assert interval == (0 if i % 2 == 0 else 7), (i, interval)
+    gaps = np.diff(beats_of(bass, ctl))
+    lengths = np.array([n.dur_s / ctl.beat_s for n in bass[:-1]])
+    assert np.allclose(lengths, gaps)  # legato: each note rings to the next
 
 
 def test_bossa_voicings_are_maj9_and_13_colours_and_half_diminished() -> None:
