@@ -655,8 +655,9 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     "kenkeni": lambda sr: dunun("kenkeni", fundamental_hz=180.0, ring_s=0.14,
                                 sample_rate=sr) * 0.8,
     "dunun_bell": lambda sr: dunun_bell("dunun_bell", sample_rate=sr),
-    # the drum circle's frame drums: a big goatskin on a shallow frame struck with the
-    # flat hand, the same skin as the bodhrán's (see :func:`bodhran`)
+    # a frame drum: a big goatskin on a shallow frame struck with the flat hand, the same
+    # skin as the bodhrán's (see :func:`bodhran`); no style plays it since the djembe
+    # ensemble's dunun bells took over its four beats (a Mande ensemble has no frame drum)
     "frame_drum": lambda sr: bodhran("frame_drum", stroke="hand", sample_rate=sr),
     # a jazz drummer's brushes on the snare (bossa): taps and the circling sweep
     "snare_brush": lambda sr: snare_brush("snare_brush", sample_rate=sr),
