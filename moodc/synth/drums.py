@@ -398,6 +398,58 @@ def dunun(name: str, *, fundamental_hz: float, ring_s: float, sample_rate: int) 
                 (0.3, stick_attack(name, sample_rate=sample_rate)))
 
 
+#: The djembe's goatskin, roped very tight on a carved goblet (Hz of its lowest head mode),
+#: and the lead djembe's, tuned higher so its calls cut through the ensemble.
+DJEMBE_HEAD_HZ = 330.0
+DJEMBE_LEAD_HEAD_HZ = 400.0
+#: The slap (see :func:`djembe_slap`): how far off-centre the fingers land (0..1), how long
+#: the head's low modes ring (s), the crack of the fingertips on the skin (band Hz, decay s,
+#: level). The crack is a few ms: a 30 ms band of noise is a drum machine's hat, not a hand.
+DJEMBE_SLAP_OFF_CENTRE = 0.9
+DJEMBE_SLAP_RING_S = 0.05
+DJEMBE_SLAP_CRACK: tuple[tuple[float, float], float, float] = ((2000.0, 8000.0), 0.004, 0.5)
+#: The head's upper modes that the fingertips excite and a tone's flat fingers damp (Bessel
+#: zeros over the fundamental: (1,2), (4,1), (2,2), (0,3), (3,2), (6,1), (1,3), (4,2)),
+#: (ratio, level, ring s): around 1-2 kHz on a djembe, dying within a few tens of ms. They
+#: are what makes a slap high and bright where the tone rings a mid.
+DJEMBE_SLAP_HIGH_MODES: tuple[tuple[float, float, float], ...] = (
+    (2.92, 0.5, 0.03), (3.16, 0.45, 0.028), (3.50, 0.4, 0.025), (3.60, 0.3, 0.024),
+    (4.06, 0.3, 0.022), (4.15, 0.25, 0.02), (4.23, 0.2, 0.02), (4.61, 0.15, 0.018))
+
+
+def djembe_slap(name: str, *, head_hz: float, sample_rate: int) -> np.ndarray:
+    """A djembe slap: the relaxed fingers whip the head near the rim and bounce off, so the
+    head rings in its off-centre modes (:func:`skin_modes`) and, above all, its upper ones
+    (:data:`DJEMBE_SLAP_HIGH_MODES`), briefly: a sharp, bright, high crack with a fast
+    decay, above the tone's ringing mid and far above the bass's thump, the fingertips'
+    crack on the skin at its front."""
+    (low_hz, high_hz), crack_s, crack_level = DJEMBE_SLAP_CRACK
+    dur_s = DJEMBE_SLAP_RING_S * 7.0
+    head = skin_modes(fundamental_hz=head_hz, decay_s=DJEMBE_SLAP_RING_S, droop=0.02,
+                      off_centre=DJEMBE_SLAP_OFF_CENTRE, dur_s=dur_s, sample_rate=sample_rate,
+                      settle_s=0.004)
+    upper = tuple((head_hz * ratio, level * (-1.0) ** k, ring_s)
+                  for k, (ratio, level, ring_s) in enumerate(DJEMBE_SLAP_HIGH_MODES))
+    return _mix((0.6, head), (1.0, modes(upper, sample_rate=sample_rate, dur_s=dur_s)),
+                (crack_level, noise(name, low_hz=low_hz, high_hz=high_hz, decay_s=crack_s,
+                                    sample_rate=sample_rate, dur_s=dur_s)))
+
+
+#: The dunun's bell (*kenken*): a flat iron bell clamped on the drum, struck with an iron
+#: rod by the same player, partials (Hz, level, ring s). Lower and drier than the
+#: timeline's iron bell (~1.6 kHz): the player's rod stays near it and it clanks.
+DUNUN_BELL_PARTIALS: tuple[tuple[float, float, float], ...] = (
+    (870.0, 1.0, 0.09), (2270.0, 0.55, 0.05), (3610.0, 0.3, 0.03))
+
+
+def dunun_bell(name: str, *, sample_rate: int) -> np.ndarray:
+    """A dunun player's bell stroke: the flat iron bell's clank (:data:`DUNUN_BELL_PARTIALS`)
+    and the rod's click on the iron."""
+    return _mix((0.35, modes(DUNUN_BELL_PARTIALS, sample_rate=sample_rate, dur_s=0.5)),
+                (0.15, noise(name, low_hz=3000.0, high_hz=9000.0, decay_s=0.002,
+                             sample_rate=sample_rate)))
+
+
 #: The dhol's two heads (a Punjabi barrel drum about 40 cm across, played with two sticks),
 #: head → (fundamental Hz, ring s, pitch droop, off-centre 0..1, settle s). The bass head
 #: is a slack goatskin struck near its centre with the thick bent *dagga*: a deep boom whose
@@ -593,17 +645,19 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                                sample_rate=sr, dur_s=0.4)),
                                    (0.2, noise("djembe_tone", low_hz=800, high_hz=4000,
                                                decay_s=0.01, sample_rate=sr))),
-    "djembe_slap": lambda sr: _mix((0.3, membrane(f_start_hz=450, f_end_hz=400, sweep_s=0.01,
-                                                  decay_s=0.05, sample_rate=sr)),
-                                   (0.6, noise("djembe_slap", low_hz=1500, high_hz=9000,
-                                               decay_s=0.03, sample_rate=sr))),
+    "djembe_slap": lambda sr: djembe_slap("djembe_slap", head_hz=DJEMBE_HEAD_HZ, sample_rate=sr),
+    # the lead djembe, tuned higher and played harder than the accompanying ones: its call
+    "djembe_call": lambda sr: djembe_slap("djembe_call", head_hz=DJEMBE_LEAD_HEAD_HZ,
+                                          sample_rate=sr),
     "dundun": lambda sr: dunun("dundun", fundamental_hz=60.0, ring_s=0.3, sample_rate=sr),
     "sangban": lambda sr: dunun("sangban", fundamental_hz=105.0, ring_s=0.22,
                                 sample_rate=sr) * 0.9,
     "kenkeni": lambda sr: dunun("kenkeni", fundamental_hz=180.0, ring_s=0.14,
                                 sample_rate=sr) * 0.8,
-    # the drum circle's frame drums: a big goatskin on a shallow frame struck with the
-    # flat hand, the same skin as the bodhrán's (see :func:`bodhran`)
+    "dunun_bell": lambda sr: dunun_bell("dunun_bell", sample_rate=sr),
+    # a frame drum: a big goatskin on a shallow frame struck with the flat hand, the same
+    # skin as the bodhrán's (see :func:`bodhran`); no style plays it since the djembe
+    # ensemble's dunun bells took over its four beats (a Mande ensemble has no frame drum)
     "frame_drum": lambda sr: bodhran("frame_drum", stroke="hand", sample_rate=sr),
     # a jazz drummer's brushes on the snare (bossa): taps and the circling sweep
     "snare_brush": lambda sr: snare_brush("snare_brush", sample_rate=sr),

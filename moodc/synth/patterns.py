@@ -910,23 +910,40 @@ GONG_CYCLE_LANES: dict[str, str] = {
     "kendang": "x..ox.o.",
 }
 
-#: West African 12/8 (in steps of a third of a dotted-quarter beat, twelve a bar): the
-#: standard bell (x.x.xx.x.x.x, the seven-stroke timeline of Ewe agbekor and Mande djembe
-#: music), the djembe's bass-slap-tone accompaniment, the dunun family (dundun and
-#: sangban answering, the kenkeni in quarter notes: six strokes against the four beats,
-#: the 3:2 that makes it polyrhythm) and the frame drums stamping the four beats (the
-#: drum circle's common pulse). Above medium the tempo feel fills the djembe's open tones
-#: into the gaps (soft, as an accompanying djembe plays), never the bell: its line is fixed.
+#: West African 12/8 (in steps of a third of a dotted-quarter beat, twelve a bar), a cycle of
+#: four bars: the standard bell (x.x.xx.x.x.x, the seven-stroke timeline of Ewe agbekor and
+#: Mande djembe music), the djembe's bass-slap-tone accompaniment, the dunun family (dundun
+#: and sangban answering, the kenkeni in quarter notes: six strokes against the four beats,
+#: the 3:2 that makes it polyrhythm) and the dunun players' own bells clanking the four
+#: beats. In the cycle's third bar the lead djembe calls (:data:`DJEMBE_CALL`, its slaps over
+#: the ensemble) and in the fourth the whole ensemble answers in unison
+#: (:data:`DJEMBE_ANSWER`: three strokes together, then silence until the groove resumes).
+#: The bells never answer: the timeline runs through everything.
 WEST_AFRICAN_BELL = "x.x.xx.x.x.x"
-DJEMBE_LANES: dict[str, str] = {
-    "iron_bell": WEST_AFRICAN_BELL,
+DJEMBE_CALL = "X.xX.xX.x.x."
+DJEMBE_ANSWER = "X..X..X....."
+DJEMBE_CYCLE_BARS = 4
+_DJEMBE_GROOVES: dict[str, str] = {
     "djembe_bass": "x.....x.....",
     "djembe_slap": "..x..x..x..x",
     "djembe_tone": "...xx....xx.",
     "dundun": "x.....x..x..",
     "sangban": "..x..x....x.",
     "kenkeni": "x.x.x.x.x.x.",
-    "frame_drum": "x..x..x..x..",
+}
+
+
+def _answered(groove: str) -> str:
+    """A drum's lane over the call-and-response cycle: its groove, and the ensemble's
+    answer in the cycle's last bar."""
+    return groove * (DJEMBE_CYCLE_BARS - 1) + DJEMBE_ANSWER
+
+
+DJEMBE_LANES: dict[str, str] = {
+    "iron_bell": WEST_AFRICAN_BELL,
+    **{sound: _answered(groove) for sound, groove in _DJEMBE_GROOVES.items()},
+    "dunun_bell": "x..x..x..x..",
+    "djembe_call": "." * 12 * (DJEMBE_CYCLE_BARS - 2) + DJEMBE_CALL + "." * 12,
 }
 
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
@@ -1021,8 +1038,8 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                             lanes={"kick": "....X...", "rim": "....X...", "hat": "xoxoxoxo"},
                             dub=DubEcho(sound="rim", delay_beats=0.75, feedback=0.55)),
     "gong_cycle": RhythmStyle(step_beats=0.5, fill=None, lanes=GONG_CYCLE_LANES),
-    "djembe": RhythmStyle(step_beats=0.5, fill="djembe_slap", lanes=DJEMBE_LANES,
-                          fill_beats=2.0, keeper="djembe_tone"),
+    # the lead djembe's call is the ensemble's fill: no roll besides
+    "djembe": RhythmStyle(step_beats=0.5, fill=None, lanes=DJEMBE_LANES),
     # the bodhrán in a jig: continuous triplets (down-up-down, up-down-up: the tipper
     # rocks, its two ends alternating), the first of each dotted-quarter beat accented,
     # the bar's first the hardest; the hand inside the skin lets the first beat boom open
@@ -1046,6 +1063,7 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "kenong": 0.3, "kempul": -0.3, "kendang": 0.1,
                               "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,
                               "djembe_bass": -0.2, "sangban": 0.25, "kenkeni": 0.4,
+                              "dunun_bell": 0.2, "djembe_call": 0.05,
                               "frame_drum": -0.1, "bodhran": -0.1, "bodhran_up": -0.1,
                               "bodhran_pressed": -0.1, "bodhran_up_pressed": -0.1,
                               "tats": 0.15}

@@ -10,6 +10,7 @@ import pytest
 
 from moodc import vocab
 from moodc.synth.controls import Controls, tuning_offsets_st
+from moodc.synth.drums import drum_sound
 from moodc.synth.engine import plan_piece
 from moodc.synth.events import Note
 from moodc.synth.instruments import INSTRUMENT_VOICES, KORA_CALABASH, OMBAK_HZ
@@ -128,24 +129,101 @@ def test_gong_cycle_marks_the_sixteen_beat_gongan() -> None:
 
 @pytest.mark.parametrize("tempo", ["medium", "fast", "very_fast"])
 def test_djembe_ensemble_keeps_the_standard_bell_in_twelve_eight(tempo: str) -> None:
-    """The bell plays x.x.xx.x.x.x at every tempo (the feel's ghosts go to a drum), the
-    kenkeni six even strokes against the frame drums' four beats (3:2)."""
+    """The bell plays x.x.xx.x.x.x at every tempo, the kenkeni six even strokes against the
+    dunun bells' four beats (3:2)."""
     ctl = palette_controls("west-african-drums", tempo=tempo)
     assert (ctl.beats_per_bar, ctl.beat_division) == (4, 3)
     hits = rhythm_hits(ctl, style="djembe", n_beats=8.0)
     bell = [k for k, ch in enumerate(WEST_AFRICAN_BELL) if ch == "x"]
     assert steps_of(hits, ctl, "iron_bell", per_beat=3) == bell + [12 + k for k in bell]
     kenkeni = steps_of(hits, ctl, "kenkeni", per_beat=3)[:6]
-    frame = steps_of(hits, ctl, "frame_drum", per_beat=3)[:4]
-    assert kenkeni == [0, 2, 4, 6, 8, 10] and frame == [0, 3, 6, 9]
+    bells = steps_of(hits, ctl, "dunun_bell", per_beat=3)[:4]
+    assert kenkeni == [0, 2, 4, 6, 8, 10] and bells == [0, 3, 6, 9]
     assert steps_of(hits, ctl, "djembe_slap", per_beat=3)[:4] == [2, 5, 8, 11]  # as written
     assert {"djembe_bass", "djembe_tone", "djembe_slap", "dundun", "sangban"} <= {
         h.sound for h in hits}
+    assert "frame_drum" not in {h.sound for h in hits}  # an Irish skin, not a Mande one
+
+
+def test_the_lead_djembe_calls_and_the_ensemble_answers_in_unison() -> None:
+    """Every four bars: the lead djembe's call in the third bar (only there), then in the
+    fourth every drum of the ensemble strikes the same three strokes together and rests;
+    the bells run on through the answer, and the groove comes back on the next downbeat."""
+    ctl = palette_controls("west-african-drums")
+    bar = ctl.beats_per_bar
+    hits = rhythm_hits(ctl, style="djembe", n_beats=8 * bar)
+    calls = beats_of([h for h in hits if h.sound == "djembe_call"], ctl)
+    assert len(calls) >= 8
+    assert {int(b // bar) for b in calls} == {2, 6}
+    drums = ("djembe_bass", "djembe_tone", "djembe_slap", "dundun", "sangban", "kenkeni")
+    for sound in drums:
+        answer = [s - 36 for s in steps_of(hits, ctl, sound, per_beat=3) if 36 <= s < 48]
+        assert answer == [0, 3, 6], sound
+        assert any(48 <= s < 51 for s in steps_of(hits, ctl, sound, per_beat=3)) or \
+            sound in ("djembe_slap", "djembe_tone", "sangban"), sound
+    answer_bells = [s for s in steps_of(hits, ctl, "iron_bell", per_beat=3) if 36 <= s < 48]
+    assert len(answer_bells) == 7
+
+
+def _centroid_hz(x: np.ndarray, *, sample_rate: int) -> float:
+    power = np.abs(np.fft.rfft(x)) ** 2
+    return float((power * np.fft.rfftfreq(len(x), 1.0 / sample_rate)).sum() / power.sum())
+
+
+def _ring_s(x: np.ndarray, *, sample_rate: int, drop_db: float = 30.0) -> float:
+    """How long ``x`` stays within ``drop_db`` of its loudest 10 ms frame."""
+    n = sample_rate // 100
+    frames = x[: len(x) // n * n].reshape(-1, n)
+    level = 20 * np.log10(np.sqrt((frames**2).mean(axis=1)) + 1e-12)
+    return float(np.nonzero(level > level.max() - drop_db)[0][-1] * 0.01)
+
+
+def test_the_djembe_slap_cracks_high_and_short_the_tone_rings_mid_the_bass_thumps() -> None:
+    """A drummer's three strokes on one skin: the bass deep (centroid under 150 Hz), the
+    tone a ringing mid, the slap a bright, high crack (centroid above 1 kHz, most of it
+    above 1 kHz) that is gone in a third of the tone's time; the lead djembe's call is the
+    same slap on a higher-tuned drum."""
+    sr = 44100
+    sound = {name: drum_sound(name, sample_rate=sr, cutoff_scale=2.0).astype(np.float64)
+             for name in ("djembe_bass", "djembe_tone", "djembe_slap", "djembe_call")}
+    centroid = {name: _centroid_hz(x, sample_rate=sr) for name, x in sound.items()}
+    assert centroid["djembe_bass"] < 150.0 < 250.0 < centroid["djembe_tone"] < 700.0
+    assert centroid["djembe_slap"] > 1000.0
+    assert centroid["djembe_call"] > centroid["djembe_slap"]
+    slap = sound["djembe_slap"]
+    high = np.abs(np.fft.rfft(slap)) ** 2
+    assert high[np.fft.rfftfreq(len(slap), 1.0 / sr) > 1000.0].sum() > 0.4 * high.sum()
+    assert _ring_s(slap, sample_rate=sr) < _ring_s(sound["djembe_tone"], sample_rate=sr) / 3
+
+
+def test_the_dunun_bell_clanks_lower_and_drier_than_the_timeline_bell() -> None:
+    """The flat bell on a dunun, struck with a rod: a clank lower than the timeline's iron
+    bell (its strongest partial under 1 kHz, the iron bell's over 1.5 kHz), ringing about
+    half as long."""
+    sr = 44100
+    dunun, iron = (drum_sound(name, sample_rate=sr, cutoff_scale=2.0).astype(np.float64)
+                   for name in ("dunun_bell", "iron_bell"))
+
+    def peak_hz(x: np.ndarray) -> float:
+        return float(np.fft.rfftfreq(len(x), 1.0 / sr)[np.argmax(np.abs(np.fft.rfft(x)))])
+    assert peak_hz(dunun) < 1000.0 < 1500.0 < peak_hz(iron)
+    assert _ring_s(dunun, sample_rate=sr) < 0.7 * _ring_s(iron, sample_rate=sr)
+
+
+def test_the_dunun_are_the_bass_and_the_kora_plays_on_top() -> None:
+    """No plucked bass under the drums (the dundunba is the ensemble's low end) and every
+    kora note sits in its treble, above the djembe's tone (~330 Hz)."""
+    ctl = palette_controls("west-african-drums")
+    plans = plan_piece(ctl, duration_s=20.0, seed=1)
+    assert "bass" not in plans or not plans["bass"].notes
+    kora = [n for n in plans["melody"].notes if n.instrument == "kora"]
+    assert kora and min(midi_to_hz(n.midi) for n in kora) > 330.0
 
 
 def test_kora_is_a_plucked_harp_and_the_drum_circle_reads_as_drums() -> None:
     assert INSTRUMENT_VOICES["kora"].percussive
-    ctl = palette_controls("west-african-drums", density=4, melody="none", pad="none")
+    ctl = palette_controls("west-african-drums", density=4, melody="none", pad="none",
+                           bass="arpeggio")
     plans = plan_piece(ctl, duration_s=12.0, seed=1)
     assert len(plans["rhythm"].hits) > 5 * len(plans["bass"].notes) / 2
 
