@@ -338,10 +338,12 @@ def test_bad_expectations_are_errors_not_false(expect: dict) -> None:
 
 
 def test_data_files_stay_small() -> None:
-    # Issue #13 asks for >= 10k scene-based training examples at ~1 KB each (prompt,
-    # justification, full config); 16 MB leaves room for every scene file of both helpers.
+    # Issue #13 asks for >= 10k scene-based training examples at ~1.1 KB each (prompt,
+    # justification, full config). Stop 26's paraphrase groups brought the scenes to
+    # 6,300 (15,800 examples; 23.5 MB of JSONL in all); 25 MB is that with a little room,
+    # so a generator bug that duplicates rows still fails here.
     total = sum(p.stat().st_size for p in (ROOT / "moodc" / "data").rglob("*.jsonl"))
-    assert total < 16_000_000
+    assert total < 25_000_000
 
 
 @pytest.mark.parametrize("expect", [
