@@ -91,8 +91,8 @@ def test_held_out_controllability_recomputed_on_a_fixed_subset() -> None:
 def test_moodc_train_on_a_small_subset_is_deterministic(tmp_path: Path,
                                                         tuned: head.TunedModel) -> None:
     """The CLI end to end (64 examples); the library on the same cached features writes the
-    same bytes, and on freshly computed features (other BLAS batching: last-bit noise) the
-    same choices."""
+    same bytes, and on freshly computed features (other BLAS batching: last-bit noise) nearly
+    the same scores and choices."""
     result = CliRunner().invoke(cli, ["train", "--limit", "64", "--seed", "1",
                                       "--out", str(tmp_path / "cli")])
     assert result.exit_code == 0, result.output
@@ -103,7 +103,11 @@ def test_moodc_train_on_a_small_subset_is_deterministic(tmp_path: Path,
     fresh = train.train_head(out_dir=None, limit=64, seed=1, encoder=tuned.encoder,
                              cache_path=tmp_path / "fresh-cache.npz")
     assert fresh.n_train == 64 and fresh.head.meta["limit"] == 64
-    assert fresh.head.meta["valid_accuracy"] == same.head.meta["valid_accuracy"]
+    # each field is scored on the few dozen subset rows that named it, so last-bit feature
+    # noise can flip one marginal row (stop 26's CI: stereo 0.7907 vs 0.7674, one row of 43)
+    fresh_acc, same_acc = fresh.head.meta["valid_accuracy"], same.head.meta["valid_accuracy"]
+    assert fresh_acc.keys() == same_acc.keys()
+    assert all(abs(fresh_acc[k] - same_acc[k]) <= 0.05 for k in same_acc), (fresh_acc, same_acc)
     # a 64-example fit over ~900 features is ill-posed: last-bit feature noise moves
     # L-BFGS to another of many near-equal optima (a field whose examples share one class
     # has weights of pure noise), so fresh features are held to nearly the same choices
