@@ -279,11 +279,14 @@ def _row(label: str, v: dict[str, float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--weights", default="0,0.05,0.1,0.2,0.3")
+    parser.add_argument("--weights", default="0,0.05,0.1,0.2,0.3",
+                        help="unnamed-row weights to fit (0 is always added)")
     parser.add_argument("--group", default="brightness,layers.rhythm",
                         help="fields given their own weight in the per-group rows")
     args = parser.parse_args()
-    weights = [float(w) for w in args.weights.split(",")]
+    # weight 0 is the per-group rows' "rest" (and the baseline): always fitted, and first,
+    # so a run without it does not end in a KeyError after its fits
+    weights = sorted({0.0, *(float(w) for w in args.weights.split(","))})
     data = load_data()
     print(f"valid model-routed rows: {int(data['model_valid'].sum())} of "
           f"{len(data['model_valid'])}; test {int(data['model_test'].sum())} of "
