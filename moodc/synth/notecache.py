@@ -80,6 +80,17 @@ def correlation(a: np.ndarray, b: np.ndarray) -> float:
     return dot / (math.sqrt(energy) + 1e-12)
 
 
+def join_runs(runs: list[tuple[int, np.ndarray]], *, n: int) -> np.ndarray:
+    """Consecutive ``(offset, samples)`` runs covering ``n`` samples as one float32 array:
+    the run itself when there is one (no copy), else the runs copied side by side."""
+    if len(runs) == 1:
+        return runs[0][1]
+    out = np.empty(n, dtype=np.float32)
+    for offset, run in runs:
+        out[offset: offset + len(run)] = run
+    return out
+
+
 class RawTone:
     """A raw tone of bounded length that can be read at any sample index, however long.
 
@@ -174,13 +185,7 @@ class RawTone:
         ``total`` (the whole note's length) lets the first call synthesize everything the
         note will need at once instead of growing the tone block by block.
         """
-        runs = self.runs(start, stop, total=total)
-        if len(runs) == 1:
-            return runs[0][1]
-        out = np.empty(stop - start, dtype=np.float32)
-        for offset, run in runs:
-            out[offset: offset + len(run)] = run
-        return out
+        return join_runs(self.runs(start, stop, total=total), n=stop - start)
 
     def runs(self, start: int, stop: int, *, total: int = 0) -> list[tuple[int, np.ndarray]]:
         """Samples ``[start, stop)`` of the tone as consecutive ``(offset, samples)`` runs

@@ -15,7 +15,7 @@ import numpy as np
 from moodc.synth.envelope import NoteEnvelope, envelope_slice, flat_level, note_envelope
 from moodc.synth.envelope import flat_span as envelope_flat_span
 from moodc.synth.instruments import INSTRUMENT_VOICES, Instrument
-from moodc.synth.notecache import NoteCache, RawTone
+from moodc.synth.notecache import NoteCache, RawTone, join_runs
 from moodc.synth.oscillators import MAX_HARMONIC_FRACTION, midi_to_hz
 
 #: Notes at most this long (gate + release) are kept finished in the cache: short notes
@@ -88,12 +88,7 @@ def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop:
     runs, scale = note_runs(instrument, midi=midi, n_gate=n_gate, start=start, stop=stop,
                             sample_rate=sample_rate, cutoff_scale=cutoff_scale,
                             glide_st=glide_st, cache=cache)
-    if len(runs) == 1:
-        return runs[0][1], scale
-    samples = np.empty(stop - start, dtype=np.float32)
-    for offset, run in runs:
-        samples[offset: offset + len(run)] = run
-    return samples, scale
+    return join_runs(runs, n=stop - start), scale
 
 
 def note_runs(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
