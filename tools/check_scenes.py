@@ -2,7 +2,8 @@
 
 A scene line is ``{"prompt": str, "mix": [[concept, weight], ...], "mods": [modifier, ...]}``
 (issue #13), with an optional ``"group": str`` naming the scene when several lines word it
-differently: the lines of one group must share their mix and mods (one scene, one config). A bad line would either crash the data generator far from its cause (a concept
+differently: the lines of one group must share their mix and mods (one scene, one config).
+A bad line would either crash the data generator far from its cause (a concept
 name the library does not know) or quietly poison the training set (weights that do not sum to
 one, a prompt repeated across files, a held-out test word leaking into training), so every
 line is checked here, where the author can still fix it.

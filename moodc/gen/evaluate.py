@@ -739,7 +739,8 @@ def evaluate_blind(name: str, rows: Sequence[Mapping[str, Any]],
         para_satisfied=p_sat, para_constraints=p_total,
         mean_s=float(np.mean(times)) if times else 0.0, errors=errors,
         explanation=explanation_rates(prompts[:len(rows)], blind) if explain else None,
-        routes=dict(sorted(Counter(route_of(c) for c in para).items())), by_route=agreement_by_route(by_group),
+        routes=dict(sorted(Counter(route_of(c) for c in para).items())),
+        by_route=agreement_by_route(by_group),
         split_values=disagreements(by_group),
         n_groups_right=sum(fully_right(configs, [g["expect"]] * len(configs), check=check)[0]
                            == len(configs) for configs, g in zip(by_group, groups)))

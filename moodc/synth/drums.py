@@ -366,9 +366,9 @@ POYK_CYMBAL_LEVEL = 1.2
 
 def tats(name: str, *, sample_rate: int) -> np.ndarray:
     """The klezmer drummer's *tats*: the small cymbal on the poyk, struck alone (the
-    bulgar's answer between the drum's strokes, some 6 dB under the poyk). The stick's tick, the cymbal's ringing
-    modes (:data:`TATS_MODES`) and a short wash of noise over them
-    (:data:`TATS_WASH_BAND_HZ`)."""
+    bulgar's answer between the drum's strokes, some 6 dB under the poyk). The stick's
+    tick, the cymbal's ringing modes (:data:`TATS_MODES`) and a short wash of noise over
+    them (:data:`TATS_WASH_BAND_HZ`)."""
     low_hz, high_hz = TATS_WASH_BAND_HZ
     return _mix((0.11, modes(TATS_MODES, sample_rate=sample_rate, dur_s=TATS_RING_S)),
                 (0.11, noise(f"{name}/wash", low_hz=low_hz, high_hz=high_hz, decay_s=0.08,
@@ -383,7 +383,8 @@ def poyk(name: str, *, sample_rate: int) -> np.ndarray:
     what carries the bulgar's 3-3-2."""
     drum = bass_drum(name, fundamental_hz=POYK_HZ, decay_s=POYK_DECAY_S,
                      beater_hz=POYK_BEATER_HZ, sample_rate=sample_rate)
-    return _mix((1.0, drum), (POYK_CYMBAL_LEVEL, tats(f"{name}/cymbal", sample_rate=sample_rate)))
+    cymbal = tats(f"{name}/cymbal", sample_rate=sample_rate)
+    return _mix((1.0, drum), (POYK_CYMBAL_LEVEL, cymbal))
 
 
 def dunun(name: str, *, fundamental_hz: float, ring_s: float, sample_rate: int) -> np.ndarray:
