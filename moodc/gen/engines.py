@@ -62,10 +62,11 @@ def _tuned_engine() -> Engine:
                          hint=_NO_ARTIFACT_HINT)
     if kind == "lora":
         return _model_engine(adapter_dir=DEFAULT_MODEL_DIR)
-    from moodc.concepts import LIBRARY_PROMPT_SHARE, library_coverage, library_justification
-    from moodc.gen.head import load_tuned, make_engine
+    from moodc.concepts import (LIBRARY_PROMPT_SHARE, find_concept, library_coverage,
+                                library_justification)
+    from moodc.gen.cloze import with_culture
+    from moodc.gen.head import load_tuned
 
-    single = make_engine()  # GenRequest -> EngineResult
     library = _concepts_engine()
 
     def head_tempo(request: GenRequest) -> str:
@@ -73,31 +74,70 @@ def _tuned_engine() -> Engine:
                                          temperature=request.temperature)["tempo"]
 
     def answer(request: GenRequest) -> EngineResult:
+        proposal = _proposed_culture(request)
         coverage = library_coverage(request.prompt)
         if coverage <= LIBRARY_PROMPT_SHARE:
-            result = single(request)
-            return EngineResult(result.config, {**result.provenance, "route": "model"})
-        if coverage > HEAD_TEMPO_SHARE:
-            result = library([request])[0]
-            return EngineResult(result.config, {**result.provenance, "engine": "tuned",
-                                                "route": "library"})
+            config, provenance = load_tuned().document(
+                request.prompt, seed=request.seed, temperature=request.temperature,
+                explain=request.explain, culture=proposal and find_concept(proposal.culture))
+            return EngineResult(*_said_culture(config, provenance, proposal=proposal,
+                                               route="model"))
         result = library([dataclasses.replace(request, explain=False)])[0]
-        config = _with_tempo(result.config, tempo=head_tempo(request),
-                             modifiers=result.provenance.get("modifiers", ()))
-        config["justification"] = (
-            _library_justification(request.prompt, config=config, seed=request.seed)
-            if request.explain else
-            library_justification(config, concepts=result.provenance["concepts"],
-                                  weights=result.provenance["weights"]))
-        sources = {**result.provenance, "engine": "tuned", "route": "library", "tempo": "model"}
+        config = dict(result.config)
+        sources = {**result.provenance, "engine": "tuned", "route": "library"}
+        if coverage <= HEAD_TEMPO_SHARE:
+            config = _with_tempo(config, tempo=head_tempo(request),
+                                 modifiers=result.provenance.get("modifiers", ()))
+            sources["tempo"] = "model"
+        if proposal is not None:
+            config, changed = with_culture(config, find_concept(proposal.culture))
+            sources["culture_fields"] = changed
         if request.explain:
+            config["justification"] = _library_justification(request.prompt, config=config,
+                                                             seed=request.seed)
             sources["explained_by"] = "library ablation"
-        return EngineResult(config, sources)
+        elif config != result.config:  # re-said from the fields the head or model changed
+            config["justification"] = library_justification(
+                config, concepts=result.provenance["concepts"],
+                weights=result.provenance["weights"])
+        return EngineResult(*_said_culture(config, sources, proposal=proposal,
+                                           route="library"))
 
     def run(requests: Sequence[GenRequest]) -> list[EngineResult]:
         return [answer(request) for request in requests]
 
     return run
+
+
+def _proposed_culture(request: GenRequest) -> Any:
+    """The model's culture for ``request``'s prompt (:func:`moodc.gen.cloze.propose_culture`),
+    with the prompt word it rests on when a justification is asked for; None when none."""
+    from moodc.gen.cloze import cue_word, propose_culture
+    from moodc.gen.head import load_tuned
+
+    encoder = load_tuned().encoder
+    proposal = propose_culture(request.prompt, encoder=encoder)
+    if proposal is None or not request.explain:
+        return proposal
+    return dataclasses.replace(proposal, word=cue_word(request.prompt, proposal=proposal,
+                                                       encoder=encoder))
+
+
+def _said_culture(config: dict[str, Any], provenance: dict[str, Any], *, proposal: Any,
+                  route: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``config`` and its provenance, saying the model's culture where it changed fields
+    (:func:`moodc.gen.cloze.culture_justification`)."""
+    from moodc.gen.cloze import culture_justification
+
+    sources = {**provenance, "route": route}
+    changed = sources.pop("culture_fields", ())
+    if proposal is None or not changed:
+        return config, sources
+    config["justification"] = culture_justification(proposal, config=config, changed=changed,
+                                                    text=config.get("justification"))
+    sources["culture"] = {"answer": proposal.answer, "concept": proposal.culture,
+                          "probability": round(proposal.probability, 3), "fields": changed}
+    return config, sources
 
 
 def _with_tempo(config: dict[str, Any], *, tempo: str, modifiers: Sequence[str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ value without the word, else 0 (:func:`library_kept`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -398,8 +399,30 @@ def read_cues(text: str) -> list[tuple[str, list[str]]]:
     for part in text[len(_PREFIX):-1].split(_CUE_SEP):
         word, arrow, said = part.partition(_ARROW)
         if arrow:
-            out.append((word, said.split(_VALUE_SEP)))
+            out.append((_READING.sub("", word), said.split(_VALUE_SEP)))
     return out
+
+
+#: A cue word's reading, e.g. ``rajasthan (India, the model's reading)``: said, not a word.
+_READING: Final = re.compile(r" \([^()]*\)$")
+
+
+def with_first_cue(text: str | None, *, word: str, reading: str, phrases: Sequence[str],
+                   max_chars: int = MAX_JUSTIFICATION_CHARS) -> str:
+    """``text`` (a justification :func:`render` wrote) led by the cue
+    ``word (reading) → phrases``, which also takes the phrases of a later cue of the same
+    word; the cues after it no longer repeat those phrases, and whole cues are dropped from
+    the end to stay within ``max_chars``. A text in another form
+    (no cues) is replaced, so the result always reads back with :func:`read_cues`."""
+    cues = read_cues(text or "")
+    first = list(phrases) + [p for cue, said in cues if cue == word
+                             for p in said if p not in phrases]
+    parts = [f"{word} ({reading}){_ARROW}{_VALUE_SEP.join(first)}"]
+    parts += [f"{cue}{_ARROW}{_VALUE_SEP.join(kept)}" for cue, said in cues
+              if cue != word and (kept := [p for p in said if p not in phrases])]
+    while len(parts) > 1 and len(_PREFIX + _CUE_SEP.join(parts) + ".") > max_chars:
+        parts.pop()
+    return (_PREFIX + _CUE_SEP.join(parts) + ".")[:max_chars]
 
 
 @dataclass(frozen=True)
@@ -460,6 +483,6 @@ def explain_rates(checks: Sequence[ExplainCheck]) -> dict[str, float]:
 
 __all__ = ["VALUE_PHRASES", "Cue", "ExplainCheck", "attribute", "check_justification",
            "cue_phrases", "cue_words", "explain_by_ablation", "explain_rates", "library_kept",
-           "phrase_index",
+           "phrase_index", "with_first_cue",
            "render", "say_value", "without_cue", "words_for_budget"]
 

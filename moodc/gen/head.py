@@ -426,17 +426,26 @@ class TunedModel:
         return self.head.choose(scores, temperature=temperature, rng=rng)
 
     def document(self, prompt: str, *, seed: int = 0, temperature: float = 0.0,
-                 explain: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+                 explain: bool = False, culture: Any = None
+                 ) -> tuple[dict[str, Any], dict[str, Any]]:
         """(config dict, provenance) for ``prompt``; with ``explain``, a justification too.
 
+        ``culture`` (a library concept the model proposed, :mod:`moodc.gen.cloze`) replaces
+        the chosen values of its signature fields; provenance lists them (``culture_fields``).
         The justification names the prompt's words and the chosen values each one held up,
-        found by ablating the words (:mod:`moodc.gen.explain`); it is said from the chosen
+        found by ablating the words (:mod:`moodc.gen.explain`); it is said from the final
         values, so it always agrees with the config.
         """
-        from moodc.config.paths import nest
+        from moodc.config.paths import get_path, nest
 
         chosen = self.field_values(prompt, seed=seed, temperature=temperature)
         config = {"version": 2, **nest(chosen)}
+        changed: list[str] = []
+        if culture is not None:
+            from moodc.gen.cloze import with_culture
+
+            config, changed = with_culture(config, culture)
+            chosen = {key: get_path(config, key) for key in chosen}
         adapted = " (LoRA-adapted blocks 1-10)" if "lora" in self.head.meta else ""
         provenance = {"engine": "tuned", "model": f"SmolLM2-135M-Instruct hidden states{adapted}"
                       " + softmax head", "artifact": self.head.meta.get("artifact_sha256",
@@ -451,6 +460,8 @@ class TunedModel:
                 kept_of=lambda prompts, keys: self.chosen_probabilities(
                     prompts, chosen=chosen, keys=keys, seed=seed))
             provenance["explained_by"] = "head ablation"
+        if changed:
+            provenance["culture_fields"] = changed
         return config, provenance
 
     def chosen_probabilities(self, prompts: Sequence[str], *, chosen: Mapping[str, Any],
