@@ -1413,6 +1413,100 @@ static PyObject *upsample2(PyObject *self, PyObject *args)
     return result;
 }
 
+/* pass1_filters(frames, dc_sos, dc_zi, fade, k_sos, k_zi, spilled, weighted): mastering's
+ * pass 1 on one block, per sample and channel in one pass:
+ *
+ *     d = the DC blocker's section (dc_sos (1, 6)) on frames[j, c]
+ *     d = d * fade[j]                        (only when fade has the block's length)
+ *     spilled[j, c] = d                      (interleaved: the scratch file's bytes)
+ *     weighted[c, j] = the K-weighting's two sections (k_sos (2, 6)) on d
+ *
+ * moodc.synth.master._Pass1Analyser's steps before (sosfilt on the transposed block, the
+ * fade's product, the meter's own sosfilt, an interleaving copy), each sample through the
+ * same SECTION arithmetic in float32: the same floats. Three recursions a sample instead of
+ * three passes over the block, and no transposed or interleaved copies. frames, spilled:
+ * (n, 2); weighted: (2, n); fade: (n,) or (0,); dc_zi: (2, 1, 2) and k_zi: (2, 2, 2),
+ * updated in place; all C-contiguous float32.
+ */
+static void pass1_filters_float(const float *frames, Py_ssize_t n, const float *dc,
+                                float *dc_zi, const float *fade, const float *k,
+                                float *k_zi, float *restrict spilled, float *restrict weighted)
+{
+    /* both channels in one loop: six independent recursions the CPU overlaps */
+    const float *k0 = k, *k1 = k + 6;
+    float da0 = dc_zi[0], da1 = dc_zi[1], db0 = dc_zi[2], db1 = dc_zi[3];
+    float pa0 = k_zi[0], pa1 = k_zi[1], qa0 = k_zi[2], qa1 = k_zi[3];
+    float pb0 = k_zi[4], pb1 = k_zi[5], qb0 = k_zi[6], qb1 = k_zi[7];
+    float *out_a = weighted, *out_b = weighted + n;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        float ya, yb, ua, ub, va, vb;
+        SECTION(dc, frames[2 * j], da0, da1, ya);
+        SECTION(dc, frames[2 * j + 1], db0, db1, yb);
+        if (fade) {
+            ya = ya * fade[j];
+            yb = yb * fade[j];
+        }
+        spilled[2 * j] = ya;
+        spilled[2 * j + 1] = yb;
+        SECTION(k0, ya, pa0, pa1, ua); SECTION(k0, yb, pb0, pb1, ub);
+        SECTION(k1, ua, qa0, qa1, va); SECTION(k1, ub, qb0, qb1, vb);
+        out_a[j] = va;
+        out_b[j] = vb;
+    }
+    dc_zi[0] = da0; dc_zi[1] = da1; dc_zi[2] = db0; dc_zi[3] = db1;
+    k_zi[0] = pa0; k_zi[1] = pa1; k_zi[2] = qa0; k_zi[3] = qa1;
+    k_zi[4] = pb0; k_zi[5] = pb1; k_zi[6] = qb0; k_zi[7] = qb1;
+}
+
+static PyObject *pass1_filters(PyObject *self, PyObject *args)
+{
+    PyObject *objs[8];
+    static const char *names[8] = {"frames", "dc_sos", "dc_zi", "fade", "k_sos", "k_zi",
+                                   "spilled", "weighted"};
+    static const int ndims[8] = {2, 2, 3, 1, 2, 3, 2, 2};
+    static const int writable[8] = {0, 0, 1, 0, 0, 1, 1, 1};
+    Py_buffer v[8];
+    if (!PyArg_ParseTuple(args, "OOOOOOOO:pass1_filters", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &objs[4], &objs[5], &objs[6], &objs[7]))
+        return NULL;
+    int got = 0;
+    for (; got < 8; got++)
+        if (!get_buffer(objs[got], &v[got], writable[got], ndims[got], names[got]))
+            break;
+    PyObject *result = NULL;
+    if (got == 8) {
+        const Py_ssize_t n = v[0].shape[0];
+        int all_float = 1;
+        for (int i = 0; i < 8; i++)
+            all_float &= strcmp(v[i].format, "f") == 0;
+        if (!all_float) {
+            PyErr_SetString(PyExc_TypeError, "pass1_filters wants every array float32");
+        } else if (v[0].shape[1] != 2 || v[1].shape[0] != 1 || v[1].shape[1] != 6
+                   || v[2].shape[0] != 2 || v[2].shape[1] != 1 || v[2].shape[2] != 2
+                   || (v[3].shape[0] != n && v[3].shape[0] != 0)
+                   || v[4].shape[0] != 2 || v[4].shape[1] != 6
+                   || v[5].shape[0] != 2 || v[5].shape[1] != 2 || v[5].shape[2] != 2
+                   || v[6].shape[0] != n || v[6].shape[1] != 2
+                   || v[7].shape[0] != 2 || v[7].shape[1] != n) {
+            PyErr_SetString(PyExc_ValueError, "pass1_filters wants frames (n, 2), dc_sos (1, 6), "
+                            "dc_zi (2, 1, 2), fade (n,) or (0,), k_sos (2, 6), k_zi (2, 2, 2), "
+                            "spilled (n, 2), weighted (2, n)");
+        } else {
+            Py_BEGIN_ALLOW_THREADS
+            pass1_filters_float((const float *)v[0].buf, n, (const float *)v[1].buf,
+                                (float *)v[2].buf,
+                                v[3].shape[0] ? (const float *)v[3].buf : NULL,
+                                (const float *)v[4].buf, (float *)v[5].buf,
+                                (float *)v[6].buf, (float *)v[7].buf);
+            Py_END_ALLOW_THREADS
+            result = Py_NewRef(Py_None);
+        }
+    }
+    for (int i = 0; i < got; i++)
+        PyBuffer_Release(&v[i]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -1464,6 +1558,11 @@ static PyMethodDef methods[] = {
      "tpdf_quantise(audio, words, scale, full_scale, shift, out): out = clip(rint(audio * "
      "scale + TPDF dither from the 32-bit halves of words)) << shift, moodc.audio_io."
      "quantise's float32 arithmetic in one pass."},
+    {"pass1_filters", pass1_filters, METH_VARARGS,
+     "pass1_filters(frames, dc_sos, dc_zi, fade, k_sos, k_zi, spilled, weighted): the DC "
+     "blocker, the fade and the K-weighting of one (n, 2) block in one pass: spilled (n, 2) "
+     "gets the faded mix, weighted (2, n) its K-weighting; states updated; float32, "
+     "sosfilt's floats."},
     {NULL, NULL, 0, NULL},
 };
 
