@@ -25,6 +25,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -1507,6 +1508,134 @@ static PyObject *pass1_filters(PyObject *self, PyObject *args)
     return result;
 }
 
+/* peak_candidates(audio, threshold, envelope, hot): the true-peak estimate's cheap part
+ * (moodc.dsp.peak.peak_envelope) in one pass over audio (n, c) float32:
+ *
+ *     envelope[j] = max over channels of |audio[j, ch]|     (numpy's maximum: NaN wins)
+ *     hot[ch, :k_ch] = the j where |audio[j, ch]| >= t and >= both neighbours' (the first
+ *                      and last sample compared with themselves), t = (float)threshold
+ *                      (numpy compares float32 with a Python float in float32)
+ *
+ * Returns (k_0, ..., k_c-1), or None when no envelope sample reaches t (hot then unused).
+ * numpy took an absolute value, a maximum, a comparison and a scan per channel, and per
+ * channel again the absolute value, a comparison, a scan and three gathers. envelope (n,)
+ * float32; hot (c, n) int64 (only the first k_ch of each row written).
+ */
+ELEMENTWISE static int peak_envelope_float(const float *audio, Py_ssize_t n, Py_ssize_t c,
+                                           float t, float *restrict envelope)
+{
+    int any = 0;
+    if (c == 2) { /* the master's stereo: a loop the compiler vectorises */
+        for (Py_ssize_t j = 0; j < n; j++) {
+            const float a = fabsf(audio[2 * j]), b = fabsf(audio[2 * j + 1]);
+            const float e = (a >= b || a != a) ? a : b;
+            envelope[j] = e;
+            any |= e >= t;
+        }
+        return any;
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {
+        float e = fabsf(audio[j * c]);
+        for (Py_ssize_t ch = 1; ch < c; ch++) {
+            const float m = fabsf(audio[j * c + ch]);
+            e = (e >= m || e != e) ? e : m;
+        }
+        envelope[j] = e;
+        any |= e >= t;
+    }
+    return any;
+}
+
+/* Each channel's j where |x[j]| >= t and >= both neighbours' (the first and last sample
+ * compared with themselves), into its row of hot; counts[ch] of them. Only frames whose
+ * envelope (their largest |x|) reaches t can hold one: typically a few percent. */
+static void local_maxima_float(const float *audio, Py_ssize_t n, Py_ssize_t c, float t,
+                               const float *envelope, long long *restrict hot,
+                               Py_ssize_t *counts)
+{
+    for (Py_ssize_t ch = 0; ch < c; ch++)
+        counts[ch] = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (!(envelope[j] >= t))
+            continue;
+        for (Py_ssize_t ch = 0; ch < c; ch++) {
+            const float m = fabsf(audio[j * c + ch]);
+            const float before = j > 0 ? fabsf(audio[(j - 1) * c + ch]) : m;
+            const float after = j + 1 < n ? fabsf(audio[(j + 1) * c + ch]) : m;
+            if (m >= t && m >= before && m >= after)
+                hot[ch * n + counts[ch]++] = j;
+        }
+    }
+}
+
+static int peak_candidates_float(const float *audio, Py_ssize_t n, Py_ssize_t c, float t,
+                                 float *restrict envelope, long long *restrict hot,
+                                 Py_ssize_t *counts)
+{
+    if (!peak_envelope_float(audio, n, c, t, envelope))
+        return 0;
+    local_maxima_float(audio, n, c, t, envelope, hot, counts);
+    return 1;
+}
+
+static PyObject *peak_candidates(PyObject *self, PyObject *args)
+{
+    PyObject *audio_obj, *env_obj, *hot_obj;
+    double threshold;
+    Py_buffer audio, env, hot;
+    if (!PyArg_ParseTuple(args, "OdOO:peak_candidates", &audio_obj, &threshold, &env_obj,
+                          &hot_obj))
+        return NULL;
+    if (!get_buffer(audio_obj, &audio, 0, 2, "audio"))
+        return NULL;
+    if (!get_buffer(env_obj, &env, 1, 1, "envelope")) {
+        PyBuffer_Release(&audio);
+        return NULL;
+    }
+    if (!get_buffer(hot_obj, &hot, 1, 2, "hot")) {
+        PyBuffer_Release(&audio);
+        PyBuffer_Release(&env);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = audio.shape[0], c = audio.shape[1];
+    Py_ssize_t *counts = NULL;
+    if (strcmp(audio.format, "f") != 0 || strcmp(env.format, "f") != 0
+        || (strcmp(hot.format, "q") != 0 && strcmp(hot.format, "l") != 0)
+        || hot.itemsize != 8) {
+        PyErr_SetString(PyExc_TypeError, "peak_candidates wants float32 audio and envelope, "
+                        "int64 hot");
+    } else if (c < 1 || env.shape[0] != n || hot.shape[0] != c || hot.shape[1] != n) {
+        PyErr_SetString(PyExc_ValueError, "peak_candidates wants audio (n, c) with c >= 1, "
+                        "envelope (n,), hot (c, n)");
+    } else if ((counts = PyMem_Calloc((size_t)c, sizeof(Py_ssize_t))) == NULL) {
+        PyErr_NoMemory();
+    } else {
+        int any;
+        Py_BEGIN_ALLOW_THREADS
+        any = peak_candidates_float((const float *)audio.buf, n, c, (float)threshold,
+                                    (float *)env.buf, (long long *)hot.buf, counts);
+        Py_END_ALLOW_THREADS
+        if (!any) {
+            result = Py_NewRef(Py_None);
+        } else if ((result = PyTuple_New(c)) != NULL) {
+            for (Py_ssize_t ch = 0; ch < c; ch++) {
+                PyObject *k = PyLong_FromSsize_t(counts[ch]);
+                if (k == NULL) {
+                    Py_CLEAR(result);
+                    break;
+                }
+                PyTuple_SET_ITEM(result, ch, k);
+            }
+        }
+        PyMem_Free(counts);
+    }
+    PyBuffer_Release(&audio);
+    PyBuffer_Release(&env);
+    PyBuffer_Release(&hot);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -1563,6 +1692,11 @@ static PyMethodDef methods[] = {
      "blocker, the fade and the K-weighting of one (n, 2) block in one pass: spilled (n, 2) "
      "gets the faded mix, weighted (2, n) its K-weighting; states updated; float32, "
      "sosfilt's floats."},
+    {"peak_candidates", peak_candidates, METH_VARARGS,
+     "peak_candidates(audio, threshold, envelope, hot): envelope (n,) = the largest |audio| "
+     "of each frame of audio (n, c) float32; hot (c, n) int64 rows begin with each channel's "
+     "local maxima of |x| at or above threshold (in float32); returns their counts, or None "
+     "when no frame reaches it."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -24,7 +24,9 @@ limiter's held and averaged reduction (:func:`limiter_smooth`, under
 every limited block; it is one queue and one running sum. Pass 1's DC blocker, fade and
 K-weighted meter filter (:func:`pass1_filters`, under
 :class:`moodc.synth.master._Pass1Analyser`) were two filter passes over transposed copies
-and an interleaving copy for the scratch file; they are one pass. The
+and an interleaving copy for the scratch file; they are one pass. The limiter's true-peak
+envelope finds its candidates (:func:`peak_candidates`, under
+:func:`moodc.dsp.peak.peak_envelope`) in one pass instead of a dozen. The
 kernels do the same float operations in the same order as the scipy/numpy code they
 replaced (tests compare them bit for bit; the numpy definitions no render calls any more
 are in ``tests/helpers/reference.py``). A checkout or wheel without them is a broken
@@ -45,6 +47,7 @@ try:
         ks_loop,
         limiter_smooth,
         pass1_filters,
+        peak_candidates,
         premix,
         scale_by_curve,
         sosfilt,
@@ -60,5 +63,5 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
              "checkout (needs a C compiler and the Python headers)") from exc
 
 __all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "ks_loop", "limiter_smooth",
-           "pass1_filters", "premix", "scale_by_curve", "sosfilt", "tilt_width", "tpdf_quantise",
-           "upsample2", "wavetable_add"]
+           "pass1_filters", "peak_candidates", "premix", "scale_by_curve", "sosfilt",
+           "tilt_width", "tpdf_quantise", "upsample2", "wavetable_add"]
