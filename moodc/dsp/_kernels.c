@@ -1636,6 +1636,142 @@ static PyObject *peak_candidates(PyObject *self, PyObject *args)
     return result;
 }
 
+/* limit_frames(frames, limit, envelope, out): the limiter's gain on one block,
+ *
+ *     out[j, c] = frames[j, c] * (float)limit[j]       (float32, rounded)
+ *     returns max over j of (double)envelope[j] * limit[j]   (the block's limited true peak)
+ *
+ * moodc.synth.master._Limiter.apply's scale_frames(frames, limit.astype(float32)) and
+ * float((envelope * limit).max()), without the float32 gain, the float64 product and the
+ * strided passes. A NaN product is returned as numpy's max returns it. frames, out (n, 2)
+ * float32; limit (n,) float64; envelope (n,) float32; n >= 1.
+ */
+ELEMENTWISE static double limit_frames_float(const float *frames, Py_ssize_t n,
+                                             const double *limit, const float *envelope,
+                                             float *restrict out)
+{
+    for (Py_ssize_t j = 0; j < n; j++) {
+        const float g = (float)limit[j];
+        out[2 * j] = frames[2 * j] * g;
+        out[2 * j + 1] = frames[2 * j + 1] * g;
+    }
+    double peak = (double)envelope[0] * limit[0];
+    for (Py_ssize_t j = 1; j < n && peak == peak; j++) {
+        const double p = (double)envelope[j] * limit[j];
+        peak = (p > peak || p != p) ? p : peak;
+    }
+    return peak;
+}
+
+static PyObject *limit_frames(PyObject *self, PyObject *args)
+{
+    PyObject *frames_obj, *limit_obj, *env_obj, *out_obj;
+    Py_buffer frames, limit, env, out;
+    if (!PyArg_ParseTuple(args, "OOOO:limit_frames", &frames_obj, &limit_obj, &env_obj,
+                          &out_obj))
+        return NULL;
+    if (!get_buffer(frames_obj, &frames, 0, 2, "frames"))
+        return NULL;
+    if (!get_buffer(limit_obj, &limit, 0, 1, "limit")) {
+        PyBuffer_Release(&frames);
+        return NULL;
+    }
+    if (!get_buffer(env_obj, &env, 0, 1, "envelope")) {
+        PyBuffer_Release(&frames);
+        PyBuffer_Release(&limit);
+        return NULL;
+    }
+    if (!get_buffer(out_obj, &out, 1, 2, "out")) {
+        PyBuffer_Release(&frames);
+        PyBuffer_Release(&limit);
+        PyBuffer_Release(&env);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = frames.shape[0];
+    if (strcmp(frames.format, "f") != 0 || strcmp(limit.format, "d") != 0
+        || strcmp(env.format, "f") != 0 || strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "limit_frames wants float32 frames, envelope and "
+                        "out, float64 limit");
+    } else if (n < 1 || frames.shape[1] != 2 || limit.shape[0] != n || env.shape[0] != n
+               || out.shape[0] != n || out.shape[1] != 2) {
+        PyErr_SetString(PyExc_ValueError, "limit_frames wants frames (n, 2) with n >= 1, "
+                        "limit (n,), envelope (n,), out (n, 2)");
+    } else {
+        double peak;
+        Py_BEGIN_ALLOW_THREADS
+        peak = limit_frames_float((const float *)frames.buf, n, (const double *)limit.buf,
+                                  (const float *)env.buf, (float *)out.buf);
+        Py_END_ALLOW_THREADS
+        result = PyFloat_FromDouble(peak);
+    }
+    PyBuffer_Release(&frames);
+    PyBuffer_Release(&limit);
+    PyBuffer_Release(&env);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* gain_loss_add(gain_loss, limit, start, hop_n): pass 2's per-hop power taken by the
+ * limiter, moodc.synth.master.add_gain_loss:
+ *
+ *     for each hop h the block [start, start + n) reaches (h < len(gain_loss)):
+ *         gain_loss[h] += the sum, in order from 0.0, of 1.0 - limit[j]**2 over its samples
+ *
+ * numpy summed each hop's stretch with a cumulative sum (in order) after a squared, a
+ * subtracted and a reshaped copy. A sample at unity adds +0.0, which leaves a sum of
+ * non-negative terms as it is: skipped. float64; limit (n,); gain_loss updated in place.
+ */
+static void gain_loss_add_f64(double *gain_loss, Py_ssize_t n_hops, const double *limit,
+                              Py_ssize_t n, Py_ssize_t start, Py_ssize_t hop_n)
+{
+    const Py_ssize_t cap = n_hops * hop_n;
+    const Py_ssize_t stop = start + n < cap ? start + n : cap;
+    Py_ssize_t j = start;
+    while (j < stop) {
+        const Py_ssize_t hop = j / hop_n;
+        const Py_ssize_t end = (hop + 1) * hop_n < stop ? (hop + 1) * hop_n : stop;
+        double sum = 0.0;
+        for (Py_ssize_t i = j; i < end; i++) {
+            const double g = limit[i - start];
+            if (g != 1.0)
+                sum = sum + (1.0 - g * g);
+        }
+        gain_loss[hop] = gain_loss[hop] + sum;
+        j = end;
+    }
+}
+
+static PyObject *gain_loss_add(PyObject *self, PyObject *args)
+{
+    PyObject *loss_obj, *limit_obj;
+    Py_ssize_t start, hop_n;
+    Py_buffer loss, limit;
+    if (!PyArg_ParseTuple(args, "OOnn:gain_loss_add", &loss_obj, &limit_obj, &start, &hop_n))
+        return NULL;
+    if (!get_buffer(loss_obj, &loss, 1, 1, "gain_loss"))
+        return NULL;
+    if (!get_buffer(limit_obj, &limit, 0, 1, "limit")) {
+        PyBuffer_Release(&loss);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (strcmp(loss.format, "d") != 0 || strcmp(limit.format, "d") != 0) {
+        PyErr_SetString(PyExc_TypeError, "gain_loss_add wants float64 gain_loss and limit");
+    } else if (start < 0 || hop_n < 1) {
+        PyErr_SetString(PyExc_ValueError, "gain_loss_add wants start >= 0 and hop_n >= 1");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        gain_loss_add_f64((double *)loss.buf, loss.shape[0], (const double *)limit.buf,
+                          limit.shape[0], start, hop_n);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&loss);
+    PyBuffer_Release(&limit);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -1697,6 +1833,12 @@ static PyMethodDef methods[] = {
      "of each frame of audio (n, c) float32; hot (c, n) int64 rows begin with each channel's "
      "local maxima of |x| at or above threshold (in float32); returns their counts, or None "
      "when no frame reaches it."},
+    {"limit_frames", limit_frames, METH_VARARGS,
+     "limit_frames(frames, limit, envelope, out): out (n, 2) = frames * float32(limit), "
+     "float32; returns max(envelope * limit) in float64 (the limited block's true peak)."},
+    {"gain_loss_add", gain_loss_add, METH_VARARGS,
+     "gain_loss_add(gain_loss, limit, start, hop_n): add each hop's in-order sum of "
+     "1 - limit**2 (the block from sample start) to gain_loss, float64, in place."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -35,7 +35,6 @@ from moodc.dsp import compiled
 from moodc.dsp.design import dc_blocker_sos
 from moodc.dsp.fades import fade_gain
 from moodc.dsp.loudness import SUBBLOCK_S, LoudnessMeter, integrated_loudness_lufs
-from moodc.dsp.mixing import scale_frames
 from moodc.dsp.peak import INTERP_HALF_TAPS, peak_envelope, true_peak_dbtp
 from moodc.dsp.units import amplitude_to_db, db_to_amplitude
 from moodc.errors import MoodcError
@@ -523,25 +522,13 @@ def add_gain_loss(gain_loss: np.ndarray, limit: np.ndarray, *, start: int, hop_n
     sum per ``hop_n``-sample hop (samples past the last hop are not counted).
 
     Pass 2's loudness estimate needs, per 100 ms hop, how much power the limiter took. Each
-    hop's samples are summed in order from zero (a cumulative sum's last value), so the sums
-    are those of a weighted ``np.bincount`` over per-sample hop numbers, at a third of its
-    cost: hop-aligned stretches are one 2-D cumulative sum, and nothing is masked.
+    hop's samples are summed in order from zero, so the sums are those of a weighted
+    ``np.bincount`` over per-sample hop numbers: one compiled pass
+    (:func:`moodc.dsp.compiled.gain_loss_add`) that skips the samples at unity (their +0.0
+    leaves the sum as it is).
     """
-    stop = min(start + limit.shape[0], gain_loss.shape[0] * hop_n)
-    if stop <= start:
-        return
-    loss = 1.0 - limit[: stop - start] ** 2
-    head_stop = min(stop, -(-start // hop_n) * hop_n)  # the next hop boundary
-    if head_stop > start:
-        gain_loss[start // hop_n] += np.cumsum(loss[: head_stop - start])[-1]
-    n_full = (stop - head_stop) // hop_n
-    if n_full:
-        rows = loss[head_stop - start: head_stop - start + n_full * hop_n].reshape(n_full, hop_n)
-        first = head_stop // hop_n
-        gain_loss[first: first + n_full] += np.cumsum(rows, axis=1)[:, -1]
-    tail_start = head_stop + n_full * hop_n
-    if tail_start < stop:
-        gain_loss[tail_start // hop_n] += np.cumsum(loss[tail_start - start:])[-1]
+    compiled.gain_loss_add(gain_loss, np.ascontiguousarray(limit, dtype=np.float64), start,
+                           hop_n)
 
 
 def _span_max(peaks: np.ndarray, start: int, stop: int) -> float:
@@ -566,8 +553,12 @@ class _Limiter:
         if envelope.max() <= self.ceiling:
             return context[core], None, float(envelope[core].max())
         limit = limiter_gain(envelope, ceiling=self.ceiling, shape=self.shape)[core]
-        block = scale_frames(context[core], limit.astype(np.float32))
-        return block, limit, float((envelope[core] * limit).max())
+        frames = np.ascontiguousarray(context[core], dtype=np.float32)
+        block = np.empty_like(frames)
+        # the frames times the float32 gain, and max(envelope * gain) in float64, one pass
+        peak = compiled.limit_frames(frames, np.ascontiguousarray(limit),
+                                     np.ascontiguousarray(envelope[core]), block)
+        return block, limit, peak
 
 
 class _InlineWriter:

@@ -634,3 +634,23 @@ def test_the_pass1_kernel_refuses_mismatched_arrays() -> None:
         _kernels.pass1_filters(*good[:3], np.zeros(7, f), *good[4:])
     with pytest.raises(TypeError, match="every array float32"):
         _kernels.pass1_filters(*good[:6], np.zeros((8, 2)), good[7])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3001, 133070])
+def test_the_limited_block_kernel_gives_numpys_product_and_peak(n: int) -> None:
+    # pass 2 writes these frames and reports this peak for every limited block: the
+    # float32 gain's products and the float64 envelope x gain maximum, as numpy made them
+    from moodc.dsp.mixing import scale_frames
+
+    rng = np.random.default_rng(n)
+    frames = (rng.standard_normal((n, 2)) * 0.5).astype(np.float32)
+    frames[n // 2] = -0.0
+    limit = np.where(rng.random(n) < 0.5, 1.0, 1.0 - rng.random(n) ** 3 * 0.4)
+    envelope = np.abs(frames).max(axis=1) * np.float32(1.1)
+    out = np.full((n, 2), np.nan, np.float32)
+    peak = _kernels.limit_frames(frames, limit, envelope, out)
+    expected = scale_frames(frames, limit.astype(np.float32))
+    assert np.array_equal(_bits(out), _bits(expected))
+    assert peak == float((envelope * limit).max())
+    with pytest.raises(ValueError, match="limit_frames wants"):
+        _kernels.limit_frames(frames[:0], limit[:0], envelope[:0], out[:0])
