@@ -49,6 +49,29 @@ def test_the_compiled_network_gives_the_numpy_loops_floats(n_lines: int) -> None
     assert np.array_equal(buf.view(np.uint32), expected.view(np.uint32))
 
 
+@pytest.mark.parametrize("shortest", [3, 7, 8, 9])
+@pytest.mark.parametrize("m", [3001, 16, 5, 0])
+def test_eight_lines_give_the_numpy_loops_floats_in_steps_and_one_at_a_time(
+        shortest: int, m: int) -> None:
+    # eight lines run eight samples at a time when every delay is at least eight (the
+    # reverb's always are), one at a time otherwise and for a block's last samples: the
+    # same floats either way, at the boundary and over a short tail
+    rng = np.random.default_rng(shortest * 100 + m)
+    delays = np.sort(np.r_[shortest, rng.choice(np.arange(shortest + 1, 90), 7,
+                                                 replace=False)]).astype(np.int64)
+    depth = int(delays.max()) + 2
+    buf = np.zeros((8, depth + m), dtype=np.float32)
+    buf[:, :depth] = rng.standard_normal((8, depth))
+    gains = rng.uniform(0.2, 0.3, 8).astype(np.float32)
+    ratio = np.float32(0.35 / 0.65)
+    x_in = rng.standard_normal(m).astype(np.float32)
+    expected = buf.copy()
+    if m:
+        _numpy_network(expected, delays, gains, ratio, x_in)
+    _kernels.fdn(buf, delays, gains, float(ratio), x_in)
+    assert np.array_equal(buf.view(np.uint32), expected.view(np.uint32))
+
+
 def test_the_compiled_network_refuses_what_would_write_out_of_bounds() -> None:
     delays = np.array([5, 7], dtype=np.int64)
     gains = np.ones(2, np.float32)
