@@ -25,6 +25,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -33,8 +34,9 @@
 #endif
 
 /* ELEMENTWISE: the element-wise loops (adding notes, the premix, the motion curve, the
- * echo, the reverb's output, tilt and width) are also compiled for AVX2, chosen at load
- * time where the CPU has it (glibc's ifunc; elsewhere the one baseline build). Eight
+ * echo, the reverb's output, tilt and width, quantising) are also compiled for AVX2,
+ * chosen at load time where the CPU has it (glibc's ifunc; elsewhere the one baseline
+ * build). Eight
  * floats a step instead of SSE's four: the premix of six layers 0.58 -> 0.27 ms and twenty
  * notes into a 2 s block 0.59 -> 0.41 ms (measured). The AVX2 copy does the same IEEE
  * operations per element (no FMA: AVX2 alone does not enable it, and -ffp-contract=off
@@ -211,10 +213,73 @@ static void fdn_8(float *buf, Py_ssize_t n_lines_arg, Py_ssize_t width,
     }
 }
 
+/* fdn_8 on FDN_STEP samples at a time, each line's steps side by side in one vector: a
+ * value written at t + 1 + d_j is read FDN_STEP or more samples later when every d_j >=
+ * FDN_STEP, so the step's reads are all written already and its writes read by none of it
+ * (the numpy loop's chunks of the shortest delay, in small). Per sample, the same
+ * operations in the same order as fdn_8: the same floats. Returns the samples done (a
+ * multiple of FDN_STEP); fdn_8 does the rest. */
+#define FDN_STEP 8
+ELEMENTWISE static Py_ssize_t fdn_8_steps(float *buf, Py_ssize_t width, const long long *delays,
+                                          const float *gains, float ratio, const float *x,
+                                          Py_ssize_t m)
+{
+    const float *r[8];
+    float *w[8];
+    for (int j = 0; j < 8; j++) {
+        r[j] = buf + j * width;
+        w[j] = buf + j * width + 1 + delays[j];
+    }
+    Py_ssize_t t = 0;
+    for (; t + FDN_STEP <= m; t += FDN_STEP) {
+        float a[8][FDN_STEP], b[8][FDN_STEP], c[8][FDN_STEP];
+        for (int j = 0; j < 8; j++)
+            for (int i = 0; i < FDN_STEP; i++) {
+                const float v = r[j][t + i] * ratio;
+                a[j][i] = v + r[j][t + i + 1];
+            }
+        for (int i = 0; i < FDN_STEP; i++) { /* span 1 */
+            b[0][i] = a[0][i] + a[1][i]; b[1][i] = a[0][i] - a[1][i];
+            b[2][i] = a[2][i] + a[3][i]; b[3][i] = a[2][i] - a[3][i];
+            b[4][i] = a[4][i] + a[5][i]; b[5][i] = a[4][i] - a[5][i];
+            b[6][i] = a[6][i] + a[7][i]; b[7][i] = a[6][i] - a[7][i];
+        }
+        for (int i = 0; i < FDN_STEP; i++) { /* span 2 */
+            c[0][i] = b[0][i] + b[2][i]; c[2][i] = b[0][i] - b[2][i];
+            c[1][i] = b[1][i] + b[3][i]; c[3][i] = b[1][i] - b[3][i];
+            c[4][i] = b[4][i] + b[6][i]; c[6][i] = b[4][i] - b[6][i];
+            c[5][i] = b[5][i] + b[7][i]; c[7][i] = b[5][i] - b[7][i];
+        }
+        for (int i = 0; i < FDN_STEP; i++) { /* span 4 */
+            a[0][i] = c[0][i] + c[4][i]; a[4][i] = c[0][i] - c[4][i];
+            a[1][i] = c[1][i] + c[5][i]; a[5][i] = c[1][i] - c[5][i];
+            a[2][i] = c[2][i] + c[6][i]; a[6][i] = c[2][i] - c[6][i];
+            a[3][i] = c[3][i] + c[7][i]; a[7][i] = c[3][i] - c[7][i];
+        }
+        for (int j = 0; j < 8; j++)
+            for (int i = 0; i < FDN_STEP; i++) {
+                const float f = a[j][i] * gains[j];
+                w[j][t + i] = f + x[t + i];
+            }
+    }
+    return t;
+}
+
 static void fdn_float(float *buf, Py_ssize_t n_lines, Py_ssize_t width, const long long *delays,
                       const float *gains, float ratio, const float *x, Py_ssize_t m)
 {
-    (n_lines == 8 ? fdn_8 : fdn_any)(buf, n_lines, width, delays, gains, ratio, x, m);
+    if (n_lines != 8) {
+        fdn_any(buf, n_lines, width, delays, gains, ratio, x, m);
+        return;
+    }
+    Py_ssize_t done = 0;
+    long long shortest = delays[0];
+    for (int j = 1; j < 8; j++)
+        shortest = delays[j] < shortest ? delays[j] : shortest;
+    if (shortest >= FDN_STEP)
+        done = fdn_8_steps(buf, width, delays, gains, ratio, x, m);
+    /* the rest: the columns and the input from sample done on */
+    fdn_8(buf + done, n_lines, width, delays, gains, ratio, x + done, m - done);
 }
 
 /* One argument as a C-contiguous buffer of ndim dimensions; 0 and an exception on error. */
@@ -1033,7 +1098,7 @@ static PyObject *ks_loop(PyObject *self, PyObject *args)
  * calling it). */
 #define RINT_MAGIC 6755399441055744.0
 
-static inline float quantise_one(float a, uint32_t v, float scale, float lo, float hi)
+INLINE_LOOP float quantise_one(float a, uint32_t v, float scale, float lo, float hi)
 {
     const float dither = ((float)(v & 0xffffu) - (float)(v >> 16)) * (1.0f / 65536.0f);
     float x = a * scale;
@@ -1045,7 +1110,7 @@ static inline float quantise_one(float a, uint32_t v, float scale, float lo, flo
 }
 
 #define DEFINE_QUANTISE(NAME, T, UT)                                                       \
-static void NAME(const float *restrict audio, Py_ssize_t count,                          \
+ELEMENTWISE static void NAME(const float *restrict audio, Py_ssize_t count,              \
                  const uint64_t *restrict words, float scale, float full_scale,           \
                  unsigned shift, T *restrict out)                                         \
 {                                                                                          \
@@ -1413,6 +1478,364 @@ static PyObject *upsample2(PyObject *self, PyObject *args)
     return result;
 }
 
+/* pass1_filters(frames, dc_sos, dc_zi, fade, k_sos, k_zi, spilled, weighted): mastering's
+ * pass 1 on one block, per sample and channel in one pass:
+ *
+ *     d = the DC blocker's section (dc_sos (1, 6)) on frames[j, c]
+ *     d = d * fade[j]                        (only when fade has the block's length)
+ *     spilled[j, c] = d                      (interleaved: the scratch file's bytes)
+ *     weighted[c, j] = the K-weighting's two sections (k_sos (2, 6)) on d
+ *
+ * moodc.synth.master._Pass1Analyser's steps before (sosfilt on the transposed block, the
+ * fade's product, the meter's own sosfilt, an interleaving copy), each sample through the
+ * same SECTION arithmetic in float32: the same floats. Three recursions a sample instead of
+ * three passes over the block, and no transposed or interleaved copies. frames, spilled:
+ * (n, 2); weighted: (2, n); fade: (n,) or (0,); dc_zi: (2, 1, 2) and k_zi: (2, 2, 2),
+ * updated in place; all C-contiguous float32.
+ */
+static void pass1_filters_float(const float *frames, Py_ssize_t n, const float *dc,
+                                float *dc_zi, const float *fade, const float *k,
+                                float *k_zi, float *restrict spilled, float *restrict weighted)
+{
+    /* both channels in one loop: six independent recursions the CPU overlaps */
+    const float *k0 = k, *k1 = k + 6;
+    float da0 = dc_zi[0], da1 = dc_zi[1], db0 = dc_zi[2], db1 = dc_zi[3];
+    float pa0 = k_zi[0], pa1 = k_zi[1], qa0 = k_zi[2], qa1 = k_zi[3];
+    float pb0 = k_zi[4], pb1 = k_zi[5], qb0 = k_zi[6], qb1 = k_zi[7];
+    float *out_a = weighted, *out_b = weighted + n;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        float ya, yb, ua, ub, va, vb;
+        SECTION(dc, frames[2 * j], da0, da1, ya);
+        SECTION(dc, frames[2 * j + 1], db0, db1, yb);
+        if (fade) {
+            ya = ya * fade[j];
+            yb = yb * fade[j];
+        }
+        spilled[2 * j] = ya;
+        spilled[2 * j + 1] = yb;
+        SECTION(k0, ya, pa0, pa1, ua); SECTION(k0, yb, pb0, pb1, ub);
+        SECTION(k1, ua, qa0, qa1, va); SECTION(k1, ub, qb0, qb1, vb);
+        out_a[j] = va;
+        out_b[j] = vb;
+    }
+    dc_zi[0] = da0; dc_zi[1] = da1; dc_zi[2] = db0; dc_zi[3] = db1;
+    k_zi[0] = pa0; k_zi[1] = pa1; k_zi[2] = qa0; k_zi[3] = qa1;
+    k_zi[4] = pb0; k_zi[5] = pb1; k_zi[6] = qb0; k_zi[7] = qb1;
+}
+
+static PyObject *pass1_filters(PyObject *self, PyObject *args)
+{
+    PyObject *objs[8];
+    static const char *names[8] = {"frames", "dc_sos", "dc_zi", "fade", "k_sos", "k_zi",
+                                   "spilled", "weighted"};
+    static const int ndims[8] = {2, 2, 3, 1, 2, 3, 2, 2};
+    static const int writable[8] = {0, 0, 1, 0, 0, 1, 1, 1};
+    Py_buffer v[8];
+    if (!PyArg_ParseTuple(args, "OOOOOOOO:pass1_filters", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &objs[4], &objs[5], &objs[6], &objs[7]))
+        return NULL;
+    int got = 0;
+    for (; got < 8; got++)
+        if (!get_buffer(objs[got], &v[got], writable[got], ndims[got], names[got]))
+            break;
+    PyObject *result = NULL;
+    if (got == 8) {
+        const Py_ssize_t n = v[0].shape[0];
+        int all_float = 1;
+        for (int i = 0; i < 8; i++)
+            all_float &= strcmp(v[i].format, "f") == 0;
+        if (!all_float) {
+            PyErr_SetString(PyExc_TypeError, "pass1_filters wants every array float32");
+        } else if (v[0].shape[1] != 2 || v[1].shape[0] != 1 || v[1].shape[1] != 6
+                   || v[2].shape[0] != 2 || v[2].shape[1] != 1 || v[2].shape[2] != 2
+                   || (v[3].shape[0] != n && v[3].shape[0] != 0)
+                   || v[4].shape[0] != 2 || v[4].shape[1] != 6
+                   || v[5].shape[0] != 2 || v[5].shape[1] != 2 || v[5].shape[2] != 2
+                   || v[6].shape[0] != n || v[6].shape[1] != 2
+                   || v[7].shape[0] != 2 || v[7].shape[1] != n) {
+            PyErr_SetString(PyExc_ValueError, "pass1_filters wants frames (n, 2), dc_sos (1, 6), "
+                            "dc_zi (2, 1, 2), fade (n,) or (0,), k_sos (2, 6), k_zi (2, 2, 2), "
+                            "spilled (n, 2), weighted (2, n)");
+        } else {
+            Py_BEGIN_ALLOW_THREADS
+            pass1_filters_float((const float *)v[0].buf, n, (const float *)v[1].buf,
+                                (float *)v[2].buf,
+                                v[3].shape[0] ? (const float *)v[3].buf : NULL,
+                                (const float *)v[4].buf, (float *)v[5].buf,
+                                (float *)v[6].buf, (float *)v[7].buf);
+            Py_END_ALLOW_THREADS
+            result = Py_NewRef(Py_None);
+        }
+    }
+    for (int i = 0; i < got; i++)
+        PyBuffer_Release(&v[i]);
+    return result;
+}
+
+/* peak_candidates(audio, threshold, envelope, hot): the true-peak estimate's cheap part
+ * (moodc.dsp.peak.peak_envelope) in one pass over audio (n, c) float32:
+ *
+ *     envelope[j] = max over channels of |audio[j, ch]|     (numpy's maximum: NaN wins)
+ *     hot[ch, :k_ch] = the j where |audio[j, ch]| >= t and >= both neighbours' (the first
+ *                      and last sample compared with themselves), t = (float)threshold
+ *                      (numpy compares float32 with a Python float in float32)
+ *
+ * Returns (k_0, ..., k_c-1), or None when no envelope sample reaches t (hot then unused).
+ * numpy took an absolute value, a maximum, a comparison and a scan per channel, and per
+ * channel again the absolute value, a comparison, a scan and three gathers. envelope (n,)
+ * float32; hot (c, n) int64 (only the first k_ch of each row written).
+ */
+ELEMENTWISE static int peak_envelope_float(const float *audio, Py_ssize_t n, Py_ssize_t c,
+                                           float t, float *restrict envelope)
+{
+    int any = 0;
+    if (c == 2) { /* the master's stereo: a loop the compiler vectorises */
+        for (Py_ssize_t j = 0; j < n; j++) {
+            const float a = fabsf(audio[2 * j]), b = fabsf(audio[2 * j + 1]);
+            const float e = (a >= b || a != a) ? a : b;
+            envelope[j] = e;
+            any |= e >= t;
+        }
+        return any;
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {
+        float e = fabsf(audio[j * c]);
+        for (Py_ssize_t ch = 1; ch < c; ch++) {
+            const float m = fabsf(audio[j * c + ch]);
+            e = (e >= m || e != e) ? e : m;
+        }
+        envelope[j] = e;
+        any |= e >= t;
+    }
+    return any;
+}
+
+/* Each channel's j where |x[j]| >= t and >= both neighbours' (the first and last sample
+ * compared with themselves), into its row of hot; counts[ch] of them. Only frames whose
+ * envelope (their largest |x|) reaches t can hold one: typically a few percent. */
+static void local_maxima_float(const float *audio, Py_ssize_t n, Py_ssize_t c, float t,
+                               const float *envelope, long long *restrict hot,
+                               Py_ssize_t *counts)
+{
+    for (Py_ssize_t ch = 0; ch < c; ch++)
+        counts[ch] = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (!(envelope[j] >= t))
+            continue;
+        for (Py_ssize_t ch = 0; ch < c; ch++) {
+            const float m = fabsf(audio[j * c + ch]);
+            const float before = j > 0 ? fabsf(audio[(j - 1) * c + ch]) : m;
+            const float after = j + 1 < n ? fabsf(audio[(j + 1) * c + ch]) : m;
+            if (m >= t && m >= before && m >= after)
+                hot[ch * n + counts[ch]++] = j;
+        }
+    }
+}
+
+static int peak_candidates_float(const float *audio, Py_ssize_t n, Py_ssize_t c, float t,
+                                 float *restrict envelope, long long *restrict hot,
+                                 Py_ssize_t *counts)
+{
+    if (!peak_envelope_float(audio, n, c, t, envelope))
+        return 0;
+    local_maxima_float(audio, n, c, t, envelope, hot, counts);
+    return 1;
+}
+
+static PyObject *peak_candidates(PyObject *self, PyObject *args)
+{
+    PyObject *audio_obj, *env_obj, *hot_obj;
+    double threshold;
+    Py_buffer audio, env, hot;
+    if (!PyArg_ParseTuple(args, "OdOO:peak_candidates", &audio_obj, &threshold, &env_obj,
+                          &hot_obj))
+        return NULL;
+    if (!get_buffer(audio_obj, &audio, 0, 2, "audio"))
+        return NULL;
+    if (!get_buffer(env_obj, &env, 1, 1, "envelope")) {
+        PyBuffer_Release(&audio);
+        return NULL;
+    }
+    if (!get_buffer(hot_obj, &hot, 1, 2, "hot")) {
+        PyBuffer_Release(&audio);
+        PyBuffer_Release(&env);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = audio.shape[0], c = audio.shape[1];
+    Py_ssize_t *counts = NULL;
+    if (strcmp(audio.format, "f") != 0 || strcmp(env.format, "f") != 0
+        || (strcmp(hot.format, "q") != 0 && strcmp(hot.format, "l") != 0)
+        || hot.itemsize != 8) {
+        PyErr_SetString(PyExc_TypeError, "peak_candidates wants float32 audio and envelope, "
+                        "int64 hot");
+    } else if (c < 1 || env.shape[0] != n || hot.shape[0] != c || hot.shape[1] != n) {
+        PyErr_SetString(PyExc_ValueError, "peak_candidates wants audio (n, c) with c >= 1, "
+                        "envelope (n,), hot (c, n)");
+    } else if ((counts = PyMem_Calloc((size_t)c, sizeof(Py_ssize_t))) == NULL) {
+        PyErr_NoMemory();
+    } else {
+        int any;
+        Py_BEGIN_ALLOW_THREADS
+        any = peak_candidates_float((const float *)audio.buf, n, c, (float)threshold,
+                                    (float *)env.buf, (long long *)hot.buf, counts);
+        Py_END_ALLOW_THREADS
+        if (!any) {
+            result = Py_NewRef(Py_None);
+        } else if ((result = PyTuple_New(c)) != NULL) {
+            for (Py_ssize_t ch = 0; ch < c; ch++) {
+                PyObject *k = PyLong_FromSsize_t(counts[ch]);
+                if (k == NULL) {
+                    Py_CLEAR(result);
+                    break;
+                }
+                PyTuple_SET_ITEM(result, ch, k);
+            }
+        }
+        PyMem_Free(counts);
+    }
+    PyBuffer_Release(&audio);
+    PyBuffer_Release(&env);
+    PyBuffer_Release(&hot);
+    return result;
+}
+
+/* limit_frames(frames, limit, envelope, out): the limiter's gain on one block,
+ *
+ *     out[j, c] = frames[j, c] * (float)limit[j]       (float32, rounded)
+ *     returns max over j of (double)envelope[j] * limit[j]   (the block's limited true peak)
+ *
+ * moodc.synth.master._Limiter.apply's scale_frames(frames, limit.astype(float32)) and
+ * float((envelope * limit).max()), without the float32 gain, the float64 product and the
+ * strided passes. A NaN product is returned as numpy's max returns it. frames, out (n, 2)
+ * float32; limit (n,) float64; envelope (n,) float32; n >= 1.
+ */
+ELEMENTWISE static double limit_frames_float(const float *frames, Py_ssize_t n,
+                                             const double *limit, const float *envelope,
+                                             float *restrict out)
+{
+    for (Py_ssize_t j = 0; j < n; j++) {
+        const float g = (float)limit[j];
+        out[2 * j] = frames[2 * j] * g;
+        out[2 * j + 1] = frames[2 * j + 1] * g;
+    }
+    double peak = (double)envelope[0] * limit[0];
+    for (Py_ssize_t j = 1; j < n && peak == peak; j++) {
+        const double p = (double)envelope[j] * limit[j];
+        peak = (p > peak || p != p) ? p : peak;
+    }
+    return peak;
+}
+
+static PyObject *limit_frames(PyObject *self, PyObject *args)
+{
+    PyObject *frames_obj, *limit_obj, *env_obj, *out_obj;
+    Py_buffer frames, limit, env, out;
+    if (!PyArg_ParseTuple(args, "OOOO:limit_frames", &frames_obj, &limit_obj, &env_obj,
+                          &out_obj))
+        return NULL;
+    if (!get_buffer(frames_obj, &frames, 0, 2, "frames"))
+        return NULL;
+    if (!get_buffer(limit_obj, &limit, 0, 1, "limit")) {
+        PyBuffer_Release(&frames);
+        return NULL;
+    }
+    if (!get_buffer(env_obj, &env, 0, 1, "envelope")) {
+        PyBuffer_Release(&frames);
+        PyBuffer_Release(&limit);
+        return NULL;
+    }
+    if (!get_buffer(out_obj, &out, 1, 2, "out")) {
+        PyBuffer_Release(&frames);
+        PyBuffer_Release(&limit);
+        PyBuffer_Release(&env);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = frames.shape[0];
+    if (strcmp(frames.format, "f") != 0 || strcmp(limit.format, "d") != 0
+        || strcmp(env.format, "f") != 0 || strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "limit_frames wants float32 frames, envelope and "
+                        "out, float64 limit");
+    } else if (n < 1 || frames.shape[1] != 2 || limit.shape[0] != n || env.shape[0] != n
+               || out.shape[0] != n || out.shape[1] != 2) {
+        PyErr_SetString(PyExc_ValueError, "limit_frames wants frames (n, 2) with n >= 1, "
+                        "limit (n,), envelope (n,), out (n, 2)");
+    } else {
+        double peak;
+        Py_BEGIN_ALLOW_THREADS
+        peak = limit_frames_float((const float *)frames.buf, n, (const double *)limit.buf,
+                                  (const float *)env.buf, (float *)out.buf);
+        Py_END_ALLOW_THREADS
+        result = PyFloat_FromDouble(peak);
+    }
+    PyBuffer_Release(&frames);
+    PyBuffer_Release(&limit);
+    PyBuffer_Release(&env);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* gain_loss_add(gain_loss, limit, start, hop_n): pass 2's per-hop power taken by the
+ * limiter, moodc.synth.master.add_gain_loss:
+ *
+ *     for each hop h the block [start, start + n) reaches (h < len(gain_loss)):
+ *         gain_loss[h] += the sum, in order from 0.0, of 1.0 - limit[j]**2 over its samples
+ *
+ * numpy summed each hop's stretch with a cumulative sum (in order) after a squared, a
+ * subtracted and a reshaped copy. A sample at unity adds +0.0, which leaves a sum of
+ * non-negative terms as it is: skipped. float64; limit (n,); gain_loss updated in place.
+ */
+static void gain_loss_add_f64(double *gain_loss, Py_ssize_t n_hops, const double *limit,
+                              Py_ssize_t n, Py_ssize_t start, Py_ssize_t hop_n)
+{
+    const Py_ssize_t cap = n_hops * hop_n;
+    const Py_ssize_t stop = start + n < cap ? start + n : cap;
+    Py_ssize_t j = start;
+    while (j < stop) {
+        const Py_ssize_t hop = j / hop_n;
+        const Py_ssize_t end = (hop + 1) * hop_n < stop ? (hop + 1) * hop_n : stop;
+        double sum = 0.0;
+        for (Py_ssize_t i = j; i < end; i++) {
+            const double g = limit[i - start];
+            if (g != 1.0)
+                sum = sum + (1.0 - g * g);
+        }
+        gain_loss[hop] = gain_loss[hop] + sum;
+        j = end;
+    }
+}
+
+static PyObject *gain_loss_add(PyObject *self, PyObject *args)
+{
+    PyObject *loss_obj, *limit_obj;
+    Py_ssize_t start, hop_n;
+    Py_buffer loss, limit;
+    if (!PyArg_ParseTuple(args, "OOnn:gain_loss_add", &loss_obj, &limit_obj, &start, &hop_n))
+        return NULL;
+    if (!get_buffer(loss_obj, &loss, 1, 1, "gain_loss"))
+        return NULL;
+    if (!get_buffer(limit_obj, &limit, 0, 1, "limit")) {
+        PyBuffer_Release(&loss);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (strcmp(loss.format, "d") != 0 || strcmp(limit.format, "d") != 0) {
+        PyErr_SetString(PyExc_TypeError, "gain_loss_add wants float64 gain_loss and limit");
+    } else if (start < 0 || hop_n < 1) {
+        PyErr_SetString(PyExc_ValueError, "gain_loss_add wants start >= 0 and hop_n >= 1");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        gain_loss_add_f64((double *)loss.buf, loss.shape[0], (const double *)limit.buf,
+                          limit.shape[0], start, hop_n);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&loss);
+    PyBuffer_Release(&limit);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sosfilt", sosfilt, METH_VARARGS,
      "sosfilt(sos, x, zi): filter x (n_signals, n_samples) in place through the sections "
@@ -1464,6 +1887,22 @@ static PyMethodDef methods[] = {
      "tpdf_quantise(audio, words, scale, full_scale, shift, out): out = clip(rint(audio * "
      "scale + TPDF dither from the 32-bit halves of words)) << shift, moodc.audio_io."
      "quantise's float32 arithmetic in one pass."},
+    {"pass1_filters", pass1_filters, METH_VARARGS,
+     "pass1_filters(frames, dc_sos, dc_zi, fade, k_sos, k_zi, spilled, weighted): the DC "
+     "blocker, the fade and the K-weighting of one (n, 2) block in one pass: spilled (n, 2) "
+     "gets the faded mix, weighted (2, n) its K-weighting; states updated; float32, "
+     "sosfilt's floats."},
+    {"peak_candidates", peak_candidates, METH_VARARGS,
+     "peak_candidates(audio, threshold, envelope, hot): envelope (n,) = the largest |audio| "
+     "of each frame of audio (n, c) float32; hot (c, n) int64 rows begin with each channel's "
+     "local maxima of |x| at or above threshold (in float32); returns their counts, or None "
+     "when no frame reaches it."},
+    {"limit_frames", limit_frames, METH_VARARGS,
+     "limit_frames(frames, limit, envelope, out): out (n, 2) = frames * float32(limit), "
+     "float32; returns max(envelope * limit) in float64 (the limited block's true peak)."},
+    {"gain_loss_add", gain_loss_add, METH_VARARGS,
+     "gain_loss_add(gain_loss, limit, start, hop_n): add each hop's in-order sum of "
+     "1 - limit**2 (the block from sample start) to gain_loss, float64, in place."},
     {NULL, NULL, 0, NULL},
 };
 

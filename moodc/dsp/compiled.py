@@ -21,7 +21,13 @@ step, quantising with TPDF dither (:func:`tpdf_quantise`, under
 :func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one; the
 limiter's held and averaged reduction (:func:`limiter_smooth`, under
 :func:`moodc.synth.master.limiter_gain`) was a dozen float64 passes and temporaries over
-every limited block; it is one queue and one running sum. The
+every limited block; it is one queue and one running sum. Pass 1's DC blocker, fade and
+K-weighted meter filter (:func:`pass1_filters`, under
+:class:`moodc.synth.master._Pass1Analyser`) were two filter passes over transposed copies
+and an interleaving copy for the scratch file; they are one pass. The limiter's true-peak
+envelope finds its candidates (:func:`peak_candidates`, under
+:func:`moodc.dsp.peak.peak_envelope`) in one pass instead of a dozen, and a limited block's gain, true peak
+(:func:`limit_frames`) and lost power per hop (:func:`gain_loss_add`) are one pass each. The
 kernels do the same float operations in the same order as the scipy/numpy code they
 replaced (tests compare them bit for bit; the numpy definitions no render calls any more
 are in ``tests/helpers/reference.py``). A checkout or wheel without them is a broken
@@ -39,8 +45,12 @@ try:
         echo,
         fdn,
         fdn_out,
+        gain_loss_add,
         ks_loop,
+        limit_frames,
         limiter_smooth,
+        pass1_filters,
+        peak_candidates,
         premix,
         scale_by_curve,
         sosfilt,
@@ -55,6 +65,6 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
         hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
              "checkout (needs a C compiler and the Python headers)") from exc
 
-__all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "ks_loop", "limiter_smooth",
-           "premix", "scale_by_curve", "sosfilt", "tilt_width", "tpdf_quantise", "upsample2",
-           "wavetable_add"]
+__all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "gain_loss_add", "ks_loop",
+           "limit_frames", "limiter_smooth", "pass1_filters", "peak_candidates", "premix", "scale_by_curve", "sosfilt",
+           "tilt_width", "tpdf_quantise", "upsample2", "wavetable_add"]

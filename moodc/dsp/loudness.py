@@ -89,7 +89,19 @@ class LoudnessMeter:
         dtype = np.float32 if channels.dtype == np.float32 else np.float64
         weighted, zi = sosfilt_stateful(self._sos.astype(dtype), channels, axis=-1,
                                         zi=self._zi.astype(dtype))
-        self._zi = zi.astype(np.float64)
+        self.add_weighted(weighted, state=zi)
+
+    def weighting(self, *, dtype: type) -> tuple[np.ndarray, np.ndarray]:
+        """``(sos, zi)``: the K-weighting sections and the filter's state now, in ``dtype``
+        and in scipy's ``zi`` layout (sections, channels, 2), for a caller that filters the
+        next block itself (pass 1's fused kernel) and hands it to :meth:`add_weighted`."""
+        return self._sos.astype(dtype), self._zi.astype(dtype)
+
+    def add_weighted(self, weighted: np.ndarray, *, state: np.ndarray) -> None:
+        """Fold an already K-weighted channel-major block (``(n_channels, n)``, filtered from
+        :meth:`weighting`'s state) into the 100 ms powers; ``state`` is the filter's state
+        after it (scipy's ``zi`` layout)."""
+        self._zi = np.asarray(state).astype(np.float64)
         hop, n = self.subblock_n, weighted.shape[1]
         need = hop - self._carry_n  # samples that complete the pending hop
         if n < need:

@@ -35,9 +35,7 @@ from moodc.dsp import compiled
 from moodc.dsp.design import dc_blocker_sos
 from moodc.dsp.fades import fade_gain
 from moodc.dsp.loudness import SUBBLOCK_S, LoudnessMeter, integrated_loudness_lufs
-from moodc.dsp.mixing import interleave, scale_frames
 from moodc.dsp.peak import INTERP_HALF_TAPS, peak_envelope, true_peak_dbtp
-from moodc.dsp.sosfilt import sosfilt_stateful
 from moodc.dsp.units import amplitude_to_db, db_to_amplitude
 from moodc.errors import MoodcError
 
@@ -415,48 +413,55 @@ class _Pass1Analyser:
         self.piece = piece
         self.scratch = scratch
         self.dc_sos = dc_blocker_sos(sample_rate=piece.sample_rate).astype(np.float32)
-        self.dc_state = np.zeros((self.dc_sos.shape[0], N_CHANNELS, 2), dtype=np.float32)
+        # the kernel's layout (channels, sections, 2), not scipy's (sections, channels, 2)
+        self.dc_state = np.zeros((N_CHANNELS, self.dc_sos.shape[0], 2), dtype=np.float32)
         self.meter = LoudnessMeter(piece.sample_rate, N_CHANNELS)
+        self.no_fade = np.empty(0, dtype=np.float32)
         self.chunk_peaks: list[np.ndarray] = []
         self.done_n = 0
 
     def write(self, block: np.ndarray) -> None:
         """DC-block, fade, meter, map peaks and spill one ``(n, 2)`` mix block."""
-        # channel-major from here on: the filters want (channels, n); one transpose in
-        # (inside sosfilt's working copy) and one out (the interleaved scratch bytes)
+        # one compiled pass (compiled.pass1_filters): the DC blocker, the fade and the
+        # meter's K-weighting per sample, the faded mix written interleaved for the scratch
+        # file and the K-weighted copy channel-major for the meter's sums
         piece = self.piece
-        channels, self.dc_state = sosfilt_stateful(self.dc_sos, block.T, axis=-1,
-                                                    zi=self.dc_state)
-        n = channels.shape[1]
+        frames = np.ascontiguousarray(block, dtype=np.float32)
+        n = frames.shape[0]
         fade = fade_gain(self.done_n, n, total_n=piece.n_samples,
                          fade_in_n=piece.fade_in_n, fade_out_n=piece.fade_out_n)
-        if fade is not None:
-            channels *= fade[None, :].astype(np.float32)
-        self.meter.add_channels(channels)
-        self.chunk_peaks.append(_chunk_peaks(channels))
+        fade32 = self.no_fade if fade is None else fade.astype(np.float32)
+        k_sos, k_state = self.meter.weighting(dtype=np.float32)
+        k_state = np.ascontiguousarray(k_state.transpose(1, 0, 2))
+        spilled = np.empty((n, N_CHANNELS), dtype=np.float32)
+        weighted = np.empty((N_CHANNELS, n), dtype=np.float32)
+        compiled.pass1_filters(frames, self.dc_sos, self.dc_state, fade32, k_sos, k_state,
+                               spilled, weighted)
+        self.meter.add_weighted(weighted, state=k_state.transpose(1, 0, 2))
+        self.chunk_peaks.append(_chunk_peaks(spilled))
         try:
-            self.scratch.write(interleave(channels).data)
+            self.scratch.write(spilled.data)
         except OSError as exc:
             raise MoodcError(f"writing the render's scratch file failed: {exc.strerror}",
                              hint="free some disk space beside the output") from exc
         self.done_n += n
 
 
-def _chunk_peaks(channels: np.ndarray) -> np.ndarray:
+def _chunk_peaks(frames: np.ndarray) -> np.ndarray:
     """Sample peak (all channels) of each :data:`PEAK_CHUNK_N`-sample chunk.
 
-    ``channels`` is channel-major, shape ``(n_channels, n)``. Pass 2 uses the peaks to skip
-    the true-peak interpolator wherever the signal is far below the ceiling (most of the
-    time), which keeps mastering cheap.
+    ``frames`` is interleaved, shape ``(n, n_channels)`` (the scratch file's layout). Pass 2
+    uses the peaks to skip the true-peak interpolator wherever the signal is far below the
+    ceiling (most of the time), which keeps mastering cheap.
     """
-    n_channels, n = channels.shape
+    n, n_channels = frames.shape
     n_chunks = -(-n // PEAK_CHUNK_N)
-    padded = channels
+    padded = frames
     if n_chunks * PEAK_CHUNK_N != n:
-        padded = np.zeros((n_channels, n_chunks * PEAK_CHUNK_N), dtype=channels.dtype)
-        padded[:, :n] = channels
-    chunks = padded.reshape(n_channels, n_chunks, PEAK_CHUNK_N)
-    return np.maximum(chunks.max(axis=(0, 2)), -chunks.min(axis=(0, 2)))
+        padded = np.zeros((n_chunks * PEAK_CHUNK_N, n_channels), dtype=frames.dtype)
+        padded[:n] = frames
+    chunks = padded.reshape(n_chunks, PEAK_CHUNK_N * n_channels)
+    return np.maximum(chunks.max(axis=1), -chunks.min(axis=1))
 
 
 def _read_frames(scratch: BinaryIO, start: int, stop: int) -> np.ndarray:
@@ -517,25 +522,13 @@ def add_gain_loss(gain_loss: np.ndarray, limit: np.ndarray, *, start: int, hop_n
     sum per ``hop_n``-sample hop (samples past the last hop are not counted).
 
     Pass 2's loudness estimate needs, per 100 ms hop, how much power the limiter took. Each
-    hop's samples are summed in order from zero (a cumulative sum's last value), so the sums
-    are those of a weighted ``np.bincount`` over per-sample hop numbers, at a third of its
-    cost: hop-aligned stretches are one 2-D cumulative sum, and nothing is masked.
+    hop's samples are summed in order from zero, so the sums are those of a weighted
+    ``np.bincount`` over per-sample hop numbers: one compiled pass
+    (:func:`moodc.dsp.compiled.gain_loss_add`) that skips the samples at unity (their +0.0
+    leaves the sum as it is).
     """
-    stop = min(start + limit.shape[0], gain_loss.shape[0] * hop_n)
-    if stop <= start:
-        return
-    loss = 1.0 - limit[: stop - start] ** 2
-    head_stop = min(stop, -(-start // hop_n) * hop_n)  # the next hop boundary
-    if head_stop > start:
-        gain_loss[start // hop_n] += np.cumsum(loss[: head_stop - start])[-1]
-    n_full = (stop - head_stop) // hop_n
-    if n_full:
-        rows = loss[head_stop - start: head_stop - start + n_full * hop_n].reshape(n_full, hop_n)
-        first = head_stop // hop_n
-        gain_loss[first: first + n_full] += np.cumsum(rows, axis=1)[:, -1]
-    tail_start = head_stop + n_full * hop_n
-    if tail_start < stop:
-        gain_loss[tail_start // hop_n] += np.cumsum(loss[tail_start - start:])[-1]
+    compiled.gain_loss_add(gain_loss, np.ascontiguousarray(limit, dtype=np.float64), start,
+                           hop_n)
 
 
 def _span_max(peaks: np.ndarray, start: int, stop: int) -> float:
@@ -560,8 +553,12 @@ class _Limiter:
         if envelope.max() <= self.ceiling:
             return context[core], None, float(envelope[core].max())
         limit = limiter_gain(envelope, ceiling=self.ceiling, shape=self.shape)[core]
-        block = scale_frames(context[core], limit.astype(np.float32))
-        return block, limit, float((envelope[core] * limit).max())
+        frames = np.ascontiguousarray(context[core], dtype=np.float32)
+        block = np.empty_like(frames)
+        # the frames times the float32 gain, and max(envelope * gain) in float64, one pass
+        peak = compiled.limit_frames(frames, np.ascontiguousarray(limit),
+                                     np.ascontiguousarray(envelope[core]), block)
+        return block, limit, peak
 
 
 class _InlineWriter:

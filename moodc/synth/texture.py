@@ -165,6 +165,17 @@ class Texture:
 ENVELOPE_STEP_N = 64  # slow envelopes are evaluated every ENVELOPE_STEP_N internal samples
 
 
+def _envelope_knots(curve: Callable[[np.ndarray], np.ndarray], tex: Texture, start: int,
+                    n: int) -> tuple[np.ndarray, int]:
+    """``(knots, offset)``: ``curve`` (float64) at every :data:`ENVELOPE_STEP_N`-th sample of
+    the piece's grid from the one at or before ``start`` to the one at or after
+    ``start + n``, and where ``start`` falls after the first of them."""
+    first = start // ENVELOPE_STEP_N
+    n_steps = -(-(start + n) // ENVELOPE_STEP_N) - first
+    knots_t = (first + np.arange(n_steps + 1)) * (ENVELOPE_STEP_N / tex.sample_rate)
+    return curve(knots_t), start - first * ENVELOPE_STEP_N
+
+
 def _slow_envelope(curve: Callable[[np.ndarray], np.ndarray], tex: Texture, start: int,
                    n: int) -> np.ndarray:
     """``curve(t)`` for samples ``[start, start + n)``, as float32, at control rate.
@@ -174,17 +185,28 @@ def _slow_envelope(curve: Callable[[np.ndarray], np.ndarray], tex: Texture, star
     ``ENVELOPE_STEP_N`` samples (2.9 ms at 22.05 kHz), on a grid fixed to the piece's start,
     and joined by straight lines in float32: for these curves the lines stay within 4e-6 of
     the formula (below -108 dB; measured, the tremolo the worst), at a small part of a
-    per-sample ``sin`` and power's cost.
+    per-sample ``sin`` and power's cost. A signal that is only multiplied by the envelope
+    takes :func:`_scale_slowly` instead (the same floats, no envelope array).
     """
-    first = start // ENVELOPE_STEP_N
-    n_steps = -(-(start + n) // ENVELOPE_STEP_N) - first
-    knots_t = (first + np.arange(n_steps + 1)) * (ENVELOPE_STEP_N / tex.sample_rate)
-    knots = curve(knots_t).astype(np.float32)
+    values, offset = _envelope_knots(curve, tex, start, n)
+    knots = values.astype(np.float32)
     ramp = np.arange(ENVELOPE_STEP_N, dtype=np.float32) / np.float32(ENVELOPE_STEP_N)
     lines = (knots[1:] - knots[:-1])[:, None] * ramp
     lines += knots[:-1, None]
-    offset = start - first * ENVELOPE_STEP_N
     return lines.reshape(-1)[offset: offset + n]
+
+
+def _scale_slowly(x: np.ndarray, curve: Callable[[np.ndarray], np.ndarray], tex: Texture,
+                  start: int) -> None:
+    """``x *= _slow_envelope(curve, tex, start, n)`` in place, for float32 ``x`` of shape
+    ``(n,)`` or ``(channels, n)`` (C-contiguous): each line drawn while it is applied
+    (:func:`moodc.dsp.compiled.scale_by_curve`, the motion curves' kernel: the same float32
+    knots, steps, ramp, line and product), without the envelope's two block-sized passes."""
+    if x.shape[-1] == 0:
+        return
+    values, offset = _envelope_knots(curve, tex, start, x.shape[-1])
+    for row in x.reshape(-1, x.shape[-1]):
+        compiled.scale_by_curve(row, values, offset, ENVELOPE_STEP_N)
 
 
 #: Shimmer partials: (semitones above the tonic at C6, tremolo rate Hz).
@@ -200,9 +222,10 @@ def _shimmer_frame(tex: Texture, start: int, n: int) -> np.ndarray:
             continue
         tone = np.zeros(n, dtype=np.float32)
         _sine_into(tone, start=start, cycles_per_sample=freq_hz / tex.sample_rate)
-        tone *= _slow_envelope(
-            lambda t_s, rate_hz=rate_hz, k=k: _tremolo_curve(t_s, rate_hz=rate_hz, k=k),
-            tex, start, n)
+        _scale_slowly(tone,
+                      lambda t_s, rate_hz=rate_hz, k=k: _tremolo_curve(t_s, rate_hz=rate_hz,
+                                                                       k=k),
+                      tex, start)
         out[k % 2] += np.float32(0.25) * tone
         out[1 - k % 2] += np.float32(0.1) * tone
     return out
@@ -227,9 +250,8 @@ def _breath_curve(t_s: np.ndarray) -> np.ndarray:
 
 def _breath_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     """Band-passed noise breathing in and out every 5 s."""
-    env = _slow_envelope(_breath_curve, tex, start, n)
     out = tex.band(0, tex.noise(n))
-    out *= env
+    _scale_slowly(out, _breath_curve, tex, start)
     out *= np.float32(0.6)
     return out
 
@@ -276,9 +298,8 @@ def _swell_curve(t_s: np.ndarray) -> np.ndarray:
 
 def _noise_wash_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     """Low-passed noise swelling over 25 s."""
-    swell = _slow_envelope(_swell_curve, tex, start, n)
     out = tex.band(0, tex.noise(n))
-    out *= swell
+    _scale_slowly(out, _swell_curve, tex, start)
     return out
 
 
@@ -301,9 +322,9 @@ def _ocean_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     """A low body and high foam of one noise, shaped by an 8.5 s wave."""
     noise = tex.noise(n)
     body = tex.band(0, noise)
-    body *= _slow_envelope(_ocean_body_curve, tex, start, n)
+    _scale_slowly(body, _ocean_body_curve, tex, start)
     foam = tex.band(1, noise)
-    foam *= _slow_envelope(_ocean_foam_curve, tex, start, n)
+    _scale_slowly(foam, _ocean_foam_curve, tex, start)
     foam *= np.float32(0.5)
     body += foam
     return body

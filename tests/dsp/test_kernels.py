@@ -49,6 +49,29 @@ def test_the_compiled_network_gives_the_numpy_loops_floats(n_lines: int) -> None
     assert np.array_equal(buf.view(np.uint32), expected.view(np.uint32))
 
 
+@pytest.mark.parametrize("shortest", [3, 7, 8, 9])
+@pytest.mark.parametrize("m", [3001, 16, 5, 0])
+def test_eight_lines_give_the_numpy_loops_floats_in_steps_and_one_at_a_time(
+        shortest: int, m: int) -> None:
+    # eight lines run eight samples at a time when every delay is at least eight (the
+    # reverb's always are), one at a time otherwise and for a block's last samples: the
+    # same floats either way, at the boundary and over a short tail
+    rng = np.random.default_rng(shortest * 100 + m)
+    delays = np.sort(np.r_[shortest, rng.choice(np.arange(shortest + 1, 90), 7,
+                                                 replace=False)]).astype(np.int64)
+    depth = int(delays.max()) + 2
+    buf = np.zeros((8, depth + m), dtype=np.float32)
+    buf[:, :depth] = rng.standard_normal((8, depth))
+    gains = rng.uniform(0.2, 0.3, 8).astype(np.float32)
+    ratio = np.float32(0.35 / 0.65)
+    x_in = rng.standard_normal(m).astype(np.float32)
+    expected = buf.copy()
+    if m:
+        _numpy_network(expected, delays, gains, ratio, x_in)
+    _kernels.fdn(buf, delays, gains, float(ratio), x_in)
+    assert np.array_equal(buf.view(np.uint32), expected.view(np.uint32))
+
+
 def test_the_compiled_network_refuses_what_would_write_out_of_bounds() -> None:
     delays = np.array([5, 7], dtype=np.int64)
     gains = np.ones(2, np.float32)
@@ -574,3 +597,83 @@ def test_the_texture_upsampling_kernel_gives_the_numpy_interpolation() -> None:
     with pytest.raises(ValueError, match="upsample2 wants"):
         _kernels.upsample2(np.zeros((2, 4), np.float32), np.zeros(2, np.float32),
                            np.zeros((2, 7), np.float32))
+
+
+def _steps_pass1(frames: np.ndarray, dc_sos: np.ndarray, dc_zi: np.ndarray,
+                 fade: np.ndarray | None, k_sos: np.ndarray, k_zi: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pass 1's filters as scipy steps (moodc 623268d's ``_Pass1Analyser.write`` and
+    ``LoudnessMeter.add_channels``), the reference: the DC blocker on the transposed block,
+    the float32 fade, the K-weighting, an interleaving copy. States in scipy's layout."""
+    from scipy import signal
+
+    if frames.shape[0] == 0:  # scipy cannot filter nothing: nothing changes
+        return frames.copy(), frames.T.copy(), dc_zi, k_zi
+    channels, dc_zf = signal.sosfilt(dc_sos, frames.T, axis=-1, zi=dc_zi)
+    if fade is not None:
+        channels *= fade[None, :]
+    weighted, k_zf = signal.sosfilt(k_sos, channels, axis=-1, zi=k_zi)
+    return np.ascontiguousarray(channels.T), weighted, dc_zf, k_zf
+
+
+@pytest.mark.parametrize("fading", [False, True])
+def test_the_pass1_kernel_gives_the_filter_steps_floats(fading: bool) -> None:
+    # the scratch file and the meter must see scipy's floats, block after block from the
+    # carried states, with and without a fade, or every render's gain and PCM move
+    from moodc.dsp.design import dc_blocker_sos
+    from moodc.dsp.loudness import k_weighting_sos
+
+    rng = np.random.default_rng(int(fading))
+    dc_sos = dc_blocker_sos(sample_rate=44100).astype(np.float32)
+    k_sos = k_weighting_sos(sample_rate=44100).astype(np.float32)
+    ref_dc = np.zeros((1, 2, 2), np.float32)
+    ref_k = np.zeros((2, 2, 2), np.float32)
+    dc_zi = np.zeros((2, 1, 2), np.float32)  # the kernel's layout: (channels, sections, 2)
+    k_zi = np.zeros((2, 2, 2), np.float32)
+    for n in (3001, 1, 4096, 0, 17, 44100):
+        frames = (rng.standard_normal((n, 2)) * 10.0 ** rng.integers(-3, 1, (1, 2))
+                  + 0.1).astype(np.float32)  # an offset for the DC blocker to remove
+        fade = rng.uniform(0.0, 1.0, n).astype(np.float32) if fading else None
+        spilled, weighted, ref_dc, ref_k = _steps_pass1(frames, dc_sos, ref_dc, fade, k_sos,
+                                                        ref_k)
+        got_spilled = np.full((n, 2), np.nan, np.float32)
+        got_weighted = np.full((2, n), np.nan, np.float32)
+        _kernels.pass1_filters(frames, dc_sos, dc_zi,
+                               np.empty(0, np.float32) if fade is None else fade, k_sos, k_zi,
+                               got_spilled, got_weighted)
+        assert np.array_equal(_bits(got_spilled), _bits(spilled))
+        assert np.array_equal(_bits(got_weighted), _bits(weighted))
+        assert np.array_equal(_bits(dc_zi), _bits(ref_dc.transpose(1, 0, 2)))
+        assert np.array_equal(_bits(k_zi), _bits(ref_k.transpose(1, 0, 2)))
+
+
+def test_the_pass1_kernel_refuses_mismatched_arrays() -> None:
+    f = np.float32
+    good = [np.zeros((8, 2), f), np.zeros((1, 6), f), np.zeros((2, 1, 2), f),
+            np.zeros(0, f), np.zeros((2, 6), f), np.zeros((2, 2, 2), f), np.zeros((8, 2), f),
+            np.zeros((2, 8), f)]
+    _kernels.pass1_filters(*good)
+    with pytest.raises(ValueError, match="pass1_filters wants frames"):
+        _kernels.pass1_filters(*good[:3], np.zeros(7, f), *good[4:])
+    with pytest.raises(TypeError, match="every array float32"):
+        _kernels.pass1_filters(*good[:6], np.zeros((8, 2)), good[7])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3001, 133070])
+def test_the_limited_block_kernel_gives_numpys_product_and_peak(n: int) -> None:
+    # pass 2 writes these frames and reports this peak for every limited block: the
+    # float32 gain's products and the float64 envelope x gain maximum, as numpy made them
+    from moodc.dsp.mixing import scale_frames
+
+    rng = np.random.default_rng(n)
+    frames = (rng.standard_normal((n, 2)) * 0.5).astype(np.float32)
+    frames[n // 2] = -0.0
+    limit = np.where(rng.random(n) < 0.5, 1.0, 1.0 - rng.random(n) ** 3 * 0.4)
+    envelope = np.abs(frames).max(axis=1) * np.float32(1.1)
+    out = np.full((n, 2), np.nan, np.float32)
+    peak = _kernels.limit_frames(frames, limit, envelope, out)
+    expected = scale_frames(frames, limit.astype(np.float32))
+    assert np.array_equal(_bits(out), _bits(expected))
+    assert peak == float((envelope * limit).max())
+    with pytest.raises(ValueError, match="limit_frames wants"):
+        _kernels.limit_frames(frames[:0], limit[:0], envelope[:0], out[:0])

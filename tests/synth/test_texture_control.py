@@ -67,3 +67,18 @@ def test_a_texture_is_the_same_whatever_the_block_sizes(style: str) -> None:
     tex = _texture(style)
     parts = [tex.process(a, b - a) for a, b in [(0, 1), (1, 17000), (17000, 40000)]]
     assert np.array_equal(whole, np.concatenate(parts, axis=1))
+
+
+@pytest.mark.parametrize("name", sorted(CURVES))
+@pytest.mark.parametrize("start", [0, 16384, 37, 10 * 60 * 22050 + 5])
+def test_scaling_by_a_slow_envelope_gives_the_product_with_the_envelope(name: str,
+                                                                        start: int) -> None:
+    # the beds' envelopes are drawn while applied: every texture's samples must stay those
+    # of the product with the envelope array, bit for bit, mono and stereo, any frame start
+    tex = _texture("breath")
+    rng = np.random.default_rng(start)
+    for shape in [(5000,), (2, 16384), (2, 1), (63,)]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        expected = x * texture._slow_envelope(CURVES[name], tex, start, shape[-1])
+        texture._scale_slowly(x, CURVES[name], tex, start)
+        assert np.array_equal(x.view(np.uint32), expected.view(np.uint32))
