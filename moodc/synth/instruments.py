@@ -479,19 +479,23 @@ def ney(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
 
 
 #: The bansuri player's breath, as a flautist hears it (see :func:`bansuri`): the air's
-#: level against the tone (linear; noise/tone ≈ -11 dB, breathier than the concert flute's
-#: -19.5 dB, cleaner than the ney's -8 dB), the attack's chiff (a burst of air two octaves
+#: level against the tone (linear; noise/tone ≈ -15.5 dB, breathier than the concert
+#: flute's -19.5 dB, cleaner than the ney's -8 dB: more air, -11 dB, read as wind rather
+#: than as a flute in the tagger study), the attack's chiff (a burst of air two octaves
 #: up, its level and decay), the held note's swell (the tone starts at this fraction of its
 #: level and grows to it over this long: air first, then the note speaks and blooms), the
 #: vibrato that comes only once the note is held (delay s, rate Hz, depth cents), and the
 #: meend's glide time (s): a slide between notes is heard as a slide, not a scoop.
-BANSURI_AIR = 0.2
+BANSURI_AIR = 0.12
 BANSURI_CHIFF = 0.6
 BANSURI_CHIFF_DECAY_S = 0.03
 BANSURI_SWELL_FROM = 0.55
 BANSURI_SWELL_S = 0.9
 BANSURI_VIBRATO = (0.6, 5.0, 14.0)
 BANSURI_MEEND_S = 0.3
+#: The longest note a bansuri player holds on one breath in a slow alap (s): a longer note
+#: of the plan is breathed and sounded again (see ``Instrument.breath_s``).
+BANSURI_BREATH_S = 8.0
 
 
 def bansuri(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -924,6 +928,11 @@ class Instrument:
         The ornaments this instrument's players use, by relative weight (kinds of
         ``melody.ORNAMENT_KINDS``); None plays the general mix ``melody.ORNAMENTS``. How
         often a melody is ornamented is still the document's ``composition.ornament``.
+    breath_s : float >= 0
+        A wind player's longest breath: a melody note of this voice held longer is played
+        as several notes of the same pitch at most this long, a short breath between them
+        (``melody.BREATH_GAP_S``), each speaking and swelling again; 0 never (a bow, a
+        bellows or an oscillator does not run out of air).
     marcato : str, optional
         The voice this instrument's short comping strokes play (a staccato
         :class:`~moodc.synth.patterns.CompPattern`), where the player attacks a chord
@@ -942,6 +951,7 @@ class Instrument:
     bend_st: float = 0.0
     sob_st: float = 0.0
     ornaments: tuple[tuple[str, float], ...] | None = None
+    breath_s: float = 0.0
     marcato: str = ""
 
     @property
@@ -1000,7 +1010,8 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
     # the bansuri's meend (slow slides) and gamak (the turn around the note) before grace
     "bansuri": Instrument(osc=bansuri, attack_s=0.05, decay_s=0.1, sustain_level=0.9,
                           release_s=0.12, cutoff_hz=4500.0, gain=0.6,
-                          ornaments=(("slide", 0.55), ("mordent", 0.3), ("grace", 0.15))),
+                          ornaments=(("slide", 0.55), ("mordent", 0.3), ("grace", 0.15)),
+                          breath_s=BANSURI_BREATH_S),
     "tuba": Instrument(osc=tuba, attack_s=0.05, decay_s=0.2, sustain_level=0.85,
                        release_s=0.1, cutoff_hz=1500.0, gain=0.55),
     "calliope": Instrument(osc=calliope, attack_s=0.01, decay_s=0.05, sustain_level=0.9,

@@ -7,8 +7,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, hilbert, sosfiltfilt
 
+from moodc.synth.events import Note
 from moodc.synth.instruments import INSTRUMENT_VOICES
+from moodc.synth.melody import BREATH_GAP_S, melody_notes
 from moodc.synth.oscillators import midi_to_hz
+from tests.synth.test_identities import chords_of, palette_controls
 from tests.synth.test_world_identities import melody_of
 
 SR = 44100
@@ -56,11 +59,11 @@ def rms(x: np.ndarray, start_s: float, stop_s: float) -> float:
 
 
 def test_the_bansuri_tone_sits_in_more_breath_than_the_concert_flute() -> None:
-    """Breathier than the flute by at least 5 dB, yet still a pitched note, not wind."""
+    """Breathier than the flute by at least 3 dB, yet still a pitched note, not wind."""
     bansuri = noise_to_tone_db(raw_tone("bansuri"), C5_HZ)
     flute = noise_to_tone_db(raw_tone("flute"), C5_HZ)
-    assert bansuri >= flute + 5.0
-    assert bansuri <= -6.0
+    assert bansuri >= flute + 3.0
+    assert bansuri <= -10.0
 
 
 def test_the_bansuri_speaks_with_a_chiff_of_air() -> None:
@@ -97,3 +100,25 @@ def test_the_bansuri_slides_between_notes_more_than_a_flute() -> None:
         return sum(n.glide_st != 0.0 for seed in range(20)
                    for n in melody_of("raga-at-dawn", instrument=instrument, seed=seed)[1])
     assert n_slides("bansuri") >= 1.5 * n_slides("flute") > 0
+
+
+def raga_melody(instrument: str, *, seed: int) -> list[Note]:
+    """Raga at Dawn's own melody (the contemplative alap), 64 beats, on ``instrument``."""
+    ctl = palette_controls("raga-at-dawn", human="robotic")
+    return melody_notes(ctl, style_name="contemplative", chords=chords_of(ctl, n_beats=64.0),
+                        n_beats=64.0, instrument=instrument, rng=np.random.default_rng(seed))
+
+
+def test_a_bansuri_breathes_inside_a_note_longer_than_one_breath() -> None:
+    """The alap's long notes (up to 18 s in the plan) are breathed: no bansuri note is
+    longer than one breath, and a long note comes back on its pitch after a short silence;
+    the same plan on the flute (no breath limit) keeps its long notes."""
+    breath_s = INSTRUMENT_VOICES["bansuri"].breath_s
+    assert 0.0 < breath_s
+    bansuri = [raga_melody("bansuri", seed=seed) for seed in range(6)]
+    assert max(n.dur_s for notes in bansuri for n in notes) <= breath_s + 1e-9
+    rebreathed = [(a, b) for notes in bansuri for a, b in zip(notes, notes[1:])
+                  if a.midi == b.midi
+                  and 0.0 < b.start_s - (a.start_s + a.dur_s) <= BREATH_GAP_S + 1e-9]
+    assert rebreathed
+    assert max(n.dur_s for seed in range(6) for n in raga_melody("flute", seed=seed)) > breath_s
