@@ -521,12 +521,18 @@ def bansuri(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: floa
 def _swell(tone: np.ndarray, *, start: float, swell_n: int) -> None:
     """Scale the first ``swell_n`` samples of ``tone`` (in place) by a smooth rise from
     ``start`` to 1 (a raised cosine): a held wind note grows after it speaks. Only the
-    prefix is touched, so a note costs one multiply over it."""
+    prefix is touched, with a curve made once per shape: a note costs one multiply."""
     n = min(swell_n, len(tone))
-    if n <= 0:
-        return
-    ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(n) / swell_n)
-    tone[:n] *= (start + (1.0 - start) * ramp).astype(np.float32)
+    if n > 0:
+        tone[:n] *= _swell_curve(start=start, swell_n=swell_n)[:n]
+
+
+@functools.lru_cache(maxsize=4)
+def _swell_curve(*, start: float, swell_n: int) -> np.ndarray:
+    ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(swell_n) / swell_n)
+    curve = (start + (1.0 - start) * ramp).astype(np.float32)
+    curve.flags.writeable = False
+    return curve
 
 
 def _add_chiff(tone: np.ndarray, *, name: str, centre_hz: float, level: float, decay_n: int,
