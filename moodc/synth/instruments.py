@@ -316,6 +316,11 @@ def flute(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     return _mix_into(tone, air, gain=0.08)
 
 
+#: The longest note a flautist holds on one breath (s), a shakuhachi player's long tone
+#: included (see ``Instrument.breath_s``).
+FLUTE_BREATH_S = 8.0
+
+
 def choir(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
           glide_st: float) -> np.ndarray:
     """Voices singing "ah": harmonics shaped by vowel formants (800, 1150, 2900 Hz), three
@@ -937,8 +942,10 @@ class Instrument:
     breath_s : float >= 0
         A wind player's longest breath: a melody note of this voice held longer is played
         as several notes of the same pitch at most this long, a short breath between them
-        (``melody.BREATH_GAP_S``), each speaking and swelling again; 0 never (a bow, a
-        bellows or an oscillator does not run out of air).
+        (``events.BREATH_GAP_S``), each speaking and swelling again; 0 never (a bow, a
+        bellows or an oscillator does not run out of air). One player's breath also means
+        one note at a time: as a pad, such a voice plays a line of long tones on the
+        chord's tones (``patterns.held_line``), not the chord.
     marcato : str, optional
         The voice this instrument's short comping strokes play (a staccato
         :class:`~moodc.synth.patterns.CompPattern`), where the player attacks a chord
@@ -995,8 +1002,9 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                           release_s=0.5, cutoff_hz=3500.0, gain=0.55),
     "brass": Instrument(osc=brass, attack_s=0.04, decay_s=0.2, sustain_level=0.8,
                         release_s=0.12, cutoff_hz=3000.0, gain=0.6),
+    # one player's breath: long notes are breathed, and as a pad it holds a line, not chords
     "flute": Instrument(osc=flute, attack_s=0.06, decay_s=0.1, sustain_level=0.9,
-                        release_s=0.12, cutoff_hz=5000.0, gain=0.6),
+                        release_s=0.12, cutoff_hz=5000.0, gain=0.6, breath_s=FLUTE_BREATH_S),
     "choir": Instrument(osc=choir, attack_s=0.3, decay_s=0.3, sustain_level=0.9,
                         release_s=0.6, cutoff_hz=4000.0, gain=1.1),
     "marimba": Instrument(osc=marimba, attack_s=0.002, decay_s=0.0, sustain_level=1.0,

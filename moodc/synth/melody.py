@@ -9,7 +9,6 @@ instrument's own: Irish cuts and rolls, zither glissandi).
 
 from __future__ import annotations
 
-import math
 
 from dataclasses import dataclass, replace
 from typing import Callable, Literal
@@ -17,7 +16,7 @@ from typing import Callable, Literal
 import numpy as np
 
 from moodc.synth.controls import Controls
-from moodc.synth.events import Note
+from moodc.synth.events import Note, breathed
 from moodc.synth.theory import Chord, chord_at, scale_pitches
 from moodc.synth.instruments import INSTRUMENT_VOICES, Instrument
 
@@ -311,7 +310,7 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
         if notes:
             previous_midi = notes[-1].midi
     notes = _bent(notes, voice=INSTRUMENT_VOICES[instrument], pitches=pitches)
-    notes = _breathed(notes, breath_s=INSTRUMENT_VOICES[instrument].breath_s)
+    notes = breathed(notes, breath_s=INSTRUMENT_VOICES[instrument].breath_s)
     return [n for n in notes if n.start_s < n_beats * ctl.beat_s]
 
 
@@ -344,30 +343,6 @@ def _bent(notes: list[Note], *, voice: Instrument, pitches: np.ndarray) -> list[
                                glide_st=drop))
         else:
             out.append(replace(n, glide_st=glide))
-    return out
-
-
-#: The breath a wind player takes inside a note held longer than one breath (s): a short
-#: silence, then the same pitch speaks again (see ``Instrument.breath_s``).
-BREATH_GAP_S = 0.35
-
-
-def _breathed(notes: list[Note], *, breath_s: float) -> list[Note]:
-    """Notes no longer than ``breath_s`` seconds (0: unchanged): a note held longer becomes
-    equal notes of its pitch, each at most ``breath_s`` long, with :data:`BREATH_GAP_S` of
-    silence between them, spanning the same time. Only the first keeps the note's slide
-    (the later ones re-speak the held pitch)."""
-    if not breath_s:
-        return notes
-    out = []
-    for n in notes:
-        parts = math.ceil((n.dur_s + BREATH_GAP_S) / (breath_s + BREATH_GAP_S))
-        if parts <= 1:
-            out.append(n)
-            continue
-        part_s = (n.dur_s - (parts - 1) * BREATH_GAP_S) / parts
-        out += [replace(n, start_s=n.start_s + i * (part_s + BREATH_GAP_S), dur_s=part_s,
-                        glide_st=n.glide_st if i == 0 else 0.0) for i in range(parts)]
     return out
 
 

@@ -5,12 +5,15 @@ glides between notes (meend), measured on the raw tone against the concert flute
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy.signal import butter, hilbert, sosfiltfilt
 
-from moodc.synth.events import Note
+from moodc.synth.events import BREATH_GAP_S, Note
 from moodc.synth.instruments import INSTRUMENT_VOICES
-from moodc.synth.melody import BREATH_GAP_S, melody_notes
+from moodc.synth.melody import melody_notes
 from moodc.synth.oscillators import midi_to_hz
+from moodc.synth.patterns import pad_notes
+from moodc.synth.theory import chord_at
 from tests.synth.test_identities import chords_of, palette_controls
 from tests.synth.test_world_identities import melody_of
 
@@ -112,7 +115,7 @@ def raga_melody(instrument: str, *, seed: int) -> list[Note]:
 def test_a_bansuri_breathes_inside_a_note_longer_than_one_breath() -> None:
     """The alap's long notes (up to 18 s in the plan) are breathed: no bansuri note is
     longer than one breath, and a long note comes back on its pitch after a short silence;
-    the same plan on the flute (no breath limit) keeps its long notes."""
+    the same plan on a bowed erhu (no breath to run out of) keeps its long notes."""
     breath_s = INSTRUMENT_VOICES["bansuri"].breath_s
     assert 0.0 < breath_s
     bansuri = [raga_melody("bansuri", seed=seed) for seed in range(6)]
@@ -121,4 +124,25 @@ def test_a_bansuri_breathes_inside_a_note_longer_than_one_breath() -> None:
                   if a.midi == b.midi
                   and 0.0 < b.start_s - (a.start_s + a.dur_s) <= BREATH_GAP_S + 1e-9]
     assert rebreathed
-    assert max(n.dur_s for seed in range(6) for n in raga_melody("flute", seed=seed)) > breath_s
+    assert max(n.dur_s for seed in range(6) for n in raga_melody("erhu", seed=seed)) > breath_s
+
+
+def test_a_flute_pad_is_one_player_holding_long_tones_on_the_chord() -> None:
+    """Japanese Garden's flute pad: one note at a time (never a chord), each a tone of the
+    chord under it and at most one breath long, a breath of silence between them, moving
+    from tone to tone; the same pad on strings still holds the chords."""
+    ctl = palette_controls("japanese-garden")
+    chords = chords_of(ctl, n_beats=64.0)
+    line = sorted(pad_notes(ctl, style="thin_high", chords=chords, n_beats=64.0,
+                            instrument="flute"), key=lambda n: n.start_s)
+    assert len(line) >= 4
+    for a, b in zip(line, line[1:]):
+        assert b.start_s - (a.start_s + a.dur_s) == pytest.approx(BREATH_GAP_S, abs=1e-6)
+    assert max(n.dur_s for n in line) <= INSTRUMENT_VOICES["flute"].breath_s + 1e-9
+    for n in line:
+        chord = chord_at(chords, n.start_s / ctl.beat_s)
+        assert (int(n.midi) - chord.root_pc) % 12 in {i % 12 for i in chord.intervals}
+    assert len({n.midi for n in line}) >= 2
+    strings = pad_notes(ctl, style="thin_high", chords=chords, n_beats=64.0,
+                        instrument="strings")
+    assert len({n.start_s for n in strings}) < len(strings)  # notes sounding together
