@@ -1004,7 +1004,8 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                         release_s=0.12, cutoff_hz=3000.0, gain=0.6),
     # one player's breath: long notes are breathed, and as a pad it holds a line, not chords
     "flute": Instrument(osc=flute, attack_s=0.06, decay_s=0.1, sustain_level=0.9,
-                        release_s=0.12, cutoff_hz=5000.0, gain=0.6, breath_s=FLUTE_BREATH_S),
+                        release_s=0.12, cutoff_hz=5000.0, gain=0.6,
+                        breath_s=FLUTE_BREATH_S),
     "choir": Instrument(osc=choir, attack_s=0.3, decay_s=0.3, sustain_level=0.9,
                         release_s=0.6, cutoff_hz=4000.0, gain=1.1),
     "marimba": Instrument(osc=marimba, attack_s=0.002, decay_s=0.0, sustain_level=1.0,

@@ -432,13 +432,13 @@ def held_line(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beats: flo
     style's register) is a line of long tones on its tones, one per breath.
 
     Each chord is held as long as it lasts, breathed every ``breath_s`` seconds at most
-    (:func:`~moodc.synth.events.breathed`) and before the next chord; its first breath takes the chord tone nearest
-    the line's last pitch (the top tone to begin), and each further breath steps to the
-    neighbouring chord tone, downward first and turning at the voicing's ends: the
-    shakuhachi's or the bansuri's long tones over a still harmony, with a breath of
-    silence between them, instead of an organ's block chord. The line has the power
-    of the style's chord (three notes at its velocity: one at √3 times it), so the pad
-    keeps its place in the mix.
+    (:func:`~moodc.synth.events.breathed`) and before the next chord; its first breath
+    takes the chord tone nearest the line's last pitch (the top tone to begin), and each
+    further breath steps to the neighbouring chord tone, downward first and turning at the
+    voicing's ends: the shakuhachi's or the bansuri's long tones over a still harmony, with
+    a breath of silence between them, instead of an organ's block chord. The line has the
+    power of the style's chord (three notes at its velocity: one at √3 times it), so the
+    pad keeps its place in the mix.
     """
     out: list[Note] = []
     previous: tuple[int, ...] | None = None
@@ -450,9 +450,12 @@ def held_line(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beats: flo
                               previous=previous)
         previous = voicing
         tones = sorted(voicing)
-        k = len(tones) - 1 if pitch is None else int(np.argmin([abs(t - pitch) for t in tones]))
+        k = (len(tones) - 1 if pitch is None
+             else int(np.argmin([abs(t - pitch) for t in tones])))
         step = -1
-        held = Note(c.start_beats * ctl.beat_s, c.length_beats * ctl.beat_s - BREATH_GAP_S,
+        chord_s = c.length_beats * ctl.beat_s
+        # the breath before the next chord, never more than half a (fast) chord
+        held = Note(c.start_beats * ctl.beat_s, max(chord_s - BREATH_GAP_S, 0.5 * chord_s),
                     float(tones[k]), row.velocity * np.sqrt(3.0), instrument,
                     cutoff_mul=row.cutoff_mul)
         for breath in breathed([held], breath_s=breath_s):

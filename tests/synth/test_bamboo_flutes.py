@@ -1,8 +1,11 @@
-"""The bansuri as a flautist hears it (issue #14): breath around a soft tone, the chiff of the
-attack, a held note that swells, a vibrato that comes only once the note is held, and slow
-glides between notes (meend), measured on the raw tone against the concert flute."""
+"""The bamboo flutes as a flautist hears them (issue #14): the bansuri's breath around a
+soft tone, the chiff of the attack, a held note that swells, a vibrato that comes only once
+the note is held, slow glides between notes (meend), breaths inside long notes; and a flute
+pad played as one player's line, not as chords."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -98,7 +101,8 @@ def test_a_bansuri_meend_glides_slowly_where_a_flute_scoops() -> None:
 
 
 def test_the_bansuri_slides_between_notes_more_than_a_flute() -> None:
-    """The same melodies (twenty seeds): meend, the slide, is the bansuri's first ornament."""
+    """The same melodies (twenty seeds): meend, the slide, is the bansuri's first
+    ornament."""
     def n_slides(instrument: str) -> int:
         return sum(n.glide_st != 0.0 for seed in range(20)
                    for n in melody_of("raga-at-dawn", instrument=instrument, seed=seed)[1])
@@ -108,8 +112,9 @@ def test_the_bansuri_slides_between_notes_more_than_a_flute() -> None:
 def raga_melody(instrument: str, *, seed: int) -> list[Note]:
     """Raga at Dawn's own melody (the contemplative alap), 64 beats, on ``instrument``."""
     ctl = palette_controls("raga-at-dawn", human="robotic")
-    return melody_notes(ctl, style_name="contemplative", chords=chords_of(ctl, n_beats=64.0),
-                        n_beats=64.0, instrument=instrument, rng=np.random.default_rng(seed))
+    return melody_notes(ctl, style_name="contemplative",
+                        chords=chords_of(ctl, n_beats=64.0), n_beats=64.0,
+                        instrument=instrument, rng=np.random.default_rng(seed))
 
 
 def test_a_bansuri_breathes_inside_a_note_longer_than_one_breath() -> None:
@@ -124,7 +129,8 @@ def test_a_bansuri_breathes_inside_a_note_longer_than_one_breath() -> None:
                   if a.midi == b.midi
                   and 0.0 < b.start_s - (a.start_s + a.dur_s) <= BREATH_GAP_S + 1e-9]
     assert rebreathed
-    assert max(n.dur_s for seed in range(6) for n in raga_melody("erhu", seed=seed)) > breath_s
+    erhu = [raga_melody("erhu", seed=seed) for seed in range(6)]
+    assert max(n.dur_s for notes in erhu for n in notes) > breath_s
 
 
 def test_a_flute_pad_is_one_player_holding_long_tones_on_the_chord() -> None:
@@ -146,3 +152,14 @@ def test_a_flute_pad_is_one_player_holding_long_tones_on_the_chord() -> None:
     strings = pad_notes(ctl, style="thin_high", chords=chords, n_beats=64.0,
                         instrument="strings")
     assert len({n.start_s for n in strings}) < len(strings)  # notes sounding together
+
+
+def test_a_fast_flute_pad_still_sounds_every_chord() -> None:
+    """At a fast tempo with a chord every beat (shorter than two breaths), each chord is
+    still one note of positive length, on its tones."""
+    ctl = palette_controls("japanese-garden", tempo="very_fast", bpm=200)
+    chords = [replace(c, length_beats=1.0, start_beats=float(i))
+              for i, c in enumerate(chords_of(ctl, n_beats=8.0) * 8)][:8]
+    line = pad_notes(ctl, style="thin_high", chords=chords, n_beats=8.0, instrument="flute")
+    assert len(line) == 8
+    assert all(0.0 < n.dur_s <= ctl.beat_s for n in line)
