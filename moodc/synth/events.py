@@ -7,7 +7,8 @@ audio block by block. Pitched notes are :class:`Note`; unpitched percussion hits
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -85,3 +86,27 @@ def retune_notes(notes: list[Note], *, tuning_st: tuple[float, ...], root_pc: in
     return [Note(n.start_s, n.dur_s, n.midi + tuning_st[(int(round(n.midi)) - root_pc) % 12],
                  n.velocity, n.instrument, n.pan, n.glide_st, n.cutoff_mul)
             for n in notes]
+
+
+#: The breath a wind player takes inside a note held longer than one breath (s): a short
+#: silence, then the same pitch speaks again (see ``Instrument.breath_s``).
+BREATH_GAP_S = 0.35
+
+
+def breathed(notes: list[Note], *, breath_s: float) -> list[Note]:
+    """Notes no longer than ``breath_s`` seconds (0: unchanged): a note held longer becomes
+    equal notes of its pitch, each at most ``breath_s`` long, with :data:`BREATH_GAP_S` of
+    silence between them, spanning the same time. Only the first keeps the note's slide
+    (the later ones re-speak the held pitch)."""
+    if not breath_s:
+        return notes
+    out = []
+    for n in notes:
+        parts = math.ceil((n.dur_s + BREATH_GAP_S) / (breath_s + BREATH_GAP_S))
+        if parts <= 1:
+            out.append(n)
+            continue
+        part_s = (n.dur_s - (parts - 1) * BREATH_GAP_S) / parts
+        out += [replace(n, start_s=n.start_s + i * (part_s + BREATH_GAP_S), dur_s=part_s,
+                        glide_st=n.glide_st if i == 0 else 0.0) for i in range(parts)]
+    return out

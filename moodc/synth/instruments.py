@@ -316,6 +316,11 @@ def flute(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     return _mix_into(tone, air, gain=0.08)
 
 
+#: The longest note a flautist holds on one breath (s), a shakuhachi player's long tone
+#: included (see ``Instrument.breath_s``).
+FLUTE_BREATH_S = 8.0
+
+
 def choir(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
           glide_st: float) -> np.ndarray:
     """Voices singing "ah": harmonics shaped by vowel formants (800, 1150, 2900 Hz), three
@@ -478,17 +483,75 @@ def ney(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
     return _mix_into(tone, air, gain=0.3)
 
 
+#: The bansuri player's breath, as a flautist hears it (see :func:`bansuri`): the air's
+#: level against the tone (linear; noise/tone ≈ -15.5 dB, breathier than the concert
+#: flute's -19.5 dB, cleaner than the ney's -8 dB: more air, -11 dB, read as wind rather
+#: than as a flute in the tagger study), the attack's chiff (a burst of air two octaves
+#: up, its level and decay), the held note's swell (the tone starts at this fraction of its
+#: level and grows to it over this long: air first, then the note speaks and blooms), the
+#: vibrato that comes only once the note is held (delay s, rate Hz, depth cents), and the
+#: meend's glide time (s): a slide between notes is heard as a slide, not a scoop.
+BANSURI_AIR = 0.12
+BANSURI_CHIFF = 0.6
+BANSURI_CHIFF_DECAY_S = 0.03
+BANSURI_SWELL_FROM = 0.55
+BANSURI_SWELL_S = 0.9
+BANSURI_VIBRATO = (0.6, 5.0, 14.0)
+BANSURI_MEEND_S = 0.3
+#: The longest note a bansuri player holds on one breath in a slow alap (s): a longer note
+#: of the plan is breathed and sounded again (see ``Instrument.breath_s``).
+BANSURI_BREATH_S = 8.0
+
+
 def bansuri(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
             glide_st: float) -> np.ndarray:
-    """Bamboo transverse flute: sweeter and brighter than the ney (2nd and 3rd harmonics
-    present), a little breath, and a quick expressive vibrato."""
+    """Bamboo transverse flute: a soft round tone (weak 2nd and 3rd harmonics) in a halo of
+    breath, a chiff of air as each note speaks, a held note that swells, a slow vibrato only
+    once the note is held, and slow glides between notes (meend)."""
+    delay_s, rate_hz, depth_cents = BANSURI_VIBRATO
     tone = additive_tone(lambda k, f: 1.0 / k**2.5 * np.where(k <= 4, 1.0, 0.2),
                          freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                         cutoff_hz=cutoff_hz * 2, vibrato_hz=5.8, vibrato_cents=12.0,
-                         vibrato_delay_s=0.15, glide_st=glide_st)
+                         cutoff_hz=cutoff_hz * 2, vibrato_hz=rate_hz,
+                         vibrato_cents=depth_cents, vibrato_delay_s=delay_s,
+                         glide_st=glide_st, glide_s=BANSURI_MEEND_S)
+    _swell(tone, start=BANSURI_SWELL_FROM, swell_n=int(BANSURI_SWELL_S * sample_rate))
     air = breath_noise("bansuri", freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                        bandwidth=1.8)
-    return _mix_into(tone, air, gain=0.12)
+    tone = _mix_into(tone, air, gain=BANSURI_AIR)
+    _add_chiff(tone, name="bansuri_chiff", centre_hz=4.0 * freq_hz, level=BANSURI_CHIFF,
+               decay_n=int(BANSURI_CHIFF_DECAY_S * sample_rate), sample_rate=sample_rate)
+    return tone
+
+
+def _swell(tone: np.ndarray, *, start: float, swell_n: int) -> None:
+    """Scale the first ``swell_n`` samples of ``tone`` (in place) by a smooth rise from
+    ``start`` to 1 (a raised cosine): a held wind note grows after it speaks. Only the
+    prefix is touched, with a curve made once per shape: a note costs one multiply."""
+    n = min(swell_n, len(tone))
+    if n > 0:
+        tone[:n] *= _swell_curve(start=start, swell_n=swell_n)[:n]
+
+
+@functools.lru_cache(maxsize=4)
+def _swell_curve(*, start: float, swell_n: int) -> np.ndarray:
+    ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(swell_n) / swell_n)
+    curve = (start + (1.0 - start) * ramp).astype(np.float32)
+    curve.flags.writeable = False
+    return curve
+
+
+def _add_chiff(tone: np.ndarray, *, name: str, centre_hz: float, level: float, decay_n: int,
+               sample_rate: int) -> None:
+    """Add (in place) the attack's chiff to ``tone``: band noise around ``centre_hz``
+    decaying exponentially over ``decay_n`` samples (computed for 6 decays only, where it
+    is above -50 dB), the puff of air before a flute's note locks in."""
+    n = min(6 * decay_n, len(tone))
+    if n <= 0:
+        return
+    burst = breath_noise(name, centre_hz, n_samples=n, sample_rate=sample_rate,
+                         bandwidth=1.5)
+    burst *= (level * np.exp(-np.arange(n) / decay_n)).astype(np.float32)
+    tone[:n] += burst
 
 
 def tuba(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -876,6 +939,13 @@ class Instrument:
         The ornaments this instrument's players use, by relative weight (kinds of
         ``melody.ORNAMENT_KINDS``); None plays the general mix ``melody.ORNAMENTS``. How
         often a melody is ornamented is still the document's ``composition.ornament``.
+    breath_s : float >= 0
+        A wind player's longest breath: a melody note of this voice held longer is played
+        as several notes of the same pitch at most this long, a short breath between them
+        (``events.BREATH_GAP_S``), each speaking and swelling again; 0 never (a bow, a
+        bellows or an oscillator does not run out of air). One player's breath also means
+        one note at a time: as a pad, such a voice plays a line of long tones on the
+        chord's tones (``patterns.held_line``), not the chord.
     marcato : str, optional
         The voice this instrument's short comping strokes play (a staccato
         :class:`~moodc.synth.patterns.CompPattern`), where the player attacks a chord
@@ -894,6 +964,7 @@ class Instrument:
     bend_st: float = 0.0
     sob_st: float = 0.0
     ornaments: tuple[tuple[str, float], ...] | None = None
+    breath_s: float = 0.0
     marcato: str = ""
 
     @functools.cached_property
@@ -932,8 +1003,10 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                           release_s=0.5, cutoff_hz=3500.0, gain=0.55),
     "brass": Instrument(osc=brass, attack_s=0.04, decay_s=0.2, sustain_level=0.8,
                         release_s=0.12, cutoff_hz=3000.0, gain=0.6),
+    # one player's breath: long notes are breathed, and as a pad it holds a line, not chords
     "flute": Instrument(osc=flute, attack_s=0.06, decay_s=0.1, sustain_level=0.9,
-                        release_s=0.12, cutoff_hz=5000.0, gain=0.6),
+                        release_s=0.12, cutoff_hz=5000.0, gain=0.6,
+                        breath_s=FLUTE_BREATH_S),
     "choir": Instrument(osc=choir, attack_s=0.3, decay_s=0.3, sustain_level=0.9,
                         release_s=0.6, cutoff_hz=4000.0, gain=1.1),
     "marimba": Instrument(osc=marimba, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
@@ -950,8 +1023,11 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                           release_s=0.08, cutoff_hz=4500.0, gain=0.55),
     "ney": Instrument(osc=ney, attack_s=0.09, decay_s=0.1, sustain_level=0.9,
                       release_s=0.15, cutoff_hz=3500.0, gain=0.6),
+    # the bansuri's meend (slow slides) and gamak (the turn around the note) before grace
     "bansuri": Instrument(osc=bansuri, attack_s=0.05, decay_s=0.1, sustain_level=0.9,
-                          release_s=0.12, cutoff_hz=4500.0, gain=0.6),
+                          release_s=0.12, cutoff_hz=4500.0, gain=0.6,
+                          ornaments=(("slide", 0.55), ("mordent", 0.3), ("grace", 0.15)),
+                          breath_s=BANSURI_BREATH_S),
     "tuba": Instrument(osc=tuba, attack_s=0.05, decay_s=0.2, sustain_level=0.85,
                        release_s=0.1, cutoff_hz=1500.0, gain=0.55),
     "calliope": Instrument(osc=calliope, attack_s=0.01, decay_s=0.05, sustain_level=0.9,

@@ -9,13 +9,14 @@ instrument's own: Irish cuts and rolls, zither glissandi).
 
 from __future__ import annotations
 
+
 from dataclasses import dataclass, replace
 from typing import Callable, Literal
 
 import numpy as np
 
 from moodc.synth.controls import Controls
-from moodc.synth.events import Note
+from moodc.synth.events import Note, breathed
 from moodc.synth.theory import Chord, chord_at, scale_pitches
 from moodc.synth.instruments import INSTRUMENT_VOICES, Instrument
 
@@ -309,6 +310,7 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
         if notes:
             previous_midi = notes[-1].midi
     notes = _bent(notes, voice=INSTRUMENT_VOICES[instrument], pitches=pitches)
+    notes = breathed(notes, breath_s=INSTRUMENT_VOICES[instrument].breath_s)
     return [n for n in notes if n.start_s < n_beats * ctl.beat_s]
 
 

@@ -172,12 +172,14 @@ def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_
                   n_samples: int, sample_rate: int, cutoff_hz: float,
                   detune_cents: tuple[float, ...] = (0.0,), vibrato_hz: float = 0.0,
                   vibrato_cents: float = 0.0, vibrato_delay_s: float = 0.0,
-                  glide_st: float = 0.0,
+                  glide_st: float = 0.0, glide_s: float = 0.06,
                   voice_gains: tuple[float, ...] | None = None) -> np.ndarray:
     """A band-limited periodic tone (or an ensemble of detuned copies) from a harmonic recipe.
 
     ``amps_fn(k, freqs_hz)`` gives the amplitude of harmonic numbers ``k`` at ``freqs_hz``.
     Each detuned copy uses a slightly different vibrato phase so the ensemble breathes.
+    The initial glide from ``glide_st`` semitones takes ``glide_s`` seconds: a quick scoop
+    by default, longer for a voice whose slides are heard as slides (the bansuri's meend).
     """
     out = np.zeros(n_samples, dtype=np.float32)
     for i, cents in enumerate(detune_cents):
@@ -189,7 +191,7 @@ def additive_tone(amps_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], freq_
                                    vibrato_hz=vibrato_hz * (1.0 + 0.07 * i),
                                    vibrato_cents=vibrato_cents,
                                    vibrato_delay_s=vibrato_delay_s, glide_st=glide_st,
-                                   offset_cycles=0.37 * i)
+                                   glide_s=glide_s, offset_cycles=0.37 * i)
         gain = np.float32(1.0 if voice_gains is None else voice_gains[i])
         # out += gain · table[phase], sample by sample from the control plan, the nearest
         # table sample scaled and added in float32 (tested bit for bit against the numpy

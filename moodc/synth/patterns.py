@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from moodc.synth.controls import Controls
-from moodc.synth.events import Hit, Note
+from moodc.synth.events import BREATH_GAP_S, Hit, Note, breathed
 from moodc.synth.instruments import ARP_MAX_NOTES, INSTRUMENT_VOICES, chip_arp_voice
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
 from moodc.synth.theory import (Chord, chord_at, chord_intervals, rootless_voicing,
@@ -395,6 +395,10 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     if comp is not None:
         return _comp_notes(ctl, row, comp, chords=chords, n_beats=n_beats,
                            instrument=instrument)
+    breath_s = INSTRUMENT_VOICES[instrument].breath_s
+    if breath_s:
+        return held_line(ctl, row, chords=chords, n_beats=n_beats, instrument=instrument,
+                         breath_s=breath_s)
     low, high = row.low_midi, row.high_midi
     out, previous = [], None
     for c in chords:
@@ -419,6 +423,47 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
                             row.velocity / np.sqrt(n / 3.0), instrument, pan=pan,
                             glide_st=row.glide_st if i % 2 else 0.0 - row.glide_st,
                             cutoff_mul=row.cutoff_mul))
+    return out
+
+
+def held_line(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beats: float,
+              instrument: str, breath_s: float) -> list[Note]:
+    """A wind player's pad: one player cannot hold a chord, so each chord (voiced in the
+    style's register) is a line of long tones on its tones, one per breath.
+
+    Each chord is held as long as it lasts, breathed every ``breath_s`` seconds at most
+    (:func:`~moodc.synth.events.breathed`) and before the next chord; its first breath
+    takes the chord tone nearest the line's last pitch (the top tone to begin), and each
+    further breath steps to the neighbouring chord tone, downward first and turning at the
+    voicing's ends: the shakuhachi's or the bansuri's long tones over a still harmony, with
+    a breath of silence between them, instead of an organ's block chord. The line has the
+    power of the style's chord (three notes at its velocity: one at √3 times it), so the
+    pad keeps its place in the mix.
+    """
+    out: list[Note] = []
+    previous: tuple[int, ...] | None = None
+    pitch: float | None = None
+    for c in chords:
+        if c.start_beats >= n_beats:
+            break
+        voicing = voice_chord(c, low_midi=row.low_midi, high_midi=row.high_midi,
+                              previous=previous)
+        previous = voicing
+        tones = sorted(voicing)
+        k = (len(tones) - 1 if pitch is None
+             else int(np.argmin([abs(t - pitch) for t in tones])))
+        step = -1
+        chord_s = c.length_beats * ctl.beat_s
+        # the breath before the next chord, never more than half a (fast) chord
+        held = Note(c.start_beats * ctl.beat_s, max(chord_s - BREATH_GAP_S, 0.5 * chord_s),
+                    float(tones[k]), row.velocity * np.sqrt(3.0), instrument,
+                    cutoff_mul=row.cutoff_mul)
+        for breath in breathed([held], breath_s=breath_s):
+            out.append(replace(breath, midi=float(tones[k])))
+            pitch = tones[k]
+            if not 0 <= k + step < len(tones):
+                step = -step
+            k = min(max(k + step, 0), len(tones) - 1)
     return out
 
 
