@@ -946,6 +946,11 @@ DJEMBE_LANES: dict[str, str] = {
     "djembe_call": "." * 12 * (DJEMBE_CYCLE_BARS - 2) + DJEMBE_CALL + "." * 12,
 }
 
+#: The darbuka's roll (a fill, not a lane): its strokes alternate between the strong
+#: hand's tek and the other hand's ka on the roll's grid (:data:`DARBUKA_STICKING`).
+DARBUKA_ROLL = "darbuka_roll"
+DARBUKA_STICKING: dict[str, tuple[str, ...]] = {DARBUKA_ROLL: ("tek", "ka")}
+
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "minimal": RhythmStyle(step_beats=1.0, fill=None,
                            lanes={"kick_soft": "x...", "shaker": "..o."}),
@@ -988,12 +993,18 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                          lanes={"bass_drum": "o..oo..o", "rim": "x..x..x...x..x..",
                                 "brush_sweep": "x...x..."},
                          quick_lanes={"snare_brush": "oxoxoxox"}),
-    "maqsum": RhythmStyle(step_beats=0.5, fill="tek",
+    # the darbuka: the doum in the centre, the tek on the rim; the fill is the darbuka
+    # player's roll, the two hands' rim strokes alternating (tek, ka, tek, ka...) over the
+    # last two beats of a phrase, swelling from a murmur
+    "maqsum": RhythmStyle(step_beats=0.5, fill=DARBUKA_ROLL, sticking=DARBUKA_STICKING,
+                          fill_beats=2.0, fill_from_velocity=0.3,
                           lanes={"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
-    "baladi": RhythmStyle(step_beats=0.5, fill="tek",
+    "baladi": RhythmStyle(step_beats=0.5, fill=DARBUKA_ROLL, sticking=DARBUKA_STICKING,
+                          fill_beats=2.0, fill_from_velocity=0.3,
                           lanes={"doum": "xx..x...", "tek": "...x..x.", "ka": ".o...o.o",
                                  "riq": "o.o.o.o."}),
-    "saidi": RhythmStyle(step_beats=0.5, fill="doum",
+    "saidi": RhythmStyle(step_beats=0.5, fill=DARBUKA_ROLL, sticking=DARBUKA_STICKING,
+                         fill_beats=2.0, fill_from_velocity=0.3,
                          lanes={"doum": "x..xx...", "tek": ".x....x.", "ka": "..o..o.o",
                                 "bendir": "x...x...", "riq": ".o.o.o.o"}),
     "teental": RhythmStyle(step_beats=0.5, fill="tabla_na",
