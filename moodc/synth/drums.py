@@ -460,11 +460,13 @@ def dunun_bell(name: str, *, sample_rate: int) -> np.ndarray:
 DHOL_HEADS: dict[str, tuple[float, float, float, float, float]] = {
     "dagga": (66.0, 0.3, 0.4, 0.1, 0.05), "tilli": (340.0, 0.06, 0.02, 0.4, 0.012)}
 #: Each stick's own sound on its head, stick → (noise band Hz, decay s, level): the bent
-#: dagga's hard wooden knock and the tilli cane's crack. A few ms each, and loud: in a
-#: street the dhol is heard by its attacks (with the knock at a third of the boom, the dagga
-#: had no energy above 2 kHz at all and read as a soft sine thud).
+#: dagga's wooden knock and the tilli cane's crack. A few ms each, and loud: in a street
+#: the dhol is heard by its attacks (with the knock at a third of the boom, 4 % of the
+#: dagga's first 10 ms were above 500 Hz, a soft sine thud). The dagga's knock stays in
+#: the low mids: its broad bent end lands on a slack skin that gives, so the contact lasts
+#: and dulls it.
 DHOL_STICKS: dict[str, tuple[tuple[float, float], float, float]] = {
-    "dagga": ((500.0, 5000.0), 0.004, 0.9), "tilli": ((2000.0, 9000.0), 0.004, 1.4)}
+    "dagga": ((300.0, 2500.0), 0.005, 0.6), "tilli": ((2000.0, 9000.0), 0.004, 1.4)}
 #: The slap of each head under its stick, head → (level, ring s): on the slack bass head,
 #: the hide flapping against the bent stick (a band of noise, 150–1500 Hz); on the tight
 #: treble head, its upper modes (:data:`MEMBRANE_UPPER_MODE_RATIOS`, 1–1.6 kHz over its
