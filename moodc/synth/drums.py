@@ -567,16 +567,18 @@ def darbuka(name: str, *, stroke: str, sample_rate: int) -> np.ndarray:
     dum-tek of a maqsum one player and not a kick under a hi-hat."""
     off_centre, air, body, ring_s, rim, rim_ratio, crack, palm = DARBUKA_STROKES[stroke]
     start_hz, end_hz, glide_s, air_s = DARBUKA_AIR
-    dur_s = max(air_s * 7.0 if air else ring_s * 7.0, 0.3)
-    boom = membrane(f_start_hz=start_hz, f_end_hz=end_hz, sweep_s=glide_s, decay_s=air_s,
-                    sample_rate=sample_rate, dur_s=dur_s)
-    head = skin_modes(fundamental_hz=DARBUKA_HEAD_HZ, decay_s=ring_s, droop=DARBUKA_DROOP,
-                      off_centre=off_centre, dur_s=dur_s, sample_rate=sample_rate)
+    dur_s = max(ring_s * 7.0, 0.3)  # the head's and the rim's ring; the air's is longer
+    parts = [(body, skin_modes(fundamental_hz=DARBUKA_HEAD_HZ, decay_s=ring_s,
+                               droop=DARBUKA_DROOP, off_centre=off_centre, dur_s=dur_s,
+                               sample_rate=sample_rate))]
+    if air:
+        parts.append((air, membrane(f_start_hz=start_hz, f_end_hz=end_hz, sweep_s=glide_s,
+                                    decay_s=air_s, sample_rate=sample_rate)))
     ring = modes(tuple((hz * rim_ratio, level, decay) for hz, level, decay in DARBUKA_RIM_MODES),
                  sample_rate=sample_rate, dur_s=dur_s)
     (crack_low_hz, crack_high_hz), crack_s = DARBUKA_CRACK
     (palm_low_hz, palm_high_hz), palm_s = DARBUKA_PALM
-    return _mix((air, boom), (body, head), (rim, ring),
+    return _mix(*parts, (rim, ring),
                 (crack, noise(f"{name}/crack", low_hz=crack_low_hz, high_hz=crack_high_hz,
                               decay_s=crack_s, sample_rate=sample_rate, dur_s=dur_s)),
                 (palm, noise(f"{name}/palm", low_hz=palm_low_hz, high_hz=palm_high_hz,
