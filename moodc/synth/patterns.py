@@ -951,6 +951,11 @@ DJEMBE_LANES: dict[str, str] = {
 DARBUKA_ROLL = "darbuka_roll"
 DARBUKA_STICKING: dict[str, tuple[str, ...]] = {DARBUKA_ROLL: ("tek", "ka")}
 
+#: The dhol's roll (a fill): both sticks alternating on the roll's grid, the bent dagga on
+#: the bass head and the cane tilli on the treble (:data:`DHOL_STICKING`).
+DHOL_ROLL = "dhol_roll"
+DHOL_STICKING: dict[str, tuple[str, ...]] = {DHOL_ROLL: ("dhol_dagga", "dhol_tilli")}
+
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "minimal": RhythmStyle(step_beats=1.0, fill=None,
                            lanes={"kick_soft": "x...", "shaker": "..o."}),
@@ -1012,8 +1017,9 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                                   "tabla_tin": "........xxxx...."}),
     # the bhangra chaal: "dha na na na na dha dha na" in eighths, the tilli on every one and
     # the dagga joining it on the dha strokes (1, the and-of-3, 4); played with a shuffle
-    # (the document's swing), every second eighth a little late, it skips along
-    "dhol": RhythmStyle(step_beats=0.5, fill="dhol_tilli",
+    # (the document's swing), every second eighth a little late, it skips along. Its roll
+    # into the next phrase is both sticks alternating, dagga and tilli
+    "dhol": RhythmStyle(step_beats=0.5, fill=DHOL_ROLL, sticking=DHOL_STICKING,
                         lanes={"dhol_dagga": "x....xx.", "dhol_tilli": "xoxoxxxo"}),
     "taiko": RhythmStyle(step_beats=0.25, fill="taiko_don", lanes=TAIKO_LANES, fill_beats=4.0,
                          fill_from_velocity=0.15),

@@ -216,6 +216,27 @@ def test_the_tilli_cracks_high_and_dry() -> None:
     assert _ms_to_fall_20_db(tilli) < 100.0
 
 
+def test_the_dhol_rolls_into_the_phrase_on_both_sticks() -> None:
+    """The fill is the dholi's roll: both sticks alternating in sixteenths over the last
+    beat (dagga, tilli, dagga, tilli), swelling into the next phrase's downbeat. (The
+    chaal's own off-beat lands late, swung, so the roll's sixteenths after the beat are its
+    alone.)"""
+    ctl = palette_controls("indian-wedding")
+    end = ctl.feel.fill_every_bars * ctl.beats_per_bar
+    hits = rhythm_hits(ctl, style="dhol", n_beats=end)
+
+    def at(beat: float) -> list:
+        return [h for h in hits if abs(h.start_s / ctl.beat_s - beat) < 1e-6]
+
+    last = end - 1
+    assert "dhol_dagga" in {h.sound for h in at(last)}
+    after = [at(last + k / 4) for k in (1, 2, 3)]
+    assert [[h.sound for h in strokes] for strokes in after] == [
+        ["dhol_tilli"], ["dhol_dagga"], ["dhol_tilli"]]
+    velocities = [strokes[0].velocity for strokes in after]
+    assert velocities == sorted(velocities) and velocities[0] < velocities[-1]
+
+
 def test_the_dhol_leads_the_baraat_as_loud_as_the_shehnai() -> None:
     """In indian-wedding the dhol's stem is within 1.5 LU of the shehnai's (it sat 3 LU
     under it: a procession's drum heard as accompaniment)."""
