@@ -456,19 +456,49 @@ def dunun_bell(name: str, *, sample_rate: int) -> np.ndarray:
 #: is a slack goatskin struck near its centre with the thick bent *dagga*: a deep boom whose
 #: pitch falls a good deal as the hard-hit skin relaxes (slowly, over tens of ms; a kit's
 #: tight bass drum settles by a few % at once). The treble head is tight and small, struck
-#: off-centre with the thin cane *tilli*: a high, short, ringing "tin" with little low body.
+#: off-centre with the thin cane *tilli*: a high, short "tak" with little low body.
 DHOL_HEADS: dict[str, tuple[float, float, float, float, float]] = {
-    "dagga": (66.0, 0.3, 0.4, 0.1, 0.05), "tilli": (340.0, 0.08, 0.02, 0.4, 0.012)}
+    "dagga": (66.0, 0.3, 0.4, 0.1, 0.05), "tilli": (340.0, 0.06, 0.02, 0.4, 0.012)}
 #: Each stick's own sound on its head, stick → (noise band Hz, decay s, level): the bent
-#: dagga's blunt wooden knock, the tilli cane's crack.
+#: dagga's wooden knock and the tilli cane's crack. A few ms each, and loud: in a street
+#: the dhol is heard by its attacks (with the knock at a third of the boom, 4 % of the
+#: dagga's first 10 ms were above 500 Hz, a soft sine thud). The dagga's knock stays in
+#: the low mids: its broad bent end lands on a slack skin that gives, so the contact lasts
+#: and dulls it.
 DHOL_STICKS: dict[str, tuple[tuple[float, float], float, float]] = {
-    "dagga": ((300.0, 2500.0), 0.006, 0.3), "tilli": ((1500.0, 6000.0), 0.005, 0.35)}
+    "dagga": ((300.0, 2500.0), 0.005, 0.6), "tilli": ((2000.0, 9000.0), 0.004, 1.4)}
+#: The slap of each head under its stick, head → (level, ring s): on the slack bass head,
+#: the hide flapping against the bent stick (a band of noise, 150–1500 Hz); on the tight
+#: treble head, its upper modes (:data:`MEMBRANE_UPPER_MODE_RATIOS`, 1–1.6 kHz over its
+#: 340 Hz) that the thin cane excites and that die within tens of ms: the "crack".
+DHOL_SLAP: dict[str, tuple[float, float]] = {"dagga": (0.5, 0.015), "tilli": (0.5, 0.02)}
+DHOL_SLAP_BAND_HZ = (150.0, 1500.0)
+#: The dhol's level against the other drum sounds (×): a baraat's dhol leads the dancing
+#: and is as loud as the shehnai over it (at 1.0 the rhythm stem sat 2 LU under the
+#: melody's in indian-wedding; at this level about level with it).
+DHOL_LEVEL = 1.25
+#: Upper modes of a circular membrane as ratios to its fundamental (Bessel zeros: (1,2),
+#: (4,1), (2,2), (0,3), (3,2), (6,1), (1,3), (4,2)), with their relative levels: what a stick
+#: or a fingertip near the rim sets ringing and a flat hand at the centre damps.
+MEMBRANE_UPPER_MODE_RATIOS: tuple[tuple[float, float], ...] = (
+    (2.92, 1.0), (3.16, 0.9), (3.50, 0.8), (3.60, 0.6), (4.06, 0.6), (4.15, 0.5),
+    (4.23, 0.4), (4.61, 0.3))
+
+
+def upper_modes(*, fundamental_hz: float, level: float, ring_s: float, dur_s: float,
+                sample_rate: int) -> np.ndarray:
+    """A skin's upper modes (:data:`MEMBRANE_UPPER_MODE_RATIOS` over ``fundamental_hz``),
+    all ringing ``ring_s``, alternating in sign (so they do not pile into one spike)."""
+    partials = tuple((fundamental_hz * ratio, level * share * (-1.0) ** k, ring_s)
+                     for k, (ratio, share) in enumerate(MEMBRANE_UPPER_MODE_RATIOS))
+    return modes(partials, sample_rate=sample_rate, dur_s=dur_s)
 
 
 def dhol(name: str, *, head: str, sample_rate: int) -> np.ndarray:
     """A dhol stroke on one head (:data:`DHOL_HEADS`): the skin's inharmonic modes
-    (:func:`skin_modes`) and the stick's sound on it (:data:`DHOL_STICKS`). A *dha* is the
-    two heads struck together: both lanes on one step.
+    (:func:`skin_modes`), its slap under the stick (:data:`DHOL_SLAP`) and the stick's own
+    knock or crack (:data:`DHOL_STICKS`). A *dha* is the two heads struck together: both
+    lanes on one step.
 
     Dry: a baraat's dhol plays in the street, so it gets no hall (the taiko's early
     reflections, tried here, turned the tilli's eighths into a drum machine's flammed hat
@@ -476,13 +506,84 @@ def dhol(name: str, *, head: str, sample_rate: int) -> np.ndarray:
     """
     fundamental_hz, ring_s, droop, off_centre, settle_s = DHOL_HEADS[head]
     (low_hz, high_hz), stick_s, stick_level = DHOL_STICKS[head]
+    slap_level, slap_s = DHOL_SLAP[head]
     dur_s = max(ring_s * 7.0, 0.3)
     body = skin_modes(fundamental_hz=fundamental_hz, decay_s=ring_s, droop=droop,
                       off_centre=off_centre, dur_s=dur_s, sample_rate=sample_rate,
                       settle_s=settle_s)
     stick = noise(f"{name}/stick", low_hz=low_hz, high_hz=high_hz, decay_s=stick_s,
                   attack_s=0.0005, sample_rate=sample_rate, dur_s=dur_s)
-    return _mix((1.0, body), (stick_level, stick))
+    if head == "dagga":
+        slap_low_hz, slap_high_hz = DHOL_SLAP_BAND_HZ
+        slap = noise(f"{name}/slap", low_hz=slap_low_hz, high_hz=slap_high_hz,
+                     decay_s=slap_s, attack_s=0.001, sample_rate=sample_rate, dur_s=dur_s)
+    else:
+        slap = upper_modes(fundamental_hz=fundamental_hz, level=1.0, ring_s=slap_s,
+                           dur_s=dur_s, sample_rate=sample_rate)
+    return _mix((1.0, body), (slap_level, slap), (stick_level, stick)) * DHOL_LEVEL
+
+
+#: The darbuka (Egyptian goblet drum): its head's lowest mode (Hz), how much its pitch
+#: settles under a hard stroke, and the ring of the head's and the goblet's bright modes
+#: near the rim, ``(Hz, level, ring s)``: what a tek or a ka sets ringing for a few tens of
+#: ms. The head is tight (a synthetic skin on a metal goblet): it barely droops.
+DARBUKA_HEAD_HZ = 95.0
+DARBUKA_DROOP = 0.05
+DARBUKA_RIM_MODES: tuple[tuple[float, float, float], ...] = (
+    (1300.0, 1.0, 0.025), (2950.0, 0.6, 0.018), (4700.0, 0.4, 0.012))
+#: The goblet's air: the closed body and its open neck are a Helmholtz resonator that the
+#: centre stroke drives, (start Hz, end Hz, glide s, ring s). It is the doum's boom: a
+#: nearly pure low tone whose pitch slides down as the skin the palm drove relaxes. (The
+#: head's own modes alone, tried as the doum's body, made a kit's kick of it: soloed, the
+#: maqsum read "beat" and lost its "indian", 0.34 -> 0.06.)
+DARBUKA_AIR: tuple[float, float, float, float] = (130.0, 95.0, 0.05, 0.25)
+#: The darbuka's three strokes, stroke → (off-centre 0..1, the air's level, the head's
+#: modes' level, their ring s, the rim modes' level, their pitch ratio, the fingers' crack
+#: level, the palm's thud level). The *doum*: the flat hand in the centre, the goblet's
+#: boom with the head over it and the palm's thud at its front, no crack. The *tek*: the
+#: ring finger of the strong hand snapped on the rim, sharp, high and very short, with only
+#: a whisper of the head's low body. The *ka*: the same stroke by the other hand, softer
+#: and a shade lower.
+DARBUKA_STROKES: dict[str, tuple[float, float, float, float, float, float, float, float]] = {
+    "doum": (0.0, 1.0, 0.1, 0.12, 0.0, 1.0, 0.0, 0.1),
+    "tek": (0.9, 0.0, 0.12, 0.05, 0.8, 1.0, 0.6, 0.0),
+    "ka": (0.9, 0.0, 0.08, 0.05, 0.5, 0.93, 0.4, 0.0)}
+#: The fingers' crack on the rim (band Hz, decay s) and the palm's contact (band Hz, decay
+#: s). The palm is soft: it stays on the skin for tens of ms and its sound is the skin's
+#: low-mid rustle under it, not a thud (an 8 ms 80–1200 Hz thud, tried, is a kick's felt
+#: beater: soloed, the maqsum read "beat" over "drums" and lost its "indian"). The crack
+#: is a few ms (a 2 ms click, tried, let a beat tracker take the maqsum's teks, 3-3-2 in
+#: the bar, for the beat: 108 BPM for 161 in arabian-nights at very_fast).
+DARBUKA_CRACK: tuple[tuple[float, float], float] = ((2000.0, 9000.0), 0.005)
+DARBUKA_PALM: tuple[tuple[float, float], float] = ((200.0, 1500.0), 0.02)
+
+
+def darbuka(name: str, *, stroke: str, sample_rate: int) -> np.ndarray:
+    """A darbuka stroke (:data:`DARBUKA_STROKES`): the goblet's air (:data:`DARBUKA_AIR`),
+    the head's inharmonic modes (:func:`skin_modes` over :data:`DARBUKA_HEAD_HZ`), the ring
+    of its rim (:data:`DARBUKA_RIM_MODES`), the fingers' crack (:data:`DARBUKA_CRACK`) and
+    the palm's thud (:data:`DARBUKA_PALM`). One drum, three places on it: the doum and the
+    tek share the head (the tek's faint low body is the doum's), which is what makes the
+    dum-tek of a maqsum one player and not a kick under a hi-hat."""
+    off_centre, air, body, ring_s, rim, rim_ratio, crack, palm = DARBUKA_STROKES[stroke]
+    start_hz, end_hz, glide_s, air_s = DARBUKA_AIR
+    dur_s = max(ring_s * 7.0, 0.3)  # the head's and the rim's ring; the air's is longer
+    parts = [(body, skin_modes(fundamental_hz=DARBUKA_HEAD_HZ, decay_s=ring_s,
+                               droop=DARBUKA_DROOP, off_centre=off_centre, dur_s=dur_s,
+                               sample_rate=sample_rate))]
+    if air:
+        parts.append((air, membrane(f_start_hz=start_hz, f_end_hz=end_hz, sweep_s=glide_s,
+                                    decay_s=air_s, sample_rate=sample_rate)))
+    ring = modes(tuple((hz * rim_ratio, level, decay) for hz, level, decay in DARBUKA_RIM_MODES),
+                 sample_rate=sample_rate, dur_s=dur_s)
+    (crack_low_hz, crack_high_hz), crack_s = DARBUKA_CRACK
+    (palm_low_hz, palm_high_hz), palm_s = DARBUKA_PALM
+    return _mix(*parts, (rim, ring),
+                (crack, noise(f"{name}/crack", low_hz=crack_low_hz, high_hz=crack_high_hz,
+                              decay_s=crack_s, sample_rate=sample_rate, dur_s=dur_s)),
+                (palm, noise(f"{name}/palm", low_hz=palm_low_hz, high_hz=palm_high_hz,
+                             decay_s=palm_s, attack_s=0.001, sample_rate=sample_rate,
+                             dur_s=dur_s)))
 
 
 DrumFn = Callable[[int], np.ndarray]
@@ -536,19 +637,11 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                              dur_s=0.15, sample_rate=sr) * 0.2,
     "chip_hat": lambda sr: chip_noise_drum(clock_hz=28000.0, decay_frames=1.2,
                                            dur_s=0.07, sample_rate=sr) * 0.12,
-    # darbuka: doum (low centre stroke), tek (rim crack), ka (off-hand rim)
-    "doum": lambda sr: _mix((1.0, membrane(f_start_hz=130, f_end_hz=95, sweep_s=0.05,
-                                           decay_s=0.25, sample_rate=sr)),
-                            (0.1, noise("doum", low_hz=200, high_hz=1500, decay_s=0.02,
-                                        sample_rate=sr))),
-    "tek": lambda sr: _mix((0.5, modes(((1300, 1, 0.05), (2950, 0.6, 0.03), (4700, 0.3, 0.02)),
-                                       sample_rate=sr, dur_s=0.3)),
-                           (0.4, noise("tek", low_hz=2000, high_hz=10000, decay_s=0.015,
-                                       sample_rate=sr))),
-    "ka": lambda sr: _mix((0.3, modes(((1500, 1, 0.03), (3300, 0.5, 0.02)), sample_rate=sr,
-                                      dur_s=0.2)),
-                          (0.25, noise("ka", low_hz=2500, high_hz=9000, decay_s=0.01,
-                                       sample_rate=sr))),
+    # darbuka: doum (the centre's low boom), tek (the strong hand's rim crack), ka (the
+    # other hand's)
+    "doum": lambda sr: darbuka("doum", stroke="doum", sample_rate=sr),
+    "tek": lambda sr: darbuka("tek", stroke="tek", sample_rate=sr),
+    "ka": lambda sr: darbuka("ka", stroke="ka", sample_rate=sr),
     # frame drums: the bendir's low open tone with its gut snare buzzing against the skin,
     # and the riq's ring of brass zils (bright, inharmonic, short)
     "bendir": lambda sr: _mix((0.9, membrane(f_start_hz=95, f_end_hz=72, sweep_s=0.04,

@@ -991,6 +991,16 @@ DJEMBE_LANES: dict[str, str] = {
     "djembe_call": "." * 12 * (DJEMBE_CYCLE_BARS - 2) + DJEMBE_CALL + "." * 12,
 }
 
+#: The darbuka's roll (a fill, not a lane): its strokes alternate between the strong
+#: hand's tek and the other hand's ka on the roll's grid (:data:`DARBUKA_STICKING`).
+DARBUKA_ROLL = "darbuka_roll"
+DARBUKA_STICKING: dict[str, tuple[str, ...]] = {DARBUKA_ROLL: ("tek", "ka")}
+
+#: The dhol's roll (a fill): both sticks alternating on the roll's grid, the bent dagga on
+#: the bass head and the cane tilli on the treble (:data:`DHOL_STICKING`).
+DHOL_ROLL = "dhol_roll"
+DHOL_STICKING: dict[str, tuple[str, ...]] = {DHOL_ROLL: ("dhol_dagga", "dhol_tilli")}
+
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "minimal": RhythmStyle(step_beats=1.0, fill=None,
                            lanes={"kick_soft": "x...", "shaker": "..o."}),
@@ -1033,12 +1043,18 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                          lanes={"bass_drum": "o..oo..o", "rim": "x..x..x...x..x..",
                                 "brush_sweep": "x...x..."},
                          quick_lanes={"snare_brush": "oxoxoxox"}),
-    "maqsum": RhythmStyle(step_beats=0.5, fill="tek",
+    # the darbuka: the doum in the centre, the tek on the rim; the fill is the darbuka
+    # player's roll, the two hands' rim strokes alternating (tek, ka, tek, ka...) over the
+    # last two beats of a phrase, swelling from a murmur
+    "maqsum": RhythmStyle(step_beats=0.5, fill=DARBUKA_ROLL, sticking=DARBUKA_STICKING,
+                          fill_beats=2.0, fill_from_velocity=0.3,
                           lanes={"doum": "x...x...", "tek": ".x.x..x.", "ka": "......o."}),
-    "baladi": RhythmStyle(step_beats=0.5, fill="tek",
+    "baladi": RhythmStyle(step_beats=0.5, fill=DARBUKA_ROLL, sticking=DARBUKA_STICKING,
+                          fill_beats=2.0, fill_from_velocity=0.3,
                           lanes={"doum": "xx..x...", "tek": "...x..x.", "ka": ".o...o.o",
                                  "riq": "o.o.o.o."}),
-    "saidi": RhythmStyle(step_beats=0.5, fill="doum",
+    "saidi": RhythmStyle(step_beats=0.5, fill=DARBUKA_ROLL, sticking=DARBUKA_STICKING,
+                         fill_beats=2.0, fill_from_velocity=0.3,
                          lanes={"doum": "x..xx...", "tek": ".x....x.", "ka": "..o..o.o",
                                 "bendir": "x...x...", "riq": ".o.o.o.o"}),
     "teental": RhythmStyle(step_beats=0.5, fill="tabla_na",
@@ -1046,8 +1062,9 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                                   "tabla_tin": "........xxxx...."}),
     # the bhangra chaal: "dha na na na na dha dha na" in eighths, the tilli on every one and
     # the dagga joining it on the dha strokes (1, the and-of-3, 4); played with a shuffle
-    # (the document's swing), every second eighth a little late, it skips along
-    "dhol": RhythmStyle(step_beats=0.5, fill="dhol_tilli",
+    # (the document's swing), every second eighth a little late, it skips along. Its roll
+    # into the next phrase is both sticks alternating, dagga and tilli
+    "dhol": RhythmStyle(step_beats=0.5, fill=DHOL_ROLL, sticking=DHOL_STICKING,
                         lanes={"dhol_dagga": "x....xx.", "dhol_tilli": "xoxoxxxo"}),
     "taiko": RhythmStyle(step_beats=0.25, fill="taiko_don", lanes=TAIKO_LANES, fill_beats=4.0,
                          fill_from_velocity=0.15),

@@ -185,16 +185,73 @@ def test_a_skin_drum_has_no_spike_its_modes_would_not_make(name: str) -> None:
 # The dhol (a baraat's drum) and the stick-struck snare
 # ------------------------------------------------------------------------------------------
 
-def test_the_dagga_booms_low_and_sags_while_the_tilli_rings_high() -> None:
+def _ms_to_fall_20_db(x: np.ndarray) -> float:
+    """Milliseconds from the loudest 5 ms frame of ``x`` to the first 20 dB under it."""
+    env = _envelope_db(x, frame_s=0.005)
+    peak = int(np.argmax(env))
+    return 5.0 * float(np.argmax(env[peak:] < env[peak] - 20.0))
+
+
+def test_the_dagga_booms_low_and_sags_with_the_sticks_knock_at_its_front() -> None:
     """The bass head under the bent stick is nearly all below 250 Hz and its pitch sags as
-    the slack skin relaxes (more than a tight skin's few %, less than an 808's octave); the
-    cane on the treble head has almost nothing down there."""
-    dagga, tilli = _sound("dhol_dagga"), _sound("dhol_tilli")
+    the slack skin relaxes (more than a tight skin's few %, less than an 808's octave); its
+    first 10 ms carry the stick's knock and the hide's slap (an eighth of them above
+    500 Hz, where a sine thud has 4 %), gone by 50 ms, when the boom is all that is left."""
+    dagga = _sound("dhol_dagga")
     fall = (_low_peak_hz(dagga, start_s=0.0, stop_s=0.05)
             / _low_peak_hz(dagga, start_s=0.10, stop_s=0.15))
     assert 1.1 < fall < 1.4
-    assert _band_share(dagga, low_hz=0.0, high_hz=250.0) > 0.95
+    assert _band_share(dagga, low_hz=0.0, high_hz=250.0) > 0.9
+    assert _band_share(dagga[: int(0.01 * SR)], low_hz=500.0, high_hz=20000.0) > 0.12
+    assert _band_share(dagga[int(0.05 * SR):], low_hz=500.0, high_hz=20000.0) < 0.01
+
+
+def test_the_tilli_cracks_high_and_dry() -> None:
+    """The thin cane on the tight treble head: nothing down where the dagga booms, a crack
+    (a quarter of its first 10 ms above 2 kHz; a ringing "tin" alone has 5 %) and a short
+    ring, 20 dB down within 0.1 s."""
+    tilli = _sound("dhol_tilli")
     assert _band_share(tilli, low_hz=0.0, high_hz=250.0) < 0.01
+    assert _band_share(tilli[: int(0.01 * SR)], low_hz=2000.0, high_hz=20000.0) > 0.25
+    assert _ms_to_fall_20_db(tilli) < 100.0
+
+
+def test_the_dhol_rolls_into_the_phrase_on_both_sticks() -> None:
+    """The fill is the dholi's roll: both sticks alternating in sixteenths over the last
+    beat (dagga, tilli, dagga, tilli), swelling into the next phrase's downbeat. (The
+    chaal's own off-beat lands late, swung, so the roll's sixteenths after the beat are its
+    alone.)"""
+    ctl = palette_controls("indian-wedding")
+    end = ctl.feel.fill_every_bars * ctl.beats_per_bar
+    hits = rhythm_hits(ctl, style="dhol", n_beats=end)
+
+    def at(beat: float) -> list:
+        return [h for h in hits if abs(h.start_s / ctl.beat_s - beat) < 1e-6]
+
+    last = end - 1
+    assert "dhol_dagga" in {h.sound for h in at(last)}
+    after = [at(last + k / 4) for k in (1, 2, 3)]
+    assert [[h.sound for h in strokes] for strokes in after] == [
+        ["dhol_tilli"], ["dhol_dagga"], ["dhol_tilli"]]
+    velocities = [strokes[0].velocity for strokes in after]
+    assert velocities == sorted(velocities) and velocities[0] < velocities[-1]
+
+
+def test_the_dhol_leads_the_baraat_as_loud_as_the_shehnai() -> None:
+    """In indian-wedding the dhol's stem is within 1.5 LU of the shehnai's (it sat 3 LU
+    under it: a procession's drum heard as accompaniment)."""
+    import pyloudnorm
+
+    from moodc.synth.engine import BlockRenderer
+
+    sample_rate, duration_s = 22050, 12
+    renderer = BlockRenderer(palette_controls("indian-wedding"), duration_s=duration_s,
+                             sample_rate=sample_rate, seed=1)
+    stems = renderer.stems(0, duration_s * sample_rate)
+    meter = pyloudnorm.Meter(sample_rate)
+    drums, shehnai = (meter.integrated_loudness(stems[layer].T.astype(np.float64))
+                      for layer in ("rhythm", "melody"))
+    assert abs(drums - shehnai) < 1.5
 
 
 def test_the_dhol_plays_the_chaal_and_skips_with_the_shuffle() -> None:
@@ -218,3 +275,42 @@ def test_a_stick_snare_rattles_its_wires_over_a_head() -> None:
     assert all(170.0 < p < 200.0 for p in pitches)
     assert _band_share(x, low_hz=400.0, high_hz=5000.0) > 0.5
     assert _band_share(x, low_hz=9000.0, high_hz=SR / 2) < 0.05
+
+
+# ------------------------------------------------------------------------------------------
+# The darbuka
+# ------------------------------------------------------------------------------------------
+
+def test_the_doum_booms_and_the_tek_cracks_short() -> None:
+    """One goblet drum, two places on it: the doum in the centre is nearly all below 250 Hz
+    and still rings 0.2 s on; the tek on the rim is high (a crack: over a third of its
+    first 10 ms above 2 kHz) and very short (20 dB down within 70 ms); the other hand's ka
+    is the same stroke, softer."""
+    doum, tek, ka = _sound("doum"), _sound("tek"), _sound("ka")
+    assert _band_share(doum, low_hz=0.0, high_hz=250.0) > 0.95
+    assert _ms_to_fall_20_db(doum) > 200.0
+    assert _band_share(tek, low_hz=1000.0, high_hz=20000.0) > 0.9
+    assert _band_share(tek[: int(0.01 * SR)], low_hz=2000.0, high_hz=20000.0) > 0.3
+    assert _ms_to_fall_20_db(tek) < 70.0
+    assert np.sqrt((ka**2).mean()) < 0.7 * np.sqrt((tek**2).mean())
+
+
+@pytest.mark.parametrize("style", ["maqsum", "baladi", "saidi"])
+def test_a_darbuka_roll_alternates_the_hands_and_swells(style: str) -> None:
+    """The fill closing a phrase is the darbuka player's roll over its last two beats: the
+    strong hand's tek on every eighth and the other hand's ka on the sixteenths between,
+    each ka louder than the one before; the grooves themselves never play sixteenths."""
+    ctl = palette_controls("egyptian-summer")
+    end = ctl.feel.fill_every_bars * ctl.beats_per_bar  # the first roll ends here
+    start = end - 2
+    hits = rhythm_hits(ctl, style=style, n_beats=end)
+
+    def sixteenth(hit: object) -> int:
+        return round(hit.start_s / ctl.beat_s * 4)
+
+    between = [h for h in hits if sixteenth(h) % 2 == 1]
+    assert all(sixteenth(h) >= 4 * start for h in between)
+    assert [h.sound for h in between] == ["ka"] * 4
+    assert all(a.velocity < b.velocity for a, b in zip(between, between[1:]))
+    teks = {sixteenth(h) for h in hits if h.sound == "tek" and sixteenth(h) >= 4 * start}
+    assert teks == set(range(4 * start, 4 * end, 2))
