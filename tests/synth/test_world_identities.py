@@ -98,6 +98,64 @@ def test_bronze_key_is_inharmonic_and_its_pair_beats_at_the_ombak_rate() -> None
     assert abs(efreqs[usable][np.argmax(emag[usable])] - OMBAK_HZ) < 0.6
 
 
+def band_rms(x: np.ndarray, *, low_hz: float, high_hz: float, start_s: float,
+             stop_s: float) -> float:
+    """RMS of ``x`` in ``[low_hz, high_hz)`` between ``start_s`` and ``stop_s``."""
+    spec = np.fft.rfft(x)
+    freqs = np.fft.rfftfreq(len(x), 1.0 / SAMPLE_RATE)
+    spec[(freqs < low_hz) | (freqs >= high_hz)] = 0.0
+    part = np.fft.irfft(spec, n=len(x))[int(start_s * SAMPLE_RATE):int(stop_s * SAMPLE_RATE)]
+    return float(np.sqrt(np.mean(part ** 2)))
+
+
+@pytest.mark.parametrize("midi", [62.0, 72.0])
+def test_a_bronze_key_is_struck_bright_then_rings_on_its_fundamental(midi: float) -> None:
+    """The mallet's strike is a bright inharmonic burst above 4 kHz in the first 20 ms that
+    is gone by 100 ms; after it, the key's upper mode (×2.76) dies long before the
+    fundamental, which is still ringing a second later."""
+    f0 = midi_to_hz(midi)
+    x = render_note("gamelan", midi=midi, n_gate=3 * SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                    cutoff_scale=1.0).astype(np.float64)
+    strike = band_rms(x, low_hz=4000.0, high_hz=SAMPLE_RATE / 2, start_s=0.0, stop_s=0.02)
+    whole = band_rms(x, low_hz=0.0, high_hz=SAMPLE_RATE / 2, start_s=0.0, stop_s=0.02)
+    after = band_rms(x, low_hz=4000.0, high_hz=SAMPLE_RATE / 2, start_s=0.1, stop_s=0.3)
+    assert (strike / whole) ** 2 > 0.02  # a synth's sine-bell onset has ~0.001 up there
+    assert after < 0.05 * strike
+
+    def fall_db(ratio: float) -> float:
+        kw = dict(low_hz=0.95 * ratio * f0, high_hz=1.05 * ratio * f0)
+        return 20 * np.log10(band_rms(x, start_s=1.0, stop_s=1.3, **kw)
+                             / band_rms(x, start_s=0.05, stop_s=0.35, **kw))
+    assert fall_db(1.0) > -6.0  # the fundamental rings on
+    assert fall_db(2.76) < fall_db(1.0) - 6.0
+
+
+def test_the_player_damps_each_key_as_the_next_is_struck() -> None:
+    """Tutup: a key still ringing loud when its note ends falls silent within a tenth of a
+    second (the player's other hand), so each polos/sangsih player and the lead sound one
+    key at a time instead of a wash of ringing bronze."""
+    gate_s = 0.3
+    n_gate = int(gate_s * SAMPLE_RATE)
+    kw = dict(midi=67.0, sample_rate=SAMPLE_RATE, cutoff_scale=1.0)
+    damped = render_note("gamelan", n_gate=n_gate, **kw).astype(np.float64)
+    ringing = render_note("gamelan", n_gate=3 * SAMPLE_RATE, **kw).astype(np.float64)
+    assert len(damped) <= n_gate + 0.1 * SAMPLE_RATE
+    # 40 ms after the note ends, the damped key has lost most of the ring it would have had
+    tail = slice(n_gate + int(0.04 * SAMPLE_RATE), len(damped))
+    assert np.sum(damped[tail] ** 2) < 0.1 * np.sum(ringing[tail] ** 2)
+    # in the piece: each player's key has stopped within 0.1 s of their next stroke
+    ctl = palette_controls("gamelan-temple")
+    plans = plan_piece(ctl, duration_s=20.0, seed=3)
+    release_s = INSTRUMENT_VOICES["gamelan"].release_s
+    for layer in ("pad", "melody"):
+        notes = plans[layer].notes
+        for pan in {n.pan for n in notes}:
+            line = sorted((n for n in notes if n.pan == pan), key=lambda n: n.start_s)
+            rings_on = [a.start_s + a.dur_s + release_s - b.start_s
+                        for a, b in zip(line, line[1:], strict=False)]
+            assert max(rings_on) <= 0.1, (layer, pan)
+
+
 def test_polos_and_sangsih_interlock_at_double_speed() -> None:
     """Each player strikes every other sixteenth; together they fill every sixteenth and
     never strike the same one."""
