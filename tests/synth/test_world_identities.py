@@ -181,6 +181,29 @@ def test_gong_cycle_marks_the_sixteen_beat_gongan() -> None:
     assert steps_of(hits, ctl, "kempul", per_beat=1) == [5, 9, 13, 21, 25, 29]
 
 
+def test_the_kendang_answers_its_open_dhah_with_a_dry_tak() -> None:
+    """The drummer's two strokes: the open bass "dhah" on 1 and 3, the small head's slapped
+    "tak" on the and of 2 and on 4, higher (its energy mostly above 1 kHz) and dry (gone in a tenth
+    of the dhah's ring)."""
+    ctl = palette_controls("gamelan-temple")
+    hits = rhythm_hits(ctl, style="gong_cycle", n_beats=4.0)
+    assert steps_of(hits, ctl, "kendang", per_beat=2) == [0, 4]
+    assert steps_of(hits, ctl, "kendang_tak", per_beat=2) == [3, 6]
+    dhah, tak = (drum_sound(name, sample_rate=SAMPLE_RATE, cutoff_scale=1.0).astype(np.float64)
+                 for name in ("kendang", "kendang_tak"))
+
+    def high_share(x: np.ndarray) -> float:
+        mag, freqs = spectrum(x)
+        return float(np.sum(mag[freqs > 1000.0] ** 2) / np.sum(mag ** 2))
+
+    def ring_s(x: np.ndarray) -> float:  # until the envelope is 40 dB below its peak
+        frame = SAMPLE_RATE // 1000
+        env = np.sqrt(np.mean(x[: len(x) // frame * frame].reshape(-1, frame) ** 2, axis=1))
+        return float(np.flatnonzero(env > env.max() * 0.01)[-1]) / 1000.0
+    assert high_share(tak) > 0.5 > high_share(dhah)
+    assert ring_s(tak) < 0.25 * ring_s(dhah)
+
+
 # ------------------------------------------------------------------------------------------
 # West African drums and drum circles
 # ------------------------------------------------------------------------------------------
