@@ -797,6 +797,11 @@ GAMELAN_STRIKE_MODES: tuple[tuple[float, float, float], ...] = (
 #: The mallet's contact with the bronze (centre Hz, level, decay s): a dry tick of a few
 #: milliseconds, which no modal model of the key makes.
 GAMELAN_MALLET: tuple[float, float, float] = (3200.0, 1.0, 0.004)
+#: The mallet by register: the saron and peking above about C4 are struck with wooden or
+#: horn mallets (the full strike above); the big low keys (slenthem, gender) and kettles
+#: with padded ones, which excite hardly any high mode and make no tick. Below this
+#: pitch the strike falls as the square of the frequency (an octave lower, a quarter).
+GAMELAN_HARD_MALLET_HZ = 260.0
 #: *Tutup* (damping): as a player strikes the next key, the other hand grips the one before,
 #: so a saron or gender line stays clear instead of a wash; the key falls silent this fast
 #: once its note ends (only the gongs, in the rhythm layer, ring freely).
@@ -807,18 +812,23 @@ def gamelan(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: floa
             glide_st: float) -> np.ndarray:
     """Bronze metallophone key (saron, gender) and its paired twin, struck with a mallet:
     a dry tick of the mallet (:data:`GAMELAN_MALLET`) and the key's high modes clanging
-    for a few hundredths of a second (:data:`GAMELAN_STRIKE_MODES`), then its inharmonic
+    for a few hundredths of a second (:data:`GAMELAN_STRIKE_MODES`), softer on the low keys
+    that are struck with padded mallets (:data:`GAMELAN_HARD_MALLET_HZ`), then its inharmonic
     ring (:data:`GAMELAN_MODES`) whose upper modes die long before the fundamental; the twin
     key tuned :data:`OMBAK_HZ` higher makes the fundamental beat (the shimmer of a gamelan
     pair, ombak). The player damps the key when the note ends (:data:`GAMELAN_DAMP_S`)."""
     twin = 1.0 + OMBAK_HZ / freq_hz
+    hardness = min(1.0, (freq_hz / GAMELAN_HARD_MALLET_HZ) ** 2)
     (f1, a1, d1), (f2, a2, d2), (f3, a3, d3) = GAMELAN_MODES
+    strike = tuple((ratio, hardness * level, ring_s)
+                   for ratio, level, ring_s in GAMELAN_STRIKE_MODES)
     partials = ((f1, a1, d1), (f1 * twin, 0.8 * a1, d1), (f2, a2, d2),
-                (f2 * twin, 0.625 * a2, d2), (f3, a3, d3), *GAMELAN_STRIKE_MODES)
+                (f2 * twin, 0.625 * a2, d2), (f3, a3, d3), *strike)
     key = modal_tone(partials, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                      cutoff_hz=cutoff_hz * 3)
-    return _add_prefix(key, _touch("gamelan", burst=GAMELAN_MALLET, cutoff_hz=cutoff_hz * 3,
-                                   sample_rate=sample_rate))
+    tick = _touch("gamelan", burst=GAMELAN_MALLET, cutoff_hz=cutoff_hz * 3,
+                  sample_rate=sample_rate)
+    return _add_prefix(key, tick * np.float32(hardness))
 
 
 #: The kora's calabash: a half gourd about half a metre across, closed by a cowhide
