@@ -722,6 +722,12 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
                                               decay_s=0.12, sample_rate=sr)),
                                (0.25, noise("kendang", low_hz=400, high_hz=3500, decay_s=0.02,
                                             sample_rate=sr))),
+    # the kendang's "tak": the fingers slap the small head and stay on it, so it cracks dry
+    # and high (most of it above 1 kHz) with hardly any ring, against the open "dhah"
+    "kendang_tak": lambda sr: _mix((0.35, modes(((520.0, 1, 0.018), (1240.0, 0.6, 0.01)),
+                                                sample_rate=sr, dur_s=0.15)),
+                                   (0.5, noise("kendang_tak", low_hz=1200, high_hz=6000,
+                                               decay_s=0.006, sample_rate=sr))),
     # West African ensemble: the iron bell (gankogui/kenkeni bell: a clang at ~1.6 kHz),
     # the djembe's three strokes (bass in the middle of the head, open tone at the edge,
     # the cracking slap), and the stick-played dunun family, big to small

@@ -783,19 +783,52 @@ def clarinet(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: flo
 #: so every key played by the pair beats at about this rate whatever its pitch (Tenzer,
 #: "Gamelan Gong Kebyar", 2000, gives 5-8 Hz for Balinese pairs; Javanese pairs beat less).
 OMBAK_HZ = 5.5
+#: The bronze key's ringing bending modes (ratio to the fundamental, level, ring s): a
+#: free-free bar's ×1, ×2.76 and ×5.4, each twinned :data:`OMBAK_HZ` higher on the pair's
+#: second key where it rings long enough to beat. The higher a mode, the sooner the bronze
+#: loses it: the fundamental rings for seconds, ×2.76 for under one, ×5.4 for a quarter.
+GAMELAN_MODES: tuple[tuple[float, float, float], ...] = (
+    (1.0, 1.0, 2.4), (2.76, 0.32, 0.7), (5.4, 0.12, 0.25))
+#: The strike (ratio, level, ring s): a hard wooden or horn mallet (the saron's *tabuh*)
+#: excites the key's high bending modes (×8.93, ×13.34, ×18.64 of a free-free bar) for a
+#: few hundredths of a second, the bright inharmonic clang at the front of each note.
+GAMELAN_STRIKE_MODES: tuple[tuple[float, float, float], ...] = (
+    (8.93, 0.5, 0.025), (13.34, 0.3, 0.012), (18.64, 0.18, 0.007))
+#: The mallet's contact with the bronze (centre Hz, level, decay s): a dry tick of a few
+#: milliseconds, which no modal model of the key makes.
+GAMELAN_MALLET: tuple[float, float, float] = (3200.0, 1.0, 0.004)
+#: The mallet by register: the saron and peking above about C4 are struck with wooden or
+#: horn mallets (the full strike above); the big low keys (slenthem, gender) and kettles
+#: with padded ones, which excite hardly any high mode and make no tick. Below this
+#: pitch the strike falls as the square of the frequency (an octave lower, a quarter).
+GAMELAN_HARD_MALLET_HZ = 260.0
+#: *Tutup* (damping): as a player strikes the next key, the other hand grips the one before,
+#: so a saron or gender line stays clear instead of a wash; the key falls silent this fast
+#: once its note ends (only the gongs, in the rhythm layer, ring freely).
+GAMELAN_DAMP_S = 0.07
 
 
 def gamelan(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
             glide_st: float) -> np.ndarray:
-    """Bronze metallophone key (saron, gender) and its paired twin: the key's inharmonic
-    bending modes (×1, ×2.76, ×5.4, a faint ×8.9 strike) ring long and clear, and the
-    twin key tuned :data:`OMBAK_HZ` higher makes the fundamental beat (the shimmer of a
-    gamelan pair, ombak)."""
+    """Bronze metallophone key (saron, gender) and its paired twin, struck with a mallet:
+    a dry tick of the mallet (:data:`GAMELAN_MALLET`) and the key's high modes clanging
+    for a few hundredths of a second (:data:`GAMELAN_STRIKE_MODES`), softer on the low keys
+    that are struck with padded mallets (:data:`GAMELAN_HARD_MALLET_HZ`), then its inharmonic
+    ring (:data:`GAMELAN_MODES`) whose upper modes die long before the fundamental; the twin
+    key tuned :data:`OMBAK_HZ` higher makes the fundamental beat (the shimmer of a gamelan
+    pair, ombak). The player damps the key when the note ends (:data:`GAMELAN_DAMP_S`)."""
     twin = 1.0 + OMBAK_HZ / freq_hz
-    partials = ((1.0, 1.0, 2.4), (twin, 0.8, 2.4), (2.76, 0.32, 0.7), (2.76 * twin, 0.2, 0.7),
-                (5.4, 0.12, 0.25), (8.9, 0.06, 0.06))
-    return modal_tone(partials, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
-                      cutoff_hz=cutoff_hz * 3)
+    hardness = min(1.0, (freq_hz / GAMELAN_HARD_MALLET_HZ) ** 2)
+    (f1, a1, d1), (f2, a2, d2), (f3, a3, d3) = GAMELAN_MODES
+    strike = tuple((ratio, hardness * level, ring_s)
+                   for ratio, level, ring_s in GAMELAN_STRIKE_MODES)
+    partials = ((f1, a1, d1), (f1 * twin, 0.8 * a1, d1), (f2, a2, d2),
+                (f2 * twin, 0.625 * a2, d2), (f3, a3, d3), *strike)
+    key = modal_tone(partials, freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                     cutoff_hz=cutoff_hz * 3)
+    tick = _touch("gamelan", burst=GAMELAN_MALLET, cutoff_hz=cutoff_hz * 3,
+                  sample_rate=sample_rate)
+    return _add_prefix(key, tick * np.float32(hardness))
 
 
 #: The kora's calabash: a half gourd about half a metre across, closed by a cowhide
@@ -1042,7 +1075,7 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                            release_s=0.07, cutoff_hz=3500.0, gain=0.6, bend_st=-0.8,
                            sob_st=2.0),
     "gamelan": Instrument(osc=gamelan, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
-                          release_s=0.6, cutoff_hz=5000.0, gain=0.5, percussive=True),
+                          release_s=GAMELAN_DAMP_S, cutoff_hz=5000.0, gain=0.5, percussive=True),
     "kora": Instrument(osc=kora, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                        release_s=0.2, cutoff_hz=4500.0, gain=2.6, percussive=True,
                        ornaments=(("grace", 1.0),)),

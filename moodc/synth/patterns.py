@@ -938,7 +938,8 @@ TAIKO_LANES: dict[str, str] = {
 #: Gamelan lancaran: a gong cycle (gongan) of 16 beats over four bars, in eighth-note steps.
 #: The gong ageng closes the cycle on its last beat, the kenong divides it in four (beats
 #: 4, 8, 12, 16), the kempul sounds between kenongs (6, 10, 14, the first quarter left
-#: empty, as in Javanese lancaran); the kendang drums the pulse under them.
+#: empty, as in Javanese lancaran); the kendang drums the pulse under them, its open "dhah"
+#: on 1 and 3, the dry "tak" of the small head on the and of 2 and on 4.
 _GONGAN_STEPS = 32
 
 
@@ -952,7 +953,8 @@ GONG_CYCLE_LANES: dict[str, str] = {
     "gong_ageng": _colotomic((16,)),
     "kenong": _colotomic((4, 8, 12, 16)),
     "kempul": _colotomic((6, 10, 14)),
-    "kendang": "x..ox.o.",
+    "kendang": "x...x...",
+    "kendang_tak": "...o..o.",
 }
 
 #: West African 12/8 (in steps of a third of a dotted-quarter beat, twelve a bar), a cycle of
@@ -1123,6 +1125,7 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1,
                               "palmas": 0.15, "cajon_slap": -0.1, "golpe": -0.1,
                               "kenong": 0.3, "kempul": -0.3, "kendang": 0.1,
+                              "kendang_tak": 0.1,
                               "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,
                               "djembe_bass": -0.2, "sangban": 0.25, "kenkeni": 0.4,
                               "dunun_bell": 0.2, "djembe_call": 0.05,

@@ -98,6 +98,76 @@ def test_bronze_key_is_inharmonic_and_its_pair_beats_at_the_ombak_rate() -> None
     assert abs(efreqs[usable][np.argmax(emag[usable])] - OMBAK_HZ) < 0.6
 
 
+def band_rms(x: np.ndarray, *, low_hz: float, high_hz: float, start_s: float,
+             stop_s: float) -> float:
+    """RMS of ``x`` in ``[low_hz, high_hz)`` between ``start_s`` and ``stop_s``."""
+    spec = np.fft.rfft(x)
+    freqs = np.fft.rfftfreq(len(x), 1.0 / SAMPLE_RATE)
+    spec[(freqs < low_hz) | (freqs >= high_hz)] = 0.0
+    part = np.fft.irfft(spec, n=len(x))[int(start_s * SAMPLE_RATE):int(stop_s * SAMPLE_RATE)]
+    return float(np.sqrt(np.mean(part ** 2)))
+
+
+@pytest.mark.parametrize("midi", [62.0, 72.0])
+def test_a_bronze_key_is_struck_bright_then_rings_on_its_fundamental(midi: float) -> None:
+    """The mallet's strike is a bright inharmonic burst above 4 kHz in the first 20 ms that
+    is gone by 100 ms; after it, the key's upper mode (×2.76) dies long before the
+    fundamental, which is still ringing a second later."""
+    f0 = midi_to_hz(midi)
+    x = render_note("gamelan", midi=midi, n_gate=3 * SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                    cutoff_scale=1.0).astype(np.float64)
+    strike = band_rms(x, low_hz=4000.0, high_hz=SAMPLE_RATE / 2, start_s=0.0, stop_s=0.02)
+    whole = band_rms(x, low_hz=0.0, high_hz=SAMPLE_RATE / 2, start_s=0.0, stop_s=0.02)
+    after = band_rms(x, low_hz=4000.0, high_hz=SAMPLE_RATE / 2, start_s=0.1, stop_s=0.3)
+    assert (strike / whole) ** 2 > 0.02  # a synth's sine-bell onset has ~0.001 up there
+    assert after < 0.05 * strike
+
+    def fall_db(ratio: float) -> float:
+        kw = dict(low_hz=0.95 * ratio * f0, high_hz=1.05 * ratio * f0)
+        return 20 * np.log10(band_rms(x, start_s=1.0, stop_s=1.3, **kw)
+                             / band_rms(x, start_s=0.05, stop_s=0.35, **kw))
+    assert fall_db(1.0) > -6.0  # the fundamental rings on
+    assert fall_db(2.76) < fall_db(1.0) - 6.0
+
+
+def test_the_low_keys_are_struck_with_padded_mallets() -> None:
+    """A slenthem or gender key (D3) is struck with a padded mallet: far less of its
+    onset is above 2 kHz than a saron key's (D5), struck with a wooden one."""
+    def onset_high_share(midi: float) -> float:
+        x = render_note("gamelan", midi=midi, n_gate=SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                        cutoff_scale=1.0).astype(np.float64)
+        high = band_rms(x, low_hz=2000.0, high_hz=SAMPLE_RATE / 2, start_s=0.0, stop_s=0.02)
+        return (high / band_rms(x, low_hz=0.0, high_hz=SAMPLE_RATE / 2, start_s=0.0,
+                                stop_s=0.02)) ** 2
+    assert onset_high_share(50.0) < 0.25 * onset_high_share(74.0)
+
+
+def test_the_player_damps_each_key_as_the_next_is_struck() -> None:
+    """Tutup: a key still ringing loud when its note ends falls silent within a tenth of a
+    second (the player's other hand), so each polos/sangsih player and the lead sound one
+    key at a time instead of a wash of ringing bronze."""
+    gate_s = 0.3
+    n_gate = int(gate_s * SAMPLE_RATE)
+    kw = dict(midi=67.0, sample_rate=SAMPLE_RATE, cutoff_scale=1.0)
+    damped = render_note("gamelan", n_gate=n_gate, **kw).astype(np.float64)
+    ringing = render_note("gamelan", n_gate=3 * SAMPLE_RATE, **kw).astype(np.float64)
+    assert len(damped) <= n_gate + 0.1 * SAMPLE_RATE
+    # 40 ms after the note ends, the damped key has lost most of the ring it would have had
+    tail = slice(n_gate + int(0.04 * SAMPLE_RATE), len(damped))
+    assert np.sum(damped[tail] ** 2) < 0.1 * np.sum(ringing[tail] ** 2)
+    # in the piece: each player's key has stopped within 0.1 s of their next stroke
+    ctl = palette_controls("gamelan-temple")
+    plans = plan_piece(ctl, duration_s=20.0, seed=3)
+    release_s = INSTRUMENT_VOICES["gamelan"].release_s
+    for layer in ("pad", "melody"):
+        notes = plans[layer].notes
+        for pan in {n.pan for n in notes}:
+            line = sorted((n for n in notes if n.pan == pan), key=lambda n: n.start_s)
+            rings_on = [a.start_s + a.dur_s + release_s - b.start_s
+                        for a, b in zip(line, line[1:], strict=False)]
+            assert max(rings_on) <= 0.1, (layer, pan)
+
+
 def test_polos_and_sangsih_interlock_at_double_speed() -> None:
     """Each player strikes every other sixteenth; together they fill every sixteenth and
     never strike the same one."""
@@ -121,6 +191,29 @@ def test_gong_cycle_marks_the_sixteen_beat_gongan() -> None:
     assert steps_of(hits, ctl, "gong_ageng", per_beat=1) == [15, 31]
     assert steps_of(hits, ctl, "kenong", per_beat=1) == [3, 7, 11, 15, 19, 23, 27, 31]
     assert steps_of(hits, ctl, "kempul", per_beat=1) == [5, 9, 13, 21, 25, 29]
+
+
+def test_the_kendang_answers_its_open_dhah_with_a_dry_tak() -> None:
+    """The drummer's two strokes: the open bass "dhah" on 1 and 3, the small head's slapped
+    "tak" on the and of 2 and on 4, higher (its energy mostly above 1 kHz) and dry (gone in a tenth
+    of the dhah's ring)."""
+    ctl = palette_controls("gamelan-temple")
+    hits = rhythm_hits(ctl, style="gong_cycle", n_beats=4.0)
+    assert steps_of(hits, ctl, "kendang", per_beat=2) == [0, 4]
+    assert steps_of(hits, ctl, "kendang_tak", per_beat=2) == [3, 6]
+    dhah, tak = (drum_sound(name, sample_rate=SAMPLE_RATE, cutoff_scale=1.0).astype(np.float64)
+                 for name in ("kendang", "kendang_tak"))
+
+    def high_share(x: np.ndarray) -> float:
+        mag, freqs = spectrum(x)
+        return float(np.sum(mag[freqs > 1000.0] ** 2) / np.sum(mag ** 2))
+
+    def ring_s(x: np.ndarray) -> float:  # until the envelope is 40 dB below its peak
+        frame = SAMPLE_RATE // 1000
+        env = np.sqrt(np.mean(x[: len(x) // frame * frame].reshape(-1, frame) ** 2, axis=1))
+        return float(np.flatnonzero(env > env.max() * 0.01)[-1]) / 1000.0
+    assert high_share(tak) > 0.5 > high_share(dhah)
+    assert ring_s(tak) < 0.25 * ring_s(dhah)
 
 
 # ------------------------------------------------------------------------------------------
