@@ -65,35 +65,36 @@ class LayerPlan:
 
 
 Events = tuple[list[Note], list[Hit]]
-#: ``planner(ctl, style=, chords=, n_beats=, rng=) -> (notes, hits)``: one layer's events.
+#: ``planner(ctl, style=, chords=, n_beats=, rng=, melody=) -> (notes, hits)``: one layer's
+#: events; ``melody`` is the piece's melody as planned (the line other layers may follow:
+#: a gamelan's interlocking parts elaborate it), empty when it has none.
 LayerPlanner = Callable[..., Events]
 
 
 def _plan_bass(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
-               rng: np.random.Generator) -> Events:
+               rng: np.random.Generator, melody: list[Note]) -> Events:
     return bass_notes(ctl, style=style, chords=chords, n_beats=n_beats,
                       instrument=ctl.instruments["bass"]), []
 
 
 def _plan_pad(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
-              rng: np.random.Generator) -> Events:
+              rng: np.random.Generator, melody: list[Note]) -> Events:
     return pad_notes(ctl, style=style, chords=chords, n_beats=n_beats,
-                     instrument=ctl.instruments["pad"]), []
+                     instrument=ctl.instruments["pad"], melody=melody), []
 
 
 def _plan_melody(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
-                 rng: np.random.Generator) -> Events:
-    return melody_notes(ctl, style_name=style, chords=chords, n_beats=n_beats,
-                        instrument=ctl.instruments["lead"], rng=rng), []
+                 rng: np.random.Generator, melody: list[Note]) -> Events:
+    return melody, []
 
 
 def _plan_rhythm(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
-                 rng: np.random.Generator) -> Events:
+                 rng: np.random.Generator, melody: list[Note]) -> Events:
     return [], rhythm_hits(ctl, style=style, n_beats=n_beats)
 
 
 def _plan_texture(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
-                  rng: np.random.Generator) -> Events:
+                  rng: np.random.Generator, melody: list[Note]) -> Events:
     # imported here: only a document with a texture layer loads the module
     from moodc.synth.texture import texture_events
 
@@ -101,7 +102,7 @@ def _plan_texture(ctl: Controls, *, style: str, chords: list[Chord], n_beats: fl
 
 
 def _plan_accent(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
-                 rng: np.random.Generator) -> Events:
+                 rng: np.random.Generator, melody: list[Note]) -> Events:
     return accent_events(ctl, style=style, chords=chords, n_beats=n_beats, rng=rng)
 
 
@@ -176,6 +177,18 @@ LAYER_SPECS: dict[str, LayerSpec] = {
 }
 
 
+def _melody_line(ctl: Controls, *, chords: list[Chord], n_beats: float,
+                 seed: int) -> list[Note]:
+    """The melody's notes (before tuning and humanizing), planned once from the melody
+    layer's own stream, or none when the melody is silent: the melody layer plays them and
+    other layers may follow them."""
+    style = ctl.styles["melody"]
+    if style == "none":
+        return []
+    return melody_notes(ctl, style_name=style, chords=chords, n_beats=n_beats,
+                        instrument=ctl.instruments["lead"], rng=layer_rng(seed, "melody"))
+
+
 def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, LayerPlan]:
     """Events of every sounding layer for ``duration_s`` seconds."""
     n_beats = duration_s / ctl.beat_s + 1e-9
@@ -183,13 +196,14 @@ def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, Laye
                             chord_bars=ctl.comp.chord_bars, harmony=ctl.comp.harmony,
                             extensions=ctl.comp.extensions, root_pc=ctl.root_pc,
                             scale=ctl.scale, rng=layer_rng(seed, "harmony"))
+    melody = _melody_line(ctl, chords=chords, n_beats=n_beats, seed=seed)
     plans: dict[str, LayerPlan] = {}
     for layer in vocab.LAYERS:
         style = ctl.styles[layer]
         if style == "none":
             continue
         notes, hits = LAYER_SPECS[layer].planner(ctl, style=style, chords=chords, n_beats=n_beats,
-                                            rng=layer_rng(seed, layer))
+                                            rng=layer_rng(seed, layer), melody=melody)
         notes = retune_notes(notes, tuning_st=ctl.tuning_st, root_pc=ctl.root_pc)
         human = layer_rng(seed, f"human/{layer}")
         plans[layer] = LayerPlan(

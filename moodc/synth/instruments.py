@@ -806,6 +806,13 @@ GAMELAN_HARD_MALLET_HZ = 260.0
 #: so a saron or gender line stays clear instead of a wash; the key falls silent this fast
 #: once its note ends (only the gongs, in the rhythm layer, ring freely).
 GAMELAN_DAMP_S = 0.07
+#: A harder stroke is brighter, not only louder: the mallet's force excites the key's high
+#: strike modes and its tick in proportion. The force is read from the note's brightness
+#: (``cutoff_hz``, the voice's cutoff times the document's and the note's multipliers): at
+#: or above this cutoff the stroke is full (any document from ``dark`` up, as before), below
+#: it the strike falls in proportion, so a player's soft stroke (a note darkened by its
+#: ``cutoff_mul``) clangs less while its ring is the same.
+GAMELAN_FULL_STROKE_HZ = 2000.0
 
 
 def gamelan(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
@@ -816,9 +823,11 @@ def gamelan(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: floa
     that are struck with padded mallets (:data:`GAMELAN_HARD_MALLET_HZ`), then its inharmonic
     ring (:data:`GAMELAN_MODES`) whose upper modes die long before the fundamental; the twin
     key tuned :data:`OMBAK_HZ` higher makes the fundamental beat (the shimmer of a gamelan
-    pair, ombak). The player damps the key when the note ends (:data:`GAMELAN_DAMP_S`)."""
+    pair, ombak). The player damps the key when the note ends (:data:`GAMELAN_DAMP_S`). A
+    softer stroke (a darker note) strikes less (:data:`GAMELAN_FULL_STROKE_HZ`)."""
     twin = 1.0 + OMBAK_HZ / freq_hz
-    hardness = min(1.0, (freq_hz / GAMELAN_HARD_MALLET_HZ) ** 2)
+    force = min(1.0, cutoff_hz / GAMELAN_FULL_STROKE_HZ)
+    hardness = force * min(1.0, (freq_hz / GAMELAN_HARD_MALLET_HZ) ** 2)
     (f1, a1, d1), (f2, a2, d2), (f3, a3, d3) = GAMELAN_MODES
     strike = tuple((ratio, hardness * level, ring_s)
                    for ratio, level, ring_s in GAMELAN_STRIKE_MODES)

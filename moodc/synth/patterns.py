@@ -371,7 +371,7 @@ def _tanpura(ctl: Controls, chords: list[Chord], n_beats: float, instrument: str
 
 
 def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
-              instrument: str) -> list[Note]:
+              instrument: str, melody: list[Note] | None = None) -> list[Note]:
     """Pad chords: each chord voiced close to the previous one in the style's register.
 
     Each density has its own soft octave doublings (:data:`PAD_DOUBLINGS`), so every
@@ -379,7 +379,10 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     console voice (:data:`FRAME_ARPEGGIO_VOICE`) arpeggiates each chord a frame per note;
     a plucked or struck voice (any voice, for patterns that say so) comps the rhythm
     style's pattern when it has one (:func:`comp_pattern`: the bossa nova guitar, the
-    flamenco rasgueado, the tango marcato, the oom-pah and the reggae skank).
+    flamenco rasgueado, the tango marcato, the oom-pah and the reggae skank). A struck pad
+    over a rhythm style with interlocking parts (:data:`INTERLOCK_PATTERNS`: the gong
+    cycle's kotekan) elaborates ``melody``, the piece's melody notes (the balungan), or
+    the chord roots when there is none.
     """
     row = PAD_STYLES[style]
     if row.drone:
@@ -390,7 +393,7 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     interlock = INTERLOCK_PATTERNS.get(ctl.styles["rhythm"])
     if interlock is not None and INSTRUMENT_VOICES[instrument].percussive:
         return _interlock_notes(ctl, row, interlock, chords=chords, n_beats=n_beats,
-                                instrument=instrument)
+                                instrument=instrument, melody=melody or [])
     comp = comp_pattern(ctl, instrument=instrument)
     if comp is not None:
         return _comp_notes(ctl, row, comp, chords=chords, n_beats=n_beats,
@@ -731,42 +734,157 @@ class InterlockPattern:
     """How a struck pad (a pair of metallophones) plays interlocking parts over a rhythm
     style: Balinese kotekan, Javanese imbal.
 
-    One fast stream of ``step_beats`` notes is split between two players: the polos takes
-    the even steps, the sangsih the odd ones, so neither plays twice in a row and together
-    they never leave a step empty (each part alone is half the stream, the gaps the other
-    fills). ``figure`` gives each step's pitch as scale steps above the sounding chord's
-    root in the pad register, repeating; ``pans`` places the two players.
+    The parts elaborate the core melody (the balungan): the stream runs in groups of
+    ``group_steps`` steps of ``step_beats``, and each group is a figure
+    (:data:`KOTEKAN_FIGURES`) that leads to the balungan tone of the beat it ends on and
+    lands on it, chosen by how the melody moves into that tone; so the pattern changes
+    as the melody moves. The stream is shared *nyog cag*: the polos takes the even steps
+    (the landings among them), the sangsih the odd ones, so neither plays twice in a row
+    and together they never leave a step empty; only on the gong stroke (beat
+    ``gong_beat`` of every ``cycle_beats``) do both strike, in unison, accented. Over the
+    gong cycle the players swell and fall back (:func:`_stroke_level`), and a harder stroke
+    is brighter (:data:`STROKE_CUTOFF_MULS`). ``pans`` places the two players;
+    ``velocity`` is a full stroke's (the strokes average about 0.9 of it).
     """
 
     step_beats: float
-    figure: tuple[int, ...]
+    group_steps: int
+    cycle_beats: float
+    gong_beat: float
     pans: tuple[float, float] = (-0.45, 0.45)
-    velocity: float = 0.5
+    velocity: float = 0.55
 
 
-#: Rhythm style → its interlocking figure for a struck pad. The gong cycle's kotekan runs in
-#: sixteenths (four to a beat, twice the eighth-note pulse of the gong lanes); the polos
-#: circles the chord root, the sangsih answers a third above.
+#: Rhythm style → its interlocking parts for a struck pad. The gong cycle's kotekan runs in
+#: sixteenths (four to a beat, twice the eighth-note pulse of the gong lanes) in groups of
+#: a beat, each landing on the balungan tone of the next beat; the gong ageng closes the
+#: 16-beat gongan on its last beat (``GONG_CYCLE_LANES``), where both parts land together.
 INTERLOCK_PATTERNS: dict[str, InterlockPattern] = {
-    "gong_cycle": InterlockPattern(step_beats=0.25, figure=(0, 2, 1, 3, 0, 2, 1, 2)),
+    "gong_cycle": InterlockPattern(step_beats=0.25, group_steps=4, cycle_beats=16.0,
+                                   gong_beat=15.0),
 }
+
+#: How the melody moves into a group's target tone → the group's figure, in scale steps
+#: from that target, the last step the target itself. A held tone is played *norot*-like
+#: (its upper neighbour and the tone in turn, so the sangsih repeats the neighbour and the
+#: polos the tone); a rising one is approached from below, running up past it and falling
+#: back onto it, a falling one the mirror image: the anticipation a kotekan makes of the
+#: next balungan tone.
+KOTEKAN_FIGURES: dict[str, tuple[int, ...]] = {
+    "same": (1, 0, 1, 0),
+    "up": (-2, -1, 1, 0),
+    "down": (2, 1, -1, 0),
+}
+
+#: Stroke dynamics over the gong cycle: the players start at ``low`` of the full stroke,
+#: swell to full at mid-cycle and fall back before the gong; a landing on the beat is
+#: ``landing`` times stronger than the off-beat strokes around it, the unison gong stroke
+#: ``gong`` times.
+STROKE_DYNAMICS: dict[str, float] = {"low": 0.65, "landing": 1.15, "gong": 1.35}
+
+#: A harder stroke is brighter, not only louder: the key's high strike modes and the
+#: mallet's tick grow with the force (a bronze voice reads it from the note's brightness:
+#: ``instruments.GAMELAN_FULL_STROKE_HZ``). Stroke level (velocity over the pattern's) at
+#: or above each threshold → the note's cutoff multiplier; the few steps keep the tones
+#: cached per pitch and brightness. At ``bright`` a full stroke clangs fully, a middling
+#: one about half as much, a soft one a quarter.
+STROKE_CUTOFF_MULS: tuple[tuple[float, float], ...] = ((1.0, 1.0), (0.8, 0.15), (0.0, 0.07))
+
+
+def _stroke_level(interlock: InterlockPattern, *, beat: float, landing: bool,
+                  gong: bool) -> float:
+    """One stroke's force relative to the pattern's velocity: a swell over the gong
+    cycle (:data:`STROKE_DYNAMICS`), the landings on the beat and the gong stroke accented."""
+    phase = (beat % interlock.cycle_beats) / interlock.cycle_beats
+    low = STROKE_DYNAMICS["low"]
+    level = low + (1.0 - low) * float(np.sin(np.pi * phase))
+    if gong:
+        return STROKE_DYNAMICS["gong"]
+    return level * (STROKE_DYNAMICS["landing"] if landing else 1.0)
+
+
+def _stroke_cutoff_mul(level: float) -> float:
+    """The brightness of a stroke of this force (:data:`STROKE_CUTOFF_MULS`)."""
+    return next(mul for threshold, mul in STROKE_CUTOFF_MULS if level >= threshold)
+
+
+def _balungan_pc(melody: list[Note], chords: list[Chord], *, beat: float,
+                 beat_s: float) -> int:
+    """The pitch class of the balungan at ``beat``: the melody note sounding then (one
+    starting up to half a sixteenth late still counts), else the chord's root."""
+    sounding = [n for n in melody if n.start_s <= (beat + 0.125) * beat_s]
+    if sounding:
+        return int(round(sounding[-1].midi)) % 12
+    return chord_at(chords, beat).root_pc
+
+
+def _target_index(pitches: np.ndarray, *, pc: int, previous: int, low_midi: int,
+                  high_midi: int) -> int:
+    """Index in ``pitches`` of the tone of pitch class ``pc`` (or the nearest to it) in
+    ``[low_midi, high_midi]``, the nearest to the previous target: the parts follow the
+    melody's contour in their own register."""
+    candidates = [i for i, m in enumerate(pitches) if low_midi <= m <= high_midi]
+
+    def cost(i: int) -> tuple[int, int]:
+        d = abs(int(pitches[i]) % 12 - pc)
+        return min(d, 12 - d), abs(i - previous)
+
+    return min(candidates, key=cost)
+
+
+def _contour(previous: int, target: int) -> str:
+    """How the line moves into ``target``: a key of :data:`KOTEKAN_FIGURES`."""
+    return "same" if target == previous else ("up" if target > previous else "down")
 
 
 def _interlock_notes(ctl: Controls, row: PadStyle, interlock: InterlockPattern, *,
-                     chords: list[Chord], n_beats: float, instrument: str) -> list[Note]:
-    """The two interlocking parts: step k of the stream goes to player ``k % 2``."""
-    pitches = scale_pitches(root_pc=ctl.root_pc, scale=ctl.scale, low_midi=row.low_midi,
+                     chords: list[Chord], n_beats: float, instrument: str,
+                     melody: list[Note]) -> list[Note]:
+    """The two interlocking parts over the melody (see :class:`InterlockPattern`): step k
+    of the stream goes to player ``k % 2``, group by group towards the balungan tones."""
+    pitches = scale_pitches(root_pc=ctl.root_pc, scale=ctl.scale, low_midi=row.low_midi - 12,
                             high_midi=row.high_midi + 12)
-    out = []
-    for k in range(int(np.ceil(n_beats / interlock.step_beats))):
+    group_beats = interlock.step_beats * interlock.group_steps
+    melody = sorted(melody, key=lambda n: n.start_s)
+    n_groups = int(np.ceil(n_beats / group_beats - 1e-9)) + 1
+    targets = [int(np.argmin(np.abs(pitches - (row.low_midi + row.high_midi) / 2)))]
+    for g in range(n_groups):
+        pc = _balungan_pc(melody, chords, beat=g * group_beats, beat_s=ctl.beat_s)
+        targets.append(_target_index(pitches, pc=pc, previous=targets[-1],
+                                     low_midi=row.low_midi, high_midi=row.high_midi))
+    targets = targets[1:]
+    strokes: list[tuple[int, int, float, float]] = []
+    for k in range(int(np.ceil(n_beats / interlock.step_beats - 1e-9))):
         beat = k * interlock.step_beats
-        c = chord_at(chords, beat)
-        base = int(np.flatnonzero(pitches % 12 == c.root_pc)[0])
-        idx = min(base + interlock.figure[k % len(interlock.figure)], len(pitches) - 1)
-        out.append(Note(beat * ctl.beat_s, 2 * interlock.step_beats * ctl.beat_s,
-                        float(pitches[idx]), interlock.velocity, instrument,
-                        pan=interlock.pans[k % 2], cutoff_mul=row.cutoff_mul))
-    return out
+        g, pos = divmod(k, interlock.group_steps)
+        if pos == 0:  # a landing: the last note of the group that ends here
+            target, previous = targets[g], targets[max(g - 1, 0)]
+        else:
+            target, previous = targets[g + 1], targets[g]
+        figure = KOTEKAN_FIGURES[_contour(previous, target)]
+        idx = target + figure[(pos - 1) % interlock.group_steps]
+        gong = pos == 0 and np.isclose(beat % interlock.cycle_beats, interlock.gong_beat)
+        level = _stroke_level(interlock, beat=beat, landing=pos == 0, gong=gong)
+        players = (0, 1) if gong else (k % 2,)
+        strokes += [(k, player, float(pitches[idx]), level) for player in players]
+    return _damped_strokes(ctl, row, interlock, strokes, instrument=instrument)
+
+
+def _damped_strokes(ctl: Controls, row: PadStyle, interlock: InterlockPattern,
+                    strokes: list[tuple[int, int, float, float]], *,
+                    instrument: str) -> list[Note]:
+    """Notes of the ``(step, player, midi, level)`` strokes, each lasting until the same
+    player's next stroke (then damped: tutup), as loud and as bright as its level."""
+    step_s = interlock.step_beats * ctl.beat_s
+    next_step: dict[int, int] = {}
+    out = []
+    for k, player, midi, level in reversed(strokes):
+        n_steps = next_step.get(player, k + 2) - k
+        next_step[player] = k
+        out.append(Note(k * step_s, n_steps * step_s, midi, interlock.velocity * level,
+                        instrument, pan=interlock.pans[player],
+                        cutoff_mul=row.cutoff_mul * _stroke_cutoff_mul(level)))
+    return out[::-1]
 
 
 # ------------------------------------------------------------------------------------------

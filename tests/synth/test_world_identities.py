@@ -18,7 +18,7 @@ from moodc.synth.melody import CUT_S, GLISS_N_TONES, GLISS_TONE_S, ORNAMENT_KIND
 from moodc.synth.notes import render_note
 from moodc.synth.oscillators import midi_to_hz
 from moodc.synth.patterns import WEST_AFRICAN_BELL, pad_notes, rhythm_hits
-from tests.synth.test_identities import beats_of, chords_of, palette_controls
+from tests.synth.test_identities import band_energy, beats_of, chords_of, palette_controls
 
 SAMPLE_RATE = 22050
 
@@ -168,20 +168,107 @@ def test_the_player_damps_each_key_as_the_next_is_struck() -> None:
             assert max(rings_on) <= 0.1, (layer, pan)
 
 
-def test_polos_and_sangsih_interlock_at_double_speed() -> None:
-    """Each player strikes every other sixteenth; together they fill every sixteenth and
-    never strike the same one."""
+def _kotekan(seed: int = 1, n_beats: float = 32.0) -> tuple[Controls, list[Note], list[Note]]:
+    """gamelan-temple's interlocking parts over its own melody (both before tuning)."""
     ctl = palette_controls("gamelan-temple")
-    chords = chords_of(ctl, n_beats=16.0)
-    notes = pad_notes(ctl, style="warm", chords=chords, n_beats=16.0, instrument="gamelan")
+    chords = chords_of(ctl, n_beats=n_beats, seed=seed)
+    melody = melody_notes(ctl, style_name="lyrical", chords=chords, n_beats=n_beats,
+                          instrument="gamelan", rng=np.random.default_rng(seed))
+    notes = pad_notes(ctl, style="warm", chords=chords, n_beats=n_beats, instrument="gamelan",
+                      melody=melody)
+    return ctl, melody, notes
+
+
+def test_polos_and_sangsih_interlock_at_double_speed() -> None:
+    """Nyog cag: each player strikes every other sixteenth; together they fill every
+    sixteenth and strike the same one only on the gong, in unison, where the gong ageng
+    closes the cycle."""
+    ctl, _, notes = _kotekan()
     polos = [int(round(b * 4)) for b in beats_of([n for n in notes if n.pan < 0], ctl)]
     sangsih = [int(round(b * 4)) for b in beats_of([n for n in notes if n.pan > 0], ctl)]
-    assert all(s % 2 == 0 for s in polos) and all(s % 2 == 1 for s in sangsih)
-    assert sorted(polos + sangsih) == list(range(64))
-    assert set(np.diff(polos)) == {2} and set(np.diff(sangsih)) == {2}
+    gong_steps = [4 * b for b in steps_of(rhythm_hits(ctl, style="gong_cycle", n_beats=32.0),
+                                          ctl, "gong_ageng", per_beat=1)]
+    assert gong_steps == [60, 124]
+    assert all(s % 2 == 0 for s in polos)
+    assert sorted(set(polos) & set(sangsih)) == gong_steps
+    assert all(s % 2 == 1 for s in sangsih if s not in gong_steps)
+    assert sorted(set(polos + sangsih)) == list(range(128))
+    assert set(np.diff(polos)) == {2}
+    for step in gong_steps:  # both players, one tone
+        together = [n for n in notes if int(round(n.start_s / ctl.beat_s * 4)) == step]
+        assert len(together) == 2 and together[0].midi == together[1].midi
     # a bowed or blown pad does not interlock: it holds the chords
-    held = pad_notes(ctl, style="warm", chords=chords, n_beats=16.0, instrument="strings")
+    held = pad_notes(ctl, style="warm", chords=chords_of(ctl, n_beats=32.0), n_beats=32.0,
+                     instrument="strings")
     assert len(held) < len(notes) / 4
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kotekan_lands_on_every_balungan_tone(seed: int) -> None:
+    """Each group of four sixteenths ends on the beat on the melody's tone there (the
+    balungan), in the parts' own register: the parts elaborate the melody."""
+    ctl, melody, notes = _kotekan(seed)
+    landings = {round(n.start_s / ctl.beat_s, 6): n.midi for n in notes if n.pan < 0}
+    checked = 0
+    for beat in range(32):
+        sounding = [m for m in melody if m.start_s <= (beat + 0.125) * ctl.beat_s]
+        if not sounding:
+            continue
+        assert landings[float(beat)] % 12 == sounding[-1].midi % 12, beat
+        assert 50 <= landings[float(beat)] <= 70
+        checked += 1
+    assert checked >= 30
+
+
+def test_kotekan_changes_as_the_melody_moves() -> None:
+    """The figure is derived from the melody, not a loop: a different melody gives
+    different parts, and each beat's figure depends on where the melody goes, so the
+    four-note groups of a piece are many, rising into a rising tone and falling into a
+    falling one."""
+    ctl, _, one = _kotekan(seed=1)
+    _, _, two = _kotekan(seed=2)
+    assert [n.midi for n in one] != [n.midi for n in two]
+    stream = [n.midi for n in one if n.pan < 0 or int(round(n.start_s / ctl.beat_s * 4)) % 2]
+    groups = {tuple(stream[k:k + 4]) for k in range(1, 125, 4)}
+    assert len(groups) >= 8
+    rising = falling = 0
+    for k in range(4, 125, 4):
+        before, run, target = stream[k - 4], stream[k - 3:k], stream[k]
+        if target > before:
+            rising += 1
+            assert run[0] < target
+        elif target < before:
+            falling += 1
+            assert run[0] > target
+    assert rising and falling
+
+
+def test_kotekan_swells_over_the_gong_cycle_and_a_hard_stroke_is_brighter() -> None:
+    """Stroke force swells to mid-cycle and falls back before the gong, landings on the
+    beat stronger than the strokes between, the gong stroke strongest; a harder stroke
+    is brighter, its high strike modes (in the first 30 ms) stronger, not only louder."""
+    ctl, _, notes = _kotekan()
+    by_step = {int(round(n.start_s / ctl.beat_s * 4)): n for n in notes if n.pan > 0}
+    edge = np.mean([by_step[k].velocity for k in (1, 3, 5, 7, 121, 123)])
+    middle = np.mean([by_step[k].velocity for k in (29, 31, 33, 35)])
+    assert middle > 1.2 * edge
+    polos = {int(round(n.start_s / ctl.beat_s * 4)): n for n in notes if n.pan < 0}
+    assert all(polos[k].velocity > polos[k - 2].velocity for k in range(8, 56, 4))
+    assert polos[60].velocity == max(n.velocity for n in notes)
+    # brightness follows force: a louder stroke never gets a darker tone
+    ranked = sorted(notes, key=lambda n: n.velocity)
+    assert all(a.cutoff_mul <= b.cutoff_mul for a, b in zip(ranked, ranked[1:]))
+    assert len({n.cutoff_mul for n in notes}) >= 3
+
+    def high_share(cutoff_mul: float) -> float:
+        x = render_note("gamelan", midi=62.0, n_gate=SAMPLE_RATE // 4, sample_rate=SAMPLE_RATE,
+                        cutoff_scale=ctl.cutoff_scale * cutoff_mul).astype(np.float64)
+        x = x[: int(0.03 * SAMPLE_RATE)]
+        return float(np.sum(band_energy(x, low_hz=2000.0, high_hz=8000.0) ** 2)
+                     / np.sum(x ** 2))
+
+    soft, hard = min(n.cutoff_mul for n in notes), max(n.cutoff_mul for n in notes)
+    assert high_share(hard) > 3.0 * high_share(soft)
 
 
 def test_gong_cycle_marks_the_sixteen_beat_gongan() -> None:
