@@ -808,14 +808,15 @@ def _stroke_cutoff_mul(level: float) -> float:
     return next(mul for threshold, mul in STROKE_CUTOFF_MULS if level >= threshold)
 
 
-def _balungan_pc(melody: list[Note], chords: list[Chord], *, beat: float,
-                 beat_s: float) -> int:
-    """The pitch class of the balungan at ``beat``: the melody note sounding then (one
-    starting up to half a sixteenth late still counts), else the chord's root."""
-    sounding = [n for n in melody if n.start_s <= (beat + 0.125) * beat_s]
-    if sounding:
-        return int(round(sounding[-1].midi)) % 12
-    return chord_at(chords, beat).root_pc
+def _balungan_pcs(melody: list[Note], chords: list[Chord], *, beats: np.ndarray,
+                  beat_s: float) -> list[int]:
+    """The pitch class of the balungan at each of ``beats``: the melody note sounding then
+    (one starting up to half a sixteenth late still counts), else the chord's root."""
+    melody = sorted(melody, key=lambda n: n.start_s)
+    starts = np.array([n.start_s for n in melody])
+    sounding = np.searchsorted(starts, (beats + 0.125) * beat_s, side="right") - 1
+    return [int(round(melody[i].midi)) % 12 if i >= 0 else chord_at(chords, float(b)).root_pc
+            for i, b in zip(sounding, beats, strict=True)]
 
 
 def _target_index(pitches: np.ndarray, *, pc: int, previous: int, low_midi: int,
@@ -845,11 +846,11 @@ def _interlock_notes(ctl: Controls, row: PadStyle, interlock: InterlockPattern, 
     pitches = scale_pitches(root_pc=ctl.root_pc, scale=ctl.scale, low_midi=row.low_midi - 12,
                             high_midi=row.high_midi + 12)
     group_beats = interlock.step_beats * interlock.group_steps
-    melody = sorted(melody, key=lambda n: n.start_s)
     n_groups = int(np.ceil(n_beats / group_beats - 1e-9)) + 1
+    pcs = _balungan_pcs(melody, chords, beats=np.arange(n_groups) * group_beats,
+                        beat_s=ctl.beat_s)
     targets = [int(np.argmin(np.abs(pitches - (row.low_midi + row.high_midi) / 2)))]
-    for g in range(n_groups):
-        pc = _balungan_pc(melody, chords, beat=g * group_beats, beat_s=ctl.beat_s)
+    for pc in pcs:
         targets.append(_target_index(pitches, pc=pc, previous=targets[-1],
                                      low_midi=row.low_midi, high_midi=row.high_midi))
     targets = targets[1:]

@@ -18,6 +18,7 @@ from moodc.synth.melody import CUT_S, GLISS_N_TONES, GLISS_TONE_S, ORNAMENT_KIND
 from moodc.synth.notes import render_note
 from moodc.synth.oscillators import midi_to_hz
 from moodc.synth.patterns import WEST_AFRICAN_BELL, pad_notes, rhythm_hits
+from moodc.synth.theory import chord_at
 from tests.synth.test_identities import band_energy, beats_of, chords_of, palette_controls
 
 SAMPLE_RATE = 22050
@@ -218,6 +219,18 @@ def test_kotekan_lands_on_every_balungan_tone(seed: int) -> None:
         assert 50 <= landings[float(beat)] <= 70
         checked += 1
     assert checked >= 30
+
+
+def test_kotekan_without_a_melody_lands_on_the_chord_roots() -> None:
+    """With no melody to elaborate (``melody: none``), the parts land on each beat's chord
+    root instead."""
+    ctl = palette_controls("gamelan-temple")
+    chords = chords_of(ctl, n_beats=32.0)
+    notes = pad_notes(ctl, style="warm", chords=chords, n_beats=32.0, instrument="gamelan")
+    landings = [n for n in notes if n.pan < 0 and round(n.start_s / ctl.beat_s, 6) % 1 == 0]
+    assert len(landings) == 32
+    assert all(n.midi % 12 == chord_at(chords, n.start_s / ctl.beat_s).root_pc
+               for n in landings)
 
 
 def test_kotekan_changes_as_the_melody_moves() -> None:
