@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 import numpy as np
 
 from moodc import vocab
-from moodc.dsp.compiled import add_notes, scale_by_curve
+from moodc.dsp.compiled import add_notes, mix_in, scale_by_curve
 from moodc.dsp.compiled import premix as premix_layers
 from moodc.synth.controls import Controls
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, tilted_width
@@ -514,22 +514,32 @@ class BlockRenderer:
         the stereo (n, 2) output."""
         ctl = self.ctl
         mix, echo_send, verb_send = premix[:2], premix[2], premix[3]
-        mono = np.empty(n, dtype=np.float32)
+        # each return one compiled pass per row (mix_in: numpy's `mix += c * wet` floats)
         if self.echo is not None:
             wet = self.echo.process(echo_send)
-            mix += np.float32(ctl.echo_wet * 1.6) * wet
-            if self.reverb is not None:
-                np.add(wet[0], wet[1], out=mono)
-                mono *= np.float32(0.5 * ctl.echo_wet)
-                verb_send += mono
+            _mix_in_rows(mix, wet, ctl.echo_wet * 1.6)
+            if self.reverb is not None:  # the echo's mono sum feeds the reverb too
+                mix_in(verb_send, wet[0], wet[1], float(np.float32(0.5 * ctl.echo_wet)))
         if self.reverb is not None:
             wet = self.reverb.process(verb_send)
-            wet *= np.float32(ctl.reverb_wet * 1.2 / (1.0 - 0.5 * ctl.reverb_wet))
-            mix += wet  # the dry gain (1 - wet/2) is folded into the width matrix below
+            _mix_in_rows(mix, wet, ctl.reverb_wet * 1.2 / (1.0 - 0.5 * ctl.reverb_wet))
+            # the dry gain (1 - wet/2) is folded into the width matrix below
             dry = 1.0 - 0.5 * ctl.reverb_wet
         else:
             dry = 1.0
         return tilted_width(mix, tilt=self.tilt, width=ctl.width, gain=MASTER_GAIN * dry)
+
+
+#: ``mix_in``'s "no second row": the return is one row, not two folded to mono
+_NO_ROW = np.empty(0, dtype=np.float32)
+
+
+def _mix_in_rows(mix: np.ndarray, wet: np.ndarray, gain: float) -> None:
+    """``mix += np.float32(gain) * wet`` for (2, n) float32 rows, in place, one compiled
+    pass per row (``wet``'s rows need only be contiguous each, as the echo's view is)."""
+    gain32 = float(np.float32(gain))
+    for row, wet_row in zip(mix, wet):
+        mix_in(row, wet_row, _NO_ROW, gain32)
 
 
 def _can_fork() -> bool:
