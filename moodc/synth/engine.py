@@ -36,6 +36,11 @@ if TYPE_CHECKING:  # a short or one-job render never imports concurrent.futures 
 MASTER_GAIN = 0.5
 #: Motion LFOs (well under 1 Hz) are computed every this many samples, then interpolated.
 MOTION_CONTROL_N = 128
+#: Control points of a layer's motion curves computed at once (~12 s at 44.1 kHz): a block
+#: reads a few hundred, and two dozen small numpy calls per layer and block cost more than
+#: their arithmetic. Every step is element-wise, so a point's value is the same whichever
+#: stretch it is computed in.
+MOTION_CHUNK_POINTS = 4096
 
 
 def _apply_control(row: np.ndarray, values: np.ndarray, *, offset: int) -> None:
@@ -364,6 +369,10 @@ class BlockRenderer:
         self.send_weights = np.array([[0.5 * LAYER_SPECS[k].echo_send for k in self.names],
                                       [0.5 * LAYER_SPECS[k].reverb_send for k in self.names]],
                                      dtype=np.float32).reshape(2, len(self.names))
+        #: each layer's motion gains (left, right) per control point from a first point,
+        #: computed :data:`MOTION_CHUNK_POINTS` at a time (:meth:`_motion_rows`); a layer's
+        #: entry is only touched by that layer's render, so threads may share the dict
+        self._motion_cache: dict[str, tuple[int, np.ndarray]] = {}
 
     def stems(self, start: int, n: int) -> dict[str, np.ndarray]:
         """Dry stereo (2, n) of every sounding layer for ``[start, start + n)``."""
@@ -409,18 +418,43 @@ class BlockRenderer:
         The pad breathes (tremolo, the strongest), the bass swells gently, and the lead,
         rhythm, texture and accents drift across the stereo field, each at its own rate and
         phase (:attr:`LayerSpec.motion`). The LFOs (at most a few Hz) are evaluated every
-        :data:`MOTION_CONTROL_N` samples on a grid fixed to the start of the piece and
-        interpolated linearly while applied (:func:`_apply_control`): one pass per channel.
+        :data:`MOTION_CONTROL_N` samples on a grid fixed to the start of the piece
+        (:meth:`_motion_gains`) and interpolated linearly while applied
+        (:func:`_apply_control`): one pass per channel.
         """
+        n = buf.shape[1]
+        k0 = start // MOTION_CONTROL_N
+        k1 = (start + n - 1) // MOTION_CONTROL_N + 2
+        rows = self._motion_rows(name, k0, k1)
+        if rows is None:
+            return
+        offset = start - k0 * MOTION_CONTROL_N
+        _apply_control(buf[0], rows[0], offset=offset)
+        _apply_control(buf[1], rows[1], offset=offset)
+
+    def _motion_rows(self, name: str, k0: int, k1: int) -> np.ndarray | None:
+        """Layer ``name``'s motion gains (2, k1 - k0) at control points ``k0 .. k1`` (None:
+        no motion), from the layer's cached stretch, computed anew (at least
+        :data:`MOTION_CHUNK_POINTS` points from ``k0``) when it does not hold them."""
+        cached = self._motion_cache.get(name)
+        if cached is None or not cached[0] <= k0 or k1 > cached[0] + cached[1].shape[1]:
+            rows = self._motion_gains(name, k0, max(k1, k0 + MOTION_CHUNK_POINTS))
+            if rows is None:
+                return None
+            cached = (k0, rows)
+            self._motion_cache[name] = cached
+        first, rows = cached
+        return rows[:, k0 - first: k1 - first]
+
+    def _motion_gains(self, name: str, k0: int, k1: int) -> np.ndarray | None:
+        """Layer ``name``'s motion gains (left, right) at control points ``k0 .. k1`` as a
+        (2, k1 - k0) float64 array, or None when the layer does not move."""
         ctl = self.ctl
         spec = LAYER_SPECS[name]
         tremolo, autopan, rate_mul, phase = spec.motion
         swell = spec.swells_per_bar(ctl.styles[name])
         if ctl.lfo_hz <= 0 and not swell:
-            return
-        n = buf.shape[1]
-        k0 = start // MOTION_CONTROL_N
-        k1 = (start + n - 1) // MOTION_CONTROL_N + 2
+            return None
         t = np.arange(k0, k1, dtype=np.float64) * (MOTION_CONTROL_N / self.sample_rate)
         wave = lfo(t, rate_hz=ctl.lfo_hz * rate_mul, chaotic=ctl.chaotic,
                            phase=phase).astype(np.float64)
@@ -429,14 +463,12 @@ class BlockRenderer:
             gain = 1.0 - tremolo * ctl.lfo_depth * (0.5 - 0.5 * wave)
             if swell:  # one crescendo per bar
                 gain = gain * (0.25 + 0.75 * np.sin(np.pi * t / ctl.bar_s) ** 2)
-        offset = start - k0 * MOTION_CONTROL_N
         if autopan and ctl.lfo_hz > 0:
             pan = autopan * ctl.lfo_depth * wave
-            _apply_control(buf[0], gain * (1.0 - pan), offset=offset)
-            _apply_control(buf[1], gain * (1.0 + pan), offset=offset)
-        elif tremolo or swell:
-            _apply_control(buf[0], gain, offset=offset)
-            _apply_control(buf[1], gain, offset=offset)
+            return np.stack([gain * (1.0 - pan), gain * (1.0 + pan)])
+        if tremolo or swell:
+            return np.stack([gain, gain])
+        return None
 
     def block(self, start: int, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Mixed, effected stereo (n, 2) float32 and the dry stems for one block."""
