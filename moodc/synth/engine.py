@@ -406,10 +406,9 @@ class BlockRenderer:
         Touches only that layer's state (its events, bed and the shared, thread-safe note
         cache), so different layers may run on different threads."""
         self.layers[name].render(buf, start)
-        if name in self.beds:
-            bed = self.beds[name].process(start, buf.shape[1])
-            bed *= np.float32(LAYER_SPECS[name].gain)
-            buf += bed
+        if name in self.beds:  # buf += gain * bed, one compiled pass per channel
+            _mix_in_rows(buf, self.beds[name].process(start, buf.shape[1]),
+                         LAYER_SPECS[name].gain)
         self._motion(name, buf, start)
 
     def _motion(self, name: str, buf: np.ndarray, start: int) -> None:

@@ -226,9 +226,14 @@ def _shimmer_frame(tex: Texture, start: int, n: int) -> np.ndarray:
                       lambda t_s, rate_hz=rate_hz, k=k: _tremolo_curve(t_s, rate_hz=rate_hz,
                                                                        k=k),
                       tex, start)
-        out[k % 2] += np.float32(0.25) * tone
-        out[1 - k % 2] += np.float32(0.1) * tone
+        # out[k % 2] += 0.25 * tone and the other channel 0.1 of it, no temporaries
+        compiled.mix_in(out[k % 2], tone, _NO_ROW, float(np.float32(0.25)))
+        compiled.mix_in(out[1 - k % 2], tone, _NO_ROW, float(np.float32(0.1)))
     return out
+
+
+#: :func:`moodc.dsp.compiled.mix_in`'s "no second row"
+_NO_ROW = np.empty(0, dtype=np.float32)
 
 
 def _tremolo_curve(t_s: np.ndarray, *, rate_hz: float, k: int) -> np.ndarray:
