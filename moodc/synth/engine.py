@@ -233,7 +233,9 @@ class _Sounds:
         self.gain_pairs = list(zip(self.gain_l.tolist(), self.gain_r.tolist()))
         # drum sounds are few and short: hold them directly, no cache lookup per block
         self.drums = [self.drum(k) if k[0] == "hit" else None for k in self.keys]
-        self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
+        # a hit's length is its sound's (held above: no second cache lookup per hit)
+        self.lengths = np.array([self.length(k) if drum is None else len(drum)
+                                 for k, drum in zip(self.keys, self.drums)], dtype=np.int64)
         self.flat = [flat_span(k[1], n_gate=k[3], sample_rate=sample_rate)
                      if k[0] == "note" else (0, 0) for k in self.keys]
         for k, onset in zip(self.keys, self.starts.tolist()):
