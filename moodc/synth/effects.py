@@ -52,6 +52,7 @@ class Reverb:
         rate = sample_rate / 2.0
         self.delays = np.array([int(round(ms * size * rate / 1000.0)) for ms in FDN_DELAYS_MS],
                                dtype=np.int64)
+        self.delay_list = self.delays.tolist()
         gains = 10.0 ** (-3.0 * self.delays / (max(rt60_s, 0.05) * rate))
         n = len(self.delays)
         # feedback: diag(gains)·H/√n·(1-a)·(o[t] + a/(1-a)·o[t-1]), H by the fast transform
@@ -101,8 +102,13 @@ class Reverb:
         """
         n_lines, depth = self.history.shape
         m = len(x_in)
-        buf = np.zeros((n_lines, depth + m), dtype=np.float32)
+        buf = np.empty((n_lines, depth + m), dtype=np.float32)
         buf[:, :depth] = self.history  # column 0 is time T-1 (T = this block's first sample)
+        # the kernel writes columns 1 + d_j .. m + d_j of line j before reading them; past
+        # the history only the columns after those keep the zeros they go on to the
+        # history with (clearing the whole array was a block-sized pass)
+        for j, delay in enumerate(self.delay_list):
+            buf[j, max(depth, m + delay + 1):] = 0.0
         compiled.fdn(buf, self.delays, self.line_gains[:, 0], float(self.damping_ratio),
                      np.ascontiguousarray(x_in, dtype=np.float32))
         self.history = buf[:, m: m + depth].copy()

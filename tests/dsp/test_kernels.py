@@ -762,3 +762,41 @@ def test_mix_in_refuses_mismatched_rows() -> None:
         _kernels.mix_in(acc, np.zeros(10, np.float32), np.zeros(3, np.float32), 1.0)
     with pytest.raises(TypeError, match="float32"):
         _kernels.mix_in(acc, np.zeros(10), np.empty(0, np.float32), 1.0)
+
+
+def test_the_reverbs_lines_need_no_cleared_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Reverb._network`` clears only the columns its kernel does not write: with every
+    new array full of NaN (what uninitialised memory may hold), consecutive blocks (longer
+    and shorter than the lines, one sample, none) give the bits of the zeroed buffer the
+    network used to start from, lines and carried history alike."""
+    from moodc.synth.effects import Reverb
+
+    def zeroed_network(reverb: Reverb, x_in: np.ndarray) -> np.ndarray:
+        n_lines, depth = reverb.history.shape
+        m = len(x_in)
+        buf = np.zeros((n_lines, depth + m), dtype=np.float32)
+        buf[:, :depth] = reverb.history
+        _kernels.fdn(buf, reverb.delays, reverb.line_gains[:, 0], float(reverb.damping_ratio),
+                     x_in)
+        reverb.history = buf[:, m: m + depth].copy()
+        return buf
+
+    real_empty = np.empty
+
+    def nan_empty(shape, dtype=float, **kwargs):
+        out = real_empty(shape, dtype=dtype, **kwargs)
+        if np.issubdtype(out.dtype, np.floating):
+            out.fill(np.nan)
+        return out
+
+    got_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=0.7)
+    ref_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=0.7)
+    rng = np.random.default_rng(23)
+    for m in (3001, 1, 0, 250, 2048, 5):
+        x_in = rng.standard_normal(m).astype(np.float32)
+        with monkeypatch.context() as patch:
+            patch.setattr(np, "empty", nan_empty)
+            got = got_reverb._network(x_in)
+        expected = zeroed_network(ref_reverb, x_in)
+        assert np.array_equal(_bits(got), _bits(expected))
+        assert np.array_equal(_bits(got_reverb.history), _bits(ref_reverb.history))
