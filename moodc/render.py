@@ -527,8 +527,8 @@ def _keep_freed_memory() -> None:
     (trimmed) or a block is mapped afresh, the next block's arrays land on new pages: each
     page faults and is zeroed before the arithmetic on it. Measured on a 300 s render:
     26-41 k page faults (varying with the heap's layout run to run) instead of 18 k, and
-    5-9 % of the CPU. Fixed thresholds keep the pages mapped and reused; the peak resident
-    memory is that of the largest block either way (the same within 1 %, measured).
+    about 5 % of its CPU. Fixed thresholds keep the pages mapped and reused; the peak
+    resident memory is that of the largest block either way (within 1.5 %, measured).
     """
     import ctypes
     import platform
