@@ -455,6 +455,7 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
     stream_fn = _with_jobs(stream_fn, jobs)
     # one block has nothing to overlap: mastering's two threads would only start and wait
     threads = jobs > 1 and timeline.n_samples > master.BLOCK_N
+    _keep_freed_memory()
     if threads:
         _share_malloc_arena()
     return master.master_mix(mix_timeline(timeline, stream_fn=stream_fn), piece=timeline,
@@ -505,6 +506,39 @@ def _share_malloc_arena() -> None:
         return
     try:
         ctypes.CDLL(None).mallopt(-8, 1)  # M_ARENA_MAX = 1
+    except (OSError, AttributeError):
+        pass
+
+
+#: glibc's ``mallopt`` parameters (malloc.h) and the values a render sets: blocks up to
+#: this size come from the heap, and the heap keeps up to this much freed memory at its top.
+M_TRIM_THRESHOLD: Final[int] = -1
+M_MMAP_THRESHOLD: Final[int] = -3
+MALLOC_MMAP_THRESHOLD_BYTES: Final[int] = 16 * 2**20
+MALLOC_TRIM_THRESHOLD_BYTES: Final[int] = 64 * 2**20
+
+
+@functools.lru_cache(maxsize=1)
+def _keep_freed_memory() -> None:
+    """Let freed block-sized arrays be reused instead of handed back to the kernel (glibc).
+
+    A render allocates and frees megabyte-sized temporaries every block. glibc's default
+    thresholds move with what was freed last, and whenever the heap's top is returned
+    (trimmed) or a block is mapped afresh, the next block's arrays land on new pages: each
+    page faults and is zeroed before the arithmetic on it. Measured on a 300 s render:
+    26-41 k page faults (varying with the heap's layout run to run) instead of 18 k, and
+    about 5 % of its CPU. Fixed thresholds keep the pages mapped and reused; the peak
+    resident memory is that of the largest block either way (within 1.5 %, measured).
+    """
+    import ctypes
+    import platform
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD_BYTES)
+        libc.mallopt(M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD_BYTES)
     except (OSError, AttributeError):
         pass
 

@@ -1478,6 +1478,152 @@ static PyObject *upsample2(PyObject *self, PyObject *args)
     return result;
 }
 
+/* mix_in(acc, x, y, c): an effect's return added into a row of the mix, in place,
+ *
+ *     acc[i] = acc[i] + x[i] * c              (y empty)
+ *     acc[i] = acc[i] + (x[i] + y[i]) * c     (y of acc's length: two rows folded to mono)
+ *
+ * each sum and product rounded to float32: numpy's `acc += c * x` and `np.add(x, y, out=t);
+ * t *= c; acc += t` (float addition and multiplication commute bit for bit), one pass and
+ * no temporary instead of two or three. All 1-D C-contiguous float32.
+ */
+ELEMENTWISE static void mix_in_float(float *restrict acc, const float *restrict x,
+                                     const float *restrict y, float c, Py_ssize_t n)
+{
+    if (y) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            acc[i] = acc[i] + (x[i] + y[i]) * c;
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++)
+            acc[i] = acc[i] + x[i] * c;
+    }
+}
+
+static PyObject *mix_in(PyObject *self, PyObject *args)
+{
+    PyObject *objs[3];
+    static const char *names[3] = {"acc", "x", "y"};
+    float c;
+    if (!PyArg_ParseTuple(args, "OOOf:mix_in", &objs[0], &objs[1], &objs[2], &c))
+        return NULL;
+    Py_buffer views[3];
+    int n_views = 0;
+    for (; n_views < 3; n_views++)
+        if (!get_buffer(objs[n_views], &views[n_views], n_views == 0, 1, names[n_views]))
+            break;
+    PyObject *result = NULL;
+    if (n_views == 3) {
+        const Py_ssize_t n = views[0].shape[0];
+        if (strcmp(views[0].format, "f") != 0 || strcmp(views[1].format, "f") != 0
+            || strcmp(views[2].format, "f") != 0) {
+            PyErr_SetString(PyExc_TypeError, "mix_in wants float32 acc, x and y");
+        } else if (views[1].shape[0] != n || (views[2].shape[0] != 0 && views[2].shape[0] != n)) {
+            PyErr_SetString(PyExc_ValueError, "mix_in wants x of acc's length and y of it "
+                                              "or empty");
+        } else {
+            const float *y = views[2].shape[0] ? (const float *)views[2].buf : NULL;
+            Py_BEGIN_ALLOW_THREADS
+            mix_in_float((float *)views[0].buf, (const float *)views[1].buf, y, c, n);
+            Py_END_ALLOW_THREADS
+            result = Py_NewRef(Py_None);
+        }
+    }
+    for (int i = 0; i < n_views; i++)
+        PyBuffer_Release(&views[i]);
+    return result;
+}
+
+/* reverb_send(x, delays, gains, scale, ext, out): the reverb's network input for one block,
+ *
+ *     ext[h + i] = 0.5 * (x[2i] + x[2i + 1])                    (the half rate: pair means)
+ *     out[i]     = ((0 + g[0] * ext[h + i - d[0]]) + g[1] * ext[h + i - d[1]] + ...) * scale
+ *
+ * ext's first h = len(ext) - m samples are the previous block's means (the caller's), every
+ * d[k] <= h; each product and sum rounded to float32, the taps in order: the floats of
+ * moodc.synth.effects.Reverb's numpy steps (a strided sum and product, one product and sum
+ * per early-reflection tap onto zeros, the lines' 1/sqrt(n)), which were twenty array
+ * passes over the block. x: (2m,), ext: (h + m,), out: (m,) float32; delays int64, gains
+ * float32, one per tap; all C-contiguous.
+ */
+#define SEND_CHUNK 1024
+
+ELEMENTWISE static void reverb_send_float(const float *x, Py_ssize_t m, const long long *delays,
+                                          const float *gains, Py_ssize_t n_taps, float scale,
+                                          float *ext, Py_ssize_t h, float *out)
+{
+    float *restrict means = ext + h;
+    for (Py_ssize_t i = 0; i < m; i++)
+        means[i] = 0.5f * (x[2 * i] + x[2 * i + 1]);
+    for (Py_ssize_t i0 = 0; i0 < m; i0 += SEND_CHUNK) {
+        const Py_ssize_t len = m - i0 < SEND_CHUNK ? m - i0 : SEND_CHUNK;
+        float *restrict acc = out + i0;
+        for (Py_ssize_t i = 0; i < len; i++) /* numpy's zeros: -0 + 0 = +0 */
+            acc[i] = 0.0f;
+        for (Py_ssize_t k = 0; k < n_taps; k++) {
+            const float g = gains[k];
+            const float *restrict tap = ext + h + i0 - delays[k];
+            for (Py_ssize_t i = 0; i < len; i++)
+                acc[i] = acc[i] + g * tap[i];
+        }
+        for (Py_ssize_t i = 0; i < len; i++)
+            acc[i] = acc[i] * scale;
+    }
+}
+
+static PyObject *reverb_send(PyObject *self, PyObject *args)
+{
+    PyObject *objs[5];
+    static const char *names[5] = {"x", "delays", "gains", "ext", "out"};
+    float scale;
+    if (!PyArg_ParseTuple(args, "OOOfOO:reverb_send", &objs[0], &objs[1], &objs[2], &scale,
+                          &objs[3], &objs[4]))
+        return NULL;
+    Py_buffer views[5];
+    int n_views = 0;
+    for (; n_views < 5; n_views++)
+        if (!get_buffer(objs[n_views], &views[n_views], n_views >= 3, 1, names[n_views]))
+            break;
+    PyObject *result = NULL;
+    if (n_views == 5) {
+        Py_buffer *x = &views[0], *d = &views[1], *g = &views[2], *ext = &views[3],
+                  *out = &views[4];
+        const Py_ssize_t m = out->shape[0], h = ext->shape[0] - m, n_taps = d->shape[0];
+        int ok = 1;
+        if (strcmp(x->format, "f") != 0 || strcmp(g->format, "f") != 0
+            || strcmp(ext->format, "f") != 0 || strcmp(out->format, "f") != 0
+            || d->itemsize != 8
+            || (strcmp(d->format, "q") != 0 && strcmp(d->format, "l") != 0)) {
+            PyErr_SetString(PyExc_TypeError,
+                            "reverb_send wants float32 x, gains, ext and out, int64 delays");
+            ok = 0;
+        } else if (x->shape[0] != 2 * m || h < 0 || g->shape[0] != n_taps) {
+            PyErr_SetString(PyExc_ValueError, "reverb_send wants x (2m,), ext (h + m,), "
+                                              "out (m,) and one gain per delay");
+            ok = 0;
+        } else {
+            const long long *dd = (const long long *)d->buf;
+            for (Py_ssize_t k = 0; k < n_taps; k++)
+                if (dd[k] < 0 || dd[k] > h) {
+                    PyErr_SetString(PyExc_ValueError,
+                                    "reverb_send wants every delay in 0 .. len(ext) - m");
+                    ok = 0;
+                    break;
+                }
+        }
+        if (ok) {
+            Py_BEGIN_ALLOW_THREADS
+            reverb_send_float((const float *)x->buf, m, (const long long *)d->buf,
+                              (const float *)g->buf, n_taps, scale, (float *)ext->buf, h,
+                              (float *)out->buf);
+            Py_END_ALLOW_THREADS
+            result = Py_NewRef(Py_None);
+        }
+    }
+    for (int i = 0; i < n_views; i++)
+        PyBuffer_Release(&views[i]);
+    return result;
+}
+
 /* pass1_filters(frames, dc_sos, dc_zi, fade, k_sos, k_zi, spilled, weighted): mastering's
  * pass 1 on one block, per sample and channel in one pass:
  *
@@ -1859,6 +2005,13 @@ static PyMethodDef methods[] = {
      "tilt_width(x, last, c, tilt, a, b, out): (with tilt) Tilt's two-tap shelf on x (2, n) "
      "after the previous samples last (2,), then width_matrix's 2x2 product into "
      "interleaved out (n, 2); numpy's floats."},
+    {"mix_in", mix_in, METH_VARARGS,
+     "mix_in(acc, x, y, c): acc += x * c, or (x + y) * c when y is not empty, in place, "
+     "float32, numpy's rounding."},
+    {"reverb_send", reverb_send, METH_VARARGS,
+     "reverb_send(x, delays, gains, scale, ext, out): the reverb's pair means of x (2m,) "
+     "into ext after its h history samples, then the early-reflection taps over ext times "
+     "scale into out (m,); numpy's floats."},
     {"upsample2", upsample2, METH_VARARGS,
      "upsample2(y, last, out): y (2, m) at twice the rate into out (2, 2m), each sample "
      "preceded by its mean with the one before (last (2,) before the first); numpy's "

@@ -16,7 +16,10 @@ time in numpy, a Python iteration every few milliseconds of a string, and the pi
 echo's lines (:func:`echo`, :class:`moodc.synth.effects.Echo`) a delay at a time, six
 array passes and three temporaries per chunk; the block's tilt and width
 (:func:`tilt_width`) and the texture beds' return to the full rate (:func:`upsample2`)
-were a shifted copy and several strided passes each. Mastering's last
+were a shifted copy and several strided passes each; the reverb's input (:func:`reverb_send`:
+the pair means to the half rate, the early reflections, the lines' share) twenty array
+passes, and the echo's and the reverb's returns into the mix (:func:`mix_in`) two or three
+passes and a temporary each. Mastering's last
 step, quantising with TPDF dither (:func:`tpdf_quantise`, under
 :func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one; the
 limiter's held and averaged reduction (:func:`limiter_smooth`, under
@@ -49,9 +52,11 @@ try:
         ks_loop,
         limit_frames,
         limiter_smooth,
+        mix_in,
         pass1_filters,
         peak_candidates,
         premix,
+        reverb_send,
         scale_by_curve,
         sosfilt,
         tilt_width,
@@ -66,5 +71,5 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
              "checkout (needs a C compiler and the Python headers)") from exc
 
 __all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "gain_loss_add", "ks_loop",
-           "limit_frames", "limiter_smooth", "pass1_filters", "peak_candidates", "premix", "scale_by_curve", "sosfilt",
+           "limit_frames", "limiter_smooth", "mix_in", "pass1_filters", "peak_candidates", "premix", "reverb_send", "scale_by_curve", "sosfilt",
            "tilt_width", "tpdf_quantise", "upsample2", "wavetable_add"]

@@ -52,6 +52,7 @@ class Reverb:
         rate = sample_rate / 2.0
         self.delays = np.array([int(round(ms * size * rate / 1000.0)) for ms in FDN_DELAYS_MS],
                                dtype=np.int64)
+        self.delay_list = self.delays.tolist()
         gains = 10.0 ** (-3.0 * self.delays / (max(rt60_s, 0.05) * rate))
         n = len(self.delays)
         # feedback: diag(gains)·H/√n·(1-a)·(o[t] + a/(1-a)·o[t-1]), H by the fast transform
@@ -61,25 +62,36 @@ class Reverb:
         self.out_weights = (signs / np.sqrt(n)).astype(np.float32)
         # write-ahead delay lines: columns [T-1, T + max delay] (see _network)
         self.history = np.zeros((n, int(self.delays.max()) + 2), dtype=np.float32)
-        self.taps = [(int(round(ms * size * rate / 1000.0)), g) for ms, g in EARLY_TAPS]
-        self.send_history = np.zeros(max(d for d, _ in self.taps) + 1, dtype=np.float32)
+        taps = [(int(round(ms * size * rate / 1000.0)), g) for ms, g in EARLY_TAPS]
+        self.tap_delays = np.array([d for d, _ in taps], dtype=np.int64)
+        self.tap_gains = np.array([g for _, g in taps], dtype=np.float32)
+        #: the half-rate send's last samples, which the early reflections still read
+        self.send_history = np.zeros(int(self.tap_delays.max()) + 1, dtype=np.float32)
+        #: the lines' share of the input, 1/√n
+        self.input_scale = np.float32(1.0 / np.sqrt(n))
         self.pending = np.zeros(0, dtype=np.float32)  # an odd input sample awaiting its pair
         self.fifo = np.zeros((2, 1), dtype=np.float32)  # full-rate output not yet returned
         self.last = np.zeros((2, 1), dtype=np.float32)  # previous half-rate output sample
 
-    def _diffuse(self, x: np.ndarray) -> np.ndarray:
-        """Early reflections: a sparse FIR on the send, with the previous block's tail."""
+    def _send(self, x: np.ndarray) -> np.ndarray:
+        """The network's input for an even number of full-rate send samples ``x``: each
+        pair's mean (the half rate), the early reflections over those means and the previous
+        block's (a sparse FIR), times the lines' 1/√n, in one compiled pass
+        (:func:`moodc.dsp.compiled.reverb_send`; tests keep the numpy steps it replaced)."""
         h = len(self.send_history)
-        ext = np.concatenate([self.send_history, x])
-        out = np.zeros_like(x)
-        for d, g in self.taps:
-            out += np.float32(g) * ext[h - d: h - d + len(x)]
+        m = len(x) // 2
+        ext = np.empty(h + m, dtype=np.float32)
+        ext[:h] = self.send_history
+        out = np.empty(m, dtype=np.float32)
+        compiled.reverb_send(x, self.tap_delays, self.tap_gains, float(self.input_scale),
+                             ext, out)
         self.send_history = ext[-h:]
         return out
 
-    def _network(self, x: np.ndarray) -> np.ndarray:
-        """The FDN at half rate over the block's ``m`` samples ``x``: its lines, whose columns
-        ``1 .. 1 + m`` are the block's outputs of every line.
+    def _network(self, x_in: np.ndarray) -> np.ndarray:
+        """The FDN at half rate over the block's ``m`` input samples ``x_in`` (already
+        scaled by 1/√n, :meth:`_send`): its lines, whose columns ``1 .. 1 + m`` are the
+        block's outputs of every line.
 
         Lines are stored *write-ahead*: the value fed into line j at time τ is written at
         column τ + d_j of row j, so the outputs of every line over the whole block are one
@@ -89,10 +101,14 @@ class Reverb:
         as the reference).
         """
         n_lines, depth = self.history.shape
-        m = len(x)
-        buf = np.zeros((n_lines, depth + m), dtype=np.float32)
+        m = len(x_in)
+        buf = np.empty((n_lines, depth + m), dtype=np.float32)
         buf[:, :depth] = self.history  # column 0 is time T-1 (T = this block's first sample)
-        x_in = x * np.float32(1.0 / np.sqrt(n_lines))
+        # the kernel writes columns 1 + d_j .. m + d_j of line j before reading them; past
+        # the history only the columns after those keep the zeros they go on to the
+        # history with (clearing the whole array was a block-sized pass)
+        for j, delay in enumerate(self.delay_list):
+            buf[j, max(depth, m + delay + 1):] = 0.0
         compiled.fdn(buf, self.delays, self.line_gains[:, 0], float(self.damping_ratio),
                      np.ascontiguousarray(x_in, dtype=np.float32))
         self.history = buf[:, m: m + depth].copy()
@@ -110,7 +126,7 @@ class Reverb:
         x = np.concatenate([self.pending, x.astype(np.float32)])
         m = len(x) // 2
         self.pending = x[2 * m:]
-        lines = self._network(self._diffuse(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])))
+        lines = self._network(self._send(x[: 2 * m]))
         owed = self.fifo.shape[1]
         stream = np.empty((2, owed + 2 * m), dtype=np.float32)
         stream[:, :owed] = self.fifo

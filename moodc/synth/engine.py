@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 import numpy as np
 
 from moodc import vocab
-from moodc.dsp.compiled import add_notes, scale_by_curve
+from moodc.dsp.compiled import add_notes, mix_in, scale_by_curve
 from moodc.dsp.compiled import premix as premix_layers
 from moodc.synth.controls import Controls
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, tilted_width
@@ -36,6 +36,11 @@ if TYPE_CHECKING:  # a short or one-job render never imports concurrent.futures 
 MASTER_GAIN = 0.5
 #: Motion LFOs (well under 1 Hz) are computed every this many samples, then interpolated.
 MOTION_CONTROL_N = 128
+#: Control points of a layer's motion curves computed at once (~12 s at 44.1 kHz): a block
+#: reads a few hundred, and two dozen small numpy calls per layer and block cost more than
+#: their arithmetic. Every step is element-wise, so a point's value is the same whichever
+#: stretch it is computed in.
+MOTION_CHUNK_POINTS = 4096
 
 
 def _apply_control(row: np.ndarray, values: np.ndarray, *, offset: int) -> None:
@@ -242,7 +247,9 @@ class _Sounds:
         self.gain_pairs = list(zip(self.gain_l.tolist(), self.gain_r.tolist()))
         # drum sounds are few and short: hold them directly, no cache lookup per block
         self.drums = [self.drum(k) if k[0] == "hit" else None for k in self.keys]
-        self.lengths = np.array([self.length(k) for k in self.keys], dtype=np.int64)
+        # a hit's length is its sound's (held above: no second cache lookup per hit)
+        self.lengths = np.array([self.length(k) if drum is None else len(drum)
+                                 for k, drum in zip(self.keys, self.drums)], dtype=np.int64)
         self.flat = [flat_span(k[1], n_gate=k[3], sample_rate=sample_rate)
                      if k[0] == "note" else (0, 0) for k in self.keys]
         for k, onset in zip(self.keys, self.starts.tolist()):
@@ -378,6 +385,10 @@ class BlockRenderer:
         self.send_weights = np.array([[0.5 * LAYER_SPECS[k].echo_send for k in self.names],
                                       [0.5 * LAYER_SPECS[k].reverb_send for k in self.names]],
                                      dtype=np.float32).reshape(2, len(self.names))
+        #: each layer's motion gains (left, right) per control point from a first point,
+        #: computed :data:`MOTION_CHUNK_POINTS` at a time (:meth:`_motion_rows`); a layer's
+        #: entry is only touched by that layer's render, so threads may share the dict
+        self._motion_cache: dict[str, tuple[int, np.ndarray]] = {}
 
     def stems(self, start: int, n: int) -> dict[str, np.ndarray]:
         """Dry stereo (2, n) of every sounding layer for ``[start, start + n)``."""
@@ -411,10 +422,9 @@ class BlockRenderer:
         Touches only that layer's state (its events, bed and the shared, thread-safe note
         cache), so different layers may run on different threads."""
         self.layers[name].render(buf, start)
-        if name in self.beds:
-            bed = self.beds[name].process(start, buf.shape[1])
-            bed *= np.float32(LAYER_SPECS[name].gain)
-            buf += bed
+        if name in self.beds:  # buf += gain * bed, one compiled pass per channel
+            _mix_in_rows(buf, self.beds[name].process(start, buf.shape[1]),
+                         LAYER_SPECS[name].gain)
         self._motion(name, buf, start)
 
     def _motion(self, name: str, buf: np.ndarray, start: int) -> None:
@@ -423,18 +433,43 @@ class BlockRenderer:
         The pad breathes (tremolo, the strongest), the bass swells gently, and the lead,
         rhythm, texture and accents drift across the stereo field, each at its own rate and
         phase (:attr:`LayerSpec.motion`). The LFOs (at most a few Hz) are evaluated every
-        :data:`MOTION_CONTROL_N` samples on a grid fixed to the start of the piece and
-        interpolated linearly while applied (:func:`_apply_control`): one pass per channel.
+        :data:`MOTION_CONTROL_N` samples on a grid fixed to the start of the piece
+        (:meth:`_motion_gains`) and interpolated linearly while applied
+        (:func:`_apply_control`): one pass per channel.
         """
+        n = buf.shape[1]
+        k0 = start // MOTION_CONTROL_N
+        k1 = (start + n - 1) // MOTION_CONTROL_N + 2
+        rows = self._motion_rows(name, k0, k1)
+        if rows is None:
+            return
+        offset = start - k0 * MOTION_CONTROL_N
+        _apply_control(buf[0], rows[0], offset=offset)
+        _apply_control(buf[1], rows[1], offset=offset)
+
+    def _motion_rows(self, name: str, k0: int, k1: int) -> np.ndarray | None:
+        """Layer ``name``'s motion gains (2, k1 - k0) at control points ``k0 .. k1`` (None:
+        no motion), from the layer's cached stretch, computed anew (at least
+        :data:`MOTION_CHUNK_POINTS` points from ``k0``) when it does not hold them."""
+        cached = self._motion_cache.get(name)
+        if cached is None or not cached[0] <= k0 or k1 > cached[0] + cached[1].shape[1]:
+            rows = self._motion_gains(name, k0, max(k1, k0 + MOTION_CHUNK_POINTS))
+            if rows is None:
+                return None
+            cached = (k0, rows)
+            self._motion_cache[name] = cached
+        first, rows = cached
+        return rows[:, k0 - first: k1 - first]
+
+    def _motion_gains(self, name: str, k0: int, k1: int) -> np.ndarray | None:
+        """Layer ``name``'s motion gains (left, right) at control points ``k0 .. k1`` as a
+        (2, k1 - k0) float64 array, or None when the layer does not move."""
         ctl = self.ctl
         spec = LAYER_SPECS[name]
         tremolo, autopan, rate_mul, phase = spec.motion
         swell = spec.swells_per_bar(ctl.styles[name])
         if ctl.lfo_hz <= 0 and not swell:
-            return
-        n = buf.shape[1]
-        k0 = start // MOTION_CONTROL_N
-        k1 = (start + n - 1) // MOTION_CONTROL_N + 2
+            return None
         t = np.arange(k0, k1, dtype=np.float64) * (MOTION_CONTROL_N / self.sample_rate)
         wave = lfo(t, rate_hz=ctl.lfo_hz * rate_mul, chaotic=ctl.chaotic,
                            phase=phase).astype(np.float64)
@@ -443,14 +478,12 @@ class BlockRenderer:
             gain = 1.0 - tremolo * ctl.lfo_depth * (0.5 - 0.5 * wave)
             if swell:  # one crescendo per bar
                 gain = gain * (0.25 + 0.75 * np.sin(np.pi * t / ctl.bar_s) ** 2)
-        offset = start - k0 * MOTION_CONTROL_N
         if autopan and ctl.lfo_hz > 0:
             pan = autopan * ctl.lfo_depth * wave
-            _apply_control(buf[0], gain * (1.0 - pan), offset=offset)
-            _apply_control(buf[1], gain * (1.0 + pan), offset=offset)
-        elif tremolo or swell:
-            _apply_control(buf[0], gain, offset=offset)
-            _apply_control(buf[1], gain, offset=offset)
+            return np.stack([gain * (1.0 - pan), gain * (1.0 + pan)])
+        if tremolo or swell:
+            return np.stack([gain, gain])
+        return None
 
     def block(self, start: int, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Mixed, effected stereo (n, 2) float32 and the dry stems for one block."""
@@ -528,22 +561,32 @@ class BlockRenderer:
         the stereo (n, 2) output."""
         ctl = self.ctl
         mix, echo_send, verb_send = premix[:2], premix[2], premix[3]
-        mono = np.empty(n, dtype=np.float32)
+        # each return one compiled pass per row (mix_in: numpy's `mix += c * wet` floats)
         if self.echo is not None:
             wet = self.echo.process(echo_send)
-            mix += np.float32(ctl.echo_wet * 1.6) * wet
-            if self.reverb is not None:
-                np.add(wet[0], wet[1], out=mono)
-                mono *= np.float32(0.5 * ctl.echo_wet)
-                verb_send += mono
+            _mix_in_rows(mix, wet, ctl.echo_wet * 1.6)
+            if self.reverb is not None:  # the echo's mono sum feeds the reverb too
+                mix_in(verb_send, wet[0], wet[1], float(np.float32(0.5 * ctl.echo_wet)))
         if self.reverb is not None:
             wet = self.reverb.process(verb_send)
-            wet *= np.float32(ctl.reverb_wet * 1.2 / (1.0 - 0.5 * ctl.reverb_wet))
-            mix += wet  # the dry gain (1 - wet/2) is folded into the width matrix below
+            _mix_in_rows(mix, wet, ctl.reverb_wet * 1.2 / (1.0 - 0.5 * ctl.reverb_wet))
+            # the dry gain (1 - wet/2) is folded into the width matrix below
             dry = 1.0 - 0.5 * ctl.reverb_wet
         else:
             dry = 1.0
         return tilted_width(mix, tilt=self.tilt, width=ctl.width, gain=MASTER_GAIN * dry)
+
+
+#: ``mix_in``'s "no second row": the return is one row, not two folded to mono
+_NO_ROW = np.empty(0, dtype=np.float32)
+
+
+def _mix_in_rows(mix: np.ndarray, wet: np.ndarray, gain: float) -> None:
+    """``mix += np.float32(gain) * wet`` for (2, n) float32 rows, in place, one compiled
+    pass per row (``wet``'s rows need only be contiguous each, as the echo's view is)."""
+    gain32 = float(np.float32(gain))
+    for row, wet_row in zip(mix, wet):
+        mix_in(row, wet_row, _NO_ROW, gain32)
 
 
 def _can_fork() -> bool:

@@ -187,13 +187,14 @@ def _slow_envelope(curve: Callable[[np.ndarray], np.ndarray], tex: Texture, star
     the formula (below -108 dB; measured, the tremolo the worst), at a small part of a
     per-sample ``sin`` and power's cost. A signal that is only multiplied by the envelope
     takes :func:`_scale_slowly` instead (the same floats, no envelope array).
+
+    The lines are drawn by :func:`_scale_slowly` onto ones (``1 * v`` is ``v``): the
+    float32 knots, steps, ramp and line of the numpy outer product they replaced (which the
+    tests keep), without its broadcast over 64-sample rows.
     """
-    values, offset = _envelope_knots(curve, tex, start, n)
-    knots = values.astype(np.float32)
-    ramp = np.arange(ENVELOPE_STEP_N, dtype=np.float32) / np.float32(ENVELOPE_STEP_N)
-    lines = (knots[1:] - knots[:-1])[:, None] * ramp
-    lines += knots[:-1, None]
-    return lines.reshape(-1)[offset: offset + n]
+    out = np.ones(n, dtype=np.float32)
+    _scale_slowly(out, curve, tex, start)
+    return out
 
 
 def _scale_slowly(x: np.ndarray, curve: Callable[[np.ndarray], np.ndarray], tex: Texture,
@@ -226,9 +227,14 @@ def _shimmer_frame(tex: Texture, start: int, n: int) -> np.ndarray:
                       lambda t_s, rate_hz=rate_hz, k=k: _tremolo_curve(t_s, rate_hz=rate_hz,
                                                                        k=k),
                       tex, start)
-        out[k % 2] += np.float32(0.25) * tone
-        out[1 - k % 2] += np.float32(0.1) * tone
+        # out[k % 2] += 0.25 * tone and the other channel 0.1 of it, no temporaries
+        compiled.mix_in(out[k % 2], tone, _NO_ROW, float(np.float32(0.25)))
+        compiled.mix_in(out[1 - k % 2], tone, _NO_ROW, float(np.float32(0.1)))
     return out
+
+
+#: :func:`moodc.dsp.compiled.mix_in`'s "no second row"
+_NO_ROW = np.empty(0, dtype=np.float32)
 
 
 def _tremolo_curve(t_s: np.ndarray, *, rate_hz: float, k: int) -> np.ndarray:

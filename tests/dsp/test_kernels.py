@@ -461,6 +461,53 @@ def test_the_compiled_echo_refuses_a_buffer_of_the_wrong_width() -> None:
         _kernels.echo(np.zeros((2, 11)), np.zeros(5, np.float32), 5, 0.5, 0.65, 0.35)
 
 
+def _numpy_reverb_send(reverb, x: np.ndarray) -> np.ndarray:
+    """``Reverb``'s network input before :func:`reverb_send` (moodc b8ca224), the
+    reference: the pair means by strided slices, the early reflections one product and sum
+    per tap onto zeros (``Reverb._diffuse``), the lines' 1/√n (``Reverb._network``)."""
+    m = len(x) // 2
+    means = 0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])
+    h = len(reverb.send_history)
+    ext = np.concatenate([reverb.send_history, means])
+    out = np.zeros_like(means)
+    for d, g in zip(reverb.tap_delays.tolist(), reverb.tap_gains.tolist()):
+        out += np.float32(g) * ext[h - d: h - d + len(means)]
+    reverb.send_history = ext[-h:]
+    return out * np.float32(1.0 / np.sqrt(len(reverb.delays)))
+
+
+@pytest.mark.parametrize("size", [0.7, 1.0])
+def test_the_reverbs_send_kernel_gives_the_numpy_means_and_reflections(size: float) -> None:
+    """Consecutive blocks shorter and longer than the reflections' history (so a block's
+    taps read the one before), one pair and none, magnitudes spread so that a reassociated
+    or fused sum would show: every input sample's bits and the history carried."""
+    from moodc.synth.effects import Reverb
+
+    compiled_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=size)
+    numpy_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=size)
+    rng = np.random.default_rng(17)
+    for m in (3001, 1, 0, 40, 2048, 5000):
+        x = (rng.standard_normal(2 * m) * 10.0 ** rng.integers(-3, 3, 2 * m)).astype(np.float32)
+        got = compiled_reverb._send(x)
+        expected = _numpy_reverb_send(numpy_reverb, x)
+        assert np.array_equal(_bits(got), _bits(expected))
+        assert np.array_equal(_bits(compiled_reverb.send_history),
+                              _bits(numpy_reverb.send_history))
+
+
+def test_the_reverbs_send_kernel_refuses_mismatched_arrays() -> None:
+    x, out = np.zeros(20, np.float32), np.zeros(10, np.float32)
+    delays, gains = np.array([0, 3], np.int64), np.ones(2, np.float32)
+    with pytest.raises(ValueError, match="reverb_send wants x"):
+        _kernels.reverb_send(x[:18], delays, gains, 1.0, np.zeros(13, np.float32), out)
+    with pytest.raises(ValueError, match="every delay"):
+        _kernels.reverb_send(x, np.array([0, 4], np.int64), gains, 1.0,
+                             np.zeros(13, np.float32), out)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.reverb_send(x.astype(np.float64), delays, gains, 1.0,
+                             np.zeros(13, np.float32), out)
+
+
 def _numpy_reverb_process(reverb, x: np.ndarray) -> np.ndarray:
     """``Reverb.process`` before its output kernel (moodc 74d683c), the reference: the
     lines mixed by ``mix_rows``, then the linear interpolation by shifted copies and
@@ -471,7 +518,7 @@ def _numpy_reverb_process(reverb, x: np.ndarray) -> np.ndarray:
     x = np.concatenate([reverb.pending, x.astype(np.float32)])
     m = len(x) // 2
     reverb.pending = x[2 * m:]
-    lines = reverb._network(reverb._diffuse(0.5 * (x[0: 2 * m: 2] + x[1: 2 * m: 2])))
+    lines = reverb._network(_numpy_reverb_send(reverb, x[: 2 * m]))
     half = mix_rows(reverb.out_weights, lines[:, 1: 1 + m])
     up = np.empty((2, 2 * m), dtype=np.float32)
     prev = np.concatenate([reverb.last, half[:, :-1]], axis=1) if m else reverb.last[:, :0]
@@ -677,3 +724,79 @@ def test_the_limited_block_kernel_gives_numpys_product_and_peak(n: int) -> None:
     assert peak == float((envelope * limit).max())
     with pytest.raises(ValueError, match="limit_frames wants"):
         _kernels.limit_frames(frames[:0], limit[:0], envelope[:0], out[:0])
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 1000, 4097])
+def test_mix_in_gives_numpys_return_into_the_mix(n: int) -> None:
+    """An effect's return added into a mix row (``acc += c * x``) and two rows folded to
+    mono first (``np.add(x, y, out=t); t *= c; acc += t``), magnitudes spread so that a
+    fused multiply-add or a reassociated sum would show: every sample's bits, lengths on
+    and off the vector width."""
+    rng = np.random.default_rng(n + 5)
+
+    def spread(size: int) -> np.ndarray:
+        return (rng.standard_normal(size) * 10.0 ** rng.integers(-4, 4, size)).astype(np.float32)
+
+    acc, x, y = spread(n), spread(n), spread(n)
+    c = np.float32(0.37)
+    expected = acc.copy()
+    expected += c * x
+    got = acc.copy()
+    _kernels.mix_in(got, x, np.empty(0, np.float32), float(c))
+    assert np.array_equal(_bits(got), _bits(expected))
+    mono = np.empty(n, np.float32)
+    np.add(x, y, out=mono)
+    mono *= c
+    expected = acc.copy()
+    expected += mono
+    got = acc.copy()
+    _kernels.mix_in(got, x, y, float(c))
+    assert np.array_equal(_bits(got), _bits(expected))
+
+
+def test_mix_in_refuses_mismatched_rows() -> None:
+    acc = np.zeros(10, np.float32)
+    with pytest.raises(ValueError, match="mix_in wants"):
+        _kernels.mix_in(acc, np.zeros(9, np.float32), np.empty(0, np.float32), 1.0)
+    with pytest.raises(ValueError, match="mix_in wants"):
+        _kernels.mix_in(acc, np.zeros(10, np.float32), np.zeros(3, np.float32), 1.0)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.mix_in(acc, np.zeros(10), np.empty(0, np.float32), 1.0)
+
+
+def test_the_reverbs_lines_need_no_cleared_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Reverb._network`` clears only the columns its kernel does not write: with every
+    new array full of NaN (what uninitialised memory may hold), consecutive blocks (longer
+    and shorter than the lines, one sample, none) give the bits of the zeroed buffer the
+    network used to start from, lines and carried history alike."""
+    from moodc.synth.effects import Reverb
+
+    def zeroed_network(reverb: Reverb, x_in: np.ndarray) -> np.ndarray:
+        n_lines, depth = reverb.history.shape
+        m = len(x_in)
+        buf = np.zeros((n_lines, depth + m), dtype=np.float32)
+        buf[:, :depth] = reverb.history
+        _kernels.fdn(buf, reverb.delays, reverb.line_gains[:, 0], float(reverb.damping_ratio),
+                     x_in)
+        reverb.history = buf[:, m: m + depth].copy()
+        return buf
+
+    real_empty = np.empty
+
+    def nan_empty(shape, dtype=float, **kwargs):
+        out = real_empty(shape, dtype=dtype, **kwargs)
+        if np.issubdtype(out.dtype, np.floating):
+            out.fill(np.nan)
+        return out
+
+    got_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=0.7)
+    ref_reverb = Reverb(rt60_s=2.0, sample_rate=8000, size=0.7)
+    rng = np.random.default_rng(23)
+    for m in (3001, 1, 0, 250, 2048, 5):
+        x_in = rng.standard_normal(m).astype(np.float32)
+        with monkeypatch.context() as patch:
+            patch.setattr(np, "empty", nan_empty)
+            got = got_reverb._network(x_in)
+        expected = zeroed_network(ref_reverb, x_in)
+        assert np.array_equal(_bits(got), _bits(expected))
+        assert np.array_equal(_bits(got_reverb.history), _bits(ref_reverb.history))

@@ -677,3 +677,31 @@ def test_an_unwinding_render_kills_a_layer_process_that_ignores_sigterm(monkeypa
     engine._end_child(child)
     assert not child.is_alive() and child.exitcode == -9
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("motion", ["slow", vocab.ORDINAL_LABELS["motion"][-1]])
+def test_motion_gains_are_those_of_the_block_alone_across_the_cached_stretches(
+        motion: str) -> None:
+    """The motion curves are computed a few thousand control points at a time and sliced
+    per block: every block (across a stretch's end, a short one, one that starts a new
+    stretch) must get the bits it would get computed on its own, or block sizes would
+    change the music."""
+    from moodc.synth import engine
+
+    ctl = fields_to_controls({**FULL, "motion": motion})
+    renderer = engine.BlockRenderer(ctl, duration_s=1.0, sample_rate=SR, seed=4)
+    chunk = engine.MOTION_CHUNK_POINTS
+    spans = [(0, 700), (700, 3 * chunk - 710), (3 * chunk - 10, 30), (3 * chunk + 20, 5),
+             (9 * chunk, 2 * chunk)]
+    moving = 0
+    for name in renderer.names:
+        for k0, n_points in spans:
+            got = renderer._motion_rows(name, k0, k0 + n_points)
+            alone = renderer._motion_gains(name, k0, k0 + n_points)
+            if alone is None:
+                assert got is None
+                continue
+            moving += 1
+            assert got.shape == alone.shape
+            assert np.array_equal(got.view(np.uint64), alone.view(np.uint64))
+    assert moving >= 3 * len(spans)  # the lead, rhythm, pad... move

@@ -23,6 +23,19 @@ CURVES = {
 }
 
 
+def _numpy_slow_envelope(curve, tex: texture.Texture, start: int, n: int) -> np.ndarray:
+    """``texture._slow_envelope`` before it drew its lines with the compiled curve (moodc
+    b8ca224), the reference: float32 knots, each step times a 64-sample ramp, plus the
+    knot."""
+    values, offset = texture._envelope_knots(curve, tex, start, n)
+    knots = values.astype(np.float32)
+    step_n = texture.ENVELOPE_STEP_N
+    ramp = np.arange(step_n, dtype=np.float32) / np.float32(step_n)
+    lines = (knots[1:] - knots[:-1])[:, None] * ramp
+    lines += knots[:-1, None]
+    return lines.reshape(-1)[offset: offset + n]
+
+
 def _texture(style: str) -> texture.Texture:
     return texture.Texture(style, ctl=fields_to_controls({"density": 6}), sample_rate=44100,
                            rng=np.random.default_rng(7))
@@ -79,6 +92,20 @@ def test_scaling_by_a_slow_envelope_gives_the_product_with_the_envelope(name: st
     rng = np.random.default_rng(start)
     for shape in [(5000,), (2, 16384), (2, 1), (63,)]:
         x = rng.standard_normal(shape).astype(np.float32)
-        expected = x * texture._slow_envelope(CURVES[name], tex, start, shape[-1])
+        expected = x * _numpy_slow_envelope(CURVES[name], tex, start, shape[-1])
         texture._scale_slowly(x, CURVES[name], tex, start)
         assert np.array_equal(x.view(np.uint32), expected.view(np.uint32))
+
+
+@pytest.mark.parametrize("name", sorted(CURVES))
+@pytest.mark.parametrize("start", [0, 16384, 37, 10 * 60 * 22050 + 5])
+@pytest.mark.parametrize("n", [5000, 16384, 1, 63, 0])
+def test_a_slow_envelope_gives_the_numpy_lines_bit_for_bit(name: str, start: int,
+                                                           n: int) -> None:
+    # the wind's gust is the one envelope drawn as an array: the same bits as the numpy
+    # outer product it replaced, any start and length, or arabian-nights moves
+    tex = _texture("wind")
+    got = texture._slow_envelope(CURVES[name], tex, start, n)
+    expected = _numpy_slow_envelope(CURVES[name], tex, start, n)
+    assert got.dtype == np.float32 and got.shape == (n,)
+    assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
