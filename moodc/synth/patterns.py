@@ -7,7 +7,7 @@ out in beats over the document's meter and converted to seconds with the tempo.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -429,6 +429,19 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
     return out
 
 
+def voiced_chords(chords: list[Chord], *, row: PadStyle, n_beats: float
+                  ) -> Iterator[tuple[Chord, tuple[int, ...]]]:
+    """Each chord starting before ``n_beats`` with its voicing in the style's register,
+    each led smoothly from the one before (:func:`~moodc.synth.theory.voice_chord`)."""
+    previous: tuple[int, ...] | None = None
+    for c in chords:
+        if c.start_beats >= n_beats:
+            break
+        previous = voice_chord(c, low_midi=row.low_midi, high_midi=row.high_midi,
+                               previous=previous)
+        yield c, previous
+
+
 def held_line(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beats: float,
               instrument: str, breath_s: float) -> list[Note]:
     """A wind player's pad: one player cannot hold a chord, so each chord (voiced in the
@@ -444,14 +457,8 @@ def held_line(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beats: flo
     pad keeps its place in the mix.
     """
     out: list[Note] = []
-    previous: tuple[int, ...] | None = None
     pitch: float | None = None
-    for c in chords:
-        if c.start_beats >= n_beats:
-            break
-        voicing = voice_chord(c, low_midi=row.low_midi, high_midi=row.high_midi,
-                              previous=previous)
-        previous = voicing
+    for c, voicing in voiced_chords(chords, row=row, n_beats=n_beats):
         tones = sorted(voicing)
         k = (len(tones) - 1 if pitch is None
              else int(np.argmin([abs(t - pitch) for t in tones])))
@@ -488,13 +495,8 @@ def _frame_arpeggio(ctl: Controls, row: PadStyle, *, chords: list[Chord], n_beat
     frames into the chord, and again every :data:`ARP_SEGMENT_S` of whole cycles.
     """
     frame_s = 1.0 / CONSOLE_FRAME_HZ
-    out, previous = [], None
-    for c in chords:
-        if c.start_beats >= n_beats:
-            break
-        voicing = voice_chord(c, low_midi=row.low_midi, high_midi=row.high_midi,
-                              previous=previous)
-        previous = voicing
+    out = []
+    for c, voicing in voiced_chords(chords, row=row, n_beats=n_beats):
         tones = voicing[:ARP_MAX_NOTES]
         n = len(tones)
         n_frames = int(round(min(c.length_beats, n_beats - c.start_beats) * ctl.beat_s
