@@ -72,5 +72,10 @@ def command(out_dir: Path | None, data_dir: Path | None, seed: int, limit: int |
     console.print(f"trained on {result.n_train} + {result.n_valid} prompts: features "
                   f"{result.features_s:.1f} s, fit {result.fit_s:.1f} s; mean valid accuracy "
                   f"{sum(accuracy.values()) / len(accuracy):.1%} over {len(accuracy)} fields")
+    fusion = meta.get("fusion")
+    if fusion:
+        console.print("the model's answers weigh in on " + ", ".join(
+            f"{key} (valid, in-sample: {figures['head']:.1%} -> {figures['fused_in_sample']:.1%})"
+            for key, figures in fusion["valid_accuracy"].items()))
     for path in result.files:
         console.print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")

@@ -159,15 +159,6 @@ def _log_softmax_per_question(logits: np.ndarray,
     return out
 
 
-def _pack(layouts: Sequence[ClozeTokens], *, start: int, max_tokens: int) -> int:
-    """End index of the batch that starts at ``start`` and fits in ``max_tokens`` tokens."""
-    stop, total = start, 0
-    while stop < len(layouts) and total + len(layouts[stop].ids) <= max_tokens:
-        total += len(layouts[stop].ids)
-        stop += 1
-    return max(stop, start + 1)
-
-
 def cloze_features(prompts: Sequence[str], *, encoder: Any,
                    questions: Sequence[ClozeQuestion] = CLOZE_QUESTIONS,
                    max_tokens: int = PACK_TOKENS,
@@ -179,17 +170,19 @@ def cloze_features(prompts: Sequence[str], *, encoder: Any,
     float rounding. ``progress(n_done)`` is called after each pass.
     """
     from moodc.gen.blas import import_mlx_core
+    from moodc.gen.head import pack_end
     from moodc.gen.model import forward
 
     mx = import_mlx_core()
     layouts = [cloze_tokens(encoder.tokenizer, p, questions=questions) for p in prompts]
+    lengths = [len(t.ids) for t in layouts]
     answer_rows = encoder.llama.lm_head[mx.array(answer_token_ids(encoder.tokenizer,
                                                                    questions))]
     spans = np.concatenate([[0], np.cumsum([len(q.answers) for q in questions])])
     out = np.zeros((len(prompts), int(spans[-1])), dtype=np.float32)
     start = 0
     while start < len(layouts):
-        stop = _pack(layouts, start=start, max_tokens=max_tokens)
+        stop = pack_end(lengths, start=start, max_tokens=max_tokens)
         batch = layouts[start:stop]
         group = np.concatenate([np.full(len(t.ids), k) for k, t in enumerate(batch)])
         offsets = np.concatenate([[0], np.cumsum([len(t.ids) for t in batch])])[:-1]
@@ -375,13 +368,13 @@ class CultureProposal:
     word: str | None = None  # the prompt word it rests on (found only for --explain)
 
 
-def propose_culture(prompt: str, *, encoder: Any,
+def propose_culture(prompt: str, *, answers: np.ndarray,
                     min_probability: float = MIN_COUNTRY_PROBABILITY) -> CultureProposal | None:
-    """Ask the model where ``prompt``'s music comes from; None when it names no country with
-    a music of its own, or not confidently, or when the prompt spells a culture itself (the
-    library has read it, and the user's word wins)."""
-    row = cloze_features([prompt], encoder=encoder, questions=COUNTRY_QUESTIONS)[0]
-    found = proposed_culture(row, min_probability=min_probability)
+    """Where the model says ``prompt``'s music comes from (its ``answers`` to
+    :data:`CLOZE_QUESTIONS` or to :data:`COUNTRY_QUESTIONS`: the country comes first in
+    both); None when it names no country with a music of its own, or not confidently, or
+    when the prompt spells a culture itself (the library has read it; the user's word wins)."""
+    found = proposed_culture(answers, min_probability=min_probability)
     if found is None or spells_culture(prompt):
         return None
     return CultureProposal(*found)

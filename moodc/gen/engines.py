@@ -69,24 +69,26 @@ def _tuned_engine() -> Engine:
 
     library = _concepts_engine()
 
-    def head_tempo(request: GenRequest) -> str:
-        return load_tuned().field_values(request.prompt, seed=request.seed,
-                                         temperature=request.temperature)["tempo"]
-
     def answer(request: GenRequest) -> EngineResult:
-        proposal = _proposed_culture(request)
+        model = load_tuned()
+        answers = model.answers(request.prompt)
+        proposal = _proposed_culture(request, answers=answers)
         coverage = library_coverage(request.prompt)
         if coverage <= LIBRARY_PROMPT_SHARE:
-            config, provenance = load_tuned().document(
+            config, provenance = model.document(
                 request.prompt, seed=request.seed, temperature=request.temperature,
-                explain=request.explain, culture=proposal and find_concept(proposal.culture))
+                explain=request.explain, culture=proposal and find_concept(proposal.culture),
+                answers=answers)
             return EngineResult(*_said_culture(config, provenance, proposal=proposal,
                                                route="model"))
         result = library([dataclasses.replace(request, explain=False)])[0]
         config = dict(result.config)
         sources = {**result.provenance, "engine": "tuned", "route": "library"}
         if coverage <= HEAD_TEMPO_SHARE:
-            config = _with_tempo(config, tempo=head_tempo(request),
+            tempo = model.field_values(request.prompt, seed=request.seed,
+                                       temperature=request.temperature,
+                                       answers=answers)["tempo"]
+            config = _with_tempo(config, tempo=tempo,
                                  modifiers=result.provenance.get("modifiers", ()))
             sources["tempo"] = "model"
         if proposal is not None:
@@ -109,14 +111,15 @@ def _tuned_engine() -> Engine:
     return run
 
 
-def _proposed_culture(request: GenRequest) -> Any:
-    """The model's culture for ``request``'s prompt (:func:`moodc.gen.cloze.propose_culture`),
-    with the prompt word it rests on when a justification is asked for; None when none."""
+def _proposed_culture(request: GenRequest, *, answers: Any) -> Any:
+    """The model's culture for ``request``'s prompt (:func:`moodc.gen.cloze.propose_culture`)
+    from its ``answers``, with the prompt word it rests on when a justification is asked
+    for; None when none."""
     from moodc.gen.cloze import cue_word, propose_culture
     from moodc.gen.head import load_tuned
 
     encoder = load_tuned().encoder
-    proposal = propose_culture(request.prompt, encoder=encoder)
+    proposal = propose_culture(request.prompt, answers=answers)
     if proposal is None or not request.explain:
         return proposal
     return dataclasses.replace(proposal, word=cue_word(request.prompt, proposal=proposal,

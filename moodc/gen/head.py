@@ -158,12 +158,12 @@ def _layer_states(encoder: Encoder, tokens: Any, *, positions: Any, mask: Any,
     return states
 
 
-def _pack(encoded: Sequence[tuple[list[int], int, int]], *, start: int,
-          max_tokens: int) -> int:
-    """End index of the batch that starts at ``start`` and fits in ``max_tokens`` tokens."""
+def pack_end(lengths: Sequence[int], *, start: int, max_tokens: int) -> int:
+    """End index of the batch of sequences (of ``lengths`` tokens) that starts at ``start``
+    and fits in ``max_tokens`` tokens; at least one sequence, however long."""
     stop, total = start, 0
-    while stop < len(encoded) and total + len(encoded[stop][0]) <= max_tokens:
-        total += len(encoded[stop][0])
+    while stop < len(lengths) and total + lengths[stop] <= max_tokens:
+        total += lengths[stop]
         stop += 1
     return max(stop, start + 1)
 
@@ -182,11 +182,12 @@ def extract_features(prompts: Sequence[str], *, encoder: Encoder, recipe: Featur
 
     mx = import_mlx_core()
     encoded = [encode_prompt(encoder.tokenizer, p, recipe=recipe) for p in prompts]
+    lengths = [len(ids) for ids, _, _ in encoded]
     hidden = encoder.llama.shape.hidden_size
     out = np.zeros((len(prompts), hidden * len(recipe.layers)), dtype=np.float32)
     start = 0
     while start < len(encoded):
-        stop = _pack(encoded, start=start, max_tokens=max_tokens)
+        stop = pack_end(lengths, start=start, max_tokens=max_tokens)
         batch = encoded[start:stop]
         segment = np.concatenate([np.full(len(ids), k) for k, (ids, _, _) in enumerate(batch)])
         index = np.arange(len(segment))
@@ -259,6 +260,7 @@ class Head:
     scale: np.ndarray  # (n_features,) feature std (floored), so z = (x - mean) / scale
     fields: tuple[FieldHead, ...]
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)
+    fusion: Any = None  # moodc.gen.fusion.Fusion: the model's answers on top, when trained
 
     def log_probs(self, features: np.ndarray) -> dict[str, np.ndarray]:
         """Per field, log-probabilities over its values: (n, n_values), or (n_values,) for 1-D."""
@@ -337,6 +339,10 @@ def save_head(head: Head, directory: Path) -> tuple[Path, Path]:
     for field in head.fields:
         arrays[f"weight/{field.key}"] = field.weight.astype(np.float16)
         arrays[f"bias/{field.key}"] = field.bias.astype(np.float16)
+    if head.fusion is not None:
+        from moodc.gen.fusion import fusion_arrays
+
+        arrays.update(fusion_arrays(head.fusion))
     weights_path, meta_path = directory / HEAD_WEIGHTS, directory / HEAD_META
     tmp = directory / f".{HEAD_WEIGHTS}.tmp.npz"
     np.savez_compressed(tmp, **arrays)
@@ -382,12 +388,21 @@ def load_head(path: Path = DEFAULT_MODEL_DIR) -> Head:
                 weight=arrays[f"weight/{f['key']}"].astype(np.float32),
                 bias=arrays[f"bias/{f['key']}"].astype(np.float32)) for f in meta["fields"])
             mean, scale = arrays["mean"], arrays["scale"]
+            fusion = _stored_fusion(arrays, meta)
     except (OSError, ValueError, KeyError) as exc:
         raise MoodcError(f"{path}: unreadable tuned model ({exc})",
                          hint="rebuild it with: moodc train") from None
     _check_vocabulary(fields, meta_path=meta_path)
     extra = {k: v for k, v in meta.items() if k not in ("format", "recipe", "fields")}
-    return Head(FeatureRecipe.from_json(meta["recipe"]), mean, scale, fields, extra)
+    return Head(FeatureRecipe.from_json(meta["recipe"]), mean, scale, fields, extra, fusion)
+
+
+def _stored_fusion(arrays: Any, meta: Mapping[str, Any]) -> Any:
+    """The artifact's fusion (:mod:`moodc.gen.fusion`), or None for a head without one."""
+    from moodc.gen.fusion import fusion_from_arrays
+
+    fields = tuple((meta.get("fusion") or {}).get("fields", ()))
+    return fusion_from_arrays(arrays, fields=fields) if fields else None
 
 
 def _check_vocabulary(fields: Sequence[FieldHead], *, meta_path: Path) -> None:
@@ -416,18 +431,29 @@ class TunedModel:
     encoder: Encoder
     head: Head
 
-    def field_values(self, prompt: str, *, seed: int = 0, temperature: float = 0.0
-                     ) -> dict[str, Any]:
-        """The chosen value of every field for ``prompt``, by dotted key."""
+    def answers(self, prompt: str) -> np.ndarray:
+        """The model's answers to :data:`moodc.gen.cloze.CLOZE_QUESTIONS` for ``prompt``
+        (one forward pass; the culture proposal and the fusion share it)."""
+        from moodc.gen.cloze import cloze_features
+
+        return cloze_features([prompt], encoder=self.encoder)[0]
+
+    def field_values(self, prompt: str, *, seed: int = 0, temperature: float = 0.0,
+                     answers: np.ndarray | None = None) -> dict[str, Any]:
+        """The chosen value of every field for ``prompt``, by dotted key; with a fusion,
+        the model's ``answers`` (asked when not given) weigh in on its fields."""
         features = prompt_features([prompt], encoder=self.encoder, recipe=self.head.recipe,
                                    seed=seed)
         scores = self.head.log_probs(features[0])
+        if self.head.fusion is not None:
+            scores = self.head.fusion.adjust(
+                scores, self.answers(prompt) if answers is None else answers)
         rng = np.random.default_rng(np.random.SeedSequence(seed)) if temperature > 0 else None
         return self.head.choose(scores, temperature=temperature, rng=rng)
 
     def document(self, prompt: str, *, seed: int = 0, temperature: float = 0.0,
-                 explain: bool = False, culture: Any = None
-                 ) -> tuple[dict[str, Any], dict[str, Any]]:
+                 explain: bool = False, culture: Any = None,
+                 answers: np.ndarray | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         """(config dict, provenance) for ``prompt``; with ``explain``, a justification too.
 
         ``culture`` (a library concept the model proposed, :mod:`moodc.gen.cloze`) replaces
@@ -438,7 +464,7 @@ class TunedModel:
         """
         from moodc.config.paths import get_path, nest
 
-        chosen = self.field_values(prompt, seed=seed, temperature=temperature)
+        chosen = self.field_values(prompt, seed=seed, temperature=temperature, answers=answers)
         config = {"version": 2, **nest(chosen)}
         changed: list[str] = []
         if culture is not None:
@@ -474,6 +500,11 @@ class TunedModel:
         features = prompt_features(list(prompts), encoder=self.encoder,
                                    recipe=self.head.recipe, seed=seed)
         log_probs = self.head.log_probs(features)
+        if self.head.fusion is not None:  # the model's answers weigh in as in field_values
+            from moodc.gen.cloze import cloze_features
+
+            log_probs = self.head.fusion.adjust(
+                log_probs, cloze_features(list(prompts), encoder=self.encoder))
         values = {f.key: f.values for f in self.head.fields}
         columns = [np.exp(log_probs[key][:, values[key].index(chosen[key])]) for key in keys]
         return np.stack(columns, axis=1)

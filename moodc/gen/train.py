@@ -24,6 +24,7 @@ absorbs the last-bit noise of multi-threaded BLAS in the features).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -218,6 +219,30 @@ def cached_features(prompts: Sequence[str], *, encoder: Encoder, recipe: Feature
     The cache maps a prompt's sha256 to its feature row, so adding data re-uses the rest.
     """
     path = cache_path or feature_cache_path(encoder_sha256=encoder.model_sha256, recipe=recipe)
+    return cached_rows(prompts, path=path, progress=progress, compute=lambda todo, report:
+                       extract_features(todo, encoder=encoder, recipe=recipe, progress=report))
+
+
+def cached_answers(prompts: Sequence[str], *, encoder: Encoder, root: Path | None = None,
+                   progress: Progress | None = None) -> np.ndarray:
+    """The model's answers (:func:`moodc.gen.cloze.cloze_features`) of ``prompts``, cached
+    beside the features by (model, questions)."""
+    from moodc.gen.cloze import CLOZE_QUESTIONS, cloze_features, questions_digest
+    from moodc.gen.convert import cache_root
+
+    base = cache_root() / "features" if root is None else root
+    path = base / (f"{encoder.model_sha256[:16]}-answers-"
+                                f"{questions_digest(CLOZE_QUESTIONS)}.npz")
+    return cached_rows(prompts, path=path, progress=progress, stage="answers",
+                       compute=lambda todo, report: cloze_features(todo, encoder=encoder,
+                                                                   progress=report))
+
+
+def cached_rows(prompts: Sequence[str], *, path: Path,
+                compute: Callable[[list[str], Callable[[int], None] | None], np.ndarray],
+                progress: Progress | None = None, stage: str = "features") -> np.ndarray:
+    """Rows of ``prompts`` from the cache file ``path``, computing (``compute(prompts,
+    report)``, reported as ``stage``) and caching only the ones not cached yet."""
     cache: dict[str, np.ndarray] = {}
     if path.is_file():
         try:
@@ -229,9 +254,8 @@ def cached_features(prompts: Sequence[str], *, encoder: Encoder, recipe: Feature
     missing = sorted({k: p for k, p in zip(keys, prompts) if k not in cache}.items())
     if missing:
         total = len(missing)
-        report = (lambda done: progress("features", done, total)) if progress else None
-        fresh = extract_features([p for _, p in missing], encoder=encoder, recipe=recipe,
-                                 progress=report)
+        report = (lambda done: progress(stage, done, total)) if progress else None
+        fresh = compute([p for _, p in missing], report)
         cache.update({k: row for (k, _), row in zip(missing, fresh)})
         _save_cache(path, cache)
     return np.stack([cache[k] for k in keys]).astype(np.float32)
@@ -642,9 +666,13 @@ def prepare(*, data_dir: Path, recipe: FeatureRecipe, seed: int, limit: int | No
 def train_head(*, data_dir: Path = DATA_DIR, out_dir: Path | None = DEFAULT_MODEL_DIR,
                recipe: FeatureRecipe | None = None, seed: int = 0, limit: int | None = None,
                encoder: Encoder | None = None, cache_path: Path | None = None,
-               l2_grid: Sequence[float] = L2_GRID,
+               l2_grid: Sequence[float] = L2_GRID, fuse: bool = True,
                progress: Progress | None = None) -> TrainResult:
     """Train the per-field heads on ``data_dir`` and (unless ``out_dir`` is None) save them.
+
+    With ``fuse``, the model's answers about tempo and brightness are then fitted on top of
+    the heads (:func:`fit_answer_fusion`); that asks every validation prompt the questions
+    of :mod:`moodc.gen.cloze` once (cached, ~0.1-0.3 s a prompt on 2 cores).
 
     Parameters
     ----------
@@ -666,17 +694,69 @@ def train_head(*, data_dir: Path = DATA_DIR, out_dir: Path | None = DEFAULT_MODE
                        encoder=encoder, cache_path=cache_path, progress=progress)
     start = time.perf_counter()
     fits = prepared.fit(l2_grid=l2_grid, refit=True, progress=progress)
+    fusion, fusion_meta = (fit_answer_fusion(prepared, fits, progress=progress,
+                                             cache_root=cache_path and cache_path.parent)
+                           if fuse else (None, None))
     fit_s = time.perf_counter() - start
     train, valid, features_s = prepared.train, prepared.valid, prepared.features_s
-    head = rounded(Head(recipe, prepared.mean, prepared.scale, tuple(f.head for f in fits)))
+    head = rounded(Head(recipe, prepared.mean, prepared.scale, tuple(f.head for f in fits),
+                        fusion=fusion))
     meta = _meta(head, fits, data_dir=data_dir, seed=seed, limit=limit,
                  n_train=len(train.prompts), n_valid=len(valid.prompts))
-    head = Head(head.recipe, head.mean, head.scale, head.fields, meta)
+    if fusion_meta is not None:
+        meta["fusion"] = fusion_meta
+    head = dataclasses.replace(head, meta=meta)
     files: tuple[Path, ...] = ()
     if out_dir is not None:
         files = save_head(head, out_dir)
     return TrainResult(head, tuple(fits), len(train.prompts), len(valid.prompts),
                        features_s, fit_s, files)
+
+
+def fit_answer_fusion(prepared: Prepared, fits: Sequence[FieldFit], *,
+                      progress: Progress | None = None,
+                      cache_root: Path | None = None) -> tuple[Any, dict[str, Any]]:
+    """The fusion of :mod:`moodc.gen.fusion`, fitted on the validation split against the
+    heads' train-only fits (out-of-sample there, as on a new prompt), and its figures.
+
+    The validation rows are weighted as the heads score them (named rows only), so a
+    label's unnamed default teaches the fusion nothing either.
+    """
+    from moodc.gen.fields import config_fields
+    from moodc.gen.fusion import FUSED_FIELDS, FUSION_L2, fit_fusion, log_softmax, rounded_fusion
+
+    valid, train = prepared.valid, prepared.train
+    answers = cached_answers(valid.prompts, encoder=prepared.encoder, progress=progress,
+                             root=cache_root)
+    z_valid = (prepared.x_all[len(train.prompts):] - prepared.mean) / prepared.scale
+    specs = {s.key: s for s in config_fields()}
+    by_key = {f.key: f for f in fits}
+    named = dict(zip(FUSED_FIELDS, field_weights(FUSED_FIELDS, given=valid.given,
+                                                 train_given=train.given, unnamed_weight=0.0)))
+    log_probs, targets = {}, {}
+    for key in FUSED_FIELDS:
+        only = by_key[key].train_only
+        logits = z_valid @ only.weight.astype(np.float64) + only.bias.astype(np.float64)
+        log_probs[key] = log_softmax(logits)
+        targets[key] = class_indices(valid.labels, key=key, values=specs[key].values)
+    fusion = rounded_fusion(fit_fusion(log_probs, answers, targets=targets, weights=named))
+    fused = fusion.adjust(log_probs, answers)
+    accuracy = {key: {"head": _weighted_hits(log_probs[key], targets[key], named[key]),
+                      "fused_in_sample": _weighted_hits(fused[key], targets[key], named[key])}
+                for key in FUSED_FIELDS}
+    return fusion, {"fields": list(FUSED_FIELDS), "l2": FUSION_L2,
+                    "questions": _questions_digest(), "valid_accuracy": accuracy}
+
+
+def _weighted_hits(log_probs: np.ndarray, targets: np.ndarray, weight: np.ndarray) -> float:
+    hits = np.argmax(log_probs, axis=1) == targets
+    return round(float(np.average(hits, weights=weight)), 4) if weight.sum() > 0 else 0.0
+
+
+def _questions_digest() -> str:
+    from moodc.gen.cloze import CLOZE_QUESTIONS, questions_digest
+
+    return questions_digest(CLOZE_QUESTIONS)
 
 
 def _meta(head: Head, fits: Sequence[FieldFit], *, data_dir: Path, seed: int,
