@@ -8,9 +8,10 @@ head's log-probabilities: ``logits = log p_head + z_cloze @ W + b``. It is fitte
 validation split against the head's **train-only** fit (whose validation answers are
 out-of-sample, as a new prompt's are for the shipped head), by ``moodc train``.
 
-Measured before shipping (``moodc/data/README.md``, "The model's answers about tempo and
-brightness"): with folds that never share a label config, tempo exact on the model-routed
-valid rows 48.9 → 52.8 %, brightness 51.4 → 52.2 %; mode did not gain and is not fused.
+Measured before shipping (``tools/fusion_study.py``; ``moodc/data/README.md``, "The model's
+answers about tempo and brightness"): with folds that never share a label config, tempo
+exact on the model-routed valid rows 48.9 → 51.5 %, brightness 51.4 → 53.1 %; mode gained
+less than a point and is not fused.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 #: The fields whose head log-probabilities the model's answers adjust.
 FUSED_FIELDS: tuple[str, ...] = ("tempo", "brightness")
 #: L2 on the fusion weights (standardised answers), chosen with config-disjoint folds on
-#: valid among 0.003-3 (tempo 1.0 best; brightness flat from 0.3 to 3).
+#: valid among 0.01-3 (tempo and brightness both best at 1).
 FUSION_L2 = 1.0
 #: Iterations of the optimiser (it converges in ~100 on the validation split).
 MAX_ITER = 300
