@@ -90,11 +90,6 @@ def questions_digest(questions: Sequence[ClozeQuestion]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def n_cloze_features(questions: Sequence[ClozeQuestion] = CLOZE_QUESTIONS) -> int:
-    """Width of :func:`cloze_features`' rows: one column per answer word."""
-    return sum(len(q.answers) for q in questions)
-
-
 def answer_token_ids(tokenizer: Any, questions: Sequence[ClozeQuestion]) -> np.ndarray:
     """The first token of each answer word as it follows a space, in feature order."""
     return np.array([tokenizer.encode(" " + word).ids[0]
@@ -311,13 +306,6 @@ def proposed_culture(row: np.ndarray, *, min_probability: float = MIN_COUNTRY_PR
     answer = max((a for a in answers if COUNTRY_CULTURE.get(a) == culture),
                  key=lambda a: probabilities[answers.index(a)])
     return answer, culture, by_culture[culture]
-
-
-def has_culture(config: Any) -> bool:
-    """Whether ``config`` already carries a culture's signature (scale, lead, rhythm, pad)."""
-    from moodc.config.paths import get_path
-
-    return any(get_path(config, path) in values for path, values in CULTURE_SIGNATURES.items())
 
 
 def with_culture(config: dict[str, Any], culture: Any) -> tuple[dict[str, Any], list[str]]:
