@@ -7,12 +7,14 @@ Mexican, that a funeral is slow and a panic attack tense — when asked. So each
 to the model as a chat request ("Describe the music for: …") and the assistant's reply is
 started several ways ("It comes from the country of", "The tempo is", "The mood is", …); the
 model's next-token log-probabilities over a fixed list of answer words, one list per question
-(:data:`CLOZE_QUESTIONS`), become features of the head. They are learnt like the rest: the
-head decides from the training data how far each answer is to be trusted.
+(:data:`CLOZE_QUESTIONS`), are its answers. Two things read them: the country answer proposes
+a library culture for a prompt that spells none (:func:`propose_culture`, :func:`with_culture`),
+and all answers weigh into the head's tempo and brightness (:mod:`moodc.gen.fusion`, fitted by
+``moodc train``).
 
 Cost: one forward pass of all 30 blocks over the request and the question openings. The
 openings share the request: a mask lets each opening see the request and its own tokens only
-(:func:`cloze_batch`), so the request is computed once, not once per question.
+(:func:`cloze_mask`), so the request is computed once, not once per question.
 """
 
 from __future__ import annotations
@@ -278,7 +280,8 @@ _FAMILY_TWIN: dict[str, str] = {"major_pentatonic": "minor_pentatonic",
 #: 0.5–0.8), the held-out test split and the probes (unchanged from 0.6 up).
 MIN_COUNTRY_PROBABILITY: float = 0.7
 
-#: Only the country question is asked at run time (the others are study features).
+#: The country question alone (a cheaper pass where only the culture is wanted: the word
+#: ablation of ``--explain``).
 COUNTRY_QUESTIONS: tuple[ClozeQuestion, ...] = (CLOZE_QUESTIONS[0],)
 
 
