@@ -19,8 +19,8 @@ import numpy as np
 
 from moodc.concepts import LIBRARY_PROMPT_SHARE, library_coverage
 from moodc.gen.fields import config_fields
-from moodc.gen.fusion import fit_offset_softmax, log_softmax
-from moodc.gen.head import FeatureRecipe, concept_features, load_encoder, load_head
+from moodc.gen.fusion import fit_offset_softmax
+from moodc.gen.head import FeatureRecipe, concept_features, load_encoder, load_head, log_softmax
 from moodc.gen.train import (MODEL_FEATURE_L2_SCALE, cached_answers, cached_features,
                              class_indices, field_weights, fit_softmaxes, load_split,
                              standardiser)

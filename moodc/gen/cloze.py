@@ -142,17 +142,20 @@ def cloze_mask(group: np.ndarray, segment: np.ndarray) -> np.ndarray:
     return same_prompt & causal & visible
 
 
+def answer_spans(questions: Sequence[ClozeQuestion]) -> list[slice]:
+    """Each question's columns in an answers row, in order."""
+    ends = np.cumsum([len(q.answers) for q in questions]).tolist()
+    return [slice(end - len(q.answers), end) for q, end in zip(questions, ends)]
+
+
 def _log_softmax_per_question(logits: np.ndarray,
                               questions: Sequence[ClozeQuestion]) -> np.ndarray:
     """Each question's logits normalised over its own answers (rows are prompts)."""
     out = np.empty_like(logits)
-    start = 0
-    for question in questions:
-        block = logits[:, start:start + len(question.answers)]
+    for span in answer_spans(questions):
+        block = logits[:, span]
         top = block.max(axis=1, keepdims=True)
-        out[:, start:start + len(question.answers)] = block - top - np.log(
-            np.exp(block - top).sum(axis=1, keepdims=True))
-        start += len(question.answers)
+        out[:, span] = block - top - np.log(np.exp(block - top).sum(axis=1, keepdims=True))
     return out
 
 
@@ -175,8 +178,8 @@ def cloze_features(prompts: Sequence[str], *, encoder: Any,
     lengths = [len(t.ids) for t in layouts]
     answer_rows = encoder.llama.lm_head[mx.array(answer_token_ids(encoder.tokenizer,
                                                                    questions))]
-    spans = np.concatenate([[0], np.cumsum([len(q.answers) for q in questions])])
-    out = np.zeros((len(prompts), int(spans[-1])), dtype=np.float32)
+    spans = answer_spans(questions)
+    out = np.zeros((len(prompts), spans[-1].stop), dtype=np.float32)
     start = 0
     while start < len(layouts):
         stop = pack_end(lengths, start=start, max_tokens=max_tokens)
@@ -191,8 +194,8 @@ def cloze_features(prompts: Sequence[str], *, encoder: Any,
         logits = np.array(hidden[mx.array(reads)] @ answer_rows.T, dtype=np.float32)
         logits = logits.reshape(len(batch), len(questions), -1)
         for k in range(len(batch)):
-            out[start + k] = np.concatenate([logits[k, q, spans[q]:spans[q + 1]]
-                                             for q in range(len(questions))])
+            out[start + k] = np.concatenate([logits[k, q, span]
+                                             for q, span in enumerate(spans)])
         start = stop
         if progress is not None:
             progress(start)
@@ -202,12 +205,10 @@ def cloze_features(prompts: Sequence[str], *, encoder: Any,
 def top_answers(row: np.ndarray, *, questions: Sequence[ClozeQuestion] = CLOZE_QUESTIONS
                 ) -> dict[str, tuple[str, float]]:
     """Each question's likeliest answer and its probability among the answers, for one row."""
-    out, start = {}, 0
-    for question in questions:
-        block = row[start:start + len(question.answers)]
-        best = int(np.argmax(block))
-        out[question.name] = (question.answers[best], float(np.exp(block[best])))
-        start += len(question.answers)
+    out = {}
+    for question, span in zip(questions, answer_spans(questions)):
+        best = int(np.argmax(row[span]))
+        out[question.name] = (question.answers[best], float(np.exp(row[span][best])))
     return out
 
 
@@ -344,18 +345,13 @@ def _scale_in_family(scale: str, *, family_of: str) -> str:
     return scale
 
 
-#: How a changed signature field is named in a justification.
-_FIELD_NAMES: dict[str, str] = {"mode": "scale", "instruments.lead": "lead",
-                                "layers.rhythm": "rhythm", "layers.pad": "pad"}
-
-
 @dataclass(frozen=True)
 class CultureProposal:
     """The model's country answer for a prompt, as the library culture that carries it."""
 
     answer: str  # the model's word, e.g. "India"
     culture: str  # the library concept, e.g. "indian"
-    probability: float  # the answer's probability among the country answers
+    probability: float  # the culture's probability: its countries' answers summed
     word: str | None = None  # the prompt word it rests on (found only for --explain)
 
 
@@ -373,10 +369,9 @@ def propose_culture(prompt: str, *, answers: np.ndarray,
 
 def spells_culture(prompt: str) -> bool:
     """Whether the concept library finds a culture concept in ``prompt``'s own words."""
-    from moodc.concepts import find_concept, match_prompt
+    from moodc.concepts import match_prompt
 
-    return any(find_concept(m.concept.name).category == "culture"
-               for m in match_prompt(prompt))
+    return any(m.concept.category == "culture" for m in match_prompt(prompt))
 
 
 def cue_word(prompt: str, *, proposal: CultureProposal, encoder: Any) -> str | None:

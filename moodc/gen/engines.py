@@ -118,12 +118,11 @@ def _proposed_culture(request: GenRequest, *, answers: Any) -> Any:
     from moodc.gen.cloze import cue_word, propose_culture
     from moodc.gen.head import load_tuned
 
-    encoder = load_tuned().encoder
     proposal = propose_culture(request.prompt, answers=answers)
     if proposal is None or not request.explain:
         return proposal
     return dataclasses.replace(proposal, word=cue_word(request.prompt, proposal=proposal,
-                                                       encoder=encoder))
+                                                       encoder=load_tuned().encoder))
 
 
 def _said_culture(config: dict[str, Any], provenance: dict[str, Any], *, proposal: Any,

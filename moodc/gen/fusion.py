@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from moodc.gen.head import log_softmax
+
 #: The fields whose head log-probabilities the model's answers adjust.
 FUSED_FIELDS: tuple[str, ...] = ("tempo", "brightness")
 #: L2 on the fusion weights (standardised answers), chosen with config-disjoint folds on
@@ -51,16 +53,6 @@ class Fusion:
             logits = np.asarray(log_probs[key], dtype=np.float64) + z @ weight + bias
             out[key] = log_softmax(logits)
         return out
-
-
-def _logsumexp(logits: np.ndarray) -> np.ndarray:
-    top = logits.max(axis=-1, keepdims=True)
-    return top + np.log(np.exp(logits - top).sum(axis=-1, keepdims=True))
-
-
-def log_softmax(logits: np.ndarray) -> np.ndarray:
-    """Log-probabilities of ``logits`` along the last axis."""
-    return logits - _logsumexp(logits)
 
 
 def fit_offset_softmax(offset: np.ndarray, z: np.ndarray, y: np.ndarray, weight: np.ndarray, *,
@@ -128,4 +120,6 @@ def fusion_from_arrays(arrays: Any, *, fields: tuple[str, ...]) -> Fusion | None
 def rounded_fusion(fusion: Fusion) -> Fusion:
     """``fusion`` as :func:`fusion_arrays` stores it (float32), so a fresh fit and a loaded
     artifact answer alike."""
-    return fusion_from_arrays(fusion_arrays(fusion), fields=tuple(fusion.weights))  # type: ignore[return-value]
+    stored = fusion_from_arrays(fusion_arrays(fusion), fields=tuple(fusion.weights))
+    assert stored is not None  # fusion_arrays always writes the mean
+    return stored

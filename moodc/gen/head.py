@@ -269,7 +269,7 @@ class Head:
         out = {}
         for field in self.fields:
             logits = z @ field.weight.astype(np.float64) + field.bias.astype(np.float64)
-            out[field.key] = logits - _logsumexp(logits)
+            out[field.key] = log_softmax(logits)
         return out
 
     def choose(self, log_probs: Mapping[str, np.ndarray], *, temperature: float = 0.0,
@@ -295,6 +295,11 @@ class Head:
 def _logsumexp(logits: np.ndarray) -> np.ndarray:
     top = logits.max(axis=-1, keepdims=True)
     return top + np.log(np.exp(logits - top).sum(axis=-1, keepdims=True))
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    """Log-probabilities of ``logits`` along the last axis (the heads', the fusion's)."""
+    return logits - _logsumexp(logits)
 
 
 def _pick(scores: np.ndarray, *, temperature: float, rng: np.random.Generator | None) -> int:

@@ -231,8 +231,7 @@ def cached_answers(prompts: Sequence[str], *, encoder: Encoder, root: Path | Non
     from moodc.gen.convert import cache_root
 
     base = cache_root() / "features" if root is None else root
-    path = base / (f"{encoder.model_sha256[:16]}-answers-"
-                                f"{questions_digest(CLOZE_QUESTIONS)}.npz")
+    path = base / f"{encoder.model_sha256[:16]}-answers-{questions_digest(CLOZE_QUESTIONS)}.npz"
     return cached_rows(prompts, path=path, progress=progress, stage="answers",
                        compute=lambda todo, report: cloze_features(todo, encoder=encoder,
                                                                    progress=report))
@@ -723,7 +722,8 @@ def fit_answer_fusion(prepared: Prepared, fits: Sequence[FieldFit], *,
     label's unnamed default teaches the fusion nothing either.
     """
     from moodc.gen.fields import config_fields
-    from moodc.gen.fusion import FUSED_FIELDS, FUSION_L2, fit_fusion, log_softmax, rounded_fusion
+    from moodc.gen.fusion import FUSED_FIELDS, FUSION_L2, fit_fusion, rounded_fusion
+    from moodc.gen.head import log_softmax
 
     valid, train = prepared.valid, prepared.train
     answers = cached_answers(valid.prompts, encoder=prepared.encoder, progress=progress,
