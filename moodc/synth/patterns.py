@@ -531,6 +531,10 @@ class CompPattern:
     its own strokes on the chords of ``ending_degrees`` (7-note scale degrees, one per
     stroke in turn): the tango's *chan-chan*. ``any_voice`` comps with sustained pads too;
     otherwise only plucked or struck ones comp, and a sustained pad holds its chords.
+    ``bubble`` is a keyboard's part doubling the strokes, a lane over steps of
+    ``bubble_step_beats`` played by :data:`BUBBLE_VOICE` whatever the pad's voice: short
+    chords in the middle register (:data:`BUBBLE_LOW_MIDI`..:data:`BUBBLE_HIGH_MIDI`), an
+    ``o`` softer than an ``x`` (reggae's organ bubble; empty: no keyboard).
     ``bass_doubles``: a ``pulsing`` bass layer plays the thumb's strokes instead of an even
     beat, root and fifth below in turn, as short as the chords (the tango's contrabajo marks
     the marcato and the síncopa with the bandoneones' left hand; the bossa's bassist plays
@@ -552,6 +556,8 @@ class CompPattern:
     any_voice: bool = False
     bass_doubles: bool = False
     arrastre_beats: float = 0.0
+    bubble: str = ""
+    bubble_step_beats: float = 0.25
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
@@ -586,9 +592,22 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # across them (the poyk against the comp is the freylekhs' lift)
     "bulgar": OOM_PAH,
     # Reggae: the skank, a short, muted, bright chord on 2 and 4 of the half-time one-drop
+    # (choked by the palm: the pluck's marcato voice), and the organ's bubble between the
+    # beats, sixteenths on the "and" and, softer, the "a" of every beat: bub-ble
     "one_drop": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.25,
-                            strum_s=0.002, rootless=False),
+                            strum_s=0.002, rootless=False, bubble="..xo" * 4),
 }
+#: The keyboard that plays a pattern's bubble, and its register: the chord in the middle of
+#: the keys (G3..G4), under the skank, so the two interlock rather than blur.
+BUBBLE_VOICE = "organ"
+BUBBLE_LOW_MIDI = 55
+BUBBLE_HIGH_MIDI = 67
+#: A bubble chord is a staccato touch this long (beats): the organist lifts at once.
+BUBBLE_GATE_BEATS = 0.2
+#: The bubble's level against a comping stroke of the same accent (an organ's sustained
+#: tone is louder for its length than a choked pluck), and its place left of centre.
+BUBBLE_LEVEL = 0.3
+BUBBLE_PAN = -0.3
 #: Register of the thumb's bass notes: roots in E2..D#3, like a guitar's low strings, the
 #: fifth above the root up to :data:`THUMB_HIGH_MIDI`, otherwise the fifth below it.
 THUMB_LOW_MIDI = 40
@@ -707,6 +726,26 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
                          cutoff_mul=row.cutoff_mul)
                     for i, m in enumerate(strings)]
     out += _thumb_notes(ctl, row, comp, chords=chords, n_beats=n_beats, instrument=instrument)
+    out += _bubble_notes(ctl, comp, chords=chords, n_beats=n_beats)
+    return out
+
+
+def _bubble_notes(ctl: Controls, comp: CompPattern, *, chords: list[Chord],
+                  n_beats: float) -> list[Note]:
+    """The keyboard's bubble under the comping (:attr:`CompPattern.bubble`): the chord of
+    the moment, voiced close in :data:`BUBBLE_LOW_MIDI`..:data:`BUBBLE_HIGH_MIDI` and led
+    smoothly, a short touch on each of the lane's strokes, swung with the piece."""
+    out: list[Note] = []
+    previous: tuple[int, ...] | None = None
+    for beat, _, ch in _comp_strokes(ctl, comp.bubble, step_beats=comp.bubble_step_beats,
+                                     n_beats=n_beats):
+        voicing = voice_chord(chord_at(chords, beat), low_midi=BUBBLE_LOW_MIDI,
+                              high_midi=BUBBLE_HIGH_MIDI, previous=previous)
+        previous = voicing
+        start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+        vel = STROKE_VELOCITY[ch] * BUBBLE_LEVEL / np.sqrt(len(voicing) / 3.0)
+        out += [Note(start_s, BUBBLE_GATE_BEATS * ctl.beat_s, float(m), vel, BUBBLE_VOICE,
+                     pan=BUBBLE_PAN) for m in voicing]
     return out
 
 
