@@ -535,6 +535,9 @@ class CompPattern:
     ``bubble_step_beats`` played by :data:`BUBBLE_VOICE` whatever the pad's voice: short
     chords in the middle register (:data:`BUBBLE_LOW_MIDI`..:data:`BUBBLE_HIGH_MIDI`), an
     ``o`` softer than an ``x`` (reggae's organ bubble; empty: no keyboard).
+    ``bass_lift_db`` mixes the bass layer that much louder, whatever its style (a layer
+    gain: the notes' velocities stop at 1): where the bass is the lead instrument (reggae:
+    as loud as the rest of the band together).
     ``bass_doubles``: a ``pulsing`` bass layer plays the thumb's strokes instead of an even
     beat, root and fifth below in turn, as short as the chords (the tango's contrabajo marks
     the marcato and the síncopa with the bandoneones' left hand; the bossa's bassist plays
@@ -558,12 +561,18 @@ class CompPattern:
     arrastre_beats: float = 0.0
     bubble: str = ""
     bubble_step_beats: float = 0.25
+    bass_lift_db: float = 0.0
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
 #: the "oom"), whatever the pad's voice (a brass section, an accordion).
 OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.4,
                       strum_s=0.0, rootless=False, any_voice=True)
+
+#: How much louder (dB) a one-drop's bass is mixed than the bass layer's own level: the lead
+#: of a reggae band, about as loud (K-weighted) as the drums, skank and organ together,
+#: where the same bass under a bossa's comping sits ~4.5 LU below them.
+REGGAE_BASS_LIFT_DB = 5.0
 
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
 COMP_PATTERNS: dict[str, CompPattern] = {
@@ -595,7 +604,8 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # (choked by the palm: the pluck's marcato voice), and the organ's bubble between the
     # beats, sixteenths on the "and" and, softer, the "a" of every beat: bub-ble
     "one_drop": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.25,
-                            strum_s=0.002, rootless=False, bubble="..xo" * 4),
+                            strum_s=0.002, rootless=False, bubble="..xo" * 4,
+                            bass_lift_db=REGGAE_BASS_LIFT_DB),
 }
 #: The keyboard that plays a pattern's bubble, and its register: the chord in the middle of
 #: the keys (G3..G4), under the skank, so the two interlock rather than blur.

@@ -11,10 +11,12 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import pyloudnorm as pyln
 import pytest
 
 from moodc import vocab
 from moodc.synth.controls import Controls
+from moodc.synth.engine import BlockRenderer
 from moodc.synth.events import Hit, Note
 from moodc.synth.instruments import BANDONEON_REEDS
 from moodc.synth.melody import SOB_S, melody_notes
@@ -485,6 +487,18 @@ def test_the_organ_bubble_is_on_the_and_and_the_a_of_every_beat() -> None:
     assert max(n.dur_s for n in bubble) <= 0.25 * ctl.beat_s
     assert max(n.midi for n in bubble) < min(n.midi for n in skank)
     assert set(beats_of(skank, ctl).round(2)).isdisjoint(beats_of(bubble, ctl).round(2))
+
+
+def test_the_bass_leads_the_band_as_loud_as_everything_else() -> None:
+    ctl = palette_controls("reggae-dub", human="robotic")
+    stems = BlockRenderer(ctl, duration_s=10.0, sample_rate=SAMPLE_RATE,
+                          seed=1).stems(0, 10 * SAMPLE_RATE)
+    meter = pyln.Meter(SAMPLE_RATE)  # K-weighted, as a listener weighs the mix
+
+    def loudness(x: np.ndarray) -> float:
+        return meter.integrated_loudness(x.T.astype(np.float64))
+    rest = sum(stem for name, stem in stems.items() if name != "bass")
+    assert loudness(stems["bass"]) > loudness(rest)
 
 
 @pytest.mark.parametrize("name", ["flamenco-night", "tango-milonga", "klezmer-wedding",
