@@ -295,6 +295,20 @@ def in_phrase_ending(ctl: Controls, *, beat: float) -> bool:
     return (beat % phrase) >= phrase - ctl.beats_per_bar - 1e-9
 
 
+#: A hit this many beats before a bar line belongs to that bar (a stroke played early).
+DROP_OUT_EARLY_BEATS = 0.1
+
+
+def in_drop_out(ctl: Controls, *, comp: CompPattern | None, beat: float) -> bool:
+    """Whether ``beat`` falls in a drop-out bar of ``comp`` (the last of every
+    :attr:`CompPattern.drop_every_bars`), counting a stroke up to
+    :data:`DROP_OUT_EARLY_BEATS` early as the bar it anticipates."""
+    if comp is None or not comp.drop_every_bars:
+        return False
+    bar_index = int((beat + DROP_OUT_EARLY_BEATS) // ctl.beats_per_bar)
+    return bar_index % comp.drop_every_bars == comp.drop_every_bars - 1
+
+
 # ------------------------------------------------------------------------------------------
 # Pad: voicing register, spread and articulation per style.
 # ------------------------------------------------------------------------------------------
@@ -535,6 +549,9 @@ class CompPattern:
     ``bubble_step_beats`` played by :data:`BUBBLE_VOICE` whatever the pad's voice: short
     chords in the middle register (:data:`BUBBLE_LOW_MIDI`..:data:`BUBBLE_HIGH_MIDI`), an
     ``o`` softer than an ``x`` (reggae's organ bubble; empty: no keyboard).
+    ``drop_every_bars`` > 0: the dub mixer's drop-out, the last bar of every that many bars
+    with the drums and the comping pulled out (the bass rides alone, the echoes already
+    sent ring on into the gap) and all back on the next downbeat (:func:`in_drop_out`).
     ``bass_lift_db`` mixes the bass layer that much louder, whatever its style (a layer
     gain: the notes' velocities stop at 1): where the bass is the lead instrument (reggae:
     as loud as the rest of the band together).
@@ -562,6 +579,7 @@ class CompPattern:
     bubble: str = ""
     bubble_step_beats: float = 0.25
     bass_lift_db: float = 0.0
+    drop_every_bars: int = 0
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
@@ -605,7 +623,7 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # beats, sixteenths on the "and" and, softer, the "a" of every beat: bub-ble
     "one_drop": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.25,
                             strum_s=0.002, rootless=False, bubble="..xo" * 4,
-                            bass_lift_db=REGGAE_BASS_LIFT_DB),
+                            bass_lift_db=REGGAE_BASS_LIFT_DB, drop_every_bars=8),
 }
 #: The keyboard that plays a pattern's bubble, and its register: the chord in the middle of
 #: the keys (G3..G4), under the skank, so the two interlock rather than blur.
@@ -718,6 +736,8 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
                                                     step_beats=comp.step_beats,
                                                     n_beats=n_beats), n_beats=n_beats)
     for beat, length, ch, degree in strokes:
+        if in_drop_out(ctl, comp=comp, beat=beat):
+            continue
         c = chord_at(chords, beat) if degree is None else _ending_chord(ctl, degree=degree,
                                                                         beat=beat)
         if comp.rootless:
@@ -749,6 +769,8 @@ def _bubble_notes(ctl: Controls, comp: CompPattern, *, chords: list[Chord],
     previous: tuple[int, ...] | None = None
     for beat, _, ch in _comp_strokes(ctl, comp.bubble, step_beats=comp.bubble_step_beats,
                                      n_beats=n_beats):
+        if in_drop_out(ctl, comp=comp, beat=beat):
+            continue
         voicing = voice_chord(chord_at(chords, beat), low_midi=BUBBLE_LOW_MIDI,
                               high_midi=BUBBLE_HIGH_MIDI, previous=previous)
         previous = voicing
@@ -1317,7 +1339,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 
     Every lane's pattern is laid out bar by bar, thinned below medium by the tempo feel
     and the time-keeping lane (:func:`timekeeper`) of a one-bar groove ghost-filled above
-    it, then the fills; hits are sorted by onset (stably, so simultaneous hits keep lane
+    it, then the fills, then the comp's drop-out bars emptied (:func:`in_drop_out`) before
+    the dub echoes are sent; hits are sorted by onset (stably, so simultaneous hits keep lane
     order) and cut at ``n_beats``.
     """
     row = RHYTHM_STYLES[style]
@@ -1346,9 +1369,10 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
                                strokes=row.sticking.get(sound, ()), step_beats=step)
     if row.fill is not None:
         hits += _fill_hits(ctl, row=row, n_bars=n_bars, cycle_bars=cycle_bars)
-    if row.dub is not None:
-        hits += dub_echoes(ctl, hits, dub=row.dub)
     comp = COMP_PATTERNS.get(style)
+    hits = [h for h in hits if not in_drop_out(ctl, comp=comp, beat=h.start_s / ctl.beat_s)]
+    if row.dub is not None:  # sent before the drop-out, the echoes ring on into it
+        hits += dub_echoes(ctl, hits, dub=row.dub)
     if comp is not None and ends_phrases(ctl, comp=comp):
         hits = _drum_ending(ctl, hits, row=row, comp=comp, n_beats=n_beats)
     hits.sort(key=lambda h: h.start_s)

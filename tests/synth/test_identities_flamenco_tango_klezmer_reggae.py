@@ -489,6 +489,30 @@ def test_the_organ_bubble_is_on_the_and_and_the_a_of_every_beat() -> None:
     assert set(beats_of(skank, ctl).round(2)).isdisjoint(beats_of(bubble, ctl).round(2))
 
 
+def test_every_eighth_bar_the_dub_mix_drops_all_but_the_bass_and_the_echoes() -> None:
+    ctl = straight("reggae-dub", human="robotic")
+    bar = ctl.beats_per_bar
+    n_beats = 9 * bar
+    drop = (7 * bar, 8 * bar)  # the eighth bar
+
+    def in_drop(beats: np.ndarray) -> np.ndarray:
+        return (beats >= drop[0]) & (beats < drop[1])
+    hits = rhythm_hits(ctl, style="one_drop", n_beats=n_beats)
+    dropped = [h for h in hits if in_drop(np.array([h.start_s / ctl.beat_s]))[0]]
+    assert dropped and {h.sound for h in dropped} == {"rim"}  # only the echo rings on
+    assert max(h.velocity for h in dropped) < 0.55  # a repeat, not a stroke
+    skank, bubble = reggae_pad(ctl, n_beats=n_beats)
+    assert not in_drop(beats_of(skank + bubble, ctl)).any()
+    bass = bass_notes(ctl, style="syncopated", chords=chords_of(ctl, n_beats=n_beats),
+                      n_beats=n_beats, instrument="sine")
+    assert in_drop(beats_of(bass, ctl)).sum() >= 3  # the bass rides alone
+    # all back on the next bar: the skank on its 2, the kick and rim on its 3
+    assert drop[1] + 1.0 in set(beats_of(skank, ctl).round(2))
+    assert drop[1] + 2.0 in set(beats_of(lane(hits, "kick"), ctl).round(2))
+    # and only there: the seven bars before it are untouched
+    assert len([b for b in beats_of(lane(hits, "kick"), ctl) if b < drop[0]]) == 7
+
+
 def test_the_bass_leads_the_band_as_loud_as_everything_else() -> None:
     ctl = palette_controls("reggae-dub", human="robotic")
     stems = BlockRenderer(ctl, duration_s=10.0, sample_rate=SAMPLE_RATE,
