@@ -545,7 +545,7 @@ class CompPattern:
     its own strokes on the chords of ``ending_degrees`` (7-note scale degrees, one per
     stroke in turn): the tango's *chan-chan*. ``any_voice`` comps with sustained pads too;
     otherwise only plucked or struck ones comp, and a sustained pad holds its chords.
-    ``bubble`` is a keyboard's part doubling the strokes, a lane over steps of
+    ``bubble`` is a keyboard's part beside the strokes, a lane over steps of
     ``bubble_step_beats`` played by :data:`BUBBLE_VOICE` whatever the pad's voice: short
     chords in the middle register (:data:`BUBBLE_LOW_MIDI`..:data:`BUBBLE_HIGH_MIDI`), an
     ``o`` softer than an ``x`` (reggae's organ bubble; empty: no keyboard).
@@ -589,7 +589,7 @@ OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=
 
 #: How much louder (dB) a one-drop's bass is mixed than the bass layer's own level: the lead
 #: of a reggae band, about as loud (K-weighted) as the drums, skank and organ together,
-#: where the same bass under a bossa's comping sits ~4.5 LU below them.
+#: where the same bass under a bossa's comping sits 4.7 LU below them.
 REGGAE_BASS_LIFT_DB = 5.0
 
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
