@@ -23,7 +23,8 @@ from moodc.synth.controls import Controls
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, tilted_width
 from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes, retune_notes
 from moodc.synth.melody import melody_notes
-from moodc.synth.patterns import PAD_STYLES, accent_events, bass_notes, pad_notes, rhythm_hits
+from moodc.synth.patterns import (COMP_PATTERNS, PAD_STYLES, accent_events, bass_notes,
+                                  pad_notes, rhythm_hits)
 from moodc.synth.theory import Chord, chord_timeline
 from moodc.synth.notecache import DEFAULT_CACHE_SAMPLES, NoteCache
 from moodc.synth.notes import flat_span, hint_note, note_length, note_runs
@@ -180,6 +181,17 @@ LAYER_SPECS: dict[str, LayerSpec] = {
     "accent": LayerSpec(gain=0.3, echo_send=1.0, reverb_send=1.0,
                         motion=LayerMotion(0.0, 0.6, 1.1, 4.0), planner=_plan_accent),
 }
+
+
+def layer_gain(ctl: Controls, *, name: str) -> float:
+    """Layer ``name``'s linear mix level: its :data:`LAYER_SPECS` gain, the bass lifted by
+    the rhythm's comping pattern where the bass leads the band
+    (:attr:`~moodc.synth.patterns.CompPattern.bass_lift_db`: reggae)."""
+    gain = LAYER_SPECS[name].gain
+    comp = COMP_PATTERNS.get(ctl.styles["rhythm"])
+    if name == "bass" and comp is not None:
+        gain *= 10.0 ** (comp.bass_lift_db / 20.0)
+    return gain
 
 
 def _melody_line(ctl: Controls, *, chords: list[Chord], n_beats: float,
@@ -359,7 +371,8 @@ class BlockRenderer:
         self.cache = NoteCache(max_samples=cache_samples, own_pages=cache_own_pages)
         plans = plan_piece(ctl, duration_s=duration_s, seed=seed)
         self.layers = {name: _Sounds(p, ctl=ctl, sample_rate=sample_rate, cache=self.cache,
-                                     gain=LAYER_SPECS[name].gain * LAYER_SPECS[name].event_gain)
+                                     gain=layer_gain(ctl, name=name)
+                                     * LAYER_SPECS[name].event_gain)
                        for name, p in plans.items()}
         #: continuous beds under a layer's events (the texture's noise), by layer name
         self.beds: dict[str, Texture] = {}

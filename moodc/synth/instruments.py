@@ -192,6 +192,28 @@ def pluck(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
                           pluck_position=0.3, name="pluck")
 
 
+#: The skank's choke: the palm lands on the strings as they are strummed, so a string rings
+#: to -60 dB in this long (s) instead of a plucked string's second: a chop, not a note.
+CHOKED_RING_S = 0.08
+#: The pick scraping the damped strings (centre Hz, level, decay s): the bright "chk" that
+#: is most of what a listener hears of a muted strum.
+CHOKED_SCRATCH: tuple[float, float, float] = (3200.0, 0.3, 0.018)
+
+
+def pluck_choked(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
+                 glide_st: float) -> np.ndarray:
+    """A plucked string choked by the palm (the reggae guitarist's skank, a staccato
+    strum): struck near the bridge (bright, thin), damped to silence within
+    :data:`CHOKED_RING_S`, with the pick's scratch on the damped strings
+    (:data:`CHOKED_SCRATCH`) on top. A plain pluck cut short by its envelope still rings
+    like a harp for the length of the stroke; the choked one is percussive, a chop."""
+    string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
+                            cutoff_hz=cutoff_hz * 2, decay_s=CHOKED_RING_S,
+                            pluck_position=0.12, name="pluck_choked")
+    return _add_prefix(string, _touch("pluck_choked_scratch", burst=CHOKED_SCRATCH,
+                                      cutoff_hz=cutoff_hz * 2, sample_rate=sample_rate))
+
+
 def bell(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
          glide_st: float) -> np.ndarray:
     """Church-bell partials (hum 0.5, prime 1, minor-third tierce 1.19, quint 1.5, nominal 2,
@@ -1032,8 +1054,10 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                       release_s=0.1, cutoff_hz=2500.0, gain=0.5),
     "square_8bit": Instrument(osc=square_8bit, attack_s=0.003, decay_s=0.05, sustain_level=0.8,
                               release_s=0.02, cutoff_hz=8000.0, gain=0.55),
+    # a short comping stroke on it is choked by the palm (the skank), not a ringing pluck
     "pluck": Instrument(osc=pluck, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
-                        release_s=0.08, cutoff_hz=3500.0, gain=2.7, percussive=True),
+                        release_s=0.08, cutoff_hz=3500.0, gain=2.7, percussive=True,
+                        marcato="_pluck_choked"),
     "bell": Instrument(osc=bell, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                        release_s=0.4, cutoff_hz=5000.0, gain=0.45, percussive=True),
     "electric_piano": Instrument(osc=electric_piano, attack_s=0.003, decay_s=0.0,
@@ -1110,6 +1134,9 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
     "_bandoneon_marcato": Instrument(osc=bandoneon_marcato, attack_s=0.004, decay_s=0.0,
                                      sustain_level=1.0, release_s=0.04, cutoff_hz=3500.0,
                                      gain=0.45),
+    "_pluck_choked": Instrument(osc=pluck_choked, attack_s=0.001, decay_s=0.0,
+                                sustain_level=1.0, release_s=0.03, cutoff_hz=3500.0,
+                                gain=2.7, percussive=True),
     "_star": Instrument(osc=star_ping, attack_s=0.002, decay_s=0.0, sustain_level=1.0,
                         release_s=0.5, cutoff_hz=8000.0, gain=0.6, percussive=True),
     "_chime": Instrument(osc=wind_chime, attack_s=0.002, decay_s=0.0, sustain_level=1.0,

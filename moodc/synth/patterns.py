@@ -295,6 +295,20 @@ def in_phrase_ending(ctl: Controls, *, beat: float) -> bool:
     return (beat % phrase) >= phrase - ctl.beats_per_bar - 1e-9
 
 
+#: A hit this many beats before a bar line belongs to that bar (a stroke played early).
+DROP_OUT_EARLY_BEATS = 0.1
+
+
+def in_drop_out(ctl: Controls, *, comp: CompPattern | None, beat: float) -> bool:
+    """Whether ``beat`` falls in a drop-out bar of ``comp`` (the last of every
+    :attr:`CompPattern.drop_every_bars`), counting a stroke up to
+    :data:`DROP_OUT_EARLY_BEATS` early as the bar it anticipates."""
+    if comp is None or not comp.drop_every_bars:
+        return False
+    bar_index = int((beat + DROP_OUT_EARLY_BEATS) // ctl.beats_per_bar)
+    return bar_index % comp.drop_every_bars == comp.drop_every_bars - 1
+
+
 # ------------------------------------------------------------------------------------------
 # Pad: voicing register, spread and articulation per style.
 # ------------------------------------------------------------------------------------------
@@ -531,6 +545,16 @@ class CompPattern:
     its own strokes on the chords of ``ending_degrees`` (7-note scale degrees, one per
     stroke in turn): the tango's *chan-chan*. ``any_voice`` comps with sustained pads too;
     otherwise only plucked or struck ones comp, and a sustained pad holds its chords.
+    ``bubble`` is a keyboard's part beside the strokes, a lane over steps of
+    ``bubble_step_beats`` played by :data:`BUBBLE_VOICE` whatever the pad's voice: short
+    chords in the middle register (:data:`BUBBLE_LOW_MIDI`..:data:`BUBBLE_HIGH_MIDI`), an
+    ``o`` softer than an ``x`` (reggae's organ bubble; empty: no keyboard).
+    ``drop_every_bars`` > 0: the dub mixer's drop-out, the last bar of every that many bars
+    with the drums and the comping pulled out (the bass rides alone, the echoes already
+    sent ring on into the gap) and all back on the next downbeat (:func:`in_drop_out`).
+    ``bass_lift_db`` mixes the bass layer that much louder, whatever its style (a layer
+    gain: the notes' velocities stop at 1): where the bass is the lead instrument (reggae:
+    as loud as the rest of the band together).
     ``bass_doubles``: a ``pulsing`` bass layer plays the thumb's strokes instead of an even
     beat, root and fifth below in turn, as short as the chords (the tango's contrabajo marks
     the marcato and the síncopa with the bandoneones' left hand; the bossa's bassist plays
@@ -552,12 +576,21 @@ class CompPattern:
     any_voice: bool = False
     bass_doubles: bool = False
     arrastre_beats: float = 0.0
+    bubble: str = ""
+    bubble_step_beats: float = 0.25
+    bass_lift_db: float = 0.0
+    drop_every_bars: int = 0
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
 #: the "oom"), whatever the pad's voice (a brass section, an accordion).
 OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.4,
                       strum_s=0.0, rootless=False, any_voice=True)
+
+#: How much louder (dB) a one-drop's bass is mixed than the bass layer's own level: the lead
+#: of a reggae band, about as loud (K-weighted) as the drums, skank and organ together,
+#: where the same bass under a bossa's comping sits 4.7 LU below them.
+REGGAE_BASS_LIFT_DB = 5.0
 
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
 COMP_PATTERNS: dict[str, CompPattern] = {
@@ -586,9 +619,23 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # across them (the poyk against the comp is the freylekhs' lift)
     "bulgar": OOM_PAH,
     # Reggae: the skank, a short, muted, bright chord on 2 and 4 of the half-time one-drop
+    # (choked by the palm: the pluck's marcato voice), and the organ's bubble between the
+    # beats, sixteenths on the "and" and, softer, the "a" of every beat: bub-ble
     "one_drop": CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=0.25,
-                            strum_s=0.002, rootless=False),
+                            strum_s=0.002, rootless=False, bubble="..xo" * 4,
+                            bass_lift_db=REGGAE_BASS_LIFT_DB, drop_every_bars=8),
 }
+#: The keyboard that plays a pattern's bubble, and its register: the chord in the middle of
+#: the keys (G3..G4), under the skank, so the two interlock rather than blur.
+BUBBLE_VOICE = "organ"
+BUBBLE_LOW_MIDI = 55
+BUBBLE_HIGH_MIDI = 67
+#: A bubble chord is a staccato touch this long (beats): the organist lifts at once.
+BUBBLE_GATE_BEATS = 0.2
+#: The bubble's level against a comping stroke of the same accent (an organ's sustained
+#: tone is louder for its length than a choked pluck), and its place left of centre.
+BUBBLE_LEVEL = 0.3
+BUBBLE_PAN = -0.3
 #: Register of the thumb's bass notes: roots in E2..D#3, like a guitar's low strings, the
 #: fifth above the root up to :data:`THUMB_HIGH_MIDI`, otherwise the fifth below it.
 THUMB_LOW_MIDI = 40
@@ -689,6 +736,8 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
                                                     step_beats=comp.step_beats,
                                                     n_beats=n_beats), n_beats=n_beats)
     for beat, length, ch, degree in strokes:
+        if in_drop_out(ctl, comp=comp, beat=beat):
+            continue
         c = chord_at(chords, beat) if degree is None else _ending_chord(ctl, degree=degree,
                                                                         beat=beat)
         if comp.rootless:
@@ -707,6 +756,28 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
                          cutoff_mul=row.cutoff_mul)
                     for i, m in enumerate(strings)]
     out += _thumb_notes(ctl, row, comp, chords=chords, n_beats=n_beats, instrument=instrument)
+    out += _bubble_notes(ctl, comp, chords=chords, n_beats=n_beats)
+    return out
+
+
+def _bubble_notes(ctl: Controls, comp: CompPattern, *, chords: list[Chord],
+                  n_beats: float) -> list[Note]:
+    """The keyboard's bubble under the comping (:attr:`CompPattern.bubble`): the chord of
+    the moment, voiced close in :data:`BUBBLE_LOW_MIDI`..:data:`BUBBLE_HIGH_MIDI` and led
+    smoothly, a short touch on each of the lane's strokes, swung with the piece."""
+    out: list[Note] = []
+    previous: tuple[int, ...] | None = None
+    for beat, _, ch in _comp_strokes(ctl, comp.bubble, step_beats=comp.bubble_step_beats,
+                                     n_beats=n_beats):
+        if in_drop_out(ctl, comp=comp, beat=beat):
+            continue
+        voicing = voice_chord(chord_at(chords, beat), low_midi=BUBBLE_LOW_MIDI,
+                              high_midi=BUBBLE_HIGH_MIDI, previous=previous)
+        previous = voicing
+        start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+        vel = STROKE_VELOCITY[ch] * BUBBLE_LEVEL / np.sqrt(len(voicing) / 3.0)
+        out += [Note(start_s, BUBBLE_GATE_BEATS * ctl.beat_s, float(m), vel, BUBBLE_VOICE,
+                     pan=BUBBLE_PAN) for m in voicing]
     return out
 
 
@@ -1268,7 +1339,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 
     Every lane's pattern is laid out bar by bar, thinned below medium by the tempo feel
     and the time-keeping lane (:func:`timekeeper`) of a one-bar groove ghost-filled above
-    it, then the fills; hits are sorted by onset (stably, so simultaneous hits keep lane
+    it, then the fills, then the comp's drop-out bars emptied (:func:`in_drop_out`) before
+    the dub echoes are sent; hits are sorted by onset (stably, so simultaneous hits keep lane
     order) and cut at ``n_beats``.
     """
     row = RHYTHM_STYLES[style]
@@ -1297,9 +1369,10 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
                                strokes=row.sticking.get(sound, ()), step_beats=step)
     if row.fill is not None:
         hits += _fill_hits(ctl, row=row, n_bars=n_bars, cycle_bars=cycle_bars)
-    if row.dub is not None:
-        hits += dub_echoes(ctl, hits, dub=row.dub)
     comp = COMP_PATTERNS.get(style)
+    hits = [h for h in hits if not in_drop_out(ctl, comp=comp, beat=h.start_s / ctl.beat_s)]
+    if row.dub is not None:  # sent before the drop-out, the echoes ring on into it
+        hits += dub_echoes(ctl, hits, dub=row.dub)
     if comp is not None and ends_phrases(ctl, comp=comp):
         hits = _drum_ending(ctl, hits, row=row, comp=comp, n_beats=n_beats)
     hits.sort(key=lambda h: h.start_s)

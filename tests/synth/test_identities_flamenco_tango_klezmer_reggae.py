@@ -11,17 +11,19 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import pyloudnorm as pyln
 import pytest
 
 from moodc import vocab
 from moodc.synth.controls import Controls
+from moodc.synth.engine import BlockRenderer
 from moodc.synth.events import Hit, Note
 from moodc.synth.instruments import BANDONEON_REEDS
 from moodc.synth.melody import SOB_S, melody_notes
 from moodc.synth.notes import render_note
 from moodc.synth.drums import drum_sound
-from moodc.synth.patterns import (COMP_PATTERNS, THUMB_PAN, bass_notes, pad_notes, rhythm_hits,
-                                   stroke_voice)
+from moodc.synth.patterns import (BUBBLE_VOICE, COMP_PATTERNS, THUMB_PAN, bass_notes,
+                                   pad_notes, rhythm_hits, stroke_voice)
 from moodc.synth.theory import chord_timeline, passing_tone_index, scale_index_of_degree
 from tests.synth.test_identities import band_energy, beats_of, chords_of, palette_controls, rms
 
@@ -432,15 +434,95 @@ def test_dub_echo_repeats_only_the_rim_shot_fading_and_bouncing() -> None:
     assert len(lane(hits, "kick")) == 2 and len(lane(hits, "hat")) == 16  # nothing else echoes
 
 
+def reggae_pad(ctl: Controls, *, n_beats: float) -> tuple[list[Note], list[Note]]:
+    """The reggae-dub pad layer's notes over ``n_beats``: (the skank's, the bubble's)."""
+    chords = chords_of(ctl, n_beats=16.0)
+    notes = pad_notes(ctl, style="thin_high", chords=chords, n_beats=n_beats,
+                      instrument="pluck")
+    return ([n for n in notes if n.instrument != BUBBLE_VOICE],
+            [n for n in notes if n.instrument == BUBBLE_VOICE])
+
+
 def test_the_skank_is_a_short_bright_chord_on_two_and_four() -> None:
     ctl = straight("reggae-dub", human="robotic")
-    chords = chords_of(ctl, n_beats=16.0)
-    skank = pad_notes(ctl, style="thin_high", chords=chords, n_beats=8.0, instrument="pluck")
+    skank, _ = reggae_pad(ctl, n_beats=8.0)
     assert set(beats_of(skank, ctl).round(2) % 4) == {1.0, 3.0}
     assert max(n.dur_s for n in skank) <= 0.25 * ctl.beat_s  # muted at once
     assert min(n.midi for n in skank) >= 72  # high and bright
     strokes = strokes_by_onset(skank, ctl, window_beats=0.05)
     assert all(len(g) >= 3 for g in strokes.values())  # a chord, not a note
+
+
+def test_the_skank_is_choked_by_the_palm_not_a_ringing_pluck() -> None:
+    ctl = straight("reggae-dub", human="robotic")
+    skank, _ = reggae_pad(ctl, n_beats=8.0)
+    assert {n.instrument for n in skank} == {"_pluck_choked"}
+    gate = int(0.25 * ctl.beat_s * SAMPLE_RATE)
+    ms = SAMPLE_RATE // 1000
+
+    def stroke(voice: str) -> np.ndarray:
+        return render_note(voice, midi=74.0, n_gate=gate, sample_rate=SAMPLE_RATE,
+                           cutoff_scale=1.6)
+    choked, ringing = stroke("_pluck_choked"), stroke("pluck")
+    # silent (-40 dB against the chop) 100 ms in, where the plain pluck still rings
+    assert rms(choked[100 * ms:200 * ms]) < 0.01 * rms(choked[:30 * ms])
+    assert rms(ringing[100 * ms:200 * ms]) > 0.1 * rms(ringing[:30 * ms])
+    # the pick's scratch: most of the chop is above 2 kHz, unlike the pluck's onset
+    def bright_share(x: np.ndarray) -> float:
+        onset = x[:30 * ms]
+        return (rms(band_energy(onset, low_hz=2000.0, high_hz=11025.0)) / rms(onset)) ** 2
+    assert bright_share(choked) > 0.6 > bright_share(ringing)
+
+
+def test_the_organ_bubble_is_on_the_and_and_the_a_of_every_beat() -> None:
+    ctl = straight("reggae-dub", human="robotic")
+    skank, bubble = reggae_pad(ctl, n_beats=8.0)
+    strokes = strokes_by_onset(bubble, ctl, window_beats=0.05)
+    np.testing.assert_allclose(sorted(strokes), [b + f for b in range(8) for f in (0.5, 0.75)])
+    assert all(len(g) >= 3 for g in strokes.values())  # organ chords
+    level = {beat: notes[0].velocity for beat, notes in strokes.items()}
+    for beat in np.arange(0.5, 8.0, 1.0):  # bub-ble: the "a" lighter than the "and"
+        assert level[beat + 0.25] < 0.6 * level[beat]
+    # short touches in the middle of the keys, under the skank
+    assert max(n.dur_s for n in bubble) <= 0.25 * ctl.beat_s
+    assert max(n.midi for n in bubble) < min(n.midi for n in skank)
+    assert set(beats_of(skank, ctl).round(2)).isdisjoint(beats_of(bubble, ctl).round(2))
+
+
+def test_every_eighth_bar_the_dub_mix_drops_all_but_the_bass_and_the_echoes() -> None:
+    ctl = straight("reggae-dub", human="robotic")
+    bar = ctl.beats_per_bar
+    n_beats = 9 * bar
+    drop = (7 * bar, 8 * bar)  # the eighth bar
+
+    def in_drop(beats: np.ndarray) -> np.ndarray:
+        return (beats >= drop[0]) & (beats < drop[1])
+    hits = rhythm_hits(ctl, style="one_drop", n_beats=n_beats)
+    dropped = [h for h in hits if in_drop(np.array([h.start_s / ctl.beat_s]))[0]]
+    assert dropped and {h.sound for h in dropped} == {"rim"}  # only the echo rings on
+    assert max(h.velocity for h in dropped) < 0.55  # a repeat, not a stroke
+    skank, bubble = reggae_pad(ctl, n_beats=n_beats)
+    assert not in_drop(beats_of(skank + bubble, ctl)).any()
+    bass = bass_notes(ctl, style="syncopated", chords=chords_of(ctl, n_beats=n_beats),
+                      n_beats=n_beats, instrument="sine")
+    assert in_drop(beats_of(bass, ctl)).sum() >= 3  # the bass rides alone
+    # all back on the next bar: the skank on its 2, the kick and rim on its 3
+    assert drop[1] + 1.0 in set(beats_of(skank, ctl).round(2))
+    assert drop[1] + 2.0 in set(beats_of(lane(hits, "kick"), ctl).round(2))
+    # and only there: the seven bars before it are untouched
+    assert len([b for b in beats_of(lane(hits, "kick"), ctl) if b < drop[0]]) == 7
+
+
+def test_the_bass_leads_the_band_as_loud_as_everything_else() -> None:
+    ctl = palette_controls("reggae-dub", human="robotic")
+    stems = BlockRenderer(ctl, duration_s=10.0, sample_rate=SAMPLE_RATE,
+                          seed=1).stems(0, 10 * SAMPLE_RATE)
+    meter = pyln.Meter(SAMPLE_RATE)  # K-weighted, as a listener weighs the mix
+
+    def loudness(x: np.ndarray) -> float:
+        return meter.integrated_loudness(x.T.astype(np.float64))
+    rest = sum(stem for name, stem in stems.items() if name != "bass")
+    assert loudness(stems["bass"]) > loudness(rest)
 
 
 @pytest.mark.parametrize("name", ["flamenco-night", "tango-milonga", "klezmer-wedding",
