@@ -621,16 +621,20 @@ def _comp_strokes(ctl: Controls, pattern: str, *, step_beats: float,
     """``(beat, beats to the next stroke, stroke char)`` of a comping lane over the piece.
 
     Steps map to the meter like the drums' (:func:`_rhythm_step_beats`): in 12/8 half-beat
-    steps are the compás's twelve counts."""
+    steps are the compás's twelve counts. Below medium the comp, like every drum lane,
+    keeps only its strokes on the tempo feel's keep grid (:func:`_kept_steps`): a
+    laid-back half-time, not the fast strum under a slow tune."""
     if not pattern:
         return []
     step_beats = _rhythm_step_beats(step_beats, division=ctl.beat_division)
+    keep_beats = (_rhythm_step_beats(ctl.feel.keep_grid_beats, division=ctl.beat_division)
+                  if ctl.feel.keep_grid_beats > 0.0 else 0.0)
     per_bar = int(round(ctl.beats_per_bar / step_beats))
     cyclic = len(pattern) > per_bar
     steps = []
     for k in range(int(np.ceil(n_beats / step_beats))):
         ch = pattern[(k if cyclic else k % per_bar) % len(pattern)]
-        if ch != ".":
+        if ch != "." and (not keep_beats or _on_grid(k * step_beats, keep_beats)):
             steps.append((k * step_beats, ch))
     nxt = [b for b, _ in steps[1:]] + [n_beats]
     return [(b, max(e - b, step_beats), ch) for (b, ch), e in zip(steps, nxt)]
