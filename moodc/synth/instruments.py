@@ -903,8 +903,10 @@ def erhu(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: float,
 
 #: The bow biting the string at each stroke (centre Hz, level, decay s): a scrape of rosin
 #: noise around the bridge's 3 kHz, gone in ~50 ms, the edge a close-miked session fiddle
-#: puts on every note (a smooth orchestral tone, heard from the hall, has none).
-FIDDLE_BOW_BITE: tuple[float, float, float] = (3200.0, 0.6, 0.012)
+#: puts on every note (a smooth orchestral tone, heard from the hall, has none). Heard as
+#: an articulation, not a hit: at twice this level the beat tracker took a very_slow
+#: jig's eighths for its beat (112 BPM for 37).
+FIDDLE_BOW_BITE: tuple[float, float, float] = (3200.0, 0.3, 0.012)
 #: The bow's rosin hiss under the held tone (unit-RMS band noise, times this): the grain
 #: of a close microphone, about 25 dB under the string.
 FIDDLE_ROSIN_GAIN = 0.03

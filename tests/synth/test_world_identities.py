@@ -565,10 +565,21 @@ def test_the_jigs_guitar_strums_down_on_each_beat_and_up_on_its_last_eighth() ->
     assert loudness[0] < max(n.velocity for n in held)
 
 
+def test_a_slow_jigs_guitar_strums_only_on_the_beats() -> None:
+    """Below medium every rhythm lane keeps only its strokes on the tempo feel's grid; the
+    comping guitar too (at very_slow, the dotted beats), not a fast strum under a slow tune."""
+    ctl = palette_controls("celtic-jig", tempo="very_slow", bpm=None)
+    notes = pad_notes(ctl, style=ctl.styles["pad"], chords=chords_of(ctl, n_beats=8.0),
+                      n_beats=8.0, instrument=ctl.instruments["pad"])
+    assert {int(np.floor(n.start_s / ctl.beat_s + 0.1)) for n in notes} == set(range(8))
+    beats = np.array([n.start_s / ctl.beat_s for n in notes])
+    assert np.all(beats - np.round(beats) > -1e-9) and np.all(beats - np.round(beats) < 0.1)
+
+
 def test_the_fiddles_bow_bites_into_each_note_over_a_grain_of_rosin() -> None:
     """A close-miked session fiddle is not a pure tone: between its harmonics (2-5 kHz,
     the bridge's region) there is rosin noise, at least -30 dB of the band while the note
-    is held, and the bow's bite makes the first 40 ms at least three times as rough."""
+    is held, and the bow's bite makes the first 40 ms at least twice as rough."""
     sr, f0_hz = 44100, midi_to_hz(62.0)
     tone = INSTRUMENT_VOICES["fiddle"].osc(f0_hz, n_samples=sr // 2, sample_rate=sr,
                                            cutoff_hz=5000.0, glide_st=0.0)
@@ -582,7 +593,7 @@ def test_the_fiddles_bow_bites_into_each_note_over_a_grain_of_rosin() -> None:
         return float(power[band & between].sum() / power[band].sum())
 
     assert noise_share(0.2) > 1e-3
-    assert noise_share(0.0) > 3.0 * noise_share(0.2)
+    assert noise_share(0.0) > 2.0 * noise_share(0.2)
 
 
 def test_every_instrument_ornament_is_a_known_kind() -> None:
