@@ -15,6 +15,7 @@ from typing import Callable, Literal
 
 import numpy as np
 
+from moodc import vocab
 from moodc.synth.controls import Controls
 from moodc.synth.events import Note, breathed
 from moodc.synth.theory import Chord, chord_at, scale_pitches
@@ -95,6 +96,12 @@ CUT_S = 0.03
 #: guzheng player's hand running up the strings just before the melody note.
 GLISS_N_TONES = 4
 GLISS_TONE_S = 0.035
+
+
+#: The note probability (``composition.melody_density``) from which a melody is a running
+#: line: a phrase that restates the motif goes on after it instead of resting (the dance
+#: tune's continuous notes; ``very_busy``, only).
+RUNNING_LINE_NOTE_PROB: float = vocab.MELODY_DENSITY_PROB["very_busy"]
 
 
 class Quota:
@@ -373,14 +380,29 @@ def _quotas(ctl: Controls, style: MelodyStyle) -> _Quotas:
 def _next_phrase(ctl: Controls, style: MelodyStyle, *, number: int, grid: _Grid,
                  motif: list[tuple[int, int]] | None, quotas: _Quotas,
                  rng: np.random.Generator) -> _Phrase:
-    """Phrase ``number``'s onsets; a restatement or an answer reuses the motif's rhythm."""
-    slots = _onsets(ctl, style, grid.n_steps, grid.step_beats, rng)
+    """Phrase ``number``'s onsets; a restatement or an answer reuses the motif's rhythm
+    (and a running line goes on after it: :func:`_runs_on`)."""
+    drawn = _onsets(ctl, style, grid.n_steps, grid.step_beats, rng)
+    slots = drawn
     use_motif = motif is not None and quotas.motif()
     response = style.answers_phrases and number % 2 == 1
     restate = motif if use_motif or response else None
     if restate is not None:
         slots = [s for s, _ in restate]
+        if _runs_on(ctl):
+            slots += [s for s in drawn if s > slots[-1]]
     return _Phrase(number, number * grid.phrase_beats, slots, restate, response)
+
+
+def _runs_on(ctl: Controls) -> bool:
+    """Whether a restated motif is followed by fresh notes to the phrase's end.
+
+    The motif is the first half of a phrase, so a phrase that only restates it leaves its
+    second half silent: a breath after the figure, right for a lyrical line, but a jig's
+    fiddle restating its figure then resting a bar in two is heard as a slow air. From
+    :data:`RUNNING_LINE_NOTE_PROB` up (``very_busy``) the line keeps running after it.
+    """
+    return ctl.comp.note_prob >= RUNNING_LINE_NOTE_PROB
 
 
 def _figure(ctl: Controls, style: MelodyStyle, phrase: _Phrase, *, grid: _Grid,

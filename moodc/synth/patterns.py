@@ -560,6 +560,8 @@ class CompPattern:
     the marcato and the síncopa with the bandoneones' left hand; the bossa's bassist plays
     the guitar's thumb); with ``arrastre_beats`` it drags into every accented ``X`` stroke
     from the semitone below, that many beats early (the tango's *arrastre*; 0: no drag).
+    ``level`` scales the chord strokes' loudness: an accompanist under a lead that carries
+    the tune (the jig's guitar under the fiddle) plays below the pad's usual level.
     """
 
     step_beats: float
@@ -580,6 +582,7 @@ class CompPattern:
     bubble_step_beats: float = 0.25
     bass_lift_db: float = 0.0
     drop_every_bars: int = 0
+    level: float = 1.0
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
@@ -615,6 +618,13 @@ COMP_PATTERNS: dict[str, CompPattern] = {
                          ending="X.X.....", ending_degrees=(4, 0), any_voice=True,
                          bass_doubles=True, arrastre_beats=0.25),
     "oompah": OOM_PAH,
+    # the jig's session guitar (or bouzouki): a flat pick strumming open chords in the
+    # jig's own rhythm, down on each dotted-quarter beat (the bar's first the hardest) and
+    # a light up-stroke on the third eighth, so the chords drive the tune instead of
+    # holding under it, and under the fiddle (half the pad's level: a session's guitar
+    # backs the tune, it does not lead); the pick crosses six strings in ~40 ms
+    "jig": CompPattern(step_beats=0.5, chords="X.ox.o", thumb="", strum_s=0.008,
+                       rootless=False, n_strings=6, level=0.5),
     # the bulgar: the band keeps its oom-pah on the beats while the drummer plays the 3-3-2
     # across them (the poyk against the comp is the freylekhs' lift)
     "bulgar": OOM_PAH,
@@ -658,16 +668,20 @@ def _comp_strokes(ctl: Controls, pattern: str, *, step_beats: float,
     """``(beat, beats to the next stroke, stroke char)`` of a comping lane over the piece.
 
     Steps map to the meter like the drums' (:func:`_rhythm_step_beats`): in 12/8 half-beat
-    steps are the compás's twelve counts."""
+    steps are the compás's twelve counts. Below medium the comp, like every drum lane,
+    keeps only its strokes on the tempo feel's keep grid (:func:`_kept_steps`): a
+    laid-back half-time, not the fast strum under a slow tune."""
     if not pattern:
         return []
     step_beats = _rhythm_step_beats(step_beats, division=ctl.beat_division)
+    keep_beats = (_rhythm_step_beats(ctl.feel.keep_grid_beats, division=ctl.beat_division)
+                  if ctl.feel.keep_grid_beats > 0.0 else 0.0)
     per_bar = int(round(ctl.beats_per_bar / step_beats))
     cyclic = len(pattern) > per_bar
     steps = []
     for k in range(int(np.ceil(n_beats / step_beats))):
         ch = pattern[(k if cyclic else k % per_bar) % len(pattern)]
-        if ch != ".":
+        if ch != "." and (not keep_beats or _on_grid(k * step_beats, keep_beats)):
             steps.append((k * step_beats, ch))
     nxt = [b for b, _ in steps[1:]] + [n_beats]
     return [(b, max(e - b, step_beats), ch) for (b, ch), e in zip(steps, nxt)]
@@ -748,7 +762,7 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
         strings = _spread(voicing, n_strings=comp.n_strings)
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
         gate_s = (comp.stroke_beats or length) * ctl.beat_s
-        vel = STROKE_VELOCITY[ch] * 0.5 / np.sqrt(len(strings) / 3.0)
+        vel = STROKE_VELOCITY[ch] * 0.5 * comp.level / np.sqrt(len(strings) / 3.0)
         for delay_s, level in _strums(comp, ch):
             out += [Note(start_s + delay_s + comp.strum_s * i, gate_s, float(m),
                          vel * level, instrument,

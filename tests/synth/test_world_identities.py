@@ -528,6 +528,74 @@ def test_fiddle_plays_cuts_and_rolls() -> None:
     assert rolls
 
 
+def test_a_jig_is_played_at_a_jigs_speed() -> None:
+    """A session plays a jig at 110-120 dotted quarters a minute: running eighths at ~6
+    notes a second, and the fiddle's tune (ornaments aside) near that, not a slow air."""
+    ctl = palette_controls("celtic-jig")
+    assert 110.0 <= 60.0 / ctl.beat_s <= 120.0
+    plans = [plan_piece(ctl, duration_s=30.0, seed=seed)["melody"].notes for seed in (1, 2, 3)]
+    onsets_per_s = [len({round(n.start_s, 3) for n in notes if n.dur_s > CUT_S}) / 30.0
+                    for notes in plans]
+    assert min(onsets_per_s) >= 4.0, onsets_per_s
+    # a restated figure runs on: the fiddle never rests a whole bar in the tune
+    bar_s = ctl.beats_per_bar * ctl.beat_s
+    for notes in plans:
+        assert {int(n.start_s // bar_s) for n in notes} >= set(range(int(30.0 // bar_s)))
+
+
+def test_the_jigs_guitar_strums_down_on_each_beat_and_up_on_its_last_eighth() -> None:
+    """The session guitar drives the jig: a strum on each dotted-quarter beat (the bar's
+    first the hardest) and a lighter one on the beat's third eighth, every chord ringing
+    to the next stroke; played under the fiddle, quieter than a held pad."""
+    ctl = palette_controls("celtic-jig")
+    assert INSTRUMENT_VOICES[ctl.instruments["pad"]].percussive
+    chords = chords_of(ctl, n_beats=8.0)
+    notes = pad_notes(ctl, style=ctl.styles["pad"], chords=chords, n_beats=8.0,
+                      instrument=ctl.instruments["pad"])
+    eighth_s = ctl.beat_s / 3
+    strokes: dict[int, list[Note]] = {}
+    for n in notes:  # a strum's strings follow its first within a fraction of an eighth
+        strokes.setdefault(int(np.floor(n.start_s / eighth_s + 0.25)), []).append(n)
+    assert sorted(strokes) == [k for k in range(24) if k % 3 in (0, 2)]
+    loudness = {k: max(n.velocity for n in ns) for k, ns in strokes.items()}
+    assert loudness[0] > loudness[3] > loudness[2] and loudness[3] > loudness[5]
+    assert all(len({n.midi for n in ns}) >= 5 for ns in strokes.values())
+    held = pad_notes(ctl, style=ctl.styles["pad"], chords=chords, n_beats=8.0,
+                     instrument="organ")
+    assert loudness[0] < max(n.velocity for n in held)
+
+
+def test_a_slow_jigs_guitar_strums_only_on_the_beats() -> None:
+    """Below medium every rhythm lane keeps only its strokes on the tempo feel's grid; the
+    comping guitar too (at very_slow, the dotted beats), not a fast strum under a slow tune."""
+    ctl = palette_controls("celtic-jig", tempo="very_slow", bpm=None)
+    notes = pad_notes(ctl, style=ctl.styles["pad"], chords=chords_of(ctl, n_beats=8.0),
+                      n_beats=8.0, instrument=ctl.instruments["pad"])
+    assert {int(np.floor(n.start_s / ctl.beat_s + 0.1)) for n in notes} == set(range(8))
+    beats = np.array([n.start_s / ctl.beat_s for n in notes])
+    assert np.all(beats - np.round(beats) > -1e-9) and np.all(beats - np.round(beats) < 0.1)
+
+
+def test_the_fiddles_bow_bites_into_each_note_over_a_grain_of_rosin() -> None:
+    """A close-miked session fiddle is not a pure tone: between its harmonics (2-5 kHz,
+    the bridge's region) there is rosin noise, at least -30 dB of the band while the note
+    is held, and the bow's bite makes the first 40 ms at least twice as rough."""
+    sr, f0_hz = 44100, midi_to_hz(62.0)
+    tone = INSTRUMENT_VOICES["fiddle"].osc(f0_hz, n_samples=sr // 2, sample_rate=sr,
+                                           cutoff_hz=5000.0, glide_st=0.0)
+
+    def noise_share(start_s: float) -> float:
+        x = tone[int(start_s * sr):int((start_s + 0.04) * sr)]
+        power = np.abs(np.fft.rfft(x * np.hanning(len(x)))) ** 2
+        hz = np.fft.rfftfreq(len(x), 1 / sr)
+        band = (hz >= 2000.0) & (hz < 5000.0)
+        between = np.abs(hz / f0_hz - np.round(hz / f0_hz)) * f0_hz > 60.0
+        return float(power[band & between].sum() / power[band].sum())
+
+    assert noise_share(0.2) > 1e-3
+    assert noise_share(0.0) > 2.0 * noise_share(0.2)
+
+
 def test_every_instrument_ornament_is_a_known_kind() -> None:
     for name, voice in INSTRUMENT_VOICES.items():
         for kind, weight in voice.ornaments or ():
