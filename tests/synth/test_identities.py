@@ -148,8 +148,8 @@ def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two(
 
 def test_bossa_bass_plays_the_guitars_thumb_root_then_fifth() -> None:
     """The bossa bassist locks with the guitar's thumb (and the feathered bass drum): root
-    on 1, again on the and-of-2, the fifth below on 3 and the and-of-4, each ringing to the
-    next, the surdo's figure, not an even pulse or a syncopation of its own."""
+    on 1 and 3, the fifth below on the and-of-2 and the and-of-4, each ringing to the next,
+    the surdo's figure, not an even pulse or a syncopation of its own."""
     ctl = palette_controls("bossa-cafe", human="robotic")
     chords = chords_of(ctl, n_beats=16.0)
     bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=16.0,
