@@ -213,11 +213,12 @@ def _bass_by_style(ctl: Controls, *, style: str, chords: list[Chord], n_beats: f
 
 
 def approached_chord(comp: CompPattern, *, chords: list[Chord], beat: float,
-                     until_next_beats: float) -> Chord | None:
+                     until_next_beats: float, n_beats: float) -> Chord | None:
     """The chord the next thumb stroke lands on when the thumb stroke at ``beat`` leads
     into it (:attr:`CompPattern.approach_st` set, and the next stroke,
-    ``until_next_beats`` away, brings a chord with another root), else None."""
-    if not comp.approach_st:
+    ``until_next_beats`` away and before the piece's end at ``n_beats``, brings a chord
+    with another root), else None: the last note never leads into a chord not played."""
+    if not comp.approach_st or beat + until_next_beats >= n_beats:
         return None
     here, there = chord_at(chords, beat), chord_at(chords, beat + until_next_beats)
     return there if there.root_pc != here.root_pc else None
@@ -236,7 +237,8 @@ def _bass_doubling(ctl: Controls, comp: CompPattern, *, chords: list[Chord], n_b
         c = chord_at(chords, beat)
         root = _bass_root(c)
         pitch = root if i % 2 == 0 else root + _fifth(c) - 12
-        arriving = approached_chord(comp, chords=chords, beat=beat, until_next_beats=length)
+        arriving = approached_chord(comp, chords=chords, beat=beat, until_next_beats=length,
+                                    n_beats=n_beats)
         if arriving is not None:
             pitch = _bass_root(arriving) + comp.approach_st
         velocity = STROKE_VELOCITY[ch] * 0.9
@@ -817,7 +819,8 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
         fifth = root + _fifth(c)
         pitch = root if i % 2 == 0 or degree is not None else (
             fifth if fifth <= THUMB_HIGH_MIDI else fifth - 12)
-        arriving = approached_chord(comp, chords=chords, beat=beat, until_next_beats=length)
+        arriving = approached_chord(comp, chords=chords, beat=beat, until_next_beats=length,
+                                    n_beats=n_beats)
         if arriving is not None and degree is None:
             pitch = THUMB_LOW_MIDI + (arriving.root_pc - THUMB_LOW_MIDI) % 12 + comp.approach_st
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s

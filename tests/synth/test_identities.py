@@ -194,6 +194,11 @@ def test_bossa_bass_and_thumb_lead_into_each_new_chord_from_a_half_step_above() 
     n_changes = sum(a.root_pc != b.root_pc for a, b in zip(chords, chords[1:])
                     if b.start_beats < 64.0)
     assert n_changes >= 3 and approaches == 2 * n_changes
+    # the piece's last note (the and-of-4 before the bar line it ends on) leads nowhere
+    for line in (bass, thumb):
+        last = line[-1]
+        assert (round(last.midi) - chord_at(chords, last.start_s / ctl.beat_s).root_pc) % 12 \
+            in (0, 7)
 
 
 def test_bossa_voicings_are_maj9_and_13_colours_and_half_diminished() -> None:
