@@ -212,18 +212,35 @@ def _bass_by_style(ctl: Controls, *, style: str, chords: list[Chord], n_beats: f
     return out
 
 
+def approached_chord(comp: CompPattern, *, chords: list[Chord], beat: float,
+                     until_next_beats: float, n_beats: float) -> Chord | None:
+    """The chord the next thumb stroke lands on when the thumb stroke at ``beat`` leads
+    into it (:attr:`CompPattern.approach_st` set, and the next stroke,
+    ``until_next_beats`` away and before the piece's end at ``n_beats``, brings a chord
+    with another root), else None: the last note never leads into a chord not played."""
+    if not comp.approach_st or beat + until_next_beats >= n_beats:
+        return None
+    here, there = chord_at(chords, beat), chord_at(chords, beat + until_next_beats)
+    return there if there.root_pc != here.root_pc else None
+
+
 def _bass_doubling(ctl: Controls, comp: CompPattern, *, chords: list[Chord], n_beats: float,
                    instrument: str) -> list[Note]:
     """A pulsing bass on the comp's thumb strokes (:attr:`CompPattern.bass_doubles`): the
     chord's root and the fifth below in turn, each as short as the comp's strokes, accented
     where the comp accents, and dragged into every accented stroke
-    (:func:`_arrastre`)."""
+    (:func:`_arrastre`); into a new chord it leads from :attr:`CompPattern.approach_st`
+    above its root (:func:`approached_chord`)."""
     out = []
     strokes = _comp_strokes(ctl, comp.thumb, step_beats=comp.step_beats, n_beats=n_beats)
     for i, (beat, length, ch) in enumerate(strokes):
         c = chord_at(chords, beat)
         root = _bass_root(c)
         pitch = root if i % 2 == 0 else root + _fifth(c) - 12
+        arriving = approached_chord(comp, chords=chords, beat=beat, until_next_beats=length,
+                                    n_beats=n_beats)
+        if arriving is not None:
+            pitch = _bass_root(arriving) + comp.approach_st
         velocity = STROKE_VELOCITY[ch] * 0.9
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
         out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s, float(pitch),
@@ -562,6 +579,10 @@ class CompPattern:
     from the semitone below, that many beats early (the tango's *arrastre*; 0: no drag).
     ``level`` scales the chord strokes' loudness: an accompanist under a lead that carries
     the tune (the jig's guitar under the fiddle) plays below the pad's usual level.
+    ``approach_st``: on the last thumb stroke before a chord change the thumb and a doubling
+    bass lead into the new root from that many semitones above instead of playing the
+    fifth (1: the jazz bassist's chromatic approach, the root of the tritone substitute
+    resolving down a half step; 0: root and fifth only).
     """
 
     step_beats: float
@@ -578,6 +599,7 @@ class CompPattern:
     any_voice: bool = False
     bass_doubles: bool = False
     arrastre_beats: float = 0.0
+    approach_st: int = 0
     bubble: str = ""
     bubble_step_beats: float = 0.25
     bass_lift_db: float = 0.0
@@ -599,9 +621,10 @@ REGGAE_BASS_LIFT_DB = 5.0
 COMP_PATTERNS: dict[str, CompPattern] = {
     # Bossa nova (João Gilberto's batida): the thumb on 1 and the and-of-2 (and again on 3
     # and the and-of-4), the fingers' syncopated chord strokes over two bars; a pulsing
-    # bass locks with the thumb, root and fifth (the surdo's figure the bassist plays)
+    # bass locks with the thumb, root and fifth (the surdo's figure the bassist plays),
+    # and on the and-of-4 before a new chord both lead into its root from a half step above
     "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x",
-                         bass_doubles=True),
+                         bass_doubles=True, approach_st=1),
     # Flamenco (soleá / bulería compás, twelve counts): rasgueados on the accents 3, 6, 8,
     # 10 and 12, four fingers fanned 30 ms apart, each sweeping five strings in 24 ms (full
     # chords, the open-position shapes), single strums between, the thumb on 1 and 7
@@ -798,7 +821,8 @@ def _bubble_notes(ctl: Controls, comp: CompPattern, *, chords: list[Chord],
 def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list[Chord],
                  n_beats: float, instrument: str) -> list[Note]:
     """The thumb's bass notes: the chord's root and fifth in turn (in an ending, the ending
-    chord's root), on a guitar's low strings."""
+    chord's root), on a guitar's low strings; into a new chord, the bassist's approach from
+    :attr:`CompPattern.approach_st` above its root (:func:`approached_chord`)."""
     out = []
     strokes = _with_ending(ctl, comp, _comp_strokes(ctl, comp.thumb, step_beats=comp.step_beats,
                                                     n_beats=n_beats), n_beats=n_beats)
@@ -809,6 +833,10 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
         fifth = root + _fifth(c)
         pitch = root if i % 2 == 0 or degree is not None else (
             fifth if fifth <= THUMB_HIGH_MIDI else fifth - 12)
+        arriving = approached_chord(comp, chords=chords, beat=beat, until_next_beats=length,
+                                    n_beats=n_beats)
+        if arriving is not None and degree is None:
+            pitch = THUMB_LOW_MIDI + (arriving.root_pc - THUMB_LOW_MIDI) % 12 + comp.approach_st
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
         out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s, float(pitch),
                         STROKE_VELOCITY[ch] * 0.6, instrument, pan=THUMB_PAN,

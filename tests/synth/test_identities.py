@@ -148,8 +148,8 @@ def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two(
 
 def test_bossa_bass_plays_the_guitars_thumb_root_then_fifth() -> None:
     """The bossa bassist locks with the guitar's thumb (and the feathered bass drum): root
-    on 1, again on the and-of-2, the fifth below on 3 and the and-of-4, each ringing to the
-    next, the surdo's figure, not an even pulse or a syncopation of its own."""
+    on 1 and 3, the fifth below on the and-of-2 and the and-of-4, each ringing to the next,
+    the surdo's figure, not an even pulse or a syncopation of its own."""
     ctl = palette_controls("bossa-cafe", human="robotic")
     chords = chords_of(ctl, n_beats=16.0)
     bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=16.0,
@@ -158,13 +158,47 @@ def test_bossa_bass_plays_the_guitars_thumb_root_then_fifth() -> None:
                                   instrument="pluck") if n.pan == THUMB_PAN]
     assert np.allclose(beats_of(bass, ctl), beats_of(thumb, ctl))
     assert set(np.round(beats_of(bass, ctl) % 4, 3)) == THUMB_BEATS
-    for i, note in enumerate(bass):
+    for i, (note, nxt) in enumerate(zip(bass, bass[1:])):
         root_pc = chord_at(chords, note.start_s / ctl.beat_s).root_pc
+        if chord_at(chords, nxt.start_s / ctl.beat_s).root_pc != root_pc:
+            continue  # the approach into a new chord (next test)
         interval = (round(note.midi) - root_pc) % 12
         assert interval == (0 if i % 2 == 0 else 7), (i, interval)
     gaps = np.diff(beats_of(bass, ctl))
     lengths = np.array([n.dur_s / ctl.beat_s for n in bass[:-1]])
     assert np.allclose(lengths, gaps)  # legato: each note rings to the next
+
+
+def test_bossa_bass_and_thumb_lead_into_each_new_chord_from_a_half_step_above() -> None:
+    """On the and-of-4 before a chord change the bassist (and the guitar's thumb with him)
+    does not play the old chord's fifth but the note a half step above the new root, and
+    falls onto it: the jazz bassist's chromatic approach. Within a chord, root and fifth."""
+    ctl = palette_controls("bossa-cafe", human="robotic")
+    chords = chords_of(ctl, n_beats=64.0)
+    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=64.0,
+                      instrument="double_bass")
+    thumb = [n for n in pad_notes(ctl, style="warm", chords=chords, n_beats=64.0,
+                                  instrument="pluck") if n.pan == THUMB_PAN]
+    approaches = 0
+    for line in (bass, thumb):
+        for note, nxt in zip(line, line[1:]):
+            here = chord_at(chords, note.start_s / ctl.beat_s).root_pc
+            there = chord_at(chords, nxt.start_s / ctl.beat_s).root_pc
+            if there == here:
+                assert (round(note.midi) - here) % 12 in (0, 7)
+                continue
+            approaches += 1
+            assert round(note.midi) - round(nxt.midi) == 1     # down a half step
+            assert round(nxt.midi) % 12 == there                # onto the new root
+            assert round(note.start_s / ctl.beat_s, 3) % 4 == 3.5  # on the and-of-4
+    n_changes = sum(a.root_pc != b.root_pc for a, b in zip(chords, chords[1:])
+                    if b.start_beats < 64.0)
+    assert n_changes >= 3 and approaches == 2 * n_changes
+    # the piece's last note (the and-of-4 before the bar line it ends on) leads nowhere
+    for line in (bass, thumb):
+        last = line[-1]
+        assert (round(last.midi) - chord_at(chords, last.start_s / ctl.beat_s).root_pc) % 12 \
+            in (0, 7)
 
 
 def test_bossa_voicings_are_maj9_and_13_colours_and_half_diminished() -> None:
