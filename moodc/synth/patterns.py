@@ -686,19 +686,21 @@ def comp_pattern(ctl: Controls, *, instrument: str) -> CompPattern | None:
     return comp
 
 
-def _comp_strokes(ctl: Controls, pattern: str, *, step_beats: float,
-                  n_beats: float) -> list[tuple[float, float, str]]:
+def _comp_strokes(ctl: Controls, pattern: str, *, step_beats: float, n_beats: float,
+                  thinned: bool = True) -> list[tuple[float, float, str]]:
     """``(beat, beats to the next stroke, stroke char)`` of a comping lane over the piece.
 
     Steps map to the meter like the drums' (:func:`_rhythm_step_beats`): in 12/8 half-beat
-    steps are the compás's twelve counts. Below medium the comp, like every drum lane,
-    keeps only its strokes on the tempo feel's keep grid (:func:`_kept_steps`): a
-    laid-back half-time, not the fast strum under a slow tune."""
+    steps are the compás's twelve counts. Below medium a ``thinned`` lane, like every drum
+    lane, keeps only its strokes on the tempo feel's keep grid (:func:`_kept_steps`): a
+    laid-back half-time, not the fast strum under a slow tune. A figure that *is* its
+    off-beats (reggae's organ bubble, at home at slow tempos) or a cadence (the tango's
+    chan-chan) is not thinned: without its strokes it would not be there at all."""
     if not pattern:
         return []
     step_beats = _rhythm_step_beats(step_beats, division=ctl.beat_division)
     keep_beats = (_rhythm_step_beats(ctl.feel.keep_grid_beats, division=ctl.beat_division)
-                  if ctl.feel.keep_grid_beats > 0.0 else 0.0)
+                  if thinned and ctl.feel.keep_grid_beats > 0.0 else 0.0)
     per_bar = int(round(ctl.beats_per_bar / step_beats))
     cyclic = len(pattern) > per_bar
     steps = []
@@ -719,7 +721,8 @@ def _with_ending(ctl: Controls, comp: CompPattern, strokes: list[tuple[float, fl
     bar = ctl.beats_per_bar
     phrase = ctl.comp.phrase_bars * bar
     out = [(b, n, ch, None) for b, n, ch in strokes if not in_phrase_ending(ctl, beat=b)]
-    ending = _comp_strokes(ctl, comp.ending, step_beats=comp.step_beats, n_beats=bar)
+    ending = _comp_strokes(ctl, comp.ending, step_beats=comp.step_beats, n_beats=bar,
+                           thinned=False)
     for start in np.arange(phrase - bar, n_beats, phrase):
         out += [(start + b, n, ch, comp.ending_degrees[k % len(comp.ending_degrees)])
                 for k, (b, n, ch) in enumerate(ending)]
@@ -805,7 +808,7 @@ def _bubble_notes(ctl: Controls, comp: CompPattern, *, chords: list[Chord],
     out: list[Note] = []
     previous: tuple[int, ...] | None = None
     for beat, _, ch in _comp_strokes(ctl, comp.bubble, step_beats=comp.bubble_step_beats,
-                                     n_beats=n_beats):
+                                     n_beats=n_beats, thinned=False):
         if in_drop_out(ctl, comp=comp, beat=beat):
             continue
         voicing = voice_chord(chord_at(chords, beat), low_midi=BUBBLE_LOW_MIDI,
