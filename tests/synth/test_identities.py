@@ -146,16 +146,22 @@ def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two(
     assert len({round(n.start_s, 3) for n in rock}) < len({round(n.start_s, 3) for n in notes}) / 4
 
 
+def _bossa_bass_and_thumb(*, n_beats: float) -> tuple[Controls, list, list, list]:
+    """bossa-cafe's controls, chords, upright bass notes and the guitar's thumb notes."""
+    ctl = palette_controls("bossa-cafe", human="robotic")
+    chords = chords_of(ctl, n_beats=n_beats)
+    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=n_beats,
+                      instrument="double_bass")
+    thumb = [n for n in pad_notes(ctl, style="warm", chords=chords, n_beats=n_beats,
+                                  instrument="pluck") if n.pan == THUMB_PAN]
+    return ctl, chords, bass, thumb
+
+
 def test_bossa_bass_plays_the_guitars_thumb_root_then_fifth() -> None:
     """The bossa bassist locks with the guitar's thumb (and the feathered bass drum): root
     on 1 and 3, the fifth below on the and-of-2 and the and-of-4, each ringing to the next,
     the surdo's figure, not an even pulse or a syncopation of its own."""
-    ctl = palette_controls("bossa-cafe", human="robotic")
-    chords = chords_of(ctl, n_beats=16.0)
-    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=16.0,
-                      instrument="double_bass")
-    thumb = [n for n in pad_notes(ctl, style="warm", chords=chords, n_beats=16.0,
-                                  instrument="pluck") if n.pan == THUMB_PAN]
+    ctl, chords, bass, thumb = _bossa_bass_and_thumb(n_beats=16.0)
     assert np.allclose(beats_of(bass, ctl), beats_of(thumb, ctl))
     assert set(np.round(beats_of(bass, ctl) % 4, 3)) == THUMB_BEATS
     for i, (note, nxt) in enumerate(zip(bass, bass[1:])):
@@ -173,12 +179,7 @@ def test_bossa_bass_and_thumb_lead_into_each_new_chord_from_a_half_step_above() 
     """On the and-of-4 before a chord change the bassist (and the guitar's thumb with him)
     does not play the old chord's fifth but the note a half step above the new root, and
     falls onto it: the jazz bassist's chromatic approach. Within a chord, root and fifth."""
-    ctl = palette_controls("bossa-cafe", human="robotic")
-    chords = chords_of(ctl, n_beats=64.0)
-    bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=64.0,
-                      instrument="double_bass")
-    thumb = [n for n in pad_notes(ctl, style="warm", chords=chords, n_beats=64.0,
-                                  instrument="pluck") if n.pan == THUMB_PAN]
+    ctl, chords, bass, thumb = _bossa_bass_and_thumb(n_beats=64.0)
     approaches = 0
     for line in (bass, thumb):
         for note, nxt in zip(line, line[1:]):
