@@ -16,7 +16,7 @@ import mmap
 import threading
 import weakref
 from collections import OrderedDict
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -273,12 +273,20 @@ class NoteCache:
 
     def expect(self, key: tuple, start: int, stop: int) -> None:
         """Record that ``key`` will be read while the renderer is in samples ``[start, stop)``."""
-        self._uses.setdefault(key, []).append((int(start), int(stop)))
-        self._use_index.pop(key, None)
-        self._last_stop[key] = max(self._last_stop.get(key, 0), int(stop))
-        if key in self._items:
-            with self._lock:
-                self._watch(key)
+        self.expect_all([(key, start, stop)])
+
+    def expect_all(self, reads: Iterable[tuple[tuple, int, int]]) -> None:
+        """:meth:`expect` for each ``(key, start, stop)`` of ``reads``, in order (a renderer
+        registers every note of a piece at once: ~10 k reads in ten minutes of music)."""
+        uses, use_index, last, items = self._uses, self._use_index, self._last_stop, self._items
+        for key, start, stop in reads:
+            start, stop = int(start), int(stop)
+            uses.setdefault(key, []).append((start, stop))
+            use_index.pop(key, None)
+            last[key] = max(last.get(key, 0), stop)
+            if key in items:
+                with self._lock:
+                    self._watch(key)
 
     def advance(self, now: int) -> None:
         """The renderer is at sample ``now`` (it never goes back): drop items whose every
