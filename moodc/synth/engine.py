@@ -452,9 +452,10 @@ class BlockRenderer:
         Touches only that layer's state (its events, bed and the shared, thread-safe note
         cache), so different layers may run on different threads."""
         self.layers[name].render(buf, start)
-        if name in self.beds:  # buf += gain * bed, one compiled pass per channel
-            _mix_in_rows(buf, self.beds[name].process(start, buf.shape[1]),
-                         LAYER_SPECS[name].gain)
+        if name in self.beds:  # buf += gain * bed, one compiled pass per channel and run
+            for offset, bed in self.beds[name].runs(start, buf.shape[1]):
+                _mix_in_rows(buf[:, offset: offset + bed.shape[1]], bed,
+                             LAYER_SPECS[name].gain)
         self._motion(name, buf, start)
 
     def _motion(self, name: str, buf: np.ndarray, start: int) -> None:
