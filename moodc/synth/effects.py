@@ -123,9 +123,11 @@ class Reverb:
         the sample still owed from the previous block.
         """
         n = len(x)
-        x = np.concatenate([self.pending, x.astype(np.float32)])
+        x = x.astype(np.float32, copy=False)
+        if len(self.pending):  # an odd sample carried (blocks of even length carry none)
+            x = np.concatenate([self.pending, x])
         m = len(x) // 2
-        self.pending = x[2 * m:]
+        self.pending = x[2 * m:].copy()  # not a view of the caller's block
         lines = self._network(self._send(x[: 2 * m]))
         owed = self.fifo.shape[1]
         stream = np.empty((2, owed + 2 * m), dtype=np.float32)

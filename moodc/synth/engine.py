@@ -27,7 +27,7 @@ from moodc.synth.patterns import (COMP_PATTERNS, PAD_STYLES, accent_events, bass
                                   pad_notes, rhythm_hits)
 from moodc.synth.theory import Chord, chord_timeline
 from moodc.synth.notecache import DEFAULT_CACHE_SAMPLES, NoteCache
-from moodc.synth.notes import flat_span, hint_note, note_length, note_runs
+from moodc.synth.notes import flat_span, note_reads, note_runs
 
 if TYPE_CHECKING:  # a short or one-job render never imports concurrent.futures (nor logging)
     from concurrent.futures import Executor
@@ -231,6 +231,14 @@ def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, Laye
     return plans
 
 
+class _NoteSound(NamedTuple):
+    """A distinct note's length, flat span and cache reads (:func:`note_reads`)."""
+
+    n_total: int
+    flat: tuple[int, int]
+    reads: tuple[tuple[tuple, int, int], ...]
+
+
 class _Sounds:
     """Events of one layer as sample-indexed arrays, with their waveforms from the cache."""
 
@@ -257,26 +265,48 @@ class _Sounds:
         #: (left, right) gain of each event as Python floats (exact float32 values), what
         #: the compiled :func:`~moodc.dsp.compiled.add_notes` takes
         self.gain_pairs = list(zip(self.gain_l.tolist(), self.gain_r.tolist()))
-        # drum sounds are few and short: hold them directly, no cache lookup per block
-        self.drums = [self.drum(k) if k[0] == "hit" else None for k in self.keys]
-        # a hit's length is its sound's (held above: no second cache lookup per hit)
-        self.lengths = np.array([self.length(k) if drum is None else len(drum)
-                                 for k, drum in zip(self.keys, self.drums)], dtype=np.int64)
-        self.flat = [flat_span(k[1], n_gate=k[3], sample_rate=sample_rate)
-                     if k[0] == "note" else (0, 0) for k in self.keys]
+        # drum sounds are few and short: hold them directly, no cache lookup per block.
+        # A pattern plays the same few sounds hundreds of times: each distinct hit and note
+        # is looked up (length, flat span, cache keys and hint) once, then each event only
+        # registers its reads
+        self.drums: list[np.ndarray | None] = []
+        self.flat: list[tuple[int, int]] = []
+        lengths: list[int] = []
+        drums: dict[tuple, np.ndarray] = {}
+        notes: dict[tuple, _NoteSound] = {}
+        reads: list[tuple[tuple, int, int]] = []
         for k, onset in zip(self.keys, self.starts.tolist()):
-            if k[0] == "note":
-                _, instrument, midi, n_gate, glide, cut = k
-                hint_note(instrument, midi=midi, n_gate=n_gate, sample_rate=sample_rate,
-                          cutoff_scale=ctl.cutoff_scale * cut, glide_st=glide, cache=cache,
-                          onset=onset)
+            if k[0] == "hit":
+                drum = drums.get(k)
+                if drum is None:
+                    drum = drums[k] = self.drum(k)
+                self.drums.append(drum)
+                self.flat.append((0, 0))
+                lengths.append(len(drum))  # a hit's length is its sound's
+                continue
+            sound = notes.get(k)
+            if sound is None:
+                sound = notes[k] = self._note_sound(k)
+            self.drums.append(None)
+            self.flat.append(sound.flat)
+            lengths.append(sound.n_total)
+            reads += [(read_key, onset + first, onset + stop)
+                      for read_key, first, stop in sound.reads]
+        cache.expect_all(reads)
+        self.lengths = np.array(lengths, dtype=np.int64)
         self.max_len = int(self.lengths.max()) if len(items) else 0
 
-    def length(self, key: tuple) -> int:
-        """Length in samples of an event's sound, without rendering it."""
-        if key[0] == "hit":
-            return len(self.drum(key))
-        return note_length(key[1], n_gate=key[3], sample_rate=self.sample_rate)
+    def _note_sound(self, key: tuple) -> "_NoteSound":
+        """What every note of event key ``key`` shares, its tone's length hinted to the cache."""
+        _, instrument, midi, n_gate, glide, cut = key
+        raw_key, n_total, reads = note_reads(instrument, midi=midi, n_gate=n_gate,
+                                             sample_rate=self.sample_rate,
+                                             cutoff_scale=self.ctl.cutoff_scale * cut,
+                                             glide_st=glide)
+        self.cache.hint(raw_key, n_total)
+        return _NoteSound(n_total=n_total, reads=reads,
+                          flat=flat_span(instrument, n_gate=n_gate,
+                                         sample_rate=self.sample_rate))
 
     def drum(self, key: tuple) -> np.ndarray:
         """A drum hit's waveform (cached)."""
@@ -435,9 +465,10 @@ class BlockRenderer:
         Touches only that layer's state (its events, bed and the shared, thread-safe note
         cache), so different layers may run on different threads."""
         self.layers[name].render(buf, start)
-        if name in self.beds:  # buf += gain * bed, one compiled pass per channel
-            _mix_in_rows(buf, self.beds[name].process(start, buf.shape[1]),
-                         LAYER_SPECS[name].gain)
+        if name in self.beds:  # buf += gain * bed, one compiled pass per channel and run
+            for offset, bed in self.beds[name].runs(start, buf.shape[1]):
+                _mix_in_rows(buf[:, offset: offset + bed.shape[1]], bed,
+                             LAYER_SPECS[name].gain)
         self._motion(name, buf, start)
 
     def _motion(self, name: str, buf: np.ndarray, start: int) -> None:

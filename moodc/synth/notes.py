@@ -40,25 +40,22 @@ def _raw_key(instrument: str, *, midi: float, sample_rate: int, cutoff_scale: fl
     return ("raw", instrument, midi, sample_rate, cutoff_scale, glide_st)
 
 
-def hint_note(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
-              cutoff_scale: float, glide_st: float, cache: NoteCache,
-              onset: int | None = None) -> None:
-    """Tell ``cache`` a note with these arguments will be rendered (see ``length_hints``)
-    and, given its ``onset`` sample, when its tone will be read (see
-    :meth:`~moodc.synth.notecache.NoteCache.expect`)."""
+def note_reads(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
+               cutoff_scale: float, glide_st: float
+               ) -> tuple[tuple, int, tuple[tuple[tuple, int, int], ...]]:
+    """What a note with these arguments asks of the cache: ``(raw_key, n_total, reads)``,
+    its raw tone's key, the note's length (the tone's length hint) and each item it reads
+    as ``(key, first, stop)``, samples from its onset (see
+    :meth:`~moodc.synth.notecache.NoteCache.expect`). A function of the arguments alone, so
+    a renderer works it out once per distinct note, not once per note played."""
     key = _raw_key(instrument, midi=midi, sample_rate=sample_rate, cutoff_scale=cutoff_scale,
                    glide_st=glide_st)
     env = _envelope(INSTRUMENT_VOICES[instrument], n_gate=n_gate, sample_rate=sample_rate)
     n_total = env.n_total
-    cache.hint(key, n_total)
-    if onset is None:
-        return
     if n_total <= SHORT_NOTE_S * sample_rate:
         # the finished note is read during the note; its raw tone only when it is made
-        cache.expect(_note_key(key, env.n_gate), onset, onset + n_total)
-        cache.expect(key, onset, onset + 1)
-    else:
-        cache.expect(key, onset, onset + n_total)
+        return key, n_total, ((_note_key(key, env.n_gate), 0, n_total), (key, 0, 1))
+    return key, n_total, ((key, 0, n_total),)
 
 
 def _note_key(raw_key: tuple, n_gate: int) -> tuple:

@@ -133,14 +133,30 @@ class Texture:
 
     def process(self, start: int, n: int) -> np.ndarray:
         """The texture for samples ``[start, start + n)``; blocks must come in order."""
-        parts, have = [self.ready], self.ready.shape[1]
+        runs = self.runs(start, n)
+        if len(runs) == 1:
+            return runs[0][1]
+        return np.concatenate([samples for _, samples in runs], axis=1)
+
+    def runs(self, start: int, n: int) -> list[tuple[int, np.ndarray]]:
+        """:meth:`process` as consecutive ``(offset, samples)`` runs covering the block
+        (offset from ``start``; each run (2, m), its rows contiguous): the frames' samples
+        where they lie, not copied into one array. A caller that only adds the texture in
+        (a layer's bed) adds run by run: the same sums, without a block-sized copy."""
+        runs: list[tuple[int, np.ndarray]] = []
+        have = min(self.ready.shape[1], n)
+        if have:
+            runs.append((0, self.ready[:, :have]))
+        rest = self.ready[:, have:]
         while have < n:
-            parts.append(self._upsample(self._frame(self.generated, FRAME_N)))
+            up = self._upsample(self._frame(self.generated, FRAME_N))
             self.generated += FRAME_N
-            have += FRAME_N * self.div
-        ready = np.concatenate(parts, axis=1) if len(parts) > 1 else self.ready
-        out, self.ready = ready[:, :n], ready[:, n:]
-        return out
+            take = min(up.shape[1], n - have)
+            runs.append((have, up[:, :take]))
+            rest = up[:, take:]
+            have += take
+        self.ready = rest
+        return runs
 
     def impulses(self, n: int, rate_hz: float, amp: float) -> np.ndarray:
         """Stereo clicks: a Poisson number (``rate_hz`` per second) of Gaussian impulses of

@@ -219,3 +219,60 @@ def test_a_layer_writes_its_whole_block_whatever_the_buffer_held() -> None:
             clean._layer(name, zeros[i], start)
             dirty._layer(name, garbage[i], start)
         np.testing.assert_array_equal(garbage.view(np.uint32), zeros.view(np.uint32))
+
+
+def _registered_per_note(sounds, cache: NoteCache, *, cutoff_scale: float) -> None:
+    """The former registration (moodc 9c3a416), the reference: every note of a layer
+    looked up and hinted on its own, its reads registered one call at a time."""
+    from moodc.synth.envelope import note_envelope
+    from moodc.synth.instruments import INSTRUMENT_VOICES
+    from moodc.synth.notes import SHORT_NOTE_S, _note_key, _raw_key
+
+    for key, onset in zip(sounds.keys, sounds.starts.tolist()):
+        if key[0] != "note":
+            continue
+        _, instrument, midi, n_gate, glide, cut = key
+        raw_key = _raw_key(instrument, midi=midi, sample_rate=SR,
+                           cutoff_scale=cutoff_scale * cut, glide_st=glide)
+        env = note_envelope(INSTRUMENT_VOICES[instrument].envelope, n_gate=n_gate,
+                            sample_rate=SR)
+        cache.hint(raw_key, env.n_total)
+        if env.n_total <= SHORT_NOTE_S * SR:
+            cache.expect(_note_key(raw_key, env.n_gate), onset, onset + env.n_total)
+            cache.expect(raw_key, onset, onset + 1)
+        else:
+            cache.expect(raw_key, onset, onset + env.n_total)
+
+
+@pytest.mark.parametrize("example", ["sunny-morning", "8bit-adventure"])
+def test_a_layer_registers_each_note_as_note_by_note_would(example: str) -> None:
+    """Each distinct note (and hit) is looked up once per layer: the cache's hints and
+    registered reads, and every event's length and flat span, are what looking up every
+    note on its own gives."""
+    from moodc.config.load import load_document
+    from moodc.synth.controls import fields_to_controls
+    from moodc.synth.engine import _Sounds, plan_piece
+    from moodc.synth.notes import flat_span, note_length
+    from tests.helpers import EXAMPLES
+
+    ctl = fields_to_controls(load_document(EXAMPLES / f"{example}.yaml").model_dump(
+        mode="json"))
+    n_notes = n_hits = 0
+    for plan in plan_piece(ctl, duration_s=40.0, seed=5).values():
+        cache, reference = NoteCache(), NoteCache()
+        sounds = _Sounds(plan, ctl=ctl, sample_rate=SR, cache=cache)
+        _registered_per_note(sounds, reference, cutoff_scale=ctl.cutoff_scale)
+        assert cache.length_hints == reference.length_hints
+        assert cache._uses == reference._uses
+        assert cache._last_stop == reference._last_stop
+        for i, key in enumerate(sounds.keys):
+            if key[0] == "hit":
+                n_hits += 1
+                assert sounds.flat[i] == (0, 0)
+                assert sounds.lengths[i] == len(sounds.drums[i])
+                continue
+            n_notes += 1
+            assert sounds.drums[i] is None
+            assert sounds.lengths[i] == note_length(key[1], n_gate=key[3], sample_rate=SR)
+            assert sounds.flat[i] == flat_span(key[1], n_gate=key[3], sample_rate=SR)
+    assert n_notes > 100 and (n_hits > 50 or example == "sunny-morning")

@@ -152,3 +152,37 @@ def test_live_voices_keep_their_tones_in_own_pages() -> None:
 def test_small_arrays_stay_on_the_heap_unchanged() -> None:
     small = np.ones(OWN_PAGES_MIN_BYTES // 8, dtype=np.float32)
     assert own_pages(small) is small
+
+
+def _held_after_scan(held: list[tuple], last_stop: dict[tuple, int], now: int) -> list[tuple]:
+    """The former ``advance``: every held item whose registered uses have all ended goes."""
+    return [k for k in held if not (k in last_stop and last_stop[k] <= now)]
+
+
+def test_advance_drops_exactly_the_items_whose_uses_have_ended() -> None:
+    # items made before and after their uses are registered, uses extended while held, a
+    # renderer told to end early, unregistered items (never dropped) and evictions: after
+    # every step the cache holds what a scan of all its items would have kept
+    rng = np.random.default_rng(16)
+    cache = NoteCache(max_samples=40 * 50)
+    expected: list[tuple] = []
+    keys = [("tone", i) for i in range(60)]
+    for key in keys[:40]:
+        for _ in range(int(rng.integers(1, 4))):
+            a = int(rng.integers(0, 5000))
+            cache.expect(key, a, a + int(rng.integers(1, 800)))
+    now = 0
+    for step in range(300):
+        key = keys[int(rng.integers(0, len(keys)))]
+        cache.get(key, lambda: _tone(50))
+        if step % 7 == 0:
+            late = keys[int(rng.integers(0, 40))]
+            a = now + int(rng.integers(0, 400))
+            cache.expect(late, a, a + int(rng.integers(1, 400)))
+        if step == 200:
+            cache.end_at(now + 300)
+        now += int(rng.integers(0, 40))
+        expected = _held_after_scan(list(cache._items), dict(cache._last_stop), now)
+        cache.advance(now)
+        assert list(cache._items) == expected, step
+    assert 0 < len(expected) < len(keys)

@@ -82,6 +82,27 @@ def test_a_texture_is_the_same_whatever_the_block_sizes(style: str) -> None:
     assert np.array_equal(whole, np.concatenate(parts, axis=1))
 
 
+@pytest.mark.parametrize("style", ["wind", "shimmer"])
+def test_a_bed_added_run_by_run_is_the_bed_added_whole(style: str) -> None:
+    # a layer adds its bed run by run where the frames lie (no block-sized copy): the runs
+    # tile each block, and the sums are those of adding the joined block
+    from moodc.synth.engine import _mix_in_rows
+
+    blocks = [(0, 1), (1, 17000), (17000, 17001), (17001, 60000), (60000, 100000)]
+    whole, by_runs = _texture(style), _texture(style)
+    for a, b in blocks:
+        base = np.random.default_rng(a).standard_normal((2, b - a)).astype(np.float32)
+        expected, got = base.copy(), base.copy()
+        _mix_in_rows(expected, whole.process(a, b - a), 0.7)
+        runs = by_runs.runs(a, b - a)
+        assert [offset for offset, _ in runs] == list(
+            np.cumsum([0] + [r.shape[1] for _, r in runs[:-1]]))
+        assert sum(r.shape[1] for _, r in runs) == b - a
+        for offset, run in runs:
+            _mix_in_rows(got[:, offset: offset + run.shape[1]], run, 0.7)
+        assert np.array_equal(got, expected)
+
+
 @pytest.mark.parametrize("name", sorted(CURVES))
 @pytest.mark.parametrize("start", [0, 16384, 37, 10 * 60 * 22050 + 5])
 def test_scaling_by_a_slow_envelope_gives_the_product_with_the_envelope(name: str,
