@@ -153,11 +153,17 @@ class Concept:
 
 @dataclass(frozen=True)
 class Match:
-    """A concept matched in a prompt: its score and the prompt phrases that matched it."""
+    """A concept matched in a prompt: its score and the prompt phrases that matched it.
+
+    ``named``: a phrase of the prompt is the concept's name or one of its aliases (step 3 of
+    the scoring), not only a word found inside a longer alias (the bag's weak share: "beat"
+    inside "bhangra beat"), so the prompt itself says it.
+    """
 
     concept: Concept
     score: float
     phrases: tuple[str, ...]
+    named: bool = False
 
 
 # --------------------------------------------------------------------------------------
@@ -376,6 +382,7 @@ def _match_words(words: list[str], library: tuple[Concept, ...], *,
     index = _index_for(library)
     scores: dict[int, float] = defaultdict(float)
     found: dict[int, list[str]] = defaultdict(list)
+    named_ids: set[int] = set()
     covered = [False] * len(words)
     # 1. phrase matches, longest first, non-overlapping
     for length in range(min(index.max_len, len(words)), 0, -1):
@@ -404,6 +411,7 @@ def _match_words(words: list[str], library: tuple[Concept, ...], *,
                 bonus *= CATEGORY_WEIGHT.get(library[i].category, 1.0)
                 scores[i] += boost * weight * bonus / len(named)
                 found[i].append(" ".join(key))
+                named_ids.add(i)
     # 2. leftover content words found inside longer aliases: a weak share each
     for k, word in enumerate(words):
         if covered[k] or word in STOPWORDS or word not in index.bag:
@@ -415,7 +423,8 @@ def _match_words(words: list[str], library: tuple[Concept, ...], *,
             scores[i] += BAG_SHARE * index.idf[word] / len(owners_bag)
             found[i].append(word)
     ranked = sorted(scores, key=lambda i: (-scores[i], library[i].name))
-    return [Match(library[i], round(scores[i], 6), tuple(found[i])) for i in ranked]
+    return [Match(library[i], round(scores[i], 6), tuple(found[i]), named=i in named_ids)
+            for i in ranked]
 
 
 # --------------------------------------------------------------------------------------

@@ -368,10 +368,12 @@ def propose_culture(prompt: str, *, answers: np.ndarray,
 
 
 def spells_culture(prompt: str) -> bool:
-    """Whether the concept library finds a culture concept in ``prompt``'s own words."""
+    """Whether ``prompt`` names a culture concept of the library, by its name or an alias
+    (:attr:`moodc.concepts.Match.named`); a word merely found inside a culture's longer
+    alias ("beat" in "bhangra beat") names none."""
     from moodc.concepts import match_prompt
 
-    return any(m.concept.category == "culture" for m in match_prompt(prompt))
+    return any(m.concept.category == "culture" and m.named for m in match_prompt(prompt))
 
 
 def cue_word(prompt: str, *, proposal: CultureProposal, encoder: Any) -> str | None:

@@ -130,8 +130,22 @@ def test_every_culture_the_model_can_propose_gives_a_valid_config() -> None:
 
 def test_a_prompt_that_spells_a_culture_keeps_it() -> None:
     assert cloze.spells_culture("arabian nights in the rain")
+    assert cloze.spells_culture("bhangra beat at a wedding")
     assert not cloze.spells_culture("a wedding in rajasthan")
     assert any(c.category == "culture" for c in load_concepts())
+
+
+def test_a_word_inside_a_cultures_alias_does_not_spell_it() -> None:
+    """"thousand" lies inside "a thousand and one nights" and "beat" inside "bhangra beat":
+    the library's weak bag share, not the prompt naming a culture, so the model's own
+    reading of the prompt's place is not silenced by them."""
+    from moodc.concepts import match_prompt
+
+    weak = {m.concept.name: m for m in match_prompt("the same four walls for the thousandth morning")}
+    assert "arabian nights" in weak and not weak["arabian nights"].named
+    assert weak["morning"].named
+    assert not cloze.spells_culture("the same four walls for the thousandth morning")
+    assert not cloze.spells_culture("cherry petals on the water, a beat of silence")
 
 
 @pytest.mark.model
