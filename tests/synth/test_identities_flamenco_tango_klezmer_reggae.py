@@ -16,7 +16,7 @@ import pytest
 
 from moodc import vocab
 from moodc.synth.controls import Controls
-from moodc.synth.engine import BlockRenderer
+from moodc.synth.engine import BlockRenderer, plan_piece
 from moodc.synth.events import Hit, Note
 from moodc.synth.instruments import BANDONEON_REEDS
 from moodc.synth.melody import SOB_S, melody_notes
@@ -294,9 +294,10 @@ def test_ukrainian_dorian_has_the_augmented_second_of_the_raised_fourth() -> Non
 
 
 def _klezmer_melody(instrument: str) -> list[Note]:
+    # 16 bars: the running tune holds few notes long enough to sob (>= SOB_MIN_S)
     ctl = palette_controls("klezmer-wedding", human="robotic")
-    return melody_notes(ctl, style_name="ornamental", chords=chords_of(ctl, n_beats=40.0),
-                        n_beats=32.0, instrument=instrument, rng=np.random.default_rng(2))
+    return melody_notes(ctl, style_name="ornamental", chords=chords_of(ctl, n_beats=72.0),
+                        n_beats=64.0, instrument=instrument, rng=np.random.default_rng(2))
 
 
 def _sobs(notes: list[Note]) -> list[tuple[Note, Note]]:
@@ -387,6 +388,46 @@ def test_bulgar_keeps_the_band_oom_pah_on_the_beats() -> None:
     assert set(beats_of(bass, ctl) % 4) == {0.0, 2.0}
     pad = pad_notes(ctl, style="warm", chords=chords, n_beats=8.0, instrument="brass")
     assert set(beats_of(pad, ctl) % 4) == {1.0, 3.0}
+
+
+def test_the_freylekhs_clarinet_runs_at_a_dance_pace_without_resting() -> None:
+    """A freylekhs at 130-150 a minute: the clarinet runs eighths (4.4 a second at 132)
+    with its ornaments on top, every bar of the dance has tune in it, and no note is held
+    for bars (a cadence held two bars every eight, with the second half of each restated
+    phrase left empty, was a slow air's breathing: bars 7-8 and 15-16 had no new note)."""
+    ctl = palette_controls("klezmer-wedding")
+    assert 130.0 <= 60.0 / ctl.beat_s <= 150.0
+    bar_s = ctl.beats_per_bar * ctl.beat_s
+    for seed in (1, 2, 3):
+        notes = plan_piece(ctl, duration_s=30.0, seed=seed)["melody"].notes
+        assert len({round(n.start_s, 3) for n in notes}) / 30.0 >= 2.0 / ctl.beat_s  # eighths
+        assert {int(n.start_s // bar_s) for n in notes} >= set(range(int(30.0 // bar_s)))
+        assert max(n.dur_s for n in notes) <= 2.0 * ctl.beat_s
+
+
+def test_the_after_beats_are_the_accordions_short_chords_on_two_and_four() -> None:
+    """The second part of a klezmer band: the accordion's chords on 2 and 4 against the
+    tuba's 1 and 3, each a snap of the bellows (at its loudest within 20 ms, as a struck
+    chord) and gone before the next eighth, not a swelled chord (the brass section's pah
+    here bloomed for 45 ms from a scoop below and still sounded at the next eighth, -5 dB)."""
+    ctl = palette_controls("klezmer-wedding", human="robotic", meter="4/4")
+    instrument = ctl.instruments["pad"]
+    comp = COMP_PATTERNS["bulgar"]
+    voice = stroke_voice(comp, instrument=instrument)
+    assert voice != instrument  # its marcato voice: attacked, not swelled
+    chords = chords_of(ctl, n_beats=16.0)
+    pad = pad_notes(ctl, style=ctl.styles["pad"], chords=chords, n_beats=16.0,
+                    instrument=instrument)
+    assert set(beats_of(pad, ctl) % 4) == {1.0, 3.0}
+    assert {n.instrument for n in pad} == {voice}
+    gate = max(n.dur_s for n in pad)
+    assert gate < 0.5 * ctl.beat_s
+    stroke = render_note(voice, midi=62.0, n_gate=int(gate * SAMPLE_RATE),
+                         sample_rate=SAMPLE_RATE, cutoff_scale=1.0).astype(np.float64)
+    win = int(0.01 * SAMPLE_RATE)
+    env = np.sqrt(np.convolve(stroke ** 2, np.ones(win) / win, mode="same"))
+    assert np.argmax(env) < 0.02 * SAMPLE_RATE
+    assert len(stroke) < 0.5 * ctl.beat_s * SAMPLE_RATE  # silent by the next eighth
 
 
 def test_poyk_is_a_big_drum_and_its_cymbal_the_tats_the_cymbal_alone() -> None:
