@@ -1256,9 +1256,14 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
                                      "hat": "oxoxoxoxoxoxoxox"}),
     "rock": RhythmStyle(step_beats=0.5, fill="snare",
                         lanes={"kick": "x...x.x.", "snare": "..x...x.", "hat": "xxxxxxxx"}),
+    # jazz brushes: the swish on every beat (leaning on 1 and 3 with the soft kick), the
+    # tap on 2 and 4. Taken fast, a brush player stops sweeping the backbeat and pats every
+    # beat on the snare (the up-tempo brush stroke): with the tap on 2 and 4 only, the kit's
+    # strongest strokes fell on 1 and 3 and 160 BPM was heard at half time (81)
     "brush": RhythmStyle(step_beats=0.5, fill="brush_tap",
                          lanes={"brush_swish": "x.o.x.o.", "brush_tap": "..x...x.",
-                                "kick_soft": "x...x..."}),
+                                "kick_soft": "x...x..."},
+                         quick_lanes={"brush_tap": "x.x.x.x."}),
     "four_on_floor": RhythmStyle(step_beats=0.5, fill="clap",
                                  lanes={"kick_808": "x.x.x.x.", "hat_open": ".x.x.x.x",
                                         "clap": "..x...x."}),
