@@ -131,21 +131,28 @@ def note_runs(instrument: str, *, midi: float, n_gate: int, start: int, stop: in
                          cutoff_scale=cutoff_scale, glide_st=glide_st)
     raw_key = _raw_key(instrument, midi=midi, sample_rate=sample_rate,
                        cutoff_scale=cutoff_scale, glide_st=glide_st)
-    raw = make_raw() if cache is None else cache.get(raw_key, make_raw)
-    # the longest read the cache expects of this tone (at least this note, unless the
-    # renderer ends before the note does: :meth:`NoteCache.end_at`)
-    total = env.n_total if cache is None else (cache.length_hints.get(raw_key)
-                                               or env.n_total)
     if cache is not None and env.n_total <= SHORT_NOTE_S * sample_rate:
+        # one lookup per segment: the raw tone is fetched only when the note is made (what
+        # note_reads registers), not for every block of every repeat of a short note
         note = cache.get(_note_key(raw_key, env.n_gate),
-                         lambda: _finished_note(raw, env, gain=voice.gain, total=total))
+                         lambda: _finished_note(cache.get(raw_key, make_raw), env,
+                                                gain=voice.gain,
+                                                total=_tone_total(cache, raw_key, env)))
         return [(0, note[start:stop])], 1.0
+    raw = make_raw() if cache is None else cache.get(raw_key, make_raw)
+    total = env.n_total if cache is None else _tone_total(cache, raw_key, env)
     level = flat_level(env, start=start, stop=stop)
     if level is not None:  # inside a flat stretch (a long sustain): a scalar, no envelope
         return raw.runs(start, stop, total=total), float(np.float32(level)
                                                           * np.float32(voice.gain))
     return [(0, raw.slice(start, stop, total=total) * _gained_envelope(env, voice.gain, start,
                                                                        stop))], 1.0
+
+
+def _tone_total(cache: NoteCache, raw_key: tuple, env: NoteEnvelope) -> int:
+    """The longest read ``cache`` expects of the raw tone ``raw_key``, in samples: at least
+    this note, unless the renderer ends before the note does (:meth:`NoteCache.end_at`)."""
+    return cache.length_hints.get(raw_key) or env.n_total
 
 
 def _gained_envelope(env: NoteEnvelope, gain: float, start: int, stop: int) -> np.ndarray:
