@@ -1478,6 +1478,53 @@ static PyObject *upsample2(PyObject *self, PyObject *args)
     return result;
 }
 
+/* envelope_ramp(out, first, x0, slope, y0): one straight piece of a note's ADSR,
+ *
+ *     out[j] = (float)((((double)(first + j)) - x0) * slope + y0)
+ *
+ * numpy's `r = np.arange(first, first + n, dtype=np.float64); r -= x0; r *= slope;
+ * r += y0; out[:] = r` (moodc.synth.envelope.adsr before this kernel): every step rounded
+ * to float64 in that order, then to float32 (first + j is an exact double below 2**53), in
+ * one pass without the float64 ramp. out: 1-D C-contiguous float32, written whole.
+ */
+ELEMENTWISE static void envelope_ramp_float(float *restrict out, Py_ssize_t n, long long first,
+                                            double x0, double slope, double y0)
+{
+    for (Py_ssize_t j = 0; j < n; j++) {
+        double r = (double)(first + (long long)j);
+        r = r - x0;
+        r = r * slope;
+        r = r + y0;
+        out[j] = (float)r;
+    }
+}
+
+static PyObject *envelope_ramp(PyObject *self, PyObject *args)
+{
+    PyObject *out_obj;
+    long long first;
+    double x0, slope, y0;
+    if (!PyArg_ParseTuple(args, "OLddd:envelope_ramp", &out_obj, &first, &x0, &slope, &y0))
+        return NULL;
+    Py_buffer out;
+    if (!get_buffer(out_obj, &out, 1, 1, "out"))
+        return NULL;
+    PyObject *result = NULL;
+    if (strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "envelope_ramp wants a float32 out");
+    } else if (first < 0 || first + (long long)out.shape[0] > (1LL << 53)) {
+        PyErr_Format(PyExc_ValueError, "envelope_ramp wants samples 0 <= first and "
+                     "first + len(out) <= 2**53, not first=%lld", first);
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        envelope_ramp_float((float *)out.buf, out.shape[0], first, x0, slope, y0);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&out);
+    return result;
+}
+
 /* mix_in(acc, x, y, c): an effect's return added into a row of the mix, in place,
  *
  *     acc[i] = acc[i] + x[i] * c              (y empty)
@@ -2005,6 +2052,9 @@ static PyMethodDef methods[] = {
      "tilt_width(x, last, c, tilt, a, b, out): (with tilt) Tilt's two-tap shelf on x (2, n) "
      "after the previous samples last (2,), then width_matrix's 2x2 product into "
      "interleaved out (n, 2); numpy's floats."},
+    {"envelope_ramp", envelope_ramp, METH_VARARGS,
+     "envelope_ramp(out, first, x0, slope, y0): out[j] = float32(((first + j) - x0) * slope "
+     "+ y0), each step in float64: numpy's arange ramp of an ADSR piece, one pass."},
     {"mix_in", mix_in, METH_VARARGS,
      "mix_in(acc, x, y, c): acc += x * c, or (x + y) * c when y is not empty, in place, "
      "float32, numpy's rounding."},

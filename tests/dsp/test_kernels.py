@@ -801,3 +801,39 @@ def test_the_reverbs_lines_need_no_cleared_buffer(monkeypatch: pytest.MonkeyPatc
         expected = zeroed_network(ref_reverb, x_in)
         assert np.array_equal(_bits(got), _bits(expected))
         assert np.array_equal(_bits(got_reverb.history), _bits(ref_reverb.history))
+
+
+def _numpy_ramp(first: int, n: int, x0: float, slope: float, y0: float) -> np.ndarray:
+    """An ADSR piece as ``moodc.synth.envelope.adsr`` drew it before its kernel (moodc
+    7b51fbd): a float64 ``arange`` shifted, scaled and offset in place, then float32."""
+    ramp = np.arange(first, first + n, dtype=np.float64)
+    ramp -= x0
+    ramp *= slope
+    ramp += y0
+    return ramp.astype(np.float32)
+
+
+@pytest.mark.parametrize(("first", "n", "x0", "x1", "y0", "y1"), [
+    (0, 441, 0.0, 441.0, 0.0, 1.0),                    # an attack from silence
+    (441, 4410, 441.0, 4851.0, 1.0, 0.6180339887),      # a decay to an irrational sustain
+    (96_000, 13_231, 96_000.0, 109_230.0, 0.7071, 0.0),  # a release
+    (5, 7, 0.0, 1.0, 0.0, 1.0),                        # read from inside, shorter than SIMD
+    (2**40, 17, 2**40 - 3.5, 2**40 + 1e6, 0.3, 0.9),   # far into a long note: large x
+])
+def test_envelope_ramp_gives_numpys_adsr_piece(first: int, n: int, x0: float, x1: float,
+                                              y0: float, y1: float) -> None:
+    """Every sample of an envelope's straight piece, bit for bit, at lengths on and off the
+    vector width and slopes whose float64 products round (a fused multiply-add, or a ramp
+    computed in float32, would move some samples by an LSB)."""
+    slope = (y1 - y0) / (x1 - x0)
+    got = np.full(n, np.nan, np.float32)
+    _kernels.envelope_ramp(got, first, x0, slope, y0)
+    assert np.array_equal(_bits(got), _bits(_numpy_ramp(first, n, x0, slope, y0)))
+
+
+def test_envelope_ramp_refuses_what_it_cannot_draw() -> None:
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.envelope_ramp(np.zeros(4), 0, 0.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="first"):
+        _kernels.envelope_ramp(np.zeros(4, np.float32), -1, 0.0, 1.0, 0.0)
+
