@@ -1525,6 +1525,73 @@ static PyObject *envelope_ramp(PyObject *self, PyObject *args)
     return result;
 }
 
+/* crossfade_swell(low, high, g, fade, swell, floor): two bands cross-faded and swelled by
+ * one envelope, in place in low (the wind bed's frame),
+ *
+ *     low[c, i] = ((low[c, i] * (1 - g[i] * fade)) + high[c, i] * g[i]) * (g[i] * swell + floor)
+ *
+ * each product and sum rounded to float32 in that order: the floats of
+ * moodc.synth.texture._wind_frame's eight numpy steps (weight = g * fade; weight = 1 -
+ * weight; low *= weight; high *= g; low += high; weight = g * swell; weight += floor;
+ * low *= weight), which were eight passes over the frame. low, high: (channels, n), g: (n,),
+ * all C-contiguous float32; high is only read.
+ */
+ELEMENTWISE static void crossfade_swell_float(float *restrict low, const float *restrict high,
+                                              const float *restrict g, Py_ssize_t n_rows,
+                                              Py_ssize_t n, float fade, float swell,
+                                              float floor_)
+{
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        float *restrict lo = low + r * n;
+        const float *restrict hi = high + r * n;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const float keep = 1.0f - g[i] * fade;
+            const float mixed = lo[i] * keep + hi[i] * g[i];
+            lo[i] = mixed * (g[i] * swell + floor_);
+        }
+    }
+}
+
+static PyObject *crossfade_swell(PyObject *self, PyObject *args)
+{
+    PyObject *low_obj, *high_obj, *g_obj;
+    float fade, swell, floor_;
+    if (!PyArg_ParseTuple(args, "OOOfff:crossfade_swell", &low_obj, &high_obj, &g_obj, &fade,
+                          &swell, &floor_))
+        return NULL;
+    Py_buffer low, high, g;
+    if (!get_buffer(low_obj, &low, 1, 2, "low"))
+        return NULL;
+    if (!get_buffer(high_obj, &high, 0, 2, "high")) {
+        PyBuffer_Release(&low);
+        return NULL;
+    }
+    if (!get_buffer(g_obj, &g, 0, 1, "g")) {
+        PyBuffer_Release(&low);
+        PyBuffer_Release(&high);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (strcmp(low.format, "f") != 0 || strcmp(high.format, "f") != 0
+        || strcmp(g.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "crossfade_swell wants float32 low, high and g");
+    } else if (high.shape[0] != low.shape[0] || high.shape[1] != low.shape[1]
+               || g.shape[0] != low.shape[1]) {
+        PyErr_SetString(PyExc_ValueError, "crossfade_swell wants high of low's shape and g "
+                                          "of its length");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        crossfade_swell_float((float *)low.buf, (const float *)high.buf, (const float *)g.buf,
+                              low.shape[0], low.shape[1], fade, swell, floor_);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&low);
+    PyBuffer_Release(&high);
+    PyBuffer_Release(&g);
+    return result;
+}
+
 /* mix_in(acc, x, y, c): an effect's return added into a row of the mix, in place,
  *
  *     acc[i] = acc[i] + x[i] * c              (y empty)
@@ -2055,6 +2122,10 @@ static PyMethodDef methods[] = {
     {"envelope_ramp", envelope_ramp, METH_VARARGS,
      "envelope_ramp(out, first, x0, slope, y0): out[j] = float32(((first + j) - x0) * slope "
      "+ y0), each step in float64: numpy's arange ramp of an ADSR piece, one pass."},
+    {"crossfade_swell", crossfade_swell, METH_VARARGS,
+     "crossfade_swell(low, high, g, fade, swell, floor): low = (low * (1 - g * fade) + high "
+     "* g) * (g * swell + floor) in place, rows (channels, n), g (n,), float32, numpy's "
+     "rounding."},
     {"mix_in", mix_in, METH_VARARGS,
      "mix_in(acc, x, y, c): acc += x * c, or (x + y) * c when y is not empty, in place, "
      "float32, numpy's rounding."},

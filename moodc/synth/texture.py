@@ -301,15 +301,9 @@ def _wind_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     noise = tex.noise(n)
     low = tex.band(0, noise)
     high = tex.band(1, noise)
-    # (low·(1 - 0.6g) + high·g)·(0.3 + 0.9g), each float32 step in place (no temporaries)
-    weight = np.multiply(g, np.float32(0.6))
-    np.subtract(np.float32(1.0), weight, out=weight)
-    low *= weight
-    high *= g
-    low += high
-    np.multiply(g, np.float32(0.9), out=weight)
-    weight += np.float32(0.3)
-    low *= weight
+    # (low·(1 - 0.6g) + high·g)·(0.9g + 0.3), each step in float32, in one compiled pass
+    # (the eight in-place numpy steps it replaced are the tests' reference)
+    compiled.crossfade_swell(low, high, g, 0.6, 0.9, 0.3)
     return low
 
 

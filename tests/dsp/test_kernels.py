@@ -837,3 +837,48 @@ def test_envelope_ramp_refuses_what_it_cannot_draw() -> None:
     with pytest.raises(ValueError, match="first"):
         _kernels.envelope_ramp(np.zeros(4, np.float32), -1, 0.0, 1.0, 0.0)
 
+
+
+def _numpy_crossfade_swell(low: np.ndarray, high: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """The wind bed's mix as ``moodc.synth.texture._wind_frame`` made it before its kernel
+    (moodc 7b51fbd), the reference: eight float32 numpy steps in place."""
+    low, high = low.copy(), high.copy()
+    weight = np.multiply(g, np.float32(0.6))
+    np.subtract(np.float32(1.0), weight, out=weight)
+    low *= weight
+    high *= g
+    low += high
+    np.multiply(g, np.float32(0.9), out=weight)
+    weight += np.float32(0.3)
+    low *= weight
+    return low
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 1000, 16384])
+def test_crossfade_swell_gives_the_wind_beds_numpy_floats(n: int) -> None:
+    """Two noise bands of very different levels under a gust envelope over [0, 1] (its ends
+    included): every sample's bits, lengths on and off the vector width, so a fused
+    multiply-add or a reordered sum would show."""
+    rng = np.random.default_rng(n + 3)
+    low = (rng.standard_normal((2, n)) * 10.0 ** rng.integers(-3, 2, (2, n))).astype(np.float32)
+    high = (rng.standard_normal((2, n)) * 0.01).astype(np.float32)
+    g = rng.random(n).astype(np.float32)
+    g[:min(n, 2)] = [0.0, 1.0][:min(n, 2)]
+    expected = _numpy_crossfade_swell(low, high, g)
+    high_before = high.copy()
+    _kernels.crossfade_swell(low, high, g, 0.6, 0.9, 0.3)
+    assert np.array_equal(_bits(low), _bits(expected))
+    assert np.array_equal(high, high_before)  # only read
+
+
+def test_crossfade_swell_refuses_mismatched_shapes() -> None:
+    low = np.zeros((2, 10), np.float32)
+    with pytest.raises(ValueError, match="crossfade_swell wants"):
+        _kernels.crossfade_swell(low, np.zeros((2, 9), np.float32), np.zeros(10, np.float32),
+                                 0.6, 0.9, 0.3)
+    with pytest.raises(ValueError, match="crossfade_swell wants"):
+        _kernels.crossfade_swell(low, np.zeros((2, 10), np.float32), np.zeros(9, np.float32),
+                                 0.6, 0.9, 0.3)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.crossfade_swell(low, np.zeros((2, 10)), np.zeros(10, np.float32), 0.6, 0.9,
+                                 0.3)
