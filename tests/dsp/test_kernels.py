@@ -882,3 +882,67 @@ def test_crossfade_swell_refuses_mismatched_shapes() -> None:
     with pytest.raises(TypeError, match="float32"):
         _kernels.crossfade_swell(low, np.zeros((2, 10)), np.zeros(10, np.float32), 0.6, 0.9,
                                  0.3)
+
+
+def _numpy_sine_curve_mix(out_a: np.ndarray, out_b: np.ndarray, table: np.ndarray, base: int,
+                          inc: int, shift: int, values: np.ndarray, offset: int,
+                          control_n: int, gain_a: np.float32, gain_b: np.float32) -> None:
+    """One shimmer partial as ``moodc.synth.texture._shimmer_frame`` made it before its
+    kernel (moodc 7b51fbd), in numpy: the table read onto a zeroed tone with gain 1
+    (wavetable_add), times the float32 lines between the knots (scale_by_curve's numpy
+    definition), added into each row times its gain (mix_in's)."""
+    m = out_a.shape[0]
+    phase = ((base + np.arange(m, dtype=np.uint64) * inc) % 2**32).astype(np.uint32)
+    tone = np.zeros(m, np.float32)
+    tone += np.float32(1.0) * table[(phase >> np.uint32(shift)).astype(np.intp)]
+    knots = values.astype(np.float32)
+    ramp = np.arange(control_n, dtype=np.float32) / np.float32(control_n)
+    lines = (knots[1:] - knots[:-1])[:, None] * ramp
+    lines += knots[:-1, None]
+    tone *= lines.reshape(-1)[offset: offset + m]
+    out_a += tone * gain_a
+    out_b += tone * gain_b
+
+
+@pytest.mark.parametrize(("m", "offset", "base"), [
+    (16384, 0, 0), (16384, 37, 2**32 - 5000), (1, 63, 12345), (7, 5, 99), (0, 0, 0),
+    (1000, 63, 3_000_000_000)])
+def test_sine_curve_mix_gives_the_shimmer_partials_floats(m: int, offset: int,
+                                                          base: int) -> None:
+    """A partial's every sample in both rows, bit for bit: a phase that wraps, a frame
+    starting inside a control step, lengths on and off the vector width, a squared tremolo
+    between knots (so a line computed in float64 or a fused multiply-add would show), rows
+    that already hold other partials."""
+    from moodc.synth.oscillators import PHASE_BITS, TABLE_BITS, harmonic_table
+
+    rng = np.random.default_rng(m + offset)
+    table = harmonic_table(np.ones(1))
+    shift, control_n = PHASE_BITS - TABLE_BITS, 64
+    inc = round(2093.0 / 22050.0 * 2.0**32) % 2**32
+    n_knots = -(-(offset + m) // control_n) + 1
+    values = (0.5 + 0.5 * np.sin(np.arange(n_knots) * 0.37 + 1.0)) ** 2
+    rows = (rng.standard_normal((2, m)) * 0.1).astype(np.float32)
+    expected = rows.copy()
+    _numpy_sine_curve_mix(expected[0], expected[1], table, base, inc, shift, values, offset,
+                          control_n, np.float32(0.25), np.float32(0.1))
+    got = rows.copy()
+    _kernels.sine_curve_mix(got[0], got[1], table, base, inc, shift, values, offset, control_n,
+                            float(np.float32(0.25)), float(np.float32(0.1)))
+    assert np.array_equal(_bits(got), _bits(expected))
+
+
+def test_sine_curve_mix_refuses_what_it_cannot_read() -> None:
+    from moodc.synth.oscillators import PHASE_BITS, TABLE_BITS, harmonic_table
+
+    table, shift = harmonic_table(np.ones(1)), PHASE_BITS - TABLE_BITS
+    out = np.zeros((2, 128), np.float32)
+    with pytest.raises(ValueError, match="values covering"):
+        _kernels.sine_curve_mix(out[0], out[1], table, 0, 1, shift, np.ones(2), 1, 64, 1.0, 1.0)
+    with pytest.raises(ValueError, match="distinct rows"):
+        _kernels.sine_curve_mix(out[0], out[0], table, 0, 1, shift, np.ones(3), 0, 64, 1.0, 1.0)
+    with pytest.raises(ValueError, match="table of"):
+        _kernels.sine_curve_mix(out[0], out[1], table[:100], 0, 1, shift, np.ones(3), 0, 64,
+                                1.0, 1.0)
+    with pytest.raises(TypeError, match="float64 values"):
+        _kernels.sine_curve_mix(out[0], out[1], table, 0, 1, shift, np.ones(3, np.float32), 0,
+                                64, 1.0, 1.0)

@@ -64,8 +64,10 @@ def test_a_control_rate_envelope_does_not_depend_on_how_the_samples_are_split() 
 @pytest.mark.parametrize("start", [0, 12345, 2**32 - 100])
 def test_a_table_read_shimmer_sine_stays_within_one_table_step_of_sin(start: int) -> None:
     cycles = 1046.5 / 22050.0
-    out = np.zeros(4096, dtype=np.float32)
-    texture._sine_into(out, start=start, cycles_per_sample=cycles)
+    out, other = np.zeros(4096, dtype=np.float32), np.zeros(4096, dtype=np.float32)
+    texture._add_tremolo_sine(out, other, cycles_per_sample=cycles, curve=np.ones_like,
+                              tex=_texture("shimmer"), start=start, gain_a=1.0, gain_b=0.5)
+    assert np.array_equal(other, out * np.float32(0.5))  # the other side: the same, scaled
     inc = round(cycles * 2.0**32) % 2**32
     phase = ((start + np.arange(4096, dtype=np.int64)) * inc) % 2**32
     exact = np.sin(2 * np.pi * phase / 2.0**32)
