@@ -132,3 +132,13 @@ def test_a_slow_envelope_gives_the_numpy_lines_bit_for_bit(name: str, start: int
     expected = _numpy_slow_envelope(CURVES[name], tex, start, n)
     assert got.dtype == np.float32 and got.shape == (n,)
     assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+def test_the_vinyl_bed_is_its_hiss_and_crackle_formula_bit_for_bit() -> None:
+    # the hiss is scaled and the crackle added in place: the same floats as the expression
+    # it replaced (moodc 7b51fbd), frame after frame, from the same random stream
+    tex, ref = _texture("vinyl"), _texture("vinyl")
+    for start in (0, texture.FRAME_N, 2 * texture.FRAME_N):
+        got = texture._vinyl_frame(tex, start, texture.FRAME_N)
+        x = ref.noise(texture.FRAME_N) * 0.04 + ref.impulses(texture.FRAME_N, 9.0, 6.0)
+        assert np.array_equal(got.view(np.uint32), ref.band(0, x).view(np.uint32))
