@@ -1019,6 +1019,101 @@ static PyObject *wavetable_add(PyObject *self, PyObject *args)
     return result;
 }
 
+/* sine_curve_mix(out_a, out_b, table, base, inc, shift, values, offset, control_n, gain_a,
+ * gain_b): one shimmer partial, a table-read sine under a slow curve, added into two rows,
+ *
+ *     phase    = base + j * inc                           (uint32, wrapping)
+ *     sine     = 0 + 1 * table[phase >> shift]            (wavetable_add onto zeros)
+ *     tone     = sine * curve[offset + j]                 (scale_by_curve's line)
+ *     out_a[j] = out_a[j] + tone * gain_a;  out_b[j] = out_b[j] + tone * gain_b   (mix_in)
+ *
+ * each product and sum rounded to float32 in that order: the floats of
+ * moodc.synth.texture's former partial (a zeroed tone, wavetable_add with one control period
+ * and gain 1, scale_by_curve, two mix_in), which were five passes and a temporary per
+ * partial. out_a, out_b: (m,) float32, distinct; table float32; values float64, one every
+ * control_n samples, offset + m <= (len(values) - 1) * control_n; all C-contiguous.
+ */
+ELEMENTWISE static void sine_curve_mix_float(float *restrict out_a, float *restrict out_b,
+                                             Py_ssize_t m, const float *restrict table,
+                                             uint32_t base, uint32_t inc, unsigned shift,
+                                             const double *values, Py_ssize_t offset,
+                                             Py_ssize_t control_n, float gain_a, float gain_b,
+                                             float *ramp)
+{
+    for (Py_ssize_t r = 0; r < control_n; r++)
+        ramp[r] = (float)r / (float)control_n;
+    uint32_t phase = base;
+    Py_ssize_t j = 0;
+    while (j < m) {
+        const Py_ssize_t at = offset + j, k = at / control_n, r = at % control_n;
+        const float v0 = (float)values[k], v1 = (float)values[k + 1];
+        const float step = v1 - v0;
+        const Py_ssize_t run = control_n - r < m - j ? control_n - r : m - j;
+        for (Py_ssize_t i = 0; i < run; i++) {
+            const float sine = 0.0f + 1.0f * table[phase >> shift];
+            const float tone = sine * (v0 + step * ramp[r + i]);
+            out_a[j + i] = out_a[j + i] + tone * gain_a;
+            out_b[j + i] = out_b[j + i] + tone * gain_b;
+            phase += inc;
+        }
+        j += run;
+    }
+}
+
+static PyObject *sine_curve_mix(PyObject *self, PyObject *args)
+{
+    PyObject *objs[4];
+    static const char *names[4] = {"out_a", "out_b", "table", "values"};
+    unsigned long long base, inc;
+    unsigned int shift;
+    Py_ssize_t offset, control_n;
+    float gain_a, gain_b;
+    if (!PyArg_ParseTuple(args, "OOOKKIOnnff:sine_curve_mix", &objs[0], &objs[1], &objs[2],
+                          &base, &inc, &shift, &objs[3], &offset, &control_n, &gain_a,
+                          &gain_b))
+        return NULL;
+    Py_buffer views[4];
+    int n_views = 0;
+    for (; n_views < 4; n_views++)
+        if (!get_buffer(objs[n_views], &views[n_views], n_views < 2, 1, names[n_views]))
+            break;
+    PyObject *result = NULL;
+    if (n_views == 4) {
+        const Py_ssize_t m = views[0].shape[0], n_table = views[2].shape[0];
+        const Py_ssize_t n_values = views[3].shape[0];
+        if (strcmp(views[0].format, "f") != 0 || strcmp(views[1].format, "f") != 0
+            || strcmp(views[2].format, "f") != 0 || strcmp(views[3].format, "d") != 0) {
+            PyErr_SetString(PyExc_TypeError, "sine_curve_mix wants float32 rows and table "
+                                             "and float64 values");
+        } else if (views[1].shape[0] != m || (m > 0 && views[0].buf == views[1].buf)) {
+            PyErr_SetString(PyExc_ValueError, "sine_curve_mix wants two distinct rows of one "
+                                              "length");
+        } else if (base > 0xFFFFFFFFull || inc > 0xFFFFFFFFull || shift > 31
+                   || n_table <= (Py_ssize_t)(0xFFFFFFFFu >> shift)) {
+            PyErr_Format(PyExc_ValueError, "sine_curve_mix wants 32-bit base and inc and a "
+                         "table of 2**(32 - shift) samples (%zd samples, shift %u)", n_table,
+                         shift);
+        } else if (control_n < 1 || control_n > MAX_CONTROL_N || offset < 0
+                   || (m > 0 && offset + m > (n_values - 1) * control_n)) {
+            PyErr_Format(PyExc_ValueError, "sine_curve_mix wants 1 <= control_n <= %d, "
+                         "offset >= 0 and values covering offset .. offset + len(out_a)",
+                         MAX_CONTROL_N);
+        } else {
+            float ramp[MAX_CONTROL_N];
+            Py_BEGIN_ALLOW_THREADS
+            sine_curve_mix_float((float *)views[0].buf, (float *)views[1].buf, m,
+                                 (const float *)views[2].buf, (uint32_t)base, (uint32_t)inc,
+                                 shift, (const double *)views[3].buf, offset, control_n,
+                                 gain_a, gain_b, ramp);
+            Py_END_ALLOW_THREADS
+            result = Py_NewRef(Py_None);
+        }
+    }
+    for (int i = 0; i < n_views; i++)
+        PyBuffer_Release(&views[i]);
+    return result;
+}
+
 /* ks_loop(y, taps, delay, start, stop): the Karplus-Strong string's loop, in place,
  *
  *     y[i] = ((taps[0]*y[i-delay] + taps[1]*y[i-delay-1]) + taps[2]*y[i-delay-2]) + ...
@@ -1475,6 +1570,120 @@ static PyObject *upsample2(PyObject *self, PyObject *args)
     PyBuffer_Release(&y);
     PyBuffer_Release(&last);
     PyBuffer_Release(&out);
+    return result;
+}
+
+/* envelope_ramp(out, first, x0, slope, y0): one straight piece of a note's ADSR,
+ *
+ *     out[j] = (float)((((double)(first + j)) - x0) * slope + y0)
+ *
+ * numpy's `r = np.arange(first, first + n, dtype=np.float64); r -= x0; r *= slope;
+ * r += y0; out[:] = r` (moodc.synth.envelope.adsr before this kernel): every step rounded
+ * to float64 in that order, then to float32 (first + j is an exact double below 2**53), in
+ * one pass without the float64 ramp. out: 1-D C-contiguous float32, written whole.
+ */
+ELEMENTWISE static void envelope_ramp_float(float *restrict out, Py_ssize_t n, long long first,
+                                            double x0, double slope, double y0)
+{
+    for (Py_ssize_t j = 0; j < n; j++) {
+        double r = (double)(first + (long long)j);
+        r = r - x0;
+        r = r * slope;
+        r = r + y0;
+        out[j] = (float)r;
+    }
+}
+
+static PyObject *envelope_ramp(PyObject *self, PyObject *args)
+{
+    PyObject *out_obj;
+    long long first;
+    double x0, slope, y0;
+    if (!PyArg_ParseTuple(args, "OLddd:envelope_ramp", &out_obj, &first, &x0, &slope, &y0))
+        return NULL;
+    Py_buffer out;
+    if (!get_buffer(out_obj, &out, 1, 1, "out"))
+        return NULL;
+    PyObject *result = NULL;
+    if (strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "envelope_ramp wants a float32 out");
+    } else if (first < 0 || first + (long long)out.shape[0] > (1LL << 53)) {
+        PyErr_Format(PyExc_ValueError, "envelope_ramp wants samples 0 <= first and "
+                     "first + len(out) <= 2**53, not first=%lld", first);
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        envelope_ramp_float((float *)out.buf, out.shape[0], first, x0, slope, y0);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* crossfade_swell(low, high, g, fade, swell, floor): two bands cross-faded and swelled by
+ * one envelope, in place in low (the wind bed's frame),
+ *
+ *     low[c, i] = ((low[c, i] * (1 - g[i] * fade)) + high[c, i] * g[i]) * (g[i] * swell + floor)
+ *
+ * each product and sum rounded to float32 in that order: the floats of
+ * moodc.synth.texture._wind_frame's eight numpy steps (weight = g * fade; weight = 1 -
+ * weight; low *= weight; high *= g; low += high; weight = g * swell; weight += floor;
+ * low *= weight), which were eight passes over the frame. low, high: (channels, n), g: (n,),
+ * all C-contiguous float32; high is only read.
+ */
+ELEMENTWISE static void crossfade_swell_float(float *restrict low, const float *restrict high,
+                                              const float *restrict g, Py_ssize_t n_rows,
+                                              Py_ssize_t n, float fade, float swell,
+                                              float floor_)
+{
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        float *restrict lo = low + r * n;
+        const float *restrict hi = high + r * n;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const float keep = 1.0f - g[i] * fade;
+            const float mixed = lo[i] * keep + hi[i] * g[i];
+            lo[i] = mixed * (g[i] * swell + floor_);
+        }
+    }
+}
+
+static PyObject *crossfade_swell(PyObject *self, PyObject *args)
+{
+    PyObject *low_obj, *high_obj, *g_obj;
+    float fade, swell, floor_;
+    if (!PyArg_ParseTuple(args, "OOOfff:crossfade_swell", &low_obj, &high_obj, &g_obj, &fade,
+                          &swell, &floor_))
+        return NULL;
+    Py_buffer low, high, g;
+    if (!get_buffer(low_obj, &low, 1, 2, "low"))
+        return NULL;
+    if (!get_buffer(high_obj, &high, 0, 2, "high")) {
+        PyBuffer_Release(&low);
+        return NULL;
+    }
+    if (!get_buffer(g_obj, &g, 0, 1, "g")) {
+        PyBuffer_Release(&low);
+        PyBuffer_Release(&high);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (strcmp(low.format, "f") != 0 || strcmp(high.format, "f") != 0
+        || strcmp(g.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "crossfade_swell wants float32 low, high and g");
+    } else if (high.shape[0] != low.shape[0] || high.shape[1] != low.shape[1]
+               || g.shape[0] != low.shape[1]) {
+        PyErr_SetString(PyExc_ValueError, "crossfade_swell wants high of low's shape and g "
+                                          "of its length");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        crossfade_swell_float((float *)low.buf, (const float *)high.buf, (const float *)g.buf,
+                              low.shape[0], low.shape[1], fade, swell, floor_);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&low);
+    PyBuffer_Release(&high);
+    PyBuffer_Release(&g);
     return result;
 }
 
@@ -2005,6 +2214,17 @@ static PyMethodDef methods[] = {
      "tilt_width(x, last, c, tilt, a, b, out): (with tilt) Tilt's two-tap shelf on x (2, n) "
      "after the previous samples last (2,), then width_matrix's 2x2 product into "
      "interleaved out (n, 2); numpy's floats."},
+    {"envelope_ramp", envelope_ramp, METH_VARARGS,
+     "envelope_ramp(out, first, x0, slope, y0): out[j] = float32(((first + j) - x0) * slope "
+     "+ y0), each step in float64: numpy's arange ramp of an ADSR piece, one pass."},
+    {"crossfade_swell", crossfade_swell, METH_VARARGS,
+     "crossfade_swell(low, high, g, fade, swell, floor): low = (low * (1 - g * fade) + high "
+     "* g) * (g * swell + floor) in place, rows (channels, n), g (n,), float32, numpy's "
+     "rounding."},
+    {"sine_curve_mix", sine_curve_mix, METH_VARARGS,
+     "sine_curve_mix(out_a, out_b, table, base, inc, shift, values, offset, control_n, gain_a, "
+     "gain_b): tone = table[(base + j*inc) >> shift] times the float32 line between control "
+     "points values, added into out_a times gain_a and out_b times gain_b; numpy's floats."},
     {"mix_in", mix_in, METH_VARARGS,
      "mix_in(acc, x, y, c): acc += x * c, or (x + y) * c when y is not empty, in place, "
      "float32, numpy's rounding."},

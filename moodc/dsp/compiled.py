@@ -30,11 +30,16 @@ K-weighted meter filter (:func:`pass1_filters`, under
 and an interleaving copy for the scratch file; they are one pass. The limiter's true-peak
 envelope finds its candidates (:func:`peak_candidates`, under
 :func:`moodc.dsp.peak.peak_envelope`) in one pass instead of a dozen, and a limited block's gain, true peak
-(:func:`limit_frames`) and lost power per hop (:func:`gain_loss_add`) are one pass each. The
-kernels do the same float operations in the same order as the scipy/numpy code they
-replaced (tests compare them bit for bit; the numpy definitions no render calls any more
-are in ``tests/helpers/reference.py``). A checkout or wheel without them is a broken
-install: there is no slower path that could render different samples.
+(:func:`limit_frames`) and lost power per hop (:func:`gain_loss_add`) are one pass each.
+A note envelope's straight pieces (:func:`envelope_ramp`, under
+:func:`moodc.synth.envelope.adsr`) were four float64 passes and a temporary each, and the
+wind bed's cross-fade and swell (:func:`crossfade_swell`) eight passes over every frame, and
+each shimmer partial (:func:`sine_curve_mix`: its sine read, its tremolo, its two pans) five
+passes and a temporary; they are one each. The kernels do the same float operations in the
+same order as the scipy/numpy code they replaced (tests compare them bit for bit; the numpy
+definitions no render calls any more are in ``tests/helpers/reference.py``). A checkout or
+wheel without them is a broken install: there is no slower path that could render different
+samples.
 """
 
 from __future__ import annotations
@@ -45,7 +50,9 @@ try:
     from moodc.dsp._kernels import (
         add_notes,
         add_scaled,
+        crossfade_swell,
         echo,
+        envelope_ramp,
         fdn,
         fdn_out,
         gain_loss_add,
@@ -58,6 +65,7 @@ try:
         premix,
         reverb_send,
         scale_by_curve,
+        sine_curve_mix,
         sosfilt,
         tilt_width,
         tpdf_quantise,
@@ -70,6 +78,7 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
         hint="run `make setup`, or `python setup.py build_ext --inplace` in a source "
              "checkout (needs a C compiler and the Python headers)") from exc
 
-__all__ = ["add_notes", "add_scaled", "echo", "fdn", "fdn_out", "gain_loss_add", "ks_loop",
-           "limit_frames", "limiter_smooth", "mix_in", "pass1_filters", "peak_candidates", "premix", "reverb_send", "scale_by_curve", "sosfilt",
-           "tilt_width", "tpdf_quantise", "upsample2", "wavetable_add"]
+__all__ = ["add_notes", "add_scaled", "crossfade_swell", "echo", "envelope_ramp", "fdn", "fdn_out",
+           "gain_loss_add", "ks_loop", "limit_frames", "limiter_smooth", "mix_in", "pass1_filters",
+           "peak_candidates", "premix", "reverb_send", "scale_by_curve", "sine_curve_mix",
+           "sosfilt", "tilt_width", "tpdf_quantise", "upsample2", "wavetable_add"]

@@ -27,7 +27,7 @@ from moodc.synth.patterns import (COMP_PATTERNS, PAD_STYLES, accent_events, bass
                                   pad_notes, rhythm_hits)
 from moodc.synth.theory import Chord, chord_timeline
 from moodc.synth.notecache import DEFAULT_CACHE_SAMPLES, NoteCache
-from moodc.synth.notes import flat_span, note_reads, note_runs
+from moodc.synth.notes import NotePlan, flat_span, note_plan, note_reads, plan_runs
 
 if TYPE_CHECKING:  # a short or one-job render never imports concurrent.futures (nor logging)
     from concurrent.futures import Executor
@@ -232,11 +232,12 @@ def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, Laye
 
 
 class _NoteSound(NamedTuple):
-    """A distinct note's length, flat span and cache reads (:func:`note_reads`)."""
+    """A distinct note's length, flat span, cache reads (:func:`note_reads`) and plan."""
 
     n_total: int
     flat: tuple[int, int]
     reads: tuple[tuple[tuple, int, int], ...]
+    plan: NotePlan
 
 
 class _Sounds:
@@ -270,6 +271,7 @@ class _Sounds:
         # is looked up (length, flat span, cache keys and hint) once, then each event only
         # registers its reads
         self.drums: list[np.ndarray | None] = []
+        self.plans: list[NotePlan | None] = []  # each note's (shared by its repeats)
         self.flat: list[tuple[int, int]] = []
         lengths: list[int] = []
         drums: dict[tuple, np.ndarray] = {}
@@ -281,6 +283,7 @@ class _Sounds:
                 if drum is None:
                     drum = drums[k] = self.drum(k)
                 self.drums.append(drum)
+                self.plans.append(None)
                 self.flat.append((0, 0))
                 lengths.append(len(drum))  # a hit's length is its sound's
                 continue
@@ -288,12 +291,16 @@ class _Sounds:
             if sound is None:
                 sound = notes[k] = self._note_sound(k)
             self.drums.append(None)
+            self.plans.append(sound.plan)
             self.flat.append(sound.flat)
             lengths.append(sound.n_total)
             reads += [(read_key, onset + first, onset + stop)
                       for read_key, first, stop in sound.reads]
         cache.expect_all(reads)
+        self._notes = notes
         self.lengths = np.array(lengths, dtype=np.int64)
+        #: the onsets and lengths as Python ints, what :meth:`render` walks per block
+        self._starts, self._lengths = self.starts.tolist(), lengths
         self.max_len = int(self.lengths.max()) if len(items) else 0
 
     def _note_sound(self, key: tuple) -> "_NoteSound":
@@ -306,7 +313,11 @@ class _Sounds:
         self.cache.hint(raw_key, n_total)
         return _NoteSound(n_total=n_total, reads=reads,
                           flat=flat_span(instrument, n_gate=n_gate,
-                                         sample_rate=self.sample_rate))
+                                         sample_rate=self.sample_rate),
+                          plan=note_plan(instrument, midi=midi, n_gate=n_gate,
+                                         sample_rate=self.sample_rate,
+                                         cutoff_scale=self.ctl.cutoff_scale * cut,
+                                         glide_st=glide))
 
     def drum(self, key: tuple) -> np.ndarray:
         """A drum hit's waveform (cached)."""
@@ -323,11 +334,7 @@ class _Sounds:
         :func:`~moodc.synth.notes.note_runs`)."""
         if key[0] == "hit":
             return [(0, self.drum(key)[a:b])], 1.0
-        _, instrument, midi, n_gate, glide, cut = key
-        return note_runs(instrument, midi=midi, n_gate=n_gate, start=a, stop=b,
-                         sample_rate=self.sample_rate,
-                         cutoff_scale=self.ctl.cutoff_scale * cut, glide_st=glide,
-                         cache=self.cache)
+        return plan_runs(self._notes[key].plan, start=a, stop=b, cache=self.cache)
 
     def render(self, out: np.ndarray, start: int) -> None:
         """Write the sum of every event overlapping ``[start, start + n)`` into ``out``
@@ -348,8 +355,9 @@ class _Sounds:
         segs: list[np.ndarray] = []
         gains_l: list[float] = []
         gains_r: list[float] = []
+        starts, lengths = self._starts, self._lengths
         for i in range(lo, hi):
-            s, length = int(self.starts[i]), int(self.lengths[i])
+            s, length = starts[i], lengths[i]
             if s + length <= start:
                 continue
             a, b = max(start - s, 0), min(start + n - s, length)
@@ -364,9 +372,10 @@ class _Sounds:
             # split at the note's flat-sustain edges, so every sample is computed the same
             # way (envelope product or scalar level) whatever the block boundaries
             f0, f1 = self.flat[i]
+            plan = self.plans[i]
             cuts = [a] + [c for c in (f0, f1) if a < c < b] + [b]
             for p, q in zip(cuts[:-1], cuts[1:]):
-                runs, scale = self.segment(self.keys[i], p, q)
+                runs, scale = plan_runs(plan, start=p, stop=q, cache=self.cache)
                 run_l, run_r = gain_l, gain_r
                 if scale != 1.0:  # the level folded into the gains, each product rounded
                     level = np.float32(scale)

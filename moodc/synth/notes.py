@@ -10,9 +10,11 @@ in blocks gives the audio of a one-shot render.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from moodc.synth.envelope import NoteEnvelope, envelope_slice, flat_level, note_envelope
+from moodc.synth.envelope import NoteEnvelope, envelope_slice, note_envelope
 from moodc.synth.envelope import flat_span as envelope_flat_span
 from moodc.synth.instruments import INSTRUMENT_VOICES, Instrument
 from moodc.synth.notecache import NoteCache, RawTone, join_runs
@@ -88,6 +90,46 @@ def note_segment(instrument: str, *, midi: float, n_gate: int, start: int, stop:
     return join_runs(runs, n=stop - start), scale
 
 
+class NotePlan(NamedTuple):
+    """What every slice of one distinct note shares (:func:`note_plan`): worked out once per
+    note a renderer plays, not for every block of every repeat (~1 k slices a minute)."""
+
+    voice: Instrument
+    env: NoteEnvelope
+    freq_hz: float
+    sample_rate: int
+    cutoff_scale: float
+    glide_st: float
+    raw_key: tuple
+    #: the finished note's cache key when the note is kept whole (short notes), else None
+    note_key: tuple | None
+    #: ``(first, stop)``: where the envelope is flat (:func:`~moodc.synth.envelope.flat_span`),
+    #: and the scalar read there instead (level times the voice's gain, each float32)
+    flat: tuple[int, int]
+    flat_scale: float
+    #: above what the sample rate carries: the note is silence
+    silent: bool
+
+
+def note_plan(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
+              cutoff_scale: float, glide_st: float = 0.0) -> NotePlan:
+    """The :class:`NotePlan` of one note; see :func:`note_runs` for the parameters."""
+    voice = INSTRUMENT_VOICES[instrument]
+    env = _envelope(voice, n_gate=n_gate, sample_rate=sample_rate)
+    freq_hz = midi_to_hz(midi)
+    glide_st = glide_st if voice.glides else 0.0  # one cache entry, not one per slide
+    raw_key = _raw_key(instrument, midi=midi, sample_rate=sample_rate,
+                       cutoff_scale=cutoff_scale, glide_st=glide_st)
+    short = env.n_total <= SHORT_NOTE_S * sample_rate
+    f0, f1, level = envelope_flat_span(env)
+    return NotePlan(voice=voice, env=env, freq_hz=freq_hz, sample_rate=sample_rate,
+                    cutoff_scale=cutoff_scale, glide_st=glide_st, raw_key=raw_key,
+                    note_key=_note_key(raw_key, env.n_gate) if short else None,
+                    flat=(f0, f1), flat_scale=float(np.float32(level)
+                                                    * np.float32(voice.gain)),
+                    silent=freq_hz >= MAX_HARMONIC_FRACTION * sample_rate)
+
+
 def note_runs(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
               sample_rate: int, cutoff_scale: float, glide_st: float = 0.0,
               cache: NoteCache | None = None) -> tuple[list[tuple[int, np.ndarray]], float]:
@@ -119,33 +161,43 @@ def note_runs(instrument: str, *, midi: float, n_gate: int, start: int, stop: in
         Where raw tones are kept, so notes of the same pitch and timbre share one synthesis
         whatever their length, and a long note is synthesized once across blocks.
     """
-    voice = INSTRUMENT_VOICES[instrument]
-    env = _envelope(voice, n_gate=n_gate, sample_rate=sample_rate)
-    freq_hz = midi_to_hz(midi)
-    glide_st = glide_st if voice.glides else 0.0  # one cache entry, not one per slide
-    if freq_hz >= MAX_HARMONIC_FRACTION * sample_rate:  # above what this rate carries
+    plan = note_plan(instrument, midi=midi, n_gate=n_gate, sample_rate=sample_rate,
+                     cutoff_scale=cutoff_scale, glide_st=glide_st)
+    return plan_runs(plan, start=start, stop=stop, cache=cache)
+
+
+def plan_runs(plan: NotePlan, *, start: int, stop: int, cache: NoteCache | None = None
+              ) -> tuple[list[tuple[int, np.ndarray]], float]:
+    """:func:`note_runs` of the note ``plan`` describes (a renderer plans each distinct
+    note once and reads its slices from the plan)."""
+    if plan.silent:
         return [(0, np.zeros(stop - start, dtype=np.float32))], 1.0
+    voice, env, raw_key = plan.voice, plan.env, plan.raw_key
 
     def make_raw() -> RawTone:
-        return _raw_tone(voice, freq_hz=freq_hz, sample_rate=sample_rate,
-                         cutoff_scale=cutoff_scale, glide_st=glide_st)
-    raw_key = _raw_key(instrument, midi=midi, sample_rate=sample_rate,
-                       cutoff_scale=cutoff_scale, glide_st=glide_st)
-    raw = make_raw() if cache is None else cache.get(raw_key, make_raw)
-    # the longest read the cache expects of this tone (at least this note, unless the
-    # renderer ends before the note does: :meth:`NoteCache.end_at`)
-    total = env.n_total if cache is None else (cache.length_hints.get(raw_key)
-                                               or env.n_total)
-    if cache is not None and env.n_total <= SHORT_NOTE_S * sample_rate:
-        note = cache.get(_note_key(raw_key, env.n_gate),
-                         lambda: _finished_note(raw, env, gain=voice.gain, total=total))
+        return _raw_tone(voice, freq_hz=plan.freq_hz, sample_rate=plan.sample_rate,
+                         cutoff_scale=plan.cutoff_scale, glide_st=plan.glide_st)
+    if cache is not None and plan.note_key is not None:
+        # one lookup per segment: the raw tone is fetched only when the note is made (what
+        # note_reads registers), not for every block of every repeat of a short note
+        note = cache.get(plan.note_key,
+                         lambda: _finished_note(cache.get(raw_key, make_raw), env,
+                                                gain=voice.gain,
+                                                total=_tone_total(cache, raw_key, env)))
         return [(0, note[start:stop])], 1.0
-    level = flat_level(env, start=start, stop=stop)
-    if level is not None:  # inside a flat stretch (a long sustain): a scalar, no envelope
-        return raw.runs(start, stop, total=total), float(np.float32(level)
-                                                          * np.float32(voice.gain))
+    raw = make_raw() if cache is None else cache.get(raw_key, make_raw)
+    total = env.n_total if cache is None else _tone_total(cache, raw_key, env)
+    if plan.flat[0] <= start and stop <= plan.flat[1]:
+        # inside a flat stretch (a long sustain): a scalar, no envelope
+        return raw.runs(start, stop, total=total), plan.flat_scale
     return [(0, raw.slice(start, stop, total=total) * _gained_envelope(env, voice.gain, start,
                                                                        stop))], 1.0
+
+
+def _tone_total(cache: NoteCache, raw_key: tuple, env: NoteEnvelope) -> int:
+    """The longest read ``cache`` expects of the raw tone ``raw_key``, in samples: at least
+    this note, unless the renderer ends before the note does (:meth:`NoteCache.end_at`)."""
+    return cache.length_hints.get(raw_key) or env.n_total
 
 
 def _gained_envelope(env: NoteEnvelope, gain: float, start: int, stop: int) -> np.ndarray:

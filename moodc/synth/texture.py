@@ -11,6 +11,7 @@ No code below the table looks at a style name.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -52,21 +53,33 @@ def _lowpass(cut_hz: float) -> NoiseBand:
     return NoiseBand(0.0, cut_hz, bandpass=False)
 
 
-def _sine_into(out: np.ndarray, *, start: int, cycles_per_sample: float) -> None:
-    """Add ``sin(2π·(start + i)·cycles_per_sample)`` to float32 ``out`` (i = 0, 1, ...).
+def _add_tremolo_sine(out_a: np.ndarray, out_b: np.ndarray, *, cycles_per_sample: float,
+                      curve: Callable[[np.ndarray], np.ndarray], tex: Texture, start: int,
+                      gain_a: float, gain_b: float) -> None:
+    """Add ``sin(2π·(start + i)·cycles_per_sample) · curve`` times ``gain_a`` to float32 row
+    ``out_a`` and times ``gain_b`` to ``out_b`` (i = 0, 1, ...; ``curve`` at control rate,
+    :func:`_slow_envelope`'s lines).
 
     The phase is an exact integer (2**32 per cycle, wrapping like an oscillator's
     accumulator), so it never loses precision however late in the piece; the sine is read
     from the tone synthesiser's single-cycle table (2**15 samples, the phase's top 15 bits,
-    as its tones are), one compiled pass instead of a float32 ``sin``. Reading truncates the
-    phase by less than one table step (1.9e-4 rad): a constant lag of half a step, which
-    nobody hears, and a residual about -85 dB below the sine.
+    as its tones are) instead of a float32 ``sin``. Reading truncates the phase by less than
+    one table step (1.9e-4 rad): a constant lag of half a step, which nobody hears, and a
+    residual about -85 dB below the sine. One compiled pass
+    (:func:`moodc.dsp.compiled.sine_curve_mix`): the floats of the table read onto zeros,
+    the product with the curve and the two mixes it replaced, without the tone array.
     """
     inc = round(cycles_per_sample * 2.0**32) % 2**32
-    base = np.array([start * inc % 2**32], dtype=np.uint32)
-    compiled.wavetable_add(out, harmonic_table(np.ones(1)), base,
-                           np.array([inc], dtype=np.uint32), PHASE_BITS - TABLE_BITS, 0,
-                           max(out.shape[0], 1), 1.0)
+    values, offset = _envelope_knots(curve, tex, start, out_a.shape[0])
+    compiled.sine_curve_mix(out_a, out_b, _sine_table(), start * inc % 2**32, inc,
+                            PHASE_BITS - TABLE_BITS, values, offset, ENVELOPE_STEP_N,
+                            gain_a, gain_b)
+
+
+@functools.cache
+def _sine_table() -> np.ndarray:
+    """The tone synthesiser's single-cycle sine table (read-only, shared)."""
+    return harmonic_table(np.ones(1))
 
 
 FRAME_N = 16384  # textures are generated in fixed frames so block size never changes them
@@ -237,20 +250,14 @@ def _shimmer_frame(tex: Texture, start: int, n: int) -> np.ndarray:
         freq_hz = midi_to_hz(84 + tex.ctl.root_pc + interval)
         if freq_hz > 0.45 * tex.sample_rate:
             continue
-        tone = np.zeros(n, dtype=np.float32)
-        _sine_into(tone, start=start, cycles_per_sample=freq_hz / tex.sample_rate)
-        _scale_slowly(tone,
-                      lambda t_s, rate_hz=rate_hz, k=k: _tremolo_curve(t_s, rate_hz=rate_hz,
-                                                                       k=k),
-                      tex, start)
-        # out[k % 2] += 0.25 * tone and the other channel 0.1 of it, no temporaries
-        compiled.mix_in(out[k % 2], tone, _NO_ROW, float(np.float32(0.25)))
-        compiled.mix_in(out[1 - k % 2], tone, _NO_ROW, float(np.float32(0.1)))
+        # 0.25 of the partial on one side, 0.1 on the other
+        _add_tremolo_sine(out[k % 2], out[1 - k % 2],
+                          cycles_per_sample=freq_hz / tex.sample_rate,
+                          curve=lambda t_s, rate_hz=rate_hz, k=k: _tremolo_curve(
+                              t_s, rate_hz=rate_hz, k=k),
+                          tex=tex, start=start, gain_a=float(np.float32(0.25)),
+                          gain_b=float(np.float32(0.1)))
     return out
-
-
-#: :func:`moodc.dsp.compiled.mix_in`'s "no second row"
-_NO_ROW = np.empty(0, dtype=np.float32)
 
 
 def _tremolo_curve(t_s: np.ndarray, *, rate_hz: float, k: int) -> np.ndarray:
@@ -261,7 +268,9 @@ def _tremolo_curve(t_s: np.ndarray, *, rate_hz: float, k: int) -> np.ndarray:
 
 def _vinyl_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     """Faint surface hiss with crackle impulses (9 per second), band-limited."""
-    x = tex.noise(n) * 0.04 + tex.impulses(n, 9.0, 6.0)
+    x = tex.noise(n)  # drawn before the impulses (the random stream's order)
+    x *= np.float32(0.04)  # numpy's float32 product with the Python 0.04, in place
+    x += tex.impulses(n, 9.0, 6.0)
     return tex.band(0, x)
 
 
@@ -301,15 +310,9 @@ def _wind_frame(tex: Texture, start: int, n: int) -> np.ndarray:
     noise = tex.noise(n)
     low = tex.band(0, noise)
     high = tex.band(1, noise)
-    # (low·(1 - 0.6g) + high·g)·(0.3 + 0.9g), each float32 step in place (no temporaries)
-    weight = np.multiply(g, np.float32(0.6))
-    np.subtract(np.float32(1.0), weight, out=weight)
-    low *= weight
-    high *= g
-    low += high
-    np.multiply(g, np.float32(0.9), out=weight)
-    weight += np.float32(0.3)
-    low *= weight
+    # (low·(1 - 0.6g) + high·g)·(0.9g + 0.3), each step in float32, in one compiled pass
+    # (the eight in-place numpy steps it replaced are the tests' reference)
+    compiled.crossfade_swell(low, high, g, 0.6, 0.9, 0.3)
     return low
 
 

@@ -801,3 +801,148 @@ def test_the_reverbs_lines_need_no_cleared_buffer(monkeypatch: pytest.MonkeyPatc
         expected = zeroed_network(ref_reverb, x_in)
         assert np.array_equal(_bits(got), _bits(expected))
         assert np.array_equal(_bits(got_reverb.history), _bits(ref_reverb.history))
+
+
+def _numpy_ramp(first: int, n: int, x0: float, slope: float, y0: float) -> np.ndarray:
+    """An ADSR piece as ``moodc.synth.envelope.adsr`` drew it before its kernel (moodc
+    7b51fbd): a float64 ``arange`` shifted, scaled and offset in place, then float32."""
+    ramp = np.arange(first, first + n, dtype=np.float64)
+    ramp -= x0
+    ramp *= slope
+    ramp += y0
+    return ramp.astype(np.float32)
+
+
+@pytest.mark.parametrize(("first", "n", "x0", "x1", "y0", "y1"), [
+    (0, 441, 0.0, 441.0, 0.0, 1.0),                    # an attack from silence
+    (441, 4410, 441.0, 4851.0, 1.0, 0.6180339887),      # a decay to an irrational sustain
+    (96_000, 13_231, 96_000.0, 109_230.0, 0.7071, 0.0),  # a release
+    (5, 7, 0.0, 1.0, 0.0, 1.0),                        # read from inside, shorter than SIMD
+    (2**40, 17, 2**40 - 3.5, 2**40 + 1e6, 0.3, 0.9),   # far into a long note: large x
+])
+def test_envelope_ramp_gives_numpys_adsr_piece(first: int, n: int, x0: float, x1: float,
+                                              y0: float, y1: float) -> None:
+    """Every sample of an envelope's straight piece, bit for bit, at lengths on and off the
+    vector width and slopes whose float64 products round (a fused multiply-add, or a ramp
+    computed in float32, would move some samples by an LSB)."""
+    slope = (y1 - y0) / (x1 - x0)
+    got = np.full(n, np.nan, np.float32)
+    _kernels.envelope_ramp(got, first, x0, slope, y0)
+    assert np.array_equal(_bits(got), _bits(_numpy_ramp(first, n, x0, slope, y0)))
+
+
+def test_envelope_ramp_refuses_what_it_cannot_draw() -> None:
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.envelope_ramp(np.zeros(4), 0, 0.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="first"):
+        _kernels.envelope_ramp(np.zeros(4, np.float32), -1, 0.0, 1.0, 0.0)
+
+
+
+def _numpy_crossfade_swell(low: np.ndarray, high: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """The wind bed's mix as ``moodc.synth.texture._wind_frame`` made it before its kernel
+    (moodc 7b51fbd), the reference: eight float32 numpy steps in place."""
+    low, high = low.copy(), high.copy()
+    weight = np.multiply(g, np.float32(0.6))
+    np.subtract(np.float32(1.0), weight, out=weight)
+    low *= weight
+    high *= g
+    low += high
+    np.multiply(g, np.float32(0.9), out=weight)
+    weight += np.float32(0.3)
+    low *= weight
+    return low
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 1000, 16384])
+def test_crossfade_swell_gives_the_wind_beds_numpy_floats(n: int) -> None:
+    """Two noise bands of very different levels under a gust envelope over [0, 1] (its ends
+    included): every sample's bits, lengths on and off the vector width, so a fused
+    multiply-add or a reordered sum would show."""
+    rng = np.random.default_rng(n + 3)
+    low = (rng.standard_normal((2, n)) * 10.0 ** rng.integers(-3, 2, (2, n))).astype(np.float32)
+    high = (rng.standard_normal((2, n)) * 0.01).astype(np.float32)
+    g = rng.random(n).astype(np.float32)
+    g[:min(n, 2)] = [0.0, 1.0][:min(n, 2)]
+    expected = _numpy_crossfade_swell(low, high, g)
+    high_before = high.copy()
+    _kernels.crossfade_swell(low, high, g, 0.6, 0.9, 0.3)
+    assert np.array_equal(_bits(low), _bits(expected))
+    assert np.array_equal(high, high_before)  # only read
+
+
+def test_crossfade_swell_refuses_mismatched_shapes() -> None:
+    low = np.zeros((2, 10), np.float32)
+    with pytest.raises(ValueError, match="crossfade_swell wants"):
+        _kernels.crossfade_swell(low, np.zeros((2, 9), np.float32), np.zeros(10, np.float32),
+                                 0.6, 0.9, 0.3)
+    with pytest.raises(ValueError, match="crossfade_swell wants"):
+        _kernels.crossfade_swell(low, np.zeros((2, 10), np.float32), np.zeros(9, np.float32),
+                                 0.6, 0.9, 0.3)
+    with pytest.raises(TypeError, match="float32"):
+        _kernels.crossfade_swell(low, np.zeros((2, 10)), np.zeros(10, np.float32), 0.6, 0.9,
+                                 0.3)
+
+
+def _numpy_sine_curve_mix(out_a: np.ndarray, out_b: np.ndarray, table: np.ndarray, base: int,
+                          inc: int, shift: int, values: np.ndarray, offset: int,
+                          control_n: int, gain_a: np.float32, gain_b: np.float32) -> None:
+    """One shimmer partial as ``moodc.synth.texture._shimmer_frame`` made it before its
+    kernel (moodc 7b51fbd), in numpy: the table read onto a zeroed tone with gain 1
+    (wavetable_add), times the float32 lines between the knots (scale_by_curve's numpy
+    definition), added into each row times its gain (mix_in's)."""
+    m = out_a.shape[0]
+    phase = ((base + np.arange(m, dtype=np.uint64) * inc) % 2**32).astype(np.uint32)
+    tone = np.zeros(m, np.float32)
+    tone += np.float32(1.0) * table[(phase >> np.uint32(shift)).astype(np.intp)]
+    knots = values.astype(np.float32)
+    ramp = np.arange(control_n, dtype=np.float32) / np.float32(control_n)
+    lines = (knots[1:] - knots[:-1])[:, None] * ramp
+    lines += knots[:-1, None]
+    tone *= lines.reshape(-1)[offset: offset + m]
+    out_a += tone * gain_a
+    out_b += tone * gain_b
+
+
+@pytest.mark.parametrize(("m", "offset", "base"), [
+    (16384, 0, 0), (16384, 37, 2**32 - 5000), (1, 63, 12345), (7, 5, 99), (0, 0, 0),
+    (1000, 63, 3_000_000_000)])
+def test_sine_curve_mix_gives_the_shimmer_partials_floats(m: int, offset: int,
+                                                          base: int) -> None:
+    """A partial's every sample in both rows, bit for bit: a phase that wraps, a frame
+    starting inside a control step, lengths on and off the vector width, a squared tremolo
+    between knots (so a line computed in float64 or a fused multiply-add would show), rows
+    that already hold other partials."""
+    from moodc.synth.oscillators import PHASE_BITS, TABLE_BITS, harmonic_table
+
+    rng = np.random.default_rng(m + offset)
+    table = harmonic_table(np.ones(1))
+    shift, control_n = PHASE_BITS - TABLE_BITS, 64
+    inc = round(2093.0 / 22050.0 * 2.0**32) % 2**32
+    n_knots = -(-(offset + m) // control_n) + 1
+    values = (0.5 + 0.5 * np.sin(np.arange(n_knots) * 0.37 + 1.0)) ** 2
+    rows = (rng.standard_normal((2, m)) * 0.1).astype(np.float32)
+    expected = rows.copy()
+    _numpy_sine_curve_mix(expected[0], expected[1], table, base, inc, shift, values, offset,
+                          control_n, np.float32(0.25), np.float32(0.1))
+    got = rows.copy()
+    _kernels.sine_curve_mix(got[0], got[1], table, base, inc, shift, values, offset, control_n,
+                            float(np.float32(0.25)), float(np.float32(0.1)))
+    assert np.array_equal(_bits(got), _bits(expected))
+
+
+def test_sine_curve_mix_refuses_what_it_cannot_read() -> None:
+    from moodc.synth.oscillators import PHASE_BITS, TABLE_BITS, harmonic_table
+
+    table, shift = harmonic_table(np.ones(1)), PHASE_BITS - TABLE_BITS
+    out = np.zeros((2, 128), np.float32)
+    with pytest.raises(ValueError, match="values covering"):
+        _kernels.sine_curve_mix(out[0], out[1], table, 0, 1, shift, np.ones(2), 1, 64, 1.0, 1.0)
+    with pytest.raises(ValueError, match="distinct rows"):
+        _kernels.sine_curve_mix(out[0], out[0], table, 0, 1, shift, np.ones(3), 0, 64, 1.0, 1.0)
+    with pytest.raises(ValueError, match="table of"):
+        _kernels.sine_curve_mix(out[0], out[1], table[:100], 0, 1, shift, np.ones(3), 0, 64,
+                                1.0, 1.0)
+    with pytest.raises(TypeError, match="float64 values"):
+        _kernels.sine_curve_mix(out[0], out[1], table, 0, 1, shift, np.ones(3, np.float32), 0,
+                                64, 1.0, 1.0)

@@ -186,3 +186,39 @@ def test_advance_drops_exactly_the_items_whose_uses_have_ended() -> None:
         cache.advance(now)
         assert list(cache._items) == expected, step
     assert 0 < len(expected) < len(keys)
+
+
+def test_the_samples_held_are_those_of_every_item_through_every_change() -> None:
+    # the cache keeps a running count of its arrays' samples and sums only its raw tones
+    # (which grow as they are read): after inserts, evictions, growth, drops, expiries and
+    # inheritance it must still be the walk over every item it replaced, or eviction would
+    # keep too much or too little
+    rng = np.random.default_rng(3)
+    cache = NoteCache(max_samples=30_000)
+
+    def walk(c: NoteCache) -> int:
+        return sum(v.size for v in c._items.values() if isinstance(v, (np.ndarray, RawTone)))
+
+    def make_tone() -> RawTone:
+        return RawTone(lambda n: np.ones(n, dtype=np.float32), sample_rate=8000,
+                       percussive=False, period_n=40.0)
+
+    for step in range(200):
+        key = ("item", int(rng.integers(0, 40)))
+        if key[1] % 3 == 0:
+            tone = cache.get(key, make_tone)
+            tone.slice(0, int(rng.integers(1, 20_000)))  # grows it in place
+        else:
+            cache.get(key, lambda: _tone(int(rng.integers(1, 3000))))
+        if step % 11 == 0:
+            cache.drop(("item", int(rng.integers(0, 40))))
+        if step % 17 == 0:
+            cache.expect(("item", int(rng.integers(0, 40))), step, step + 5)
+            cache.advance(step)
+        cache.get(("unsized", step % 5), lambda: "not audio")
+        assert cache.total_samples() == walk(cache), step
+    heir = NoteCache(max_samples=30_000)
+    for key in list(cache._items)[::2]:
+        heir.hint(key, 1)
+    heir.inherit(cache)
+    assert heir.total_samples() == walk(heir) > 0

@@ -64,8 +64,10 @@ def test_a_control_rate_envelope_does_not_depend_on_how_the_samples_are_split() 
 @pytest.mark.parametrize("start", [0, 12345, 2**32 - 100])
 def test_a_table_read_shimmer_sine_stays_within_one_table_step_of_sin(start: int) -> None:
     cycles = 1046.5 / 22050.0
-    out = np.zeros(4096, dtype=np.float32)
-    texture._sine_into(out, start=start, cycles_per_sample=cycles)
+    out, other = np.zeros(4096, dtype=np.float32), np.zeros(4096, dtype=np.float32)
+    texture._add_tremolo_sine(out, other, cycles_per_sample=cycles, curve=np.ones_like,
+                              tex=_texture("shimmer"), start=start, gain_a=1.0, gain_b=0.5)
+    assert np.array_equal(other, out * np.float32(0.5))  # the other side: the same, scaled
     inc = round(cycles * 2.0**32) % 2**32
     phase = ((start + np.arange(4096, dtype=np.int64)) * inc) % 2**32
     exact = np.sin(2 * np.pi * phase / 2.0**32)
@@ -130,3 +132,13 @@ def test_a_slow_envelope_gives_the_numpy_lines_bit_for_bit(name: str, start: int
     expected = _numpy_slow_envelope(CURVES[name], tex, start, n)
     assert got.dtype == np.float32 and got.shape == (n,)
     assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+def test_the_vinyl_bed_is_its_hiss_and_crackle_formula_bit_for_bit() -> None:
+    # the hiss is scaled and the crackle added in place: the same floats as the expression
+    # it replaced (moodc 7b51fbd), frame after frame, from the same random stream
+    tex, ref = _texture("vinyl"), _texture("vinyl")
+    for start in (0, texture.FRAME_N, 2 * texture.FRAME_N):
+        got = texture._vinyl_frame(tex, start, texture.FRAME_N)
+        x = ref.noise(texture.FRAME_N) * 0.04 + ref.impulses(texture.FRAME_N, 9.0, 6.0)
+        assert np.array_equal(got.view(np.uint32), ref.band(0, x).view(np.uint32))
