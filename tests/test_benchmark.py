@@ -26,13 +26,17 @@ def test_bench_table_shows_every_target(capsys) -> None:
                "rss_long_duration_s": 1200.0, "rss_pipeline_mib": 80.0,
                "parallel_speedup": 1.7, "parallel_duration_s": 600.0,
                "parallel_wall_s": {"1": 8.5, "2": 5.0}, "parallel_cpu_s": {"1": 8.4, "2": 9.0},
-               "load_avg_after": 2.0}
+               "batch_speedup": 1.45, "batch_documents": 9, "batch_duration_s": 60.0,
+               "batch_wall_s": {"1": 2.9, "2": 2.0}, "load_avg_after": 2.0}
     bench._print_table(results, load_avg=1.5, cores=2, bytecode_cache=False)
     out = capsys.readouterr().out
     for text in ("120.00 x", ">= 300 x", "412 x", "1.20 s", "<= 0.5 s", "0.42 s", "<= 0.3 s",
                  "20-minute", "120.00 MiB", "<= 150 MiB", "1.70 x", ">= 1.6 x",
-                 "10-minute", "load average 1.5", "calm", "2 cores", "bytecode"):
+                 "10-minute", "load average 1.5", "calm", "2 cores", "bytecode",
+                 "a batch", "1.45 x", "2.90 | 2.00"):
         assert text in out, text
+    batch_row = next(line for line in out.splitlines() if "1.45 x" in line)
+    assert "no" in batch_row  # 1.45 is under the 1.6 target
 
 
 def test_bench_without_a_second_core_reports_no_speed_up(capsys) -> None:
@@ -41,6 +45,8 @@ def test_bench_without_a_second_core_reports_no_speed_up(capsys) -> None:
                "marginal_factor_min": 120.0, "mastering_factor": 900.0, "render_60s_s": 1.2,
                "render_60s_duration_s": 60.0, "startup_s": 0.42, "help_s": 0.08,
                "rss_long_mib": 120.0, "rss_long_duration_s": 120.0, "rss_pipeline_mib": 80.0,
-               "parallel_speedup": None, "parallel_duration_s": 120.0}
+               "parallel_speedup": None, "parallel_duration_s": 120.0,
+               "batch_speedup": None, "batch_documents": 9, "batch_duration_s": 12.0}
     bench._print_table(results, load_avg=None)
-    assert "n/a" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.count("n/a") == 2  # neither the one render's nor the batch's speed-up

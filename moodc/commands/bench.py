@@ -28,8 +28,9 @@ def command(fmt: str, quick: bool, runs: int, examples_dir: Path, only: str) -> 
     """Measure render and gen speed, start-up time and memory here, next to the targets.
 
     Marginal throughput per example (a 600 s render minus a 60 s one, one core), whole
-    processes (a 60 s and a 1 s render, --help), the peak memory of a 20-minute render and the
-    speed-up of one 10-minute render on two threads. Takes several minutes; --quick about two.
+    processes (a 60 s and a 1 s render, --help), the peak memory of a 20-minute render, the
+    speed-up of one 10-minute render on two threads and of a batch of the examples on two
+    worker processes. Takes several minutes; --quick about two.
     The load average is reported too: timings on a busy machine are slower than they should
     be, and the speed-up needs a second core that is actually free.
     """
@@ -102,6 +103,10 @@ def _print_table(results: dict[str, Any], *, load_avg: float | None,
         elif key == "parallel_speedup":
             label = (f"one {results['parallel_duration_s'] / 60:g}-minute render ({slowest}), "
                      "--jobs 2 vs --jobs 1, wall clock")
+        elif key == "batch_speedup":
+            label = (f"a batch: the {results.get('batch_documents', '?')} examples, "
+                     f"{results.get('batch_duration_s', 0):g} s each, in one `moodc render "
+                     "FILES -o DIR`, --jobs 2 vs --jobs 1, wall clock")
         row(label, results.get(key), unit, target, higher)
     for name, figures in results["marginal"].items():
         row(f"  {name}: marginal, one core (wall; CPU {figures['cpu_x']:,.0f} x)",
@@ -111,6 +116,10 @@ def _print_table(results: dict[str, Any], *, load_avg: float | None,
         table.add_row("  the same render: wall s (CPU s), --jobs 1 | 2",
                       f"{wall['1']:.2f} ({cpu['1']:.2f}) | {wall['2']:.2f} ({cpu['2']:.2f})",
                       "", "")
+    if results.get("batch_wall_s"):
+        wall = results["batch_wall_s"]
+        table.add_row("  the same batch: wall s, --jobs 1 | 2",
+                      f"{wall['1']:.2f} | {wall['2']:.2f}", "", "")
     table.add_row("  mastering alone, one core (zero-cost stand-in synth)",
                   f"{results['mastering_factor']:,.0f} x", "", "")
     table.add_row("  peak RSS of the same long render, stand-in synth",
