@@ -290,9 +290,13 @@ def map_in_processes(fn: Callable[[Any], Any], items: Sequence[Any], *,
     """``(index, fn(item))`` for every item, as they finish, on up to ``n_workers`` processes.
 
     ``fn`` must be picklable (a module-level function or a ``functools.partial`` of one).
-    One worker (or one item) runs here, in order. A stop signal (Ctrl-C, SIGTERM, SIGHUP)
-    ends the pool's workers too: each removes its half-written temp file, and what finished
-    stays. Used by batches and by ``golden check|update``.
+    One worker (or one item) runs here, in order. With more, this process is one of the
+    workers: it works on items while ``n_workers - 1`` spawned processes start (each must
+    import moodc first, ~0.3 s) and take others, every worker claiming the next item in
+    order when it is free (:class:`_Claims`); a spawned worker's results are handed over
+    between this process's own items. A stop signal (Ctrl-C, SIGTERM, SIGHUP) ends the
+    pool's workers too: each removes its half-written temp file, and what finished stays.
+    Used by batches and by ``golden check|update``.
     """
     if n_workers <= 1 or len(items) <= 1:
         for index, item in enumerate(items):
@@ -302,14 +306,84 @@ def map_in_processes(fn: Callable[[Any], Any], items: Sequence[Any], *,
 
     context = multiprocessing.get_context("spawn")  # no forked BLAS or thread state
     with _stop_signals_raise():
-        pool = context.Pool(processes=min(n_workers, len(items)))
+        n_spawned = min(n_workers, len(items)) - 1
+        pool = context.Pool(processes=n_spawned)
         try:
-            tasks = [(fn, index, item) for index, item in enumerate(items)]
-            yield from pool.imap_unordered(_indexed_call, tasks)
+            feeder = _Feeder(pool, fn=fn, items=items, n_spawned=n_spawned)
+            yield from feeder.run_here()
             pool.close()
         finally:
             pool.terminate()  # no-op after close(); on a stop or error, workers end now
             pool.join()
+
+
+class _Claims:
+    """The next unclaimed item index, shared by this process and the pool's result thread."""
+
+    def __init__(self, n_items: int) -> None:
+        self._lock = threading.Lock()
+        self._next = 0
+        self._n_items = n_items
+
+    def take(self) -> int | None:
+        with self._lock:
+            if self._next >= self._n_items:
+                return None
+            self._next += 1
+            return self._next - 1
+
+
+class _Feeder:
+    """Keeps each spawned worker of ``pool`` on one claimed item at a time, and works on the
+    others in this process (:func:`map_in_processes`)."""
+
+    def __init__(self, pool: Any, *, fn: Callable[[Any], Any], items: Sequence[Any],
+                 n_spawned: int) -> None:
+        import queue
+
+        self._pool, self._fn, self._items = pool, fn, items
+        self._n_spawned = n_spawned
+        self._claims = _Claims(len(items))
+        self._finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def run_here(self) -> Iterator[tuple[int, Any]]:
+        """Every ``(index, result)``: this process's own as each ends, the pool's between."""
+        import queue
+
+        for _ in range(self._n_spawned):
+            self._feed()
+        remaining = len(self._items)
+        while (index := self._claims.take()) is not None:
+            yield index, self._fn(self._items[index])
+            remaining -= 1
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    yield self._result(self._finished.get_nowait())
+                    remaining -= 1
+        for _ in range(remaining):
+            yield self._result(self._finished.get())
+
+    def _feed(self) -> None:
+        """Send the next unclaimed item to the pool (from here, or from the pool's result
+        thread when a worker finishes), if any is left and the pool still runs."""
+        index = self._claims.take()
+        if index is None:
+            return
+        try:
+            self._pool.apply_async(_indexed_call, ((self._fn, index, self._items[index]),),
+                                   callback=self._done, error_callback=self._finished.put)
+        except ValueError:  # the pool was stopped (a signal or an error here): no more work
+            pass
+
+    def _done(self, pair: tuple[int, Any]) -> None:
+        self._finished.put(pair)
+        self._feed()
+
+    @staticmethod
+    def _result(finished: Any) -> tuple[int, Any]:
+        if isinstance(finished, BaseException):  # a spawned worker's call raised it
+            raise finished
+        return finished
 
 
 def _indexed_call(task: tuple[Callable[[Any], Any], int, Any]) -> tuple[int, Any]:

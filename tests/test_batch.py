@@ -157,3 +157,32 @@ def test_a_batch_stopped_by_sigterm_leaves_no_parts_or_workers_and_resumes(
     resumed = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=300)
     summary = json.loads(resumed.stdout)["summary"]
     assert summary == {"rendered": 6 - len(finished), "up-to-date": len(finished), "failed": 0}
+
+
+def _pid_and_square(x: int) -> tuple[int, int]:
+    """A pool task that takes a while (so both workers get some) and says who ran it."""
+    import os
+
+    time.sleep(0.4)
+    if x < 0:
+        raise ValueError(f"negative item {x}")
+    return os.getpid(), x * x
+
+
+@pytest.mark.slow
+def test_two_workers_are_this_process_and_one_spawned_each_item_once() -> None:
+    import os
+
+    items = list(range(10))
+    done = list(batch.map_in_processes(_pid_and_square, items, n_workers=2))
+    assert sorted(index for index, _ in done) == items  # every item, exactly once
+    assert all(square == index * index for index, (_, square) in done)
+    pids = {pid for _, (pid, _) in done}
+    assert os.getpid() in pids and len(pids) == 2  # this process worked, and one other
+
+
+@pytest.mark.slow
+def test_an_error_in_any_worker_ends_the_map_with_it() -> None:
+    with pytest.raises(ValueError, match="negative item -1"):
+        list(batch.map_in_processes(_pid_and_square, [3, 4, 5, 6, -1, 7, 8, 9],
+                                    n_workers=2))
