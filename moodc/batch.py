@@ -207,8 +207,10 @@ def is_up_to_date(job: BatchJob, options: RenderOptions) -> bool:
 # Running
 # --------------------------------------------------------------------------------------
 
-def render_job(job: BatchJob, options: RenderOptions, *, force: bool) -> BatchOutcome:
-    """Render one job (in whatever process runs it); every error becomes a failed outcome."""
+def render_job(job: BatchJob, options: RenderOptions, *, force: bool,
+               jobs: int = 1) -> BatchOutcome:
+    """Render one job (in whatever process runs it) on ``jobs`` threads
+    (:func:`document_jobs`); every error becomes a failed outcome."""
     import time
 
     from moodc.errors import DocumentError
@@ -218,7 +220,8 @@ def render_job(job: BatchJob, options: RenderOptions, *, force: bool) -> BatchOu
     if not force and is_up_to_date(job, options):
         return BatchOutcome(job.source, job.out, "up-to-date")
     try:
-        result = render_file(job.source, out=job.out, force=True, **options.as_kwargs())
+        result = render_file(job.source, out=job.out, force=True, jobs=jobs,
+                             **options.as_kwargs())
     except DocumentError as exc:
         first = f": {exc.diagnostics[0].message}" if exc.diagnostics else ""
         return BatchOutcome(job.source, job.out, "failed", f"{exc.message}{first}",
@@ -280,9 +283,17 @@ def run_batch(jobs: Sequence[BatchJob], options: RenderOptions, *, n_workers: in
 def _run_local(jobs: Sequence[BatchJob], options: RenderOptions, *, n_workers: int,
                force: bool, address: str | None) -> Iterator[tuple[BatchJob, BatchOutcome]]:
     """In this process (one worker) or a pool of processes, each rendering whole documents."""
-    task = functools.partial(render_job, options=options, force=force)
+    task = functools.partial(render_job, options=options, force=force,
+                             jobs=document_jobs(n_workers=n_workers, n_documents=len(jobs)))
     for index, outcome in map_in_processes(task, jobs, n_workers=n_workers):
         yield jobs[index], outcome
+
+
+def document_jobs(*, n_workers: int, n_documents: int) -> int:
+    """Threads one document's render uses in a local batch of ``n_workers`` processes: the
+    workers' cores shared among the documents running at once, so ``--jobs N`` keeps the
+    batch on N cores (one each for many documents; all N for a batch of one)."""
+    return max(1, n_workers // max(1, min(n_workers, n_documents)))
 
 
 def map_in_processes(fn: Callable[[Any], Any], items: Sequence[Any], *,

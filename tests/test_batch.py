@@ -186,3 +186,10 @@ def test_an_error_in_any_worker_ends_the_map_with_it() -> None:
     with pytest.raises(ValueError, match="negative item -1"):
         list(batch.map_in_processes(_pid_and_square, [3, 4, 5, 6, -1, 7, 8, 9],
                                     n_workers=2))
+
+
+@pytest.mark.parametrize(("n_workers", "n_documents", "threads"),
+                         [(1, 5, 1), (2, 9, 1), (2, 1, 2), (4, 2, 2), (4, 3, 1), (3, 0, 3)])
+def test_a_batch_keeps_to_its_cores(n_workers: int, n_documents: int, threads: int) -> None:
+    """--jobs N means N cores: one per document at once, all N for a batch of one."""
+    assert batch.document_jobs(n_workers=n_workers, n_documents=n_documents) == threads

@@ -53,7 +53,7 @@ MP3_BITRATES = ("64k", "96k", "128k", "160k", "192k", "224k", "256k", "320k")
               help="One file: cores for this render, from 2 a process for the synth's layers "
                    "and threads for mastering (default: the available cores, at most 4, or 1 "
                    "when other work keeps them all busy; the output is identical for any "
-                   "value). A batch: documents rendered at once "
+                   "value). A batch: documents rendered at once, one core each "
                    "(default: one per core).")
 @click.option("--executor", default="local", show_default=True,
               help="A batch: local (processes here), dask (a local Dask cluster) or "
