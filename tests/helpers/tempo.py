@@ -50,22 +50,27 @@ def example_name(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}" if path.parent.name == "palettes" else path.stem
 
 
-def _config_at(config: Config, *, tempo: str) -> Config:
+def _config_at(config: Config, *, tempo: str, muted: tuple[str, ...] = ()) -> Config:
     """``config`` at the tempo label ``tempo``: the label set, any ``bpm`` override cleared
-    (a bpm would pin the speed and hide the label)."""
-    return config.model_copy(update={"tempo": tempo, "bpm": None})
+    (a bpm would pin the speed and hide the label), the layers ``muted`` set to ``none``."""
+    layers = config.layers.model_copy(update={layer: "none" for layer in muted})
+    return config.model_copy(update={"tempo": tempo, "bpm": None, "layers": layers})
 
 
-def at_tempo(doc: Config | Score, *, tempo: str, base_dir: Path) -> Config | Score:
-    """The document with every config (a score's sections too, files resolved) at ``tempo``."""
+def at_tempo(doc: Config | Score, *, tempo: str, base_dir: Path,
+             muted: tuple[str, ...] = ()) -> Config | Score:
+    """The document with every config (a score's sections too, files resolved) at ``tempo``,
+    the layers ``muted`` silenced in each (a study's question: which layer the detector
+    hears; the test mutes none)."""
     if isinstance(doc, Config):
-        return _config_at(doc, tempo=tempo)
+        return _config_at(doc, tempo=tempo, muted=muted)
     data = doc.model_dump()
     for section in data["sections"]:
         config = section["config"]
         if isinstance(config, str):
             config = load_document(base_dir / config).model_dump()
-        section["config"] = {**config, "tempo": tempo, "bpm": None}
+        layers = {**config["layers"], **{layer: "none" for layer in muted}}
+        section["config"] = {**config, "tempo": tempo, "bpm": None, "layers": layers}
     return Score.model_validate(data)
 
 
@@ -82,12 +87,13 @@ def score_window_s(doc: Config | Score, *, name: str) -> tuple[float, float]:
     return SCORE_OFFSET_S.get(name, doc.fade_in), doc.fade_out
 
 
-def render_clip(path: Path, *, tempo: str) -> np.ndarray:
+def render_clip(path: Path, *, tempo: str, muted: tuple[str, ...] = ()) -> np.ndarray:
     """Mono clip of ``path`` at ``tempo``: :data:`CLIP_S` seconds at :data:`ANALYSIS_RATE_HZ`
-    (a score's from between its fades, :func:`score_window_s`)."""
+    (a score's from between its fades, :func:`score_window_s`), the layers ``muted``
+    silenced (:func:`at_tempo`)."""
     import librosa
 
-    doc = at_tempo(load_document(path), tempo=tempo, base_dir=path.parent)
+    doc = at_tempo(load_document(path), tempo=tempo, base_dir=path.parent, muted=muted)
     offset_s, tail_s = score_window_s(doc, name=path.stem)
     audio = render_document(doc, base_dir=path.parent, duration_s=offset_s + CLIP_S + tail_s,
                             seed=SEED, sample_rate=RENDER_RATE_HZ)
@@ -107,9 +113,10 @@ def measure(mono: np.ndarray) -> TempoMeasure:
                         tracked_bpm=float(np.atleast_1d(tempo)[0]))
 
 
-def tempo_row(path: Path) -> dict[str, TempoMeasure]:
-    """Tempo label → measures of one example."""
-    return {label: measure(render_clip(path, tempo=label)) for label in TEMPO_LABELS}
+def tempo_row(path: Path, *, muted: tuple[str, ...] = ()) -> dict[str, TempoMeasure]:
+    """Tempo label → measures of one example (the layers ``muted`` silenced)."""
+    return {label: measure(render_clip(path, tempo=label, muted=muted))
+            for label in TEMPO_LABELS}
 
 
 def markdown_table(rows: dict[str, dict[str, TempoMeasure]]) -> str:
