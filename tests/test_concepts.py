@@ -335,3 +335,32 @@ def test_a_description_names_each_voice_once() -> None:
     assert "walking double bass;" in upright and "bass bass" not in upright
     assert "walking sine bass;" in describe_config({"density": 4,
                                                      "layers": {"bass": "walking"}})
+
+
+# ------------------------------------------------------------------ who sets the pace
+
+
+@pytest.mark.parametrize(("prompt", "pace_setter", "colour"), [
+    ("underground rave", "rave", "cave"),  # an activity in a place
+    ("a sad clown", "sad", "clown"),  # an emotion of a character
+    ("70s disco night", "disco", "night"),  # a genre at a time of day
+])
+def test_what_people_do_or_feel_sets_the_tempo_not_where_or_when(
+        prompt: str, pace_setter: str, colour: str) -> None:
+    config = concepts_engine(prompt, seed=0)
+    assert {pace_setter, colour} <= set(config.provenance["concepts"])
+    assert find_concept(pace_setter).config["tempo"] != find_concept(colour).config["tempo"]
+    assert config.tempo == find_concept(pace_setter).config["tempo"]
+
+
+def test_a_weak_pace_setting_match_does_not_decide_the_tempo() -> None:
+    from moodc.concepts import PACE_FIELDS, PACE_SHARE, Match, pace_given
+
+    place, activity = find_concept("cave"), find_concept("rave")
+    matches = [Match(place, 1.0, ("cave",)), Match(activity, 0.4, ("rave",))]
+    weak = [1.0 - PACE_SHARE + 0.05, PACE_SHARE - 0.05]
+    assert pace_given(matches, weak) == [place.given, activity.given]  # all vote
+    strong = [1.0 - PACE_SHARE, PACE_SHARE]
+    given = pace_given(matches, strong)
+    assert given[1] == activity.given and not given[0] & PACE_FIELDS
+    assert given[0] == (place.given or given[0]) - PACE_FIELDS  # only the tempo leaves
