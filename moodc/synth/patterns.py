@@ -583,6 +583,11 @@ class CompPattern:
     bass lead into the new root from that many semitones above instead of playing the
     fifth (1: the jazz bassist's chromatic approach, the root of the tritone substitute
     resolving down a half step; 0: root and fifth only).
+    ``piano`` is the orchestra's piano beside the strokes, a lane over ``step_beats`` played
+    by :data:`PIANO_VOICE` whatever the pad's voice: each stroke's char says which hands
+    play (:data:`PIANO_HANDS`: the left hand's low octave, the right hand's chord, or both),
+    the left hand dragged into its strokes like the bass (``arrastre_beats``), and both
+    hands on the phrase ending's strokes (the tango's *yumba*; empty: no piano).
     """
 
     step_beats: float
@@ -605,6 +610,7 @@ class CompPattern:
     bass_lift_db: float = 0.0
     drop_every_bars: int = 0
     level: float = 1.0
+    piano: str = ""
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
@@ -635,11 +641,13 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # the 3-3-2 of the habanera (sincopa), the bass doubling them and dragging into the
     # strong beats (1 and 3 of the marcato, 1 of the habanera) from a sixteenth before;
     # every phrase ends on the chan-chan, two staccato chords (dominant, then tonic) and
-    # silence
+    # silence; the piano is the other half of the rhythm section: the yumba, the left
+    # hand's low octave heavy and dragged on 1 and 3, the right hand's chord on 2 and 4,
+    # and in the habanera bar both hands on its 1, the chord on its other two strokes
     "tango": CompPattern(step_beats=0.5, chords="X.x.X.x.X..x..x.", thumb="X.x.X.x.X..x..x.",
                          stroke_beats=0.45, strum_s=0.0, rootless=False,
                          ending="X.X.....", ending_degrees=(4, 0), any_voice=True,
-                         bass_doubles=True, arrastre_beats=0.25),
+                         bass_doubles=True, arrastre_beats=0.25, piano="L.R.L.R.B..R..R."),
     "oompah": OOM_PAH,
     # the jig's session guitar (or bouzouki): a flat pick strumming open chords in the
     # jig's own rhythm, down on each dotted-quarter beat (the bar's first the hardest) and
@@ -797,6 +805,67 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
                     for i, m in enumerate(strings)]
     out += _thumb_notes(ctl, row, comp, chords=chords, n_beats=n_beats, instrument=instrument)
     out += _bubble_notes(ctl, comp, chords=chords, n_beats=n_beats)
+    out += _piano_notes(ctl, comp, chords=chords, n_beats=n_beats)
+    return out
+
+
+#: The piano of a comping pattern (:attr:`CompPattern.piano`) and its place right of
+#: centre (the bandoneones' strokes spread around the middle, a bubble sits left).
+PIANO_VOICE = "_piano"
+PIANO_PAN = 0.3
+#: A piano stroke's char → (left hand plays, right hand plays, level): the yumba's "yum"
+#: (``L``, the low octave, the heaviest), its "ba" (``R``, the chord, lighter), both hands
+#: (``B``), and an ending's accented stroke (``X``: both, full).
+PIANO_HANDS: dict[str, tuple[bool, bool, float]] = {
+    "L": (True, False, 1.0), "R": (False, True, 0.7), "B": (True, True, 0.9),
+    "X": (True, True, 1.0)}
+#: The left hand's octave: the chord's root in G1..F#2 with the octave above it.
+PIANO_LEFT_LOW_MIDI = 31
+#: The right hand's chord, voiced close in A3..C5 and led smoothly.
+PIANO_RIGHT_LOW_MIDI = 57
+PIANO_RIGHT_HIGH_MIDI = 72
+#: A full piano stroke's velocity before the hand's share of it (the pad layer's level).
+PIANO_VELOCITY = 0.5
+#: The left hand holds its octave this many beats at most (the heavy, dragged yumba),
+#: the right hand's chord is as short as the pattern's strokes.
+PIANO_LEFT_HOLD_BEATS = 1.0
+
+
+def _piano_notes(ctl: Controls, comp: CompPattern, *, chords: list[Chord],
+                 n_beats: float) -> list[Note]:
+    """The orchestra's piano beside the comping (:attr:`CompPattern.piano`): on each stroke
+    the hands its char names (:data:`PIANO_HANDS`): the left hand's octave on the chord's
+    root, held up to :data:`PIANO_LEFT_HOLD_BEATS` and dragged into from the semitone
+    below (:func:`_arrastre`), the right hand's chord short; the phrase ending's strokes
+    (the chan-chan) with both hands on the ending's chords, both short."""
+    if not comp.piano:
+        return []
+    out: list[Note] = []
+    previous: tuple[int, ...] | None = None
+    strokes = _with_ending(ctl, comp, _comp_strokes(ctl, comp.piano, step_beats=comp.step_beats,
+                                                    n_beats=n_beats), n_beats=n_beats)
+    for beat, length, ch, degree in strokes:
+        c = chord_at(chords, beat) if degree is None else _ending_chord(ctl, degree=degree,
+                                                                        beat=beat)
+        left, right, level = PIANO_HANDS[ch]
+        start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+        vel = PIANO_VELOCITY * level
+        gate_s = (comp.stroke_beats or length) * ctl.beat_s
+        if left:
+            low = PIANO_LEFT_LOW_MIDI + (c.root_pc - PIANO_LEFT_LOW_MIDI) % 12
+            hold_s = (min(length, PIANO_LEFT_HOLD_BEATS) * ctl.beat_s if degree is None
+                      else gate_s)
+            out += [Note(start_s, hold_s, float(m), vel, PIANO_VOICE, pan=PIANO_PAN)
+                    for m in (low, low + 12)]
+            if degree is None:
+                out += _arrastre(ctl, comp, beat=beat, midi=low, velocity=vel,
+                                 instrument=PIANO_VOICE)
+        if right:
+            voicing = voice_chord(c, low_midi=PIANO_RIGHT_LOW_MIDI,
+                                  high_midi=PIANO_RIGHT_HIGH_MIDI, previous=previous)
+            previous = voicing
+            out += [Note(start_s, gate_s, float(m), vel / np.sqrt(len(voicing) / 3.0),
+                         PIANO_VOICE, pan=PIANO_PAN) for m in voicing]
     return out
 
 
