@@ -824,8 +824,10 @@ PIANO_LEFT_LOW_MIDI = 31
 #: The right hand's chord, voiced close in A3..C5 and led smoothly.
 PIANO_RIGHT_LOW_MIDI = 57
 PIANO_RIGHT_HIGH_MIDI = 72
-#: A full piano stroke's velocity before the hand's share of it (the pad layer's level).
-PIANO_VELOCITY = 0.5
+#: A full piano stroke's velocity before the hand's share of it: the piano about as loud
+#: as the bandoneones' marcato (tango-milonga's dry stems, integrated: -20.4 and -20.8
+#: LUFS), where 0.5 put it 7 dB over them and 2.5 dB over the contrabajo.
+PIANO_VELOCITY = 0.12
 #: The left hand holds its octave this many beats at most (the heavy, dragged yumba),
 #: the right hand's chord is as short as the pattern's strokes.
 PIANO_LEFT_HOLD_BEATS = 1.0
