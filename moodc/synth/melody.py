@@ -318,7 +318,7 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
             previous_midi = notes[-1].midi
     notes = _bent(notes, voice=INSTRUMENT_VOICES[instrument], pitches=pitches)
     notes = breathed(notes, breath_s=INSTRUMENT_VOICES[instrument].breath_s)
-    notes = answered(ctl, notes, grid=grid)
+    notes = answered(ctl, notes)
     return [n for n in notes if n.start_s < n_beats * ctl.beat_s]
 
 
@@ -331,7 +331,10 @@ class SectionAnswer:
     one begins when it follows within ``legato_gap_s`` (a lead's detached notes become
     one line), and slides into a note from the one before (a portamento, the note's
     ``glide_st``) when they are at least ``portamento_st`` semitones apart and tied; its
-    notes are ``level`` times the lead's loudness.
+    notes are ``level`` times the lead's loudness. In the lead's phrases the comping's
+    strokes play at ``comp_level_under_lead`` of their level (the lead's own section is
+    on the tune, the players left on the marcato play it lighter), under the section's
+    at full (:func:`comp_level`): the contrast between a marcato and a legato section.
     """
 
     voice: str
@@ -339,28 +342,46 @@ class SectionAnswer:
     legato_gap_s: float = 0.4
     portamento_st: float = 3.0
     level: float = 1.0
+    comp_level_under_lead: float = 1.0
 
 
 #: Rhythm style → the section that answers the lead. The tango's orquesta típica: the
 #: bandoneón states a phrase over the marcato, the violins take the next one legato, with
 #: a portamento into every leap of a third or more, sweet where the bandoneón was dramatic.
 SECTION_ANSWERS: dict[str, SectionAnswer] = {
-    "tango": SectionAnswer(voice="_violins"),
+    "tango": SectionAnswer(voice="_violins", comp_level_under_lead=0.6),
 }
 
 
-def answered(ctl: Controls, notes: list[Note], *, grid: _Grid) -> list[Note]:
+def section_carries(ctl: Controls, *, answer: SectionAnswer, time_s: float) -> bool:
+    """Whether the answering section, not the lead, has the tune at ``time_s``: its
+    phrases are every :attr:`SectionAnswer.every_phrases`-th (``composition.phrase_bars``)."""
+    phrase_s = ctl.comp.phrase_bars * ctl.beats_per_bar * ctl.beat_s
+    return int(time_s // phrase_s) % answer.every_phrases == answer.every_phrases - 1
+
+
+def comp_level(ctl: Controls, *, time_s: float) -> float:
+    """The comping strokes' level at ``time_s`` (:attr:`SectionAnswer.comp_level_under_lead`
+    in the lead's phrases, 1 under the answering section's); 1 without an answering
+    section or without a melody."""
+    answer = SECTION_ANSWERS.get(ctl.styles["rhythm"])
+    if answer is None or ctl.styles["melody"] == "none" or section_carries(
+            ctl, answer=answer, time_s=time_s):
+        return 1.0
+    return answer.comp_level_under_lead
+
+
+def answered(ctl: Controls, notes: list[Note]) -> list[Note]:
     """The melody with the rhythm style's answering section (:data:`SECTION_ANSWERS`)
     playing its phrases in its own phrasing (:func:`_section_phrasing`); unchanged when
     the style has none."""
     answer = SECTION_ANSWERS.get(ctl.styles["rhythm"])
     if answer is None:
         return notes
-    phrase_s = grid.phrase_beats * ctl.beat_s
     out: list[Note] = []
     run: list[Note] = []
     for n in notes:
-        if int(n.start_s // phrase_s) % answer.every_phrases == answer.every_phrases - 1:
+        if section_carries(ctl, answer=answer, time_s=n.start_s):
             run.append(n)
             continue
         out += _section_phrasing(run, answer=answer)

@@ -14,6 +14,7 @@ import numpy as np
 from moodc.synth.controls import Controls
 from moodc.synth.events import BREATH_GAP_S, Hit, Note, breathed
 from moodc.synth.instruments import ARP_MAX_NOTES, INSTRUMENT_VOICES, chip_arp_voice
+from moodc.synth.melody import comp_level
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
 from moodc.synth.theory import (Chord, chord_at, chord_intervals, rootless_voicing,
                                 scale_index_of_degree, scale_pitches, voice_chord)
@@ -776,7 +777,9 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
                 n_beats: float, instrument: str) -> list[Note]:
     """The comping pad: chord strokes (strummed, fanned) and alternating root/fifth thumb
     notes, the last bar of each phrase replaced by the pattern's ending. Short strokes
-    play the instrument's marcato voice (:func:`stroke_voice`)."""
+    play the instrument's marcato voice (:func:`stroke_voice`); strokes and thumb are
+    lighter while the lead's section has the tune
+    (:func:`~moodc.synth.melody.comp_level`)."""
     instrument = stroke_voice(comp, instrument=instrument)
     out: list[Note] = []
     previous: tuple[int, ...] | None = None
@@ -797,6 +800,8 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
         gate_s = (comp.stroke_beats or length) * ctl.beat_s
         vel = STROKE_VELOCITY[ch] * 0.5 * comp.level / np.sqrt(len(strings) / 3.0)
+        if degree is None:  # the whole band strikes the ending
+            vel *= comp_level(ctl, time_s=start_s)
         for delay_s, level in _strums(comp, ch):
             out += [Note(start_s + delay_s + comp.strum_s * i, gate_s, float(m),
                          vel * level, instrument,
@@ -896,7 +901,9 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
                  n_beats: float, instrument: str) -> list[Note]:
     """The thumb's bass notes: the chord's root and fifth in turn (in an ending, the ending
     chord's root), on a guitar's low strings; into a new chord, the bassist's approach from
-    :attr:`CompPattern.approach_st` above its root (:func:`approached_chord`)."""
+    :attr:`CompPattern.approach_st` above its root (:func:`approached_chord`); lighter
+    with the chord strokes while the lead's section has the tune
+    (:func:`~moodc.synth.melody.comp_level`)."""
     out = []
     strokes = _with_ending(ctl, comp, _comp_strokes(ctl, comp.thumb, step_beats=comp.step_beats,
                                                     n_beats=n_beats), n_beats=n_beats)
@@ -912,8 +919,9 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
         if arriving is not None and degree is None:
             pitch = THUMB_LOW_MIDI + (arriving.root_pc - THUMB_LOW_MIDI) % 12 + comp.approach_st
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+        level = comp_level(ctl, time_s=start_s) if degree is None else 1.0
         out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s, float(pitch),
-                        STROKE_VELOCITY[ch] * 0.6, instrument, pan=THUMB_PAN,
+                        STROKE_VELOCITY[ch] * 0.6 * level, instrument, pan=THUMB_PAN,
                         cutoff_mul=row.cutoff_mul))
     return out
 

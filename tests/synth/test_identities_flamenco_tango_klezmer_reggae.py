@@ -302,6 +302,27 @@ def test_the_violins_answer_the_bandoneon_legato_with_portamento() -> None:
     assert {n.instrument for n in melody} == {"bandoneon"}
 
 
+def test_the_bandoneones_marcato_is_lighter_while_they_carry_the_tune() -> None:
+    # marcato against legato: under the violins' phrase the bandoneones strike the marcato
+    # in full; in the bandoneón's own phrase those left on the marcato play it lighter;
+    # the chan-chan is the whole band, full, either way
+    ctl = palette_controls("tango-milonga", human="robotic")
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    strokes = _tango_pad(ctl, n_beats=2 * phrase)
+
+    def loudest(beat: float) -> float:
+        return max(n.velocity for n in strokes[beat])
+    for beat in (0.0, 1.0, 4.0, 5.5):  # marcato and habanera strokes
+        lead, violins = loudest(beat), loudest(phrase + beat)
+        assert lead == pytest.approx(0.6 * violins)
+    ending = phrase - ctl.beats_per_bar
+    assert loudest(ending) == pytest.approx(loudest(phrase + ending))
+    # no tune, no contrast
+    bare = palette_controls("tango-milonga", human="robotic", melody="none")
+    strokes = _tango_pad(bare, n_beats=2 * phrase)
+    assert loudest(0.0) == pytest.approx(loudest(phrase))
+
+
 def test_the_violins_sing_with_vibrato_and_slide_into_a_note() -> None:
     # a held violin note wavers in pitch (the section's vibrato); a slide starts away
     # from the note and arrives at it
