@@ -318,7 +318,99 @@ def melody_notes(ctl: Controls, *, style_name: str, chords: list[Chord], n_beats
             previous_midi = notes[-1].midi
     notes = _bent(notes, voice=INSTRUMENT_VOICES[instrument], pitches=pitches)
     notes = breathed(notes, breath_s=INSTRUMENT_VOICES[instrument].breath_s)
+    notes = answered(ctl, notes)
     return [n for n in notes if n.start_s < n_beats * ctl.beat_s]
+
+
+@dataclass(frozen=True)
+class SectionAnswer:
+    """A section of the band that takes the melody over from the lead in every
+    ``every_phrases``-th phrase (the lead playing the others), with its own phrasing.
+
+    The section plays the tune with ``voice``, legato: each note bowed on until the next
+    one begins when it follows within ``legato_gap_s`` (a lead's detached notes become
+    one line), and slides into a note from the one before (a portamento, the note's
+    ``glide_st``) when they are at least ``portamento_st`` semitones apart and tied; its
+    notes are ``level`` times the lead's loudness. In the lead's phrases the comping's
+    strokes play at ``comp_level_under_lead`` of their level (the lead's own section is
+    on the tune, the players left on the marcato play it lighter), under the section's
+    at full (:func:`comp_level`): the contrast between a marcato and a legato section.
+    """
+
+    voice: str
+    every_phrases: int = 2
+    legato_gap_s: float = 0.4
+    portamento_st: float = 3.0
+    level: float = 1.0
+    comp_level_under_lead: float = 1.0
+
+
+#: Rhythm style → the section that answers the lead. The tango's orquesta típica: the
+#: bandoneón states a phrase over the marcato, the violins take the next one legato, with
+#: a portamento into every leap of a third or more, sweet where the bandoneón was dramatic.
+SECTION_ANSWERS: dict[str, SectionAnswer] = {
+    "tango": SectionAnswer(voice="_violins", comp_level_under_lead=0.6),
+}
+
+
+def section_carries(ctl: Controls, *, answer: SectionAnswer, time_s: float) -> bool:
+    """Whether the answering section, not the lead, has the tune at ``time_s``: its
+    phrases are every :attr:`SectionAnswer.every_phrases`-th (``composition.phrase_bars``)."""
+    phrase_s = ctl.comp.phrase_bars * ctl.beats_per_bar * ctl.beat_s
+    return int(time_s // phrase_s) % answer.every_phrases == answer.every_phrases - 1
+
+
+def comp_level(ctl: Controls, *, time_s: float) -> float:
+    """The comping strokes' level at ``time_s`` (:attr:`SectionAnswer.comp_level_under_lead`
+    in the lead's phrases, 1 under the answering section's); 1 without an answering
+    section or without a melody."""
+    answer = SECTION_ANSWERS.get(ctl.styles["rhythm"])
+    if answer is None or ctl.styles["melody"] == "none" or section_carries(
+            ctl, answer=answer, time_s=time_s):
+        return 1.0
+    return answer.comp_level_under_lead
+
+
+def answered(ctl: Controls, notes: list[Note]) -> list[Note]:
+    """The melody with the rhythm style's answering section (:data:`SECTION_ANSWERS`)
+    playing its phrases in its own phrasing (:func:`_section_phrasing`); unchanged when
+    the style has none."""
+    answer = SECTION_ANSWERS.get(ctl.styles["rhythm"])
+    if answer is None:
+        return notes
+    out: list[Note] = []
+    run: list[Note] = []
+    for n in notes:
+        if section_carries(ctl, answer=answer, time_s=n.start_s):
+            run.append(n)
+            continue
+        out += _section_phrasing(run, answer=answer)
+        run = []
+        out.append(n)
+    out += _section_phrasing(run, answer=answer)
+    return sorted(out, key=lambda n: n.start_s)
+
+
+def _section_phrasing(notes: list[Note], *, answer: SectionAnswer) -> list[Note]:
+    """One phrase of the answering section: ``notes`` played by its voice, tied into the
+    next note (legato) and slid into across a leap (portamento), as
+    :class:`SectionAnswer` says."""
+    out = []
+    for k, n in enumerate(notes):
+        dur_s = n.dur_s
+        if k + 1 < len(notes):
+            gap_s = notes[k + 1].start_s - (n.start_s + n.dur_s)
+            if gap_s <= answer.legato_gap_s:
+                dur_s = max(dur_s, notes[k + 1].start_s - n.start_s)
+        glide_st = n.glide_st
+        if k > 0:
+            before = notes[k - 1]
+            tied = n.start_s - (before.start_s + before.dur_s) <= answer.legato_gap_s
+            if tied and abs(before.midi - n.midi) >= answer.portamento_st:
+                glide_st = before.midi - n.midi
+        out.append(replace(n, instrument=answer.voice, dur_s=dur_s, glide_st=glide_st,
+                           velocity=n.velocity * answer.level))
+    return out
 
 
 #: The *krekhts*: the last this many seconds of a note fall to the scale tone below, the

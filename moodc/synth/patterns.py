@@ -14,6 +14,7 @@ import numpy as np
 from moodc.synth.controls import Controls
 from moodc.synth.events import BREATH_GAP_S, Hit, Note, breathed
 from moodc.synth.instruments import ARP_MAX_NOTES, INSTRUMENT_VOICES, chip_arp_voice
+from moodc.synth.melody import comp_level
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
 from moodc.synth.theory import (Chord, chord_at, chord_intervals, rootless_voicing,
                                 scale_index_of_degree, scale_pitches, voice_chord)
@@ -583,6 +584,11 @@ class CompPattern:
     bass lead into the new root from that many semitones above instead of playing the
     fifth (1: the jazz bassist's chromatic approach, the root of the tritone substitute
     resolving down a half step; 0: root and fifth only).
+    ``piano`` is the orchestra's piano beside the strokes, a lane over ``step_beats`` played
+    by :data:`PIANO_VOICE` whatever the pad's voice: each stroke's char says which hands
+    play (:data:`PIANO_HANDS`: the left hand's low octave, the right hand's chord, or both),
+    the left hand dragged into its strokes like the bass (``arrastre_beats``), and both
+    hands on the phrase ending's strokes (the tango's *yumba*; empty: no piano).
     """
 
     step_beats: float
@@ -605,6 +611,7 @@ class CompPattern:
     bass_lift_db: float = 0.0
     drop_every_bars: int = 0
     level: float = 1.0
+    piano: str = ""
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
@@ -635,11 +642,13 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # the 3-3-2 of the habanera (sincopa), the bass doubling them and dragging into the
     # strong beats (1 and 3 of the marcato, 1 of the habanera) from a sixteenth before;
     # every phrase ends on the chan-chan, two staccato chords (dominant, then tonic) and
-    # silence
+    # silence; the piano is the other half of the rhythm section: the yumba, the left
+    # hand's low octave heavy and dragged on 1 and 3, the right hand's chord on 2 and 4,
+    # and in the habanera bar both hands on its 1, the chord on its other two strokes
     "tango": CompPattern(step_beats=0.5, chords="X.x.X.x.X..x..x.", thumb="X.x.X.x.X..x..x.",
                          stroke_beats=0.45, strum_s=0.0, rootless=False,
                          ending="X.X.....", ending_degrees=(4, 0), any_voice=True,
-                         bass_doubles=True, arrastre_beats=0.25),
+                         bass_doubles=True, arrastre_beats=0.25, piano="L.R.L.R.B..R..R."),
     "oompah": OOM_PAH,
     # the jig's session guitar (or bouzouki): a flat pick strumming open chords in the
     # jig's own rhythm, down on each dotted-quarter beat (the bar's first the hardest) and
@@ -768,7 +777,9 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
                 n_beats: float, instrument: str) -> list[Note]:
     """The comping pad: chord strokes (strummed, fanned) and alternating root/fifth thumb
     notes, the last bar of each phrase replaced by the pattern's ending. Short strokes
-    play the instrument's marcato voice (:func:`stroke_voice`)."""
+    play the instrument's marcato voice (:func:`stroke_voice`); strokes and thumb are
+    lighter while the lead's section has the tune
+    (:func:`~moodc.synth.melody.comp_level`)."""
     instrument = stroke_voice(comp, instrument=instrument)
     out: list[Note] = []
     previous: tuple[int, ...] | None = None
@@ -789,6 +800,8 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
         gate_s = (comp.stroke_beats or length) * ctl.beat_s
         vel = STROKE_VELOCITY[ch] * 0.5 * comp.level / np.sqrt(len(strings) / 3.0)
+        if degree is None:  # the whole band strikes the ending
+            vel *= comp_level(ctl, time_s=start_s)
         for delay_s, level in _strums(comp, ch):
             out += [Note(start_s + delay_s + comp.strum_s * i, gate_s, float(m),
                          vel * level, instrument,
@@ -797,6 +810,69 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
                     for i, m in enumerate(strings)]
     out += _thumb_notes(ctl, row, comp, chords=chords, n_beats=n_beats, instrument=instrument)
     out += _bubble_notes(ctl, comp, chords=chords, n_beats=n_beats)
+    out += _piano_notes(ctl, comp, chords=chords, n_beats=n_beats)
+    return out
+
+
+#: The piano of a comping pattern (:attr:`CompPattern.piano`) and its place right of
+#: centre (the bandoneones' strokes spread around the middle, a bubble sits left).
+PIANO_VOICE = "_piano"
+PIANO_PAN = 0.3
+#: A piano stroke's char → (left hand plays, right hand plays, level): the yumba's "yum"
+#: (``L``, the low octave, the heaviest), its "ba" (``R``, the chord, lighter), both hands
+#: (``B``), and an ending's accented stroke (``X``: both, full).
+PIANO_HANDS: dict[str, tuple[bool, bool, float]] = {
+    "L": (True, False, 1.0), "R": (False, True, 0.7), "B": (True, True, 0.9),
+    "X": (True, True, 1.0)}
+#: The left hand's octave: the chord's root in G1..F#2 with the octave above it.
+PIANO_LEFT_LOW_MIDI = 31
+#: The right hand's chord, voiced close in A3..C5 and led smoothly.
+PIANO_RIGHT_LOW_MIDI = 57
+PIANO_RIGHT_HIGH_MIDI = 72
+#: A full piano stroke's velocity before the hand's share of it: the piano about as loud
+#: as the bandoneones' marcato (tango-milonga's dry stems, integrated: -20.4 and -20.8
+#: LUFS), where 0.5 put it 7 dB over them and 2.5 dB over the contrabajo.
+PIANO_VELOCITY = 0.12
+#: The left hand holds its octave this many beats at most (the heavy, dragged yumba),
+#: the right hand's chord is as short as the pattern's strokes.
+PIANO_LEFT_HOLD_BEATS = 1.0
+
+
+def _piano_notes(ctl: Controls, comp: CompPattern, *, chords: list[Chord],
+                 n_beats: float) -> list[Note]:
+    """The orchestra's piano beside the comping (:attr:`CompPattern.piano`): on each stroke
+    the hands its char names (:data:`PIANO_HANDS`): the left hand's octave on the chord's
+    root, held up to :data:`PIANO_LEFT_HOLD_BEATS` and dragged into from the semitone
+    below (:func:`_arrastre`), the right hand's chord short; the phrase ending's strokes
+    (the chan-chan) with both hands on the ending's chords, both short."""
+    if not comp.piano:
+        return []
+    out: list[Note] = []
+    previous: tuple[int, ...] | None = None
+    strokes = _with_ending(ctl, comp, _comp_strokes(ctl, comp.piano, step_beats=comp.step_beats,
+                                                    n_beats=n_beats), n_beats=n_beats)
+    for beat, length, ch, degree in strokes:
+        c = chord_at(chords, beat) if degree is None else _ending_chord(ctl, degree=degree,
+                                                                        beat=beat)
+        left, right, level = PIANO_HANDS[ch]
+        start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+        vel = PIANO_VELOCITY * level
+        gate_s = (comp.stroke_beats or length) * ctl.beat_s
+        if left:
+            low = PIANO_LEFT_LOW_MIDI + (c.root_pc - PIANO_LEFT_LOW_MIDI) % 12
+            hold_s = (min(length, PIANO_LEFT_HOLD_BEATS) * ctl.beat_s if degree is None
+                      else gate_s)
+            out += [Note(start_s, hold_s, float(m), vel, PIANO_VOICE, pan=PIANO_PAN)
+                    for m in (low, low + 12)]
+            if degree is None:
+                out += _arrastre(ctl, comp, beat=beat, midi=low, velocity=vel,
+                                 instrument=PIANO_VOICE)
+        if right:
+            voicing = voice_chord(c, low_midi=PIANO_RIGHT_LOW_MIDI,
+                                  high_midi=PIANO_RIGHT_HIGH_MIDI, previous=previous)
+            previous = voicing
+            out += [Note(start_s, gate_s, float(m), vel / np.sqrt(len(voicing) / 3.0),
+                         PIANO_VOICE, pan=PIANO_PAN) for m in voicing]
     return out
 
 
@@ -825,7 +901,9 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
                  n_beats: float, instrument: str) -> list[Note]:
     """The thumb's bass notes: the chord's root and fifth in turn (in an ending, the ending
     chord's root), on a guitar's low strings; into a new chord, the bassist's approach from
-    :attr:`CompPattern.approach_st` above its root (:func:`approached_chord`)."""
+    :attr:`CompPattern.approach_st` above its root (:func:`approached_chord`); lighter
+    with the chord strokes while the lead's section has the tune
+    (:func:`~moodc.synth.melody.comp_level`)."""
     out = []
     strokes = _with_ending(ctl, comp, _comp_strokes(ctl, comp.thumb, step_beats=comp.step_beats,
                                                     n_beats=n_beats), n_beats=n_beats)
@@ -841,8 +919,9 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
         if arriving is not None and degree is None:
             pitch = THUMB_LOW_MIDI + (arriving.root_pc - THUMB_LOW_MIDI) % 12 + comp.approach_st
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
+        level = comp_level(ctl, time_s=start_s) if degree is None else 1.0
         out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s, float(pitch),
-                        STROKE_VELOCITY[ch] * 0.6, instrument, pan=THUMB_PAN,
+                        STROKE_VELOCITY[ch] * 0.6 * level, instrument, pan=THUMB_PAN,
                         cutoff_mul=row.cutoff_mul))
     return out
 

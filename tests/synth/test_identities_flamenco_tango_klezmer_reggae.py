@@ -19,12 +19,13 @@ from moodc.synth.controls import Controls
 from moodc.synth.engine import BlockRenderer, plan_piece
 from moodc.synth.events import Hit, Note
 from moodc.synth.instruments import BANDONEON_REEDS
-from moodc.synth.melody import SOB_S, melody_notes
+from moodc.synth.melody import SECTION_ANSWERS, SOB_S, melody_notes
 from moodc.synth.notes import render_note
 from moodc.synth.drums import drum_sound
-from moodc.synth.patterns import (BUBBLE_VOICE, COMP_PATTERNS, THUMB_PAN, bass_notes,
-                                   pad_notes, rhythm_hits, stroke_voice)
-from moodc.synth.theory import chord_timeline, passing_tone_index, scale_index_of_degree
+from moodc.synth.patterns import (BUBBLE_VOICE, COMP_PATTERNS, PIANO_VOICE, THUMB_PAN,
+                                   bass_notes, pad_notes, rhythm_hits, stroke_voice)
+from moodc.synth.theory import (chord_at, chord_timeline, passing_tone_index,
+                                scale_index_of_degree)
 from tests.synth.test_identities import band_energy, beats_of, chords_of, palette_controls, rms
 
 SAMPLE_RATE = 22050
@@ -139,7 +140,8 @@ def _tango_pad(ctl: Controls, *, n_beats: float) -> dict[float, list[Note]]:
     chords = chords_of(ctl, n_beats=n_beats + 8.0)
     notes = pad_notes(ctl, style="dark", chords=chords, n_beats=n_beats,
                       instrument="bandoneon")
-    return strokes_by_onset(notes, ctl, window_beats=0.05)
+    return strokes_by_onset([n for n in notes if n.instrument != PIANO_VOICE], ctl,
+                            window_beats=0.05)  # the bandoneones' strokes: not the piano's
 
 
 def test_bandoneon_comps_a_staccato_marcato_and_the_habanera() -> None:
@@ -227,6 +229,141 @@ def test_the_contrabajo_drags_into_the_strong_beats() -> None:
     even = bass_notes(soft_four, style="pulsing", chords=chords, n_beats=8.0,
                       instrument="double_bass")
     assert all(n.dur_s > sixteenth * ctl.beat_s for n in even)
+
+
+def test_the_tango_piano_plays_the_yumba_with_the_marcato() -> None:
+    # the orchestra's piano beside the bandoneones: the left hand's low octave on 1 and 3
+    # (heavy, dragged into from the semitone below), the right hand's chord on 2 and 4,
+    # in the habanera bar both hands on its 1 and the chord on its and-of-2 and 4
+    ctl = palette_controls("tango-milonga", human="robotic")
+    chords = chords_of(ctl, n_beats=16.0)
+    pad = pad_notes(ctl, style="dark", chords=chords, n_beats=8.0, instrument="bandoneon")
+    piano = [n for n in pad if n.instrument == PIANO_VOICE]
+    low = [n for n in piano if n.midi < 48 and n.dur_s > 0.25 * ctl.beat_s + 1e-9]
+    high = [n for n in piano if n.midi >= 55]
+    pickups = [n for n in piano if n.dur_s <= 0.25 * ctl.beat_s + 1e-9]
+    assert sorted(set(beats_of(low, ctl).round(6))) == [0.0, 2.0, 4.0]
+    assert sorted(set(beats_of(high, ctl).round(6))) == [1.0, 3.0, 4.0, 5.5, 7.0]
+    for beat in (0.0, 2.0, 4.0):  # an octave: the root twice, twelve semitones apart
+        octave = sorted(n.midi for n in low if abs(n.start_s / ctl.beat_s - beat) < 1e-6)
+        assert len(octave) == 2 and octave[1] - octave[0] == 12.0
+        assert round(octave[0]) % 12 == chord_at(chords, beat).root_pc  # on the chord's root
+    yum = max(n.velocity for n in low)
+    ba = max(n.velocity for n in high)
+    assert yum > ba  # the low beat is the heavy one
+    assert beats_of(pickups, ctl).tolist() == [1.75, 3.75]  # the drag into 3 and the next 1
+    # no piano under any other rhythm
+    soft_four = palette_controls("tango-milonga", human="robotic", rhythm="soft_four")
+    other = pad_notes(soft_four, style="dark", chords=chords, n_beats=8.0,
+                      instrument="bandoneon")
+    assert not [n for n in other if n.instrument == PIANO_VOICE]
+
+
+def test_the_tango_piano_plays_the_chan_chan_short_with_both_hands() -> None:
+    ctl = palette_controls("tango-milonga", human="robotic")
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    last_bar = phrase - ctl.beats_per_bar
+    chords = chords_of(ctl, n_beats=phrase + 8.0)
+    pad = pad_notes(ctl, style="dark", chords=chords, n_beats=phrase, instrument="bandoneon")
+    ending = [n for n in pad if n.instrument == PIANO_VOICE
+              and n.start_s / ctl.beat_s >= last_bar - 1e-9]
+    assert sorted(set(beats_of(ending, ctl).round(6))) == [last_bar, last_bar + 1.0]
+    for beat in (last_bar, last_bar + 1.0):
+        stroke = [n for n in ending if abs(n.start_s / ctl.beat_s - beat) < 1e-6]
+        assert min(n.midi for n in stroke) < 48 <= max(n.midi for n in stroke)  # both hands
+    assert all(n.dur_s <= 0.5 * ctl.beat_s for n in ending)  # staccato, then silence
+
+
+def test_the_violins_answer_the_bandoneon_legato_with_portamento() -> None:
+    # every second phrase the violin section takes the tune: tied note to note (legato)
+    # and sliding into the leaps; the bandoneón states the other phrases
+    ctl = palette_controls("tango-milonga", human="robotic")
+    phrase_s = ctl.comp.phrase_bars * ctl.beats_per_bar * ctl.beat_s
+    violins = SECTION_ANSWERS["tango"].voice
+    seen_slide = False
+    for seed in (1, 2, 3):
+        melody = plan_piece(ctl, duration_s=30.0, seed=seed)["melody"].notes
+        by_phrase: dict[int, set[str]] = defaultdict(set)
+        for n in melody:
+            by_phrase[int(n.start_s // phrase_s)].add(n.instrument)
+        assert by_phrase[0] == {"bandoneon"} and by_phrase[1] == {violins}
+        assert by_phrase[2] == {"bandoneon"}
+        line = sorted((n for n in melody if n.instrument == violins), key=lambda n: n.start_s)
+        line = [n for n in line if int(n.start_s // phrase_s) == 1]
+        for a, b in zip(line, line[1:]):
+            if b.start_s - (a.start_s + a.dur_s) <= 0.4:
+                assert a.start_s + a.dur_s >= b.start_s - 1e-6  # tied into the next note
+                leap = a.midi - b.midi
+                if abs(leap) >= 3:  # slid into from the note before
+                    assert b.glide_st == leap
+                    seen_slide = True
+    assert seen_slide  # the portamento is heard
+    # the lead alone under any other rhythm
+    soft_four = palette_controls("tango-milonga", human="robotic", rhythm="soft_four")
+    melody = plan_piece(soft_four, duration_s=30.0, seed=1)["melody"].notes
+    assert {n.instrument for n in melody} == {"bandoneon"}
+
+
+def test_the_bandoneones_marcato_is_lighter_while_they_carry_the_tune() -> None:
+    # marcato against legato: under the violins' phrase the bandoneones strike the marcato
+    # in full; in the bandoneón's own phrase those left on the marcato play it lighter;
+    # the chan-chan is the whole band, full, either way
+    ctl = palette_controls("tango-milonga", human="robotic")
+    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
+    strokes = _tango_pad(ctl, n_beats=2 * phrase)
+
+    def loudest(beat: float) -> float:
+        return max(n.velocity for n in strokes[beat])
+    for beat in (0.0, 1.0, 4.0, 5.5):  # marcato and habanera strokes
+        lead, violins = loudest(beat), loudest(phrase + beat)
+        assert lead == pytest.approx(0.6 * violins)
+    ending = phrase - ctl.beats_per_bar
+    assert loudest(ending) == pytest.approx(loudest(phrase + ending))
+    # no tune, no contrast
+    bare = palette_controls("tango-milonga", human="robotic", melody="none")
+    strokes = _tango_pad(bare, n_beats=2 * phrase)
+    assert loudest(0.0) == pytest.approx(loudest(phrase))
+
+
+def test_the_violins_sing_with_vibrato_and_slide_into_a_note() -> None:
+    # a held violin note wavers in pitch (the section's vibrato); a slide starts away
+    # from the note and arrives at it
+    violins = SECTION_ANSWERS["tango"].voice
+    held = render_note(violins, midi=69.0, n_gate=SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                       cutoff_scale=1.0)[: SAMPLE_RATE]
+    slid = render_note(violins, midi=69.0, n_gate=SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                       cutoff_scale=1.0, glide_st=-5.0)[: SAMPLE_RATE]
+
+    def peak_hz(x: np.ndarray) -> float:
+        spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x)), 8 * len(x)))
+        freqs = np.fft.rfftfreq(8 * len(x), 1.0 / SAMPLE_RATE)
+        band = (freqs > 300.0) & (freqs < 600.0)
+        return float(freqs[band][np.argmax(spectrum[band])])
+    window = 2048
+    start = peak_hz(slid[int(0.02 * SAMPLE_RATE): int(0.02 * SAMPLE_RATE) + window])
+    end = peak_hz(slid[int(0.5 * SAMPLE_RATE): int(0.5 * SAMPLE_RATE) + window])
+    assert start < 420.0 and abs(end - 440.0) < 10.0  # up from below into the A
+    peaks = [peak_hz(held[i: i + window]) for i in range(int(0.3 * SAMPLE_RATE),
+                                                          SAMPLE_RATE - window, 512)]
+    assert max(peaks) - min(peaks) > 2.0  # the vibrato moves the pitch
+
+
+def test_the_tango_piano_is_a_struck_string_that_rings_and_mellows() -> None:
+    # a felt hammer on stiff strings: loud at the stroke, dying away; the upper partials
+    # go first (the tone mellows), and they are stretched sharp of the harmonic series
+    note = render_note(PIANO_VOICE, midi=57.0, n_gate=SAMPLE_RATE, sample_rate=SAMPLE_RATE,
+                       cutoff_scale=1.0)[: SAMPLE_RATE]
+    early = note[int(0.02 * SAMPLE_RATE): int(0.12 * SAMPLE_RATE)]
+    late = note[int(0.8 * SAMPLE_RATE): int(0.9 * SAMPLE_RATE)]
+    assert rms(late) < 0.6 * rms(early)  # -4.4 dB in 0.8 s: a piano, not an organ
+
+    def brightness(x: np.ndarray) -> float:
+        return rms(band_energy(x, low_hz=1500.0, high_hz=4000.0)) / rms(x)
+    assert brightness(late) < 0.7 * brightness(early)
+    spectrum = np.abs(np.fft.rfft(note[: SAMPLE_RATE // 2], 8 * SAMPLE_RATE))
+    freqs = np.fft.rfftfreq(8 * SAMPLE_RATE, 1.0 / SAMPLE_RATE)
+    near = (freqs > 8 * 220.0 - 30) & (freqs < 8 * 220.0 + 30)
+    assert freqs[near][np.argmax(spectrum[near])] > 8 * 220.0 + 2.0  # partial 8 stretched
 
 
 def _band_rms(note: np.ndarray, *, centre_hz: float, start_s: float, stop_s: float,
