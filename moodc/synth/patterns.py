@@ -577,6 +577,11 @@ class CompPattern:
     the marcato and the síncopa with the bandoneones' left hand; the bossa's bassist plays
     the guitar's thumb); with ``arrastre_beats`` it drags into every accented ``X`` stroke
     from the semitone below, that many beats early (the tango's *arrastre*; 0: no drag).
+    ``force_brightness``: a harder strum is brighter, not only louder (the nail or pick
+    drives the strings' upper partials harder): each strum's cutoff is scaled by its force
+    relative to a plain ``x`` stroke to this power (:func:`strum_cutoff_mul`), so an
+    accent and the last finger of a rasgueado ring out bright and the first fingers and
+    the up-strokes sound softer in colour too (0: the same colour at any force).
     ``level`` scales the chord strokes' loudness: an accompanist under a lead that carries
     the tune (the jig's guitar under the fiddle) plays below the pad's usual level.
     ``approach_st``: on the last thumb stroke before a chord change the thumb and a doubling
@@ -605,6 +610,7 @@ class CompPattern:
     bass_lift_db: float = 0.0
     drop_every_bars: int = 0
     level: float = 1.0
+    force_brightness: float = 0.0
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
@@ -616,6 +622,20 @@ OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=
 #: of a reggae band, about as loud (K-weighted) as the drums, skank and organ together,
 #: where the same bass under a bossa's comping sits 4.7 LU below them.
 REGGAE_BASS_LIFT_DB = 5.0
+
+#: How much brighter a harder strum is (:attr:`CompPattern.force_brightness`): the cutoff
+#: follows the force to this power, so an accent ``X`` (force 1.0 against a plain stroke's
+#: 0.9) is ~17 % brighter, an up-stroke ``o`` (0.5) ~40 % as bright and a rasgueado's
+#: first finger (0.6) about half as bright as its last.
+STRUM_FORCE_BRIGHTNESS = 1.5
+
+
+def strum_cutoff_mul(comp: CompPattern, *, force: float) -> float:
+    """The cutoff multiplier of a strum of ``force`` (its stroke's velocity times its
+    place in a rasgueado's fan), relative to a plain ``x`` stroke
+    (:attr:`CompPattern.force_brightness`)."""
+    return float((force / STROKE_VELOCITY["x"]) ** comp.force_brightness)
+
 
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
 COMP_PATTERNS: dict[str, CompPattern] = {
@@ -630,7 +650,7 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # chords, the open-position shapes), single strums between, the thumb on 1 and 7
     "flamenco": CompPattern(step_beats=0.5, chords="..X.xX.X.X.X", thumb="x.....x.....",
                             strum_s=0.006, fan_strokes=4, fan_s=0.03, rootless=False,
-                            n_strings=5),
+                            n_strings=5, force_brightness=STRUM_FORCE_BRIGHTNESS),
     # Tango: the bandoneones' marcato, every beat hit hard and short, the bar after it in
     # the 3-3-2 of the habanera (sincopa), the bass doubling them and dragging into the
     # strong beats (1 and 3 of the marcato, 1 of the habanera) from a sixteenth before;
@@ -647,7 +667,8 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # holding under it, and under the fiddle (half the pad's level: a session's guitar
     # backs the tune, it does not lead); the pick crosses six strings in ~40 ms
     "jig": CompPattern(step_beats=0.5, chords="X.ox.o", thumb="", strum_s=0.008,
-                       rootless=False, n_strings=6, level=0.5),
+                       rootless=False, n_strings=6, level=0.5,
+                       force_brightness=STRUM_FORCE_BRIGHTNESS),
     # the bulgar: the band keeps its oom-pah on the beats while the drummer plays the 3-3-2
     # across them (the poyk against the comp is the freylekhs' lift)
     "bulgar": OOM_PAH,
@@ -793,7 +814,8 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
             out += [Note(start_s + delay_s + comp.strum_s * i, gate_s, float(m),
                          vel * level, instrument,
                          pan=0.15 * (i / max(len(strings) - 1, 1) * 2.0 - 1.0),
-                         cutoff_mul=row.cutoff_mul)
+                         cutoff_mul=row.cutoff_mul * strum_cutoff_mul(
+                             comp, force=STROKE_VELOCITY[ch] * level))
                     for i, m in enumerate(strings)]
     out += _thumb_notes(ctl, row, comp, chords=chords, n_beats=n_beats, instrument=instrument)
     out += _bubble_notes(ctl, comp, chords=chords, n_beats=n_beats)

@@ -1,0 +1,125 @@
+"""The flamenco guitar heard as an acoustic guitar (issue 14): the wooden box in every
+note and its knock at every pluck, a harder strum brighter, no synth bass under the compás.
+
+Voice checks render single notes; pattern checks read the planned events (cheap).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from moodc.dsp.design import peaking_sos
+from moodc.dsp.sosfilt import sosfilt
+from moodc.synth.engine import plan_piece
+from moodc.synth.instruments import INSTRUMENT_VOICES, NYLON_GUITAR_BODY
+from moodc.synth.notes import render_note
+from moodc.synth.patterns import COMP_PATTERNS, THUMB_PAN, pad_notes
+from tests.synth.test_identities import band_energy, chords_of, palette_controls, rms
+
+SAMPLE_RATE = 22050
+E5_MIDI = 76.0  # 659 Hz: no string partial below it, so the box's low modes stand alone
+
+
+def guitar_note(*, midi: float = E5_MIDI, seconds: float = 0.5,
+                cutoff_scale: float = 1.0) -> np.ndarray:
+    return render_note("nylon_guitar", midi=midi, n_gate=int(seconds * SAMPLE_RATE),
+                       sample_rate=SAMPLE_RATE, cutoff_scale=cutoff_scale)
+
+
+def band_rms(x: np.ndarray, low_hz: float, high_hz: float) -> float:
+    return rms(band_energy(x, low_hz=low_hz, high_hz=high_hz))
+
+
+def test_peaking_section_boosts_its_centre_and_leaves_far_bands_alone() -> None:
+    sr = 44100
+    sos = peaking_sos(100.0, gain_db=9.0, ring_s=0.05, sample_rate=sr)
+    t = np.arange(sr) / sr
+    gain_db = {hz: 20 * np.log10(rms(sosfilt(sos, np.sin(2 * np.pi * hz * t))[sr // 2:])
+                                 / rms(np.sin(2 * np.pi * hz * t)[sr // 2:]))
+               for hz in (100.0, 1000.0)}
+    assert abs(gain_db[100.0] - 9.0) < 0.2
+    assert abs(gain_db[1000.0]) < 0.2
+
+
+def test_the_box_air_and_top_modes_sound_under_a_high_note() -> None:
+    """Under an E5 (659 Hz) the guitar's air mode (~100 Hz) and top plate (~205 Hz)
+    knock and ring: those bands stand well above the empty band between them."""
+    attack = guitar_note()[: int(0.15 * SAMPLE_RATE)]
+    gap = band_rms(attack, 140.0, 170.0)
+    assert band_rms(attack, 92.0, 108.0) > 3.0 * gap
+    assert band_rms(attack, 195.0, 215.0) > 3.0 * gap
+
+
+def test_the_box_knock_rings_briefly() -> None:
+    """The box's knock under a high note is gone (-20 dB) within a quarter second: a
+    resonance excited by the pluck, not a held low tone under the string."""
+    note = guitar_note(seconds=1.0)
+    window = int(0.08 * SAMPLE_RATE)
+    at = int(0.25 * SAMPLE_RATE)
+    assert band_rms(note[:window], 92.0, 108.0) > 10.0 * band_rms(note[at: at + window],
+                                                                  92.0, 108.0)
+
+
+def test_the_body_colours_every_note_whatever_its_pitch() -> None:
+    """The box's modes are fixed: the same resonances under a low and a high note."""
+    hz = sorted(mode[0] for mode in NYLON_GUITAR_BODY)
+    assert hz[0] < 110.0 < hz[1] < 230.0  # the air mode, then the top plate
+    for midi in (52.0, 64.0, E5_MIDI):
+        attack = guitar_note(midi=midi)[: int(0.15 * SAMPLE_RATE)]
+        assert band_rms(attack, 92.0, 108.0) > band_rms(attack, 60.0, 76.0)
+
+
+def test_a_harder_rasgueado_finger_is_brighter_not_only_louder() -> None:
+    """In each rasgueado the fingers land harder one after another: the last strum of a
+    string is brighter (and louder) than the first, so the four strums of one string are
+    four different sounds, and an accent outshines a plain strum."""
+    ctl = palette_controls("flamenco-night", human="robotic")
+    notes = [n for n in pad_notes(ctl, style="warm", chords=chords_of(ctl, n_beats=8.0),
+                                  n_beats=ctl.beats_per_bar, instrument="nylon_guitar")
+             if n.pan != THUMB_PAN]
+    by_string: dict[float, list] = {}
+    for n in sorted(notes, key=lambda n: n.start_s):
+        by_string.setdefault(n.midi, []).append(n)
+    fans = 0
+    for strums in by_string.values():
+        for a, b in zip(strums, strums[1:]):
+            if b.start_s - a.start_s < 0.05 and b.velocity > a.velocity:  # within one fan
+                assert b.cutoff_mul > a.cutoff_mul
+                fans += 1
+    assert fans >= 3 * 5  # every string of at least one four-finger fan
+    brightness = {round(n.cutoff_mul, 3) for n in notes}
+    assert len(brightness) >= 4
+    row_mul = min(n.cutoff_mul for n in notes if abs(n.velocity - max(
+        m.velocity for m in notes)) < 1e-9)
+    plain = [n.cutoff_mul for n in notes if n.velocity < 0.8 * max(m.velocity for m in notes)]
+    assert row_mul > max(plain)
+
+
+def test_strum_brightness_audible_in_the_voice() -> None:
+    """The strum's cutoff multiplier reaches the sound: a brighter stroke has a higher
+    spectral centroid over its first 50 ms."""
+    def centroid(x: np.ndarray) -> float:
+        mag = np.abs(np.fft.rfft(x[: int(0.05 * SAMPLE_RATE)]))
+        freqs = np.fft.rfftfreq(int(0.05 * SAMPLE_RATE), 1.0 / SAMPLE_RATE)
+        return float((mag * freqs).sum() / mag.sum())
+
+    mul = COMP_PATTERNS["flamenco"].force_brightness
+    assert mul > 0
+    assert centroid(guitar_note(midi=57.0, cutoff_scale=1.17)) > \
+        1.1 * centroid(guitar_note(midi=57.0, cutoff_scale=0.5))
+
+
+def test_other_comps_keep_one_colour_at_any_force() -> None:
+    for name in ("bossa", "tango", "one_drop", "oompah"):
+        assert COMP_PATTERNS[name].force_brightness == 0.0
+
+
+def test_flamenco_night_has_no_synth_bass_the_thumb_plays_it() -> None:
+    ctl = palette_controls("flamenco-night", human="robotic")
+    plan = plan_piece(ctl, seed=1, duration_s=2 * ctl.beats_per_bar * ctl.beat_s)
+    assert "bass" not in plan
+    thumb = [n for n in plan["pad"].notes if n.pan == THUMB_PAN]
+    strums = [n for n in plan["pad"].notes if n.pan != THUMB_PAN]
+    assert thumb and all(n.instrument == "nylon_guitar" for n in thumb)
+    assert max(n.midi for n in thumb) < min(n.midi for n in strums)  # the low strings
+    assert INSTRUMENT_VOICES["nylon_guitar"].percussive
