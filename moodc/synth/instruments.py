@@ -618,6 +618,34 @@ NYLON_GUITAR_BODY: tuple[tuple[float, float, float], ...] = (
 #: second (what the former thump an octave under each note stood in for).
 NYLON_GUITAR_KNOCK: tuple[tuple[float, float, float], ...] = (
     (100.0, 0.08, 0.05), (205.0, 0.06, 0.035), (400.0, 0.03, 0.02))
+#: A plucked string starts sharp and settles (cents sharp at the pluck, settling time
+#: constant s): pulled aside, the string is stretched and its tension raised, and the pitch
+#: falls back as the swing dies away. A nylon string is stretchy, so the glide is a few
+#: cents over a tenth of a second — heard as life in the attack, where a synth's
+#: oscillator sits on its pitch from the first sample.
+NYLON_GUITAR_SETTLE: tuple[float, float] = (8.0, 0.08)
+
+
+def _settling(tone: np.ndarray, *, cents: float, settle_s: float,
+              sample_rate: int) -> np.ndarray:
+    """``tone`` read faster at first, ``cents`` sharp at its start and settling
+    exponentially (``settle_s``) to its own pitch; the read position gains a whole number
+    of samples, so once settled the tone is its own samples (shifted), not interpolated."""
+    settle_n = settle_s * sample_rate
+    gained_n = int(round(cents * np.log(2.0) / 1200.0 * settle_n))
+    if gained_n < 1 or len(tone) <= gained_n:
+        return tone
+    n_warp = min(len(tone) - gained_n, int(7.0 * settle_n))  # exp(-7): settled
+    t = np.arange(n_warp, dtype=np.float64)
+    position = t + gained_n * -np.expm1(-t / settle_n)
+    index = position.astype(np.int64)  # position >= 0: truncation is the floor
+    frac = (position - index).astype(np.float32)
+    out = np.zeros_like(tone)
+    out[:n_warp] = tone[index] + frac * (tone[index + 1] - tone[index])  # linear read
+    out[n_warp: len(tone) - gained_n] = tone[n_warp + gained_n:]
+    return out
+
+
 @functools.lru_cache(maxsize=16)
 def _body_filter(modes: tuple[tuple[float, float, float], ...], *,
                  sample_rate: int) -> np.ndarray:
@@ -645,13 +673,16 @@ def nylon_guitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz:
     warm decay (the low action and cypress body of a *guitarra flamenca* ring shorter than
     a classical guitar). What a guitarist hears as an acoustic guitar rather than a synth
     pluck: the wooden box colouring every note (:data:`NYLON_GUITAR_BODY`: the air and
-    top-plate modes) and its knock under each pluck (:data:`NYLON_GUITAR_KNOCK`). The
+    top-plate modes), its knock under each pluck (:data:`NYLON_GUITAR_KNOCK`) and the
+    string settling onto its pitch after the pluck (:data:`NYLON_GUITAR_SETTLE`). The
     nail's attack is the string model's own noise burst, already as bright as a nail click
     (a separate click added under it was masked: +0.4 dB at 3-6 kHz); a harder strum is
     brighter through its cutoff (``patterns.STRUM_FORCE_BRIGHTNESS``)."""
     string = karplus_strong(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                             cutoff_hz=cutoff_hz * 1.5, decay_s=0.8 * (220 / freq_hz) ** 0.3,
                             pluck_position=0.18, name="nylon_guitar")
+    cents, settle_s = NYLON_GUITAR_SETTLE
+    string = _settling(string, cents=cents, settle_s=settle_s, sample_rate=sample_rate)
     tone = _through_body(string, NYLON_GUITAR_BODY, sample_rate=sample_rate)
     # the knock is the box's own ringing: added after the box, not filtered by it again
     return _add_prefix(tone, _body(NYLON_GUITAR_KNOCK, cutoff_hz=cutoff_hz,

@@ -582,6 +582,9 @@ class CompPattern:
     relative to a plain ``x`` stroke to this power (:func:`strum_cutoff_mul`), so an
     accent and the last finger of a rasgueado ring out bright and the first fingers and
     the up-strokes sound softer in colour too (0: the same colour at any force).
+    ``string_cents``: the tuning of a real guitar's strings, low to high, each a few cents
+    off (:data:`GUITAR_STRING_CENTS`): a strum's strings beat gently against each other
+    and the same pitch on two strings is two sounds (empty: every string exactly in tune).
     ``level`` scales the chord strokes' loudness: an accompanist under a lead that carries
     the tune (the jig's guitar under the fiddle) plays below the pad's usual level.
     ``approach_st``: on the last thumb stroke before a chord change the thumb and a doubling
@@ -611,6 +614,7 @@ class CompPattern:
     drop_every_bars: int = 0
     level: float = 1.0
     force_brightness: float = 0.0
+    string_cents: tuple[float, ...] = ()
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
@@ -637,6 +641,21 @@ def strum_cutoff_mul(comp: CompPattern, *, force: float) -> float:
     return float((force / STROKE_VELOCITY["x"]) ** comp.force_brightness)
 
 
+#: A guitar tuned by ear, low string to high (cents off the tempered pitch): no real
+#: guitar is in perfect tune with itself (the player tunes by ear, the strings drift with
+#: the room and the playing), and a few cents between strings is the slow beating that
+#: makes a strum sound like six strings rather than one synthesised chord.
+GUITAR_STRING_CENTS: tuple[float, ...] = (0.0, 3.0, -2.0, 4.0, -3.0, 2.0)
+
+
+def string_offset_st(comp: CompPattern, *, string: int) -> float:
+    """How far string ``string`` (0 = the lowest) is out of tune, in semitones
+    (:attr:`CompPattern.string_cents`; 0 for an in-tune comp)."""
+    if not comp.string_cents:
+        return 0.0
+    return comp.string_cents[min(string, len(comp.string_cents) - 1)] / 100.0
+
+
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
 COMP_PATTERNS: dict[str, CompPattern] = {
     # Bossa nova (João Gilberto's batida): the thumb on 1 and the and-of-2 (and again on 3
@@ -650,7 +669,8 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # chords, the open-position shapes), single strums between, the thumb on 1 and 7
     "flamenco": CompPattern(step_beats=0.5, chords="..X.xX.X.X.X", thumb="x.....x.....",
                             strum_s=0.006, fan_strokes=4, fan_s=0.03, rootless=False,
-                            n_strings=5, force_brightness=STRUM_FORCE_BRIGHTNESS),
+                            n_strings=5, force_brightness=STRUM_FORCE_BRIGHTNESS,
+                            string_cents=GUITAR_STRING_CENTS),
     # Tango: the bandoneones' marcato, every beat hit hard and short, the bar after it in
     # the 3-3-2 of the habanera (sincopa), the bass doubling them and dragging into the
     # strong beats (1 and 3 of the marcato, 1 of the habanera) from a sixteenth before;
@@ -668,7 +688,8 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # backs the tune, it does not lead); the pick crosses six strings in ~40 ms
     "jig": CompPattern(step_beats=0.5, chords="X.ox.o", thumb="", strum_s=0.008,
                        rootless=False, n_strings=6, level=0.5,
-                       force_brightness=STRUM_FORCE_BRIGHTNESS),
+                       force_brightness=STRUM_FORCE_BRIGHTNESS,
+                       string_cents=GUITAR_STRING_CENTS),
     # the bulgar: the band keeps its oom-pah on the beats while the drummer plays the 3-3-2
     # across them (the poyk against the comp is the freylekhs' lift)
     "bulgar": OOM_PAH,
@@ -811,8 +832,8 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
         gate_s = (comp.stroke_beats or length) * ctl.beat_s
         vel = STROKE_VELOCITY[ch] * 0.5 * comp.level / np.sqrt(len(strings) / 3.0)
         for delay_s, level in _strums(comp, ch):
-            out += [Note(start_s + delay_s + comp.strum_s * i, gate_s, float(m),
-                         vel * level, instrument,
+            out += [Note(start_s + delay_s + comp.strum_s * i, gate_s,
+                         float(m) + string_offset_st(comp, string=i), vel * level, instrument,
                          pan=0.15 * (i / max(len(strings) - 1, 1) * 2.0 - 1.0),
                          cutoff_mul=row.cutoff_mul * strum_cutoff_mul(
                              comp, force=STROKE_VELOCITY[ch] * level))
@@ -863,7 +884,8 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
         if arriving is not None and degree is None:
             pitch = THUMB_LOW_MIDI + (arriving.root_pc - THUMB_LOW_MIDI) % 12 + comp.approach_st
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
-        out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s, float(pitch),
+        out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s,
+                        float(pitch) + string_offset_st(comp, string=0),
                         STROKE_VELOCITY[ch] * 0.6, instrument, pan=THUMB_PAN,
                         cutoff_mul=row.cutoff_mul))
     return out

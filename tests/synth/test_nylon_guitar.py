@@ -123,3 +123,38 @@ def test_flamenco_night_has_no_synth_bass_the_thumb_plays_it() -> None:
     assert thumb and all(n.instrument == "nylon_guitar" for n in thumb)
     assert max(n.midi for n in thumb) < min(n.midi for n in strums)  # the low strings
     assert INSTRUMENT_VOICES["nylon_guitar"].percussive
+
+
+def test_a_strums_strings_are_tuned_by_ear_not_by_a_machine() -> None:
+    """Each string of the flamenco guitar is a few cents off the tempered pitch, so the
+    strings of a strum beat gently against each other; the chord is still the chord."""
+    ctl = palette_controls("flamenco-night", human="robotic")
+    notes = pad_notes(ctl, style="warm", chords=chords_of(ctl, n_beats=8.0),
+                      n_beats=ctl.beats_per_bar, instrument="nylon_guitar")
+    cents = np.array([100.0 * (n.midi - round(n.midi)) for n in notes])
+    assert np.all(np.abs(cents) <= 5.0)
+    assert len(set(np.round(cents, 3))) >= 4  # the strings differ among themselves
+    assert COMP_PATTERNS["bossa"].string_cents == ()  # other comps: untouched
+
+
+def fundamental_cents(note: np.ndarray, *, f0_hz: float, start_s: float,
+                      stop_s: float) -> float:
+    """The fundamental's median instantaneous frequency over ``[start_s, stop_s)``, in
+    cents from ``f0_hz`` (analytic signal of the band around it)."""
+    from scipy.signal import hilbert
+
+    band = band_energy(note.astype(np.float64), low_hz=0.88 * f0_hz, high_hz=1.12 * f0_hz)
+    hz = np.diff(np.unwrap(np.angle(hilbert(band)))) * SAMPLE_RATE / (2 * np.pi)
+    return float(1200 * np.log2(np.median(hz[int(start_s * SAMPLE_RATE):
+                                              int(stop_s * SAMPLE_RATE)]) / f0_hz))
+
+
+def test_the_string_starts_sharp_and_settles_onto_its_pitch() -> None:
+    """E4 (330 Hz, clear of the box's modes): a few cents sharp just after the pluck,
+    within a cent of its pitch a fifth of a second later."""
+    f0 = 440.0 * 2 ** ((64 - 69) / 12)
+    note = guitar_note(midi=64.0, seconds=1.0)
+    early = fundamental_cents(note, f0_hz=f0, start_s=0.01, stop_s=0.04)
+    settled = fundamental_cents(note, f0_hz=f0, start_s=0.2, stop_s=0.3)
+    assert early > settled + 2.5
+    assert abs(settled) < 1.0
