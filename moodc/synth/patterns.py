@@ -1297,6 +1297,11 @@ DARBUKA_STICKING: dict[str, tuple[str, ...]] = {DARBUKA_ROLL: ("tek", "ka")}
 DHOL_ROLL = "dhol_roll"
 DHOL_STICKING: dict[str, tuple[str, ...]] = {DHOL_ROLL: ("dhol_dagga", "dhol_tilli")}
 
+#: The palmas' takes (``drums.palmas``): the three clappers clap a little differently
+#: every time, and the lane rotates through these so no two neighbouring claps are the
+#: same sound (one sample for every clap is a drum machine's clap).
+PALMAS_TAKES: tuple[str, ...] = ("palmas", "palmas_2", "palmas_3", "palmas_4", "palmas_5")
+
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "minimal": RhythmStyle(step_beats=1.0, fill=None,
                            lanes={"kick_soft": "x...", "shaker": "..o."}),
@@ -1373,9 +1378,11 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     # 4/4), palmas on every count with the soleá/bulería accents on 3, 6, 8, 10 and 12
     # (counted from 1), the cajón's bass on the accents that close the two halves (3, 10)
     # and its slap on 6 and 8
+    # (no two neighbouring claps the same: the palmas rotate through the clappers' takes)
     "flamenco": RhythmStyle(step_beats=0.5, fill="palmas",
                             lanes={"palmas": "ooXooXoXoXoX", "cajon": "..x......x..",
-                                   "cajon_slap": ".....x.x...x"}),
+                                   "cajon_slap": ".....x.x...x"},
+                            sticking={"palmas": PALMAS_TAKES}),
     # tango: no drum kit; the orchestra's marcato in four (every beat hit, heavy) as the
     # double bass's and the violins' golpes on the wood, a bar of marcato and a bar of the
     # habanera's 3-3-2
@@ -1422,7 +1429,7 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "brush_tap": 0.2, "brush_swish": -0.2,
                               "snare_brush": 0.05, "brush_sweep": 0.05,
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1,
-                              "palmas": 0.15, "cajon_slap": -0.1, "golpe": -0.1,
+                              **dict.fromkeys(PALMAS_TAKES, 0.15), "cajon_slap": -0.1, "golpe": -0.1,
                               "kenong": 0.3, "kempul": -0.3, "kendang": 0.1,
                               "kendang_tak": 0.1,
                               "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,
