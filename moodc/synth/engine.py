@@ -18,12 +18,10 @@ import numpy as np
 
 from moodc import vocab
 from moodc.dsp.compiled import add_notes, mix_in, scale_by_curve
-from moodc.dsp.compiled import sosfilt as sosfilt_kernel
 from moodc.dsp.compiled import premix as premix_layers
 from moodc.synth.controls import Controls
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, tilted_width
 from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes, retune_notes
-from moodc.synth.instruments import INSTRUMENT_VOICES, body_sos
 from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import (COMP_PATTERNS, PAD_STYLES, accent_events, bass_notes,
                                   pad_notes, rhythm_hits)
@@ -242,43 +240,8 @@ class _NoteSound(NamedTuple):
     plan: NotePlan
 
 
-class BodyFilter:
-    """An instrument's resonating box (:attr:`~moodc.synth.instruments.Instrument.body`) on
-    the sum of that instrument's notes in one layer, block after block.
-
-    A body is linear and the same for every note, so filtering the sum once equals
-    filtering each note (but the box rings on past each note's release, as a real one
-    does). The state is carried from block to block and the compiled kernel runs sample by
-    sample, so the samples do not depend on the block boundaries or their size; each
-    layer owns its filters and renders its blocks in order (on whichever thread or
-    process), so they do not depend on ``--jobs`` either.
-    """
-
-    def __init__(self, modes: tuple[tuple[float, float, float], ...], *,
-                 sample_rate: int) -> None:
-        self.sos = body_sos(modes, sample_rate=sample_rate)
-        #: (channels, sections, 2): the compiled kernel's state layout, updated in place
-        self.state = np.zeros((2, self.sos.shape[0], 2))
-
-    def add_through(self, out: np.ndarray, dry: np.ndarray) -> None:
-        """Add ``dry`` (2, n float32: this body's notes, summed) through the body to
-        ``out`` (2, n float32), advancing the state by the block.
-
-        The kernel is called directly, in float64 (the air mode's poles sit 5e-4 inside
-        the unit circle): the filter runs ~3 k blocks per layer and 300 s, and
-        :func:`~moodc.dsp.sosfilt.sosfilt_stateful`'s checks and copies cost as much as
-        the filter; its samples are
-        :func:`scipy.signal.sosfilt`'s."""
-        wet = dry.astype(np.float64)
-        sosfilt_kernel(self.sos, wet, self.state)
-        out += wet.astype(np.float32)  # a float32 sum: a mixed-type one took 3.5x longer
-
-
 class _Sounds:
-    """Events of one layer as sample-indexed arrays, with their waveforms from the cache.
-
-    The notes of an instrument with a body (the guitar's box) are summed apart and pass
-    through one :class:`BodyFilter` per body before joining the rest of the layer."""
+    """Events of one layer as sample-indexed arrays, with their waveforms from the cache."""
 
     def __init__(self, plan: LayerPlan, *, ctl: Controls, sample_rate: int,
                  cache: NoteCache, gain: float = 1.0) -> None:
@@ -309,11 +272,6 @@ class _Sounds:
         # registers its reads
         self.drums: list[np.ndarray | None] = []
         self.plans: list[NotePlan | None] = []  # each note's (shared by its repeats)
-        #: the body filters of this layer's instruments that have one, and each event's
-        #: index into them (-1: no body, summed straight into the layer)
-        self.bodies: list[BodyFilter] = []
-        self.body_index: list[int] = []
-        body_of: dict[tuple, int] = {}
         self.flat: list[tuple[int, int]] = []
         lengths: list[int] = []
         drums: dict[tuple, np.ndarray] = {}
@@ -326,7 +284,6 @@ class _Sounds:
                     drum = drums[k] = self.drum(k)
                 self.drums.append(drum)
                 self.plans.append(None)
-                self.body_index.append(-1)
                 self.flat.append((0, 0))
                 lengths.append(len(drum))  # a hit's length is its sound's
                 continue
@@ -335,7 +292,6 @@ class _Sounds:
                 sound = notes[k] = self._note_sound(k)
             self.drums.append(None)
             self.plans.append(sound.plan)
-            self.body_index.append(self._body_slot(k[1], body_of))
             self.flat.append(sound.flat)
             lengths.append(sound.n_total)
             reads += [(read_key, onset + first, onset + stop)
@@ -346,17 +302,6 @@ class _Sounds:
         #: the onsets and lengths as Python ints, what :meth:`render` walks per block
         self._starts, self._lengths = self.starts.tolist(), lengths
         self.max_len = int(self.lengths.max()) if len(items) else 0
-
-    def _body_slot(self, instrument: str, body_of: dict[tuple, int]) -> int:
-        """Index of ``instrument``'s body filter in :attr:`bodies` (made on first use;
-        instruments sharing a body share its filter), or -1 when it has none."""
-        modes = INSTRUMENT_VOICES[instrument].body
-        if not modes:
-            return -1
-        if modes not in body_of:
-            body_of[modes] = len(self.bodies)
-            self.bodies.append(BodyFilter(modes, sample_rate=self.sample_rate))
-        return body_of[modes]
 
     def _note_sound(self, key: tuple) -> "_NoteSound":
         """What every note of event key ``key`` shares, its tone's length hinted to the cache."""
@@ -401,30 +346,20 @@ class _Sounds:
         it and once per note.
         """
         n = out.shape[1]
-        # one group of segments summed onto zeros per destination: the layer (0), then
-        # each body's dry sum (1 + its index)
-        groups = [([], [], [], []) for _ in range(1 + len(self.bodies))]
-        if len(self.starts):
-            self._gather(groups, start=start, n=n)
-        add_notes(out, *groups[0], True)
-        for body, group in zip(self.bodies, groups[1:]):
-            dry = np.empty_like(out)
-            add_notes(dry, *group, True)
-            body.add_through(out, dry)
-
-    def _gather(self, groups: list[tuple[list, list, list, list]], *, start: int,
-                n: int) -> None:
-        """The segments ``(offsets, segments, left gains, right gains)`` of every event
-        overlapping ``[start, start + n)``, appended to its group (:meth:`render`) in
-        event order."""
+        if not len(self.starts):
+            add_notes(out, [], [], [], [], True)
+            return
         lo = int(np.searchsorted(self.starts, start - self.max_len, side="left"))
         hi = int(np.searchsorted(self.starts, start + n, side="left"))
+        offsets: list[int] = []
+        segs: list[np.ndarray] = []
+        gains_l: list[float] = []
+        gains_r: list[float] = []
         starts, lengths = self._starts, self._lengths
         for i in range(lo, hi):
             s, length = starts[i], lengths[i]
             if s + length <= start:
                 continue
-            offsets, segs, gains_l, gains_r = groups[self.body_index[i] + 1]
             a, b = max(start - s, 0), min(start + n - s, length)
             gain_l, gain_r = self.gain_pairs[i]
             drum = self.drums[i]
@@ -453,6 +388,7 @@ class _Sounds:
                     segs.append(seg)
                     gains_l.append(run_l)
                     gains_r.append(run_r)
+        add_notes(out, offsets, segs, gains_l, gains_r, True)
 
 
 class BlockRenderer:

@@ -606,28 +606,27 @@ def calliope(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz: flo
     return _mix_into(tone, hiss, gain=0.06)
 
 
-#: The flamenco guitar's box (Hz, dB, ring s) where it rings longest: the air mode (the air
-#: in the body breathing through the rosette, ~100 Hz) and the top plate's first mode
-#: (~205 Hz). Every note passes through them — what a listener hears as "wood" — and they
-#: ring on after each pluck, past the note's own release. Fixed whatever the note (the
-#: body does not move with the fingers) and linear, so they are one filter on the
-#: guitar's summed output (:attr:`Instrument.body`, run by the engine once per layer), not
-#: a filter per note. Two sections: the compiled kernel keeps two sections' state in
-#: registers, and a third doubled the filter's cost.
+#: The flamenco guitar's box as a filter (Hz, dB, ring s): the air mode (the air in the
+#: body breathing through the rosette, ~100 Hz), the top plate's first modes (~205 Hz and
+#: ~400 Hz) and the cypress top's bright zone (~2.6 kHz). Every note passes through them —
+#: what a listener hears as "wood" — and they ring on briefly after each pluck. Fixed
+#: whatever the note: the body does not move with the fingers.
+#:
+#: Linear and the same for every note, so it filters each distinct tone once, where it
+#: is made and cached (``_through_body``): a few hundred tones a piece. One filter on the
+#: guitar's summed notes in the layer instead (tried, #14: the engine's body filter, state
+#: carried block to block) is the same sound but for the box ringing on past each note's
+#: 60 ms release (the layers differ by -31 to -52 dB), and costs a full-rate stereo filter
+#: for as long as the guitar plays: flamenco-night's and celtic-jig's renders 22-27 %
+#: slower.
 NYLON_GUITAR_BODY: tuple[tuple[float, float, float], ...] = (
-    (100.0, 9.0, 0.05), (205.0, 7.0, 0.035))
-#: The rest of the box (Hz, dB, ring s): the top plate's second mode (~400 Hz) and the
-#: cypress top's bright zone (~2.6 kHz). They ring for 20 ms and under a millisecond, well
-#: inside any note and its 60 ms release, so filtering each note's tone (once per distinct
-#: tone, cached) is the same sound as filtering the sum, for a fraction of the cost.
-NYLON_GUITAR_TOP: tuple[tuple[float, float, float], ...] = (
-    (400.0, 4.0, 0.02), (2600.0, 3.0, 0.0003))
+    (100.0, 9.0, 0.05), (205.0, 7.0, 0.035), (400.0, 4.0, 0.02), (2600.0, 3.0, 0.0003))
 #: The knock of the box itself under each pluck (Hz, level, ring s): the string's force at
 #: the bridge kicks the air and top modes, a woody thump that dies within a tenth of a
 #: second (what the former thump an octave under each note stood in for). Part of each
-#: note, so it too passes through the box (:data:`NYLON_GUITAR_TOP`, then
-#: :data:`NYLON_GUITAR_BODY`), which lifts it by the box's gain at each mode (+9, +7,
-#: +4 dB): these levels are those heard (0.08, 0.06, 0.03) over that gain.
+#: note, so it too passes through the box (:data:`NYLON_GUITAR_BODY`), which lifts it by
+#: the box's gain at each mode (+9, +7, +4 dB): these levels are those heard (0.08, 0.06,
+#: 0.03) over that gain.
 NYLON_GUITAR_KNOCK: tuple[tuple[float, float, float], ...] = (
     (100.0, 0.028, 0.05), (205.0, 0.027, 0.035), (400.0, 0.019, 0.02))
 #: A plucked string starts sharp and settles (cents sharp at the pluck, settling time
@@ -659,10 +658,10 @@ def _settling(tone: np.ndarray, *, cents: float, settle_s: float,
 
 
 @functools.lru_cache(maxsize=16)
-def body_sos(modes: tuple[tuple[float, float, float], ...], *,
+def _body_sos(modes: tuple[tuple[float, float, float], ...], *,
              sample_rate: int) -> np.ndarray:
     """The cascade of peaking sections (float64 SOS rows, read-only) of a body's modes
-    ``(Hz, dB, ring s)`` (:attr:`Instrument.body`): made once per body and sample rate."""
+    ``(Hz, dB, ring s)``: made once per body and sample rate."""
     sos = np.vstack([peaking_sos(hz, gain_db=db, ring_s=ring, sample_rate=sample_rate)
                      for hz, db, ring in modes])
     sos.flags.writeable = False
@@ -672,7 +671,7 @@ def body_sos(modes: tuple[tuple[float, float, float], ...], *,
 def _through_body(tone: np.ndarray, modes: tuple[tuple[float, float, float], ...], *,
                   sample_rate: int) -> np.ndarray:
     """``tone`` filtered in place by the body's modes (block by block, state carried)."""
-    sos = body_sos(modes, sample_rate=sample_rate)
+    sos = _body_sos(modes, sample_rate=sample_rate)
     state = np.zeros((sos.shape[0], 2))
     for start, stop in blocks(len(tone)):
         out, state = sosfilt_stateful(sos, tone[start:stop], zi=state)
@@ -685,10 +684,8 @@ def nylon_guitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz:
     """Flamenco (nylon-string) guitar: a gut-soft string plucked near the rosette, a quick
     warm decay (the low action and cypress body of a *guitarra flamenca* ring shorter than
     a classical guitar). What a guitarist hears as an acoustic guitar rather than a synth
-    pluck: the wooden box colouring every note (its air and first top-plate modes,
-    :data:`NYLON_GUITAR_BODY`, one filter on all the guitar's notes: see
-    :attr:`Instrument.body`; its short-ringing ones, :data:`NYLON_GUITAR_TOP`, on each
-    tone), its knock under each pluck (:data:`NYLON_GUITAR_KNOCK`) and the string settling
+    pluck: the wooden box colouring every note (:data:`NYLON_GUITAR_BODY`: the air and
+    top-plate modes), its knock under each pluck (:data:`NYLON_GUITAR_KNOCK`) and the string settling
     onto its pitch after the pluck (:data:`NYLON_GUITAR_SETTLE`). The nail's attack is the string model's own noise burst, already as bright as a nail click
     (a separate click added under it was masked: +0.4 dB at 3-6 kHz); a harder strum is
     brighter through its cutoff (``patterns.STRUM_FORCE_BRIGHTNESS``)."""
@@ -699,8 +696,7 @@ def nylon_guitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz:
     string = _settling(string, cents=cents, settle_s=settle_s, sample_rate=sample_rate)
     tone = _add_prefix(string, _body(NYLON_GUITAR_KNOCK, cutoff_hz=cutoff_hz,
                                      sample_rate=sample_rate))
-    # the box's long-ringing modes (NYLON_GUITAR_BODY) filter the guitar's summed notes
-    return _through_body(tone, NYLON_GUITAR_TOP, sample_rate=sample_rate)
+    return _through_body(tone, NYLON_GUITAR_BODY, sample_rate=sample_rate)
 
 
 #: The double bass's body: its wood and air resonances (Hz, level, ring s), fixed whatever
@@ -1113,10 +1109,6 @@ class Instrument:
         bellows or an oscillator does not run out of air). One player's breath also means
         one note at a time: as a pad, such a voice plays a line of long tones on the
         chord's tones (``patterns.held_line``), not the chord.
-    body : tuple of (Hz, dB, ring s), optional
-        The instrument's resonating box as peaking modes (:func:`body_sos`): linear and the
-        same for every note, so the engine filters the sum of this voice's notes in a layer
-        once (state carried from block to block), rather than each note; empty: none.
     marcato : str, optional
         The voice this instrument's short comping strokes play (a staccato
         :class:`~moodc.synth.patterns.CompPattern`), where the player attacks a chord
@@ -1136,7 +1128,6 @@ class Instrument:
     sob_st: float = 0.0
     ornaments: tuple[tuple[str, float], ...] | None = None
     breath_s: float = 0.0
-    body: tuple[tuple[float, float, float], ...] = ()
     marcato: str = ""
 
     @functools.cached_property
@@ -1208,7 +1199,7 @@ INSTRUMENT_VOICES: dict[str, Instrument] = {
                            release_s=0.05, cutoff_hz=5000.0, gain=0.55),
     "nylon_guitar": Instrument(osc=nylon_guitar, attack_s=0.002, decay_s=0.0,
                                sustain_level=1.0, release_s=0.06, cutoff_hz=3000.0, gain=2.6,
-                               percussive=True, body=NYLON_GUITAR_BODY),
+                               percussive=True),
     "bandoneon": Instrument(osc=bandoneon, attack_s=0.03, decay_s=0.1, sustain_level=0.9,
                             release_s=0.06, cutoff_hz=3500.0, gain=0.45,
                             marcato="_bandoneon_marcato"),

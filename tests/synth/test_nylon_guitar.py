@@ -1,10 +1,8 @@
 """The flamenco guitar heard as an acoustic guitar (issue 14): the wooden box in every
 note and its knock at every pluck, a harder strum brighter, no synth bass under the compás.
 
-The box's long-ringing modes are one filter on the guitar's summed notes in a layer (the
-engine's body filter), so voice checks render single notes and pass them through that
-filter as the engine does; pattern checks read the planned events (cheap); the engine
-checks render a short guitar piece.
+Voice checks render single notes; pattern checks read the planned events (cheap); the
+engine check renders a short guitar piece.
 """
 
 from __future__ import annotations
@@ -12,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from moodc.synth import stream_config, stream_stems
-from moodc.synth.engine import BodyFilter, plan_piece
-from moodc.synth.instruments import INSTRUMENT_VOICES, NYLON_GUITAR_BODY, NYLON_GUITAR_TOP
+from moodc.synth.engine import plan_piece
+from moodc.synth.instruments import INSTRUMENT_VOICES, NYLON_GUITAR_BODY
 from moodc.synth.notes import render_note
 from moodc.synth.patterns import COMP_PATTERNS, STRUM_BRIGHTNESS_STEPS, THUMB_PAN, pad_notes
 from tests.synth.test_identities import band_energy, chords_of, palette_controls, rms
@@ -24,15 +22,8 @@ E5_MIDI = 76.0  # 659 Hz: no string partial below it, so the box's low modes sta
 
 def guitar_note(*, midi: float = E5_MIDI, seconds: float = 0.5,
                 cutoff_scale: float = 1.0) -> np.ndarray:
-    """One note as a listener hears it: the voice's note through the guitar's box (the
-    engine's body filter on the layer's sum; here the sum is this one note)."""
-    note = render_note("nylon_guitar", midi=midi, n_gate=int(seconds * SAMPLE_RATE),
+    return render_note("nylon_guitar", midi=midi, n_gate=int(seconds * SAMPLE_RATE),
                        sample_rate=SAMPLE_RATE, cutoff_scale=cutoff_scale)
-    dry = np.stack([note, note])
-    out = np.zeros_like(dry)
-    BodyFilter(INSTRUMENT_VOICES["nylon_guitar"].body,
-               sample_rate=SAMPLE_RATE).add_through(out, dry)
-    return out[0]
 
 
 def band_rms(x: np.ndarray, low_hz: float, high_hz: float) -> float:
@@ -60,7 +51,7 @@ def test_the_box_knock_rings_briefly() -> None:
 
 def test_the_body_colours_every_note_whatever_its_pitch() -> None:
     """The box's modes are fixed: the same resonances under a low and a high note."""
-    hz = sorted(mode[0] for mode in NYLON_GUITAR_BODY + NYLON_GUITAR_TOP)
+    hz = sorted(mode[0] for mode in NYLON_GUITAR_BODY)
     assert hz[0] < 110.0 < hz[1] < 230.0  # the air mode, then the top plate
     for midi in (52.0, 64.0, E5_MIDI):
         attack = guitar_note(midi=midi)[: int(0.15 * SAMPLE_RATE)]
@@ -172,7 +163,7 @@ def test_the_string_starts_sharp_and_settles_onto_its_pitch() -> None:
     assert abs(settled) < 1.0
 
 
-# ------------------------------------------------------------------------------ the box in the engine
+# ------------------------------------------------------------------------------ in the engine
 
 GUITAR_PIECE: dict = {"density": 5, "tempo": "medium", "space": "dry",
                       "layers": {"bass": "none", "pad": "warm", "melody": "ornamental",
@@ -181,8 +172,9 @@ GUITAR_PIECE: dict = {"density": 5, "tempo": "medium", "space": "dry",
 
 
 def test_the_box_is_the_same_whatever_the_blocks_and_the_cores() -> None:
-    """The body filter carries its state across blocks: the guitar's layers, and the
-    whole render, are the same bytes for any block size and any ``--jobs``."""
+    """The guitar's cached tones (box, knock, settling string, strum colours) read in
+    blocks: its layers, and the whole render, are the same bytes for any block size and
+    any ``--jobs``."""
     def stems(block_s: float) -> dict[str, np.ndarray]:
         blocks = list(stream_stems(GUITAR_PIECE, duration_s=4.0, sample_rate=SAMPLE_RATE,
                                    seed=3, block_s=block_s))
@@ -197,21 +189,3 @@ def test_the_box_is_the_same_whatever_the_blocks_and_the_cores() -> None:
                                             sample_rate=SAMPLE_RATE, seed=3, block_s=0.37,
                                             jobs=2)))
     assert np.array_equal(one, two)
-
-
-def test_the_box_colours_the_guitar_not_the_palmas() -> None:
-    """The body belongs to the guitar: its notes' layer has one, the claps' layer none,
-    and the guitar's layer holds more of the air mode (~100 Hz) than its notes alone."""
-    from moodc.synth.controls import fields_to_controls
-    from moodc.synth.engine import BlockRenderer
-
-    ctl = fields_to_controls(GUITAR_PIECE)
-    renderer = BlockRenderer(ctl, duration_s=3.0, sample_rate=SAMPLE_RATE, seed=3)
-    assert renderer.layers["pad"].bodies and not renderer.layers["rhythm"].bodies
-    n = 3 * SAMPLE_RATE
-    boxed = renderer.stems(0, n)["pad"][0]
-    renderer = BlockRenderer(ctl, duration_s=3.0, sample_rate=SAMPLE_RATE, seed=3)
-    pad = renderer.layers["pad"]
-    pad.bodies, pad.body_index = [], [-1] * len(pad.body_index)
-    bare = renderer.stems(0, n)["pad"][0]
-    assert band_rms(boxed, 90.0, 110.0) > 1.5 * band_rms(bare, 90.0, 110.0)
