@@ -124,3 +124,28 @@ def leaky_dc_blocker_sos(*, sample_rate: int, cutoff_hz: float) -> np.ndarray:
     """
     pole = 1.0 - 2 * np.pi * cutoff_hz / sample_rate
     return np.array([[1.0, -1.0, 0.0, 1.0, -pole, 0.0]], dtype=np.float32)
+
+
+def peaking_sos(centre_hz: float, *, gain_db: float, ring_s: float,
+                sample_rate: int) -> np.ndarray:
+    """A peaking equaliser (one SOS row, RBJ cookbook): ``gain_db`` at ``centre_hz``, 0 dB
+    far from it, its bandwidth set by how long the resonance rings.
+
+    A resonance that rings with amplitude time constant ``ring_s`` is ``1 / (π·ring_s)`` Hz
+    wide, so ``Q = π·centre_hz·ring_s``: a cascade of these is a wooden body's modes
+    colouring whatever passes through it (and ringing on after each attack).
+
+    Returns
+    -------
+    np.ndarray [shape=(1, 6), dtype=float64]
+    """
+    if not 0.0 < centre_hz < 0.5 * sample_rate or ring_s <= 0.0:
+        raise ValueError(f"peaking_sos: centre_hz={centre_hz} must lie between 0 and "
+                         f"Nyquist ({0.5 * sample_rate} Hz) and ring_s={ring_s} be > 0")
+    amp = 10.0 ** (gain_db / 40.0)
+    w0 = 2.0 * math.pi * centre_hz / sample_rate
+    alpha = math.sin(w0) / (2.0 * math.pi * centre_hz * ring_s)
+    cos_w0 = math.cos(w0)
+    b = (1.0 + alpha * amp, -2.0 * cos_w0, 1.0 - alpha * amp)
+    a = (1.0 + alpha / amp, -2.0 * cos_w0, 1.0 - alpha / amp)
+    return np.array([[b[0] / a[0], b[1] / a[0], b[2] / a[0], 1.0, a[1] / a[0], a[2] / a[0]]])

@@ -17,6 +17,7 @@ import numpy as np
 from moodc.dsp.design import butter_sos
 from moodc.dsp.sosfilt import sosfilt
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ, MAX_HARMONIC_FRACTION
+from moodc.synth.patterns import PALMAS_TAKES
 
 
 def _t(dur_s: float, sample_rate: int) -> np.ndarray:
@@ -589,6 +590,55 @@ def darbuka(name: str, *, stroke: str, sample_rate: int) -> np.ndarray:
 DrumFn = Callable[[int], np.ndarray]
 
 #: Drum sound name → recipe(sample_rate). What each is meant to be is in its name.
+#: The three clappers of a flamenco *cuadro* (palm body Hz, delay s, level): each cups
+#: their hands a little differently, so each clap has its own body (the air pocket
+#: between the palms, ~1-2 kHz) under the same bright crack, and they land a few ms
+#: apart, never in lockstep. Levels: the takes together as loud as the former clap.
+PALMAS_CLAPPERS: tuple[tuple[float, float, float], ...] = (
+    (1250.0, 0.0, 0.445), (1650.0, 0.006, 0.375), (1050.0, 0.013, 0.32))
+#: The small room the claps sound in (its returns' decay s, their energy against the
+#: clap's in dB, the gap before the first s): walls and a floor a couple of metres away
+#: return the clap from a few ms on, duller, as a dense decaying scatter (a room diffuses:
+#: a few clean delayed copies would comb-filter the clap like a drum machine's).
+PALMAS_ROOM: tuple[float, float, float] = (0.018, -12.0, 0.004)
+
+
+def palmas(take: int, *, sample_rate: int) -> np.ndarray:
+    """One clap of the three clappers (:data:`PALMAS_CLAPPERS`), take ``take``.
+
+    Each clapper's clap is its own noise (never a copy of another's: copies a few ms apart
+    comb-filter into the drum machine's "clap", one noise burst retriggered), a bright
+    crack (1-7 kHz, ~12 ms) over the palm's body (a narrow band around the clapper's own
+    centre, a little longer); every take nudges each clapper's timing (±2.5 ms), level
+    (±15 %) and body (±6 %), as hands do from clap to clap. Then a small room
+    (:data:`PALMAS_ROOM`)."""
+    rng = np.random.default_rng(zlib.crc32(f"palmas/{take}".encode()))
+    claps = []
+    for k, (body_hz, delay_s, level) in enumerate(PALMAS_CLAPPERS):
+        hz = body_hz * (1.0 + 0.06 * rng.uniform(-1.0, 1.0))
+        name = f"palmas/{take}/{k}"
+        clap = _mix((0.6, noise(name, low_hz=1000, high_hz=7000, decay_s=0.012,
+                                attack_s=0.0005, sample_rate=sample_rate, dur_s=0.12)),
+                    (0.8, noise(name + "/body", low_hz=hz / 1.25, high_hz=hz * 1.25,
+                                decay_s=0.02, attack_s=0.001, sample_rate=sample_rate,
+                                dur_s=0.12)))
+        at = max(delay_s + 0.0025 * rng.uniform(-1.0, 1.0), 0.0)
+        claps.append((at, level * (1.0 + 0.15 * rng.uniform(-1.0, 1.0)), clap))
+    n = max(int(at * sample_rate) + len(c) for at, _, c in claps)
+    dry = np.zeros(n, dtype=np.float32)
+    for at, gain, clap in claps:
+        d = int(at * sample_rate)
+        dry[d: d + len(clap)] += np.float32(gain) * clap
+    decay_s, level_db, gap_s = PALMAS_ROOM
+    room = noise(f"palmas/{take}/room", low_hz=300, high_hz=3000, decay_s=decay_s,
+                 sample_rate=sample_rate)
+    room[: int(gap_s * sample_rate)] = 0.0
+    wet = np.convolve(dry, room)
+    gain = 10.0 ** (level_db / 20.0) * np.sqrt(np.sum(np.square(dry, dtype=np.float64))
+                                               / np.sum(np.square(wet, dtype=np.float64)))
+    return _mix((1.0, dry), (float(gain), wet.astype(np.float32)))
+
+
 DRUM_SOUNDS: dict[str, DrumFn] = {
     "kick": lambda sr: _mix((1.0, membrane(f_start_hz=150, f_end_hz=52, sweep_s=0.03,
                                            decay_s=0.16, sample_rate=sr)),
@@ -683,13 +733,9 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     "taiko_ka": lambda sr: _mix((0.5, modes(((900, 1, 0.04), (2300, 0.5, 0.02)),
                                             sample_rate=sr, dur_s=0.25)),
                                 (0.3, stick_attack("taiko_ka", sample_rate=sr, decay_s=0.003))),
-    # flamenco: palmas claras (three clappers, a few ms apart, the bright crack of cupped
-    # fingers on the palm, 1.5-6 kHz) and the cajón's box: its bass (the centre of the
+    # flamenco: palmas claras (three clappers, each their own clap: see palmas(); the
+    # takes are added below the table) and the cajón's box: its bass (the centre of the
     # front plate, a low boom) and its slap (the plate's edge with the snare wires behind)
-    "palmas": lambda sr: ensemble(noise("palmas", low_hz=1500, high_hz=6000, decay_s=0.018,
-                                        sample_rate=sr, dur_s=0.15),
-                                  sample_rate=sr,
-                                  players=((0.0, 0.5), (0.006, 0.4), (0.013, 0.35))),
     "cajon": lambda sr: _mix((0.9, membrane(f_start_hz=105, f_end_hz=80, sweep_s=0.03,
                                             decay_s=0.13, sample_rate=sr)),
                              (0.15, noise("cajon", low_hz=150, high_hz=1200, decay_s=0.03,
@@ -786,6 +832,9 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
     "wood_block": lambda sr: modes(((820, 1, 0.06), (2210, 0.35, 0.03)), sample_rate=sr,
                                    dur_s=0.35) * 0.6,
 }
+DRUM_SOUNDS.update({name: functools.partial(lambda sr, take: palmas(take, sample_rate=sr),
+                                            take=k)
+                    for k, name in enumerate(PALMAS_TAKES)})
 
 
 def drum_sound(name: str, *, sample_rate: int, cutoff_scale: float) -> np.ndarray:

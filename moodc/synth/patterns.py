@@ -578,6 +578,14 @@ class CompPattern:
     the marcato and the síncopa with the bandoneones' left hand; the bossa's bassist plays
     the guitar's thumb); with ``arrastre_beats`` it drags into every accented ``X`` stroke
     from the semitone below, that many beats early (the tango's *arrastre*; 0: no drag).
+    ``force_brightness``: a harder strum is brighter, not only louder (the nail or pick
+    drives the strings' upper partials harder): each strum's cutoff is scaled by its force
+    relative to a plain ``x`` stroke to this power (:func:`strum_cutoff_mul`), so an
+    accent and the last finger of a rasgueado ring out bright and the first fingers and
+    the up-strokes sound softer in colour too (0: the same colour at any force).
+    ``string_cents``: the tuning of a real guitar's strings, low to high, each a few cents
+    off (:data:`GUITAR_STRING_CENTS`): a strum's strings beat gently against each other
+    and the same pitch on two strings is two sounds (empty: every string exactly in tune).
     ``level`` scales the chord strokes' loudness: an accompanist under a lead that carries
     the tune (the jig's guitar under the fiddle) plays below the pad's usual level.
     ``approach_st``: on the last thumb stroke before a chord change the thumb and a doubling
@@ -612,6 +620,8 @@ class CompPattern:
     drop_every_bars: int = 0
     level: float = 1.0
     piano: str = ""
+    force_brightness: float = 0.0
+    string_cents: tuple[float, ...] = ()
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
@@ -623,6 +633,46 @@ OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=
 #: of a reggae band, about as loud (K-weighted) as the drums, skank and organ together,
 #: where the same bass under a bossa's comping sits 4.7 LU below them.
 REGGAE_BASS_LIFT_DB = 5.0
+
+#: How much brighter a harder strum is (:attr:`CompPattern.force_brightness`): the cutoff
+#: follows the force to this power, so an accent ``X`` (force 1.0 against a plain stroke's
+#: 0.9) is ~17 % brighter, an up-stroke ``o`` (0.5) ~40 % as bright and a rasgueado's
+#: first finger (0.6) about half as bright as its last.
+STRUM_FORCE_BRIGHTNESS = 1.5
+#: The colours a strum's brightness is rounded to (cutoff multipliers; the nearest on a
+#: log scale): dark (an up-stroke, a rasgueado's first finger), plain, bright (an accent,
+#: a rasgueado's last finger). Each colour of each string is a distinct note sound to
+#: synthesise and cache; the six exact colours of the flamenco comp made 4.7x as many
+#: (341 against 73 in 300 s, the cache thrashing), and within a 90 ms fan the ear hears
+#: "darker to brighter", not four shades.
+STRUM_BRIGHTNESS_STEPS: tuple[float, ...] = (0.55, 1.0)
+
+
+def strum_cutoff_mul(comp: CompPattern, *, force: float) -> float:
+    """The cutoff multiplier of a strum of ``force`` (its stroke's velocity times its
+    place in a rasgueado's fan), relative to a plain ``x`` stroke
+    (:attr:`CompPattern.force_brightness`), rounded to the nearest of
+    :data:`STRUM_BRIGHTNESS_STEPS` (exactly 1 when the comp has no force brightness)."""
+    if not comp.force_brightness:
+        return 1.0
+    exact = (force / STROKE_VELOCITY["x"]) ** comp.force_brightness
+    return min(STRUM_BRIGHTNESS_STEPS, key=lambda step: abs(np.log(step / exact)))
+
+
+#: A guitar tuned by ear, low string to high (cents off the tempered pitch): no real
+#: guitar is in perfect tune with itself (the player tunes by ear, the strings drift with
+#: the room and the playing), and a few cents between strings is the slow beating that
+#: makes a strum sound like six strings rather than one synthesised chord.
+GUITAR_STRING_CENTS: tuple[float, ...] = (0.0, 3.0, -2.0, 4.0, -3.0, 2.0)
+
+
+def string_offset_st(comp: CompPattern, *, string: int) -> float:
+    """How far string ``string`` (0 = the lowest) is out of tune, in semitones
+    (:attr:`CompPattern.string_cents`; 0 for an in-tune comp)."""
+    if not comp.string_cents:
+        return 0.0
+    return comp.string_cents[min(string, len(comp.string_cents) - 1)] / 100.0
+
 
 #: Rhythm style → its comping pattern; other styles let the pad ring one stroke per chord.
 COMP_PATTERNS: dict[str, CompPattern] = {
@@ -637,7 +687,8 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # chords, the open-position shapes), single strums between, the thumb on 1 and 7
     "flamenco": CompPattern(step_beats=0.5, chords="..X.xX.X.X.X", thumb="x.....x.....",
                             strum_s=0.006, fan_strokes=4, fan_s=0.03, rootless=False,
-                            n_strings=5),
+                            n_strings=5, force_brightness=STRUM_FORCE_BRIGHTNESS,
+                            string_cents=GUITAR_STRING_CENTS),
     # Tango: the bandoneones' marcato, every beat hit hard and short, the bar after it in
     # the 3-3-2 of the habanera (sincopa), the bass doubling them and dragging into the
     # strong beats (1 and 3 of the marcato, 1 of the habanera) from a sixteenth before;
@@ -656,7 +707,9 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # holding under it, and under the fiddle (half the pad's level: a session's guitar
     # backs the tune, it does not lead); the pick crosses six strings in ~40 ms
     "jig": CompPattern(step_beats=0.5, chords="X.ox.o", thumb="", strum_s=0.008,
-                       rootless=False, n_strings=6, level=0.5),
+                       rootless=False, n_strings=6, level=0.5,
+                       force_brightness=STRUM_FORCE_BRIGHTNESS,
+                       string_cents=GUITAR_STRING_CENTS),
     # the bulgar: the band keeps its oom-pah on the beats while the drummer plays the 3-3-2
     # across them (the poyk against the comp is the freylekhs' lift)
     "bulgar": OOM_PAH,
@@ -803,10 +856,11 @@ def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list
         if degree is None:  # the whole band strikes the ending
             vel *= comp_level(ctl, time_s=start_s)
         for delay_s, level in _strums(comp, ch):
-            out += [Note(start_s + delay_s + comp.strum_s * i, gate_s, float(m),
-                         vel * level, instrument,
+            out += [Note(start_s + delay_s + comp.strum_s * i, gate_s,
+                         float(m) + string_offset_st(comp, string=i), vel * level, instrument,
                          pan=0.15 * (i / max(len(strings) - 1, 1) * 2.0 - 1.0),
-                         cutoff_mul=row.cutoff_mul)
+                         cutoff_mul=row.cutoff_mul * strum_cutoff_mul(
+                             comp, force=STROKE_VELOCITY[ch] * level))
                     for i, m in enumerate(strings)]
     out += _thumb_notes(ctl, row, comp, chords=chords, n_beats=n_beats, instrument=instrument)
     out += _bubble_notes(ctl, comp, chords=chords, n_beats=n_beats)
@@ -920,7 +974,8 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
             pitch = THUMB_LOW_MIDI + (arriving.root_pc - THUMB_LOW_MIDI) % 12 + comp.approach_st
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
         level = comp_level(ctl, time_s=start_s) if degree is None else 1.0
-        out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s, float(pitch),
+        out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s,
+                        float(pitch) + string_offset_st(comp, string=0),
                         STROKE_VELOCITY[ch] * 0.6 * level, instrument, pan=THUMB_PAN,
                         cutoff_mul=row.cutoff_mul))
     return out
@@ -1321,6 +1376,11 @@ DARBUKA_STICKING: dict[str, tuple[str, ...]] = {DARBUKA_ROLL: ("tek", "ka")}
 DHOL_ROLL = "dhol_roll"
 DHOL_STICKING: dict[str, tuple[str, ...]] = {DHOL_ROLL: ("dhol_dagga", "dhol_tilli")}
 
+#: The palmas' takes (``drums.palmas``): the three clappers clap a little differently
+#: every time, and the lane rotates through these so no two neighbouring claps are the
+#: same sound (one sample for every clap is a drum machine's clap).
+PALMAS_TAKES: tuple[str, ...] = ("palmas", "palmas_2", "palmas_3", "palmas_4", "palmas_5")
+
 RHYTHM_STYLES: dict[str, RhythmStyle] = {
     "minimal": RhythmStyle(step_beats=1.0, fill=None,
                            lanes={"kick_soft": "x...", "shaker": "..o."}),
@@ -1397,9 +1457,11 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     # 4/4), palmas on every count with the soleá/bulería accents on 3, 6, 8, 10 and 12
     # (counted from 1), the cajón's bass on the accents that close the two halves (3, 10)
     # and its slap on 6 and 8
+    # (no two neighbouring claps the same: the palmas rotate through the clappers' takes)
     "flamenco": RhythmStyle(step_beats=0.5, fill="palmas",
                             lanes={"palmas": "ooXooXoXoXoX", "cajon": "..x......x..",
-                                   "cajon_slap": ".....x.x...x"}),
+                                   "cajon_slap": ".....x.x...x"},
+                            sticking={"palmas": PALMAS_TAKES}),
     # tango: no drum kit; the orchestra's marcato in four (every beat hit, heavy) as the
     # double bass's and the violins' golpes on the wood, a bar of marcato and a bar of the
     # habanera's 3-3-2
@@ -1446,7 +1508,7 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "brush_tap": 0.2, "brush_swish": -0.2,
                               "snare_brush": 0.05, "brush_sweep": 0.05,
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1,
-                              "palmas": 0.15, "cajon_slap": -0.1, "golpe": -0.1,
+                              **dict.fromkeys(PALMAS_TAKES, 0.15), "cajon_slap": -0.1, "golpe": -0.1,
                               "kenong": 0.3, "kempul": -0.3, "kendang": 0.1,
                               "kendang_tak": 0.1,
                               "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,

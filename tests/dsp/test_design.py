@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from moodc.dsp.design import DC_CUTOFF_HZ, butter_sos, dc_blocker_sos
+from moodc.dsp.design import DC_CUTOFF_HZ, butter_sos, dc_blocker_sos, peaking_sos
+from moodc.dsp.sosfilt import sosfilt
 
 SR = 44100
 
@@ -39,3 +40,23 @@ def test_dc_blocker_is_the_first_order_butterworth_high_pass() -> None:
     np.testing.assert_allclose(dc_blocker_sos(sample_rate=48000),
                                signal.butter(1, DC_CUTOFF_HZ, "highpass", fs=48000,
                                              output="sos"), rtol=1e-12, atol=1e-15)
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x))))
+
+
+def test_peaking_section_boosts_its_centre_and_leaves_far_bands_alone() -> None:
+    sr = SR
+    sos = peaking_sos(100.0, gain_db=9.0, ring_s=0.05, sample_rate=sr)
+    t = np.arange(sr) / sr
+    gain_db = {hz: 20 * np.log10(_rms(sosfilt(sos, np.sin(2 * np.pi * hz * t))[sr // 2:])
+                                 / _rms(np.sin(2 * np.pi * hz * t)[sr // 2:]))
+               for hz in (100.0, 1000.0)}
+    assert abs(gain_db[100.0] - 9.0) < 0.2
+    assert abs(gain_db[1000.0]) < 0.2
+
+
+def test_peaking_section_names_a_centre_beyond_nyquist() -> None:
+    with pytest.raises(ValueError, match="centre_hz=30000"):
+        peaking_sos(30000.0, gain_db=3.0, ring_s=0.01, sample_rate=SR)

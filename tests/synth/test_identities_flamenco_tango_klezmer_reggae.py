@@ -22,8 +22,8 @@ from moodc.synth.instruments import BANDONEON_REEDS
 from moodc.synth.melody import SECTION_ANSWERS, SOB_S, melody_notes
 from moodc.synth.notes import render_note
 from moodc.synth.drums import drum_sound
-from moodc.synth.patterns import (BUBBLE_VOICE, COMP_PATTERNS, PIANO_VOICE, THUMB_PAN,
-                                   bass_notes, pad_notes, rhythm_hits, stroke_voice)
+from moodc.synth.patterns import (BUBBLE_VOICE, COMP_PATTERNS, PALMAS_TAKES, PIANO_VOICE,
+                                   THUMB_PAN, bass_notes, pad_notes, rhythm_hits, stroke_voice)
 from moodc.synth.theory import (chord_at, chord_timeline, passing_tone_index,
                                 scale_index_of_degree)
 from tests.synth.test_identities import band_energy, beats_of, chords_of, palette_controls, rms
@@ -33,7 +33,10 @@ SPANISH_PHRYGIAN = vocab.MODE_INTERVALS["spanish_phrygian"]
 
 
 def lane(hits: list[Hit], sound: str) -> list[Hit]:
-    return [h for h in hits if h.sound == sound]
+    """The hits of lane ``sound``, whichever of its strokes or takes each plays (the
+    palmas rotate through their clappers' takes)."""
+    sounds = PALMAS_TAKES if sound == "palmas" else (sound,)
+    return [h for h in hits if h.sound in sounds]
 
 
 def strokes_by_onset(notes: list[Note], ctl: Controls, *, window_beats: float
