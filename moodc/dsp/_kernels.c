@@ -1513,6 +1513,60 @@ static PyObject *tilt_width(PyObject *self, PyObject *args)
     return result;
 }
 
+/* uniform_noise(words, offset, scale, out): out (2, m) float32 from m raw 64-bit words,
+ *
+ *     value k = ((half k >> 8) * 2**-24 - offset) * scale
+ *
+ * where half k is word k / 2's low 32 bits for even k and its high 32 bits for odd k: the
+ * numbers numpy's Generator.random(dtype=float32) makes from a PCG64 with no half word
+ * buffered (two floats per word, low half first), then the bed's two in-place float32
+ * steps (moodc.synth.texture.Texture.noise), each rounded as numpy rounds them.
+ */
+ELEMENTWISE static void uniform_noise_float(const uint64_t *words, Py_ssize_t n_words,
+                                            float offset, float scale, float *out)
+{
+    const float unit = 1.0f / 16777216.0f;
+    for (Py_ssize_t w = 0; w < n_words; w++) {
+        const uint64_t word = words[w];
+        const float lo = (float)((uint32_t)word >> 8) * unit;
+        const float hi = (float)((uint32_t)(word >> 32) >> 8) * unit;
+        out[2 * w] = (lo - offset) * scale;
+        out[2 * w + 1] = (hi - offset) * scale;
+    }
+}
+
+static PyObject *uniform_noise(PyObject *self, PyObject *args)
+{
+    PyObject *words_obj, *out_obj;
+    Py_buffer words, out;
+    float offset, scale;
+    if (!PyArg_ParseTuple(args, "OffO:uniform_noise", &words_obj, &offset, &scale, &out_obj))
+        return NULL;
+    if (!get_buffer(words_obj, &words, 0, 1, "words"))
+        return NULL;
+    if (!get_buffer(out_obj, &out, 1, 2, "out")) {
+        PyBuffer_Release(&words);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (words.itemsize != 8 || strchr("QLk", words.format[0]) == NULL
+            || strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "uniform_noise wants uint64 words and float32 out");
+    } else if (out.shape[0] * out.shape[1] != 2 * words.shape[0]) {
+        PyErr_SetString(PyExc_ValueError,
+                        "uniform_noise wants out (r, c) with r * c twice the words' count");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        uniform_noise_float((const uint64_t *)words.buf, words.shape[0], offset, scale,
+                            (float *)out.buf);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&words);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 /* upsample2(y, last, out): each row of y (2, m) at twice the rate into out (2, 2m),
  *
  *     out[k, 2t] = 0.5 * (previous + y[k, t])  (last[k] before t = 0),  out[k, 2t + 1] = y[k, t]
@@ -2232,6 +2286,10 @@ static PyMethodDef methods[] = {
      "reverb_send(x, delays, gains, scale, ext, out): the reverb's pair means of x (2m,) "
      "into ext after its h history samples, then the early-reflection taps over ext times "
      "scale into out (m,); numpy's floats."},
+    {"uniform_noise", uniform_noise, METH_VARARGS,
+     "uniform_noise(words, offset, scale, out): out (r, c) float32 = ((half >> 8) * 2**-24 "
+     "- offset) * scale, two halves per uint64 word, low first (numpy's PCG64 float32 "
+     "draws); numpy's floats."},
     {"upsample2", upsample2, METH_VARARGS,
      "upsample2(y, last, out): y (2, m) at twice the rate into out (2, 2m), each sample "
      "preceded by its mean with the one before (last (2,) before the first); numpy's "

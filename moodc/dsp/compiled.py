@@ -35,7 +35,9 @@ A note envelope's straight pieces (:func:`envelope_ramp`, under
 :func:`moodc.synth.envelope.adsr`) were four float64 passes and a temporary each, and the
 wind bed's cross-fade and swell (:func:`crossfade_swell`) eight passes over every frame, and
 each shimmer partial (:func:`sine_curve_mix`: its sine read, its tremolo, its two pans) five
-passes and a temporary; they are one each. The kernels do the same float operations in the
+passes and a temporary; they are one each. A noise bed's white noise (:func:`uniform_noise`)
+is made from the generator's raw words with its two float32 steps, not drawn a float at a
+time and passed over twice. The kernels do the same float operations in the
 same order as the scipy/numpy code they replaced (tests compare them bit for bit; the numpy
 definitions no render calls any more are in ``tests/helpers/reference.py``). A checkout or
 wheel without them is a broken install: there is no slower path that could render different
@@ -69,6 +71,7 @@ try:
         sosfilt,
         tilt_width,
         tpdf_quantise,
+        uniform_noise,
         upsample2,
         wavetable_add,
     )
@@ -81,4 +84,5 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
 __all__ = ["add_notes", "add_scaled", "crossfade_swell", "echo", "envelope_ramp", "fdn", "fdn_out",
            "gain_loss_add", "ks_loop", "limit_frames", "limiter_smooth", "mix_in", "pass1_filters",
            "peak_candidates", "premix", "reverb_send", "scale_by_curve", "sine_curve_mix",
-           "sosfilt", "tilt_width", "tpdf_quantise", "upsample2", "wavetable_add"]
+           "sosfilt", "tilt_width", "tpdf_quantise", "uniform_noise", "upsample2",
+           "wavetable_add"]

@@ -946,3 +946,34 @@ def test_sine_curve_mix_refuses_what_it_cannot_read() -> None:
     with pytest.raises(TypeError, match="float64 values"):
         _kernels.sine_curve_mix(out[0], out[1], table, 0, 1, shift, np.ones(3, np.float32), 0,
                                 64, 1.0, 1.0)
+
+
+def test_the_uniform_noise_kernel_gives_numpys_float32_draws_and_steps() -> None:
+    """Counts on and off the vector width and none: the bits of numpy's float32 ``random``
+    from the same PCG64 state, less 0.5, times the scale, each step in float32; the
+    generator left where numpy's draw leaves it (numpy also leaves its last high half in
+    the unused buffer, which nothing reads while ``has_uint32`` is 0)."""
+    scale = 3.4641016
+    for n in (16384, 1, 3001, 0, 7):
+        mine = np.random.default_rng(11 + n)
+        numpys = np.random.default_rng(11 + n)
+        expected = numpys.random((2, n), dtype=np.float32)
+        expected -= np.float32(0.5)
+        expected *= np.float32(scale)
+        got = np.full((2, n), np.nan, dtype=np.float32)
+        _kernels.uniform_noise(mine.bit_generator.random_raw(n), 0.5, scale, got)
+        assert np.array_equal(_bits(got), _bits(expected))
+        assert _stream_state(mine) == _stream_state(numpys)
+        assert np.array_equal(mine.random(5, dtype=np.float32), numpys.random(5, dtype=np.float32))
+    with pytest.raises(ValueError, match="uniform_noise wants"):
+        _kernels.uniform_noise(np.zeros(3, np.uint64), 0.5, scale, np.zeros((2, 4), np.float32))
+    with pytest.raises(TypeError, match="uniform_noise wants"):
+        _kernels.uniform_noise(np.zeros(2, np.uint64), 0.5, scale, np.zeros((2, 2)))
+
+
+def _stream_state(rng: np.random.Generator) -> dict:
+    """A PCG64's state as far as its next numbers go: the buffered half only when one is."""
+    state = dict(rng.bit_generator.state)
+    if not state["has_uint32"]:
+        state.pop("uinteger")
+    return state
