@@ -600,6 +600,28 @@ def test_the_limiter_smoothing_gives_the_numpy_steps_floats(n: int, hold_n: int,
     assert np.array_equal(out.view(np.uint64), expected.view(np.uint64))
 
 
+@pytest.mark.parametrize("n, hold_n, lookahead_n, lead, peaks", [
+    (120000, 1764, 220, False, 60), (120000, 1764, 220, True, 60), (300, 441, 220, True, 1),
+    (300, 441, 220, False, 1), (50000, 0, 0, False, 9), (2000, 30, 0, True, 40),
+    (2000, 0, 30, False, 40)])
+def test_the_limiter_smoothing_of_a_few_peaks_gives_the_numpy_steps_floats(
+        n: int, hold_n: int, lookahead_n: int, lead: bool, peaks: int) -> None:
+    """Few peaks in a long span (the usual limited block, spread peak by peak rather than
+    queued): at the first and last samples, side by side, tied and tiny, with windows
+    longer than the span and none at all: the same floats as the numpy steps."""
+    rng = np.random.default_rng(n + peaks)
+    reduction_db = np.zeros(n)
+    at = np.unique(np.concatenate([[0, n - 1], rng.choice(n, peaks, replace=False)]))
+    reduction_db[at] = np.round(rng.uniform(0.0, 12.0, at.size), 1)  # rounding makes ties
+    reduction_db[at[1::4]] = rng.uniform(1e-12, 1e-6, at[1::4].size)
+    if at.size > 2:
+        reduction_db[min(at[1] + 1, n - 1)] = reduction_db[at[1]]  # neighbours, tied
+    out = np.full(n, np.nan)
+    _kernels.limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out)
+    expected = _numpy_limiter_smooth(reduction_db, hold_n, lookahead_n, lead)
+    assert np.array_equal(out.view(np.uint64), expected.view(np.uint64))
+
+
 def test_the_limiter_smoothing_refuses_a_mismatched_output() -> None:
     with pytest.raises(ValueError, match="limiter_smooth wants"):
         _kernels.limiter_smooth(np.zeros(10), 2, 2, False, np.zeros(9))
