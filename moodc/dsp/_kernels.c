@@ -1567,6 +1567,70 @@ static PyObject *uniform_noise(PyObject *self, PyObject *args)
     return result;
 }
 
+/* limiter_moving(smoothed, moving, exponent) -> m: where the limiter's gain moves, one pass
+ * over smoothed (n,) float64 (limiter_smooth's out):
+ *
+ *     moving[:m]   = the i where smoothed[i] != 0, in order   (numpy's flatnonzero)
+ *     exponent[:m] = -smoothed[moving] / 20.0                  (numpy's negation, division)
+ *
+ * moodc.synth.master.limiter_gain then takes 10 ** exponent there: flatnonzero over the
+ * float span (two passes) and the gather, negation and division were a third of a limited
+ * block's gain curve. moving: int64 (n,); exponent: float64 (n,).
+ */
+static Py_ssize_t limiter_moving_f64(const double *smoothed, Py_ssize_t n, int64_t *moving,
+                                     double *exponent)
+{
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double v = smoothed[i];
+        if (v != 0.0) {
+            moving[m] = (int64_t)i;
+            exponent[m] = -v / 20.0;
+            m++;
+        }
+    }
+    return m;
+}
+
+static PyObject *limiter_moving(PyObject *self, PyObject *args)
+{
+    PyObject *s_obj, *m_obj, *e_obj;
+    Py_buffer sm, mv, ex;
+    if (!PyArg_ParseTuple(args, "OOO:limiter_moving", &s_obj, &m_obj, &e_obj))
+        return NULL;
+    if (!get_buffer(s_obj, &sm, 0, 1, "smoothed"))
+        return NULL;
+    if (!get_buffer(m_obj, &mv, 1, 1, "moving")) {
+        PyBuffer_Release(&sm);
+        return NULL;
+    }
+    if (!get_buffer(e_obj, &ex, 1, 1, "exponent")) {
+        PyBuffer_Release(&sm);
+        PyBuffer_Release(&mv);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = sm.shape[0];
+    if (strcmp(sm.format, "d") != 0 || strcmp(ex.format, "d") != 0 || mv.itemsize != 8
+            || (mv.format[0] != 'q' && mv.format[0] != 'l')) {
+        PyErr_SetString(PyExc_TypeError, "limiter_moving wants float64 smoothed and exponent "
+                        "and int64 moving");
+    } else if (mv.shape[0] != n || ex.shape[0] != n) {
+        PyErr_SetString(PyExc_ValueError,
+                        "limiter_moving wants moving and exponent of smoothed's length");
+    } else {
+        Py_ssize_t m;
+        Py_BEGIN_ALLOW_THREADS
+        m = limiter_moving_f64((const double *)sm.buf, n, (int64_t *)mv.buf, (double *)ex.buf);
+        Py_END_ALLOW_THREADS
+        result = PyLong_FromSsize_t(m);
+    }
+    PyBuffer_Release(&sm);
+    PyBuffer_Release(&mv);
+    PyBuffer_Release(&ex);
+    return result;
+}
+
 /* upsample2(y, last, out): each row of y (2, m) at twice the rate into out (2, 2m),
  *
  *     out[k, 2t] = 0.5 * (previous + y[k, t])  (last[k] before t = 0),  out[k, 2t + 1] = y[k, t]
@@ -2261,6 +2325,9 @@ static PyMethodDef methods[] = {
      "fdn_out(buf, column, weights, last, out, out_column): the reverb's lines from column "
      "mixed to stereo by weights (2, lines) and interpolated to twice the rate into out "
      "from out_column, after the previous output last (2,); numpy's floats."},
+    {"limiter_moving", limiter_moving, METH_VARARGS,
+     "limiter_moving(smoothed, moving, exponent) -> m: the indices where smoothed != 0 into "
+     "moving[:m] and -smoothed / 20.0 there into exponent[:m]; numpy's floats."},
     {"limiter_smooth", limiter_smooth, METH_VARARGS,
      "limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out): the limiter's held and "
      "averaged reduction (float64 dB), as moodc.synth.master.limiter_gain's numpy steps."},

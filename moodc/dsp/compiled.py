@@ -24,7 +24,9 @@ step, quantising with TPDF dither (:func:`tpdf_quantise`, under
 :func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one; the
 limiter's held and averaged reduction (:func:`limiter_smooth`, under
 :func:`moodc.synth.master.limiter_gain`) was a dozen float64 passes and temporaries over
-every limited block; it is one queue and one running sum. Pass 1's DC blocker, fade and
+every limited block; it is one queue and one running sum, and where it moves
+(:func:`limiter_moving`: the indices and exponents of the gain's power) one pass more.
+Pass 1's DC blocker, fade and
 K-weighted meter filter (:func:`pass1_filters`, under
 :class:`moodc.synth.master._Pass1Analyser`) were two filter passes over transposed copies
 and an interleaving copy for the scratch file; they are one pass. The limiter's true-peak
@@ -60,6 +62,7 @@ try:
         gain_loss_add,
         ks_loop,
         limit_frames,
+        limiter_moving,
         limiter_smooth,
         mix_in,
         pass1_filters,
@@ -82,7 +85,8 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
              "checkout (needs a C compiler and the Python headers)") from exc
 
 __all__ = ["add_notes", "add_scaled", "crossfade_swell", "echo", "envelope_ramp", "fdn", "fdn_out",
-           "gain_loss_add", "ks_loop", "limit_frames", "limiter_smooth", "mix_in", "pass1_filters",
+           "gain_loss_add", "ks_loop", "limit_frames", "limiter_moving", "limiter_smooth",
+           "mix_in", "pass1_filters",
            "peak_candidates", "premix", "reverb_send", "scale_by_curve", "sine_curve_mix",
            "sosfilt", "tilt_width", "tpdf_quantise", "uniform_noise", "upsample2",
            "wavetable_add"]

@@ -622,6 +622,32 @@ def test_the_limiter_smoothing_of_a_few_peaks_gives_the_numpy_steps_floats(
     assert np.array_equal(out.view(np.uint64), expected.view(np.uint64))
 
 
+@pytest.mark.parametrize("n, moving", [(120000, 0.2), (3001, 0.9), (17, 1.0), (1, 0.0),
+                                       (0, 0.0), (5000, 0.01)])
+def test_where_the_limiter_moves_is_numpys_flatnonzero_and_exponent(n: int,
+                                                                    moving: float) -> None:
+    """Stretches of moving gain among zeros (both signs), at every density, the first and
+    last samples, tiny and NaN values: the indices of ``np.flatnonzero`` and the bits of
+    ``-smoothed[moving] / 20.0`` (the numpy steps before the kernel, moodc 52c6a8d)."""
+    rng = np.random.default_rng(n)
+    smoothed = np.where(rng.random(n) < moving, rng.uniform(0.0, 14.0, n), 0.0)
+    smoothed[rng.random(n) < 0.05] = -0.0
+    if n > 4:
+        smoothed[[0, n - 1]] = [1e-300, 3.5]
+        smoothed[n // 2] = np.nan
+    expected_at = np.flatnonzero(smoothed)
+    expected = -smoothed[expected_at] / 20.0
+    at, exponent = np.full(n, -1, np.int64), np.full(n, np.inf)
+    m = _kernels.limiter_moving(smoothed, at, exponent)
+    assert m == expected_at.size
+    assert np.array_equal(at[:m], expected_at)
+    assert np.array_equal(exponent[:m].view(np.uint64), expected.view(np.uint64))
+    with pytest.raises(ValueError, match="limiter_moving wants"):
+        _kernels.limiter_moving(np.zeros(4), np.zeros(3, np.int64), np.zeros(4))
+    with pytest.raises(TypeError, match="limiter_moving wants"):
+        _kernels.limiter_moving(np.zeros(4), np.zeros(4, np.int32), np.zeros(4))
+
+
 def test_the_limiter_smoothing_refuses_a_mismatched_output() -> None:
     with pytest.raises(ValueError, match="limiter_smooth wants"):
         _kernels.limiter_smooth(np.zeros(10), 2, 2, False, np.zeros(9))
