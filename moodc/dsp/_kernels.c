@@ -1513,6 +1513,124 @@ static PyObject *tilt_width(PyObject *self, PyObject *args)
     return result;
 }
 
+/* uniform_noise(words, offset, scale, out): out (2, m) float32 from m raw 64-bit words,
+ *
+ *     value k = ((half k >> 8) * 2**-24 - offset) * scale
+ *
+ * where half k is word k / 2's low 32 bits for even k and its high 32 bits for odd k: the
+ * numbers numpy's Generator.random(dtype=float32) makes from a PCG64 with no half word
+ * buffered (two floats per word, low half first), then the bed's two in-place float32
+ * steps (moodc.synth.texture.Texture.noise), each rounded as numpy rounds them.
+ */
+ELEMENTWISE static void uniform_noise_float(const uint64_t *words, Py_ssize_t n_words,
+                                            float offset, float scale, float *out)
+{
+    const float unit = 1.0f / 16777216.0f;
+    for (Py_ssize_t w = 0; w < n_words; w++) {
+        const uint64_t word = words[w];
+        const float lo = (float)((uint32_t)word >> 8) * unit;
+        const float hi = (float)((uint32_t)(word >> 32) >> 8) * unit;
+        out[2 * w] = (lo - offset) * scale;
+        out[2 * w + 1] = (hi - offset) * scale;
+    }
+}
+
+static PyObject *uniform_noise(PyObject *self, PyObject *args)
+{
+    PyObject *words_obj, *out_obj;
+    Py_buffer words, out;
+    float offset, scale;
+    if (!PyArg_ParseTuple(args, "OffO:uniform_noise", &words_obj, &offset, &scale, &out_obj))
+        return NULL;
+    if (!get_buffer(words_obj, &words, 0, 1, "words"))
+        return NULL;
+    if (!get_buffer(out_obj, &out, 1, 2, "out")) {
+        PyBuffer_Release(&words);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (words.itemsize != 8 || strchr("QLk", words.format[0]) == NULL
+            || strcmp(out.format, "f") != 0) {
+        PyErr_SetString(PyExc_TypeError, "uniform_noise wants uint64 words and float32 out");
+    } else if (out.shape[0] * out.shape[1] != 2 * words.shape[0]) {
+        PyErr_SetString(PyExc_ValueError,
+                        "uniform_noise wants out (r, c) with r * c twice the words' count");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        uniform_noise_float((const uint64_t *)words.buf, words.shape[0], offset, scale,
+                            (float *)out.buf);
+        Py_END_ALLOW_THREADS
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&words);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* limiter_moving(smoothed, moving, exponent) -> m: where the limiter's gain moves, one pass
+ * over smoothed (n,) float64 (limiter_smooth's out):
+ *
+ *     moving[:m]   = the i where smoothed[i] != 0, in order   (numpy's flatnonzero)
+ *     exponent[:m] = -smoothed[moving] / 20.0                  (numpy's negation, division)
+ *
+ * moodc.synth.master.limiter_gain then takes 10 ** exponent there: flatnonzero over the
+ * float span (two passes) and the gather, negation and division were a third of a limited
+ * block's gain curve. moving: int64 (n,); exponent: float64 (n,).
+ */
+static Py_ssize_t limiter_moving_f64(const double *smoothed, Py_ssize_t n, int64_t *moving,
+                                     double *exponent)
+{
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double v = smoothed[i];
+        if (v != 0.0) {
+            moving[m] = (int64_t)i;
+            exponent[m] = -v / 20.0;
+            m++;
+        }
+    }
+    return m;
+}
+
+static PyObject *limiter_moving(PyObject *self, PyObject *args)
+{
+    PyObject *s_obj, *m_obj, *e_obj;
+    Py_buffer sm, mv, ex;
+    if (!PyArg_ParseTuple(args, "OOO:limiter_moving", &s_obj, &m_obj, &e_obj))
+        return NULL;
+    if (!get_buffer(s_obj, &sm, 0, 1, "smoothed"))
+        return NULL;
+    if (!get_buffer(m_obj, &mv, 1, 1, "moving")) {
+        PyBuffer_Release(&sm);
+        return NULL;
+    }
+    if (!get_buffer(e_obj, &ex, 1, 1, "exponent")) {
+        PyBuffer_Release(&sm);
+        PyBuffer_Release(&mv);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = sm.shape[0];
+    if (strcmp(sm.format, "d") != 0 || strcmp(ex.format, "d") != 0 || mv.itemsize != 8
+            || (mv.format[0] != 'q' && mv.format[0] != 'l')) {
+        PyErr_SetString(PyExc_TypeError, "limiter_moving wants float64 smoothed and exponent "
+                        "and int64 moving");
+    } else if (mv.shape[0] != n || ex.shape[0] != n) {
+        PyErr_SetString(PyExc_ValueError,
+                        "limiter_moving wants moving and exponent of smoothed's length");
+    } else {
+        Py_ssize_t m;
+        Py_BEGIN_ALLOW_THREADS
+        m = limiter_moving_f64((const double *)sm.buf, n, (int64_t *)mv.buf, (double *)ex.buf);
+        Py_END_ALLOW_THREADS
+        result = PyLong_FromSsize_t(m);
+    }
+    PyBuffer_Release(&sm);
+    PyBuffer_Release(&mv);
+    PyBuffer_Release(&ex);
+    return result;
+}
+
 /* upsample2(y, last, out): each row of y (2, m) at twice the rate into out (2, 2m),
  *
  *     out[k, 2t] = 0.5 * (previous + y[k, t])  (last[k] before t = 0),  out[k, 2t + 1] = y[k, t]
@@ -2207,6 +2325,9 @@ static PyMethodDef methods[] = {
      "fdn_out(buf, column, weights, last, out, out_column): the reverb's lines from column "
      "mixed to stereo by weights (2, lines) and interpolated to twice the rate into out "
      "from out_column, after the previous output last (2,); numpy's floats."},
+    {"limiter_moving", limiter_moving, METH_VARARGS,
+     "limiter_moving(smoothed, moving, exponent) -> m: the indices where smoothed != 0 into "
+     "moving[:m] and -smoothed / 20.0 there into exponent[:m]; numpy's floats."},
     {"limiter_smooth", limiter_smooth, METH_VARARGS,
      "limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out): the limiter's held and "
      "averaged reduction (float64 dB), as moodc.synth.master.limiter_gain's numpy steps."},
@@ -2232,6 +2353,10 @@ static PyMethodDef methods[] = {
      "reverb_send(x, delays, gains, scale, ext, out): the reverb's pair means of x (2m,) "
      "into ext after its h history samples, then the early-reflection taps over ext times "
      "scale into out (m,); numpy's floats."},
+    {"uniform_noise", uniform_noise, METH_VARARGS,
+     "uniform_noise(words, offset, scale, out): out (r, c) float32 = ((half >> 8) * 2**-24 "
+     "- offset) * scale, two halves per uint64 word, low first (numpy's PCG64 float32 "
+     "draws); numpy's floats."},
     {"upsample2", upsample2, METH_VARARGS,
      "upsample2(y, last, out): y (2, m) at twice the rate into out (2, 2m), each sample "
      "preceded by its mean with the one before (last (2,) before the first); numpy's "

@@ -24,7 +24,9 @@ step, quantising with TPDF dither (:func:`tpdf_quantise`, under
 :func:`moodc.audio_io.quantise`), was four numpy passes over every block; it is one; the
 limiter's held and averaged reduction (:func:`limiter_smooth`, under
 :func:`moodc.synth.master.limiter_gain`) was a dozen float64 passes and temporaries over
-every limited block; it is one queue and one running sum. Pass 1's DC blocker, fade and
+every limited block; it is one queue and one running sum, and where it moves
+(:func:`limiter_moving`: the indices and exponents of the gain's power) one pass more.
+Pass 1's DC blocker, fade and
 K-weighted meter filter (:func:`pass1_filters`, under
 :class:`moodc.synth.master._Pass1Analyser`) were two filter passes over transposed copies
 and an interleaving copy for the scratch file; they are one pass. The limiter's true-peak
@@ -35,7 +37,9 @@ A note envelope's straight pieces (:func:`envelope_ramp`, under
 :func:`moodc.synth.envelope.adsr`) were four float64 passes and a temporary each, and the
 wind bed's cross-fade and swell (:func:`crossfade_swell`) eight passes over every frame, and
 each shimmer partial (:func:`sine_curve_mix`: its sine read, its tremolo, its two pans) five
-passes and a temporary; they are one each. The kernels do the same float operations in the
+passes and a temporary; they are one each. A noise bed's white noise (:func:`uniform_noise`)
+is made from the generator's raw words with its two float32 steps, not drawn a float at a
+time and passed over twice. The kernels do the same float operations in the
 same order as the scipy/numpy code they replaced (tests compare them bit for bit; the numpy
 definitions no render calls any more are in ``tests/helpers/reference.py``). A checkout or
 wheel without them is a broken install: there is no slower path that could render different
@@ -58,6 +62,7 @@ try:
         gain_loss_add,
         ks_loop,
         limit_frames,
+        limiter_moving,
         limiter_smooth,
         mix_in,
         pass1_filters,
@@ -69,6 +74,7 @@ try:
         sosfilt,
         tilt_width,
         tpdf_quantise,
+        uniform_noise,
         upsample2,
         wavetable_add,
     )
@@ -79,6 +85,8 @@ except ImportError as exc:  # a source tree or wheel without the compiled module
              "checkout (needs a C compiler and the Python headers)") from exc
 
 __all__ = ["add_notes", "add_scaled", "crossfade_swell", "echo", "envelope_ramp", "fdn", "fdn_out",
-           "gain_loss_add", "ks_loop", "limit_frames", "limiter_smooth", "mix_in", "pass1_filters",
+           "gain_loss_add", "ks_loop", "limit_frames", "limiter_moving", "limiter_smooth",
+           "mix_in", "pass1_filters",
            "peak_candidates", "premix", "reverb_send", "scale_by_curve", "sine_curve_mix",
-           "sosfilt", "tilt_width", "tpdf_quantise", "upsample2", "wavetable_add"]
+           "sosfilt", "tilt_width", "tpdf_quantise", "uniform_noise", "upsample2",
+           "wavetable_add"]

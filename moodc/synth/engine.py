@@ -27,7 +27,7 @@ from moodc.synth.patterns import (COMP_PATTERNS, PAD_STYLES, accent_events, bass
                                   pad_notes, rhythm_hits)
 from moodc.synth.theory import Chord, chord_timeline
 from moodc.synth.notecache import DEFAULT_CACHE_SAMPLES, NoteCache
-from moodc.synth.notes import NotePlan, flat_span, note_plan, note_reads, plan_runs
+from moodc.synth.notes import NotePlan, note_plan, plan_flat_span, plan_reads, plan_runs
 
 if TYPE_CHECKING:  # a short or one-job render never imports concurrent.futures (nor logging)
     from concurrent.futures import Executor
@@ -232,7 +232,7 @@ def plan_piece(ctl: Controls, *, duration_s: float, seed: int) -> dict[str, Laye
 
 
 class _NoteSound(NamedTuple):
-    """A distinct note's length, flat span, cache reads (:func:`note_reads`) and plan."""
+    """A distinct note's length, flat span, cache reads (:func:`plan_reads`) and plan."""
 
     n_total: int
     flat: tuple[int, int]
@@ -304,20 +304,15 @@ class _Sounds:
         self.max_len = int(self.lengths.max()) if len(items) else 0
 
     def _note_sound(self, key: tuple) -> "_NoteSound":
-        """What every note of event key ``key`` shares, its tone's length hinted to the cache."""
+        """What every note of event key ``key`` shares, its tone's length hinted to the cache:
+        length, reads and flat span all from the one plan its slices are read with."""
         _, instrument, midi, n_gate, glide, cut = key
-        raw_key, n_total, reads = note_reads(instrument, midi=midi, n_gate=n_gate,
-                                             sample_rate=self.sample_rate,
-                                             cutoff_scale=self.ctl.cutoff_scale * cut,
-                                             glide_st=glide)
-        self.cache.hint(raw_key, n_total)
-        return _NoteSound(n_total=n_total, reads=reads,
-                          flat=flat_span(instrument, n_gate=n_gate,
-                                         sample_rate=self.sample_rate),
-                          plan=note_plan(instrument, midi=midi, n_gate=n_gate,
-                                         sample_rate=self.sample_rate,
-                                         cutoff_scale=self.ctl.cutoff_scale * cut,
-                                         glide_st=glide))
+        plan = note_plan(instrument, midi=midi, n_gate=n_gate, sample_rate=self.sample_rate,
+                         cutoff_scale=self.ctl.cutoff_scale * cut, glide_st=glide)
+        n_total = plan.env.n_total
+        self.cache.hint(plan.raw_key, n_total)
+        return _NoteSound(n_total=n_total, flat=plan_flat_span(plan), reads=plan_reads(plan),
+                          plan=plan)
 
     def drum(self, key: tuple) -> np.ndarray:
         """A drum hit's waveform (cached)."""

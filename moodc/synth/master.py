@@ -168,9 +168,13 @@ def limiter_gain(envelope: np.ndarray, *, ceiling: float, shape: LimiterShape) -
     smoothed = np.empty_like(reduction_db)
     compiled.limiter_smooth(reduction_db, shape.hold_n, shape.lookahead_n, lo == 0, smoothed)
     # 10**(-0/20) is exactly 1, the gain already there: the power (the costliest step) runs
-    # only where the gain moves, typically a few percent of the span
-    moving = np.flatnonzero(smoothed)
-    gain[lo + moving] = np.power(10.0, -smoothed[moving] / 20.0)
+    # only where the gain moves, typically a few percent of the span; where that is, and
+    # -smoothed / 20 there, come from one compiled pass (numpy's flatnonzero, gather,
+    # negation and division)
+    moving = np.empty(smoothed.shape[0], dtype=np.int64)
+    exponent = np.empty_like(smoothed)
+    m = compiled.limiter_moving(smoothed, moving, exponent)
+    gain[lo + moving[:m]] = np.power(10.0, exponent[:m])
     return gain
 
 

@@ -10,6 +10,8 @@ instrument's own: Irish cuts and rolls, zither glissandi).
 from __future__ import annotations
 
 
+import bisect
+import functools
 from dataclasses import dataclass, replace
 from typing import Callable, Literal
 
@@ -164,7 +166,7 @@ def _walk(index: int, target: float, n_pitches: int, step: Quota,
     nxt = index + (size if up else -size)
     if nxt < 0 or nxt >= n_pitches:
         nxt = index - (size if up else -size)
-    return int(np.clip(nxt, 0, n_pitches - 1))
+    return int(min(max(nxt, 0), n_pitches - 1))
 
 
 def _nearest_chord_tone(index: int, pitches: np.ndarray, chord: Chord) -> int:
@@ -507,7 +509,7 @@ def _figure(ctl: Controls, style: MelodyStyle, phrase: _Phrase, *, grid: _Grid,
     index = start_index
     for j, slot in enumerate(phrase.slots):
         x = slot / grid.n_steps
-        height = float(np.clip(curve(x) + style.contour * (x - 0.5) * 0.8, 0.0, 1.0))
+        height = min(max(float(curve(x) + style.contour * (x - 0.5) * 0.8), 0.0), 1.0)
         if phrase.response:
             height = max(height - 0.3, 0.0)  # the answer sits lower than the call
         target = height * (len(pitches) - 1)
@@ -529,8 +531,8 @@ def _pick_index(style: MelodyStyle, phrase: _Phrase, *, j: int, slot: int, targe
                                pitches=pitches, index=index)
     if restate is not None and j < len(restate):
         base = _nearest_chord_tone(int(round(target)), pitches, chord) if j == 0 else index
-        return int(np.clip(base + (restate[j][1] - restate[j - 1][1] if j else 0),
-                           0, len(pitches) - 1))
+        return int(min(max(base + (restate[j][1] - restate[j - 1][1] if j else 0), 0),
+                       len(pitches) - 1))
     if style.two_note_cells and j % 2 == 1:
         return index  # restate the previous pitch (a two-note cell)
     if j == 0:
@@ -627,10 +629,30 @@ def _note_velocity(style: MelodyStyle, *, slot: int, grid: _Grid, response: bool
 def _draw_ornament_kind(*, instrument: str, rng: np.random.Generator) -> OrnamentKind:
     """One ornament kind by the instrument's own weights (``Instrument.ornaments``) or
     :data:`ORNAMENTS` (drawn for every note, ornamented or not, so the ornament label does
-    not shift the melody's random stream)."""
-    table = INSTRUMENT_VOICES[instrument].ornaments or ORNAMENTS
-    weights = np.array([w for _, w in table])
-    kind = table[int(rng.choice(len(table), p=weights / weights.sum()))][0]
+    not shift the melody's random stream).
+
+    The draw is ``rng.choice(len(table), p=weights / weights.sum())``'s: one uniform
+    double placed in the normalised cumulative weights (right side), here against the
+    instrument's table worked out once (:func:`_ornament_cdf`) instead of numpy validating
+    and summing the weights on every note; the same kind and the same stream.
+    """
+    kinds, cdf = _ornament_cdf(instrument)
+    kind = kinds[bisect.bisect_right(cdf, rng.random())]
     if kind == "slide" and not INSTRUMENT_VOICES[instrument].glides:
         kind = "grace"  # a plucked or struck voice cannot bend: it flicks a grace note
     return kind
+
+
+@functools.lru_cache(maxsize=None)
+def _ornament_cdf(instrument: str) -> tuple[tuple[OrnamentKind, ...], list[float]]:
+    """The ornament kinds of ``instrument`` and their cumulative weights as
+    ``Generator.choice`` forms them from ``p = weights / weights.sum()``: ``p.cumsum()``
+    divided by its last value."""
+    table = INSTRUMENT_VOICES[instrument].ornaments or ORNAMENTS
+    weights = np.array([w for _, w in table], dtype=np.float64)
+    if not (weights >= 0).all() or not weights.sum() > 0:
+        raise ValueError(f"ornament weights of {instrument!r} must be >= 0 with a positive "
+                         f"sum, not {weights.tolist()}: fix Instrument.ornaments")
+    cdf = (weights / weights.sum()).cumsum()
+    cdf /= cdf[-1]
+    return tuple(kind for kind, _ in table), cdf.tolist()

@@ -42,24 +42,6 @@ def _raw_key(instrument: str, *, midi: float, sample_rate: int, cutoff_scale: fl
     return ("raw", instrument, midi, sample_rate, cutoff_scale, glide_st)
 
 
-def note_reads(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
-               cutoff_scale: float, glide_st: float
-               ) -> tuple[tuple, int, tuple[tuple[tuple, int, int], ...]]:
-    """What a note with these arguments asks of the cache: ``(raw_key, n_total, reads)``,
-    its raw tone's key, the note's length (the tone's length hint) and each item it reads
-    as ``(key, first, stop)``, samples from its onset (see
-    :meth:`~moodc.synth.notecache.NoteCache.expect`). A function of the arguments alone, so
-    a renderer works it out once per distinct note, not once per note played."""
-    key = _raw_key(instrument, midi=midi, sample_rate=sample_rate, cutoff_scale=cutoff_scale,
-                   glide_st=glide_st)
-    env = _envelope(INSTRUMENT_VOICES[instrument], n_gate=n_gate, sample_rate=sample_rate)
-    n_total = env.n_total
-    if n_total <= SHORT_NOTE_S * sample_rate:
-        # the finished note is read during the note; its raw tone only when it is made
-        return key, n_total, ((_note_key(key, env.n_gate), 0, n_total), (key, 0, 1))
-    return key, n_total, ((key, 0, n_total),)
-
-
 def _note_key(raw_key: tuple, n_gate: int) -> tuple:
     """Cache key of a finished short note (its raw tone's key and its gate)."""
     return ("note",) + raw_key[1:] + (n_gate,)
@@ -130,6 +112,25 @@ def note_plan(instrument: str, *, midi: float, n_gate: int, sample_rate: int,
                     silent=freq_hz >= MAX_HARMONIC_FRACTION * sample_rate)
 
 
+def plan_reads(plan: NotePlan) -> tuple[tuple[tuple, int, int], ...]:
+    """What the note ``plan`` describes asks of the cache: each item it reads as
+    ``(key, first, stop)``, samples from its onset (see
+    :meth:`~moodc.synth.notecache.NoteCache.expect`); its raw tone's length hint is
+    ``plan.env.n_total``. A renderer works it out once per distinct note, from the plan it
+    reads the note's slices with, so the keys registered are the keys read."""
+    n_total = plan.env.n_total
+    if plan.note_key is not None:
+        # the finished note is read during the note; its raw tone only when it is made
+        return (plan.note_key, 0, n_total), (plan.raw_key, 0, 1)
+    return ((plan.raw_key, 0, n_total),)
+
+
+def plan_flat_span(plan: NotePlan) -> tuple[int, int]:
+    """:func:`flat_span` of the note ``plan`` describes: where :func:`plan_runs` returns the
+    raw tone with a scalar level (empty for short, cached notes)."""
+    return (0, 0) if plan.note_key is not None else plan.flat
+
+
 def note_runs(instrument: str, *, midi: float, n_gate: int, start: int, stop: int,
               sample_rate: int, cutoff_scale: float, glide_st: float = 0.0,
               cache: NoteCache | None = None) -> tuple[list[tuple[int, np.ndarray]], float]:
@@ -179,7 +180,7 @@ def plan_runs(plan: NotePlan, *, start: int, stop: int, cache: NoteCache | None 
                          cutoff_scale=plan.cutoff_scale, glide_st=plan.glide_st)
     if cache is not None and plan.note_key is not None:
         # one lookup per segment: the raw tone is fetched only when the note is made (what
-        # note_reads registers), not for every block of every repeat of a short note
+        # plan_reads registers), not for every block of every repeat of a short note
         note = cache.get(plan.note_key,
                          lambda: _finished_note(cache.get(raw_key, make_raw), env,
                                                 gain=voice.gain,

@@ -600,6 +600,54 @@ def test_the_limiter_smoothing_gives_the_numpy_steps_floats(n: int, hold_n: int,
     assert np.array_equal(out.view(np.uint64), expected.view(np.uint64))
 
 
+@pytest.mark.parametrize("n, hold_n, lookahead_n, lead, peaks", [
+    (120000, 1764, 220, False, 60), (120000, 1764, 220, True, 60), (300, 441, 220, True, 1),
+    (300, 441, 220, False, 1), (50000, 0, 0, False, 9), (2000, 30, 0, True, 40),
+    (2000, 0, 30, False, 40)])
+def test_the_limiter_smoothing_of_a_few_peaks_gives_the_numpy_steps_floats(
+        n: int, hold_n: int, lookahead_n: int, lead: bool, peaks: int) -> None:
+    """Few peaks in a long span (the usual limited block, spread peak by peak rather than
+    queued): at the first and last samples, side by side, tied and tiny, with windows
+    longer than the span and none at all: the same floats as the numpy steps."""
+    rng = np.random.default_rng(n + peaks)
+    reduction_db = np.zeros(n)
+    at = np.unique(np.concatenate([[0, n - 1], rng.choice(n, peaks, replace=False)]))
+    reduction_db[at] = np.round(rng.uniform(0.0, 12.0, at.size), 1)  # rounding makes ties
+    reduction_db[at[1::4]] = rng.uniform(1e-12, 1e-6, at[1::4].size)
+    if at.size > 2:
+        reduction_db[min(at[1] + 1, n - 1)] = reduction_db[at[1]]  # neighbours, tied
+    out = np.full(n, np.nan)
+    _kernels.limiter_smooth(reduction_db, hold_n, lookahead_n, lead, out)
+    expected = _numpy_limiter_smooth(reduction_db, hold_n, lookahead_n, lead)
+    assert np.array_equal(out.view(np.uint64), expected.view(np.uint64))
+
+
+@pytest.mark.parametrize("n, moving", [(120000, 0.2), (3001, 0.9), (17, 1.0), (1, 0.0),
+                                       (0, 0.0), (5000, 0.01)])
+def test_where_the_limiter_moves_is_numpys_flatnonzero_and_exponent(n: int,
+                                                                    moving: float) -> None:
+    """Stretches of moving gain among zeros (both signs), at every density, the first and
+    last samples, tiny and NaN values: the indices of ``np.flatnonzero`` and the bits of
+    ``-smoothed[moving] / 20.0`` (the numpy steps before the kernel, moodc 52c6a8d)."""
+    rng = np.random.default_rng(n)
+    smoothed = np.where(rng.random(n) < moving, rng.uniform(0.0, 14.0, n), 0.0)
+    smoothed[rng.random(n) < 0.05] = -0.0
+    if n > 4:
+        smoothed[[0, n - 1]] = [1e-300, 3.5]
+        smoothed[n // 2] = np.nan
+    expected_at = np.flatnonzero(smoothed)
+    expected = -smoothed[expected_at] / 20.0
+    at, exponent = np.full(n, -1, np.int64), np.full(n, np.inf)
+    m = _kernels.limiter_moving(smoothed, at, exponent)
+    assert m == expected_at.size
+    assert np.array_equal(at[:m], expected_at)
+    assert np.array_equal(exponent[:m].view(np.uint64), expected.view(np.uint64))
+    with pytest.raises(ValueError, match="limiter_moving wants"):
+        _kernels.limiter_moving(np.zeros(4), np.zeros(3, np.int64), np.zeros(4))
+    with pytest.raises(TypeError, match="limiter_moving wants"):
+        _kernels.limiter_moving(np.zeros(4), np.zeros(4, np.int32), np.zeros(4))
+
+
 def test_the_limiter_smoothing_refuses_a_mismatched_output() -> None:
     with pytest.raises(ValueError, match="limiter_smooth wants"):
         _kernels.limiter_smooth(np.zeros(10), 2, 2, False, np.zeros(9))
@@ -946,3 +994,34 @@ def test_sine_curve_mix_refuses_what_it_cannot_read() -> None:
     with pytest.raises(TypeError, match="float64 values"):
         _kernels.sine_curve_mix(out[0], out[1], table, 0, 1, shift, np.ones(3, np.float32), 0,
                                 64, 1.0, 1.0)
+
+
+def test_the_uniform_noise_kernel_gives_numpys_float32_draws_and_steps() -> None:
+    """Counts on and off the vector width and none: the bits of numpy's float32 ``random``
+    from the same PCG64 state, less 0.5, times the scale, each step in float32; the
+    generator left where numpy's draw leaves it (numpy also leaves its last high half in
+    the unused buffer, which nothing reads while ``has_uint32`` is 0)."""
+    scale = 3.4641016
+    for n in (16384, 1, 3001, 0, 7):
+        mine = np.random.default_rng(11 + n)
+        numpys = np.random.default_rng(11 + n)
+        expected = numpys.random((2, n), dtype=np.float32)
+        expected -= np.float32(0.5)
+        expected *= np.float32(scale)
+        got = np.full((2, n), np.nan, dtype=np.float32)
+        _kernels.uniform_noise(mine.bit_generator.random_raw(n), 0.5, scale, got)
+        assert np.array_equal(_bits(got), _bits(expected))
+        assert _stream_state(mine) == _stream_state(numpys)
+        assert np.array_equal(mine.random(5, dtype=np.float32), numpys.random(5, dtype=np.float32))
+    with pytest.raises(ValueError, match="uniform_noise wants"):
+        _kernels.uniform_noise(np.zeros(3, np.uint64), 0.5, scale, np.zeros((2, 4), np.float32))
+    with pytest.raises(TypeError, match="uniform_noise wants"):
+        _kernels.uniform_noise(np.zeros(2, np.uint64), 0.5, scale, np.zeros((2, 2)))
+
+
+def _stream_state(rng: np.random.Generator) -> dict:
+    """A PCG64's state as far as its next numbers go: the buffered half only when one is."""
+    state = dict(rng.bit_generator.state)
+    if not state["has_uint32"]:
+        state.pop("uinteger")
+    return state

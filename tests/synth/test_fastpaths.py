@@ -276,3 +276,25 @@ def test_a_layer_registers_each_note_as_note_by_note_would(example: str) -> None
             assert sounds.lengths[i] == note_length(key[1], n_gate=key[3], sample_rate=SR)
             assert sounds.flat[i] == flat_span(key[1], n_gate=key[3], sample_rate=SR)
     assert n_notes > 100 and (n_hits > 50 or example == "sunny-morning")
+
+
+def test_an_ornament_kind_is_drawn_as_numpys_choice_draws_it() -> None:
+    """Every instrument's table (its own weights or the default ones): the same kind, note
+    after note, and the same random stream after, as ``rng.choice`` with the normalised
+    weights (the draw it replaced, kept here as the reference)."""
+    from moodc.synth.instruments import INSTRUMENT_VOICES
+    from moodc.synth.melody import ORNAMENTS, _draw_ornament_kind
+
+    own_tables = 0
+    for instrument, voice in sorted(INSTRUMENT_VOICES.items()):
+        table = voice.ornaments or ORNAMENTS
+        own_tables += voice.ornaments is not None
+        weights = np.array([w for _, w in table])
+        mine, numpys = np.random.default_rng(17), np.random.default_rng(17)
+        for _ in range(400):
+            expected = table[int(numpys.choice(len(table), p=weights / weights.sum()))][0]
+            if expected == "slide" and not voice.glides:
+                expected = "grace"
+            assert _draw_ornament_kind(instrument=instrument, rng=mine) == expected
+        assert mine.bit_generator.state == numpys.bit_generator.state
+    assert own_tables >= 2
