@@ -449,19 +449,22 @@ def master_timeline(timeline: Timeline, *, open_sink: Callable[[], Any], bit_dep
     ahead of its effects (:meth:`moodc.synth.engine.BlockRenderer.iter_blocks`; threads
     where ``fork`` is missing). Threads alone gained 1.19x on two cores: the synth's many
     small numpy calls take turns on one GIL, which a second process does not share.
+    At exactly two jobs with that layer process, pass 1's analysis stays on this thread
+    (:func:`_analysis_thread`).
     """
     if stream_fn is None:
         stream_fn = _default_stream_fn()
-    stream_fn = _with_jobs(stream_fn, jobs)
     # one block has nothing to overlap: mastering's two threads would only start and wait
     threads = jobs > 1 and timeline.n_samples > master.BLOCK_N
+    analysis_thread = threads and _analysis_thread(stream_fn, jobs)
+    stream_fn = _with_jobs(stream_fn, jobs)
     _keep_freed_memory()
     if threads:
         _share_malloc_arena()
     return master.master_mix(mix_timeline(timeline, stream_fn=stream_fn), piece=timeline,
                              open_sink=open_sink, bit_depth=bit_depth, target_lufs=target_lufs,
                              progress=progress, scratch_dir=scratch_dir, limit_dbtp=limit_dbtp,
-                             threads=threads)
+                             threads=threads, analysis_thread=analysis_thread)
 
 
 #: ``jobs`` left to the default uses the available cores, at most this many (a render has at
@@ -550,19 +553,49 @@ def _default_stream_fn() -> StreamFn:
     return stream_config
 
 
-def _with_jobs(stream_fn: StreamFn, jobs: int) -> StreamFn:
-    """``stream_fn`` with ``jobs=`` bound when it takes that option (the real synth does;
-    stand-ins in tests and benchmarks need not)."""
-    import functools
+def _takes_jobs(stream_fn: StreamFn) -> bool:
+    """Whether ``stream_fn`` takes a ``jobs=`` option (the real synth does; stand-ins in
+    tests and benchmarks need not)."""
     import inspect
 
-    if jobs <= 1:
-        return stream_fn
     try:
-        takes_jobs = "jobs" in inspect.signature(stream_fn).parameters
+        return "jobs" in inspect.signature(stream_fn).parameters
     except (TypeError, ValueError):
-        takes_jobs = False
-    return functools.partial(stream_fn, jobs=jobs) if takes_jobs else stream_fn
+        return False
+
+
+def _with_jobs(stream_fn: StreamFn, jobs: int) -> StreamFn:
+    """``stream_fn`` with ``jobs=`` bound when it takes that option (:func:`_takes_jobs`)."""
+    if jobs <= 1 or not _takes_jobs(stream_fn):
+        return stream_fn
+    return functools.partial(stream_fn, jobs=jobs)
+
+
+#: Jobs from which pass 1's analysis gets a thread of its own beside the synth's layer
+#: process: the main thread (effects), the layer process and the analysis, one core each.
+ANALYSIS_THREAD_MIN_JOBS: Final[int] = 3
+
+
+def _analysis_thread(stream_fn: StreamFn, jobs: int) -> bool:
+    """Whether pass 1's analysis (DC, fades, meter, peak map, scratch; ~0.3 s per 10
+    minutes) runs on a thread of its own: from two jobs, unless there are exactly two and
+    the synth renders its layers in a child process (it takes ``jobs`` and this platform
+    forks, :func:`moodc.synth.engine._can_fork`).
+
+    With two jobs the layer process (~0.58 s of CPU per 10 minutes of sunny-morning, in
+    process) and this process's effects plus analysis (~0.29 + 0.30 s) are even: two busy
+    threads, one per core. A third busy thread for the analysis left two cores to three
+    threads, and the scheduler's turns slowed the layer process, the longest of them: at
+    load 0.6 it ran at ~70 % of a core through pass 1, the three together at ~87 % of two
+    (benchmarks/SPEED.md, h-jobs2).
+    """
+    if jobs < 2:
+        return False
+    if jobs >= ANALYSIS_THREAD_MIN_JOBS or not _takes_jobs(stream_fn):
+        return True
+    from moodc.synth.engine import _can_fork
+
+    return not _can_fork()
 
 
 class _ArraySink:

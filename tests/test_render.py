@@ -8,6 +8,7 @@ transitions and fades, atomic writes, refusal to overwrite, and clear errors.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -456,6 +457,42 @@ def test_a_one_block_render_masters_on_the_calling_thread(tmp_path: Path) -> Non
     assert writers == {threading.current_thread().name}
     render_file(CALM, out=tmp_path / "one.flac", duration_s=1, jobs=1)
     assert np.array_equal(read_pcm(tmp_path / "two.flac")[0], read_pcm(tmp_path / "one.flac")[0])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the layer process is Linux's")
+@pytest.mark.parametrize("jobs,analysis_on_caller", [(2, True), (3, False)])
+def test_two_jobs_keep_the_analysis_beside_the_layer_process(
+        tmp_path: Path, jobs: int, analysis_on_caller: bool) -> None:
+    """With two jobs the synth's layer process takes one core and the calling thread the
+    other (effects, then pass 1's analysis); pass 2's encoder still gets its writer thread.
+    From three jobs the analysis has a thread of its own. The PCM is that of one job."""
+    import threading
+
+    from moodc import audio_io
+    from moodc.synth import master
+
+    analysed: set[str] = set()
+    written: set[str] = set()
+    real_analyse, real_write = master._Pass1Analyser.write, audio_io.PcmWriter.write
+
+    def spying_analyse(self: Any, block: np.ndarray) -> None:
+        analysed.add(threading.current_thread().name)
+        real_analyse(self, block)
+
+    def spying_write(self: audio_io.PcmWriter, pcm: np.ndarray) -> None:
+        written.add(threading.current_thread().name)
+        real_write(self, pcm)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(master._Pass1Analyser, "write", spying_analyse)
+        patch.setattr(audio_io.PcmWriter, "write", spying_write)
+        render_file(CALM, out=tmp_path / "many.flac", duration_s=7, jobs=jobs)
+    caller = threading.current_thread().name
+    assert (analysed == {caller}) is analysis_on_caller
+    assert caller not in written
+    render_file(CALM, out=tmp_path / "one.flac", duration_s=7, jobs=1)
+    assert np.array_equal(read_pcm(tmp_path / "many.flac")[0],
+                          read_pcm(tmp_path / "one.flac")[0])
 
 
 def test_jobs_below_one_is_a_usage_error(tmp_path: Path) -> None:

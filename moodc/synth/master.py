@@ -192,7 +192,8 @@ class MasterStats:
 def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callable[[], Any],
                bit_depth: BitDepth, target_lufs: float, progress: ProgressFn | None = None,
                scratch_dir: Path | None = None,
-               limit_dbtp: float = TRUE_PEAK_LIMIT_DBTP, threads: bool = True) -> MasterStats:
+               limit_dbtp: float = TRUE_PEAK_LIMIT_DBTP, threads: bool = True,
+               analysis_thread: bool | None = None) -> MasterStats:
     """Master a mix: pass 1 (DC, fades, loudness → scratch), pass 2 (gain, limit, dither → sink).
 
     Parameters
@@ -220,6 +221,11 @@ def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callabl
         Run pass 1's analysis and the sink's writes on worker threads (overlapping the synth
         and the encoder on a second core); False keeps everything on the calling thread.
         The output is the same either way.
+    analysis_thread : bool, optional
+        Run pass 1's analysis on a worker thread (default: ``threads``). False keeps it on
+        the calling thread while the writer of pass 2 still gets its own: for a caller whose
+        mix already keeps another core busy (the synth's layer process), where a third busy
+        thread would only take turns with the other two. The output is the same either way.
 
     Returns
     -------
@@ -235,7 +241,7 @@ def master_mix(blocks: Iterable[np.ndarray], *, piece: Piece, open_sink: Callabl
     """
     with _open_scratch(scratch_dir) as scratch:
         powers, peaks = _pass1(blocks, piece=piece, scratch=scratch, progress=progress,
-                               threads=threads)
+                               threads=threads if analysis_thread is None else analysis_thread)
         input_lufs = integrated_loudness_lufs(powers)
         gain_db = 0.0 if not math.isfinite(input_lufs) else aimed_gain_db(
             powers, peaks, target_lufs=target_lufs, input_lufs=input_lufs,
