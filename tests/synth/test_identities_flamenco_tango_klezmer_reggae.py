@@ -172,11 +172,16 @@ def test_every_tango_phrase_ends_on_the_chan_chan() -> None:
             assert max(n.dur_s for n in group) <= 0.5 * ctl.beat_s  # staccato, then silence
 
 
-def test_the_bass_and_the_golpes_play_the_chan_chan_with_the_bandoneons() -> None:
+def _tango_phrase() -> tuple[Controls, float, float, list]:
+    """The tango's controls, a phrase's length and its last bar's first beat, and the
+    chords of the phrase and a little beyond."""
     ctl = palette_controls("tango-milonga", human="robotic")
     phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
-    last_bar = phrase - ctl.beats_per_bar
-    chords = chords_of(ctl, n_beats=phrase + 8.0)
+    return ctl, phrase, phrase - ctl.beats_per_bar, chords_of(ctl, n_beats=phrase + 8.0)
+
+
+def test_the_bass_and_the_golpes_play_the_chan_chan_with_the_bandoneons() -> None:
+    ctl, phrase, last_bar, chords = _tango_phrase()
     bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=phrase, instrument="sine")
     ending = [n for n in bass if n.start_s / ctl.beat_s >= last_bar - 1e-9]
     assert beats_of(ending, ctl).tolist() == [last_bar, last_bar + 1.0]
@@ -263,10 +268,7 @@ def test_the_tango_piano_plays_the_yumba_with_the_marcato() -> None:
 
 
 def test_the_tango_piano_plays_the_chan_chan_short_with_both_hands() -> None:
-    ctl = palette_controls("tango-milonga", human="robotic")
-    phrase = ctl.comp.phrase_bars * ctl.beats_per_bar
-    last_bar = phrase - ctl.beats_per_bar
-    chords = chords_of(ctl, n_beats=phrase + 8.0)
+    ctl, phrase, last_bar, chords = _tango_phrase()
     pad = pad_notes(ctl, style="dark", chords=chords, n_beats=phrase, instrument="bandoneon")
     ending = [n for n in pad if n.instrument == PIANO_VOICE
               and n.start_s / ctl.beat_s >= last_bar - 1e-9]
