@@ -635,7 +635,7 @@ OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=
 
 #: How much louder (dB) a one-drop's bass is mixed than the bass layer's own level: the lead
 #: of a reggae band, about as loud (K-weighted) as the drums, skank and organ together,
-#: where the same bass under a bossa's comping sits 4.7 LU below them.
+#: where the same bass under a bossa's comping sits 7.7 LU below them.
 REGGAE_BASS_LIFT_DB = 5.0
 
 #: How much brighter a harder strum is (:attr:`CompPattern.force_brightness`): the cutoff
@@ -684,8 +684,11 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # and the and-of-4), the fingers' syncopated chord strokes over two bars; a pulsing
     # bass locks with the thumb, root and fifth (the surdo's figure the bassist plays),
     # and on the and-of-4 before a new chord both lead into its root from a half step above
+    # the guitar at the centre of the sound, as on a João Gilberto record: the bassist
+    # doubling its thumb sits under it (3 dB down: a doubling, not a second lead)
     "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x",
-                         bass_doubles=True, approach_st=1, fingers=True),
+                         bass_doubles=True, approach_st=1, fingers=True,
+                         bass_lift_db=-3.0),
     # Flamenco (soleá / bulería compás, twelve counts): rasgueados on the accents 3, 6, 8,
     # 10 and 12, four fingers fanned 30 ms apart, each sweeping five strings in 24 ms (full
     # chords, the open-position shapes), single strums between, the thumb on 1 and 7

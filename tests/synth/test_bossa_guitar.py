@@ -8,13 +8,17 @@ Pattern checks read the planned notes (cheap); voice checks render single notes.
 from __future__ import annotations
 
 import numpy as np
+import pyloudnorm as pyln
 
+from moodc.config.load import load_document
+from moodc.synth import stream_stems
 from moodc.synth.instruments import INSTRUMENT_VOICES
 from moodc.synth.notes import render_note
 from moodc.synth.patterns import pad_notes
-from tests.synth.test_identities import band_energy, chords_of, palette_controls, rms
+from tests.synth.test_identities import EXAMPLES, band_energy, chords_of, palette_controls, rms
 
 SAMPLE_RATE = 22050
+RENDER_RATE = 44100
 D4_MIDI = 62.0  # 294 Hz: in the middle of bossa-cafe's chord voicings
 
 
@@ -69,3 +73,18 @@ def test_the_fingers_play_the_same_box() -> None:
     attack = note_of("_nylon_guitar_fingers")[: int(0.15 * SAMPLE_RATE)]
     gap = rms(band_energy(attack, low_hz=140.0, high_hz=170.0))
     assert rms(band_energy(attack, low_hz=92.0, high_hz=108.0)) > 2.0 * gap
+
+
+def test_the_guitar_is_the_centre_of_the_sound_the_bass_under_it() -> None:
+    """As on a João Gilberto record, the guitar leads the accompaniment: in bossa-cafe's
+    dry layers (K-weighted, over 8 s at the 44.1 kHz a render is made at) the bassist
+    doubling its thumb sits at least 2 LU under the guitar (measured 2.5), not level with
+    it or above it (3 LU above it with the former pluck and the bass at its own level)."""
+    fields = load_document(EXAMPLES / "palettes" / "bossa-cafe.yaml").model_dump()
+    blocks = list(stream_stems(fields, duration_s=8.0, sample_rate=RENDER_RATE, seed=1))
+    meter = pyln.Meter(RENDER_RATE)
+
+    def lufs(layer: str) -> float:
+        x = np.concatenate([b[layer] for b in blocks], axis=1).T.astype(np.float64)
+        return float(meter.integrated_loudness(x))
+    assert lufs("pad") > lufs("bass") + 2.0
