@@ -592,6 +592,9 @@ class CompPattern:
     bass lead into the new root from that many semitones above instead of playing the
     fifth (1: the jazz bassist's chromatic approach, the root of the tritone substitute
     resolving down a half step; 0: root and fifth only).
+    ``fingers``: the strokes are played with the flesh of the thumb and fingertips, not
+    the nails or a pick (the bossa batida): a voice with a finger-played voice
+    (:attr:`~moodc.synth.instruments.Instrument.fingers`, the nylon guitar's) comps with it.
     ``piano`` is the orchestra's piano beside the strokes, a lane over ``step_beats`` played
     by :data:`PIANO_VOICE` whatever the pad's voice: each stroke's char says which hands
     play (:data:`PIANO_HANDS`: the left hand's low octave, the right hand's chord, or both),
@@ -622,6 +625,7 @@ class CompPattern:
     piano: str = ""
     force_brightness: float = 0.0
     string_cents: tuple[float, ...] = ()
+    fingers: bool = False
 
 
 #: The oom-pah band's chords: the "pah" on 2 and 4, short (the bass layer's two-beat has
@@ -631,7 +635,7 @@ OOM_PAH = CompPattern(step_beats=0.5, chords="..x...x.", thumb="", stroke_beats=
 
 #: How much louder (dB) a one-drop's bass is mixed than the bass layer's own level: the lead
 #: of a reggae band, about as loud (K-weighted) as the drums, skank and organ together,
-#: where the same bass under a bossa's comping sits 4.7 LU below them.
+#: where the same bass under a bossa's comping sits 7.7 LU below them.
 REGGAE_BASS_LIFT_DB = 5.0
 
 #: How much brighter a harder strum is (:attr:`CompPattern.force_brightness`): the cutoff
@@ -680,8 +684,11 @@ COMP_PATTERNS: dict[str, CompPattern] = {
     # and the and-of-4), the fingers' syncopated chord strokes over two bars; a pulsing
     # bass locks with the thumb, root and fifth (the surdo's figure the bassist plays),
     # and on the and-of-4 before a new chord both lead into its root from a half step above
+    # the guitar at the centre of the sound, as on a João Gilberto record: the bassist
+    # doubling its thumb sits under it (3 dB down: a doubling, not a second lead)
     "bossa": CompPattern(step_beats=0.5, chords="x.x..x.x.x..x.x.", thumb="x..xx..x",
-                         bass_doubles=True, approach_st=1),
+                         bass_doubles=True, approach_st=1, fingers=True,
+                         bass_lift_db=-3.0),
     # Flamenco (soleá / bulería compás, twelve counts): rasgueados on the accents 3, 6, 8,
     # 10 and 12, four fingers fanned 30 ms apart, each sweeping five strings in 24 ms (full
     # chords, the open-position shapes), single strums between, the thumb on 1 and 7
@@ -821,9 +828,15 @@ def _strums(comp: CompPattern, ch: str) -> list[tuple[float, float]]:
 def stroke_voice(comp: CompPattern, *, instrument: str) -> str:
     """The voice ``instrument`` comps ``comp`` with: its marcato voice
     (:attr:`~moodc.synth.instruments.Instrument.marcato`) when the strokes are short
-    (``stroke_beats``: a staccato marcato is attacked, not swelled), else itself."""
-    marcato = INSTRUMENT_VOICES[instrument].marcato
-    return marcato if comp.stroke_beats and marcato else instrument
+    (``stroke_beats``: a staccato marcato is attacked, not swelled), its finger-played voice
+    (:attr:`~moodc.synth.instruments.Instrument.fingers`) when the pattern is played with
+    the fingers' flesh (``fingers``: the bossa batida), else itself."""
+    voice = INSTRUMENT_VOICES[instrument]
+    if comp.stroke_beats and voice.marcato:
+        return voice.marcato
+    if comp.fingers and voice.fingers:
+        return voice.fingers
+    return instrument
 
 
 def _comp_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: list[Chord],

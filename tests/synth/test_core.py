@@ -563,12 +563,13 @@ def test_extreme_pitches_render_bounded_and_alias_free(instrument: str, sample_r
             below = spectrum[(freqs < 0.45 * f0) & (freqs > 20)]
             # Karplus-Strong strings are linear (they cannot alias) but at C8 the tone dies
             # within milliseconds, leaving only the burst's low residue: not checked there;
-            # nor is the double bass or the nylon guitar, whose body resonances ring at fixed
-            # frequencies below the notes they play (their knock, by design: see
-            # test_double_bass, test_nylon_guitar), nor the
+            # nor is the double bass or the nylon guitar (nails or fingers), whose body
+            # resonances ring at fixed frequencies below the notes they play (their knock, by
+            # design: see test_double_bass, test_nylon_guitar, test_bossa_guitar), nor the
             # choked pluck, whose pick scratch is band noise below a C8 by design
             plucked = instrument in ("pluck", "koto", "oud", "sitar", "kora", "guzheng",
-                                     "double_bass", "nylon_guitar", "_pluck_choked")
+                                     "double_bass", "nylon_guitar", "_nylon_guitar_fingers",
+                                     "_pluck_choked")
             if midi == 108.0 and len(below) and not plucked:
                 share = float(np.sum(below**2) / np.sum(spectrum**2))
                 assert share < 0.01, (instrument, share)  # < -20 dB of the note's energy

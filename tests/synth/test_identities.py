@@ -133,7 +133,7 @@ def test_a_fast_bossa_leans_to_samba_with_brush_eighths_on_the_off_beats(tempo: 
 def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two() -> None:
     ctl = palette_controls("bossa-cafe", human="robotic")
     notes = pad_notes(ctl, style="warm", chords=chords_of(ctl, n_beats=16.0), n_beats=16.0,
-                      instrument="pluck")
+                      instrument=ctl.instruments["pad"])  # the nylon guitar
     thumb = [n for n in notes if n.pan == THUMB_PAN]
     strokes = [n for n in notes if n.pan != THUMB_PAN]
     assert set(np.round(beats_of(thumb, ctl) % 4, 3)) == THUMB_BEATS
@@ -142,7 +142,8 @@ def test_bossa_guitar_comps_the_batida_with_its_thumb_on_one_and_the_and_of_two(
     assert set(onsets % 8) == BATIDA_BEATS
     # and only with the bossa rhythm: with a rock beat the guitar rings once per chord
     rock = pad_notes(palette_controls("bossa-cafe", rhythm="rock"), style="warm",
-                     chords=chords_of(ctl, n_beats=16.0), n_beats=16.0, instrument="pluck")
+                     chords=chords_of(ctl, n_beats=16.0), n_beats=16.0,
+                     instrument=ctl.instruments["pad"])
     assert len({round(n.start_s, 3) for n in rock}) < len({round(n.start_s, 3) for n in notes}) / 4
 
 
@@ -153,7 +154,7 @@ def _bossa_bass_and_thumb(*, n_beats: float) -> tuple[Controls, list, list, list
     bass = bass_notes(ctl, style="pulsing", chords=chords, n_beats=n_beats,
                       instrument="double_bass")
     thumb = [n for n in pad_notes(ctl, style="warm", chords=chords, n_beats=n_beats,
-                                  instrument="pluck") if n.pan == THUMB_PAN]
+                                  instrument=ctl.instruments["pad"]) if n.pan == THUMB_PAN]
     return ctl, chords, bass, thumb
 
 
