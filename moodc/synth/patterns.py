@@ -1376,6 +1376,31 @@ DARBUKA_STICKING: dict[str, tuple[str, ...]] = {DARBUKA_ROLL: ("tek", "ka")}
 DHOL_ROLL = "dhol_roll"
 DHOL_STICKING: dict[str, tuple[str, ...]] = {DHOL_ROLL: ("dhol_dagga", "dhol_tilli")}
 
+#: Hand drums whose strokes are never the same twice, sound → its number of takes (see
+#: :func:`rotate_takes` and ``events.drum_name``): the bodhrán's tipper, the darbuka's
+#: hands, a bossa drummer's stick across the snare. One sample replayed on every stroke is
+#: a drum machine; a player's strokes differ a little in where they land, how hard and how
+#: the skin is held.
+DRUM_TAKES: dict[str, int] = {
+    "bodhran": 4, "bodhran_up": 4, "bodhran_pressed": 4, "bodhran_up_pressed": 4,
+    "doum": 3, "tek": 4, "ka": 4, "cross_stick": 4}
+
+
+def rotate_takes(hits: list[Hit]) -> list[Hit]:
+    """``hits`` with each :data:`DRUM_TAKES` sound's strokes, in time order, cycling
+    through its takes, so no two successive strokes of one sound are the same take (a
+    stroke doubled at one moment, a roll's last on a lane's hit, takes the next)."""
+    out = list(hits)
+    count: dict[str, int] = {}
+    for i in sorted(range(len(hits)), key=lambda i: hits[i].start_s):
+        n_takes = DRUM_TAKES.get(hits[i].sound, 1)
+        if n_takes > 1:
+            k = count.get(hits[i].sound, 0)
+            count[hits[i].sound] = k + 1
+            out[i] = replace(hits[i], take=k % n_takes)
+    return out
+
+
 #: The palmas' takes (``drums.palmas``): the three clappers clap a little differently
 #: every time, and the lane rotates through these so no two neighbouring claps are the
 #: same sound (one sample for every clap is a drum machine's clap).
@@ -1424,8 +1449,8 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     # and the brush taps the snare's eighths, leaning on the off-beats like a samba's
     # ganzá (the even eighths of the tempo feel's ghosts let a beat tracker take the
     # clave's 3-3-2 for the beat: 108 BPM at very_fast's 160)
-    "bossa": RhythmStyle(step_beats=0.5, fill="rim",
-                         lanes={"bass_drum": "o..oo..o", "rim": "x..x..x...x..x..",
+    "bossa": RhythmStyle(step_beats=0.5, fill="cross_stick",
+                         lanes={"bass_drum": "o..oo..o", "cross_stick": "x..x..x...x..x..",
                                 "brush_sweep": "x...x..."},
                          quick_lanes={"snare_brush": "oxoxoxox"}),
     # the darbuka: the doum in the centre, the tek on the rim; the fill is the darbuka
@@ -1501,6 +1526,7 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
 
 #: Pan position of each drum sound (kick and snare centre, cymbals and hands spread).
 DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim": -0.25,
+                              "cross_stick": -0.25,
                               "tek": 0.2, "ka": -0.3, "tabla_na": 0.25, "tabla_tin": 0.25,
                               "bayan_ge": -0.2, "dhol_tilli": 0.3, "dhol_dagga": -0.15,
                               "taiko_ka": 0.35, "shime": 0.3, "kane": -0.35,
@@ -1560,6 +1586,7 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
                                strokes=row.sticking.get(sound, ()), step_beats=step)
     if row.fill is not None:
         hits += _fill_hits(ctl, row=row, n_bars=n_bars, cycle_bars=cycle_bars)
+    hits = rotate_takes(hits)
     comp = COMP_PATTERNS.get(style)
     hits = [h for h in hits if not in_drop_out(ctl, comp=comp, beat=h.start_s / ctl.beat_s)]
     if row.dub is not None:  # sent before the drop-out, the echoes ring on into it
