@@ -240,6 +240,40 @@ def skin_modes(*, fundamental_hz: float, decay_s: float, droop: float, off_centr
                                                            strict=True)])
 
 
+#: A jazz kit's bass drum (bossa): an 18-20 inch drum with both heads on and no port, tuned
+#: up for tone, played feathered. (batter head Hz, its ring s, the resonant head's pitch
+#: against the batter's, its ring s, its level): the front head answers the batter a shade
+#: higher and rings on after it, so the two beat (the drum's "boom", not a kick's thud).
+JAZZ_BASS_DRUM_HEADS: tuple[float, float, float, float, float] = (64.0, 0.18, 1.035, 0.3, 0.5)
+#: The felt beater on the batter head: the head's slap under it (band Hz, decay s, level).
+#: The mids of a slack head giving under soft felt, not a dance kick's 1-6 kHz click.
+JAZZ_BASS_DRUM_BEATER: tuple[tuple[float, float], float, float] = ((150.0, 1500.0), 0.008, 0.3)
+
+
+def jazz_bass_drum(name: str, *, sample_rate: int, take: int = 0) -> np.ndarray:
+    """A jazz kit's bass drum feathered (a bossa's surdo figure, felt more than heard): the
+    batter head's modes struck near the centre by the beater (:func:`skin_modes`), the
+    resonant head answering a shade higher and longer (:data:`JAZZ_BASS_DRUM_HEADS`) and
+    the felt's slap in the head's mids (:data:`JAZZ_BASS_DRUM_BEATER`). A dance kick is a
+    sine falling an octave under a bright click, the same sample on every beat; each
+    ``take`` (:func:`take_nudges`) here lands the beater a little elsewhere and harder or
+    softer."""
+    batter_hz, batter_s, reso_ratio, reso_s, reso_level = JAZZ_BASS_DRUM_HEADS
+    (low_hz, high_hz), slap_s, slap_level = JAZZ_BASS_DRUM_BEATER
+    nudge = take_nudges(name, take=take)
+    pitch, ring_mul = 1.0 + nudge["pitch"], 1.0 + nudge["ring"]
+    dur_s = reso_s * 5.0
+    batter = skin_modes(fundamental_hz=batter_hz * pitch, decay_s=batter_s * ring_mul,
+                        droop=0.03, off_centre=float(np.clip(0.1 + nudge["place"], 0.0, 1.0)),
+                        dur_s=dur_s, sample_rate=sample_rate)
+    reso = skin_modes(fundamental_hz=batter_hz * reso_ratio, decay_s=reso_s * ring_mul,
+                      droop=0.0, off_centre=0.0, dur_s=dur_s, sample_rate=sample_rate)
+    slap = noise(f"{name}/slap", low_hz=low_hz, high_hz=high_hz, decay_s=slap_s,
+                 attack_s=0.001, sample_rate=sample_rate, dur_s=dur_s)
+    return _mix((1.0, batter), (reso_level, reso), (slap_level, slap)) * (
+        0.6 * (1.0 + nudge["level"]))
+
+
 #: How much a hand drum's strokes differ from take to take (see :func:`take_nudges`), as
 #: the largest nudge either way: the skin's pitch (fraction: the hand's pressure on it), its
 #: ring (fraction), where the stroke lands (off-centre, 0..1 units) and how hard (fraction
@@ -596,6 +630,34 @@ DARBUKA_HEAD_HZ = 95.0
 DARBUKA_DROOP = 0.05
 DARBUKA_RIM_MODES: tuple[tuple[float, float, float], ...] = (
     (1300.0, 1.0, 0.025), (2950.0, 0.6, 0.018), (4700.0, 0.4, 0.012))
+#: Near the rim a head's modes crowd together: each of :data:`DARBUKA_RIM_MODES` is a
+#: cluster of this many modes spread over ± this fraction of its pitch, each with its own
+#: level (0.4..1 of the cluster's). Three lone sines would be a synthesizer's "tek" (a
+#: bell-like FM tone); a cluster beats and shimmers like a skin, and where on the rim the
+#: finger lands (the take) changes which of its modes sound.
+DARBUKA_RIM_CLUSTER: tuple[int, float] = (5, 0.07)
+
+
+def rim_cluster(name: str, *, take: int, centre_ratio: float, ring_mul: float
+                ) -> tuple[tuple[float, float, float], ...]:
+    """The partials ``(Hz, level, ring s)`` of a darbuka's rim stroke, take ``take``: each of
+    :data:`DARBUKA_RIM_MODES` (times ``centre_ratio``, ringing ``ring_mul`` as long) as a
+    cluster of nearby modes (:data:`DARBUKA_RIM_CLUSTER`), their spacing and levels drawn
+    for the take, alternating in sign so they do not pile into one spike, and together as
+    strong (in energy) as the mode they stand for."""
+    n_modes, spread = DARBUKA_RIM_CLUSTER
+    rng = np.random.default_rng(zlib.crc32(f"{name}/rim/{take}".encode()))
+    partials = []
+    for hz, level, ring_s in DARBUKA_RIM_MODES:
+        offsets = np.sort(rng.uniform(-spread, spread, n_modes))
+        shares = rng.uniform(0.4, 1.0, n_modes)
+        shares *= level / np.sqrt(np.sum(shares**2))
+        partials += [(hz * centre_ratio * (1.0 + float(off)), float(share) * (-1.0) ** k,
+                      ring_s * ring_mul)
+                     for k, (off, share) in enumerate(zip(offsets, shares, strict=True))]
+    return tuple(partials)
+
+
 #: The goblet's air: the closed body and its open neck are a Helmholtz resonator that the
 #: centre stroke drives, (start Hz, end Hz, glide s, ring s). It is the doum's boom: a
 #: nearly pure low tone whose pitch slides down as the skin the palm drove relaxes. (The
@@ -626,7 +688,7 @@ DARBUKA_PALM: tuple[tuple[float, float], float] = ((200.0, 1500.0), 0.02)
 def darbuka(name: str, *, stroke: str, sample_rate: int, take: int = 0) -> np.ndarray:
     """A darbuka stroke (:data:`DARBUKA_STROKES`): the goblet's air (:data:`DARBUKA_AIR`),
     the head's inharmonic modes (:func:`skin_modes` over :data:`DARBUKA_HEAD_HZ`), the ring
-    of its rim (:data:`DARBUKA_RIM_MODES`), the fingers' crack (:data:`DARBUKA_CRACK`) and
+    of its rim (:func:`rim_cluster`), the fingers' crack (:data:`DARBUKA_CRACK`) and
     the palm's thud (:data:`DARBUKA_PALM`). One drum, three places on it: the doum and the
     tek share the head (the tek's faint low body is the doum's), which is what makes the
     dum-tek of a maqsum one player and not a kick under a hi-hat. Each ``take``
@@ -646,8 +708,7 @@ def darbuka(name: str, *, stroke: str, sample_rate: int, take: int = 0) -> np.nd
         parts.append((air, membrane(f_start_hz=start_hz * pitch, f_end_hz=end_hz * pitch,
                                     sweep_s=glide_s, decay_s=air_s * ring_mul,
                                     sample_rate=sample_rate)))
-    ring = modes(tuple((hz * rim_ratio * (1.0 + 2.0 * nudge["pitch"]), level, decay * ring_mul)
-                       for hz, level, decay in DARBUKA_RIM_MODES),
+    ring = modes(rim_cluster(name, take=take, centre_ratio=rim_ratio, ring_mul=ring_mul),
                  sample_rate=sample_rate, dur_s=dur_s)
     (crack_low_hz, crack_high_hz), crack_s = DARBUKA_CRACK
     (palm_low_hz, palm_high_hz), palm_s = DARBUKA_PALM
@@ -920,6 +981,7 @@ TAKE_RECIPES: dict[str, Callable[[str, int, int], np.ndarray]] = {
         name, stroke=stroke, take=take, sample_rate=sr), stroke=stroke)
        for stroke in DARBUKA_STROKES},
     "cross_stick": lambda name, take, sr: cross_stick(name, take=take, sample_rate=sr),
+    "jazz_bass_drum": lambda name, take, sr: jazz_bass_drum(name, take=take, sample_rate=sr),
 }
 DRUM_SOUNDS.update({drum_name(sound, take=take): functools.partial(
     lambda sr, recipe, name, take: recipe(name, take, sr), recipe=TAKE_RECIPES[sound],

@@ -1383,7 +1383,7 @@ DHOL_STICKING: dict[str, tuple[str, ...]] = {DHOL_ROLL: ("dhol_dagga", "dhol_til
 #: the skin is held.
 DRUM_TAKES: dict[str, int] = {
     "bodhran": 4, "bodhran_up": 4, "bodhran_pressed": 4, "bodhran_up_pressed": 4,
-    "doum": 3, "tek": 4, "ka": 4, "cross_stick": 4}
+    "doum": 3, "tek": 4, "ka": 4, "cross_stick": 4, "jazz_bass_drum": 4}
 
 
 def rotate_takes(hits: list[Hit]) -> list[Hit]:
@@ -1450,8 +1450,8 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     # ganzá (the even eighths of the tempo feel's ghosts let a beat tracker take the
     # clave's 3-3-2 for the beat: 108 BPM at very_fast's 160)
     "bossa": RhythmStyle(step_beats=0.5, fill="cross_stick",
-                         lanes={"bass_drum": "o..oo..o", "cross_stick": "x..x..x...x..x..",
-                                "brush_sweep": "x...x..."},
+                         lanes={"jazz_bass_drum": "o..oo..o",
+                                "cross_stick": "x..x..x...x..x..", "brush_sweep": "x...x..."},
                          quick_lanes={"snare_brush": "oxoxoxox"}),
     # the darbuka: the doum in the centre, the tek on the rim; the fill is the darbuka
     # player's roll, the two hands' rim strokes alternating (tek, ka, tek, ka...) over the
@@ -1600,8 +1600,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 #: Drum sounds that anchor the low end (kicks, doums, the big drums): they carry the
 #: pattern's accents and never take ghost notes; the hands and cymbals above them do.
 LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "bass_drum",
-                                       "bass_drum_big", "chip_kick", "doum", "bayan_ge",
-                                       "dhol_dagga", "taiko_don", "heart", "cajon", "golpe",
+                                       "bass_drum_big", "jazz_bass_drum", "chip_kick", "doum",
+                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart", "cajon", "golpe",
                                        "gong_ageng", "dundun", "djembe_bass", "poyk"})
 
 

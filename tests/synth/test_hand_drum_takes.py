@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moodc.synth.drums import BODHRAN_HZ, CROSS_STICK_BAR_HZ, DARBUKA_AIR, drum_sound
+from moodc.synth.drums import (BODHRAN_HZ, CROSS_STICK_BAR_HZ, DARBUKA_AIR,
+                               JAZZ_BASS_DRUM_HEADS, drum_sound)
 from moodc.synth.engine import plan_piece
 from moodc.synth.events import drum_name
 from moodc.synth.patterns import DRUM_TAKES
@@ -94,3 +95,30 @@ def test_a_cross_stick_knocks_in_wood_and_skin_not_a_drum_machines_two_sines() -
         assert _band_share(x, low_hz=150.0, high_hz=250.0) > 0.04
         assert _band_share(x, low_hz=0.85 * CROSS_STICK_BAR_HZ,
                            high_hz=1.15 * CROSS_STICK_BAR_HZ) > 0.15
+
+
+def test_a_feathered_jazz_bass_drum_booms_at_its_heads_pitch_early_and_late() -> None:
+    """Every take of the bossa's bass drum rings at its heads' pitch from its first 80 ms
+    to its tail (the resonant head a shade above the batter); a dance kick's first 80 ms
+    sit far above where it ends, its sine falling an octave."""
+    batter_hz, *_ = JAZZ_BASS_DRUM_HEADS
+    for x in _takes("jazz_bass_drum"):
+        for start_s, stop_s in ((0.0, 0.08), (0.1, 0.4)):
+            assert abs(_low_peak_hz(x, start_s=start_s, stop_s=stop_s) / batter_hz - 1) < 0.08
+    kick = _sound("kick")
+    assert _low_peak_hz(kick, start_s=0.0, stop_s=0.08) > 1.15 * _low_peak_hz(
+        kick, start_s=0.1, stop_s=0.4)
+
+
+@pytest.mark.parametrize("sound", ["tek", "ka"])
+def test_a_rim_strokes_ring_is_a_cluster_of_modes_not_three_sines(sound: str) -> None:
+    """Around each of the rim's resonances a tek rings in several modes at once (a skin's
+    crowded modes near its edge), not one sine (a synthesizer's tek): in the band of its
+    lowest one, at least three spectral peaks within 12 dB of the strongest."""
+    for x in _takes(sound):
+        spectrum = np.abs(np.fft.rfft(x, n=4 * SR))
+        hz = np.fft.rfftfreq(4 * SR, 1 / SR)
+        band = spectrum[(hz > 1050.0) & (hz < 1550.0)]
+        peaks = (band[1:-1] > band[:-2]) & (band[1:-1] > band[2:]) & (
+            band[1:-1] > band.max() * 10 ** (-12 / 20))
+        assert peaks.sum() >= 3
