@@ -6,6 +6,7 @@ out in beats over the document's meter and converted to seconds with the tempo.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
@@ -1382,22 +1383,41 @@ DHOL_STICKING: dict[str, tuple[str, ...]] = {DHOL_ROLL: ("dhol_dagga", "dhol_til
 #: a drum machine; a player's strokes differ a little in where they land, how hard and how
 #: the skin is held.
 DRUM_TAKES: dict[str, int] = {
-    "bodhran": 4, "bodhran_up": 4, "bodhran_pressed": 4, "bodhran_up_pressed": 4,
-    "doum": 3, "tek": 4, "ka": 4, "cross_stick": 4, "jazz_bass_drum": 4}
+    "bodhran": 3, "bodhran_up": 3, "bodhran_pressed": 3, "bodhran_up_pressed": 3,
+    "doum": 3, "tek": 4, "ka": 4, "cross_stick": 4, "jazz_bass_drum": 3}
+
+
+def next_take(sound: str, *, stroke: int, previous: int) -> int:
+    """The take of stroke number ``stroke`` of ``sound``: any of its :data:`DRUM_TAKES` but
+    the ``previous`` stroke's, picked by a hash of the stroke's number. Not a cycle: a
+    cycle of n takes under a bar of n strokes would give every place in the bar its own
+    sample, bar after bar (a drum machine's loop of n samples)."""
+    n_takes = DRUM_TAKES[sound]
+    step = 1 + zlib.crc32(f"{sound}/{stroke}".encode()) % (n_takes - 1)
+    return (previous + step) % n_takes
 
 
 def rotate_takes(hits: list[Hit]) -> list[Hit]:
-    """``hits`` with each :data:`DRUM_TAKES` sound's strokes, in time order, cycling
-    through its takes, so no two successive strokes of one sound are the same take (a
-    stroke doubled at one moment, a roll's last on a lane's hit, takes the next)."""
+    """``hits`` with each :data:`DRUM_TAKES` sound's strokes, in time order, taking its
+    takes by :func:`next_take` (the first take 0), so no two successive strokes of one
+    sound are the same take. Hits of one sound at one moment (a roll's stroke on a lane's)
+    are one stroke, played harder: they share its take."""
     out = list(hits)
     count: dict[str, int] = {}
+    last: dict[str, tuple[float, int]] = {}
     for i in sorted(range(len(hits)), key=lambda i: hits[i].start_s):
-        n_takes = DRUM_TAKES.get(hits[i].sound, 1)
-        if n_takes > 1:
-            k = count.get(hits[i].sound, 0)
-            count[hits[i].sound] = k + 1
-            out[i] = replace(hits[i], take=k % n_takes)
+        sound, start_s = hits[i].sound, hits[i].start_s
+        if DRUM_TAKES.get(sound, 1) <= 1:
+            continue
+        if sound not in last:
+            take = 0
+        elif last[sound][0] == start_s:
+            take = last[sound][1]
+        else:
+            count[sound] = count.get(sound, 0) + 1
+            take = next_take(sound, stroke=count[sound], previous=last[sound][1])
+        last[sound] = (start_s, take)
+        out[i] = replace(hits[i], take=take)
     return out
 
 

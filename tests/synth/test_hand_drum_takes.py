@@ -41,11 +41,23 @@ def test_successive_strokes_of_a_hand_drum_are_different_takes(palette: str,
     ctl = palette_controls(palette, human="robotic")
     plan = plan_piece(ctl, seed=1, duration_s=8 * ctl.beats_per_bar * ctl.beat_s)
     for sound in sounds:
-        strokes = sorted((h.start_s, h.take) for h in plan["rhythm"].hits if h.sound == sound)
+        # a roll's stroke on a lane's is one stroke, played harder: one take at one moment
+        at: dict[float, set[int]] = {}
+        for h in plan["rhythm"].hits:
+            if h.sound == sound:
+                at.setdefault(h.start_s, set()).add(h.take)
+        assert all(len(t) == 1 for t in at.values()), sound
+        strokes = [(start_s, take) for start_s in sorted(at) for take in at[start_s]]
         assert len(strokes) >= 6, sound
         takes = [take for _, take in strokes]
         assert set(takes) == set(range(DRUM_TAKES[sound])), sound
         assert all(a != b for a, b in zip(takes, takes[1:])), sound
+        # nor does a place in the bar keep one take bar after bar (a loop of samples)
+        bar_s = ctl.beats_per_bar * ctl.beat_s
+        by_place: dict[float, set[int]] = {}
+        for start_s, take in strokes:
+            by_place.setdefault(round(start_s % bar_s, 3), set()).add(take)
+        assert max(len(t) for t in by_place.values()) > 1, (sound, by_place)
 
 
 @pytest.mark.parametrize("sound", sorted(DRUM_TAKES))
