@@ -708,16 +708,21 @@ def darbuka(name: str, *, stroke: str, sample_rate: int, take: int = 0) -> np.nd
         parts.append((air, membrane(f_start_hz=start_hz * pitch, f_end_hz=end_hz * pitch,
                                     sweep_s=glide_s, decay_s=air_s * ring_mul,
                                     sample_rate=sample_rate)))
-    ring = modes(rim_cluster(name, take=take, centre_ratio=rim_ratio, ring_mul=ring_mul),
-                 sample_rate=sample_rate, dur_s=dur_s)
     (crack_low_hz, crack_high_hz), crack_s = DARBUKA_CRACK
     (palm_low_hz, palm_high_hz), palm_s = DARBUKA_PALM
-    return _mix(*parts, (rim, ring),
-                (crack, noise(f"{name}/crack", low_hz=crack_low_hz, high_hz=crack_high_hz,
-                              decay_s=crack_s, sample_rate=sample_rate, dur_s=dur_s)),
-                (palm, noise(f"{name}/palm", low_hz=palm_low_hz, high_hz=palm_high_hz,
-                             decay_s=palm_s, attack_s=0.001, sample_rate=sample_rate,
-                             dur_s=dur_s))) * (1.0 + nudge["level"])
+    if rim:  # a doum does not touch the rim, a tek or a ka not the head's centre
+        parts.append((rim, modes(rim_cluster(name, take=take, centre_ratio=rim_ratio,
+                                             ring_mul=ring_mul),
+                                 sample_rate=sample_rate, dur_s=dur_s)))
+    if crack:
+        parts.append((crack, noise(f"{name}/crack", low_hz=crack_low_hz,
+                                   high_hz=crack_high_hz, decay_s=crack_s,
+                                   sample_rate=sample_rate, dur_s=dur_s)))
+    if palm:
+        parts.append((palm, noise(f"{name}/palm", low_hz=palm_low_hz, high_hz=palm_high_hz,
+                                  decay_s=palm_s, attack_s=0.001, sample_rate=sample_rate,
+                                  dur_s=dur_s)))
+    return _mix(*parts) * (1.0 + nudge["level"])
 
 
 DrumFn = Callable[[int], np.ndarray]
