@@ -630,34 +630,6 @@ DARBUKA_HEAD_HZ = 95.0
 DARBUKA_DROOP = 0.05
 DARBUKA_RIM_MODES: tuple[tuple[float, float, float], ...] = (
     (1300.0, 1.0, 0.025), (2950.0, 0.6, 0.018), (4700.0, 0.4, 0.012))
-#: Near the rim a head's modes crowd together: each of :data:`DARBUKA_RIM_MODES` is a
-#: cluster of this many modes spread over ± this fraction of its pitch, each with its own
-#: level (0.4..1 of the cluster's). Three lone sines would be a synthesizer's "tek" (a
-#: bell-like FM tone); a cluster beats and shimmers like a skin, and where on the rim the
-#: finger lands (the take) changes which of its modes sound.
-DARBUKA_RIM_CLUSTER: tuple[int, float] = (5, 0.07)
-
-
-def rim_cluster(name: str, *, take: int, centre_ratio: float, ring_mul: float
-                ) -> tuple[tuple[float, float, float], ...]:
-    """The partials ``(Hz, level, ring s)`` of a darbuka's rim stroke, take ``take``: each of
-    :data:`DARBUKA_RIM_MODES` (times ``centre_ratio``, ringing ``ring_mul`` as long) as a
-    cluster of nearby modes (:data:`DARBUKA_RIM_CLUSTER`), their spacing and levels drawn
-    for the take, alternating in sign so they do not pile into one spike, and together as
-    strong (in energy) as the mode they stand for."""
-    n_modes, spread = DARBUKA_RIM_CLUSTER
-    rng = np.random.default_rng(zlib.crc32(f"{name}/rim/{take}".encode()))
-    partials = []
-    for hz, level, ring_s in DARBUKA_RIM_MODES:
-        offsets = np.sort(rng.uniform(-spread, spread, n_modes))
-        shares = rng.uniform(0.4, 1.0, n_modes)
-        shares *= level / np.sqrt(np.sum(shares**2))
-        partials += [(hz * centre_ratio * (1.0 + float(off)), float(share) * (-1.0) ** k,
-                      ring_s * ring_mul)
-                     for k, (off, share) in enumerate(zip(offsets, shares, strict=True))]
-    return tuple(partials)
-
-
 #: The goblet's air: the closed body and its open neck are a Helmholtz resonator that the
 #: centre stroke drives, (start Hz, end Hz, glide s, ring s). It is the doum's boom: a
 #: nearly pure low tone whose pitch slides down as the skin the palm drove relaxes. (The
@@ -688,7 +660,7 @@ DARBUKA_PALM: tuple[tuple[float, float], float] = ((200.0, 1500.0), 0.02)
 def darbuka(name: str, *, stroke: str, sample_rate: int, take: int = 0) -> np.ndarray:
     """A darbuka stroke (:data:`DARBUKA_STROKES`): the goblet's air (:data:`DARBUKA_AIR`),
     the head's inharmonic modes (:func:`skin_modes` over :data:`DARBUKA_HEAD_HZ`), the ring
-    of its rim (:func:`rim_cluster`), the fingers' crack (:data:`DARBUKA_CRACK`) and
+    of its rim (:data:`DARBUKA_RIM_MODES`), the fingers' crack (:data:`DARBUKA_CRACK`) and
     the palm's thud (:data:`DARBUKA_PALM`). One drum, three places on it: the doum and the
     tek share the head (the tek's faint low body is the doum's), which is what makes the
     dum-tek of a maqsum one player and not a kick under a hi-hat. Each ``take``
@@ -711,8 +683,9 @@ def darbuka(name: str, *, stroke: str, sample_rate: int, take: int = 0) -> np.nd
     (crack_low_hz, crack_high_hz), crack_s = DARBUKA_CRACK
     (palm_low_hz, palm_high_hz), palm_s = DARBUKA_PALM
     if rim:  # a doum does not touch the rim, a tek or a ka not the head's centre
-        parts.append((rim, modes(rim_cluster(name, take=take, centre_ratio=rim_ratio,
-                                             ring_mul=ring_mul),
+        rim_pitch = rim_ratio * (1.0 + 2.0 * nudge["pitch"])
+        parts.append((rim, modes(tuple((hz * rim_pitch, level, ring_s * ring_mul)
+                                       for hz, level, ring_s in DARBUKA_RIM_MODES),
                                  sample_rate=sample_rate, dur_s=dur_s)))
     if crack:
         parts.append((crack, noise(f"{name}/crack", low_hz=crack_low_hz,

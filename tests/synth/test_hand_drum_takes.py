@@ -121,16 +121,3 @@ def test_a_feathered_jazz_bass_drum_booms_at_its_heads_pitch_early_and_late() ->
     assert _low_peak_hz(kick, start_s=0.0, stop_s=0.08) > 1.15 * _low_peak_hz(
         kick, start_s=0.1, stop_s=0.4)
 
-
-@pytest.mark.parametrize("sound", ["tek", "ka"])
-def test_a_rim_strokes_ring_is_a_cluster_of_modes_not_three_sines(sound: str) -> None:
-    """Around each of the rim's resonances a tek rings in several modes at once (a skin's
-    crowded modes near its edge), not one sine (a synthesizer's tek): in the band of its
-    lowest one, at least three spectral peaks within 12 dB of the strongest."""
-    for x in _takes(sound):
-        spectrum = np.abs(np.fft.rfft(x, n=4 * SR))
-        hz = np.fft.rfftfreq(4 * SR, 1 / SR)
-        band = spectrum[(hz > 1050.0) & (hz < 1550.0)]
-        peaks = (band[1:-1] > band[:-2]) & (band[1:-1] > band[2:]) & (
-            band[1:-1] > band.max() * 10 ** (-12 / 20))
-        assert peaks.sum() >= 3
