@@ -17,7 +17,8 @@ import numpy as np
 from moodc.dsp.design import butter_sos
 from moodc.dsp.sosfilt import sosfilt
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ, MAX_HARMONIC_FRACTION
-from moodc.synth.patterns import PALMAS_TAKES
+from moodc.synth.events import drum_name
+from moodc.synth.patterns import DRUM_TAKES, PALMAS_TAKES
 
 
 def _t(dur_s: float, sample_rate: int) -> np.ndarray:
@@ -239,6 +240,57 @@ def skin_modes(*, fundamental_hz: float, decay_s: float, droop: float, off_centr
                                                            strict=True)])
 
 
+#: A jazz kit's bass drum (bossa): an 18-20 inch drum with both heads on and no port, tuned
+#: up for tone, played feathered. (batter head Hz, its ring s, the resonant head's pitch
+#: against the batter's, its ring s, its level): the front head answers the batter a shade
+#: higher and rings on after it, so the two beat (the drum's "boom", not a kick's thud).
+JAZZ_BASS_DRUM_HEADS: tuple[float, float, float, float, float] = (64.0, 0.18, 1.035, 0.3, 0.5)
+#: The felt beater on the batter head: the head's slap under it (band Hz, decay s, level).
+#: The mids of a slack head giving under soft felt, not a dance kick's 1-6 kHz click.
+JAZZ_BASS_DRUM_BEATER: tuple[tuple[float, float], float, float] = ((150.0, 1500.0), 0.008, 0.3)
+
+
+def jazz_bass_drum(name: str, *, sample_rate: int, take: int = 0) -> np.ndarray:
+    """A jazz kit's bass drum feathered (a bossa's surdo figure, felt more than heard): the
+    batter head's modes struck near the centre by the beater (:func:`skin_modes`), the
+    resonant head answering a shade higher and longer (:data:`JAZZ_BASS_DRUM_HEADS`) and
+    the felt's slap in the head's mids (:data:`JAZZ_BASS_DRUM_BEATER`). A dance kick is a
+    sine falling an octave under a bright click, the same sample on every beat; each
+    ``take`` (:func:`take_nudges`) here lands the beater a little elsewhere and harder or
+    softer."""
+    batter_hz, batter_s, reso_ratio, reso_s, reso_level = JAZZ_BASS_DRUM_HEADS
+    (low_hz, high_hz), slap_s, slap_level = JAZZ_BASS_DRUM_BEATER
+    nudge = take_nudges(name, take=take)
+    pitch, ring_mul = 1.0 + nudge["pitch"], 1.0 + nudge["ring"]
+    dur_s = reso_s * 5.0
+    batter = skin_modes(fundamental_hz=batter_hz * pitch, decay_s=batter_s * ring_mul,
+                        droop=0.03, off_centre=float(np.clip(0.1 + nudge["place"], 0.0, 1.0)),
+                        dur_s=dur_s, sample_rate=sample_rate)
+    reso = skin_modes(fundamental_hz=batter_hz * reso_ratio, decay_s=reso_s * ring_mul,
+                      droop=0.0, off_centre=0.0, dur_s=dur_s, sample_rate=sample_rate)
+    slap = noise(f"{name}/slap", low_hz=low_hz, high_hz=high_hz, decay_s=slap_s,
+                 attack_s=0.001, sample_rate=sample_rate, dur_s=dur_s)
+    return _mix((1.0, batter), (reso_level, reso), (slap_level, slap)) * (
+        0.6 * (1.0 + nudge["level"]))
+
+
+#: How much a hand drum's strokes differ from take to take (see :func:`take_nudges`), as
+#: the largest nudge either way: the skin's pitch (fraction: the hand's pressure on it), its
+#: ring (fraction), where the stroke lands (off-centre, 0..1 units) and how hard (fraction
+#: of its level). Small: the same stroke by the same player, never the same sample.
+TAKE_SPREAD: dict[str, float] = {"pitch": 0.015, "ring": 0.12, "place": 0.08, "level": 0.1}
+
+
+def take_nudges(sound: str, *, take: int) -> dict[str, float]:
+    """Take ``take`` of ``sound``'s nudges (:data:`TAKE_SPREAD`'s keys): none for take 0 (the
+    recipe as written), a seeded draw within the spreads for every other take, so each
+    take is the same every render and the takes differ from one another."""
+    if take == 0:
+        return dict.fromkeys(TAKE_SPREAD, 0.0)
+    rng = np.random.default_rng(zlib.crc32(f"{sound}/take/{take}".encode()))
+    return {key: spread * float(rng.uniform(-1.0, 1.0)) for key, spread in TAKE_SPREAD.items()}
+
+
 #: The bodhrán's goatskin (an 18-inch frame drum): its fundamental, ring, the few % its
 #: pitch settles, and the skin's own papery rattle (band). The player's back hand rests on
 #: the skin, so a stroke rings briefly, and the skin noise is half the sound.
@@ -261,7 +313,8 @@ BODHRAN_STROKES: dict[str, tuple[float, float, float]] = {
 BODHRAN_HAND: dict[str, tuple[float, float]] = {"open": (1.0, 1.0), "pressed": (1.5, 0.5)}
 
 
-def bodhran(name: str, *, stroke: str, sample_rate: int, hand: str = "open") -> np.ndarray:
+def bodhran(name: str, *, stroke: str, sample_rate: int, hand: str = "open",
+            take: int = 0) -> np.ndarray:
     """A bodhrán stroke: the tipper (a short wooden stick held in the middle) clicking on
     the skin, the goatskin's inharmonic modes (:func:`skin_modes`, a slight droop, not a
     kick's sweep) and its papery rattle.
@@ -271,15 +324,21 @@ def bodhran(name: str, *, stroke: str, sample_rate: int, hand: str = "open") -> 
     alternation of a fuller and a thinner stroke is the bodhrán's roll. The other hand,
     inside the frame, presses the skin or lets it ring (:data:`BODHRAN_HAND`): a pressed
     stroke is higher and shorter, so the drum plays a tune of open and stopped notes, not
-    one sound over and over (a drum machine's).
+    one sound over and over (a drum machine's). Each ``take`` (:func:`take_nudges`) lands
+    the tipper a little elsewhere, a little harder or softer, with the hand pressing a
+    little more or less, and has its own skin noise and click.
     """
     off_centre, level, click = BODHRAN_STROKES[stroke]
     pitch_ratio, ring_ratio = BODHRAN_HAND[hand]
+    nudge = take_nudges(name, take=take)
     dur_s = BODHRAN_RING_S * 7.0
     low_hz, high_hz = BODHRAN_SKIN_BAND_HZ
-    body = skin_modes(fundamental_hz=BODHRAN_HZ * pitch_ratio,
-                      decay_s=BODHRAN_RING_S * ring_ratio, droop=BODHRAN_DROOP,
-                      off_centre=off_centre, dur_s=dur_s, sample_rate=sample_rate)
+    body = skin_modes(fundamental_hz=BODHRAN_HZ * pitch_ratio * (1.0 + nudge["pitch"]),
+                      decay_s=BODHRAN_RING_S * ring_ratio * (1.0 + nudge["ring"]),
+                      droop=BODHRAN_DROOP,
+                      off_centre=float(np.clip(off_centre + nudge["place"], 0.0, 1.0)),
+                      dur_s=dur_s, sample_rate=sample_rate)
+    level *= 1.0 + nudge["level"]
     return _mix((0.9, body),
                 (0.4, noise(name, low_hz=low_hz, high_hz=high_hz, decay_s=0.04,
                             attack_s=0.002, sample_rate=sample_rate, dur_s=dur_s)),
@@ -327,6 +386,45 @@ def snare_stick(name: str, *, sample_rate: int) -> np.ndarray:
                 (0.6, noise(f"{name}/wires", low_hz=low_hz, high_hz=high_hz, decay_s=0.1,
                             attack_s=0.001, sample_rate=sample_rate, dur_s=dur_s)),
                 (0.4, stick_attack(name, sample_rate=sample_rate)))
+
+
+#: A cross-stick (the bossa's "rim click"): the stick laid across the snare, its tip on the
+#: head under the palm and its shaft struck down on the rim. The shaft rings as a free
+#: wooden bar (its lowest mode Hz and the bar's mode ratios 1 : 2.76 : 5.40, each with its
+#: level and ring s); the shell and the palm-damped head ring under it at the snare's pitch.
+CROSS_STICK_BAR_HZ = 520.0
+CROSS_STICK_BAR_MODES: tuple[tuple[float, float, float], ...] = (
+    (1.0, 1.0, 0.03), (2.76, 0.55, 0.014), (5.40, 0.25, 0.007))
+#: The cross-stick's parts, (head level, head ring s, rim click level, click decay s, wires'
+#: level): the head is half damped by the palm resting on it, the wires barely stir.
+CROSS_STICK_MIX: tuple[float, float, float, float, float] = (0.45, 0.04, 0.35, 0.0015, 0.1)
+
+
+def cross_stick(name: str, *, sample_rate: int, take: int = 0) -> np.ndarray:
+    """A cross-stick on the snare: the stick's shaft knocking on the rim, a woody "tock"
+    (:data:`CROSS_STICK_BAR_MODES` over :data:`CROSS_STICK_BAR_HZ`), the head and shell
+    under the resting palm (:func:`skin_modes` at :data:`SNARE_HEAD_HZ`), the wood's click
+    on the metal rim and a breath of the snare wires (:data:`CROSS_STICK_MIX`). A drum
+    machine's rim shot is two sines (~1.7 and ~3.6 kHz) under a click, the same every time;
+    each ``take`` (:func:`take_nudges`) here lands the shaft a little elsewhere on the rim
+    (the bar's pitch and ring), a little harder or softer."""
+    head_level, head_s, click_level, click_s, wires_level = CROSS_STICK_MIX
+    nudge = take_nudges(name, take=take)
+    bar_hz, ring_mul = CROSS_STICK_BAR_HZ * (1.0 + 3.0 * nudge["pitch"]), 1.0 + nudge["ring"]
+    dur_s = 0.25
+    bar = modes(tuple((bar_hz * ratio, level * (-1.0) ** k, ring_s * ring_mul)
+                      for k, (ratio, level, ring_s) in enumerate(CROSS_STICK_BAR_MODES)),
+                sample_rate=sample_rate, dur_s=dur_s)
+    head = skin_modes(fundamental_hz=SNARE_HEAD_HZ, decay_s=head_s * ring_mul, droop=0.02,
+                      off_centre=float(np.clip(0.6 + nudge["place"], 0.0, 1.0)), dur_s=dur_s,
+                      sample_rate=sample_rate)
+    low_hz, high_hz = SNARE_WIRES_BAND_HZ
+    return _mix((0.6, bar), (head_level, head),
+                (click_level, noise(f"{name}/click", low_hz=2000.0, high_hz=9000.0,
+                                    decay_s=click_s, sample_rate=sample_rate, dur_s=dur_s)),
+                (wires_level, noise(f"{name}/wires", low_hz=low_hz, high_hz=high_hz,
+                                    decay_s=0.03, attack_s=0.001, sample_rate=sample_rate,
+                                    dur_s=dur_s))) * (0.8 * (1.0 + nudge["level"]))
 
 
 #: A brush sweep's length: the wires dragged round the head for most of a half bar.
@@ -559,32 +657,45 @@ DARBUKA_CRACK: tuple[tuple[float, float], float] = ((2000.0, 9000.0), 0.005)
 DARBUKA_PALM: tuple[tuple[float, float], float] = ((200.0, 1500.0), 0.02)
 
 
-def darbuka(name: str, *, stroke: str, sample_rate: int) -> np.ndarray:
+def darbuka(name: str, *, stroke: str, sample_rate: int, take: int = 0) -> np.ndarray:
     """A darbuka stroke (:data:`DARBUKA_STROKES`): the goblet's air (:data:`DARBUKA_AIR`),
     the head's inharmonic modes (:func:`skin_modes` over :data:`DARBUKA_HEAD_HZ`), the ring
     of its rim (:data:`DARBUKA_RIM_MODES`), the fingers' crack (:data:`DARBUKA_CRACK`) and
     the palm's thud (:data:`DARBUKA_PALM`). One drum, three places on it: the doum and the
     tek share the head (the tek's faint low body is the doum's), which is what makes the
-    dum-tek of a maqsum one player and not a kick under a hi-hat."""
+    dum-tek of a maqsum one player and not a kick under a hi-hat. Each ``take``
+    (:func:`take_nudges`) is the same stroke landing a little elsewhere and harder or
+    softer: the palm driving the goblet's air a shade higher or lower, the finger on the
+    rim at another point of it (its ring's pitch and length), its own crack and rustle."""
     off_centre, air, body, ring_s, rim, rim_ratio, crack, palm = DARBUKA_STROKES[stroke]
     start_hz, end_hz, glide_s, air_s = DARBUKA_AIR
+    nudge = take_nudges(name, take=take)
+    pitch, ring_mul = 1.0 + nudge["pitch"], 1.0 + nudge["ring"]
+    off_centre = float(np.clip(off_centre + nudge["place"], 0.0, 1.0))
     dur_s = max(ring_s * 7.0, 0.3)  # the head's and the rim's ring; the air's is longer
-    parts = [(body, skin_modes(fundamental_hz=DARBUKA_HEAD_HZ, decay_s=ring_s,
+    parts = [(body, skin_modes(fundamental_hz=DARBUKA_HEAD_HZ * pitch, decay_s=ring_s * ring_mul,
                                droop=DARBUKA_DROOP, off_centre=off_centre, dur_s=dur_s,
                                sample_rate=sample_rate))]
     if air:
-        parts.append((air, membrane(f_start_hz=start_hz, f_end_hz=end_hz, sweep_s=glide_s,
-                                    decay_s=air_s, sample_rate=sample_rate)))
-    ring = modes(tuple((hz * rim_ratio, level, decay) for hz, level, decay in DARBUKA_RIM_MODES),
-                 sample_rate=sample_rate, dur_s=dur_s)
+        parts.append((air, membrane(f_start_hz=start_hz * pitch, f_end_hz=end_hz * pitch,
+                                    sweep_s=glide_s, decay_s=air_s * ring_mul,
+                                    sample_rate=sample_rate)))
     (crack_low_hz, crack_high_hz), crack_s = DARBUKA_CRACK
     (palm_low_hz, palm_high_hz), palm_s = DARBUKA_PALM
-    return _mix(*parts, (rim, ring),
-                (crack, noise(f"{name}/crack", low_hz=crack_low_hz, high_hz=crack_high_hz,
-                              decay_s=crack_s, sample_rate=sample_rate, dur_s=dur_s)),
-                (palm, noise(f"{name}/palm", low_hz=palm_low_hz, high_hz=palm_high_hz,
-                             decay_s=palm_s, attack_s=0.001, sample_rate=sample_rate,
-                             dur_s=dur_s)))
+    if rim:  # a doum does not touch the rim, a tek or a ka not the head's centre
+        rim_pitch = rim_ratio * (1.0 + 2.0 * nudge["pitch"])
+        parts.append((rim, modes(tuple((hz * rim_pitch, level, ring_s * ring_mul)
+                                       for hz, level, ring_s in DARBUKA_RIM_MODES),
+                                 sample_rate=sample_rate, dur_s=dur_s)))
+    if crack:
+        parts.append((crack, noise(f"{name}/crack", low_hz=crack_low_hz,
+                                   high_hz=crack_high_hz, decay_s=crack_s,
+                                   sample_rate=sample_rate, dur_s=dur_s)))
+    if palm:
+        parts.append((palm, noise(f"{name}/palm", low_hz=palm_low_hz, high_hz=palm_high_hz,
+                                  decay_s=palm_s, attack_s=0.001, sample_rate=sample_rate,
+                                  dur_s=dur_s)))
+    return _mix(*parts) * (1.0 + nudge["level"])
 
 
 DrumFn = Callable[[int], np.ndarray]
@@ -835,6 +946,25 @@ DRUM_SOUNDS: dict[str, DrumFn] = {
 DRUM_SOUNDS.update({name: functools.partial(lambda sr, take: palmas(take, sample_rate=sr),
                                             take=k)
                     for k, name in enumerate(PALMAS_TAKES)})
+
+#: The hand drums' strokes that come in takes (``patterns.DRUM_TAKES``): stroke → its
+#: recipe(name, take, sample_rate), take 0 the one in :data:`DRUM_SOUNDS`.
+TAKE_RECIPES: dict[str, Callable[[str, int, int], np.ndarray]] = {
+    **{sound: functools.partial(lambda name, take, sr, stroke, hand: bodhran(
+        name, stroke=stroke, hand=hand, take=take, sample_rate=sr), stroke=stroke, hand=hand)
+       for sound, stroke, hand in (("bodhran", "down", "open"), ("bodhran_up", "up", "open"),
+                                   ("bodhran_pressed", "down", "pressed"),
+                                   ("bodhran_up_pressed", "up", "pressed"))},
+    **{stroke: functools.partial(lambda name, take, sr, stroke: darbuka(
+        name, stroke=stroke, take=take, sample_rate=sr), stroke=stroke)
+       for stroke in DARBUKA_STROKES},
+    "cross_stick": lambda name, take, sr: cross_stick(name, take=take, sample_rate=sr),
+    "jazz_bass_drum": lambda name, take, sr: jazz_bass_drum(name, take=take, sample_rate=sr),
+}
+DRUM_SOUNDS.update({drum_name(sound, take=take): functools.partial(
+    lambda sr, recipe, name, take: recipe(name, take, sr), recipe=TAKE_RECIPES[sound],
+    name=drum_name(sound, take=take), take=take)
+    for sound, n_takes in DRUM_TAKES.items() for take in range(n_takes)})
 
 
 def drum_sound(name: str, *, sample_rate: int, cutoff_scale: float) -> np.ndarray:

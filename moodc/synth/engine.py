@@ -21,7 +21,7 @@ from moodc.dsp.compiled import add_notes, mix_in, scale_by_curve
 from moodc.dsp.compiled import premix as premix_layers
 from moodc.synth.controls import Controls
 from moodc.synth.effects import Echo, Reverb, Tilt, lfo, tilted_width
-from moodc.synth.events import Hit, Note, humanize_hits, humanize_notes, retune_notes
+from moodc.synth.events import Hit, Note, drum_name, humanize_hits, humanize_notes, retune_notes
 from moodc.synth.melody import melody_notes
 from moodc.synth.patterns import (COMP_PATTERNS, PAD_STYLES, accent_events, bass_notes,
                                   pad_notes, rhythm_hits)
@@ -254,7 +254,8 @@ class _Sounds:
                    round(n.glide_st, 3), round(n.cutoff_mul, 3))
             items.append((int(round(n.start_s * sample_rate)), key, n.velocity, n.pan))
         for h in plan.hits:
-            items.append((int(round(h.start_s * sample_rate)), ("hit", h.sound), h.velocity,
+            items.append((int(round(h.start_s * sample_rate)),
+                          ("hit", drum_name(h.sound, take=h.take)), h.velocity,
                           h.pan))
         items.sort(key=lambda it: (it[0], it[1]))
         self.starts = np.array([it[0] for it in items], dtype=np.int64)

@@ -33,12 +33,25 @@ class Note:
 
 @dataclass(frozen=True)
 class Hit:
-    """An unpitched percussion hit of drum sound ``sound`` (a key of ``drums.DRUM_SOUNDS``)."""
+    """An unpitched percussion hit of drum sound ``sound`` (a key of ``drums.DRUM_SOUNDS``),
+    played as its take ``take`` (:func:`drum_name`: a hand drum's strokes differ a little
+    each time)."""
 
     start_s: float
     sound: str
     velocity: float
     pan: float = 0.0
+    take: int = 0
+
+
+#: What joins a sound's name to its take's number in a drum sound's name (``tek~2``).
+TAKE_MARK = "~"
+
+
+def drum_name(sound: str, *, take: int) -> str:
+    """The drum sound (a key of ``drums.DRUM_SOUNDS``) of take ``take`` of ``sound``: take 0
+    is ``sound`` itself."""
+    return sound if take == 0 else f"{sound}{TAKE_MARK}{take}"
 
 
 def humanize_notes(notes: list[Note], *, timing_sd_s: float, velocity_sd: float,
@@ -66,7 +79,7 @@ def humanize_hits(hits: list[Hit], *, timing_sd_s: float, velocity_sd: float,
     dt = rng.standard_normal(len(hits)) * timing_sd_s * 0.5
     dv = rng.standard_normal(len(hits)) * velocity_sd
     vel = np.clip(np.array([h.velocity for h in hits]) * (1.0 + dv), 0.05, 1.0).tolist()
-    return [Hit(max(h.start_s + a, 0.0), h.sound, v, h.pan)
+    return [Hit(max(h.start_s + a, 0.0), h.sound, v, h.pan, h.take)
             for h, a, v in zip(hits, dt.tolist(), vel)]
 
 

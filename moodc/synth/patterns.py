@@ -6,6 +6,7 @@ out in beats over the document's meter and converted to seconds with the tempo.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
@@ -1389,6 +1390,50 @@ DARBUKA_STICKING: dict[str, tuple[str, ...]] = {DARBUKA_ROLL: ("tek", "ka")}
 DHOL_ROLL = "dhol_roll"
 DHOL_STICKING: dict[str, tuple[str, ...]] = {DHOL_ROLL: ("dhol_dagga", "dhol_tilli")}
 
+#: Hand drums whose strokes are never the same twice, sound → its number of takes (see
+#: :func:`rotate_takes` and ``events.drum_name``): the bodhrán's tipper, the darbuka's
+#: hands, a bossa drummer's stick across the snare. One sample replayed on every stroke is
+#: a drum machine; a player's strokes differ a little in where they land, how hard and how
+#: the skin is held.
+DRUM_TAKES: dict[str, int] = {
+    "bodhran": 3, "bodhran_up": 3, "bodhran_pressed": 3, "bodhran_up_pressed": 3,
+    "doum": 3, "tek": 4, "ka": 4, "cross_stick": 4, "jazz_bass_drum": 3}
+
+
+def next_take(sound: str, *, stroke: int, previous: int) -> int:
+    """The take of stroke number ``stroke`` of ``sound``: any of its :data:`DRUM_TAKES` but
+    the ``previous`` stroke's, picked by a hash of the stroke's number. Not a cycle: a
+    cycle of n takes under a bar of n strokes would give every place in the bar its own
+    sample, bar after bar (a drum machine's loop of n samples)."""
+    n_takes = DRUM_TAKES[sound]
+    step = 1 + zlib.crc32(f"{sound}/{stroke}".encode()) % (n_takes - 1)
+    return (previous + step) % n_takes
+
+
+def rotate_takes(hits: list[Hit]) -> list[Hit]:
+    """``hits`` with each :data:`DRUM_TAKES` sound's strokes, in time order, taking its
+    takes by :func:`next_take` (the first take 0), so no two successive strokes of one
+    sound are the same take. Hits of one sound at one moment (a roll's stroke on a lane's)
+    are one stroke, played harder: they share its take."""
+    out = list(hits)
+    count: dict[str, int] = {}
+    last: dict[str, tuple[float, int]] = {}
+    for i in sorted(range(len(hits)), key=lambda i: hits[i].start_s):
+        sound, start_s = hits[i].sound, hits[i].start_s
+        if DRUM_TAKES.get(sound, 1) <= 1:
+            continue
+        if sound not in last:
+            take = 0
+        elif last[sound][0] == start_s:
+            take = last[sound][1]
+        else:
+            count[sound] = count.get(sound, 0) + 1
+            take = next_take(sound, stroke=count[sound], previous=last[sound][1])
+        last[sound] = (start_s, take)
+        out[i] = replace(hits[i], take=take)
+    return out
+
+
 #: The palmas' takes (``drums.palmas``): the three clappers clap a little differently
 #: every time, and the lane rotates through these so no two neighbouring claps are the
 #: same sound (one sample for every clap is a drum machine's clap).
@@ -1437,9 +1482,9 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
     # and the brush taps the snare's eighths, leaning on the off-beats like a samba's
     # ganzá (the even eighths of the tempo feel's ghosts let a beat tracker take the
     # clave's 3-3-2 for the beat: 108 BPM at very_fast's 160)
-    "bossa": RhythmStyle(step_beats=0.5, fill="rim",
-                         lanes={"bass_drum": "o..oo..o", "rim": "x..x..x...x..x..",
-                                "brush_sweep": "x...x..."},
+    "bossa": RhythmStyle(step_beats=0.5, fill="cross_stick",
+                         lanes={"jazz_bass_drum": "o..oo..o",
+                                "cross_stick": "x..x..x...x..x..", "brush_sweep": "x...x..."},
                          quick_lanes={"snare_brush": "oxoxoxox"}),
     # the darbuka: the doum in the centre, the tek on the rim; the fill is the darbuka
     # player's roll, the two hands' rim strokes alternating (tek, ka, tek, ka...) over the
@@ -1514,6 +1559,7 @@ RHYTHM_STYLES: dict[str, RhythmStyle] = {
 
 #: Pan position of each drum sound (kick and snare centre, cymbals and hands spread).
 DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim": -0.25,
+                              "cross_stick": -0.25,
                               "tek": 0.2, "ka": -0.3, "tabla_na": 0.25, "tabla_tin": 0.25,
                               "bayan_ge": -0.2, "dhol_tilli": 0.3, "dhol_dagga": -0.15,
                               "taiko_ka": 0.35, "shime": 0.3, "kane": -0.35,
@@ -1573,6 +1619,7 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
                                strokes=row.sticking.get(sound, ()), step_beats=step)
     if row.fill is not None:
         hits += _fill_hits(ctl, row=row, n_bars=n_bars, cycle_bars=cycle_bars)
+    hits = rotate_takes(hits)
     comp = COMP_PATTERNS.get(style)
     hits = [h for h in hits if not in_drop_out(ctl, comp=comp, beat=h.start_s / ctl.beat_s)]
     if row.dub is not None:  # sent before the drop-out, the echoes ring on into it
@@ -1586,8 +1633,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 #: Drum sounds that anchor the low end (kicks, doums, the big drums): they carry the
 #: pattern's accents and never take ghost notes; the hands and cymbals above them do.
 LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "bass_drum",
-                                       "bass_drum_big", "chip_kick", "doum", "bayan_ge",
-                                       "dhol_dagga", "taiko_don", "heart", "cajon", "golpe",
+                                       "bass_drum_big", "jazz_bass_drum", "chip_kick", "doum",
+                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart", "cajon", "golpe",
                                        "gong_ageng", "dundun", "djembe_bass", "poyk"})
 
 

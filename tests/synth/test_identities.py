@@ -83,10 +83,10 @@ def test_bossa_drums_play_surdo_rim_click_clave_and_brushes() -> None:
     ctl = palette_controls("bossa-cafe", human="robotic")
     hits = rhythm_hits(ctl, style="bossa", n_beats=16.0)
     lanes = {s: beats_of([h for h in hits if h.sound == s], ctl)
-             for s in ("bass_drum", "rim", "brush_sweep")}
-    assert set(np.round(lanes["bass_drum"] % 4, 3)) == SURDO_BEATS
+             for s in ("jazz_bass_drum", "cross_stick", "brush_sweep")}
+    assert set(np.round(lanes["jazz_bass_drum"] % 4, 3)) == SURDO_BEATS
     # the rim-click clave, minus the fill's closing roll on the last beat of bar 4
-    clave = lanes["rim"][(lanes["rim"] < 15.0)]
+    clave = lanes["cross_stick"][(lanes["cross_stick"] < 15.0)]
     assert set(np.round(clave % 8, 3)) == BOSSA_CLAVE_BEATS
     assert len(lanes["brush_sweep"]) == 8  # the brush stirring the snare, a sweep a half bar
     assert "shaker" not in {h.sound for h in hits}
@@ -103,8 +103,8 @@ def test_bossa_brushes_stir_and_the_bass_drum_is_feathered_not_a_dance_beat() ->
                and h.start_s < clave_end_s]
     assert not eighths, sorted({h.sound for h in eighths})
     loudest = {s: max(h.velocity for h in hits if h.sound == s and h.start_s < clave_end_s)
-               for s in ("bass_drum", "rim")}
-    assert loudest["bass_drum"] <= 0.6 * loudest["rim"], loudest
+               for s in ("jazz_bass_drum", "cross_stick")}
+    assert loudest["jazz_bass_drum"] <= 0.6 * loudest["cross_stick"], loudest
 
 
 @pytest.mark.parametrize("tempo", ["fast", "very_fast"])
@@ -123,7 +123,7 @@ def test_a_fast_bossa_leans_to_samba_with_brush_eighths_on_the_off_beats(tempo: 
     # every two bars when fast)
     medium_ctl = palette_controls("bossa-cafe", human="robotic")
     medium = rhythm_hits(medium_ctl, style="bossa", n_beats=8.0)
-    for sound in ("bass_drum", "rim"):
+    for sound in ("jazz_bass_drum", "cross_stick"):
         fast_beats = beats_of([h for h in hits if h.sound == sound], ctl)
         medium_beats = beats_of([h for h in medium if h.sound == sound], medium_ctl)
         assert set(np.round(fast_beats[fast_beats < 7.0], 3)) == set(
@@ -435,7 +435,7 @@ MACHINE_KICKS = {"kick", "kick_soft", "kick_808"}
 def test_acoustic_band_styles_play_a_bass_drum_not_a_drum_machine_kick(style: str) -> None:
     ctl = palette_controls("bossa-cafe", human="robotic")
     sounds = {h.sound for h in rhythm_hits(ctl, style=style, n_beats=16.0)}
-    assert sounds & {"bass_drum", "bass_drum_big"}, sounds
+    assert sounds & {"bass_drum", "bass_drum_big", "jazz_bass_drum"}, sounds
     assert not sounds & MACHINE_KICKS, sounds
 
 
