@@ -698,9 +698,6 @@ def darbuka(name: str, *, stroke: str, sample_rate: int, take: int = 0) -> np.nd
     return _mix(*parts) * (1.0 + nudge["level"])
 
 
-DrumFn = Callable[[int], np.ndarray]
-
-#: Drum sound name → recipe(sample_rate). What each is meant to be is in its name.
 #: The three clappers of a flamenco *cuadro* (palm body Hz, delay s, level): each cups
 #: their hands a little differently, so each clap has its own body (the air pocket
 #: between the palms, ~1-2 kHz) under the same bright crack, and they land a few ms
@@ -750,6 +747,9 @@ def palmas(take: int, *, sample_rate: int) -> np.ndarray:
     return _mix((1.0, dry), (float(gain), wet.astype(np.float32)))
 
 
+DrumFn = Callable[[int], np.ndarray]
+
+#: Drum sound name → recipe(sample_rate). What each is meant to be is in its name.
 DRUM_SOUNDS: dict[str, DrumFn] = {
     "kick": lambda sr: _mix((1.0, membrane(f_start_hz=150, f_end_hz=52, sweep_s=0.03,
                                            decay_s=0.16, sample_rate=sr)),
