@@ -1025,3 +1025,47 @@ def _stream_state(rng: np.random.Generator) -> dict:
     if not state["has_uint32"]:
         state.pop("uinteger")
     return state
+
+
+def test_the_pcg64_kernel_gives_numpys_raw_words_and_state() -> None:
+    """Counts below, at and past the four side-by-side states' threshold (16), off the
+    lane width, a block's worth, and none: numpy's ``random_raw`` words from the same
+    state, and the state left where numpy's leaves it (the next draws agree)."""
+    low = (1 << 64) - 1
+    for n in (0, 1, 3, 15, 16, 17, 18, 19, 64, 1001, 131072):
+        mine = np.random.PCG64(2024 + n)
+        numpys = np.random.PCG64(2024 + n)
+        pcg = mine.state["state"]
+        words = np.array([pcg["state"] >> 64, pcg["state"] & low, pcg["inc"] >> 64,
+                          pcg["inc"] & low], dtype=np.uint64)
+        got = np.zeros(n, dtype=np.uint64)
+        _kernels.pcg64_raw(words, got)
+        assert np.array_equal(got, numpys.random_raw(n))
+        after = numpys.state["state"]
+        assert ((int(words[0]) << 64) | int(words[1])) == after["state"]
+        assert ((int(words[2]) << 64) | int(words[3])) == after["inc"]
+    with pytest.raises(ValueError, match="pcg64_raw wants a state of 4"):
+        _kernels.pcg64_raw(np.zeros(3, np.uint64), np.zeros(4, np.uint64))
+    with pytest.raises(TypeError, match="pcg64_raw wants a uint64"):
+        _kernels.pcg64_raw(np.zeros(4, np.uint64), np.zeros(4, np.int32))
+
+
+def test_raw_words_match_numpy_for_pcg64_and_other_generators() -> None:
+    """``raw_words`` is ``random_raw``: the words, the generator's state after, and a PCG64's
+    buffered half word (set by a 32-bit draw) still there for the next 32-bit draw."""
+    from moodc.dsp.rawbits import raw_words
+
+    for make in (np.random.PCG64, np.random.Philox, np.random.SFC64):
+        mine, numpys = make(7), make(7)
+        for count in (5, 131072, 0, 33):
+            assert np.array_equal(raw_words(mine, count=count), numpys.random_raw(count))
+            assert np.array_equal(mine.random_raw(3), numpys.random_raw(3))  # the same state
+    mine, numpys = np.random.Generator(np.random.PCG64(9)), np.random.Generator(np.random.PCG64(9))
+    mine.integers(0, 2**32, size=3, dtype=np.uint32)  # leaves a half word buffered
+    numpys.integers(0, 2**32, size=3, dtype=np.uint32)
+    assert mine.bit_generator.state["has_uint32"]
+    assert np.array_equal(raw_words(mine.bit_generator, count=40),
+                          numpys.bit_generator.random_raw(40))
+    assert mine.bit_generator.state == numpys.bit_generator.state
+    assert np.array_equal(mine.integers(0, 2**32, size=5, dtype=np.uint32),
+                          numpys.integers(0, 2**32, size=5, dtype=np.uint32))
