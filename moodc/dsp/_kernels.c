@@ -695,8 +695,10 @@ ELEMENTWISE static void premix_float(const float *stack, Py_ssize_t n_layers, Py
  * overlaps it in the given order: every sample receives the same sums in the same order as
  * one add_scaled call per note, but the block is read and written once instead of once per
  * note (a 2 s stereo block is 700 kB; a layer often holds ten long notes). With zero_first
- * (optional, false by default) out is set to +0.0 first, each chunk just before its notes:
- * np.zeros then the notes, without a separate pass over the block to clear it. Within a chunk,
+ * (optional, false by default) out is taken as +0.0 first: np.zeros then the notes, without
+ * a separate pass over the block to clear it; each chunk's first note writes its samples as
+ * sums onto +0.0 (0.0f + product) without reading them, and only the rest of the chunk is
+ * cleared (a memset under every layer was ~1.5 % of a render's samples). Within a chunk,
  * up to NOTES_FUSED consecutive notes that share samples are added in one pass over the
  * shared stretch: each sample is loaded once, takes the group's products and sums in note
  * order in a register (the same roundings in the same order), and is stored once; each
@@ -718,28 +720,43 @@ typedef struct {
     float gain_l, gain_r;
 } NoteItem;
 
-/* One note into out[a, b) (both channels), seg already at a: one read of seg per sample. */
+/* One note into out[a, b) (both channels), seg already at a: one read of seg per sample.
+ * With fresh, out's samples are taken as np.zeros' +0.0 without being read (the chunk's first
+ * note writes them: 0.0f + x is x, or +0.0 for x = -0.0, as the sum onto a zeroed block). */
 INLINE_LOOP void add_one(float *restrict left, float *restrict right,
                            const float *restrict seg, Py_ssize_t m, float gain_l,
-                           float gain_r)
+                           float gain_r, const int fresh)
 {
-    for (Py_ssize_t j = 0; j < m; j++) {
-        left[j] = left[j] + gain_l * seg[j];
-        right[j] = right[j] + gain_r * seg[j];
-    }
+    if (fresh)
+        for (Py_ssize_t j = 0; j < m; j++) {
+            left[j] = 0.0f + gain_l * seg[j];
+            right[j] = 0.0f + gain_r * seg[j];
+        }
+    else
+        for (Py_ssize_t j = 0; j < m; j++) {
+            left[j] = left[j] + gain_l * seg[j];
+            right[j] = right[j] + gain_r * seg[j];
+        }
 }
 
+/* a fused sum's start: +0.0 for a fresh chunk, else the sample (fresh is a constant in
+ * every inlined copy, so each loop has one form) */
+#define LEFT0 (fresh ? 0.0f : left[j])
+#define RIGHT0 (fresh ? 0.0f : right[j])
+
 /* Notes g[0..k) (k = 2..NOTES_FUSED, in order) over samples they all cover: each sample
- * takes their sums one after another, in order, in a register, then is stored once. */
-INLINE_LOOP void add_fused(float *restrict left, float *restrict right, Py_ssize_t m,
-                             const float *const *s, const float *gl, const float *gr, int k)
+ * takes their sums one after another, in order, in a register, then is stored once. With
+ * fresh, the sums start from +0.0 rather than from out (see add_one). */
+INLINE_LOOP void add_fused_from(float *restrict left, float *restrict right, Py_ssize_t m,
+                                  const float *const *s, const float *gl, const float *gr,
+                                  int k, const int fresh)
 {
     const float *restrict s0 = s[0], *restrict s1 = s[1];
     const float l0 = gl[0], l1 = gl[1], r0 = gr[0], r1 = gr[1];
     if (k == 2) {
         for (Py_ssize_t j = 0; j < m; j++) {
-            left[j] = (left[j] + l0 * s0[j]) + l1 * s1[j];
-            right[j] = (right[j] + r0 * s0[j]) + r1 * s1[j];
+            left[j] = (LEFT0 + l0 * s0[j]) + l1 * s1[j];
+            right[j] = (RIGHT0 + r0 * s0[j]) + r1 * s1[j];
         }
         return;
     }
@@ -747,16 +764,82 @@ INLINE_LOOP void add_fused(float *restrict left, float *restrict right, Py_ssize
     const float l2 = gl[2], r2 = gr[2];
     if (k == 3) {
         for (Py_ssize_t j = 0; j < m; j++) {
-            left[j] = ((left[j] + l0 * s0[j]) + l1 * s1[j]) + l2 * s2[j];
-            right[j] = ((right[j] + r0 * s0[j]) + r1 * s1[j]) + r2 * s2[j];
+            left[j] = ((LEFT0 + l0 * s0[j]) + l1 * s1[j]) + l2 * s2[j];
+            right[j] = ((RIGHT0 + r0 * s0[j]) + r1 * s1[j]) + r2 * s2[j];
         }
         return;
     }
     const float *restrict s3 = s[3];
     const float l3 = gl[3], r3 = gr[3];
     for (Py_ssize_t j = 0; j < m; j++) {
-        left[j] = (((left[j] + l0 * s0[j]) + l1 * s1[j]) + l2 * s2[j]) + l3 * s3[j];
-        right[j] = (((right[j] + r0 * s0[j]) + r1 * s1[j]) + r2 * s2[j]) + r3 * s3[j];
+        left[j] = (((LEFT0 + l0 * s0[j]) + l1 * s1[j]) + l2 * s2[j]) + l3 * s3[j];
+        right[j] = (((RIGHT0 + r0 * s0[j]) + r1 * s1[j]) + r2 * s2[j]) + r3 * s3[j];
+    }
+}
+
+#undef LEFT0
+#undef RIGHT0
+
+/* The group's notes into the chunk (see add_notes_float); with fresh, the group is the
+ * chunk's first and its first note writes its samples instead of adding to them. */
+INLINE_LOOP void add_group(float *out, Py_ssize_t n, const NoteItem *const *group,
+                           const Py_ssize_t *a, const Py_ssize_t *b, Py_ssize_t c,
+                           Py_ssize_t d, int k, const int fresh)
+{
+    /* each note's samples outside [c, d) alone, in order (for a group of one, all of
+     * them); the group's shared [c, d) in one pass. A sample outside [c, d) gets its
+     * group's sums in note order either way, and one inside gets them all in order in the
+     * fused pass */
+    const float *s[NOTES_FUSED];
+    float gl[NOTES_FUSED], gr[NOTES_FUSED];
+    for (int g = 0; g < k; g++) {
+        const NoteItem *it = group[g];
+        const float *seg = (const float *)it->view.buf;
+        s[g] = seg + (c - it->offset);
+        gl[g] = it->gain_l;
+        gr[g] = it->gain_r;
+        /* the first note is the first to reach every sample of [a[0], b[0]) */
+        const int first = fresh && g == 0;
+        if (k == 1) {
+            if (first)
+                add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), b[g] - a[g],
+                        gl[g], gr[g], 1);
+            else
+                add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), b[g] - a[g],
+                        gl[g], gr[g], 0);
+            continue;
+        }
+        if (a[g] < c) {
+            if (first)
+                add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), c - a[g],
+                        gl[g], gr[g], 1);
+            else
+                add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), c - a[g],
+                        gl[g], gr[g], 0);
+        }
+        if (d < b[g]) {
+            if (first)
+                add_one(out + d, out + n + d, seg + (d - it->offset), b[g] - d, gl[g], gr[g],
+                        1);
+            else
+                add_one(out + d, out + n + d, seg + (d - it->offset), b[g] - d, gl[g], gr[g],
+                        0);
+        }
+    }
+    if (k > 1) {
+        if (fresh)
+            add_fused_from(out + c, out + n + c, d - c, s, gl, gr, k, 1);
+        else
+            add_fused_from(out + c, out + n + c, d - c, s, gl, gr, k, 0);
+    }
+}
+
+/* np.zeros' +0.0 in out[lo, hi) of both channels */
+INLINE_LOOP void zero_span(float *out, Py_ssize_t n, Py_ssize_t lo, Py_ssize_t hi)
+{
+    for (Py_ssize_t j = lo; j < hi; j++) {
+        out[j] = 0.0f;
+        out[n + j] = 0.0f;
     }
 }
 
@@ -765,11 +848,10 @@ ELEMENTWISE static void add_notes_float(float *out, Py_ssize_t n, const NoteItem
 {
     for (Py_ssize_t j0 = 0; j0 < n; j0 += NOTES_CHUNK) {
         const Py_ssize_t j1 = n - j0 < NOTES_CHUNK ? n : j0 + NOTES_CHUNK;
-        if (zero_first) /* np.zeros' +0.0, written while the chunk is in the cache */
-            for (Py_ssize_t j = j0; j < j1; j++) {
-                out[j] = 0.0f;
-                out[n + j] = 0.0f;
-            }
+        /* with zero_first the chunk is not cleared first: its first note writes its samples
+         * (as a sum onto +0.0) and only the rest of the chunk is cleared, while the chunk is
+         * in the cache */
+        int fresh = zero_first;
         Py_ssize_t i = 0;
         while (i < count) {
             /* the next notes (up to NOTES_FUSED, in order) in this chunk that share samples */
@@ -793,33 +875,20 @@ ELEMENTWISE static void add_notes_float(float *out, Py_ssize_t n, const NoteItem
                 d = d2;
                 k++;
             }
-            /* each note's samples outside [c, d) alone, in order (for a group of one, all
-             * of them); the group's shared [c, d) in one pass. A sample outside [c, d)
-             * gets its group's sums in note order either way, and one inside gets them
-             * all in order in the fused pass */
-            const float *s[NOTES_FUSED];
-            float gl[NOTES_FUSED], gr[NOTES_FUSED];
-            for (int g = 0; g < k; g++) {
-                const NoteItem *it = group[g];
-                const float *seg = (const float *)it->view.buf;
-                s[g] = seg + (c - it->offset);
-                gl[g] = it->gain_l;
-                gr[g] = it->gain_r;
-                if (k == 1) {
-                    add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), b[g] - a[g],
-                            gl[g], gr[g]);
-                    continue;
-                }
-                if (a[g] < c)
-                    add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), c - a[g],
-                            gl[g], gr[g]);
-                if (d < b[g])
-                    add_one(out + d, out + n + d, seg + (d - it->offset), b[g] - d, gl[g],
-                            gr[g]);
+            if (k == 0)
+                break; /* no note left in this chunk */
+            if (fresh) {
+                /* the first note covers [a[0], b[0]); the rest of the chunk is +0.0 */
+                zero_span(out, n, j0, a[0]);
+                zero_span(out, n, b[0], j1);
+                add_group(out, n, group, a, b, c, d, k, 1);
+                fresh = 0;
+            } else {
+                add_group(out, n, group, a, b, c, d, k, 0);
             }
-            if (k > 1)
-                add_fused(out + c, out + n + c, d - c, s, gl, gr, k);
         }
+        if (fresh) /* no note reaches this chunk */
+            zero_span(out, n, j0, j1);
     }
 }
 

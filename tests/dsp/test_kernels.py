@@ -245,8 +245,16 @@ def test_adding_notes_in_shared_passes_keeps_each_samples_order(n: int) -> None:
     rng = np.random.default_rng(n + 1)
     out = rng.standard_normal((2, n)).astype(np.float32)
     out[:, ::5] = np.float32(-0.0)
+    _assert_adds_like_numpy(out, *_shaped_notes(rng, n, count=20))
+
+
+def _shaped_notes(rng: np.random.Generator, n: int, *, count: int
+                  ) -> tuple[list, list, list, list]:
+    """``count`` notes in a block of ``n`` of five shapes in turn (the whole block, late
+    to the end, short, early from the start, any), every seventh sample -0.0, left gains of
+    both signs: offsets, segs, left and right gains."""
     offsets, segs, gains_l, gains_r = [], [], [], []
-    for i in range(20):
+    for i in range(count):
         shape = i % 5
         if shape == 0:  # the whole block
             offset, length = 0, n
@@ -267,7 +275,33 @@ def test_adding_notes_in_shared_passes_keeps_each_samples_order(n: int) -> None:
         segs.append(seg)
         gains_l.append(float(np.float32(rng.uniform(-2, 2))))
         gains_r.append(float(np.float32(rng.uniform(0, 2))))
-    _assert_adds_like_numpy(out, offsets, segs, gains_l, gains_r)
+    return offsets, segs, gains_l, gains_r
+
+
+@pytest.mark.parametrize("n, count", [(6000, 20), (5000, 7), (2049, 3), (1025, 1), (1025, 2),
+                                      (7, 4)])
+def test_adding_notes_onto_zeros_in_shared_passes_gives_numpys_floats(n: int, count: int
+                                                                     ) -> None:
+    """With ``zero_first`` each chunk's first note writes its samples rather than adding to
+    a cleared chunk: every sample must still be numpy's sum onto ``np.zeros`` (a -0.0
+    product lands as +0.0), the chunk's other samples +0.0, NaN and -0.0 held before
+    gone; for a first note alone or sharing its samples with up to three more, starting
+    or ending inside the chunk, or empty."""
+    rng = np.random.default_rng(n * 7 + count)
+    offsets, segs, gains_l, gains_r = _shaped_notes(rng, n, count=count)
+    # notes that start off the chunk edges first, so a chunk's first note covers part of it
+    order = rng.permutation(count)
+    offsets, segs = [offsets[i] for i in order], [segs[i] for i in order]
+    gains_l, gains_r = [gains_l[i] for i in order], [gains_r[i] for i in order]
+    for seg in segs:  # +0.0 as well as -0.0: -0.0 products whatever a gain's sign
+        seg[3::7] = np.float32(0.0)
+    expected = np.zeros((2, n), dtype=np.float32)
+    for offset, seg, left, right in zip(offsets, segs, gains_l, gains_r):
+        _numpy_add(expected, offset, seg, np.array([[left], [right]], dtype=np.float32))
+    out = np.full((2, n), np.nan, dtype=np.float32)
+    out[:, ::3] = np.float32(-0.0)
+    _kernels.add_notes(out, offsets, segs, gains_l, gains_r, True)
+    assert np.array_equal(_bits(out), _bits(expected))
 
 
 @pytest.mark.parametrize("n, count", [(3000, 9), (1025, 1), (40, 0)])
