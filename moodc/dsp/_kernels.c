@@ -1612,23 +1612,32 @@ static PyObject *limiter_smooth(PyObject *self, PyObject *args)
  * (width_matrix's): one pass instead of a shifted copy, three tilt passes and six strided
  * width passes. x: (2, n); last: (2,); out: (n, 2); all C-contiguous float32.
  */
+/* one frame of the width matrix into out[0], out[1] */
+INLINE_LOOP void width_frame(float l, float r, float a, float b, float *restrict out)
+{
+    const float ll = l * a, rb = r * b, ra = r * a, lb = l * b;
+    out[0] = ll + rb;
+    out[1] = ra + lb;
+}
+
 ELEMENTWISE static void tilt_width_float(const float *x, Py_ssize_t n, const float *last, float c,
                              int tilt, float a, float b, float *restrict out)
 {
     const float *left = x, *right = x + n, neg_c = -c;
-    float prev_l = last[0], prev_r = last[1];
-    for (Py_ssize_t j = 0; j < n; j++) {
-        float l = left[j], r = right[j];
-        if (tilt) {
-            const float tl = (prev_l - l) * neg_c + l, tr = (prev_r - r) * neg_c + r;
-            prev_l = l;
-            prev_r = r;
-            l = tl;
-            r = tr;
-        }
-        const float ll = l * a, rb = r * b, ra = r * a, lb = l * b;
-        out[2 * j] = ll + rb;
-        out[2 * j + 1] = ra + lb;
+    if (!tilt) {
+        for (Py_ssize_t j = 0; j < n; j++)
+            width_frame(left[j], right[j], a, b, out + 2 * j);
+        return;
+    }
+    if (n > 0)
+        width_frame((last[0] - left[0]) * neg_c + left[0],
+                    (last[1] - right[0]) * neg_c + right[0], a, b, out);
+    /* p read from x itself past the first frame: no value carried from one iteration to
+     * the next, so the loop vectorises */
+    for (Py_ssize_t j = 1; j < n; j++) {
+        const float l = left[j], r = right[j];
+        width_frame((left[j - 1] - l) * neg_c + l, (right[j - 1] - r) * neg_c + r, a, b,
+                    out + 2 * j);
     }
 }
 
