@@ -1814,11 +1814,15 @@ ELEMENTWISE static void upsample2_float(const float *y, Py_ssize_t m, const floa
     for (Py_ssize_t k = 0; k < 2; k++) {
         const float *restrict in = y + k * m;
         float *restrict pair = out + 2 * k * m;
-        float prev = last[k];
-        for (Py_ssize_t t = 0; t < m; t++) {
-            pair[2 * t] = 0.5f * (prev + in[t]);
+        if (m > 0) {
+            pair[0] = 0.5f * (last[k] + in[0]);
+            pair[1] = in[0];
+        }
+        /* the previous sample read from y past the first: nothing carried between
+         * iterations, so the loop vectorises */
+        for (Py_ssize_t t = 1; t < m; t++) {
+            pair[2 * t] = 0.5f * (in[t - 1] + in[t]);
             pair[2 * t + 1] = in[t];
-            prev = in[t];
         }
     }
 }
