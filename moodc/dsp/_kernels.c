@@ -65,7 +65,37 @@
     do { out = c[0] * in + z0; z0 = c[1] * in - c[4] * out + z1; \
          z1 = c[2] * in - c[5] * out; } while (0)
 
-#define DEFINE_KERNEL(NAME, T)                                                             \
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(SCALAR_PAIRS)
+/* Two signals' two sections over the samples: the pair in the low lanes of one SSE vector,
+ * each step one packed operation for both (the same roundings, as in pass1_filters). */
+typedef float sos_v4f __attribute__((vector_size(16)));
+typedef double sos_v2d __attribute__((vector_size(16)));
+#define PAIR_TWO_SECTIONS(T, VT)                                                           \
+    do {                                                                                   \
+        VT p0 = {pa0, pb0}, p1 = {pa1, pb1}, q0 = {qa0, qb0}, q1 = {qa1, qb1};             \
+        for (Py_ssize_t n = 0; n < n_samples; n++) {                                       \
+            const VT in = {xa[n], xb[n]};                                                  \
+            VT u, v;                                                                       \
+            SECTION(c, in, p0, p1, u);                                                     \
+            SECTION(d, u, q0, q1, v);                                                      \
+            xa[n] = v[0]; xb[n] = v[1];                                                    \
+        }                                                                                  \
+        pa0 = p0[0]; pb0 = p0[1]; pa1 = p1[0]; pb1 = p1[1];                                \
+        qa0 = q0[0]; qb0 = q0[1]; qa1 = q1[0]; qb1 = q1[1];                                \
+    } while (0)
+#else
+#define PAIR_TWO_SECTIONS(T, VT)                                                           \
+    do {                                                                                   \
+        for (Py_ssize_t n = 0; n < n_samples; n++) {                                       \
+            T ua, ub, va, vb;                                                              \
+            SECTION(c, xa[n], pa0, pa1, ua); SECTION(c, xb[n], pb0, pb1, ub);              \
+            SECTION(d, ua, qa0, qa1, va); SECTION(d, ub, qb0, qb1, vb);                    \
+            xa[n] = va; xb[n] = vb;                                                        \
+        }                                                                                  \
+    } while (0)
+#endif
+
+#define DEFINE_KERNEL(NAME, T, VT)                                                           \
 static void NAME(const T *sos, Py_ssize_t n_sections, T *x, Py_ssize_t n_signals,         \
                  Py_ssize_t n_samples, T *zi)                                             \
 {                                                                                         \
@@ -79,12 +109,7 @@ static void NAME(const T *sos, Py_ssize_t n_sections, T *x, Py_ssize_t n_signals
             T pa0 = za[2*s], pa1 = za[2*s+1], qa0 = za[2*s+2], qa1 = za[2*s+3];           \
             T pb0 = zb[2*s], pb1 = zb[2*s+1], qb0 = zb[2*s+2], qb1 = zb[2*s+3];           \
             if (pair) {                                                                   \
-                for (Py_ssize_t n = 0; n < n_samples; n++) {                              \
-                    T ua, ub, va, vb;                                                     \
-                    SECTION(c, xa[n], pa0, pa1, ua); SECTION(c, xb[n], pb0, pb1, ub);     \
-                    SECTION(d, ua, qa0, qa1, va); SECTION(d, ub, qb0, qb1, vb);           \
-                    xa[n] = va; xb[n] = vb;                                               \
-                }                                                                         \
+                PAIR_TWO_SECTIONS(T, VT);                                                 \
                 zb[2*s] = pb0; zb[2*s+1] = pb1; zb[2*s+2] = qb0; zb[2*s+3] = qb1;         \
             } else {                                                                      \
                 for (Py_ssize_t n = 0; n < n_samples; n++) {                              \
@@ -117,8 +142,8 @@ static void NAME(const T *sos, Py_ssize_t n_sections, T *x, Py_ssize_t n_signals
     }                                                                                     \
 }
 
-DEFINE_KERNEL(sosfilt_float, float)
-DEFINE_KERNEL(sosfilt_double, double)
+DEFINE_KERNEL(sosfilt_float, float, sos_v4f)
+DEFINE_KERNEL(sosfilt_double, double, sos_v2d)
 
 /* The feedback-delay network of moodc.synth.effects.Reverb, one sample at a time.
  *
@@ -2139,14 +2164,14 @@ static PyObject *reverb_send(PyObject *self, PyObject *args)
  * (n, 2); weighted: (2, n); fade: (n,) or (0,); dc_zi: (2, 1, 2) and k_zi: (2, 2, 2),
  * updated in place; all C-contiguous float32.
  */
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(PASS1_SCALAR)
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(SCALAR_PAIRS)
 /* Both channels in the low two lanes of one SSE vector ([left, right, 0, 0]): each section
  * step is one vector multiply, add or subtract for the two channels instead of two scalar
  * ones (packed single-precision operations round each lane as the scalar ones do, and
  * -ffp-contract=off keeps them unfused: the same floats). The six scalar recursions were
  * bound by the number of operations (~54 a frame on two ports), not by one recursion's
  * chain (~16 cycles); in lanes there are half as many: 860 -> 530 us per 131072-frame
- * block here. The upper lanes stay 0. -DPASS1_SCALAR (or a compiler without vector
+ * block here. The upper lanes stay 0. -DSCALAR_PAIRS (or a compiler without vector
  * extensions) builds the scalar loop below, to test it. */
 typedef float pass1_v4 __attribute__((vector_size(16)));
 
