@@ -82,8 +82,9 @@ def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator
     one 32-bit draw per sample, the difference of its two 16-bit halves (the bit generator's
     raw 64-bit words split low half first: the numbers ``rng.integers(0, 2**32,
     dtype=np.uint32)`` gives for an even count; an odd count discards the last word's high
-    half); rounding half to even, clipping and the integer conversion, each in float32. The
-    numpy definition it is tested against bit for bit, and the dither's own tests, are in
+    half; a PCG64's words from :func:`moodc.dsp.rawbits.raw_words`, the same words);
+    rounding half to even, clipping and the integer conversion, each in float32. The numpy
+    definition it is tested against bit for bit, and the dither's own tests, are in
     ``tests/helpers/reference.py`` and ``tests/test_audio_io.py``. Pass 2 quantises every
     block of a render; the numpy form was four passes and three block-sized temporaries.
 
@@ -102,12 +103,13 @@ def quantise(audio: np.ndarray, *, bit_depth: BitDepth, rng: np.random.Generator
         int16 for 16-bit, int32 (value << 8) for 24-bit.
     """
     from moodc.dsp.compiled import tpdf_quantise
+    from moodc.dsp.rawbits import raw_words
 
     _, dtype, shift = SUBTYPES[bit_depth]
     full_scale = float(2 ** (bit_depth - 1))
     # numpy's float32 product casts float64 audio to float32 first: the same here
     audio = np.ascontiguousarray(audio, dtype=np.float32)
-    words = rng.bit_generator.random_raw(-(-audio.size // 2))
+    words = raw_words(rng.bit_generator, count=-(-audio.size // 2))
     pcm = np.empty(audio.shape, dtype=dtype)
     tpdf_quantise(audio, words, float(np.float32(full_scale * gain)), full_scale, shift, pcm)
     return pcm

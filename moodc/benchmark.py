@@ -120,7 +120,7 @@ def measure(*, examples_dir: Path, quick: bool, runs: int, only: str) -> dict[st
         results["render"] = measure_render(
             configs, short_s=12.0 if quick else 60.0, long_s=120.0 if quick else 600.0,
             rss_s=120.0 if quick else 1200.0, parallel_s=120.0 if quick else 600.0,
-            whole_s=60.0, runs=max(1, runs))
+            batch_s=12.0 if quick else 60.0, whole_s=60.0, runs=max(1, runs))
         results["render"]["load_avg_after"] = load_average()
     if only in ("all", "gen"):
         results["gen"] = measure_gen(quick=quick)

@@ -65,7 +65,37 @@
     do { out = c[0] * in + z0; z0 = c[1] * in - c[4] * out + z1; \
          z1 = c[2] * in - c[5] * out; } while (0)
 
-#define DEFINE_KERNEL(NAME, T)                                                             \
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(SCALAR_PAIRS)
+/* Two signals' two sections over the samples: the pair in the low lanes of one SSE vector,
+ * each step one packed operation for both (the same roundings, as in pass1_filters). */
+typedef float sos_v4f __attribute__((vector_size(16)));
+typedef double sos_v2d __attribute__((vector_size(16)));
+#define PAIR_TWO_SECTIONS(T, VT)                                                           \
+    do {                                                                                   \
+        VT p0 = {pa0, pb0}, p1 = {pa1, pb1}, q0 = {qa0, qb0}, q1 = {qa1, qb1};             \
+        for (Py_ssize_t n = 0; n < n_samples; n++) {                                       \
+            const VT in = {xa[n], xb[n]};                                                  \
+            VT u, v;                                                                       \
+            SECTION(c, in, p0, p1, u);                                                     \
+            SECTION(d, u, q0, q1, v);                                                      \
+            xa[n] = v[0]; xb[n] = v[1];                                                    \
+        }                                                                                  \
+        pa0 = p0[0]; pb0 = p0[1]; pa1 = p1[0]; pb1 = p1[1];                                \
+        qa0 = q0[0]; qb0 = q0[1]; qa1 = q1[0]; qb1 = q1[1];                                \
+    } while (0)
+#else
+#define PAIR_TWO_SECTIONS(T, VT)                                                           \
+    do {                                                                                   \
+        for (Py_ssize_t n = 0; n < n_samples; n++) {                                       \
+            T ua, ub, va, vb;                                                              \
+            SECTION(c, xa[n], pa0, pa1, ua); SECTION(c, xb[n], pb0, pb1, ub);              \
+            SECTION(d, ua, qa0, qa1, va); SECTION(d, ub, qb0, qb1, vb);                    \
+            xa[n] = va; xb[n] = vb;                                                        \
+        }                                                                                  \
+    } while (0)
+#endif
+
+#define DEFINE_KERNEL(NAME, T, VT)                                                           \
 static void NAME(const T *sos, Py_ssize_t n_sections, T *x, Py_ssize_t n_signals,         \
                  Py_ssize_t n_samples, T *zi)                                             \
 {                                                                                         \
@@ -79,12 +109,7 @@ static void NAME(const T *sos, Py_ssize_t n_sections, T *x, Py_ssize_t n_signals
             T pa0 = za[2*s], pa1 = za[2*s+1], qa0 = za[2*s+2], qa1 = za[2*s+3];           \
             T pb0 = zb[2*s], pb1 = zb[2*s+1], qb0 = zb[2*s+2], qb1 = zb[2*s+3];           \
             if (pair) {                                                                   \
-                for (Py_ssize_t n = 0; n < n_samples; n++) {                              \
-                    T ua, ub, va, vb;                                                     \
-                    SECTION(c, xa[n], pa0, pa1, ua); SECTION(c, xb[n], pb0, pb1, ub);     \
-                    SECTION(d, ua, qa0, qa1, va); SECTION(d, ub, qb0, qb1, vb);           \
-                    xa[n] = va; xb[n] = vb;                                               \
-                }                                                                         \
+                PAIR_TWO_SECTIONS(T, VT);                                                 \
                 zb[2*s] = pb0; zb[2*s+1] = pb1; zb[2*s+2] = qb0; zb[2*s+3] = qb1;         \
             } else {                                                                      \
                 for (Py_ssize_t n = 0; n < n_samples; n++) {                              \
@@ -117,8 +142,8 @@ static void NAME(const T *sos, Py_ssize_t n_sections, T *x, Py_ssize_t n_signals
     }                                                                                     \
 }
 
-DEFINE_KERNEL(sosfilt_float, float)
-DEFINE_KERNEL(sosfilt_double, double)
+DEFINE_KERNEL(sosfilt_float, float, sos_v4f)
+DEFINE_KERNEL(sosfilt_double, double, sos_v2d)
 
 /* The feedback-delay network of moodc.synth.effects.Reverb, one sample at a time.
  *
@@ -695,8 +720,10 @@ ELEMENTWISE static void premix_float(const float *stack, Py_ssize_t n_layers, Py
  * overlaps it in the given order: every sample receives the same sums in the same order as
  * one add_scaled call per note, but the block is read and written once instead of once per
  * note (a 2 s stereo block is 700 kB; a layer often holds ten long notes). With zero_first
- * (optional, false by default) out is set to +0.0 first, each chunk just before its notes:
- * np.zeros then the notes, without a separate pass over the block to clear it. Within a chunk,
+ * (optional, false by default) out is taken as +0.0 first: np.zeros then the notes, without
+ * a separate pass over the block to clear it; each chunk's first note writes its samples as
+ * sums onto +0.0 (0.0f + product) without reading them, and only the rest of the chunk is
+ * cleared (a memset under every layer was ~1.5 % of a render's samples). Within a chunk,
  * up to NOTES_FUSED consecutive notes that share samples are added in one pass over the
  * shared stretch: each sample is loaded once, takes the group's products and sums in note
  * order in a register (the same roundings in the same order), and is stored once; each
@@ -718,28 +745,43 @@ typedef struct {
     float gain_l, gain_r;
 } NoteItem;
 
-/* One note into out[a, b) (both channels), seg already at a: one read of seg per sample. */
+/* One note into out[a, b) (both channels), seg already at a: one read of seg per sample.
+ * With fresh, out's samples are taken as np.zeros' +0.0 without being read (the chunk's first
+ * note writes them: 0.0f + x is x, or +0.0 for x = -0.0, as the sum onto a zeroed block). */
 INLINE_LOOP void add_one(float *restrict left, float *restrict right,
                            const float *restrict seg, Py_ssize_t m, float gain_l,
-                           float gain_r)
+                           float gain_r, const int fresh)
 {
-    for (Py_ssize_t j = 0; j < m; j++) {
-        left[j] = left[j] + gain_l * seg[j];
-        right[j] = right[j] + gain_r * seg[j];
-    }
+    if (fresh)
+        for (Py_ssize_t j = 0; j < m; j++) {
+            left[j] = 0.0f + gain_l * seg[j];
+            right[j] = 0.0f + gain_r * seg[j];
+        }
+    else
+        for (Py_ssize_t j = 0; j < m; j++) {
+            left[j] = left[j] + gain_l * seg[j];
+            right[j] = right[j] + gain_r * seg[j];
+        }
 }
 
+/* a fused sum's start: +0.0 for a fresh chunk, else the sample (fresh is a constant in
+ * every inlined copy, so each loop has one form) */
+#define LEFT0 (fresh ? 0.0f : left[j])
+#define RIGHT0 (fresh ? 0.0f : right[j])
+
 /* Notes g[0..k) (k = 2..NOTES_FUSED, in order) over samples they all cover: each sample
- * takes their sums one after another, in order, in a register, then is stored once. */
-INLINE_LOOP void add_fused(float *restrict left, float *restrict right, Py_ssize_t m,
-                             const float *const *s, const float *gl, const float *gr, int k)
+ * takes their sums one after another, in order, in a register, then is stored once. With
+ * fresh, the sums start from +0.0 rather than from out (see add_one). */
+INLINE_LOOP void add_fused_from(float *restrict left, float *restrict right, Py_ssize_t m,
+                                  const float *const *s, const float *gl, const float *gr,
+                                  int k, const int fresh)
 {
     const float *restrict s0 = s[0], *restrict s1 = s[1];
     const float l0 = gl[0], l1 = gl[1], r0 = gr[0], r1 = gr[1];
     if (k == 2) {
         for (Py_ssize_t j = 0; j < m; j++) {
-            left[j] = (left[j] + l0 * s0[j]) + l1 * s1[j];
-            right[j] = (right[j] + r0 * s0[j]) + r1 * s1[j];
+            left[j] = (LEFT0 + l0 * s0[j]) + l1 * s1[j];
+            right[j] = (RIGHT0 + r0 * s0[j]) + r1 * s1[j];
         }
         return;
     }
@@ -747,16 +789,82 @@ INLINE_LOOP void add_fused(float *restrict left, float *restrict right, Py_ssize
     const float l2 = gl[2], r2 = gr[2];
     if (k == 3) {
         for (Py_ssize_t j = 0; j < m; j++) {
-            left[j] = ((left[j] + l0 * s0[j]) + l1 * s1[j]) + l2 * s2[j];
-            right[j] = ((right[j] + r0 * s0[j]) + r1 * s1[j]) + r2 * s2[j];
+            left[j] = ((LEFT0 + l0 * s0[j]) + l1 * s1[j]) + l2 * s2[j];
+            right[j] = ((RIGHT0 + r0 * s0[j]) + r1 * s1[j]) + r2 * s2[j];
         }
         return;
     }
     const float *restrict s3 = s[3];
     const float l3 = gl[3], r3 = gr[3];
     for (Py_ssize_t j = 0; j < m; j++) {
-        left[j] = (((left[j] + l0 * s0[j]) + l1 * s1[j]) + l2 * s2[j]) + l3 * s3[j];
-        right[j] = (((right[j] + r0 * s0[j]) + r1 * s1[j]) + r2 * s2[j]) + r3 * s3[j];
+        left[j] = (((LEFT0 + l0 * s0[j]) + l1 * s1[j]) + l2 * s2[j]) + l3 * s3[j];
+        right[j] = (((RIGHT0 + r0 * s0[j]) + r1 * s1[j]) + r2 * s2[j]) + r3 * s3[j];
+    }
+}
+
+#undef LEFT0
+#undef RIGHT0
+
+/* The group's notes into the chunk (see add_notes_float); with fresh, the group is the
+ * chunk's first and its first note writes its samples instead of adding to them. */
+INLINE_LOOP void add_group(float *out, Py_ssize_t n, const NoteItem *const *group,
+                           const Py_ssize_t *a, const Py_ssize_t *b, Py_ssize_t c,
+                           Py_ssize_t d, int k, const int fresh)
+{
+    /* each note's samples outside [c, d) alone, in order (for a group of one, all of
+     * them); the group's shared [c, d) in one pass. A sample outside [c, d) gets its
+     * group's sums in note order either way, and one inside gets them all in order in the
+     * fused pass */
+    const float *s[NOTES_FUSED];
+    float gl[NOTES_FUSED], gr[NOTES_FUSED];
+    for (int g = 0; g < k; g++) {
+        const NoteItem *it = group[g];
+        const float *seg = (const float *)it->view.buf;
+        s[g] = seg + (c - it->offset);
+        gl[g] = it->gain_l;
+        gr[g] = it->gain_r;
+        /* the first note is the first to reach every sample of [a[0], b[0]) */
+        const int first = fresh && g == 0;
+        if (k == 1) {
+            if (first)
+                add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), b[g] - a[g],
+                        gl[g], gr[g], 1);
+            else
+                add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), b[g] - a[g],
+                        gl[g], gr[g], 0);
+            continue;
+        }
+        if (a[g] < c) {
+            if (first)
+                add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), c - a[g],
+                        gl[g], gr[g], 1);
+            else
+                add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), c - a[g],
+                        gl[g], gr[g], 0);
+        }
+        if (d < b[g]) {
+            if (first)
+                add_one(out + d, out + n + d, seg + (d - it->offset), b[g] - d, gl[g], gr[g],
+                        1);
+            else
+                add_one(out + d, out + n + d, seg + (d - it->offset), b[g] - d, gl[g], gr[g],
+                        0);
+        }
+    }
+    if (k > 1) {
+        if (fresh)
+            add_fused_from(out + c, out + n + c, d - c, s, gl, gr, k, 1);
+        else
+            add_fused_from(out + c, out + n + c, d - c, s, gl, gr, k, 0);
+    }
+}
+
+/* np.zeros' +0.0 in out[lo, hi) of both channels */
+INLINE_LOOP void zero_span(float *out, Py_ssize_t n, Py_ssize_t lo, Py_ssize_t hi)
+{
+    for (Py_ssize_t j = lo; j < hi; j++) {
+        out[j] = 0.0f;
+        out[n + j] = 0.0f;
     }
 }
 
@@ -765,11 +873,10 @@ ELEMENTWISE static void add_notes_float(float *out, Py_ssize_t n, const NoteItem
 {
     for (Py_ssize_t j0 = 0; j0 < n; j0 += NOTES_CHUNK) {
         const Py_ssize_t j1 = n - j0 < NOTES_CHUNK ? n : j0 + NOTES_CHUNK;
-        if (zero_first) /* np.zeros' +0.0, written while the chunk is in the cache */
-            for (Py_ssize_t j = j0; j < j1; j++) {
-                out[j] = 0.0f;
-                out[n + j] = 0.0f;
-            }
+        /* with zero_first the chunk is not cleared first: its first note writes its samples
+         * (as a sum onto +0.0) and only the rest of the chunk is cleared, while the chunk is
+         * in the cache */
+        int fresh = zero_first;
         Py_ssize_t i = 0;
         while (i < count) {
             /* the next notes (up to NOTES_FUSED, in order) in this chunk that share samples */
@@ -793,33 +900,20 @@ ELEMENTWISE static void add_notes_float(float *out, Py_ssize_t n, const NoteItem
                 d = d2;
                 k++;
             }
-            /* each note's samples outside [c, d) alone, in order (for a group of one, all
-             * of them); the group's shared [c, d) in one pass. A sample outside [c, d)
-             * gets its group's sums in note order either way, and one inside gets them
-             * all in order in the fused pass */
-            const float *s[NOTES_FUSED];
-            float gl[NOTES_FUSED], gr[NOTES_FUSED];
-            for (int g = 0; g < k; g++) {
-                const NoteItem *it = group[g];
-                const float *seg = (const float *)it->view.buf;
-                s[g] = seg + (c - it->offset);
-                gl[g] = it->gain_l;
-                gr[g] = it->gain_r;
-                if (k == 1) {
-                    add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), b[g] - a[g],
-                            gl[g], gr[g]);
-                    continue;
-                }
-                if (a[g] < c)
-                    add_one(out + a[g], out + n + a[g], seg + (a[g] - it->offset), c - a[g],
-                            gl[g], gr[g]);
-                if (d < b[g])
-                    add_one(out + d, out + n + d, seg + (d - it->offset), b[g] - d, gl[g],
-                            gr[g]);
+            if (k == 0)
+                break; /* no note left in this chunk */
+            if (fresh) {
+                /* the first note covers [a[0], b[0]); the rest of the chunk is +0.0 */
+                zero_span(out, n, j0, a[0]);
+                zero_span(out, n, b[0], j1);
+                add_group(out, n, group, a, b, c, d, k, 1);
+                fresh = 0;
+            } else {
+                add_group(out, n, group, a, b, c, d, k, 0);
             }
-            if (k > 1)
-                add_fused(out + c, out + n + c, d - c, s, gl, gr, k);
         }
+        if (fresh) /* no note reaches this chunk */
+            zero_span(out, n, j0, j1);
     }
 }
 
@@ -1278,6 +1372,97 @@ static PyObject *tpdf_quantise(PyObject *self, PyObject *args)
     return result;
 }
 
+/* pcg64_raw(state, out): numpy's PCG64 random_raw(len(out)) into out (uint64), the state
+ * (uint64[4]: state high, state low, increment high, increment low, as in
+ * PCG64.state["state"]) advanced in place. numpy's step (PCG64 "setseq 128, XSL RR 64",
+ * pcg64.h): the state first, s = s * M + inc (mod 2^128), then the word from the new state,
+ * ((hi ^ lo) rotated right by hi >> 58). numpy calls its generator through a function
+ * pointer once per word, and each state depends on the one before (a 128-bit multiply
+ * chain): ~2.8 ns a word here. The words are the same when PCG64_LANES states are carried
+ * side by side, each jumping PCG64_LANES steps at a time, s' = A s + C with
+ * A = M^L and C = inc (M^(L-1) + ... + 1) (mod 2^128, exact integer arithmetic): the
+ * multiplies of different lanes overlap. Dithering a render's blocks draws one word per
+ * two samples (pass 2). */
+#define PCG64_LANES 4
+
+typedef unsigned __int128 u128;
+
+static inline uint64_t pcg64_output(u128 s)
+{
+    const uint64_t hi = (uint64_t)(s >> 64), lo = (uint64_t)s;
+    const uint64_t x = hi ^ lo;
+    const unsigned rot = (unsigned)(hi >> 58);
+    return (x >> rot) | (x << ((64u - rot) & 63u));
+}
+
+static void pcg64_fill(uint64_t *restrict out, Py_ssize_t n, u128 *state, u128 inc)
+{
+    const u128 mult = ((u128)2549297995355413924ULL << 64) | 4865540595714422341ULL;
+    u128 s = *state;
+    Py_ssize_t i = 0;
+    if (n >= 4 * PCG64_LANES) {
+        /* A = M^L, C = inc (M^(L-1) + ... + 1): L single steps composed */
+        u128 a = 1, c = 0;
+        for (int k = 0; k < PCG64_LANES; k++) {
+            a = a * mult;
+            c = c * mult + inc;
+        }
+        u128 lane[PCG64_LANES];
+        for (int k = 0; k < PCG64_LANES; k++) {
+            s = s * mult + inc;
+            lane[k] = s;
+            out[k] = pcg64_output(s);
+        }
+        i = PCG64_LANES;
+        for (; i + PCG64_LANES <= n; i += PCG64_LANES)
+            for (int k = 0; k < PCG64_LANES; k++) {
+                lane[k] = lane[k] * a + c;
+                out[i + k] = pcg64_output(lane[k]);
+            }
+        s = lane[PCG64_LANES - 1];
+    }
+    for (; i < n; i++) {
+        s = s * mult + inc;
+        out[i] = pcg64_output(s);
+    }
+    *state = s;
+}
+
+static PyObject *pcg64_raw(PyObject *self, PyObject *args)
+{
+    PyObject *state_obj, *out_obj;
+    Py_buffer st, out;
+    if (!PyArg_ParseTuple(args, "OO:pcg64_raw", &state_obj, &out_obj))
+        return NULL;
+    if (!get_buffer(state_obj, &st, 1, 1, "state"))
+        return NULL;
+    if (!get_buffer(out_obj, &out, 1, 1, "out")) {
+        PyBuffer_Release(&st);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (st.itemsize != 8 || strchr("QLk", st.format[0]) == NULL || out.itemsize != 8
+            || strchr("QLk", out.format[0]) == NULL) {
+        PyErr_SetString(PyExc_TypeError, "pcg64_raw wants a uint64 state and a uint64 out");
+    } else if (st.shape[0] != 4) {
+        PyErr_SetString(PyExc_ValueError, "pcg64_raw wants a state of 4 words (state high, "
+                        "state low, increment high, increment low)");
+    } else {
+        uint64_t *w = (uint64_t *)st.buf;
+        u128 s = ((u128)w[0] << 64) | w[1];
+        const u128 inc = ((u128)w[2] << 64) | w[3];
+        Py_BEGIN_ALLOW_THREADS
+        pcg64_fill((uint64_t *)out.buf, out.shape[0], &s, inc);
+        Py_END_ALLOW_THREADS
+        w[0] = (uint64_t)(s >> 64);
+        w[1] = (uint64_t)s;
+        result = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&st);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 /* echo(buf, x, delay, feedback, past_weight, prev_weight): the ping-pong echo's lines over
  * a block, in place. buf (2, h + m) holds the previous h = delay + 1 samples of each line,
  * then room for m new ones; for i >= h, with t = i - delay (all float32, each step rounded):
@@ -1452,23 +1637,32 @@ static PyObject *limiter_smooth(PyObject *self, PyObject *args)
  * (width_matrix's): one pass instead of a shifted copy, three tilt passes and six strided
  * width passes. x: (2, n); last: (2,); out: (n, 2); all C-contiguous float32.
  */
+/* one frame of the width matrix into out[0], out[1] */
+INLINE_LOOP void width_frame(float l, float r, float a, float b, float *restrict out)
+{
+    const float ll = l * a, rb = r * b, ra = r * a, lb = l * b;
+    out[0] = ll + rb;
+    out[1] = ra + lb;
+}
+
 ELEMENTWISE static void tilt_width_float(const float *x, Py_ssize_t n, const float *last, float c,
                              int tilt, float a, float b, float *restrict out)
 {
     const float *left = x, *right = x + n, neg_c = -c;
-    float prev_l = last[0], prev_r = last[1];
-    for (Py_ssize_t j = 0; j < n; j++) {
-        float l = left[j], r = right[j];
-        if (tilt) {
-            const float tl = (prev_l - l) * neg_c + l, tr = (prev_r - r) * neg_c + r;
-            prev_l = l;
-            prev_r = r;
-            l = tl;
-            r = tr;
-        }
-        const float ll = l * a, rb = r * b, ra = r * a, lb = l * b;
-        out[2 * j] = ll + rb;
-        out[2 * j + 1] = ra + lb;
+    if (!tilt) {
+        for (Py_ssize_t j = 0; j < n; j++)
+            width_frame(left[j], right[j], a, b, out + 2 * j);
+        return;
+    }
+    if (n > 0)
+        width_frame((last[0] - left[0]) * neg_c + left[0],
+                    (last[1] - right[0]) * neg_c + right[0], a, b, out);
+    /* p read from x itself past the first frame: no value carried from one iteration to
+     * the next, so the loop vectorises */
+    for (Py_ssize_t j = 1; j < n; j++) {
+        const float l = left[j], r = right[j];
+        width_frame((left[j - 1] - l) * neg_c + l, (right[j - 1] - r) * neg_c + r, a, b,
+                    out + 2 * j);
     }
 }
 
@@ -1645,11 +1839,15 @@ ELEMENTWISE static void upsample2_float(const float *y, Py_ssize_t m, const floa
     for (Py_ssize_t k = 0; k < 2; k++) {
         const float *restrict in = y + k * m;
         float *restrict pair = out + 2 * k * m;
-        float prev = last[k];
-        for (Py_ssize_t t = 0; t < m; t++) {
-            pair[2 * t] = 0.5f * (prev + in[t]);
+        if (m > 0) {
+            pair[0] = 0.5f * (last[k] + in[0]);
+            pair[1] = in[0];
+        }
+        /* the previous sample read from y past the first: nothing carried between
+         * iterations, so the loop vectorises */
+        for (Py_ssize_t t = 1; t < m; t++) {
+            pair[2 * t] = 0.5f * (in[t - 1] + in[t]);
             pair[2 * t + 1] = in[t];
-            prev = in[t];
         }
     }
 }
@@ -1966,6 +2164,44 @@ static PyObject *reverb_send(PyObject *self, PyObject *args)
  * (n, 2); weighted: (2, n); fade: (n,) or (0,); dc_zi: (2, 1, 2) and k_zi: (2, 2, 2),
  * updated in place; all C-contiguous float32.
  */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(SCALAR_PAIRS)
+/* Both channels in the low two lanes of one SSE vector ([left, right, 0, 0]): each section
+ * step is one vector multiply, add or subtract for the two channels instead of two scalar
+ * ones (packed single-precision operations round each lane as the scalar ones do, and
+ * -ffp-contract=off keeps them unfused: the same floats). The six scalar recursions were
+ * bound by the number of operations (~54 a frame on two ports), not by one recursion's
+ * chain (~16 cycles); in lanes there are half as many: 860 -> 530 us per 131072-frame
+ * block here. The upper lanes stay 0. -DSCALAR_PAIRS (or a compiler without vector
+ * extensions) builds the scalar loop below, to test it. */
+typedef float pass1_v4 __attribute__((vector_size(16)));
+
+static void pass1_filters_float(const float *frames, Py_ssize_t n, const float *dc,
+                                float *dc_zi, const float *fade, const float *k,
+                                float *k_zi, float *restrict spilled, float *restrict weighted)
+{
+    const float *k0 = k, *k1 = k + 6;
+    pass1_v4 d0 = {dc_zi[0], dc_zi[2], 0.0f, 0.0f}, d1 = {dc_zi[1], dc_zi[3], 0.0f, 0.0f};
+    pass1_v4 p0 = {k_zi[0], k_zi[4], 0.0f, 0.0f}, p1 = {k_zi[1], k_zi[5], 0.0f, 0.0f};
+    pass1_v4 q0 = {k_zi[2], k_zi[6], 0.0f, 0.0f}, q1 = {k_zi[3], k_zi[7], 0.0f, 0.0f};
+    float *out_a = weighted, *out_b = weighted + n;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        const pass1_v4 x = {frames[2 * j], frames[2 * j + 1], 0.0f, 0.0f};
+        pass1_v4 y, u, v;
+        SECTION(dc, x, d0, d1, y);
+        if (fade)
+            y = y * fade[j];
+        spilled[2 * j] = y[0];
+        spilled[2 * j + 1] = y[1];
+        SECTION(k0, y, p0, p1, u);
+        SECTION(k1, u, q0, q1, v);
+        out_a[j] = v[0];
+        out_b[j] = v[1];
+    }
+    dc_zi[0] = d0[0]; dc_zi[1] = d1[0]; dc_zi[2] = d0[1]; dc_zi[3] = d1[1];
+    k_zi[0] = p0[0]; k_zi[1] = p1[0]; k_zi[2] = q0[0]; k_zi[3] = q1[0];
+    k_zi[4] = p0[1]; k_zi[5] = p1[1]; k_zi[6] = q0[1]; k_zi[7] = q1[1];
+}
+#else
 static void pass1_filters_float(const float *frames, Py_ssize_t n, const float *dc,
                                 float *dc_zi, const float *fade, const float *k,
                                 float *k_zi, float *restrict spilled, float *restrict weighted)
@@ -1995,6 +2231,7 @@ static void pass1_filters_float(const float *frames, Py_ssize_t n, const float *
     k_zi[0] = pa0; k_zi[1] = pa1; k_zi[2] = qa0; k_zi[3] = qa1;
     k_zi[4] = pb0; k_zi[5] = pb1; k_zi[6] = qb0; k_zi[7] = qb1;
 }
+#endif
 
 static PyObject *pass1_filters(PyObject *self, PyObject *args)
 {
@@ -2381,6 +2618,9 @@ static PyMethodDef methods[] = {
      "wavetable_add(out, table, base, inc, shift, start, control_n, gain): out += gain * "
      "table[phase >> shift] for the uint32 phases of a control plan (base, inc) from sample "
      "start, in place, float32, numpy's rounding."},
+    {"pcg64_raw", pcg64_raw, METH_VARARGS,
+     "pcg64_raw(state, out): numpy PCG64's random_raw(len(out)) into out; state (uint64[4]: "
+     "state hi, lo, increment hi, lo) advanced in place"},
     {"tpdf_quantise", tpdf_quantise, METH_VARARGS,
      "tpdf_quantise(audio, words, scale, full_scale, shift, out): out = clip(rint(audio * "
      "scale + TPDF dither from the 32-bit halves of words)) << shift, moodc.audio_io."

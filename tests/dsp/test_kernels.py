@@ -245,8 +245,16 @@ def test_adding_notes_in_shared_passes_keeps_each_samples_order(n: int) -> None:
     rng = np.random.default_rng(n + 1)
     out = rng.standard_normal((2, n)).astype(np.float32)
     out[:, ::5] = np.float32(-0.0)
+    _assert_adds_like_numpy(out, *_shaped_notes(rng, n, count=20))
+
+
+def _shaped_notes(rng: np.random.Generator, n: int, *, count: int
+                  ) -> tuple[list, list, list, list]:
+    """``count`` notes in a block of ``n`` of five shapes in turn (the whole block, late
+    to the end, short, early from the start, any), every seventh sample -0.0, left gains of
+    both signs: offsets, segs, left and right gains."""
     offsets, segs, gains_l, gains_r = [], [], [], []
-    for i in range(20):
+    for i in range(count):
         shape = i % 5
         if shape == 0:  # the whole block
             offset, length = 0, n
@@ -267,7 +275,33 @@ def test_adding_notes_in_shared_passes_keeps_each_samples_order(n: int) -> None:
         segs.append(seg)
         gains_l.append(float(np.float32(rng.uniform(-2, 2))))
         gains_r.append(float(np.float32(rng.uniform(0, 2))))
-    _assert_adds_like_numpy(out, offsets, segs, gains_l, gains_r)
+    return offsets, segs, gains_l, gains_r
+
+
+@pytest.mark.parametrize("n, count", [(6000, 20), (5000, 7), (2049, 3), (1025, 1), (1025, 2),
+                                      (7, 4)])
+def test_adding_notes_onto_zeros_in_shared_passes_gives_numpys_floats(n: int, count: int
+                                                                     ) -> None:
+    """With ``zero_first`` each chunk's first note writes its samples rather than adding to
+    a cleared chunk: every sample must still be numpy's sum onto ``np.zeros`` (a -0.0
+    product lands as +0.0), the chunk's other samples +0.0, NaN and -0.0 held before
+    gone; for a first note alone or sharing its samples with up to three more, starting
+    or ending inside the chunk, or empty."""
+    rng = np.random.default_rng(n * 7 + count)
+    offsets, segs, gains_l, gains_r = _shaped_notes(rng, n, count=count)
+    # notes that start off the chunk edges first, so a chunk's first note covers part of it
+    order = rng.permutation(count)
+    offsets, segs = [offsets[i] for i in order], [segs[i] for i in order]
+    gains_l, gains_r = [gains_l[i] for i in order], [gains_r[i] for i in order]
+    for seg in segs:  # +0.0 as well as -0.0: -0.0 products whatever a gain's sign
+        seg[3::7] = np.float32(0.0)
+    expected = np.zeros((2, n), dtype=np.float32)
+    for offset, seg, left, right in zip(offsets, segs, gains_l, gains_r):
+        _numpy_add(expected, offset, seg, np.array([[left], [right]], dtype=np.float32))
+    out = np.full((2, n), np.nan, dtype=np.float32)
+    out[:, ::3] = np.float32(-0.0)
+    _kernels.add_notes(out, offsets, segs, gains_l, gains_r, True)
+    assert np.array_equal(_bits(out), _bits(expected))
 
 
 @pytest.mark.parametrize("n, count", [(3000, 9), (1025, 1), (40, 0)])
@@ -680,7 +714,7 @@ def test_the_texture_upsampling_kernel_gives_the_numpy_interpolation() -> None:
     former shifted copy, sum, product and strided writes."""
     rng = np.random.default_rng(5)
     last = rng.standard_normal((2, 1)).astype(np.float32)
-    for m in (16384, 1, 3001):
+    for m in (16384, 1, 3001, 0):
         y = (rng.standard_normal((2, m)) * 10.0 ** rng.integers(-3, 3, (2, 1))
              ).astype(np.float32)
         expected = np.empty((2, 2 * m), dtype=np.float32)
@@ -1025,3 +1059,47 @@ def _stream_state(rng: np.random.Generator) -> dict:
     if not state["has_uint32"]:
         state.pop("uinteger")
     return state
+
+
+def test_the_pcg64_kernel_gives_numpys_raw_words_and_state() -> None:
+    """Counts below, at and past the four side-by-side states' threshold (16), off the
+    lane width, a block's worth, and none: numpy's ``random_raw`` words from the same
+    state, and the state left where numpy's leaves it (the next draws agree)."""
+    low = (1 << 64) - 1
+    for n in (0, 1, 3, 15, 16, 17, 18, 19, 64, 1001, 131072):
+        mine = np.random.PCG64(2024 + n)
+        numpys = np.random.PCG64(2024 + n)
+        pcg = mine.state["state"]
+        words = np.array([pcg["state"] >> 64, pcg["state"] & low, pcg["inc"] >> 64,
+                          pcg["inc"] & low], dtype=np.uint64)
+        got = np.zeros(n, dtype=np.uint64)
+        _kernels.pcg64_raw(words, got)
+        assert np.array_equal(got, numpys.random_raw(n))
+        after = numpys.state["state"]
+        assert ((int(words[0]) << 64) | int(words[1])) == after["state"]
+        assert ((int(words[2]) << 64) | int(words[3])) == after["inc"]
+    with pytest.raises(ValueError, match="pcg64_raw wants a state of 4"):
+        _kernels.pcg64_raw(np.zeros(3, np.uint64), np.zeros(4, np.uint64))
+    with pytest.raises(TypeError, match="pcg64_raw wants a uint64"):
+        _kernels.pcg64_raw(np.zeros(4, np.uint64), np.zeros(4, np.int32))
+
+
+def test_raw_words_match_numpy_for_pcg64_and_other_generators() -> None:
+    """``raw_words`` is ``random_raw``: the words, the generator's state after, and a PCG64's
+    buffered half word (set by a 32-bit draw) still there for the next 32-bit draw."""
+    from moodc.dsp.rawbits import raw_words
+
+    for make in (np.random.PCG64, np.random.Philox, np.random.SFC64):
+        mine, numpys = make(7), make(7)
+        for count in (5, 131072, 0, 33):
+            assert np.array_equal(raw_words(mine, count=count), numpys.random_raw(count))
+            assert np.array_equal(mine.random_raw(3), numpys.random_raw(3))  # the same state
+    mine, numpys = np.random.Generator(np.random.PCG64(9)), np.random.Generator(np.random.PCG64(9))
+    mine.integers(0, 2**32, size=3, dtype=np.uint32)  # leaves a half word buffered
+    numpys.integers(0, 2**32, size=3, dtype=np.uint32)
+    assert mine.bit_generator.state["has_uint32"]
+    assert np.array_equal(raw_words(mine.bit_generator, count=40),
+                          numpys.bit_generator.random_raw(40))
+    assert mine.bit_generator.state == numpys.bit_generator.state
+    assert np.array_equal(mine.integers(0, 2**32, size=5, dtype=np.uint32),
+                          numpys.integers(0, 2**32, size=5, dtype=np.uint32))
