@@ -50,3 +50,24 @@ def test_bench_without_a_second_core_reports_no_speed_up(capsys) -> None:
     bench._print_table(results, load_avg=None)
     out = capsys.readouterr().out
     assert out.count("n/a") == 2  # neither the one render's nor the batch's speed-up
+
+
+def test_measure_calls_the_render_figures_with_every_argument_they_take(monkeypatch) -> None:
+    """``measure`` wires ``measure_render``: a missing or misspelt argument is a crash that
+    only a whole bench run would otherwise find."""
+    import inspect
+
+    real = inspect.signature(benchmark.measure_render)
+    seen = {}
+
+    def checked(configs, **kwargs):
+        real.bind(configs, **kwargs)  # raises TypeError on a missing or unknown argument
+        seen.update(kwargs)
+        return {}
+
+    monkeypatch.setattr(benchmark, "measure_render", checked)
+    for quick in (False, True):
+        results = benchmark.measure(examples_dir=ROOT / "examples", quick=quick, runs=1,
+                                    only="render")
+        assert "render" in results
+    assert seen["batch_s"] == 12.0 and seen["runs"] == 1
