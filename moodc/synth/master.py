@@ -587,6 +587,12 @@ class _InlineWriter:
 class _BackgroundWriter:
     """Hands PCM blocks to ``sink.write`` on a worker thread (libsndfile's FLAC encoder runs
     without the GIL, so encoding overlaps the next block's mastering). Errors re-raise on exit.
+
+    Leaving on an exception (a stop signal's :class:`~moodc.errors.Interrupted` among them)
+    never touches the queue: a signal handler that raises between a ``put`` taking the
+    queue's lock and entering its block leaves that lock held for good, and a last ``put``
+    then waits forever. It only waits out a write in progress and lets no other start, so
+    the sink can be discarded; the thread, a daemon, is left waiting on the queue.
     """
 
     def __init__(self, sink: Any, *, depth: int = 3) -> None:
@@ -596,6 +602,8 @@ class _BackgroundWriter:
         self._sink = sink
         self._queue: "queue.Queue[np.ndarray | None]" = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
+        self._writing = threading.Lock()  # held by the thread for each write
+        self._abandoned = False
         self._thread = threading.Thread(target=self._run, name="moodc-writer", daemon=True)
         self._thread.start()
 
@@ -604,7 +612,9 @@ class _BackgroundWriter:
             item = self._queue.get()
             if item is None:
                 return
-            if self._error is None:
+            with self._writing:
+                if self._error is not None or self._abandoned:
+                    continue
                 try:
                     self._sink.write(item)
                 except BaseException as exc:  # re-raised in the caller's thread on exit
@@ -619,7 +629,11 @@ class _BackgroundWriter:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is not None:  # unwinding: no queue (see the class), no write after this
+            with self._writing:
+                self._abandoned = True
+            return
         self._queue.put(None)
         self._thread.join()
-        if exc_type is None and self._error is not None:
+        if self._error is not None:
             raise self._error

@@ -193,3 +193,34 @@ def test_the_limiter_gain_is_the_power_of_the_whole_span_bit_for_bit(seed: int,
     gain = master.limiter_gain(envelope, ceiling=0.8, shape=shape)
     expected = _gain_with_power_everywhere(envelope, ceiling=0.8, shape=shape)
     assert np.array_equal(gain.view(np.uint64), expected.view(np.uint64))
+
+
+def test_an_interrupted_writer_never_waits_on_its_queue_and_writes_nothing_more() -> None:
+    """A stop signal raised between a ``put`` taking the queue's lock and entering its block
+    leaves that lock held (CI hung 60 s on the last ``put`` of a SIGTERM'd render): leaving
+    on an exception must not need it, and no block may be written after it."""
+    import threading
+    import time
+
+    written: list[np.ndarray] = []
+
+    class Sink:
+        def write(self, pcm: np.ndarray) -> None:
+            written.append(pcm)
+
+    writer = master._BackgroundWriter(Sink())
+    writer.write(np.zeros(4, dtype=np.int16))
+    deadline = time.monotonic() + 5.0
+    while not written and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(written) == 1
+    writer._queue.mutex.acquire()  # what the signal left behind
+    leaving = threading.Thread(target=writer.__exit__,
+                               args=(KeyboardInterrupt, KeyboardInterrupt(), None))
+    leaving.start()
+    leaving.join(5.0)
+    assert not leaving.is_alive(), "leaving on an exception waited on the queue"
+    writer._queue.mutex.release()
+    writer._queue.put(np.ones(4, dtype=np.int16))  # already handed over: never written
+    time.sleep(0.2)
+    assert len(written) == 1
