@@ -15,11 +15,10 @@ from typing import Any, Callable
 import numpy as np
 
 from moodc.dsp.design import peaking_sos
-from moodc.dsp.sosfilt import sosfilt_stateful
 from moodc.synth.envelope import Adsr
 from moodc.synth.oscillators import (CONSOLE_FRAME_HZ, MAX_HARMONIC_FRACTION, additive_tone,
                                      blocks, breath_noise, fm_live_n, fm_tone, karplus_strong,
-                                     modal_tone)
+                                     modal_tone, sosfilt_in_blocks)
 
 
 # ------------------------------------------------------------------------------------------
@@ -675,12 +674,7 @@ def _body_sos(modes: tuple[tuple[float, float, float], ...], *,
 def _through_body(tone: np.ndarray, modes: tuple[tuple[float, float, float], ...], *,
                   sample_rate: int) -> np.ndarray:
     """``tone`` filtered in place by the body's modes (block by block, state carried)."""
-    sos = _body_sos(modes, sample_rate=sample_rate)
-    state = np.zeros((sos.shape[0], 2))
-    for start, stop in blocks(len(tone)):
-        out, state = sosfilt_stateful(sos, tone[start:stop], zi=state)
-        tone[start:stop] = out
-    return tone
+    return sosfilt_in_blocks(_body_sos(modes, sample_rate=sample_rate), tone)
 
 
 #: The bossa guitarist's fingers (decay multiple, pluck position): the thumb and the
@@ -715,10 +709,11 @@ def nylon_guitar(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_hz:
     warm decay (the low action and cypress body of a *guitarra flamenca* ring shorter than
     a classical guitar). What a guitarist hears as an acoustic guitar rather than a synth
     pluck: the wooden box colouring every note (:data:`NYLON_GUITAR_BODY`: the air and
-    top-plate modes), its knock under each pluck (:data:`NYLON_GUITAR_KNOCK`) and the string settling
-    onto its pitch after the pluck (:data:`NYLON_GUITAR_SETTLE`). The nail's attack is the string model's own noise burst, already as bright as a nail click
-    (a separate click added under it was masked: +0.4 dB at 3-6 kHz); a harder strum is
-    brighter through its cutoff (``patterns.STRUM_FORCE_BRIGHTNESS``)."""
+    top-plate modes), its knock under each pluck (:data:`NYLON_GUITAR_KNOCK`) and the
+    string settling onto its pitch after the pluck (:data:`NYLON_GUITAR_SETTLE`). The
+    nail's attack is the string model's own noise burst, already as bright as a nail
+    click (a separate click added under it was masked: +0.4 dB at 3-6 kHz); a harder
+    strum is brighter through its cutoff (``patterns.STRUM_FORCE_BRIGHTNESS``)."""
     return _nylon_string(freq_hz, n_samples=n_samples, sample_rate=sample_rate,
                          cutoff_hz=cutoff_hz, decay_mul=1.0, pluck_position=0.18,
                          name="nylon_guitar")

@@ -118,6 +118,16 @@ def blocks(n_samples: int) -> list[tuple[int, int]]:
     return [(start, min(start + BLOCK_N, n_samples)) for start in range(0, n_samples, BLOCK_N)]
 
 
+def sosfilt_in_blocks(sos: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``y`` filtered in place by ``sos`` block by block (:func:`blocks`) with the filter's
+    state carried: the samples of one whole pass in the working precision of one whole
+    pass (``sos`` with ``y``), with a block's temporaries instead of a copy of ``y``."""
+    state = np.zeros((sos.shape[0], 2), dtype=np.result_type(sos, y))
+    for start, stop in blocks(len(y)):
+        y[start:stop], state = sosfilt_stateful(sos, y[start:stop], zi=state)
+    return y
+
+
 def phase_controls(freq_hz: float, *, n_samples: int, sample_rate: int,
                    vibrato_hz: float = 0.0, vibrato_cents: float = 0.0,
                    vibrato_delay_s: float = 0.0, glide_st: float = 0.0, glide_s: float = 0.06,
@@ -268,10 +278,8 @@ def karplus_strong(freq_hz: float, *, n_samples: int, sample_rate: int, cutoff_h
     # (filtered in place block by block with its state carried, in the working precision
     # of one whole pass, so the same samples, with a block's temporaries instead of a copy
     # of the string)
-    sos = leaky_dc_blocker_sos(sample_rate=sample_rate, cutoff_hz=15.0)
-    state = np.zeros((sos.shape[0], 2), dtype=np.result_type(sos, y))
-    for start, stop in blocks(min(n_samples, n_ring)):
-        y[start:stop], state = sosfilt_stateful(sos, y[start:stop], zi=state)
+    sosfilt_in_blocks(leaky_dc_blocker_sos(sample_rate=sample_rate, cutoff_hz=15.0),
+                      y[:min(n_samples, n_ring)])
     return y[:n_samples]
 
 
