@@ -39,11 +39,12 @@ wind bed's cross-fade and swell (:func:`crossfade_swell`) eight passes over ever
 each shimmer partial (:func:`sine_curve_mix`: its sine read, its tremolo, its two pans) five
 passes and a temporary; they are one each. A noise bed's white noise (:func:`uniform_noise`)
 is made from the generator's raw words with its two float32 steps, not drawn a float at a
-time and passed over twice; the dither's raw words (:func:`pcg64_raw`, under
-:func:`moodc.dsp.rawbits.raw_words`) are numpy's PCG64 words with four states carried
-side by side, not one through a function pointer at a time. The kernels do the same float operations in the
-same order as the scipy/numpy code they replaced (tests compare them bit for bit; the numpy
-definitions no render calls any more are in ``tests/helpers/reference.py``). A checkout or
+time and passed over twice; raw words (:func:`pcg64_raw`, under
+:func:`moodc.dsp.rawbits.raw_words`: the dither's and the noise beds') are numpy's PCG64
+words with four states carried side by side, not one through a function pointer at a
+time. The kernels do the same float operations in the same order as the scipy/numpy code
+they replaced (tests compare them bit for bit; the numpy definitions no render calls any
+more are in ``tests/helpers/reference.py``). A checkout or
 wheel without them is a broken install: there is no slower path that could render different
 samples.
 """

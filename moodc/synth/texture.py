@@ -132,14 +132,18 @@ class Texture:
         The numbers of ``rng.random((2, n), dtype=np.float32)``, less 0.5, times
         :data:`UNIFORM_TO_UNIT_VARIANCE`, each step in float32. A PCG64 with no half word
         buffered makes them two per raw 64-bit word, low half first, so they come from
-        ``random_raw(n)`` in one compiled pass (:func:`moodc.dsp.compiled.uniform_noise`):
-        a third of the cost of numpy's float-at-a-time draw and two passes. Otherwise
-        (a buffered half, another bit generator) numpy draws them; the samples are the same.
+        ``random_raw(n)``'s words (:func:`moodc.dsp.rawbits.raw_words`) in one compiled
+        pass (:func:`moodc.dsp.compiled.uniform_noise`): a third of the cost of numpy's
+        float-at-a-time draw and two passes. Otherwise (a buffered half, another bit
+        generator) numpy draws them; the samples are the same.
         """
         bits = self.rng.bit_generator
         if isinstance(bits, np.random.PCG64) and not bits.state["has_uint32"]:
+            from moodc.dsp.rawbits import raw_words
+
             out = np.empty((2, n), dtype=np.float32)
-            compiled.uniform_noise(bits.random_raw(n), 0.5, UNIFORM_TO_UNIT_VARIANCE, out)
+            compiled.uniform_noise(raw_words(bits, count=n), 0.5, UNIFORM_TO_UNIT_VARIANCE,
+                                   out)
             return out
         x = self.rng.random((2, n), dtype=np.float32)
         x -= np.float32(0.5)
