@@ -1567,7 +1567,8 @@ DRUM_PAN: dict[str, float] = {"hat": 0.35, "hat_open": 0.4, "shaker": -0.4, "rim
                               "brush_tap": 0.2, "brush_swish": -0.2,
                               "snare_brush": 0.05, "brush_sweep": 0.05,
                               "chip_hat": 0.3, "cymbal": -0.35, "clap": 0.1,
-                              **dict.fromkeys(PALMAS_TAKES, 0.15), "cajon_slap": -0.1, "golpe": -0.1,
+                              **dict.fromkeys(PALMAS_TAKES, 0.15), "cajon_slap": -0.1,
+                              "golpe": -0.1,
                               "kenong": 0.3, "kempul": -0.3, "kendang": 0.1,
                               "kendang_tak": 0.1,
                               "iron_bell": 0.45, "djembe_slap": -0.3, "djembe_tone": -0.3,
@@ -1634,7 +1635,8 @@ def rhythm_hits(ctl: Controls, *, style: str, n_beats: float) -> list[Hit]:
 #: pattern's accents and never take ghost notes; the hands and cymbals above them do.
 LOW_DRUMS: frozenset[str] = frozenset({"kick", "kick_soft", "kick_808", "bass_drum",
                                        "bass_drum_big", "jazz_bass_drum", "chip_kick", "doum",
-                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart", "cajon", "golpe",
+                                       "bayan_ge", "dhol_dagga", "taiko_don", "heart", "cajon",
+                                       "golpe",
                                        "gong_ageng", "dundun", "djembe_bass", "poyk"})
 
 
