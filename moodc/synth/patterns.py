@@ -17,8 +17,9 @@ from moodc.synth.events import BREATH_GAP_S, Hit, Note, breathed
 from moodc.synth.instruments import ARP_MAX_NOTES, INSTRUMENT_VOICES, chip_arp_voice
 from moodc.synth.melody import comp_level
 from moodc.synth.oscillators import CONSOLE_FRAME_HZ
-from moodc.synth.theory import (Chord, chord_at, chord_intervals, rootless_voicing,
-                                scale_index_of_degree, scale_pitches, voice_chord)
+from moodc.synth.theory import (Chord, chord_at, chord_intervals, lowest_pitch,
+                                rootless_voicing, scale_index_of_degree, scale_pitches,
+                                voice_chord)
 
 BASS_OCTAVE_MIDI = 36  # C2: bass roots sit in [36, 47]
 
@@ -441,14 +442,14 @@ def pad_notes(ctl: Controls, *, style: str, chords: list[Chord], n_beats: float,
         if c.start_beats >= n_beats:
             break
         if row.open_fifths:
-            root = low + (c.root_pc - low) % 12
+            root = lowest_pitch(c.root_pc, low_midi=low)
             voicing: tuple[int, ...] = (root, root + _fifth(c), root + 12)
         else:
             voicing = voice_chord(c, low_midi=low, high_midi=high, previous=previous)
             previous = voicing
         extra = [voicing[k] + 12 * octave for k, octave in PAD_DOUBLINGS[ctl.density]]
         if row.sub_root:
-            extra.append(low - 12 + (c.root_pc - low) % 12)
+            extra.append(lowest_pitch(c.root_pc, low_midi=low) - 12)
         pitches = list(voicing) + extra
         n = len(pitches)
         for i, midi in enumerate(pitches):
@@ -927,7 +928,7 @@ def _piano_notes(ctl: Controls, comp: CompPattern, *, chords: list[Chord],
         vel = PIANO_VELOCITY * level
         gate_s = (comp.stroke_beats or length) * ctl.beat_s
         if left:
-            low = PIANO_LEFT_LOW_MIDI + (c.root_pc - PIANO_LEFT_LOW_MIDI) % 12
+            low = lowest_pitch(c.root_pc, low_midi=PIANO_LEFT_LOW_MIDI)
             hold_s = (min(length, PIANO_LEFT_HOLD_BEATS) * ctl.beat_s if degree is None
                       else gate_s)
             out += [Note(start_s, hold_s, float(m), vel, PIANO_VOICE, pan=PIANO_PAN)
@@ -978,14 +979,14 @@ def _thumb_notes(ctl: Controls, row: PadStyle, comp: CompPattern, *, chords: lis
     for i, (beat, length, ch, degree) in enumerate(strokes):
         c = chord_at(chords, beat) if degree is None else _ending_chord(ctl, degree=degree,
                                                                         beat=beat)
-        root = THUMB_LOW_MIDI + (c.root_pc - THUMB_LOW_MIDI) % 12
+        root = lowest_pitch(c.root_pc, low_midi=THUMB_LOW_MIDI)
         fifth = root + _fifth(c)
         pitch = root if i % 2 == 0 or degree is not None else (
             fifth if fifth <= THUMB_HIGH_MIDI else fifth - 12)
         arriving = approached_chord(comp, chords=chords, beat=beat, until_next_beats=length,
                                     n_beats=n_beats)
         if arriving is not None and degree is None:
-            pitch = THUMB_LOW_MIDI + (arriving.root_pc - THUMB_LOW_MIDI) % 12 + comp.approach_st
+            pitch = lowest_pitch(arriving.root_pc, low_midi=THUMB_LOW_MIDI) + comp.approach_st
         start_s = swing(beat, ratio=ctl.comp.swing_ratio, division=ctl.beat_division) * ctl.beat_s
         level = comp_level(ctl, time_s=start_s) if degree is None else 1.0
         out.append(Note(start_s, (comp.stroke_beats or length) * ctl.beat_s,

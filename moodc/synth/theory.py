@@ -205,6 +205,12 @@ def chord_timeline(*, n_beats: float, beats_per_bar: int, chord_bars: float, har
     return chords
 
 
+def lowest_pitch(pitch_class: int, *, low_midi: int) -> int:
+    """The lowest MIDI pitch of ``pitch_class`` (0-11) at or above ``low_midi``: a root
+    placed in a register (a thumb's, a left hand's, a pad's low octave)."""
+    return low_midi + (pitch_class - low_midi) % 12
+
+
 def voice_chord(chord: Chord, *, low_midi: int, high_midi: int,
                 previous: tuple[int, ...] | None) -> tuple[int, ...]:
     """MIDI pitches for ``chord`` within a register, close to the ``previous`` voicing.
@@ -223,7 +229,7 @@ def voice_chord(chord: Chord, *, low_midi: int, high_midi: int,
             if inv[0] >= low_midi and inv[-1] <= high_midi:
                 candidates.append(tuple(inv))
     if not candidates:
-        root = low_midi + (chord.root_pc - low_midi) % 12
+        root = lowest_pitch(chord.root_pc, low_midi=low_midi)
         return tuple(root + i for i in base)
     if previous is None:
         centre = (low_midi + high_midi) / 2.0
